@@ -1,0 +1,289 @@
+/**
+ * The one typed description of Agora's local topology: every port, path, size and credential
+ * location. Everything else (process launcher, data layer, apps, tests) derives from here.
+ *
+ * Two profiles run side by side without colliding: `dev` (what `npm start` brings up) and `test`
+ * (what the test suite starts and stops itself). Each owns a port block and a state folder.
+ * Ports stay clear of the machine defaults (5432, 6379, 2379) and below the ephemeral range.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+
+export type ProfileName = "dev" | "test";
+export type ClusterName = "core" | "shard-1" | "shard-2";
+export type ClusterRole = "rw" | "ro";
+
+export interface ProfileSpec {
+  name: ProfileName;
+  /** First port of this profile's block; every port below is basePort + a fixed offset. */
+  basePort: number;
+  /** etcd key namespace for Patroni, so profiles never share DCS keys. */
+  namespace: string;
+}
+
+export const PROFILES: Record<ProfileName, ProfileSpec> = {
+  dev: { name: "dev", basePort: 15400, namespace: "/agora-dev/" },
+  test: { name: "test", basePort: 25400, namespace: "/agora-test/" },
+};
+
+export function profileFromEnv(): ProfileName {
+  const p = process.env.AGORA_PROFILE ?? "dev";
+  if (p !== "dev" && p !== "test") {
+    throw new Error(`AGORA_PROFILE must be "dev" or "test", got "${p}"`);
+  }
+  return p;
+}
+
+export interface ClusterSpec {
+  name: ClusterName;
+  /** Kind of data it holds: the platform core or a vendor shard. */
+  kind: "core" | "shard";
+  members: number;
+  /** Synchronous replication: a commit is acknowledged only once a standby has it (CP data). */
+  synchronous: boolean;
+}
+
+/**
+ * `core` has three members: in synchronous mode a two-member cluster whose new leader dies right
+ * after a failover refuses to promote the survivor (see docs/adr/0002-local-ha-topology.md).
+ */
+export const CLUSTERS: readonly ClusterSpec[] = [
+  { name: "core", kind: "core", members: 3, synchronous: true },
+  { name: "shard-1", kind: "shard", members: 2, synchronous: false },
+  { name: "shard-2", kind: "shard", members: 2, synchronous: false },
+];
+
+export const SHARD_NAMES = CLUSTERS.filter((c) => c.kind === "shard").map((c) => c.name);
+
+export function clusterSpec(name: string): ClusterSpec {
+  const c = CLUSTERS.find((x) => x.name === name);
+  if (!c) throw new Error(`unknown cluster "${name}" (known: ${CLUSTERS.map((x) => x.name).join(", ")})`);
+  return c;
+}
+
+/** Port offsets inside a profile's block. */
+const OFFSET = {
+  etcdClient: 0, // +0..+2
+  etcdPeer: 10, // +10..+12
+  pg: 100, // +100 + cluster*10 + member
+  patroniRest: 200, // +200 + cluster*10 + member
+  haproxyRw: 300, // +300 + cluster*10
+  haproxyRo: 301, // +301 + cluster*10
+  haproxyStats: 390,
+  redis: 400, // +400 primary, +401 replica
+  sentinel: 410, // +410..+412
+  storefront: 500, // +500, +501
+  gateway: 510,
+  vendorPortal: 520,
+  opsConsole: 530,
+  paymentSim: 540,
+  cdn: 550,
+} as const;
+
+export const ETCD_MEMBERS = 3;
+export const REDIS_SENTINELS = 3;
+export const REDIS_MASTER_NAME = "agora";
+export const STOREFRONT_INSTANCES = 2;
+
+export interface EtcdMember {
+  name: string;
+  clientPort: number;
+  peerPort: number;
+  dataDir: string;
+  logFile: string;
+}
+
+export interface PgMember {
+  cluster: ClusterName;
+  name: string;
+  index: number;
+  pgPort: number;
+  restPort: number;
+  dataDir: string;
+  configFile: string;
+  logFile: string;
+}
+
+export interface ClusterTopology extends ClusterSpec {
+  index: number;
+  rwPort: number;
+  roPort: number;
+  members: number;
+  nodes: PgMember[];
+}
+
+export interface RedisNode {
+  name: string;
+  port: number;
+  dir: string;
+  configFile: string;
+  logFile: string;
+}
+
+export interface Topology {
+  profile: ProfileSpec;
+  stateDir: string;
+  logDir: string;
+  pidFile: string;
+  secretsFile: string;
+  host: "127.0.0.1";
+  etcd: EtcdMember[];
+  clusters: ClusterTopology[];
+  haproxy: { configFile: string; logFile: string; pidFile: string; statsPort: number };
+  redis: { masterName: string; nodes: RedisNode[]; sentinels: RedisNode[] };
+  apps: {
+    storefront: number[];
+    gateway: number;
+    vendorPortal: number;
+    opsConsole: number;
+    paymentSim: number;
+    cdn: number;
+  };
+  postgres: { binDir: string; database: string; appUser: string; superuser: string; replicationUser: string };
+}
+
+export const PG_BIN_DIR = process.env.AGORA_PG_BIN_DIR ?? "/usr/lib/postgresql/15/bin";
+
+export function topology(profileName: ProfileName = profileFromEnv()): Topology {
+  // AGORA_BASE_PORT + AGORA_STATE_DIR give a private, non-colliding copy of a profile (parallel work).
+  const override = process.env.AGORA_BASE_PORT ? Number(process.env.AGORA_BASE_PORT) : undefined;
+  const base = PROFILES[profileName];
+  const profile: ProfileSpec = override
+    ? { ...base, basePort: override, namespace: `/agora-${profileName}-${override}/` }
+    : base;
+  const b = profile.basePort;
+  const stateDir = process.env.AGORA_STATE_DIR ?? join(REPO_ROOT, ".agora", profileName);
+  const logDir = join(stateDir, "logs");
+  const etcd: EtcdMember[] = Array.from({ length: ETCD_MEMBERS }, (_, i) => ({
+    name: `etcd-${i + 1}`,
+    clientPort: b + OFFSET.etcdClient + i,
+    peerPort: b + OFFSET.etcdPeer + i,
+    dataDir: join(stateDir, "etcd", `etcd-${i + 1}`),
+    logFile: join(logDir, `etcd-${i + 1}.log`),
+  }));
+  const clusters: ClusterTopology[] = CLUSTERS.map((c, ci) => ({
+    ...c,
+    index: ci,
+    rwPort: b + OFFSET.haproxyRw + ci * 10,
+    roPort: b + OFFSET.haproxyRo + ci * 10,
+    nodes: Array.from({ length: c.members }, (_, mi) => {
+      const name = `${c.name}-${mi + 1}`;
+      return {
+        cluster: c.name,
+        name,
+        index: mi,
+        pgPort: b + OFFSET.pg + ci * 10 + mi,
+        restPort: b + OFFSET.patroniRest + ci * 10 + mi,
+        dataDir: join(stateDir, "pg", name, "data"),
+        configFile: join(stateDir, "pg", name, "patroni.yml"),
+        logFile: join(logDir, `${name}.log`),
+      };
+    }),
+  }));
+  const redisNode = (name: string, port: number): RedisNode => ({
+    name,
+    port,
+    dir: join(stateDir, "redis", name),
+    configFile: join(stateDir, "redis", name, name.startsWith("sentinel") ? "sentinel.conf" : "redis.conf"),
+    logFile: join(logDir, `${name}.log`),
+  });
+  return {
+    profile,
+    stateDir,
+    logDir,
+    pidFile: join(stateDir, "pids.json"),
+    secretsFile: join(stateDir, "secrets.json"),
+    host: "127.0.0.1",
+    etcd,
+    clusters,
+    haproxy: {
+      configFile: join(stateDir, "haproxy", "haproxy.cfg"),
+      logFile: join(logDir, "haproxy.log"),
+      pidFile: join(stateDir, "haproxy", "haproxy.pid"),
+      statsPort: b + OFFSET.haproxyStats,
+    },
+    redis: {
+      masterName: REDIS_MASTER_NAME,
+      nodes: [redisNode("redis-1", b + OFFSET.redis), redisNode("redis-2", b + OFFSET.redis + 1)],
+      sentinels: Array.from({ length: REDIS_SENTINELS }, (_, i) =>
+        redisNode(`sentinel-${i + 1}`, b + OFFSET.sentinel + i),
+      ),
+    },
+    apps: {
+      storefront: Array.from({ length: STOREFRONT_INSTANCES }, (_, i) => b + OFFSET.storefront + i),
+      gateway: b + OFFSET.gateway,
+      vendorPortal: b + OFFSET.vendorPortal,
+      opsConsole: b + OFFSET.opsConsole,
+      paymentSim: b + OFFSET.paymentSim,
+      cdn: b + OFFSET.cdn,
+    },
+    postgres: {
+      binDir: PG_BIN_DIR,
+      database: "agora",
+      appUser: "agora",
+      superuser: "postgres",
+      replicationUser: "replicator",
+    },
+  };
+}
+
+export function cluster(t: Topology, name: string): ClusterTopology {
+  const c = t.clusters.find((x) => x.name === name);
+  if (!c) throw new Error(`unknown cluster "${name}" (known: ${t.clusters.map((x) => x.name).join(", ")})`);
+  return c;
+}
+
+export interface Secrets {
+  superuserPassword: string;
+  replicationPassword: string;
+  appPassword: string;
+}
+
+/**
+ * Passwords are generated once per state folder and never committed. Read by the launcher and,
+ * through `databaseUrl`, by every client.
+ */
+export function secrets(t: Topology): Secrets {
+  if (existsSync(t.secretsFile)) {
+    return JSON.parse(readFileSync(t.secretsFile, "utf8")) as Secrets;
+  }
+  mkdirSync(dirname(t.secretsFile), { recursive: true });
+  const s: Secrets = {
+    superuserPassword: randomBytes(18).toString("base64url"),
+    replicationPassword: randomBytes(18).toString("base64url"),
+    appPassword: randomBytes(18).toString("base64url"),
+  };
+  writeFileSync(t.secretsFile, JSON.stringify(s, null, 2), { mode: 0o600 });
+  return s;
+}
+
+/** Connection URL through HAProxy: `rw` reaches the current primary, `ro` a healthy replica. */
+export function databaseUrl(
+  t: Topology,
+  clusterName: string,
+  role: ClusterRole,
+  opts: { as?: "app" | "superuser"; database?: string } = {},
+): string {
+  const c = cluster(t, clusterName);
+  const s = secrets(t);
+  const as = opts.as ?? "app";
+  const user = as === "app" ? t.postgres.appUser : t.postgres.superuser;
+  const password = as === "app" ? s.appPassword : s.superuserPassword;
+  const port = role === "rw" ? c.rwPort : c.roPort;
+  const db = opts.database ?? t.postgres.database;
+  return `postgresql://${user}:${encodeURIComponent(password)}@${t.host}:${port}/${db}`;
+}
+
+/** Direct URL to one member (tests and drills only: apps always go through HAProxy). */
+export function memberUrl(t: Topology, m: PgMember, database = "postgres"): string {
+  const s = secrets(t);
+  return `postgresql://${t.postgres.superuser}:${encodeURIComponent(s.superuserPassword)}@${t.host}:${m.pgPort}/${database}`;
+}
+
+export function sentinelAddresses(t: Topology): { host: string; port: number }[] {
+  return t.redis.sentinels.map((s) => ({ host: t.host, port: s.port }));
+}
