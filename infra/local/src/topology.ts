@@ -7,7 +7,8 @@
  * Ports stay clear of the machine defaults (5432, 6379, 2379) and below the ephemeral range.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -130,6 +131,8 @@ export interface Topology {
   logDir: string;
   pidFile: string;
   secretsFile: string;
+  /** Folder of the Postgres members' data (see postgresRoot). */
+  pgRoot: string;
   host: "127.0.0.1";
   etcd: EtcdMember[];
   clusters: ClusterTopology[];
@@ -158,6 +161,7 @@ export function topology(profileName: ProfileName = profileFromEnv()): Topology 
   const b = profile.basePort;
   const stateDir = process.env.AGORA_STATE_DIR ?? join(REPO_ROOT, ".agora", profileName);
   const logDir = join(stateDir, "logs");
+  const pgRoot = postgresRoot(stateDir);
   const etcd: EtcdMember[] = Array.from({ length: ETCD_MEMBERS }, (_, i) => ({
     name: `etcd-${i + 1}`,
     clientPort: b + OFFSET.etcdClient + i,
@@ -178,8 +182,8 @@ export function topology(profileName: ProfileName = profileFromEnv()): Topology 
         index: mi,
         pgPort: b + OFFSET.pg + ci * 10 + mi,
         restPort: b + OFFSET.patroniRest + ci * 10 + mi,
-        dataDir: join(stateDir, "pg", name, "data"),
-        configFile: join(stateDir, "pg", name, "patroni.yml"),
+        dataDir: join(pgRoot, name, "data"),
+        configFile: join(pgRoot, name, "patroni.yml"),
         logFile: join(logDir, `${name}.log`),
       };
     }),
@@ -197,6 +201,7 @@ export function topology(profileName: ProfileName = profileFromEnv()): Topology 
     logDir,
     pidFile: join(stateDir, "pids.json"),
     secretsFile: join(stateDir, "secrets.json"),
+    pgRoot,
     host: "127.0.0.1",
     etcd,
     clusters,
@@ -229,6 +234,25 @@ export function topology(profileName: ProfileName = profileFromEnv()): Topology 
       replicationUser: "replicator",
     },
   };
+}
+
+/**
+ * Postgres runs as the `postgres` user, which must be able to reach its data folder. When the
+ * checkout sits below a folder others cannot enter (e.g. a private temp dir), the Postgres data
+ * moves to /var/tmp under a name derived from the state folder; everything else stays in .agora.
+ */
+function postgresRoot(stateDir: string): string {
+  const inside = join(stateDir, "pg");
+  if (process.getuid?.() !== 0) return inside;
+  let dir = dirname(stateDir);
+  while (!existsSync(dir)) dir = dirname(dir);
+  for (let d = dir; ; d = dirname(d)) {
+    if ((statSync(d).mode & 0o001) === 0) {
+      const id = createHash("sha1").update(stateDir).digest("hex").slice(0, 12);
+      return join("/var/tmp/agora-pg", id);
+    }
+    if (d === "/") return inside;
+  }
 }
 
 export function cluster(t: Topology, name: string): ClusterTopology {

@@ -1,0 +1,47 @@
+import type { Topology } from "../topology.ts";
+
+/**
+ * HAProxy: per cluster a read-write port routed by Patroni's `/primary` health check and a
+ * read-only port routed by `/replica`. `on-marked-down shutdown-sessions` cuts connections to a
+ * demoted node at once, so no client keeps writing to an old primary.
+ */
+export function haproxyConfig(t: Topology): string {
+  const lines: string[] = [
+    "global",
+    "  maxconn 2000",
+    "  log stdout format raw local0 notice",
+    "",
+    "defaults",
+    "  mode tcp",
+    "  log global",
+    "  timeout connect 2s",
+    "  timeout client 30m",
+    "  timeout server 30m",
+    "  timeout check 1s",
+    "",
+    "listen stats",
+    "  mode http",
+    `  bind ${t.host}:${t.haproxy.statsPort}`,
+    "  stats enable",
+    "  stats uri /",
+    "  stats refresh 2s",
+    "",
+  ];
+  for (const c of t.clusters) {
+    for (const role of ["rw", "ro"] as const) {
+      const port = role === "rw" ? c.rwPort : c.roPort;
+      const check = role === "rw" ? "/primary" : "/replica";
+      lines.push(
+        `listen ${c.name}_${role}`,
+        `  bind ${t.host}:${port}`,
+        "  balance roundrobin",
+        `  option httpchk GET ${check}`,
+        "  http-check expect status 200",
+        "  default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 1 on-marked-down shutdown-sessions",
+        ...c.nodes.map((n) => `  server ${n.name} ${t.host}:${n.pgPort} check port ${n.restPort}`),
+        "",
+      );
+    }
+  }
+  return lines.join("\n");
+}

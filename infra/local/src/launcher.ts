@@ -1,0 +1,382 @@
+/**
+ * Brings the local HA topology up and down as plain processes: etcd ×3 (Raft), Patroni-managed
+ * Postgres clusters, HAProxy, Redis primary + replica and 3 Sentinels. Start-up waits on real
+ * health (Patroni leader + streaming replicas, HAProxy routing, Sentinel agreement) and names the
+ * process and its log when something does not come up.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import pg from "pg";
+import { etcdArgs } from "./config/etcd.ts";
+import { haproxyConfig } from "./config/haproxy.ts";
+import { patroniConfig } from "./config/patroni.ts";
+import { redisConfig, sentinelConfig } from "./config/redis.ts";
+import { etcdStatus } from "./probes/etcd.ts";
+import { memberIsPrimary, memberIsStreamingReplica, patroniCluster } from "./probes/patroni.ts";
+import { redisReplication, sentinelMaster, withRedis } from "./probes/redis.ts";
+import {
+  type ProcessRecord,
+  isAlive,
+  isOurs,
+  readRegistry,
+  removeRecord,
+  writeRegistry,
+} from "./processes/registry.ts";
+import { chownToPostgres, startProcess } from "./processes/spawn.ts";
+import { StartupError, waitFor } from "./processes/wait.ts";
+import {
+  type ClusterTopology,
+  type PgMember,
+  type Topology,
+  cluster as clusterOf,
+  memberUrl,
+  secrets,
+} from "./topology.ts";
+
+export type Log = (line: string) => void;
+const quiet: Log = () => {};
+
+const PATRONI_BIN = process.env.AGORA_PATRONI_BIN ?? "/usr/bin/patroni";
+const ETCD_BIN = process.env.AGORA_ETCD_BIN ?? "/usr/bin/etcd";
+const HAPROXY_BIN = process.env.AGORA_HAPROXY_BIN ?? "/usr/sbin/haproxy";
+const REDIS_BIN = process.env.AGORA_REDIS_BIN ?? "/usr/bin/redis-server";
+const SENTINEL_BIN = process.env.AGORA_SENTINEL_BIN ?? "/usr/bin/redis-sentinel";
+
+function prepareFolders(t: Topology): void {
+  for (const d of [t.stateDir, t.logDir, dirname(t.haproxy.configFile)]) mkdirSync(d, { recursive: true });
+  for (const e of t.etcd) mkdirSync(dirname(e.dataDir), { recursive: true });
+  mkdirSync(t.pgRoot, { recursive: true });
+  chownToPostgres(t.pgRoot);
+  const s = secrets(t);
+  for (const c of t.clusters) {
+    for (const m of c.nodes) {
+      const dir = dirname(m.dataDir);
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      chownToPostgres(dir);
+      writeFileSync(m.configFile, JSON.stringify(patroniConfig(t, c, m, s), null, 2), { mode: 0o600 });
+      chownToPostgres(m.configFile);
+    }
+  }
+  writeFileSync(t.haproxy.configFile, haproxyConfig(t));
+  const [primary, replica] = t.redis.nodes;
+  if (!primary || !replica) throw new Error("topology needs two redis nodes");
+  for (const n of [...t.redis.nodes, ...t.redis.sentinels]) mkdirSync(n.dir, { recursive: true });
+  // Sentinel rewrites these files on failover: write them once so a restart keeps the new roles.
+  if (!existsSync(primary.configFile)) writeFileSync(primary.configFile, redisConfig(t, primary));
+  if (!existsSync(replica.configFile)) writeFileSync(replica.configFile, redisConfig(t, replica, primary.port));
+  for (const s2 of t.redis.sentinels) {
+    if (!existsSync(s2.configFile)) writeFileSync(s2.configFile, sentinelConfig(t, s2, primary.port));
+  }
+}
+
+function running(t: Topology, name: string): ProcessRecord | undefined {
+  const r = readRegistry(t.pidFile).find((x) => x.name === name);
+  return r && isOurs(r) ? r : undefined;
+}
+
+export function startEtcd(t: Topology): void {
+  for (const e of t.etcd) {
+    if (running(t, e.name)) continue;
+    startProcess(t.pidFile, {
+      name: e.name,
+      kind: "etcd",
+      command: ETCD_BIN,
+      args: etcdArgs(t, e),
+      logFile: e.logFile,
+      port: e.clientPort,
+      match: `--name ${e.name}`,
+    });
+  }
+}
+
+/** Starts one Patroni member (which starts, bootstraps or clones its Postgres). */
+export function startPgMember(t: Topology, m: PgMember): ProcessRecord {
+  const existing = running(t, m.name);
+  if (existing) return existing;
+  return startProcess(t.pidFile, {
+    name: m.name,
+    kind: "patroni",
+    command: PATRONI_BIN,
+    args: [m.configFile],
+    logFile: m.logFile,
+    port: m.pgPort,
+    asPostgres: true,
+    match: m.configFile,
+  });
+}
+
+export function startHaproxy(t: Topology): void {
+  if (running(t, "haproxy")) return;
+  startProcess(t.pidFile, {
+    name: "haproxy",
+    kind: "haproxy",
+    command: HAPROXY_BIN,
+    args: ["-db", "-f", t.haproxy.configFile],
+    logFile: t.haproxy.logFile,
+    port: t.haproxy.statsPort,
+    match: t.haproxy.configFile,
+  });
+}
+
+export function startRedisNode(t: Topology, name: string): void {
+  const n = [...t.redis.nodes, ...t.redis.sentinels].find((x) => x.name === name);
+  if (!n) throw new Error(`unknown redis node ${name}`);
+  if (running(t, n.name)) return;
+  const sentinel = n.name.startsWith("sentinel");
+  startProcess(t.pidFile, {
+    name: n.name,
+    kind: sentinel ? "sentinel" : "redis",
+    command: sentinel ? SENTINEL_BIN : REDIS_BIN,
+    args: [n.configFile],
+    logFile: n.logFile,
+    port: n.port,
+    cwd: n.dir,
+    match: `:${n.port}`,
+  });
+}
+
+/** Postmaster PID of a member, from its data folder (Patroni's child; survives a killed Patroni). */
+export function postmasterPid(m: PgMember): number | undefined {
+  const f = join(m.dataDir, "postmaster.pid");
+  try {
+    const pid = Number(readFileSync(f, "utf8").split("\n")[0]);
+    return pid > 0 && isAlive(pid) ? pid : undefined;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT" || (err as NodeJS.ErrnoException).code === "EACCES") {
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+async function waitEtcd(t: Topology): Promise<void> {
+  for (const e of t.etcd) {
+    await waitFor("etcd health", async () => (await etcdStatus(e)).healthy, {
+      timeoutMs: 30_000,
+      process: e.name,
+      logFile: e.logFile,
+    });
+  }
+}
+
+/** A cluster is ready when a leader runs read-write and every other member streams from it. */
+export async function waitClusterReady(t: Topology, c: ClusterTopology, timeoutMs = 90_000): Promise<string> {
+  const leader = await waitFor(
+    "a Patroni leader",
+    async () => {
+      for (const n of c.nodes) if (await memberIsPrimary(n)) return n;
+      return undefined;
+    },
+    { timeoutMs, process: `cluster ${c.name}`, logFile: c.nodes[0]?.logFile },
+  );
+  for (const n of c.nodes) {
+    if (n.name === leader.name) continue;
+    await waitFor("streaming replica", () => memberIsStreamingReplica(n), {
+      timeoutMs,
+      process: n.name,
+      logFile: n.logFile,
+    });
+  }
+  if (c.synchronous) {
+    await waitFor(
+      "a synchronous standby",
+      async () => (await patroniCluster(c))?.syncStandby,
+      { timeoutMs, process: `cluster ${c.name}`, logFile: leader.logFile },
+    );
+  }
+  return leader.name;
+}
+
+async function canQuery(url: string, sql: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  client.on("error", () => {
+    // the failed query below reports it
+  });
+  try {
+    await client.connect();
+    await client.query(sql);
+    return true;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function waitHaproxy(t: Topology): Promise<void> {
+  const s = secrets(t);
+  for (const c of t.clusters) {
+    const url = `postgresql://${t.postgres.superuser}:${encodeURIComponent(s.superuserPassword)}@${t.host}:${c.rwPort}/postgres`;
+    await waitFor(
+      `HAProxy ${c.name} rw port ${c.rwPort} to reach the primary`,
+      () => canQuery(url, "select 1 where not pg_is_in_recovery()").catch(() => false),
+      { timeoutMs: 30_000, process: "haproxy", logFile: t.haproxy.logFile },
+    );
+    const ro = `postgresql://${t.postgres.superuser}:${encodeURIComponent(s.superuserPassword)}@${t.host}:${c.roPort}/postgres`;
+    await waitFor(
+      `HAProxy ${c.name} ro port ${c.roPort} to reach a replica`,
+      () => canQuery(ro, "select 1 where pg_is_in_recovery()").catch(() => false),
+      { timeoutMs: 30_000, process: "haproxy", logFile: t.haproxy.logFile },
+    );
+  }
+}
+
+async function waitRedis(t: Topology): Promise<void> {
+  const [primary, replica] = t.redis.nodes;
+  if (!primary || !replica) throw new Error("topology needs two redis nodes");
+  for (const n of t.redis.nodes) {
+    await waitFor("PONG", () => withRedis(n.port, async (r) => (await r.ping()) === "PONG"), {
+      timeoutMs: 20_000,
+      process: n.name,
+      logFile: n.logFile,
+    });
+  }
+  await waitFor(
+    "a replica with its link up",
+    async () => {
+      for (const n of t.redis.nodes) {
+        const info = await redisReplication(n.port).catch(() => undefined);
+        if (info?.role === "slave" && info.master_link_status === "up") return true;
+      }
+      return false;
+    },
+    { timeoutMs: 20_000, process: "redis", logFile: replica.logFile },
+  );
+  for (const s of t.redis.sentinels) {
+    await waitFor("sentinel to know the master", () => sentinelMaster(s.port, t.redis.masterName), {
+      timeoutMs: 20_000,
+      process: s.name,
+      logFile: s.logFile,
+    });
+  }
+}
+
+export interface UpReport {
+  profile: string;
+  ms: number;
+  leaders: Record<string, string>;
+  alreadyRunning: boolean;
+}
+
+/** Starts every server of the topology (idempotent: running members are left alone). */
+export async function up(t: Topology, log: Log = quiet): Promise<UpReport> {
+  const t0 = Date.now();
+  const before = readRegistry(t.pidFile).filter(isOurs);
+  writeRegistry(t.pidFile, before);
+  const alreadyRunning = before.length > 0;
+  prepareFolders(t);
+
+  log(`etcd ×${t.etcd.length} (Raft) …`);
+  startEtcd(t);
+  await waitEtcd(t);
+
+  log(`Redis primary + replica, Sentinel ×${t.redis.sentinels.length} …`);
+  for (const n of [...t.redis.nodes, ...t.redis.sentinels]) startRedisNode(t, n.name);
+
+  log(`Patroni/Postgres: ${t.clusters.map((c) => `${c.name} ×${c.nodes.length}`).join(", ")} …`);
+  for (const c of t.clusters) for (const m of c.nodes) startPgMember(t, m);
+  const leaders: Record<string, string> = {};
+  for (const c of t.clusters) leaders[c.name] = await waitClusterReady(t, c);
+
+  log("HAProxy …");
+  startHaproxy(t);
+  await waitHaproxy(t);
+  await waitRedis(t);
+  return { profile: t.profile.name, ms: Date.now() - t0, leaders, alreadyRunning };
+}
+
+/** Alive and not a zombie (an orphan's zombie lingers until init reaps it). */
+function isRunning(pid: number): boolean {
+  return isAlive(pid) && isOurs({ pid, match: "" });
+}
+
+async function stopPid(pid: number, signal: NodeJS.Signals, timeoutMs: number): Promise<boolean> {
+  try {
+    process.kill(pid, signal);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ESRCH") return true;
+    throw err;
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isRunning(pid)) return true;
+    await sleep(50);
+  }
+  return !isRunning(pid);
+}
+
+async function stopRecord(rec: ProcessRecord, timeoutMs = 15_000): Promise<void> {
+  if (isOurs(rec)) {
+    if (!(await stopPid(rec.pid, "SIGTERM", timeoutMs))) await stopPid(rec.pid, "SIGKILL", 3000);
+  }
+}
+
+/** Stops one Patroni member cleanly; also stops a Postgres left behind by a killed Patroni. */
+export async function stopPgMember(t: Topology, m: PgMember): Promise<void> {
+  const rec = readRegistry(t.pidFile).find((r) => r.name === m.name);
+  if (rec) await stopRecord(rec, 30_000);
+  const pm = postmasterPid(m);
+  // SIGINT = Postgres "fast" shutdown.
+  if (pm && !(await stopPid(pm, "SIGINT", 15_000))) await stopPid(pm, "SIGKILL", 3000);
+  removeRecord(t.pidFile, m.name);
+}
+
+/**
+ * Stop order that leaves clean state: apps → HAProxy → Patroni (replicas, then leaders) → etcd,
+ * then Redis. Stopping etcd before Patroni would leave a stale leader lock behind.
+ */
+export async function down(t: Topology, log: Log = quiet, opts: { wipe?: boolean } = {}): Promise<void> {
+  const recs = readRegistry(t.pidFile);
+  const byKind = (k: ProcessRecord["kind"]) => recs.filter((r) => r.kind === k);
+  for (const r of byKind("app")) {
+    log(`stopping ${r.name} (pid ${r.pid})`);
+    await stopRecord(r);
+  }
+  for (const r of byKind("haproxy")) {
+    log(`stopping haproxy (pid ${r.pid})`);
+    await stopRecord(r);
+  }
+  // All replicas (of every cluster) in parallel, then all leaders: a leader never sees its
+  // replicas vanish after it stopped, and nothing waits on another cluster.
+  const leaders = new Set<string>();
+  for (const c of t.clusters) {
+    const state = await patroniCluster(c, 500).catch(() => undefined);
+    if (state?.leader) leaders.add(state.leader);
+  }
+  const members = t.clusters.flatMap((c) => c.nodes);
+  for (const stage of [members.filter((m) => !leaders.has(m.name)), members.filter((m) => leaders.has(m.name))]) {
+    if (stage.length) log(`stopping ${stage.map((m) => m.name).join(", ")}`);
+    await Promise.all(stage.map((m) => stopPgMember(t, m)));
+  }
+  for (const stage of [byKind("etcd"), [...byKind("sentinel"), ...byKind("redis")]]) {
+    if (stage.length) log(`stopping ${stage.map((r) => r.name).join(", ")}`);
+    await Promise.all(stage.map((r) => stopRecord(r)));
+  }
+  writeRegistry(t.pidFile, readRegistry(t.pidFile).filter(isOurs));
+  if (opts.wipe) {
+    rmSync(t.stateDir, { recursive: true, force: true });
+    if (!t.pgRoot.startsWith(t.stateDir)) rmSync(t.pgRoot, { recursive: true, force: true });
+  }
+}
+
+/** Kills a member the hard way (SIGKILL Patroni and its Postgres), as a crash would. */
+export function killPgMember(t: Topology, m: PgMember): { patroniPid?: number; postmasterPid?: number } {
+  const rec = readRegistry(t.pidFile).find((r) => r.name === m.name);
+  const patroniPid = rec && isOurs(rec) ? rec.pid : undefined;
+  const pm = postmasterPid(m);
+  if (patroniPid) process.kill(patroniPid, "SIGKILL");
+  if (pm) process.kill(pm, "SIGKILL");
+  return { patroniPid, postmasterPid: pm };
+}
+
+export function patroniPid(t: Topology, m: PgMember): number | undefined {
+  const rec = readRegistry(t.pidFile).find((r) => r.name === m.name);
+  return rec && isOurs(rec) ? rec.pid : undefined;
+}
+
+export function member(t: Topology, clusterName: string, memberName: string): PgMember {
+  const m = clusterOf(t, clusterName).nodes.find((n) => n.name === memberName);
+  if (!m) throw new StartupError(`unknown member ${memberName} of ${clusterName}`, memberName);
+  return m;
+}
+
+export { memberUrl };

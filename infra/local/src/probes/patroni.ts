@@ -1,0 +1,72 @@
+import type { ClusterTopology, PgMember, Topology } from "../topology.ts";
+import { httpGet } from "../processes/wait.ts";
+
+/** One member as Patroni's `/cluster` endpoint reports it. */
+export interface PatroniMember {
+  name: string;
+  role: "leader" | "replica" | "sync_standby" | "standby_leader" | string;
+  state: string;
+  host: string;
+  port: number;
+  timeline?: number;
+  /** Replication lag in bytes (Patroni reports "unknown" when it cannot tell). */
+  lag?: number | "unknown";
+}
+
+export interface PatroniClusterState {
+  members: PatroniMember[];
+  leader?: string;
+  syncStandby?: string;
+}
+
+/** Asks each member's REST API in turn until one answers; the DCS view is the same everywhere. */
+export async function patroniCluster(
+  c: ClusterTopology,
+  timeoutMs = 800,
+): Promise<PatroniClusterState | undefined> {
+  for (const n of c.nodes) {
+    try {
+      const r = await httpGet(`http://127.0.0.1:${n.restPort}/cluster`, timeoutMs);
+      if (r.status !== 200) continue;
+      const body = JSON.parse(r.body) as { members?: PatroniMember[] };
+      const members = body.members ?? [];
+      return {
+        members,
+        leader: members.find((m) => m.role === "leader" && m.state === "running")?.name,
+        syncStandby: members.find((m) => m.role === "sync_standby")?.name,
+      };
+    } catch (err) {
+      if (!(err instanceof Error)) throw err;
+      // this member is down or frozen: ask the next one
+    }
+  }
+  return undefined;
+}
+
+/** 200 from `/primary` means: this member holds the leader lock and Postgres runs read-write. */
+export async function memberIsPrimary(m: PgMember, timeoutMs = 800): Promise<boolean> {
+  try {
+    return (await httpGet(`http://127.0.0.1:${m.restPort}/primary`, timeoutMs)).status === 200;
+  } catch (err) {
+    if (err instanceof Error) return false;
+    throw err;
+  }
+}
+
+export async function memberIsStreamingReplica(m: PgMember, timeoutMs = 800): Promise<boolean> {
+  try {
+    const r = await httpGet(`http://127.0.0.1:${m.restPort}/replica`, timeoutMs);
+    if (r.status !== 200) return false;
+    const body = JSON.parse(r.body) as { replication_state?: string; state?: string };
+    // Patroni 3.0 reports replication_state only for newer Postgres; `running` + /replica 200 is
+    // enough to say it is a replica that follows the leader.
+    return body.state === "running";
+  } catch (err) {
+    if (err instanceof Error) return false;
+    throw err;
+  }
+}
+
+export function leaderMember(t: Topology, c: ClusterTopology, state?: PatroniClusterState) {
+  return c.nodes.find((n) => n.name === state?.leader);
+}

@@ -1,0 +1,45 @@
+import { Redis } from "ioredis";
+
+/** A one-shot Redis connection for probes: fails fast, never retries, never queues. */
+export async function withRedis<T>(port: number, fn: (r: Redis) => Promise<T>, timeoutMs = 800): Promise<T> {
+  const r = new Redis({
+    host: "127.0.0.1",
+    port,
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
+  r.on("error", () => {
+    // reported through the rejected command below; without a listener ioredis would print it
+  });
+  try {
+    await r.connect();
+    return await fn(r);
+  } finally {
+    r.disconnect();
+  }
+}
+
+export function parseInfo(info: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of info.split(/\r?\n/)) {
+    const i = line.indexOf(":");
+    if (i > 0 && !line.startsWith("#")) out[line.slice(0, i)] = line.slice(i + 1);
+  }
+  return out;
+}
+
+export async function redisReplication(port: number): Promise<Record<string, string>> {
+  return withRedis(port, async (r) => parseInfo(await r.info("replication")));
+}
+
+/** The master address the sentinel at `port` currently believes in. */
+export async function sentinelMaster(port: number, name: string): Promise<{ host: string; port: number } | undefined> {
+  return withRedis(port, async (r) => {
+    const res = (await r.call("SENTINEL", "get-master-addr-by-name", name)) as [string, string] | null;
+    return res ? { host: res[0], port: Number(res[1]) } : undefined;
+  });
+}

@@ -1,0 +1,232 @@
+/**
+ * Live status of every process of the topology: name, role, pid, port, health, replication lag.
+ * Roles come from the systems themselves (etcd's Raft status, Patroni's DCS view, Redis INFO and
+ * Sentinel), never from what the launcher assumed at start.
+ */
+import pg from "pg";
+import { etcdStatus } from "../probes/etcd.ts";
+import { type PatroniMember, patroniCluster } from "../probes/patroni.ts";
+import { redisReplication, sentinelMaster } from "../probes/redis.ts";
+import { httpGet } from "../processes/wait.ts";
+import { descendants, isOurs, readRegistry, rssKb } from "../processes/registry.ts";
+import { type PgMember, type Topology, memberUrl } from "../topology.ts";
+
+export type Health = "up" | "down" | "degraded";
+
+export interface NodeStatus {
+  name: string;
+  kind: "etcd" | "postgres" | "haproxy" | "redis" | "sentinel" | "app";
+  /** e.g. leader / follower (etcd), leader / sync_standby / replica (Postgres), master / replica. */
+  role: string;
+  group?: string;
+  pid?: number;
+  port?: number;
+  health: Health;
+  /** Replication lag: bytes behind the leader (Postgres) or the master (Redis). */
+  lagBytes?: number;
+  /** Replay lag in ms, measured on the replica itself. */
+  lagMs?: number;
+  rssKb?: number;
+  detail?: string;
+}
+
+export interface TopologyStatus {
+  profile: string;
+  at: string;
+  nodes: NodeStatus[];
+  /** Leader per Postgres cluster and the Redis master, for quick checks. */
+  leaders: Record<string, string | null>;
+  totalRssKb: number;
+}
+
+function rssWithChildren(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  return [pid, ...descendants(pid)].reduce((sum, p) => sum + rssKb(p), 0);
+}
+
+async function replayLagMs(t: Topology, m: PgMember): Promise<number | undefined> {
+  const c = new pg.Client({ connectionString: memberUrl(t, m), connectionTimeoutMillis: 500, query_timeout: 800 });
+  c.on("error", () => {
+    // a down member simply has no lag reading
+  });
+  try {
+    await c.connect();
+    const r = await c.query<{ lag_ms: number | null }>(
+      `select case when not pg_is_in_recovery() then null
+                   when pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0
+                   else extract(epoch from now() - pg_last_xact_replay_timestamp()) * 1000 end as lag_ms`,
+    );
+    const v = r.rows[0]?.lag_ms;
+    return v === null || v === undefined ? undefined : Math.round(Number(v));
+  } catch (err) {
+    if (err instanceof Error) return undefined;
+    throw err;
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+async function haproxyServers(t: Topology): Promise<Map<string, string>> {
+  // CSV columns: pxname, svname, ..., status (18th)
+  const out = new Map<string, string>();
+  try {
+    const r = await httpGet(`http://${t.host}:${t.haproxy.statsPort}/;csv`, 800);
+    for (const line of r.body.split("\n")) {
+      const f = line.split(",");
+      if (f.length > 18 && f[0] && !f[0].startsWith("#")) out.set(`${f[0]}/${f[1]}`, f[17] ?? "");
+    }
+  } catch (err) {
+    if (!(err instanceof Error)) throw err;
+  }
+  return out;
+}
+
+export async function getStatus(t: Topology): Promise<TopologyStatus> {
+  const recs = readRegistry(t.pidFile);
+  const pidOf = (name: string) => {
+    const r = recs.find((x) => x.name === name);
+    return r && isOurs(r) ? r.pid : undefined;
+  };
+  const nodes: NodeStatus[] = [];
+  const leaders: Record<string, string | null> = {};
+
+  const etcd = await Promise.all(t.etcd.map((e) => etcdStatus(e)));
+  t.etcd.forEach((e, i) => {
+    const s = etcd[i];
+    const pid = pidOf(e.name);
+    nodes.push({
+      name: e.name,
+      kind: "etcd",
+      group: "etcd",
+      role: s?.healthy ? (s.isLeader ? "leader" : "follower") : "unknown",
+      pid,
+      port: e.clientPort,
+      health: s?.healthy ? "up" : "down",
+      rssKb: rssWithChildren(pid),
+      detail: s?.raftTerm !== undefined ? `raft term ${s.raftTerm}` : undefined,
+    });
+  });
+  leaders.etcd = t.etcd.find((_, i) => etcd[i]?.isLeader)?.name ?? null;
+
+  const hap = await haproxyServers(t);
+  for (const c of t.clusters) {
+    const state = await patroniCluster(c, 600);
+    leaders[c.name] = state?.leader ?? null;
+    const lags = await Promise.all(c.nodes.map((m) => replayLagMs(t, m)));
+    c.nodes.forEach((m, i) => {
+      const pm: PatroniMember | undefined = state?.members.find((x) => x.name === m.name);
+      const pid = pidOf(m.name);
+      const routed = hap.get(`${c.name}_rw/${m.name}`) === "UP" ? "rw" : hap.get(`${c.name}_ro/${m.name}`) === "UP" ? "ro" : "none";
+      const healthy = pm?.state === "running" || pm?.state === "streaming";
+      nodes.push({
+        name: m.name,
+        kind: "postgres",
+        group: c.name,
+        role: pm?.role ?? "unknown",
+        pid,
+        port: m.pgPort,
+        health: healthy && pid ? "up" : pm || pid ? "degraded" : "down",
+        lagBytes: typeof pm?.lag === "number" ? pm.lag : undefined,
+        lagMs: lags[i],
+        rssKb: rssWithChildren(pid),
+        detail: `patroni ${pm?.state ?? "unreachable"}; haproxy routes: ${routed}${pm?.timeline ? `; timeline ${pm.timeline}` : ""}`,
+      });
+    });
+  }
+
+  const haPid = pidOf("haproxy");
+  nodes.push({
+    name: "haproxy",
+    kind: "haproxy",
+    group: "haproxy",
+    role: "load-balancer",
+    pid: haPid,
+    port: t.haproxy.statsPort,
+    health: hap.size > 0 ? "up" : "down",
+    rssKb: rssWithChildren(haPid),
+    detail: t.clusters.map((c) => `${c.name} rw:${c.rwPort} ro:${c.roPort}`).join(", "),
+  });
+
+  let master: string | null = null;
+  for (const n of t.redis.nodes) {
+    const info = await redisReplication(n.port).catch(() => undefined);
+    const pid = pidOf(n.name);
+    const role = info ? (info.role === "master" ? "master" : "replica") : "unknown";
+    if (role === "master") master = n.name;
+    const lag =
+      info?.role === "slave" && info.slave_repl_offset && info.master_repl_offset
+        ? Number(info.master_repl_offset) - Number(info.slave_repl_offset)
+        : undefined;
+    nodes.push({
+      name: n.name,
+      kind: "redis",
+      group: "redis",
+      role,
+      pid,
+      port: n.port,
+      health: info ? (info.role === "slave" && info.master_link_status !== "up" ? "degraded" : "up") : "down",
+      lagBytes: lag,
+      rssKb: rssWithChildren(pid),
+      detail: info?.role === "slave" ? `link ${info.master_link_status}` : undefined,
+    });
+  }
+  leaders.redis = master;
+  for (const s of t.redis.sentinels) {
+    const m = await sentinelMaster(s.port, t.redis.masterName).catch(() => undefined);
+    const pid = pidOf(s.name);
+    nodes.push({
+      name: s.name,
+      kind: "sentinel",
+      group: "redis",
+      role: "sentinel",
+      pid,
+      port: s.port,
+      health: m ? "up" : "down",
+      rssKb: rssWithChildren(pid),
+      detail: m ? `master at ${m.host}:${m.port}` : undefined,
+    });
+  }
+  for (const r of recs.filter((x) => x.kind === "app")) {
+    const alive = isOurs(r);
+    nodes.push({
+      name: r.name,
+      kind: "app",
+      group: "apps",
+      role: "app",
+      pid: alive ? r.pid : undefined,
+      port: r.port,
+      health: alive ? "up" : "down",
+      rssKb: alive ? rssWithChildren(r.pid) : undefined,
+    });
+  }
+  return {
+    profile: t.profile.name,
+    at: new Date().toISOString(),
+    nodes,
+    leaders,
+    totalRssKb: nodes.reduce((s, n) => s + (n.rssKb ?? 0), 0),
+  };
+}
+
+export function formatStatus(s: TopologyStatus): string {
+  const icon = { up: "●", degraded: "◐", down: "○" } as const;
+  const rows = s.nodes.map((n) =>
+    [
+      `${icon[n.health]} ${n.name}`.padEnd(16),
+      n.role.padEnd(14),
+      String(n.pid ?? "-").padEnd(8),
+      String(n.port ?? "-").padEnd(7),
+      n.health.padEnd(9),
+      (n.lagBytes !== undefined ? `${n.lagBytes}B` : "").padEnd(8),
+      (n.lagMs !== undefined ? `${n.lagMs}ms` : "").padEnd(8),
+      n.rssKb ? `${Math.round(n.rssKb / 1024)}MB` : "",
+      n.detail ?? "",
+    ].join(" "),
+  );
+  return [
+    `profile ${s.profile} at ${s.at} — total RSS ${Math.round(s.totalRssKb / 1024)} MB`,
+    `${"  name".padEnd(16)} ${"role".padEnd(14)} ${"pid".padEnd(8)} ${"port".padEnd(7)} ${"health".padEnd(9)} ${"lag".padEnd(8)} ${"replay".padEnd(8)} rss detail`,
+    ...rows,
+    "",
+  ].join("\n");
+}
