@@ -17,6 +17,7 @@ import { memberIsPrimary, memberIsStreamingReplica, patroniCluster } from "./pro
 import { redisReplication, sentinelMaster, withRedis } from "./probes/redis.ts";
 import {
   type ProcessRecord,
+  descendants,
   isAlive,
   isOurs,
   readRegistry,
@@ -363,8 +364,17 @@ export function killPgMember(t: Topology, m: PgMember): { patroniPid?: number; p
   const rec = readRegistry(t.pidFile).find((r) => r.name === m.name);
   const patroniPid = rec && isOurs(rec) ? rec.pid : undefined;
   const pm = postmasterPid(m);
+  // A crash takes every Postgres process with it: backends of a SIGKILLed postmaster would
+  // otherwise keep serving their open connections for a while.
+  const tree = pm ? [pm, ...descendants(pm)] : [];
   if (patroniPid) process.kill(patroniPid, "SIGKILL");
-  if (pm) process.kill(pm, "SIGKILL");
+  for (const pid of tree) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err;
+    }
+  }
   return { patroniPid, postmasterPid: pm };
 }
 
