@@ -1,0 +1,3 @@
+export * from "./etcd.ts";
+export * from "./patroni.ts";
+export * from "./redis.ts";

@@ -1,0 +1,3 @@
+export * from "../launcher.ts";
+export * from "./registry.ts";
+export { StartupError, waitFor } from "./wait.ts";

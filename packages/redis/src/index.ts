@@ -1,0 +1,46 @@
+/**
+ * Redis connections for Agora: always through Sentinel (never a fixed port — a restarted old
+ * master stays writable for a while before Sentinel demotes it), with bounded reconnect backoff
+ * and an error listener on every connection (without one, Node exits on a connection error).
+ */
+import { Redis, type RedisOptions } from "ioredis";
+import { type Topology, sentinelAddresses, topology as defaultTopology } from "@agora/infra-local/topology";
+
+export interface RedisConnectionOptions {
+  topology?: Topology;
+  /** BullMQ needs `null` (it retries blocking commands itself). */
+  maxRetriesPerRequest?: number | null;
+  connectionName?: string;
+  onError?: (err: Error) => void;
+}
+
+/** Exponential backoff with full jitter, capped: reconnects never hammer, never stop. */
+export function reconnectDelay(attempt: number, baseMs = 100, capMs = 2000): number {
+  return Math.round(Math.random() * Math.min(capMs, baseMs * 2 ** Math.min(attempt, 10)));
+}
+
+export function redisOptions(opts: RedisConnectionOptions = {}): RedisOptions {
+  const t = opts.topology ?? defaultTopology();
+  return {
+    sentinels: sentinelAddresses(t),
+    name: t.redis.masterName,
+    role: "master",
+    connectionName: opts.connectionName,
+    maxRetriesPerRequest: opts.maxRetriesPerRequest === undefined ? 3 : opts.maxRetriesPerRequest,
+    connectTimeout: 2000,
+    sentinelRetryStrategy: (n: number) => reconnectDelay(n),
+    retryStrategy: (n: number) => reconnectDelay(n),
+    // After a failover the old master answers READONLY once it is a replica: reconnect, which
+    // asks Sentinel for the new master.
+    reconnectOnError: (err: Error) => err.message.startsWith("READONLY"),
+    enableAutoPipelining: false,
+  };
+}
+
+export function createRedis(opts: RedisConnectionOptions = {}): Redis {
+  const r = new Redis(redisOptions(opts));
+  r.on("error", opts.onError ?? (() => {
+    // Connection errors during a failover are expected; ioredis reconnects through Sentinel.
+  }));
+  return r;
+}

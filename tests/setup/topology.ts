@@ -1,0 +1,35 @@
+/**
+ * Vitest global setup for integration and chaos tests: a fresh HA topology on the `test`
+ * profile's own ports, migrated, stopped again afterwards (also when tests fail). Shared by the
+ * projects of one run through a reference count. AGORA_TEST_KEEP_TOPOLOGY=1 keeps it running
+ * between runs for a fast edit–test loop.
+ */
+import { down, up } from "@agora/infra-local/processes";
+import { topology } from "@agora/infra-local/topology";
+import { migrateAll } from "@agora/db/migrations";
+
+interface Shared {
+  refs: number;
+  ready?: Promise<void>;
+}
+const g = globalThis as typeof globalThis & { __agoraTopology?: Shared };
+
+export default async function setup(): Promise<() => Promise<void>> {
+  const t = topology("test");
+  const keep = process.env.AGORA_TEST_KEEP_TOPOLOGY === "1";
+  const shared = (g.__agoraTopology ??= { refs: 0 });
+  shared.refs++;
+  shared.ready ??= (async () => {
+    const log = (l: string) => process.stdout.write(`[topology] ${l}\n`);
+    if (!keep) await down(t, () => {}, { wipe: true });
+    const r = await up(t, log);
+    log(`servers ready in ${(r.ms / 1000).toFixed(1)} s`);
+    await migrateAll(t);
+    log("migrated every cluster");
+  })();
+  await shared.ready;
+  return async () => {
+    shared.refs--;
+    if (shared.refs === 0 && !keep) await down(t, (l) => process.stdout.write(`[topology] ${l}\n`));
+  };
+}

@@ -1,0 +1,48 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * Three projects:
+ *  - unit:        `*.test.ts` beside the code, no servers.
+ *  - integration: `*.int.test.ts`, against the real HA topology (profile `test`, its own ports)
+ *                 that tests/setup/topology.ts starts fresh and stops afterwards.
+ *  - chaos:       tests/chaos, kills and freezes real processes of that topology.
+ * Integration and chaos files run one at a time: they share one topology.
+ */
+const serverTests = {
+  globalSetup: ["tests/setup/topology.ts"],
+  env: { AGORA_PROFILE: "test" },
+  fileParallelism: false,
+  hookTimeout: 240_000,
+};
+
+export default defineConfig({
+  test: {
+    reporters: ["default"],
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["**/*.test.ts"],
+          exclude: ["**/node_modules/**", "**/*.int.test.ts", "tests/chaos/**", "e2e/**", "**/.next/**"],
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["**/*.int.test.ts"],
+          exclude: ["**/node_modules/**", "**/.next/**"],
+          testTimeout: 120_000,
+          ...serverTests,
+        },
+      },
+      {
+        test: {
+          name: "chaos",
+          include: ["tests/chaos/**/*.chaos.test.ts"],
+          testTimeout: 240_000,
+          ...serverTests,
+        },
+      },
+    ],
+  },
+});
