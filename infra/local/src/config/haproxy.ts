@@ -43,5 +43,20 @@ export function haproxyConfig(t: Topology): string {
       );
     }
   }
+  // HTTP edge: the storefront instances behind one gateway port, health-checked on /healthz.
+  lines.push(
+    "listen storefront_gateway",
+    "  mode http",
+    `  bind ${t.host}:${t.apps.gateway}`,
+    "  balance roundrobin",
+    "  option httpchk GET /healthz",
+    "  http-check expect status 200",
+    "  option forwardfor",
+    "  timeout client 60s",
+    "  timeout server 60s",
+    "  default-server inter 2s fall 2 rise 1",
+    ...t.apps.storefront.map((port, i) => `  server storefront-${i + 1} ${t.host}:${port} check`),
+    "",
+  );
   return lines.join("\n");
 }
