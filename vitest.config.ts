@@ -22,6 +22,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
+          sequence: { groupOrder: 0 },
           include: ["**/*.test.ts"],
           exclude: ["**/node_modules/**", "**/*.int.test.ts", "tests/chaos/**", "e2e/**", "**/.next/**"],
         },
@@ -29,6 +30,7 @@ export default defineConfig({
       {
         test: {
           name: "integration",
+          sequence: { groupOrder: 1 },
           include: ["**/*.int.test.ts"],
           exclude: ["**/node_modules/**", "**/.next/**"],
           testTimeout: 120_000,
@@ -38,6 +40,7 @@ export default defineConfig({
       {
         test: {
           name: "chaos",
+          sequence: { groupOrder: 2 },
           include: ["tests/chaos/**/*.chaos.test.ts"],
           testTimeout: 240_000,
           ...serverTests,

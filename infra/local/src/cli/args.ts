@@ -9,7 +9,7 @@ export function cliArgs<T extends Record<string, { type: "string" | "boolean"; s
     allowPositionals: true,
     options: { profile: { type: "string" }, json: { type: "boolean", default: false }, ...options },
   });
-  const profile = (values.profile as string | undefined) ?? profileFromEnv();
+  const profile = ((values as Record<string, unknown>).profile as string | undefined) ?? profileFromEnv();
   if (profile !== "dev" && profile !== "test") {
     throw new Error(`--profile must be "dev" or "test", got "${profile}"`);
   }

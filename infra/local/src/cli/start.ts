@@ -1,0 +1,130 @@
+/**
+ * `npm start`: builds the apps, brings the whole dev topology up, migrates every cluster, seeds
+ * demo data once, starts the apps behind the HAProxy gateway, prints every URL and the demo
+ * logins, and stays in the foreground. Ctrl-C stops everything it started, in a safe order.
+ */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { down, up } from "../launcher.ts";
+import { isOurs, readRegistry } from "../processes/registry.ts";
+import { startProcess } from "../processes/spawn.ts";
+import { tail, waitFor } from "../processes/wait.ts";
+import { formatStatus, getStatus } from "../status/index.ts";
+import { REPO_ROOT, topology } from "../topology.ts";
+import { cliArgs } from "./args.ts";
+
+const { values } = cliArgs({ "skip-build": { type: "boolean", default: false } });
+const t = topology("dev");
+const bin = (name: string) => join(REPO_ROOT, "node_modules", ".bin", name);
+const say = (l: string) => process.stdout.write(`${l}\n`);
+
+function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: REPO_ROOT, stdio: "inherit", env: { ...process.env, ...env } });
+    child.on("error", reject);
+    child.on("exit", (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(" ")} failed (${signal ?? `exit ${code}`})`)),
+    );
+  });
+}
+
+interface AppSpec {
+  name: string;
+  dir: string;
+  port: number;
+}
+
+const apps: AppSpec[] = [
+  ...t.apps.storefront.map((port, i) => ({ name: `storefront-${i + 1}`, dir: "apps/storefront", port })),
+  { name: "vendor-portal", dir: "apps/vendor-portal", port: t.apps.vendorPortal },
+  { name: "ops-console", dir: "apps/ops-console", port: t.apps.opsConsole },
+];
+
+let stopping = false;
+async function stopAll(code: number): Promise<never> {
+  if (stopping) process.exit(code);
+  stopping = true;
+  say("\nStopping everything npm start started …");
+  await down(t, (l) => say(`  ${l}`));
+  say("✔ stopped");
+  process.exit(code);
+}
+process.on("SIGINT", () => void stopAll(0));
+process.on("SIGTERM", () => void stopAll(0));
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  if (!values["skip-build"]) {
+    say("▸ building the apps (turbo caches unchanged ones) …");
+    await run(bin("turbo"), ["run", "build", "--output-logs=errors-only"], { NEXT_TELEMETRY_DISABLED: "1" });
+  }
+  say(`▸ starting the servers (state and logs: ${t.stateDir}) …`);
+  const r = await up(t, (l) => say(`  ${l}`));
+  say(`  servers ready in ${(r.ms / 1000).toFixed(1)} s`);
+  say("▸ migrating every cluster …");
+  await run(bin("tsx"), ["packages/db/src/cli/migrate.ts", "--profile", "dev"]);
+  say("▸ seeding demo data (once) …");
+  await run(bin("tsx"), ["packages/db/src/cli/seed.ts", "--profile", "dev"]);
+
+  say("▸ starting the apps …");
+  for (const a of apps) {
+    const existing = readRegistry(t.pidFile).find((x) => x.name === a.name);
+    if (existing && isOurs(existing)) continue;
+    startProcess(t.pidFile, {
+      name: a.name,
+      kind: "app",
+      command: process.execPath,
+      args: [join(REPO_ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(a.port), "-H", t.host],
+      cwd: join(REPO_ROOT, a.dir),
+      logFile: join(t.logDir, `${a.name}.log`),
+      port: a.port,
+      env: { AGORA_PROFILE: "dev", PORT: String(a.port), NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+      match: `-p ${a.port}`,
+    });
+  }
+  for (const a of apps) {
+    await waitFor(
+      `${a.name} /healthz`,
+      async () => (await fetch(`http://${t.host}:${a.port}/healthz`, { signal: AbortSignal.timeout(1000) })).ok,
+      { timeoutMs: 60_000, process: a.name, logFile: join(t.logDir, `${a.name}.log`) },
+    );
+  }
+
+  say(formatStatus(await getStatus(t)));
+  say(
+    [
+      `✔ Agora is up in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      "",
+      `  Storefront (gateway)  http://${t.host}:${t.apps.gateway}   instances: ${t.apps.storefront.map((p) => `http://${t.host}:${p}`).join(", ")}`,
+      `  Vendor portal         http://${t.host}:${t.apps.vendorPortal}`,
+      `  Ops console           http://${t.host}:${t.apps.opsConsole}`,
+      `  HAProxy stats         http://${t.host}:${t.haproxy.statsPort}`,
+      `  Postgres (via HAProxy) ${t.clusters.map((c) => `${c.name} rw:${c.rwPort} ro:${c.roPort}`).join(", ")}`,
+      `  Redis Sentinels       ${t.redis.sentinels.map((s) => s.port).join(", ")} (master name "${t.redis.masterName}")`,
+      "",
+      '  Demo logins (password "agora-demo"): admin@agora.local, operator@agora.local, shopper@agora.local,',
+      "  owner@<vendor>.agora.local and staff@<vendor>.agora.local for each vendor listed by the seed above.",
+      `  Logs: ${t.logDir}    Status: npm run infra:status    Drill: npm run drill:failover -- --cluster core`,
+      "",
+      "  Ctrl-C stops everything.",
+    ].join("\n"),
+  );
+
+  // Stay in the foreground; report an app that dies, with the end of its log.
+  const reported = new Set<string>();
+  for (;;) {
+    await sleep(2000);
+    for (const rec of readRegistry(t.pidFile).filter((x) => x.kind === "app")) {
+      if (!isOurs(rec) && !reported.has(rec.name)) {
+        reported.add(rec.name);
+        say(`✖ ${rec.name} exited; last lines of ${rec.logFile}:\n${tail(rec.logFile)}`);
+      }
+    }
+  }
+}
+
+main().catch(async (err: unknown) => {
+  process.stderr.write(`\n✖ ${err instanceof Error ? err.message : String(err)}\n`);
+  await stopAll(1);
+});

@@ -1,0 +1,81 @@
+/**
+ * Builds the Prisma clients (Prisma 7, Rust-free, `@prisma/adapter-pg`). Each client owns one pg
+ * pool; connection-level errors from any query are rethrown as `DatabaseUnavailableError`.
+ */
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { ITXClientDenyList } from "@prisma/client/runtime/client";
+import type { PoolConfig } from "pg";
+import { mapDatabaseError } from "../errors/database-errors.ts";
+import { PrismaClient as CorePrismaClient } from "../generated/core/client.ts";
+import { PrismaClient as ShardPrismaClient } from "../generated/shard/client.ts";
+import type { PoolSettings } from "./config.ts";
+
+export type NodeRole = "primary" | "replica";
+
+function poolConfig(url: string, cluster: string, role: NodeRole, s: PoolSettings): PoolConfig {
+  return {
+    connectionString: url,
+    max: s.max,
+    connectionTimeoutMillis: s.connectionTimeoutMillis,
+    idleTimeoutMillis: s.idleTimeoutMillis,
+    statement_timeout: s.statementTimeoutMs,
+    query_timeout: s.queryTimeoutMs,
+    // Detect a dead peer (e.g. a node killed during failover) instead of waiting on a silent socket.
+    keepAlive: true,
+    application_name: `agora:${cluster}:${role}`,
+  };
+}
+
+function adapter(url: string, cluster: string, role: NodeRole, s: PoolSettings): PrismaPg {
+  return new PrismaPg(poolConfig(url, cluster, role, s), {
+    // An idle pooled connection dying (failover) emits 'error' on the pool; without a listener
+    // Node would crash. pg discards the broken client; the next query gets a fresh connection.
+    onPoolError: (err) => {
+      process.emitWarning(`[agora/db] ${cluster} ${role} pool: ${err.message}`, "DatabaseWarning");
+    },
+    onConnectionError: (err) => {
+      process.emitWarning(
+        `[agora/db] ${cluster} ${role} connection: ${err.message}`,
+        "DatabaseWarning",
+      );
+    },
+  });
+}
+
+export function createCoreDb(url: string, cluster: string, role: NodeRole, s: PoolSettings) {
+  return new CorePrismaClient({ adapter: adapter(url, cluster, role, s) }).$extends({
+    name: "agora-db-errors",
+    query: {
+      async $allOperations({ args, query }) {
+        try {
+          return await query(args);
+        } catch (err) {
+          throw mapDatabaseError(err, cluster);
+        }
+      },
+    },
+  });
+}
+
+export function createShardDb(url: string, cluster: string, role: NodeRole, s: PoolSettings) {
+  return new ShardPrismaClient({ adapter: adapter(url, cluster, role, s) }).$extends({
+    name: "agora-db-errors",
+    query: {
+      async $allOperations({ args, query }) {
+        try {
+          return await query(args);
+        } catch (err) {
+          throw mapDatabaseError(err, cluster);
+        }
+      },
+    },
+  });
+}
+
+/** Prisma client for the core cluster (with error mapping). */
+export type CoreDb = ReturnType<typeof createCoreDb>;
+/** Prisma client for any shard cluster (with error mapping). */
+export type ShardDb = ReturnType<typeof createShardDb>;
+/** What a consistency-checked read hands to its callback: a client without $transaction/$connect. */
+export type CoreTx = Omit<CoreDb, ITXClientDenyList>;
+export type ShardTx = Omit<ShardDb, ITXClientDenyList>;

@@ -1,0 +1,64 @@
+/**
+ * @agora/db — the data layer: Prisma clients per cluster (primary via HAProxy rw, replica via
+ * ro), explicit read consistency, tenant sharding, typed errors. See ../README.md.
+ */
+import { shard, type ShardHandle } from "./clients/registry.ts";
+import { shardFor } from "./sharding/directory.ts";
+
+export {
+  core,
+  shard,
+  shardNames,
+  closeAll,
+  type ClusterHandle,
+  type CoreHandle,
+  type ShardHandle,
+} from "./clients/registry.ts";
+export {
+  configureDb,
+  resetDbConfig,
+  urlEnvName,
+  type DbConfig,
+  type PoolSettings,
+} from "./clients/config.ts";
+export type { CoreDb, ShardDb, CoreTx, ShardTx, NodeRole } from "./clients/prisma-clients.ts";
+export {
+  assertCommitToken,
+  type CommitToken,
+  type ReadConsistency,
+  type ReadReason,
+  type ReadResult,
+  type ServedBy,
+} from "./replicas/consistency.ts";
+export { withRetry, backoffDelay, type RetryOptions } from "./replicas/with-retry.ts";
+export {
+  DatabaseError,
+  DatabaseUnavailableError,
+  VendorNotFoundError,
+  UnknownShardError,
+  MigrationChecksumError,
+  mapDatabaseError,
+  isRetryable,
+  unavailableReason,
+} from "./errors/database-errors.ts";
+export {
+  shardFor,
+  locateVendor,
+  invalidateShard,
+  directoryListenerConnected,
+  chooseShard,
+  createVendor,
+  VendorConflictError,
+  type ShardLocation,
+  type CreateVendorInput,
+  type CreatedVendor,
+} from "./sharding/index.ts";
+export { hashPassword, verifyPassword } from "./seed/password.ts";
+// Generated model types, for callers that annotate rows.
+export type * as CoreModels from "./generated/core/models.ts";
+export type * as ShardModels from "./generated/shard/models.ts";
+
+/** The shard clients of a vendor's shard (looks the shard up in the cached directory). */
+export async function forVendor(vendorId: string): Promise<ShardHandle> {
+  return shard(await shardFor(vendorId));
+}

@@ -1,0 +1,11 @@
+export {
+  seed,
+  type SeedOptions,
+  type SeedProgress,
+  type SeedReport,
+  type DemoLogin,
+} from "./seed.ts";
+export { mulberry32, type Prng } from "./prng.ts";
+export { hashPassword, verifyPassword } from "./password.ts";
+export { productSvg } from "./product-image.ts";
+export { DEMO_PASSWORD } from "./demo-data.ts";
