@@ -14,6 +14,7 @@ import { patroniConfig } from "./config/patroni.ts";
 import { redisConfig, sentinelConfig } from "./config/redis.ts";
 import { etcdStatus } from "./probes/etcd.ts";
 import { memberIsPrimary, memberIsStreamingReplica, patroniCluster } from "./probes/patroni.ts";
+import { haproxyServers, routable } from "./probes/haproxy.ts";
 import { redisReplication, sentinelMaster, withRedis } from "./probes/redis.ts";
 import {
   type ProcessRecord,
@@ -203,19 +204,32 @@ async function canQuery(url: string, sql: string): Promise<boolean> {
   }
 }
 
-async function waitHaproxy(t: Topology): Promise<void> {
+/**
+ * HAProxy considers servers UP until their first failed checks, so a fresh HAProxy may briefly
+ * send read-write traffic to a replica. Ready means: every server checked, the rw backend routes
+ * to the leader only, the ro backend to replicas only.
+ */
+async function waitHaproxy(t: Topology, leaders: Record<string, string>): Promise<void> {
+  await waitFor(
+    "every backend to route by role (rw → leader, ro → replicas)",
+    async () => {
+      const servers = await haproxyServers(t);
+      if (servers.some((x) => x.checkStatus.startsWith("INI") || x.checkStatus === "")) return false;
+      return t.clusters.every((c) => {
+        const rw = routable(servers, `${c.name}_rw`);
+        const ro = routable(servers, `${c.name}_ro`);
+        const replicas = c.nodes.map((n) => n.name).filter((n) => n !== leaders[c.name]);
+        return rw.length === 1 && rw[0] === leaders[c.name] && ro.length === replicas.length && ro.every((r) => replicas.includes(r));
+      });
+    },
+    { timeoutMs: 30_000, process: "haproxy", logFile: t.haproxy.logFile },
+  );
   const s = secrets(t);
   for (const c of t.clusters) {
     const url = `postgresql://${t.postgres.superuser}:${encodeURIComponent(s.superuserPassword)}@${t.host}:${c.rwPort}/postgres`;
     await waitFor(
       `HAProxy ${c.name} rw port ${c.rwPort} to reach the primary`,
       () => canQuery(url, "select 1 where not pg_is_in_recovery()").catch(() => false),
-      { timeoutMs: 30_000, process: "haproxy", logFile: t.haproxy.logFile },
-    );
-    const ro = `postgresql://${t.postgres.superuser}:${encodeURIComponent(s.superuserPassword)}@${t.host}:${c.roPort}/postgres`;
-    await waitFor(
-      `HAProxy ${c.name} ro port ${c.roPort} to reach a replica`,
-      () => canQuery(ro, "select 1 where pg_is_in_recovery()").catch(() => false),
       { timeoutMs: 30_000, process: "haproxy", logFile: t.haproxy.logFile },
     );
   }
@@ -280,7 +294,7 @@ export async function up(t: Topology, log: Log = quiet): Promise<UpReport> {
 
   log("HAProxy …");
   startHaproxy(t);
-  await waitHaproxy(t);
+  await waitHaproxy(t, leaders);
   await waitRedis(t);
   return { profile: t.profile.name, ms: Date.now() - t0, leaders, alreadyRunning };
 }

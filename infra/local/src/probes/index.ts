@@ -1,3 +1,4 @@
 export * from "./etcd.ts";
 export * from "./patroni.ts";
 export * from "./redis.ts";
+export * from "./haproxy.ts";

@@ -7,7 +7,7 @@ import pg from "pg";
 import { etcdStatus } from "../probes/etcd.ts";
 import { type PatroniMember, patroniCluster } from "../probes/patroni.ts";
 import { redisReplication, sentinelMaster } from "../probes/redis.ts";
-import { httpGet } from "../processes/wait.ts";
+import { haproxyServers } from "../probes/haproxy.ts";
 import { descendants, isOurs, readRegistry, rssKb } from "../processes/registry.ts";
 import { type PgMember, type Topology, memberUrl } from "../topology.ts";
 
@@ -66,21 +66,6 @@ async function replayLagMs(t: Topology, m: PgMember): Promise<number | undefined
   }
 }
 
-async function haproxyServers(t: Topology): Promise<Map<string, string>> {
-  // CSV columns: pxname, svname, ..., status (18th)
-  const out = new Map<string, string>();
-  try {
-    const r = await httpGet(`http://${t.host}:${t.haproxy.statsPort}/;csv`, 800);
-    for (const line of r.body.split("\n")) {
-      const f = line.split(",");
-      if (f.length > 18 && f[0] && !f[0].startsWith("#")) out.set(`${f[0]}/${f[1]}`, f[17] ?? "");
-    }
-  } catch (err) {
-    if (!(err instanceof Error)) throw err;
-  }
-  return out;
-}
-
 export async function getStatus(t: Topology): Promise<TopologyStatus> {
   const recs = readRegistry(t.pidFile);
   const pidOf = (name: string) => {
@@ -108,7 +93,8 @@ export async function getStatus(t: Topology): Promise<TopologyStatus> {
   });
   leaders.etcd = t.etcd.find((_, i) => etcd[i]?.isLeader)?.name ?? null;
 
-  const hap = await haproxyServers(t);
+  const hap = new Map<string, string>();
+  for (const x of await haproxyServers(t).catch(() => [])) hap.set(`${x.backend}/${x.server}`, x.status);
   for (const c of t.clusters) {
     const state = await patroniCluster(c, 600);
     leaders[c.name] = state?.leader ?? null;
