@@ -1,0 +1,27 @@
+/**
+ * One worker pool = one OS process with its own Redis connections and concurrency, so a slow
+ * dependency in one pool cannot starve another (bulkheads). Connections go through Sentinel.
+ */
+import { type Processor, Worker } from "bullmq";
+import { createRedis } from "@agora/redis";
+
+export interface PoolSpec {
+  /** Queue name; also the pool's name in logs and the service registry. */
+  queue: string;
+  concurrency: number;
+  processor: Processor;
+}
+
+export function runPool(spec: PoolSpec): { close: () => Promise<void> } {
+  const worker = new Worker(spec.queue, spec.processor, {
+    connection: createRedis({ maxRetriesPerRequest: null, connectionName: `pool:${spec.queue}` }),
+    concurrency: spec.concurrency,
+  });
+  worker.on("error", (err) => {
+    process.stderr.write(`${JSON.stringify({ level: "warn", pool: spec.queue, msg: err.message })}\n`);
+  });
+  worker.on("failed", (job, err) => {
+    process.stderr.write(`${JSON.stringify({ level: "error", pool: spec.queue, job: job?.id, msg: err.message })}\n`);
+  });
+  return { close: () => worker.close() };
+}

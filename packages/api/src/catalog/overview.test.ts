@@ -1,0 +1,108 @@
+import { DatabaseUnavailableError } from "@agora/db";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { createCaller } from "../index.ts";
+
+// Stands in for the data layer: a core with two vendors and two shards whose health each test sets.
+const state = vi.hoisted(() => ({
+  coreDown: false,
+  downShards: new Set<string>(),
+}));
+
+vi.mock("@agora/db", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("@agora/db")>();
+  const served = <T>(value: T) => ({
+    value,
+    servedBy: "replica" as const,
+    reason: "eventual" as const,
+  });
+  const coreDb = {
+    vendor: {
+      findMany: async () => [
+        {
+          id: "v1",
+          slug: "alpine",
+          name: "Alpine Goods",
+          status: "active",
+          shard: { shard: "shard-1" },
+        },
+        {
+          id: "v2",
+          slug: "baltic",
+          name: "Baltic Crafts",
+          status: "active",
+          shard: { shard: "shard-2" },
+        },
+        { id: "v3", slug: "new", name: "New Vendor", status: "onboarding", shard: null },
+      ],
+    },
+    category: { findMany: async () => [{ id: "c1", slug: "home", name: "Home", parentId: null }] },
+  };
+  const counts: Record<string, { vendorId: string; _count: { _all: number } }[]> = {
+    "shard-1": [{ vendorId: "v1", _count: { _all: 12 } }],
+    "shard-2": [{ vendorId: "v2", _count: { _all: 7 } }],
+  };
+  return {
+    ...actual,
+    shardNames: () => ["shard-1", "shard-2"],
+    core: () => ({
+      read: async (_c: unknown, fn: (db: typeof coreDb) => Promise<unknown>) => {
+        if (state.coreDown) throw new actual.DatabaseUnavailableError("core", "ECONNREFUSED");
+        return served(await fn(coreDb));
+      },
+    }),
+    shard: (name: string) => ({
+      read: async (_c: unknown, fn: (db: unknown) => Promise<unknown>) => {
+        if (state.downShards.has(name))
+          throw new actual.DatabaseUnavailableError(name, "ECONNREFUSED");
+        return served(await fn({ product: { groupBy: async () => counts[name] ?? [] } }));
+      },
+    }),
+  };
+});
+
+const caller = createCaller({ headers: new Headers(), session: null });
+
+describe("catalog.overview", () => {
+  beforeEach(() => {
+    state.coreDown = false;
+    state.downShards.clear();
+  });
+
+  it("lists each vendor with its shard and the product count read from that shard", async () => {
+    const o = await caller.catalog.overview();
+    expect(o.vendors.map((v) => [v.slug, v.shard, v.productCount])).toEqual([
+      ["alpine", "shard-1", 12],
+      ["baltic", "shard-2", 7],
+      ["new", null, null],
+    ]);
+    expect(o.shards.map((s) => [s.name, s.vendorCount, s.productCount, s.available])).toEqual([
+      ["shard-1", 1, 12, true],
+      ["shard-2", 1, 7, true],
+    ]);
+    expect(o.categories).toHaveLength(1);
+  });
+
+  it("blanks only the counts of vendors on a shard that does not answer", async () => {
+    state.downShards.add("shard-2");
+    const o = await caller.catalog.overview();
+    expect(o.vendors.find((v) => v.slug === "alpine")?.productCount).toBe(12);
+    expect(o.vendors.find((v) => v.slug === "baltic")?.productCount).toBeNull();
+    expect(o.shards.find((s) => s.name === "shard-2")).toMatchObject({
+      available: false,
+      servedBy: null,
+    });
+  });
+
+  it("answers SERVICE_UNAVAILABLE with domain code DB_UNAVAILABLE when the core is down", async () => {
+    state.coreDown = true;
+    const err = await caller.catalog.overview().catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "SERVICE_UNAVAILABLE" });
+    expect((err as { cause?: unknown }).cause).toBeInstanceOf(DatabaseUnavailableError);
+  });
+
+  it("rejects an unknown consistency level with the zod issue", async () => {
+    // @ts-expect-error: deliberately invalid input
+    const err = await caller.catalog.overview({ consistency: "whenever" }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "BAD_REQUEST" });
+  });
+});

@@ -1,0 +1,17 @@
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { type AppRouter, appRouter } from "./root.ts";
+import { createCallerFactory, createTRPCContext } from "./trpc.ts";
+
+/** Server-side caller for server components and route handlers: `createCaller(ctx).catalog.overview()`. */
+const createCaller = createCallerFactory(appRouter);
+
+/** e.g. `RouterOutputs["catalog"]["overview"]` */
+type RouterInputs = inferRouterInputs<AppRouter>;
+type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+export { appRouter, createCaller, createTRPCContext };
+export type { AppRouter, RouterInputs, RouterOutputs };
+export type { TRPCContext, Session } from "./trpc.ts";
+export type { TopologyOverview, ClusterView } from "./ops/topology-status.ts";
+export type { CatalogOverview } from "./catalog/overview.ts";
+export type { Readiness } from "./health/readiness.ts";

@@ -1,0 +1,71 @@
+import { type NodeStatus, type TopologyStatus, getStatus } from "@agora/infra-local/status";
+import { topology } from "@agora/infra-local/topology";
+import { z } from "zod";
+import { withTimeout } from "../data-layer/timeout.ts";
+
+export const topologyStatusInput = z
+  .object({
+    /** Upper bound for one full probe round; the console polls every 2 s. */
+    timeoutMs: z.number().int().min(200).max(15_000).default(5_000),
+  })
+  .optional();
+
+export interface ClusterView {
+  name: string;
+  leader: string | null;
+  members: NodeStatus[];
+}
+
+/** The topology status grouped the way the ops console draws it: one panel per system. */
+export interface TopologyOverview {
+  profile: string;
+  at: string;
+  etcd: { leader: string | null; members: NodeStatus[] };
+  postgres: ClusterView[];
+  redis: { master: string | null; nodes: NodeStatus[]; sentinels: NodeStatus[] };
+  haproxy: NodeStatus[];
+  apps: NodeStatus[];
+  totals: { up: number; degraded: number; down: number; rssKb: number };
+}
+
+export async function topologyOverview(
+  input: z.infer<typeof topologyStatusInput>,
+): Promise<TopologyOverview> {
+  const t = topology();
+  const status = await withTimeout(
+    "topology status probe",
+    input?.timeoutMs ?? 5_000,
+    getStatus(t),
+  );
+  return groupStatus(
+    status,
+    t.clusters.map((c) => c.name),
+  );
+}
+
+export function groupStatus(
+  status: TopologyStatus,
+  clusterNames: readonly string[],
+): TopologyOverview {
+  const of = (kind: NodeStatus["kind"]) => status.nodes.filter((n) => n.kind === kind);
+  const pg = of("postgres");
+  return {
+    profile: status.profile,
+    at: status.at,
+    etcd: { leader: status.leaders.etcd ?? null, members: of("etcd") },
+    postgres: clusterNames.map((name) => ({
+      name,
+      leader: status.leaders[name] ?? null,
+      members: pg.filter((n) => n.group === name),
+    })),
+    redis: { master: status.leaders.redis ?? null, nodes: of("redis"), sentinels: of("sentinel") },
+    haproxy: of("haproxy"),
+    apps: of("app"),
+    totals: {
+      up: status.nodes.filter((n) => n.health === "up").length,
+      degraded: status.nodes.filter((n) => n.health === "degraded").length,
+      down: status.nodes.filter((n) => n.health === "down").length,
+      rssKb: status.totalRssKb,
+    },
+  };
+}
