@@ -18,6 +18,7 @@ import { haproxyServers, routable } from "./probes/haproxy.ts";
 import { redisReplication, sentinelMaster, withRedis } from "./probes/redis.ts";
 import {
   type ProcessRecord,
+  cmdline,
   descendants,
   isAlive,
   isOurs,
@@ -301,7 +302,9 @@ export async function up(t: Topology, log: Log = quiet): Promise<UpReport> {
 
 /** Alive and not a zombie (an orphan's zombie lingers until init reaps it). */
 function isRunning(pid: number): boolean {
-  return isAlive(pid) && isOurs({ pid, match: "" });
+  if (!isAlive(pid)) return false;
+  const cl = cmdline(pid);
+  return cl !== undefined && cl !== "";
 }
 
 async function stopPid(pid: number, signal: NodeJS.Signals, timeoutMs: number): Promise<boolean> {

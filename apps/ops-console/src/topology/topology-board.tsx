@@ -99,7 +99,7 @@ function Panel({
   return (
     <Card title={title} aside={<HealthBadge health={health} />}>
       {leaderLabel ? (
-        <p className="mb-3 text-sm">
+        <p className="mb-3 text-sm" data-leader-of={title}>
           <span className="text-zinc-500">{leaderLabel}: </span>
           {leader ? (
             <span className="font-medium">{leader}</span>

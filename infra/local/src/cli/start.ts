@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { down, up } from "../launcher.ts";
 import { isOurs, readRegistry } from "../processes/registry.ts";
-import { startProcess } from "../processes/spawn.ts";
-import { tail, waitFor } from "../processes/wait.ts";
+import { tail } from "../processes/wait.ts";
+import { appInstances, startApps } from "../apps.ts";
 import { formatStatus, getStatus } from "../status/index.ts";
 import { REPO_ROOT, topology } from "../topology.ts";
 import { cliArgs } from "./args.ts";
@@ -29,17 +29,7 @@ function run(cmd: string, args: string[], env: Record<string, string> = {}): Pro
   });
 }
 
-interface AppSpec {
-  name: string;
-  dir: string;
-  port: number;
-}
-
-const apps: AppSpec[] = [
-  ...t.apps.storefront.map((port, i) => ({ name: `storefront-${i + 1}`, dir: "apps/storefront", port })),
-  { name: "vendor-portal", dir: "apps/vendor-portal", port: t.apps.vendorPortal },
-  { name: "ops-console", dir: "apps/ops-console", port: t.apps.opsConsole },
-];
+const apps = appInstances(t);
 
 let stopping = false;
 async function stopAll(code: number): Promise<never> {
@@ -68,28 +58,7 @@ async function main(): Promise<void> {
   await run(bin("tsx"), ["packages/db/src/cli/seed.ts", "--profile", "dev"]);
 
   say("▸ starting the apps …");
-  for (const a of apps) {
-    const existing = readRegistry(t.pidFile).find((x) => x.name === a.name);
-    if (existing && isOurs(existing)) continue;
-    startProcess(t.pidFile, {
-      name: a.name,
-      kind: "app",
-      command: process.execPath,
-      args: [join(REPO_ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(a.port), "-H", t.host],
-      cwd: join(REPO_ROOT, a.dir),
-      logFile: join(t.logDir, `${a.name}.log`),
-      port: a.port,
-      env: { AGORA_PROFILE: "dev", PORT: String(a.port), NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
-      match: `-p ${a.port}`,
-    });
-  }
-  for (const a of apps) {
-    await waitFor(
-      `${a.name} /healthz`,
-      async () => (await fetch(`http://${t.host}:${a.port}/healthz`, { signal: AbortSignal.timeout(1000) })).ok,
-      { timeoutMs: 60_000, process: a.name, logFile: join(t.logDir, `${a.name}.log`) },
-    );
-  }
+  await startApps(t, apps);
 
   say(formatStatus(await getStatus(t)));
   say(

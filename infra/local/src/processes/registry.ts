@@ -16,6 +16,11 @@ export interface ProcessRecord {
   logFile: string;
   /** A substring of /proc/<pid>/cmdline that identifies this process. */
   match: string;
+  /**
+   * Kernel start time of the process (clock ticks since boot). PID + start time identifies a
+   * process even when it rewrites its own title (Next.js does) and after PID reuse.
+   */
+  startTicks?: number;
   startedAt: string;
 }
 
@@ -53,18 +58,29 @@ export function cmdline(pid: number): string | undefined {
   }
 }
 
-/** Alive and still the process we started (not a zombie, not a reused PID). */
-export function isOurs(rec: Pick<ProcessRecord, "pid" | "match">): boolean {
-  const cl = cmdline(rec.pid);
-  if (!cl || !cl.includes(rec.match)) return false;
+function procStat(pid: number): { state: string; startTicks: number } | undefined {
   try {
-    const stat = readFileSync(`/proc/${rec.pid}/stat`, "utf8");
-    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-    return state !== "Z";
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may contain spaces) start at field 3 (state).
+    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { state: rest[0] ?? "", startTicks: Number(rest[19]) };
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return false;
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw err;
   }
+}
+
+export function startTicksOf(pid: number): number | undefined {
+  return procStat(pid)?.startTicks;
+}
+
+/** Alive and still the process we started (not a zombie, not a reused PID). */
+export function isOurs(rec: Pick<ProcessRecord, "pid" | "match" | "startTicks">): boolean {
+  const st = procStat(rec.pid);
+  if (!st || st.state === "Z") return false;
+  if (rec.startTicks !== undefined) return st.startTicks === rec.startTicks;
+  const cl = cmdline(rec.pid);
+  return !!cl && cl.includes(rec.match);
 }
 
 export function isAlive(pid: number): boolean {

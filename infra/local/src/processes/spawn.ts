@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { execFileSync } from "node:child_process";
 import { chownSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
-import { type ProcessKind, type ProcessRecord, upsertRecord } from "./registry.ts";
+import { type ProcessKind, type ProcessRecord, startTicksOf, upsertRecord } from "./registry.ts";
 
 export interface StartSpec {
   name: string;
@@ -70,6 +70,7 @@ export function startProcess(pidFile: string, spec: StartSpec): ProcessRecord {
     port: spec.port,
     logFile: spec.logFile,
     match: spec.match ?? spec.command.split("/").pop() ?? spec.command,
+    startTicks: startTicksOf(child.pid),
     startedAt: new Date().toISOString(),
   };
   upsertRecord(pidFile, rec);

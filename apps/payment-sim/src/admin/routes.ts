@@ -1,0 +1,96 @@
+/**
+ * Operator and test routes, never faulted: health, metrics, fault injection (chaos controls)
+ * and the capture ledger (the "one capture per order" invariant).
+ */
+import { z } from "zod";
+import { faultConfigSchema, type FaultInjector } from "../faults.ts";
+import { parseWith } from "../http/errors.ts";
+import type { Route } from "../http/router.ts";
+import type { Metrics } from "../metrics.ts";
+import type { PaymentService } from "../payments/service.ts";
+import type { SimStore } from "../store.ts";
+
+const ledgerQuerySchema = z.strictObject({ orderId: z.string().min(1).max(200).optional() });
+
+export interface AdminDeps {
+  faults: FaultInjector;
+  payments: PaymentService;
+  metrics: Metrics;
+  store: SimStore;
+  isReady: () => boolean;
+}
+
+export function adminRoutes(d: AdminDeps): Route[] {
+  const admin = (r: Omit<Route, "scope" | "idempotent">): Route => ({
+    ...r,
+    scope: null,
+    idempotent: false,
+  });
+  return [
+    admin({
+      method: "GET",
+      pattern: "/healthz",
+      handle: () => ({ status: 200, body: { status: "ok" } }),
+    }),
+    admin({
+      method: "GET",
+      pattern: "/readyz",
+      handle: () =>
+        d.isReady()
+          ? { status: 200, body: { status: "ready", faults: d.faults.current } }
+          : { status: 503, body: { status: "not_ready" } },
+    }),
+    admin({
+      method: "GET",
+      pattern: "/metrics",
+      handle() {
+        const entries = d.store.ledger.entries();
+        const captures = entries.filter((e) => e.type === "capture");
+        const text = d.metrics.render({
+          captures: captures.length,
+          capturedCents: captures.reduce((sum, e) => sum + e.amountCents, 0),
+          refunds: entries.length - captures.length,
+          faults: d.faults.current,
+        });
+        return {
+          status: 200,
+          body: text,
+          headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
+        };
+      },
+    }),
+    admin({
+      method: "GET",
+      pattern: "/admin/faults",
+      handle: () => ({ status: 200, body: d.faults.current }),
+    }),
+    admin({
+      method: "PUT",
+      pattern: "/admin/faults",
+      handle({ body }) {
+        // PUT replaces the whole fault set: omitted fields fall back to "no fault".
+        d.faults.set(parseWith(faultConfigSchema, body));
+        return { status: 200, body: d.faults.current };
+      },
+    }),
+    admin({
+      method: "DELETE",
+      pattern: "/admin/faults",
+      handle() {
+        d.faults.reset();
+        return { status: 200, body: d.faults.current };
+      },
+    }),
+    admin({
+      method: "GET",
+      pattern: "/admin/ledger",
+      handle({ query }) {
+        const { orderId } = parseWith(ledgerQuerySchema, Object.fromEntries(query), "query");
+        const entries = d.store.ledger
+          .entries()
+          .filter((e) => orderId === undefined || e.orderId === orderId);
+        return { status: 200, body: { orders: d.payments.captureSummary(orderId), entries } };
+      },
+    }),
+  ];
+}

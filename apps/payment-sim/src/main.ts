@@ -1,0 +1,39 @@
+/**
+ * `tsx src/main.ts`: runs the simulator on 127.0.0.1 at `PORT` or the topology's
+ * `apps.paymentSim` port until SIGTERM/SIGINT.
+ */
+import { topology } from "@agora/infra-local/topology";
+import { pino } from "pino";
+import { loadSimEnv } from "./config.ts";
+import { createPaymentSim } from "./server.ts";
+import { FileSimStore, MemorySimStore } from "./store.ts";
+
+const env = loadSimEnv();
+const logger = pino({ name: "payment-sim", level: env.LOG_LEVEL });
+const sim = createPaymentSim({
+  logger,
+  store: env.PAYMENT_SIM_STATE_FILE
+    ? FileSimStore.open(env.PAYMENT_SIM_STATE_FILE)
+    : new MemorySimStore(),
+  processingTimeoutMs: env.PAYMENT_SIM_PROCESSING_TIMEOUT_MS,
+  carrier: { stepMs: env.CARRIER_STEP_MS, webhook: { secret: env.CARRIER_WEBHOOK_SECRET } },
+});
+const port = env.PORT ?? topology().apps.paymentSim;
+const url = await sim.listen(port, env.HOST);
+logger.info(
+  { url, stateFile: env.PAYMENT_SIM_STATE_FILE ?? null, pid: process.pid },
+  "payment-sim listening",
+);
+
+const stop = (signal: string) => {
+  logger.info({ signal }, "payment-sim stopping");
+  sim.close().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      logger.error({ err }, "payment-sim did not close cleanly");
+      process.exit(1);
+    },
+  );
+};
+process.on("SIGTERM", () => stop("SIGTERM"));
+process.on("SIGINT", () => stop("SIGINT"));

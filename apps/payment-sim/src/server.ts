@@ -1,0 +1,279 @@
+/**
+ * `createPaymentSim(opts)`: the simulator as an HTTP server that tests start on port 0 and the CLI
+ * on the topology's `apps.paymentSim` port. Per request: route → faults (provider routes only) →
+ * Idempotency-Key (mutating provider routes) → zod-validated handler → one JSON log line.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { pino, type Logger } from "pino";
+import { adminRoutes } from "./admin/routes.ts";
+import { carrierRoutes } from "./carrier/routes.ts";
+import { CarrierService } from "./carrier/service.ts";
+import { isLoopbackUrl } from "./carrier/loopback-url.ts";
+import { WebhookDispatcher, type WebhookOptions } from "./carrier/webhook-dispatcher.ts";
+import {
+  AbortedError,
+  systemClock,
+  systemScheduler,
+  TrackedScheduler,
+  type Clock,
+  type Scheduler,
+} from "./clock.ts";
+import { DEFAULTS, DEV_CARRIER_WEBHOOK_SECRET } from "./config.ts";
+import { FaultInjector } from "./faults.ts";
+import { readJsonBody } from "./http/body.ts";
+import { SimError, ValidationError } from "./http/errors.ts";
+import { matchRoute, type HttpResult, type Route, type RouteContext } from "./http/router.ts";
+import {
+  IDEMPOTENCY_HEADER,
+  IdempotencyGuard,
+  requireIdempotencyKey,
+  type ExecutedResult,
+} from "./idempotency.ts";
+import { Metrics } from "./metrics.ts";
+import { paymentRoutes } from "./payments/routes.ts";
+import { PaymentService } from "./payments/service.ts";
+import { MemorySimStore, type SimStore } from "./store.ts";
+
+export interface PaymentSimOptions {
+  clock?: Clock;
+  scheduler?: Scheduler;
+  /** Drives fault error rate, latency jitter and webhook backoff jitter; inject for determinism. */
+  random?: () => number;
+  logger?: Logger;
+  store?: SimStore;
+  processingTimeoutMs?: number;
+  idempotencyTtlMs?: number;
+  carrier?: {
+    stepMs?: number;
+    webhook?: Partial<WebhookOptions>;
+  };
+}
+
+export interface PaymentSim {
+  server: Server;
+  store: SimStore;
+  /** Binds to a loopback address only; resolves with the base URL, e.g. `http://127.0.0.1:15940`. */
+  listen(port: number, host?: string): Promise<string>;
+  /** Cancels every timer and pending webhook, then closes the server and its connections. */
+  close(): Promise<void>;
+  /** Resolves when no webhook delivery is queued or retrying. */
+  webhooksIdle(): Promise<void>;
+}
+
+export function createPaymentSim(opts: PaymentSimOptions = {}): PaymentSim {
+  const clock = opts.clock ?? systemClock;
+  const scheduler = new TrackedScheduler(opts.scheduler ?? systemScheduler);
+  const random = opts.random ?? Math.random;
+  const logger = opts.logger ?? pino({ name: "payment-sim" });
+  const store = opts.store ?? new MemorySimStore();
+  const closing = new AbortController();
+  const metrics = new Metrics();
+  let listening = false;
+
+  const faults = new FaultInjector(scheduler, random);
+  const idempotency = new IdempotencyGuard(
+    store.idempotency,
+    clock,
+    opts.idempotencyTtlMs ?? DEFAULTS.idempotencyTtlMs,
+  );
+  const payments = new PaymentService({
+    store,
+    clock,
+    scheduler,
+    processingTimeoutMs: opts.processingTimeoutMs ?? DEFAULTS.processingTimeoutMs,
+  });
+  const dispatcher = new WebhookDispatcher(
+    { ...DEFAULTS.webhook, secret: DEV_CARRIER_WEBHOOK_SECRET, ...opts.carrier?.webhook },
+    {
+      store,
+      clock,
+      scheduler,
+      random,
+      logger,
+      closeSignal: closing.signal,
+      onAttempt: (o) => metrics.recordWebhookAttempt(o),
+    },
+  );
+  const carrier = new CarrierService({
+    store,
+    clock,
+    scheduler,
+    dispatcher,
+    stepMs: opts.carrier?.stepMs ?? DEFAULTS.carrierStepMs,
+  });
+  carrier.resume();
+
+  const routes: Route[] = [
+    ...paymentRoutes(payments),
+    ...carrierRoutes(carrier),
+    ...adminRoutes({
+      faults,
+      payments,
+      metrics,
+      store,
+      isReady: () => listening && !closing.signal.aborted,
+    }),
+  ];
+
+  const server = createServer((req, res) => {
+    void handle(req, res);
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const method = req.method ?? "GET";
+    // Origin-form targets only ("/path?query"); anything else cannot name a route.
+    const target = `http://sim${req.url ?? "/"}`;
+    const url = URL.canParse(target) ? new URL(target) : null;
+    const pathname = url?.pathname ?? req.url ?? "";
+    const clientGone = new AbortController();
+    res.on("close", () => {
+      if (!res.writableEnded) clientGone.abort();
+    });
+    const signal = AbortSignal.any([clientGone.signal, closing.signal]);
+    const log = {
+      method,
+      route: "unmatched",
+      path: pathname,
+      idempotencyKey: undefined as string | undefined,
+      replayed: false,
+    };
+    let status: number | "reset" | "aborted" = 500;
+    try {
+      if (!url)
+        throw new SimError(400, "invalid_request_target", `cannot parse request target ${req.url}`);
+      const match = matchRoute(routes, method, pathname);
+      if (match.kind === "not_found")
+        throw new SimError(404, "route_not_found", `no route for ${method} ${pathname}`);
+      if (match.kind === "method_not_allowed") {
+        throw new SimError(
+          405,
+          "method_not_allowed",
+          `${method} is not allowed on ${pathname}`,
+          {},
+          { Allow: match.allow.join(", ") },
+        );
+      }
+      const { route, params } = match;
+      log.route = route.pattern;
+
+      if (route.scope) {
+        const fault = await faults.apply(route.scope, signal);
+        if (fault.kind === "reset") {
+          status = "reset";
+          req.socket.destroy();
+          return;
+        }
+        if (fault.kind === "respond") {
+          status = send(res, fault.result);
+          return;
+        }
+      }
+
+      const key = route.idempotent
+        ? requireIdempotencyKey(req.headers[IDEMPOTENCY_HEADER])
+        : undefined;
+      log.idempotencyKey = key;
+      const body = method === "GET" ? {} : await readJsonBody(req);
+      const ctx: RouteContext = {
+        params,
+        query: url.searchParams,
+        body,
+        signal,
+      };
+      if (key === undefined) {
+        status = send(res, await execute(route, ctx));
+      } else {
+        const result = await idempotency.run(key, { method, path: pathname, body }, () =>
+          execute(route, ctx),
+        );
+        log.replayed = result.replayed;
+        status = send(res, result);
+      }
+    } catch (err) {
+      if (err instanceof AbortedError || signal.aborted) {
+        status = "aborted";
+        if (!res.destroyed) res.destroy();
+        return;
+      }
+      if (err instanceof SimError) {
+        status = send(res, { status: err.status, body: err.toBody(), headers: err.headers });
+        return;
+      }
+      logger.error({ err, method, path: pathname }, "unhandled error");
+      status = send(res, {
+        status: 500,
+        body: { code: "internal_error", message: "internal error" },
+      });
+    } finally {
+      metrics.recordRequest(method, log.route, typeof status === "number" ? status : 0);
+      logger.info(
+        { ...log, status, ms: Math.round((performance.now() - started) * 10) / 10 },
+        "request",
+      );
+    }
+  }
+
+  async function execute(route: Route, ctx: RouteContext): Promise<ExecutedResult> {
+    try {
+      return { ...(await route.handle(ctx)), replayable: true };
+    } catch (err) {
+      // Typed refusals are answers, and get stored for replay like any other; a validation
+      // failure executed nothing, so the client may fix the body and reuse its key.
+      if (err instanceof SimError) {
+        return {
+          status: err.status,
+          body: err.toBody(),
+          headers: err.headers,
+          replayable: !(err instanceof ValidationError),
+        };
+      }
+      throw err;
+    }
+  }
+
+  return {
+    server,
+    store,
+    listen(port, host = "127.0.0.1") {
+      if (!isLoopbackUrl(`http://${host.includes(":") ? `[${host}]` : host}/`)) {
+        return Promise.reject(new Error(`payment-sim listens on loopback only, not ${host}`));
+      }
+      return new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          listening = true;
+          const addr = server.address() as AddressInfo;
+          const h = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+          resolve(`http://${h}:${addr.port}`);
+        });
+      });
+    },
+    async close() {
+      closing.abort();
+      scheduler.cancelAll();
+      await dispatcher.idle();
+      if (!server.listening) return;
+      await new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      });
+      listening = false;
+    },
+    webhooksIdle: () => dispatcher.idle(),
+  };
+}
+
+function send(res: ServerResponse, result: HttpResult): number {
+  if (res.destroyed || res.headersSent) return result.status;
+  const text = typeof result.body === "string" ? result.body : JSON.stringify(result.body);
+  res.writeHead(result.status, {
+    "content-type": "application/json; charset=utf-8",
+    ...result.headers,
+    "content-length": Buffer.byteLength(text),
+  });
+  res.end(text);
+  return result.status;
+}

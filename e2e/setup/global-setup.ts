@@ -1,0 +1,32 @@
+/**
+ * Starts a fresh `test` topology, migrates it, seeds a small deterministic catalogue and starts
+ * the built apps; the returned function stops all of it (Playwright calls it even on failure).
+ */
+import { appInstances, startApps } from "../../infra/local/src/apps.ts";
+import { down, up } from "../../infra/local/src/launcher.ts";
+import { topology } from "../../infra/local/src/topology.ts";
+import { closeAll, configureDb } from "../../packages/db/src/index.ts";
+import { migrateAll } from "../../packages/db/src/migrations/index.ts";
+import { seed } from "../../packages/db/src/seed/index.ts";
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const t = topology("test");
+  const log = (l: string) => process.stdout.write(`[e2e] ${l}\n`);
+  await down(t, () => {}, { wipe: true });
+  const r = await up(t, log);
+  log(`servers ready in ${(r.ms / 1000).toFixed(1)} s`);
+  try {
+    await migrateAll(t);
+    configureDb({ topology: t });
+    await seed({ products: 400, seedNumber: 7, stateDir: t.stateDir });
+    await closeAll();
+    await startApps(t, appInstances(t, ["storefront", "ops-console"]));
+    log("apps ready");
+  } catch (err) {
+    await down(t, log);
+    throw err;
+  }
+  return async () => {
+    await down(t, log);
+  };
+}

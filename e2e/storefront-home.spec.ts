@@ -1,0 +1,34 @@
+import { expect, test } from "@playwright/test";
+import { haproxyServers } from "../infra/local/src/probes/haproxy.ts";
+import { topology } from "../infra/local/src/topology.ts";
+
+const VENDORS = ["Acme Hardware", "Blue Fern Botanics", "Copper Kettle Kitchenware", "Northwind Outfitters"];
+
+test("a shopper sees every vendor, its product count and the shard that holds its catalogue", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Shop independent vendors" })).toBeVisible();
+  for (const v of VENDORS) await expect(page.getByText(v, { exact: true })).toBeVisible();
+  await expect(page.getByText("100 products")).toHaveCount(4);
+  await expect(page.getByText("shard-1", { exact: true })).toHaveCount(2);
+  await expect(page.getByText("shard-2", { exact: true })).toHaveCount(2);
+  await expect(page.getByRole("region", { name: "Categories" }).getByText("Apparel", { exact: true })).toBeVisible();
+});
+
+test("the HAProxy gateway spreads shoppers over both storefront instances", async ({ request }) => {
+  const t = topology("test");
+  const sessions = async () =>
+    new Map((await haproxyServers(t)).filter((s) => s.backend === "storefront_gateway").map((s) => [s.server, s]));
+  const before = await sessions();
+  expect([...before.values()].every((s) => s.status === "UP")).toBe(true);
+  for (let i = 0; i < 10; i++) expect((await request.get("/healthz")).status()).toBe(200);
+  const stats = await fetch(`http://${t.host}:${t.haproxy.statsPort}/;csv`).then((r) => r.text());
+  const header = (stats.split("\n")[0] ?? "").replace(/^# /, "").split(",");
+  const stot = header.indexOf("stot");
+  const served = stats
+    .split("\n")
+    .map((l) => l.split(","))
+    .filter((f) => f[0] === "storefront_gateway" && f[1]?.startsWith("storefront-"))
+    .map((f) => Number(f[stot]));
+  expect(served).toHaveLength(2);
+  for (const n of served) expect(n).toBeGreaterThan(0);
+});
