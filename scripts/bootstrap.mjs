@@ -49,11 +49,14 @@ if (missing.length) {
   }
 }
 
-if (!existsSync(join(root, "node_modules", ".package-lock.json"))) {
+// CI runs `npm ci` itself right after this script (AGORA_SKIP_NPM=1): do not install twice.
+const skipNpm = process.env.AGORA_SKIP_NPM === "1";
+
+if (!skipNpm && !existsSync(join(root, "node_modules", ".package-lock.json"))) {
   console.log("Installing npm dependencies (npm ci) …");
   execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
 }
 
-if (!existsSync(join(root, "packages/db/src/generated/core")) || !existsSync(join(root, "packages/db/src/generated/shard"))) {
+if (!skipNpm && !existsSync(join(root, "packages/db/src/generated/core")) || !existsSync(join(root, "packages/db/src/generated/shard"))) {
   execFileSync("npm", ["run", "generate", "--silent"], { cwd: root, stdio: "inherit" });
 }
