@@ -1,4 +1,5 @@
 import { AppShell, PageHeader } from "@agora/ui";
+import { UserMenu } from "../src/auth/user-menu.tsx";
 import { TopologyBoard } from "../src/topology/topology-board.tsx";
 import { getQueryClient, HydrateClient, trpc } from "../src/trpc/server.tsx";
 
@@ -11,6 +12,7 @@ export default async function TopologyPage() {
       title="Agora Ops"
       subtitle="Operations console"
       nav={[{ href: "/", label: "Topology", current: true }]}
+      actions={<UserMenu />}
     >
       <PageHeader
         title="Topology"

@@ -1,4 +1,5 @@
 import { AppShell, Badge, Card, EmptyState, Grid, PageHeader } from "@agora/ui";
+import { UserMenu } from "../src/auth/user-menu.tsx";
 import { api, orUnavailable } from "../src/trpc/server.tsx";
 
 export default async function HomePage() {
@@ -13,6 +14,7 @@ export default async function HomePage() {
         { href: "#categories", label: "Categories" },
         { href: "#vendors", label: "Vendors" },
       ]}
+      actions={<UserMenu />}
       footer="Agora — every vendor's catalogue lives on its own shard."
     >
       <PageHeader

@@ -1,30 +1,52 @@
-import { AppShell, Badge, PageHeader } from "@agora/ui";
+import { AppShell, Badge, Card, EmptyState, PageHeader } from "@agora/ui";
+import { UserMenu } from "../src/auth/user-menu.tsx";
 import { TenantList } from "../src/tenants/tenant-list.tsx";
-import { getQueryClient, HydrateClient, trpc } from "../src/trpc/server.tsx";
+import { api, getQueryClient, HydrateClient, orUnavailable, trpc } from "../src/trpc/server.tsx";
 
 export default async function VendorHomePage() {
-  // Prefetch on the server so the list paints with the page; a failed prefetch is simply not
-  // sent, and the client query then shows the reason.
-  await getQueryClient().prefetchQuery(trpc.catalog.overview.queryOptions());
+  // proxy.ts only lets vendor sessions in; the tenant comes from the session, never the URL.
+  const [shop] = await Promise.all([
+    orUnavailable((await api()).vendor.profile()),
+    // Prefetch on the server so the list paints with the page; a failed prefetch is simply not
+    // sent, and the client query then shows the reason.
+    getQueryClient().prefetchQuery(trpc.catalog.overview.queryOptions()),
+  ]);
 
   return (
     <AppShell
       title="Agora"
       subtitle="Vendor portal"
-      nav={[{ href: "/", label: "Tenants", current: true }]}
-      actions={<Badge tone="neutral">Not signed in</Badge>}
+      nav={[{ href: "/", label: "Your shop", current: true }]}
+      actions={<UserMenu context={shop.ok ? shop.data.name : undefined} />}
     >
       <PageHeader
-        title="Tenants"
-        description="Every vendor on the platform, the shard that holds it, and its catalogue size."
+        title={shop.ok ? shop.data.name : "Your shop"}
+        description="Your tenant on the platform and the shard that holds its catalogue."
       />
-      <div
-        role="note"
-        className="mb-6 rounded-xl border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950/40 dark:text-amber-200"
-      >
-        Sign-in is coming soon. Once it lands, vendors see only their own tenant; until then this
-        page lists all of them read-only.
+      <div className="mb-8">
+        {shop.ok ? (
+          <Card
+            title={shop.data.name}
+            aside={
+              <Badge tone={shop.data.status === "active" ? "success" : "warning"}>
+                {shop.data.status}
+              </Badge>
+            }
+          >
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+              {shop.data.slug} ·{" "}
+              <Badge tone="brand">{shop.data.shard ?? "no shard assigned"}</Badge>
+            </p>
+          </Card>
+        ) : (
+          <EmptyState
+            tone="error"
+            title="Your shop is unavailable right now"
+            description={shop.reason}
+          />
+        )}
       </div>
+      <h2 className="mb-3 text-lg font-semibold">Marketplace</h2>
       <HydrateClient>
         <TenantList />
       </HydrateClient>

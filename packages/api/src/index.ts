@@ -13,5 +13,15 @@ export { appRouter, createCaller, createTRPCContext };
 export type { AppRouter, RouterInputs, RouterOutputs };
 export type { TRPCContext, Session } from "./trpc.ts";
 export type { TopologyOverview, ClusterView } from "./ops/topology-status.ts";
+export type { VendorProfile } from "./vendor/profile.ts";
+export {
+  PERMISSIONS,
+  ROLE_PERMISSIONS,
+  hasPermission,
+  rolesWith,
+  type Permission,
+} from "./auth/permissions.ts";
+export { PUBLIC_PROCEDURES } from "./auth/public-procedures.ts";
+export { requirementOf, type ProcedureMeta, type Requirement } from "./auth/authorize.ts";
 export type { CatalogOverview } from "./catalog/overview.ts";
 export type { Readiness } from "./health/readiness.ts";

@@ -2,44 +2,46 @@
  * The one place that defines Agora's tRPC context and procedure builders (create-t3-turbo style).
  * Routers import `createTRPCRouter` and a procedure builder from here and nothing else from tRPC.
  */
+import type { AgoraSession } from "@agora/auth";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
+import { assertAuthorized, type ProcedureMeta, requirementOf } from "./auth/authorize.ts";
+import type { Permission } from "./auth/permissions.ts";
 import { toTRPCError } from "./data-layer/errors.ts";
 
-export interface Session {
-  userId: string;
-  vendorId?: string;
-  roles: string[];
-}
+export type Session = AgoraSession;
 
 /**
- * Built once per request by the route handler (from the request) or by a server component
- * (from `next/headers`). Auth lands later: until then every request is anonymous.
+ * Built once per request by the route handler or a server component. The caller resolves the
+ * session from the request first (`getSession` of @agora/auth: the next-auth JWT in the app's
+ * session cookie); without one the request is anonymous.
  */
-export async function createTRPCContext(opts: { headers: Headers }) {
-  const session: Session | null = null;
-  return { headers: opts.headers, session };
+export async function createTRPCContext(opts: { headers: Headers; session?: Session | null }) {
+  return { headers: opts.headers, session: opts.session ?? null };
 }
 
 export type TRPCContext = Awaited<ReturnType<typeof createTRPCContext>>;
 
-const t = initTRPC.context<TRPCContext>().create({
-  transformer: superjson,
-  errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    return {
-      ...shape,
-      data: {
-        ...shape.data,
-        // Clients show field-level messages from these instead of parsing the message string.
-        zodIssues: cause instanceof ZodError ? cause.issues : null,
-        // Domain errors carry a stable `code` (e.g. DB_UNAVAILABLE) that UIs can switch on.
-        domainCode: domainCodeOf(cause),
-      },
-    };
-  },
-});
+const t = initTRPC
+  .context<TRPCContext>()
+  .meta<ProcedureMeta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      const cause = error.cause;
+      return {
+        ...shape,
+        data: {
+          ...shape.data,
+          // Clients show field-level messages from these instead of parsing the message string.
+          zodIssues: cause instanceof ZodError ? cause.issues : null,
+          // Domain errors carry a stable `code` (e.g. DB_UNAVAILABLE) that UIs can switch on.
+          domainCode: domainCodeOf(cause),
+        },
+      };
+    },
+  });
 
 function domainCodeOf(cause: unknown): string | null {
   if (cause instanceof Error && "code" in cause && typeof cause.code === "string")
@@ -64,7 +66,50 @@ const dependencyErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-/** Procedures anyone may call; inputs are still validated with zod. */
-export const publicProcedure = t.procedure.use(dependencyErrors);
+/**
+ * Authorization, checked here and nowhere else, from the procedure's metadata. It runs first, so
+ * a rejected call never parses input or reaches a handler (or a database).
+ */
+const authorize = t.middleware(({ ctx, meta, path, next }) => {
+  assertAuthorized(requirementOf(meta), ctx.session, path);
+  return next();
+});
+
+/**
+ * Procedures anyone may call; inputs are still validated with zod. Each one must be listed in
+ * auth/public-procedures.ts (the authz test enforces it).
+ */
+export const publicProcedure = t.procedure.use(authorize).use(dependencyErrors);
+
+/** Any signed-in user; `ctx.session` is non-null in the handler. */
+export const protectedProcedure = publicProcedure
+  .meta({ authenticated: true })
+  .use(({ ctx, next }) => {
+    // Only narrows the type: `authorize` above has already rejected anonymous calls.
+    if (!ctx.session)
+      throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "authorize skipped" });
+    return next({ ctx: { session: ctx.session } });
+  });
+
+/** Signed in AND one of the caller's roles grants `permission` (auth/permissions.ts). */
+export function permissionProcedure(permission: Permission) {
+  return protectedProcedure.meta({ permission });
+}
+
+/**
+ * A vendor's own tenant: `ctx.tenant.vendorId` comes from the session, never from input, so a
+ * vendor cannot name another vendor's id to reach its data.
+ */
+export function vendorProcedure(permission: Permission) {
+  return permissionProcedure(permission)
+    .meta({ tenant: true })
+    .use(({ ctx, next }) => {
+      const vendorId = ctx.session.vendorId;
+      // Only narrows the type: `authorize` rejects tenant procedures for sessions without one.
+      if (!vendorId)
+        throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "authorize skipped" });
+      return next({ ctx: { tenant: { vendorId } } });
+    });
+}
 
 export { TRPCError };

@@ -6,13 +6,14 @@ import { TRPCError } from "@trpc/server";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { headers } from "next/headers";
 import { cache, type ReactNode } from "react";
+import { currentSession } from "../auth/session.ts";
 import { createQueryClient } from "./query-client.ts";
 
 /** One context and one query cache per request, shared by every server component that asks. */
 const createContext = cache(async () => {
   const heads = new Headers(await headers());
   heads.set("x-trpc-source", "rsc");
-  return createTRPCContext({ headers: heads });
+  return createTRPCContext({ headers: heads, session: await currentSession() });
 });
 
 const getQueryClient = cache(createQueryClient);

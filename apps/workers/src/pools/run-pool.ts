@@ -10,9 +10,14 @@ export interface PoolSpec {
   queue: string;
   concurrency: number;
   processor: Processor;
+  /** Runs once before the worker starts (e.g. registering job schedulers). */
+  init?: () => Promise<void>;
+  /** Releases what the spec owns (producer connections, breakers) after the worker closed. */
+  close?: () => Promise<void>;
 }
 
-export function runPool(spec: PoolSpec): { close: () => Promise<void> } {
+export async function runPool(spec: PoolSpec): Promise<{ close: () => Promise<void> }> {
+  await spec.init?.();
   const worker = new Worker(spec.queue, spec.processor, {
     connection: createRedis({ maxRetriesPerRequest: null, connectionName: `pool:${spec.queue}` }),
     concurrency: spec.concurrency,
@@ -23,5 +28,10 @@ export function runPool(spec: PoolSpec): { close: () => Promise<void> } {
   worker.on("failed", (job, err) => {
     process.stderr.write(`${JSON.stringify({ level: "error", pool: spec.queue, job: job?.id, msg: err.message })}\n`);
   });
-  return { close: () => worker.close() };
+  return {
+    close: async () => {
+      await worker.close();
+      await spec.close?.();
+    },
+  };
 }

@@ -1,10 +1,10 @@
 import { topologyOverview, topologyStatusInput } from "../ops/topology-status.ts";
-import { createTRPCRouter, publicProcedure } from "../trpc.ts";
+import { createTRPCRouter, permissionProcedure } from "../trpc.ts";
 
-// TODO(auth): these become operator-only once sessions land.
+/** Operators and admins only: every procedure here needs at least `ops:read`. */
 export const opsRouter = createTRPCRouter({
   /** Live status of every process (etcd Raft roles, Patroni leaders and lag, Redis, HAProxy). */
-  topology: publicProcedure
+  topology: permissionProcedure("ops:read")
     .input(topologyStatusInput)
     .query(({ input }) => topologyOverview(input)),
 });

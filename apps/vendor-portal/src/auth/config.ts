@@ -1,0 +1,25 @@
+import { loadAuthEnv } from "@agora/api/env";
+import { hasPermission } from "@agora/api/permissions";
+import type { AgoraSession, AuthApp, AuthConfig } from "@agora/auth";
+
+export const APP: AuthApp = "vendor-portal";
+
+/** NEXTAUTH_SECRET / NEXTAUTH_URL (or their topology-derived defaults), resolved on first use. */
+export function authConfig(): AuthConfig {
+  const { secret, url } = loadAuthEnv(APP);
+  return { app: APP, secret, url };
+}
+
+/**
+ * Who may open this app's pages: checked by proxy.ts (redirect to /signin) and the sign-in page.
+ * Only an early redirect: every tRPC procedure checks its own permission again.
+ */
+export function mayUseApp(session: AgoraSession | null): boolean {
+  return (
+    session !== null &&
+    hasPermission(session.roles, "vendor:read") &&
+    session.vendorId !== undefined
+  );
+}
+
+export const ACCESS_LABEL = "a vendor owner or staff account";

@@ -1,0 +1,20 @@
+/** next-auth error codes (from `?error=` or `signIn()`) → what the person reading it can do. */
+export function signInErrorMessage(code: string | null | undefined): string | null {
+  if (!code) return null;
+  switch (code) {
+    case "CredentialsSignin":
+      return "That email and password do not match an account. Check both and try again.";
+    case "SessionRequired":
+      return "Please sign in to continue.";
+    default:
+      // Anything else (database unreachable, misconfiguration) is on our side, not the user's.
+      return "Sign-in is unavailable right now. Please try again in a moment.";
+  }
+}
+
+/** Only same-app paths: `?callbackUrl=https://evil.example` must not become a redirect. */
+export function safeCallbackUrl(value: string | undefined): string {
+  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\"))
+    return "/";
+  return value.startsWith("/signin") ? "/" : value;
+}

@@ -1,0 +1,51 @@
+/**
+ * The `sagas` pool: runs checkout saga steps and, every `SAGA_SWEEP_EVERY_MS`, the recovery sweep
+ * (a BullMQ job scheduler, so only one sweep is queued however many pool processes run).
+ */
+import { z } from "zod";
+import { topology } from "@agora/infra-local/topology";
+import { createRedis } from "@agora/redis";
+import {
+  createPaymentGateway,
+  createSagaProcessor,
+  createSagaQueue,
+  queueEnqueuer,
+  RECOVER_JOB,
+  SAGAS_QUEUE,
+} from "../sagas/checkout/index.ts";
+import type { PoolSpec } from "./run-pool.ts";
+
+const envSchema = z.object({
+  PAYMENT_SIM_URL: z.url().optional(),
+  SAGA_CONCURRENCY: z.coerce.number().int().positive().max(256).default(16),
+  SAGA_STALLED_AFTER_MS: z.coerce.number().int().positive().default(30_000),
+  SAGA_SWEEP_EVERY_MS: z.coerce.number().int().positive().default(15_000),
+  PAYMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
+});
+
+export function sagasPool(): PoolSpec {
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`invalid sagas pool env var ${String(issue?.path[0])}: ${issue?.message}`);
+  }
+  const env = parsed.data;
+  const queue = createSagaQueue(createRedis({ maxRetriesPerRequest: null, connectionName: "pool:sagas:producer" }));
+  const payments = createPaymentGateway({
+    baseUrl: env.PAYMENT_SIM_URL ?? `http://127.0.0.1:${topology().apps.paymentSim}`,
+    breaker: { timeoutMs: env.PAYMENT_TIMEOUT_MS },
+  });
+  const enqueue = queueEnqueuer(queue);
+  return {
+    queue: SAGAS_QUEUE,
+    concurrency: env.SAGA_CONCURRENCY,
+    processor: createSagaProcessor({ payments, enqueue, stalledAfterMs: env.SAGA_STALLED_AFTER_MS }),
+    init: async () => {
+      await queue.upsertJobScheduler(RECOVER_JOB, { every: env.SAGA_SWEEP_EVERY_MS }, { name: RECOVER_JOB });
+    },
+    close: async () => {
+      payments.dispose();
+      await queue.close();
+    },
+  };
+}

@@ -1,0 +1,456 @@
+/**
+ * The checkout saga against the real topology (core + shard Patroni clusters, Redis via
+ * Sentinel, BullMQ) with the payment simulator started in-process on 127.0.0.1:0. Every test
+ * creates its own vendor, products and stock, so it does not depend on the seed.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Queue, Worker } from "bullmq";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeAll, core, createVendor, shard, withRetry, type CreatedVendor } from "@agora/db";
+import { createPaymentSim, type PaymentSim } from "@agora/payment-sim";
+import { createRedis } from "@agora/redis";
+import { reserveStock } from "../../stock/reserve-stock.ts";
+import {
+  createPaymentGateway,
+  createSagaProcessor,
+  loadOrder,
+  placeOrder,
+  queueEnqueuer,
+  RECOVER_JOB,
+  recoverStalledSagas,
+  refundOrder,
+  runSagaStep,
+  SAGAS_QUEUE,
+  startCheckout,
+  TERMINAL_STATUSES,
+  type PaymentGateway,
+  type SagaEnqueue,
+} from "./index.ts";
+
+const run = randomUUID().slice(0, 8);
+const GOOD_CARD = { number: "4242424242424242", expMonth: 12, expYear: 2035, cvc: "123" };
+const DECLINED_CARD = { ...GOOD_CARD, number: "4000000000000002" };
+const PRICE = 1999;
+
+interface SagaRuntime {
+  gateway: PaymentGateway;
+  /** Step attempts that threw (BullMQ retries them); reported, not asserted. */
+  failedAttempts: string[];
+  enqueue: SagaEnqueue;
+  close(): Promise<void>;
+}
+
+let sim: PaymentSim;
+let simUrl: string;
+let runtime: SagaRuntime;
+let userId: string;
+let vendor: CreatedVendor;
+let warehouseId: string;
+const runtimes: SagaRuntime[] = [];
+
+/** A queue + in-process BullMQ worker pair with its own breaker, like one `sagas` pool process. */
+async function startRuntime(name: string, breaker: Parameters<typeof createPaymentGateway>[0]["breaker"] = {}): Promise<SagaRuntime> {
+  const producer = createRedis({ maxRetriesPerRequest: null, connectionName: `test-${name}-producer` });
+  const consumer = createRedis({ maxRetriesPerRequest: null, connectionName: `test-${name}-worker` });
+  const queueName = `sagas-test-${run}-${name}`;
+  const queue = new Queue(queueName, { connection: producer });
+  const gateway = createPaymentGateway({ baseUrl: simUrl, breakerName: `payment-sim-${run}-${name}`, breaker });
+  const enqueue = queueEnqueuer(queue);
+  const worker = new Worker(queueName, createSagaProcessor({ payments: gateway, enqueue, stalledAfterMs: 5_000 }), {
+    connection: consumer,
+    concurrency: 16,
+  });
+  worker.on("error", (err) => {
+    process.stderr.write(`[saga worker ${name}] ${err.message}\n`);
+  });
+  const failedAttempts: string[] = [];
+  worker.on("failed", (job, err) => {
+    failedAttempts.push(`${job?.name}: ${err.message}`);
+  });
+  const rt: SagaRuntime = {
+    gateway,
+    failedAttempts,
+    enqueue,
+    close: async () => {
+      await worker.close();
+      await queue.obliterate({ force: true });
+      await queue.close();
+      gateway.dispose();
+      producer.disconnect();
+      consumer.disconnect();
+    },
+  };
+  runtimes.push(rt);
+  return rt;
+}
+
+const REPO_ROOT = fileURLToPath(new URL("../../../../../", import.meta.url));
+const WORKERS_MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));
+
+/** Starts `main.ts sagas` as its own process group (so a kill takes the whole pool down). */
+async function startPoolProcess(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", WORKERS_MAIN, "sagas"], {
+    cwd: REPO_ROOT,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`sagas pool did not start in 45 s: ${out}`)), 45_000);
+    child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('"msg":"started"')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`sagas pool exited with ${code}: ${out}`));
+    });
+  });
+  return child;
+}
+
+async function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  process.kill(-child.pid, signal);
+  const timer = setTimeout(() => {
+    if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+  }, 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function createProduct(onHand: number): Promise<string> {
+  const db = shard(vendor.shard).primary;
+  const product = await db.product.create({
+    data: {
+      vendorId: vendor.id,
+      categoryId: randomUUID(),
+      categorySlug: "saga-test",
+      title: `Saga test product ${run}`,
+      description: "created by checkout-saga.int.test.ts",
+      priceCents: PRICE,
+    },
+  });
+  await db.stockLevel.create({ data: { vendorId: vendor.id, warehouseId, productId: product.id, onHand } });
+  return product.id;
+}
+
+async function stockOf(productId: string) {
+  const row = await shard(vendor.shard).primary.stockLevel.findUniqueOrThrow({
+    where: { warehouseId_productId: { warehouseId, productId } },
+  });
+  return { onHand: row.onHand, reserved: row.reserved };
+}
+
+async function waitForTerminal(orderIds: string[], timeoutMs: number): Promise<Map<string, string>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await core().primary.order.findMany({ where: { id: { in: orderIds } }, select: { id: true, status: true } });
+    const statuses = new Map(rows.map((r) => [r.id, r.status]));
+    const pending = orderIds.filter((id) => !TERMINAL_STATUSES.includes(statuses.get(id) as never));
+    if (pending.length === 0) return statuses;
+    if (Date.now() > deadline) throw new Error(`${pending.length} orders not terminal, e.g. ${pending[0]} is ${statuses.get(pending[0] ?? "")}`);
+    await sleep(250);
+  }
+}
+
+async function failureOf(orderId: string) {
+  const e = await core().primary.orderEvent.findFirst({ where: { orderId, type: { in: ["OrderFailed", "OrderCancelled"] } } });
+  return e?.payload as { reason: string; detail: string; compensations: string[] } | undefined;
+}
+
+interface SimLedger {
+  orders: { orderId: string; captureCount: number; capturedCents: number }[];
+}
+async function simLedger(): Promise<Map<string, SimLedger["orders"][number]>> {
+  const body = (await (await fetch(`${simUrl}/admin/ledger`)).json()) as SimLedger;
+  return new Map(body.orders.map((o) => [o.orderId, o]));
+}
+
+async function ledgerSum(orderIds?: string[]): Promise<number> {
+  const rows = await core().primary.$queryRaw<{ sum: bigint | null }[]>`
+    SELECT sum(CASE direction WHEN 'debit' THEN amount_cents ELSE -amount_cents END)::bigint AS sum
+    FROM ledger_entries WHERE ${orderIds ?? null}::uuid[] IS NULL OR order_id = ANY(${orderIds ?? []}::uuid[])`;
+  return Number(rows[0]?.sum ?? 0);
+}
+
+beforeAll(async () => {
+  sim = createPaymentSim({ logger: pino({ level: "silent" }) });
+  simUrl = await sim.listen(0, "127.0.0.1");
+  runtime = await startRuntime("main", { timeoutMs: 2_000, retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 300 } });
+  const user = await core().primary.user.create({
+    data: { email: `saga-${run}@test.agora.local`, name: "Saga Shopper", passwordHash: "not-a-login" },
+  });
+  userId = user.id;
+  vendor = await createVendor({ slug: `saga-${run}`, name: `Saga Vendor ${run}` });
+  const wh = await shard(vendor.shard).primary.warehouse.create({
+    data: { vendorId: vendor.id, code: "MAIN", name: "Main warehouse" },
+  });
+  warehouseId = wh.id;
+});
+
+afterAll(async () => {
+  for (const rt of runtimes) await rt.close();
+  await sim?.close();
+  await closeAll();
+});
+
+const checkout = (productId: string, key: string, card = GOOD_CARD, quantity = 1) => ({
+  idempotencyKey: key,
+  userId,
+  items: [{ vendorId: vendor.id, productId, quantity }],
+  card,
+});
+
+describe("checkout saga", () => {
+  it("never sells more than on-hand stock under 200 concurrent checkouts", async () => {
+    const productId = await createProduct(50);
+    let minAvailable = Infinity;
+    let sampling = true;
+    // Watch the stock row while the burst runs: available units must never go below zero.
+    const sampler = (async () => {
+      while (sampling) {
+        const s = await withRetry(() => stockOf(productId));
+        minAvailable = Math.min(minAvailable, s.onHand - s.reserved);
+        await sleep(100);
+      }
+    })();
+
+    const started = Date.now();
+    const placed = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => startCheckout(checkout(productId, `burst-${run}-${i}`), runtime.enqueue)),
+    );
+    const placedMs = Date.now() - started;
+    const ids = placed.map((p) => p.orderId);
+    expect(new Set(ids).size).toBe(200);
+    const statuses = await waitForTerminal(ids, 90_000);
+    sampling = false;
+    await sampler;
+    const elapsed = Date.now() - started;
+
+    const confirmed = ids.filter((id) => statuses.get(id) === "READY_FOR_FULFILMENT");
+    const failed = ids.filter((id) => statuses.get(id) === "FAILED");
+    expect(confirmed).toHaveLength(50);
+    expect(failed).toHaveLength(150);
+    for (const id of failed) expect((await failureOf(id))?.reason).toBe("out_of_stock");
+    // Every confirmed order passed through CONFIRMED in its event stream.
+    const confirmedEvents = await core().primary.orderEvent.count({ where: { orderId: { in: confirmed }, type: "OrderConfirmed" } });
+    expect(confirmedEvents).toBe(50);
+
+    expect(await stockOf(productId)).toEqual({ onHand: 0, reserved: 0 });
+    expect(minAvailable).toBeGreaterThanOrEqual(0);
+    const moves = await shard(vendor.shard).primary.stockMovement.groupBy({
+      by: ["reason"],
+      where: { productId },
+      _sum: { deltaOnHand: true, deltaReserved: true },
+      _count: { _all: true },
+    });
+    const byReason = Object.fromEntries(moves.map((m) => [m.reason, m]));
+    expect(byReason.reserve?._count._all).toBe(50);
+    expect(byReason.commit?._sum.deltaOnHand).toBe(-50);
+    expect(byReason.release).toBeUndefined(); // out-of-stock orders never held anything
+
+    const ledger = await simLedger();
+    for (const id of confirmed) expect(ledger.get(id)?.captureCount).toBe(1);
+    for (const id of failed) expect(ledger.get(id)?.captureCount ?? 0).toBe(0);
+    expect(await ledgerSum(ids)).toBe(0);
+    expect(await ledgerSum()).toBe(0);
+    const clearing = await core().primary.$queryRaw<{ debit: bigint }[]>`
+      SELECT sum(e.amount_cents)::bigint AS debit FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id
+      WHERE a.code = 'payment-clearing' AND e.direction = 'debit' AND e.order_id = ANY(${confirmed}::uuid[])`;
+    expect(Number(clearing[0]?.debit)).toBe(50 * PRICE);
+    process.stdout.write(`[saga] 200 checkouts → 50 ready / 150 out of stock in ${elapsed} ms (all placed after ${placedMs} ms, ${runtime.failedAttempts.length} step attempts retried)\n`);
+    for (const f of new Set(runtime.failedAttempts)) process.stdout.write(`[saga]   retried: ${f}\n`);
+  });
+
+  it("fails a declined card, releases its stock and never captures", async () => {
+    const productId = await createProduct(5);
+    const { orderId } = await startCheckout(checkout(productId, `declined-${run}`, DECLINED_CARD, 2), runtime.enqueue);
+    const statuses = await waitForTerminal([orderId], 20_000);
+    expect(statuses.get(orderId)).toBe("FAILED");
+    expect(await failureOf(orderId)).toMatchObject({
+      reason: "payment_declined",
+      detail: "card_declined",
+      compensations: ["release-stock"],
+    });
+    expect(await stockOf(productId)).toEqual({ onHand: 5, reserved: 0 });
+    expect((await simLedger()).get(orderId)?.captureCount ?? 0).toBe(0);
+    const payments = await runtime.gateway.listByOrder(orderId);
+    expect(payments.map((p) => p.status)).toEqual(["declined"]);
+    expect(await ledgerSum([orderId])).toBe(0);
+  });
+
+  it("creates one order and one authorization for the same checkout submitted twice with one key", async () => {
+    const productId = await createProduct(3);
+    const key = `twice-${run}`;
+    const [a, b] = await Promise.all([
+      startCheckout(checkout(productId, key), runtime.enqueue),
+      startCheckout(checkout(productId, key), runtime.enqueue),
+    ]);
+    expect(a?.orderId).toBe(b?.orderId);
+    expect([a?.created, b?.created].sort()).toEqual([false, true]);
+    const orderId = a?.orderId ?? "";
+    await waitForTerminal([orderId], 20_000);
+    // A third submission after the saga finished still answers with the same order.
+    expect((await startCheckout(checkout(productId, key), runtime.enqueue)).orderId).toBe(orderId);
+    expect(await runtime.gateway.listByOrder(orderId)).toHaveLength(1);
+    expect((await simLedger()).get(orderId)?.captureCount).toBe(1);
+    expect(await stockOf(productId)).toEqual({ onHand: 2, reserved: 0 });
+    const orders = await core().primary.order.count({ where: { userId, items: { array_contains: [{ productId }] } } });
+    expect(orders).toBe(1);
+  });
+
+  it("resumes a saga whose worker died between reserve and authorize and ends it in a terminal state", async () => {
+    const productId = await createProduct(4);
+    const { orderId } = await placeOrder(checkout(productId, `recover-${run}`));
+    // The "dead" worker: it runs reserve-stock, commits, and its enqueue of the next step is lost.
+    const lost: string[] = [];
+    const dropped: SagaEnqueue = async (_id, step) => {
+      lost.push(step);
+    };
+    const first = await runSagaStep(orderId, "reserve-stock", { payments: runtime.gateway, enqueue: dropped });
+    expect(first).toMatchObject({ outcome: "applied", status: "STOCK_RESERVED", next: "authorize-payment" });
+    expect(lost).toEqual(["authorize-payment"]);
+    expect(await stockOf(productId)).toEqual({ onHand: 4, reserved: 1 });
+    // A redelivered reserve job and a direct retry of the shard step change nothing.
+    expect((await runSagaStep(orderId, "reserve-stock", { payments: runtime.gateway, enqueue: dropped })).outcome).toBe("skipped");
+    const again = await reserveStock({ orderId, vendorId: vendor.id, lines: [{ productId, quantity: 1 }], totalCents: PRICE });
+    expect(again).toMatchObject({ status: "RESERVED", replayed: true });
+    expect(await stockOf(productId)).toEqual({ onHand: 4, reserved: 1 });
+
+    await sleep(1_100);
+    const requeued = await recoverStalledSagas({ olderThanMs: 1_000, enqueue: runtime.enqueue });
+    expect(requeued).toContainEqual({ orderId, step: "authorize-payment" });
+    const statuses = await waitForTerminal([orderId], 20_000);
+    expect(statuses.get(orderId)).toBe("READY_FOR_FULFILMENT");
+    expect(await stockOf(productId)).toEqual({ onHand: 3, reserved: 0 });
+    expect((await simLedger()).get(orderId)?.captureCount).toBe(1);
+    expect(await ledgerSum([orderId])).toBe(0);
+    const versions = (await core().primary.orderEvent.findMany({ where: { orderId }, orderBy: { version: "asc" } })).map((e) => e.version);
+    expect(versions).toEqual(versions.map((_, i) => i + 1));
+
+    // The refund path: provider refund, mirrored ledger transaction, order CANCELLED; idempotent.
+    const refunded = await refundOrder(orderId, "changed my mind", { payments: runtime.gateway });
+    expect(refunded.status).toBe("CANCELLED");
+    expect((await refundOrder(orderId, "changed my mind", { payments: runtime.gateway })).version).toBe(refunded.version);
+    expect(await ledgerSum([orderId])).toBe(0);
+    expect((await loadOrder(orderId))?.status).toBe("CANCELLED");
+  });
+
+  it("fails fast with a clear reason and releases stock when the payment provider is down (breaker open)", async () => {
+    const outageRuntime = await startRuntime("outage", {
+      trip: { kind: "consecutive", failures: 3 },
+      halfOpenAfterMs: 60_000,
+      timeoutMs: 1_000,
+      retry: { maxAttempts: 2, initialDelayMs: 20, maxDelayMs: 100 },
+    });
+    const productId = await createProduct(10);
+    const put = await fetch(`${simUrl}/admin/faults`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ outage: true, scope: "payments" }),
+    });
+    expect(put.status).toBe(200);
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const { orderId } = await startCheckout(checkout(productId, `outage-${run}-${i}`), outageRuntime.enqueue);
+        await waitForTerminal([orderId], 20_000);
+        ids.push(orderId);
+      }
+      expect(outageRuntime.gateway.breaker.state).toBe("open");
+      // With the circuit open the order fails without waiting on the provider.
+      const t0 = Date.now();
+      const { orderId: fastId } = await startCheckout(checkout(productId, `outage-${run}-fast`), outageRuntime.enqueue);
+      const statuses = await waitForTerminal([...ids, fastId], 10_000);
+      const fastMs = Date.now() - t0;
+      expect(fastMs).toBeLessThan(3_000);
+      for (const id of [...ids, fastId]) {
+        expect(statuses.get(id)).toBe("FAILED");
+        const f = await failureOf(id);
+        expect(f?.reason).toBe("payment_unavailable");
+        expect(f?.compensations).toContain("release-stock");
+      }
+      expect((await failureOf(fastId))?.detail).toMatch(/^circuit_open/);
+      expect(await stockOf(productId)).toEqual({ onHand: 10, reserved: 0 });
+      const nonTerminal = await core().primary.order.count({
+        where: { id: { in: [...ids, fastId] }, status: { notIn: [...TERMINAL_STATUSES] } },
+      });
+      expect(nonTerminal).toBe(0);
+      process.stdout.write(`[saga] breaker-open checkout failed in ${fastMs} ms\n`);
+    } finally {
+      await fetch(`${simUrl}/admin/faults`, { method: "DELETE" });
+    }
+  });
+
+  it("resumes sagas after their worker process is SIGKILLed mid-flight", async () => {
+    const productId = await createProduct(20);
+    const env = {
+      ...process.env,
+      PAYMENT_SIM_URL: simUrl,
+      SAGA_CONCURRENCY: "8",
+      SAGA_STALLED_AFTER_MS: "1500",
+      SAGA_SWEEP_EVERY_MS: "1000",
+    };
+    const producer = createRedis({ maxRetriesPerRequest: null, connectionName: "test-kill-producer" });
+    const queue = new Queue(SAGAS_QUEUE, { connection: producer });
+    const enqueue = queueEnqueuer(queue);
+    const children: ChildProcess[] = [];
+    // Slow payments keep sagas in flight when the kill lands.
+    await fetch(`${simUrl}/admin/faults`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ latencyMs: 300, scope: "payments" }),
+    });
+    try {
+      const first = await startPoolProcess(env);
+      children.push(first);
+      const placed = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => startCheckout(checkout(productId, `kill-${run}-${i}`), enqueue)),
+      );
+      const ids = placed.map((p) => p.orderId);
+      const progressed = () =>
+        core().primary.order.count({ where: { id: { in: ids }, status: { notIn: ["PENDING"] } } });
+      const deadline = Date.now() + 30_000;
+      while ((await progressed()) < 3) {
+        if (Date.now() > deadline) throw new Error("the first pool process made no progress");
+        await sleep(50);
+      }
+      await stopProcess(first, "SIGKILL");
+      const inFlight = await core().primary.order.count({
+        where: { id: { in: ids }, status: { notIn: [...TERMINAL_STATUSES] } },
+      });
+      await fetch(`${simUrl}/admin/faults`, { method: "DELETE" });
+
+      const second = await startPoolProcess(env);
+      children.push(second);
+      const statuses = await waitForTerminal(ids, 45_000);
+      expect(inFlight).toBeGreaterThan(0);
+      expect(ids.filter((id) => statuses.get(id) === "READY_FOR_FULFILMENT")).toHaveLength(12);
+      expect(await stockOf(productId)).toEqual({ onHand: 8, reserved: 0 });
+      const ledger = await simLedger();
+      for (const id of ids) expect(ledger.get(id)?.captureCount).toBe(1);
+      expect(await ledgerSum(ids)).toBe(0);
+      process.stdout.write(`[saga] worker SIGKILLed with ${inFlight}/12 sagas in flight; all 12 finished after restart\n`);
+    } finally {
+      await fetch(`${simUrl}/admin/faults`, { method: "DELETE" });
+      for (const c of children) await stopProcess(c, "SIGTERM");
+      await queue.removeJobScheduler(RECOVER_JOB);
+      await queue.obliterate({ force: true });
+      await queue.close();
+      producer.disconnect();
+    }
+  });
+});

@@ -1,0 +1,238 @@
+/**
+ * The orchestrator: one function per step, each idempotent. A step loads the order from its
+ * events, does nothing unless the order is exactly where that step starts (so a re-delivered or
+ * duplicated job is a no-op), performs its side effect with an idempotency key derived from the
+ * order id + step, then appends its events with the expected version and enqueues the next step.
+ */
+import { core } from "@agora/db";
+import { CircuitOpenError, TimeoutError } from "@agora/resilience";
+import { commitStock, releaseStock, reserveStock, type StockReservation } from "../../stock/reserve-stock.ts";
+import {
+  linesByVendor,
+  nextStep,
+  type Compensation,
+  type FailureReason,
+  type OrderEvent,
+  type OrderState,
+  type OrderStatus,
+  type SagaStep,
+} from "./events.ts";
+import { captureLegs, postLedgerTransaction } from "./ledger.ts";
+import {
+  appendEvents,
+  ConcurrencyConflictError,
+  CORE_TX_OPTIONS,
+  loadOrder,
+  OrderNotFoundError,
+  type CoreTx,
+} from "./order-store.ts";
+import {
+  PaymentDeclinedError,
+  PaymentProviderError,
+  PaymentRejectedError,
+  type PaymentGateway,
+} from "./payment-gateway.ts";
+import type { SagaEnqueue } from "./saga-queue.ts";
+
+export interface SagaDeps {
+  payments: PaymentGateway;
+  enqueue: SagaEnqueue;
+}
+
+export interface StepResult {
+  orderId: string;
+  step: SagaStep;
+  outcome: "applied" | "skipped";
+  status: OrderStatus;
+  next: SagaStep | null;
+}
+
+/** Simulator idempotency keys: stable per order and step, so every retry of a step is the same request. */
+export const paymentKey = (orderId: string, step: "authorize" | "capture" | "void" | "refund") => `${orderId}:${step}`;
+
+async function commit(
+  state: OrderState,
+  events: OrderEvent[],
+  extra?: (tx: CoreTx) => Promise<void>,
+): Promise<OrderState> {
+  return core().primary.$transaction(async (tx) => {
+    await extra?.(tx);
+    return appendEvents(tx, state, events);
+  }, CORE_TX_OPTIONS);
+}
+
+function fail(state: OrderState, reason: FailureReason, detail: string, failedStep: SagaStep): Promise<OrderState> {
+  return commit(state, [{ type: "CompensationStarted", payload: { reason, detail, failedStep } }]);
+}
+
+async function reserve(state: OrderState): Promise<OrderState> {
+  const reserved: StockReservation[] = [];
+  // Vendors in a fixed order so concurrent checkouts of the same vendors lock shards alike.
+  const vendors = [...linesByVendor(state.placed.items).entries()].sort(([a], [b]) => a.localeCompare(b));
+  for (const [vendorId, items] of vendors) {
+    const r = await reserveStock({
+      orderId: state.id,
+      vendorId,
+      lines: items.map((i) => ({ productId: i.productId, quantity: i.quantity })),
+      totalCents: items.reduce((s, i) => s + i.quantity * i.unitPriceCents, 0),
+      currency: state.placed.currency,
+    });
+    if (r.status !== "RESERVED") {
+      const what = r.shortProductId ? `product ${r.shortProductId}` : `reservation ${r.status}`;
+      const detail = `${what} of vendor ${vendorId} is out of stock`;
+      // Vendors reserved before this one are released by the compensate step. When nothing is
+      // held anywhere (the common sold-out case) there is nothing to compensate: fail at once.
+      if (reserved.length > 0) return fail(state, "out_of_stock", detail, "reserve-stock");
+      return commit(state, [
+        { type: "CompensationStarted", payload: { reason: "out_of_stock", detail, failedStep: "reserve-stock" } },
+        { type: "OrderFailed", payload: { reason: "out_of_stock", detail, compensations: [] } },
+      ]);
+    }
+    reserved.push(r);
+  }
+  return commit(state, [
+    { type: "StockReserved", payload: { vendors: reserved.map((r) => ({ vendorId: r.vendorId, allocations: r.allocations })) } },
+  ]);
+}
+
+/** Why a payment call failed, in the order's words; null when the step should simply be retried. */
+function paymentFailure(err: unknown): { reason: FailureReason; detail: string } | null {
+  if (err instanceof PaymentDeclinedError) return { reason: "payment_declined", detail: err.declineCode };
+  if (err instanceof CircuitOpenError) return { reason: "payment_unavailable", detail: `circuit_open: ${err.message}` };
+  if (err instanceof TimeoutError) return { reason: "payment_timeout", detail: err.message };
+  if (err instanceof PaymentProviderError) return { reason: "payment_unavailable", detail: err.message };
+  if (err instanceof PaymentRejectedError && !err.retryable) return { reason: "payment_declined", detail: `rejected: ${err.code}` };
+  return null;
+}
+
+async function authorize(state: OrderState, deps: SagaDeps): Promise<OrderState> {
+  const key = paymentKey(state.id, "authorize");
+  const amountCents = state.placed.totalCents;
+  try {
+    const p = await deps.payments.authorize(
+      { orderId: state.id, amountCents, currency: state.placed.currency, card: state.placed.paymentMethod.card },
+      key,
+    );
+    return commit(state, [{ type: "PaymentAuthorized", payload: { paymentId: p.id, amountCents } }], async (tx) => {
+      await tx.payment.upsert({
+        where: { idempotencyKey: key },
+        create: { orderId: state.id, amountCents, currency: state.placed.currency, status: "authorized", providerRef: p.id, idempotencyKey: key },
+        update: { status: "authorized", providerRef: p.id },
+      });
+    });
+  } catch (err) {
+    const failure = paymentFailure(err);
+    // Anything else (database down, key still in progress) is retried by the job, then the sweep.
+    if (!failure) throw err;
+    return fail(state, failure.reason, failure.detail, "authorize-payment");
+  }
+}
+
+async function capture(state: OrderState, deps: SagaDeps): Promise<OrderState> {
+  const paymentId = state.paymentId;
+  if (!paymentId) throw new Error(`order ${state.id} is CONFIRMED without an authorization`);
+  let captured;
+  try {
+    captured = await deps.payments.capture(paymentId, paymentKey(state.id, "capture"));
+  } catch (err) {
+    // Definitive refusal (voided, expired, not capturable): compensate, which voids. Transient
+    // errors (outage, open circuit, timeout) retry: capture is exactly-once at the provider.
+    if (err instanceof PaymentRejectedError && !err.retryable)
+      return fail(state, "capture_failed", err.code, "capture-payment");
+    throw err;
+  }
+  return commitCapture(state, captured.id);
+}
+
+async function commitCapture(state: OrderState, paymentId: string): Promise<OrderState> {
+  return core().primary.$transaction(async (tx) => {
+    const ledgerTransactionId = await postLedgerTransaction(
+      tx,
+      state.id,
+      state.placed.currency,
+      captureLegs(state.placed.items),
+      `capture of order ${state.id}`,
+    );
+    await tx.payment.updateMany({ where: { idempotencyKey: paymentKey(state.id, "authorize") }, data: { status: "captured" } });
+    return appendEvents(tx, state, [
+      { type: "PaymentCaptured", payload: { paymentId, amountCents: state.placed.totalCents, ledgerTransactionId } },
+    ]);
+  }, CORE_TX_OPTIONS);
+}
+
+async function commitOrderStock(state: OrderState): Promise<OrderState> {
+  const vendorIds = [...linesByVendor(state.placed.items).keys()].sort();
+  for (const vendorId of vendorIds) await commitStock(state.id, vendorId);
+  return commit(state, [
+    { type: "StockCommitted", payload: { vendorIds } },
+    { type: "OrderReadyForFulfilment", payload: {} },
+  ]);
+}
+
+/** Failures where the provider may hold an authorization we never heard about. */
+const AMBIGUOUS: readonly FailureReason[] = ["payment_timeout", "payment_unavailable"];
+
+async function compensate(state: OrderState, deps: SagaDeps): Promise<OrderState> {
+  const failure = state.failure;
+  if (!failure) throw new Error(`order ${state.id} is COMPENSATING without a failure`);
+  const compensations: Compensation[] = [];
+  const vendorIds = [...linesByVendor(state.placed.items).keys()].sort();
+  for (const vendorId of vendorIds) await releaseStock(state.id, vendorId);
+  compensations.push("release-stock");
+
+  let paymentId = state.paymentId;
+  if (!paymentId && AMBIGUOUS.includes(failure.reason)) {
+    try {
+      const found = (await deps.payments.listByOrder(state.id)).find((p) => p.status === "authorized");
+      paymentId = found?.id ?? null;
+    } catch (err) {
+      // The provider is unreachable: it cannot confirm there is no hold. Say so instead of
+      // blocking the order (and the shopper) until it is back; the hold expires at the provider.
+      if (!paymentFailure(err)) throw err;
+      compensations.push("void-unverified");
+    }
+  }
+  const events: OrderEvent[] = [{ type: "StockReleased", payload: { vendorIds } }];
+  if (paymentId) {
+    // Transient failures throw and retry the whole (idempotent) step.
+    await deps.payments.void(paymentId, paymentKey(state.id, "void"));
+    compensations.push("void-payment");
+    events.push({ type: "PaymentVoided", payload: { paymentId } });
+  }
+  const payload = { reason: failure.reason, detail: failure.detail, compensations };
+  events.push(state.confirmed ? { type: "OrderCancelled", payload } : { type: "OrderFailed", payload });
+  return commit(state, events, async (tx) => {
+    if (paymentId)
+      await tx.payment.updateMany({ where: { idempotencyKey: paymentKey(state.id, "authorize") }, data: { status: "voided" } });
+  });
+}
+
+const STEPS: Record<SagaStep, (state: OrderState, deps: SagaDeps) => Promise<OrderState>> = {
+  "reserve-stock": reserve,
+  "authorize-payment": authorize,
+  "confirm-order": (state) => commit(state, [{ type: "OrderConfirmed", payload: {} }]),
+  "capture-payment": capture,
+  "commit-stock": commitOrderStock,
+  compensate,
+};
+
+/** Runs `step` for `orderId` if the order is waiting for it; otherwise changes nothing. */
+export async function runSagaStep(orderId: string, step: SagaStep, deps: SagaDeps): Promise<StepResult> {
+  const state = await loadOrder(orderId);
+  if (!state) throw new OrderNotFoundError(orderId);
+  if (nextStep(state.status) !== step)
+    return { orderId, step, outcome: "skipped", status: state.status, next: nextStep(state.status) };
+  let after: OrderState;
+  try {
+    after = await STEPS[step](state, deps);
+  } catch (err) {
+    // Someone else (a duplicate job) applied this step first and enqueued what follows.
+    if (!(err instanceof ConcurrencyConflictError)) throw err;
+    const now = await loadOrder(orderId);
+    const status = now?.status ?? state.status;
+    return { orderId, step, outcome: "skipped", status, next: nextStep(status) };
+  }
+  const next = nextStep(after.status);
+  if (next) await deps.enqueue(orderId, next);
+  return { orderId, step, outcome: "applied", status: after.status, next };
+}

@@ -1,0 +1,81 @@
+/**
+ * Platform ledger postings for a checkout, double-entry: every transaction's debits equal its
+ * credits (the database checks it at commit), so the whole ledger always sums to zero.
+ *
+ * Capture:  debit  payment-clearing (asset: money the provider owes us)        total
+ *           credit vendor-payable:<vendor> (liability: owed to each vendor)    subtotal − fee
+ *           credit platform-fee-revenue (revenue)                              Σ fees
+ * Refund:   the exact mirror of the capture transaction.
+ */
+import { randomUUID } from "node:crypto";
+import type { OrderItem } from "./events.ts";
+import type { CoreTx } from "./order-store.ts";
+
+/** Platform commission in basis points of each vendor's subtotal. */
+export const PLATFORM_FEE_BPS = 1_000;
+
+interface Leg {
+  code: string;
+  name: string;
+  kind: "asset" | "liability" | "revenue";
+  vendorId: string | null;
+  direction: "debit" | "credit";
+  amountCents: number;
+}
+
+export function captureLegs(items: OrderItem[]): Leg[] {
+  const subtotals = new Map<string, number>();
+  for (const it of items) subtotals.set(it.vendorId, (subtotals.get(it.vendorId) ?? 0) + it.quantity * it.unitPriceCents);
+  const total = [...subtotals.values()].reduce((a, b) => a + b, 0);
+  const legs: Leg[] = [
+    { code: "payment-clearing", name: "Payment provider clearing", kind: "asset", vendorId: null, direction: "debit", amountCents: total },
+  ];
+  let fees = 0;
+  for (const [vendorId, subtotal] of [...subtotals.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const fee = Math.round((subtotal * PLATFORM_FEE_BPS) / 10_000);
+    fees += fee;
+    legs.push({
+      code: `vendor-payable:${vendorId}`,
+      name: `Payable to vendor ${vendorId}`,
+      kind: "liability",
+      vendorId,
+      direction: "credit",
+      amountCents: subtotal - fee,
+    });
+  }
+  legs.push({ code: "platform-fee-revenue", name: "Platform fees", kind: "revenue", vendorId: null, direction: "credit", amountCents: fees });
+  // The ledger refuses zero-amount rows (amount_cents > 0); a free order or zero fee has no leg.
+  return legs.filter((l) => l.amountCents > 0);
+}
+
+/** Writes one balanced ledger transaction inside the caller's core transaction; returns its id. */
+export async function postLedgerTransaction(
+  tx: CoreTx,
+  orderId: string,
+  currency: string,
+  legs: Leg[],
+  memo: string,
+): Promise<string> {
+  const transactionId = randomUUID();
+  for (const leg of legs) {
+    // Accounts appear on first use; ON CONFLICT keeps concurrent first uses from racing.
+    await tx.$executeRaw`
+      INSERT INTO ledger_accounts (code, name, kind, vendor_id, currency)
+      VALUES (${leg.code}, ${leg.name}, ${leg.kind}, ${leg.vendorId}::uuid, ${currency})
+      ON CONFLICT (code) DO NOTHING`;
+  }
+  const accounts = await tx.ledgerAccount.findMany({ where: { code: { in: legs.map((l) => l.code) } } });
+  const idByCode = new Map(accounts.map((a) => [a.code, a.id]));
+  await tx.ledgerEntry.createMany({
+    data: legs.map((l) => {
+      const accountId = idByCode.get(l.code);
+      if (!accountId) throw new Error(`ledger account ${l.code} missing after insert`);
+      return { transactionId, accountId, direction: l.direction, amountCents: l.amountCents, currency, orderId, memo };
+    }),
+  });
+  return transactionId;
+}
+
+export function reverseLegs(legs: Leg[]): Leg[] {
+  return legs.map((l) => ({ ...l, direction: l.direction === "debit" ? "credit" : "debit" }));
+}

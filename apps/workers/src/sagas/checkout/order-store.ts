@@ -1,0 +1,74 @@
+/**
+ * Durable saga state in the core DB: load an order by folding its `order_events`, append new
+ * events with optimistic concurrency on the per-aggregate version, and keep the `orders`
+ * projection in the same transaction.
+ */
+import { core, type CoreDb } from "@agora/db";
+import { apply, type OrderEvent, type OrderState } from "./events.ts";
+
+export type CoreTx = Parameters<Parameters<CoreDb["$transaction"]>[0]>[0];
+
+// Checkout bursts queue for pooled connections; Prisma's 2 s default would fail healthy steps.
+export const CORE_TX_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
+
+/** Another writer appended to this order first; the caller's step is stale and must not apply. */
+export class ConcurrencyConflictError extends Error {
+  readonly code = "ORDER_VERSION_CONFLICT";
+  readonly retryable = false;
+  constructor(orderId: string, expectedVersion: number) {
+    super(`order ${orderId} moved past version ${expectedVersion}`);
+    this.name = "ConcurrencyConflictError";
+  }
+}
+
+export class OrderNotFoundError extends Error {
+  readonly code = "ORDER_NOT_FOUND";
+  readonly retryable = false;
+  constructor(orderId: string) {
+    super(`order ${orderId} has no events`);
+    this.name = "OrderNotFoundError";
+  }
+}
+
+type EventReader = Pick<CoreTx, "orderEvent">;
+
+export async function loadOrder(orderId: string, db: EventReader = core().primary): Promise<OrderState | null> {
+  const rows = await db.orderEvent.findMany({ where: { orderId }, orderBy: { version: "asc" } });
+  let state: OrderState | null = null;
+  // Stored rows were written from the OrderEvent union by appendEvents only.
+  for (const r of rows) state = apply(state, orderId, r.version, { type: r.type, payload: r.payload } as OrderEvent);
+  return state;
+}
+
+/**
+ * Appends `events` after `state.version`. The projection row is updated first with
+ * `WHERE version = expected`: its row lock serialises two writers and the loser sees 0 rows
+ * (READ COMMITTED re-checks the predicate after the wait). The UNIQUE (order_id, version) on
+ * order_events is the backstop.
+ */
+export async function appendEvents(
+  tx: CoreTx,
+  state: OrderState,
+  events: OrderEvent[],
+  metadata: Record<string, string> = {},
+): Promise<OrderState> {
+  let next = state;
+  for (const [i, e] of events.entries()) next = apply(next, state.id, state.version + i + 1, e);
+  const updated = await tx.order.updateMany({
+    where: { id: state.id, version: state.version },
+    data: { status: next.status, version: next.version },
+  });
+  if (updated.count !== 1) throw new ConcurrencyConflictError(state.id, state.version);
+  await tx.orderEvent.createMany({
+    data: events.map((e, i) => ({
+      orderId: state.id,
+      version: state.version + i + 1,
+      type: e.type,
+      // Event payloads are plain JSON; their interfaces just lack the index signature Prisma's
+      // InputJsonValue asks for.
+      payload: e.payload as never,
+      metadata,
+    })),
+  });
+  return next;
+}

@@ -1,0 +1,156 @@
+/**
+ * First step of the saga, run by the API edge: turns a checkout request into a PENDING order.
+ * Idempotent by the client's key: the key row, the first event and the projection commit in one
+ * core transaction, so the same key always returns the same order (a concurrent duplicate waits
+ * on the key's primary key and then reads the winner's answer).
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { z } from "zod";
+import { core, forVendor, isRetryable, mapDatabaseError, withRetry } from "@agora/db";
+import type { OrderItem } from "./events.ts";
+import { appendEvents, CORE_TX_OPTIONS } from "./order-store.ts";
+import type { SagaEnqueue } from "./saga-queue.ts";
+
+export const placeOrderSchema = z.object({
+  idempotencyKey: z.string().min(8).max(200),
+  userId: z.uuid(),
+  currency: z.literal("EUR").default("EUR"),
+  items: z
+    .array(z.object({ vendorId: z.uuid(), productId: z.uuid(), quantity: z.number().int().positive().max(1000) }))
+    .min(1)
+    .max(100),
+  card: z.object({
+    number: z.string().regex(/^\d{12,19}$/),
+    expMonth: z.number().int().min(1).max(12),
+    expYear: z.number().int().min(2000).max(2100),
+    cvc: z.string().regex(/^\d{3,4}$/),
+  }),
+});
+export type PlaceOrderInput = z.input<typeof placeOrderSchema>;
+
+export class IdempotencyKeyReusedError extends Error {
+  readonly code = "IDEMPOTENCY_KEY_REUSED";
+  readonly retryable = false;
+  constructor(key: string) {
+    super(`idempotency key "${key}" was already used for a different checkout`);
+    this.name = "IdempotencyKeyReusedError";
+  }
+}
+
+export class ProductUnavailableError extends Error {
+  readonly code = "PRODUCT_UNAVAILABLE";
+  readonly retryable = false;
+  constructor(productId: string) {
+    super(`product ${productId} does not exist for its vendor or is not active`);
+    this.name = "ProductUnavailableError";
+  }
+}
+
+const KEY_TTL_MS = 24 * 60 * 60 * 1000;
+
+async function priceItems(items: PlaceOrderInput["items"]): Promise<OrderItem[]> {
+  const vendors = [...new Set(items.map((i) => i.vendorId))];
+  const prices = new Map<string, number>();
+  for (const vendorId of vendors) {
+    const ids = items.filter((i) => i.vendorId === vendorId).map((i) => i.productId);
+    // Scoped by vendorId too: a product id of another tenant must not be buyable through this vendor.
+    const products = await (await forVendor(vendorId)).primary.product.findMany({
+      where: { vendorId, id: { in: ids }, status: "active" },
+      select: { id: true, priceCents: true },
+    });
+    for (const p of products) prices.set(`${vendorId}/${p.id}`, p.priceCents);
+  }
+  return items.map((i) => {
+    const price = prices.get(`${i.vendorId}/${i.productId}`);
+    if (price === undefined) throw new ProductUnavailableError(i.productId);
+    return { ...i, unitPriceCents: price };
+  });
+}
+
+export interface PlacedOrder {
+  orderId: string;
+  /** False when the key had been seen: nothing new was written. */
+  created: boolean;
+}
+
+/**
+ * Safe to retry as a whole: the key makes a repeated attempt return the first one's order, so a
+ * connection-level failure (pool exhausted in a burst, failover) is retried with jittered backoff.
+ */
+export async function placeOrder(raw: PlaceOrderInput): Promise<PlacedOrder> {
+  const input = placeOrderSchema.parse(raw);
+  return withRetry(() => placeOnce(input), {
+    attempts: 6,
+    baseDelayMs: 100,
+    maxDelayMs: 2_000,
+    // Failures starting our own $transaction arrive unmapped (see @agora/db README).
+    retryIf: (err) => isRetryable(mapDatabaseError(err, core().name)),
+  });
+}
+
+async function placeOnce(input: z.output<typeof placeOrderSchema>): Promise<PlacedOrder> {
+  const scope = `checkout:${input.userId}`;
+  // The card is part of the request identity; the key table keeps only this digest of it.
+  const requestHash = createHash("sha256")
+    .update(JSON.stringify({ items: input.items, currency: input.currency, card: input.card }))
+    .digest("hex");
+  const items = await priceItems(input.items);
+  const totalCents = items.reduce((s, i) => s + i.quantity * i.unitPriceCents, 0);
+
+  return core().primary.$transaction(async (tx) => {
+    const claimed = await tx.$queryRaw<{ key: string }[]>`
+      INSERT INTO idempotency_keys (scope, key, request_hash, expires_at)
+      VALUES (${scope}, ${input.idempotencyKey}, ${requestHash}, ${new Date(Date.now() + KEY_TTL_MS)})
+      ON CONFLICT (scope, key) DO NOTHING
+      RETURNING key`;
+    if (claimed.length === 0) {
+      const row = await tx.idempotencyKey.findUnique({ where: { scope_key: { scope, key: input.idempotencyKey } } });
+      if (!row || row.requestHash !== requestHash) throw new IdempotencyKeyReusedError(input.idempotencyKey);
+      const { orderId } = z.object({ orderId: z.uuid() }).parse(row.response);
+      return { orderId, created: false };
+    }
+    const orderId = randomUUID();
+    await tx.order.create({
+      data: {
+        id: orderId,
+        userId: input.userId,
+        status: "PENDING",
+        totalCents,
+        currency: input.currency,
+        items: items.map((i) => ({ ...i })),
+        version: 0,
+      },
+    });
+    await appendEvents(
+      tx,
+      // A placeholder state at version 0: appendEvents moves the projection to version 1.
+      { id: orderId, version: 0, status: "PENDING", placed: null as never, paymentId: null, captured: false, confirmed: false, failure: null, ledgerTransactionId: null },
+      [
+        {
+          type: "OrderPlaced",
+          payload: {
+            userId: input.userId,
+            items,
+            totalCents,
+            currency: input.currency,
+            idempotencyKey: input.idempotencyKey,
+            paymentMethod: { card: input.card },
+          },
+        },
+      ],
+    );
+    await tx.idempotencyKey.update({
+      where: { scope_key: { scope, key: input.idempotencyKey } },
+      data: { statusCode: 201, response: { orderId } },
+    });
+    return { orderId, created: true };
+  }, CORE_TX_OPTIONS);
+}
+
+/** Places the order and starts its saga. A replayed key does not start a second saga. */
+export async function startCheckout(raw: PlaceOrderInput, enqueue: SagaEnqueue): Promise<PlacedOrder> {
+  const placed = await placeOrder(raw);
+  // If we die between commit and enqueue, the recovery sweep finds the PENDING order.
+  if (placed.created) await enqueue(placed.orderId, "reserve-stock");
+  return placed;
+}

@@ -1,0 +1,252 @@
+/**
+ * Stock reservation for ONE vendor of ONE order, always a single local transaction on the
+ * vendor's shard (that is why we shard by tenant, see ARCHITECTURE §4).
+ *
+ * The reservation record is the vendor's sub-order row (`vendor_orders`, unique per
+ * (order_id, vendor_id)). Inserting it first makes every operation idempotent and serialises
+ * concurrent retries of the same step: a second reserve blocks on the unique key until the first
+ * commits, then reads the outcome instead of reserving twice. A release with no row leaves a
+ * RELEASED tombstone, so a late, duplicated reserve can never resurrect a compensated order.
+ *
+ * Row states: RESERVED → COMMITTED | RELEASED; OUT_OF_STOCK and RELEASED are final.
+ */
+import { forVendor, type ShardDb } from "@agora/db";
+
+export interface StockLine {
+  productId: string;
+  quantity: number;
+}
+
+export interface StockAllocation {
+  productId: string;
+  warehouseId: string;
+  quantity: number;
+}
+
+export type ReservationStatus = "RESERVED" | "OUT_OF_STOCK" | "RELEASED" | "COMMITTED";
+
+export interface StockReservation {
+  orderId: string;
+  vendorId: string;
+  status: ReservationStatus;
+  allocations: StockAllocation[];
+  /** OUT_OF_STOCK only: the first product that could not be reserved. */
+  shortProductId?: string;
+  /** True when this call changed nothing because an earlier call already did the work. */
+  replayed: boolean;
+}
+
+/** Domain error: a state change the reservation's current state does not allow. */
+export class StockReservationStateError extends Error {
+  readonly code = "STOCK_RESERVATION_STATE";
+  readonly retryable = false;
+  constructor(orderId: string, vendorId: string, action: string, status: string | null) {
+    super(`cannot ${action} stock of order ${orderId} / vendor ${vendorId}: reservation is ${status ?? "missing"}`);
+    this.name = "StockReservationStateError";
+  }
+}
+
+/** The stock row did not hold what the reservation says it holds: an invariant is broken. */
+export class StockInvariantError extends Error {
+  readonly code = "STOCK_INVARIANT";
+  readonly retryable = false;
+  constructor(message: string) {
+    super(message);
+    this.name = "StockInvariantError";
+  }
+}
+
+// Waiting for a pooled connection is normal under a checkout burst; give it more than Prisma's 2 s.
+const TX_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
+
+type ShardTx = Parameters<Parameters<ShardDb["$transaction"]>[0]>[0];
+
+interface ReservationRow {
+  status: string;
+  items: { lines?: StockLine[]; allocations?: StockAllocation[]; shortProductId?: string };
+}
+
+async function lockReservation(tx: ShardTx, orderId: string, vendorId: string): Promise<ReservationRow | null> {
+  const rows = await tx.$queryRaw<ReservationRow[]>`
+    SELECT status, items FROM vendor_orders
+    WHERE order_id = ${orderId}::uuid AND vendor_id = ${vendorId}::uuid
+    FOR UPDATE`;
+  return rows[0] ?? null;
+}
+
+function toReservation(orderId: string, vendorId: string, row: ReservationRow, replayed: boolean): StockReservation {
+  return {
+    orderId,
+    vendorId,
+    status: row.status as ReservationStatus,
+    allocations: row.items.allocations ?? [],
+    ...(row.items.shortProductId ? { shortProductId: row.items.shortProductId } : {}),
+    replayed,
+  };
+}
+
+/** Same product twice in one order is one line; sorted so two orders lock rows in one order (no deadlock). */
+function normaliseLines(lines: StockLine[]): StockLine[] {
+  const byProduct = new Map<string, number>();
+  for (const l of lines) {
+    if (!Number.isInteger(l.quantity) || l.quantity <= 0)
+      throw new RangeError(`quantity must be a positive integer (product ${l.productId})`);
+    byProduct.set(l.productId, (byProduct.get(l.productId) ?? 0) + l.quantity);
+  }
+  return [...byProduct.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([productId, quantity]) => ({ productId, quantity }));
+}
+
+/**
+ * One line from one warehouse. The conditional UPDATE is the whole concurrency story: under READ
+ * COMMITTED a writer that waited for the row lock re-checks `on_hand - reserved >= n` on the newest
+ * row version, so two reservations can never both take the last units. (A line is not split over
+ * warehouses; a line no single warehouse can cover is out of stock.)
+ */
+async function reserveLine(tx: ShardTx, vendorId: string, line: StockLine): Promise<StockAllocation | null> {
+  const candidates = await tx.$queryRaw<{ warehouse_id: string }[]>`
+    SELECT warehouse_id::text FROM stock_levels
+    WHERE vendor_id = ${vendorId}::uuid AND product_id = ${line.productId}::uuid
+      AND on_hand - reserved >= ${line.quantity}
+    ORDER BY on_hand - reserved DESC, warehouse_id`;
+  for (const c of candidates) {
+    const updated = await tx.$executeRaw`
+      UPDATE stock_levels
+      SET reserved = reserved + ${line.quantity}, version = version + 1, updated_at = now()
+      WHERE vendor_id = ${vendorId}::uuid AND warehouse_id = ${c.warehouse_id}::uuid
+        AND product_id = ${line.productId}::uuid AND on_hand - reserved >= ${line.quantity}`;
+    if (updated === 1) return { productId: line.productId, warehouseId: c.warehouse_id, quantity: line.quantity };
+  }
+  return null;
+}
+
+async function recordMovement(
+  tx: ShardTx,
+  vendorId: string,
+  orderId: string,
+  reason: "reserve" | "release" | "commit",
+  a: StockAllocation,
+  delta: { onHand: number; reserved: number },
+): Promise<void> {
+  // The unique idempotency key is a second guard: the same movement can never be logged twice.
+  await tx.$executeRaw`
+    INSERT INTO stock_movements
+      (vendor_id, warehouse_id, product_id, delta_on_hand, delta_reserved, reason, reference, idempotency_key)
+    VALUES (${vendorId}::uuid, ${a.warehouseId}::uuid, ${a.productId}::uuid, ${delta.onHand}, ${delta.reserved},
+            ${reason}, ${`order:${orderId}`}, ${`${reason}:${orderId}:${vendorId}:${a.warehouseId}:${a.productId}`})`;
+}
+
+async function setReservation(
+  tx: ShardTx,
+  orderId: string,
+  vendorId: string,
+  status: ReservationStatus,
+  items: ReservationRow["items"],
+): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE vendor_orders SET status = ${status}, items = ${JSON.stringify(items)}::jsonb,
+      version = version + 1, updated_at = now()
+    WHERE order_id = ${orderId}::uuid AND vendor_id = ${vendorId}::uuid`;
+}
+
+export interface ReserveStockInput {
+  orderId: string;
+  vendorId: string;
+  lines: StockLine[];
+  /** The vendor's part of the order total, kept on the sub-order row for fulfilment. */
+  totalCents: number;
+  currency?: string;
+}
+
+/** Reserves every line or none (OUT_OF_STOCK). Idempotent per (orderId, vendorId). */
+export async function reserveStock(input: ReserveStockInput): Promise<StockReservation> {
+  const { orderId, vendorId } = input;
+  const lines = normaliseLines(input.lines);
+  const db = (await forVendor(vendorId)).primary;
+  return db.$transaction(async (tx) => {
+    const inserted = await tx.$queryRaw<{ id: string }[]>`
+      INSERT INTO vendor_orders (vendor_id, order_id, status, total_cents, currency, items)
+      VALUES (${vendorId}::uuid, ${orderId}::uuid, 'RESERVING', ${input.totalCents}, ${input.currency ?? "EUR"},
+              ${JSON.stringify({ lines })}::jsonb)
+      ON CONFLICT (order_id, vendor_id) DO NOTHING
+      RETURNING id::text`;
+    if (inserted.length === 0) {
+      const existing = await lockReservation(tx, orderId, vendorId);
+      if (!existing) throw new StockInvariantError(`vendor order ${orderId}/${vendorId} vanished`);
+      return toReservation(orderId, vendorId, existing, true);
+    }
+    // All lines or none: on a short line, undo the lines already taken but keep the sub-order row.
+    await tx.$executeRaw`SAVEPOINT reserve_lines`;
+    const allocations: StockAllocation[] = [];
+    for (const line of lines) {
+      const allocation = await reserveLine(tx, vendorId, line);
+      if (!allocation) {
+        await tx.$executeRaw`ROLLBACK TO SAVEPOINT reserve_lines`;
+        const items = { lines, allocations: [], shortProductId: line.productId };
+        await setReservation(tx, orderId, vendorId, "OUT_OF_STOCK", items);
+        return toReservation(orderId, vendorId, { status: "OUT_OF_STOCK", items }, false);
+      }
+      allocations.push(allocation);
+    }
+    for (const a of allocations)
+      await recordMovement(tx, vendorId, orderId, "reserve", a, { onHand: 0, reserved: a.quantity });
+    await setReservation(tx, orderId, vendorId, "RESERVED", { lines, allocations });
+    return { orderId, vendorId, status: "RESERVED" as const, allocations, replayed: false };
+  }, TX_OPTIONS);
+}
+
+/**
+ * Compensation: gives reserved units back. No-op when already released or never reserved
+ * (OUT_OF_STOCK); with no reservation at all it writes a RELEASED tombstone. Refuses COMMITTED
+ * stock (that is a return/restock, not a release).
+ */
+export async function releaseStock(orderId: string, vendorId: string): Promise<StockReservation> {
+  const db = (await forVendor(vendorId)).primary;
+  return db.$transaction(async (tx) => {
+    const tomb = await tx.$queryRaw<{ id: string }[]>`
+      INSERT INTO vendor_orders (vendor_id, order_id, status, total_cents, items)
+      VALUES (${vendorId}::uuid, ${orderId}::uuid, 'RELEASED', 0, '{"lines":[],"allocations":[]}'::jsonb)
+      ON CONFLICT (order_id, vendor_id) DO NOTHING
+      RETURNING id::text`;
+    if (tomb.length === 1) return { orderId, vendorId, status: "RELEASED" as const, allocations: [], replayed: false };
+    const row = await lockReservation(tx, orderId, vendorId);
+    if (!row) throw new StockInvariantError(`vendor order ${orderId}/${vendorId} vanished`);
+    if (row.status === "RELEASED" || row.status === "OUT_OF_STOCK") return toReservation(orderId, vendorId, row, true);
+    if (row.status !== "RESERVED") throw new StockReservationStateError(orderId, vendorId, "release", row.status);
+    const allocations = row.items.allocations ?? [];
+    for (const a of allocations) {
+      const n = await tx.$executeRaw`
+        UPDATE stock_levels SET reserved = reserved - ${a.quantity}, version = version + 1, updated_at = now()
+        WHERE vendor_id = ${vendorId}::uuid AND warehouse_id = ${a.warehouseId}::uuid
+          AND product_id = ${a.productId}::uuid AND reserved >= ${a.quantity}`;
+      if (n !== 1) throw new StockInvariantError(`release of ${a.quantity} × ${a.productId} found fewer reserved units`);
+      await recordMovement(tx, vendorId, orderId, "release", a, { onHand: 0, reserved: -a.quantity });
+    }
+    await setReservation(tx, orderId, vendorId, "RELEASED", row.items);
+    return { orderId, vendorId, status: "RELEASED" as const, allocations, replayed: false };
+  }, TX_OPTIONS);
+}
+
+/** After capture: reserved units leave the shelf (on_hand and reserved both drop). Idempotent. */
+export async function commitStock(orderId: string, vendorId: string): Promise<StockReservation> {
+  const db = (await forVendor(vendorId)).primary;
+  return db.$transaction(async (tx) => {
+    const row = await lockReservation(tx, orderId, vendorId);
+    if (row?.status === "COMMITTED") return toReservation(orderId, vendorId, row, true);
+    if (row?.status !== "RESERVED") throw new StockReservationStateError(orderId, vendorId, "commit", row?.status ?? null);
+    const allocations = row.items.allocations ?? [];
+    for (const a of allocations) {
+      const n = await tx.$executeRaw`
+        UPDATE stock_levels
+        SET on_hand = on_hand - ${a.quantity}, reserved = reserved - ${a.quantity},
+            version = version + 1, updated_at = now()
+        WHERE vendor_id = ${vendorId}::uuid AND warehouse_id = ${a.warehouseId}::uuid
+          AND product_id = ${a.productId}::uuid AND reserved >= ${a.quantity} AND on_hand >= ${a.quantity}`;
+      if (n !== 1) throw new StockInvariantError(`commit of ${a.quantity} × ${a.productId} found fewer reserved units`);
+      await recordMovement(tx, vendorId, orderId, "commit", a, { onHand: -a.quantity, reserved: -a.quantity });
+    }
+    await setReservation(tx, orderId, vendorId, "COMMITTED", row.items);
+    return { orderId, vendorId, status: "COMMITTED" as const, allocations, replayed: false };
+  }, TX_OPTIONS);
+}

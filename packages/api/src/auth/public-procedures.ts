@@ -1,0 +1,10 @@
+/**
+ * Procedures anyone may call, signed in or not. Every other procedure must declare a permission
+ * (or at least a session); `authz-matrix.test.ts` fails for one that does neither, so a new
+ * procedure is never public by accident.
+ */
+export const PUBLIC_PROCEDURES: readonly string[] = [
+  "health.ping",
+  "health.ready",
+  "catalog.overview",
+];

@@ -1,0 +1,99 @@
+/**
+ * Checks an email + password against the core database. Unknown emails and wrong passwords are
+ * indistinguishable to the caller: both return null after one scrypt verification.
+ */
+import { randomBytes } from "node:crypto";
+import { core, hashPassword, verifyPassword } from "@agora/db";
+import { z } from "zod";
+import { isRole, type Role } from "./roles.ts";
+
+export const credentialsInput = z.object({
+  email: z.string().trim().toLowerCase().pipe(z.email().max(254)),
+  password: z.string().min(1).max(1024),
+});
+
+export type CredentialsInput = z.infer<typeof credentialsInput>;
+
+/** What a user lookup returns; matches the columns read from `users` + `user_roles`. */
+export interface StoredUser {
+  id: string;
+  email: string;
+  name: string;
+  passwordHash: string;
+  grants: { roleName: string; vendorId: string | null }[];
+}
+
+export type FindUserByEmail = (email: string) => Promise<StoredUser | null>;
+
+/** The signed-in user, as handed to next-auth's `jwt` callback. */
+export interface AuthenticatedUser {
+  id: string;
+  email: string;
+  name: string;
+  roles: Role[];
+  vendorId?: string;
+}
+
+/**
+ * Reads the primary (`strong`): a password change or a revoked role must take effect at the next
+ * sign-in, not whenever the replica catches up.
+ */
+export const findUserInCore: FindUserByEmail = async (email) => {
+  const { value } = await core().read({ level: "strong" }, (db) =>
+    db.user.findUnique({
+      where: { email },
+      select: {
+        id: true,
+        email: true,
+        name: true,
+        passwordHash: true,
+        roles: { select: { roleName: true, vendorId: true }, orderBy: { createdAt: "asc" } },
+      },
+    }),
+  );
+  return value ? { ...value, grants: value.roles } : null;
+};
+
+let dummyHash: Promise<string> | undefined;
+
+/** A hash with the current scrypt parameters, so a miss costs exactly what a hit costs. */
+function hashForUnknownUsers(): Promise<string> {
+  dummyHash ??= hashPassword(randomBytes(32).toString("base64url"));
+  return dummyHash;
+}
+
+export async function verifyCredentials(
+  raw: unknown,
+  findUser: FindUserByEmail = findUserInCore,
+): Promise<AuthenticatedUser | null> {
+  const input = credentialsInput.safeParse(raw);
+  // Malformed input says nothing about which accounts exist, so it may fail fast.
+  if (!input.success) return null;
+  const { email, password } = input.data;
+
+  const user = await findUser(email);
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await hashForUnknownUsers()));
+  if (!user || !ok) return null;
+  return toAuthenticatedUser(user);
+}
+
+/**
+ * Vendor-scoped grants pin the session to ONE tenant (the oldest grant's vendor); grants for
+ * other vendors are left out rather than mixed into one session.
+ */
+export function toAuthenticatedUser(user: StoredUser): AuthenticatedUser {
+  const vendorId = user.grants.find((g) => g.vendorId !== null)?.vendorId ?? undefined;
+  const roles = new Set<Role>();
+  for (const g of user.grants) {
+    if (!isRole(g.roleName)) continue;
+    if (g.vendorId !== null && g.vendorId !== vendorId) continue;
+    roles.add(g.roleName);
+  }
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    roles: [...roles],
+    ...(vendorId ? { vendorId } : {}),
+  };
+}

@@ -1,0 +1,102 @@
+import { encode, type JWT } from "next-auth/jwt";
+import { describe, expect, it } from "vitest";
+import { sessionCookieName } from "./cookies.ts";
+import { getSession } from "./get-session.ts";
+import { authOptions } from "./options.ts";
+
+const config = {
+  app: "ops-console" as const,
+  secret: "s".repeat(43),
+  url: "http://127.0.0.1:15900",
+};
+const claims = {
+  sub: "u-1",
+  email: "operator@agora.local",
+  name: "Olive Operator",
+  roles: ["operator" as const],
+};
+
+function requestWith(cookies: Record<string, string>): { headers: Headers } {
+  const cookie = Object.entries(cookies)
+    .map(([k, v]) => `${k}=${v}`)
+    .join("; ");
+  return { headers: new Headers({ cookie }) };
+}
+
+describe("getSession", () => {
+  it("reads the session from this app's cookie", async () => {
+    const jwt = await encode({ token: claims, secret: config.secret });
+    const session = await getSession(
+      requestWith({ other: "x", [sessionCookieName("ops-console", false)]: jwt }),
+      config,
+    );
+    expect(session).toEqual({
+      userId: "u-1",
+      email: "operator@agora.local",
+      name: "Olive Operator",
+      roles: ["operator"],
+    });
+  });
+
+  it("treats a token from another secret, another app's cookie or no cookie as anonymous", async () => {
+    const foreign = await encode({ token: claims, secret: "t".repeat(43) });
+    const ours = await encode({ token: claims, secret: config.secret });
+    expect(
+      await getSession(requestWith({ [sessionCookieName("ops-console", false)]: foreign }), config),
+    ).toBeNull();
+    expect(
+      await getSession(requestWith({ [sessionCookieName("storefront", false)]: ours }), config),
+    ).toBeNull();
+    expect(await getSession({ headers: new Headers() }, config)).toBeNull();
+  });
+
+  it("ignores tokens without Agora's claims or with unknown roles", async () => {
+    const tokens: Record<string, unknown>[] = [
+      { sub: "u-1", email: "a@b.co", name: "A" },
+      { ...claims, roles: ["root"] },
+    ];
+    for (const token of tokens) {
+      // Deliberately not a valid Agora JWT: that is what this test feeds in.
+      const jwt = await encode({ token: token as JWT, secret: config.secret });
+      expect(
+        await getSession(requestWith({ [sessionCookieName("ops-console", false)]: jwt }), config),
+      ).toBeNull();
+    }
+  });
+});
+
+describe("authOptions", () => {
+  const options = authOptions(config, async () => null);
+
+  it("puts roles and the tenant into the token at sign-in", async () => {
+    const jwt = options.callbacks?.jwt;
+    if (!jwt) throw new Error("jwt callback missing");
+    const token = await jwt({
+      token: {},
+      user: {
+        id: "u-2",
+        email: "owner@x.agora.local",
+        name: "Owner",
+        roles: ["vendor_owner"],
+        vendorId: "v-1",
+      },
+      account: null,
+    });
+    expect(token).toMatchObject({ sub: "u-2", roles: ["vendor_owner"], vendorId: "v-1" });
+  });
+
+  it("redirects only within the app after sign-in", async () => {
+    const redirect = options.callbacks?.redirect;
+    if (!redirect) throw new Error("redirect callback missing");
+    const baseUrl = config.url;
+    expect(await redirect({ url: "/orders", baseUrl })).toBe(`${baseUrl}/orders`);
+    expect(await redirect({ url: "//evil.example/x", baseUrl })).toBe(baseUrl);
+    expect(await redirect({ url: "https://evil.example/x", baseUrl })).toBe(baseUrl);
+  });
+
+  it("uses per-app cookie names and __Secure- cookies behind https", () => {
+    const secure = authOptions({ ...config, url: "https://ops.example" });
+    expect(options.cookies?.sessionToken?.name).toBe("agora-ops-console.session-token");
+    expect(secure.cookies?.sessionToken?.name).toBe("__Secure-agora-ops-console.session-token");
+  });
+});

@@ -1,0 +1,20 @@
+/**
+ * @agora/auth — who is calling. next-auth v4 (Credentials + JWT) options for the three apps,
+ * `getSession` for route handlers and the tRPC context. What a role may do lives in
+ * @agora/api (src/auth/permissions.ts), not here.
+ */
+export { ROLES, VENDOR_ROLES, isRole, type Role } from "./roles.ts";
+export { sessionFromToken, type AgoraSession, type AgoraClaims } from "./session.ts";
+export {
+  credentialsInput,
+  verifyCredentials,
+  findUserInCore,
+  toAuthenticatedUser,
+  type CredentialsInput,
+  type StoredUser,
+  type FindUserByEmail,
+  type AuthenticatedUser,
+} from "./credentials.ts";
+export { authCookies, sessionCookieName, type AuthApp } from "./cookies.ts";
+export { authOptions, SESSION_MAX_AGE_S, type AuthConfig } from "./options.ts";
+export { getSession, parseCookieHeader } from "./get-session.ts";

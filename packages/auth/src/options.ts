@@ -1,0 +1,90 @@
+/**
+ * next-auth v4 options: Credentials against the core database, JWT sessions. The JWT is
+ * stateless (encrypted with NEXTAUTH_SECRET), so any storefront instance behind the gateway can
+ * read a session another instance issued, with no shared session store.
+ */
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { authCookies, type AuthApp } from "./cookies.ts";
+import { type FindUserByEmail, findUserInCore, verifyCredentials } from "./credentials.ts";
+import type { AgoraClaims } from "./session.ts";
+
+declare module "next-auth" {
+  interface User extends AgoraClaims {
+    id: string;
+  }
+  interface Session {
+    user: { id: string; email: string; name: string } & AgoraClaims;
+  }
+}
+
+declare module "next-auth/jwt" {
+  interface JWT extends Partial<AgoraClaims> {
+    sub?: string;
+  }
+}
+
+export interface AuthConfig {
+  app: AuthApp;
+  /** NEXTAUTH_SECRET (validated by the app's env, see @agora/api/env). */
+  secret: string;
+  /** NEXTAUTH_URL; an https URL switches to `__Secure-` cookies. */
+  url: string;
+}
+
+/** Roles are read at sign-in; a revoked role takes effect at the latest when the JWT expires. */
+export const SESSION_MAX_AGE_S = 8 * 60 * 60;
+
+export function authOptions(
+  config: AuthConfig,
+  findUser: FindUserByEmail = findUserInCore,
+): NextAuthOptions {
+  const secure = config.url.startsWith("https://");
+  return {
+    secret: config.secret,
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
+    jwt: { maxAge: SESSION_MAX_AGE_S },
+    useSecureCookies: secure,
+    cookies: authCookies(config.app, secure),
+    pages: { signIn: "/signin", error: "/signin" },
+    providers: [
+      CredentialsProvider({
+        name: "Email",
+        credentials: {
+          email: { label: "Email", type: "email" },
+          password: { label: "Password", type: "password" },
+        },
+        authorize: (credentials) => verifyCredentials(credentials, findUser),
+      }),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        // `user` is only present right after sign-in; later requests reuse the token's claims.
+        if (user) {
+          token.sub = user.id;
+          token.email = user.email;
+          token.name = user.name;
+          token.roles = user.roles;
+          if (user.vendorId) token.vendorId = user.vendorId;
+          else delete token.vendorId;
+        }
+        return token;
+      },
+      session({ session, token }) {
+        session.user = {
+          id: token.sub ?? "",
+          email: token.email ?? "",
+          name: token.name ?? "",
+          roles: token.roles ?? [],
+          ...(token.vendorId ? { vendorId: token.vendorId } : {}),
+        };
+        return session;
+      },
+      redirect({ url, baseUrl }) {
+        // Only same-site targets: an attacker's callbackUrl must not turn sign-in into a redirector.
+        const target = new URL(url, baseUrl);
+        return target.origin === new URL(baseUrl).origin ? target.href : baseUrl;
+      },
+    },
+  };
+}
