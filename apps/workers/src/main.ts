@@ -4,7 +4,10 @@ import { type PoolSpec, runPool } from "./pools/run-pool.ts";
 import { sagasPool } from "./pools/sagas.ts";
 
 // Factories: only the pool this process runs opens its connections.
-const POOLS: Record<string, () => PoolSpec> = { maintenance: () => maintenancePool, sagas: sagasPool };
+const POOLS: Record<string, () => PoolSpec> = {
+  maintenance: () => maintenancePool,
+  sagas: sagasPool,
+};
 
 const name = process.argv[2] ?? "maintenance";
 const makeSpec = POOLS[name];
@@ -13,7 +16,9 @@ if (!makeSpec) {
   process.exit(2);
 }
 const pool = await runPool(makeSpec());
-process.stdout.write(`${JSON.stringify({ level: "info", pool: name, msg: "started", pid: process.pid })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ level: "info", pool: name, msg: "started", pid: process.pid })}\n`,
+);
 const stop = () => {
   void pool.close().then(() => process.exit(0));
 };

@@ -23,10 +23,14 @@ export async function runPool(spec: PoolSpec): Promise<{ close: () => Promise<vo
     concurrency: spec.concurrency,
   });
   worker.on("error", (err) => {
-    process.stderr.write(`${JSON.stringify({ level: "warn", pool: spec.queue, msg: err.message })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ level: "warn", pool: spec.queue, msg: err.message })}\n`,
+    );
   });
   worker.on("failed", (job, err) => {
-    process.stderr.write(`${JSON.stringify({ level: "error", pool: spec.queue, job: job?.id, msg: err.message })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ level: "error", pool: spec.queue, job: job?.id, msg: err.message })}\n`,
+    );
   });
   return {
     close: async () => {

@@ -30,7 +30,9 @@ export function sagasPool(): PoolSpec {
     throw new Error(`invalid sagas pool env var ${String(issue?.path[0])}: ${issue?.message}`);
   }
   const env = parsed.data;
-  const queue = createSagaQueue(createRedis({ maxRetriesPerRequest: null, connectionName: "pool:sagas:producer" }));
+  const queue = createSagaQueue(
+    createRedis({ maxRetriesPerRequest: null, connectionName: "pool:sagas:producer" }),
+  );
   const payments = createPaymentGateway({
     baseUrl: env.PAYMENT_SIM_URL ?? `http://127.0.0.1:${topology().apps.paymentSim}`,
     breaker: { timeoutMs: env.PAYMENT_TIMEOUT_MS },
@@ -39,9 +41,17 @@ export function sagasPool(): PoolSpec {
   return {
     queue: SAGAS_QUEUE,
     concurrency: env.SAGA_CONCURRENCY,
-    processor: createSagaProcessor({ payments, enqueue, stalledAfterMs: env.SAGA_STALLED_AFTER_MS }),
+    processor: createSagaProcessor({
+      payments,
+      enqueue,
+      stalledAfterMs: env.SAGA_STALLED_AFTER_MS,
+    }),
     init: async () => {
-      await queue.upsertJobScheduler(RECOVER_JOB, { every: env.SAGA_SWEEP_EVERY_MS }, { name: RECOVER_JOB });
+      await queue.upsertJobScheduler(
+        RECOVER_JOB,
+        { every: env.SAGA_SWEEP_EVERY_MS },
+        { name: RECOVER_JOB },
+      );
     },
     close: async () => {
       payments.dispose();

@@ -41,7 +41,9 @@ export class StockReservationStateError extends Error {
   readonly code = "STOCK_RESERVATION_STATE";
   readonly retryable = false;
   constructor(orderId: string, vendorId: string, action: string, status: string | null) {
-    super(`cannot ${action} stock of order ${orderId} / vendor ${vendorId}: reservation is ${status ?? "missing"}`);
+    super(
+      `cannot ${action} stock of order ${orderId} / vendor ${vendorId}: reservation is ${status ?? "missing"}`,
+    );
     this.name = "StockReservationStateError";
   }
 }
@@ -66,7 +68,11 @@ interface ReservationRow {
   items: { lines?: StockLine[]; allocations?: StockAllocation[]; shortProductId?: string };
 }
 
-async function lockReservation(tx: ShardTx, orderId: string, vendorId: string): Promise<ReservationRow | null> {
+async function lockReservation(
+  tx: ShardTx,
+  orderId: string,
+  vendorId: string,
+): Promise<ReservationRow | null> {
   const rows = await tx.$queryRaw<ReservationRow[]>`
     SELECT status, items FROM vendor_orders
     WHERE order_id = ${orderId}::uuid AND vendor_id = ${vendorId}::uuid
@@ -74,7 +80,12 @@ async function lockReservation(tx: ShardTx, orderId: string, vendorId: string): 
   return rows[0] ?? null;
 }
 
-function toReservation(orderId: string, vendorId: string, row: ReservationRow, replayed: boolean): StockReservation {
+function toReservation(
+  orderId: string,
+  vendorId: string,
+  row: ReservationRow,
+  replayed: boolean,
+): StockReservation {
   return {
     orderId,
     vendorId,
@@ -104,7 +115,11 @@ function normaliseLines(lines: StockLine[]): StockLine[] {
  * row version, so two reservations can never both take the last units. (A line is not split over
  * warehouses; a line no single warehouse can cover is out of stock.)
  */
-async function reserveLine(tx: ShardTx, vendorId: string, line: StockLine): Promise<StockAllocation | null> {
+async function reserveLine(
+  tx: ShardTx,
+  vendorId: string,
+  line: StockLine,
+): Promise<StockAllocation | null> {
   const candidates = await tx.$queryRaw<{ warehouse_id: string }[]>`
     SELECT warehouse_id::text FROM stock_levels
     WHERE vendor_id = ${vendorId}::uuid AND product_id = ${line.productId}::uuid
@@ -116,7 +131,8 @@ async function reserveLine(tx: ShardTx, vendorId: string, line: StockLine): Prom
       SET reserved = reserved + ${line.quantity}, version = version + 1, updated_at = now()
       WHERE vendor_id = ${vendorId}::uuid AND warehouse_id = ${c.warehouse_id}::uuid
         AND product_id = ${line.productId}::uuid AND on_hand - reserved >= ${line.quantity}`;
-    if (updated === 1) return { productId: line.productId, warehouseId: c.warehouse_id, quantity: line.quantity };
+    if (updated === 1)
+      return { productId: line.productId, warehouseId: c.warehouse_id, quantity: line.quantity };
   }
   return null;
 }
@@ -190,7 +206,10 @@ export async function reserveStock(input: ReserveStockInput): Promise<StockReser
       allocations.push(allocation);
     }
     for (const a of allocations)
-      await recordMovement(tx, vendorId, orderId, "reserve", a, { onHand: 0, reserved: a.quantity });
+      await recordMovement(tx, vendorId, orderId, "reserve", a, {
+        onHand: 0,
+        reserved: a.quantity,
+      });
     await setReservation(tx, orderId, vendorId, "RESERVED", { lines, allocations });
     return { orderId, vendorId, status: "RESERVED" as const, allocations, replayed: false };
   }, TX_OPTIONS);
@@ -209,19 +228,28 @@ export async function releaseStock(orderId: string, vendorId: string): Promise<S
       VALUES (${vendorId}::uuid, ${orderId}::uuid, 'RELEASED', 0, '{"lines":[],"allocations":[]}'::jsonb)
       ON CONFLICT (order_id, vendor_id) DO NOTHING
       RETURNING id::text`;
-    if (tomb.length === 1) return { orderId, vendorId, status: "RELEASED" as const, allocations: [], replayed: false };
+    if (tomb.length === 1)
+      return { orderId, vendorId, status: "RELEASED" as const, allocations: [], replayed: false };
     const row = await lockReservation(tx, orderId, vendorId);
     if (!row) throw new StockInvariantError(`vendor order ${orderId}/${vendorId} vanished`);
-    if (row.status === "RELEASED" || row.status === "OUT_OF_STOCK") return toReservation(orderId, vendorId, row, true);
-    if (row.status !== "RESERVED") throw new StockReservationStateError(orderId, vendorId, "release", row.status);
+    if (row.status === "RELEASED" || row.status === "OUT_OF_STOCK")
+      return toReservation(orderId, vendorId, row, true);
+    if (row.status !== "RESERVED")
+      throw new StockReservationStateError(orderId, vendorId, "release", row.status);
     const allocations = row.items.allocations ?? [];
     for (const a of allocations) {
       const n = await tx.$executeRaw`
         UPDATE stock_levels SET reserved = reserved - ${a.quantity}, version = version + 1, updated_at = now()
         WHERE vendor_id = ${vendorId}::uuid AND warehouse_id = ${a.warehouseId}::uuid
           AND product_id = ${a.productId}::uuid AND reserved >= ${a.quantity}`;
-      if (n !== 1) throw new StockInvariantError(`release of ${a.quantity} × ${a.productId} found fewer reserved units`);
-      await recordMovement(tx, vendorId, orderId, "release", a, { onHand: 0, reserved: -a.quantity });
+      if (n !== 1)
+        throw new StockInvariantError(
+          `release of ${a.quantity} × ${a.productId} found fewer reserved units`,
+        );
+      await recordMovement(tx, vendorId, orderId, "release", a, {
+        onHand: 0,
+        reserved: -a.quantity,
+      });
     }
     await setReservation(tx, orderId, vendorId, "RELEASED", row.items);
     return { orderId, vendorId, status: "RELEASED" as const, allocations, replayed: false };
@@ -234,7 +262,8 @@ export async function commitStock(orderId: string, vendorId: string): Promise<St
   return db.$transaction(async (tx) => {
     const row = await lockReservation(tx, orderId, vendorId);
     if (row?.status === "COMMITTED") return toReservation(orderId, vendorId, row, true);
-    if (row?.status !== "RESERVED") throw new StockReservationStateError(orderId, vendorId, "commit", row?.status ?? null);
+    if (row?.status !== "RESERVED")
+      throw new StockReservationStateError(orderId, vendorId, "commit", row?.status ?? null);
     const allocations = row.items.allocations ?? [];
     for (const a of allocations) {
       const n = await tx.$executeRaw`
@@ -243,8 +272,14 @@ export async function commitStock(orderId: string, vendorId: string): Promise<St
             version = version + 1, updated_at = now()
         WHERE vendor_id = ${vendorId}::uuid AND warehouse_id = ${a.warehouseId}::uuid
           AND product_id = ${a.productId}::uuid AND reserved >= ${a.quantity} AND on_hand >= ${a.quantity}`;
-      if (n !== 1) throw new StockInvariantError(`commit of ${a.quantity} × ${a.productId} found fewer reserved units`);
-      await recordMovement(tx, vendorId, orderId, "commit", a, { onHand: -a.quantity, reserved: -a.quantity });
+      if (n !== 1)
+        throw new StockInvariantError(
+          `commit of ${a.quantity} × ${a.productId} found fewer reserved units`,
+        );
+      await recordMovement(tx, vendorId, orderId, "commit", a, {
+        onHand: -a.quantity,
+        reserved: -a.quantity,
+      });
     }
     await setReservation(tx, orderId, vendorId, "COMMITTED", row.items);
     return { orderId, vendorId, status: "COMMITTED" as const, allocations, replayed: false };

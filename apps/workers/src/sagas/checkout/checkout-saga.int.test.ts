@@ -53,17 +53,34 @@ let warehouseId: string;
 const runtimes: SagaRuntime[] = [];
 
 /** A queue + in-process BullMQ worker pair with its own breaker, like one `sagas` pool process. */
-async function startRuntime(name: string, breaker: Parameters<typeof createPaymentGateway>[0]["breaker"] = {}): Promise<SagaRuntime> {
-  const producer = createRedis({ maxRetriesPerRequest: null, connectionName: `test-${name}-producer` });
-  const consumer = createRedis({ maxRetriesPerRequest: null, connectionName: `test-${name}-worker` });
+async function startRuntime(
+  name: string,
+  breaker: Parameters<typeof createPaymentGateway>[0]["breaker"] = {},
+): Promise<SagaRuntime> {
+  const producer = createRedis({
+    maxRetriesPerRequest: null,
+    connectionName: `test-${name}-producer`,
+  });
+  const consumer = createRedis({
+    maxRetriesPerRequest: null,
+    connectionName: `test-${name}-worker`,
+  });
   const queueName = `sagas-test-${run}-${name}`;
   const queue = new Queue(queueName, { connection: producer });
-  const gateway = createPaymentGateway({ baseUrl: simUrl, breakerName: `payment-sim-${run}-${name}`, breaker });
-  const enqueue = queueEnqueuer(queue);
-  const worker = new Worker(queueName, createSagaProcessor({ payments: gateway, enqueue, stalledAfterMs: 5_000 }), {
-    connection: consumer,
-    concurrency: 16,
+  const gateway = createPaymentGateway({
+    baseUrl: simUrl,
+    breakerName: `payment-sim-${run}-${name}`,
+    breaker,
   });
+  const enqueue = queueEnqueuer(queue);
+  const worker = new Worker(
+    queueName,
+    createSagaProcessor({ payments: gateway, enqueue, stalledAfterMs: 5_000 }),
+    {
+      connection: consumer,
+      concurrency: 16,
+    },
+  );
   worker.on("error", (err) => {
     process.stderr.write(`[saga worker ${name}] ${err.message}\n`);
   });
@@ -104,7 +121,10 @@ async function startPoolProcess(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
     out += d.toString();
   });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sagas pool did not start in 45 s: ${out}`)), 45_000);
+    const timer = setTimeout(
+      () => reject(new Error(`sagas pool did not start in 45 s: ${out}`)),
+      45_000,
+    );
     child.stdout?.on("data", (d: Buffer) => {
       out += d.toString();
       if (out.includes('"msg":"started"')) {
@@ -143,7 +163,9 @@ async function createProduct(onHand: number): Promise<string> {
       priceCents: PRICE,
     },
   });
-  await db.stockLevel.create({ data: { vendorId: vendor.id, warehouseId, productId: product.id, onHand } });
+  await db.stockLevel.create({
+    data: { vendorId: vendor.id, warehouseId, productId: product.id, onHand },
+  });
   return product.id;
 }
 
@@ -154,20 +176,31 @@ async function stockOf(productId: string) {
   return { onHand: row.onHand, reserved: row.reserved };
 }
 
-async function waitForTerminal(orderIds: string[], timeoutMs: number): Promise<Map<string, string>> {
+async function waitForTerminal(
+  orderIds: string[],
+  timeoutMs: number,
+): Promise<Map<string, string>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const rows = await core().primary.order.findMany({ where: { id: { in: orderIds } }, select: { id: true, status: true } });
+    const rows = await core().primary.order.findMany({
+      where: { id: { in: orderIds } },
+      select: { id: true, status: true },
+    });
     const statuses = new Map(rows.map((r) => [r.id, r.status]));
     const pending = orderIds.filter((id) => !TERMINAL_STATUSES.includes(statuses.get(id) as never));
     if (pending.length === 0) return statuses;
-    if (Date.now() > deadline) throw new Error(`${pending.length} orders not terminal, e.g. ${pending[0]} is ${statuses.get(pending[0] ?? "")}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${pending.length} orders not terminal, e.g. ${pending[0]} is ${statuses.get(pending[0] ?? "")}`,
+      );
     await sleep(250);
   }
 }
 
 async function failureOf(orderId: string) {
-  const e = await core().primary.orderEvent.findFirst({ where: { orderId, type: { in: ["OrderFailed", "OrderCancelled"] } } });
+  const e = await core().primary.orderEvent.findFirst({
+    where: { orderId, type: { in: ["OrderFailed", "OrderCancelled"] } },
+  });
   return e?.payload as { reason: string; detail: string; compensations: string[] } | undefined;
 }
 
@@ -189,9 +222,16 @@ async function ledgerSum(orderIds?: string[]): Promise<number> {
 beforeAll(async () => {
   sim = createPaymentSim({ logger: pino({ level: "silent" }) });
   simUrl = await sim.listen(0, "127.0.0.1");
-  runtime = await startRuntime("main", { timeoutMs: 2_000, retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 300 } });
+  runtime = await startRuntime("main", {
+    timeoutMs: 2_000,
+    retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 300 },
+  });
   const user = await core().primary.user.create({
-    data: { email: `saga-${run}@test.agora.local`, name: "Saga Shopper", passwordHash: "not-a-login" },
+    data: {
+      email: `saga-${run}@test.agora.local`,
+      name: "Saga Shopper",
+      passwordHash: "not-a-login",
+    },
   });
   userId = user.id;
   vendor = await createVendor({ slug: `saga-${run}`, name: `Saga Vendor ${run}` });
@@ -230,7 +270,9 @@ describe("checkout saga", () => {
 
     const started = Date.now();
     const placed = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => startCheckout(checkout(productId, `burst-${run}-${i}`), runtime.enqueue)),
+      Array.from({ length: 200 }, (_, i) =>
+        startCheckout(checkout(productId, `burst-${run}-${i}`), runtime.enqueue),
+      ),
     );
     const placedMs = Date.now() - started;
     const ids = placed.map((p) => p.orderId);
@@ -246,7 +288,9 @@ describe("checkout saga", () => {
     expect(failed).toHaveLength(150);
     for (const id of failed) expect((await failureOf(id))?.reason).toBe("out_of_stock");
     // Every confirmed order passed through CONFIRMED in its event stream.
-    const confirmedEvents = await core().primary.orderEvent.count({ where: { orderId: { in: confirmed }, type: "OrderConfirmed" } });
+    const confirmedEvents = await core().primary.orderEvent.count({
+      where: { orderId: { in: confirmed }, type: "OrderConfirmed" },
+    });
     expect(confirmedEvents).toBe(50);
 
     expect(await stockOf(productId)).toEqual({ onHand: 0, reserved: 0 });
@@ -271,13 +315,19 @@ describe("checkout saga", () => {
       SELECT sum(e.amount_cents)::bigint AS debit FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id
       WHERE a.code = 'payment-clearing' AND e.direction = 'debit' AND e.order_id = ANY(${confirmed}::uuid[])`;
     expect(Number(clearing[0]?.debit)).toBe(50 * PRICE);
-    process.stdout.write(`[saga] 200 checkouts → 50 ready / 150 out of stock in ${elapsed} ms (all placed after ${placedMs} ms, ${runtime.failedAttempts.length} step attempts retried)\n`);
-    for (const f of new Set(runtime.failedAttempts)) process.stdout.write(`[saga]   retried: ${f}\n`);
+    process.stdout.write(
+      `[saga] 200 checkouts → 50 ready / 150 out of stock in ${elapsed} ms (all placed after ${placedMs} ms, ${runtime.failedAttempts.length} step attempts retried)\n`,
+    );
+    for (const f of new Set(runtime.failedAttempts))
+      process.stdout.write(`[saga]   retried: ${f}\n`);
   });
 
   it("fails a declined card, releases its stock and never captures", async () => {
     const productId = await createProduct(5);
-    const { orderId } = await startCheckout(checkout(productId, `declined-${run}`, DECLINED_CARD, 2), runtime.enqueue);
+    const { orderId } = await startCheckout(
+      checkout(productId, `declined-${run}`, DECLINED_CARD, 2),
+      runtime.enqueue,
+    );
     const statuses = await waitForTerminal([orderId], 20_000);
     expect(statuses.get(orderId)).toBe("FAILED");
     expect(await failureOf(orderId)).toMatchObject({
@@ -290,6 +340,22 @@ describe("checkout saga", () => {
     const payments = await runtime.gateway.listByOrder(orderId);
     expect(payments.map((p) => p.status)).toEqual(["declined"]);
     expect(await ledgerSum([orderId])).toBe(0);
+  });
+
+  it("fails a payment that times out with payment_timeout and releases its stock", async () => {
+    const productId = await createProduct(2);
+    const started = Date.now();
+    const hanging = { ...GOOD_CARD, number: "4000000000000119" }; // the simulator holds it 30 s
+    const { orderId } = await startCheckout(
+      checkout(productId, `timeout-${run}`, hanging),
+      runtime.enqueue,
+    );
+    const statuses = await waitForTerminal([orderId], 20_000);
+    expect(statuses.get(orderId)).toBe("FAILED");
+    expect((await failureOf(orderId))?.reason).toBe("payment_timeout");
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(await stockOf(productId)).toEqual({ onHand: 2, reserved: 0 });
+    expect((await simLedger()).get(orderId)?.captureCount ?? 0).toBe(0);
   });
 
   it("creates one order and one authorization for the same checkout submitted twice with one key", async () => {
@@ -308,7 +374,9 @@ describe("checkout saga", () => {
     expect(await runtime.gateway.listByOrder(orderId)).toHaveLength(1);
     expect((await simLedger()).get(orderId)?.captureCount).toBe(1);
     expect(await stockOf(productId)).toEqual({ onHand: 2, reserved: 0 });
-    const orders = await core().primary.order.count({ where: { userId, items: { array_contains: [{ productId }] } } });
+    const orders = await core().primary.order.count({
+      where: { userId, items: { array_contains: [{ productId }] } },
+    });
     expect(orders).toBe(1);
   });
 
@@ -320,13 +388,28 @@ describe("checkout saga", () => {
     const dropped: SagaEnqueue = async (_id, step) => {
       lost.push(step);
     };
-    const first = await runSagaStep(orderId, "reserve-stock", { payments: runtime.gateway, enqueue: dropped });
-    expect(first).toMatchObject({ outcome: "applied", status: "STOCK_RESERVED", next: "authorize-payment" });
+    const first = await runSagaStep(orderId, "reserve-stock", {
+      payments: runtime.gateway,
+      enqueue: dropped,
+    });
+    expect(first).toMatchObject({
+      outcome: "applied",
+      status: "STOCK_RESERVED",
+      next: "authorize-payment",
+    });
     expect(lost).toEqual(["authorize-payment"]);
     expect(await stockOf(productId)).toEqual({ onHand: 4, reserved: 1 });
     // A redelivered reserve job and a direct retry of the shard step change nothing.
-    expect((await runSagaStep(orderId, "reserve-stock", { payments: runtime.gateway, enqueue: dropped })).outcome).toBe("skipped");
-    const again = await reserveStock({ orderId, vendorId: vendor.id, lines: [{ productId, quantity: 1 }], totalCents: PRICE });
+    expect(
+      (await runSagaStep(orderId, "reserve-stock", { payments: runtime.gateway, enqueue: dropped }))
+        .outcome,
+    ).toBe("skipped");
+    const again = await reserveStock({
+      orderId,
+      vendorId: vendor.id,
+      lines: [{ productId, quantity: 1 }],
+      totalCents: PRICE,
+    });
     expect(again).toMatchObject({ status: "RESERVED", replayed: true });
     expect(await stockOf(productId)).toEqual({ onHand: 4, reserved: 1 });
 
@@ -338,13 +421,17 @@ describe("checkout saga", () => {
     expect(await stockOf(productId)).toEqual({ onHand: 3, reserved: 0 });
     expect((await simLedger()).get(orderId)?.captureCount).toBe(1);
     expect(await ledgerSum([orderId])).toBe(0);
-    const versions = (await core().primary.orderEvent.findMany({ where: { orderId }, orderBy: { version: "asc" } })).map((e) => e.version);
+    const versions = (
+      await core().primary.orderEvent.findMany({ where: { orderId }, orderBy: { version: "asc" } })
+    ).map((e) => e.version);
     expect(versions).toEqual(versions.map((_, i) => i + 1));
 
     // The refund path: provider refund, mirrored ledger transaction, order CANCELLED; idempotent.
     const refunded = await refundOrder(orderId, "changed my mind", { payments: runtime.gateway });
     expect(refunded.status).toBe("CANCELLED");
-    expect((await refundOrder(orderId, "changed my mind", { payments: runtime.gateway })).version).toBe(refunded.version);
+    expect(
+      (await refundOrder(orderId, "changed my mind", { payments: runtime.gateway })).version,
+    ).toBe(refunded.version);
     expect(await ledgerSum([orderId])).toBe(0);
     expect((await loadOrder(orderId))?.status).toBe("CANCELLED");
   });
@@ -366,14 +453,20 @@ describe("checkout saga", () => {
     try {
       const ids: string[] = [];
       for (let i = 0; i < 4; i++) {
-        const { orderId } = await startCheckout(checkout(productId, `outage-${run}-${i}`), outageRuntime.enqueue);
+        const { orderId } = await startCheckout(
+          checkout(productId, `outage-${run}-${i}`),
+          outageRuntime.enqueue,
+        );
         await waitForTerminal([orderId], 20_000);
         ids.push(orderId);
       }
       expect(outageRuntime.gateway.breaker.state).toBe("open");
       // With the circuit open the order fails without waiting on the provider.
       const t0 = Date.now();
-      const { orderId: fastId } = await startCheckout(checkout(productId, `outage-${run}-fast`), outageRuntime.enqueue);
+      const { orderId: fastId } = await startCheckout(
+        checkout(productId, `outage-${run}-fast`),
+        outageRuntime.enqueue,
+      );
       const statuses = await waitForTerminal([...ids, fastId], 10_000);
       const fastMs = Date.now() - t0;
       expect(fastMs).toBeLessThan(3_000);
@@ -404,7 +497,10 @@ describe("checkout saga", () => {
       SAGA_STALLED_AFTER_MS: "1500",
       SAGA_SWEEP_EVERY_MS: "1000",
     };
-    const producer = createRedis({ maxRetriesPerRequest: null, connectionName: "test-kill-producer" });
+    const producer = createRedis({
+      maxRetriesPerRequest: null,
+      connectionName: "test-kill-producer",
+    });
     const queue = new Queue(SAGAS_QUEUE, { connection: producer });
     const enqueue = queueEnqueuer(queue);
     const children: ChildProcess[] = [];
@@ -418,7 +514,9 @@ describe("checkout saga", () => {
       const first = await startPoolProcess(env);
       children.push(first);
       const placed = await Promise.all(
-        Array.from({ length: 12 }, (_, i) => startCheckout(checkout(productId, `kill-${run}-${i}`), enqueue)),
+        Array.from({ length: 12 }, (_, i) =>
+          startCheckout(checkout(productId, `kill-${run}-${i}`), enqueue),
+        ),
       );
       const ids = placed.map((p) => p.orderId);
       const progressed = () =>
@@ -443,7 +541,9 @@ describe("checkout saga", () => {
       const ledger = await simLedger();
       for (const id of ids) expect(ledger.get(id)?.captureCount).toBe(1);
       expect(await ledgerSum(ids)).toBe(0);
-      process.stdout.write(`[saga] worker SIGKILLed with ${inFlight}/12 sagas in flight; all 12 finished after restart\n`);
+      process.stdout.write(
+        `[saga] worker SIGKILLed with ${inFlight}/12 sagas in flight; all 12 finished after restart\n`,
+      );
     } finally {
       await fetch(`${simUrl}/admin/faults`, { method: "DELETE" });
       for (const c of children) await stopProcess(c, "SIGTERM");

@@ -6,7 +6,12 @@
  */
 import { core } from "@agora/db";
 import { CircuitOpenError, TimeoutError } from "@agora/resilience";
-import { commitStock, releaseStock, reserveStock, type StockReservation } from "../../stock/reserve-stock.ts";
+import {
+  commitStock,
+  releaseStock,
+  reserveStock,
+  type StockReservation,
+} from "../../stock/reserve-stock.ts";
 import {
   linesByVendor,
   nextStep,
@@ -31,6 +36,7 @@ import {
   PaymentProviderError,
   PaymentRejectedError,
   type PaymentGateway,
+  type ProviderPayment,
 } from "./payment-gateway.ts";
 import type { SagaEnqueue } from "./saga-queue.ts";
 
@@ -48,7 +54,8 @@ export interface StepResult {
 }
 
 /** Simulator idempotency keys: stable per order and step, so every retry of a step is the same request. */
-export const paymentKey = (orderId: string, step: "authorize" | "capture" | "void" | "refund") => `${orderId}:${step}`;
+export const paymentKey = (orderId: string, step: "authorize" | "capture" | "void" | "refund") =>
+  `${orderId}:${step}`;
 
 async function commit(
   state: OrderState,
@@ -61,14 +68,21 @@ async function commit(
   }, CORE_TX_OPTIONS);
 }
 
-function fail(state: OrderState, reason: FailureReason, detail: string, failedStep: SagaStep): Promise<OrderState> {
+function fail(
+  state: OrderState,
+  reason: FailureReason,
+  detail: string,
+  failedStep: SagaStep,
+): Promise<OrderState> {
   return commit(state, [{ type: "CompensationStarted", payload: { reason, detail, failedStep } }]);
 }
 
 async function reserve(state: OrderState): Promise<OrderState> {
   const reserved: StockReservation[] = [];
   // Vendors in a fixed order so concurrent checkouts of the same vendors lock shards alike.
-  const vendors = [...linesByVendor(state.placed.items).entries()].sort(([a], [b]) => a.localeCompare(b));
+  const vendors = [...linesByVendor(state.placed.items).entries()].sort(([a], [b]) =>
+    a.localeCompare(b),
+  );
   for (const [vendorId, items] of vendors) {
     const r = await reserveStock({
       orderId: state.id,
@@ -84,54 +98,88 @@ async function reserve(state: OrderState): Promise<OrderState> {
       // held anywhere (the common sold-out case) there is nothing to compensate: fail at once.
       if (reserved.length > 0) return fail(state, "out_of_stock", detail, "reserve-stock");
       return commit(state, [
-        { type: "CompensationStarted", payload: { reason: "out_of_stock", detail, failedStep: "reserve-stock" } },
+        {
+          type: "CompensationStarted",
+          payload: { reason: "out_of_stock", detail, failedStep: "reserve-stock" },
+        },
         { type: "OrderFailed", payload: { reason: "out_of_stock", detail, compensations: [] } },
       ]);
     }
     reserved.push(r);
   }
   return commit(state, [
-    { type: "StockReserved", payload: { vendors: reserved.map((r) => ({ vendorId: r.vendorId, allocations: r.allocations })) } },
+    {
+      type: "StockReserved",
+      payload: {
+        vendors: reserved.map((r) => ({ vendorId: r.vendorId, allocations: r.allocations })),
+      },
+    },
   ]);
 }
 
 /** Why a payment call failed, in the order's words; null when the step should simply be retried. */
 function paymentFailure(err: unknown): { reason: FailureReason; detail: string } | null {
-  if (err instanceof PaymentDeclinedError) return { reason: "payment_declined", detail: err.declineCode };
-  if (err instanceof CircuitOpenError) return { reason: "payment_unavailable", detail: `circuit_open: ${err.message}` };
+  if (err instanceof PaymentDeclinedError)
+    return { reason: "payment_declined", detail: err.declineCode };
+  if (err instanceof CircuitOpenError)
+    return { reason: "payment_unavailable", detail: `circuit_open: ${err.message}` };
   if (err instanceof TimeoutError) return { reason: "payment_timeout", detail: err.message };
-  if (err instanceof PaymentProviderError) return { reason: "payment_unavailable", detail: err.message };
-  if (err instanceof PaymentRejectedError && !err.retryable) return { reason: "payment_declined", detail: `rejected: ${err.code}` };
+  if (err instanceof PaymentProviderError)
+    return { reason: "payment_unavailable", detail: err.message };
+  if (err instanceof PaymentRejectedError) {
+    // Still "in progress" after our bounded retries: an earlier attempt of ours hangs at the
+    // provider. Treat it as the timeout it is, or the order would hold its stock indefinitely.
+    if (err.retryable)
+      return { reason: "payment_timeout", detail: `provider still processing: ${err.code}` };
+    return { reason: "payment_declined", detail: `rejected: ${err.code}` };
+  }
   return null;
 }
 
 async function authorize(state: OrderState, deps: SagaDeps): Promise<OrderState> {
   const key = paymentKey(state.id, "authorize");
   const amountCents = state.placed.totalCents;
+  let payment: ProviderPayment;
   try {
-    const p = await deps.payments.authorize(
-      { orderId: state.id, amountCents, currency: state.placed.currency, card: state.placed.paymentMethod.card },
+    payment = await deps.payments.authorize(
+      {
+        orderId: state.id,
+        amountCents,
+        currency: state.placed.currency,
+        card: state.placed.paymentMethod.card,
+      },
       key,
     );
-    return commit(state, [{ type: "PaymentAuthorized", payload: { paymentId: p.id, amountCents } }], async (tx) => {
-      await tx.payment.upsert({
-        where: { idempotencyKey: key },
-        create: { orderId: state.id, amountCents, currency: state.placed.currency, status: "authorized", providerRef: p.id, idempotencyKey: key },
-        update: { status: "authorized", providerRef: p.id },
-      });
-    });
   } catch (err) {
     const failure = paymentFailure(err);
-    // Anything else (database down, key still in progress) is retried by the job, then the sweep.
+    // Anything else (a bug, an unexpected answer) is retried by the job, then by the sweep.
     if (!failure) throw err;
     return fail(state, failure.reason, failure.detail, "authorize-payment");
   }
+  return commit(
+    state,
+    [{ type: "PaymentAuthorized", payload: { paymentId: payment.id, amountCents } }],
+    async (tx) => {
+      await tx.payment.upsert({
+        where: { idempotencyKey: key },
+        create: {
+          orderId: state.id,
+          amountCents,
+          currency: state.placed.currency,
+          status: "authorized",
+          providerRef: payment.id,
+          idempotencyKey: key,
+        },
+        update: { status: "authorized", providerRef: payment.id },
+      });
+    },
+  );
 }
 
 async function capture(state: OrderState, deps: SagaDeps): Promise<OrderState> {
   const paymentId = state.paymentId;
   if (!paymentId) throw new Error(`order ${state.id} is CONFIRMED without an authorization`);
-  let captured;
+  let captured: ProviderPayment;
   try {
     captured = await deps.payments.capture(paymentId, paymentKey(state.id, "capture"));
   } catch (err) {
@@ -153,9 +201,15 @@ async function commitCapture(state: OrderState, paymentId: string): Promise<Orde
       captureLegs(state.placed.items),
       `capture of order ${state.id}`,
     );
-    await tx.payment.updateMany({ where: { idempotencyKey: paymentKey(state.id, "authorize") }, data: { status: "captured" } });
+    await tx.payment.updateMany({
+      where: { idempotencyKey: paymentKey(state.id, "authorize") },
+      data: { status: "captured" },
+    });
     return appendEvents(tx, state, [
-      { type: "PaymentCaptured", payload: { paymentId, amountCents: state.placed.totalCents, ledgerTransactionId } },
+      {
+        type: "PaymentCaptured",
+        payload: { paymentId, amountCents: state.placed.totalCents, ledgerTransactionId },
+      },
     ]);
   }, CORE_TX_OPTIONS);
 }
@@ -183,7 +237,9 @@ async function compensate(state: OrderState, deps: SagaDeps): Promise<OrderState
   let paymentId = state.paymentId;
   if (!paymentId && AMBIGUOUS.includes(failure.reason)) {
     try {
-      const found = (await deps.payments.listByOrder(state.id)).find((p) => p.status === "authorized");
+      const found = (await deps.payments.listByOrder(state.id)).find(
+        (p) => p.status === "authorized",
+      );
       paymentId = found?.id ?? null;
     } catch (err) {
       // The provider is unreachable: it cannot confirm there is no hold. Say so instead of
@@ -200,10 +256,15 @@ async function compensate(state: OrderState, deps: SagaDeps): Promise<OrderState
     events.push({ type: "PaymentVoided", payload: { paymentId } });
   }
   const payload = { reason: failure.reason, detail: failure.detail, compensations };
-  events.push(state.confirmed ? { type: "OrderCancelled", payload } : { type: "OrderFailed", payload });
+  events.push(
+    state.confirmed ? { type: "OrderCancelled", payload } : { type: "OrderFailed", payload },
+  );
   return commit(state, events, async (tx) => {
     if (paymentId)
-      await tx.payment.updateMany({ where: { idempotencyKey: paymentKey(state.id, "authorize") }, data: { status: "voided" } });
+      await tx.payment.updateMany({
+        where: { idempotencyKey: paymentKey(state.id, "authorize") },
+        data: { status: "voided" },
+      });
   });
 }
 
@@ -217,11 +278,21 @@ const STEPS: Record<SagaStep, (state: OrderState, deps: SagaDeps) => Promise<Ord
 };
 
 /** Runs `step` for `orderId` if the order is waiting for it; otherwise changes nothing. */
-export async function runSagaStep(orderId: string, step: SagaStep, deps: SagaDeps): Promise<StepResult> {
+export async function runSagaStep(
+  orderId: string,
+  step: SagaStep,
+  deps: SagaDeps,
+): Promise<StepResult> {
   const state = await loadOrder(orderId);
   if (!state) throw new OrderNotFoundError(orderId);
   if (nextStep(state.status) !== step)
-    return { orderId, step, outcome: "skipped", status: state.status, next: nextStep(state.status) };
+    return {
+      orderId,
+      step,
+      outcome: "skipped",
+      status: state.status,
+      next: nextStep(state.status),
+    };
   let after: OrderState;
   try {
     after = await STEPS[step](state, deps);

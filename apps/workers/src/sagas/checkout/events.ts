@@ -21,7 +21,11 @@ export type OrderStatus =
   | "FAILED"
   | "CANCELLED";
 
-export const TERMINAL_STATUSES: readonly OrderStatus[] = ["READY_FOR_FULFILMENT", "FAILED", "CANCELLED"];
+export const TERMINAL_STATUSES: readonly OrderStatus[] = [
+  "READY_FOR_FULFILMENT",
+  "FAILED",
+  "CANCELLED",
+];
 
 export const SAGA_STEPS = [
   "reserve-stock",
@@ -89,21 +93,41 @@ export type OrderEvent =
         paymentMethod: { card: CardDetails };
       };
     }
-  | { type: "StockReserved"; payload: { vendors: { vendorId: string; allocations: StockAllocation[] }[] } }
+  | {
+      type: "StockReserved";
+      payload: { vendors: { vendorId: string; allocations: StockAllocation[] }[] };
+    }
   | { type: "PaymentAuthorized"; payload: { paymentId: string; amountCents: number } }
   | { type: "OrderConfirmed"; payload: Record<string, never> }
-  | { type: "PaymentCaptured"; payload: { paymentId: string; amountCents: number; ledgerTransactionId: string } }
+  | {
+      type: "PaymentCaptured";
+      payload: { paymentId: string; amountCents: number; ledgerTransactionId: string };
+    }
   | { type: "StockCommitted"; payload: { vendorIds: string[] } }
   | { type: "OrderReadyForFulfilment"; payload: Record<string, never> }
-  | { type: "CompensationStarted"; payload: { reason: FailureReason; detail: string; failedStep: SagaStep } }
+  | {
+      type: "CompensationStarted";
+      payload: { reason: FailureReason; detail: string; failedStep: SagaStep };
+    }
   | { type: "StockReleased"; payload: { vendorIds: string[] } }
   | { type: "PaymentVoided"; payload: { paymentId: string } }
-  | { type: "OrderFailed"; payload: { reason: FailureReason; detail: string; compensations: Compensation[] } }
+  | {
+      type: "OrderFailed";
+      payload: { reason: FailureReason; detail: string; compensations: Compensation[] };
+    }
   | {
       type: "PaymentRefunded";
-      payload: { paymentId: string; refundId: string; amountCents: number; ledgerTransactionId: string };
+      payload: {
+        paymentId: string;
+        refundId: string;
+        amountCents: number;
+        ledgerTransactionId: string;
+      };
     }
-  | { type: "OrderCancelled"; payload: { reason: string; detail: string; compensations: Compensation[] } };
+  | {
+      type: "OrderCancelled";
+      payload: { reason: string; detail: string; compensations: Compensation[] };
+    };
 
 export type OrderEventType = OrderEvent["type"];
 
@@ -132,7 +156,12 @@ const STATUS_AFTER: Partial<Record<OrderEventType, OrderStatus>> = {
 };
 
 /** Folds one event into the state (the first event must be OrderPlaced). */
-export function apply(state: OrderState | null, orderId: string, version: number, e: OrderEvent): OrderState {
+export function apply(
+  state: OrderState | null,
+  orderId: string,
+  version: number,
+  e: OrderEvent,
+): OrderState {
   if (e.type === "OrderPlaced") {
     return {
       id: orderId,

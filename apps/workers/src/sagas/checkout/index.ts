@@ -1,7 +1,20 @@
 export * from "./events.ts";
 export { runSagaStep, paymentKey, type SagaDeps, type StepResult } from "./checkout-saga.ts";
-export { placeOrder, startCheckout, placeOrderSchema, IdempotencyKeyReusedError, ProductUnavailableError, type PlaceOrderInput, type PlacedOrder } from "./place-order.ts";
-export { loadOrder, appendEvents, ConcurrencyConflictError, OrderNotFoundError } from "./order-store.ts";
+export {
+  placeOrder,
+  startCheckout,
+  placeOrderSchema,
+  IdempotencyKeyReusedError,
+  ProductUnavailableError,
+  type PlaceOrderInput,
+  type PlacedOrder,
+} from "./place-order.ts";
+export {
+  loadOrder,
+  appendEvents,
+  ConcurrencyConflictError,
+  OrderNotFoundError,
+} from "./order-store.ts";
 export { recoverStalledSagas, type RecoveryOptions } from "./recovery.ts";
 export { refundOrder, OrderNotRefundableError } from "./refund-order.ts";
 export {

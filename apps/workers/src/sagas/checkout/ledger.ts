@@ -25,13 +25,23 @@ interface Leg {
 
 export function captureLegs(items: OrderItem[]): Leg[] {
   const subtotals = new Map<string, number>();
-  for (const it of items) subtotals.set(it.vendorId, (subtotals.get(it.vendorId) ?? 0) + it.quantity * it.unitPriceCents);
+  for (const it of items)
+    subtotals.set(it.vendorId, (subtotals.get(it.vendorId) ?? 0) + it.quantity * it.unitPriceCents);
   const total = [...subtotals.values()].reduce((a, b) => a + b, 0);
   const legs: Leg[] = [
-    { code: "payment-clearing", name: "Payment provider clearing", kind: "asset", vendorId: null, direction: "debit", amountCents: total },
+    {
+      code: "payment-clearing",
+      name: "Payment provider clearing",
+      kind: "asset",
+      vendorId: null,
+      direction: "debit",
+      amountCents: total,
+    },
   ];
   let fees = 0;
-  for (const [vendorId, subtotal] of [...subtotals.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [vendorId, subtotal] of [...subtotals.entries()].sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
     const fee = Math.round((subtotal * PLATFORM_FEE_BPS) / 10_000);
     fees += fee;
     legs.push({
@@ -43,7 +53,14 @@ export function captureLegs(items: OrderItem[]): Leg[] {
       amountCents: subtotal - fee,
     });
   }
-  legs.push({ code: "platform-fee-revenue", name: "Platform fees", kind: "revenue", vendorId: null, direction: "credit", amountCents: fees });
+  legs.push({
+    code: "platform-fee-revenue",
+    name: "Platform fees",
+    kind: "revenue",
+    vendorId: null,
+    direction: "credit",
+    amountCents: fees,
+  });
   // The ledger refuses zero-amount rows (amount_cents > 0); a free order or zero fee has no leg.
   return legs.filter((l) => l.amountCents > 0);
 }
@@ -64,13 +81,23 @@ export async function postLedgerTransaction(
       VALUES (${leg.code}, ${leg.name}, ${leg.kind}, ${leg.vendorId}::uuid, ${currency})
       ON CONFLICT (code) DO NOTHING`;
   }
-  const accounts = await tx.ledgerAccount.findMany({ where: { code: { in: legs.map((l) => l.code) } } });
+  const accounts = await tx.ledgerAccount.findMany({
+    where: { code: { in: legs.map((l) => l.code) } },
+  });
   const idByCode = new Map(accounts.map((a) => [a.code, a.id]));
   await tx.ledgerEntry.createMany({
     data: legs.map((l) => {
       const accountId = idByCode.get(l.code);
       if (!accountId) throw new Error(`ledger account ${l.code} missing after insert`);
-      return { transactionId, accountId, direction: l.direction, amountCents: l.amountCents, currency, orderId, memo };
+      return {
+        transactionId,
+        accountId,
+        direction: l.direction,
+        amountCents: l.amountCents,
+        currency,
+        orderId,
+        memo,
+      };
     }),
   });
   return transactionId;

@@ -32,11 +32,15 @@ export class OrderNotFoundError extends Error {
 
 type EventReader = Pick<CoreTx, "orderEvent">;
 
-export async function loadOrder(orderId: string, db: EventReader = core().primary): Promise<OrderState | null> {
+export async function loadOrder(
+  orderId: string,
+  db: EventReader = core().primary,
+): Promise<OrderState | null> {
   const rows = await db.orderEvent.findMany({ where: { orderId }, orderBy: { version: "asc" } });
   let state: OrderState | null = null;
   // Stored rows were written from the OrderEvent union by appendEvents only.
-  for (const r of rows) state = apply(state, orderId, r.version, { type: r.type, payload: r.payload } as OrderEvent);
+  for (const r of rows)
+    state = apply(state, orderId, r.version, { type: r.type, payload: r.payload } as OrderEvent);
   return state;
 }
 

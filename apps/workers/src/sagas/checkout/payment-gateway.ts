@@ -2,7 +2,11 @@
  * The payment provider (our simulator) behind one circuit breaker: per-attempt timeout, bounded
  * jittered retry, and an Idempotency-Key on every mutating call so a retry can never charge twice.
  */
-import { createCircuitBreaker, type CircuitBreaker, type CircuitBreakerOptions } from "@agora/resilience";
+import {
+  createCircuitBreaker,
+  type CircuitBreaker,
+  type CircuitBreakerOptions,
+} from "@agora/resilience";
 import type { CardDetails } from "./events.ts";
 
 export interface ProviderPayment {
@@ -59,7 +63,11 @@ export interface PaymentGateway {
   ): Promise<ProviderPayment>;
   capture(paymentId: string, idempotencyKey: string): Promise<ProviderPayment>;
   void(paymentId: string, idempotencyKey: string): Promise<ProviderPayment>;
-  refund(paymentId: string, idempotencyKey: string, reason: string): Promise<{ id: string; amountCents: number }>;
+  refund(
+    paymentId: string,
+    idempotencyKey: string,
+    reason: string,
+  ): Promise<{ id: string; amountCents: number }>;
   listByOrder(orderId: string): Promise<ProviderPayment[]>;
   dispose(): void;
 }
@@ -84,13 +92,21 @@ export function createPaymentGateway(opts: PaymentGatewayOptions): PaymentGatewa
     timeoutMs: opts.breaker?.timeoutMs ?? 3_000,
     retry: opts.breaker?.retry ?? { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 1_000 },
     // Declines and other 4xx are answers from a healthy provider; they must not open the circuit.
-    isFailure: (err) => !(err instanceof PaymentDeclinedError || err instanceof PaymentRejectedError),
+    isFailure: (err) =>
+      !(err instanceof PaymentDeclinedError || err instanceof PaymentRejectedError),
     isRetryable: (err) =>
-      (err instanceof PaymentProviderError || err instanceof PaymentRejectedError || err.name === "TimeoutError") &&
+      (err instanceof PaymentProviderError ||
+        err instanceof PaymentRejectedError ||
+        err.name === "TimeoutError") &&
       (err as Error & { retryable?: boolean }).retryable === true,
   });
 
-  async function call<T>(method: "GET" | "POST", path: string, body?: unknown, key?: string): Promise<T> {
+  async function call<T>(
+    method: "GET" | "POST",
+    path: string,
+    body?: unknown,
+    key?: string,
+  ): Promise<T> {
     return breaker.execute(async ({ signal }) => {
       const headers: Record<string, string> = {};
       if (key) headers["Idempotency-Key"] = key;
@@ -106,29 +122,54 @@ export function createPaymentGateway(opts: PaymentGatewayOptions): PaymentGatewa
       } catch (err) {
         // An aborted attempt is the breaker's timeout (or the caller's cancel): let it classify that.
         if (signal.aborted) throw err;
-        throw new PaymentProviderError(`${method} ${path}: ${(err as Error).message}`, { cause: err });
+        throw new PaymentProviderError(`${method} ${path}: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
       const text = await res.text();
-      // Parsed JSON from the provider; shapes are checked by the callers that read fields.
-      const json = (text ? JSON.parse(text) : {}) as unknown;
+      let json: unknown;
+      try {
+        // Provider JSON; the callers read only the documented fields.
+        json = text ? JSON.parse(text) : {};
+      } catch (err) {
+        // A non-JSON answer (a proxy's HTML error page) is the provider side misbehaving.
+        throw new PaymentProviderError(`${method} ${path}: ${res.status} with a non-JSON body`, {
+          cause: err,
+        });
+      }
       if (res.ok) return json as T;
       const e = json as ErrorBody;
-      if (res.status === 402) throw new PaymentDeclinedError(e.code ?? "declined", e.paymentId ?? null);
+      if (res.status === 402)
+        throw new PaymentDeclinedError(e.code ?? "declined", e.paymentId ?? null);
       if (res.status >= 400 && res.status < 500)
         throw new PaymentRejectedError(res.status, e.code ?? "unknown", e.message ?? text);
-      throw new PaymentProviderError(`${method} ${path}: ${res.status} ${e.code ?? ""} ${e.message ?? ""}`.trim());
+      throw new PaymentProviderError(
+        `${method} ${path}: ${res.status} ${e.code ?? ""} ${e.message ?? ""}`.trim(),
+      );
     });
   }
 
   return {
     breaker,
     authorize: (body, key) => call<ProviderPayment>("POST", "/v1/payments/authorize", body, key),
-    capture: (id, key) => call<ProviderPayment>("POST", `/v1/payments/${encodeURIComponent(id)}/capture`, {}, key),
-    void: (id, key) => call<ProviderPayment>("POST", `/v1/payments/${encodeURIComponent(id)}/void`, {}, key),
+    capture: (id, key) =>
+      call<ProviderPayment>("POST", `/v1/payments/${encodeURIComponent(id)}/capture`, {}, key),
+    void: (id, key) =>
+      call<ProviderPayment>("POST", `/v1/payments/${encodeURIComponent(id)}/void`, {}, key),
     refund: (id, key, reason) =>
-      call<{ id: string; amountCents: number }>("POST", `/v1/payments/${encodeURIComponent(id)}/refund`, { reason }, key),
+      call<{ id: string; amountCents: number }>(
+        "POST",
+        `/v1/payments/${encodeURIComponent(id)}/refund`,
+        { reason },
+        key,
+      ),
     listByOrder: async (orderId) =>
-      (await call<{ data: ProviderPayment[] }>("GET", `/v1/payments?orderId=${encodeURIComponent(orderId)}`)).data,
+      (
+        await call<{ data: ProviderPayment[] }>(
+          "GET",
+          `/v1/payments?orderId=${encodeURIComponent(orderId)}`,
+        )
+      ).data,
     dispose: () => breaker.dispose(),
   };
 }

@@ -16,7 +16,13 @@ export const placeOrderSchema = z.object({
   userId: z.uuid(),
   currency: z.literal("EUR").default("EUR"),
   items: z
-    .array(z.object({ vendorId: z.uuid(), productId: z.uuid(), quantity: z.number().int().positive().max(1000) }))
+    .array(
+      z.object({
+        vendorId: z.uuid(),
+        productId: z.uuid(),
+        quantity: z.number().int().positive().max(1000),
+      }),
+    )
     .min(1)
     .max(100),
   card: z.object({
@@ -54,7 +60,9 @@ async function priceItems(items: PlaceOrderInput["items"]): Promise<OrderItem[]>
   for (const vendorId of vendors) {
     const ids = items.filter((i) => i.vendorId === vendorId).map((i) => i.productId);
     // Scoped by vendorId too: a product id of another tenant must not be buyable through this vendor.
-    const products = await (await forVendor(vendorId)).primary.product.findMany({
+    const products = await (
+      await forVendor(vendorId)
+    ).primary.product.findMany({
       where: { vendorId, id: { in: ids }, status: "active" },
       select: { id: true, priceCents: true },
     });
@@ -104,8 +112,11 @@ async function placeOnce(input: z.output<typeof placeOrderSchema>): Promise<Plac
       ON CONFLICT (scope, key) DO NOTHING
       RETURNING key`;
     if (claimed.length === 0) {
-      const row = await tx.idempotencyKey.findUnique({ where: { scope_key: { scope, key: input.idempotencyKey } } });
-      if (!row || row.requestHash !== requestHash) throw new IdempotencyKeyReusedError(input.idempotencyKey);
+      const row = await tx.idempotencyKey.findUnique({
+        where: { scope_key: { scope, key: input.idempotencyKey } },
+      });
+      if (!row || row.requestHash !== requestHash)
+        throw new IdempotencyKeyReusedError(input.idempotencyKey);
       const { orderId } = z.object({ orderId: z.uuid() }).parse(row.response);
       return { orderId, created: false };
     }
@@ -124,7 +135,17 @@ async function placeOnce(input: z.output<typeof placeOrderSchema>): Promise<Plac
     await appendEvents(
       tx,
       // A placeholder state at version 0: appendEvents moves the projection to version 1.
-      { id: orderId, version: 0, status: "PENDING", placed: null as never, paymentId: null, captured: false, confirmed: false, failure: null, ledgerTransactionId: null },
+      {
+        id: orderId,
+        version: 0,
+        status: "PENDING",
+        placed: null as never,
+        paymentId: null,
+        captured: false,
+        confirmed: false,
+        failure: null,
+        ledgerTransactionId: null,
+      },
       [
         {
           type: "OrderPlaced",
@@ -148,7 +169,10 @@ async function placeOnce(input: z.output<typeof placeOrderSchema>): Promise<Plac
 }
 
 /** Places the order and starts its saga. A replayed key does not start a second saga. */
-export async function startCheckout(raw: PlaceOrderInput, enqueue: SagaEnqueue): Promise<PlacedOrder> {
+export async function startCheckout(
+  raw: PlaceOrderInput,
+  enqueue: SagaEnqueue,
+): Promise<PlacedOrder> {
   const placed = await placeOrder(raw);
   // If we die between commit and enqueue, the recovery sweep finds the PENDING order.
   if (placed.created) await enqueue(placed.orderId, "reserve-stock");

@@ -15,7 +15,9 @@ export interface RecoveryOptions {
   limit?: number;
 }
 
-export async function recoverStalledSagas(opts: RecoveryOptions): Promise<{ orderId: string; step: SagaStep }[]> {
+export async function recoverStalledSagas(
+  opts: RecoveryOptions,
+): Promise<{ orderId: string; step: SagaStep }[]> {
   const rows = await core().primary.$queryRaw<{ id: string; status: OrderStatus }[]>`
     SELECT id::text, status FROM orders
     WHERE status <> ALL(${[...TERMINAL_STATUSES]}::text[])

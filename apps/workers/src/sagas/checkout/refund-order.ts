@@ -8,7 +8,13 @@
 import { core } from "@agora/db";
 import type { OrderState } from "./events.ts";
 import { captureLegs, postLedgerTransaction, reverseLegs } from "./ledger.ts";
-import { appendEvents, ConcurrencyConflictError, CORE_TX_OPTIONS, loadOrder, OrderNotFoundError } from "./order-store.ts";
+import {
+  appendEvents,
+  ConcurrencyConflictError,
+  CORE_TX_OPTIONS,
+  loadOrder,
+  OrderNotFoundError,
+} from "./order-store.ts";
 import type { PaymentGateway } from "./payment-gateway.ts";
 import { paymentKey } from "./checkout-saga.ts";
 
@@ -21,11 +27,16 @@ export class OrderNotRefundableError extends Error {
   }
 }
 
-export async function refundOrder(orderId: string, reason: string, deps: { payments: PaymentGateway }): Promise<OrderState> {
+export async function refundOrder(
+  orderId: string,
+  reason: string,
+  deps: { payments: PaymentGateway },
+): Promise<OrderState> {
   const state = await loadOrder(orderId);
   if (!state) throw new OrderNotFoundError(orderId);
   if (state.status === "CANCELLED" && state.captured) return state;
-  if (state.status !== "READY_FOR_FULFILMENT" || !state.paymentId) throw new OrderNotRefundableError(orderId, state.status);
+  if (state.status !== "READY_FOR_FULFILMENT" || !state.paymentId)
+    throw new OrderNotRefundableError(orderId, state.status);
   const paymentId = state.paymentId;
   const refund = await deps.payments.refund(paymentId, paymentKey(orderId, "refund"), reason);
   try {
@@ -37,10 +48,24 @@ export async function refundOrder(orderId: string, reason: string, deps: { payme
         reverseLegs(captureLegs(state.placed.items)),
         `refund of order ${orderId}`,
       );
-      await tx.payment.updateMany({ where: { idempotencyKey: paymentKey(orderId, "authorize") }, data: { status: "refunded" } });
+      await tx.payment.updateMany({
+        where: { idempotencyKey: paymentKey(orderId, "authorize") },
+        data: { status: "refunded" },
+      });
       return appendEvents(tx, state, [
-        { type: "PaymentRefunded", payload: { paymentId, refundId: refund.id, amountCents: refund.amountCents, ledgerTransactionId } },
-        { type: "OrderCancelled", payload: { reason: "refunded", detail: reason, compensations: [] } },
+        {
+          type: "PaymentRefunded",
+          payload: {
+            paymentId,
+            refundId: refund.id,
+            amountCents: refund.amountCents,
+            ledgerTransactionId,
+          },
+        },
+        {
+          type: "OrderCancelled",
+          payload: { reason: "refunded", detail: reason, compensations: [] },
+        },
       ]);
     }, CORE_TX_OPTIONS);
   } catch (err) {

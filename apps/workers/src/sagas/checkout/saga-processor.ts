@@ -7,7 +7,10 @@ import { RECOVER_JOB, sagaJobSchema } from "./saga-queue.ts";
 export function createSagaProcessor(deps: SagaDeps & { stalledAfterMs: number }): Processor {
   return async (job) => {
     if (job.name === RECOVER_JOB) {
-      const requeued = await recoverStalledSagas({ olderThanMs: deps.stalledAfterMs, enqueue: deps.enqueue });
+      const requeued = await recoverStalledSagas({
+        olderThanMs: deps.stalledAfterMs,
+        enqueue: deps.enqueue,
+      });
       return { requeued: requeued.length };
     }
     const { orderId, step } = sagaJobSchema.parse(job.data);

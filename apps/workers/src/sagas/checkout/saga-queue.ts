@@ -17,7 +17,11 @@ export type SagaJob = z.infer<typeof sagaJobSchema>;
  * `recovery: true` gives the job a fresh id: a job of a killed worker keeps its id (and blocks a
  * same-id add) until BullMQ's stall check frees it; steps are idempotent, so a duplicate is safe.
  */
-export type SagaEnqueue = (orderId: string, step: SagaStep, opts?: { recovery?: boolean }) => Promise<void>;
+export type SagaEnqueue = (
+  orderId: string,
+  step: SagaStep,
+  opts?: { recovery?: boolean },
+) => Promise<void>;
 
 /** Bounded retries with jittered exponential backoff; after that the recovery sweep takes over. */
 export const STEP_JOB_OPTIONS: JobsOptions = {
