@@ -6,6 +6,11 @@ import { cluster, topology } from "../infra/local/src/topology.ts";
 test("an operator sees one leader per cluster and watches the map move the shard-1 leader after its primary is killed", async ({ page }) => {
   const t = topology("test");
   await page.goto(`http://${t.host}:${t.apps.opsConsole}/`);
+  // Operators only: the console sends anyone else to its sign-in page first.
+  await expect(page).toHaveURL(/\/signin/);
+  await page.getByLabel("Email").fill("operator@agora.local");
+  await page.getByLabel("Password").fill("agora-demo");
+  await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "Topology" })).toBeVisible();
   for (const c of t.clusters) {
     await expect(page.locator(`[data-leader-of="Postgres · ${c.name}"]`)).toContainText(new RegExp(`${c.name}-\\d`));

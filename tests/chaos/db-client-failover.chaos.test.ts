@@ -16,6 +16,9 @@ describe("data-layer client during a core failover", () => {
     const c = cluster(t, "core");
     const db = core().primary;
     await db.$queryRaw`select 1`;
+    // In synchronous mode only the registered sync standby may be promoted: wait until the
+    // cluster has one (a previous test's failover may have just finished).
+    await waitClusterReady(t, c, 90_000);
     const leader = (await patroniCluster(c))?.leader;
     const old = c.nodes.find((n) => n.name === leader);
     if (!old) throw new Error("core has no leader");

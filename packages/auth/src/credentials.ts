@@ -57,7 +57,7 @@ export const findUserInCore: FindUserByEmail = async (email) => {
 let dummyHash: Promise<string> | undefined;
 
 /** A hash with the current scrypt parameters, so a miss costs exactly what a hit costs. */
-function hashForUnknownUsers(): Promise<string> {
+export function hashForUnknownUsers(): Promise<string> {
   dummyHash ??= hashPassword(randomBytes(32).toString("base64url"));
   return dummyHash;
 }

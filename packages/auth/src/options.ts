@@ -6,7 +6,12 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { authCookies, type AuthApp } from "./cookies.ts";
-import { type FindUserByEmail, findUserInCore, verifyCredentials } from "./credentials.ts";
+import {
+  type FindUserByEmail,
+  findUserInCore,
+  hashForUnknownUsers,
+  verifyCredentials,
+} from "./credentials.ts";
 import type { AgoraClaims } from "./session.ts";
 
 declare module "next-auth" {
@@ -40,6 +45,9 @@ export function authOptions(
   findUser: FindUserByEmail = findUserInCore,
 ): NextAuthOptions {
   const secure = config.url.startsWith("https://");
+  // Computed before the first sign-in, so not even the first unknown email pays for it. Memoized;
+  // a failure surfaces (rejected) when a sign-in awaits it.
+  hashForUnknownUsers().catch((err: unknown) => console.error("dummy password hash failed", err));
   return {
     secret: config.secret,
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
