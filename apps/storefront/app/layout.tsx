@@ -1,6 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
-import { TRPCReactProvider } from "../src/trpc/react.tsx";
+import { TRPCReactProvider } from "@agora/trpc-next/react";
 import "./globals.css";
 
 export const metadata: Metadata = {

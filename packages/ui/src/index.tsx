@@ -6,3 +6,4 @@ export { Table, type Column, type TableProps } from "./table.tsx";
 export { EmptyState, type EmptyStateProps } from "./empty-state.tsx";
 export { HEALTH_LABEL, type Health } from "./health.ts";
 export { cx } from "./cx.ts";
+export { ErrorFallback } from "./error-fallback.tsx";

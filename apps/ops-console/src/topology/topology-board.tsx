@@ -2,7 +2,7 @@
 
 import { Badge, Card, EmptyState, HealthBadge, Stat, StatGroup, StatusDot } from "@agora/ui";
 import { useQuery } from "@tanstack/react-query";
-import { useTRPC } from "../trpc/react.tsx";
+import { useTRPC } from "@agora/trpc-next/react";
 import { formatBytes, groupHealth, type NodeStatus, uiHealth } from "./health.ts";
 
 const POLL_MS = 2_000;

@@ -3,7 +3,7 @@
 import type { RouterOutputs } from "@agora/api";
 import { Badge, EmptyState, Stat, StatGroup, Table, type Column } from "@agora/ui";
 import { useQuery } from "@tanstack/react-query";
-import { useTRPC } from "../trpc/react.tsx";
+import { useTRPC } from "@agora/trpc-next/react";
 
 type Vendor = RouterOutputs["catalog"]["overview"]["vendors"][number];
 
