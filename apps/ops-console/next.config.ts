@@ -2,7 +2,7 @@ import type { NextConfig } from "next";
 
 const config: NextConfig = {
   // Workspace packages ship TypeScript sources, not builds: Next compiles them with the app.
-  transpilePackages: ["@agora/api", "@agora/trpc-next", "@agora/ui", "@agora/db", "@agora/infra-local"],
+  transpilePackages: ["@agora/api", "@agora/auth", "@agora/trpc-next", "@agora/ui", "@agora/db", "@agora/infra-local"],
   // Native-ish drivers and Prisma's runtime must stay plain Node requires, not bundled.
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "@prisma/client", "ioredis"],
   poweredByHeader: false,

@@ -1,0 +1,6 @@
+// React pieces of sign-in shared by the three apps (client components carry "use client").
+export { SignInForm } from "./sign-in-form.tsx";
+export { SignOutButton } from "./sign-out-button.tsx";
+export { SignInScreen, type SignInScreenProps } from "./sign-in-screen.tsx";
+export { UserMenuView } from "./user-menu-view.tsx";
+export { safeCallbackUrl, signInErrorMessage } from "./sign-in-errors.ts";
