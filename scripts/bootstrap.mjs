@@ -57,6 +57,7 @@ if (!skipNpm && !existsSync(join(root, "node_modules", ".package-lock.json"))) {
   execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
 }
 
-if (!skipNpm && !existsSync(join(root, "packages/db/src/generated/core")) || !existsSync(join(root, "packages/db/src/generated/shard"))) {
+const generated = ["core", "shard"].every((c) => existsSync(join(root, "packages/db/src/generated", c)));
+if (!skipNpm && !generated) {
   execFileSync("npm", ["run", "generate", "--silent"], { cwd: root, stdio: "inherit" });
 }
