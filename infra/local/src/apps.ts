@@ -55,3 +55,60 @@ export async function startApps(t: Topology, apps: AppInstance[]): Promise<void>
     );
   }
 }
+
+export interface ServiceSpec {
+  name: string;
+  /** TypeScript entry point, run by Node with the tsx loader in one process (no wrapper). */
+  entry: string;
+  args?: string[];
+  port?: number;
+  /** Ready when this path answers 200; without one, ready when still alive after start-up. */
+  healthPath?: string;
+}
+
+/** Non-Next processes `npm start` runs beside the apps: simulators and worker pools (one per pool). */
+export function services(t: Topology): ServiceSpec[] {
+  return [
+    { name: "payment-sim", entry: "apps/payment-sim/src/main.ts", port: t.apps.paymentSim, healthPath: "/healthz" },
+    { name: "workers-sagas", entry: "apps/workers/src/main.ts", args: ["sagas"] },
+  ];
+}
+
+export async function startServices(t: Topology, specs: ServiceSpec[]): Promise<void> {
+  for (const s of specs) {
+    const existing = readRegistry(t.pidFile).find((x) => x.name === s.name);
+    if (existing && isOurs(existing)) continue;
+    startProcess(t.pidFile, {
+      name: s.name,
+      kind: "app",
+      command: process.execPath,
+      args: ["--import", "tsx", join(REPO_ROOT, s.entry), ...(s.args ?? [])],
+      cwd: REPO_ROOT,
+      logFile: join(t.logDir, `${s.name}.log`),
+      port: s.port,
+      env: {
+        AGORA_PROFILE: t.profile.name,
+        ...(s.port ? { PORT: String(s.port) } : {}),
+        ...(process.env.AGORA_BASE_PORT ? { AGORA_BASE_PORT: process.env.AGORA_BASE_PORT } : {}),
+        ...(process.env.AGORA_STATE_DIR ? { AGORA_STATE_DIR: process.env.AGORA_STATE_DIR } : {}),
+      },
+      match: s.entry,
+    });
+  }
+  for (const s of specs) {
+    const logFile = join(t.logDir, `${s.name}.log`);
+    if (s.healthPath && s.port) {
+      await waitFor(
+        `${s.name} ${s.healthPath}`,
+        async () => (await fetch(`http://${t.host}:${s.port}${s.healthPath}`, { signal: AbortSignal.timeout(1000) })).ok,
+        { timeoutMs: 30_000, process: s.name, logFile },
+      );
+    } else {
+      await new Promise((r) => setTimeout(r, 3000));
+      const rec = readRegistry(t.pidFile).find((x) => x.name === s.name);
+      if (!rec || !isOurs(rec)) {
+        await waitFor(`${s.name} to stay up`, async () => false, { timeoutMs: 0, process: s.name, logFile });
+      }
+    }
+  }
+}

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { down, up } from "../launcher.ts";
 import { isOurs, readRegistry } from "../processes/registry.ts";
 import { tail } from "../processes/wait.ts";
-import { appInstances, startApps } from "../apps.ts";
+import { appInstances, services, startApps, startServices } from "../apps.ts";
 import { formatStatus, getStatus } from "../status/index.ts";
 import { REPO_ROOT, topology } from "../topology.ts";
 import { cliArgs } from "./args.ts";
@@ -58,6 +58,7 @@ async function main(): Promise<void> {
   await run(bin("tsx"), ["packages/db/src/cli/seed.ts", "--profile", "dev"]);
 
   say("▸ starting the apps …");
+  await startServices(t, services(t));
   await startApps(t, apps);
 
   say(formatStatus(await getStatus(t)));
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
       `  Vendor portal         http://${t.host}:${t.apps.vendorPortal}`,
       `  Ops console           http://${t.host}:${t.apps.opsConsole}`,
       `  HAProxy stats         http://${t.host}:${t.haproxy.statsPort}`,
+      `  Payment simulator     http://${t.host}:${t.apps.paymentSim}  (faults: PUT /admin/faults)`,
       `  Postgres (via HAProxy) ${t.clusters.map((c) => `${c.name} rw:${c.rwPort} ro:${c.roPort}`).join(", ")}`,
       `  Redis Sentinels       ${t.redis.sentinels.map((s) => s.port).join(", ")} (master name "${t.redis.masterName}")`,
       "",
