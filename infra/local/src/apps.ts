@@ -71,6 +71,7 @@ export function services(t: Topology): ServiceSpec[] {
   return [
     { name: "payment-sim", entry: "apps/payment-sim/src/main.ts", port: t.apps.paymentSim, healthPath: "/healthz" },
     { name: "workers-sagas", entry: "apps/workers/src/main.ts", args: ["sagas"] },
+    { name: "outbox-relay", entry: "apps/workers/src/main.ts", args: ["outbox-relay"] },
   ];
 }
 

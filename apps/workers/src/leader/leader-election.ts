@@ -1,0 +1,233 @@
+/**
+ * Leader election for singleton jobs (outbox relay, schedulers) on etcd, with fencing tokens.
+ *
+ * A candidate grants a lease (TTL a few seconds, kept alive by etcd3) and tries
+ * `if createRevision(key) == 0 then put(key, id, lease)`. The winner's fencing token is the key's
+ * create revision: etcd revisions only grow, so every later election yields a larger token, and
+ * whatever the leader writes carries the token so a resource can refuse a stale leader.
+ *
+ * Leadership ends when etcd says the lease is gone (`lost`), when the leader steps down, or — the
+ * case that matters for a frozen process or a cut network — when the local lease deadline passes:
+ * `isLeader()` turns false `ttl - safety margin` after the last keepalive that etcd acknowledged,
+ * i.e. before etcd can expire the key and elect someone else. `onLost` fires once per term.
+ */
+import { Etcd3, type Lease } from "etcd3";
+import { jitter } from "./jitter.ts";
+
+export interface LeaderElectionOptions {
+  /** etcd client URLs, e.g. ["http://127.0.0.1:32400", …]. */
+  hosts: string[];
+  /** Election name; the leader key is `/agora/leaders/<name>`. */
+  name: string;
+  /** This candidate's identity (stored as the key's value, shown in logs). */
+  candidateId: string;
+  /** Lease TTL in seconds (≥ 2). */
+  ttlSeconds?: number;
+  /** How often a follower retries the election, in ms (jittered ±50 %). */
+  retryEveryMs?: number;
+  /** Per-call deadline for unary etcd requests, in ms. */
+  requestTimeoutMs?: number;
+  onElected?: (term: LeaderTerm) => void;
+  onLost?: (term: LeaderTerm, reason: string) => void;
+  onError?: (err: Error) => void;
+}
+
+export interface LeaderTerm {
+  /** Fencing token: create revision of the leader key; strictly increasing across terms. */
+  readonly token: bigint;
+  readonly candidateId: string;
+}
+
+export class LeaderElection {
+  private readonly client: Etcd3;
+  private readonly key: string;
+  private readonly ttlMs: number;
+  private readonly retryEveryMs: number;
+  private readonly opts: LeaderElectionOptions;
+  private lease: Lease | undefined;
+  private term: LeaderTerm | undefined;
+  /** Local end of the current term: past it we act as if the lease were gone. */
+  private validUntil = 0;
+  private keepaliveFiredAt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  private running = false;
+  private attempt: Promise<void> | undefined;
+
+  constructor(opts: LeaderElectionOptions) {
+    this.opts = opts;
+    const ttl = opts.ttlSeconds ?? 3;
+    if (ttl < 2) throw new RangeError(`ttlSeconds must be >= 2, got ${ttl}`);
+    this.ttlMs = ttl * 1000;
+    this.retryEveryMs = opts.retryEveryMs ?? 500;
+    this.key = `/agora/leaders/${opts.name}`;
+    const timeout = opts.requestTimeoutMs ?? 2000;
+    this.client = new Etcd3({
+      hosts: opts.hosts,
+      dialTimeout: timeout,
+      // Streams (lease keepalive) live long; every unary call gets a deadline.
+      defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),
+    });
+  }
+
+  /** The current term if this process may act as leader right now, else undefined. */
+  current(): LeaderTerm | undefined {
+    if (this.term && Date.now() >= this.validUntil) this.endTerm("lease deadline passed");
+    return this.term;
+  }
+
+  /** True while `term` is still this process's live term. */
+  isLeader(term?: LeaderTerm): boolean {
+    const cur = this.current();
+    return cur !== undefined && (term === undefined || cur.token === term.token);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule(0);
+  }
+
+  /** Gives up leadership now (deletes the key, revokes the lease) so a follower takes over at once. */
+  async resign(): Promise<void> {
+    const lease = this.lease;
+    this.lease = undefined;
+    this.endTerm("resigned");
+    try {
+      if (!lease) return;
+      const leaseId = await lease.grant();
+      await this.client
+        .if(this.key, "Lease", "==", leaseId)
+        .then(this.client.delete().key(this.key))
+        .commit();
+      await lease.revoke();
+    } finally {
+      // Still a candidate unless stopped: campaign again (as a follower, behind the new leader).
+      this.schedule(jitter(this.retryEveryMs));
+    }
+  }
+
+  /**
+   * Stops campaigning and closes the client. `resign: false` stops heartbeats without telling
+   * etcd, exactly like a crashed process: the others take over only after the TTL.
+   */
+  async stop({ resign = true }: { resign?: boolean } = {}): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await this.attempt;
+    if (resign) {
+      await this.resign().catch((err: unknown) => this.reportError(err));
+    } else {
+      this.lease?.release();
+      this.endTerm("stopped");
+    }
+    this.lease = undefined;
+    this.client.close();
+  }
+
+  private schedule(delayMs: number): void {
+    if (!this.running) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.attempt = this.campaignOnce()
+        .catch((err: unknown) => this.reportError(err))
+        .finally(() => {
+          this.attempt = undefined;
+          if (!this.term) this.schedule(jitter(this.retryEveryMs));
+        });
+    }, delayMs);
+  }
+
+  private async campaignOnce(): Promise<void> {
+    if (!this.running || this.term) return;
+    const lease = this.lease ?? this.newLease();
+    const grantedAt = Date.now();
+    const leaseId = await lease.grant();
+    const res = await this.client
+      .if(this.key, "Create", "==", 0)
+      .then(this.client.put(this.key).value(this.opts.candidateId).lease(leaseId))
+      .else(this.client.get(this.key))
+      .commit();
+    if (!this.running || lease !== this.lease) return;
+    let token: bigint;
+    if (res.succeeded) {
+      // The txn's revision is the put's revision, i.e. the key's create revision.
+      token = BigInt(res.header.revision);
+    } else {
+      // Our put may have committed while its answer was lost: the key then carries our lease,
+      // which we keep alive, so it would never expire. Adopt it instead of waiting forever.
+      const kv = res.responses[0]?.response_range.kvs[0];
+      if (!kv || kv.lease !== leaseId) return;
+      token = BigInt(kv.create_revision);
+    }
+    const term: LeaderTerm = { token, candidateId: this.opts.candidateId };
+    this.term = term;
+    // Conservative: count the TTL from before the grant/put, not from when etcd answered.
+    this.validUntil = Math.max(this.validUntil, grantedAt + this.termMargin());
+    this.armDeadline();
+    this.opts.onElected?.(term);
+  }
+
+  private newLease(): Lease {
+    const lease = this.client.lease(this.ttlMs / 1000, { autoKeepAlive: true });
+    this.lease = lease;
+    lease.on("keepaliveFired", () => {
+      this.keepaliveFiredAt = Date.now();
+    });
+    lease.on("keepaliveSucceeded", (res) => {
+      if (lease !== this.lease || !this.term) return;
+      // etcd renewed the lease to TTL seconds from when it received our request, which was after
+      // we sent it: counting from the send time keeps our deadline ahead of etcd's.
+      if (Number(res.TTL) > 0) {
+        this.validUntil = this.keepaliveFiredAt + this.termMargin();
+        this.armDeadline();
+      }
+    });
+    lease.on("keepaliveFailed", (err) => this.reportError(err));
+    lease.on("lost", (err) => {
+      if (lease !== this.lease) return;
+      this.lease = undefined;
+      this.endTerm(`lease lost: ${err.message}`);
+      this.schedule(jitter(this.retryEveryMs));
+    });
+    return lease;
+  }
+
+  /** How long a term lasts past a keepalive: TTL minus a safety margin for clock/scheduling skew. */
+  private termMargin(): number {
+    return this.ttlMs - Math.max(500, this.ttlMs / 4);
+  }
+
+  private armDeadline(): void {
+    clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = setTimeout(
+      () => this.current(),
+      Math.max(0, this.validUntil - Date.now()) + 5,
+    );
+  }
+
+  private endTerm(reason: string): void {
+    const term = this.term;
+    clearTimeout(this.deadlineTimer);
+    if (!term) return;
+    this.term = undefined;
+    this.validUntil = 0;
+    const lease = this.lease;
+    if (reason === "lease deadline passed" && lease) {
+      // Our own deadline passed without a renewal: do not trust this lease again; campaign anew.
+      this.lease = undefined;
+      lease.release();
+      this.schedule(jitter(this.retryEveryMs));
+    }
+    this.opts.onLost?.(term, reason);
+  }
+
+  private reportError(err: unknown): void {
+    const e = err instanceof Error ? err : new Error(String(err));
+    if (this.opts.onError) this.opts.onError(e);
+    else
+      process.stderr.write(
+        `${JSON.stringify({ level: "warn", election: this.opts.name, msg: e.message })}\n`,
+      );
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Idempotent consumption: the dedupe row (`processed_messages`) and the consumer's effect commit in
+ * ONE transaction, so a message delivered twice (relay re-publish, BullMQ retry after a stall)
+ * changes nothing the second time, and a crash mid-effect leaves neither.
+ */
+import type { Job } from "bullmq";
+import { core, shard } from "@agora/db";
+import type { RawTx } from "./fencing.ts";
+import type { OutboxMessage } from "./outbox-message.ts";
+
+/** Where the consumer's effect lives: its dedupe table must be in the same database. */
+export interface DedupeStore {
+  /** Runs `fn` in one transaction on the primary. */
+  transaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<T>;
+  /** Shard `processed_messages` rows carry the tenant, so shard stores need the message's vendor. */
+  kind: "core" | "shard";
+}
+
+const TX_OPTIONS = { maxWait: 3000, timeout: 10_000 };
+
+/** Dedupe in core (effects on core tables). */
+export function coreDedupeStore(): DedupeStore {
+  return {
+    kind: "core",
+    transaction: (fn) => core().primary.$transaction((tx) => fn(tx), TX_OPTIONS),
+  };
+}
+
+/** Dedupe on one shard (effects on that shard's tables). */
+export function shardDedupeStore(name: string): DedupeStore {
+  return {
+    kind: "shard",
+    transaction: (fn) => shard(name).primary.$transaction((tx) => fn(tx), TX_OPTIONS),
+  };
+}
+
+export type ConsumeOutcome = "applied" | "duplicate";
+
+export class MissingVendorError extends Error {
+  readonly code = "MISSING_VENDOR";
+  constructor(messageId: string) {
+    super(`message ${messageId} has no vendorId, but a shard dedupe row needs one`);
+    this.name = "MissingVendorError";
+  }
+}
+
+/**
+ * Applies `effect` at most once per (consumer, messageId). Returns "duplicate" without running
+ * it if the message was already processed by this consumer.
+ */
+export async function consumeOnce(
+  store: DedupeStore,
+  consumer: string,
+  message: Pick<OutboxMessage, "messageId" | "vendorId">,
+  effect: (tx: RawTx) => Promise<void>,
+): Promise<ConsumeOutcome> {
+  return store.transaction(async (tx) => {
+    let inserted: number;
+    if (store.kind === "shard") {
+      if (!message.vendorId) throw new MissingVendorError(message.messageId);
+      inserted = await tx.$executeRawUnsafe(
+        `INSERT INTO processed_messages (consumer, message_id, vendor_id) VALUES ($1, $2, $3::uuid)
+         ON CONFLICT DO NOTHING`,
+        consumer,
+        message.messageId,
+        message.vendorId,
+      );
+    } else {
+      inserted = await tx.$executeRawUnsafe(
+        `INSERT INTO processed_messages (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+        consumer,
+        message.messageId,
+      );
+    }
+    // A concurrent duplicate blocks on the primary key until we commit, then sees the row.
+    if (inserted === 0) return "duplicate";
+    await effect(tx);
+    return "applied";
+  });
+}
+
+/** A BullMQ processor for an outbox queue that runs `effect` once per message. */
+export function outboxProcessor(
+  store: DedupeStore,
+  consumer: string,
+  effect: (tx: RawTx, message: OutboxMessage) => Promise<void>,
+): (job: Job<OutboxMessage>) => Promise<ConsumeOutcome> {
+  return (job) => consumeOnce(store, consumer, job.data, (tx) => effect(tx, job.data));
+}

@@ -1,0 +1,241 @@
+/**
+ * Outbox relay: the elected leader drains every cluster's `outbox` (core + each shard) into
+ * BullMQ, one queue per topic (aggregate type). Per cluster and batch, ONE transaction:
+ *
+ *   claim the fence (token must be >= the stored one; row lock held to commit)
+ *   → SELECT … WHERE published_at IS NULL ORDER BY id LIMIT n FOR UPDATE SKIP LOCKED
+ *   → publish (jobId = `<cluster>-<id>`, so a re-publish after a crash is one job)
+ *   → still leader? → UPDATE … SET published_at = now() → COMMIT.
+ *
+ * A crash between publish and commit re-publishes the batch later (at-least-once); BullMQ's job id
+ * and the consumers' dedupe table (consume.ts) make the effect exactly-once.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { core, shard, shardNames } from "@agora/db";
+import { backoff, jitter } from "../leader/jitter.ts";
+import type { LeaderElection, LeaderTerm } from "../leader/leader-election.ts";
+import {
+  claimFence,
+  type Fence,
+  FencedOutError,
+  LeadershipLostError,
+  type RawTx,
+} from "./fencing.ts";
+import { type OutboxMessage, outboxMessageId } from "./outbox-message.ts";
+import type { OutboxPublisher } from "./publisher.ts";
+
+/** One cluster's outbox, reached through its primary. */
+export interface OutboxSource {
+  cluster: string;
+  transaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<T>;
+}
+
+/** Interactive-transaction limits: a frozen relay's locks are freed by Postgres, not by us. */
+const TX_OPTIONS = { maxWait: 3000, timeout: 15_000 };
+const SESSION_LIMITS = [
+  // Never queue behind a (possibly frozen) older leader's fence lock for long.
+  "SET LOCAL lock_timeout = '3s'",
+  // A relay frozen mid-batch loses its transaction (and its locks) after this.
+  "SET LOCAL idle_in_transaction_session_timeout = '5s'",
+  "SET LOCAL statement_timeout = '10s'",
+];
+
+/** The outboxes of core and every shard in the current configuration. */
+export function outboxSources(): OutboxSource[] {
+  const coreDb = () => core().primary;
+  const sources: OutboxSource[] = [
+    {
+      cluster: core().name,
+      transaction: (fn) => coreDb().$transaction((tx) => fn(tx), TX_OPTIONS),
+    },
+  ];
+  for (const name of shardNames()) {
+    sources.push({
+      cluster: name,
+      transaction: (fn) => shard(name).primary.$transaction((tx) => fn(tx), TX_OPTIONS),
+    });
+  }
+  return sources;
+}
+
+interface OutboxRow {
+  id: bigint;
+  aggregate_type: string;
+  aggregate_id: string;
+  event_type: string;
+  vendor_id: string | null;
+  payload: unknown;
+  headers: unknown;
+  created_at: Date;
+}
+
+/**
+ * Relays one batch of one cluster under `fence`. Returns how many messages it published and
+ * marked. Throws FencedOutError (a newer leader wrote here) or LeadershipLostError (our lease
+ * deadline passed mid-batch); in both cases nothing is marked.
+ */
+export async function relayBatch(
+  source: OutboxSource,
+  publisher: OutboxPublisher,
+  fence: Fence,
+  batchSize: number,
+): Promise<number> {
+  if (!fence.stillLeader()) throw new LeadershipLostError(fence.token);
+  return source.transaction(async (tx) => {
+    for (const stmt of SESSION_LIMITS) await tx.$executeRawUnsafe(stmt);
+    await claimFence(tx, source.cluster, fence);
+    // to_jsonb(o) ->> 'vendor_id': shards have the column, core does not; one query for both.
+    const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
+      `SELECT o.id, o.aggregate_type, o.aggregate_id, o.event_type, o.payload, o.headers,
+              o.created_at, to_jsonb(o) ->> 'vendor_id' AS vendor_id
+         FROM outbox o
+        WHERE o.published_at IS NULL
+        ORDER BY o.id
+        LIMIT $1
+        FOR UPDATE SKIP LOCKED`,
+      batchSize,
+    );
+    if (rows.length === 0) return 0;
+    const messages: OutboxMessage[] = rows.map((r) => ({
+      messageId: outboxMessageId(source.cluster, r.id),
+      cluster: source.cluster,
+      outboxId: String(r.id),
+      aggregateType: r.aggregate_type,
+      aggregateId: r.aggregate_id,
+      eventType: r.event_type,
+      vendorId: r.vendor_id,
+      payload: r.payload,
+      headers: r.headers,
+      createdAt: r.created_at.toISOString(),
+      fenceToken: String(fence.token),
+    }));
+    if (!fence.stillLeader()) throw new LeadershipLostError(fence.token);
+    await publisher.publish(messages);
+    // Publishing took time: if our term may have ended meanwhile, do not mark (a later leader
+    // re-publishes; the job id makes that a no-op).
+    if (!fence.stillLeader()) throw new LeadershipLostError(fence.token);
+    await tx.$executeRawUnsafe(
+      `UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`,
+      rows.map((r) => r.id),
+    );
+    return rows.length;
+  });
+}
+
+export interface OutboxRelayOptions {
+  election: LeaderElection;
+  publisher: OutboxPublisher;
+  sources?: OutboxSource[];
+  /** Fence row name; one per relay (defaults to "outbox-relay"). */
+  fenceName?: string;
+  batchSize?: number;
+  /** Idle poll interval when every outbox was empty, ms (jittered). */
+  pollEveryMs?: number;
+  log?: (level: "info" | "warn" | "error", msg: string, extra?: Record<string, unknown>) => void;
+}
+
+/** Runs `relayBatch` over every cluster while (and only while) this process leads. */
+export class OutboxRelay {
+  private readonly opts: Required<Omit<OutboxRelayOptions, "sources">> & {
+    sources: OutboxSource[];
+  };
+  private loop: Promise<void> | undefined;
+  private stopped = false;
+  private wake: AbortController = new AbortController();
+  /** Messages this instance published and marked (tests, metrics). */
+  published = 0;
+
+  constructor(opts: OutboxRelayOptions) {
+    this.opts = {
+      sources: opts.sources ?? outboxSources(),
+      fenceName: opts.fenceName ?? "outbox-relay",
+      batchSize: opts.batchSize ?? 100,
+      pollEveryMs: opts.pollEveryMs ?? 250,
+      log:
+        opts.log ??
+        ((level, msg, extra) =>
+          process.stderr.write(
+            `${JSON.stringify({ level, component: "outbox-relay", msg, ...extra })}\n`,
+          )),
+      election: opts.election,
+      publisher: opts.publisher,
+    };
+  }
+
+  /** Called from the election's onElected. */
+  lead(term: LeaderTerm): void {
+    if (this.stopped) return;
+    this.opts.log("info", "elected", { token: String(term.token) });
+    const previous = this.loop ?? Promise.resolve();
+    this.loop = previous.then(() => this.runTerm(term));
+  }
+
+  /** Called from the election's onLost: the loop notices via stillLeader(); wake it from sleep. */
+  lose(term: LeaderTerm, reason: string): void {
+    this.opts.log("warn", "leadership lost", { token: String(term.token), reason });
+    this.wake.abort();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake.abort();
+    await this.loop;
+  }
+
+  private async runTerm(term: LeaderTerm): Promise<void> {
+    const fence: Fence = {
+      name: this.opts.fenceName,
+      token: term.token,
+      holder: term.candidateId,
+      stillLeader: () => !this.stopped && this.opts.election.isLeader(term),
+    };
+    this.wake = new AbortController();
+    const failures = new Map<string, number>();
+    while (fence.stillLeader()) {
+      let moved = 0;
+      for (const source of this.opts.sources) {
+        if (!fence.stillLeader()) break;
+        try {
+          const n = await relayBatch(source, this.opts.publisher, fence, this.opts.batchSize);
+          moved += n;
+          this.published += n;
+          failures.delete(source.cluster);
+        } catch (err) {
+          if (err instanceof LeadershipLostError) return;
+          if (err instanceof FencedOutError) {
+            // Someone with a newer token already wrote: our term is over whatever etcd told us.
+            this.opts.log("warn", err.message, { cluster: source.cluster });
+            await this.opts.election
+              .resign()
+              .catch((e: unknown) => this.opts.log("warn", `resign failed: ${String(e)}`));
+            return;
+          }
+          // One cluster down (failover in progress) must not stop the others: skip it for a
+          // bounded, jittered while.
+          const n = (failures.get(source.cluster) ?? 0) + 1;
+          failures.set(source.cluster, n);
+          this.opts.log(
+            "warn",
+            `batch failed: ${err instanceof Error ? err.message : String(err)}`,
+            {
+              cluster: source.cluster,
+              consecutiveFailures: n,
+            },
+          );
+          await this.pause(backoff(n, 200, 5000));
+        }
+      }
+      if (moved === 0) await this.pause(jitter(this.opts.pollEveryMs));
+    }
+  }
+
+  private async pause(ms: number): Promise<void> {
+    if (this.wake.signal.aborted) return;
+    try {
+      await sleep(ms, undefined, { signal: this.wake.signal });
+    } catch (err) {
+      // An abort only means "wake up and re-check leadership"; anything else is a real failure.
+      if (!(err instanceof Error && err.name === "AbortError")) throw err;
+    }
+  }
+}
