@@ -38,6 +38,7 @@ export {
   UnknownShardError,
   MigrationChecksumError,
   mapDatabaseError,
+  errorChain,
   isRetryable,
   unavailableReason,
 } from "./errors/database-errors.ts";

@@ -1,4 +1,4 @@
-import { DatabaseUnavailableError, unavailableReason } from "@agora/db";
+import { DatabaseUnavailableError, errorChain, unavailableReason } from "@agora/db";
 import { TRPCError } from "@trpc/server";
 import { TimeoutError } from "./timeout.ts";
 
@@ -62,23 +62,10 @@ const NOT_READY: Record<string, string> = {
 };
 
 function notReadyReason(err: unknown): string | undefined {
-  const seen = new Set<unknown>();
-  const stack: unknown[] = [err];
-  while (stack.length > 0 && seen.size < 32) {
-    const e = stack.pop();
-    if (e === null || typeof e !== "object" || seen.has(e)) continue;
-    seen.add(e);
-    // Prisma and pg errors are plain objects with optional fields: read them loosely.
-    const o = e as Record<string, unknown>;
-    for (const k of ["code", "originalCode", "kind"]) {
-      const v = o[k];
+  for (const o of errorChain(err)) {
+    const meta = o.meta && typeof o.meta === "object" ? (o.meta as Record<string, unknown>) : {};
+    for (const v of [o.code, o.originalCode, o.kind, meta.code]) {
       if (typeof v === "string" && NOT_READY[v]) return NOT_READY[v];
-    }
-    stack.push(o.cause);
-    if (o.meta && typeof o.meta === "object") {
-      const meta = o.meta as Record<string, unknown>;
-      if (typeof meta.code === "string" && NOT_READY[meta.code]) return NOT_READY[meta.code];
-      stack.push(meta.driverAdapterError, meta.cause);
     }
   }
   return undefined;

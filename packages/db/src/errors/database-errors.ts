@@ -99,30 +99,41 @@ const UNAVAILABLE_MESSAGES: readonly RegExp[] = [
   /connection ended/i,
 ];
 
-/** Walks `cause`, Prisma `meta.driverAdapterError` and AggregateError chains and returns what it finds. */
-function collectSignals(err: unknown): { codes: string[]; messages: string[] } {
-  const codes: string[] = [];
-  const messages: string[] = [];
+/**
+ * Every error object in `err`'s chain: `cause`, Prisma `meta.driverAdapterError`/`meta.cause` and
+ * AggregateError members, each once. Errors from pg, Prisma and Node are plain objects with
+ * optional fields, so callers read them loosely.
+ */
+export function errorChain(err: unknown): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
   const seen = new Set<unknown>();
   const stack: unknown[] = [err];
   while (stack.length > 0 && seen.size < 32) {
     const e = stack.pop();
     if (e === null || typeof e !== "object" || seen.has(e)) continue;
     seen.add(e);
-    // Errors from pg, Prisma and Node are plain objects with optional fields: read them loosely.
     const o = e as Record<string, unknown>;
-    for (const k of ["code", "originalCode", "kind", "errorCode"]) {
-      if (typeof o[k] === "string") codes.push(o[k]);
-    }
-    for (const k of ["message", "originalMessage", "reason"]) {
-      if (typeof o[k] === "string") messages.push(o[k]);
-    }
+    out.push(o);
     stack.push(o.cause);
     if (o.meta && typeof o.meta === "object") {
       const meta = o.meta as Record<string, unknown>;
       stack.push(meta.driverAdapterError, meta.cause);
     }
     if (Array.isArray(o.errors)) stack.push(...o.errors);
+  }
+  return out;
+}
+
+function collectSignals(err: unknown): { codes: string[]; messages: string[] } {
+  const codes: string[] = [];
+  const messages: string[] = [];
+  for (const o of errorChain(err)) {
+    for (const k of ["code", "originalCode", "kind", "errorCode"]) {
+      if (typeof o[k] === "string") codes.push(o[k]);
+    }
+    for (const k of ["message", "originalMessage", "reason"]) {
+      if (typeof o[k] === "string") messages.push(o[k]);
+    }
   }
   return { codes, messages };
 }
