@@ -33,6 +33,7 @@ import {
   type PgMember,
   type Topology,
   cluster as clusterOf,
+  databaseUrl,
   memberUrl,
   secrets,
 } from "./topology.ts";
@@ -225,9 +226,8 @@ async function waitHaproxy(t: Topology, leaders: Record<string, string>): Promis
     },
     { timeoutMs: 30_000, process: "haproxy", logFile: t.haproxy.logFile },
   );
-  const s = secrets(t);
   for (const c of t.clusters) {
-    const url = `postgresql://${t.postgres.superuser}:${encodeURIComponent(s.superuserPassword)}@${t.host}:${c.rwPort}/postgres`;
+    const url = databaseUrl(t, c.name, "rw", { as: "superuser", database: "postgres" });
     await waitFor(
       `HAProxy ${c.name} rw port ${c.rwPort} to reach the primary`,
       () => canQuery(url, "select 1 where not pg_is_in_recovery()").catch(() => false),

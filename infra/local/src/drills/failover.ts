@@ -14,7 +14,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { killPgMember, patroniPid, startPgMember, waitClusterReady } from "../launcher.ts";
 import { memberIsStreamingReplica, patroniCluster } from "../probes/patroni.ts";
-import { type ClusterTopology, type Topology, cluster as clusterOf, memberUrl, secrets } from "../topology.ts";
+import { type Topology, cluster as clusterOf, databaseUrl, memberUrl } from "../topology.ts";
 
 export type DrillMode = "kill" | "freeze";
 
@@ -82,10 +82,6 @@ function p95(xs: number[]): number | null {
   return Math.round(s[Math.min(s.length - 1, Math.floor(s.length * 0.95))] ?? 0);
 }
 
-function rwUrl(t: Topology, c: ClusterTopology): string {
-  const s = secrets(t);
-  return `postgresql://${t.postgres.superuser}:${encodeURIComponent(s.superuserPassword)}@${t.host}:${c.rwPort}/postgres`;
-}
 
 /**
  * Split brain shows as interleaving: once a second node has acknowledged a write, the first may
@@ -121,7 +117,7 @@ export async function runFailoverDrill(opts: FailoverDrillOptions): Promise<Fail
   emit({ type: "ready", leader: old.name });
 
   const pool = new pg.Pool({
-    connectionString: rwUrl(t, c),
+    connectionString: databaseUrl(t, c.name, "rw", { as: "superuser", database: "postgres" }),
     max: writers,
     connectionTimeoutMillis: 1000,
     query_timeout: 2000,
