@@ -2,80 +2,86 @@
 import { join } from "node:path";
 import { isOurs, readRegistry } from "./processes/registry.ts";
 import { startProcess } from "./processes/spawn.ts";
-import { waitFor } from "./processes/wait.ts";
+import { StartupError, tail, waitFor } from "./processes/wait.ts";
 import { REPO_ROOT, type Topology } from "./topology.ts";
 
 export type AppName = "storefront" | "vendor-portal" | "ops-console";
 
-export interface AppInstance {
-  name: string;
-  dir: string;
-  port: number;
-}
-
-export function appInstances(t: Topology, which: AppName[] = ["storefront", "vendor-portal", "ops-console"]): AppInstance[] {
-  const out: AppInstance[] = [];
-  if (which.includes("storefront")) {
-    t.apps.storefront.forEach((port, i) => out.push({ name: `storefront-${i + 1}`, dir: "apps/storefront", port }));
-  }
-  if (which.includes("vendor-portal")) out.push({ name: "vendor-portal", dir: "apps/vendor-portal", port: t.apps.vendorPortal });
-  if (which.includes("ops-console")) out.push({ name: "ops-console", dir: "apps/ops-console", port: t.apps.opsConsole });
-  return out;
-}
-
-/** Starts the built apps (`next start`) and waits for each one's /healthz. */
-export async function startApps(t: Topology, apps: AppInstance[]): Promise<void> {
-  for (const a of apps) {
-    const existing = readRegistry(t.pidFile).find((x) => x.name === a.name);
-    if (existing && isOurs(existing)) continue;
-    startProcess(t.pidFile, {
-      name: a.name,
-      kind: "app",
-      command: process.execPath,
-      args: [join(REPO_ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(a.port), "-H", t.host],
-      cwd: join(REPO_ROOT, a.dir),
-      logFile: join(t.logDir, `${a.name}.log`),
-      port: a.port,
-      env: {
-        AGORA_PROFILE: t.profile.name,
-        PORT: String(a.port),
-        NODE_ENV: "production",
-        NEXT_TELEMETRY_DISABLED: "1",
-        ...(process.env.AGORA_BASE_PORT ? { AGORA_BASE_PORT: process.env.AGORA_BASE_PORT } : {}),
-        ...(process.env.AGORA_STATE_DIR ? { AGORA_STATE_DIR: process.env.AGORA_STATE_DIR } : {}),
-      },
-      match: "next",
-    });
-  }
-  for (const a of apps) {
-    await waitFor(
-      `${a.name} /healthz`,
-      async () => (await fetch(`http://${t.host}:${a.port}/healthz`, { signal: AbortSignal.timeout(1000) })).ok,
-      { timeoutMs: 60_000, process: a.name, logFile: join(t.logDir, `${a.name}.log`) },
-    );
-  }
-}
-
+/** One Node process of the product (Next.js app, simulator, worker pool) as the launcher runs it. */
 export interface ServiceSpec {
   name: string;
-  /** TypeScript entry point, run by Node with the tsx loader in one process (no wrapper). */
-  entry: string;
-  args?: string[];
+  /** Arguments after `node`: the Next.js CLI, or a TypeScript entry run with the tsx loader. */
+  args: string[];
+  cwd: string;
   port?: number;
   /** Ready when this path answers 200; without one, ready when still alive after start-up. */
   healthPath?: string;
+  env?: Record<string, string>;
+  /** Substring of the command line that identifies the process (fallback when /proc lacks a start time). */
+  match: string;
+}
+
+export function appInstances(
+  t: Topology,
+  which: AppName[] = ["storefront", "vendor-portal", "ops-console"],
+): ServiceSpec[] {
+  const next = (name: string, dir: string, port: number): ServiceSpec => ({
+    name,
+    args: [
+      join(REPO_ROOT, "node_modules/next/dist/bin/next"),
+      "start",
+      "-p",
+      String(port),
+      "-H",
+      t.host,
+    ],
+    cwd: join(REPO_ROOT, dir),
+    port,
+    healthPath: "/healthz",
+    env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    match: "next",
+  });
+  const out: ServiceSpec[] = [];
+  if (which.includes("storefront")) {
+    t.apps.storefront.forEach((port, i) =>
+      out.push(next(`storefront-${i + 1}`, "apps/storefront", port)),
+    );
+  }
+  if (which.includes("vendor-portal"))
+    out.push(next("vendor-portal", "apps/vendor-portal", t.apps.vendorPortal));
+  if (which.includes("ops-console"))
+    out.push(next("ops-console", "apps/ops-console", t.apps.opsConsole));
+  return out;
 }
 
 /** Non-Next processes `npm start` runs beside the apps: simulators and worker pools (one per pool). */
 export function services(t: Topology): ServiceSpec[] {
+  // One process each, tsx as a loader (no wrapper process that would not pass signals on).
+  const ts = (
+    name: string,
+    entry: string,
+    args: string[],
+    extra: Partial<ServiceSpec> = {},
+  ): ServiceSpec => ({
+    ...extra,
+    name,
+    args: ["--import", "tsx", join(REPO_ROOT, entry), ...args],
+    cwd: REPO_ROOT,
+    match: entry,
+  });
   return [
-    { name: "payment-sim", entry: "apps/payment-sim/src/main.ts", port: t.apps.paymentSim, healthPath: "/healthz" },
-    { name: "workers-sagas", entry: "apps/workers/src/main.ts", args: ["sagas"] },
-    { name: "outbox-relay", entry: "apps/workers/src/main.ts", args: ["outbox-relay"] },
+    ts("payment-sim", "apps/payment-sim/src/main.ts", [], {
+      port: t.apps.paymentSim,
+      healthPath: "/healthz",
+    }),
+    ts("workers-sagas", "apps/workers/src/main.ts", ["sagas"]),
+    ts("outbox-relay", "apps/workers/src/main.ts", ["outbox-relay"]),
   ];
 }
 
+/** Starts the processes not already running and waits until each one is ready. */
 export async function startServices(t: Topology, specs: ServiceSpec[]): Promise<void> {
+  const logFile = (s: ServiceSpec) => join(t.logDir, `${s.name}.log`);
   for (const s of specs) {
     const existing = readRegistry(t.pidFile).find((x) => x.name === s.name);
     if (existing && isOurs(existing)) continue;
@@ -83,33 +89,45 @@ export async function startServices(t: Topology, specs: ServiceSpec[]): Promise<
       name: s.name,
       kind: "app",
       command: process.execPath,
-      args: ["--import", "tsx", join(REPO_ROOT, s.entry), ...(s.args ?? [])],
-      cwd: REPO_ROOT,
-      logFile: join(t.logDir, `${s.name}.log`),
+      args: s.args,
+      cwd: s.cwd,
+      logFile: logFile(s),
       port: s.port,
       env: {
         AGORA_PROFILE: t.profile.name,
         ...(s.port ? { PORT: String(s.port) } : {}),
         ...(process.env.AGORA_BASE_PORT ? { AGORA_BASE_PORT: process.env.AGORA_BASE_PORT } : {}),
         ...(process.env.AGORA_STATE_DIR ? { AGORA_STATE_DIR: process.env.AGORA_STATE_DIR } : {}),
+        ...s.env,
       },
-      match: s.entry,
+      match: s.match,
     });
   }
   for (const s of specs) {
-    const logFile = join(t.logDir, `${s.name}.log`);
     if (s.healthPath && s.port) {
       await waitFor(
         `${s.name} ${s.healthPath}`,
-        async () => (await fetch(`http://${t.host}:${s.port}${s.healthPath}`, { signal: AbortSignal.timeout(1000) })).ok,
-        { timeoutMs: 30_000, process: s.name, logFile },
+        async () =>
+          (
+            await fetch(`http://${t.host}:${s.port}${s.healthPath}`, {
+              signal: AbortSignal.timeout(1000),
+            })
+          ).ok,
+        { timeoutMs: 60_000, process: s.name, logFile: logFile(s) },
       );
-    } else {
-      await new Promise((r) => setTimeout(r, 3000));
-      const rec = readRegistry(t.pidFile).find((x) => x.name === s.name);
-      if (!rec || !isOurs(rec)) {
-        await waitFor(`${s.name} to stay up`, async () => false, { timeoutMs: 0, process: s.name, logFile });
-      }
+      continue;
+    }
+    await new Promise((r) => setTimeout(r, 3000));
+    const rec = readRegistry(t.pidFile).find((x) => x.name === s.name);
+    if (!rec || !isOurs(rec)) {
+      throw new StartupError(
+        `${s.name} exited during start-up.\nlog: ${logFile(s)}\n${tail(logFile(s))}`,
+        s.name,
+        logFile(s),
+      );
     }
   }
 }
+
+/** The Next.js apps are services too; kept as a name for readers of the start-up code. */
+export const startApps = startServices;
