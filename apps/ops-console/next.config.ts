@@ -1,6 +1,8 @@
 import type { NextConfig } from "next";
 
 const config: NextConfig = {
+  // A private build folder per working copy of the topology (parallel builds of one checkout).
+  distDir: process.env.AGORA_NEXT_DIST_DIR ?? ".next",
   // Workspace packages ship TypeScript sources, not builds: Next compiles them with the app.
   transpilePackages: ["@agora/api", "@agora/auth", "@agora/trpc-next", "@agora/ui", "@agora/db", "@agora/infra-local"],
   // Native-ish drivers and Prisma's runtime must stay plain Node requires, not bundled.

@@ -15,6 +15,11 @@ function allPorts(p: ProfileName): number[] {
     t.apps.opsConsole,
     t.apps.paymentSim,
     t.apps.cdn,
+    t.apps.mediaOrigin,
+    ...t.apps.realtime,
+    t.apps.telemetryCollector,
+    ...Object.values(t.apps.workerMetrics),
+    ...Object.values(t.faultProxies),
   ];
 }
 

@@ -82,13 +82,33 @@ const OFFSET = {
   vendorPortal: 520,
   opsConsole: 530,
   paymentSim: 540,
-  cdn: 550,
+  cdn: 550, // nginx CDN edge
+  mediaOrigin: 551, // the media origin behind the CDN edge
+  realtime: 560, // +560, +561: Socket.IO gateway instances (Redis adapter)
+  telemetryCollector: 570, // OTLP/HTTP receiver + span/log store API
+  workerMetrics: 580, // +580.. one /metrics + /healthz port per worker process (see WORKER_PROCESSES)
+  faultProxy: 600, // +600 + cluster*10: TCP fault proxy in front of a cluster's read-write port
 } as const;
 
 export const ETCD_MEMBERS = 3;
 export const REDIS_SENTINELS = 3;
 export const REDIS_MASTER_NAME = "agora";
 export const STOREFRONT_INSTANCES = 2;
+export const REALTIME_INSTANCES = 2;
+/** Worker processes that get an HTTP port for /metrics, /healthz, /readyz (index = port offset). */
+export const WORKER_PROCESSES = [
+  "sagas",
+  "outbox-relay",
+  "notifications",
+  "projections",
+  "payments",
+  "analytics",
+  "maintenance",
+  "realtime-1",
+  "realtime-2",
+  "imports",
+] as const;
+export type WorkerProcessName = (typeof WORKER_PROCESSES)[number];
 
 export interface EtcdMember {
   name: string;
@@ -145,7 +165,14 @@ export interface Topology {
     opsConsole: number;
     paymentSim: number;
     cdn: number;
+    mediaOrigin: number;
+    realtime: number[];
+    telemetryCollector: number;
+    /** /metrics + health port of each worker process. */
+    workerMetrics: Record<WorkerProcessName, number>;
   };
+  /** Per cluster name: port of the TCP fault proxy in front of its read-write HAProxy port. */
+  faultProxies: Record<string, number>;
   postgres: { binDir: string; database: string; appUser: string; superuser: string; replicationUser: string };
 }
 
@@ -225,7 +252,16 @@ export function topology(profileName: ProfileName = profileFromEnv()): Topology 
       opsConsole: b + OFFSET.opsConsole,
       paymentSim: b + OFFSET.paymentSim,
       cdn: b + OFFSET.cdn,
+      mediaOrigin: b + OFFSET.mediaOrigin,
+      realtime: Array.from({ length: REALTIME_INSTANCES }, (_, i) => b + OFFSET.realtime + i),
+      telemetryCollector: b + OFFSET.telemetryCollector,
+      workerMetrics: Object.fromEntries(
+        WORKER_PROCESSES.map((name, i) => [name, b + OFFSET.workerMetrics + i]),
+      ) as Record<WorkerProcessName, number>,
     },
+    faultProxies: Object.fromEntries(
+      CLUSTERS.map((c, ci) => [c.name, b + OFFSET.faultProxy + ci * 10]),
+    ),
     postgres: {
       binDir: PG_BIN_DIR,
       database: "agora",
