@@ -5,7 +5,8 @@
  */
 import { type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { type OutboxMessage, outboxQueueName } from "./outbox-message.ts";
+import type { OutboxMessage } from "./outbox-message.ts";
+import { queuesForTopic } from "./subscriptions.ts";
 
 export interface OutboxPublisher {
   /** Resolves once every message is in Redis; rejects (or times out) otherwise. */
@@ -48,8 +49,7 @@ export function createBullmqPublisher(opts: {
 }): OutboxPublisher {
   const queues = new Map<string, Queue>();
   const timeoutMs = opts.timeoutMs ?? 5000;
-  const queueFor = (topic: string): Queue => {
-    const name = outboxQueueName(topic);
+  const queueNamed = (name: string): Queue => {
     let q = queues.get(name);
     if (!q) {
       q = new Queue(name, { connection: opts.connection });
@@ -70,13 +70,15 @@ export function createBullmqPublisher(opts: {
       const byTopic = new Map<string, OutboxMessage[]>();
       for (const m of messages)
         byTopic.set(m.aggregateType, [...(byTopic.get(m.aggregateType) ?? []), m]);
-      const adds = [...byTopic].map(([topic, ms]) =>
-        queueFor(topic).addBulk(
-          ms.map((m) => ({
-            name: m.eventType,
-            data: m,
-            opts: { ...OUTBOX_JOB_OPTIONS, jobId: m.messageId },
-          })),
+      const adds = [...byTopic].flatMap(([topic, ms]) =>
+        queuesForTopic(topic).map((queue) =>
+          queueNamed(queue).addBulk(
+            ms.map((m) => ({
+              name: m.eventType,
+              data: m,
+              opts: { ...OUTBOX_JOB_OPTIONS, jobId: m.messageId },
+            })),
+          ),
         ),
       );
       await withTimeout(Promise.all(adds), timeoutMs);
