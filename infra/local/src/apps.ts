@@ -70,6 +70,11 @@ export function services(t: Topology): ServiceSpec[] {
     match: entry,
   });
   return [
+    // First: once it runs, everything started after it reaches the primaries through it.
+    ts("fault-proxy", "infra/local/src/chaos/fault-proxy-process.ts", [], {
+      port: t.faultProxyAdmin,
+      healthPath: "/healthz",
+    }),
     ts("payment-sim", "apps/payment-sim/src/main.ts", [], {
       port: t.apps.paymentSim,
       healthPath: "/healthz",
@@ -79,12 +84,28 @@ export function services(t: Topology): ServiceSpec[] {
   ];
 }
 
+const FAULT_PROXY = "fault-proxy";
+
+async function answers(t: Topology, port: number, path: string): Promise<boolean> {
+  return (await fetch(`http://${t.host}:${port}${path}`, { signal: AbortSignal.timeout(1000) })).ok;
+}
+
 /** Starts the processes not already running and waits until each one is ready. */
 export async function startServices(t: Topology, specs: ServiceSpec[]): Promise<void> {
-  const logFile = (s: ServiceSpec) => join(t.logDir, `${s.name}.log`);
+  const logFile = (s: Pick<ServiceSpec, "name">) => join(t.logDir, `${s.name}.log`);
   for (const s of specs) {
     const existing = readRegistry(t.pidFile).find((x) => x.name === s.name);
     if (existing && isOurs(existing)) continue;
+    // With the fault proxy running, apps and workers reach the primaries through it (chaos controls).
+    const viaProxy =
+      s.name !== FAULT_PROXY &&
+      readRegistry(t.pidFile).some((x) => x.name === FAULT_PROXY && isOurs(x));
+    if (viaProxy)
+      await waitFor(`${FAULT_PROXY} /healthz`, () => answers(t, t.faultProxyAdmin, "/healthz"), {
+        timeoutMs: 30_000,
+        process: FAULT_PROXY,
+        logFile: logFile({ name: FAULT_PROXY }),
+      });
     startProcess(t.pidFile, {
       name: s.name,
       kind: "app",
@@ -98,6 +119,7 @@ export async function startServices(t: Topology, specs: ServiceSpec[]): Promise<
         ...(s.port ? { PORT: String(s.port) } : {}),
         ...(process.env.AGORA_BASE_PORT ? { AGORA_BASE_PORT: process.env.AGORA_BASE_PORT } : {}),
         ...(process.env.AGORA_STATE_DIR ? { AGORA_STATE_DIR: process.env.AGORA_STATE_DIR } : {}),
+        ...(viaProxy ? { AGORA_DB_FAULT_PROXY: "1" } : {}),
         ...s.env,
       },
       match: s.match,
@@ -107,12 +129,7 @@ export async function startServices(t: Topology, specs: ServiceSpec[]): Promise<
     if (s.healthPath && s.port) {
       await waitFor(
         `${s.name} ${s.healthPath}`,
-        async () =>
-          (
-            await fetch(`http://${t.host}:${s.port}${s.healthPath}`, {
-              signal: AbortSignal.timeout(1000),
-            })
-          ).ok,
+        () => answers(t, s.port ?? 0, s.healthPath ?? "/"),
         { timeoutMs: 60_000, process: s.name, logFile: logFile(s) },
       );
       continue;

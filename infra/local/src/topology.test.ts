@@ -20,6 +20,7 @@ function allPorts(p: ProfileName): number[] {
     t.apps.telemetryCollector,
     ...Object.values(t.apps.workerMetrics),
     ...Object.values(t.faultProxies),
+    t.faultProxyAdmin,
   ];
 }
 

@@ -88,6 +88,7 @@ const OFFSET = {
   telemetryCollector: 570, // OTLP/HTTP receiver + span/log store API
   workerMetrics: 580, // +580.. one /metrics + /healthz port per worker process (see WORKER_PROCESSES)
   faultProxy: 600, // +600 + cluster*10: TCP fault proxy in front of a cluster's read-write port
+  faultProxyAdmin: 690, // HTTP control of the fault proxies
 } as const;
 
 export const ETCD_MEMBERS = 3;
@@ -173,6 +174,8 @@ export interface Topology {
   };
   /** Per cluster name: port of the TCP fault proxy in front of its read-write HAProxy port. */
   faultProxies: Record<string, number>;
+  /** HTTP control of the fault proxies (GET/PUT/DELETE /faults/<cluster>). */
+  faultProxyAdmin: number;
   postgres: { binDir: string; database: string; appUser: string; superuser: string; replicationUser: string };
 }
 
@@ -262,6 +265,7 @@ export function topology(profileName: ProfileName = profileFromEnv()): Topology 
     faultProxies: Object.fromEntries(
       CLUSTERS.map((c, ci) => [c.name, b + OFFSET.faultProxy + ci * 10]),
     ),
+    faultProxyAdmin: b + OFFSET.faultProxyAdmin,
     postgres: {
       binDir: PG_BIN_DIR,
       database: "agora",
@@ -333,7 +337,10 @@ export function databaseUrl(
   const as = opts.as ?? "app";
   const user = as === "app" ? t.postgres.appUser : t.postgres.superuser;
   const password = as === "app" ? s.appPassword : s.superuserPassword;
-  const port = role === "rw" ? c.rwPort : c.roPort;
+  // Processes started with AGORA_DB_FAULT_PROXY=1 (the apps and workers of `npm start` and the
+  // e2e run) reach the primary through the TCP fault proxy, so chaos controls can slow or cut it.
+  const viaProxy = role === "rw" && as === "app" && process.env.AGORA_DB_FAULT_PROXY === "1";
+  const port = viaProxy ? (t.faultProxies[c.name] ?? c.rwPort) : role === "rw" ? c.rwPort : c.roPort;
   const db = opts.database ?? t.postgres.database;
   return `postgresql://${user}:${encodeURIComponent(password)}@${t.host}:${port}/${db}`;
 }

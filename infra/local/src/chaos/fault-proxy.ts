@@ -1,0 +1,126 @@
+/**
+ * A small TCP fault proxy that sits in the path between the apps and a database cluster's
+ * read-write HAProxy port. With no fault it is a transparent pipe; an operator can add latency
+ * (each chunk, both directions, order kept), drop a share of new connections, or black-hole the
+ * path (new connections hang, open ones are cut) — the network faults that `tc netem` would give,
+ * without root namespaces, and only on 127.0.0.1.
+ *
+ * Written by hand because the npm proxies with fault injection (toxiproxy clients) all need the
+ * toxiproxy server binary, which is not packaged for Debian.
+ */
+import { createServer, type Server, type Socket, connect } from "node:net";
+import { z } from "zod";
+
+export const proxyFaultSchema = z.strictObject({
+  latencyMs: z.number().int().min(0).max(30_000).default(0),
+  /** Share of NEW connections closed at once (the client sees a reset). */
+  dropRate: z.number().min(0).max(1).default(0),
+  /** New connections are held open without forwarding; open ones are cut when it is set. */
+  blackhole: z.boolean().default(false),
+});
+export type ProxyFault = z.infer<typeof proxyFaultSchema>;
+export const NO_PROXY_FAULT: ProxyFault = proxyFaultSchema.parse({});
+
+export interface FaultProxyStats {
+  accepted: number;
+  dropped: number;
+  open: number;
+  bytesUp: number;
+  bytesDown: number;
+}
+
+export interface FaultProxy {
+  readonly name: string;
+  readonly listenPort: number;
+  readonly targetPort: number;
+  fault(): ProxyFault;
+  setFault(f: ProxyFault): void;
+  stats(): FaultProxyStats;
+  close(): Promise<void>;
+}
+
+/** Forwards chunks after `delayMs`, keeping their order (a FIFO of timers would reorder on clock jitter). */
+function delayedPipe(from: Socket, to: Socket, delayMs: () => number, count: (n: number) => void) {
+  const queue: { due: number; chunk: Buffer }[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    timer = undefined;
+    const now = Date.now();
+    while (queue.length && (queue[0]?.due ?? Infinity) <= now) {
+      const next = queue.shift();
+      if (next && !to.destroyed) to.write(next.chunk);
+    }
+    const head = queue[0];
+    if (head) timer = setTimeout(flush, Math.max(0, head.due - Date.now()));
+  };
+  from.on("data", (chunk: Buffer) => {
+    count(chunk.length);
+    const ms = delayMs();
+    if (ms <= 0 && queue.length === 0) {
+      to.write(chunk);
+      return;
+    }
+    queue.push({ due: Date.now() + ms, chunk });
+    timer ??= setTimeout(flush, ms);
+  });
+  from.on("close", () => {
+    if (timer) clearTimeout(timer);
+    to.destroy();
+  });
+}
+
+export async function startFaultProxy(opts: {
+  name: string;
+  host: string;
+  listenPort: number;
+  targetPort: number;
+  random?: () => number;
+}): Promise<FaultProxy> {
+  let fault = NO_PROXY_FAULT;
+  const random = opts.random ?? Math.random;
+  const sockets = new Set<Socket>();
+  const stats: FaultProxyStats = { accepted: 0, dropped: 0, open: 0, bytesUp: 0, bytesDown: 0 };
+  const server: Server = createServer((client) => {
+    stats.accepted++;
+    if (fault.dropRate > 0 && random() < fault.dropRate) {
+      stats.dropped++;
+      client.resetAndDestroy();
+      return;
+    }
+    sockets.add(client);
+    stats.open++;
+    client.on("close", () => {
+      sockets.delete(client);
+      stats.open--;
+    });
+    client.on("error", () => client.destroy());
+    if (fault.blackhole) return; // held until the client gives up or the fault is cleared and it is cut
+    const upstream = connect({ host: opts.host, port: opts.targetPort });
+    upstream.on("error", () => client.destroy());
+    client.on("error", () => upstream.destroy());
+    delayedPipe(client, upstream, () => fault.latencyMs, (n) => (stats.bytesUp += n));
+    delayedPipe(upstream, client, () => fault.latencyMs, (n) => (stats.bytesDown += n));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.listenPort, opts.host, () => resolve());
+  });
+  return {
+    name: opts.name,
+    listenPort: opts.listenPort,
+    targetPort: opts.targetPort,
+    fault: () => fault,
+    setFault(f) {
+      const cut = f.blackhole !== fault.blackhole;
+      fault = f;
+      // Entering or leaving a black hole cuts what is open, as a dead link (or its repair) would.
+      if (cut) for (const s of sockets) s.destroy();
+    },
+    stats: () => ({ ...stats }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,2 @@
+export * from "./node-faults.ts";
+export * from "./fault-proxy.ts";
