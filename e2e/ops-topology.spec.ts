@@ -2,15 +2,12 @@ import { expect, test } from "@playwright/test";
 import { killPgMember, startPgMember, waitClusterReady } from "../infra/local/src/launcher.ts";
 import { patroniCluster } from "../infra/local/src/probes/patroni.ts";
 import { cluster, topology } from "../infra/local/src/topology.ts";
+import { signInToOps } from "./support/ops-sign-in.ts";
 
 test("an operator sees one leader per cluster and watches the map move the shard-1 leader after its primary is killed", async ({ page }) => {
   const t = topology("test");
-  await page.goto(`http://${t.host}:${t.apps.opsConsole}/`);
   // Operators only: the console sends anyone else to its sign-in page first.
-  await expect(page).toHaveURL(/\/signin/);
-  await page.getByLabel("Email").fill("operator@agora.local");
-  await page.getByLabel("Password").fill("agora-demo");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signInToOps(page, "/");
   await expect(page.getByRole("heading", { name: "Topology" })).toBeVisible();
   for (const c of t.clusters) {
     await expect(page.locator(`[data-leader-of="Postgres · ${c.name}"]`)).toContainText(new RegExp(`${c.name}-\\d`));

@@ -82,7 +82,9 @@ export interface AuthEnv {
   secretSource: "NEXTAUTH_SECRET" | "topology secrets file";
 }
 
-type AuthTopology = Pick<Topology, "secretsFile" | "host" | "apps">;
+type AuthTopology = Pick<Topology, "secretsFile" | "host"> & {
+  apps: Pick<Topology["apps"], "storefront" | "gateway" | "vendorPortal" | "opsConsole">;
+};
 
 /**
  * NEXTAUTH_SECRET / NEXTAUTH_URL, or defaults derived from the local topology so `npm start` and

@@ -5,11 +5,13 @@ export interface CardProps {
   title?: ReactNode;
   /** Shown at the right of the title row (a badge, a count, a link). */
   aside?: ReactNode;
+  /** One line under the title saying what the card shows. */
+  description?: ReactNode;
   className?: string;
   children: ReactNode;
 }
 
-export function Card({ title, aside, className, children }: CardProps) {
+export function Card({ title, aside, description, className, children }: CardProps) {
   return (
     <section
       className={cx(
@@ -22,6 +24,9 @@ export function Card({ title, aside, className, children }: CardProps) {
           {title ? <h2 className="text-base font-semibold">{title}</h2> : <span />}
           {aside}
         </div>
+      ) : null}
+      {description ? (
+        <p className="-mt-2 mb-3 text-xs text-zinc-500 dark:text-zinc-400">{description}</p>
       ) : null}
       {children}
     </section>

@@ -1,3 +1,7 @@
+import { z } from "zod";
+import { chaosApplyInput, chaosUndoInput } from "../ops/chaos/chaos-input.ts";
+import { activeFaults, applyChaos, chaosOverview, undoChaos } from "../ops/chaos/chaos-controls.ts";
+import { getDrill, listDrills, startDrill, startDrillInput } from "../ops/drills/drill-runs.ts";
 import { topologyOverview, topologyStatusInput } from "../ops/topology-status.ts";
 import { createTRPCRouter, permissionProcedure } from "../trpc.ts";
 
@@ -7,4 +11,26 @@ export const opsRouter = createTRPCRouter({
   topology: permissionProcedure("ops:read")
     .input(topologyStatusInput)
     .query(({ input }) => topologyOverview(input)),
+  /** Kill / pause / restart nodes, provider faults, app→database link faults; each one undoable. */
+  chaos: createTRPCRouter({
+    overview: permissionProcedure("ops:read").query(() => chaosOverview()),
+    /** The console's banner: faults that are still in place. */
+    active: permissionProcedure("ops:read").query(() => activeFaults()),
+    apply: permissionProcedure("ops:chaos")
+      .input(chaosApplyInput)
+      .mutation(({ ctx, input }) => applyChaos(ctx.session.userId, input)),
+    undo: permissionProcedure("ops:chaos")
+      .input(chaosUndoInput)
+      .mutation(({ ctx, input }) => undoChaos(ctx.session.userId, input.id)),
+  }),
+  /** Failover drills with synthetic checkout traffic, their live progress and report history. */
+  drills: createTRPCRouter({
+    start: permissionProcedure("ops:drills")
+      .input(startDrillInput)
+      .mutation(({ ctx, input }) => startDrill(ctx.session.userId, input)),
+    get: permissionProcedure("ops:read")
+      .input(z.object({ id: z.uuid() }))
+      .query(({ input }) => getDrill(input.id)),
+    list: permissionProcedure("ops:read").query(() => listDrills()),
+  }),
 });

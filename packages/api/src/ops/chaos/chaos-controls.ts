@@ -1,0 +1,226 @@
+/**
+ * Chaos controls behind the ops console: every action is executed against the real topology,
+ * recorded in `chaos_faults` and the audit log, and can be undone with one click (kill →
+ * restart, pause → resume, provider / db-link fault → the configuration before it). The active
+ * rows are what the console's fault banner shows.
+ */
+import { core } from "@agora/db";
+import {
+  applyNodeAction,
+  chaosTargets,
+  inverseOf,
+  type NodeAction,
+  UnknownTargetError,
+} from "@agora/infra-local/chaos";
+import { topology, type Topology } from "@agora/infra-local/topology";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import type { ChaosApplyInput } from "./chaos-input.ts";
+
+const CALL_TIMEOUT_MS = 3_000;
+
+export interface ActiveFault {
+  id: string;
+  kind: string;
+  target: string;
+  action: string;
+  params: unknown;
+  startedAt: Date;
+  /** Label for the banner, e.g. "core-1 paused" or "payments: outage". */
+  summary: string;
+  undoable: boolean;
+}
+
+const providerFaultSchema = z
+  .object({
+    latencyMs: z.number(),
+    errorRate: z.number(),
+    outage: z.boolean(),
+    scope: z.string(),
+  })
+  .loose();
+const proxyViewSchema = z.array(
+  z.object({
+    cluster: z.string(),
+    fault: z.object({ latencyMs: z.number(), dropRate: z.number(), blackhole: z.boolean() }),
+    stats: z.object({ accepted: z.number(), dropped: z.number(), open: z.number() }),
+  }),
+);
+
+async function callJson(url: string, init: RequestInit = {}): Promise<unknown> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      ...init,
+      headers: { "content-type": "application/json" },
+      signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+    });
+  } catch (err) {
+    throw new TRPCError({
+      code: "SERVICE_UNAVAILABLE",
+      message: `${new URL(url).pathname} did not answer: ${(err as Error).message}`,
+      cause: err,
+    });
+  }
+  if (!res.ok)
+    throw new TRPCError({ code: "BAD_GATEWAY", message: `${url} answered ${res.status}` });
+  return res.json();
+}
+
+const simUrl = (t: Topology, path: string) => `http://${t.host}:${t.apps.paymentSim}${path}`;
+const proxyUrl = (t: Topology, path: string) => `http://${t.host}:${t.faultProxyAdmin}${path}`;
+
+function summarize(row: { kind: string; target: string; action: string; params: unknown }): string {
+  if (row.kind === "node") return `${row.target} ${row.action === "kill" ? "killed" : "paused"}`;
+  const p = z.object({ fault: z.record(z.string(), z.unknown()) }).safeParse(row.params);
+  const parts = p.success
+    ? Object.entries(p.data.fault)
+        .filter(([, v]) => v !== 0 && v !== false)
+        .map(([k, v]) => (v === true ? k : `${k} ${String(v)}`))
+    : [];
+  return `${row.kind === "provider" ? `provider ${row.target}` : `link to ${row.target}`}: ${parts.join(", ") || "fault"}`;
+}
+
+/** Everything the chaos page draws: targets with state, provider and link faults, active rows. */
+export async function chaosOverview() {
+  const t = topology();
+  const [provider, links, active, recent] = await Promise.all([
+    callJson(simUrl(t, "/admin/faults"))
+      .then((b) => providerFaultSchema.parse(b))
+      .catch(() => null),
+    callJson(proxyUrl(t, "/faults"))
+      .then((b) => proxyViewSchema.parse(b))
+      .catch(() => null),
+    activeFaults(),
+    core().primary.chaosFault.findMany({ orderBy: { id: "desc" }, take: 30 }),
+  ]);
+  return {
+    targets: chaosTargets(t).map(({ pids: _pids, ...rest }) => rest),
+    provider,
+    links,
+    active,
+    history: recent.map((r) => ({
+      id: r.id.toString(),
+      kind: r.kind,
+      target: r.target,
+      action: r.action,
+      startedAt: r.startedAt,
+      undoneAt: r.undoneAt,
+      undoError: r.undoError,
+      summary: summarize(r),
+    })),
+  };
+}
+
+export async function activeFaults(): Promise<ActiveFault[]> {
+  const rows = await core().primary.chaosFault.findMany({
+    where: { undoneAt: null },
+    orderBy: { id: "asc" },
+  });
+  return rows.map((r) => ({
+    id: r.id.toString(),
+    kind: r.kind,
+    target: r.target,
+    action: r.action,
+    params: r.params,
+    startedAt: r.startedAt,
+    summary: summarize(r),
+    undoable: true,
+  }));
+}
+
+async function audit(actorUserId: string, action: string, target: string, details: object) {
+  await core().primary.auditLog.create({
+    data: { actorUserId, action, targetType: "topology", targetId: target, details },
+  });
+}
+
+function mapNodeError(err: unknown): never {
+  if (err instanceof UnknownTargetError)
+    throw new TRPCError({ code: "NOT_FOUND", message: err.message, cause: err });
+  throw err;
+}
+
+/** Applies one chaos action and records it. Returns the ledger row id (null: nothing to undo). */
+export async function applyChaos(actorUserId: string, input: ChaosApplyInput) {
+  const t = topology();
+  // The configuration before the fault, restored by undo.
+  let previous: z.core.util.JSONType = null;
+  if (input.kind === "node") {
+    await applyNodeAction(t, input.target, input.action).catch(mapNodeError);
+    // Resume/restart are themselves undo-like: they close matching open faults instead of opening one.
+    if (!inverseOf(input.action)) {
+      await closeMatching(input.target, actorUserId);
+      await audit(actorUserId, `chaos.${input.action}`, input.target, { kind: "node" });
+      return { id: null };
+    }
+  } else if (input.kind === "provider") {
+    previous = z.json().parse(await callJson(simUrl(t, "/admin/faults")));
+    await callJson(simUrl(t, "/admin/faults"), {
+      method: "PUT",
+      body: JSON.stringify({ ...input.fault, scope: input.target }),
+    });
+  } else {
+    const views = proxyViewSchema.parse(await callJson(proxyUrl(t, "/faults")));
+    const view = views.find((v) => v.cluster === input.target);
+    if (!view)
+      throw new TRPCError({ code: "NOT_FOUND", message: `no fault proxy for ${input.target}` });
+    previous = view.fault;
+    await callJson(proxyUrl(t, `/faults/${input.target}`), {
+      method: "PUT",
+      body: JSON.stringify(input.fault),
+    });
+  }
+  const action = input.kind === "node" ? input.action : "inject";
+  const params = input.kind === "node" ? {} : { fault: input.fault, previous };
+  const row = await core().primary.chaosFault.create({
+    data: { kind: input.kind, target: input.target, action, params, actorUserId },
+  });
+  await audit(actorUserId, `chaos.${action}`, input.target, { kind: input.kind, params });
+  return { id: row.id.toString() };
+}
+
+async function closeMatching(target: string, actorUserId: string) {
+  await core().primary.chaosFault.updateMany({
+    where: { kind: "node", target, undoneAt: null },
+    data: { undoneAt: new Date(), undoneBy: actorUserId },
+  });
+}
+
+/** Undoes one recorded action (idempotent: an already undone row is left as it is). */
+export async function undoChaos(actorUserId: string, id: bigint) {
+  const t = topology();
+  const row = await core().primary.chaosFault.findUnique({ where: { id } });
+  if (!row) throw new TRPCError({ code: "NOT_FOUND", message: `no chaos action ${id}` });
+  if (row.undoneAt) return { id: row.id.toString(), alreadyUndone: true };
+  let undoError: string | null = null;
+  try {
+    if (row.kind === "node") {
+      const inverse = inverseOf(row.action as NodeAction);
+      if (inverse) await applyNodeAction(t, row.target, inverse);
+    } else {
+      const previous = z.object({ previous: z.unknown() }).parse(row.params).previous;
+      if (row.kind === "provider")
+        await callJson(simUrl(t, "/admin/faults"), {
+          method: "PUT",
+          body: JSON.stringify(previous),
+        });
+      else
+        await callJson(proxyUrl(t, `/faults/${row.target}`), {
+          method: "PUT",
+          body: JSON.stringify(previous),
+        });
+    }
+  } catch (err) {
+    undoError = (err as Error).message;
+  }
+  await core().primary.chaosFault.update({
+    where: { id },
+    data: undoError
+      ? { undoError }
+      : { undoneAt: new Date(), undoneBy: actorUserId, undoError: null },
+  });
+  await audit(actorUserId, "chaos.undo", row.target, { id: row.id.toString(), undoError });
+  if (undoError) throw new TRPCError({ code: "BAD_GATEWAY", message: `undo failed: ${undoError}` });
+  return { id: row.id.toString(), alreadyUndone: false };
+}

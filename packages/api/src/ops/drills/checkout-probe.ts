@@ -1,0 +1,104 @@
+/**
+ * The synthetic checkout a drill runs beside the fault: a dedicated shopper buys one unit of the
+ * best-stocked product through the same placement path as the storefront (idempotent placement
+ * in core + the saga enqueued on BullMQ), paying with the simulator's success test card.
+ */
+import { randomUUID } from "node:crypto";
+import { core, hashPassword, withPlatformScope } from "@agora/db";
+import { topology, SHARD_NAMES } from "@agora/infra-local/topology";
+import { createSagaQueue, queueEnqueuer, startCheckout } from "@agora/orders";
+import { createRedis } from "@agora/redis";
+import { z } from "zod";
+import type { TrafficProbe } from "./traffic.ts";
+
+const DRILL_SHOPPER = "drill-traffic@agora.local";
+const SUCCESS_CARD = { number: "4242424242424242", expMonth: 12, expYear: 2099, cvc: "123" };
+
+async function drillShopper(): Promise<string> {
+  const db = core().primary;
+  const user = await db.user.upsert({
+    where: { email: DRILL_SHOPPER },
+    update: {},
+    create: {
+      email: DRILL_SHOPPER,
+      name: "Drill traffic",
+      passwordHash: await hashPassword(randomUUID()),
+    },
+  });
+  await db.$executeRaw`
+    INSERT INTO user_roles (user_id, role_name) VALUES (${user.id}::uuid, 'shopper') ON CONFLICT DO NOTHING`;
+  return user.id;
+}
+
+async function bestStockedProduct(): Promise<{
+  vendorId: string;
+  productId: string;
+  available: number;
+}> {
+  const candidates = await Promise.all(
+    SHARD_NAMES.map((name) =>
+      withPlatformScope(
+        name,
+        (tx) =>
+          tx.$queryRaw<{ vendor_id: string; product_id: string; available: bigint }[]>`
+          SELECT s.vendor_id, s.product_id, sum(s.on_hand - s.reserved) AS available
+          FROM stock_levels s JOIN products p ON p.id = s.product_id AND p.status = 'active'
+          GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 1`,
+      ),
+    ),
+  );
+  const best = candidates
+    .flat()
+    .map((r) => ({
+      vendorId: r.vendor_id,
+      productId: r.product_id,
+      available: Number(r.available),
+    }))
+    .sort((a, b) => b.available - a.available)[0];
+  if (!best || best.available <= 0)
+    throw new Error("no product in stock to run synthetic checkouts with");
+  return best;
+}
+
+async function paymentMethod(): Promise<string> {
+  const t = topology();
+  const res = await fetch(`http://${t.host}:${t.apps.paymentSim}/v1/payment-methods`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ card: SUCCESS_CARD }),
+    signal: AbortSignal.timeout(3_000),
+  });
+  if (!res.ok) throw new Error(`payment simulator answered ${res.status} to tokenization`);
+  return z.object({ id: z.string() }).parse(await res.json()).id;
+}
+
+export async function createCheckoutProbe(): Promise<{
+  probe: TrafficProbe;
+  close: () => Promise<void>;
+}> {
+  const [userId, product, paymentMethodId] = await Promise.all([
+    drillShopper(),
+    bestStockedProduct(),
+    paymentMethod(),
+  ]);
+  const redis = createRedis({ maxRetriesPerRequest: null, connectionName: "drill-traffic" });
+  const queue = createSagaQueue(redis);
+  const enqueue = queueEnqueuer(queue);
+  return {
+    probe: async () => {
+      await startCheckout(
+        {
+          idempotencyKey: `drill-${randomUUID()}`,
+          userId,
+          items: [{ vendorId: product.vendorId, productId: product.productId, quantity: 1 }],
+          paymentMethodId,
+        },
+        enqueue,
+      );
+    },
+    close: async () => {
+      await queue.close();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+/** Operator-side domain pieces other packages and apps use directly (not through tRPC). */
+export type { DrillOutcome } from "./drills/drill-runs.ts";
+export type { TrafficSummary, TrafficProbe } from "./drills/traffic.ts";
+export { checkInvariants, type InvariantResult } from "./invariants.ts";

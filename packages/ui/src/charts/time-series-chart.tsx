@@ -1,0 +1,59 @@
+"use client";
+
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
+
+export interface Series {
+  key: string;
+  label: string;
+  color: string;
+}
+
+const time = (ms: number) => new Date(ms).toLocaleTimeString("en-GB");
+
+/** Lines over time; `data` rows carry `t` (epoch ms) and one number per series key. */
+export function TimeSeriesChart({
+  data,
+  series,
+  unit = "",
+  height = 220,
+}: {
+  data: Array<{ t: number } & Record<string, number | null>>;
+  series: Series[];
+  unit?: string;
+  height?: number;
+}) {
+  return (
+    <div style={{ width: "100%", height }} role="img" aria-label={series.map((s) => s.label).join(", ")}>
+      <ResponsiveContainer>
+        <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#e4e4e7" />
+          <XAxis dataKey="t" type="number" domain={["dataMin", "dataMax"]} tickFormatter={time} fontSize={11} />
+          <YAxis fontSize={11} width={48} unit={unit} />
+          <Tooltip labelFormatter={(v) => time(Number(v))} />
+          <Legend wrapperStyle={{ fontSize: 12 }} />
+          {series.map((s) => (
+            <Line
+              key={s.key}
+              type="monotone"
+              dataKey={s.key}
+              name={s.label}
+              stroke={s.color}
+              dot={false}
+              isAnimationActive={false}
+              connectNulls
+            />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
