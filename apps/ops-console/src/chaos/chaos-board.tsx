@@ -21,7 +21,7 @@ function useChaos() {
     retry: false,
   });
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.ops.chaos.pathKey() });
-  const apply = useMutation(trpc.ops.chaos.apply.mutationOptions({ onSettled: refresh }));
+  const apply = useMutation(trpc.ops.chaos.inject.mutationOptions({ onSettled: refresh }));
   const undo = useMutation(trpc.ops.chaos.undo.mutationOptions({ onSettled: refresh }));
   return { overview, apply, undo };
 }

@@ -3,6 +3,14 @@ import { chaosApplyInput, chaosUndoInput } from "../ops/chaos/chaos-input.ts";
 import { activeFaults, applyChaos, chaosOverview, undoChaos } from "../ops/chaos/chaos-controls.ts";
 import { getDrill, listDrills, startDrill, startDrillInput } from "../ops/drills/drill-runs.ts";
 import { topologyOverview, topologyStatusInput } from "../ops/topology-status.ts";
+import {
+  getTrace,
+  searchLogs,
+  searchTraces,
+  telemetryServices,
+} from "../ops/telemetry/collector-client.ts";
+import { metricsHistory } from "../ops/telemetry/metrics-history.ts";
+import { logSearchInput, traceInput, traceSearchInput } from "../ops/telemetry/telemetry.schema.ts";
 import { createTRPCRouter, permissionProcedure } from "../trpc.ts";
 
 /** Operators and admins only: every procedure here needs at least `ops:read`. */
@@ -16,7 +24,7 @@ export const opsRouter = createTRPCRouter({
     overview: permissionProcedure("ops:read").query(() => chaosOverview()),
     /** The console's banner: faults that are still in place. */
     active: permissionProcedure("ops:read").query(() => activeFaults()),
-    apply: permissionProcedure("ops:chaos")
+    inject: permissionProcedure("ops:chaos")
       .input(chaosApplyInput)
       .mutation(({ ctx, input }) => applyChaos(ctx.session.userId, input)),
     undo: permissionProcedure("ops:chaos")
@@ -32,5 +40,21 @@ export const opsRouter = createTRPCRouter({
       .input(z.object({ id: z.uuid() }))
       .query(({ input }) => getDrill(input.id)),
     list: permissionProcedure("ops:read").query(() => listDrills()),
+  }),
+  /** Traces, logs and metrics history from the telemetry collector and the console's scraper. */
+  telemetry: createTRPCRouter({
+    services: permissionProcedure("ops:read").query(() => telemetryServices()),
+    traces: permissionProcedure("ops:read")
+      .input(traceSearchInput)
+      .query(({ input }) => searchTraces(input)),
+    trace: permissionProcedure("ops:read")
+      .input(traceInput)
+      .query(({ input }) => getTrace(input.traceId)),
+    logs: permissionProcedure("ops:read")
+      .input(logSearchInput)
+      .query(({ input }) => searchLogs(input)),
+    metrics: permissionProcedure("ops:read")
+      .input(z.object({ minutes: z.number().int().positive().max(60).default(15) }))
+      .query(({ input }) => metricsHistory(input.minutes)),
   }),
 });
