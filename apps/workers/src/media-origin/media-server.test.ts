@@ -1,0 +1,56 @@
+/** The media origin on an ephemeral loopback port (no topology needed). */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMediaOrigin, IMMUTABLE_CACHE_CONTROL, type MediaOrigin } from "./media-server.ts";
+
+let stateDir: string;
+let origin: MediaOrigin;
+let base: string;
+
+beforeAll(async () => {
+  stateDir = mkdtempSync(join(tmpdir(), "agora-origin-"));
+  mkdirSync(join(stateDir, "media", "products"), { recursive: true });
+  writeFileSync(join(stateDir, "media", "products", "a.svg"), "<svg/>");
+  writeFileSync(join(stateDir, "media", "products", "notes.txt"), "x");
+  writeFileSync(join(stateDir, "secret.json"), "{}");
+  origin = createMediaOrigin({ stateDir });
+  base = `http://127.0.0.1:${await origin.listen(0)}`;
+});
+
+afterAll(async () => {
+  await origin.close();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe("media origin", () => {
+  it("serves media with its content type, an ETag and an immutable Cache-Control", async () => {
+    const res = await fetch(`${base}/media/products/a.svg`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("image/svg+xml");
+    expect(res.headers.get("cache-control")).toBe(IMMUTABLE_CACHE_CONTROL);
+    expect(res.headers.get("etag")).toMatch(/^"[0-9a-f]+-6"$/);
+    expect(await res.text()).toBe("<svg/>");
+  });
+
+  it("answers 304 to a matching If-None-Match", async () => {
+    const etag = (await fetch(`${base}/media/products/a.svg`)).headers.get("etag")!;
+    const res = await fetch(`${base}/media/products/a.svg`, { headers: { "if-none-match": etag } });
+    expect(res.status).toBe(304);
+  });
+
+  it("refuses paths outside the media folder and types it does not know", async () => {
+    expect((await fetch(`${base}/media/..%2fsecret.json`)).status).toBe(404);
+    expect((await fetch(`${base}/media/products/notes.txt`)).status).toBe(404);
+    expect((await fetch(`${base}/media/products/a.svg`, { method: "POST" })).status).toBe(405);
+  });
+
+  it("counts the requests it served per path", async () => {
+    const before = origin.stats.byPath["/media/products/a.svg"] ?? 0;
+    await fetch(`${base}/media/products/a.svg`);
+    expect(origin.stats.byPath["/media/products/a.svg"]).toBe(before + 1);
+    const stats = (await (await fetch(`${base}/stats`)).json()) as { requests: number };
+    expect(stats.requests).toBeGreaterThan(0);
+  });
+});

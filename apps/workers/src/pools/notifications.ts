@@ -1,0 +1,68 @@
+/**
+ * The `notifications` pool: one process that consumes `outbox-order.notifications` and runs the
+ * email, sms and push workers, each on its own queue with its own concurrency and rate limit.
+ */
+import { z } from "zod";
+import { topology } from "@agora/infra-local/topology";
+import { createRedis } from "@agora/redis";
+import { CHANNELS, type Channel } from "../notifications/channels.ts";
+import {
+  type FaultInjector,
+  faultPlanSchema,
+  faultsFromPlan,
+} from "../notifications/channel-sender.ts";
+import {
+  createNotificationService,
+  NOTIFICATIONS_OUTBOX_QUEUE,
+} from "../notifications/notification-service.ts";
+import type { PoolSpec } from "./run-pool.ts";
+
+const envSchema = z.object({
+  NOTIFY_OUTBOX_CONCURRENCY: z.coerce.number().int().positive().max(64).default(4),
+  /** JSON fault plan for the simulated providers (see channel-sender.ts); chaos drills use it. */
+  NOTIFY_FAULTS: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (!s) return {};
+      let json: unknown;
+      try {
+        json = JSON.parse(s);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: `not JSON (${(err as Error).message})` });
+        return z.NEVER;
+      }
+      const parsed = faultPlanSchema.safeParse(json);
+      if (parsed.success) return parsed.data;
+      ctx.addIssue({ code: "custom", message: parsed.error.issues[0]?.message ?? "invalid plan" });
+      return z.NEVER;
+    }),
+});
+
+export function notificationsPool(): PoolSpec {
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `invalid notifications pool env var ${String(issue?.path[0])}: ${issue?.message}`,
+    );
+  }
+  const env = parsed.data;
+  const faults = Object.fromEntries(
+    CHANNELS.map((c) => [c, faultsFromPlan(env.NOTIFY_FAULTS, c)]),
+  ) as Record<Channel, FaultInjector>;
+  const service = createNotificationService({
+    connect: (name) => createRedis({ maxRetriesPerRequest: null, connectionName: `pool:${name}` }),
+    stateDir: topology().stateDir,
+    faults,
+  });
+  return {
+    queue: NOTIFICATIONS_OUTBOX_QUEUE,
+    concurrency: env.NOTIFY_OUTBOX_CONCURRENCY,
+    processor: service.handleOutboxMessage,
+    init: async () => {
+      service.startChannelWorkers();
+    },
+    close: () => service.close(),
+  };
+}
