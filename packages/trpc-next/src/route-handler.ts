@@ -1,4 +1,5 @@
 import { appRouter, createTRPCContext } from "@agora/api";
+import type { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 
 type Session = Parameters<typeof createTRPCContext>[0]["session"];
@@ -15,6 +16,13 @@ export function createTrpcRouteHandler(sessionOf: (req: Request) => Promise<Sess
       req,
       createContext: async () =>
         createTRPCContext({ headers: req.headers, session: await sessionOf(req) }),
+      // A rate-limited call (TOO_MANY_REQUESTS → 429) tells clients when to come back.
+      responseMeta({ errors }) {
+        const retryAfter = Math.max(0, ...errors.map(retryAfterOf));
+        return retryAfter > 0
+          ? { headers: new Headers({ "Retry-After": String(retryAfter) }) }
+          : {};
+      },
       onError({ error, path }) {
         // Expected failures (bad input, database down) are answered with their code; only bugs are logged.
         if (error.code === "INTERNAL_SERVER_ERROR") {
@@ -22,4 +30,11 @@ export function createTrpcRouteHandler(sessionOf: (req: Request) => Promise<Sess
         }
       },
     });
+}
+
+function retryAfterOf(error: TRPCError): number {
+  const cause: unknown = error.cause;
+  if (error.code !== "TOO_MANY_REQUESTS" || !(cause instanceof Error)) return 0;
+  const seconds = (cause as Error & { retryAfterSeconds?: unknown }).retryAfterSeconds;
+  return typeof seconds === "number" ? seconds : 0;
 }

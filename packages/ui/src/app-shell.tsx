@@ -16,6 +16,8 @@ export interface AppShellProps {
   nav?: NavItem[];
   /** Right side of the header: a sign-in notice, an environment badge, a live indicator. */
   actions?: ReactNode;
+  /** A full-width row under the title row, e.g. the shop's search box. */
+  toolbar?: ReactNode;
   children: ReactNode;
   footer?: ReactNode;
 }
@@ -24,7 +26,15 @@ export interface AppShellProps {
  * Page frame shared by all apps. The nav is a horizontally scrolling row instead of a JS
  * hamburger menu, so it works on a phone with no client-side code at all.
  */
-export function AppShell({ title, subtitle, nav = [], actions, children, footer }: AppShellProps) {
+export function AppShell({
+  title,
+  subtitle,
+  nav = [],
+  actions,
+  toolbar,
+  children,
+  footer,
+}: AppShellProps) {
   return (
     <div className="flex min-h-dvh flex-col">
       <header className="sticky top-0 z-10 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-900/90">
@@ -37,6 +47,7 @@ export function AppShell({ title, subtitle, nav = [], actions, children, footer 
           </a>
           {actions ? <div className="ml-auto flex items-center gap-2">{actions}</div> : null}
         </div>
+        {toolbar ? <div className="mx-auto max-w-6xl px-4 pb-3 sm:px-6">{toolbar}</div> : null}
         {nav.length > 0 ? (
           <nav aria-label="Main" className="mx-auto max-w-6xl overflow-x-auto px-2 sm:px-4">
             <ul className="flex gap-1 whitespace-nowrap pb-2">

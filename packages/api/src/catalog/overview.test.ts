@@ -37,9 +37,9 @@ vi.mock("@agora/db", async (importOriginal) => {
     },
     category: { findMany: async () => [{ id: "c1", slug: "home", name: "Home", parentId: null }] },
   };
-  const counts: Record<string, { vendorId: string; _count: { _all: number } }[]> = {
-    "shard-1": [{ vendorId: "v1", _count: { _all: 12 } }],
-    "shard-2": [{ vendorId: "v2", _count: { _all: 7 } }],
+  const counts: Record<string, { vendor_id: string; products: bigint }[]> = {
+    "shard-1": [{ vendor_id: "v1", products: 12n }],
+    "shard-2": [{ vendor_id: "v2", products: 7n }],
   };
   return {
     ...actual,
@@ -54,7 +54,7 @@ vi.mock("@agora/db", async (importOriginal) => {
       read: async (_c: unknown, fn: (db: unknown) => Promise<unknown>) => {
         if (state.downShards.has(name))
           throw new actual.DatabaseUnavailableError(name, "ECONNREFUSED");
-        return served(await fn({ product: { groupBy: async () => counts[name] ?? [] } }));
+        return served(await fn({ $queryRaw: async () => counts[name] ?? [] }));
       },
     }),
   };

@@ -88,11 +88,20 @@ export async function catalogOverview(input: OverviewInput): Promise<CatalogOver
         const { value: rows, servedBy } = await withTimeout(
           `product counts on ${name}`,
           SHARD_TIMEOUT_MS,
-          shard(name).read(consistency, (db) =>
-            db.product.groupBy({ by: ["vendorId"], _count: { _all: true } }),
+          // Row-level security hides every tenant's products from an unscoped query; this
+          // SECURITY DEFINER function returns counts only (migrations/shard/0004).
+          shard(name).read(
+            consistency,
+            (db) =>
+              db.$queryRaw<{ vendor_id: string; products: bigint | number }[]>`
+              SELECT vendor_id::text, products FROM vendor_product_counts()`,
           ),
         );
-        return { name, servedBy, perVendor: new Map(rows.map((r) => [r.vendorId, r._count._all])) };
+        return {
+          name,
+          servedBy,
+          perVendor: new Map(rows.map((r) => [r.vendor_id, Number(r.products)])),
+        };
       } catch (err) {
         // A shard outage is reported per shard rather than failing the whole page.
         if (!(err instanceof Error)) throw err;

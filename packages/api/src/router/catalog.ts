@@ -1,4 +1,8 @@
+import { categoryInput } from "../catalog/category.schema.ts";
+import { categoryPage } from "../catalog/category.ts";
+import { catalogHome } from "../catalog/home.ts";
 import { catalogOverview, catalogOverviewInput } from "../catalog/overview.ts";
+import { productDetail, productInput } from "../catalog/product.ts";
 import { createTRPCRouter, publicProcedure } from "../trpc.ts";
 
 export const catalogRouter = createTRPCRouter({
@@ -6,4 +10,10 @@ export const catalogRouter = createTRPCRouter({
   overview: publicProcedure
     .input(catalogOverviewInput)
     .query(({ input }) => catalogOverview(input)),
+  /** Categories with product counts and featured products (read model, cached). */
+  home: publicProcedure.query(() => catalogHome()),
+  /** One category, keyset-paginated (opaque cursor) in the chosen sort. */
+  category: publicProcedure.input(categoryInput).query(({ input }) => categoryPage(input)),
+  /** A product page from the vendor's shard (bounded-staleness replica read), cached. */
+  product: publicProcedure.input(productInput).query(({ input }) => productDetail(input.productId)),
 });

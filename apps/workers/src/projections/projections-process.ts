@@ -1,0 +1,58 @@
+/**
+ * `main.ts projections`: the search projection's BullMQ workers (one per subscribed topic queue),
+ * and the cache invalidation after each applied change. Invalidation runs after the commit: a
+ * reader that loads between the commit and the DEL caches the new row already, and if Redis is
+ * down the entries still expire on their TTL.
+ */
+import { invalidateProducts } from "@agora/api/cache";
+import { createRedis } from "@agora/redis";
+import { type Job, Worker } from "bullmq";
+import { z } from "zod";
+import { coreDedupeStore } from "../outbox/consume.ts";
+import type { OutboxMessage } from "../outbox/outbox-message.ts";
+import { subscriberQueueName } from "../outbox/subscriptions.ts";
+import { projectCatalogEvent, SEARCH_PROJECTION } from "./search-projection.ts";
+
+const envSchema = z.object({
+  PROJECTION_CONCURRENCY: z.coerce.number().int().positive().max(64).default(8),
+});
+
+function log(level: string, fields: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify({ level, pool: "projections", ...fields })}\n`);
+}
+
+export function startProjections(): { close: () => Promise<void> } {
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`invalid projections env var ${String(issue?.path[0])}: ${issue?.message}`);
+  }
+  const cache = createRedis({ connectionName: "projections:cache" });
+  const store = coreDedupeStore();
+  const processor = async (job: Job<OutboxMessage>) => {
+    const { outcome, changed } = await projectCatalogEvent(store, job.data);
+    if (changed.length > 0) {
+      await invalidateProducts(cache, changed).catch((err: unknown) => {
+        // Committed already: a retry would be a duplicate. The TTL bounds how stale the cache gets.
+        log("warn", { msg: "cache invalidation failed", err: String(err), products: changed });
+      });
+    }
+    return outcome;
+  };
+  const workers = ["product", "stock"].map((topic) => {
+    const queue = subscriberQueueName(topic, SEARCH_PROJECTION);
+    const w = new Worker<OutboxMessage>(queue, processor, {
+      connection: createRedis({ maxRetriesPerRequest: null, connectionName: `pool:${queue}` }),
+      concurrency: parsed.data.PROJECTION_CONCURRENCY,
+    });
+    w.on("error", (err) => log("warn", { queue, msg: err.message }));
+    w.on("failed", (job, err) => log("error", { queue, job: job?.id, msg: err.message }));
+    return w;
+  });
+  return {
+    close: async () => {
+      await Promise.all(workers.map((w) => w.close()));
+      await cache.quit();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Opaque keyset cursors: the sort key and product id of the row a page starts after (or ends
+ * before). Clients pass them back unchanged; a tampered or foreign cursor is a BAD_REQUEST, never a
+ * wrong page.
+ */
+import { z } from "zod";
+
+export const CATEGORY_SORTS = ["name", "price_asc", "price_desc"] as const;
+export type CategorySort = (typeof CATEGORY_SORTS)[number];
+
+const cursorSchema = z.object({
+  /** The sort the cursor was made for; a cursor is only valid with that sort. */
+  s: z.string(),
+  /** "after": the page after this key; "before": the page before it. */
+  d: z.enum(["after", "before"]),
+  /** The sort key value of the boundary row (title, price or rank). */
+  v: z.union([z.string(), z.number()]),
+  id: z.uuid(),
+});
+export type Cursor = z.infer<typeof cursorSchema>;
+
+export class InvalidCursorError extends Error {
+  readonly code = "INVALID_CURSOR";
+  constructor(reason: string) {
+    super(`invalid cursor: ${reason}`);
+    this.name = "InvalidCursorError";
+  }
+}
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c), "utf8").toString("base64url");
+}
+
+export function decodeCursor(raw: string, sort: string): Cursor {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
+  } catch {
+    throw new InvalidCursorError("not a cursor");
+  }
+  const r = cursorSchema.safeParse(parsed);
+  if (!r.success) throw new InvalidCursorError("malformed");
+  if (r.data.s !== sort) throw new InvalidCursorError(`made for sort "${r.data.s}", not "${sort}"`);
+  return r.data;
+}

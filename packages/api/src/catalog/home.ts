@@ -1,0 +1,33 @@
+import { core } from "@agora/db";
+import { cachedList } from "../cache/catalog-caches.ts";
+import { PRODUCT_CARD_COLUMNS, type ProductCard, VISIBLE } from "./product-card.ts";
+
+export interface CatalogHome {
+  categories: { slug: string; name: string; productCount: number }[];
+  featured: ProductCard[];
+}
+
+const FEATURED = 8;
+
+/** Categories with their product counts and a daily rotating set of in-stock products. */
+export async function catalogHome(): Promise<CatalogHome> {
+  return cachedList("home", {}, async () => {
+    const { value } = await core().read({ level: "eventual" }, async (db) => {
+      const [categories, featured] = await Promise.all([
+        db.$queryRawUnsafe<{ slug: string; name: string; productCount: number }[]>(
+          `SELECT c.slug, c.name, count(s.product_id)::int AS "productCount"
+           FROM categories c LEFT JOIN catalog_search s ON s.category_slug = c.slug AND s.${VISIBLE}
+           GROUP BY c.slug, c.name ORDER BY c.name`,
+        ),
+        // Rotates daily but stays stable within a day, so the cached page and the next render agree.
+        db.$queryRawUnsafe<ProductCard[]>(
+          `SELECT ${PRODUCT_CARD_COLUMNS} FROM catalog_search
+           WHERE ${VISIBLE} AND in_stock
+           ORDER BY md5(product_id::text || current_date::text) LIMIT ${FEATURED}`,
+        ),
+      ]);
+      return { categories, featured };
+    });
+    return value;
+  });
+}

@@ -1,0 +1,86 @@
+import { core, forVendor, type ServedBy, setTenant } from "@agora/db";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { cachedProduct } from "../cache/catalog-caches.ts";
+
+export const productInput = z.object({ productId: z.uuid() });
+
+export interface ProductDetail {
+  productId: string;
+  vendor: { id: string; name: string; slug: string };
+  title: string;
+  description: string;
+  categorySlug: string;
+  priceCents: number;
+  currency: string;
+  status: string;
+  variants: { id: string; sku: string; title: string; priceCents: number | null }[];
+  /** CDN paths (`/media/...`), first = main image. */
+  media: { url: string; contentType: string; width: number | null; height: number | null }[];
+  /** Sum over warehouses of on_hand - reserved at read time (live updates come over Socket.IO). */
+  available: number;
+  servedBy: ServedBy;
+}
+
+/** Replica lag a product page tolerates before the vendor's shard primary is asked instead. */
+const MAX_LAG_MS = 1_000;
+
+/**
+ * The product page, from the vendor's shard (the source of truth, not the read model): the core
+ * read model only tells which vendor — and so which shard — owns the product.
+ */
+export async function productDetail(productId: string): Promise<ProductDetail> {
+  return cachedProduct(productId, async () => {
+    const owner = await core().read({ level: "eventual" }, (db) =>
+      db.catalogSearch.findUnique({ where: { productId }, select: { vendorId: true } }),
+    );
+    if (!owner.value) throw new TRPCError({ code: "NOT_FOUND", message: "no such product" });
+    const vendorId = owner.value.vendorId;
+    const shard = await forVendor(vendorId);
+    const { value: p, servedBy } = await shard.read(
+      { level: "bounded", maxLagMs: MAX_LAG_MS },
+      async (db) => {
+        // Row-level security: the read sees only this tenant's rows.
+        await setTenant(db, vendorId);
+        return db.product.findUnique({
+          where: { vendorId_id: { vendorId, id: productId } },
+          select: {
+            id: true,
+            title: true,
+            description: true,
+            categorySlug: true,
+            priceCents: true,
+            currency: true,
+            status: true,
+            vendor: { select: { id: true, name: true, slug: true } },
+            variants: {
+              select: { id: true, sku: true, title: true, priceCents: true },
+              orderBy: { sku: "asc" },
+            },
+            media: {
+              select: { url: true, contentType: true, width: true, height: true },
+              orderBy: { position: "asc" },
+            },
+            stock: { select: { onHand: true, reserved: true } },
+          },
+        });
+      },
+    );
+    if (!p || p.status === "draft")
+      throw new TRPCError({ code: "NOT_FOUND", message: "no such product" });
+    return {
+      productId: p.id,
+      vendor: p.vendor,
+      title: p.title,
+      description: p.description,
+      categorySlug: p.categorySlug,
+      priceCents: p.priceCents,
+      currency: p.currency,
+      status: p.status,
+      variants: p.variants,
+      media: p.media,
+      available: p.stock.reduce((sum, s) => sum + s.onHand - s.reserved, 0),
+      servedBy,
+    };
+  });
+}

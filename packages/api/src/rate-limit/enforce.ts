@@ -1,0 +1,60 @@
+/**
+ * Applies the rate-limit table to one call: one Redis sliding-window limiter per (class, caller
+ * kind), created on first use over the API's shared Sentinel connection.
+ */
+import { counter } from "@agora/telemetry";
+import { createRateLimiter, type RateLimiter, retryAfterSeconds } from "@agora/resilience";
+import { apiRedis } from "../cache/redis-connection.ts";
+import { RATE_LIMITS, type RateClass, rateClassOf, rateSubject } from "./limits.ts";
+
+export const rateLimitRejections = counter<"class" | "subject">({
+  name: "rate_limit_rejections_total",
+  help: "API calls refused with 429 by the rate-limit table, by class and caller kind",
+  labelNames: ["class", "subject"],
+});
+
+/** Domain error behind TOO_MANY_REQUESTS; the error formatter copies `retryAfterSeconds` to data. */
+export class RateLimitedError extends Error {
+  readonly code = "RATE_LIMITED";
+  constructor(
+    readonly rateClass: RateClass,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(`too many ${rateClass} requests; retry in ${retryAfterSeconds} s`);
+    this.name = "RateLimitedError";
+  }
+}
+
+const limiters = new Map<string, RateLimiter>();
+
+function limiterFor(rateClass: RateClass, kind: "user" | "anonymous"): RateLimiter {
+  const scope = `api:${rateClass}:${kind === "user" ? "user" : "ip"}`;
+  let l = limiters.get(scope);
+  if (!l) {
+    const row = RATE_LIMITS[rateClass];
+    l = createRateLimiter({
+      redis: apiRedis(),
+      scope,
+      ...row[kind],
+      failOpen: row.failOpen,
+      timeoutMs: 250,
+    });
+    limiters.set(scope, l);
+  }
+  return l;
+}
+
+/** Throws RateLimitedError when the caller is over its limit for this procedure's class. */
+export async function enforceRateLimit(opts: {
+  path: string;
+  type: "query" | "mutation" | "subscription";
+  headers: Headers;
+  userId: string | null | undefined;
+}): Promise<void> {
+  const rateClass = rateClassOf(opts.path, opts.type);
+  const subject = rateSubject(opts.headers, opts.userId);
+  const result = await limiterFor(rateClass, subject.kind).consume(subject.id);
+  if (result.allowed) return;
+  rateLimitRejections.inc({ class: rateClass, subject: subject.kind });
+  throw new RateLimitedError(rateClass, retryAfterSeconds(result));
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { RATE_LIMITS, rateClassOf, rateSubject } from "./limits.ts";
+
+describe("rate-limit table", () => {
+  it("classifies queries as reads, mutations as writes, and named procedures by the table", () => {
+    expect(rateClassOf("catalog.home", "query")).toBe("read");
+    expect(rateClassOf("cart.add", "mutation")).toBe("write");
+    expect(rateClassOf("reviews.create", "mutation")).toBe("review");
+    expect(rateClassOf("checkout.place", "mutation")).toBe("checkout");
+  });
+
+  it("keeps writes tighter than reads, and checkout and reviews tightest", () => {
+    for (const who of ["anonymous", "user"] as const) {
+      const perMinute = (c: keyof typeof RATE_LIMITS) =>
+        (RATE_LIMITS[c][who].limit * 60_000) / RATE_LIMITS[c][who].windowMs;
+      expect(perMinute("write")).toBeLessThan(perMinute("read"));
+      expect(perMinute("review")).toBeLessThan(perMinute("write"));
+      expect(perMinute("checkout")).toBeLessThan(perMinute("write"));
+    }
+  });
+
+  it("refuses checkout when the limiter cannot answer, admits browsing", () => {
+    expect(RATE_LIMITS.checkout.failOpen).toBe(false);
+    expect(RATE_LIMITS.read.failOpen).toBe(true);
+  });
+});
+
+describe("rate subject", () => {
+  it("limits signed-in callers per user, whatever their IP", () => {
+    const h = new Headers({ "x-forwarded-for": "203.0.113.9" });
+    expect(rateSubject(h, "u1")).toEqual({ kind: "user", id: "u1" });
+  });
+
+  it("uses the first x-forwarded-for hop (the client HAProxy saw) for anonymous callers", () => {
+    const h = new Headers({ "x-forwarded-for": "203.0.113.9, 10.0.0.2" });
+    expect(rateSubject(h, null)).toEqual({ kind: "anonymous", id: "203.0.113.9" });
+  });
+
+  it("falls back to one local bucket for in-process calls without forwarding headers", () => {
+    expect(rateSubject(new Headers(), null)).toEqual({ kind: "anonymous", id: "local" });
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * THE API rate-limit table: one row per class of call, a limit for anonymous callers (per IP) and
+ * one for signed-in users (per user id). Reads are generous (a page render makes several calls);
+ * writes are tighter; checkout and reviews tightest. HAProxy's stick table in front is the coarse
+ * per-IP flood guard; these are the product's own limits.
+ */
+export type RateClass = "read" | "write" | "review" | "checkout";
+
+export interface Limit {
+  limit: number;
+  windowMs: number;
+}
+
+export const RATE_LIMITS: Readonly<
+  Record<RateClass, { anonymous: Limit; user: Limit; failOpen: boolean }>
+> = {
+  read: {
+    anonymous: { limit: 1_200, windowMs: 60_000 },
+    user: { limit: 2_400, windowMs: 60_000 },
+    failOpen: true,
+  },
+  write: {
+    anonymous: { limit: 60, windowMs: 60_000 },
+    user: { limit: 120, windowMs: 60_000 },
+    failOpen: true,
+  },
+  review: {
+    anonymous: { limit: 5, windowMs: 10 * 60_000 },
+    user: { limit: 5, windowMs: 10 * 60_000 },
+    failOpen: true,
+  },
+  // Card-testing abuse: refuse rather than admit unchecked when Redis cannot answer.
+  checkout: {
+    anonymous: { limit: 10, windowMs: 10 * 60_000 },
+    user: { limit: 10, windowMs: 10 * 60_000 },
+    failOpen: false,
+  },
+};
+
+/** Procedures with their own class; everything else is `read` (queries) or `write` (mutations). */
+const BY_PATH: Readonly<Record<string, RateClass>> = {
+  "reviews.create": "review",
+  "checkout.place": "checkout",
+};
+
+export function rateClassOf(path: string, type: "query" | "mutation" | "subscription"): RateClass {
+  return BY_PATH[path] ?? (type === "mutation" ? "write" : "read");
+}
+
+/**
+ * Who is calling: the user when signed in, else the client IP. Behind HAProxy the first
+ * x-forwarded-for hop is the client (HAProxy sets it); without one (in-process calls) "local".
+ */
+export function rateSubject(
+  headers: Headers,
+  userId: string | null | undefined,
+): { kind: "user" | "anonymous"; id: string } {
+  if (userId) return { kind: "user", id: userId };
+  const first = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return { kind: "anonymous", id: first || headers.get("x-real-ip") || "local" };
+}
