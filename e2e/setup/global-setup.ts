@@ -1,8 +1,9 @@
 /**
  * Starts a fresh `test` topology, migrates it, seeds a small deterministic catalogue and starts
- * the built apps; the returned function stops all of it (Playwright calls it even on failure).
+ * the services and the built apps; the returned function stops all of it (Playwright calls it
+ * even on failure).
  */
-import { appInstances, startApps } from "../../infra/local/src/apps.ts";
+import { appInstances, services, startApps } from "../../infra/local/src/apps.ts";
 import { down, up } from "../../infra/local/src/launcher.ts";
 import { topology } from "../../infra/local/src/topology.ts";
 import { closeAll, configureDb } from "../../packages/db/src/index.ts";
@@ -20,7 +21,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     configureDb({ topology: t });
     await seed({ products: 400, seedNumber: 7, stateDir: t.stateDir });
     await closeAll();
-    await startApps(t, appInstances(t, ["storefront", "ops-console"]));
+    // Simulator, worker pools, outbox relay, realtime gateways (whatever `npm start` runs beside
+    // the apps), then both storefronts behind the gateway, the vendor portal and the ops console.
+    await startApps(t, services(t));
+    await startApps(t, appInstances(t));
     log("apps ready");
   } catch (err) {
     await down(t, log);

@@ -43,7 +43,8 @@ export function haproxyConfig(t: Topology): string {
       );
     }
   }
-  // HTTP edge: the storefront instances behind one gateway port, health-checked on /healthz.
+  // HTTP edge: the storefront instances behind one gateway port, health-checked on /healthz;
+  // /socket.io/ goes to the Socket.IO gateways (same origin, so the session cookie comes along).
   lines.push(
     "listen storefront_gateway",
     "  mode http",
@@ -55,7 +56,22 @@ export function haproxyConfig(t: Topology): string {
     "  timeout client 60s",
     "  timeout server 60s",
     "  default-server inter 2s fall 2 rise 1",
+    "  use_backend realtime_gateway if { path_beg /socket.io/ }",
     ...t.apps.storefront.map((port, i) => `  server storefront-${i + 1} ${t.host}:${port} check`),
+    "",
+    // Websocket only (no polling), so no stickiness is needed: any instance serves any socket,
+    // the Redis adapter relays room emits between them. `timeout tunnel` governs an upgraded
+    // connection; Socket.IO's 25 s pings keep it well inside the hour.
+    "backend realtime_gateway",
+    "  mode http",
+    "  balance leastconn",
+    "  option httpchk GET /healthz",
+    "  http-check expect status 200",
+    "  option forwardfor",
+    "  timeout server 60s",
+    "  timeout tunnel 1h",
+    "  default-server inter 2s fall 2 rise 1 on-marked-down shutdown-sessions",
+    ...t.apps.realtime.map((port, i) => `  server realtime-${i + 1} ${t.host}:${port} check`),
     "",
   );
   return lines.join("\n");

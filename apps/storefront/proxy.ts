@@ -1,0 +1,29 @@
+import { type NextRequest, NextResponse } from "next/server";
+
+/** The guest cart's key (see packages/api/src/cart/cart-owner.ts); its value is a random uuid. */
+export const CART_COOKIE = "agora_cart";
+const CART_MAX_AGE_S = 7 * 24 * 60 * 60;
+
+/**
+ * Gives every visitor a guest cart id before the first page or API call, so `cart.add` works
+ * without an account. httpOnly: only the server reads it. Set on the request too, so the very
+ * request that created it already sees it.
+ */
+export default function proxy(req: NextRequest) {
+  if (req.cookies.get(CART_COOKIE)?.value) return NextResponse.next();
+  const id = crypto.randomUUID();
+  req.cookies.set(CART_COOKIE, id);
+  const res = NextResponse.next({ request: { headers: req.headers } });
+  res.cookies.set(CART_COOKIE, id, {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    maxAge: CART_MAX_AGE_S,
+    secure: req.nextUrl.protocol === "https:",
+  });
+  return res;
+}
+
+export const config = {
+  matcher: ["/((?!healthz|readyz|_next/|icon\\.svg|favicon\\.ico|socket\\.io/).*)"],
+};

@@ -1,0 +1,97 @@
+"use client";
+
+import { useTRPC } from "@agora/trpc-next/react";
+import { useMutation } from "@tanstack/react-query";
+import { signIn } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import { type FormEvent, useState } from "react";
+
+const input =
+  "block min-h-11 w-full rounded-md border border-zinc-300 bg-white px-3 text-base dark:border-zinc-700 dark:bg-zinc-900";
+
+/** Creates a shopper account, then signs in with it (the guest cart merges on the next request). */
+export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const signUp = useMutation(trpc.auth.signUp.mutationOptions());
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const email = String(form.get("email") ?? "");
+    const password = String(form.get("password") ?? "");
+    setPending(true);
+    setError(null);
+    try {
+      await signUp.mutateAsync({ email, name: String(form.get("name") ?? ""), password });
+    } catch (err) {
+      const e = err as { message: string; data?: { code?: string } };
+      setError(
+        e.data?.code === "CONFLICT"
+          ? "An account with this email exists already. Sign in instead."
+          : e.data?.code === "BAD_REQUEST"
+            ? "Check the fields: a valid email, your name, and a password of at least 8 characters."
+            : `Could not create the account: ${e.message}`,
+      );
+      setPending(false);
+      return;
+    }
+    const result = await signIn("credentials", { redirect: false, email, password });
+    if (!result?.ok || result.error) {
+      setError("Your account was created, but signing in failed. Please sign in.");
+      setPending(false);
+      return;
+    }
+    router.replace(callbackUrl);
+    router.refresh();
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="space-y-4">
+      <label className="block space-y-1.5 text-sm font-medium">
+        <span>Name</span>
+        <input name="name" autoComplete="name" required maxLength={100} className={input} />
+      </label>
+      <label className="block space-y-1.5 text-sm font-medium">
+        <span>Email</span>
+        <input
+          name="email"
+          type="email"
+          autoComplete="email"
+          autoCapitalize="none"
+          spellCheck={false}
+          required
+          className={input}
+        />
+      </label>
+      <label className="block space-y-1.5 text-sm font-medium">
+        <span>Password (8 characters or more)</span>
+        <input
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          minLength={8}
+          required
+          className={input}
+        />
+      </label>
+      {error ? (
+        <p
+          role="alert"
+          className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800 dark:bg-rose-950/40 dark:text-rose-200"
+        >
+          {error}
+        </p>
+      ) : null}
+      <button
+        type="submit"
+        disabled={pending}
+        className="min-h-11 w-full rounded-md bg-brand-600 px-4 font-medium text-white hover:bg-brand-700 disabled:opacity-60"
+      >
+        {pending ? "Creating your account…" : "Create account"}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,288 @@
+"use client";
+
+import { EmptyState, formatPrice } from "@agora/ui";
+import { useTRPC } from "@agora/trpc-next/react";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useRef, useState } from "react";
+import { placeErrorMessage } from "./payment-messages.ts";
+import { CardStepError, tokenizeCard } from "./tokenize-card.ts";
+
+interface Attempt {
+  /** One key per attempt: a double click or a retry after a network error reuses it (same order). */
+  idempotencyKey: string;
+  /** The card token of this attempt, so a retry does not tokenize (and change the request) again. */
+  paymentMethodId: string | null;
+}
+
+const field =
+  "mt-1 block min-h-11 w-full rounded-md border border-zinc-300 px-3 dark:border-zinc-700 dark:bg-zinc-900";
+
+/** Address, shipping per vendor, the card step (hosted by the provider), and Place order. */
+export function CheckoutForm() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const cart = useQuery(trpc.cart.get.queryOptions());
+  const config = useQuery(trpc.checkout.paymentConfig.queryOptions());
+  const place = useMutation(trpc.checkout.place.mutationOptions());
+  const attempt = useRef<Attempt | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [shipping, setShipping] = useState<Record<string, string>>({});
+  const [address, setAddress] = useState({
+    name: "",
+    line1: "",
+    city: "",
+    postalCode: "",
+    country: "DE",
+  });
+  const [card, setCard] = useState({ number: "", exp: "12/30", cvc: "" });
+
+  // Changing what is being bought or how it is paid starts a new attempt (a new key).
+  const newAttempt = () => {
+    attempt.current = null;
+  };
+
+  if (cart.isPending || config.isPending)
+    return <p className="text-sm text-zinc-500">Loading checkout…</p>;
+  if (cart.isError || config.isError)
+    return (
+      <EmptyState
+        tone="error"
+        title="Checkout is unavailable right now"
+        description="Please try again in a moment."
+      />
+    );
+  if (cart.data.count === 0)
+    return (
+      <EmptyState
+        title="Your cart is empty"
+        description={
+          <a className="underline" href="/">
+            Continue shopping
+          </a>
+        }
+      />
+    );
+
+  const groups = cart.data.groups;
+  const shippingOf = (vendorId: string) =>
+    shipping[vendorId] ??
+    groups.find((g) => g.vendorId === vendorId)?.shippingOptions[0]?.id ??
+    "standard";
+  const shippingCents = groups.reduce((sum, g) => {
+    const opt = g.shippingOptions.find((o) => o.id === shippingOf(g.vendorId));
+    return sum + (opt?.priceCents ?? 0);
+  }, 0);
+
+  async function submit() {
+    if (busy) return; // a double click while the first request runs
+    setBusy(true);
+    setError(null);
+    try {
+      attempt.current ??= { idempotencyKey: crypto.randomUUID(), paymentMethodId: null };
+      const a = attempt.current;
+      if (!a.paymentMethodId) {
+        const [mm, yy] = card.exp.split("/").map((x) => Number(x.trim()));
+        a.paymentMethodId = await tokenizeCard(config.data!.tokenizeUrl, {
+          number: card.number.replace(/\s+/g, ""),
+          expMonth: mm ?? 0,
+          expYear: (yy ?? 0) < 100 ? 2000 + (yy ?? 0) : (yy ?? 0),
+          cvc: card.cvc,
+        });
+      }
+      const { orderId } = await place.mutateAsync({
+        idempotencyKey: a.idempotencyKey,
+        address,
+        shipping: Object.fromEntries(groups.map((g) => [g.vendorId, shippingOf(g.vendorId)])),
+        paymentMethodId: a.paymentMethodId,
+      });
+      router.push(`/orders/${orderId}`);
+    } catch (err) {
+      if (err instanceof CardStepError) {
+        // Nothing reached Agora: the next try may tokenize again under the same key.
+        if (attempt.current) attempt.current.paymentMethodId = null;
+        setError(err.message);
+      } else {
+        const e = err as { message: string; data?: { code?: string; domainCode?: string | null } };
+        if (e.data?.domainCode === "IDEMPOTENCY_KEY_REUSED") newAttempt();
+        setError(
+          placeErrorMessage({
+            message: e.message,
+            code: e.data?.code,
+            domainCode: e.data?.domainCode,
+          }),
+        );
+      }
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form
+      className="grid gap-8 lg:grid-cols-[1fr_20rem]"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <div className="space-y-8">
+        <fieldset className="space-y-3" onChange={newAttempt}>
+          <legend className="mb-2 text-lg font-semibold">Delivery address</legend>
+          {(
+            [
+              ["name", "Full name", "name"],
+              ["line1", "Street and number", "address-line1"],
+              ["city", "City", "address-level2"],
+              ["postalCode", "Postal code", "postal-code"],
+              ["country", "Country (2 letters)", "country"],
+            ] as const
+          ).map(([key, label, autoComplete]) => (
+            <label key={key} className="block text-sm">
+              {label}
+              <input
+                required
+                name={key}
+                autoComplete={autoComplete}
+                value={address[key]}
+                maxLength={key === "country" ? 2 : 200}
+                onChange={(e) => setAddress({ ...address, [key]: e.target.value })}
+                className={field}
+              />
+            </label>
+          ))}
+        </fieldset>
+
+        <fieldset className="space-y-4" onChange={newAttempt}>
+          <legend className="mb-2 text-lg font-semibold">Shipping</legend>
+          {groups.map((g) => (
+            <div key={g.vendorId} role="radiogroup" aria-label={`Shipping from ${g.vendorName}`}>
+              <p className="font-medium">
+                {g.vendorName}{" "}
+                <span className="text-sm text-zinc-500">
+                  · {g.items.reduce((n, i) => n + i.quantity, 0)} items
+                </span>
+              </p>
+              <div className="mt-2 flex flex-wrap gap-2">
+                {g.shippingOptions.map((o) => (
+                  <label
+                    key={o.id}
+                    className="flex min-h-11 items-center gap-2 rounded-md border border-zinc-300 px-3 text-sm dark:border-zinc-700"
+                  >
+                    <input
+                      type="radio"
+                      name={`shipping-${g.vendorId}`}
+                      value={o.id}
+                      checked={shippingOf(g.vendorId) === o.id}
+                      onChange={() => setShipping({ ...shipping, [g.vendorId]: o.id })}
+                    />
+                    {o.label} ({o.days} {o.days === 1 ? "day" : "days"}) ·{" "}
+                    {formatPrice(o.priceCents)}
+                  </label>
+                ))}
+              </div>
+            </div>
+          ))}
+        </fieldset>
+
+        <fieldset className="space-y-3" onChange={newAttempt}>
+          <legend className="mb-2 text-lg font-semibold">Card</legend>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            Your card goes straight to the payment provider; Agora only receives a token.
+          </p>
+          <label className="block text-sm">
+            Card number
+            <input
+              required
+              name="cardNumber"
+              inputMode="numeric"
+              autoComplete="cc-number"
+              value={card.number}
+              onChange={(e) => setCard({ ...card, number: e.target.value })}
+              className={field}
+            />
+          </label>
+          <div className="flex gap-3">
+            <label className="block flex-1 text-sm">
+              Expiry (MM/YY)
+              <input
+                required
+                name="cardExpiry"
+                autoComplete="cc-exp"
+                value={card.exp}
+                onChange={(e) => setCard({ ...card, exp: e.target.value })}
+                className={field}
+              />
+            </label>
+            <label className="block flex-1 text-sm">
+              CVC
+              <input
+                required
+                name="cardCvc"
+                inputMode="numeric"
+                autoComplete="cc-csc"
+                value={card.cvc}
+                onChange={(e) => setCard({ ...card, cvc: e.target.value })}
+                className={field}
+              />
+            </label>
+          </div>
+          <details className="rounded-md bg-zinc-50 p-3 text-sm dark:bg-zinc-900" open>
+            <summary className="cursor-pointer font-medium">
+              Test cards (any future expiry, any CVC)
+            </summary>
+            <ul className="mt-2 space-y-1" aria-label="Test cards">
+              {config.data.testCards.map((c) => (
+                <li key={c.number}>
+                  <button
+                    type="button"
+                    className="font-mono underline"
+                    onClick={() => {
+                      newAttempt();
+                      setCard({ ...card, number: c.number, cvc: card.cvc || "123" });
+                    }}
+                  >
+                    {c.number}
+                  </button>{" "}
+                  — {c.label}: {c.outcome.replaceAll("_", " ")}
+                </li>
+              ))}
+            </ul>
+          </details>
+        </fieldset>
+      </div>
+
+      <aside className="h-fit space-y-3 rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
+        <h2 className="font-semibold">Summary</h2>
+        <p className="flex justify-between text-sm">
+          <span>Items</span> <span>{formatPrice(cart.data.totalCents)}</span>
+        </p>
+        <p className="flex justify-between text-sm">
+          <span>
+            Shipping ({groups.length} {groups.length === 1 ? "parcel" : "parcels"})
+          </span>{" "}
+          <span>{formatPrice(shippingCents)}</span>
+        </p>
+        <p className="flex justify-between font-semibold">
+          <span>Total</span> <span>{formatPrice(cart.data.totalCents + shippingCents)}</span>
+        </p>
+        {error ? (
+          <p
+            role="alert"
+            data-testid="checkout-error"
+            className="rounded-md bg-rose-50 p-3 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200"
+          >
+            {error}
+          </p>
+        ) : null}
+        <button
+          type="submit"
+          disabled={busy}
+          className="min-h-11 w-full rounded-md bg-brand-600 px-5 font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
+        >
+          {busy ? "Placing order…" : "Place order"}
+        </button>
+      </aside>
+    </form>
+  );
+}

@@ -1,0 +1,75 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import { liveSocket, type OrderPush, type StockPush, watchRoom } from "./live-socket.ts";
+
+export type LiveState = "connecting" | "live" | "offline";
+
+/** Whether pushes are arriving right now (shown as a small "live" badge). */
+export function useLiveConnection(): LiveState {
+  const [state, setState] = useState<LiveState>("connecting");
+  useEffect(() => {
+    const s = liveSocket();
+    const on = () => setState("live");
+    const off = () => setState("offline");
+    if (s.connected) on();
+    s.on("connect", on);
+    s.on("disconnect", off);
+    s.io.on("reconnect_attempt", off);
+    return () => {
+      s.off("connect", on);
+      s.off("disconnect", off);
+      s.io.off("reconnect_attempt", off);
+    };
+  }, []);
+  return state;
+}
+
+/** Units available of a product: the server-rendered value, then every push (and re-sync). */
+export function useLiveStock(productId: string, initial: number): number {
+  const [available, setAvailable] = useState(initial);
+  useEffect(() => setAvailable(initial), [initial]);
+  useEffect(() => {
+    const s = liveSocket();
+    const onStock = (p: StockPush) => {
+      if (p.productId === productId) setAvailable(p.available);
+    };
+    s.on("stock", onStock);
+    const stop = watchRoom(`product:${productId}`);
+    return () => {
+      stop();
+      s.off("stock", onStock);
+    };
+  }, [productId]);
+  return available;
+}
+
+/**
+ * Calls `onChange` on every pushed event of the order and on every (re)connect, so the caller
+ * refetches the order (events missed while offline are not replayed). `denied` is set when the
+ * gateway refused the room (not the owner, or signed out).
+ */
+export function useLiveOrder(
+  orderId: string,
+  onChange: (push: OrderPush | null) => void,
+): { denied: string | null } {
+  const [denied, setDenied] = useState<string | null>(null);
+  const latest = useRef(onChange);
+  latest.current = onChange;
+  useEffect(() => {
+    const s = liveSocket();
+    const onOrder = (p: OrderPush) => {
+      if (p.orderId === orderId) latest.current(p);
+    };
+    const onConnect = () => latest.current(null);
+    s.on("order", onOrder);
+    s.on("connect", onConnect);
+    const stop = watchRoom(`order:${orderId}`, (ack) => setDenied(ack.ok ? null : ack.error));
+    return () => {
+      stop();
+      s.off("order", onOrder);
+      s.off("connect", onConnect);
+    };
+  }, [orderId]);
+  return { denied };
+}

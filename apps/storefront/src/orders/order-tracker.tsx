@@ -1,0 +1,153 @@
+"use client";
+
+import { Badge, EmptyState, cx, formatPrice } from "@agora/ui";
+import { useTRPC } from "@agora/trpc-next/react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { compensationLabel, orderFailureMessage } from "../checkout/payment-messages.ts";
+import { useLiveConnection, useLiveOrder } from "../live/use-live.ts";
+import { isFailed, isSettled, MILESTONES, reachedMilestone } from "./order-progress.ts";
+
+const time = new Intl.DateTimeFormat("en", { timeStyle: "medium" });
+
+/** The order's live timeline: refetched on every pushed event and on every (re)connect. */
+export function OrderTracker({ orderId }: { orderId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const queryKey = trpc.orders.get.queryKey({ orderId });
+  const order = useQuery(trpc.orders.get.queryOptions({ orderId }));
+  const live = useLiveConnection();
+  useLiveOrder(orderId, () => void queryClient.invalidateQueries({ queryKey }));
+
+  if (order.isPending) return <p className="text-sm text-zinc-500">Loading your order…</p>;
+  if (order.isError)
+    return (
+      <EmptyState
+        tone="error"
+        title={
+          order.error.data?.code === "NOT_FOUND"
+            ? "Order not found"
+            : "This order is unavailable right now"
+        }
+        description={
+          <a className="underline" href="/account">
+            Your orders
+          </a>
+        }
+      />
+    );
+  const o = order.data;
+  const vendorStatuses = o.vendors.map((v) => v.status);
+  const reached = reachedMilestone(
+    o.status,
+    vendorStatuses,
+    o.timeline.map((t) => t.status),
+  );
+  const failed = isFailed(o.status);
+
+  return (
+    <div className="space-y-8">
+      <div className="flex flex-wrap items-center gap-3">
+        <Badge tone={failed ? "danger" : isSettled(o.status, vendorStatuses) ? "success" : "brand"}>
+          <span data-testid="order-status">{o.status}</span>
+        </Badge>
+        <span className="text-sm text-zinc-600 dark:text-zinc-400">
+          {formatPrice(o.totalCents)} · placed {time.format(o.createdAt)}
+        </span>
+        <span className="text-xs text-zinc-500">
+          {live === "live" ? "● live" : "○ reconnecting…"}
+        </span>
+      </div>
+
+      {o.failure ? (
+        <section
+          role="alert"
+          aria-label="What went wrong"
+          className="rounded-lg bg-rose-50 p-4 text-rose-900 dark:bg-rose-950 dark:text-rose-100"
+        >
+          <p className="font-semibold" data-testid="order-failure">
+            {orderFailureMessage(o.failure.reason, o.failure.detail)}
+          </p>
+          {o.failure.compensations.length > 0 ? (
+            <ul className="mt-2 list-disc pl-5 text-sm" aria-label="What we undid">
+              {o.failure.compensations.map((c) => (
+                <li key={c}>{compensationLabel(c)}</li>
+              ))}
+            </ul>
+          ) : (
+            <p className="mt-2 text-sm">Nothing had been reserved or charged.</p>
+          )}
+        </section>
+      ) : null}
+
+      <ol aria-label="Progress" className="grid gap-2 sm:grid-cols-6">
+        {MILESTONES.map((m, i) => {
+          const done = i <= reached && !(failed && i > reached);
+          return (
+            <li
+              key={m.key}
+              data-testid={`milestone-${m.key}`}
+              data-done={done}
+              className={cx(
+                "rounded-md border px-3 py-2 text-sm",
+                done
+                  ? "border-emerald-300 bg-emerald-50 text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-100"
+                  : "border-zinc-200 text-zinc-500 dark:border-zinc-800",
+              )}
+            >
+              {done ? "✓ " : ""}
+              {m.label}
+            </li>
+          );
+        })}
+      </ol>
+
+      <section aria-labelledby="shipments-title">
+        <h2 id="shipments-title" className="mb-2 text-lg font-semibold">
+          Shipments
+        </h2>
+        <ul className="space-y-3">
+          {o.vendors.map((v) => (
+            <li
+              key={v.vendorId}
+              className="rounded-lg border border-zinc-200 p-3 dark:border-zinc-800"
+            >
+              <p className="flex flex-wrap items-center gap-2 font-medium">
+                {v.vendorName} <Badge>{v.status}</Badge>
+                {v.trackingNumber ? (
+                  <span className="font-mono text-xs">tracking {v.trackingNumber}</span>
+                ) : null}
+              </p>
+              <ul className="mt-2 text-sm text-zinc-600 dark:text-zinc-400">
+                {o.items
+                  .filter((i) => i.vendorId === v.vendorId)
+                  .map((i) => (
+                    <li key={i.productId}>
+                      {i.quantity} × {i.title} · {formatPrice(i.unitPriceCents)}
+                    </li>
+                  ))}
+              </ul>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section aria-labelledby="timeline-title">
+        <h2 id="timeline-title" className="mb-2 text-lg font-semibold">
+          Timeline
+        </h2>
+        <ol className="space-y-1 text-sm" data-testid="order-timeline">
+          {o.timeline.map((t) => (
+            <li key={t.version} className="flex gap-3">
+              <span className="w-20 shrink-0 font-mono text-xs text-zinc-500">
+                {time.format(t.at)}
+              </span>
+              <span>
+                {t.type} <span className="text-zinc-500">→ {t.status}</span>
+              </span>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+/**
+ * Wiring for `main.ts realtime-<n>`: gateway instance n (1-based) listens on
+ * `topology().apps.realtime[n-1]` (or `PORT`), verifies sessions with the storefront's next-auth
+ * secret, and campaigns to be the one instance that consumes the live-push queues.
+ */
+import { hostname } from "node:os";
+import { loadAuthEnv } from "@agora/api/env";
+import { topology } from "@agora/infra-local/topology";
+import { createRedis } from "@agora/redis";
+import { z } from "zod";
+import { createLiveGateway } from "./gateway.ts";
+import { startLivePushConsumer } from "./live-push-consumer.ts";
+import { storefrontRoomAccess } from "./room-access.ts";
+import { currentAvailability } from "./stock-snapshot.ts";
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Election name of the push consumer; distinct test runs use distinct names. */
+  REALTIME_PUSH_ELECTION: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .optional(),
+  REALTIME_PUSH_TTL_S: z.coerce.number().int().min(2).max(60).default(5),
+});
+
+export function realtimeInstance(name: string): number | null {
+  const m = /^realtime-(\d+)$/.exec(name);
+  return m ? Number(m[1]) : null;
+}
+
+export interface RunningRealtime {
+  port: number;
+  isConsuming(): boolean;
+  close(): Promise<void>;
+}
+
+export async function startRealtime(
+  name: string,
+  opts: { port?: number; electionName?: string; ttlSeconds?: number } = {},
+): Promise<RunningRealtime> {
+  const n = realtimeInstance(name);
+  const t = topology();
+  const env = envSchema.parse(process.env);
+  const port = opts.port ?? env.PORT ?? (n ? t.apps.realtime[n - 1] : undefined);
+  if (port === undefined) {
+    throw new Error(
+      `no port for ${name}: the topology has ${t.apps.realtime.length} realtime instances (set PORT)`,
+    );
+  }
+  const auth = loadAuthEnv("storefront");
+  const pub = createRedis({ topology: t, connectionName: `${name}:adapter-pub` });
+  const sub = createRedis({ topology: t, connectionName: `${name}:adapter-sub` });
+  const gateway = createLiveGateway({
+    name,
+    pub,
+    sub,
+    access: storefrontRoomAccess({ app: "storefront", secret: auth.secret, url: auth.url }),
+    snapshot: currentAvailability,
+  });
+  const bound = await gateway.listen(port, t.host);
+  const consumer = startLivePushConsumer({
+    io: gateway.io,
+    topology: t,
+    candidateId: `${name}@${hostname()}:${process.pid}`,
+    electionName: opts.electionName ?? env.REALTIME_PUSH_ELECTION,
+    ttlSeconds: opts.ttlSeconds ?? env.REALTIME_PUSH_TTL_S,
+  });
+  return {
+    port: bound,
+    isConsuming: consumer.isConsuming,
+    close: async () => {
+      await consumer.close();
+      await gateway.close();
+      pub.disconnect();
+      sub.disconnect();
+    },
+  };
+}
