@@ -1,0 +1,17 @@
+import { exportProductsCsv } from "@agora/api/vendor-imports";
+import { vendorSessionFor } from "../../../../src/auth/route-session.ts";
+
+export const runtime = "nodejs";
+
+/** The tenant's products and stock as CSV, in the import's own format. */
+export async function GET(req: Request): Promise<Response> {
+  const auth = await vendorSessionFor(req, ["vendor:read"]);
+  if ("response" in auth) return auth.response;
+  const csv = await exportProductsCsv(auth.session.vendorId);
+  return new Response(csv, {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": 'attachment; filename="products.csv"',
+    },
+  });
+}

@@ -1,0 +1,22 @@
+import { AppShell, type NavItem } from "@agora/ui";
+import type { ReactNode } from "react";
+import { UserMenu } from "../auth/user-menu.tsx";
+
+const NAV = [
+  { href: "/", label: "Your shop" },
+  { href: "/products", label: "Products" },
+  { href: "/stock", label: "Stock" },
+  { href: "/imports", label: "Import" },
+  { href: "/audit", label: "Audit log" },
+  { href: "/settings", label: "Settings" },
+] as const;
+
+/** The portal's frame: one nav for every page, the current one highlighted. */
+export function VendorShell({ current, children }: { current: string; children: ReactNode }) {
+  const nav: NavItem[] = NAV.map((n) => ({ href: n.href, label: n.label, current: n.href === current }));
+  return (
+    <AppShell title="Agora" subtitle="Vendor portal" nav={nav} actions={<UserMenu />}>
+      {children}
+    </AppShell>
+  );
+}

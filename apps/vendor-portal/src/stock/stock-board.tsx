@@ -1,0 +1,113 @@
+"use client";
+
+import { Badge, EmptyState, Table, type Column } from "@agora/ui";
+import type { RouterOutputs } from "@agora/api";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTRPC } from "@agora/trpc-next/react";
+import { useState } from "react";
+
+type Row = RouterOutputs["vendor"]["stock"]["list"]["items"][number];
+const input = "rounded border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900";
+
+/** Stock of one warehouse per product, with adjust (reason) and transfer to another warehouse. */
+export function StockBoard() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const warehouses = useQuery(trpc.vendor.warehouses.list.queryOptions());
+  const [picked, setPicked] = useState<string | null>(null);
+  const [lowOnly, setLowOnly] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const warehouseId = picked ?? warehouses.data?.[0]?.id ?? null;
+  const stock = useQuery({
+    ...trpc.vendor.stock.list.queryOptions({ warehouseId: warehouseId ?? "", limit: 200, lowOnly }),
+    enabled: !!warehouseId,
+  });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.vendor.stock.pathKey() });
+  const done = (text: string) => async () => {
+    setMessage(text);
+    await refresh();
+  };
+  const fail = (err: Error) => setMessage(err.message);
+  const adjust = useMutation(trpc.vendor.stock.adjust.mutationOptions({ onSuccess: done("Stock adjusted."), onError: fail }));
+  const transfer = useMutation(trpc.vendor.stock.transfer.mutationOptions({ onSuccess: done("Transferred."), onError: fail }));
+  const others = warehouses.data?.filter((w) => w.id !== warehouseId) ?? [];
+
+  const columns: Column<Row>[] = [
+    {
+      key: "product",
+      header: "Product",
+      cell: (r) => (
+        <div>
+          <div className="font-medium">{r.title}</div>
+          <div className="text-xs text-zinc-500">{r.sku ?? "no SKU"}</div>
+        </div>
+      ),
+    },
+    { key: "onHand", header: "On hand", align: "right", cell: (r) => r.onHand },
+    { key: "reserved", header: "Reserved", align: "right", hideOnMobile: true, cell: (r) => r.reserved },
+    {
+      key: "available",
+      header: "Available",
+      align: "right",
+      cell: (r) => (r.low ? <Badge tone="warning">{r.available} low</Badge> : r.available),
+    },
+    {
+      key: "actions",
+      header: "Change",
+      cell: (r) => (
+        <form
+          className="flex flex-wrap gap-1"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const f = new FormData(e.currentTarget);
+            const qty = Number(f.get("qty"));
+            const action = String(f.get("action"));
+            if (action === "transfer")
+              transfer.mutate({ fromWarehouseId: r.warehouseId, toWarehouseId: String(f.get("to")), productId: r.productId, quantity: qty });
+            else
+              adjust.mutate({
+                warehouseId: r.warehouseId,
+                productId: r.productId,
+                delta: qty,
+                reason: action === "restock" ? "restock" : "adjust",
+                note: String(f.get("note") ?? ""),
+              });
+          }}
+        >
+          <input name="qty" type="number" required aria-label="Quantity (negative to remove)" className={`${input} w-20`} />
+          <select name="action" aria-label="Action" className={input} defaultValue="restock">
+            <option value="restock">restock</option>
+            <option value="adjust">adjust</option>
+            {others.length ? <option value="transfer">transfer to</option> : null}
+          </select>
+          {others.length ? (
+            <select name="to" aria-label="Destination warehouse" className={input}>
+              {others.map((w) => <option key={w.id} value={w.id}>{w.code}</option>)}
+            </select>
+          ) : null}
+          <input name="note" aria-label="Reason" placeholder="reason" className={`${input} w-28`} />
+          <button type="submit" className="rounded border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700">OK</button>
+        </form>
+      ),
+    },
+  ];
+
+  if (warehouses.error) return <EmptyState tone="error" title="Stock unavailable" description={warehouses.error.message} />;
+  if (warehouses.data?.length === 0) return <EmptyState title="No warehouses yet" description="Create one first." />;
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center gap-3">
+        <select aria-label="Warehouse" className={input} value={warehouseId ?? ""} onChange={(e) => setPicked(e.target.value)}>
+          {warehouses.data?.map((w) => <option key={w.id} value={w.id}>{w.code} · {w.name}</option>)}
+        </select>
+        <label className="text-sm"><input type="checkbox" checked={lowOnly} onChange={(e) => setLowOnly(e.target.checked)} /> low stock only</label>
+      </div>
+      {message ? <p role="status" className="text-sm">{message}</p> : null}
+      {stock.error ? (
+        <EmptyState tone="error" title="Stock unavailable" description={stock.error.message} />
+      ) : (
+        <Table columns={columns} rows={stock.data?.items ?? []} rowKey={(r) => r.productId} empty={<p className="text-sm text-zinc-500">Nothing here.</p>} />
+      )}
+    </div>
+  );
+}
