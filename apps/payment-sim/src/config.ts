@@ -2,6 +2,7 @@
  * Defaults for the simulator's knobs, and the environment `main.ts` reads (validated once, failing
  * with the variable's name).
  */
+import type { Topology } from "@agora/infra-local/topology";
 import { z } from "zod";
 import { isLoopbackUrl } from "./carrier/loopback-url.ts";
 
@@ -31,10 +32,29 @@ export const simEnvSchema = z.object({
   CARRIER_WEBHOOK_SECRET: z.string().min(16).default(DEV_CARRIER_WEBHOOK_SECRET),
   CARRIER_STEP_MS: ms.default(DEFAULTS.carrierStepMs),
   PAYMENT_SIM_PROCESSING_TIMEOUT_MS: ms.default(DEFAULTS.processingTimeoutMs),
+  /** Comma-separated browser origins for the hosted card step; default: the storefront's. */
+  PAYMENT_SIM_CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      v === undefined
+        ? undefined
+        : v
+            .split(",")
+            .map((o) => o.trim())
+            .filter(Boolean),
+    )
+    .pipe(z.array(z.url()).optional()),
   /** When set, payments, shipments, idempotency keys and the ledger survive a restart. */
   PAYMENT_SIM_STATE_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
+
+/** The storefront instances and the gateway in front of them, by IP and by name. */
+export function storefrontOrigins(t: Topology): string[] {
+  const ports = [...t.apps.storefront, t.apps.gateway];
+  return ports.flatMap((p) => [`http://127.0.0.1:${p}`, `http://localhost:${p}`]);
+}
 
 export type SimEnv = z.infer<typeof simEnvSchema>;
 

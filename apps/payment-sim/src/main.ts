@@ -2,14 +2,16 @@
  * `tsx src/main.ts`: runs the simulator on 127.0.0.1 at `PORT` or the topology's
  * `apps.paymentSim` port until SIGTERM/SIGINT.
  */
+import "./telemetry.ts";
 import { topology } from "@agora/infra-local/topology";
-import { pino } from "pino";
-import { loadSimEnv } from "./config.ts";
+import { createLogger } from "@agora/telemetry";
+import { loadSimEnv, storefrontOrigins } from "./config.ts";
 import { createPaymentSim } from "./server.ts";
 import { FileSimStore, MemorySimStore } from "./store.ts";
 
 const env = loadSimEnv();
-const logger = pino({ name: "payment-sim", level: env.LOG_LEVEL });
+// Trace ids on every line, shipped to the telemetry collector.
+const logger = createLogger({ service: "payment-sim", level: env.LOG_LEVEL });
 const sim = createPaymentSim({
   logger,
   store: env.PAYMENT_SIM_STATE_FILE
@@ -17,6 +19,7 @@ const sim = createPaymentSim({
     : new MemorySimStore(),
   processingTimeoutMs: env.PAYMENT_SIM_PROCESSING_TIMEOUT_MS,
   carrier: { stepMs: env.CARRIER_STEP_MS, webhook: { secret: env.CARRIER_WEBHOOK_SECRET } },
+  corsOrigins: env.PAYMENT_SIM_CORS_ORIGINS ?? storefrontOrigins(topology()),
 });
 const port = env.PORT ?? topology().apps.paymentSim;
 const url = await sim.listen(port, env.HOST);

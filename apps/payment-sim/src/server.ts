@@ -48,6 +48,29 @@ export interface PaymentSimOptions {
     stepMs?: number;
     webhook?: Partial<WebhookOptions>;
   };
+  /**
+   * Browser origins (e.g. the storefront's `http://127.0.0.1:15900`) allowed to call the hosted
+   * card step, `POST /v1/payment-methods`, directly. No other route is exposed to browsers.
+   */
+  corsOrigins?: readonly string[];
+}
+
+/** The only path browsers may call: the card goes from the shopper's browser straight to us. */
+const BROWSER_PATH = "/v1/payment-methods";
+
+function corsHeaders(
+  allowed: ReadonlySet<string>,
+  origin: string | undefined,
+  pathname: string,
+): Record<string, string> | null {
+  if (pathname !== BROWSER_PATH || !origin || !allowed.has(origin)) return null;
+  return {
+    "Access-Control-Allow-Origin": origin,
+    "Access-Control-Allow-Methods": "POST, OPTIONS",
+    "Access-Control-Allow-Headers": "content-type",
+    "Access-Control-Max-Age": "600",
+    Vary: "Origin",
+  };
 }
 
 export interface PaymentSim {
@@ -69,6 +92,7 @@ export function createPaymentSim(opts: PaymentSimOptions = {}): PaymentSim {
   const store = opts.store ?? new MemorySimStore();
   const closing = new AbortController();
   const metrics = new Metrics();
+  const allowedOrigins = new Set(opts.corsOrigins ?? []);
   let listening = false;
 
   const faults = new FaultInjector(scheduler, random);
@@ -140,7 +164,17 @@ export function createPaymentSim(opts: PaymentSimOptions = {}): PaymentSim {
       replayed: false,
     };
     let status: number | "reset" | "aborted" = 500;
+    const cors = corsHeaders(allowedOrigins, req.headers.origin, pathname);
+    // Set before any answer so errors (400, faults) reach the page too; writeHead merges them.
+    for (const [k, v] of Object.entries(cors ?? {})) res.setHeader(k, v);
     try {
+      if (method === "OPTIONS" && pathname === BROWSER_PATH) {
+        // Preflight: 204 for an allowed origin; without CORS headers the browser blocks the call.
+        log.route = `OPTIONS ${BROWSER_PATH}`;
+        status = cors ? 204 : 403;
+        res.writeHead(status).end();
+        return;
+      }
       if (!url)
         throw new SimError(400, "invalid_request_target", `cannot parse request target ${req.url}`);
       const match = matchRoute(routes, method, pathname);

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { dirname } from "node:path";
 import type { Shipment } from "./carrier/types.ts";
 import type { IdempotencyRecord } from "./idempotency.ts";
-import type { LedgerEntry, Payment } from "./payments/types.ts";
+import type { LedgerEntry, Payment, StoredPaymentMethod } from "./payments/types.ts";
 
 export interface Collection<T> {
   get(id: string): T | undefined;
@@ -19,6 +19,7 @@ export interface Collection<T> {
 
 export interface SimStore {
   payments: Collection<Payment>;
+  paymentMethods: Collection<StoredPaymentMethod>;
   shipments: Collection<Shipment>;
   idempotency: Collection<IdempotencyRecord>;
   ledger: { append(entry: LedgerEntry): void; entries(): LedgerEntry[] };
@@ -27,6 +28,8 @@ export interface SimStore {
 interface Snapshot {
   version: 1;
   payments: Record<string, Payment>;
+  /** Absent in snapshots written before the hosted card step existed. */
+  paymentMethods?: Record<string, StoredPaymentMethod>;
   shipments: Record<string, Shipment>;
   idempotency: Record<string, IdempotencyRecord>;
   ledger: LedgerEntry[];
@@ -54,6 +57,7 @@ class MapCollection<T> implements Collection<T> {
 
 export class MemorySimStore implements SimStore {
   readonly payments: MapCollection<Payment>;
+  readonly paymentMethods: MapCollection<StoredPaymentMethod>;
   readonly shipments: MapCollection<Shipment>;
   readonly idempotency: MapCollection<IdempotencyRecord>;
   readonly ledger: SimStore["ledger"];
@@ -62,6 +66,10 @@ export class MemorySimStore implements SimStore {
   constructor(initial?: Snapshot) {
     const changed = () => this.changed();
     this.payments = new MapCollection(new Map(Object.entries(initial?.payments ?? {})), changed);
+    this.paymentMethods = new MapCollection(
+      new Map(Object.entries(initial?.paymentMethods ?? {})),
+      changed,
+    );
     this.shipments = new MapCollection(new Map(Object.entries(initial?.shipments ?? {})), changed);
     this.idempotency = new MapCollection(
       new Map(Object.entries(initial?.idempotency ?? {})),
@@ -85,6 +93,7 @@ export class MemorySimStore implements SimStore {
     return {
       version: 1,
       payments: Object.fromEntries(this.payments.map),
+      paymentMethods: Object.fromEntries(this.paymentMethods.map),
       shipments: Object.fromEntries(this.shipments.map),
       idempotency: Object.fromEntries(this.idempotency.map),
       ledger: [...this.ledgerEntries],

@@ -20,7 +20,9 @@ describe("request validation and routing", () => {
 
   it("rejects malformed bodies with 400 and zod issues", async () => {
     const cases: [unknown, string[]][] = [
-      [{}, ["amountCents", "currency", "orderId", "card"]],
+      [{}, ["amountCents", "currency", "orderId"]],
+      // Neither a card nor a payment method token.
+      [{ amountCents: 100, currency: "EUR", orderId: "o-1" }, ["paymentMethodId"]],
       [authorizeBody({ amountCents: 12.5 }), ["amountCents"]],
       [authorizeBody({ amountCents: "100" }), ["amountCents"]],
       [authorizeBody({ currency: "EURO" }), ["currency"]],

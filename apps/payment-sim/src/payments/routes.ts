@@ -3,6 +3,7 @@ import { parseWith } from "../http/errors.ts";
 import type { HttpResult, Route } from "../http/router.ts";
 import {
   authorizeBodySchema,
+  paymentMethodBodySchema,
   captureBodySchema,
   listPaymentsQuerySchema,
   refundBodySchema,
@@ -14,6 +15,18 @@ import type { Payment } from "./types.ts";
 export function paymentRoutes(payments: PaymentService): Route[] {
   const param = (p: Record<string, string>) => p.id ?? "";
   return [
+    {
+      // Called by shoppers' browsers (CORS, see server.ts). No Idempotency-Key: a repeated
+      // tokenization only mints another token, which charges nothing.
+      method: "POST",
+      pattern: "/v1/payment-methods",
+      scope: "payments",
+      idempotent: false,
+      handle: ({ body }) => ({
+        status: 201,
+        body: payments.createPaymentMethod(parseWith(paymentMethodBodySchema, body)),
+      }),
+    },
     {
       method: "POST",
       pattern: "/v1/payments/authorize",

@@ -8,9 +8,9 @@ import { randomBytes } from "node:crypto";
 import { delay, type Clock, type Scheduler } from "../clock.ts";
 import { SimError } from "../http/errors.ts";
 import type { SimStore } from "../store.ts";
-import type { AuthorizeBody, CaptureBody, RefundBody } from "./schemas.ts";
+import type { AuthorizeBody, CaptureBody, PaymentMethodBody, RefundBody } from "./schemas.ts";
 import { cardOutcome, summarizeCard } from "./test-cards.ts";
-import type { LedgerEntry, Payment, Refund } from "./types.ts";
+import type { LedgerEntry, Payment, PaymentMethod, Refund } from "./types.ts";
 
 export interface PaymentServiceDeps {
   store: SimStore;
@@ -39,9 +39,38 @@ export class PaymentService {
     return new Date(this.deps.clock.now()).toISOString();
   }
 
+  /**
+   * The hosted card step: keeps the card behind a new `pm_…` token and answers with the token and
+   * a summary only. Whether the card will authorize is decided later, at authorization, so the
+   * test cards keep their scripted outcomes through the token.
+   */
+  createPaymentMethod(body: PaymentMethodBody): PaymentMethod {
+    const { number, expMonth, expYear } = body.card;
+    const method: PaymentMethod = {
+      id: newId("pm"),
+      object: "payment_method",
+      card: summarizeCard(body.card),
+      createdAt: this.nowIso(),
+    };
+    this.deps.store.paymentMethods.put(method.id, {
+      ...method,
+      vault: { number, expMonth, expYear },
+    });
+    return method;
+  }
+
+  private cardOf(body: AuthorizeBody): { number: string; expMonth: number; expYear: number } {
+    if (body.card) return body.card;
+    const id = body.paymentMethodId ?? "";
+    const stored = this.deps.store.paymentMethods.get(id);
+    if (!stored) throw new SimError(404, "payment_method_not_found", `no payment method ${id}`);
+    return stored.vault;
+  }
+
   /** Resolves with the payment (status `authorized` or `declined`); rejects with 504 for the timeout card. */
   async authorize(body: AuthorizeBody, signal: AbortSignal): Promise<Payment> {
-    const outcome = cardOutcome(body.card, new Date(this.deps.clock.now()));
+    const card = this.cardOf(body);
+    const outcome = cardOutcome(card, new Date(this.deps.clock.now()));
     if (outcome.kind === "processing_timeout") {
       await delay(this.deps.scheduler, this.deps.processingTimeoutMs, signal);
       throw new SimError(
@@ -57,7 +86,7 @@ export class PaymentService {
       status: outcome.kind === "authorize" ? "authorized" : "declined",
       amountCents: body.amountCents,
       currency: body.currency,
-      card: summarizeCard(body.card),
+      card: summarizeCard(card),
       declineCode: outcome.kind === "decline" ? outcome.code : null,
       capture: null,
       capturedCents: 0,

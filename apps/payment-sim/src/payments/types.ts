@@ -45,6 +45,22 @@ export interface Payment {
   voidedAt: string | null;
 }
 
+/** A tokenized card, as the provider shows it: never the number, only brand, last 4 and expiry. */
+export interface PaymentMethod {
+  id: string;
+  object: "payment_method";
+  card: CardSummary;
+  createdAt: string;
+}
+
+/**
+ * What the provider keeps behind a token. The number and expiry decide the test card's outcome
+ * at authorization; the CVC is checked at tokenization only and never stored, as PCI requires.
+ */
+export interface StoredPaymentMethod extends PaymentMethod {
+  vault: { number: string; expMonth: number; expYear: number };
+}
+
 /** One money movement, appended on every capture and refund; lets tests assert "one capture per order". */
 export interface LedgerEntry {
   type: "capture" | "refund";

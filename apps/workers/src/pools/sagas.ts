@@ -5,13 +5,11 @@
 import { z } from "zod";
 import { topology } from "@agora/infra-local/topology";
 import { createRedis } from "@agora/redis";
+import { createSagaQueue, queueEnqueuer, RECOVER_JOB, SAGAS_QUEUE } from "@agora/orders";
 import {
   createPaymentGateway,
   createSagaProcessor,
-  createSagaQueue,
-  queueEnqueuer,
-  RECOVER_JOB,
-  SAGAS_QUEUE,
+  publishPaymentsBreaker,
 } from "../sagas/checkout/index.ts";
 import type { PoolSpec } from "./run-pool.ts";
 
@@ -38,6 +36,8 @@ export function sagasPool(): PoolSpec {
     breaker: { timeoutMs: env.PAYMENT_TIMEOUT_MS },
   });
   const enqueue = queueEnqueuer(queue);
+  const breakerState = createRedis({ connectionName: "pool:sagas:breaker-state" });
+  let breakerPublisher: ReturnType<typeof publishPaymentsBreaker> | undefined;
   return {
     queue: SAGAS_QUEUE,
     concurrency: env.SAGA_CONCURRENCY,
@@ -47,6 +47,9 @@ export function sagasPool(): PoolSpec {
       stalledAfterMs: env.SAGA_STALLED_AFTER_MS,
     }),
     init: async () => {
+      // Closed on start: a restarted worker's fresh breaker replaces a stale "open" at once.
+      breakerPublisher = publishPaymentsBreaker(payments.breaker, breakerState);
+      await breakerPublisher.flush();
       await queue.upsertJobScheduler(
         RECOVER_JOB,
         { every: env.SAGA_SWEEP_EVERY_MS },
@@ -54,6 +57,9 @@ export function sagasPool(): PoolSpec {
       );
     },
     close: async () => {
+      breakerPublisher?.stop();
+      await breakerPublisher?.flush();
+      breakerState.disconnect();
       payments.dispose();
       await queue.close();
     },

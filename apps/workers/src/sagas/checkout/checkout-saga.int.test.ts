@@ -10,31 +10,46 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Queue, Worker } from "bullmq";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeAll, core, createVendor, shard, withRetry, type CreatedVendor } from "@agora/db";
+import {
+  closeAll,
+  core,
+  createVendor,
+  withRetry,
+  withTenant,
+  type CreatedVendor,
+} from "@agora/db";
 import { createPaymentSim, type PaymentSim } from "@agora/payment-sim";
 import { createRedis } from "@agora/redis";
 import { reserveStock } from "../../stock/reserve-stock.ts";
 import {
-  createPaymentGateway,
-  createSagaProcessor,
   loadOrder,
   placeOrder,
   queueEnqueuer,
   RECOVER_JOB,
+  SAGAS_QUEUE,
+  shippingOption,
+  startCheckout,
+  TERMINAL_STATUSES,
+  type SagaEnqueue,
+} from "@agora/orders";
+import {
+  createPaymentGateway,
+  createSagaProcessor,
   recoverStalledSagas,
   refundOrder,
   runSagaStep,
-  SAGAS_QUEUE,
-  startCheckout,
-  TERMINAL_STATUSES,
   type PaymentGateway,
-  type SagaEnqueue,
 } from "./index.ts";
 
 const run = randomUUID().slice(0, 8);
 const GOOD_CARD = { number: "4242424242424242", expMonth: 12, expYear: 2035, cvc: "123" };
 const DECLINED_CARD = { ...GOOD_CARD, number: "4000000000000002" };
+const TIMEOUT_CARD = { ...GOOD_CARD, number: "4000000000000119" }; // the simulator holds it 30 s
 const PRICE = 1999;
+// Orders without a shipping choice ship standard; the capture includes it.
+const SHIPPING = shippingOption("standard")?.priceCents ?? 0;
+/** Payment method tokens from the simulator's hosted card step, one per test card. */
+const pm = { good: "", declined: "", timeout: "" };
 
 interface SagaRuntime {
   gateway: PaymentGateway;
@@ -151,28 +166,32 @@ async function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise
   clearTimeout(timer);
 }
 
+// Shard rows are tenant-scoped (row-level security): fixtures act as the test vendor.
 async function createProduct(onHand: number): Promise<string> {
-  const db = shard(vendor.shard).primary;
-  const product = await db.product.create({
-    data: {
-      vendorId: vendor.id,
-      categoryId: randomUUID(),
-      categorySlug: "saga-test",
-      title: `Saga test product ${run}`,
-      description: "created by checkout-saga.int.test.ts",
-      priceCents: PRICE,
-    },
+  return withTenant(vendor.id, async (db) => {
+    const product = await db.product.create({
+      data: {
+        vendorId: vendor.id,
+        categoryId: randomUUID(),
+        categorySlug: "saga-test",
+        title: `Saga test product ${run}`,
+        description: "created by checkout-saga.int.test.ts",
+        priceCents: PRICE,
+      },
+    });
+    await db.stockLevel.create({
+      data: { vendorId: vendor.id, warehouseId, productId: product.id, onHand },
+    });
+    return product.id;
   });
-  await db.stockLevel.create({
-    data: { vendorId: vendor.id, warehouseId, productId: product.id, onHand },
-  });
-  return product.id;
 }
 
 async function stockOf(productId: string) {
-  const row = await shard(vendor.shard).primary.stockLevel.findUniqueOrThrow({
-    where: { warehouseId_productId: { warehouseId, productId } },
-  });
+  const row = await withTenant(vendor.id, (db) =>
+    db.stockLevel.findUniqueOrThrow({
+      where: { warehouseId_productId: { warehouseId, productId } },
+    }),
+  );
   return { onHand: row.onHand, reserved: row.reserved };
 }
 
@@ -219,9 +238,22 @@ async function ledgerSum(orderIds?: string[]): Promise<number> {
   return Number(rows[0]?.sum ?? 0);
 }
 
+async function tokenize(card: typeof GOOD_CARD): Promise<string> {
+  const res = await fetch(`${simUrl}/v1/payment-methods`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ card }),
+  });
+  if (res.status !== 201) throw new Error(`tokenize failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+}
+
 beforeAll(async () => {
   sim = createPaymentSim({ logger: pino({ level: "silent" }) });
   simUrl = await sim.listen(0, "127.0.0.1");
+  pm.good = await tokenize(GOOD_CARD);
+  pm.declined = await tokenize(DECLINED_CARD);
+  pm.timeout = await tokenize(TIMEOUT_CARD);
   runtime = await startRuntime("main", {
     timeoutMs: 2_000,
     retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 300 },
@@ -235,9 +267,11 @@ beforeAll(async () => {
   });
   userId = user.id;
   vendor = await createVendor({ slug: `saga-${run}`, name: `Saga Vendor ${run}` });
-  const wh = await shard(vendor.shard).primary.warehouse.create({
-    data: { vendorId: vendor.id, code: "MAIN", name: "Main warehouse" },
-  });
+  const wh = await withTenant(vendor.id, (db) =>
+    db.warehouse.create({
+      data: { vendorId: vendor.id, code: "MAIN", name: "Main warehouse" },
+    }),
+  );
   warehouseId = wh.id;
 });
 
@@ -247,11 +281,11 @@ afterAll(async () => {
   await closeAll();
 });
 
-const checkout = (productId: string, key: string, card = GOOD_CARD, quantity = 1) => ({
+const checkout = (productId: string, key: string, paymentMethodId = pm.good, quantity = 1) => ({
   idempotencyKey: key,
   userId,
   items: [{ vendorId: vendor.id, productId, quantity }],
-  card,
+  paymentMethodId,
 });
 
 describe("checkout saga", () => {
@@ -295,12 +329,14 @@ describe("checkout saga", () => {
 
     expect(await stockOf(productId)).toEqual({ onHand: 0, reserved: 0 });
     expect(minAvailable).toBeGreaterThanOrEqual(0);
-    const moves = await shard(vendor.shard).primary.stockMovement.groupBy({
-      by: ["reason"],
-      where: { productId },
-      _sum: { deltaOnHand: true, deltaReserved: true },
-      _count: { _all: true },
-    });
+    const moves = await withTenant(vendor.id, (db) =>
+      db.stockMovement.groupBy({
+        by: ["reason"],
+        where: { productId },
+        _sum: { deltaOnHand: true, deltaReserved: true },
+        _count: { _all: true },
+      }),
+    );
     const byReason = Object.fromEntries(moves.map((m) => [m.reason, m]));
     expect(byReason.reserve?._count._all).toBe(50);
     expect(byReason.commit?._sum.deltaOnHand).toBe(-50);
@@ -314,7 +350,7 @@ describe("checkout saga", () => {
     const clearing = await core().primary.$queryRaw<{ debit: bigint }[]>`
       SELECT sum(e.amount_cents)::bigint AS debit FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id
       WHERE a.code = 'payment-clearing' AND e.direction = 'debit' AND e.order_id = ANY(${confirmed}::uuid[])`;
-    expect(Number(clearing[0]?.debit)).toBe(50 * PRICE);
+    expect(Number(clearing[0]?.debit)).toBe(50 * (PRICE + SHIPPING));
     process.stdout.write(
       `[saga] 200 checkouts → 50 ready / 150 out of stock in ${elapsed} ms (all placed after ${placedMs} ms, ${runtime.failedAttempts.length} step attempts retried)\n`,
     );
@@ -325,7 +361,7 @@ describe("checkout saga", () => {
   it("fails a declined card, releases its stock and never captures", async () => {
     const productId = await createProduct(5);
     const { orderId } = await startCheckout(
-      checkout(productId, `declined-${run}`, DECLINED_CARD, 2),
+      checkout(productId, `declined-${run}`, pm.declined, 2),
       runtime.enqueue,
     );
     const statuses = await waitForTerminal([orderId], 20_000);
@@ -345,9 +381,8 @@ describe("checkout saga", () => {
   it("fails a payment that times out with payment_timeout and releases its stock", async () => {
     const productId = await createProduct(2);
     const started = Date.now();
-    const hanging = { ...GOOD_CARD, number: "4000000000000119" }; // the simulator holds it 30 s
     const { orderId } = await startCheckout(
-      checkout(productId, `timeout-${run}`, hanging),
+      checkout(productId, `timeout-${run}`, pm.timeout),
       runtime.enqueue,
     );
     const statuses = await waitForTerminal([orderId], 20_000);

@@ -13,24 +13,23 @@ import {
   type StockReservation,
 } from "../../stock/reserve-stock.ts";
 import {
+  appendEvents,
+  ConcurrencyConflictError,
+  CORE_TX_OPTIONS,
   linesByVendor,
+  loadOrder,
   nextStep,
+  OrderNotFoundError,
   type Compensation,
+  type CoreTx,
   type FailureReason,
   type OrderEvent,
   type OrderState,
   type OrderStatus,
+  type SagaEnqueue,
   type SagaStep,
-} from "./events.ts";
+} from "@agora/orders";
 import { captureLegs, postLedgerTransaction } from "./ledger.ts";
-import {
-  appendEvents,
-  ConcurrencyConflictError,
-  CORE_TX_OPTIONS,
-  loadOrder,
-  OrderNotFoundError,
-  type CoreTx,
-} from "./order-store.ts";
 import {
   PaymentDeclinedError,
   PaymentProviderError,
@@ -38,7 +37,6 @@ import {
   type PaymentGateway,
   type ProviderPayment,
 } from "./payment-gateway.ts";
-import type { SagaEnqueue } from "./saga-queue.ts";
 
 export interface SagaDeps {
   payments: PaymentGateway;
@@ -146,7 +144,7 @@ async function authorize(state: OrderState, deps: SagaDeps): Promise<OrderState>
         orderId: state.id,
         amountCents,
         currency: state.placed.currency,
-        card: state.placed.paymentMethod.card,
+        paymentMethodId: state.placed.paymentMethod.id,
       },
       key,
     );
@@ -198,7 +196,7 @@ async function commitCapture(state: OrderState, paymentId: string): Promise<Orde
       tx,
       state.id,
       state.placed.currency,
-      captureLegs(state.placed.items),
+      captureLegs(state.placed.items, state.placed.shipping),
       `capture of order ${state.id}`,
     );
     await tx.payment.updateMany({

@@ -1,20 +1,9 @@
-export * from "./events.ts";
+/**
+ * The checkout saga's worker side: the steps, their payment provider, the ledger postings, the
+ * recovery sweep and the refund path. The order aggregate itself (events, store, placement,
+ * queue contract) is `@agora/orders`, shared with the API edge.
+ */
 export { runSagaStep, paymentKey, type SagaDeps, type StepResult } from "./checkout-saga.ts";
-export {
-  placeOrder,
-  startCheckout,
-  placeOrderSchema,
-  IdempotencyKeyReusedError,
-  ProductUnavailableError,
-  type PlaceOrderInput,
-  type PlacedOrder,
-} from "./place-order.ts";
-export {
-  loadOrder,
-  appendEvents,
-  ConcurrencyConflictError,
-  OrderNotFoundError,
-} from "./order-store.ts";
 export { recoverStalledSagas, type RecoveryOptions } from "./recovery.ts";
 export { refundOrder, OrderNotRefundableError } from "./refund-order.ts";
 export {
@@ -27,14 +16,5 @@ export {
   type ProviderPayment,
 } from "./payment-gateway.ts";
 export { captureLegs, PLATFORM_FEE_BPS } from "./ledger.ts";
-export {
-  SAGAS_QUEUE,
-  RECOVER_JOB,
-  STEP_JOB_OPTIONS,
-  createSagaQueue,
-  queueEnqueuer,
-  sagaJobSchema,
-  type SagaEnqueue,
-  type SagaJob,
-} from "./saga-queue.ts";
 export { createSagaProcessor } from "./saga-processor.ts";
+export { publishPaymentsBreaker, paymentsBreakerOpenGauge } from "./breaker-publisher.ts";

@@ -3,13 +3,12 @@
  * credits (the database checks it at commit), so the whole ledger always sums to zero.
  *
  * Capture:  debit  payment-clearing (asset: money the provider owes us)        total
- *           credit vendor-payable:<vendor> (liability: owed to each vendor)    subtotal − fee
+ *           credit vendor-payable:<vendor> (liability: owed to each vendor)    subtotal − fee + shipping
  *           credit platform-fee-revenue (revenue)                              Σ fees
  * Refund:   the exact mirror of the capture transaction.
  */
 import { randomUUID } from "node:crypto";
-import type { OrderItem } from "./events.ts";
-import type { CoreTx } from "./order-store.ts";
+import type { CoreTx, OrderItem, ShippingChoice } from "@agora/orders";
 
 /** Platform commission in basis points of each vendor's subtotal. */
 export const PLATFORM_FEE_BPS = 1_000;
@@ -23,11 +22,17 @@ interface Leg {
   amountCents: number;
 }
 
-export function captureLegs(items: OrderItem[]): Leg[] {
+/** Shipping is the vendor's cost (they ship), so it goes to their payable without a platform fee. */
+export function captureLegs(items: OrderItem[], shipping: ShippingChoice[] = []): Leg[] {
   const subtotals = new Map<string, number>();
   for (const it of items)
     subtotals.set(it.vendorId, (subtotals.get(it.vendorId) ?? 0) + it.quantity * it.unitPriceCents);
-  const total = [...subtotals.values()].reduce((a, b) => a + b, 0);
+  const shippingOf = new Map<string, number>();
+  for (const s of shipping)
+    shippingOf.set(s.vendorId, (shippingOf.get(s.vendorId) ?? 0) + s.priceCents);
+  const total =
+    [...subtotals.values()].reduce((a, b) => a + b, 0) +
+    [...shippingOf.values()].reduce((a, b) => a + b, 0);
   const legs: Leg[] = [
     {
       code: "payment-clearing",
@@ -50,7 +55,7 @@ export function captureLegs(items: OrderItem[]): Leg[] {
       kind: "liability",
       vendorId,
       direction: "credit",
-      amountCents: subtotal - fee,
+      amountCents: subtotal - fee + (shippingOf.get(vendorId) ?? 0),
     });
   }
   legs.push({

@@ -7,7 +7,6 @@ import {
   type CircuitBreaker,
   type CircuitBreakerOptions,
 } from "@agora/resilience";
-import type { CardDetails } from "./events.ts";
 
 export interface ProviderPayment {
   id: string;
@@ -58,7 +57,8 @@ export class PaymentProviderError extends Error {
 export interface PaymentGateway {
   readonly breaker: CircuitBreaker;
   authorize(
-    body: { orderId: string; amountCents: number; currency: string; card: CardDetails },
+    // A provider token (`pm_…`) from the hosted card step, never a card number.
+    body: { orderId: string; amountCents: number; currency: string; paymentMethodId: string },
     idempotencyKey: string,
   ): Promise<ProviderPayment>;
   capture(paymentId: string, idempotencyKey: string): Promise<ProviderPayment>;

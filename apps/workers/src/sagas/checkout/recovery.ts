@@ -4,8 +4,13 @@
  * enqueued again. Steps are idempotent, so re-enqueueing a saga that is merely slow is harmless.
  */
 import { core } from "@agora/db";
-import { nextStep, TERMINAL_STATUSES, type OrderStatus, type SagaStep } from "./events.ts";
-import type { SagaEnqueue } from "./saga-queue.ts";
+import {
+  nextStep,
+  TERMINAL_STATUSES,
+  type OrderStatus,
+  type SagaEnqueue,
+  type SagaStep,
+} from "@agora/orders";
 
 export interface RecoveryOptions {
   /** Only orders untouched for this long (database clock, so worker clock skew does not matter). */

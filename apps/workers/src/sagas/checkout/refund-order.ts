@@ -6,15 +6,15 @@
  * warehouse decision).
  */
 import { core } from "@agora/db";
-import type { OrderState } from "./events.ts";
-import { captureLegs, postLedgerTransaction, reverseLegs } from "./ledger.ts";
 import {
   appendEvents,
   ConcurrencyConflictError,
   CORE_TX_OPTIONS,
   loadOrder,
   OrderNotFoundError,
-} from "./order-store.ts";
+  type OrderState,
+} from "@agora/orders";
+import { captureLegs, postLedgerTransaction, reverseLegs } from "./ledger.ts";
 import type { PaymentGateway } from "./payment-gateway.ts";
 import { paymentKey } from "./checkout-saga.ts";
 
@@ -45,7 +45,7 @@ export async function refundOrder(
         tx,
         orderId,
         state.placed.currency,
-        reverseLegs(captureLegs(state.placed.items)),
+        reverseLegs(captureLegs(state.placed.items, state.placed.shipping)),
         `refund of order ${orderId}`,
       );
       await tx.payment.updateMany({

@@ -8,7 +8,12 @@
  *   any failure before capture ─▶ COMPENSATING ─compensate─▶ FAILED (or CANCELLED once confirmed)
  *   READY_FOR_FULFILMENT ─refundOrder()─▶ CANCELLED
  */
-import type { StockAllocation } from "../../stock/reserve-stock.ts";
+/** Units of one product held in one warehouse for an order (the vendor shard's reservation). */
+export interface StockAllocation {
+  productId: string;
+  warehouseId: string;
+  quantity: number;
+}
 
 export type OrderStatus =
   | "PENDING"
@@ -64,11 +69,20 @@ export interface OrderItem {
   unitPriceCents: number;
 }
 
-export interface CardDetails {
-  number: string;
-  expMonth: number;
-  expYear: number;
-  cvc: string;
+/** Where the order goes; stored with the order so vendors can ship it. */
+export interface ShippingAddress {
+  name: string;
+  line1: string;
+  city: string;
+  postalCode: string;
+  country: string;
+}
+
+/** The shipping option chosen for one vendor's parcel, priced when the order was placed. */
+export interface ShippingChoice {
+  vendorId: string;
+  optionId: string;
+  priceCents: number;
 }
 
 export type FailureReason =
@@ -89,8 +103,11 @@ export type OrderEvent =
         totalCents: number;
         currency: string;
         idempotencyKey: string;
-        // The simulator has no card vault; in production this would be the provider's token.
-        paymentMethod: { card: CardDetails };
+        // The provider's token from its hosted card step: Agora never sees or stores the card.
+        paymentMethod: { id: string };
+        /** Absent on orders placed without a shipping step (tests, older orders). */
+        shipping?: ShippingChoice[];
+        address?: ShippingAddress;
       };
     }
   | {

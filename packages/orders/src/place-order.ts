@@ -6,10 +6,26 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
-import { core, forVendor, isRetryable, mapDatabaseError, withRetry } from "@agora/db";
-import type { OrderItem } from "./events.ts";
+import { core, isRetryable, mapDatabaseError, withRetry, withTenant } from "@agora/db";
+import type { OrderItem, ShippingChoice } from "./events.ts";
 import { appendEvents, CORE_TX_OPTIONS } from "./order-store.ts";
 import type { SagaEnqueue } from "./saga-queue.ts";
+import { DEFAULT_SHIPPING_OPTION, SHIPPING_OPTIONS, shippingOption } from "./shipping-options.ts";
+
+/** A token of the payment provider's hosted card step; the card itself never reaches Agora. */
+export const paymentMethodIdSchema = z.string().regex(/^pm_[A-Za-z0-9]{8,64}$/);
+
+export const shippingAddressSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  line1: z.string().trim().min(1).max(200),
+  city: z.string().trim().min(1).max(100),
+  postalCode: z.string().trim().min(1).max(20),
+  country: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]{2}$/, "ISO 3166 alpha-2 code, e.g. DE")
+    .toUpperCase(),
+});
 
 export const placeOrderSchema = z.object({
   idempotencyKey: z.string().min(8).max(200),
@@ -25,12 +41,12 @@ export const placeOrderSchema = z.object({
     )
     .min(1)
     .max(100),
-  card: z.object({
-    number: z.string().regex(/^\d{12,19}$/),
-    expMonth: z.number().int().min(1).max(12),
-    expYear: z.number().int().min(2000).max(2100),
-    cvc: z.string().regex(/^\d{3,4}$/),
-  }),
+  paymentMethodId: paymentMethodIdSchema,
+  address: shippingAddressSchema.optional(),
+  /** vendorId → shipping option id; a vendor without a choice ships standard. */
+  shipping: z
+    .record(z.uuid(), z.enum(SHIPPING_OPTIONS.map((o) => o.id) as [string, ...string[]]))
+    .default({}),
 });
 export type PlaceOrderInput = z.input<typeof placeOrderSchema>;
 
@@ -60,12 +76,13 @@ async function priceItems(items: PlaceOrderInput["items"]): Promise<OrderItem[]>
   for (const vendorId of vendors) {
     const ids = items.filter((i) => i.vendorId === vendorId).map((i) => i.productId);
     // Scoped by vendorId too: a product id of another tenant must not be buyable through this vendor.
-    const products = await (
-      await forVendor(vendorId)
-    ).primary.product.findMany({
-      where: { vendorId, id: { in: ids }, status: "active" },
-      select: { id: true, priceCents: true },
-    });
+    // Row-level security on the shard: the read runs under this vendor's tenant scope.
+    const products = await withTenant(vendorId, (tx) =>
+      tx.product.findMany({
+        where: { vendorId, id: { in: ids }, status: "active" },
+        select: { id: true, priceCents: true },
+      }),
+    );
     for (const p of products) prices.set(`${vendorId}/${p.id}`, p.priceCents);
   }
   return items.map((i) => {
@@ -79,6 +96,17 @@ export interface PlacedOrder {
   orderId: string;
   /** False when the key had been seen: nothing new was written. */
   created: boolean;
+}
+
+function priceShipping(items: OrderItem[], chosen: Record<string, string>): ShippingChoice[] {
+  const vendorIds = [...new Set(items.map((i) => i.vendorId))].sort();
+  return vendorIds.map((vendorId) => {
+    const optionId = chosen[vendorId] ?? DEFAULT_SHIPPING_OPTION;
+    const option = shippingOption(optionId);
+    // The schema only lets known ids through; this guards the table against a rename.
+    if (!option) throw new Error(`unknown shipping option ${optionId}`);
+    return { vendorId, optionId, priceCents: option.priceCents };
+  });
 }
 
 /**
@@ -98,12 +126,23 @@ export async function placeOrder(raw: PlaceOrderInput): Promise<PlacedOrder> {
 
 async function placeOnce(input: z.output<typeof placeOrderSchema>): Promise<PlacedOrder> {
   const scope = `checkout:${input.userId}`;
-  // The card is part of the request identity; the key table keeps only this digest of it.
+  // Everything the shopper chose is the request identity; the key table keeps only this digest.
   const requestHash = createHash("sha256")
-    .update(JSON.stringify({ items: input.items, currency: input.currency, card: input.card }))
+    .update(
+      JSON.stringify({
+        items: input.items,
+        currency: input.currency,
+        paymentMethodId: input.paymentMethodId,
+        address: input.address ?? null,
+        shipping: Object.entries(input.shipping).sort(([a], [b]) => a.localeCompare(b)),
+      }),
+    )
     .digest("hex");
   const items = await priceItems(input.items);
-  const totalCents = items.reduce((s, i) => s + i.quantity * i.unitPriceCents, 0);
+  const shipping = priceShipping(items, input.shipping);
+  const totalCents =
+    items.reduce((s, i) => s + i.quantity * i.unitPriceCents, 0) +
+    shipping.reduce((s, c) => s + c.priceCents, 0);
 
   return core().primary.$transaction(async (tx) => {
     const claimed = await tx.$queryRaw<{ key: string }[]>`
@@ -155,7 +194,9 @@ async function placeOnce(input: z.output<typeof placeOrderSchema>): Promise<Plac
             totalCents,
             currency: input.currency,
             idempotencyKey: input.idempotencyKey,
-            paymentMethod: { card: input.card },
+            paymentMethod: { id: input.paymentMethodId },
+            shipping,
+            ...(input.address ? { address: input.address } : {}),
           },
         },
       ],
@@ -166,6 +207,18 @@ async function placeOnce(input: z.output<typeof placeOrderSchema>): Promise<Plac
     });
     return { orderId, created: true };
   }, CORE_TX_OPTIONS);
+}
+
+/** The order an earlier placement with this key created, or null (nothing written under it yet). */
+export async function findPlacedOrder(
+  userId: string,
+  idempotencyKey: string,
+): Promise<string | null> {
+  const row = await core().primary.idempotencyKey.findUnique({
+    where: { scope_key: { scope: `checkout:${userId}`, key: idempotencyKey } },
+  });
+  const parsed = z.object({ orderId: z.uuid() }).safeParse(row?.response);
+  return parsed.success ? parsed.data.orderId : null;
 }
 
 /** Places the order and starts its saga. A replayed key does not start a second saga. */

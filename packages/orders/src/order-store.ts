@@ -1,10 +1,12 @@
 /**
  * Durable saga state in the core DB: load an order by folding its `order_events`, append new
  * events with optimistic concurrency on the per-aggregate version, and keep the `orders`
- * projection in the same transaction.
+ * projection and the core outbox (one `order` row per event) in the same transaction.
  */
 import { core, type CoreDb } from "@agora/db";
+import { traceHeaders } from "@agora/telemetry";
 import { apply, type OrderEvent, type OrderState } from "./events.ts";
+import { ORDER_TOPIC, orderOutboxPayload } from "./order-outbox.ts";
 
 export type CoreTx = Parameters<Parameters<CoreDb["$transaction"]>[0]>[0];
 
@@ -57,7 +59,12 @@ export async function appendEvents(
   metadata: Record<string, string> = {},
 ): Promise<OrderState> {
   let next = state;
-  for (const [i, e] of events.entries()) next = apply(next, state.id, state.version + i + 1, e);
+  const at = new Date();
+  const outbox: { payload: ReturnType<typeof orderOutboxPayload>; type: string }[] = [];
+  for (const [i, e] of events.entries()) {
+    next = apply(next, state.id, state.version + i + 1, e);
+    outbox.push({ payload: orderOutboxPayload(next, e, at), type: e.type });
+  }
   const updated = await tx.order.updateMany({
     where: { id: state.id, version: state.version },
     data: { status: next.status, version: next.version },
@@ -72,6 +79,17 @@ export async function appendEvents(
       // InputJsonValue asks for.
       payload: e.payload as never,
       metadata,
+    })),
+  });
+  // Same transaction as the events: subscribers hear of exactly the events that committed.
+  await tx.outbox.createMany({
+    data: outbox.map((o) => ({
+      aggregateType: ORDER_TOPIC,
+      aggregateId: state.id,
+      eventType: o.type,
+      payload: o.payload as never,
+      // The relay's consumers continue this trace (checkout.place → projections, notifications).
+      headers: traceHeaders(),
     })),
   });
   return next;

@@ -5,6 +5,7 @@
  */
 import { Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
 import { z } from "zod";
+import { currentTraceContext, inSpan, injectIntoJobData, SpanKind } from "@agora/telemetry";
 import { SAGA_STEPS, type SagaStep } from "./events.ts";
 
 export const SAGAS_QUEUE = "sagas";
@@ -38,6 +39,12 @@ export function createSagaQueue(connection: ConnectionOptions, name = SAGAS_QUEU
 export function queueEnqueuer(queue: Queue): SagaEnqueue {
   return async (orderId, step, opts) => {
     const jobId = opts?.recovery ? `${orderId}.${step}.r${Date.now()}` : `${orderId}.${step}`;
-    await queue.add(step, { orderId, step } satisfies SagaJob, { ...STEP_JOB_OPTIONS, jobId });
+    const attributes = { "messaging.system": "bullmq", "messaging.destination.name": queue.name, "agora.saga_step": step };
+    // A producer span, and its context in the job data: the worker's span continues this trace.
+    await inSpan(`${queue.name} enqueue ${step}`, { kind: SpanKind.PRODUCER, attributes }, async () => {
+      const trace = currentTraceContext();
+      const data = { orderId, step } satisfies SagaJob;
+      await queue.add(step, trace ? injectIntoJobData(data, trace) : data, { ...STEP_JOB_OPTIONS, jobId });
+    });
   };
 }

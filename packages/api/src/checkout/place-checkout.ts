@@ -1,0 +1,97 @@
+/**
+ * `checkout.place`: the shopper's cart becomes a PENDING order and its saga starts.
+ *
+ * - Idempotent by the client's key: a double click or retry answers with the first order (and
+ *   the saga charges once, keyed per order at the provider), even after the cart was cleared.
+ * - While the saga worker's payment breaker is open it refuses at once, before writing anything:
+ *   an order accepted now could only fail.
+ * - Prices come from the vendors' shard primaries at placement (`placeOrder`), not from the cart;
+ *   stock is the saga's to reserve (a sold-out line fails the order with `out_of_stock`).
+ */
+import { core } from "@agora/db";
+import {
+  findPlacedOrder,
+  IdempotencyKeyReusedError,
+  paymentsBreakerOpen,
+  ProductUnavailableError,
+  startCheckout,
+} from "@agora/orders";
+import { TRPCError } from "@trpc/server";
+import type { z } from "zod";
+import { cartOf } from "../cart/cart-owner.ts";
+import { clearCart, readLines } from "../cart/cart-store.ts";
+import { rememberCommit } from "../orders/read-token.ts";
+import type { Session } from "../trpc.ts";
+import { checkoutRedis } from "./checkout-redis.ts";
+import type { placeCheckoutInput } from "./checkout.schema.ts";
+import { sagaEnqueue } from "./saga-producer.ts";
+
+export class PaymentsUnavailableError extends Error {
+  readonly code = "PAYMENTS_UNAVAILABLE";
+  constructor() {
+    super("payments are unavailable right now; nothing was ordered or charged, try again shortly");
+    this.name = "PaymentsUnavailableError";
+  }
+}
+
+export class CartEmptyError extends Error {
+  readonly code = "CART_EMPTY";
+  constructor() {
+    super("the cart is empty");
+    this.name = "CartEmptyError";
+  }
+}
+
+interface PlaceContext {
+  session: Session;
+  cartId?: string | null;
+}
+
+export async function placeCheckout(
+  ctx: PlaceContext,
+  input: z.output<typeof placeCheckoutInput>,
+): Promise<{ orderId: string }> {
+  const userId = ctx.session.userId;
+  const earlier = await findPlacedOrder(userId, input.idempotencyKey);
+  if (earlier) return { orderId: earlier };
+
+  if (await paymentsBreakerOpen(checkoutRedis())) {
+    const cause = new PaymentsUnavailableError();
+    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: cause.message, cause });
+  }
+
+  const cart = await cartOf(ctx);
+  const lines = cart ? await readLines(checkoutRedis(), cart) : [];
+  if (lines.length === 0) {
+    const cause = new CartEmptyError();
+    throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
+  }
+  let orderId: string;
+  try {
+    ({ orderId } = await startCheckout(
+      {
+        idempotencyKey: input.idempotencyKey,
+        userId,
+        items: lines.map((l) => ({
+          vendorId: l.vendorId,
+          productId: l.productId,
+          quantity: l.quantity,
+        })),
+        paymentMethodId: input.paymentMethodId,
+        address: input.address,
+        shipping: input.shipping,
+      },
+      sagaEnqueue(),
+    ));
+  } catch (err) {
+    if (err instanceof IdempotencyKeyReusedError)
+      throw new TRPCError({ code: "CONFLICT", message: err.message, cause: err });
+    if (err instanceof ProductUnavailableError)
+      throw new TRPCError({ code: "PRECONDITION_FAILED", message: err.message, cause: err });
+    throw err;
+  }
+  // The order page that follows must see this order even if it is served by a replica.
+  await rememberCommit(userId, await core().commitToken());
+  if (cart) await clearCart(checkoutRedis(), cart);
+  return { orderId };
+}

@@ -1,0 +1,42 @@
+import { z } from "zod";
+
+export const getOrderInput = z.object({ orderId: z.uuid() });
+
+export interface OrderSummary {
+  id: string;
+  status: string;
+  totalCents: number;
+  currency: string;
+  createdAt: Date;
+  itemCount: number;
+}
+
+export interface OrderView {
+  id: string;
+  status: string;
+  totalCents: number;
+  currency: string;
+  createdAt: Date;
+  items: {
+    productId: string;
+    vendorId: string;
+    title: string;
+    quantity: number;
+    unitPriceCents: number;
+  }[];
+  vendors: {
+    vendorId: string;
+    vendorName: string;
+    /** The vendor sub-order's status on its shard; "unknown" while that shard cannot answer. */
+    status: string;
+    trackingNumber: string | null;
+  }[];
+  timeline: {
+    version: number;
+    type: string;
+    status: string;
+    at: Date;
+    detail: Record<string, unknown>;
+  }[];
+  failure: null | { reason: string; detail: string; compensations: string[] };
+}

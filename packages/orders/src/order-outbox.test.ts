@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { apply, type OrderEvent, type OrderState } from "./events.ts";
+import { orderOutboxPayload } from "./order-outbox.ts";
+
+const V1 = "00000000-0000-4000-8000-000000000001";
+const V2 = "00000000-0000-4000-8000-000000000002";
+const placed: OrderEvent = {
+  type: "OrderPlaced",
+  payload: {
+    userId: "user-1",
+    items: [
+      { vendorId: V2, productId: "p2", quantity: 1, unitPriceCents: 505 },
+      { vendorId: V1, productId: "p1", quantity: 2, unitPriceCents: 1999 },
+    ],
+    totalCents: 4503,
+    currency: "EUR",
+    idempotencyKey: "secret-key-1",
+    paymentMethod: { id: "pm_abcdef123456" },
+    shipping: [{ vendorId: V1, optionId: "standard", priceCents: 490 }],
+    address: {
+      name: "A Shopper",
+      line1: "1 Main St",
+      city: "Berlin",
+      postalCode: "10115",
+      country: "DE",
+    },
+  },
+};
+
+describe("order outbox payload", () => {
+  const at = new Date("2026-01-02T03:04:05.000Z");
+  const state = apply(null, "order-1", 1, placed);
+
+  it("carries the contract fields with the version and status the event led to", () => {
+    expect(orderOutboxPayload(state, placed, at)).toEqual({
+      orderId: "order-1",
+      userId: "user-1",
+      version: 1,
+      type: "OrderPlaced",
+      status: "PENDING",
+      at: "2026-01-02T03:04:05.000Z",
+      vendorIds: [V1, V2],
+      detail: { totalCents: 4503, currency: "EUR", itemCount: 3 },
+    });
+  });
+
+  it("never includes the payment method, the address or the idempotency key", () => {
+    const text = JSON.stringify(orderOutboxPayload(state, placed, at));
+    for (const secret of ["pm_abcdef123456", "1 Main St", "secret-key-1", "paymentMethod"])
+      expect(text).not.toContain(secret);
+  });
+
+  it("reports a failure's reason and compensations", () => {
+    const failed: OrderEvent = {
+      type: "OrderFailed",
+      payload: {
+        reason: "payment_declined",
+        detail: "card_declined",
+        compensations: ["release-stock"],
+      },
+    };
+    const after: OrderState = apply(state, "order-1", 2, failed);
+    expect(orderOutboxPayload(after, failed, at)).toMatchObject({
+      version: 2,
+      status: "FAILED",
+      detail: {
+        reason: "payment_declined",
+        detail: "card_declined",
+        compensations: ["release-stock"],
+      },
+    });
+  });
+});
