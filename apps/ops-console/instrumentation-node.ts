@@ -6,3 +6,12 @@ try {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 }
+
+// Tracing + log shipping (one OpenTelemetry provider, ours); Sentry only captures errors and only
+// with a DSN, and must not install its own OpenTelemetry setup over ours (`enableOpenTelemetrySetup: false`, 11.x name of `skipOpenTelemetrySetup`).
+const { startTelemetry } = await import("@agora/telemetry/start");
+startTelemetry({ service: process.env.AGORA_SERVICE_NAME ?? "ops-console" });
+if (process.env.SENTRY_DSN) {
+  const Sentry = await import("@sentry/nextjs");
+  Sentry.init({ dsn: process.env.SENTRY_DSN, enableOpenTelemetrySetup: false, tracesSampleRate: 0 });
+}

@@ -50,3 +50,20 @@ export {
   type LiveResponse,
   type ReadyResponse,
 } from "./health.ts";
+export {
+  activeLogShipper,
+  createLogShipper,
+  installLogShipper,
+  toOtlpLogRecord,
+  type LogShipper,
+  type LogShipperOptions,
+} from "./log-shipper.ts";
+export { startOpsServer, type OpsServerOptions } from "./ops-server.ts";
+export {
+  ErrorKeepingProcessor,
+  ErrorKeepingSampler,
+  sampleRateFromEnv,
+  traceIdBelowRate,
+} from "./tracing/sampler.ts";
+export { inSpan, SpanKind, traceFromHeaders, traceHeaders, type SpanOptions } from "./tracing/spans.ts";
+export { pgEndpoints, type PgEndpoint } from "./tracing/pg-endpoints.ts";

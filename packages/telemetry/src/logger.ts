@@ -3,6 +3,7 @@
  * trace in the ops console. One JSON object per line on stdout unless a destination is given.
  */
 import { pino, type DestinationStream, type Level, type Logger } from "pino";
+import { activeLogShipper } from "./log-shipper.ts";
 import { currentTraceContext } from "./trace-context.ts";
 
 export type { Logger } from "pino";
@@ -64,8 +65,19 @@ export function createLogger(options: CreateLoggerOptions): Logger {
     mixin: traceFields,
     redact: { paths: [...REDACTED_PATHS, ...(options.redact ?? [])], censor: REDACTED },
   };
-  return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
+  return pino(pinoOptions, options.destination ?? stdoutAndCollector);
 }
+
+/**
+ * stdout, plus the collector once `startTelemetry` installed a shipper; looked up per line so a
+ * logger made at import time (before start-up) still ships.
+ */
+const stdoutAndCollector: DestinationStream = {
+  write(line: string) {
+    process.stdout.write(line);
+    activeLogShipper()?.write(line);
+  },
+};
 
 function traceFields(): Record<string, string> {
   const ctx = currentTraceContext();

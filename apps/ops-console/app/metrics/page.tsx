@@ -1,0 +1,12 @@
+import { MetricsCharts } from "../../src/telemetry/metrics-charts.tsx";
+import { OpsShell } from "../../src/shell/ops-shell.tsx";
+
+export const metadata = { title: "Metrics" };
+
+export default function MetricsPage() {
+  return (
+    <OpsShell current="/metrics" title="Metrics" description="Scraped by the console itself every 5 s from each process's /metrics (no Prometheus needed).">
+      <MetricsCharts />
+    </OpsShell>
+  );
+}

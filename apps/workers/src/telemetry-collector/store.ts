@@ -1,0 +1,234 @@
+/**
+ * Span and log storage on Redis: one stream each (`XADD … MAXLEN =` bounds the count, a `MINID`
+ * trim bounds the age) for searching recent telemetry, plus one list per trace id (capped, with a
+ * TTL equal to the retention) so one trace's spans and logs are a single LRANGE.
+ */
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import type { StoredLog, StoredSpan } from "./otlp.ts";
+
+export interface RetentionPolicy {
+  /** How long spans and log lines are kept. */
+  retentionMs: number;
+  /** Most spans kept in the search stream. */
+  maxSpans: number;
+  /** Most log lines kept in the search stream. */
+  maxLogs: number;
+  /** Most spans (and log lines) kept for one trace. */
+  maxPerTrace: number;
+}
+
+export const DEFAULT_RETENTION: RetentionPolicy = {
+  retentionMs: 60 * 60_000,
+  maxSpans: 50_000,
+  maxLogs: 50_000,
+  maxPerTrace: 2_000,
+};
+
+export const traceSearchSchema = z.object({
+  service: z.string().min(1).optional(),
+  /** Substring of the span name, e.g. a tRPC procedure `checkout.place`. */
+  name: z.string().min(1).optional(),
+  minDurationMs: z.coerce.number().nonnegative().optional(),
+  errorsOnly: z.preprocess((v) => v === true || v === "true" || v === "1", z.boolean()).optional(),
+  traceId: z.string().regex(/^[0-9a-f]{32}$/).optional(),
+  limit: z.coerce.number().int().positive().max(200).default(50),
+});
+export type TraceSearch = z.infer<typeof traceSearchSchema>;
+
+export const logSearchSchema = z.object({
+  traceId: z.string().regex(/^[0-9a-f]{32}$/).optional(),
+  service: z.string().min(1).optional(),
+  level: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).optional(),
+  /** Substring of the message. */
+  text: z.string().min(1).optional(),
+  sinceMs: z.coerce.number().nonnegative().optional(),
+  untilMs: z.coerce.number().nonnegative().optional(),
+  limit: z.coerce.number().int().positive().max(1_000).default(200),
+});
+export type LogSearch = z.infer<typeof logSearchSchema>;
+
+export interface TraceSummary {
+  traceId: string;
+  /** The earliest span of the trace seen in the window (its entry point). */
+  rootName: string;
+  rootService: string;
+  startMs: number;
+  durationMs: number;
+  spanCount: number;
+  services: string[];
+  error: boolean;
+}
+
+const LEVELS = ["trace", "debug", "info", "warn", "error", "fatal"];
+// Streams are scanned newest-first in pages; a search never reads more than this many entries.
+const SCAN_LIMIT = 20_000;
+const PAGE = 1_000;
+
+export interface TelemetryStore {
+  addSpans(spans: StoredSpan[]): Promise<void>;
+  addLogs(logs: StoredLog[]): Promise<void>;
+  searchTraces(q: TraceSearch): Promise<TraceSummary[]>;
+  getTrace(traceId: string): Promise<StoredSpan[]>;
+  searchLogs(q: LogSearch): Promise<StoredLog[]>;
+  services(): Promise<string[]>;
+  /** Drops stream entries older than the retention (also done on every write). */
+  trim(): Promise<void>;
+}
+
+export function createTelemetryStore(
+  redis: Redis,
+  policy: RetentionPolicy = DEFAULT_RETENTION,
+  opts: { prefix?: string; now?: () => number } = {},
+): TelemetryStore {
+  const p = opts.prefix ?? "telemetry";
+  const now = opts.now ?? Date.now;
+  const spansKey = `${p}:spans`;
+  const logsKey = `${p}:logs`;
+  const traceKey = (id: string) => `${p}:trace:${id}`;
+  const traceLogsKey = (id: string) => `${p}:trace-logs:${id}`;
+  const servicesKey = `${p}:services`;
+  const cutoff = () => now() - policy.retentionMs;
+
+  async function scan(key: string, visit: (json: string) => boolean): Promise<void> {
+    let end = "+";
+    let read = 0;
+    while (read < SCAN_LIMIT) {
+      const page = await redis.xrevrange(key, end, "-", "COUNT", PAGE);
+      if (page.length === 0) return;
+      for (const [, fields] of page) {
+        if (fields[1] !== undefined && !visit(fields[1])) return;
+      }
+      read += page.length;
+      const lastId = page[page.length - 1]?.[0];
+      if (!lastId || page.length < PAGE) return;
+      end = `(${lastId}`;
+    }
+  }
+
+  const store: TelemetryStore = {
+    async addSpans(spans) {
+      if (spans.length === 0) return;
+      const m = redis.multi();
+      for (const s of spans) {
+        const json = JSON.stringify(s);
+        m.xadd(spansKey, "MAXLEN", "=", policy.maxSpans, "*", "s", json);
+        m.rpush(traceKey(s.traceId), json);
+        m.ltrim(traceKey(s.traceId), -policy.maxPerTrace, -1);
+        m.pexpire(traceKey(s.traceId), policy.retentionMs);
+        m.hset(servicesKey, s.service, String(now()));
+      }
+      await m.exec();
+      await store.trim();
+    },
+    async addLogs(logs) {
+      if (logs.length === 0) return;
+      const m = redis.multi();
+      for (const l of logs) {
+        const json = JSON.stringify(l);
+        m.xadd(logsKey, "MAXLEN", "=", policy.maxLogs, "*", "l", json);
+        if (l.traceId) {
+          m.rpush(traceLogsKey(l.traceId), json);
+          m.ltrim(traceLogsKey(l.traceId), -policy.maxPerTrace, -1);
+          m.pexpire(traceLogsKey(l.traceId), policy.retentionMs);
+        }
+        m.hset(servicesKey, l.service, String(now()));
+      }
+      await m.exec();
+      await store.trim();
+    },
+    async trim() {
+      // Stream ids start with the Redis server's ms clock; MINID drops everything older.
+      const minId = `${Math.max(0, Math.floor(cutoff()))}-0`;
+      await redis.multi().xtrim(spansKey, "MINID", minId).xtrim(logsKey, "MINID", minId).exec();
+    },
+    async searchTraces(q) {
+      if (q.traceId) {
+        const spans = await store.getTrace(q.traceId);
+        return spans.length ? [summarize(q.traceId, spans)] : [];
+      }
+      const byTrace = new Map<string, StoredSpan[]>();
+      const matched = new Set<string>();
+      const min = cutoff();
+      await scan(spansKey, (json) => {
+        const s = JSON.parse(json) as StoredSpan;
+        if (s.startMs < min) return true; // entries are in arrival order, not start order
+        const list = byTrace.get(s.traceId) ?? [];
+        list.push(s);
+        byTrace.set(s.traceId, list);
+        if (
+          (!q.service || s.service === q.service) &&
+          (!q.name || s.name.includes(q.name)) &&
+          (q.minDurationMs === undefined || s.durationMs >= q.minDurationMs) &&
+          (!q.errorsOnly || s.error)
+        ) {
+          matched.add(s.traceId);
+        }
+        return true;
+      });
+      const out: TraceSummary[] = [];
+      for (const id of matched) out.push(summarize(id, byTrace.get(id) ?? []));
+      return out.sort((a, b) => b.startMs - a.startMs).slice(0, q.limit);
+    },
+    async getTrace(traceId) {
+      const min = cutoff();
+      const rows = await redis.lrange(traceKey(traceId), 0, -1);
+      return rows
+        .map((r) => JSON.parse(r) as StoredSpan)
+        .filter((s) => s.startMs >= min)
+        .sort((a, b) => a.startMs - b.startMs);
+    },
+    async searchLogs(q) {
+      const min = Math.max(cutoff(), q.sinceMs ?? 0);
+      const minLevel = q.level ? LEVELS.indexOf(q.level) : 0;
+      const keep = (l: StoredLog) =>
+        l.timeMs >= min &&
+        (q.untilMs === undefined || l.timeMs <= q.untilMs) &&
+        (!q.service || l.service === q.service) &&
+        LEVELS.indexOf(l.level) >= minLevel &&
+        (!q.text || l.msg.includes(q.text));
+      if (q.traceId) {
+        const rows = await redis.lrange(traceLogsKey(q.traceId), 0, -1);
+        return rows
+          .map((r) => JSON.parse(r) as StoredLog)
+          .filter(keep)
+          .sort((a, b) => a.timeMs - b.timeMs)
+          .slice(0, q.limit);
+      }
+      const out: StoredLog[] = [];
+      await scan(logsKey, (json) => {
+        const l = JSON.parse(json) as StoredLog;
+        if (keep(l)) out.push(l);
+        return out.length < q.limit;
+      });
+      return out;
+    },
+    async services() {
+      const all = await redis.hgetall(servicesKey);
+      const min = cutoff();
+      return Object.entries(all)
+        .filter(([, at]) => Number(at) >= min)
+        .map(([name]) => name)
+        .sort();
+    },
+  };
+  return store;
+}
+
+export function summarize(traceId: string, spans: StoredSpan[]): TraceSummary {
+  const sorted = [...spans].sort((a, b) => a.startMs - b.startMs);
+  const ids = new Set(sorted.map((s) => s.spanId));
+  const root = sorted.find((s) => !s.parentSpanId || !ids.has(s.parentSpanId)) ?? sorted[0];
+  const start = sorted[0]?.startMs ?? 0;
+  const end = Math.max(...sorted.map((s) => s.startMs + s.durationMs), start);
+  return {
+    traceId,
+    rootName: root?.name ?? "",
+    rootService: root?.service ?? "",
+    startMs: start,
+    durationMs: end - start,
+    spanCount: sorted.length,
+    services: [...new Set(sorted.map((s) => s.service))].sort(),
+    error: sorted.some((s) => s.error),
+  };
+}

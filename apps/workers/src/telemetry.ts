@@ -1,0 +1,17 @@
+/**
+ * Imported first by main.ts, before any module opens pg/Redis/HTTP: turns on tracing and log
+ * shipping for this worker process (`service.name` = `workers-<pool>`). The collector itself is
+ * not traced: its spans would be sent to itself.
+ */
+import { startTelemetry, type Telemetry } from "@agora/telemetry/start";
+
+const pool = process.argv[2] ?? "maintenance";
+
+export const telemetry: Telemetry | undefined =
+  pool === "telemetry-collector" ? undefined : startTelemetry({ service: `workers-${pool}` });
+
+// Errors to Sentry only with a DSN; its own OpenTelemetry setup stays off (ours is the provider).
+if (process.env.SENTRY_DSN) {
+  const Sentry = await import("@sentry/node");
+  Sentry.init({ dsn: process.env.SENTRY_DSN, enableOpenTelemetrySetup: false, tracesSampleRate: 0 });
+}

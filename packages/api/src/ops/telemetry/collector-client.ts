@@ -1,0 +1,80 @@
+/**
+ * The ops console's reads of the telemetry collector's query API (apps/workers/src/telemetry-
+ * collector). A collector that is down or slow becomes SERVICE_UNAVAILABLE with
+ * domainCode TELEMETRY_UNAVAILABLE, never a hanging page.
+ */
+import { collectorUrlFromEnv } from "@agora/telemetry/start";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import {
+  logLineSchema,
+  type logSearchInput,
+  spanSchema,
+  type traceSearchInput,
+  traceSummarySchema,
+} from "./telemetry.schema.ts";
+
+export class TelemetryUnavailableError extends Error {
+  readonly code = "TELEMETRY_UNAVAILABLE";
+  constructor(reason: string) {
+    super(`the telemetry collector is unavailable: ${reason}`);
+    this.name = "TelemetryUnavailableError";
+  }
+}
+
+const TIMEOUT_MS = 5_000;
+
+async function get<T>(path: string, params: Record<string, string | number | boolean | undefined>, schema: z.ZodType<T>): Promise<T> {
+  const url = new URL(`${collectorUrlFromEnv()}${path}`);
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, String(v));
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+  } catch (err) {
+    const cause = new TelemetryUnavailableError(err instanceof Error ? err.message : String(err));
+    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: cause.message, cause });
+  }
+  if (!res.ok) {
+    const cause = new TelemetryUnavailableError(`answered ${res.status}`);
+    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: cause.message, cause });
+  }
+  return schema.parse(await res.json());
+}
+
+export function searchTraces(input: z.output<typeof traceSearchInput>) {
+  return get(
+    "/api/traces",
+    {
+      service: input.service,
+      name: input.procedure,
+      minDurationMs: input.minDurationMs,
+      errorsOnly: input.errorsOnly ? "true" : undefined,
+      traceId: input.traceId,
+      limit: input.limit,
+    },
+    z.array(traceSummarySchema),
+  );
+}
+
+export function getTrace(traceId: string) {
+  return get(`/api/traces/${traceId}`, {}, z.object({ traceId: z.string(), spans: z.array(spanSchema) }));
+}
+
+export function searchLogs(input: z.output<typeof logSearchInput>) {
+  return get(
+    "/api/logs",
+    {
+      traceId: input.traceId,
+      service: input.service,
+      level: input.level,
+      text: input.text,
+      sinceMs: input.sinceMinutes ? Date.now() - input.sinceMinutes * 60_000 : undefined,
+      limit: input.limit,
+    },
+    z.array(logLineSchema),
+  );
+}
+
+export function telemetryServices() {
+  return get("/api/services", {}, z.array(z.string()));
+}

@@ -1,0 +1,173 @@
+/**
+ * The console's own short metrics history, so the Metrics page works without Prometheus: every
+ * 5 s the ops console's server scrapes each process's Prometheus endpoint (Next apps at
+ * `/api/metrics`, workers/collector/simulator at `/metrics`) and keeps 60 min of derived points
+ * per service in memory: rps, errors/s, tRPC latency p50/p95/p99, queue depth, open breakers,
+ * cache hit ratio.
+ */
+import { topology, WORKER_PROCESSES } from "@agora/infra-local/topology";
+
+export interface MetricsPoint {
+  t: number;
+  rps: number | null;
+  errorsPerSecond: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  queueDepth: number | null;
+  openBreakers: number | null;
+  cacheHitRatio: number | null;
+  up: number;
+}
+
+interface Target {
+  service: string;
+  url: string;
+}
+
+interface Raw {
+  t: number;
+  requests: number;
+  errors: number;
+  buckets: Map<number, number>;
+  queueDepth: number | null;
+  openBreakers: number | null;
+  cacheHits: number;
+  cacheMisses: number;
+}
+
+const SCRAPE_EVERY_MS = 5_000;
+const KEEP_MS = 60 * 60_000;
+
+export function scrapeTargets(): Target[] {
+  const t = topology();
+  const at = (port: number, path: string) => `http://${t.host}:${port}${path}`;
+  return [
+    ...t.apps.storefront.map((p, i) => ({ service: `storefront-${i + 1}`, url: at(p, "/api/metrics") })),
+    { service: "vendor-portal", url: at(t.apps.vendorPortal, "/api/metrics") },
+    { service: "ops-console", url: at(t.apps.opsConsole, "/api/metrics") },
+    { service: "telemetry-collector", url: at(t.apps.telemetryCollector, "/metrics") },
+    ...WORKER_PROCESSES.map((name) => ({ service: `workers-${name}`, url: at(t.apps.workerMetrics[name], "/metrics") })),
+  ];
+}
+
+/** Minimal Prometheus text parser: `name{a="b",…} value` lines, comments skipped. */
+export function parsePrometheus(text: string): { name: string; labels: Record<string, string>; value: number }[] {
+  const out: { name: string; labels: Record<string, string>; value: number }[] = [];
+  for (const line of text.split("\n")) {
+    if (!line || line.startsWith("#")) continue;
+    const m = /^([a-zA-Z_:][\w:]*)(\{(.*)\})?\s+(\S+)/.exec(line);
+    if (!m?.[1] || m[4] === undefined) continue;
+    const labels: Record<string, string> = {};
+    for (const l of (m[3] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) if (l[1]) labels[l[1]] = l[2] ?? "";
+    out.push({ name: m[1], labels, value: Number(m[4]) });
+  }
+  return out;
+}
+
+function summarize(t: number, text: string): Raw {
+  const raw: Raw = { t, requests: 0, errors: 0, buckets: new Map(), queueDepth: null, openBreakers: null, cacheHits: 0, cacheMisses: 0 };
+  for (const s of parsePrometheus(text)) {
+    if (s.name === "agora_trpc_requests_total") {
+      raw.requests += s.value;
+      if (s.labels.status === "error") raw.errors += s.value;
+    } else if (s.name === "agora_trpc_duration_seconds_bucket") {
+      const le = s.labels.le === "+Inf" ? Infinity : Number(s.labels.le);
+      raw.buckets.set(le, (raw.buckets.get(le) ?? 0) + s.value);
+    } else if (s.name === "agora_queue_jobs" && (s.labels.state === "waiting" || s.labels.state === "delayed")) {
+      raw.queueDepth = (raw.queueDepth ?? 0) + s.value;
+    } else if (s.name === "resilience_breaker_state" || s.name === "agora_resilience_breaker_state") {
+      raw.openBreakers = (raw.openBreakers ?? 0) + (s.value > 0 ? 1 : 0);
+    } else if (s.name === "agora_cache_requests_total") {
+      if (s.labels.result === "hit") raw.cacheHits += s.value;
+      if (s.labels.result === "miss") raw.cacheMisses += s.value;
+    }
+  }
+  return raw;
+}
+
+/** Latency quantile (ms) from the increase of cumulative histogram buckets between two scrapes. */
+export function quantileMs(prev: Map<number, number>, cur: Map<number, number>, q: number): number | null {
+  const les = [...cur.keys()].sort((a, b) => a - b);
+  const inc = les.map((le) => Math.max(0, (cur.get(le) ?? 0) - (prev.get(le) ?? 0)));
+  const total = inc[inc.length - 1] ?? 0;
+  if (total <= 0) return null;
+  const rank = q * total;
+  for (let i = 0; i < les.length; i++) {
+    if ((inc[i] ?? 0) >= rank) {
+      const le = les[i] ?? Infinity;
+      const lower = i > 0 ? (les[i - 1] ?? 0) : 0;
+      return Number.isFinite(le) ? Math.round(((lower + le) / 2) * 1000) : Math.round(lower * 1000);
+    }
+  }
+  return null;
+}
+
+export function derivePoint(prev: Raw | undefined, cur: Raw): MetricsPoint {
+  const dt = prev ? (cur.t - prev.t) / 1000 : 0;
+  const rate = (a: number, b: number) => (prev && dt > 0 ? Math.max(0, (b - a) / dt) : null);
+  const hits = prev ? cur.cacheHits - prev.cacheHits : 0;
+  const misses = prev ? cur.cacheMisses - prev.cacheMisses : 0;
+  return {
+    t: cur.t,
+    rps: rate(prev?.requests ?? 0, cur.requests),
+    errorsPerSecond: rate(prev?.errors ?? 0, cur.errors),
+    p50Ms: prev ? quantileMs(prev.buckets, cur.buckets, 0.5) : null,
+    p95Ms: prev ? quantileMs(prev.buckets, cur.buckets, 0.95) : null,
+    p99Ms: prev ? quantileMs(prev.buckets, cur.buckets, 0.99) : null,
+    queueDepth: cur.queueDepth,
+    openBreakers: cur.openBreakers,
+    cacheHitRatio: hits + misses > 0 ? hits / (hits + misses) : null,
+    up: 1,
+  };
+}
+
+interface History {
+  last: Map<string, Raw>;
+  points: Map<string, MetricsPoint[]>;
+  timer?: NodeJS.Timeout;
+}
+
+// On globalThis: Next dev re-evaluates modules; one scraper per server process.
+const KEY = Symbol.for("@agora/api/metrics-history");
+const slot = globalThis as typeof globalThis & { [KEY]?: History };
+
+async function scrapeOnce(h: History): Promise<void> {
+  const now = Date.now();
+  await Promise.all(
+    scrapeTargets().map(async (target) => {
+      const list = h.points.get(target.service) ?? [];
+      try {
+        const res = await fetch(target.url, { signal: AbortSignal.timeout(2_000) });
+        if (!res.ok) throw new Error(`status ${res.status}`);
+        const cur = summarize(now, await res.text());
+        list.push(derivePoint(h.last.get(target.service), cur));
+        h.last.set(target.service, cur);
+      } catch (err) {
+        // A process that is down is a data point (up = 0), not a failed page.
+        void err;
+        h.last.delete(target.service);
+        list.push({ t: now, rps: null, errorsPerSecond: null, p50Ms: null, p95Ms: null, p99Ms: null, queueDepth: null, openBreakers: null, cacheHitRatio: null, up: 0 });
+      }
+      while (list.length > 0 && (list[0]?.t ?? now) < now - KEEP_MS) list.shift();
+      h.points.set(target.service, list);
+    }),
+  );
+}
+
+/** Starts the scraper on first use; returns the history of the last `minutes`. */
+export function metricsHistory(minutes: number): { service: string; points: MetricsPoint[] }[] {
+  let h = slot[KEY];
+  if (!h) {
+    h = { last: new Map(), points: new Map() };
+    slot[KEY] = h;
+    const history = h;
+    void scrapeOnce(history);
+    history.timer = setInterval(() => void scrapeOnce(history), SCRAPE_EVERY_MS);
+    history.timer.unref();
+  }
+  const since = Date.now() - minutes * 60_000;
+  return [...h.points.entries()]
+    .map(([service, points]) => ({ service, points: points.filter((p) => p.t >= since) }))
+    .sort((a, b) => a.service.localeCompare(b.service));
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { createLogShipper, toOtlpLogRecord } from "./log-shipper.ts";
+
+const line = (msg: string, extra: Record<string, unknown> = {}) =>
+  `${JSON.stringify({ level: "info", time: "2026-01-01T00:00:00.000Z", service: "s", msg, ...extra })}\n`;
+
+describe("log shipper", () => {
+  it("turns a pino line into an OTLP record carrying its trace and span ids", () => {
+    const rec = toOtlpLogRecord(
+      line("order placed", { trace_id: "a".repeat(32), span_id: "b".repeat(16), orderId: "o-1" }),
+    );
+    expect(rec).toMatchObject({
+      severityText: "info",
+      body: { stringValue: "order placed" },
+      traceId: "a".repeat(32),
+      spanId: "b".repeat(16),
+      attributes: [{ key: "orderId", value: { stringValue: "o-1" } }],
+    });
+  });
+
+  it("sends buffered lines in one OTLP request with the service as a resource attribute", async () => {
+    const bodies: unknown[] = [];
+    const shipper = createLogShipper({
+      url: "http://collector/v1/logs",
+      service: "workers-sagas",
+      fetch: (_url, init) => {
+        bodies.push(JSON.parse(String(init?.body)));
+        return Promise.resolve(new Response("{}", { status: 200 }));
+      },
+    });
+    shipper.write(line("one"));
+    shipper.write(line("two"));
+    await shipper.close();
+    expect(bodies).toHaveLength(1);
+    expect(JSON.stringify(bodies[0])).toContain("workers-sagas");
+    expect(JSON.stringify(bodies[0])).toContain('"two"');
+  });
+
+  it("keeps at most maxBuffered lines and never throws while the collector is down", async () => {
+    const shipper = createLogShipper({
+      url: "http://collector/v1/logs",
+      service: "s",
+      maxBuffered: 10,
+      batchSize: 1_000,
+      fetch: () => Promise.reject(new Error("ECONNREFUSED")),
+    });
+    for (let i = 0; i < 25; i++) shipper.write(line(`l${i}`));
+    expect(shipper.buffered).toBe(10);
+    expect(shipper.dropped).toBe(15);
+    await expect(shipper.close()).resolves.toBeUndefined();
+    expect(shipper.dropped).toBe(25);
+  });
+});

@@ -1,0 +1,86 @@
+import { context, SpanStatusCode, trace } from "@opentelemetry/api";
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
+import { describe, expect, it } from "vitest";
+import {
+  ErrorKeepingProcessor,
+  ErrorKeepingSampler,
+  sampleRateFromEnv,
+  traceIdBelowRate,
+} from "./sampler.ts";
+
+function setup(rate: number, options = {}) {
+  const exporter = new InMemorySpanExporter();
+  const processor = new ErrorKeepingProcessor(new SimpleSpanProcessor(exporter), options);
+  const provider = new BasicTracerProvider({
+    sampler: new ErrorKeepingSampler(rate),
+    spanProcessors: [processor],
+  });
+  const tracer = provider.getTracer("test");
+  const exported = () => exporter.getFinishedSpans().map((s) => s.name).sort();
+  return { tracer, processor, exported };
+}
+
+describe("ErrorKeepingSampler + ErrorKeepingProcessor", () => {
+  it("exports every trace at rate 1", () => {
+    const { tracer, exported } = setup(1);
+    tracer.startSpan("a").end();
+    tracer.startSpan("b").end();
+    expect(exported()).toEqual(["a", "b"]);
+  });
+
+  it("drops a successful trace that head sampling did not keep", () => {
+    const { tracer, exported, processor } = setup(0);
+    const root = tracer.startSpan("root");
+    tracer.startSpan("child", {}, trace.setSpan(context.active(), root)).end();
+    root.end();
+    expect(exported()).toEqual([]);
+    expect(processor.pendingTraces()).toBe(1);
+  });
+
+  it("keeps a whole unsampled trace once one of its spans fails, including spans ending later", () => {
+    const { tracer, exported } = setup(0);
+    const root = tracer.startSpan("root");
+    const ctx = trace.setSpan(context.active(), root);
+    tracer.startSpan("db.query", {}, ctx).end();
+    const failing = tracer.startSpan("payment.authorize", {}, ctx);
+    failing.setStatus({ code: SpanStatusCode.ERROR, message: "declined" });
+    failing.end();
+    root.end();
+    expect(exported()).toEqual(["db.query", "payment.authorize", "root"]);
+  });
+
+  it("bounds the traces it holds while waiting for an error", () => {
+    const { tracer, processor } = setup(0, { maxPendingTraces: 3 });
+    for (let i = 0; i < 10; i++) tracer.startSpan(`t${i}`).end();
+    expect(processor.pendingTraces()).toBe(3);
+  });
+
+  it("children follow the parent's sampled decision", () => {
+    const { tracer, exported } = setup(1);
+    const root = tracer.startSpan("root");
+    tracer.startSpan("child", {}, trace.setSpan(context.active(), root)).end();
+    root.end();
+    expect(exported()).toEqual(["child", "root"]);
+  });
+});
+
+describe("sampling rate", () => {
+  it("defaults to keeping everything and rejects values outside 0..1", () => {
+    expect(sampleRateFromEnv(undefined)).toBe(1);
+    expect(sampleRateFromEnv("0.25")).toBe(0.25);
+    expect(() => sampleRateFromEnv("2")).toThrow(/AGORA_TRACE_SAMPLE_RATE/);
+    expect(() => sampleRateFromEnv("lots")).toThrow(/AGORA_TRACE_SAMPLE_RATE/);
+  });
+
+  it("decides by trace id, so every process agrees on the same trace", () => {
+    const low = "0".repeat(24) + "00000001";
+    const high = "0".repeat(24) + "ffffffff";
+    expect(traceIdBelowRate(low, 0.5)).toBe(true);
+    expect(traceIdBelowRate(high, 0.5)).toBe(false);
+    expect(traceIdBelowRate(high, 1)).toBe(true);
+  });
+});

@@ -1,0 +1,154 @@
+/**
+ * Head sampling that never loses an error trace. The sampler keeps a ratio of new traces
+ * (`AGORA_TRACE_SAMPLE_RATE`) as "sampled" and RECORDS the rest without the sampled flag;
+ * `ErrorKeepingProcessor` then exports the unsampled spans of a trace only once one of them ended
+ * with an error. Children follow their parent's decision, so a trace is kept or dropped whole.
+ */
+import { type Attributes, type Context, type SpanKind, SpanStatusCode, trace, TraceFlags } from "@opentelemetry/api";
+import {
+  type ReadableSpan,
+  type Sampler,
+  SamplingDecision,
+  type SamplingResult,
+  type Span,
+  type SpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
+
+/** Parses `AGORA_TRACE_SAMPLE_RATE` (0..1, default 1); a wrong value fails fast, naming the var. */
+export function sampleRateFromEnv(value = process.env.AGORA_TRACE_SAMPLE_RATE): number {
+  if (value === undefined || value === "") return 1;
+  const rate = Number(value);
+  if (!Number.isFinite(rate) || rate < 0 || rate > 1) {
+    throw new Error(`AGORA_TRACE_SAMPLE_RATE must be a number between 0 and 1, got "${value}"`);
+  }
+  return rate;
+}
+
+/** Deterministic per trace id (its last 8 hex digits), so every process decides alike. */
+export function traceIdBelowRate(traceId: string, rate: number): boolean {
+  if (rate >= 1) return true;
+  if (rate <= 0) return false;
+  const bucket = Number.parseInt(traceId.slice(-8), 16) / 0x1_0000_0000;
+  return bucket < rate;
+}
+
+export class ErrorKeepingSampler implements Sampler {
+  constructor(private readonly rate: number) {}
+
+  shouldSample(
+    context: Context,
+    traceId: string,
+    _name: string,
+    _kind: SpanKind,
+    _attributes: Attributes,
+  ): SamplingResult {
+    const parent = trace.getSpanContext(context);
+    const sampled = parent
+      ? (parent.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED
+      : traceIdBelowRate(traceId, this.rate);
+    // RECORD (not drop) the rest: an error later in the trace must still be able to keep it.
+    return { decision: sampled ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.RECORD };
+  }
+
+  toString(): string {
+    return `ErrorKeepingSampler{rate=${this.rate}}`;
+  }
+}
+
+export interface ErrorKeepingOptions {
+  /** Unsampled traces held in memory while waiting to learn whether one of their spans fails. */
+  maxPendingTraces?: number;
+  /** Spans held per pending trace (a runaway loop must not fill the heap). */
+  maxSpansPerTrace?: number;
+}
+
+/**
+ * Forwards sampled spans to `next` at once; holds unsampled spans per trace (bounded, oldest trace
+ * evicted first) and forwards a trace's held spans, and its later ones, as soon as any span of it
+ * ends with status ERROR.
+ */
+export class ErrorKeepingProcessor implements SpanProcessor {
+  private readonly pending = new Map<string, ReadableSpan[]>();
+  private readonly kept = new Set<string>();
+  private readonly maxPending: number;
+  private readonly maxSpans: number;
+
+  constructor(
+    private readonly next: SpanProcessor,
+    options: ErrorKeepingOptions = {},
+  ) {
+    this.maxPending = options.maxPendingTraces ?? 1000;
+    this.maxSpans = options.maxSpansPerTrace ?? 200;
+  }
+
+  onStart(span: Span, parentContext: Context): void {
+    if (isSampled(span)) this.next.onStart(span, parentContext);
+  }
+
+  onEnd(span: ReadableSpan): void {
+    if (isSampled(span)) {
+      this.next.onEnd(span);
+      return;
+    }
+    const traceId = span.spanContext().traceId;
+    if (this.kept.has(traceId)) {
+      this.next.onEnd(asSampled(span));
+      return;
+    }
+    if (span.status.code === SpanStatusCode.ERROR) {
+      for (const held of this.pending.get(traceId) ?? []) this.next.onEnd(asSampled(held));
+      this.pending.delete(traceId);
+      this.next.onEnd(asSampled(span));
+      this.remember(traceId);
+      return;
+    }
+    const held = this.pending.get(traceId);
+    if (held) {
+      if (held.length < this.maxSpans) held.push(span);
+      return;
+    }
+    this.pending.set(traceId, [span]);
+    if (this.pending.size > this.maxPending) {
+      const oldest = this.pending.keys().next().value;
+      if (oldest !== undefined) this.pending.delete(oldest);
+    }
+  }
+
+  forceFlush(): Promise<void> {
+    return this.next.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    this.pending.clear();
+    return this.next.shutdown();
+  }
+
+  /** Pending traces (for tests and the process's own metrics). */
+  pendingTraces(): number {
+    return this.pending.size;
+  }
+
+  private remember(traceId: string): void {
+    this.kept.add(traceId);
+    if (this.kept.size > this.maxPending) {
+      const oldest = this.kept.values().next().value;
+      if (oldest !== undefined) this.kept.delete(oldest);
+    }
+  }
+}
+
+function isSampled(span: { spanContext(): { traceFlags: number } }): boolean {
+  return (span.spanContext().traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
+}
+
+/** The SDK's exporting processors skip unsampled spans; a kept error trace is exported as sampled. */
+function asSampled(span: ReadableSpan): ReadableSpan {
+  const ctx = span.spanContext();
+  const sampledCtx = { ...ctx, traceFlags: ctx.traceFlags | TraceFlags.SAMPLED };
+  return new Proxy(span, {
+    get(target, prop, receiver) {
+      if (prop === "spanContext") return () => sampledCtx;
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
+}

@@ -1,0 +1,150 @@
+/**
+ * `startTelemetry({ service })`: the one place a process turns on tracing (OpenTelemetry SDK,
+ * OTLP/HTTP JSON to our collector) and log shipping. Call it before the process opens pg/Redis
+ * connections (first import of the entry file, or Next's `instrumentation.ts`); a second call is a
+ * no-op. Sentry, when wired, must use `skipOpenTelemetrySetup` so this stays the only provider.
+ */
+import { createRequire, syncBuiltinESMExports } from "node:module";
+import { trace } from "@opentelemetry/api";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { registerInstrumentations } from "@opentelemetry/instrumentation";
+import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
+import { IORedisInstrumentation } from "@opentelemetry/instrumentation-ioredis";
+import { PgInstrumentation } from "@opentelemetry/instrumentation-pg";
+import { UndiciInstrumentation } from "@opentelemetry/instrumentation-undici";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+import { PrismaInstrumentation } from "@prisma/instrumentation";
+import { topology } from "@agora/infra-local/topology";
+import { createLogShipper, installLogShipper, type LogShipper } from "../log-shipper.ts";
+import { pgEndpoints } from "./pg-endpoints.ts";
+import { ErrorKeepingProcessor, ErrorKeepingSampler, sampleRateFromEnv } from "./sampler.ts";
+
+export interface StartTelemetryOptions {
+  /** `service.name` on every span and log line: `storefront`, `workers-sagas`, `payment-sim`, … */
+  service: string;
+  /** Collector base URL; defaults to `AGORA_TELEMETRY_URL`, else the topology's collector port. */
+  collectorUrl?: string;
+  /** Head-sampling ratio of new traces; defaults to `AGORA_TRACE_SAMPLE_RATE` (else 1). */
+  sampleRate?: number;
+  /** Ship log lines to the collector (default true). */
+  shipLogs?: boolean;
+}
+
+export interface Telemetry {
+  service: string;
+  collectorUrl: string;
+  /** Exports what is buffered (spans and log lines); tests call it before querying the collector. */
+  flush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+// Paths that are scraped every few seconds: tracing them would bury real traffic.
+// The collector's receivers are never traced: their spans would feed back into them.
+const NOISE = /^\/(metrics|healthz|readyz|_next\/|favicon|v1\/traces|v1\/logs)/;
+
+const STATE_KEY = Symbol.for("@agora/telemetry/started");
+const slot = globalThis as typeof globalThis & { [STATE_KEY]?: Telemetry };
+
+export function collectorUrlFromEnv(): string {
+  const fromEnv = process.env.AGORA_TELEMETRY_URL;
+  if (fromEnv) return fromEnv.replace(/\/$/, "");
+  const t = topology();
+  return `http://${t.host}:${t.apps.telemetryCollector}`;
+}
+
+export function startTelemetry(options: StartTelemetryOptions): Telemetry {
+  const existing = slot[STATE_KEY];
+  if (existing) return existing;
+  if (process.env.AGORA_TELEMETRY_DISABLED === "1") {
+    const off: Telemetry = {
+      service: options.service,
+      collectorUrl: "",
+      flush: () => Promise.resolve(),
+      shutdown: () => Promise.resolve(),
+    };
+    slot[STATE_KEY] = off;
+    return off;
+  }
+  const collectorUrl = options.collectorUrl ?? collectorUrlFromEnv();
+  const collectorOrigin = new URL(collectorUrl).origin;
+  const rate = options.sampleRate ?? sampleRateFromEnv();
+
+  const exporter = new OTLPTraceExporter({ url: `${collectorUrl}/v1/traces`, timeoutMillis: 3_000 });
+  const batch = new BatchSpanProcessor(exporter, {
+    maxQueueSize: 4_096, // bounded: spans beyond it are dropped, the process never blocks
+    scheduledDelayMillis: 1_000,
+  });
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ "service.name": options.service }),
+    sampler: new ErrorKeepingSampler(rate),
+    spanProcessors: [new ErrorKeepingProcessor(batch)],
+  });
+  provider.register();
+
+  const endpoints = pgEndpoints();
+  registerInstrumentations({
+    tracerProvider: provider,
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req) => NOISE.test(req.url ?? ""),
+        // The exporters' own requests would otherwise trace themselves forever.
+        ignoreOutgoingRequestHook: (req) =>
+          `${req.hostname ?? req.host ?? ""}:${String(req.port ?? "")}` === new URL(collectorUrl).host,
+      }),
+      new UndiciInstrumentation({
+        ignoreRequestHook: (req) => req.origin === collectorOrigin,
+      }),
+      new PgInstrumentation({
+        requireParentSpan: true, // pool housekeeping outside any request is noise
+        requestHook: (span, info) => {
+          const endpoint = info.connection.port ? endpoints.get(info.connection.port) : undefined;
+          if (!endpoint) return;
+          span.setAttribute("agora.cluster", endpoint.cluster);
+          span.setAttribute("agora.role", endpoint.role);
+        },
+      }),
+      // BullMQ polls Redis constantly; only commands inside a traced operation are worth a span.
+      new IORedisInstrumentation({ requireParentSpan: true }),
+      new PrismaInstrumentation(),
+    ],
+  });
+
+  // ESM `import { createServer } from "node:http"` binds the unpatched function: load the
+  // builtins through require (which the instrumentation hooks) and push the patched exports to ESM.
+  const require = createRequire(import.meta.url);
+  require("node:http");
+  require("node:https");
+  syncBuiltinESMExports();
+
+  let shipper: LogShipper | undefined;
+  if (options.shipLogs !== false) {
+    shipper = createLogShipper({ url: `${collectorUrl}/v1/logs`, service: options.service });
+    installLogShipper(shipper);
+  }
+
+  const telemetry: Telemetry = {
+    service: options.service,
+    collectorUrl,
+    async flush() {
+      await provider.forceFlush();
+      await shipper?.flush();
+    },
+    async shutdown() {
+      await provider.shutdown();
+      await shipper?.close();
+      installLogShipper(undefined);
+      slot[STATE_KEY] = undefined;
+    },
+  };
+  slot[STATE_KEY] = telemetry;
+  return telemetry;
+}
+
+/** The telemetry `startTelemetry` started in this process, if any. */
+export function runningTelemetry(): Telemetry | undefined {
+  return slot[STATE_KEY];
+}
+
+export const agoraTracer = () => trace.getTracer("agora");
