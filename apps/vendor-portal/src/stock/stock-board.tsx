@@ -27,7 +27,7 @@ export function StockBoard() {
     setMessage(text);
     await refresh();
   };
-  const fail = (err: Error) => setMessage(err.message);
+  const fail = (err: { message: string }) => setMessage(err.message);
   const adjust = useMutation(trpc.vendor.stock.adjust.mutationOptions({ onSuccess: done("Stock adjusted."), onError: fail }));
   const transfer = useMutation(trpc.vendor.stock.transfer.mutationOptions({ onSuccess: done("Transferred."), onError: fail }));
   const others = warehouses.data?.filter((w) => w.id !== warehouseId) ?? [];
