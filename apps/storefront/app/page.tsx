@@ -1,22 +1,17 @@
-import { AppShell, Badge, Card, EmptyState, Grid, PageHeader } from "@agora/ui";
-import { UserMenu } from "../src/auth/user-menu.tsx";
+import { Badge, Card, EmptyState, Grid, PageHeader } from "@agora/ui";
+import { ProductResults } from "../src/catalog/product-results.tsx";
+import { StoreShell } from "../src/layout/store-shell.tsx";
 import { api, orUnavailable } from "../src/trpc/server.tsx";
 
 export default async function HomePage() {
-  const overview = await orUnavailable((await api()).catalog.overview());
+  const caller = await api();
+  const [overview, home] = await Promise.all([
+    orUnavailable(caller.catalog.overview()),
+    orUnavailable(caller.catalog.home()),
+  ]);
 
   return (
-    <AppShell
-      title="Agora"
-      subtitle="Marketplace"
-      nav={[
-        { href: "/", label: "Shop", current: true },
-        { href: "#categories", label: "Categories" },
-        { href: "#vendors", label: "Vendors" },
-      ]}
-      actions={<UserMenu />}
-      footer="Agora — every vendor's catalogue lives on its own shard."
-    >
+    <StoreShell>
       <PageHeader
         title="Shop independent vendors"
         description="Browse by category or go straight to a vendor's shop."
@@ -38,23 +33,36 @@ export default async function HomePage() {
             <h2 id="categories-title" className="mb-3 text-lg font-semibold">
               Categories
             </h2>
-            {overview.data.categories.length === 0 ? (
+            {!home.ok || home.data.categories.length === 0 ? (
               <EmptyState
                 title="No categories yet"
                 description="Run the seed to fill the catalogue."
               />
             ) : (
               <ul className="flex flex-wrap gap-2">
-                {overview.data.categories.map((c) => (
-                  <li key={c.id}>
-                    <span className="inline-flex min-h-10 items-center rounded-full border border-zinc-200 bg-white px-4 text-sm font-medium dark:border-zinc-700 dark:bg-zinc-900">
-                      {c.name}
-                    </span>
+                {home.data.categories.map((c) => (
+                  <li key={c.slug}>
+                    <a
+                      href={`/c/${c.slug}`}
+                      className="inline-flex min-h-10 items-center gap-2 rounded-full border border-zinc-200 bg-white px-4 text-sm font-medium hover:border-brand-500 dark:border-zinc-700 dark:bg-zinc-900"
+                    >
+                      <span>{c.name}</span>
+                      <span className="text-xs text-zinc-500">{c.productCount}</span>
+                    </a>
                   </li>
                 ))}
               </ul>
             )}
           </section>
+
+          {home.ok && home.data.featured.length > 0 ? (
+            <section aria-labelledby="featured-title">
+              <h2 id="featured-title" className="mb-3 text-lg font-semibold">
+                Featured
+              </h2>
+              <ProductResults products={home.data.featured} />
+            </section>
+          ) : null}
 
           <section id="vendors" aria-labelledby="vendors-title" className="scroll-mt-28">
             <h2 id="vendors-title" className="mb-3 text-lg font-semibold">
@@ -108,6 +116,6 @@ export default async function HomePage() {
           ) : null}
         </div>
       )}
-    </AppShell>
+    </StoreShell>
   );
 }

@@ -1,18 +1,32 @@
 /** `tsx src/main.ts <pool>`: runs one worker pool in this process until SIGTERM/SIGINT. */
+// First: tracing must be on before pg, ioredis and node:http are loaded.
+import { telemetry } from "./telemetry.ts";
+import { startWorkerOpsEndpoints } from "./ops-endpoints.ts";
+import { startTelemetryCollector } from "./telemetry-collector/collector-process.ts";
+import { startMediaOrigin } from "./media-origin/media-origin-process.ts";
 import { startOutboxRelay } from "./outbox/relay-process.ts";
+import { startProjections } from "./projections/projections-process.ts";
+import { realtimeInstance, startRealtime } from "./realtime/realtime-process.ts";
+import { importsPool } from "./pools/imports.ts";
 import { maintenancePool } from "./pools/maintenance.ts";
+import { notificationsPool } from "./pools/notifications.ts";
 import { type PoolSpec, runPool } from "./pools/run-pool.ts";
 import { sagasPool } from "./pools/sagas.ts";
 
 // Factories: only the pool this process runs opens its connections.
 const POOLS: Record<string, () => PoolSpec> = {
+  imports: importsPool,
   maintenance: () => maintenancePool,
+  notifications: notificationsPool,
   sagas: sagasPool,
 };
 
-// Processes that are not BullMQ workers (singletons behind leader election).
+// Processes that are not BullMQ workers (singletons behind leader election, HTTP services).
 const PROCESSES: Record<string, () => Promise<{ close: () => Promise<void> }>> = {
   "outbox-relay": () => Promise.resolve(startOutboxRelay()),
+  projections: () => Promise.resolve(startProjections()),
+  "media-origin": startMediaOrigin,
+  "telemetry-collector": startTelemetryCollector,
 };
 
 const name = process.argv[2] ?? "maintenance";
@@ -21,16 +35,23 @@ const makeProcess = PROCESSES[name];
 let pool: { close: () => Promise<void> };
 if (makeSpec) pool = await runPool(makeSpec());
 else if (makeProcess) pool = await makeProcess();
+// Socket.IO gateway instances: `realtime-1`, `realtime-2`, … (one port each in the topology).
+else if (realtimeInstance(name) !== null) pool = await startRealtime(name);
 else {
-  const known = [...Object.keys(POOLS), ...Object.keys(PROCESSES)].join(", ");
+  const known = [...Object.keys(POOLS), ...Object.keys(PROCESSES), "realtime-<n>"].join(", ");
   process.stderr.write(`unknown pool "${name}" (known: ${known})\n`);
   process.exit(2);
 }
 process.stdout.write(
   `${JSON.stringify({ level: "info", pool: name, msg: "started", pid: process.pid })}\n`,
 );
+const opsEndpoints = await startWorkerOpsEndpoints(name);
 const stop = () => {
-  void pool.close().then(() => process.exit(0));
+  void pool
+    .close()
+    .then(() => opsEndpoints?.close())
+    .then(() => telemetry?.shutdown())
+    .then(() => process.exit(0));
 };
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);

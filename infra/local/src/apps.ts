@@ -38,7 +38,8 @@ export function appInstances(
     cwd: join(REPO_ROOT, dir),
     port,
     healthPath: "/healthz",
-    env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    // AGORA_SERVICE_NAME: traces and logs name the instance (storefront-1, storefront-2, …).
+    env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", AGORA_SERVICE_NAME: name },
     match: "next",
   });
   const out: ServiceSpec[] = [];
@@ -75,12 +76,33 @@ export function services(t: Topology): ServiceSpec[] {
       port: t.faultProxyAdmin,
       healthPath: "/healthz",
     }),
+    // Before every traced process, so their first spans and log lines have somewhere to go.
+    ts("telemetry-collector", "apps/workers/src/main.ts", ["telemetry-collector"], {
+      port: t.apps.telemetryCollector,
+      healthPath: "/healthz",
+    }),
     ts("payment-sim", "apps/payment-sim/src/main.ts", [], {
       port: t.apps.paymentSim,
       healthPath: "/healthz",
     }),
     ts("workers-sagas", "apps/workers/src/main.ts", ["sagas"]),
     ts("outbox-relay", "apps/workers/src/main.ts", ["outbox-relay"]),
+    // Bulk CSV imports from the vendor portal (its own process: bulkhead).
+    ts("workers-imports", "apps/workers/src/main.ts", ["imports"]),
+    ts("workers-projections", "apps/workers/src/main.ts", ["projections"]),
+    ts("workers-notifications", "apps/workers/src/main.ts", ["notifications"]),
+    // Behind the nginx CDN edge (launcher.ts); serves <stateDir>/media.
+    ts("media-origin", "apps/workers/src/main.ts", ["media-origin"], {
+      port: t.apps.mediaOrigin,
+      healthPath: "/healthz",
+    }),
+    // Socket.IO gateways behind the storefront gateway's /socket.io/ route (config/haproxy.ts).
+    ...t.apps.realtime.map((port, i) =>
+      ts(`realtime-${i + 1}`, "apps/workers/src/main.ts", [`realtime-${i + 1}`], {
+        port,
+        healthPath: "/healthz",
+      }),
+    ),
   ];
 }
 

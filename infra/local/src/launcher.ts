@@ -1,6 +1,6 @@
 /**
  * Brings the local HA topology up and down as plain processes: etcd ×3 (Raft), Patroni-managed
- * Postgres clusters, HAProxy, Redis primary + replica and 3 Sentinels. Start-up waits on real
+ * Postgres clusters, HAProxy, Redis primary + replica, 3 Sentinels and the nginx CDN edge. Start-up waits on real
  * health (Patroni leader + streaming replicas, HAProxy routing, Sentinel agreement) and names the
  * process and its log when something does not come up.
  */
@@ -10,8 +10,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { etcdArgs } from "./config/etcd.ts";
 import { haproxyConfig } from "./config/haproxy.ts";
+import { cdnConfig, cdnPaths } from "./config/nginx.ts";
 import { patroniConfig } from "./config/patroni.ts";
 import { redisConfig, sentinelConfig } from "./config/redis.ts";
+import { cdnHealthy } from "./probes/cdn.ts";
 import { etcdStatus } from "./probes/etcd.ts";
 import { memberIsPrimary, memberIsStreamingReplica, patroniCluster } from "./probes/patroni.ts";
 import { haproxyServers, routable } from "./probes/haproxy.ts";
@@ -46,6 +48,7 @@ const ETCD_BIN = process.env.AGORA_ETCD_BIN ?? "/usr/bin/etcd";
 const HAPROXY_BIN = process.env.AGORA_HAPROXY_BIN ?? "/usr/sbin/haproxy";
 const REDIS_BIN = process.env.AGORA_REDIS_BIN ?? "/usr/bin/redis-server";
 const SENTINEL_BIN = process.env.AGORA_SENTINEL_BIN ?? "/usr/bin/redis-sentinel";
+const NGINX_BIN = process.env.AGORA_NGINX_BIN ?? "/usr/sbin/nginx";
 
 function prepareFolders(t: Topology): void {
   for (const d of [t.stateDir, t.logDir, dirname(t.haproxy.configFile)]) mkdirSync(d, { recursive: true });
@@ -120,6 +123,24 @@ export function startHaproxy(t: Topology): void {
     logFile: t.haproxy.logFile,
     port: t.haproxy.statsPort,
     match: t.haproxy.configFile,
+  });
+}
+
+/** The media CDN edge (nginx, foreground, its own prefix: nothing outside the state folder). */
+export function startCdn(t: Topology): void {
+  if (running(t, "cdn")) return;
+  const p = cdnPaths(t);
+  for (const d of [p.dir, p.cacheDir, p.tempDir]) mkdirSync(d, { recursive: true });
+  writeFileSync(p.configFile, cdnConfig(t));
+  startProcess(t.pidFile, {
+    name: "cdn",
+    kind: "nginx",
+    command: NGINX_BIN,
+    // -e: nginx opens its error log before reading the config; keep that out of /var/log too.
+    args: ["-p", p.dir, "-e", p.errorLog, "-c", p.configFile],
+    logFile: p.errorLog,
+    port: t.apps.cdn,
+    match: p.configFile,
   });
 }
 
@@ -297,6 +318,14 @@ export async function up(t: Topology, log: Log = quiet): Promise<UpReport> {
   startHaproxy(t);
   await waitHaproxy(t, leaders);
   await waitRedis(t);
+
+  log("nginx CDN edge …");
+  startCdn(t);
+  await waitFor("the CDN edge to answer /healthz", () => cdnHealthy(t), {
+    timeoutMs: 15_000,
+    process: "cdn",
+    logFile: cdnPaths(t).errorLog,
+  });
   return { profile: t.profile.name, ms: Date.now() - t0, leaders, alreadyRunning };
 }
 
@@ -349,8 +378,8 @@ export async function down(t: Topology, log: Log = quiet, opts: { wipe?: boolean
     log(`stopping ${r.name} (pid ${r.pid})`);
     await stopRecord(r);
   }
-  for (const r of byKind("haproxy")) {
-    log(`stopping haproxy (pid ${r.pid})`);
+  for (const r of [...byKind("nginx"), ...byKind("haproxy")]) {
+    log(`stopping ${r.name} (pid ${r.pid})`);
     await stopRecord(r);
   }
   // All replicas (of every cluster) in parallel, then all leaders: a leader never sees its

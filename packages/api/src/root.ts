@@ -1,7 +1,14 @@
 import { authRouter } from "./router/auth.ts";
+import { cartRouter } from "./router/cart.ts";
+import { checkoutRouter } from "./router/checkout.ts";
+import { ordersRouter } from "./router/orders.ts";
 import { catalogRouter } from "./router/catalog.ts";
 import { healthRouter } from "./router/health.ts";
+import { notificationsRouter } from "./router/notifications.ts";
 import { opsRouter } from "./router/ops.ts";
+import { recommendationsRouter } from "./router/recommendations.ts";
+import { reviewsRouter } from "./router/reviews.ts";
+import { searchRouter } from "./router/search.ts";
 import { vendorRouter } from "./router/vendor.ts";
 import { createTRPCRouter } from "./trpc.ts";
 
@@ -11,6 +18,13 @@ export const appRouter = createTRPCRouter({
   ops: opsRouter,
   auth: authRouter,
   vendor: vendorRouter,
+  notifications: notificationsRouter,
+  search: searchRouter,
+  reviews: reviewsRouter,
+  recommendations: recommendationsRouter,
+  cart: cartRouter,
+  checkout: checkoutRouter,
+  orders: ordersRouter,
 });
 
 export type AppRouter = typeof appRouter;

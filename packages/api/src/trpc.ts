@@ -3,12 +3,16 @@
  * Routers import `createTRPCRouter` and a procedure builder from here and nothing else from tRPC.
  */
 import type { AgoraSession } from "@agora/auth";
+import { RateLimiterUnavailableError } from "@agora/resilience";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import { assertAuthorized, type ProcedureMeta, requirementOf } from "./auth/authorize.ts";
 import type { Permission } from "./auth/permissions.ts";
+import { cartIdFrom } from "./cart/cart-cookie.ts";
+import { observeProcedure } from "./observability/procedure-telemetry.ts";
 import { toTRPCError } from "./data-layer/errors.ts";
+import { enforceRateLimit, RateLimitedError } from "./rate-limit/enforce.ts";
 
 export type Session = AgoraSession;
 
@@ -17,11 +21,19 @@ export type Session = AgoraSession;
  * session from the request first (`getSession` of @agora/auth: the next-auth JWT in the app's
  * session cookie); without one the request is anonymous.
  */
-export async function createTRPCContext(opts: { headers: Headers; session?: Session | null }) {
-  return { headers: opts.headers, session: opts.session ?? null };
+export async function createTRPCContext(opts: {
+  headers: Headers;
+  session?: Session | null;
+}): Promise<TRPCContext> {
+  return { headers: opts.headers, session: opts.session ?? null, cartId: cartIdFrom(opts.headers) };
 }
 
-export type TRPCContext = Awaited<ReturnType<typeof createTRPCContext>>;
+export interface TRPCContext {
+  headers: Headers;
+  session: Session | null;
+  /** The guest cart (`agora_cart` cookie); optional so hand-built contexts (tests) may omit it. */
+  cartId?: string | null;
+}
 
 const t = initTRPC
   .context<TRPCContext>()
@@ -38,6 +50,10 @@ const t = initTRPC
           zodIssues: cause instanceof ZodError ? cause.issues : null,
           // Domain errors carry a stable `code` (e.g. DB_UNAVAILABLE) that UIs can switch on.
           domainCode: domainCodeOf(cause),
+          // TOO_MANY_REQUESTS: when to retry; the route handler also sends it as Retry-After.
+          retryAfterSeconds: cause instanceof RateLimitedError ? cause.retryAfterSeconds : null,
+          // Structured, safe-to-show facts of a domain error (e.g. a CONFLICT's current version).
+          details: detailsOf(cause),
         },
       };
     },
@@ -46,6 +62,12 @@ const t = initTRPC
 function domainCodeOf(cause: unknown): string | null {
   if (cause instanceof Error && "code" in cause && typeof cause.code === "string")
     return cause.code;
+  return null;
+}
+
+function detailsOf(cause: unknown): Record<string, unknown> | null {
+  if (cause instanceof Error && "details" in cause && typeof cause.details === "object")
+    return cause.details as Record<string, unknown>;
   return null;
 }
 
@@ -79,7 +101,33 @@ const authorize = t.middleware(({ ctx, meta, path, next }) => {
  * Procedures anyone may call; inputs are still validated with zod. Each one must be listed in
  * auth/public-procedures.ts (the authz test enforces it).
  */
-export const publicProcedure = t.procedure.use(authorize).use(dependencyErrors);
+/**
+ * The rate-limit table (rate-limit/limits.ts), per user when signed in, else per client IP. It runs
+ * after `authorize`, so calls refused for lack of a session cost no Redis round trip.
+ */
+const rateLimit = t.middleware(async ({ ctx, path, type, next }) => {
+  try {
+    await enforceRateLimit({ path, type, headers: ctx.headers, userId: ctx.session?.userId });
+  } catch (err) {
+    if (err instanceof RateLimitedError)
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: err.message, cause: err });
+    if (err instanceof RateLimiterUnavailableError)
+      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: err.message, cause: err });
+    throw err;
+  }
+  return next();
+});
+
+/** Outermost: one span + RED metrics per call, including the ones authorize rejects. */
+const telemetry = t.middleware(({ ctx, path, type, next }) =>
+  observeProcedure({ path, type, userId: ctx.session?.userId }, () => next()),
+);
+
+export const publicProcedure = t.procedure
+  .use(telemetry)
+  .use(authorize)
+  .use(rateLimit)
+  .use(dependencyErrors);
 
 /** Any signed-in user; `ctx.session` is non-null in the handler. */
 export const protectedProcedure = publicProcedure

@@ -55,6 +55,26 @@ export {
   type CreatedVendor,
 } from "./sharding/index.ts";
 export { hashPassword, verifyPassword } from "./seed/password.ts";
+export {
+  setTenant,
+  setPlatformScope,
+  withTenant,
+  withPlatformScope,
+  type ScopeTx,
+  type ShardTransaction,
+  type TenantTransactionOptions,
+} from "./tenancy/index.ts";
+export {
+  emitProductUpserted,
+  emitStockChanged,
+  productUpsertedSchema,
+  stockChangedSchema,
+  PRODUCT_TOPIC,
+  STOCK_TOPIC,
+  type OutboxTx,
+  type ProductUpserted,
+  type StockChanged,
+} from "./outbox/catalog-events.ts";
 // Generated model types, for callers that annotate rows.
 export type * as CoreModels from "./generated/core/models.ts";
 export type * as ShardModels from "./generated/shard/models.ts";

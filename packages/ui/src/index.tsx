@@ -7,3 +7,6 @@ export { EmptyState, type EmptyStateProps } from "./empty-state.tsx";
 export { HEALTH_LABEL, type Health } from "./health.ts";
 export { cx } from "./cx.ts";
 export { ErrorFallback } from "./error-fallback.tsx";
+export { formatPrice, Price } from "./price.tsx";
+export { Stars } from "./stars.tsx";
+export { ProductGrid, ProductTile, type ProductTileProps } from "./product-tile.tsx";

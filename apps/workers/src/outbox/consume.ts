@@ -4,7 +4,8 @@
  * changes nothing the second time, and a crash mid-effect leaves neither.
  */
 import type { Job } from "bullmq";
-import { core, shard } from "@agora/db";
+import { core, setTenant, shard } from "@agora/db";
+import { inSpan, SpanKind, traceFromHeaders } from "@agora/telemetry";
 import type { RawTx } from "./fencing.ts";
 import type { OutboxMessage } from "./outbox-message.ts";
 
@@ -51,6 +52,27 @@ export class MissingVendorError extends Error {
 export async function consumeOnce(
   store: DedupeStore,
   consumer: string,
+  message: Pick<OutboxMessage, "messageId" | "vendorId"> &
+    Partial<Pick<OutboxMessage, "headers" | "aggregateType" | "eventType">>,
+  effect: (tx: RawTx) => Promise<void>,
+): Promise<ConsumeOutcome> {
+  // Continues the trace of the write that inserted the outbox row (its `headers.traceparent`).
+  const attributes = {
+    "messaging.system": "agora-outbox",
+    "messaging.message.id": message.messageId,
+    "agora.consumer": consumer,
+    ...(message.eventType ? { "agora.event_type": message.eventType } : {}),
+  };
+  return inSpan(
+    `outbox consume ${message.aggregateType ?? "message"} ${consumer}`,
+    { kind: SpanKind.CONSUMER, parent: traceFromHeaders(message.headers), attributes },
+    () => consumeInTransaction(store, consumer, message, effect),
+  );
+}
+
+async function consumeInTransaction(
+  store: DedupeStore,
+  consumer: string,
   message: Pick<OutboxMessage, "messageId" | "vendorId">,
   effect: (tx: RawTx) => Promise<void>,
 ): Promise<ConsumeOutcome> {
@@ -58,6 +80,8 @@ export async function consumeOnce(
     let inserted: number;
     if (store.kind === "shard") {
       if (!message.vendorId) throw new MissingVendorError(message.messageId);
+      // Row-level security: the dedupe row and the effect belong to the message's tenant.
+      await setTenant(tx, message.vendorId);
       inserted = await tx.$executeRawUnsafe(
         `INSERT INTO processed_messages (consumer, message_id, vendor_id) VALUES ($1, $2, $3::uuid)
          ON CONFLICT DO NOTHING`,

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeAll, core, shard, shardNames } from "@agora/db";
+import { closeAll, core, shard, shardNames, withPlatformScope } from "@agora/db";
 import { topology } from "@agora/infra-local/topology";
 import { createRedis } from "@agora/redis";
 import { LeaderElection, type LeaderTerm } from "../leader/leader-election.ts";
@@ -115,6 +115,16 @@ function startInstance(id: string): Instance {
   return inst;
 }
 
+type Runner = <T>(fn: (tx: RawTx) => PromiseLike<T>) => Promise<T>;
+
+/** Core, then every shard in the platform scope (fixtures look across tenants). */
+function platformRunners(): Runner[] {
+  return [
+    (fn) => core().primary.$transaction(async (tx) => fn(tx)),
+    ...shardNames().map((s): Runner => (fn) => withPlatformScope(s, async (tx) => fn(tx))),
+  ];
+}
+
 async function insertOutbox(perCluster: number): Promise<void> {
   await core().primary.$executeRawUnsafe(
     `INSERT INTO outbox (aggregate_type, aggregate_id, event_type, payload)
@@ -123,12 +133,15 @@ async function insertOutbox(perCluster: number): Promise<void> {
     perCluster,
   );
   for (const s of shardNames()) {
-    await shard(s).primary.$executeRawUnsafe(
-      `INSERT INTO outbox (vendor_id, aggregate_type, aggregate_id, event_type, payload)
-       SELECT gen_random_uuid(), $1, 'agg-' || g, 'TestEvent', jsonb_build_object('n', g)
-         FROM generate_series(1, $2) g`,
-      TOPIC,
-      perCluster,
+    // Rows of many tenants at once: a platform job under row-level security (ADR 0004).
+    await withPlatformScope(s, (tx) =>
+      tx.$executeRawUnsafe(
+        `INSERT INTO outbox (vendor_id, aggregate_type, aggregate_id, event_type, payload)
+         SELECT gen_random_uuid(), $1, 'agg-' || g, 'TestEvent', jsonb_build_object('n', g)
+           FROM generate_series(1, $2) g`,
+        TOPIC,
+        perCluster,
+      ),
     );
   }
 }
@@ -151,10 +164,12 @@ async function effectCounts(): Promise<{ total: number; distinct: number; maxPer
 
 async function unpublished(): Promise<number> {
   let n = 0;
-  for (const src of [core(), ...shardNames().map((s) => shard(s))]) {
-    const rows = await src.primary.$queryRawUnsafe<{ n: bigint }[]>(
-      `SELECT count(*) AS n FROM outbox WHERE aggregate_type = $1 AND published_at IS NULL`,
-      TOPIC,
+  for (const run of platformRunners()) {
+    const rows = await run((tx) =>
+      tx.$queryRawUnsafe<{ n: bigint }[]>(
+        `SELECT count(*) AS n FROM outbox WHERE aggregate_type = $1 AND published_at IS NULL`,
+        TOPIC,
+      ),
     );
     n += Number(rows[0]?.n ?? 0);
   }
@@ -215,9 +230,9 @@ afterAll(async () => {
     `DELETE FROM processed_messages WHERE consumer = $1`,
     CONSUMER,
   );
-  for (const src of [core(), ...shardNames().map((s) => shard(s))]) {
-    await src.primary.$executeRawUnsafe(`DELETE FROM outbox WHERE aggregate_type = $1`, TOPIC);
-    await src.primary.$executeRawUnsafe(`DELETE FROM relay_fences WHERE name = $1`, NAME);
+  for (const run of platformRunners()) {
+    await run((tx) => tx.$executeRawUnsafe(`DELETE FROM outbox WHERE aggregate_type = $1`, TOPIC));
+    await run((tx) => tx.$executeRawUnsafe(`DELETE FROM relay_fences WHERE name = $1`, NAME));
   }
   await closeAll();
 });

@@ -38,6 +38,9 @@ const SESSION_LIMITS = [
   // A relay frozen mid-batch loses its transaction (and its locks) after this.
   "SET LOCAL idle_in_transaction_session_timeout = '5s'",
   "SET LOCAL statement_timeout = '10s'",
+  // The relay drains every tenant's outbox rows: a platform job under the shards' row-level
+  // security (docs/adr/0004). A no-op on core.
+  "SET LOCAL agora.scope = 'platform'",
 ];
 
 /** The outboxes of core and every shard in the current configuration. */

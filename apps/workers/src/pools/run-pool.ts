@@ -2,8 +2,10 @@
  * One worker pool = one OS process with its own Redis connections and concurrency, so a slow
  * dependency in one pool cannot starve another (bulkheads). Connections go through Sentinel.
  */
-import { type Processor, Worker } from "bullmq";
+import { type Processor, Queue, Worker } from "bullmq";
 import { createRedis } from "@agora/redis";
+import { metricsRegistry } from "@agora/telemetry";
+import { Gauge } from "prom-client";
 
 export interface PoolSpec {
   /** Queue name; also the pool's name in logs and the service registry. */
@@ -22,6 +24,7 @@ export async function runPool(spec: PoolSpec): Promise<{ close: () => Promise<vo
     connection: createRedis({ maxRetriesPerRequest: null, connectionName: `pool:${spec.queue}` }),
     concurrency: spec.concurrency,
   });
+  observeQueue(spec.queue);
   worker.on("error", (err) => {
     process.stderr.write(
       `${JSON.stringify({ level: "warn", pool: spec.queue, msg: err.message })}\n`,
@@ -38,4 +41,31 @@ export async function runPool(spec: PoolSpec): Promise<{ close: () => Promise<vo
       await spec.close?.();
     },
   };
+}
+
+/** `agora_queue_jobs{queue,state}` and the oldest waiting job's age, read from Redis on scrape. */
+function observeQueue(name: string): void {
+  const queue = new Queue(name, {
+    connection: createRedis({ maxRetriesPerRequest: 1, connectionName: `pool:${name}:metrics` }),
+  });
+  new Gauge({
+    registers: [metricsRegistry],
+    name: "agora_queue_jobs",
+    help: "BullMQ jobs per queue and state",
+    labelNames: ["queue", "state"] as const,
+    async collect() {
+      const counts = await queue.getJobCounts("waiting", "active", "delayed", "failed");
+      for (const [state, n] of Object.entries(counts)) this.set({ queue: name, state }, n);
+    },
+  });
+  new Gauge({
+    registers: [metricsRegistry],
+    name: "agora_queue_oldest_waiting_seconds",
+    help: "Age of the oldest waiting job per queue",
+    labelNames: ["queue"] as const,
+    async collect() {
+      const [oldest] = await queue.getWaiting(0, 0);
+      this.set({ queue: name }, oldest ? (Date.now() - oldest.timestamp) / 1000 : 0);
+    },
+  });
 }

@@ -10,18 +10,15 @@
  *
  * Row states: RESERVED → COMMITTED | RELEASED; OUT_OF_STOCK and RELEASED are final.
  */
-import { forVendor, type ShardDb } from "@agora/db";
+import { emitStockChanged, forVendor, setTenant, type ShardDb } from "@agora/db";
+import type { StockAllocation } from "@agora/orders";
 
 export interface StockLine {
   productId: string;
   quantity: number;
 }
 
-export interface StockAllocation {
-  productId: string;
-  warehouseId: string;
-  quantity: number;
-}
+export type { StockAllocation };
 
 export type ReservationStatus = "RESERVED" | "OUT_OF_STOCK" | "RELEASED" | "COMMITTED";
 
@@ -153,6 +150,16 @@ async function recordMovement(
             ${reason}, ${`order:${orderId}`}, ${`${reason}:${orderId}:${vendorId}:${a.warehouseId}:${a.productId}`})`;
 }
 
+/** One StockChanged per product touched, in the same transaction (outbox contract). */
+async function announceStock(
+  tx: ShardTx,
+  vendorId: string,
+  allocations: StockAllocation[],
+): Promise<void> {
+  for (const productId of new Set(allocations.map((a) => a.productId)))
+    await emitStockChanged(tx, vendorId, productId);
+}
+
 async function setReservation(
   tx: ShardTx,
   orderId: string,
@@ -181,6 +188,7 @@ export async function reserveStock(input: ReserveStockInput): Promise<StockReser
   const lines = normaliseLines(input.lines);
   const db = (await forVendor(vendorId)).primary;
   return db.$transaction(async (tx) => {
+    await setTenant(tx, vendorId); // row-level security: this vendor's rows only
     const inserted = await tx.$queryRaw<{ id: string }[]>`
       INSERT INTO vendor_orders (vendor_id, order_id, status, total_cents, currency, items)
       VALUES (${vendorId}::uuid, ${orderId}::uuid, 'RESERVING', ${input.totalCents}, ${input.currency ?? "EUR"},
@@ -210,6 +218,7 @@ export async function reserveStock(input: ReserveStockInput): Promise<StockReser
         onHand: 0,
         reserved: a.quantity,
       });
+    await announceStock(tx, vendorId, allocations);
     await setReservation(tx, orderId, vendorId, "RESERVED", { lines, allocations });
     return { orderId, vendorId, status: "RESERVED" as const, allocations, replayed: false };
   }, TX_OPTIONS);
@@ -223,6 +232,7 @@ export async function reserveStock(input: ReserveStockInput): Promise<StockReser
 export async function releaseStock(orderId: string, vendorId: string): Promise<StockReservation> {
   const db = (await forVendor(vendorId)).primary;
   return db.$transaction(async (tx) => {
+    await setTenant(tx, vendorId); // row-level security: this vendor's rows only
     const tomb = await tx.$queryRaw<{ id: string }[]>`
       INSERT INTO vendor_orders (vendor_id, order_id, status, total_cents, items)
       VALUES (${vendorId}::uuid, ${orderId}::uuid, 'RELEASED', 0, '{"lines":[],"allocations":[]}'::jsonb)
@@ -251,6 +261,7 @@ export async function releaseStock(orderId: string, vendorId: string): Promise<S
         reserved: -a.quantity,
       });
     }
+    await announceStock(tx, vendorId, allocations);
     await setReservation(tx, orderId, vendorId, "RELEASED", row.items);
     return { orderId, vendorId, status: "RELEASED" as const, allocations, replayed: false };
   }, TX_OPTIONS);
@@ -260,6 +271,7 @@ export async function releaseStock(orderId: string, vendorId: string): Promise<S
 export async function commitStock(orderId: string, vendorId: string): Promise<StockReservation> {
   const db = (await forVendor(vendorId)).primary;
   return db.$transaction(async (tx) => {
+    await setTenant(tx, vendorId); // row-level security: this vendor's rows only
     const row = await lockReservation(tx, orderId, vendorId);
     if (row?.status === "COMMITTED") return toReservation(orderId, vendorId, row, true);
     if (row?.status !== "RESERVED")
@@ -281,6 +293,7 @@ export async function commitStock(orderId: string, vendorId: string): Promise<St
         reserved: -a.quantity,
       });
     }
+    await announceStock(tx, vendorId, allocations);
     await setReservation(tx, orderId, vendorId, "COMMITTED", row.items);
     return { orderId, vendorId, status: "COMMITTED" as const, allocations, replayed: false };
   }, TX_OPTIONS);

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
-export type ProcessKind = "etcd" | "patroni" | "haproxy" | "redis" | "sentinel" | "app";
+export type ProcessKind = "etcd" | "patroni" | "haproxy" | "nginx" | "redis" | "sentinel" | "app";
 
 export interface ProcessRecord {
   name: string;

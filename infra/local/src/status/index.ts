@@ -8,6 +8,7 @@ import { etcdStatus } from "../probes/etcd.ts";
 import { type PatroniMember, patroniCluster } from "../probes/patroni.ts";
 import { redisReplication, sentinelMaster } from "../probes/redis.ts";
 import { haproxyServers } from "../probes/haproxy.ts";
+import { cdnCacheStats, cdnHealthy } from "../probes/cdn.ts";
 import { descendants, isOurs, readRegistry, rssKb } from "../processes/registry.ts";
 import { type PgMember, type Topology, memberUrl } from "../topology.ts";
 
@@ -15,7 +16,7 @@ export type Health = "up" | "down" | "degraded";
 
 export interface NodeStatus {
   name: string;
-  kind: "etcd" | "postgres" | "haproxy" | "redis" | "sentinel" | "app";
+  kind: "etcd" | "postgres" | "haproxy" | "cdn" | "redis" | "sentinel" | "app";
   /** e.g. leader / follower (etcd), leader / sync_standby / replica (Postgres), master / replica. */
   role: string;
   group?: string;
@@ -131,6 +132,26 @@ export async function getStatus(t: Topology): Promise<TopologyStatus> {
     health: hap.size > 0 ? "up" : "down",
     rssKb: rssWithChildren(haPid),
     detail: t.clusters.map((c) => `${c.name} rw:${c.rwPort} ro:${c.roPort}`).join(", "),
+  });
+
+  const cdnPid = pidOf("cdn");
+  const cdnUp = await cdnHealthy(t, 600);
+  const cache = cdnCacheStats(t);
+  nodes.push({
+    name: "cdn",
+    kind: "cdn",
+    group: "edge",
+    role: "cdn-edge",
+    pid: cdnPid,
+    port: t.apps.cdn,
+    health: cdnUp ? "up" : cdnPid ? "degraded" : "down",
+    rssKb: rssWithChildren(cdnPid),
+    detail:
+      cache.hitRatio === null
+        ? "no media requests yet"
+        : `hit ratio ${(cache.hitRatio * 100).toFixed(1)}% of ${cache.requests} (${Object.entries(cache.byStatus)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(", ")})`,
   });
 
   let master: string | null = null;

@@ -36,6 +36,8 @@ vi.mock("@agora/db", async (importOriginal) => ({
   shardFor: dataLayer.untouchable("shardFor()"),
   locateVendor: dataLayer.untouchable("locateVendor()"),
   createVendor: dataLayer.untouchable("createVendor()"),
+  withTenant: dataLayer.untouchable("withTenant()"),
+  withPlatformScope: dataLayer.untouchable("withPlatformScope()"),
 }));
 vi.mock("@agora/infra-local/status", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@agora/infra-local/status")>()),

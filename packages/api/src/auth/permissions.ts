@@ -25,6 +25,7 @@ export const PERMISSIONS = [
   "vendor:settings",
   "vendor:payouts",
   "vendor:staff:manage",
+  "vendor:audit:read",
   // operators and admins
   "ops:read",
   "ops:chaos",
@@ -77,6 +78,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     "vendor:settings",
     "vendor:payouts",
     "vendor:staff:manage",
+    "vendor:audit:read",
   ],
   operator: OPERATOR,
   // Admins run the platform, not a shop: no vendor:* (those need a tenant in the session).

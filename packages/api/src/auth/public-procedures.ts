@@ -7,4 +7,18 @@ export const PUBLIC_PROCEDURES: readonly string[] = [
   "health.ping",
   "health.ready",
   "catalog.overview",
+  "catalog.home",
+  "catalog.category",
+  "catalog.product",
+  "search.query",
+  "search.suggest",
+  "reviews.list",
+  "recommendations.alsoBought",
+  // guests have carts (agora_cart cookie) and may sign up; placing an order needs a session
+  "cart.get",
+  "cart.add",
+  "cart.setQuantity",
+  "cart.remove",
+  "checkout.paymentConfig",
+  "auth.signUp",
 ];

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { closeAll, core, shard } from "../index.ts";
+import { closeAll, core, withTenant } from "../index.ts";
 import { seed } from "./index.ts";
 
 const stateDir = mkdtempSync(join(tmpdir(), "agora-seed-"));
@@ -24,11 +24,9 @@ describe("seed", () => {
 
     let products = 0;
     for (const v of first.vendors) {
-      const db = shard(v.shard).primary;
-      const rows = await db.product.findMany({
-        where: { vendorId: v.id },
-        include: { media: true, stock: true },
-      });
+      const rows = await withTenant(v.id, (tx) =>
+        tx.product.findMany({ where: { vendorId: v.id }, include: { media: true, stock: true } }),
+      );
       products += rows.length;
       for (const p of rows) {
         expect(p.media).toHaveLength(1);

@@ -103,6 +103,9 @@ export async function seed(opts: SeedOptions = {}): Promise<SeedReport> {
         max: 2,
         connectionTimeoutMillis: cfg.pool.connectionTimeoutMillis,
         statement_timeout: 60_000,
+        // The seed writes every tenant of a shard: a platform job under row-level security
+        // (docs/adr/0004). Harmless on core, which has no tenant policies.
+        options: "-c agora.scope=platform",
       });
       p.on("error", (err) =>
         process.emitWarning(`[agora/db seed] ${cluster}: ${err.message}`, "DatabaseWarning"),

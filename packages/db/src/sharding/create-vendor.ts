@@ -13,6 +13,7 @@ import { core, shard, shardNames } from "../clients/registry.ts";
 import { DatabaseError, UnknownShardError } from "../errors/database-errors.ts";
 import { invalidateShard } from "./directory.ts";
 import { chooseShard } from "./placement.ts";
+import { setTenant } from "../tenancy/tenant-scope.ts";
 
 export interface CreateVendorInput {
   /** Optional fixed id (the seed uses deterministic ids). */
@@ -86,10 +87,14 @@ export async function createVendor(input: CreateVendorInput): Promise<CreatedVen
     return { vendor, shard: dir.shard, epoch: dir.epoch, created: existing === null };
   });
   const { vendor } = placed;
-  await shard(placed.shard).primary.vendor.upsert({
-    where: { id: vendor.id },
-    create: { id: vendor.id, slug: vendor.slug, name: vendor.name, status: vendor.status },
-    update: { slug: vendor.slug, name: vendor.name, status: vendor.status },
+  // The shard copy is the tenant's own row: written under its tenant scope (row-level security).
+  await shard(placed.shard).primary.$transaction(async (tx) => {
+    await setTenant(tx, vendor.id);
+    await tx.vendor.upsert({
+      where: { id: vendor.id },
+      create: { id: vendor.id, slug: vendor.slug, name: vendor.name, status: vendor.status },
+      update: { slug: vendor.slug, name: vendor.name, status: vendor.status },
+    });
   });
   invalidateShard(vendor.id);
   return {
