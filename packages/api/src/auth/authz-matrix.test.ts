@@ -39,6 +39,10 @@ vi.mock("@agora/db", async (importOriginal) => ({
   withTenant: dataLayer.untouchable("withTenant()"),
   withPlatformScope: dataLayer.untouchable("withPlatformScope()"),
 }));
+vi.mock("../checkout/checkout-redis.ts", () => ({
+  checkoutRedis: dataLayer.untouchable("checkoutRedis()"),
+  closeCheckoutRedis: async () => {},
+}));
 vi.mock("@agora/infra-local/status", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@agora/infra-local/status")>()),
   getStatus: dataLayer.untouchable("getStatus()"),
