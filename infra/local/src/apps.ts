@@ -152,7 +152,7 @@ export async function startServices(t: Topology, specs: ServiceSpec[]): Promise<
       await waitFor(
         `${s.name} ${s.healthPath}`,
         () => answers(t, s.port ?? 0, s.healthPath ?? "/"),
-        { timeoutMs: 60_000, process: s.name, logFile: logFile(s) },
+        { timeoutMs: 120_000, process: s.name, logFile: logFile(s) },
       );
       continue;
     }

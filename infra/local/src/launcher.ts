@@ -50,7 +50,8 @@ const REDIS_BIN = process.env.AGORA_REDIS_BIN ?? "/usr/bin/redis-server";
 const SENTINEL_BIN = process.env.AGORA_SENTINEL_BIN ?? "/usr/bin/redis-sentinel";
 const NGINX_BIN = process.env.AGORA_NGINX_BIN ?? "/usr/sbin/nginx";
 
-function prepareFolders(t: Topology): void {
+/** Returns true when the HAProxy configuration changed (a running HAProxy must be restarted). */
+function prepareFolders(t: Topology): boolean {
   for (const d of [t.stateDir, t.logDir, dirname(t.haproxy.configFile)]) mkdirSync(d, { recursive: true });
   for (const e of t.etcd) mkdirSync(dirname(e.dataDir), { recursive: true });
   mkdirSync(t.pgRoot, { recursive: true });
@@ -65,7 +66,10 @@ function prepareFolders(t: Topology): void {
       chownToPostgres(m.configFile);
     }
   }
-  writeFileSync(t.haproxy.configFile, haproxyConfig(t));
+  const haproxyCfg = haproxyConfig(t);
+  const haproxyChanged =
+    !existsSync(t.haproxy.configFile) || readFileSync(t.haproxy.configFile, "utf8") !== haproxyCfg;
+  if (haproxyChanged) writeFileSync(t.haproxy.configFile, haproxyCfg);
   const [primary, replica] = t.redis.nodes;
   if (!primary || !replica) throw new Error("topology needs two redis nodes");
   for (const n of [...t.redis.nodes, ...t.redis.sentinels]) mkdirSync(n.dir, { recursive: true });
@@ -75,6 +79,7 @@ function prepareFolders(t: Topology): void {
   for (const s2 of t.redis.sentinels) {
     if (!existsSync(s2.configFile)) writeFileSync(s2.configFile, sentinelConfig(t, s2, primary.port));
   }
+  return haproxyChanged;
 }
 
 function running(t: Topology, name: string): ProcessRecord | undefined {
@@ -300,7 +305,7 @@ export async function up(t: Topology, log: Log = quiet): Promise<UpReport> {
   const before = readRegistry(t.pidFile).filter(isOurs);
   writeRegistry(t.pidFile, before);
   const alreadyRunning = before.length > 0;
-  prepareFolders(t);
+  const haproxyChanged = prepareFolders(t);
 
   log(`etcd ×${t.etcd.length} (Raft) …`);
   startEtcd(t);
@@ -315,6 +320,9 @@ export async function up(t: Topology, log: Log = quiet): Promise<UpReport> {
   for (const c of t.clusters) leaders[c.name] = await waitClusterReady(t, c);
 
   log("HAProxy …");
+  // A checkout updated while the topology ran (new routes, e.g. /socket.io/): load the new config.
+  const runningHaproxy = readRegistry(t.pidFile).find((r) => r.name === "haproxy" && isOurs(r));
+  if (haproxyChanged && runningHaproxy) await stopRecord(runningHaproxy);
   startHaproxy(t);
   await waitHaproxy(t, leaders);
   await waitRedis(t);

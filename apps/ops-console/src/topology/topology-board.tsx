@@ -77,7 +77,7 @@ export function TopologyBoard() {
           leader={s.redis.master}
           leaderLabel="master"
         />
-        <Panel title="HAProxy" nodes={s.haproxy} />
+        <Panel title="Edge: HAProxy and the CDN" nodes={s.haproxy} />
         {s.apps.length > 0 ? <Panel title="Apps" nodes={s.apps} /> : null}
       </div>
     </div>

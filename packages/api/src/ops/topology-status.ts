@@ -59,7 +59,8 @@ export function groupStatus(
       members: pg.filter((n) => n.group === name),
     })),
     redis: { master: status.leaders.redis ?? null, nodes: of("redis"), sentinels: of("sentinel") },
-    haproxy: of("haproxy"),
+    // The edge: HAProxy (gateway, per-cluster ports) and the nginx CDN with its hit ratio.
+    haproxy: [...of("haproxy"), ...of("cdn")],
     apps: of("app"),
     totals: {
       up: status.nodes.filter((n) => n.health === "up").length,

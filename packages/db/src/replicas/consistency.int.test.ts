@@ -6,7 +6,15 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { memberUrl, topology } from "@agora/infra-local/topology";
-import { closeAll, shard, shardNames, type ReadResult, type ShardTx } from "../index.ts";
+import {
+  closeAll,
+  setPlatformScope,
+  shard,
+  shardNames,
+  withPlatformScope,
+  type ReadResult,
+  type ShardTx,
+} from "../index.ts";
 
 const t = topology();
 const clusterName = shardNames()[0]!;
@@ -80,13 +88,16 @@ async function withReplayPaused<T>(fn: () => Promise<T>): Promise<T> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+// The markers belong to no tenant: written and counted in the platform scope (row-level security).
 async function writeMarker(consumer: string): Promise<void> {
-  await db.primary.processedMessage.create({
-    data: { consumer, messageId: randomUUID(), vendorId: randomUUID() },
-  });
+  await withPlatformScope(clusterName, (tx) =>
+    tx.processedMessage.create({ data: { consumer, messageId: randomUUID(), vendorId: randomUUID() } }),
+  );
 }
-const countMarkers = (consumer: string) => async (tx: ShardTx) =>
-  tx.processedMessage.count({ where: { consumer } });
+const countMarkers = (consumer: string) => async (tx: ShardTx) => {
+  await setPlatformScope(tx);
+  return tx.processedMessage.count({ where: { consumer } });
+};
 
 /** Polls until a read is served by a replica (replay caught up) or the deadline passes. */
 async function untilReplica<T>(

@@ -1,0 +1,64 @@
+import { expect, test } from "@playwright/test";
+import {
+  addToCart,
+  CARDS,
+  checkout,
+  expectConfirmed,
+  ordersOf,
+  pickProducts,
+  setStock,
+  signUp,
+  uniqueEmail,
+} from "./support/shop.ts";
+import { signInToOps } from "./support/ops-sign-in.ts";
+
+test("an operator kills the payment provider from the chaos controls: checkout refuses clearly and leaves nothing stuck; one-click undo brings checkout back", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const [p] = await pickProducts(3);
+  await setStock(p!, 10);
+  const email = uniqueEmail("outage");
+  await signUp(page, email);
+  await addToCart(page, p!);
+
+  // The operator, in their own browser context, kills the simulator process from the console.
+  const ops = await (await browser.newContext()).newPage();
+  await signInToOps(ops, "/chaos");
+  await expect(ops.getByRole("heading", { name: "Chaos controls" })).toBeVisible();
+  const target = ops.getByTestId("target-payment-sim");
+  await target.getByRole("button", { name: "Kill" }).click();
+  await expect(target).toContainText("down", { timeout: 15_000 });
+  const banner = ops.getByTestId("fault-banner");
+  await expect(banner).toContainText("payment-sim killed");
+
+  let undone = false;
+  try {
+    await checkout(page, CARDS.success);
+    await expect(page.getByTestId("checkout-error")).toContainText(
+      /payment provider|Payments are unavailable/i,
+      { timeout: 30_000 },
+    );
+    await expect(page.getByTestId("checkout-error")).toContainText(/Nothing was charged/);
+    await expect(page).toHaveURL(/\/checkout$/);
+    // Nothing stuck: no order was created, or any that was has ended FAILED.
+    for (const o of await ordersOf(email)) expect(o.status).toBe("FAILED");
+
+    // One click in the banner restarts the simulator and clears the banner.
+    await banner.getByRole("button", { name: "Undo" }).click();
+    await expect(banner).toHaveCount(0, { timeout: 60_000 });
+    await expect(target).toContainText("running", { timeout: 60_000 });
+    undone = true;
+  } finally {
+    if (!undone) {
+      const { applyNodeAction } = await import("../infra/local/src/chaos/node-faults.ts");
+      const { topology } = await import("../infra/local/src/topology.ts");
+      await applyNodeAction(topology("test"), "payment-sim", "restart");
+    }
+  }
+
+  // Back up: the same page, the same cart, one more click.
+  await page.getByRole("button", { name: "Place order" }).click();
+  await expectConfirmed(page);
+});
