@@ -1,6 +1,6 @@
 import type { RouterOutputs } from "@agora/api";
 import { ProductGrid, ProductTile } from "@agora/ui";
-import { mediaUrl } from "../env.ts";
+import { mediaUrl } from "../media/cdn.ts";
 
 type Card = RouterOutputs["catalog"]["home"]["featured"][number];
 

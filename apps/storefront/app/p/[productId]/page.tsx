@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { notFound } from "next/navigation";
 import { currentSession } from "../../../src/auth/session.ts";
 import { ProductResults } from "../../../src/catalog/product-results.tsx";
-import { mediaUrl } from "../../../src/env.ts";
+import { mediaUrl } from "../../../src/media/cdn.ts";
 import { StoreShell } from "../../../src/layout/store-shell.tsx";
 import { PurchasePanel } from "../../../src/product/purchase-panel.tsx";
 import { ReviewForm } from "../../../src/product/review-form.tsx";
