@@ -84,7 +84,7 @@ test("a signed-in shopper reviews a product and the page shows it with stars", a
   const title = `Solid read ${Date.now()}`;
   await page.getByRole("button", { name: "4 stars" }).click();
   await page.getByLabel("Title").fill(title);
-  await page.getByLabel("Review").fill("Arrived quickly and reads well.");
+  await page.getByLabel("Review", { exact: true }).fill("Arrived quickly and reads well.");
   await page.getByRole("button", { name: "Post review" }).click();
   const review = page.getByRole("listitem").filter({ hasText: title });
   await expect(review).toBeVisible();
