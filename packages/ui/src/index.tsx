@@ -10,3 +10,4 @@ export { ErrorFallback } from "./error-fallback.tsx";
 export { formatPrice, Price } from "./price.tsx";
 export { Stars } from "./stars.tsx";
 export { ProductGrid, ProductTile, type ProductTileProps } from "./product-tile.tsx";
+export { FormError, SubmitButton } from "./form.tsx";

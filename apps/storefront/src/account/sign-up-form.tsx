@@ -1,5 +1,6 @@
 "use client";
 
+import { FormError, SubmitButton } from "@agora/ui";
 import { useTRPC } from "@agora/trpc-next/react";
 import { useMutation } from "@tanstack/react-query";
 import { signIn } from "next-auth/react";
@@ -77,21 +78,8 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
           className={input}
         />
       </label>
-      {error ? (
-        <p
-          role="alert"
-          className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800 dark:bg-rose-950/40 dark:text-rose-200"
-        >
-          {error}
-        </p>
-      ) : null}
-      <button
-        type="submit"
-        disabled={pending}
-        className="min-h-11 w-full rounded-md bg-brand-600 px-4 font-medium text-white hover:bg-brand-700 disabled:opacity-60"
-      >
-        {pending ? "Creating your account…" : "Create account"}
-      </button>
+      <FormError>{error}</FormError>
+      <SubmitButton pending={pending} label="Create account" pendingLabel="Creating your account…" />
     </form>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { EmptyCart } from "./empty-cart.tsx";
 import { Badge, EmptyState, formatPrice } from "@agora/ui";
 import { useTRPC } from "@agora/trpc-next/react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -31,14 +32,7 @@ export function CartView() {
   const { groups, totalCents, count } = cart.data;
   if (count === 0)
     return (
-      <EmptyState
-        title="Your cart is empty"
-        description={
-          <a className="underline" href="/">
-            Continue shopping
-          </a>
-        }
-      />
+      <EmptyCart />
     );
   const blocked = groups.some((g) => g.items.some((i) => i.problem !== null));
 

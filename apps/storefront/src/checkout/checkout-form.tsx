@@ -1,6 +1,7 @@
 "use client";
 
-import { EmptyState, formatPrice } from "@agora/ui";
+import { EmptyCart } from "../cart/empty-cart.tsx";
+import { EmptyState, FormError, formatPrice, SubmitButton } from "@agora/ui";
 import { useTRPC } from "@agora/trpc-next/react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
@@ -55,14 +56,7 @@ export function CheckoutForm() {
     );
   if (cart.data.count === 0)
     return (
-      <EmptyState
-        title="Your cart is empty"
-        description={
-          <a className="underline" href="/">
-            Continue shopping
-          </a>
-        }
-      />
+      <EmptyCart />
     );
 
   const groups = cart.data.groups;
@@ -266,22 +260,8 @@ export function CheckoutForm() {
         <p className="flex justify-between font-semibold">
           <span>Total</span> <span>{formatPrice(cart.data.totalCents + shippingCents)}</span>
         </p>
-        {error ? (
-          <p
-            role="alert"
-            data-testid="checkout-error"
-            className="rounded-md bg-rose-50 p-3 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200"
-          >
-            {error}
-          </p>
-        ) : null}
-        <button
-          type="submit"
-          disabled={busy}
-          className="min-h-11 w-full rounded-md bg-brand-600 px-5 font-semibold text-white hover:bg-brand-700 disabled:opacity-60"
-        >
-          {busy ? "Placing order…" : "Place order"}
-        </button>
+        <FormError testId="checkout-error">{error}</FormError>
+        <SubmitButton pending={busy} label="Place order" pendingLabel="Placing order…" />
       </aside>
     </form>
   );
