@@ -1,7 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { topology } from "../infra/local/src/topology.ts";
 
-test("a shopper cannot open the ops console and its API answers 401 to anonymous callers", async ({ page, request }) => {
+test("a shopper cannot open the ops console and its API answers 401 to anonymous callers", async ({
+  page,
+  request,
+}) => {
   const t = topology("test");
   const ops = `http://${t.host}:${t.apps.opsConsole}`;
   const api = await request.get(`${ops}/api/trpc/ops.topology`);

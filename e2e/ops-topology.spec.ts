@@ -4,13 +4,17 @@ import { patroniCluster } from "../infra/local/src/probes/patroni.ts";
 import { cluster, topology } from "../infra/local/src/topology.ts";
 import { signInToOps } from "./support/ops-sign-in.ts";
 
-test("an operator sees one leader per cluster and watches the map move the shard-1 leader after its primary is killed", async ({ page }) => {
+test("an operator sees one leader per cluster and watches the map move the shard-1 leader after its primary is killed", async ({
+  page,
+}) => {
   const t = topology("test");
   // Operators only: the console sends anyone else to its sign-in page first.
   await signInToOps(page, "/");
   await expect(page.getByRole("heading", { name: "Topology" })).toBeVisible();
   for (const c of t.clusters) {
-    await expect(page.locator(`[data-leader-of="Postgres · ${c.name}"]`)).toContainText(new RegExp(`${c.name}-\\d`));
+    await expect(page.locator(`[data-leader-of="Postgres · ${c.name}"]`)).toContainText(
+      new RegExp(`${c.name}-\\d`),
+    );
   }
   await expect(page.locator('[data-leader-of="etcd (Raft)"]')).toContainText(/etcd-\d/);
 
@@ -24,9 +28,12 @@ test("an operator sees one leader per cluster and watches the map move the shard
   try {
     // No reload: the page polls and must show the promoted replica by itself.
     const other = shard.nodes.filter((n) => n.name !== old.name).map((n) => n.name);
-    await expect(page.locator('[data-leader-of="Postgres · shard-1"]')).toContainText(new RegExp(other.join("|")), {
-      timeout: 45_000,
-    });
+    await expect(page.locator('[data-leader-of="Postgres · shard-1"]')).toContainText(
+      new RegExp(other.join("|")),
+      {
+        timeout: 45_000,
+      },
+    );
   } finally {
     startPgMember(t, old);
     await waitClusterReady(t, shard, 90_000);

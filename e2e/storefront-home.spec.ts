@@ -2,9 +2,16 @@ import { expect, test } from "@playwright/test";
 import { haproxyServers } from "../infra/local/src/probes/haproxy.ts";
 import { topology } from "../infra/local/src/topology.ts";
 
-const VENDORS = ["Acme Hardware", "Blue Fern Botanics", "Copper Kettle Kitchenware", "Northwind Outfitters"];
+const VENDORS = [
+  "Acme Hardware",
+  "Blue Fern Botanics",
+  "Copper Kettle Kitchenware",
+  "Northwind Outfitters",
+];
 
-test("a shopper sees every vendor, its product count and the shard that holds its catalogue", async ({ page }) => {
+test("a shopper sees every vendor, its product count and the shard that holds its catalogue", async ({
+  page,
+}) => {
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Shop independent vendors" })).toBeVisible();
   const vendors = page.getByRole("region", { name: "Vendors" });
@@ -12,13 +19,19 @@ test("a shopper sees every vendor, its product count and the shard that holds it
   await expect(vendors.getByText("100 products")).toHaveCount(4);
   await expect(vendors.getByText("shard-1", { exact: true })).toHaveCount(2);
   await expect(vendors.getByText("shard-2", { exact: true })).toHaveCount(2);
-  await expect(page.getByRole("region", { name: "Categories" }).getByText("Apparel", { exact: true })).toBeVisible();
+  await expect(
+    page.getByRole("region", { name: "Categories" }).getByText("Apparel", { exact: true }),
+  ).toBeVisible();
 });
 
 test("the HAProxy gateway spreads shoppers over both storefront instances", async ({ request }) => {
   const t = topology("test");
   const sessions = async () =>
-    new Map((await haproxyServers(t)).filter((s) => s.backend === "storefront_gateway").map((s) => [s.server, s]));
+    new Map(
+      (await haproxyServers(t))
+        .filter((s) => s.backend === "storefront_gateway")
+        .map((s) => [s.server, s]),
+    );
   const before = await sessions();
   expect([...before.values()].every((s) => s.status === "UP")).toBe(true);
   for (let i = 0; i < 10; i++) expect((await request.get("/healthz")).status()).toBe(200);

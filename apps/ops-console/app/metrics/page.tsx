@@ -5,7 +5,11 @@ export const metadata = { title: "Metrics" };
 
 export default function MetricsPage() {
   return (
-    <OpsShell current="/metrics" title="Metrics" description="Scraped by the console itself every 5 s from each process's /metrics (no Prometheus needed).">
+    <OpsShell
+      current="/metrics"
+      title="Metrics"
+      description="Scraped by the console itself every 5 s from each process's /metrics (no Prometheus needed)."
+    >
       <MetricsCharts />
     </OpsShell>
   );

@@ -5,7 +5,11 @@ export const metadata = { title: "Traces" };
 
 export default function TracesPage() {
   return (
-    <OpsShell current="/traces" title="Traces" description="Distributed traces from every process (OpenTelemetry → the telemetry collector).">
+    <OpsShell
+      current="/traces"
+      title="Traces"
+      description="Distributed traces from every process (OpenTelemetry → the telemetry collector)."
+    >
       <TraceSearch />
     </OpsShell>
   );

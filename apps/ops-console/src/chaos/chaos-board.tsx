@@ -45,16 +45,25 @@ export function ChaosBoard() {
     <div className="space-y-6">
       {apply.error ? <Badge tone="danger">{apply.error.message}</Badge> : null}
 
-      <Card title="Processes" description="Kill = SIGKILL (a crash). Pause = SIGSTOP (a frozen VM or a long GC pause).">
+      <Card
+        title="Processes"
+        description="Kill = SIGKILL (a crash). Pause = SIGSTOP (a frozen VM or a long GC pause)."
+      >
         <div className="grid gap-4 md:grid-cols-2">
           {groups.map((g) => (
             <div key={g}>
-              <h3 className="mb-2 text-xs font-semibold uppercase tracking-wide text-zinc-500">{g}</h3>
+              <h3 className="mb-2 text-xs font-semibold uppercase tracking-wide text-zinc-500">
+                {g}
+              </h3>
               <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
                 {o.targets
                   .filter((x) => x.group === g)
                   .map((x) => (
-                    <li key={x.name} data-testid={`target-${x.name}`} className="flex flex-wrap items-center gap-2 py-2">
+                    <li
+                      key={x.name}
+                      data-testid={`target-${x.name}`}
+                      className="flex flex-wrap items-center gap-2 py-2"
+                    >
                       <span className="font-mono text-sm">{x.name}</span>
                       <Badge tone={!x.running ? "danger" : x.paused ? "warning" : "success"}>
                         {!x.running ? "down" : x.paused ? "paused" : "running"}
@@ -66,7 +75,9 @@ export function ChaosBoard() {
                               type="button"
                               className={DANGER}
                               disabled={busy}
-                              onClick={() => apply.mutate({ kind: "node", target: x.name, action: "kill" })}
+                              onClick={() =>
+                                apply.mutate({ kind: "node", target: x.name, action: "kill" })
+                              }
                             >
                               Kill
                             </button>
@@ -74,7 +85,9 @@ export function ChaosBoard() {
                               type="button"
                               className={PLAIN}
                               disabled={busy}
-                              onClick={() => apply.mutate({ kind: "node", target: x.name, action: "pause" })}
+                              onClick={() =>
+                                apply.mutate({ kind: "node", target: x.name, action: "pause" })
+                              }
                             >
                               Pause
                             </button>
@@ -129,7 +142,9 @@ export function ChaosBoard() {
                   {new Date(h.startedAt).toLocaleTimeString("en-GB")}
                 </span>
                 {h.undoneAt ? (
-                  <Badge tone="neutral">undone {new Date(h.undoneAt).toLocaleTimeString("en-GB")}</Badge>
+                  <Badge tone="neutral">
+                    undone {new Date(h.undoneAt).toLocaleTimeString("en-GB")}
+                  </Badge>
                 ) : (
                   <button
                     type="button"
@@ -179,7 +194,11 @@ function ProviderFaultForm({
       <div className="grid grid-cols-2 gap-2 text-sm">
         <label className="col-span-2">
           Scope
-          <select className={INPUT} value={target} onChange={(e) => setTarget(e.target.value as typeof target)}>
+          <select
+            className={INPUT}
+            value={target}
+            onChange={(e) => setTarget(e.target.value as typeof target)}
+          >
             <option value="payments">payments</option>
             <option value="carrier">carrier</option>
             <option value="all">both</option>
@@ -187,18 +206,43 @@ function ProviderFaultForm({
         </label>
         <label>
           Latency (ms)
-          <input className={INPUT} type="number" min={0} max={60000} value={latencyMs} onChange={(e) => setLatency(Number(e.target.value))} />
+          <input
+            className={INPUT}
+            type="number"
+            min={0}
+            max={60000}
+            value={latencyMs}
+            onChange={(e) => setLatency(Number(e.target.value))}
+          />
         </label>
         <label>
           Error rate (0–1)
-          <input className={INPUT} type="number" min={0} max={1} step={0.05} value={errorRate} onChange={(e) => setErrorRate(Number(e.target.value))} />
+          <input
+            className={INPUT}
+            type="number"
+            min={0}
+            max={1}
+            step={0.05}
+            value={errorRate}
+            onChange={(e) => setErrorRate(Number(e.target.value))}
+          />
         </label>
       </div>
       <div className="mt-3 flex flex-wrap gap-2">
-        <button type="button" className={PLAIN} disabled={busy} onClick={() => onApply(target, { latencyMs, errorRate, outage: false })}>
+        <button
+          type="button"
+          className={PLAIN}
+          disabled={busy}
+          onClick={() => onApply(target, { latencyMs, errorRate, outage: false })}
+        >
           Inject latency / errors
         </button>
-        <button type="button" className={DANGER} disabled={busy} onClick={() => onApply(target, { latencyMs: 0, errorRate: 0, outage: true })}>
+        <button
+          type="button"
+          className={DANGER}
+          disabled={busy}
+          onClick={() => onApply(target, { latencyMs: 0, errorRate: 0, outage: true })}
+        >
           Take {target === "all" ? "both" : target} down
         </button>
       </div>
@@ -211,15 +255,27 @@ function LinkFaultForm({
   busy,
   onApply,
 }: {
-  links: { cluster: string; fault: { latencyMs: number; dropRate: number; blackhole: boolean }; stats: { open: number; dropped: number } }[] | null;
+  links:
+    | {
+        cluster: string;
+        fault: { latencyMs: number; dropRate: number; blackhole: boolean };
+        stats: { open: number; dropped: number };
+      }[]
+    | null;
   busy: boolean;
-  onApply: (cluster: string, fault: { latencyMs: number; dropRate: number; blackhole: boolean }) => void;
+  onApply: (
+    cluster: string,
+    fault: { latencyMs: number; dropRate: number; blackhole: boolean },
+  ) => void;
 }) {
   const [cluster, setCluster] = useState("core");
   const [latencyMs, setLatency] = useState(200);
   const [dropRate, setDropRate] = useState(0);
   return (
-    <Card title="App → database links" description="TCP fault proxy between the apps and each cluster's primary.">
+    <Card
+      title="App → database links"
+      description="TCP fault proxy between the apps and each cluster's primary."
+    >
       {links === null ? (
         <p className="text-xs text-zinc-500">fault proxy not running</p>
       ) : (
@@ -252,18 +308,43 @@ function LinkFaultForm({
         </label>
         <label>
           Latency (ms)
-          <input className={INPUT} type="number" min={0} max={30000} value={latencyMs} onChange={(e) => setLatency(Number(e.target.value))} />
+          <input
+            className={INPUT}
+            type="number"
+            min={0}
+            max={30000}
+            value={latencyMs}
+            onChange={(e) => setLatency(Number(e.target.value))}
+          />
         </label>
         <label>
           Drop rate (0–1)
-          <input className={INPUT} type="number" min={0} max={1} step={0.05} value={dropRate} onChange={(e) => setDropRate(Number(e.target.value))} />
+          <input
+            className={INPUT}
+            type="number"
+            min={0}
+            max={1}
+            step={0.05}
+            value={dropRate}
+            onChange={(e) => setDropRate(Number(e.target.value))}
+          />
         </label>
       </div>
       <div className="mt-3 flex flex-wrap gap-2">
-        <button type="button" className={PLAIN} disabled={busy || links === null} onClick={() => onApply(cluster, { latencyMs, dropRate, blackhole: false })}>
+        <button
+          type="button"
+          className={PLAIN}
+          disabled={busy || links === null}
+          onClick={() => onApply(cluster, { latencyMs, dropRate, blackhole: false })}
+        >
           Degrade link
         </button>
-        <button type="button" className={DANGER} disabled={busy || links === null} onClick={() => onApply(cluster, { latencyMs: 0, dropRate: 0, blackhole: true })}>
+        <button
+          type="button"
+          className={DANGER}
+          disabled={busy || links === null}
+          onClick={() => onApply(cluster, { latencyMs: 0, dropRate: 0, blackhole: true })}
+        >
           Cut link
         </button>
       </div>

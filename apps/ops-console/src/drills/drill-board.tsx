@@ -12,7 +12,12 @@ const BUTTON =
 const INPUT =
   "min-h-10 rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900";
 
-const STATUS_TONE = { running: "warning", passed: "success", failed: "danger", error: "danger" } as const;
+const STATUS_TONE = {
+  running: "warning",
+  passed: "success",
+  failed: "danger",
+  error: "danger",
+} as const;
 
 export function DrillBoard() {
   const trpc = useTRPC();
@@ -21,7 +26,11 @@ export function DrillBoard() {
   const [mode, setMode] = useState<"kill" | "freeze">("kill");
   const [selected, setSelected] = useState<string | null>(null);
   const list = useQuery({ ...trpc.ops.drills.list.queryOptions(), refetchInterval: 2_000 });
-  const topo = useQuery({ ...trpc.ops.topology.queryOptions(), refetchInterval: 1_500, retry: false });
+  const topo = useQuery({
+    ...trpc.ops.topology.queryOptions(),
+    refetchInterval: 1_500,
+    retry: false,
+  });
   const start = useMutation(
     trpc.ops.drills.start.mutationOptions({
       onSuccess: (r) => {
@@ -49,8 +58,14 @@ export function DrillBoard() {
         <div className="flex flex-wrap items-end gap-3">
           <label className="text-sm">
             Cluster
-            <select className={`${INPUT} block`} value={cluster} onChange={(e) => setCluster(e.target.value)}>
-              {(topo.data?.postgres ?? [{ name: "core" }, { name: "shard-1" }, { name: "shard-2" }]).map((c) => (
+            <select
+              className={`${INPUT} block`}
+              value={cluster}
+              onChange={(e) => setCluster(e.target.value)}
+            >
+              {(
+                topo.data?.postgres ?? [{ name: "core" }, { name: "shard-1" }, { name: "shard-2" }]
+              ).map((c) => (
                 <option key={c.name} value={c.name}>
                   {c.name}
                 </option>
@@ -59,7 +74,11 @@ export function DrillBoard() {
           </label>
           <label className="text-sm">
             Fault
-            <select className={`${INPUT} block`} value={mode} onChange={(e) => setMode(e.target.value as "kill" | "freeze")}>
+            <select
+              className={`${INPUT} block`}
+              value={mode}
+              onChange={(e) => setMode(e.target.value as "kill" | "freeze")}
+            >
               <option value="kill">crash the primary (SIGKILL)</option>
               <option value="freeze">freeze the primary (SIGSTOP, split-brain test)</option>
             </select>
@@ -75,12 +94,23 @@ export function DrillBoard() {
           {start.error ? <Badge tone="danger">{start.error.message}</Badge> : null}
         </div>
         {clusterView ? (
-          <div className="mt-4 flex flex-wrap items-center gap-2 text-sm" data-testid="drill-cluster-live">
+          <div
+            className="mt-4 flex flex-wrap items-center gap-2 text-sm"
+            data-testid="drill-cluster-live"
+          >
             <span className="text-zinc-500">{cluster} now:</span>
             {clusterView.members.map((m) => (
               <Badge
                 key={m.name}
-                tone={m.name === clusterView.leader ? "brand" : m.health === "up" ? "success" : m.health === "down" ? "danger" : "warning"}
+                tone={
+                  m.name === clusterView.leader
+                    ? "brand"
+                    : m.health === "up"
+                      ? "success"
+                      : m.health === "down"
+                        ? "danger"
+                        : "warning"
+                }
               >
                 {m.name} {m.name === clusterView.leader ? "· leader" : (m.role ?? "")}
               </Badge>
@@ -91,7 +121,10 @@ export function DrillBoard() {
 
       {current ? <DrillReportView id={current} /> : null}
 
-      <Card title="History" description="RTO (seconds) and checkouts that failed while the cluster had no primary.">
+      <Card
+        title="History"
+        description="RTO (seconds) and checkouts that failed while the cluster had no primary."
+      >
         {history.length > 0 ? (
           <CategoryBarChart
             data={history}
@@ -107,7 +140,10 @@ export function DrillBoard() {
           <Stat
             label="Median RTO"
             value={(() => {
-              const xs = drills.map((d) => d.rtoMs).filter((x): x is number => x !== null).sort((a, b) => a - b);
+              const xs = drills
+                .map((d) => d.rtoMs)
+                .filter((x): x is number => x !== null)
+                .sort((a, b) => a - b);
               const mid = xs[Math.floor(xs.length / 2)];
               return mid === undefined ? "—" : `${(mid / 1000).toFixed(1)} s`;
             })()}
@@ -121,10 +157,14 @@ export function DrillBoard() {
                 className="flex w-full flex-wrap items-center gap-2 py-2 text-left hover:bg-zinc-50 dark:hover:bg-zinc-800"
                 onClick={() => setSelected(d.id)}
               >
-                <Badge tone={STATUS_TONE[d.status as keyof typeof STATUS_TONE] ?? "neutral"}>{d.status}</Badge>
+                <Badge tone={STATUS_TONE[d.status as keyof typeof STATUS_TONE] ?? "neutral"}>
+                  {d.status}
+                </Badge>
                 <span className="font-mono">{d.cluster}</span>
                 <span className="text-zinc-500">{d.mode}</span>
-                <span className="text-zinc-500">{new Date(d.startedAt).toLocaleString("en-GB")}</span>
+                <span className="text-zinc-500">
+                  {new Date(d.startedAt).toLocaleString("en-GB")}
+                </span>
                 <span className="ml-auto">
                   {d.rtoMs !== null ? `RTO ${(d.rtoMs / 1000).toFixed(1)} s` : ""}
                   {d.lostWrites !== null ? ` · lost ${d.lostWrites}` : ""}

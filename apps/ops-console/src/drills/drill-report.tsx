@@ -5,7 +5,8 @@ import { Badge, Card, Stat, StatGroup } from "@agora/ui";
 import { useTRPC } from "@agora/trpc-next/react";
 import type { DrillOutcome } from "@agora/api/ops";
 
-const fmt = (ms: number | null | undefined) => (ms === null || ms === undefined ? "—" : `${(ms / 1000).toFixed(1)} s`);
+const fmt = (ms: number | null | undefined) =>
+  ms === null || ms === undefined ? "—" : `${(ms / 1000).toFixed(1)} s`;
 
 /** One drill: live events while it runs, then the report. */
 export function DrillReportView({ id }: { id: string }) {
@@ -22,13 +23,22 @@ export function DrillReportView({ id }: { id: string }) {
   return (
     <Card
       title={`Drill on ${d.cluster} (${d.mode})`}
-      aside={<Badge tone={d.status === "passed" ? "success" : d.status === "running" ? "warning" : "danger"}>{d.status}</Badge>}
+      aside={
+        <Badge
+          tone={d.status === "passed" ? "success" : d.status === "running" ? "warning" : "danger"}
+        >
+          {d.status}
+        </Badge>
+      }
     >
       <div data-testid="drill-report">
         {r ? (
           <StatGroup>
             <Stat label="RTO" value={<span data-testid="drill-rto">{fmt(r.rto_ms)}</span>} />
-            <Stat label="Lost writes" value={<span data-testid="drill-lost">{r.lost_writes}</span>} />
+            <Stat
+              label="Lost writes"
+              value={<span data-testid="drill-lost">{r.lost_writes}</span>}
+            />
             <Stat label="Acked writes" value={r.acked_writes} />
             <Stat label="New primary" value={r.new_primary ?? "—"} />
           </StatGroup>
@@ -54,7 +64,11 @@ export function DrillReportView({ id }: { id: string }) {
                     <td>{outcome.traffic?.[w].attempts}</td>
                     <td>{outcome.traffic?.[w].succeeded}</td>
                     <td>{outcome.traffic?.[w].failed}</td>
-                    <td>{outcome.traffic?.[w].p95Ms === null ? "—" : `${outcome.traffic?.[w].p95Ms} ms`}</td>
+                    <td>
+                      {outcome.traffic?.[w].p95Ms === null
+                        ? "—"
+                        : `${outcome.traffic?.[w].p95Ms} ms`}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -66,7 +80,9 @@ export function DrillReportView({ id }: { id: string }) {
           <ul className="mt-4 space-y-1 text-sm" data-testid="drill-invariants">
             {outcome.invariants.map((i) => (
               <li key={i.name} className="flex flex-wrap gap-2">
-                <Badge tone={i.ok ? "success" : "danger"}>{i.ok ? "✓" : "✗"} {i.name}</Badge>
+                <Badge tone={i.ok ? "success" : "danger"}>
+                  {i.ok ? "✓" : "✗"} {i.name}
+                </Badge>
                 <span className="text-xs text-zinc-500">{i.detail}</span>
               </li>
             ))}
@@ -74,15 +90,19 @@ export function DrillReportView({ id }: { id: string }) {
         ) : null}
 
         <details className="mt-4" open={d.status === "running"}>
-          <summary className="cursor-pointer text-sm font-medium">Timeline ({events.length} events)</summary>
+          <summary className="cursor-pointer text-sm font-medium">
+            Timeline ({events.length} events)
+          </summary>
           <ol className="mt-2 space-y-1 font-mono text-xs">
             {events
               .filter((e) => e.type !== "progress" || d.status === "running")
               .slice(-40)
               .map((e, i) => (
                 <li key={`${e.at}-${i}`}>
-                  <span className="text-zinc-500">{new Date(e.at).toLocaleTimeString("en-GB")}</span> {e.type}{" "}
-                  {describe(e)}
+                  <span className="text-zinc-500">
+                    {new Date(e.at).toLocaleTimeString("en-GB")}
+                  </span>{" "}
+                  {e.type} {describe(e)}
                 </li>
               ))}
           </ol>

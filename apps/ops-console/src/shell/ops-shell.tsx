@@ -9,6 +9,7 @@ export const OPS_PAGES = [
   { href: "/", label: "Topology" },
   { href: "/chaos", label: "Chaos" },
   { href: "/drills", label: "Drills" },
+  { href: "/queues", label: "Queues" },
   { href: "/traces", label: "Traces" },
   { href: "/metrics", label: "Metrics" },
   { href: "/logs", label: "Logs" },

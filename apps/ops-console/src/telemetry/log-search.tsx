@@ -32,16 +32,44 @@ export function LogSearch({ initialTraceId }: { initialTraceId?: string }) {
   });
   return (
     <div className="space-y-4">
-      <form className="grid grid-cols-1 gap-2 sm:grid-cols-2 lg:grid-cols-4" onSubmit={(e) => e.preventDefault()}>
-        <input aria-label="Trace id" className={INPUT} placeholder="trace id" value={traceId} onChange={(e) => setTraceId(e.target.value.trim().toLowerCase())} />
-        <input aria-label="Service" className={INPUT} placeholder="service" value={service} onChange={(e) => setService(e.target.value.trim())} />
-        <select aria-label="Level" className={INPUT} value={level} onChange={(e) => setLevel(e.target.value as Level | "")}>
+      <form
+        className="grid grid-cols-1 gap-2 sm:grid-cols-2 lg:grid-cols-4"
+        onSubmit={(e) => e.preventDefault()}
+      >
+        <input
+          aria-label="Trace id"
+          className={INPUT}
+          placeholder="trace id"
+          value={traceId}
+          onChange={(e) => setTraceId(e.target.value.trim().toLowerCase())}
+        />
+        <input
+          aria-label="Service"
+          className={INPUT}
+          placeholder="service"
+          value={service}
+          onChange={(e) => setService(e.target.value.trim())}
+        />
+        <select
+          aria-label="Level"
+          className={INPUT}
+          value={level}
+          onChange={(e) => setLevel(e.target.value as Level | "")}
+        >
           <option value="">any level</option>
           {LEVELS.map((l) => (
-            <option key={l} value={l}>{l} and above</option>
+            <option key={l} value={l}>
+              {l} and above
+            </option>
           ))}
         </select>
-        <input aria-label="Text" className={INPUT} placeholder="message contains" value={text} onChange={(e) => setText(e.target.value)} />
+        <input
+          aria-label="Text"
+          className={INPUT}
+          placeholder="message contains"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
       </form>
       {logs.error ? (
         <EmptyState tone="error" title="Logs unavailable" description={logs.error.message} />
@@ -51,8 +79,20 @@ export function LogSearch({ initialTraceId }: { initialTraceId?: string }) {
         <ul className="divide-y divide-zinc-200 font-mono text-xs dark:divide-zinc-800">
           {(logs.data ?? []).map((l, i) => (
             <li key={`${l.timeMs}-${i}`} className="flex flex-wrap gap-x-2 py-1">
-              <span className="text-zinc-500">{new Date(l.timeMs).toLocaleTimeString("en-GB")}</span>
-              <span className={l.level === "error" || l.level === "fatal" ? "text-rose-600" : l.level === "warn" ? "text-amber-600" : ""}>{l.level}</span>
+              <span className="text-zinc-500">
+                {new Date(l.timeMs).toLocaleTimeString("en-GB")}
+              </span>
+              <span
+                className={
+                  l.level === "error" || l.level === "fatal"
+                    ? "text-rose-600"
+                    : l.level === "warn"
+                      ? "text-amber-600"
+                      : ""
+                }
+              >
+                {l.level}
+              </span>
               <span className="text-zinc-500">{l.service}</span>
               <span className="min-w-0 break-words">{l.msg}</span>
               {l.traceId && (

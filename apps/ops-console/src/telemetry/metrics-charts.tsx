@@ -15,19 +15,30 @@ export function MetricsCharts() {
     refetchInterval: 5_000,
     retry: false,
   });
-  if (history.error) return <EmptyState tone="error" title="Metrics unavailable" description={history.error.message} />;
+  if (history.error)
+    return (
+      <EmptyState tone="error" title="Metrics unavailable" description={history.error.message} />
+    );
   const services = (history.data ?? []).filter((s) => s.points.some((p) => p.up === 1));
   return (
     <div className="space-y-4">
       <label className="flex items-center gap-2 text-sm">
         last
-        <select className="min-h-10 rounded-md border border-zinc-300 px-2 dark:border-zinc-700 dark:bg-zinc-900" value={minutes} onChange={(e) => setMinutes(Number(e.target.value))}>
+        <select
+          className="min-h-10 rounded-md border border-zinc-300 px-2 dark:border-zinc-700 dark:bg-zinc-900"
+          value={minutes}
+          onChange={(e) => setMinutes(Number(e.target.value))}
+        >
           {[5, 15, 30, 60].map((m) => (
-            <option key={m} value={m}>{m} min</option>
+            <option key={m} value={m}>
+              {m} min
+            </option>
           ))}
         </select>
       </label>
-      {services.length === 0 && <EmptyState title="Collecting…" description="The console scrapes every process each 5 s." />}
+      {services.length === 0 && (
+        <EmptyState title="Collecting…" description="The console scrapes every process each 5 s." />
+      )}
       {services.map((s) => (
         <Card key={s.service} title={s.service}>
           <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
@@ -48,7 +59,12 @@ export function MetricsCharts() {
               ]}
             />
             <TimeSeriesChart
-              data={s.points.map((p) => ({ t: p.t, queue: p.queueDepth, breakers: p.openBreakers, cacheHit: p.cacheHitRatio }))}
+              data={s.points.map((p) => ({
+                t: p.t,
+                queue: p.queueDepth,
+                breakers: p.openBreakers,
+                cacheHit: p.cacheHitRatio,
+              }))}
               series={[
                 { key: "queue", label: "queue depth", color: "#6366f1" },
                 { key: "breakers", label: "breakers not closed", color: "#e11d48" },

@@ -8,7 +8,12 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { topology } from "../topology.ts";
-import { type FaultProxy, NO_PROXY_FAULT, proxyFaultSchema, startFaultProxy } from "./fault-proxy.ts";
+import {
+  type FaultProxy,
+  NO_PROXY_FAULT,
+  proxyFaultSchema,
+  startFaultProxy,
+} from "./fault-proxy.ts";
 
 const t = topology();
 const proxies = new Map<string, FaultProxy>();

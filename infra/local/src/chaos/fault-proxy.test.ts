@@ -24,7 +24,11 @@ async function freePort(): Promise<number> {
 }
 
 /** Sends `msg` through the proxy; resolves with the echo, or with the way the connection ended. */
-function roundTrip(port: number, msg: string, waitMs = 2000): Promise<{ reply?: string; ended?: string; ms: number }> {
+function roundTrip(
+  port: number,
+  msg: string,
+  waitMs = 2000,
+): Promise<{ reply?: string; ended?: string; ms: number }> {
   return new Promise((resolve) => {
     const started = Date.now();
     const sock = connect({ host: HOST, port });
@@ -51,7 +55,12 @@ function roundTrip(port: number, msg: string, waitMs = 2000): Promise<{ reply?: 
 
 beforeEach(async () => {
   const target = await listenEcho();
-  proxy = await startFaultProxy({ name: "core", host: HOST, listenPort: await freePort(), targetPort: target });
+  proxy = await startFaultProxy({
+    name: "core",
+    host: HOST,
+    listenPort: await freePort(),
+    targetPort: target,
+  });
 });
 
 afterEach(async () => {

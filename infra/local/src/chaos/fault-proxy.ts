@@ -98,8 +98,18 @@ export async function startFaultProxy(opts: {
     const upstream = connect({ host: opts.host, port: opts.targetPort });
     upstream.on("error", () => client.destroy());
     client.on("error", () => upstream.destroy());
-    delayedPipe(client, upstream, () => fault.latencyMs, (n) => (stats.bytesUp += n));
-    delayedPipe(upstream, client, () => fault.latencyMs, (n) => (stats.bytesDown += n));
+    delayedPipe(
+      client,
+      upstream,
+      () => fault.latencyMs,
+      (n) => (stats.bytesUp += n),
+    );
+    delayedPipe(
+      upstream,
+      client,
+      () => fault.latencyMs,
+      (n) => (stats.bytesDown += n),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -102,7 +102,11 @@ function signalAll(pids: number[], signal: NodeJS.Signals): void {
 }
 
 /** Runs one node action; resolves once the signal is sent or the restarted process is ready. */
-export async function applyNodeAction(t: Topology, name: string, action: NodeAction): Promise<void> {
+export async function applyNodeAction(
+  t: Topology,
+  name: string,
+  action: NodeAction,
+): Promise<void> {
   const target = chaosTargets(t).find((x) => x.name === name);
   if (!target) throw new UnknownTargetError(name);
   const m = pgMember(t, name);

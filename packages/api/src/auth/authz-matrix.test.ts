@@ -39,6 +39,10 @@ vi.mock("@agora/db", async (importOriginal) => ({
   withTenant: dataLayer.untouchable("withTenant()"),
   withPlatformScope: dataLayer.untouchable("withPlatformScope()"),
 }));
+vi.mock("@agora/redis", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@agora/redis")>()),
+  createRedis: dataLayer.untouchable("createRedis()"),
+}));
 vi.mock("../checkout/checkout-redis.ts", () => ({
   checkoutRedis: dataLayer.untouchable("checkoutRedis()"),
   closeCheckoutRedis: async () => {},

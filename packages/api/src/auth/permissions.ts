@@ -30,6 +30,7 @@ export const PERMISSIONS = [
   "ops:read",
   "ops:chaos",
   "ops:drills",
+  "ops:queues",
   "ops:scale",
   "ops:deploy",
   "tenants:read",
@@ -64,6 +65,7 @@ const OPERATOR = [
   "ops:read",
   "ops:chaos",
   "ops:drills",
+  "ops:queues",
   "tenants:read",
 ] as const satisfies readonly Permission[];
 

@@ -13,7 +13,11 @@ describe("invariant checks after a drill", () => {
   it("reports a stuck order and a double capture, and passes again once they are gone", async () => {
     const db = core().primary;
     const user = await db.user.create({
-      data: { email: `inv-${randomUUID()}@agora.local`, name: "Invariant probe", passwordHash: await hashPassword("x") },
+      data: {
+        email: `inv-${randomUUID()}@agora.local`,
+        name: "Invariant probe",
+        passwordHash: await hashPassword("x"),
+      },
     });
     const orderId = randomUUID();
     await db.order.create({

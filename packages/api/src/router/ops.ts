@@ -2,6 +2,15 @@ import { z } from "zod";
 import { chaosApplyInput, chaosUndoInput } from "../ops/chaos/chaos-input.ts";
 import { activeFaults, applyChaos, chaosOverview, undoChaos } from "../ops/chaos/chaos-controls.ts";
 import { getDrill, listDrills, startDrill, startDrillInput } from "../ops/drills/drill-runs.ts";
+import {
+  discardFailed,
+  queueActionInput,
+  queueOverview,
+  recentSagas,
+  retryFailed,
+  sagaTimeline,
+  sagaTimelineInput,
+} from "../ops/queues/queue-overview.ts";
 import { topologyOverview, topologyStatusInput } from "../ops/topology-status.ts";
 import {
   getTrace,
@@ -30,6 +39,20 @@ export const opsRouter = createTRPCRouter({
     undo: permissionProcedure("ops:chaos")
       .input(chaosUndoInput)
       .mutation(({ ctx, input }) => undoChaos(ctx.session.userId, input.id)),
+  }),
+  /** Every BullMQ queue (depth, age, failed, dead letters) and each order's saga timeline. */
+  queues: createTRPCRouter({
+    list: permissionProcedure("ops:read").query(() => queueOverview()),
+    retryFailed: permissionProcedure("ops:queues")
+      .input(queueActionInput)
+      .mutation(({ ctx, input }) => retryFailed(ctx.session.userId, input.queue)),
+    discardFailed: permissionProcedure("ops:queues")
+      .input(queueActionInput)
+      .mutation(({ ctx, input }) => discardFailed(ctx.session.userId, input.queue)),
+    recentSagas: permissionProcedure("ops:read").query(() => recentSagas()),
+    sagaTimeline: permissionProcedure("ops:read")
+      .input(sagaTimelineInput)
+      .query(({ input }) => sagaTimeline(input.orderId)),
   }),
   /** Failover drills with synthetic checkout traffic, their live progress and report history. */
   drills: createTRPCRouter({

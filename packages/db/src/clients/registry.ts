@@ -94,7 +94,7 @@ export function core(): CoreHandle {
       (url, role) => createCoreDb(url, name, role, cfg.pool),
       (primary, replica) => (consistency, fn) =>
         readWithConsistency(
-          { cluster: name, primary, replica, asTx: (db) => db, transaction: tx },
+          { cluster: name, primary, replica, transaction: tx },
           consistency,
           fn,
         ),
@@ -122,7 +122,7 @@ export function shard(name: string): ShardHandle {
       (url, role) => createShardDb(url, name, role, cfg.pool),
       (primary, replica) => (consistency, fn) =>
         readWithConsistency(
-          { cluster: name, primary, replica, asTx: (db) => db, transaction: tx },
+          { cluster: name, primary, replica, transaction: tx },
           consistency,
           fn,
         ),

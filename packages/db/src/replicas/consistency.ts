@@ -62,8 +62,6 @@ export interface ReadTarget<Db extends Transactional<Tx> & RawQueryable, Tx exte
   cluster: string;
   primary: () => Db;
   replica: () => Db;
-  /** A full client can stand in where a transaction client is expected. */
-  asTx: (db: Db) => Tx;
   transaction: { maxWait: number; timeout: number };
 }
 
@@ -107,8 +105,10 @@ export async function readWithConsistency<
   consistency: ReadConsistency,
   fn: (db: Tx) => Promise<T>,
 ): Promise<ReadResult<T>> {
+  // Every path runs `fn` inside a transaction, so transaction-local settings `fn` makes first
+  // (the tenant scope that row-level security reads) hold for all of its statements.
   const onPrimary = async (reason: ReadReason, lagMs?: number): Promise<ReadResult<T>> => ({
-    value: await fn(target.asTx(target.primary())),
+    value: await target.primary().$transaction(fn, target.transaction),
     servedBy: "primary",
     reason,
     ...(lagMs === undefined ? {} : { lagMs }),
@@ -145,7 +145,7 @@ export async function readWithConsistency<
     case "eventual": {
       try {
         return {
-          value: await fn(target.asTx(target.replica())),
+          value: await target.replica().$transaction(fn, target.transaction),
           servedBy: "replica",
           reason: "eventual",
         };

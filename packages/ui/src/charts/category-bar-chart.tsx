@@ -1,6 +1,15 @@
 "use client";
 
-import { Bar as RBar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Bar as RBar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 
 export interface Bar {
   key: string;
@@ -21,7 +30,11 @@ export function CategoryBarChart({
   height?: number;
 }) {
   return (
-    <div style={{ width: "100%", height }} role="img" aria-label={bars.map((b) => b.label).join(", ")}>
+    <div
+      style={{ width: "100%", height }}
+      role="img"
+      aria-label={bars.map((b) => b.label).join(", ")}
+    >
       <ResponsiveContainer>
         <BarChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e4e4e7" />
@@ -30,7 +43,13 @@ export function CategoryBarChart({
           <Tooltip />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           {bars.map((b) => (
-            <RBar key={b.key} dataKey={b.key} name={b.label} fill={b.color} isAnimationActive={false} />
+            <RBar
+              key={b.key}
+              dataKey={b.key}
+              name={b.label}
+              fill={b.color}
+              isAnimationActive={false}
+            />
           ))}
         </BarChart>
       </ResponsiveContainer>

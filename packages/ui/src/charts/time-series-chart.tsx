@@ -32,11 +32,21 @@ export function TimeSeriesChart({
   height?: number;
 }) {
   return (
-    <div style={{ width: "100%", height }} role="img" aria-label={series.map((s) => s.label).join(", ")}>
+    <div
+      style={{ width: "100%", height }}
+      role="img"
+      aria-label={series.map((s) => s.label).join(", ")}
+    >
       <ResponsiveContainer>
         <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e4e4e7" />
-          <XAxis dataKey="t" type="number" domain={["dataMin", "dataMax"]} tickFormatter={time} fontSize={11} />
+          <XAxis
+            dataKey="t"
+            type="number"
+            domain={["dataMin", "dataMax"]}
+            tickFormatter={time}
+            fontSize={11}
+          />
           <YAxis fontSize={11} width={48} unit={unit} />
           <Tooltip labelFormatter={(v) => time(Number(v))} />
           <Legend wrapperStyle={{ fontSize: 12 }} />

@@ -6,5 +6,7 @@ export const dynamic = "force-dynamic";
 
 export async function GET() {
   const { contentType, body } = await metricsHandler();
-  return new Response(body, { headers: { "content-type": contentType, "cache-control": "no-store" } });
+  return new Response(body, {
+    headers: { "content-type": contentType, "cache-control": "no-store" },
+  });
 }

@@ -6,7 +6,11 @@ export const metadata = { title: "Trace" };
 export default async function TracePage({ params }: { params: Promise<{ traceId: string }> }) {
   const { traceId } = await params;
   return (
-    <OpsShell current="/traces" title="Trace" description={<span className="font-mono break-all">{traceId}</span>}>
+    <OpsShell
+      current="/traces"
+      title="Trace"
+      description={<span className="font-mono break-all">{traceId}</span>}
+    >
       <TraceWaterfall traceId={traceId} />
     </OpsShell>
   );

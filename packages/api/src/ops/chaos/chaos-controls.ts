@@ -92,7 +92,7 @@ export async function chaosOverview() {
       .then((b) => proxyViewSchema.parse(b))
       .catch(() => null),
     activeFaults(),
-    core().primary.chaosFault.findMany({ orderBy: { id: "desc" }, take: 30 }),
+    recentFaults(),
   ]);
   return {
     targets: chaosTargets(t).map(({ pids: _pids, ...rest }) => rest),
@@ -110,6 +110,10 @@ export async function chaosOverview() {
       summary: summarize(r),
     })),
   };
+}
+
+async function recentFaults() {
+  return core().primary.chaosFault.findMany({ orderBy: { id: "desc" }, take: 30 });
 }
 
 export async function activeFaults(): Promise<ActiveFault[]> {

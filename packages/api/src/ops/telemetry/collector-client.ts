@@ -24,9 +24,14 @@ export class TelemetryUnavailableError extends Error {
 
 const TIMEOUT_MS = 5_000;
 
-async function get<T>(path: string, params: Record<string, string | number | boolean | undefined>, schema: z.ZodType<T>): Promise<T> {
+async function get<T>(
+  path: string,
+  params: Record<string, string | number | boolean | undefined>,
+  schema: z.ZodType<T>,
+): Promise<T> {
   const url = new URL(`${collectorUrlFromEnv()}${path}`);
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, String(v));
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined) url.searchParams.set(k, String(v));
   let res: Response;
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
@@ -57,7 +62,11 @@ export function searchTraces(input: z.output<typeof traceSearchInput>) {
 }
 
 export function getTrace(traceId: string) {
-  return get(`/api/traces/${traceId}`, {}, z.object({ traceId: z.string(), spans: z.array(spanSchema) }));
+  return get(
+    `/api/traces/${traceId}`,
+    {},
+    z.object({ traceId: z.string(), spans: z.array(spanSchema) }),
+  );
 }
 
 export function searchLogs(input: z.output<typeof logSearchInput>) {

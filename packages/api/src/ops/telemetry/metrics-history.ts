@@ -43,30 +43,48 @@ export function scrapeTargets(): Target[] {
   const t = topology();
   const at = (port: number, path: string) => `http://${t.host}:${port}${path}`;
   return [
-    ...t.apps.storefront.map((p, i) => ({ service: `storefront-${i + 1}`, url: at(p, "/api/metrics") })),
+    ...t.apps.storefront.map((p, i) => ({
+      service: `storefront-${i + 1}`,
+      url: at(p, "/api/metrics"),
+    })),
     { service: "vendor-portal", url: at(t.apps.vendorPortal, "/api/metrics") },
     { service: "ops-console", url: at(t.apps.opsConsole, "/api/metrics") },
     { service: "telemetry-collector", url: at(t.apps.telemetryCollector, "/metrics") },
-    ...WORKER_PROCESSES.map((name) => ({ service: `workers-${name}`, url: at(t.apps.workerMetrics[name], "/metrics") })),
+    ...WORKER_PROCESSES.map((name) => ({
+      service: `workers-${name}`,
+      url: at(t.apps.workerMetrics[name], "/metrics"),
+    })),
   ];
 }
 
 /** Minimal Prometheus text parser: `name{a="b",…} value` lines, comments skipped. */
-export function parsePrometheus(text: string): { name: string; labels: Record<string, string>; value: number }[] {
+export function parsePrometheus(
+  text: string,
+): { name: string; labels: Record<string, string>; value: number }[] {
   const out: { name: string; labels: Record<string, string>; value: number }[] = [];
   for (const line of text.split("\n")) {
     if (!line || line.startsWith("#")) continue;
     const m = /^([a-zA-Z_:][\w:]*)(\{(.*)\})?\s+(\S+)/.exec(line);
     if (!m?.[1] || m[4] === undefined) continue;
     const labels: Record<string, string> = {};
-    for (const l of (m[3] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) if (l[1]) labels[l[1]] = l[2] ?? "";
+    for (const l of (m[3] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g))
+      if (l[1]) labels[l[1]] = l[2] ?? "";
     out.push({ name: m[1], labels, value: Number(m[4]) });
   }
   return out;
 }
 
 function summarize(t: number, text: string): Raw {
-  const raw: Raw = { t, requests: 0, errors: 0, buckets: new Map(), queueDepth: null, openBreakers: null, cacheHits: 0, cacheMisses: 0 };
+  const raw: Raw = {
+    t,
+    requests: 0,
+    errors: 0,
+    buckets: new Map(),
+    queueDepth: null,
+    openBreakers: null,
+    cacheHits: 0,
+    cacheMisses: 0,
+  };
   for (const s of parsePrometheus(text)) {
     if (s.name === "agora_trpc_requests_total") {
       raw.requests += s.value;
@@ -74,9 +92,15 @@ function summarize(t: number, text: string): Raw {
     } else if (s.name === "agora_trpc_duration_seconds_bucket") {
       const le = s.labels.le === "+Inf" ? Infinity : Number(s.labels.le);
       raw.buckets.set(le, (raw.buckets.get(le) ?? 0) + s.value);
-    } else if (s.name === "agora_queue_jobs" && (s.labels.state === "waiting" || s.labels.state === "delayed")) {
+    } else if (
+      s.name === "agora_queue_jobs" &&
+      (s.labels.state === "waiting" || s.labels.state === "delayed")
+    ) {
       raw.queueDepth = (raw.queueDepth ?? 0) + s.value;
-    } else if (s.name === "resilience_breaker_state" || s.name === "agora_resilience_breaker_state") {
+    } else if (
+      s.name === "resilience_breaker_state" ||
+      s.name === "agora_resilience_breaker_state"
+    ) {
       raw.openBreakers = (raw.openBreakers ?? 0) + (s.value > 0 ? 1 : 0);
     } else if (s.name === "agora_cache_requests_total") {
       if (s.labels.result === "hit") raw.cacheHits += s.value;
@@ -87,7 +111,11 @@ function summarize(t: number, text: string): Raw {
 }
 
 /** Latency quantile (ms) from the increase of cumulative histogram buckets between two scrapes. */
-export function quantileMs(prev: Map<number, number>, cur: Map<number, number>, q: number): number | null {
+export function quantileMs(
+  prev: Map<number, number>,
+  cur: Map<number, number>,
+  q: number,
+): number | null {
   const les = [...cur.keys()].sort((a, b) => a - b);
   const inc = les.map((le) => Math.max(0, (cur.get(le) ?? 0) - (prev.get(le) ?? 0)));
   const total = inc[inc.length - 1] ?? 0;
@@ -147,7 +175,18 @@ async function scrapeOnce(h: History): Promise<void> {
         // A process that is down is a data point (up = 0), not a failed page.
         void err;
         h.last.delete(target.service);
-        list.push({ t: now, rps: null, errorsPerSecond: null, p50Ms: null, p95Ms: null, p99Ms: null, queueDepth: null, openBreakers: null, cacheHitRatio: null, up: 0 });
+        list.push({
+          t: now,
+          rps: null,
+          errorsPerSecond: null,
+          p50Ms: null,
+          p95Ms: null,
+          p99Ms: null,
+          queueDepth: null,
+          openBreakers: null,
+          cacheHitRatio: null,
+          up: 0,
+        });
       }
       while (list.length > 0 && (list[0]?.t ?? now) < now - KEEP_MS) list.shift();
       h.points.set(target.service, list);

@@ -21,7 +21,12 @@ export const logSearchInput = z.object({
   level: z.enum(["debug", "info", "warn", "error", "fatal"]).optional(),
   text: z.string().min(1).max(200).optional(),
   /** Only lines from the last N minutes. */
-  sinceMinutes: z.number().int().positive().max(24 * 60).optional(),
+  sinceMinutes: z
+    .number()
+    .int()
+    .positive()
+    .max(24 * 60)
+    .optional(),
   limit: z.number().int().positive().max(1_000).default(200),
 });
 
@@ -50,7 +55,9 @@ export const spanSchema = z.object({
   error: z.boolean(),
   statusMessage: z.string().nullable(),
   attributes: z.record(z.string(), attr),
-  events: z.array(z.object({ name: z.string(), atMs: z.number(), attributes: z.record(z.string(), attr) })),
+  events: z.array(
+    z.object({ name: z.string(), atMs: z.number(), attributes: z.record(z.string(), attr) }),
+  ),
 });
 
 export const logLineSchema = z.object({

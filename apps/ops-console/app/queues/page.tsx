@@ -1,0 +1,18 @@
+import { QueueBoard } from "../../src/queues/queue-board.tsx";
+import { OpsShell } from "../../src/shell/ops-shell.tsx";
+import { getQueryClient, trpc } from "../../src/trpc/server.tsx";
+
+export const metadata = { title: "Queues and sagas" };
+
+export default async function QueuesPage() {
+  await getQueryClient().prefetchQuery(trpc.ops.queues.list.queryOptions());
+  return (
+    <OpsShell
+      current="/queues"
+      title="Queues and sagas"
+      description="Every BullMQ queue with its depth, the age of its oldest waiting job, failed jobs and dead letters; each order's saga step by step."
+    >
+      <QueueBoard />
+    </OpsShell>
+  );
+}
