@@ -204,29 +204,14 @@ function ProviderFaultForm({
             <option value="all">both</option>
           </select>
         </label>
-        <label>
-          Latency (ms)
-          <input
-            className={INPUT}
-            type="number"
-            min={0}
-            max={60000}
-            value={latencyMs}
-            onChange={(e) => setLatency(Number(e.target.value))}
-          />
-        </label>
-        <label>
-          Error rate (0–1)
-          <input
-            className={INPUT}
-            type="number"
-            min={0}
-            max={1}
-            step={0.05}
-            value={errorRate}
-            onChange={(e) => setErrorRate(Number(e.target.value))}
-          />
-        </label>
+        <NumberField label="Latency (ms)" max={60000} value={latencyMs} onChange={setLatency} />
+        <NumberField
+          label="Error rate (0–1)"
+          max={1}
+          step={0.05}
+          value={errorRate}
+          onChange={setErrorRate}
+        />
       </div>
       <div className="mt-3 flex flex-wrap gap-2">
         <button
@@ -306,29 +291,14 @@ function LinkFaultForm({
             ))}
           </select>
         </label>
-        <label>
-          Latency (ms)
-          <input
-            className={INPUT}
-            type="number"
-            min={0}
-            max={30000}
-            value={latencyMs}
-            onChange={(e) => setLatency(Number(e.target.value))}
-          />
-        </label>
-        <label>
-          Drop rate (0–1)
-          <input
-            className={INPUT}
-            type="number"
-            min={0}
-            max={1}
-            step={0.05}
-            value={dropRate}
-            onChange={(e) => setDropRate(Number(e.target.value))}
-          />
-        </label>
+        <NumberField label="Latency (ms)" max={30000} value={latencyMs} onChange={setLatency} />
+        <NumberField
+          label="Drop rate (0–1)"
+          max={1}
+          step={0.05}
+          value={dropRate}
+          onChange={setDropRate}
+        />
       </div>
       <div className="mt-3 flex flex-wrap gap-2">
         <button
@@ -349,5 +319,35 @@ function LinkFaultForm({
         </button>
       </div>
     </Card>
+  );
+}
+
+/** A labelled non-negative number input of the fault forms. */
+function NumberField({
+  label,
+  max,
+  step,
+  value,
+  onChange,
+}: {
+  label: string;
+  max: number;
+  step?: number;
+  value: number;
+  onChange: (v: number) => void;
+}) {
+  return (
+    <label>
+      {label}
+      <input
+        className={INPUT}
+        type="number"
+        min={0}
+        max={max}
+        step={step}
+        value={value}
+        onChange={(e) => onChange(Number(e.target.value))}
+      />
+    </label>
   );
 }
