@@ -85,8 +85,15 @@ export function counter<L extends string = string>(config: MetricConfig<L>): Cou
   );
 }
 
-export function gauge<L extends string = string>(config: MetricConfig<L>): Gauge<L> {
+/**
+ * `collect`, when given, runs at every scrape and sets the gauge from live state (a pool's open
+ * connections, say), so the value is never stale and nothing has to poll.
+ */
+export function gauge<L extends string = string>(
+  config: MetricConfig<L> & { collect?: (g: Gauge<L>) => void },
+): Gauge<L> {
   const name = prefixed(config.name);
+  const collect = config.collect;
   return registeredOrCreate(
     name,
     Gauge<L>,
@@ -96,6 +103,13 @@ export function gauge<L extends string = string>(config: MetricConfig<L>): Gauge
         help: config.help,
         labelNames: config.labelNames ?? [],
         registers: [metricsRegistry],
+        ...(collect
+          ? {
+              collect(this: Gauge<L>) {
+                collect(this);
+              },
+            }
+          : {}),
       }),
   );
 }

@@ -4,11 +4,12 @@
  */
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { ITXClientDenyList } from "@prisma/client/runtime/client";
-import type { PoolConfig } from "pg";
+import pg, { type PoolConfig } from "pg";
 import { mapDatabaseError } from "../errors/database-errors.ts";
 import { PrismaClient as CorePrismaClient } from "../generated/core/client.ts";
 import { PrismaClient as ShardPrismaClient } from "../generated/shard/client.ts";
 import type { PoolSettings } from "./config.ts";
+import { trackPool } from "./pool-metrics.ts";
 
 export type NodeRole = "primary" | "replica";
 
@@ -27,7 +28,11 @@ function poolConfig(url: string, cluster: string, role: NodeRole, s: PoolSetting
 }
 
 function adapter(url: string, cluster: string, role: NodeRole, s: PoolSettings): PrismaPg {
-  return new PrismaPg(poolConfig(url, cluster, role, s), {
+  // Our own pool (ended by the adapter on $disconnect) so its usage can be exported as metrics.
+  const pool = new pg.Pool(poolConfig(url, cluster, role, s));
+  trackPool(pool, cluster, role, s.max);
+  return new PrismaPg(pool, {
+    disposeExternalPool: true,
     // An idle pooled connection dying (failover) emits 'error' on the pool; without a listener
     // Node would crash. pg discards the broken client; the next query gets a fresh connection.
     onPoolError: (err) => {
