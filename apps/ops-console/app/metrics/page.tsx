@@ -1,3 +1,4 @@
+import { BreakerBoard } from "../../src/telemetry/breaker-board.tsx";
 import { MetricsCharts } from "../../src/telemetry/metrics-charts.tsx";
 import { OpsShell } from "../../src/shell/ops-shell.tsx";
 
@@ -10,7 +11,10 @@ export default function MetricsPage() {
       title="Metrics"
       description="Scraped by the console itself every 5 s from each process's /metrics (no Prometheus needed)."
     >
-      <MetricsCharts />
+      <div className="space-y-4">
+        <BreakerBoard />
+        <MetricsCharts />
+      </div>
     </OpsShell>
   );
 }

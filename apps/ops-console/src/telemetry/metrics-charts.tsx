@@ -6,7 +6,10 @@ import { Card, EmptyState } from "@agora/ui";
 import { TimeSeriesChart } from "@agora/ui/charts";
 import { useTRPC } from "@agora/trpc-next/react";
 
-/** Per service: latency p50/p95/p99, rps, errors, queue depth, open breakers, cache hit ratio. */
+/**
+ * Per service: latency p50/p95/p99, rps, errors, queue depth, open breakers, cache hit ratio, DB
+ * pool connections in use and callers waiting for one.
+ */
 export function MetricsCharts() {
   const trpc = useTRPC();
   const [minutes, setMinutes] = useState(15);
@@ -69,6 +72,17 @@ export function MetricsCharts() {
                 { key: "queue", label: "queue depth", color: "#6366f1" },
                 { key: "breakers", label: "breakers not closed", color: "#e11d48" },
                 { key: "cacheHit", label: "cache hit ratio", color: "#14b8a6" },
+              ]}
+            />
+            <TimeSeriesChart
+              data={s.points.map((p) => ({
+                t: p.t,
+                inUse: p.dbPoolInUse,
+                waiting: p.dbPoolWaiting,
+              }))}
+              series={[
+                { key: "inUse", label: "DB connections in use", color: "#0ea5e9" },
+                { key: "waiting", label: "waiting for a connection", color: "#e11d48" },
               ]}
             />
           </div>

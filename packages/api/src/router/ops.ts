@@ -18,7 +18,7 @@ import {
   searchTraces,
   telemetryServices,
 } from "../ops/telemetry/collector-client.ts";
-import { metricsHistory } from "../ops/telemetry/metrics-history.ts";
+import { breakerReadings, metricsHistory } from "../ops/telemetry/metrics-history.ts";
 import { logSearchInput, traceInput, traceSearchInput } from "../ops/telemetry/telemetry.schema.ts";
 import { createTRPCRouter, permissionProcedure } from "../trpc.ts";
 
@@ -79,5 +79,6 @@ export const opsRouter = createTRPCRouter({
     metrics: permissionProcedure("ops:read")
       .input(z.object({ minutes: z.number().int().positive().max(60).default(15) }))
       .query(({ input }) => metricsHistory(input.minutes)),
+    breakers: permissionProcedure("ops:read").query(() => breakerReadings()),
   }),
 });

@@ -3,7 +3,8 @@
  * 5 s the ops console's server scrapes each process's Prometheus endpoint (Next apps at
  * `/api/metrics`, workers/collector/simulator at `/metrics`) and keeps 60 min of derived points
  * per service in memory: rps, errors/s, tRPC latency p50/p95/p99, queue depth, open breakers,
- * cache hit ratio.
+ * cache hit ratio, DB pool connections in use and callers waiting; plus each breaker's state as of
+ * the latest scrape.
  */
 import { topology, WORKER_PROCESSES } from "@agora/infra-local/topology";
 
@@ -17,7 +18,19 @@ export interface MetricsPoint {
   queueDepth: number | null;
   openBreakers: number | null;
   cacheHitRatio: number | null;
+  dbPoolInUse: number | null;
+  dbPoolWaiting: number | null;
   up: number;
+}
+
+export type BreakerStateName = "closed" | "half-open" | "open";
+
+/** One circuit breaker of one process, as its latest scrape reported it. */
+export interface BreakerReading {
+  service: string;
+  breaker: string;
+  state: BreakerStateName;
+  at: number;
 }
 
 interface Target {
@@ -34,6 +47,9 @@ interface Raw {
   openBreakers: number | null;
   cacheHits: number;
   cacheMisses: number;
+  dbPoolInUse: number | null;
+  dbPoolWaiting: number | null;
+  breakers: Map<string, BreakerStateName>;
 }
 
 const SCRAPE_EVERY_MS = 5_000;
@@ -50,6 +66,7 @@ export function scrapeTargets(): Target[] {
     { service: "vendor-portal", url: at(t.apps.vendorPortal, "/api/metrics") },
     { service: "ops-console", url: at(t.apps.opsConsole, "/api/metrics") },
     { service: "telemetry-collector", url: at(t.apps.telemetryCollector, "/metrics") },
+    { service: "payment-sim", url: at(t.apps.paymentSim, "/metrics") },
     ...WORKER_PROCESSES.map((name) => ({
       service: `workers-${name}`,
       url: at(t.apps.workerMetrics[name], "/metrics"),
@@ -74,7 +91,7 @@ export function parsePrometheus(
   return out;
 }
 
-function summarize(t: number, text: string): Raw {
+export function summarize(t: number, text: string): Raw {
   const raw: Raw = {
     t,
     requests: 0,
@@ -84,6 +101,9 @@ function summarize(t: number, text: string): Raw {
     openBreakers: null,
     cacheHits: 0,
     cacheMisses: 0,
+    dbPoolInUse: null,
+    dbPoolWaiting: null,
+    breakers: new Map(),
   };
   for (const s of parsePrometheus(text)) {
     if (s.name === "agora_trpc_requests_total") {
@@ -102,12 +122,23 @@ function summarize(t: number, text: string): Raw {
       s.name === "agora_resilience_breaker_state"
     ) {
       raw.openBreakers = (raw.openBreakers ?? 0) + (s.value > 0 ? 1 : 0);
+      if (s.labels.breaker) raw.breakers.set(s.labels.breaker, breakerStateName(s.value));
+    } else if (s.name === "agora_db_pool_connections") {
+      if (s.labels.state === "in_use") raw.dbPoolInUse = (raw.dbPoolInUse ?? 0) + s.value;
+      if (s.labels.state === "waiting") raw.dbPoolWaiting = (raw.dbPoolWaiting ?? 0) + s.value;
     } else if (s.name === "agora_cache_requests_total") {
       if (s.labels.result === "hit") raw.cacheHits += s.value;
       if (s.labels.result === "miss") raw.cacheMisses += s.value;
     }
   }
   return raw;
+}
+
+/** The breaker gauge's encoding (0 closed, 1 half-open, 2 open) back to a name. */
+export function breakerStateName(value: number): BreakerStateName {
+  if (value >= 2) return "open";
+  if (value >= 1) return "half-open";
+  return "closed";
 }
 
 /** Latency quantile (ms) from the increase of cumulative histogram buckets between two scrapes. */
@@ -146,6 +177,8 @@ export function derivePoint(prev: Raw | undefined, cur: Raw): MetricsPoint {
     queueDepth: cur.queueDepth,
     openBreakers: cur.openBreakers,
     cacheHitRatio: hits + misses > 0 ? hits / (hits + misses) : null,
+    dbPoolInUse: cur.dbPoolInUse,
+    dbPoolWaiting: cur.dbPoolWaiting,
     up: 1,
   };
 }
@@ -185,6 +218,8 @@ async function scrapeOnce(h: History): Promise<void> {
           queueDepth: null,
           openBreakers: null,
           cacheHitRatio: null,
+          dbPoolInUse: null,
+          dbPoolWaiting: null,
           up: 0,
         });
       }
@@ -194,17 +229,39 @@ async function scrapeOnce(h: History): Promise<void> {
   );
 }
 
-/** Starts the scraper on first use; returns the history of the last `minutes`. */
-export function metricsHistory(minutes: number): { service: string; points: MetricsPoint[] }[] {
+function history(): History {
   let h = slot[KEY];
   if (!h) {
     h = { last: new Map(), points: new Map() };
     slot[KEY] = h;
-    const history = h;
-    void scrapeOnce(history);
-    history.timer = setInterval(() => void scrapeOnce(history), SCRAPE_EVERY_MS);
-    history.timer.unref();
+    const started = h;
+    void scrapeOnce(started);
+    started.timer = setInterval(() => void scrapeOnce(started), SCRAPE_EVERY_MS);
+    started.timer.unref();
   }
+  return h;
+}
+
+/**
+ * Every circuit breaker reported by a process that answered its latest scrape (a process that is
+ * down reports none), worst state first.
+ */
+export function breakerReadings(): BreakerReading[] {
+  const rank = { open: 0, "half-open": 1, closed: 2 } as const;
+  const out: BreakerReading[] = [];
+  for (const [service, raw] of history().last)
+    for (const [breaker, state] of raw.breakers) out.push({ service, breaker, state, at: raw.t });
+  return out.sort(
+    (a, b) =>
+      rank[a.state] - rank[b.state] ||
+      a.breaker.localeCompare(b.breaker) ||
+      a.service.localeCompare(b.service),
+  );
+}
+
+/** Starts the scraper on first use; returns the history of the last `minutes`. */
+export function metricsHistory(minutes: number): { service: string; points: MetricsPoint[] }[] {
+  const h = history();
   const since = Date.now() - minutes * 60_000;
   return [...h.points.entries()]
     .map(([service, points]) => ({ service, points: points.filter((p) => p.t >= since) }))

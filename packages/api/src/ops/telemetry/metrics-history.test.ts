@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { breakerStateName, derivePoint, summarize } from "./metrics-history.ts";
+
+const scrape = (breaker: number, inUse: number, waiting: number) => `
+# HELP resilience_breaker_state Circuit breaker state
+resilience_breaker_state{breaker="payment-provider"} ${breaker}
+resilience_breaker_state{breaker="carrier"} 0
+agora_db_pool_connections{cluster="core",role="primary",state="in_use"} ${inUse}
+agora_db_pool_connections{cluster="shard-1",role="primary",state="in_use"} 1
+agora_db_pool_connections{cluster="core",role="primary",state="waiting"} ${waiting}
+agora_db_pool_connections{cluster="core",role="primary",state="idle"} 7
+`;
+
+describe("metrics history", () => {
+  it("reads each breaker's state by name and counts the ones not closed", () => {
+    const raw = summarize(1_000, scrape(2, 3, 0));
+    expect(raw.breakers.get("payment-provider")).toBe("open");
+    expect(raw.breakers.get("carrier")).toBe("closed");
+    expect(derivePoint(undefined, raw).openBreakers).toBe(1);
+  });
+
+  it("sums DB pool connections in use and waiting callers over every pool of the process", () => {
+    const point = derivePoint(undefined, summarize(1_000, scrape(0, 3, 2)));
+    expect(point.dbPoolInUse).toBe(4);
+    expect(point.dbPoolWaiting).toBe(2);
+  });
+
+  it("decodes the breaker gauge", () => {
+    expect([0, 1, 2].map(breakerStateName)).toEqual(["closed", "half-open", "open"]);
+  });
+});
