@@ -11,6 +11,10 @@ import {
   createSagaProcessor,
   publishPaymentsBreaker,
 } from "../sagas/checkout/index.ts";
+import {
+  watchPaymentProvider,
+  type ProviderWatchdog,
+} from "../sagas/checkout/provider-watchdog.ts";
 import type { PoolSpec } from "./run-pool.ts";
 
 const envSchema = z.object({
@@ -19,6 +23,8 @@ const envSchema = z.object({
   SAGA_STALLED_AFTER_MS: z.coerce.number().int().positive().default(30_000),
   SAGA_SWEEP_EVERY_MS: z.coerce.number().int().positive().default(15_000),
   PAYMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
+  /** Active health check of the provider through the breaker (see provider-watchdog.ts). */
+  PAYMENT_PROBE_EVERY_MS: z.coerce.number().int().positive().default(2_000),
 });
 
 export function sagasPool(): PoolSpec {
@@ -38,6 +44,7 @@ export function sagasPool(): PoolSpec {
   const enqueue = queueEnqueuer(queue);
   const breakerState = createRedis({ connectionName: "pool:sagas:breaker-state" });
   let breakerPublisher: ReturnType<typeof publishPaymentsBreaker> | undefined;
+  let watchdog: ProviderWatchdog | undefined;
   return {
     queue: SAGAS_QUEUE,
     concurrency: env.SAGA_CONCURRENCY,
@@ -50,6 +57,7 @@ export function sagasPool(): PoolSpec {
       // Closed on start: a restarted worker's fresh breaker replaces a stale "open" at once.
       breakerPublisher = publishPaymentsBreaker(payments.breaker, breakerState);
       await breakerPublisher.flush();
+      watchdog = watchPaymentProvider(payments, { everyMs: env.PAYMENT_PROBE_EVERY_MS });
       await queue.upsertJobScheduler(
         RECOVER_JOB,
         { every: env.SAGA_SWEEP_EVERY_MS },
@@ -57,6 +65,7 @@ export function sagasPool(): PoolSpec {
       );
     },
     close: async () => {
+      watchdog?.stop();
       breakerPublisher?.stop();
       await breakerPublisher?.flush();
       breakerState.disconnect();

@@ -1,0 +1,47 @@
+/**
+ * An active health check that feeds the payment breaker. A breaker only learns from calls; with no
+ * checkout traffic a dead provider would look healthy until the next shopper paid and waited for
+ * the timeouts. So every `everyMs` the watchdog makes one cheap read through the same breaker (the
+ * provider's payment list for an order that cannot exist, which goes through the same faults as a
+ * real payment call): a provider that is down opens the breaker within a few probes, the API
+ * refuses checkouts at once, and once the provider is back the half-open probe closes it again.
+ */
+import { createLogger } from "@agora/telemetry";
+import type { PaymentGateway } from "./payment-gateway.ts";
+
+const log = createLogger({ service: "payments-watchdog" });
+const PROBE_ORDER_ID = "00000000-0000-0000-0000-000000000000";
+
+export interface ProviderWatchdog {
+  /** Runs one probe now (used at start-up and by tests); never throws. */
+  probe(): Promise<boolean>;
+  stop(): void;
+}
+
+export function watchPaymentProvider(
+  gateway: Pick<PaymentGateway, "listByOrder" | "breaker">,
+  opts: { everyMs: number },
+): ProviderWatchdog {
+  let running = false;
+  const probe = async (): Promise<boolean> => {
+    // One probe at a time: a slow provider must not stack probes up behind each other.
+    if (running) return false;
+    running = true;
+    try {
+      await gateway.listByOrder(PROBE_ORDER_ID);
+      return true;
+    } catch (err) {
+      // The breaker has counted the failure (or refused at once while open); that is the point.
+      log.debug(
+        { breaker: gateway.breaker.state, err: err instanceof Error ? err.message : String(err) },
+        "payment provider probe failed",
+      );
+      return false;
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void probe(), opts.everyMs);
+  timer.unref();
+  return { probe, stop: () => clearInterval(timer) };
+}
