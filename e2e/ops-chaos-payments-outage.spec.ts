@@ -2,8 +2,8 @@ import { expect, test } from "@playwright/test";
 import {
   addToCart,
   CARDS,
-  checkout,
   expectConfirmed,
+  fillCheckout,
   ordersOf,
   pickProducts,
   setStock,
@@ -12,11 +12,11 @@ import {
 } from "./support/shop.ts";
 import { signInToOps } from "./support/ops-sign-in.ts";
 
-test("an operator kills the payment provider from the chaos controls: checkout refuses clearly and leaves nothing stuck; one-click undo brings checkout back", async ({
+test("an operator kills the payment provider from the chaos controls: the breaker opens on the Metrics page, checkout refuses clearly and leaves nothing stuck; one-click undo brings checkout back", async ({
   page,
   browser,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   const [p] = await pickProducts(3);
   await setStock(p!, 10);
   const email = uniqueEmail("outage");
@@ -35,12 +35,26 @@ test("an operator kills the payment provider from the chaos controls: checkout r
 
   let undone = false;
   try {
-    await checkout(page, CARDS.success);
-    await expect(page.getByTestId("checkout-error")).toContainText(
-      /payment provider|Payments are unavailable/i,
-      { timeout: 30_000 },
+    // The breaker learns of the outage without any shopper paying: the payment worker's probe
+    // fails, the breaker opens, and the Metrics page shows it by name.
+    const metrics = await (await browser.newContext()).newPage();
+    await signInToOps(metrics, "/metrics");
+    await expect(metrics.getByTestId("breaker-payment-provider").first()).toHaveAttribute(
+      "data-state",
+      "open",
+      { timeout: 60_000 },
     );
-    await expect(page.getByTestId("checkout-error")).toContainText(/Nothing was charged/);
+
+    // The storefront degrades gracefully: checkout says payments are unavailable and will not
+    // take the order, instead of letting the shopper type a card only to be refused.
+    await fillCheckout(page, CARDS.success);
+    await expect(page.getByTestId("payments-unavailable")).toContainText(
+      /Nothing will be charged/,
+      {
+        timeout: 15_000,
+      },
+    );
+    await expect(page.getByRole("button", { name: "Place order" })).toBeDisabled();
     await expect(page).toHaveURL(/\/checkout$/);
     // Nothing stuck: no order was created, or any that was has ended FAILED.
     for (const o of await ordersOf(email)) expect(o.status).toBe("FAILED");
@@ -50,6 +64,13 @@ test("an operator kills the payment provider from the chaos controls: checkout r
     await expect(banner).toHaveCount(0, { timeout: 60_000 });
     await expect(target).toContainText("running", { timeout: 60_000 });
     undone = true;
+    // The half-open probe finds the provider back: the breaker closes, checkout re-enables itself.
+    await expect(metrics.getByTestId("breaker-payment-provider").first()).toHaveAttribute(
+      "data-state",
+      "closed",
+      { timeout: 60_000 },
+    );
+    await expect(page.getByTestId("payments-unavailable")).toHaveCount(0, { timeout: 30_000 });
   } finally {
     if (!undone) {
       const { applyNodeAction } = await import("../infra/local/src/chaos/node-faults.ts");

@@ -113,6 +113,12 @@ export async function addToCart(page: Page, p: PickedProduct, quantity = 1): Pro
 
 /** Fills the checkout (address, a test card) and places the order. */
 export async function checkout(page: Page, card: string): Promise<void> {
+  await fillCheckout(page, card);
+  await page.getByRole("button", { name: "Place order" }).click();
+}
+
+/** On /checkout: fills the address and picks a test card, without placing the order. */
+export async function fillCheckout(page: Page, card: string): Promise<void> {
   if (!page.url().endsWith("/checkout")) await page.goto("/checkout");
   await page.getByLabel("Full name").fill("Journey Shopper");
   await page.getByLabel("Street and number").fill("Hauptstrasse 1");
@@ -120,7 +126,6 @@ export async function checkout(page: Page, card: string): Promise<void> {
   await page.getByLabel("Postal code").fill("10115");
   await page.getByLabel("Country (2 letters)").fill("DE");
   await page.getByRole("list", { name: "Test cards" }).getByRole("button", { name: card }).click();
-  await page.getByRole("button", { name: "Place order" }).click();
 }
 
 /** On /orders/<id>: waits until the order is confirmed (pushed live; no reload). */

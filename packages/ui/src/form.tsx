@@ -19,15 +19,18 @@ export function SubmitButton({
   pending,
   label,
   pendingLabel,
+  disabled = false,
 }: {
   pending: boolean;
   label: string;
   pendingLabel: string;
+  /** Not submittable for a reason shown next to the button (e.g. payments unavailable). */
+  disabled?: boolean;
 }) {
   return (
     <button
       type="submit"
-      disabled={pending}
+      disabled={pending || disabled}
       className="min-h-11 w-full rounded-md bg-brand-600 px-4 text-base font-medium text-white hover:bg-brand-700 disabled:opacity-60"
     >
       {pending ? pendingLabel : label}

@@ -25,6 +25,12 @@ export function CheckoutForm() {
   const router = useRouter();
   const cart = useQuery(trpc.cart.get.queryOptions());
   const config = useQuery(trpc.checkout.paymentConfig.queryOptions());
+  // While the payment breaker is open the page says so and waits; it re-enables by itself.
+  const payments = useQuery({
+    ...trpc.checkout.paymentsStatus.queryOptions(),
+    refetchInterval: 3_000,
+  });
+  const paymentsDown = payments.data?.available === false;
   const place = useMutation(trpc.checkout.place.mutationOptions());
   const attempt = useRef<Attempt | null>(null);
   const [busy, setBusy] = useState(false);
@@ -54,10 +60,7 @@ export function CheckoutForm() {
         description="Please try again in a moment."
       />
     );
-  if (cart.data.count === 0)
-    return (
-      <EmptyCart />
-    );
+  if (cart.data.count === 0) return <EmptyCart />;
 
   const groups = cart.data.groups;
   const shippingOf = (vendorId: string) =>
@@ -70,7 +73,7 @@ export function CheckoutForm() {
   }, 0);
 
   async function submit() {
-    if (busy) return; // a double click while the first request runs
+    if (busy || paymentsDown) return; // a double click while the first request runs
     setBusy(true);
     setError(null);
     try {
@@ -260,8 +263,23 @@ export function CheckoutForm() {
         <p className="flex justify-between font-semibold">
           <span>Total</span> <span>{formatPrice(cart.data.totalCents + shippingCents)}</span>
         </p>
+        {paymentsDown && (
+          <p
+            role="status"
+            data-testid="payments-unavailable"
+            className="rounded-md bg-amber-50 p-3 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+          >
+            Payments are unavailable right now. Nothing will be charged — your cart is kept, and
+            this page lets you order as soon as payments are back.
+          </p>
+        )}
         <FormError testId="checkout-error">{error}</FormError>
-        <SubmitButton pending={busy} label="Place order" pendingLabel="Placing order…" />
+        <SubmitButton
+          pending={busy}
+          disabled={paymentsDown}
+          label="Place order"
+          pendingLabel="Placing order…"
+        />
       </aside>
     </form>
   );

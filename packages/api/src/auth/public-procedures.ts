@@ -20,5 +20,6 @@ export const PUBLIC_PROCEDURES: readonly string[] = [
   "cart.setQuantity",
   "cart.remove",
   "checkout.paymentConfig",
+  "checkout.paymentsStatus",
   "auth.signUp",
 ];
