@@ -1,6 +1,9 @@
 import { appRouter, createTRPCContext } from "@agora/api";
 import type { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { createLogger } from "@agora/telemetry";
+
+const log = createLogger({ service: "api" });
 
 type Session = Parameters<typeof createTRPCContext>[0]["session"];
 
@@ -26,7 +29,10 @@ export function createTrpcRouteHandler(sessionOf: (req: Request) => Promise<Sess
       onError({ error, path }) {
         // Expected failures (bad input, database down) are answered with their code; only bugs are logged.
         if (error.code === "INTERNAL_SERVER_ERROR") {
-          console.error(`tRPC ${path ?? "<no-path>"} failed:`, error);
+          log.error(
+            { path: path ?? "<no-path>", err: error.cause ?? error },
+            "tRPC procedure failed",
+          );
         }
       },
     });

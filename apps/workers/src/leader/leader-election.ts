@@ -13,6 +13,9 @@
  */
 import { Etcd3, type Lease } from "etcd3";
 import { jitter } from "./jitter.ts";
+import { createLogger } from "@agora/telemetry";
+
+const log = createLogger({ service: "leader-election" });
 
 export interface LeaderElectionOptions {
   /** etcd client URLs, e.g. ["http://127.0.0.1:32400", …]. */
@@ -225,9 +228,6 @@ export class LeaderElection {
   private reportError(err: unknown): void {
     const e = err instanceof Error ? err : new Error(String(err));
     if (this.opts.onError) this.opts.onError(e);
-    else
-      process.stderr.write(
-        `${JSON.stringify({ level: "warn", election: this.opts.name, msg: e.message })}\n`,
-      );
+    else log.warn({ election: this.opts.name }, e.message);
   }
 }

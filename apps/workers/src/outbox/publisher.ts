@@ -7,6 +7,9 @@ import { type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { OutboxMessage } from "./outbox-message.ts";
 import { queuesForTopic } from "./subscriptions.ts";
+import { createLogger } from "@agora/telemetry";
+
+const log = createLogger({ service: "outbox-relay" });
 
 export interface OutboxPublisher {
   /** Resolves once every message is in Redis; rejects (or times out) otherwise. */
@@ -53,14 +56,7 @@ export function createBullmqPublisher(opts: {
     let q = queues.get(name);
     if (!q) {
       q = new Queue(name, { connection: opts.connection });
-      q.on(
-        "error",
-        opts.onError ??
-          ((err: Error) =>
-            process.stderr.write(
-              `${JSON.stringify({ level: "warn", queue: name, msg: err.message })}\n`,
-            )),
-      );
+      q.on("error", opts.onError ?? ((err: Error) => log.warn({ queue: name }, err.message)));
       queues.set(name, q);
     }
     return q;

@@ -23,6 +23,9 @@ import {
 } from "./fencing.ts";
 import { type OutboxMessage, outboxMessageId } from "./outbox-message.ts";
 import type { OutboxPublisher } from "./publisher.ts";
+import { createLogger } from "@agora/telemetry";
+
+const relayLog = createLogger({ service: "outbox-relay" });
 
 /** One cluster's outbox, reached through its primary. */
 export interface OutboxSource {
@@ -156,10 +159,7 @@ export class OutboxRelay {
       pollEveryMs: opts.pollEveryMs ?? 250,
       log:
         opts.log ??
-        ((level, msg, extra) =>
-          process.stderr.write(
-            `${JSON.stringify({ level, component: "outbox-relay", msg, ...extra })}\n`,
-          )),
+        ((level, msg, extra) => relayLog[level]({ component: "outbox-relay", ...extra }, msg)),
       election: opts.election,
       publisher: opts.publisher,
     };

@@ -4,8 +4,10 @@
  */
 import { type Processor, Queue, Worker } from "bullmq";
 import { createRedis } from "@agora/redis";
-import { metricsRegistry } from "@agora/telemetry";
+import { createLogger, metricsRegistry } from "@agora/telemetry";
 import { Gauge } from "prom-client";
+
+const log = createLogger({ service: "workers" });
 
 export interface PoolSpec {
   /** Queue name; also the pool's name in logs and the service registry. */
@@ -26,14 +28,10 @@ export async function runPool(spec: PoolSpec): Promise<{ close: () => Promise<vo
   });
   observeQueue(spec.queue);
   worker.on("error", (err) => {
-    process.stderr.write(
-      `${JSON.stringify({ level: "warn", pool: spec.queue, msg: err.message })}\n`,
-    );
+    log.warn({ pool: spec.queue }, err.message);
   });
   worker.on("failed", (job, err) => {
-    process.stderr.write(
-      `${JSON.stringify({ level: "error", pool: spec.queue, job: job?.id, msg: err.message })}\n`,
-    );
+    log.error({ pool: spec.queue, job: job?.id }, err.message);
   });
   return {
     close: async () => {

@@ -12,13 +12,17 @@ import { coreDedupeStore } from "../outbox/consume.ts";
 import type { OutboxMessage } from "../outbox/outbox-message.ts";
 import { subscriberQueueName } from "../outbox/subscriptions.ts";
 import { projectCatalogEvent, SEARCH_PROJECTION } from "./search-projection.ts";
+import { createLogger } from "@agora/telemetry";
 
 const envSchema = z.object({
   PROJECTION_CONCURRENCY: z.coerce.number().int().positive().max(64).default(8),
 });
 
-function log(level: string, fields: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify({ level, pool: "projections", ...fields })}\n`);
+const logger = createLogger({ service: "workers-projections" });
+
+function log(level: "info" | "warn" | "error", fields: Record<string, unknown>): void {
+  const { msg, ...rest } = fields;
+  logger[level]({ pool: "projections", ...rest }, typeof msg === "string" ? msg : "projections");
 }
 
 export function startProjections(): { close: () => Promise<void> } {
