@@ -1,15 +1,7 @@
 "use client";
 
-import {
-  Bar as RBar,
-  BarChart,
-  CartesianGrid,
-  Legend,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from "recharts";
+import { Bar as RBar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
+import { CHART_MARGIN, ChartFrame, GRID_STROKE } from "./chart-frame.tsx";
 
 export interface Bar {
   key: string;
@@ -30,29 +22,23 @@ export function CategoryBarChart({
   height?: number;
 }) {
   return (
-    <div
-      style={{ width: "100%", height }}
-      role="img"
-      aria-label={bars.map((b) => b.label).join(", ")}
-    >
-      <ResponsiveContainer>
-        <BarChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e4e4e7" />
-          <XAxis dataKey="name" fontSize={11} />
-          <YAxis fontSize={11} width={48} unit={unit} />
-          <Tooltip />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
-          {bars.map((b) => (
-            <RBar
-              key={b.key}
-              dataKey={b.key}
-              name={b.label}
-              fill={b.color}
-              isAnimationActive={false}
-            />
-          ))}
-        </BarChart>
-      </ResponsiveContainer>
-    </div>
+    <ChartFrame height={height} label={bars.map((b) => b.label).join(", ")}>
+      <BarChart data={data} margin={CHART_MARGIN}>
+        <CartesianGrid strokeDasharray="3 3" stroke={GRID_STROKE} />
+        <XAxis dataKey="name" fontSize={11} />
+        <YAxis fontSize={11} width={48} unit={unit} />
+        <Tooltip />
+        <Legend wrapperStyle={{ fontSize: 12 }} />
+        {bars.map((b) => (
+          <RBar
+            key={b.key}
+            dataKey={b.key}
+            name={b.label}
+            fill={b.color}
+            isAnimationActive={false}
+          />
+        ))}
+      </BarChart>
+    </ChartFrame>
   );
 }

@@ -1,15 +1,7 @@
 "use client";
 
-import {
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from "recharts";
+import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
+import { CHART_MARGIN, ChartFrame, GRID_STROKE } from "./chart-frame.tsx";
 
 export interface Series {
   key: string;
@@ -32,38 +24,32 @@ export function TimeSeriesChart({
   height?: number;
 }) {
   return (
-    <div
-      style={{ width: "100%", height }}
-      role="img"
-      aria-label={series.map((s) => s.label).join(", ")}
-    >
-      <ResponsiveContainer>
-        <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e4e4e7" />
-          <XAxis
-            dataKey="t"
-            type="number"
-            domain={["dataMin", "dataMax"]}
-            tickFormatter={time}
-            fontSize={11}
+    <ChartFrame height={height} label={series.map((s) => s.label).join(", ")}>
+      <LineChart data={data} margin={CHART_MARGIN}>
+        <CartesianGrid strokeDasharray="3 3" stroke={GRID_STROKE} />
+        <XAxis
+          dataKey="t"
+          type="number"
+          domain={["dataMin", "dataMax"]}
+          tickFormatter={time}
+          fontSize={11}
+        />
+        <YAxis fontSize={11} width={48} unit={unit} />
+        <Tooltip labelFormatter={(v) => time(Number(v))} />
+        <Legend wrapperStyle={{ fontSize: 12 }} />
+        {series.map((s) => (
+          <Line
+            key={s.key}
+            type="monotone"
+            dataKey={s.key}
+            name={s.label}
+            stroke={s.color}
+            dot={false}
+            isAnimationActive={false}
+            connectNulls
           />
-          <YAxis fontSize={11} width={48} unit={unit} />
-          <Tooltip labelFormatter={(v) => time(Number(v))} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
-          {series.map((s) => (
-            <Line
-              key={s.key}
-              type="monotone"
-              dataKey={s.key}
-              name={s.label}
-              stroke={s.color}
-              dot={false}
-              isAnimationActive={false}
-              connectNulls
-            />
-          ))}
-        </LineChart>
-      </ResponsiveContainer>
-    </div>
+        ))}
+      </LineChart>
+    </ChartFrame>
   );
 }
