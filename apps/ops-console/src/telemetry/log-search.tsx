@@ -5,9 +5,14 @@ import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { EmptyState } from "@agora/ui";
 import { useTRPC } from "@agora/trpc-next/react";
+import {
+  completeTraceId,
+  FILTER_INPUT,
+  FilterForm,
+  TextFilter,
+  TraceIdFilter,
+} from "./search-form.tsx";
 
-const INPUT =
-  "min-h-10 w-full rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900";
 const LEVELS = ["debug", "info", "warn", "error", "fatal"] as const;
 type Level = (typeof LEVELS)[number];
 
@@ -20,7 +25,7 @@ export function LogSearch({ initialTraceId }: { initialTraceId?: string }) {
   const [text, setText] = useState("");
   const logs = useQuery({
     ...trpc.ops.telemetry.logs.queryOptions({
-      traceId: /^[0-9a-f]{32}$/.test(traceId) ? traceId : undefined,
+      traceId: completeTraceId(traceId),
       service: service || undefined,
       level: level || undefined,
       text: text || undefined,
@@ -32,27 +37,17 @@ export function LogSearch({ initialTraceId }: { initialTraceId?: string }) {
   });
   return (
     <div className="space-y-4">
-      <form
-        className="grid grid-cols-1 gap-2 sm:grid-cols-2 lg:grid-cols-4"
-        onSubmit={(e) => e.preventDefault()}
-      >
-        <input
-          aria-label="Trace id"
-          className={INPUT}
-          placeholder="trace id"
-          value={traceId}
-          onChange={(e) => setTraceId(e.target.value.trim().toLowerCase())}
-        />
-        <input
-          aria-label="Service"
-          className={INPUT}
+      <FilterForm columns={4}>
+        <TraceIdFilter value={traceId} onChange={setTraceId} />
+        <TextFilter
+          label="Service"
           placeholder="service"
           value={service}
-          onChange={(e) => setService(e.target.value.trim())}
+          onChange={(v) => setService(v.trim())}
         />
         <select
           aria-label="Level"
-          className={INPUT}
+          className={FILTER_INPUT}
           value={level}
           onChange={(e) => setLevel(e.target.value as Level | "")}
         >
@@ -63,14 +58,8 @@ export function LogSearch({ initialTraceId }: { initialTraceId?: string }) {
             </option>
           ))}
         </select>
-        <input
-          aria-label="Text"
-          className={INPUT}
-          placeholder="message contains"
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-        />
-      </form>
+        <TextFilter label="Text" placeholder="message contains" value={text} onChange={setText} />
+      </FilterForm>
       {logs.error ? (
         <EmptyState tone="error" title="Logs unavailable" description={logs.error.message} />
       ) : logs.data?.length === 0 ? (

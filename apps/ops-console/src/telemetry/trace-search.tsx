@@ -5,9 +5,13 @@ import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { Badge, EmptyState } from "@agora/ui";
 import { useTRPC } from "@agora/trpc-next/react";
-
-const INPUT =
-  "min-h-10 w-full rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900";
+import {
+  completeTraceId,
+  FILTER_INPUT,
+  FilterForm,
+  TextFilter,
+  TraceIdFilter,
+} from "./search-form.tsx";
 
 /** Search recent traces by service, procedure, minimum duration, errors, or one trace id. */
 export function TraceSearch() {
@@ -24,7 +28,7 @@ export function TraceSearch() {
       procedure: procedure || undefined,
       minDurationMs: minMs ? Number(minMs) : undefined,
       errorsOnly: errorsOnly || undefined,
-      traceId: /^[0-9a-f]{32}$/.test(traceId) ? traceId : undefined,
+      traceId: completeTraceId(traceId),
       limit: 50,
     }),
     refetchInterval: 5_000,
@@ -32,13 +36,10 @@ export function TraceSearch() {
   });
   return (
     <div className="space-y-4">
-      <form
-        className="grid grid-cols-1 gap-2 sm:grid-cols-2 lg:grid-cols-5"
-        onSubmit={(e) => e.preventDefault()}
-      >
+      <FilterForm columns={5}>
         <select
           aria-label="Service"
-          className={INPUT}
+          className={FILTER_INPUT}
           value={service}
           onChange={(e) => setService(e.target.value)}
         >
@@ -47,28 +48,20 @@ export function TraceSearch() {
             <option key={s}>{s}</option>
           ))}
         </select>
-        <input
-          aria-label="Procedure"
-          className={INPUT}
+        <TextFilter
+          label="Procedure"
           placeholder="procedure, e.g. checkout.place"
           value={procedure}
-          onChange={(e) => setProcedure(e.target.value)}
+          onChange={setProcedure}
         />
-        <input
-          aria-label="Minimum duration (ms)"
-          className={INPUT}
-          inputMode="numeric"
+        <TextFilter
+          label="Minimum duration (ms)"
           placeholder="min ms"
+          numeric
           value={minMs}
-          onChange={(e) => setMinMs(e.target.value.replace(/\D/g, ""))}
+          onChange={(v) => setMinMs(v.replace(/\D/g, ""))}
         />
-        <input
-          aria-label="Trace id"
-          className={INPUT}
-          placeholder="trace id"
-          value={traceId}
-          onChange={(e) => setTraceId(e.target.value.trim().toLowerCase())}
-        />
+        <TraceIdFilter value={traceId} onChange={setTraceId} />
         <label className="flex min-h-10 items-center gap-2 text-sm">
           <input
             type="checkbox"
@@ -77,7 +70,7 @@ export function TraceSearch() {
           />{" "}
           errors only
         </label>
-      </form>
+      </FilterForm>
       {traces.error ? (
         <EmptyState tone="error" title="Traces unavailable" description={traces.error.message} />
       ) : traces.data?.length === 0 ? (
