@@ -10,7 +10,9 @@ import {
   readWithConsistency,
   type CommitToken,
   type ReadConsistency,
+  type RawQueryable,
   type ReadResult,
+  type Transactional,
 } from "../replicas/consistency.ts";
 import { dbConfig } from "./config.ts";
 import {
@@ -84,25 +86,10 @@ function makeHandle<Db extends Disconnectable, Tx>(
 
 /** The core cluster (users, orders, payments, ledger, shard directory, search read model). */
 export function core(): CoreHandle {
-  const cfg = dbConfig();
-  const name = cfg.coreCluster;
-  let h = handles.get(name) as CoreHandle | undefined;
-  if (!h) {
-    const tx = { maxWait: cfg.pool.transactionMaxWaitMs, timeout: cfg.pool.transactionTimeoutMs };
-    h = makeHandle<CoreDb, CoreTx>(
-      name,
-      (url, role) => createCoreDb(url, name, role, cfg.pool),
-      (primary, replica) => (consistency, fn) =>
-        readWithConsistency(
-          { cluster: name, primary, replica, transaction: tx },
-          consistency,
-          fn,
-        ),
-      (p) => commitTokenFrom(p),
-    );
-    handles.set(name, h);
-  }
-  return h;
+  const name = dbConfig().coreCluster;
+  return cachedHandle<CoreDb, CoreTx>(name, (url, role) =>
+    createCoreDb(url, name, role, dbConfig().pool),
+  );
 }
 
 /** Names of the shard clusters, e.g. ["shard-1", "shard-2"]. */
@@ -114,22 +101,31 @@ export function shardNames(): readonly string[] {
 export function shard(name: string): ShardHandle {
   const cfg = dbConfig();
   if (!cfg.shardClusters.includes(name)) throw new UnknownShardError(name, cfg.shardClusters);
-  let h = handles.get(name) as ShardHandle | undefined;
-  if (!h) {
-    const tx = { maxWait: cfg.pool.transactionMaxWaitMs, timeout: cfg.pool.transactionTimeoutMs };
-    h = makeHandle<ShardDb, ShardTx>(
-      name,
-      (url, role) => createShardDb(url, name, role, cfg.pool),
-      (primary, replica) => (consistency, fn) =>
-        readWithConsistency(
-          { cluster: name, primary, replica, transaction: tx },
-          consistency,
-          fn,
-        ),
-      (p) => commitTokenFrom(p),
-    );
-    handles.set(name, h);
-  }
+  return cachedHandle<ShardDb, ShardTx>(name, (url, role) =>
+    createShardDb(url, name, role, cfg.pool),
+  );
+}
+
+/**
+ * The cached handle of cluster `name`, made on first use. Core and shards differ only in their
+ * Prisma client (and so in the types), which `make` supplies.
+ */
+function cachedHandle<
+  Db extends Disconnectable & Transactional<Tx> & RawQueryable,
+  Tx extends RawQueryable,
+>(name: string, make: (url: string, role: NodeRole) => Db): ClusterHandle<Db, Tx> {
+  const existing = handles.get(name);
+  if (existing) return existing as unknown as ClusterHandle<Db, Tx>;
+  const cfg = dbConfig();
+  const tx = { maxWait: cfg.pool.transactionMaxWaitMs, timeout: cfg.pool.transactionTimeoutMs };
+  const h = makeHandle<Db, Tx>(
+    name,
+    make,
+    (primary, replica) => (consistency, fn) =>
+      readWithConsistency({ cluster: name, primary, replica, transaction: tx }, consistency, fn),
+    (p) => commitTokenFrom(p),
+  );
+  handles.set(name, h as unknown as CoreHandle | ShardHandle);
   return h;
 }
 
