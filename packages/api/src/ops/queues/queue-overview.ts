@@ -36,13 +36,17 @@ async function discoverQueues(): Promise<string[]> {
   return [...names].sort();
 }
 
+// One Queue object per queue name for the life of the process (the page polls every few
+// seconds); they all share the one connection above, so keeping them costs no sockets.
+const queues = new Map<string, Queue>();
+
 async function withQueue<T>(name: string, fn: (q: Queue) => Promise<T>): Promise<T> {
-  const q = new Queue(name, { connection: redis() });
-  try {
-    return await fn(q);
-  } finally {
-    await q.close();
+  let q = queues.get(name);
+  if (!q) {
+    q = new Queue(name, { connection: redis() });
+    queues.set(name, q);
   }
+  return fn(q);
 }
 
 export interface QueueView {
