@@ -12,6 +12,7 @@ export const OPS_PAGES = [
   { href: "/queues", label: "Queues" },
   { href: "/traces", label: "Traces" },
   { href: "/metrics", label: "Metrics" },
+  { href: "/errors", label: "Errors" },
   { href: "/logs", label: "Logs" },
 ] as const;
 

@@ -1,3 +1,4 @@
+import { opsAnalyticsRouter } from "./analytics.ts";
 import { z } from "zod";
 import { chaosApplyInput, chaosUndoInput } from "../ops/chaos/chaos-input.ts";
 import { activeFaults, applyChaos, chaosOverview, undoChaos } from "../ops/chaos/chaos-controls.ts";
@@ -18,12 +19,20 @@ import {
   searchTraces,
   telemetryServices,
 } from "../ops/telemetry/collector-client.ts";
+import { errorOverview } from "../ops/telemetry/error-groups.ts";
 import { breakerReadings, metricsHistory } from "../ops/telemetry/metrics-history.ts";
-import { logSearchInput, traceInput, traceSearchInput } from "../ops/telemetry/telemetry.schema.ts";
+import {
+  errorsInput,
+  logSearchInput,
+  traceInput,
+  traceSearchInput,
+} from "../ops/telemetry/telemetry.schema.ts";
 import { createTRPCRouter, permissionProcedure } from "../trpc.ts";
 
 /** Operators and admins only: every procedure here needs at least `ops:read`. */
 export const opsRouter = createTRPCRouter({
+  /** The analytics batch's reconcile runs across vendors. */
+  analytics: opsAnalyticsRouter,
   /** Live status of every process (etcd Raft roles, Patroni leaders and lag, Redis, HAProxy). */
   topology: permissionProcedure("ops:read")
     .input(topologyStatusInput)
@@ -80,5 +89,8 @@ export const opsRouter = createTRPCRouter({
       .input(z.object({ minutes: z.number().int().positive().max(60).default(15) }))
       .query(({ input }) => metricsHistory(input.minutes)),
     breakers: permissionProcedure("ops:read").query(() => breakerReadings()),
+    errors: permissionProcedure("ops:read")
+      .input(errorsInput)
+      .query(({ input }) => errorOverview(input)),
   }),
 });

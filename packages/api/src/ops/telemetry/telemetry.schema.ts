@@ -30,6 +30,15 @@ export const logSearchInput = z.object({
   limit: z.number().int().positive().max(1_000).default(200),
 });
 
+export const errorsInput = z.object({
+  minutes: z
+    .number()
+    .int()
+    .positive()
+    .max(24 * 60)
+    .default(60),
+});
+
 const attr = z.union([z.string(), z.number(), z.boolean()]);
 
 export const traceSummarySchema = z.object({
