@@ -5,6 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Card, EmptyState } from "@agora/ui";
 import { TimeSeriesChart } from "@agora/ui/charts";
 import { useTRPC } from "@agora/trpc-next/react";
+import { ReplicationCharts } from "./replication-charts.tsx";
 
 /**
  * Per service: latency p50/p95/p99, rps, errors, queue depth, open breakers, cache hit ratio, DB
@@ -39,6 +40,7 @@ export function MetricsCharts() {
           ))}
         </select>
       </label>
+      <ReplicationCharts minutes={minutes} />
       {services.length === 0 && (
         <EmptyState title="Collecting…" description="The console scrapes every process each 5 s." />
       )}

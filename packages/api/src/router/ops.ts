@@ -21,6 +21,7 @@ import {
 } from "../ops/telemetry/collector-client.ts";
 import { errorOverview } from "../ops/telemetry/error-groups.ts";
 import { breakerReadings, metricsHistory } from "../ops/telemetry/metrics-history.ts";
+import { replicationHistory } from "../ops/telemetry/replication-history.ts";
 import {
   errorsInput,
   logSearchInput,
@@ -89,6 +90,9 @@ export const opsRouter = createTRPCRouter({
       .input(z.object({ minutes: z.number().int().positive().max(60).default(15) }))
       .query(({ input }) => metricsHistory(input.minutes)),
     breakers: permissionProcedure("ops:read").query(() => breakerReadings()),
+    replication: permissionProcedure("ops:read")
+      .input(z.object({ minutes: z.number().int().positive().max(60).default(15) }))
+      .query(({ input }) => replicationHistory(input.minutes)),
     errors: permissionProcedure("ops:read")
       .input(errorsInput)
       .query(({ input }) => errorOverview(input)),

@@ -1,0 +1,86 @@
+/**
+ * Replication lag over time for the Metrics page: every 5 s the console asks the topology status
+ * (Patroni + each replica's own replay position) for every Postgres member's lag, and keeps 60 min
+ * per cluster. Leaders are recorded at 0, so a failover shows as one member's line dropping to 0
+ * while another's appears.
+ */
+import { getStatus, type NodeStatus } from "@agora/infra-local/status";
+import { topology } from "@agora/infra-local/topology";
+import { withTimeout } from "../../data-layer/timeout.ts";
+
+export interface LagPoint {
+  t: number;
+  /** Replay lag in ms per member name; null when the member could not be asked. */
+  lagMs: Record<string, number | null>;
+}
+
+export interface ClusterLag {
+  cluster: string;
+  members: string[];
+  points: LagPoint[];
+}
+
+const EVERY_MS = 5_000;
+const KEEP_MS = 60 * 60_000;
+
+interface State {
+  points: Map<string, LagPoint[]>;
+  members: Map<string, Set<string>>;
+  timer?: NodeJS.Timeout;
+}
+
+const KEY = Symbol.for("@agora/api/replication-history");
+const slot = globalThis as typeof globalThis & { [KEY]?: State };
+
+/** One sample per cluster from the Postgres nodes of a status probe. */
+export function lagSample(nodes: readonly NodeStatus[], t: number): Map<string, LagPoint> {
+  const out = new Map<string, LagPoint>();
+  for (const n of nodes) {
+    if (n.kind !== "postgres" || !n.group) continue;
+    const point = out.get(n.group) ?? { t, lagMs: {} };
+    const leader = n.role === "leader" || n.role === "master" || n.role === "primary";
+    point.lagMs[n.name] = leader ? 0 : n.health === "down" ? null : (n.lagMs ?? null);
+    out.set(n.group, point);
+  }
+  return out;
+}
+
+async function sampleOnce(s: State): Promise<void> {
+  const now = Date.now();
+  try {
+    const status = await withTimeout("replication lag probe", 4_000, getStatus(topology()));
+    for (const [cluster, point] of lagSample(status.nodes, now)) {
+      const list = s.points.get(cluster) ?? [];
+      list.push(point);
+      while (list.length > 0 && (list[0]?.t ?? now) < now - KEEP_MS) list.shift();
+      s.points.set(cluster, list);
+      const members = s.members.get(cluster) ?? new Set<string>();
+      for (const m of Object.keys(point.lagMs)) members.add(m);
+      s.members.set(cluster, members);
+    }
+  } catch (err) {
+    // A probe that timed out leaves a gap in the chart; the next one fills in again.
+    void err;
+  }
+}
+
+/** Starts sampling on first use; returns the last `minutes` per cluster. */
+export function replicationHistory(minutes: number): ClusterLag[] {
+  let s = slot[KEY];
+  if (!s) {
+    s = { points: new Map(), members: new Map() };
+    slot[KEY] = s;
+    const started = s;
+    void sampleOnce(started);
+    started.timer = setInterval(() => void sampleOnce(started), EVERY_MS);
+    started.timer.unref();
+  }
+  const since = Date.now() - minutes * 60_000;
+  return [...s.points.entries()]
+    .map(([cluster, points]) => ({
+      cluster,
+      members: [...(s.members.get(cluster) ?? [])].sort(),
+      points: points.filter((p) => p.t >= since),
+    }))
+    .sort((a, b) => a.cluster.localeCompare(b.cluster));
+}
