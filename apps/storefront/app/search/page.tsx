@@ -1,5 +1,6 @@
 import { cx, EmptyState, PageHeader } from "@agora/ui";
 import type { Metadata } from "next";
+import type { ReactNode } from "react";
 import { ProductResults } from "../../src/catalog/product-results.tsx";
 import { PAGER_LINK } from "../../src/catalog/sort-links.tsx";
 import { StoreShell } from "../../src/layout/store-shell.tsx";
@@ -19,6 +20,26 @@ const SORTS = [
   { value: "price_desc", label: "Price ↓" },
   { value: "name", label: "Name" },
 ] as const;
+
+/** One facet group: a heading and its list of links. */
+function FacetSection({
+  id,
+  title,
+  children,
+}: {
+  id: string;
+  title: string;
+  children: ReactNode;
+}) {
+  return (
+    <section aria-labelledby={`facet-${id}`}>
+      <h2 id={`facet-${id}`} className="mb-1 text-sm font-semibold">
+        {title}
+      </h2>
+      <ul>{children}</ul>
+    </section>
+  );
+}
 
 function FacetLink({
   href,
@@ -91,72 +112,52 @@ export default async function SearchPage({
                 Results may be a few seconds behind.
               </p>
             ) : null}
-            <section aria-labelledby="facet-category">
-              <h2 id="facet-category" className="mb-1 text-sm font-semibold">
-                Category
-              </h2>
-              <ul>
-                {result.data.facets.categories.map((c) => (
-                  <FacetLink
-                    key={c.slug}
-                    href={searchHref(state, {
-                      category: state.category === c.slug ? undefined : c.slug,
-                    })}
-                    active={state.category === c.slug}
-                    label={c.slug}
-                    count={c.count}
-                  />
-                ))}
-              </ul>
-            </section>
-            <section aria-labelledby="facet-vendor">
-              <h2 id="facet-vendor" className="mb-1 text-sm font-semibold">
-                Vendor
-              </h2>
-              <ul>
-                {result.data.facets.vendors.map((v) => (
-                  <FacetLink
-                    key={v.id}
-                    href={searchHref(state, { vendor: toggleVendor(v.id) })}
-                    active={state.vendor.includes(v.id)}
-                    label={v.name}
-                    count={v.count}
-                  />
-                ))}
-              </ul>
-            </section>
-            <section aria-labelledby="facet-price">
-              <h2 id="facet-price" className="mb-1 text-sm font-semibold">
-                Price
-              </h2>
-              <ul>
-                {result.data.facets.prices.map((b) => {
-                  const value = `${b.min}-${b.max ?? ""}`;
-                  return (
-                    <FacetLink
-                      key={value}
-                      href={searchHref(state, { price: state.price === value ? undefined : value })}
-                      active={state.price === value}
-                      label={b.label}
-                      count={b.count}
-                    />
-                  );
-                })}
-              </ul>
-            </section>
-            <section aria-labelledby="facet-stock">
-              <h2 id="facet-stock" className="mb-1 text-sm font-semibold">
-                Availability
-              </h2>
-              <ul>
+            <FacetSection id="category" title="Category">
+              {result.data.facets.categories.map((c) => (
                 <FacetLink
-                  href={searchHref(state, { inStock: state.inStock ? undefined : "1" })}
-                  active={!!state.inStock}
-                  label="In stock"
-                  count={result.data.facets.inStock.inStock}
+                  key={c.slug}
+                  href={searchHref(state, {
+                    category: state.category === c.slug ? undefined : c.slug,
+                  })}
+                  active={state.category === c.slug}
+                  label={c.slug}
+                  count={c.count}
                 />
-              </ul>
-            </section>
+              ))}
+            </FacetSection>
+            <FacetSection id="vendor" title="Vendor">
+              {result.data.facets.vendors.map((v) => (
+                <FacetLink
+                  key={v.id}
+                  href={searchHref(state, { vendor: toggleVendor(v.id) })}
+                  active={state.vendor.includes(v.id)}
+                  label={v.name}
+                  count={v.count}
+                />
+              ))}
+            </FacetSection>
+            <FacetSection id="price" title="Price">
+              {result.data.facets.prices.map((b) => {
+                const value = `${b.min}-${b.max ?? ""}`;
+                return (
+                  <FacetLink
+                    key={value}
+                    href={searchHref(state, { price: state.price === value ? undefined : value })}
+                    active={state.price === value}
+                    label={b.label}
+                    count={b.count}
+                  />
+                );
+              })}
+            </FacetSection>
+            <FacetSection id="stock" title="Availability">
+              <FacetLink
+                href={searchHref(state, { inStock: state.inStock ? undefined : "1" })}
+                active={!!state.inStock}
+                label="In stock"
+                count={result.data.facets.inStock.inStock}
+              />
+            </FacetSection>
           </aside>
           <div className="min-w-0 flex-1 space-y-4">
             <nav aria-label="Sort" className="flex flex-wrap items-center gap-2 text-sm">
