@@ -4,8 +4,12 @@
  * `agora_trpc_requests_total` by procedure, status and error code). The span is active while the
  * handler runs, so pg/Redis/fetch/BullMQ spans below it join the caller's trace.
  */
-import { inSpan, redMetrics, SpanKind } from "@agora/telemetry";
+import { resilienceMetrics } from "@agora/resilience";
+import { exposeRegistry, inSpan, redMetrics, SpanKind } from "@agora/telemetry";
 import { TRPCError } from "@trpc/server";
+
+// Breakers, bulkheads and rate limiters of this process appear on its /metrics too.
+exposeRegistry(resilienceMetrics);
 
 const red = redMetrics("trpc");
 
