@@ -132,8 +132,10 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry {
       await shipper?.flush();
     },
     async shutdown() {
-      await provider.shutdown();
-      await shipper?.close();
+      // A collector that is down (killed from the chaos page, or stopped first) must not turn a
+      // clean stop into a crash: what could not be delivered is dropped.
+      await provider.shutdown().catch(() => undefined);
+      await shipper?.close().catch(() => undefined);
       installLogShipper(undefined);
       slot[STATE_KEY] = undefined;
     },
