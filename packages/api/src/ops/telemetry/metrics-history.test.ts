@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { breakerStateName, derivePoint, summarize } from "./metrics-history.ts";
+import { breakerStateName, cdnMetricsText, derivePoint, summarize } from "./metrics-history.ts";
 
 const scrape = (breaker: number, inUse: number, waiting: number) => `
 # HELP resilience_breaker_state Circuit breaker state
@@ -27,5 +27,20 @@ describe("metrics history", () => {
 
   it("decodes the breaker gauge", () => {
     expect([0, 1, 2].map(breakerStateName)).toEqual(["closed", "half-open", "open"]);
+  });
+});
+
+describe("CDN edge in the metrics history", () => {
+  it("charts the edge's hit ratio between two scrapes from its access-log counts", () => {
+    const first = summarize(0, cdnMetricsText({ byStatus: {}, requests: 10, hitRatio: 0.5 }));
+    const second = summarize(5_000, cdnMetricsText({ byStatus: {}, requests: 20, hitRatio: 0.7 }));
+    // 10 more requests, 9 more served from the cache
+    expect(derivePoint(first, second).cacheHitRatio).toBeCloseTo(0.9);
+  });
+
+  it("gives no ratio when the counts went backwards", () => {
+    const first = summarize(0, cdnMetricsText({ byStatus: {}, requests: 20, hitRatio: 0.5 }));
+    const second = summarize(5_000, cdnMetricsText({ byStatus: {}, requests: 5, hitRatio: 1 }));
+    expect(derivePoint(first, second).cacheHitRatio).toBeNull();
   });
 });

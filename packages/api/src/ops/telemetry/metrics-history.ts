@@ -6,6 +6,7 @@
  * cache hit ratio, DB pool connections in use and callers waiting; plus each breaker's state as of
  * the latest scrape.
  */
+import { cdnCacheStats, type CdnCacheStats } from "@agora/infra-local/probes";
 import { topology, WORKER_PROCESSES } from "@agora/infra-local/topology";
 
 export interface MetricsPoint {
@@ -36,6 +37,21 @@ export interface BreakerReading {
 interface Target {
   service: string;
   url: string;
+  /** Instead of fetching `url`: Prometheus text made here (the CDN edge has no /metrics). */
+  read?: () => Promise<string>;
+}
+
+/**
+ * The nginx edge as Prometheus text, from its access log: requests served from the cache (HIT,
+ * STALE, UPDATING, REVALIDATED) vs fetched from the origin, so the CDN hit ratio is charted like
+ * any other cache's.
+ */
+export function cdnMetricsText(stats: CdnCacheStats): string {
+  const hits = Math.round((stats.hitRatio ?? 0) * stats.requests);
+  return [
+    `agora_cache_requests_total{cache="cdn-edge",result="hit"} ${hits}`,
+    `agora_cache_requests_total{cache="cdn-edge",result="miss"} ${stats.requests - hits}`,
+  ].join("\n");
 }
 
 interface Raw {
@@ -67,6 +83,11 @@ export function scrapeTargets(): Target[] {
     { service: "ops-console", url: at(t.apps.opsConsole, "/api/metrics") },
     { service: "telemetry-collector", url: at(t.apps.telemetryCollector, "/metrics") },
     { service: "payment-sim", url: at(t.apps.paymentSim, "/metrics") },
+    {
+      service: "cdn-edge",
+      url: at(t.apps.cdn, "/healthz"),
+      read: async () => cdnMetricsText(cdnCacheStats(t)),
+    },
     ...WORKER_PROCESSES.map((name) => ({
       service: `workers-${name}`,
       url: at(t.apps.workerMetrics[name], "/metrics"),
@@ -176,7 +197,8 @@ export function derivePoint(prev: Raw | undefined, cur: Raw): MetricsPoint {
     p99Ms: prev ? quantileMs(prev.buckets, cur.buckets, 0.99) : null,
     queueDepth: cur.queueDepth,
     openBreakers: cur.openBreakers,
-    cacheHitRatio: hits + misses > 0 ? hits / (hits + misses) : null,
+    // Counts that went down (a restarted process, the CDN log's window moving) give no ratio.
+    cacheHitRatio: hits >= 0 && misses >= 0 && hits + misses > 0 ? hits / (hits + misses) : null,
     dbPoolInUse: cur.dbPoolInUse,
     dbPoolWaiting: cur.dbPoolWaiting,
     up: 1,
@@ -201,7 +223,7 @@ async function scrapeOnce(h: History): Promise<void> {
       try {
         const res = await fetch(target.url, { signal: AbortSignal.timeout(2_000) });
         if (!res.ok) throw new Error(`status ${res.status}`);
-        const cur = summarize(now, await res.text());
+        const cur = summarize(now, target.read ? await target.read() : await res.text());
         list.push(derivePoint(h.last.get(target.service), cur));
         h.last.set(target.service, cur);
       } catch (err) {
