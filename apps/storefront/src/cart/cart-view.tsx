@@ -52,7 +52,7 @@ export function CartView() {
           <ul className="divide-y divide-zinc-200 dark:divide-zinc-800">
             {g.items.map((item) => (
               <li
-                key={item.productId}
+                key={`${item.productId}/${item.variantId ?? ""}`}
                 data-testid="cart-item"
                 className="flex flex-wrap items-center gap-3 px-4 py-3"
               >
@@ -70,6 +70,11 @@ export function CartView() {
                   <a href={`/p/${item.productId}`} className="font-medium hover:underline">
                     {item.title}
                   </a>
+                  {item.variantTitle ? (
+                    <p className="text-sm" data-testid="cart-item-variant">
+                      {item.variantTitle}
+                    </p>
+                  ) : null}
                   <p className="text-sm text-zinc-600 dark:text-zinc-400">
                     {formatPrice(item.unitPriceCents)} each
                     {item.priceChangedFromCents !== null ? (
@@ -91,13 +96,17 @@ export function CartView() {
                   ) : null}
                 </div>
                 <label className="flex items-center gap-2 text-sm">
-                  <span className="sr-only">Quantity of {item.title}</span>
+                  <span className="sr-only">
+                    Quantity of {item.title}
+                    {item.variantTitle ? ` (${item.variantTitle})` : ""}
+                  </span>
                   <select
                     value={item.quantity}
                     disabled={setQuantity.isPending}
                     onChange={(e) =>
                       setQuantity.mutate({
                         productId: item.productId,
+                        ...(item.variantId ? { variantId: item.variantId } : {}),
                         quantity: Number(e.target.value),
                       })
                     }
@@ -114,7 +123,12 @@ export function CartView() {
                 </label>
                 <button
                   type="button"
-                  onClick={() => remove.mutate({ productId: item.productId })}
+                  onClick={() =>
+                    remove.mutate({
+                      productId: item.productId,
+                      ...(item.variantId ? { variantId: item.variantId } : {}),
+                    })
+                  }
                   className="min-h-11 rounded-md px-3 text-sm text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800"
                 >
                   Remove

@@ -9,22 +9,10 @@
  * each watched room is subscribed again, and the gateway answers a product subscription with the
  * current stock, so a tab that was offline re-syncs instead of showing a stale number.
  */
+import type { SubscribeAck } from "@agora/api/live";
 import { io, type Socket } from "socket.io-client";
 
-export interface StockPush {
-  productId: string;
-  available: number;
-}
-
-export interface OrderPush {
-  orderId: string;
-  version: number;
-  type: string;
-  status: string;
-  at: string;
-}
-
-export type SubscribeAck = { ok: true } | { ok: false; error: string };
+export type { OrderPush, StockPush, SubscribeAck } from "@agora/api/live";
 
 let socket: Socket | undefined;
 const rooms = new Map<string, number>();

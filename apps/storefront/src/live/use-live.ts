@@ -25,14 +25,29 @@ export function useLiveConnection(): LiveState {
   return state;
 }
 
+/** A product's units available in total and per variant id (a variant not listed has none). */
+export interface LiveStock {
+  available: number;
+  variants: Readonly<Record<string, number>>;
+}
+
+function fromPush(p: StockPush): LiveStock {
+  return {
+    available: p.available,
+    variants: Object.fromEntries((p.variants ?? []).map((v) => [v.variantId, v.available])),
+  };
+}
+
 /** Units available of a product: the server-rendered value, then every push (and re-sync). */
-export function useLiveStock(productId: string, initial: number): number {
-  const [available, setAvailable] = useState(initial);
-  useEffect(() => setAvailable(initial), [initial]);
+export function useLiveStock(productId: string, initial: LiveStock): LiveStock {
+  const [stock, setStock] = useState(initial);
+  // The server render's numbers, compared by value: a new object with the same counts is no reset.
+  const initialKey = JSON.stringify(initial);
+  useEffect(() => setStock(initial), [initialKey]);
   useEffect(() => {
     const s = liveSocket();
     const onStock = (p: StockPush) => {
-      if (p.productId === productId) setAvailable(p.available);
+      if (p.productId === productId) setStock(fromPush(p));
     };
     s.on("stock", onStock);
     const stop = watchRoom(`product:${productId}`);
@@ -41,7 +56,7 @@ export function useLiveStock(productId: string, initial: number): number {
       s.off("stock", onStock);
     };
   }, [productId]);
-  return available;
+  return stock;
 }
 
 /**

@@ -5,6 +5,7 @@ import { useTRPC } from "@agora/trpc-next/react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useLiveConnection, useLiveStock } from "../live/use-live.ts";
+import { type PickableVariant, VariantPicker } from "./variant-picker.tsx";
 
 export interface PurchasePanelProps {
   productId: string;
@@ -12,19 +13,36 @@ export interface PurchasePanelProps {
   /** Units available when the page was rendered; the live gateway keeps it current. */
   available: number;
   priceCents: number;
+  /** The product keeps stock per variant: the shopper picks one, and buys that variant. */
+  stockByVariant: boolean;
+  variants: (PickableVariant & { available: number })[];
 }
 
-/** Price, live stock (changes without a reload), quantity and Add to cart. */
+/** Price, live stock (changes without a reload), variant, quantity and Add to cart. */
 export function PurchasePanel({
   productId,
   vendorId,
   available: initial,
-  priceCents,
+  priceCents: productPriceCents,
+  stockByVariant,
+  variants,
 }: PurchasePanelProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const available = useLiveStock(productId, initial);
+  const stock = useLiveStock(productId, {
+    available: initial,
+    variants: Object.fromEntries(variants.map((v) => [v.id, v.available])),
+  });
   const live = useLiveConnection();
+  const pickable = stockByVariant ? variants : [];
+  // The first variant in stock is preselected; the shopper may pick another.
+  const [picked, setPicked] = useState<string | null>(null);
+  const variant =
+    pickable.find((v) => v.id === picked) ??
+    pickable.find((v) => (stock.variants[v.id] ?? 0) > 0) ??
+    pickable[0];
+  const available = variant ? (stock.variants[variant.id] ?? 0) : stock.available;
+  const priceCents = variant?.priceCents ?? productPriceCents;
   const [quantity, setQuantity] = useState(1);
   const add = useMutation(
     trpc.cart.add.mutationOptions({
@@ -42,6 +60,14 @@ export function PurchasePanel({
       <p className="text-2xl">
         <Price cents={priceCents} />
       </p>
+      {pickable.length > 0 ? (
+        <VariantPicker
+          variants={pickable}
+          available={stock.variants}
+          selected={variant?.id ?? null}
+          onSelect={setPicked}
+        />
+      ) : null}
       <p className="flex flex-wrap items-center gap-2 text-sm" aria-live="polite">
         <span
           data-testid="stock"
@@ -67,7 +93,12 @@ export function PurchasePanel({
         className="flex flex-wrap items-end gap-3"
         onSubmit={(e) => {
           e.preventDefault();
-          add.mutate({ productId, vendorId, quantity: Math.min(quantity, max) });
+          add.mutate({
+            productId,
+            vendorId,
+            ...(variant ? { variantId: variant.id } : {}),
+            quantity: Math.min(quantity, max),
+          });
         }}
       >
         <label className="flex flex-col text-sm">

@@ -9,7 +9,10 @@ import { useState } from "react";
 type Row = RouterOutputs["vendor"]["stock"]["list"]["items"][number];
 const input = "rounded border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900";
 
-/** Stock of one warehouse per product, with adjust (reason) and transfer to another warehouse. */
+/**
+ * Stock of one warehouse per product variant (and the product's own stock), with adjust (reason),
+ * transfer to another warehouse and the low-stock threshold of each line.
+ */
 export function StockBoard() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -30,6 +33,10 @@ export function StockBoard() {
   const fail = (err: { message: string }) => setMessage(err.message);
   const adjust = useMutation(trpc.vendor.stock.adjust.mutationOptions({ onSuccess: done("Stock adjusted."), onError: fail }));
   const transfer = useMutation(trpc.vendor.stock.transfer.mutationOptions({ onSuccess: done("Transferred."), onError: fail }));
+  const threshold = useMutation(
+    trpc.vendor.stock.setLowStockThreshold.mutationOptions({ onSuccess: done("Threshold saved."), onError: fail }),
+  );
+  const lowCount = stock.data?.items.filter((r) => r.low).length ?? 0;
   const others = warehouses.data?.filter((w) => w.id !== warehouseId) ?? [];
 
   const columns: Column<Row>[] = [
@@ -39,7 +46,9 @@ export function StockBoard() {
       cell: (r) => (
         <div>
           <div className="font-medium">{r.title}</div>
-          <div className="text-xs text-zinc-500">{r.sku ?? "no SKU"}</div>
+          <div className="text-xs text-zinc-500">
+            {r.variantId ? `${r.variantTitle ?? ""} · ${r.variantSku ?? ""}` : (r.sku ?? "no SKU")}
+          </div>
         </div>
       ),
     },
@@ -50,6 +59,38 @@ export function StockBoard() {
       header: "Available",
       align: "right",
       cell: (r) => (r.low ? <Badge tone="warning">{r.available} low</Badge> : r.available),
+    },
+    {
+      key: "threshold",
+      header: "Alert at",
+      align: "right",
+      hideOnMobile: true,
+      cell: (r) => (
+        <form
+          className="flex justify-end gap-1"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const f = new FormData(e.currentTarget);
+            threshold.mutate({
+              warehouseId: r.warehouseId,
+              productId: r.productId,
+              variantId: r.variantId,
+              threshold: Number(f.get("threshold")),
+            });
+          }}
+        >
+          <input
+            name="threshold"
+            type="number"
+            min={0}
+            required
+            defaultValue={r.lowStockThreshold}
+            aria-label="Low-stock threshold"
+            className={`${input} w-16`}
+          />
+          <button type="submit" className="rounded border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700">Set</button>
+        </form>
+      ),
     },
     {
       key: "actions",
@@ -63,11 +104,18 @@ export function StockBoard() {
             const qty = Number(f.get("qty"));
             const action = String(f.get("action"));
             if (action === "transfer")
-              transfer.mutate({ fromWarehouseId: r.warehouseId, toWarehouseId: String(f.get("to")), productId: r.productId, quantity: qty });
+              transfer.mutate({
+                fromWarehouseId: r.warehouseId,
+                toWarehouseId: String(f.get("to")),
+                productId: r.productId,
+                variantId: r.variantId,
+                quantity: qty,
+              });
             else
               adjust.mutate({
                 warehouseId: r.warehouseId,
                 productId: r.productId,
+                variantId: r.variantId,
                 delta: qty,
                 reason: action === "restock" ? "restock" : "adjust",
                 note: String(f.get("note") ?? ""),
@@ -103,10 +151,15 @@ export function StockBoard() {
         <label className="text-sm"><input type="checkbox" checked={lowOnly} onChange={(e) => setLowOnly(e.target.checked)} /> low stock only</label>
       </div>
       {message ? <p role="status" className="text-sm">{message}</p> : null}
+      {lowCount > 0 ? (
+        <p role="alert" className="text-sm font-medium text-amber-700 dark:text-amber-400">
+          {lowCount} line{lowCount === 1 ? " is" : "s are"} at or below the low-stock threshold in this warehouse.
+        </p>
+      ) : null}
       {stock.error ? (
         <EmptyState tone="error" title="Stock unavailable" description={stock.error.message} />
       ) : (
-        <Table columns={columns} rows={stock.data?.items ?? []} rowKey={(r) => r.productId} empty={<p className="text-sm text-zinc-500">Nothing here.</p>} />
+        <Table columns={columns} rows={stock.data?.items ?? []} rowKey={(r) => `${r.productId}/${r.variantId ?? ""}`} empty={<p className="text-sm text-zinc-500">Nothing here.</p>} />
       )}
     </div>
   );

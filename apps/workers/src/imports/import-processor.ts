@@ -2,7 +2,8 @@
  * Processes one bulk CSV import (core `import_jobs` row): validate every row with the shared zod
  * schema (row errors are collected, never fatal), then write in batches — each batch ONE shard
  * transaction under the vendor's tenant scope — upserting products by SKU and setting absolute
- * stock per warehouse. Re-running the same file changes nothing: unchanged products keep their
+ * stock per warehouse, of the product itself or, with the optional `variant` column, of that variant
+ * (created under the product when its SKU is new). Re-running the same file changes nothing: unchanged products keep their
  * version, unchanged stock writes no movement, and no events are emitted for either.
  */
 import { readFile } from "node:fs/promises";
@@ -68,6 +69,39 @@ export class ImportFileError extends Error {
   }
 }
 
+/**
+ * The batch's variant SKUs → their variant and product: new SKUs are created under the row's
+ * product (title = SKU, editable later in the product editor).
+ */
+async function resolveVariants(
+  tx: ShardTransaction,
+  vendorId: string,
+  batch: ValidRow[],
+  productIdOf: Map<string, string>,
+): Promise<Map<string, { id: string; productId: string }>> {
+  const wanted = new Map<string, string>();
+  for (const r of batch)
+    if (r.row.variant && !wanted.has(r.row.variant))
+      wanted.set(r.row.variant, productIdOf.get(r.row.sku)!);
+  if (wanted.size === 0) return new Map();
+  await tx.$executeRawUnsafe(
+    `INSERT INTO product_variants (vendor_id, product_id, sku, title)
+     SELECT $1::uuid, i.product_id, i.sku, i.sku
+       FROM unnest($2::text[], $3::uuid[]) AS i(sku, product_id)
+     ON CONFLICT (vendor_id, sku) DO NOTHING`,
+    vendorId,
+    [...wanted.keys()],
+    [...wanted.values()],
+  );
+  const found = await tx.$queryRawUnsafe<{ id: string; sku: string; product_id: string }[]>(
+    `SELECT id::text, sku, product_id::text FROM product_variants
+      WHERE vendor_id = $1::uuid AND sku = ANY($2::text[])`,
+    vendorId,
+    [...wanted.keys()],
+  );
+  return new Map(found.map((v) => [v.sku, { id: v.id, productId: v.product_id }]));
+}
+
 async function writeBatch(
   tx: ShardTransaction,
   vendorId: string,
@@ -123,30 +157,47 @@ async function writeBatch(
     products.map((p) => p.row.sku),
   );
   const productIdOf = new Map(ids.map((r) => [r.sku, r.id]));
+  const variants = await resolveVariants(tx, vendorId, batch, productIdOf);
 
-  // Stock: absolute on_hand per (product, warehouse); never below what checkouts have reserved.
-  const wanted = batch.map((r) => ({
-    line: r.line,
-    productId: productIdOf.get(r.row.sku)!,
-    warehouseId: r.warehouseId,
-    onHand: r.row.on_hand,
-  }));
+  // Stock: absolute on_hand per (product, variant, warehouse); never below what checkouts reserved.
+  const wanted = batch.flatMap((r) => {
+    const productId = productIdOf.get(r.row.sku)!;
+    const variant = r.row.variant ? variants.get(r.row.variant) : undefined;
+    if (r.row.variant && variant?.productId !== productId) {
+      errors.push({
+        line: r.line,
+        field: "variant",
+        message: `variant ${r.row.variant} belongs to another product than sku ${r.row.sku}`,
+      });
+      return [];
+    }
+    const variantId = variant?.id ?? null;
+    return [{ line: r.line, productId, variantId, warehouseId: r.warehouseId, onHand: r.row.on_hand }];
+  });
   const current = await tx.$queryRawUnsafe<
-    { product_id: string; warehouse_id: string; on_hand: number; reserved: number }[]
+    {
+      product_id: string;
+      variant_id: string | null;
+      warehouse_id: string;
+      on_hand: number;
+      reserved: number;
+    }[]
   >(
-    `SELECT s.product_id::text, s.warehouse_id::text, s.on_hand, s.reserved
+    `SELECT s.product_id::text, s.variant_id::text, s.warehouse_id::text, s.on_hand, s.reserved
        FROM stock_levels s
-       JOIN unnest($1::uuid[], $2::uuid[]) AS i(product_id, warehouse_id)
+       JOIN unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS i(product_id, variant_id, warehouse_id)
          ON s.product_id = i.product_id AND s.warehouse_id = i.warehouse_id
+        AND s.variant_id IS NOT DISTINCT FROM i.variant_id
         FOR UPDATE OF s`,
     wanted.map((w) => w.productId),
+    wanted.map((w) => w.variantId),
     wanted.map((w) => w.warehouseId),
   );
-  const key = (p: string, w: string) => `${p}/${w}`;
-  const before = new Map(current.map((c) => [key(c.product_id, c.warehouse_id), c]));
+  const key = (p: string, v: string | null, w: string) => `${p}/${v ?? ""}/${w}`;
+  const before = new Map(current.map((c) => [key(c.product_id, c.variant_id, c.warehouse_id), c]));
   const writes: (typeof wanted[number] & { delta: number })[] = [];
   for (const w of wanted) {
-    const old = before.get(key(w.productId, w.warehouseId));
+    const old = before.get(key(w.productId, w.variantId, w.warehouseId));
     if (old && w.onHand < old.reserved) {
       errors.push({
         line: w.line,
@@ -160,38 +211,47 @@ async function writeBatch(
   }
   if (writes.length > 0) {
     await tx.$executeRawUnsafe(
-      `INSERT INTO stock_levels (vendor_id, product_id, warehouse_id, on_hand)
-       SELECT $1::uuid, i.product_id, i.warehouse_id, i.on_hand
-         FROM unnest($2::uuid[], $3::uuid[], $4::int[]) AS i(product_id, warehouse_id, on_hand)
-       ON CONFLICT (warehouse_id, product_id) DO UPDATE
+      `INSERT INTO stock_levels (vendor_id, product_id, variant_id, warehouse_id, on_hand)
+       SELECT $1::uuid, i.product_id, i.variant_id, i.warehouse_id, i.on_hand
+         FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::int[]) AS i(product_id, variant_id, warehouse_id, on_hand)
+       ON CONFLICT (warehouse_id, product_id, variant_id) DO UPDATE
          SET on_hand = EXCLUDED.on_hand, version = stock_levels.version + 1, updated_at = now()`,
       vendorId,
       writes.map((w) => w.productId),
+      writes.map((w) => w.variantId),
       writes.map((w) => w.warehouseId),
       writes.map((w) => w.onHand),
     );
     const moved = writes.filter((w) => w.delta !== 0);
     if (moved.length > 0)
       await tx.$executeRawUnsafe(
-        `INSERT INTO stock_movements (vendor_id, warehouse_id, product_id, delta_on_hand, reason, reference)
-         SELECT $1::uuid, i.warehouse_id, i.product_id, i.delta, 'import', $5
-           FROM unnest($2::uuid[], $3::uuid[], $4::int[]) AS i(product_id, warehouse_id, delta)`,
+        `INSERT INTO stock_movements (vendor_id, warehouse_id, product_id, variant_id, delta_on_hand, reason, reference)
+         SELECT $1::uuid, i.warehouse_id, i.product_id, i.variant_id, i.delta, 'import', $6
+           FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::int[]) AS i(product_id, variant_id, warehouse_id, delta)`,
         vendorId,
         moved.map((w) => w.productId),
+        moved.map((w) => w.variantId),
         moved.map((w) => w.warehouseId),
         moved.map((w) => w.delta),
         `import:${importId}`,
       );
-    // StockChanged (contract: available = Σ on_hand − reserved after the change), one per product.
+    // StockChanged (contract in @agora/db catalog-events: the product's total and per-variant
+    // sums after the change), one per product, set-based.
     await tx.$executeRawUnsafe(
       `INSERT INTO outbox (vendor_id, aggregate_type, aggregate_id, event_type, payload)
-       SELECT $1::uuid, 'stock', s.product_id::text, 'StockChanged',
-              jsonb_build_object('productId', s.product_id, 'vendorId', $1::uuid,
-                                 'available', sum(s.on_hand - s.reserved)::int)
-         FROM stock_levels s
-        WHERE s.vendor_id = $1::uuid AND s.product_id = ANY($2::uuid[])
-        GROUP BY s.product_id
-        ORDER BY s.product_id`,
+       SELECT $1::uuid, 'stock', t.product_id::text, 'StockChanged',
+              jsonb_build_object('productId', t.product_id, 'vendorId', $1::uuid,
+                                 'available', sum(t.available)::int,
+                                 'variants', coalesce(
+                                   jsonb_agg(jsonb_build_object('variantId', t.variant_id, 'available', t.available)
+                                             ORDER BY t.variant_id) FILTER (WHERE t.variant_id IS NOT NULL),
+                                   '[]'::jsonb))
+         FROM (SELECT s.product_id, s.variant_id, sum(s.on_hand - s.reserved)::int AS available
+                 FROM stock_levels s
+                WHERE s.vendor_id = $1::uuid AND s.product_id = ANY($2::uuid[])
+                GROUP BY s.product_id, s.variant_id) t
+        GROUP BY t.product_id
+        ORDER BY t.product_id`,
       vendorId,
       [...new Set(writes.map((w) => w.productId))],
     );
@@ -243,9 +303,10 @@ export async function processImport(
       if (!warehouseId)
         errors.push({ line, field: "warehouse", message: `unknown warehouse code "${v.row.warehouse}"` });
       if (!categoryId || !warehouseId) continue;
-      const pair = `${v.row.sku}\u0000${v.row.warehouse}`;
+      const pair = `${v.row.sku}\u0000${v.row.variant ?? ""}\u0000${v.row.warehouse}`;
       if (seen.has(pair)) {
-        errors.push({ line, field: "sku", message: `sku ${v.row.sku} appears twice for warehouse ${v.row.warehouse}` });
+        const what = v.row.variant ? `sku ${v.row.sku} variant ${v.row.variant}` : `sku ${v.row.sku}`;
+        errors.push({ line, field: "sku", message: `${what} appears twice for warehouse ${v.row.warehouse}` });
         continue;
       }
       seen.add(pair);

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
+import { newTraceContext, traceFromHeaders, withTraceContext } from "@agora/telemetry";
 import {
   closeAll,
   core,
@@ -171,6 +172,37 @@ describe("emitStockChanged", () => {
       productId: stock.productId,
       vendorId: stock.vendorId,
       available: expected,
+      variants: expect.any(Array),
     });
+  });
+});
+
+describe("catalog outbox rows", () => {
+  it("carry the writer's trace context, so the relay and consumers continue that trace", async () => {
+    const name = shardNames()[0] as string;
+    const db = shard(name).primary;
+    const stock = await db.$transaction(async (tx) => {
+      await setPlatformScope(tx);
+      return tx.stockLevel.findFirst({ select: { vendorId: true, productId: true } });
+    });
+    if (!stock) throw new Error("needs a product with stock on the shard (run the seed)");
+    const writer = newTraceContext();
+    const rollback = new Error("rollback");
+    let headers: unknown;
+    await db
+      .$transaction(async (tx) => {
+        await setTenant(tx, stock.vendorId);
+        await withTraceContext(writer, () => emitStockChanged(tx, stock.vendorId, stock.productId));
+        const out = await tx.outbox.findFirst({
+          where: { aggregateType: "stock", aggregateId: stock.productId },
+          orderBy: { id: "desc" },
+        });
+        headers = out?.headers;
+        throw rollback;
+      })
+      .catch((err: unknown) => {
+        if (err !== rollback) throw err;
+      });
+    expect(traceFromHeaders(headers)?.traceId).toBe(writer.traceId);
   });
 });

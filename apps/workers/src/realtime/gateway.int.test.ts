@@ -64,8 +64,8 @@ async function until<T>(
 
 async function setOnHand(productId: string, onHand: number): Promise<void> {
   await withTenant(vendor.id, async (tx) => {
-    await tx.stockLevel.update({
-      where: { warehouseId_productId: { warehouseId, productId } },
+    await tx.stockLevel.updateMany({
+      where: { warehouseId, productId, variantId: null },
       data: { onHand },
     });
     await emitStockChanged(tx, vendor.id, productId);
@@ -154,8 +154,8 @@ describe("live gateway", () => {
     const b = client(p2 as number, `product:${productId}`);
     // Subscribing sends the current value.
     await until("snapshots", () => a.stock.length > 0 && b.stock.length > 0);
-    expect(a.stock.at(-1)).toEqual({ productId, available: 5 });
-    expect(b.stock.at(-1)).toEqual({ productId, available: 5 });
+    expect(a.stock.at(-1)).toEqual({ productId, available: 5, variants: [] });
+    expect(b.stock.at(-1)).toEqual({ productId, available: 5, variants: [] });
 
     await setOnHand(productId, 3);
     await until("stock push on instance 1", () => a.stock.find((s) => s.available === 3));

@@ -7,6 +7,7 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAdapter } from "@socket.io/redis-adapter";
+import type { ProductAvailability } from "@agora/db";
 import type { Redis } from "ioredis";
 import { Server, type Socket } from "socket.io";
 import { mayJoin, type RoomAccess } from "./room-access.ts";
@@ -20,7 +21,7 @@ export interface GatewayOptions {
   sub: Redis;
   access: RoomAccess;
   /** The current availability of a product, sent on (re)subscribe; null = unknown product. */
-  snapshot: (productId: string) => Promise<number | null>;
+  snapshot: (productId: string) => Promise<ProductAvailability | null>;
 }
 
 export interface LiveGateway {
@@ -89,9 +90,9 @@ export function createLiveGateway(opts: GatewayOptions): LiveGateway {
       if (room.kind === "product") {
         // Joined first, then read: a change committed in between arrives as a push as well.
         try {
-          const available = await opts.snapshot(room.id);
-          if (available !== null)
-            socket.emit("stock", { productId: room.id, available } satisfies StockPush);
+          const now = await opts.snapshot(room.id);
+          if (now !== null)
+            socket.emit("stock", { productId: room.id, ...now } satisfies StockPush);
         } catch (err) {
           // The client keeps the value it rendered; the next push corrects it.
           log("warn", { msg: "stock snapshot failed", productId: room.id, err: String(err) });

@@ -24,7 +24,30 @@ describe("outbox message → push", () => {
     expect(push).toEqual({
       event: "stock",
       room: `product:${P}`,
-      data: { productId: P, available: 3 },
+      data: { productId: P, available: 3, variants: [] },
+    });
+  });
+
+  it("carries each variant's availability, so a product page updates the picked size or colour", () => {
+    const push = stockPush({
+      messageId: "shard-1-8",
+      payload: {
+        productId: P,
+        vendorId: V,
+        available: 7,
+        variants: [
+          { variantId: V, available: 7 },
+          { variantId: P, available: 0 },
+        ],
+      },
+    });
+    expect(push.data).toEqual({
+      productId: P,
+      available: 7,
+      variants: [
+        { variantId: V, available: 7 },
+        { variantId: P, available: 0 },
+      ],
     });
   });
 

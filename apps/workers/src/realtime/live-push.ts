@@ -33,8 +33,12 @@ export class InvalidPushPayloadError extends Error {
 export function stockPush(message: Pick<OutboxMessage, "messageId" | "payload">): Push {
   const p = stockChangedSchema.safeParse(message.payload);
   if (!p.success) throw new InvalidPushPayloadError(message.messageId, p.error.message);
-  const { productId, available } = p.data;
-  return { event: "stock", room: productRoom(productId), data: { productId, available } };
+  const { productId, available, variants = [] } = p.data;
+  return {
+    event: "stock",
+    room: productRoom(productId),
+    data: { productId, available, variants },
+  };
 }
 
 export function orderPush(message: Pick<OutboxMessage, "messageId" | "payload">): Push {

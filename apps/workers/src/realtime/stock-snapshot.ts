@@ -2,7 +2,15 @@
  * The current availability of a product, sent to a client when it (re)subscribes: pushes missed
  * while disconnected are not replayed, so every (re)connect starts from the shard's current sum.
  */
-import { core, shardNames, withPlatformScope, withRetry, withTenant } from "@agora/db";
+import {
+  core,
+  type ProductAvailability,
+  productAvailability,
+  shardNames,
+  withPlatformScope,
+  withRetry,
+  withTenant,
+} from "@agora/db";
 
 /** Products never change vendor, so the lookup is cached for the life of the process. */
 const vendorOfProduct = new Map<string, string>();
@@ -36,27 +44,19 @@ async function vendorFromShards(productId: string): Promise<string | null> {
 }
 
 /**
- * Units available over all warehouses, from the vendor's shard primary; null for an unknown
- * product. A read, so retried (bounded, jittered) across a failover or a slow connect.
+ * Units available over all warehouses (in total and per variant), from the vendor's shard primary;
+ * null for an unknown product. A read, so retried (bounded, jittered) across a failover or a slow
+ * connect.
  */
-export function currentAvailability(productId: string): Promise<number | null> {
+export function currentAvailability(productId: string): Promise<ProductAvailability | null> {
   return withRetry(() => readAvailability(productId), { attempts: 3, baseDelayMs: 200 });
 }
 
-async function readAvailability(productId: string): Promise<number | null> {
+async function readAvailability(productId: string): Promise<ProductAvailability | null> {
   const vendorId = await vendorOf(productId);
   if (!vendorId) return null;
-  return withTenant(
-    vendorId,
-    async (tx) => {
-      const rows = await tx.$queryRawUnsafe<{ available: number }[]>(
-        `SELECT COALESCE(sum(on_hand - reserved), 0)::int AS available
-         FROM stock_levels WHERE vendor_id = $1::uuid AND product_id = $2::uuid`,
-        vendorId,
-        productId,
-      );
-      return Number(rows[0]?.available ?? 0);
-    },
-    { maxWait: 2_000, timeout: 5_000 },
-  );
+  return withTenant(vendorId, (tx) => productAvailability(tx, vendorId, productId), {
+    maxWait: 2_000,
+    timeout: 5_000,
+  });
 }

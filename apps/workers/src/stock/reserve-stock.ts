@@ -15,6 +15,8 @@ import type { StockAllocation } from "@agora/orders";
 
 export interface StockLine {
   productId: string;
+  /** Reserve from this variant's rows; absent: from the product's own rows (variant_id NULL). */
+  variantId?: string;
   quantity: number;
 }
 
@@ -29,6 +31,8 @@ export interface StockReservation {
   allocations: StockAllocation[];
   /** OUT_OF_STOCK only: the first product that could not be reserved. */
   shortProductId?: string;
+  /** OUT_OF_STOCK only: that line's variant, when it named one. */
+  shortVariantId?: string;
   /** True when this call changed nothing because an earlier call already did the work. */
   replayed: boolean;
 }
@@ -62,7 +66,12 @@ type ShardTx = Parameters<Parameters<ShardDb["$transaction"]>[0]>[0];
 
 interface ReservationRow {
   status: string;
-  items: { lines?: StockLine[]; allocations?: StockAllocation[]; shortProductId?: string };
+  items: {
+    lines?: StockLine[];
+    allocations?: StockAllocation[];
+    shortProductId?: string;
+    shortVariantId?: string;
+  };
 }
 
 async function lockReservation(
@@ -89,49 +98,105 @@ function toReservation(
     status: row.status as ReservationStatus,
     allocations: row.items.allocations ?? [],
     ...(row.items.shortProductId ? { shortProductId: row.items.shortProductId } : {}),
+    ...(row.items.shortVariantId ? { shortVariantId: row.items.shortVariantId } : {}),
     replayed,
   };
 }
 
-/** Same product twice in one order is one line; sorted so two orders lock rows in one order (no deadlock). */
+/** The stock rows a line draws on: one variant's, or the product's own (variant NULL). */
+const lineKey = (l: { productId: string; variantId?: string }) =>
+  `${l.productId}/${l.variantId ?? ""}`;
+
+/**
+ * Same product and variant twice in one order is one line; sorted by (product, variant) so two
+ * orders lock rows in one order (no deadlock).
+ */
 function normaliseLines(lines: StockLine[]): StockLine[] {
-  const byProduct = new Map<string, number>();
+  const byKey = new Map<string, StockLine>();
   for (const l of lines) {
     if (!Number.isInteger(l.quantity) || l.quantity <= 0)
       throw new RangeError(`quantity must be a positive integer (product ${l.productId})`);
-    byProduct.set(l.productId, (byProduct.get(l.productId) ?? 0) + l.quantity);
+    const k = lineKey(l);
+    const seen = byKey.get(k);
+    byKey.set(k, {
+      productId: l.productId,
+      ...(l.variantId ? { variantId: l.variantId } : {}),
+      quantity: (seen?.quantity ?? 0) + l.quantity,
+    });
   }
-  return [...byProduct.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([productId, quantity]) => ({ productId, quantity }));
+  return [...byKey.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, l]) => l);
+}
+
+/** Allocation order for every write (reserve, release, commit): product, variant, warehouse. */
+function byRowKey(a: StockAllocation, b: StockAllocation): number {
+  return lineKey(a).localeCompare(lineKey(b)) || a.warehouseId.localeCompare(b.warehouseId);
 }
 
 /**
- * One line from one warehouse. The conditional UPDATE is the whole concurrency story: under READ
- * COMMITTED a writer that waited for the row lock re-checks `on_hand - reserved >= n` on the newest
- * row version, so two reservations can never both take the last units. (A line is not split over
- * warehouses; a line no single warehouse can cover is out of stock.)
+ * One line (a product's own stock or one variant's) from one or more warehouses, in ONE statement:
+ * the line's rows with free units are locked in warehouse order (FOR UPDATE re-reads the newest
+ * version under READ COMMITTED, so the plan is made on current numbers and two reservations of
+ * the same variant queue instead of both taking the last units), then taken from the fullest
+ * warehouse that covers the whole line (fewest shipments), or else split over the fullest
+ * warehouses first. No rows come back when all of them together hold too few. The UPDATE still
+ * re-checks `on_hand - reserved >= n`, and the table's CHECK refuses a negative count whatever
+ * happens. One round trip keeps the row locks short under a checkout burst.
  */
 async function reserveLine(
   tx: ShardTx,
   vendorId: string,
   line: StockLine,
-): Promise<StockAllocation | null> {
-  const candidates = await tx.$queryRaw<{ warehouse_id: string }[]>`
-    SELECT warehouse_id::text FROM stock_levels
-    WHERE vendor_id = ${vendorId}::uuid AND product_id = ${line.productId}::uuid
-      AND on_hand - reserved >= ${line.quantity}
-    ORDER BY on_hand - reserved DESC, warehouse_id`;
-  for (const c of candidates) {
-    const updated = await tx.$executeRaw`
-      UPDATE stock_levels
-      SET reserved = reserved + ${line.quantity}, version = version + 1, updated_at = now()
-      WHERE vendor_id = ${vendorId}::uuid AND warehouse_id = ${c.warehouse_id}::uuid
-        AND product_id = ${line.productId}::uuid AND on_hand - reserved >= ${line.quantity}`;
-    if (updated === 1)
-      return { productId: line.productId, warehouseId: c.warehouse_id, quantity: line.quantity };
-  }
-  return null;
+): Promise<StockAllocation[] | null> {
+  const variantId = line.variantId ?? null;
+  const n = line.quantity;
+  const taken = await tx.$queryRaw<{ warehouse_id: string; take: number }[]>`
+    WITH locked AS (
+      SELECT warehouse_id, on_hand - reserved AS free FROM stock_levels
+       WHERE vendor_id = ${vendorId}::uuid AND product_id = ${line.productId}::uuid
+         AND variant_id IS NOT DISTINCT FROM ${variantId}::uuid AND on_hand > reserved
+       ORDER BY warehouse_id
+         FOR UPDATE
+    ), ranked AS (
+      SELECT warehouse_id, free,
+             coalesce(sum(free) OVER (ORDER BY free DESC, warehouse_id
+                                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before,
+             row_number() OVER (ORDER BY free DESC, warehouse_id) AS rank
+        FROM locked
+    ), plan AS (
+      SELECT warehouse_id,
+             CASE WHEN (SELECT max(free) FROM locked) >= ${n}::int THEN ${n}::int
+                  ELSE least(free, ${n}::int - before)::int END AS take
+        FROM ranked
+       WHERE (SELECT sum(free) FROM locked) >= ${n}::int
+         AND CASE WHEN (SELECT max(free) FROM locked) >= ${n}::int THEN rank = 1
+                  ELSE before < ${n}::int END
+    )
+    UPDATE stock_levels s
+       SET reserved = s.reserved + plan.take, version = s.version + 1, updated_at = now()
+      FROM plan
+     WHERE s.vendor_id = ${vendorId}::uuid AND s.warehouse_id = plan.warehouse_id
+       AND s.product_id = ${line.productId}::uuid AND s.variant_id IS NOT DISTINCT FROM ${variantId}::uuid
+       AND s.on_hand - s.reserved >= plan.take
+    RETURNING s.warehouse_id::text AS warehouse_id, plan.take`;
+  if (taken.length === 0) return null;
+  const total = taken.reduce((sum, t) => sum + Number(t.take), 0);
+  if (total !== n)
+    throw new StockInvariantError(
+      `reserved ${total} instead of ${n} units of ${lineKey(line)} from rows held under lock`,
+    );
+  return taken
+    .map((t) => ({
+      productId: line.productId,
+      ...(line.variantId ? { variantId: line.variantId } : {}),
+      warehouseId: t.warehouse_id,
+      quantity: Number(t.take),
+    }))
+    .sort((a, b) => a.warehouseId.localeCompare(b.warehouseId));
+}
+
+/** Rows of one allocation: the variant's, or the product's own when it names none. */
+function variantOf(a: StockAllocation): string | null {
+  return a.variantId ?? null;
 }
 
 async function recordMovement(
@@ -143,11 +208,15 @@ async function recordMovement(
   delta: { onHand: number; reserved: number },
 ): Promise<void> {
   // The unique idempotency key is a second guard: the same movement can never be logged twice.
+  // Product-level keys keep their pre-variant form, so a reservation made before variants existed
+  // is released or committed under the same keys.
+  const key = `${reason}:${orderId}:${vendorId}:${a.warehouseId}:${a.productId}${a.variantId ? `:${a.variantId}` : ""}`;
   await tx.$executeRaw`
     INSERT INTO stock_movements
-      (vendor_id, warehouse_id, product_id, delta_on_hand, delta_reserved, reason, reference, idempotency_key)
-    VALUES (${vendorId}::uuid, ${a.warehouseId}::uuid, ${a.productId}::uuid, ${delta.onHand}, ${delta.reserved},
-            ${reason}, ${`order:${orderId}`}, ${`${reason}:${orderId}:${vendorId}:${a.warehouseId}:${a.productId}`})`;
+      (vendor_id, warehouse_id, product_id, variant_id, delta_on_hand, delta_reserved, reason, reference,
+       idempotency_key)
+    VALUES (${vendorId}::uuid, ${a.warehouseId}::uuid, ${a.productId}::uuid, ${variantOf(a)}::uuid,
+            ${delta.onHand}, ${delta.reserved}, ${reason}, ${`order:${orderId}`}, ${key})`;
 }
 
 /** One StockChanged per product touched, in the same transaction (outbox contract). */
@@ -204,15 +273,21 @@ export async function reserveStock(input: ReserveStockInput): Promise<StockReser
     await tx.$executeRaw`SAVEPOINT reserve_lines`;
     const allocations: StockAllocation[] = [];
     for (const line of lines) {
-      const allocation = await reserveLine(tx, vendorId, line);
-      if (!allocation) {
+      const taken = await reserveLine(tx, vendorId, line);
+      if (!taken) {
         await tx.$executeRaw`ROLLBACK TO SAVEPOINT reserve_lines`;
-        const items = { lines, allocations: [], shortProductId: line.productId };
+        const items = {
+          lines,
+          allocations: [],
+          shortProductId: line.productId,
+          ...(line.variantId ? { shortVariantId: line.variantId } : {}),
+        };
         await setReservation(tx, orderId, vendorId, "OUT_OF_STOCK", items);
         return toReservation(orderId, vendorId, { status: "OUT_OF_STOCK", items }, false);
       }
-      allocations.push(allocation);
+      allocations.push(...taken);
     }
+    allocations.sort(byRowKey);
     for (const a of allocations)
       await recordMovement(tx, vendorId, orderId, "reserve", a, {
         onHand: 0,
@@ -246,12 +321,13 @@ export async function releaseStock(orderId: string, vendorId: string): Promise<S
       return toReservation(orderId, vendorId, row, true);
     if (row.status !== "RESERVED")
       throw new StockReservationStateError(orderId, vendorId, "release", row.status);
-    const allocations = row.items.allocations ?? [];
+    const allocations = [...(row.items.allocations ?? [])].sort(byRowKey);
     for (const a of allocations) {
       const n = await tx.$executeRaw`
         UPDATE stock_levels SET reserved = reserved - ${a.quantity}, version = version + 1, updated_at = now()
         WHERE vendor_id = ${vendorId}::uuid AND warehouse_id = ${a.warehouseId}::uuid
-          AND product_id = ${a.productId}::uuid AND reserved >= ${a.quantity}`;
+          AND product_id = ${a.productId}::uuid AND variant_id IS NOT DISTINCT FROM ${variantOf(a)}::uuid
+          AND reserved >= ${a.quantity}`;
       if (n !== 1)
         throw new StockInvariantError(
           `release of ${a.quantity} × ${a.productId} found fewer reserved units`,
@@ -276,14 +352,15 @@ export async function commitStock(orderId: string, vendorId: string): Promise<St
     if (row?.status === "COMMITTED") return toReservation(orderId, vendorId, row, true);
     if (row?.status !== "RESERVED")
       throw new StockReservationStateError(orderId, vendorId, "commit", row?.status ?? null);
-    const allocations = row.items.allocations ?? [];
+    const allocations = [...(row.items.allocations ?? [])].sort(byRowKey);
     for (const a of allocations) {
       const n = await tx.$executeRaw`
         UPDATE stock_levels
         SET on_hand = on_hand - ${a.quantity}, reserved = reserved - ${a.quantity},
             version = version + 1, updated_at = now()
         WHERE vendor_id = ${vendorId}::uuid AND warehouse_id = ${a.warehouseId}::uuid
-          AND product_id = ${a.productId}::uuid AND reserved >= ${a.quantity} AND on_hand >= ${a.quantity}`;
+          AND product_id = ${a.productId}::uuid AND variant_id IS NOT DISTINCT FROM ${variantOf(a)}::uuid
+          AND reserved >= ${a.quantity} AND on_hand >= ${a.quantity}`;
       if (n !== 1)
         throw new StockInvariantError(
           `commit of ${a.quantity} × ${a.productId} found fewer reserved units`,

@@ -1,6 +1,8 @@
 /**
  * Carts in Redis: one hash per cart (`cart:user:<userId>` or `cart:guest:<agora_cart cookie>`),
- * expiring 7 days after the last write. Per product the hash holds four fields — `q:` quantity,
+ * expiring 7 days after the last write. Lines are keyed by (product, variant): `<productId>` for a
+ * product sold without a variant, `<productId>/<variantId>` for one variant, so two sizes of one
+ * product are two lines. Per line the hash holds four fields — `q:` quantity,
  * `v:` vendor, `p:` the unit price the shopper saw when adding (so a later price change can be
  * reported) and `t:` the title (so a cart still renders while its vendor's shard is down).
  * Every write is one Lua script, so quantities never race and the TTL always moves with it.
@@ -16,6 +18,8 @@ export const guestCartKey = (cartId: string): CartKey => `cart:guest:${cartId}`;
 
 export interface CartLine {
   productId: string;
+  /** The variant picked; absent for a product sold without one. */
+  variantId?: string;
   vendorId: string;
   quantity: number;
   /** Unit price when the line was last added or changed. */
@@ -23,7 +27,12 @@ export interface CartLine {
   title: string;
 }
 
-// KEYS[1] cart; ARGV productId, delta, vendorId, priceCents, title, cap, ttlMs → new quantity
+/** The hash key of a line: one per (product, variant). */
+export function lineKey(line: { productId: string; variantId?: string | null }): string {
+  return line.variantId ? `${line.productId}/${line.variantId}` : line.productId;
+}
+
+// KEYS[1] cart; ARGV lineKey, delta, vendorId, priceCents, title, cap, ttlMs → new quantity
 const ADD_LUA = `
 local q = redis.call('HINCRBY', KEYS[1], 'q:' .. ARGV[1], ARGV[2])
 local cap = tonumber(ARGV[6])
@@ -32,7 +41,7 @@ redis.call('HSET', KEYS[1], 'v:' .. ARGV[1], ARGV[3], 'p:' .. ARGV[1], ARGV[4], 
 redis.call('PEXPIRE', KEYS[1], ARGV[7])
 return q`;
 
-// KEYS[1] cart; ARGV productId, quantity, priceCents, ttlMs → 1, or 0 when the line is absent
+// KEYS[1] cart; ARGV lineKey, quantity, priceCents, ttlMs → 1, or 0 when the line is absent
 const SET_LUA = `
 if redis.call('HEXISTS', KEYS[1], 'q:' .. ARGV[1]) == 0 then return 0 end
 if tonumber(ARGV[2]) <= 0 then
@@ -77,7 +86,7 @@ export async function addLine(
     ADD_LUA,
     1,
     key,
-    line.productId,
+    lineKey(line),
     line.quantity,
     line.vendorId,
     line.seenPriceCents,
@@ -88,11 +97,11 @@ export async function addLine(
   return Number(q);
 }
 
-/** Returns false when the product is not in the cart. Quantity 0 removes the line. */
+/** Returns false when the line (product, variant) is not in the cart. Quantity 0 removes it. */
 export async function setLineQuantity(
   redis: Redis,
   key: CartKey,
-  productId: string,
+  line: { productId: string; variantId?: string | null },
   quantity: number,
   seenPriceCents?: number,
 ): Promise<boolean> {
@@ -100,7 +109,7 @@ export async function setLineQuantity(
     SET_LUA,
     1,
     key,
-    productId,
+    lineKey(line),
     Math.min(quantity, MAX_LINE_QUANTITY),
     seenPriceCents === undefined ? "" : String(seenPriceCents),
     CART_TTL_MS,
@@ -121,22 +130,24 @@ export async function clearCart(redis: Redis, key: CartKey): Promise<void> {
   await redis.del(key);
 }
 
-/** Pure: the hash's fields as lines, sorted by product id; half-written lines are skipped. */
+/** Pure: the hash's fields as lines, sorted by line key; half-written lines are skipped. */
 export function linesOf(hash: Record<string, string>): CartLine[] {
   const lines: CartLine[] = [];
   for (const [field, value] of Object.entries(hash)) {
     if (!field.startsWith("q:")) continue;
-    const productId = field.slice(2);
-    const vendorId = hash[`v:${productId}`];
+    const k = field.slice(2);
+    const [productId = "", variantId] = k.split("/");
+    const vendorId = hash[`v:${k}`];
     const quantity = Number(value);
     if (!vendorId || !Number.isInteger(quantity) || quantity <= 0) continue;
     lines.push({
       productId,
+      ...(variantId ? { variantId } : {}),
       vendorId,
       quantity,
-      seenPriceCents: Number(hash[`p:${productId}`] ?? 0),
-      title: hash[`t:${productId}`] ?? "",
+      seenPriceCents: Number(hash[`p:${k}`] ?? 0),
+      title: hash[`t:${k}`] ?? "",
     });
   }
-  return lines.sort((a, b) => a.productId.localeCompare(b.productId));
+  return lines.sort((a, b) => lineKey(a).localeCompare(lineKey(b)));
 }

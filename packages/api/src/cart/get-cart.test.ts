@@ -48,10 +48,12 @@ describe("cart revalidation", () => {
             priceCents: 1200,
             active: true,
             available: 5,
+            stockByVariant: false,
             imageUrl: null,
           },
         ],
       ]),
+      variants: new Map(),
     });
     expect(g.items[0]).toMatchObject({
       unitPriceCents: 1200,
@@ -60,6 +62,74 @@ describe("cart revalidation", () => {
     });
     expect(g.subtotalCents).toBe(2400);
     expect(g.shippingOptions.map((o) => o.id)).toEqual(["standard", "express"]);
+  });
+
+  it("keeps two variants of one product apart, each priced and stocked on its own", () => {
+    const R = "00000000-0000-4000-8000-0000000000a1";
+    const B = "00000000-0000-4000-8000-0000000000b2";
+    const lines = linesOf({
+      [`q:a/${R}`]: "2",
+      [`v:a/${R}`]: V,
+      [`p:a/${R}`]: "1000",
+      [`t:a/${R}`]: "Ay · Red",
+      [`q:a/${B}`]: "1",
+      [`v:a/${B}`]: V,
+      [`p:a/${B}`]: "1500",
+      [`t:a/${B}`]: "Ay · Blue",
+    });
+    expect(lines.map((l) => [l.productId, l.variantId, l.quantity])).toEqual([
+      ["a", R, 2],
+      ["a", B, 1],
+    ]);
+    const g = groupView(V, lines, {
+      vendorName: "Shop",
+      products: new Map([
+        [
+          "a",
+          {
+            productId: "a",
+            title: "Ay",
+            priceCents: 1000,
+            active: true,
+            available: 0,
+            stockByVariant: true,
+            imageUrl: null,
+          },
+        ],
+      ]),
+      variants: new Map([
+        [R, { variantId: R, productId: "a", title: "Red", priceCents: 1000, available: 1 }],
+        [B, { variantId: B, productId: "a", title: "Blue", priceCents: 1500, available: 4 }],
+      ]),
+    });
+    expect(g.items.map((i) => [i.variantTitle, i.unitPriceCents, i.available, i.problem])).toEqual([
+      ["Red", 1000, 1, "insufficient_stock"],
+      ["Blue", 1500, 4, null],
+    ]);
+    expect(g.subtotalCents).toBe(3500);
+  });
+
+  it("marks a variant line unavailable once its variant is gone", () => {
+    const gone = "00000000-0000-4000-8000-0000000000c3";
+    const g = groupView(V, [{ ...line, variantId: gone }], {
+      vendorName: "Shop",
+      products: new Map([
+        [
+          "a",
+          {
+            productId: "a",
+            title: "Ay",
+            priceCents: 1000,
+            active: true,
+            available: 9,
+            stockByVariant: true,
+            imageUrl: null,
+          },
+        ],
+      ]),
+      variants: new Map(),
+    });
+    expect(g.items[0]).toMatchObject({ problem: "unavailable", available: 0 });
   });
 
   it("keeps a vendor's lines, marked unavailable, while its shard cannot answer", () => {

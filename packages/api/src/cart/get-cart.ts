@@ -23,6 +23,20 @@ export function problemOf(
   return null;
 }
 
+/**
+ * What one line can buy now: the product's own stock and price, or its variant's. A variant line
+ * whose variant is gone (or belongs to another product) is unavailable.
+ */
+function lineNow(l: CartLine, now: VendorProducts | null) {
+  const p = now?.products.get(l.productId);
+  if (!p || !l.variantId)
+    return { product: p, variantTitle: null, priceCents: p?.priceCents, available: p?.available };
+  const v = now?.variants.get(l.variantId);
+  if (!v || v.productId !== l.productId)
+    return { product: undefined, variantTitle: null, priceCents: undefined, available: 0 };
+  return { product: p, variantTitle: v.title, priceCents: v.priceCents, available: v.available };
+}
+
 /** Pure: one vendor's group from its stored lines and what its shard says now (null: no answer). */
 export function groupView(
   vendorId: string,
@@ -30,19 +44,24 @@ export function groupView(
   now: VendorProducts | null,
 ): CartGroupView {
   const items: CartItemView[] = lines.map((l) => {
-    const p = now?.products.get(l.productId);
-    const unitPriceCents = p?.priceCents ?? l.seenPriceCents;
+    const n = lineNow(l, now);
+    const p = n.product;
+    const unitPriceCents = n.priceCents ?? l.seenPriceCents;
     return {
       productId: l.productId,
+      variantId: l.variantId ?? null,
       vendorId,
       title: p?.title ?? l.title,
+      variantTitle: n.variantTitle,
       imageUrl: p?.imageUrl ?? null,
       unitPriceCents,
       quantity: l.quantity,
-      available: p?.available ?? 0,
+      available: n.available ?? 0,
       priceChangedFromCents:
-        p && l.seenPriceCents > 0 && p.priceCents !== l.seenPriceCents ? l.seenPriceCents : null,
-      problem: problemOf(p, l.quantity),
+        n.priceCents !== undefined && l.seenPriceCents > 0 && n.priceCents !== l.seenPriceCents
+          ? l.seenPriceCents
+          : null,
+      problem: problemOf(p && { active: p.active, available: n.available ?? 0 }, l.quantity),
     };
   });
   return {
@@ -74,6 +93,7 @@ export async function revalidate(lines: CartLine[]): Promise<CartView> {
           now = await vendorProducts(
             vendorId,
             vendorLines.map((l) => l.productId),
+            vendorLines.flatMap((l) => (l.variantId ? [l.variantId] : [])),
           );
         } catch (err) {
           // One shard down (or failing over) blanks its vendor only; anything else is a bug.

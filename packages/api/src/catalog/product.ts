@@ -14,12 +14,36 @@ export interface ProductDetail {
   priceCents: number;
   currency: string;
   status: string;
-  variants: { id: string; sku: string; title: string; priceCents: number | null }[];
+  variants: ProductVariantDetail[];
+  /** True when the product keeps stock per variant: the shopper picks one to buy. */
+  stockByVariant: boolean;
   /** CDN paths (`/media/...`), first = main image. */
   media: { url: string; contentType: string; width: number | null; height: number | null }[];
-  /** Sum over warehouses of on_hand - reserved at read time (live updates come over Socket.IO). */
+  /**
+   * Sum over warehouses of on_hand - reserved at read time, over the product's own rows and all
+   * its variants' (live updates come over Socket.IO).
+   */
   available: number;
   servedBy: ServedBy;
+}
+
+export interface ProductVariantDetail {
+  id: string;
+  sku: string;
+  title: string;
+  priceCents: number | null;
+  /** Picker dimensions, e.g. { size: "M", colour: "red" }. */
+  attributes: Record<string, string>;
+  /** The variant's own units over warehouses at read time. */
+  available: number;
+}
+
+/** Only string attributes reach the picker; anything else in the JSON column is ignored. */
+function attributesOf(json: unknown): Record<string, string> {
+  if (!json || typeof json !== "object" || Array.isArray(json)) return {};
+  return Object.fromEntries(
+    Object.entries(json).filter((e): e is [string, string] => typeof e[1] === "string"),
+  );
 }
 
 /** Replica lag a product page tolerates before the vendor's shard primary is asked instead. */
@@ -54,14 +78,14 @@ export async function productDetail(productId: string): Promise<ProductDetail> {
             status: true,
             vendor: { select: { id: true, name: true, slug: true } },
             variants: {
-              select: { id: true, sku: true, title: true, priceCents: true },
+              select: { id: true, sku: true, title: true, priceCents: true, attributes: true },
               orderBy: { sku: "asc" },
             },
             media: {
               select: { url: true, contentType: true, width: true, height: true },
               orderBy: { position: "asc" },
             },
-            stock: { select: { onHand: true, reserved: true } },
+            stock: { select: { onHand: true, reserved: true, variantId: true } },
           },
         });
       },
@@ -77,7 +101,17 @@ export async function productDetail(productId: string): Promise<ProductDetail> {
       priceCents: p.priceCents,
       currency: p.currency,
       status: p.status,
-      variants: p.variants,
+      variants: p.variants.map((v) => ({
+        id: v.id,
+        sku: v.sku,
+        title: v.title,
+        priceCents: v.priceCents,
+        attributes: attributesOf(v.attributes),
+        available: p.stock
+          .filter((s) => s.variantId === v.id)
+          .reduce((sum, s) => sum + s.onHand - s.reserved, 0),
+      })),
+      stockByVariant: p.stock.some((s) => s.variantId !== null),
       media: p.media,
       available: p.stock.reduce((sum, s) => sum + s.onHand - s.reserved, 0),
       servedBy,

@@ -75,6 +75,7 @@ export async function placeCheckout(
         items: lines.map((l) => ({
           vendorId: l.vendorId,
           productId: l.productId,
+          ...(l.variantId ? { variantId: l.variantId } : {}),
           quantity: l.quantity,
         })),
         paymentMethodId: input.paymentMethodId,

@@ -1,6 +1,7 @@
 /**
- * The Socket.IO protocol of the live gateway: room names, what a client may send, what the
- * server pushes. Rooms are one per product (`product:<id>`, anyone) and one per order
+ * The Socket.IO protocol of the live gateway, shared by the gateway (apps/workers realtime) and
+ * the browser client (storefront live-socket): room names, what a client may send, what the
+ * server pushes. Browser-safe: no server dependencies. Rooms are one per product (`product:<id>`, anyone) and one per order
  * (`order:<id>`, only the order's owner).
  */
 import { z } from "zod";
@@ -25,7 +26,10 @@ export const orderRoom = (orderId: string) => `order:${orderId}`;
 /** Pushed to `product:<id>` on every StockChanged, and to a client when it (re)subscribes. */
 export interface StockPush {
   productId: string;
+  /** Over all the product's rows (its own and every variant's). */
   available: number;
+  /** Per variant with stock rows; a variant not listed has none available. */
+  variants: { variantId: string; available: number }[];
 }
 
 /** Pushed to `order:<id>` on every appended order event. */

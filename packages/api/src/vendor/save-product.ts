@@ -38,13 +38,39 @@ function skuConflict(err: unknown): TRPCError | undefined {
     : undefined;
 }
 
+/** A removed variant whose stock rows still hold units (the rows' foreign key refuses it). */
+function variantHoldsStock(err: unknown): TRPCError | undefined {
+  const held = errorChain(err).some((e) => {
+    const code = (e as { code?: unknown }).code;
+    return code === "P2003" || code === "23503";
+  });
+  return held
+    ? new TRPCError({
+        code: "CONFLICT",
+        message:
+          "A variant you removed still holds or reserves stock: move or adjust it to 0 first.",
+        cause: err,
+      })
+    : undefined;
+}
+
 async function writeVariants(
   tx: ShardTransaction,
   vendorId: string,
   productId: string,
   variants: ProductFields["variants"],
 ): Promise<void> {
-  // Replace the set: variants not submitted are removed, the rest are upserted by SKU.
+  // Replace the set: variants not submitted are removed, the rest are upserted by SKU. A removed
+  // variant's empty stock rows go with it; rows that still hold units make the delete fail.
+  await tx.stockLevel.deleteMany({
+    where: {
+      vendorId,
+      productId,
+      onHand: 0,
+      reserved: 0,
+      variant: { sku: { notIn: variants.map((v) => v.sku) } },
+    },
+  });
   await tx.productVariant.deleteMany({
     where: { vendorId, productId, sku: { notIn: variants.map((v) => v.sku) } },
   });
@@ -91,7 +117,7 @@ export async function createProduct(actor: AuditActor, input: ProductFields): Pr
       return view;
     });
   } catch (err) {
-    throw skuConflict(err) ?? err;
+    throw skuConflict(err) ?? variantHoldsStock(err) ?? err;
   }
   await recordAudit(actor, {
     action: "product.create",
@@ -161,7 +187,7 @@ export async function updateProduct(
       return { before, after };
     });
   } catch (err) {
-    throw skuConflict(err) ?? err;
+    throw skuConflict(err) ?? variantHoldsStock(err) ?? err;
   }
   await recordAudit(actor, {
     action: "product.update",

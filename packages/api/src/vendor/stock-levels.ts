@@ -1,41 +1,48 @@
 /**
- * Stock per product per warehouse (`stock_levels`, one row per warehouse × product: variants share
- * their product's stock, see migrations/shard/0004). Every change here runs in ONE shard
- * transaction under the tenant, appends `stock_movements` rows and writes the `StockChanged`
- * outbox event (available = Σ on_hand − reserved over the product's warehouses).
+ * Stock changes per product variant per warehouse (`stock_levels`, one row per warehouse × product
+ * × variant, variant NULL = the product's own stock, see migrations/shard/0008). Every change here
+ * runs in ONE shard transaction under the tenant, appends `stock_movements` rows and writes the
+ * `StockChanged` outbox event (the product's availability in total and per variant).
  */
-import { emitStockChanged, errorChain, type ShardTransaction, withTenant } from "@agora/db";
+import {
+  emitStockChanged,
+  errorChain,
+  type ShardTransaction,
+  type StockChanged,
+  withTenant,
+} from "@agora/db";
 import { TRPCError } from "@trpc/server";
 import type { z } from "zod";
 import { type AuditActor, recordAudit } from "./audit-log.ts";
 import type {
   adjustStockInput,
-  listStockInput,
   setLowStockThresholdInput,
   transferStockInput,
 } from "./stock.schema.ts";
 
-export interface StockRow {
-  warehouseId: string;
+/** One stock line: a product's own stock (variantId null) or one of its variants'. */
+interface Line {
   productId: string;
-  title: string;
-  sku: string | null;
-  onHand: number;
-  reserved: number;
-  available: number;
-  lowStockThreshold: number;
-  low: boolean;
-  version: number;
+  variantId: string | null;
 }
+
+const lineName = (l: Line) => (l.variantId ? `${l.productId}/${l.variantId}` : l.productId);
 
 /** A change that would take stock below zero or below what checkouts have reserved. */
 export class InsufficientStockError extends Error {
   readonly code = "INSUFFICIENT_STOCK";
-  readonly details: { warehouseId: string; productId: string; requested: number };
-  constructor(warehouseId: string, productId: string, requested: number) {
-    super(`warehouse ${warehouseId} does not hold ${requested} free units of product ${productId}`);
+  readonly details: {
+    warehouseId: string;
+    productId: string;
+    variantId: string | null;
+    requested: number;
+  };
+  constructor(warehouseId: string, line: Line, requested: number) {
+    super(
+      `warehouse ${warehouseId} does not hold ${requested} free units of ${line.variantId ? `variant ${line.variantId} of ` : ""}product ${line.productId}`,
+    );
     this.name = "InsufficientStockError";
-    this.details = { warehouseId, productId, requested };
+    this.details = { warehouseId, ...line, requested };
   }
 }
 
@@ -50,7 +57,7 @@ function asTrpc(err: unknown): unknown {
   if (missing)
     return new TRPCError({
       code: "NOT_FOUND",
-      message: "No such warehouse or product in your shop.",
+      message: "No such warehouse, product or variant in your shop.",
       cause: err,
     });
   return err;
@@ -63,31 +70,50 @@ interface LevelRow {
   low_stock_threshold: number;
 }
 
-/** NOT_FOUND unless the warehouses and the product are the tenant's own (checked under RLS). */
+/**
+ * NOT_FOUND unless the warehouses, the product and (when named) the variant are the tenant's own
+ * and the variant belongs to the product (checked under RLS).
+ */
 async function assertOwned(
   tx: ShardTransaction,
   vendorId: string,
   warehouseIds: string[],
-  productId: string,
+  line: Line,
 ): Promise<void> {
-  const [w, p] = await Promise.all([
+  const [w, p, v] = await Promise.all([
     tx.warehouse.count({ where: { vendorId, id: { in: warehouseIds } } }),
-    tx.product.count({ where: { vendorId, id: productId } }),
+    tx.product.count({ where: { vendorId, id: line.productId } }),
+    line.variantId
+      ? tx.productVariant.count({
+          where: { vendorId, productId: line.productId, id: line.variantId },
+        })
+      : Promise.resolve(1),
   ]);
-  if (w !== new Set(warehouseIds).size || p !== 1)
-    throw new TRPCError({ code: "NOT_FOUND", message: "No such warehouse or product in your shop." });
+  if (w !== new Set(warehouseIds).size || p !== 1 || v !== 1)
+    throw new TRPCError({
+      code: "NOT_FOUND",
+      message: "No such warehouse, product or variant in your shop.",
+    });
 }
 
-async function ensureRow(
+/** Creates the line's empty row in the warehouse if missing, then locks it. */
+async function lockRow(
   tx: ShardTransaction,
   vendorId: string,
   warehouseId: string,
-  productId: string,
-) {
+  line: Line,
+): Promise<LevelRow> {
   await tx.$executeRaw`
-    INSERT INTO stock_levels (vendor_id, warehouse_id, product_id, on_hand, reserved)
-    VALUES (${vendorId}::uuid, ${warehouseId}::uuid, ${productId}::uuid, 0, 0)
-    ON CONFLICT (warehouse_id, product_id) DO NOTHING`;
+    INSERT INTO stock_levels (vendor_id, warehouse_id, product_id, variant_id, on_hand, reserved)
+    VALUES (${vendorId}::uuid, ${warehouseId}::uuid, ${line.productId}::uuid, ${line.variantId}::uuid, 0, 0)
+    ON CONFLICT (warehouse_id, product_id, variant_id) DO NOTHING`;
+  const [row] = await tx.$queryRaw<LevelRow[]>`
+    SELECT on_hand, reserved, version, low_stock_threshold FROM stock_levels
+     WHERE warehouse_id = ${warehouseId}::uuid AND product_id = ${line.productId}::uuid
+       AND variant_id IS NOT DISTINCT FROM ${line.variantId}::uuid
+       FOR UPDATE`;
+  if (!row) throw new Error(`stock row ${warehouseId}/${lineName(line)} vanished under its lock`);
+  return row;
 }
 
 /** Adds `delta` (may be negative) to on_hand, never below the reserved units. */
@@ -95,17 +121,18 @@ async function changeOnHand(
   tx: ShardTransaction,
   vendorId: string,
   warehouseId: string,
-  productId: string,
+  line: Line,
   delta: number,
 ): Promise<LevelRow> {
   const rows = await tx.$queryRaw<LevelRow[]>`
     UPDATE stock_levels
        SET on_hand = on_hand + ${delta}, version = version + 1, updated_at = now()
      WHERE vendor_id = ${vendorId}::uuid AND warehouse_id = ${warehouseId}::uuid
-       AND product_id = ${productId}::uuid AND on_hand + ${delta} >= reserved
+       AND product_id = ${line.productId}::uuid AND variant_id IS NOT DISTINCT FROM ${line.variantId}::uuid
+       AND on_hand + ${delta} >= reserved
     RETURNING on_hand, reserved, version, low_stock_threshold`;
   const row = rows[0];
-  if (!row) throw new InsufficientStockError(warehouseId, productId, -delta);
+  if (!row) throw new InsufficientStockError(warehouseId, line, -delta);
   return row;
 }
 
@@ -113,99 +140,48 @@ async function recordMovement(
   tx: ShardTransaction,
   vendorId: string,
   warehouseId: string,
-  productId: string,
+  line: Line,
   delta: number,
   reason: "restock" | "adjust" | "transfer",
   reference: string,
 ): Promise<void> {
   await tx.$executeRaw`
-    INSERT INTO stock_movements (vendor_id, warehouse_id, product_id, delta_on_hand, reason, reference)
-    VALUES (${vendorId}::uuid, ${warehouseId}::uuid, ${productId}::uuid, ${delta}, ${reason}, ${reference})`;
+    INSERT INTO stock_movements (vendor_id, warehouse_id, product_id, variant_id, delta_on_hand, reason, reference)
+    VALUES (${vendorId}::uuid, ${warehouseId}::uuid, ${line.productId}::uuid, ${line.variantId}::uuid, ${delta},
+            ${reason}, ${reference})`;
 }
 
-export async function listStock(
-  vendorId: string,
-  input: z.infer<typeof listStockInput>,
-): Promise<{
-  items: StockRow[];
-  nextCursor: string | null;
-}> {
-  const rows = await withTenant(
-    vendorId,
-    (tx) =>
-      tx.$queryRaw<
-        {
-          product_id: string;
-          title: string;
-          sku: string | null;
-          on_hand: number | null;
-          reserved: number | null;
-          version: number | null;
-          low_stock_threshold: number | null;
-        }[]
-      >`
-      SELECT p.id::text AS product_id, p.title, p.sku, s.on_hand, s.reserved, s.version, s.low_stock_threshold
-        FROM products p
-        LEFT JOIN stock_levels s
-          ON s.product_id = p.id AND s.warehouse_id = ${input.warehouseId}::uuid
-       WHERE p.vendor_id = ${vendorId}::uuid AND p.status <> 'archived'
-         AND (${input.cursor ?? null}::uuid IS NULL OR p.id > ${input.cursor ?? null}::uuid)
-         AND (NOT ${input.lowOnly} OR coalesce(s.on_hand - s.reserved, 0) <= coalesce(s.low_stock_threshold, 5))
-       ORDER BY p.id
-       LIMIT ${input.limit + 1}`,
-  );
-  const items = rows.slice(0, input.limit).map((r): StockRow => {
-    const onHand = r.on_hand ?? 0;
-    const reserved = r.reserved ?? 0;
-    const threshold = r.low_stock_threshold ?? 5;
-    return {
-      warehouseId: input.warehouseId,
-      productId: r.product_id,
-      title: r.title,
-      sku: r.sku,
-      onHand,
-      reserved,
-      available: onHand - reserved,
-      lowStockThreshold: threshold,
-      low: onHand - reserved <= threshold,
-      version: r.version ?? 0,
-    };
-  });
-  return {
-    items,
-    nextCursor: rows.length > input.limit ? items[items.length - 1]!.productId : null,
-  };
+/** The low-stock alert: true when a change took the row's free units to or below its threshold. */
+function lowAfter(row: LevelRow): boolean {
+  return row.on_hand - row.reserved <= row.low_stock_threshold;
 }
 
 export async function adjustStock(actor: AuditActor, input: z.infer<typeof adjustStockInput>) {
   const { vendorId } = actor;
+  const line: Line = { productId: input.productId, variantId: input.variantId };
   const reference = input.note ? `portal: ${input.note}` : "portal";
-  let result: { before: LevelRow | undefined; after: LevelRow; available: number };
+  let result: {
+    before: LevelRow;
+    after: LevelRow;
+    available: number;
+    variantAvailable: number | null;
+  };
   try {
     result = await withTenant(vendorId, async (tx) => {
-      await assertOwned(tx, vendorId, [input.warehouseId], input.productId);
-      await ensureRow(tx, vendorId, input.warehouseId, input.productId);
-      const [before] = await tx.$queryRaw<LevelRow[]>`
-        SELECT on_hand, reserved, version, low_stock_threshold FROM stock_levels
-         WHERE warehouse_id = ${input.warehouseId}::uuid AND product_id = ${input.productId}::uuid FOR UPDATE`;
-      const after = await changeOnHand(
-        tx,
-        vendorId,
-        input.warehouseId,
-        input.productId,
-        input.delta,
-      );
+      await assertOwned(tx, vendorId, [input.warehouseId], line);
+      const before = await lockRow(tx, vendorId, input.warehouseId, line);
+      const after = await changeOnHand(tx, vendorId, input.warehouseId, line, input.delta);
       await recordMovement(
         tx,
         vendorId,
         input.warehouseId,
-        input.productId,
+        line,
         input.delta,
         input.reason,
         reference,
       );
-      const { available } = await emitStockChanged(tx, vendorId, input.productId);
-      return { before, after, available };
+      const event = await emitStockChanged(tx, vendorId, input.productId);
+      return { before, after, ...availabilityOf(event, line) };
     });
   } catch (err) {
     throw asTrpc(err);
@@ -213,18 +189,33 @@ export async function adjustStock(actor: AuditActor, input: z.infer<typeof adjus
   await recordAudit(actor, {
     action: "stock.adjust",
     targetType: "stock_level",
-    targetId: `${input.warehouseId}/${input.productId}`,
-    before: result.before
-      ? { onHand: result.before.on_hand, reserved: result.before.reserved }
-      : null,
+    targetId: `${input.warehouseId}/${lineName(line)}`,
+    before: { onHand: result.before.on_hand, reserved: result.before.reserved },
     after: { onHand: result.after.on_hand, reserved: result.after.reserved },
-    details: { delta: input.delta, reason: input.reason, note: input.note },
+    details: {
+      delta: input.delta,
+      reason: input.reason,
+      note: input.note,
+      variantId: line.variantId,
+    },
   });
   return {
     onHand: result.after.on_hand,
     reserved: result.after.reserved,
     available: result.available,
+    variantAvailable: result.variantAvailable,
+    low: lowAfter(result.after),
   };
+}
+
+/** The product's total and, for a variant line, the variant's own sum from the emitted event. */
+function availabilityOf(
+  event: StockChanged,
+  line: Line,
+): { available: number; variantAvailable: number | null } {
+  if (!line.variantId) return { available: event.available, variantAvailable: null };
+  const own = event.variants?.find((v) => v.variantId === line.variantId);
+  return { available: event.available, variantAvailable: own?.available ?? 0 };
 }
 
 export interface TransferFaults {
@@ -233,9 +224,9 @@ export interface TransferFaults {
 }
 
 /**
- * Moves units between two of the tenant's warehouses in ONE shard transaction: a failure at any
- * point (including between debit and credit) rolls both back. Rows are locked in warehouse-id
- * order so two opposite transfers cannot deadlock.
+ * Moves units of one line (a product's own stock or one variant's) between two of the tenant's
+ * warehouses in ONE shard transaction: a failure at any point (including between debit and credit)
+ * rolls both back. Rows are locked in warehouse-id order so two opposite transfers cannot deadlock.
  */
 export async function transferStock(
   actor: AuditActor,
@@ -243,23 +234,21 @@ export async function transferStock(
   faults: TransferFaults = {},
 ) {
   const { vendorId } = actor;
-  const { fromWarehouseId: from, toWarehouseId: to, productId, quantity } = input;
+  const { fromWarehouseId: from, toWarehouseId: to, quantity } = input;
+  const line: Line = { productId: input.productId, variantId: input.variantId };
   const reference = `transfer ${from} → ${to}${input.note ? `: ${input.note}` : ""}`;
-  let result: { from: LevelRow; to: LevelRow; available: number };
+  let result: { from: LevelRow; to: LevelRow; available: number; variantAvailable: number | null };
   try {
     result = await withTenant(vendorId, async (tx) => {
-      await assertOwned(tx, vendorId, [from, to], productId);
-      for (const w of [from, to].sort()) {
-        await ensureRow(tx, vendorId, w, productId);
-        await tx.$queryRaw`SELECT 1 FROM stock_levels WHERE warehouse_id = ${w}::uuid AND product_id = ${productId}::uuid FOR UPDATE`;
-      }
-      const debited = await changeOnHand(tx, vendorId, from, productId, -quantity);
-      await recordMovement(tx, vendorId, from, productId, -quantity, "transfer", reference);
+      await assertOwned(tx, vendorId, [from, to], line);
+      for (const w of [from, to].sort()) await lockRow(tx, vendorId, w, line);
+      const debited = await changeOnHand(tx, vendorId, from, line, -quantity);
+      await recordMovement(tx, vendorId, from, line, -quantity, "transfer", reference);
       await faults.afterDebit?.();
-      const credited = await changeOnHand(tx, vendorId, to, productId, quantity);
-      await recordMovement(tx, vendorId, to, productId, quantity, "transfer", reference);
-      const { available } = await emitStockChanged(tx, vendorId, productId);
-      return { from: debited, to: credited, available };
+      const credited = await changeOnHand(tx, vendorId, to, line, quantity);
+      await recordMovement(tx, vendorId, to, line, quantity, "transfer", reference);
+      const event = await emitStockChanged(tx, vendorId, line.productId);
+      return { from: debited, to: credited, ...availabilityOf(event, line) };
     });
   } catch (err) {
     throw asTrpc(err);
@@ -267,37 +256,48 @@ export async function transferStock(
   await recordAudit(actor, {
     action: "stock.transfer",
     targetType: "product",
-    targetId: productId,
+    targetId: line.productId,
     after: {
       from: { warehouseId: from, onHand: result.from.on_hand },
       to: { warehouseId: to, onHand: result.to.on_hand },
     },
-    details: { quantity, note: input.note },
+    details: { quantity, note: input.note, variantId: line.variantId },
   });
   return {
-    from: { warehouseId: from, onHand: result.from.on_hand, reserved: result.from.reserved },
-    to: { warehouseId: to, onHand: result.to.on_hand, reserved: result.to.reserved },
+    from: {
+      warehouseId: from,
+      onHand: result.from.on_hand,
+      reserved: result.from.reserved,
+      low: lowAfter(result.from),
+    },
+    to: {
+      warehouseId: to,
+      onHand: result.to.on_hand,
+      reserved: result.to.reserved,
+      low: lowAfter(result.to),
+    },
     available: result.available,
+    variantAvailable: result.variantAvailable,
   };
 }
 
+/** The low-stock threshold of one line in one warehouse (per variant for a variant line). */
 export async function setLowStockThreshold(
   actor: AuditActor,
   input: z.infer<typeof setLowStockThresholdInput>,
 ) {
   const { vendorId } = actor;
-  let before: number | undefined;
+  const line: Line = { productId: input.productId, variantId: input.variantId };
+  let row: LevelRow;
   try {
-    before = await withTenant(vendorId, async (tx) => {
-      await assertOwned(tx, vendorId, [input.warehouseId], input.productId);
-      await ensureRow(tx, vendorId, input.warehouseId, input.productId);
-      const [row] = await tx.$queryRaw<{ low_stock_threshold: number }[]>`
-        SELECT low_stock_threshold FROM stock_levels
-         WHERE warehouse_id = ${input.warehouseId}::uuid AND product_id = ${input.productId}::uuid FOR UPDATE`;
+    row = await withTenant(vendorId, async (tx) => {
+      await assertOwned(tx, vendorId, [input.warehouseId], line);
+      const locked = await lockRow(tx, vendorId, input.warehouseId, line);
       await tx.$executeRaw`
         UPDATE stock_levels SET low_stock_threshold = ${input.threshold}, updated_at = now()
-         WHERE warehouse_id = ${input.warehouseId}::uuid AND product_id = ${input.productId}::uuid`;
-      return row?.low_stock_threshold;
+         WHERE warehouse_id = ${input.warehouseId}::uuid AND product_id = ${line.productId}::uuid
+           AND variant_id IS NOT DISTINCT FROM ${line.variantId}::uuid`;
+      return locked;
     });
   } catch (err) {
     throw asTrpc(err);
@@ -305,9 +305,12 @@ export async function setLowStockThreshold(
   await recordAudit(actor, {
     action: "stock.threshold",
     targetType: "stock_level",
-    targetId: `${input.warehouseId}/${input.productId}`,
-    before: { lowStockThreshold: before ?? null },
+    targetId: `${input.warehouseId}/${lineName(line)}`,
+    before: { lowStockThreshold: row.low_stock_threshold },
     after: { lowStockThreshold: input.threshold },
   });
-  return { lowStockThreshold: input.threshold };
+  return {
+    lowStockThreshold: input.threshold,
+    low: row.on_hand - row.reserved <= input.threshold,
+  };
 }

@@ -138,7 +138,7 @@ describe("vendor stock", () => {
     const beforeMovements = await movements();
     const failed = await transferStock(
       { userId: a.ownerSession.userId, vendorId: a.id },
-      { fromWarehouseId: north, toWarehouseId: south, productId: p.id, quantity: 4, note: "" },
+      { fromWarehouseId: north, toWarehouseId: south, productId: p.id, variantId: null, quantity: 4, note: "" },
       { afterDebit: () => Promise.reject(new Error("crash between debit and credit")) },
     ).catch((e: unknown) => e);
     expect(String(failed)).toMatch(/crash between debit and credit/);

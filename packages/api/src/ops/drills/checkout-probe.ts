@@ -43,6 +43,7 @@ async function bestStockedProduct(): Promise<{
           tx.$queryRaw<{ vendor_id: string; product_id: string; available: bigint }[]>`
           SELECT s.vendor_id, s.product_id, sum(s.on_hand - s.reserved) AS available
           FROM stock_levels s JOIN products p ON p.id = s.product_id AND p.status = 'active'
+          WHERE s.variant_id IS NULL -- the probe buys products, not variants: their own stock only
           GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 1`,
       ),
     ),

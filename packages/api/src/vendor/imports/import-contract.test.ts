@@ -29,6 +29,7 @@ describe("CSV row validation", () => {
     ["fractional stock", { on_hand: "1.5" }, "on_hand"],
     ["unknown status", { status: "deleted" }, "status"],
     ["sku with spaces", { sku: "A B" }, "sku"],
+    ["variant sku with spaces", { variant: "RED M" }, "variant"],
   ])("reports %s as an error of that field with the line number", (_name, patch, field) => {
     const r = validateCsvRow({ ...good, ...patch }, 41);
     expect(r.ok).toBe(false);
@@ -38,6 +39,15 @@ describe("CSV row validation", () => {
   it("collects every bad field of a row, not just the first", () => {
     const r = validateCsvRow({ ...good, title: "", price: "abc", warehouse: "" }, 3);
     expect(r.ok ? [] : r.errors.map((e) => e.field).sort()).toEqual(["price", "title", "warehouse"]);
+  });
+
+  it("keeps a row without the variant column a product-level row, and reads it when present", () => {
+    const plain = validateCsvRow(good, 2);
+    expect(plain.ok && plain.row.variant).toBeUndefined();
+    expect(validateCsvRow({ ...good, variant: " TEE-RED-M " }, 3)).toMatchObject({
+      ok: true,
+      row: { variant: "TEE-RED-M" },
+    });
   });
 
   it("names the required columns a header lacks", () => {

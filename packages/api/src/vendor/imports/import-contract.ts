@@ -12,7 +12,11 @@ export const IMPORTS_QUEUE = "imports";
 export const importJobDataSchema = z.object({ importId: z.uuid(), vendorId: z.uuid() });
 export type ImportJobData = z.infer<typeof importJobDataSchema>;
 
-/** Column order of both the import template and the product export (an export re-imports). */
+/**
+ * Column order of both the import template and the product export (an export re-imports).
+ * `variant` (a variant SKU of the row's product) came last and is optional, so files written
+ * before it existed still import: a row without it sets the product's own stock.
+ */
 export const PRODUCT_CSV_COLUMNS = [
   "sku",
   "title",
@@ -23,6 +27,7 @@ export const PRODUCT_CSV_COLUMNS = [
   "status",
   "warehouse",
   "on_hand",
+  "variant",
 ] as const;
 export type ProductCsvColumn = (typeof PRODUCT_CSV_COLUMNS)[number];
 
@@ -36,13 +41,15 @@ const price = z
     return Number(whole) * 100 + Number(frac.padEnd(2, "0"));
   });
 
+const skuPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
 export const productCsvRowSchema = z.object({
   sku: z
     .string()
     .trim()
     .min(1, "sku is required")
     .max(64)
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "sku may use letters, digits, . _ -"),
+    .regex(skuPattern, "sku may use letters, digits, . _ -"),
   title: z.string().trim().min(1, "title is required").max(200),
   description: z.string().trim().max(5000).default(""),
   category: z.string().trim().min(1, "category is required"),
@@ -60,6 +67,13 @@ export const productCsvRowSchema = z.object({
     .trim()
     .regex(/^\d{1,9}$/, "on_hand must be a whole number ≥ 0")
     .transform(Number),
+  /** The variant's SKU; a new one is created under the row's product. */
+  variant: z
+    .string()
+    .trim()
+    .max(64)
+    .regex(skuPattern, "variant sku may use letters, digits, . _ -")
+    .optional(),
 });
 export type ProductCsvRow = z.infer<typeof productCsvRowSchema>;
 
@@ -92,7 +106,7 @@ export function validateCsvRow(
 
 /** Missing required columns of a header, in template order. */
 export function missingColumns(header: readonly string[]): ProductCsvColumn[] {
-  const optional: ProductCsvColumn[] = ["description", "currency", "status"];
+  const optional: ProductCsvColumn[] = ["description", "currency", "status", "variant"];
   return PRODUCT_CSV_COLUMNS.filter((c) => !optional.includes(c) && !header.includes(c));
 }
 
