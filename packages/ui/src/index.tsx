@@ -10,4 +10,5 @@ export { ErrorFallback } from "./error-fallback.tsx";
 export { formatPrice, Price } from "./price.tsx";
 export { Stars } from "./stars.tsx";
 export { ProductGrid, ProductTile, type ProductTileProps } from "./product-tile.tsx";
+export { Picture, type PictureProps, type PictureSource } from "./picture.tsx";
 export { FormError, SubmitButton } from "./form.tsx";

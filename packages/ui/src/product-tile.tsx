@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { Badge } from "./badge.tsx";
+import { Picture, type PictureSource } from "./picture.tsx";
 import { Price } from "./price.tsx";
 
 export interface ProductTileProps {
@@ -10,6 +11,8 @@ export interface ProductTileProps {
   currency?: string;
   /** Absolute image URL (the app puts the stored path on its CDN), or null. */
   imageSrc: string | null;
+  /** Responsive renditions of the image (`srcset`/`sizes` per format), when it has any. */
+  imageSources?: PictureSource[];
   inStock: boolean;
 }
 
@@ -21,6 +24,7 @@ export function ProductTile({
   priceCents,
   currency,
   imageSrc,
+  imageSources,
   inStock,
 }: ProductTileProps) {
   return (
@@ -30,8 +34,13 @@ export function ProductTile({
     >
       <div className="aspect-square w-full bg-zinc-100 dark:bg-zinc-800">
         {imageSrc ? (
-          // Plain img: the CDN edge caches and serves the media; next/image would proxy it.
-          <img src={imageSrc} alt="" loading="lazy" className="h-full w-full object-cover" />
+          <Picture
+            src={imageSrc}
+            sources={imageSources}
+            alt=""
+            loading="lazy"
+            className="h-full w-full object-cover"
+          />
         ) : null}
       </div>
       <div className="flex flex-1 flex-col gap-1 p-3">

@@ -1,6 +1,6 @@
 import type { RouterOutputs } from "@agora/api";
 import { ProductGrid, ProductTile } from "@agora/ui";
-import { mediaUrl } from "../media/cdn.ts";
+import { IMAGE_SIZES, responsiveImage } from "../media/responsive-image.ts";
 
 type Card = RouterOutputs["catalog"]["home"]["featured"][number];
 
@@ -8,18 +8,22 @@ type Card = RouterOutputs["catalog"]["home"]["featured"][number];
 export function ProductResults({ products }: { products: Card[] }) {
   return (
     <ProductGrid>
-      {products.map((p) => (
-        <ProductTile
-          key={p.productId}
-          href={`/p/${p.productId}`}
-          title={p.title}
-          vendorName={p.vendorName}
-          priceCents={p.priceCents}
-          currency={p.currency}
-          imageSrc={p.imageUrl ? mediaUrl(p.imageUrl) : null}
-          inStock={p.inStock}
-        />
-      ))}
+      {products.map((p) => {
+        const image = p.imageUrl ? responsiveImage(p.imageUrl, IMAGE_SIZES.card) : null;
+        return (
+          <ProductTile
+            key={p.productId}
+            href={`/p/${p.productId}`}
+            title={p.title}
+            vendorName={p.vendorName}
+            priceCents={p.priceCents}
+            currency={p.currency}
+            imageSrc={image?.src ?? null}
+            imageSources={image?.sources}
+            inStock={p.inStock}
+          />
+        );
+      })}
     </ProductGrid>
   );
 }

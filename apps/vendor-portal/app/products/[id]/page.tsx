@@ -1,5 +1,6 @@
 import { PageHeader } from "@agora/ui";
 import { ProductEditor } from "../../../src/products/product-editor.tsx";
+import { ProductMediaSection } from "../../../src/products/product-media-section.tsx";
 import { VendorShell } from "../../../src/shell/vendor-shell.tsx";
 
 export const metadata = { title: "Edit product" };
@@ -10,6 +11,7 @@ export default async function EditProductPage({ params }: { params: Promise<{ id
     <VendorShell current="/products">
       <PageHeader title="Edit product" />
       <ProductEditor productId={id} />
+      <ProductMediaSection productId={id} />
     </VendorShell>
   );
 }
