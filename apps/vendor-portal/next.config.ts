@@ -8,6 +8,8 @@ const config: NextConfig = {
   // Native-ish drivers and Prisma's runtime must stay plain Node requires, not bundled.
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "@prisma/client", "ioredis", "@opentelemetry/sdk-trace-node", "@opentelemetry/instrumentation", "@opentelemetry/instrumentation-http", "@opentelemetry/instrumentation-pg", "@opentelemetry/instrumentation-ioredis", "@opentelemetry/instrumentation-undici", "@opentelemetry/exporter-trace-otlp-http", "@prisma/instrumentation"],
   poweredByHeader: false,
+  // `forbidden()` from next/navigation: owner-only pages answer staff with HTTP 403 (app/forbidden.tsx).
+  experimental: { authInterrupts: true },
 };
 
 export default config;

@@ -19,5 +19,6 @@ export default async function proxy(req: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!signin|api/|healthz|readyz|_next/|icon\\.svg|favicon\\.ico).*)"],
+  // invite/<token>: the public accept page of an invitation link.
+  matcher: ["/((?!signin|invite/|api/|healthz|readyz|_next/|icon\\.svg|favicon\\.ico).*)"],
 };

@@ -35,6 +35,7 @@ beforeAll(async () => {
         email: "owner@blue-fern.agora.local",
         name: "Owner",
         passwordHash,
+        sessionEpoch: 3,
         grants: [
           { roleName: "vendor_owner", vendorId: VENDOR_A },
           { roleName: "shopper", vendorId: null },
@@ -58,6 +59,7 @@ describe("verifyCredentials", () => {
       name: "Owner",
       roles: ["vendor_owner", "shopper"],
       vendorId: VENDOR_A,
+      epoch: 3,
     });
   });
 

@@ -21,6 +21,8 @@ export interface StoredUser {
   name: string;
   passwordHash: string;
   grants: { roleName: string; vendorId: string | null }[];
+  /** users.session_epoch, read in the same statement as the grants (0 when the lookup has none). */
+  sessionEpoch?: number;
 }
 
 export type FindUserByEmail = (email: string) => Promise<StoredUser | null>;
@@ -32,6 +34,8 @@ export interface AuthenticatedUser {
   name: string;
   roles: Role[];
   vendorId?: string;
+  /** The session epoch the roles were read under; the JWT carries it. */
+  epoch: number;
 }
 
 /**
@@ -47,6 +51,7 @@ export const findUserInCore: FindUserByEmail = async (email) => {
         email: true,
         name: true,
         passwordHash: true,
+        sessionEpoch: true,
         roles: { select: { roleName: true, vendorId: true }, orderBy: { createdAt: "asc" } },
       },
     }),
@@ -95,5 +100,6 @@ export function toAuthenticatedUser(user: StoredUser): AuthenticatedUser {
     name: user.name,
     roles: [...roles],
     ...(vendorId ? { vendorId } : {}),
+    epoch: user.sessionEpoch ?? 0,
   };
 }

@@ -35,6 +35,7 @@ describe("getSession", () => {
       email: "operator@agora.local",
       name: "Olive Operator",
       roles: ["operator"],
+      epoch: 0,
     });
   });
 
@@ -79,10 +80,11 @@ describe("authOptions", () => {
         name: "Owner",
         roles: ["vendor_owner"],
         vendorId: "v-1",
+        epoch: 2,
       },
       account: null,
     });
-    expect(token).toMatchObject({ sub: "u-2", roles: ["vendor_owner"], vendorId: "v-1" });
+    expect(token).toMatchObject({ sub: "u-2", roles: ["vendor_owner"], vendorId: "v-1", epoch: 2 });
   });
 
   it("redirects only within the app after sign-in", async () => {
@@ -98,5 +100,63 @@ describe("authOptions", () => {
     const secure = authOptions({ ...config, url: "https://ops.example" });
     expect(options.cookies?.sessionToken?.name).toBe("agora-ops-console.session-token");
     expect(secure.cookies?.sessionToken?.name).toBe("__Secure-agora-ops-console.session-token");
+  });
+});
+
+describe("getSession with a revocation policy", () => {
+  const cookie = sessionCookieName("ops-console", false);
+  const epochs = new Map<string, number>();
+  const store = {
+    current: async (userId: string) => {
+      const e = epochs.get(userId);
+      if (e === undefined) throw new Error("store unavailable");
+      return e;
+    },
+  };
+  const issued = (epoch?: number) =>
+    encode({
+      token: { ...claims, ...(epoch === undefined ? {} : { epoch }) },
+      secret: config.secret,
+    });
+
+  it("accepts a session issued under the current epoch and refuses it once the epoch moved on", async () => {
+    const revocation = { epochs: store, whenUnavailable: "refuse" as const };
+    const jwt = await issued(4);
+    epochs.set("u-1", 4);
+    expect(
+      await getSession(requestWith({ [cookie]: jwt }), { ...config, revocation }),
+    ).toMatchObject({ userId: "u-1", epoch: 4 });
+    epochs.set("u-1", 5);
+    expect(await getSession(requestWith({ [cookie]: jwt }), { ...config, revocation })).toBeNull();
+  });
+
+  it("counts a token without an epoch claim as epoch 0", async () => {
+    const revocation = { epochs: store, whenUnavailable: "refuse" as const };
+    const jwt = await issued();
+    epochs.set("u-1", 0);
+    expect(
+      await getSession(requestWith({ [cookie]: jwt }), { ...config, revocation }),
+    ).not.toBeNull();
+    epochs.set("u-1", 1);
+    expect(await getSession(requestWith({ [cookie]: jwt }), { ...config, revocation })).toBeNull();
+  });
+
+  it("refuses or admits by policy while the epoch store cannot answer", async () => {
+    epochs.delete("u-1");
+    const jwt = await issued(1);
+    const unavailable: unknown[] = [];
+    const refuse = {
+      epochs: store,
+      whenUnavailable: "refuse" as const,
+      onUnavailable: (err: unknown) => unavailable.push(err),
+    };
+    expect(
+      await getSession(requestWith({ [cookie]: jwt }), { ...config, revocation: refuse }),
+    ).toBeNull();
+    expect(unavailable).toHaveLength(1);
+    const admit = { epochs: store, whenUnavailable: "admit" as const };
+    expect(
+      await getSession(requestWith({ [cookie]: jwt }), { ...config, revocation: admit }),
+    ).toMatchObject({ userId: "u-1" });
   });
 });

@@ -12,6 +12,7 @@ import {
   hashForUnknownUsers,
   verifyCredentials,
 } from "./credentials.ts";
+import type { RevocationPolicy } from "./revocation.ts";
 import type { AgoraClaims } from "./session.ts";
 
 declare module "next-auth" {
@@ -35,9 +36,14 @@ export interface AuthConfig {
   secret: string;
   /** NEXTAUTH_URL; an https URL switches to `__Secure-` cookies. */
   url: string;
+  /** When set, getSession refuses sessions whose epoch is behind the user's current one. */
+  revocation?: RevocationPolicy;
 }
 
-/** Roles are read at sign-in; a revoked role takes effect at the latest when the JWT expires. */
+/**
+ * Roles are read at sign-in. A role change bumps the user's session epoch, which apps with a
+ * `revocation` policy check on every request; elsewhere it takes effect when the JWT expires.
+ */
 export const SESSION_MAX_AGE_S = 8 * 60 * 60;
 
 export function authOptions(
@@ -75,6 +81,7 @@ export function authOptions(
           token.roles = user.roles;
           if (user.vendorId) token.vendorId = user.vendorId;
           else delete token.vendorId;
+          token.epoch = user.epoch ?? 0;
         }
         return token;
       },

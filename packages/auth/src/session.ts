@@ -9,12 +9,15 @@ export interface AgoraSession {
   roles: Role[];
   /** The tenant of a vendor_owner / vendor_staff session; never taken from request input. */
   vendorId?: string;
+  /** The user's session epoch when the token was issued (see revocation.ts); tokens without one count as 0. */
+  epoch?: number;
 }
 
 /** The claims Agora adds to next-auth's JWT (besides `sub`, `email`, `name`). */
 export interface AgoraClaims {
   roles: Role[];
   vendorId?: string;
+  epoch?: number;
 }
 
 const tokenShape = z.object({
@@ -23,6 +26,7 @@ const tokenShape = z.object({
   name: z.string(),
   roles: z.array(z.enum(ROLES)),
   vendorId: z.string().optional(),
+  epoch: z.number().int().nonnegative().optional(),
 });
 
 /**
@@ -32,6 +36,6 @@ const tokenShape = z.object({
 export function sessionFromToken(token: unknown): AgoraSession | null {
   const parsed = tokenShape.safeParse(token);
   if (!parsed.success) return null;
-  const { sub, email, name, roles, vendorId } = parsed.data;
-  return { userId: sub, email, name, roles, ...(vendorId ? { vendorId } : {}) };
+  const { sub, email, name, roles, vendorId, epoch } = parsed.data;
+  return { userId: sub, email, name, roles, ...(vendorId ? { vendorId } : {}), epoch: epoch ?? 0 };
 }

@@ -1,7 +1,7 @@
 import { hasPermission } from "@agora/api/permissions";
 import { EmptyState, PageHeader, Table, type Column } from "@agora/ui";
 import type { RouterOutputs } from "@agora/api";
-import { Forbidden } from "../../src/auth/forbidden.tsx";
+import { forbidden } from "next/navigation";
 import { currentSession } from "../../src/auth/session.ts";
 import { VendorShell } from "../../src/shell/vendor-shell.tsx";
 import { api, orUnavailable } from "../../src/trpc/server.tsx";
@@ -26,12 +26,7 @@ const columns: Column<Entry>[] = [
 
 export default async function AuditPage() {
   const session = await currentSession();
-  if (!session || !hasPermission(session.roles, "vendor:audit:read"))
-    return (
-      <VendorShell current="/audit">
-        <Forbidden what="The audit log" />
-      </VendorShell>
-    );
+  if (!session || !hasPermission(session.roles, "vendor:audit:read")) forbidden();
   const log = await orUnavailable((await api()).vendor.auditLog({ limit: 100 }));
   return (
     <VendorShell current="/audit">

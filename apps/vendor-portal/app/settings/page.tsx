@@ -1,6 +1,7 @@
 import { hasPermission } from "@agora/api/permissions";
 import { Card, EmptyState, PageHeader } from "@agora/ui";
-import { Forbidden } from "../../src/auth/forbidden.tsx";
+import Link from "next/link";
+import { forbidden } from "next/navigation";
 import { currentSession } from "../../src/auth/session.ts";
 import { VendorShell } from "../../src/shell/vendor-shell.tsx";
 import { api, orUnavailable } from "../../src/trpc/server.tsx";
@@ -9,17 +10,15 @@ export const metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const session = await currentSession();
-  // Staff never reach the procedure: the page answers with the 403 view (vendor:settings is the owner's).
-  if (!session || !hasPermission(session.roles, "vendor:settings"))
-    return (
-      <VendorShell current="/settings">
-        <Forbidden what="Shop settings" />
-      </VendorShell>
-    );
+  // Staff never reach the procedure: the page answers 403 (vendor:settings is the owner's).
+  if (!session || !hasPermission(session.roles, "vendor:settings")) forbidden();
   const settings = await orUnavailable((await api()).vendor.settings.get());
   return (
     <VendorShell current="/settings">
-      <PageHeader title="Settings" />
+      <PageHeader
+        title="Settings"
+        description={<Link href="/settings/notifications" className="underline">Notification settings</Link>}
+      />
       {settings.ok ? (
         <Card title={settings.data.profile.name}>
           <dl className="grid grid-cols-2 gap-2 text-sm">

@@ -1,13 +1,22 @@
 import { loadAuthEnv } from "@agora/api/env";
 import { hasPermission } from "@agora/api/permissions";
-import type { AgoraSession, AuthApp, AuthConfig } from "@agora/auth";
+import { failClosedRevocation } from "@agora/api/sessions";
+import type { AgoraSession, AuthApp, AuthConfig, RevocationPolicy } from "@agora/auth";
 
 export const APP: AuthApp = "vendor-portal";
 
-/** NEXTAUTH_SECRET / NEXTAUTH_URL (or their topology-derived defaults), resolved on first use. */
+let revocation: RevocationPolicy | undefined;
+
+/**
+ * NEXTAUTH_SECRET / NEXTAUTH_URL (or their topology-derived defaults), resolved on first use, and
+ * session revocation: every request's session epoch is checked against Redis, so a removed staff
+ * member's next page load or tRPC call is refused. Fail-closed: while the epoch cannot be read,
+ * sessions are refused (sign-in page) rather than trusted.
+ */
 export function authConfig(): AuthConfig {
   const { secret, url } = loadAuthEnv(APP);
-  return { app: APP, secret, url };
+  revocation ??= failClosedRevocation();
+  return { app: APP, secret, url, revocation };
 }
 
 /**

@@ -45,6 +45,8 @@ export interface NotificationService {
   policy: Readonly<Record<Channel, ChannelPolicy>>;
   /** Processor of the outbox subscriber queue. */
   handleOutboxMessage: (job: Job<OutboxMessage>) => Promise<ConsumeOutcome>;
+  /** Hands delivery rows to their channel queues (job id = delivery id: a repeat is a no-op). */
+  enqueue: (jobs: DeliveryJob[]) => Promise<void>;
   /** Starts the three channel workers. */
   startChannelWorkers: () => Worker<DeliveryJob>[];
   queues: Record<Channel, Queue<DeliveryJob>>;
@@ -95,6 +97,7 @@ export function createNotificationService(opts: NotificationServiceOptions): Not
     policy,
     queues,
     deadLetters,
+    enqueue,
     async handleOutboxMessage(job) {
       const message = job.data;
       let jobs: DeliveryJob[] = [];

@@ -17,6 +17,7 @@ describe("shopperNotice", () => {
   it.each([
     ["OrderConfirmed", "order_confirmed"],
     ["VendorOrderShipped", "order_shipped"],
+    ["ShipmentCreated", "order_shipped"],
     ["OrderDelivered", "order_delivered"],
     ["OrderFailed", "order_failed"],
   ])("turns %s into a %s notice linking to the order", (type, kind) => {

@@ -24,6 +24,8 @@ export const NOTIFICATION_KINDS = [
   "order_delivered",
   "order_failed",
   "vendor_new_order",
+  "vendor_low_stock",
+  "vendor_payout",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -31,7 +33,7 @@ export interface Notice {
   kind: NotificationKind;
   title: string;
   body: string;
-  /** Storefront path the inbox links to. */
+  /** Path the inbox links to (storefront for shoppers, vendor portal for vendor notices). */
   link: string;
 }
 
@@ -57,6 +59,8 @@ export function shopperNotice(eventType: string, p: OrderEventPayload): Notice |
         body: "Thank you! Your payment is authorized and the shops are preparing your order.",
         link,
       };
+    // ShipmentCreated: a vendor handed its parcel to the carrier (the order aggregate's name).
+    case "ShipmentCreated":
     case "VendorOrderShipped": {
       const tracking = detailString(p.detail, "trackingNumber");
       return {

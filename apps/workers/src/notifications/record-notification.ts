@@ -1,20 +1,16 @@
 /**
  * The effect of one order event, run inside `consumeOnce` (same core transaction as the dedupe
- * row): the shopper's inbox row, one delivery row per channel, and the vendor staff's "new
- * order" notices. Jobs are enqueued only after commit (see notification-service.ts), so a
- * rolled-back effect never leaves a job pointing at nothing.
+ * row): the shopper's inbox row and one delivery row per channel. (Vendors' "new order" notices
+ * are the vendor-notices consumer's, by each vendor user's settings: vendor-notices/.) Jobs are
+ * enqueued only after commit (see notification-service.ts), so a rolled-back effect never leaves
+ * a job pointing at nothing.
  */
 import type { RawTx } from "../outbox/fencing.ts";
 import type { OutboxMessage } from "../outbox/outbox-message.ts";
 import { CHANNELS, type Channel, type DeliveryJob } from "./channels.ts";
-import {
-  type Notice,
-  orderEventPayloadSchema,
-  shopperNotice,
-  vendorNotice,
-} from "./order-notice.ts";
+import { type Notice, orderEventPayloadSchema, shopperNotice } from "./order-notice.ts";
 
-interface Recipient {
+export interface Recipient {
   id: string;
   email: string;
   name: string;
@@ -22,7 +18,7 @@ interface Recipient {
 }
 
 /** Where each channel delivers to; users have no device tokens yet, so push targets the user id. */
-function address(user: Recipient, channel: Channel): string {
+export function address(user: Recipient, channel: Channel): string {
   if (channel === "email") return user.email;
   if (channel === "sms") return user.phone ?? `user:${user.id}`;
   return `user:${user.id}`;
@@ -36,10 +32,11 @@ export class InvalidOrderEventError extends Error {
   }
 }
 
-async function insertNotice(
+/** One inbox row (deduped per message, user and kind) and its deliveries on `channels`. */
+export async function insertNotice(
   tx: RawTx,
   messageId: string,
-  orderId: string,
+  orderId: string | null,
   user: Recipient,
   notice: Notice,
   channels: readonly Channel[],
@@ -78,7 +75,7 @@ async function insertNotice(
   return jobs;
 }
 
-const RECIPIENT_COLUMNS = `u.id::text AS id, u.email, u.name, u.pii->>'phone' AS phone`;
+export const RECIPIENT_COLUMNS = `u.id::text AS id, u.email, u.name, u.pii->>'phone' AS phone`;
 
 /** Writes the notices of one order event; returns the delivery jobs to enqueue after commit. */
 export async function recordOrderNotifications(
@@ -103,20 +100,6 @@ export async function recordOrderNotifications(
       jobs.push(
         ...(await insertNotice(tx, message.messageId, p.orderId, user, forShopper, CHANNELS)),
       );
-  }
-  const forVendors = vendorNotice(message.eventType, p);
-  if (forVendors && p.vendorIds.length > 0) {
-    // Vendor staff get the inbox row and an e-mail; SMS and push stay for shoppers.
-    const staff = await tx.$queryRawUnsafe<Recipient[]>(
-      `SELECT DISTINCT ${RECIPIENT_COLUMNS} FROM user_roles r JOIN users u ON u.id = r.user_id
-       WHERE r.vendor_id = ANY($1::uuid[]) AND r.role_name IN ('vendor_owner', 'vendor_staff')`,
-      p.vendorIds,
-    );
-    for (const user of staff) {
-      jobs.push(
-        ...(await insertNotice(tx, message.messageId, p.orderId, user, forVendors, ["email"])),
-      );
-    }
   }
   return jobs;
 }

@@ -1,7 +1,9 @@
 /**
  * The `notifications` pool: one process that consumes `outbox-order.notifications` and runs the
- * email, sms and push workers, each on its own queue with its own concurrency and rate limit.
+ * email, sms and push workers, each on its own queue with its own concurrency and rate limit,
+ * plus the vendor-notices consumer (`outbox-{order,stock,payout,staff}.vendor-notices`).
  */
+import { Worker } from "bullmq";
 import { z } from "zod";
 import { topology } from "@agora/infra-local/topology";
 import { createRedis } from "@agora/redis";
@@ -15,6 +17,11 @@ import {
   createNotificationService,
   NOTIFICATIONS_OUTBOX_QUEUE,
 } from "../notifications/notification-service.ts";
+import {
+  createVendorNoticeConsumer,
+  VENDOR_NOTICE_TOPICS,
+  vendorNoticeQueue,
+} from "../notifications/vendor-notices/vendor-notices.ts";
 import type { PoolSpec } from "./run-pool.ts";
 
 const envSchema = z.object({
@@ -56,13 +63,31 @@ export function notificationsPool(): PoolSpec {
     stateDir: topology().stateDir,
     faults,
   });
+  const vendorNotices = createVendorNoticeConsumer({ enqueue: service.enqueue });
+  const vendorWorkers: Worker[] = [];
   return {
     queue: NOTIFICATIONS_OUTBOX_QUEUE,
     concurrency: env.NOTIFY_OUTBOX_CONCURRENCY,
     processor: service.handleOutboxMessage,
     init: async () => {
       service.startChannelWorkers();
+      for (const topic of VENDOR_NOTICE_TOPICS) {
+        const queue = vendorNoticeQueue(topic);
+        const worker = new Worker(queue, vendorNotices.handle, {
+          connection: createRedis({ maxRetriesPerRequest: null, connectionName: `pool:${queue}` }),
+          concurrency: env.NOTIFY_OUTBOX_CONCURRENCY,
+        });
+        worker.on("error", (err) =>
+          process.stderr.write(
+            `${JSON.stringify({ level: "warn", pool: queue, msg: err.message })}\n`,
+          ),
+        );
+        vendorWorkers.push(worker);
+      }
     },
-    close: () => service.close(),
+    close: async () => {
+      await Promise.all(vendorWorkers.map((w) => w.close()));
+      await service.close();
+    },
   };
 }

@@ -4,7 +4,7 @@
  * different clusters, so the entry cannot share the change's transaction. A failed audit write
  * fails the request (the caller sees an error and can retry the idempotent read), never silently.
  */
-import { core } from "@agora/db";
+import { core, type CoreTx } from "@agora/db";
 import { z } from "zod";
 
 export interface AuditActor {
@@ -31,8 +31,13 @@ function toJson(value: unknown): unknown {
 
 const uuid = z.uuid();
 
-export async function recordAudit(actor: AuditActor, entry: AuditEntry): Promise<void> {
-  await core().primary.auditLog.create({
+/** `db`: a core transaction when the audited change itself is in core (then both commit together). */
+export async function recordAudit(
+  actor: AuditActor,
+  entry: AuditEntry,
+  db: Pick<CoreTx, "auditLog"> = core().primary,
+): Promise<void> {
+  await db.auditLog.create({
     data: {
       // Sessions of seeded or external users always carry a uuid; anything else is not stored as one.
       actorUserId: uuid.safeParse(actor.userId).success ? actor.userId : null,

@@ -1,0 +1,140 @@
+/**
+ * Shared set-up of the vendor-notices integration tests: shops, users with real passwords and
+ * grants, the notifications pipeline under its own BullMQ prefix, and "the relay" for one core
+ * outbox row (the relay itself is tested in outbox/relay.int.test.ts).
+ */
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Job } from "bullmq";
+import { core, createVendor, hashPassword } from "@agora/db";
+import { topology } from "@agora/infra-local/topology";
+import { createRedis } from "@agora/redis";
+import type { OutboxMessage } from "../../outbox/outbox-message.ts";
+import { mailboxDir } from "../channel-sender.ts";
+import { createNotificationService, type NotificationService } from "../notification-service.ts";
+import { createVendorNoticeConsumer } from "./vendor-notices.ts";
+
+export const PASSWORD = "correct horse battery";
+
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+export async function createShop(label: string, run: string): Promise<string> {
+  return (await createVendor({ slug: `${label}-${run}`, name: `Shop ${label}`, shard: "shard-1" }))
+    .id;
+}
+
+export async function createUser(
+  email: string,
+  grants: { role: "vendor_owner" | "vendor_staff" | "shopper"; vendorId?: string }[],
+): Promise<string> {
+  const user = await core().primary.user.create({
+    data: { email, name: email.split("@")[0]!, passwordHash: await hashPassword(PASSWORD) },
+    select: { id: true },
+  });
+  for (const g of grants)
+    await core().primary.userRole.create({
+      data: { userId: user.id, roleName: g.role, vendorId: g.vendorId ?? null },
+    });
+  return user.id;
+}
+
+/** The notifications pipeline (channel workers + vendor-notices consumer) under a private prefix. */
+export function startPipeline(run: string) {
+  const t = topology("test");
+  const stateDir = mkdtempSync(join(tmpdir(), "agora-vendor-notices-"));
+  const service: NotificationService = createNotificationService({
+    connect: (name) =>
+      createRedis({ topology: t, maxRetriesPerRequest: null, connectionName: `test:${name}` }),
+    stateDir,
+    prefix: `bull-vendor-notices-${run}`,
+    consumer: `notifications-test-${run}`,
+    policy: { email: { backoffMs: 50 } },
+  });
+  service.startChannelWorkers();
+  const consumer = createVendorNoticeConsumer({
+    enqueue: service.enqueue,
+    consumer: `vendor-notices-test-${run}`,
+  });
+  const deliver = (message: OutboxMessage) =>
+    consumer.handle({ data: message } as Job<OutboxMessage>);
+  return {
+    stateDir,
+    service,
+    deliver,
+    /** Reads the mail a delivery wrote to the simulated mailbox, once it is there. */
+    mail: (deliveryId: string) =>
+      until(`mail ${deliveryId}`, async () => {
+        const file = join(mailboxDir(stateDir, "email"), `${deliveryId}.json`);
+        if (!existsSync(file)) return undefined;
+        return JSON.parse(readFileSync(file, "utf8")) as {
+          recipient: string;
+          subject: string;
+          body: string;
+        };
+      }),
+  };
+}
+
+/** Hands the core outbox rows of one aggregate to `deliver`, as the relay would publish them. */
+export async function relayCoreOutbox(
+  aggregateId: string,
+  deliver: (m: OutboxMessage) => Promise<unknown>,
+): Promise<OutboxMessage[]> {
+  const rows = await core().primary.outbox.findMany({
+    where: { aggregateId },
+    orderBy: { id: "asc" },
+  });
+  const messages = rows.map((r): OutboxMessage => ({
+    messageId: `core-${r.id}`,
+    cluster: "core",
+    outboxId: r.id.toString(),
+    aggregateType: r.aggregateType,
+    aggregateId: r.aggregateId,
+    eventType: r.eventType,
+    vendorId: null,
+    payload: r.payload,
+    headers: r.headers,
+    createdAt: r.createdAt.toISOString(),
+    fenceToken: "1",
+  }));
+  for (const m of messages) await deliver(m);
+  return messages;
+}
+
+export function coreMessage(
+  topic: string,
+  eventType: string,
+  payload: unknown,
+  opts: { cluster?: string; outboxId?: number; vendorId?: string } = {},
+): OutboxMessage {
+  const outboxId = String(opts.outboxId ?? Math.floor(Math.random() * 1e9));
+  const cluster = opts.cluster ?? "core";
+  return {
+    messageId: `${cluster}-test-${randomUUID()}`,
+    cluster,
+    outboxId,
+    aggregateType: topic,
+    aggregateId: randomUUID(),
+    eventType,
+    vendorId: opts.vendorId ?? null,
+    payload,
+    headers: {},
+    createdAt: new Date().toISOString(),
+    fenceToken: "1",
+  };
+}
