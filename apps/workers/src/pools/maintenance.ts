@@ -1,11 +1,134 @@
+/**
+ * Housekeeping jobs: `ping` lets operators and tests check the pool end to end; payout settlement
+ * (every PAYOUT_SETTLE_EVERY_MS, and on demand from the vendor portal) and the recovery of in-doubt
+ * payout transactions (at start, then every PAYOUT_RECOVER_EVERY_MS) run here, one job at a time.
+ */
+import { Queue } from "bullmq";
+import { z } from "zod";
+import { core, maxPreparedTransactions, shardNames } from "@agora/db";
+import {
+  DAY_MS,
+  PAYOUTS_QUEUE,
+  RECOVER_PAYOUTS_JOB,
+  SETTLE_ALL_JOB,
+  SETTLE_VENDOR_JOB,
+  settleVendorJobSchema,
+} from "@agora/api/payouts";
+import { createRedis } from "@agora/redis";
+import { createLogger } from "@agora/telemetry";
+import { recoverPayouts } from "../payouts/recover-payouts.ts";
+import {
+  PAYOUT_FAULT_POINTS,
+  settleVendor,
+  vendorsWithPayable,
+  type SettleOptions,
+} from "../payouts/settle-payout.ts";
 import type { PoolSpec } from "./run-pool.ts";
 
-/** Housekeeping jobs; `ping` lets operators and tests check a pool end to end. */
-export const maintenancePool: PoolSpec = {
-  queue: "maintenance",
-  concurrency: 1,
-  processor: async (job) => {
-    if (job.name === "ping") return { pong: true, pid: process.pid, at: new Date().toISOString() };
-    throw new Error(`maintenance pool has no job "${job.name}"`);
-  },
-};
+const log = createLogger({ service: "workers-maintenance" });
+const ms = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  /** 0 turns scheduled settlement off (vendors then get paid on request only). */
+  PAYOUT_SETTLE_EVERY_MS: z.coerce.number().int().min(0).default(3_600_000),
+  /** Length of a settlement period (one payout per vendor and currency per period). */
+  PAYOUT_PERIOD_MS: ms.default(DAY_MS),
+  PAYOUT_RECOVER_EVERY_MS: ms.default(30_000),
+  /** Undecided prepared transactions younger than this belong to a coordinator still at work. */
+  PAYOUT_RECOVERY_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Drills and tests: the process SIGKILLs itself right after this settlement step. */
+  PAYOUT_CRASH_AT: z.enum(PAYOUT_FAULT_POINTS).optional(),
+});
+
+export function maintenancePool(): PoolSpec {
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `invalid maintenance pool env var ${String(issue?.path[0])}: ${issue?.message}`,
+    );
+  }
+  const env = parsed.data;
+  const crashAt = env.PAYOUT_CRASH_AT;
+  const settle: SettleOptions = {
+    periodMs: env.PAYOUT_PERIOD_MS,
+    ...(crashAt
+      ? {
+          fault: (point) => {
+            if (point === crashAt) process.kill(process.pid, "SIGKILL");
+          },
+        }
+      : {}),
+  };
+  const recovery = { graceMs: env.PAYOUT_RECOVERY_GRACE_MS };
+  const queue = new Queue(PAYOUTS_QUEUE, {
+    connection: createRedis({
+      maxRetriesPerRequest: null,
+      connectionName: "pool:maintenance:producer",
+    }),
+  });
+  return {
+    queue: PAYOUTS_QUEUE,
+    concurrency: 1,
+    processor: async (job) => {
+      switch (job.name) {
+        case "ping":
+          return { pong: true, pid: process.pid, at: new Date().toISOString() };
+        case SETTLE_VENDOR_JOB:
+          return settleVendor(settleVendorJobSchema.parse(job.data).vendorId, settle);
+        case SETTLE_ALL_JOB: {
+          const failed: string[] = [];
+          let settled = 0;
+          for (const vendorId of await vendorsWithPayable()) {
+            try {
+              settled += (await settleVendor(vendorId, settle)).length;
+            } catch (err) {
+              // One vendor's failure (its shard down) must not hold up everyone else's payout.
+              failed.push(vendorId);
+              log.error({ vendorId, err: (err as Error).message }, "payout settlement failed");
+            }
+          }
+          return { settled, failed };
+        }
+        case RECOVER_PAYOUTS_JOB:
+          return recoverPayouts(recovery);
+        default:
+          throw new Error(`maintenance pool has no job "${job.name}"`);
+      }
+    },
+    init: async () => {
+      await assertTwoPhaseCommitEnabled();
+      try {
+        await recoverPayouts(recovery);
+      } catch (err) {
+        // The scheduled recovery below retries; a database still failing over must not stop the pool.
+        log.error({ err: (err as Error).message }, "payout recovery at start failed");
+      }
+      if (env.PAYOUT_SETTLE_EVERY_MS === 0) await queue.removeJobScheduler(SETTLE_ALL_JOB);
+      else
+        await queue.upsertJobScheduler(
+          SETTLE_ALL_JOB,
+          { every: env.PAYOUT_SETTLE_EVERY_MS },
+          { name: SETTLE_ALL_JOB },
+        );
+      await queue.upsertJobScheduler(
+        RECOVER_PAYOUTS_JOB,
+        { every: env.PAYOUT_RECOVER_EVERY_MS },
+        { name: RECOVER_PAYOUTS_JOB },
+      );
+    },
+    close: () => queue.close(),
+  };
+}
+
+/** A cluster created with max_prepared_transactions = 0 cannot take part: say how to fix it. */
+async function assertTwoPhaseCommitEnabled(): Promise<void> {
+  for (const cluster of [core().name, ...shardNames()]) {
+    const n = await maxPreparedTransactions(cluster);
+    if (n === 0)
+      throw new Error(
+        `cluster "${cluster}" has max_prepared_transactions = 0; payouts need two-phase commit ` +
+          '(see apps/workers/README.md, "Payouts": recreate or reconfigure the cluster)',
+      );
+  }
+}
