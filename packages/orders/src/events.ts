@@ -7,10 +7,21 @@
  *   CONFIRMED ─capture-payment─▶ CAPTURED ─commit-stock─▶ READY_FOR_FULFILMENT (terminal)
  *   any failure before capture ─▶ COMPENSATING ─compensate─▶ FAILED (or CANCELLED once confirmed)
  *   READY_FOR_FULFILMENT ─refundOrder()─▶ CANCELLED
+ *   READY_FOR_FULFILMENT ─vendors fulfil─▶ FULFILLING ─▶ SHIPPED ─▶ DELIVERED (see fulfilment.ts)
  */
+import {
+  applyFulfilment,
+  initialParcels,
+  isFulfilmentEvent,
+  type FulfilmentEvent,
+  type VendorParcel,
+} from "./fulfilment.ts";
+
 /** Units of one product held in one warehouse for an order (the vendor shard's reservation). */
 export interface StockAllocation {
   productId: string;
+  /** The variant's rows the units came from; absent for the product's own stock. */
+  variantId?: string;
   warehouseId: string;
   quantity: number;
 }
@@ -22,12 +33,22 @@ export type OrderStatus =
   | "CONFIRMED"
   | "CAPTURED"
   | "READY_FOR_FULFILMENT"
+  | "FULFILLING"
+  | "SHIPPED"
+  | "DELIVERED"
   | "COMPENSATING"
   | "FAILED"
   | "CANCELLED";
 
+/**
+ * States where the checkout saga has nothing left to run. Fulfilment goes on from
+ * READY_FOR_FULFILMENT driven by vendors and the carrier; DELIVERED ends the order itself.
+ */
 export const TERMINAL_STATUSES: readonly OrderStatus[] = [
   "READY_FOR_FULFILMENT",
+  "FULFILLING",
+  "SHIPPED",
+  "DELIVERED",
   "FAILED",
   "CANCELLED",
 ];
@@ -65,6 +86,8 @@ export function nextStep(status: OrderStatus): SagaStep | null {
 export interface OrderItem {
   vendorId: string;
   productId: string;
+  /** The variant bought (size, colour); absent when the product is sold without one. */
+  variantId?: string;
   quantity: number;
   unitPriceCents: number;
 }
@@ -144,7 +167,8 @@ export type OrderEvent =
   | {
       type: "OrderCancelled";
       payload: { reason: string; detail: string; compensations: Compensation[] };
-    };
+    }
+  | FulfilmentEvent;
 
 export type OrderEventType = OrderEvent["type"];
 
@@ -158,6 +182,8 @@ export interface OrderState {
   confirmed: boolean;
   failure: { reason: FailureReason; detail: string; failedStep: SagaStep } | null;
   ledgerTransactionId: string | null;
+  /** Per-vendor fulfilment, keyed by vendor id. */
+  parcels: Record<string, VendorParcel>;
 }
 
 const STATUS_AFTER: Partial<Record<OrderEventType, OrderStatus>> = {
@@ -190,10 +216,12 @@ export function apply(
       confirmed: false,
       failure: null,
       ledgerTransactionId: null,
+      parcels: initialParcels(e.payload.items, e.payload.shipping),
     };
   }
   if (!state) throw new Error(`order ${orderId}: first event is ${e.type}, not OrderPlaced`);
   const next: OrderState = { ...state, version, status: STATUS_AFTER[e.type] ?? state.status };
+  if (isFulfilmentEvent(e)) return applyFulfilment(state, next, e);
   if (e.type === "PaymentAuthorized") next.paymentId = e.payload.paymentId;
   if (e.type === "OrderConfirmed") next.confirmed = true;
   if (e.type === "PaymentCaptured") {

@@ -5,6 +5,16 @@
  */
 export * from "./events.ts";
 export {
+  PARCEL_STATUSES,
+  FulfilmentGuardError,
+  fulfilmentFollowUps,
+  refundableCents,
+  type FulfilmentEvent,
+  type ParcelStatus,
+  type PendingRefund,
+  type VendorParcel,
+} from "./fulfilment.ts";
+export {
   loadOrder,
   appendEvents,
   ConcurrencyConflictError,
@@ -12,6 +22,13 @@ export {
   CORE_TX_OPTIONS,
   type CoreTx,
 } from "./order-store.ts";
+export {
+  changeOrder,
+  withFollowUps,
+  type ChangeOrderOptions,
+  type OrderDecision,
+  type OrderChange,
+} from "./change-order.ts";
 export {
   ORDER_TOPIC,
   eventDetail,
@@ -34,6 +51,12 @@ export {
 export {
   SAGAS_QUEUE,
   RECOVER_JOB,
+  PAYMENTS_QUEUE,
+  PAYMENT_STEPS,
+  VENDOR_REFUND_JOB,
+  vendorRefundJobSchema,
+  vendorRefundEnqueuer,
+  type VendorRefundJob,
   STEP_JOB_OPTIONS,
   createSagaQueue,
   queueEnqueuer,

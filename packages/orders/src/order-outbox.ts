@@ -55,7 +55,43 @@ export function eventDetail(e: OrderEvent): Record<string, unknown> {
     case "PaymentVoided":
     case "OrderConfirmed":
     case "OrderReadyForFulfilment":
+    case "OrderShipped":
+    case "OrderDelivered":
       return {};
+    case "VendorOrderAccepted":
+    case "VendorOrderPacked":
+      return { vendorId: e.payload.vendorId };
+    case "ShipmentCreated":
+    case "ShipmentDelivered":
+      return { vendorId: e.payload.vendorId, trackingNumber: e.payload.trackingNumber };
+    case "ShipmentProgressed":
+      return {
+        vendorId: e.payload.vendorId,
+        trackingNumber: e.payload.trackingNumber,
+        carrierStatus: e.payload.carrierStatus,
+      };
+    case "VendorRefundRequested":
+      return {
+        vendorId: e.payload.vendorId,
+        amountCents: e.payload.amountCents,
+        cancel: e.payload.cancel,
+        reason: e.payload.reason,
+      };
+    case "VendorRefunded":
+      return {
+        vendorId: e.payload.vendorId,
+        amountCents: e.payload.amountCents,
+        reason: e.payload.reason,
+      };
+    case "VendorRefundFailed":
+      return { vendorId: e.payload.vendorId, reason: e.payload.reason };
+    case "VendorOrderCancelled":
+      return {
+        vendorId: e.payload.vendorId,
+        reason: e.payload.reason,
+        refundedCents: e.payload.refundedCents,
+        restocked: e.payload.restocked,
+      };
   }
 }
 

@@ -36,6 +36,8 @@ export const placeOrderSchema = z.object({
       z.object({
         vendorId: z.uuid(),
         productId: z.uuid(),
+        /** The variant picked (size, colour); omitted for a product sold without one. */
+        variantId: z.uuid().optional(),
         quantity: z.number().int().positive().max(1000),
       }),
     )
@@ -62,8 +64,12 @@ export class IdempotencyKeyReusedError extends Error {
 export class ProductUnavailableError extends Error {
   readonly code = "PRODUCT_UNAVAILABLE";
   readonly retryable = false;
-  constructor(productId: string) {
-    super(`product ${productId} does not exist for its vendor or is not active`);
+  constructor(productId: string, variantId?: string) {
+    super(
+      variantId
+        ? `variant ${variantId} of product ${productId} does not exist for its vendor or is not active`
+        : `product ${productId} does not exist for its vendor or is not active`,
+    );
     this.name = "ProductUnavailableError";
   }
 }
@@ -74,20 +80,42 @@ async function priceItems(items: PlaceOrderInput["items"]): Promise<OrderItem[]>
   const vendors = [...new Set(items.map((i) => i.vendorId))];
   const prices = new Map<string, number>();
   for (const vendorId of vendors) {
-    const ids = items.filter((i) => i.vendorId === vendorId).map((i) => i.productId);
+    const mine = items.filter((i) => i.vendorId === vendorId);
+    const ids = mine.map((i) => i.productId);
+    const variantIds = mine.flatMap((i) => (i.variantId ? [i.variantId] : []));
     // Scoped by vendorId too: a product id of another tenant must not be buyable through this vendor.
     // Row-level security on the shard: the read runs under this vendor's tenant scope.
-    const products = await withTenant(vendorId, (tx) =>
-      tx.product.findMany({
-        where: { vendorId, id: { in: ids }, status: "active" },
-        select: { id: true, priceCents: true },
+    // Waiting for a pooled shard connection is normal under a checkout burst: more than Prisma's 2 s.
+    const { products, variants } = await withTenant(
+      vendorId,
+      async (tx) => ({
+        products: await tx.product.findMany({
+          where: { vendorId, id: { in: ids }, status: "active" },
+          select: { id: true, priceCents: true },
+        }),
+        variants: variantIds.length
+          ? await tx.productVariant.findMany({
+              where: { vendorId, id: { in: variantIds } },
+              select: { id: true, productId: true, priceCents: true },
+            })
+          : [],
       }),
+      { maxWait: 10_000, timeout: 15_000 },
     );
     for (const p of products) prices.set(`${vendorId}/${p.id}`, p.priceCents);
+    // A variant is priced only under its own product; its own price overrides the product's.
+    for (const v of variants) {
+      const base = prices.get(`${vendorId}/${v.productId}`);
+      if (base !== undefined)
+        prices.set(`${vendorId}/${v.productId}/${v.id}`, v.priceCents ?? base);
+    }
   }
   return items.map((i) => {
-    const price = prices.get(`${i.vendorId}/${i.productId}`);
-    if (price === undefined) throw new ProductUnavailableError(i.productId);
+    const key = i.variantId
+      ? `${i.vendorId}/${i.productId}/${i.variantId}`
+      : `${i.vendorId}/${i.productId}`;
+    const price = prices.get(key);
+    if (price === undefined) throw new ProductUnavailableError(i.productId, i.variantId);
     return { ...i, unitPriceCents: price };
   });
 }
@@ -184,6 +212,7 @@ async function placeOnce(input: z.output<typeof placeOrderSchema>): Promise<Plac
         confirmed: false,
         failure: null,
         ledgerTransactionId: null,
+        parcels: {},
       },
       [
         {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MILESTONES, reachedMilestone } from "./order-progress.ts";
+import { isSettled, MILESTONES, reachedMilestone } from "./order-progress.ts";
 
 const label = (i: number) => MILESTONES[i]?.label;
 
@@ -18,6 +18,12 @@ describe("order milestones", () => {
     expect(label(reachedMilestone("READY_FOR_FULFILMENT", ["DELIVERED", "DELIVERED"], []))).toBe(
       "Delivered",
     );
+  });
+
+  it("shows a DELIVERED order as delivered and settled even with a cancelled parcel", () => {
+    expect(label(reachedMilestone("DELIVERED", ["DELIVERED", "CANCELLED"], []))).toBe("Delivered");
+    expect(isSettled("DELIVERED", ["DELIVERED", "CANCELLED"])).toBe(true);
+    expect(label(reachedMilestone("FULFILLING", ["ACCEPTED", "AWAITING"], []))).toBe("Confirmed");
   });
 
   it("shows a failed order at the furthest step its timeline reached", () => {

@@ -24,6 +24,9 @@ const RANK: Record<string, number> = {
   CONFIRMED: 3,
   CAPTURED: 3,
   READY_FOR_FULFILMENT: 3,
+  FULFILLING: 3,
+  SHIPPED: 4,
+  DELIVERED: 5,
 };
 
 const FAILED = new Set(["FAILED", "CANCELLED", "COMPENSATING"]);
@@ -35,6 +38,7 @@ export function reachedMilestone(
   timelineStatuses: string[],
 ): number {
   const vendors = vendorStatuses.map((s) => s.toUpperCase());
+  if (status === "DELIVERED") return 5;
   if (vendors.length > 0 && vendors.every((s) => s === "DELIVERED")) return 5;
   if (vendors.some((s) => s === "SHIPPED" || s === "DELIVERED")) return 4;
   if (!FAILED.has(status)) return RANK[status] ?? 0;
@@ -47,6 +51,6 @@ export function isFailed(status: string): boolean {
 }
 
 export function isSettled(status: string, vendorStatuses: string[]): boolean {
-  if (status === "FAILED" || status === "CANCELLED") return true;
+  if (status === "FAILED" || status === "CANCELLED" || status === "DELIVERED") return true;
   return vendorStatuses.length > 0 && vendorStatuses.every((s) => s.toUpperCase() === "DELIVERED");
 }

@@ -2,21 +2,39 @@
 
 import { Badge, EmptyState, cx, formatPrice } from "@agora/ui";
 import { useTRPC } from "@agora/trpc-next/react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { compensationLabel, orderFailureMessage } from "../checkout/payment-messages.ts";
 import { useLiveConnection, useLiveOrder } from "../live/use-live.ts";
 import { isFailed, isSettled, MILESTONES, reachedMilestone } from "./order-progress.ts";
 
 const time = new Intl.DateTimeFormat("en", { timeStyle: "medium" });
 
+const parcelTone = (s: string) =>
+  s === "DELIVERED"
+    ? "success"
+    : s === "CANCELLED"
+      ? "danger"
+      : s === "SHIPPED"
+        ? "warning"
+        : "neutral";
+
 /** The order's live timeline: refetched on every pushed event and on every (re)connect. */
 export function OrderTracker({ orderId }: { orderId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const queryKey = trpc.orders.get.queryKey({ orderId });
-  const order = useQuery(trpc.orders.get.queryOptions({ orderId }));
+  // The newest version a push announced: the next read must show at least that (see orders.get).
+  const [minVersion, setMinVersion] = useState<number | undefined>(undefined);
+  const order = useQuery({
+    ...trpc.orders.get.queryOptions({ orderId, minVersion }),
+    placeholderData: keepPreviousData,
+  });
   const live = useLiveConnection();
-  useLiveOrder(orderId, () => void queryClient.invalidateQueries({ queryKey }));
+  useLiveOrder(orderId, (push) => {
+    if (push && push.version > (minVersion ?? 0)) setMinVersion(push.version);
+    // A (re)connect may have missed pushes: read again.
+    else void queryClient.invalidateQueries({ queryKey: trpc.orders.get.queryKey({ orderId }) });
+  });
 
   if (order.isPending) return <p className="text-sm text-zinc-500">Loading your order…</p>;
   if (order.isError)
@@ -36,7 +54,8 @@ export function OrderTracker({ orderId }: { orderId: string }) {
       />
     );
   const o = order.data;
-  const vendorStatuses = o.vendors.map((v) => v.status);
+  // A paid order's parcels carry their fulfilment; before that, the shard's reservation status.
+  const vendorStatuses = o.vendors.map((v) => v.fulfilment?.status ?? v.status);
   const reached = reachedMilestone(
     o.status,
     vendorStatuses,
@@ -112,11 +131,25 @@ export function OrderTracker({ orderId }: { orderId: string }) {
               className="rounded-lg border border-zinc-200 p-3 dark:border-zinc-800"
             >
               <p className="flex flex-wrap items-center gap-2 font-medium">
-                {v.vendorName} <Badge>{v.status}</Badge>
+                {v.vendorName}{" "}
+                <Badge tone={parcelTone(v.fulfilment?.status ?? v.status)}>
+                  <span data-testid="parcel-status">{v.fulfilment?.status ?? v.status}</span>
+                </Badge>
                 {v.trackingNumber ? (
                   <span className="font-mono text-xs">tracking {v.trackingNumber}</span>
                 ) : null}
+                {v.fulfilment?.carrierStatus ? (
+                  <span className="text-xs text-zinc-500">
+                    {v.fulfilment.carrierStatus.replaceAll("_", " ")}
+                  </span>
+                ) : null}
               </p>
+              {v.fulfilment && v.fulfilment.refundedCents > 0 ? (
+                <p className="mt-1 text-sm text-emerald-700 dark:text-emerald-300">
+                  Refunded {formatPrice(v.fulfilment.refundedCents)}
+                  {v.fulfilment.cancelReason ? ` · cancelled: ${v.fulfilment.cancelReason}` : ""}
+                </p>
+              ) : null}
               <ul className="mt-2 text-sm text-zinc-600 dark:text-zinc-400">
                 {o.items
                   .filter((i) => i.vendorId === v.vendorId)

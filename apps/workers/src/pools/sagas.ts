@@ -1,20 +1,20 @@
 /**
  * The `sagas` pool: runs checkout saga steps and, every `SAGA_SWEEP_EVERY_MS`, the recovery sweep
- * (a BullMQ job scheduler, so only one sweep is queued however many pool processes run).
+ * (a BullMQ job scheduler, so only one sweep is queued however many pool processes run). Steps
+ * that call the payment provider are routed to the `payments` queue (pools/payments.ts, the
+ * bulkhead), which owns the provider's breaker, its published state and its watchdog.
  */
 import { z } from "zod";
 import { topology } from "@agora/infra-local/topology";
 import { createRedis } from "@agora/redis";
-import { createSagaQueue, queueEnqueuer, RECOVER_JOB, SAGAS_QUEUE } from "@agora/orders";
 import {
-  createPaymentGateway,
-  createSagaProcessor,
-  publishPaymentsBreaker,
-} from "../sagas/checkout/index.ts";
-import {
-  watchPaymentProvider,
-  type ProviderWatchdog,
-} from "../sagas/checkout/provider-watchdog.ts";
+  createSagaQueue,
+  PAYMENTS_QUEUE,
+  queueEnqueuer,
+  RECOVER_JOB,
+  SAGAS_QUEUE,
+} from "@agora/orders";
+import { createPaymentGateway, createSagaProcessor } from "../sagas/checkout/index.ts";
 import type { PoolSpec } from "./run-pool.ts";
 
 const envSchema = z.object({
@@ -23,8 +23,6 @@ const envSchema = z.object({
   SAGA_STALLED_AFTER_MS: z.coerce.number().int().positive().default(30_000),
   SAGA_SWEEP_EVERY_MS: z.coerce.number().int().positive().default(15_000),
   PAYMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
-  /** Active health check of the provider through the breaker (see provider-watchdog.ts). */
-  PAYMENT_PROBE_EVERY_MS: z.coerce.number().int().positive().default(2_000),
 });
 
 export function sagasPool(): PoolSpec {
@@ -34,30 +32,27 @@ export function sagasPool(): PoolSpec {
     throw new Error(`invalid sagas pool env var ${String(issue?.path[0])}: ${issue?.message}`);
   }
   const env = parsed.data;
-  const queue = createSagaQueue(
-    createRedis({ maxRetriesPerRequest: null, connectionName: "pool:sagas:producer" }),
-  );
+  const producer = createRedis({
+    maxRetriesPerRequest: null,
+    connectionName: "pool:sagas:producer",
+  });
+  const queue = createSagaQueue(producer);
+  const paymentsQueue = createSagaQueue(producer, PAYMENTS_QUEUE);
+  // Only for a provider step that still waits on `sagas` from before the routing existed.
   const payments = createPaymentGateway({
     baseUrl: env.PAYMENT_SIM_URL ?? `http://127.0.0.1:${topology().apps.paymentSim}`,
+    breakerName: "payment-provider-sagas",
     breaker: { timeoutMs: env.PAYMENT_TIMEOUT_MS },
   });
-  const enqueue = queueEnqueuer(queue);
-  const breakerState = createRedis({ connectionName: "pool:sagas:breaker-state" });
-  let breakerPublisher: ReturnType<typeof publishPaymentsBreaker> | undefined;
-  let watchdog: ProviderWatchdog | undefined;
   return {
     queue: SAGAS_QUEUE,
     concurrency: env.SAGA_CONCURRENCY,
     processor: createSagaProcessor({
       payments,
-      enqueue,
+      enqueue: queueEnqueuer(queue, paymentsQueue),
       stalledAfterMs: env.SAGA_STALLED_AFTER_MS,
     }),
     init: async () => {
-      // Closed on start: a restarted worker's fresh breaker replaces a stale "open" at once.
-      breakerPublisher = publishPaymentsBreaker(payments.breaker, breakerState);
-      await breakerPublisher.flush();
-      watchdog = watchPaymentProvider(payments, { everyMs: env.PAYMENT_PROBE_EVERY_MS });
       await queue.upsertJobScheduler(
         RECOVER_JOB,
         { every: env.SAGA_SWEEP_EVERY_MS },
@@ -65,12 +60,10 @@ export function sagasPool(): PoolSpec {
       );
     },
     close: async () => {
-      watchdog?.stop();
-      breakerPublisher?.stop();
-      await breakerPublisher?.flush();
-      breakerState.disconnect();
       payments.dispose();
       await queue.close();
+      await paymentsQueue.close();
+      producer.disconnect();
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * `main.ts projections`: the search projection's BullMQ workers (one per subscribed topic queue),
- * and the cache invalidation after each applied change. Invalidation runs after the commit: a
+ * the vendor sub-order projection (vendor-orders-projection.ts), and the cache invalidation after
+ * each applied catalog change. Invalidation runs after the commit: a
  * reader that loads between the commit and the DEL caches the new row already, and if Redis is
  * down the entries still expire on their TTL.
  */
@@ -12,6 +13,7 @@ import { coreDedupeStore } from "../outbox/consume.ts";
 import type { OutboxMessage } from "../outbox/outbox-message.ts";
 import { subscriberQueueName } from "../outbox/subscriptions.ts";
 import { projectCatalogEvent, SEARCH_PROJECTION } from "./search-projection.ts";
+import { projectVendorOrders, VENDOR_ORDERS_PROJECTION } from "./vendor-orders-projection.ts";
 import { createLogger } from "@agora/telemetry";
 
 const envSchema = z.object({
@@ -53,6 +55,24 @@ export function startProjections(): { close: () => Promise<void> } {
     w.on("failed", (job, err) => log("error", { queue, job: job?.id, msg: err.message }));
     return w;
   });
+  // Vendor sub-order fulfilment columns on the shards, from the order aggregate's events.
+  const vendorOrdersQueue = subscriberQueueName("order", VENDOR_ORDERS_PROJECTION);
+  const vendorOrders = new Worker<OutboxMessage>(
+    vendorOrdersQueue,
+    (job) => projectVendorOrders(job.data),
+    {
+      connection: createRedis({
+        maxRetriesPerRequest: null,
+        connectionName: `pool:${vendorOrdersQueue}`,
+      }),
+      concurrency: parsed.data.PROJECTION_CONCURRENCY,
+    },
+  );
+  vendorOrders.on("error", (err) => log("warn", { queue: vendorOrdersQueue, msg: err.message }));
+  vendorOrders.on("failed", (job, err) =>
+    log("error", { queue: vendorOrdersQueue, job: job?.id, msg: err.message }),
+  );
+  workers.push(vendorOrders);
   return {
     close: async () => {
       await Promise.all(workers.map((w) => w.close()));

@@ -86,18 +86,36 @@ async function vendorSide(
   };
 }
 
-export async function getOrder(userId: string, orderId: string): Promise<OrderView> {
-  const token = await lastCommit(userId);
-  const { value } = await core().read({ level: "read-your-writes", token }, async (db) => {
-    const order = await db.order.findUnique({ where: { id: orderId } });
-    if (!order || order.userId !== userId) return null;
-    const events = await db.orderEvent.findMany({
-      where: { orderId },
-      orderBy: { version: "asc" },
-      select: { version: true, type: true, payload: true, createdAt: true },
-    });
-    return { order, events };
+type CoreReader = Parameters<Parameters<ReturnType<typeof core>["read"]>[1]>[0];
+
+async function readOrder(db: CoreReader, userId: string, orderId: string) {
+  const order = await db.order.findUnique({ where: { id: orderId } });
+  if (!order || order.userId !== userId) return null;
+  const events = await db.orderEvent.findMany({
+    where: { orderId },
+    orderBy: { version: "asc" },
+    select: { version: true, type: true, payload: true, createdAt: true },
   });
+  return { order, events };
+}
+
+/**
+ * Read-your-writes covers the shopper's own placement; the saga's later events are written by the
+ * workers. `minVersion` (the version of the last live push the page got) closes that gap: a
+ * replica that has not replayed it yet would show an older order than the push announced, so the
+ * read is repeated on the primary.
+ */
+export async function getOrder(
+  userId: string,
+  orderId: string,
+  minVersion?: number,
+): Promise<OrderView> {
+  const token = await lastCommit(userId);
+  let { value } = await core().read({ level: "read-your-writes", token }, (db) =>
+    readOrder(db, userId, orderId),
+  );
+  if (minVersion !== undefined && (value === null || value.order.version < minVersion))
+    ({ value } = await core().read({ level: "strong" }, (db) => readOrder(db, userId, orderId)));
   if (!value) throw new TRPCError({ code: "NOT_FOUND", message: `no order ${orderId}` });
   const { order, events } = value;
   const items = orderItemsSchema.parse(order.items);
@@ -116,6 +134,8 @@ export async function getOrder(userId: string, orderId: string): Promise<OrderVi
   );
   const titles = new Map<string, string>();
   for (const s of sides) for (const [id, t] of s?.titles ?? []) titles.set(id, t);
+  const { timeline, failure, state } = timelineOf(orderId, events);
+  const fulfilling = state?.captured === true;
   return {
     id: order.id,
     status: order.status,
@@ -123,12 +143,25 @@ export async function getOrder(userId: string, orderId: string): Promise<OrderVi
     currency: order.currency,
     createdAt: order.createdAt,
     items: items.map((i) => ({ ...i, title: titles.get(i.productId) ?? "" })),
-    vendors: vendorIds.map((vendorId, i) => ({
-      vendorId,
-      vendorName: sides[i]?.vendorName ?? "",
-      status: sides[i]?.status ?? "unknown",
-      trackingNumber: sides[i]?.trackingNumber ?? null,
-    })),
-    ...timelineOf(orderId, events),
+    vendors: vendorIds.map((vendorId, i) => {
+      const parcel = fulfilling ? state?.parcels[vendorId] : undefined;
+      return {
+        vendorId,
+        vendorName: sides[i]?.vendorName ?? "",
+        status: sides[i]?.status ?? "unknown",
+        trackingNumber: parcel?.trackingNumber ?? sides[i]?.trackingNumber ?? null,
+        fulfilment: parcel
+          ? {
+              status: parcel.status,
+              carrierStatus: parcel.carrierStatus,
+              shareCents: parcel.shareCents,
+              refundedCents: parcel.refundedCents,
+              cancelReason: parcel.cancelReason,
+            }
+          : null,
+      };
+    }),
+    timeline,
+    failure,
   };
 }

@@ -12,10 +12,11 @@ export interface StoredEvent {
   createdAt: Date;
 }
 
+/** The timeline, the failure, and the folded state (null without events). */
 export function timelineOf(
   orderId: string,
   rows: StoredEvent[],
-): Pick<OrderView, "timeline" | "failure"> {
+): Pick<OrderView, "timeline" | "failure"> & { state: OrderState | null } {
   let state: OrderState | null = null;
   const timeline: OrderView["timeline"] = [];
   let failure: OrderView["failure"] = null;
@@ -39,5 +40,5 @@ export function timelineOf(
         compensations: [...e.payload.compensations],
       };
   }
-  return { timeline, failure };
+  return { timeline, failure, state };
 }

@@ -1,6 +1,13 @@
 import { z } from "zod";
 
-export const getOrderInput = z.object({ orderId: z.uuid() });
+export const getOrderInput = z.object({
+  orderId: z.uuid(),
+  /**
+   * The newest order version the caller has seen (from a live push). A replica that has not
+   * replayed it yet is not used: the read goes to the primary (monotonic reads per order).
+   */
+  minVersion: z.number().int().positive().optional(),
+});
 
 export interface OrderSummary {
   id: string;
@@ -30,6 +37,14 @@ export interface OrderView {
     /** The vendor sub-order's status on its shard; "unknown" while that shard cannot answer. */
     status: string;
     trackingNumber: string | null;
+    /** The vendor's parcel from the order aggregate; null before the order was paid for. */
+    fulfilment: null | {
+      status: string;
+      carrierStatus: string | null;
+      shareCents: number;
+      refundedCents: number;
+      cancelReason: string | null;
+    };
   }[];
   timeline: {
     version: number;

@@ -8,5 +8,5 @@ export const ordersRouter = createTRPCRouter({
   /** Timeline, failure + compensations, per-vendor sub-order status; another user's → NOT_FOUND. */
   get: permissionProcedure("orders:read:own")
     .input(getOrderInput)
-    .query(({ ctx, input }) => getOrder(ctx.session.userId, input.orderId)),
+    .query(({ ctx, input }) => getOrder(ctx.session.userId, input.orderId, input.minVersion)),
 });

@@ -23,6 +23,7 @@ import { createRedis } from "@agora/redis";
 import { reserveStock } from "../../stock/reserve-stock.ts";
 import {
   loadOrder,
+  PAYMENTS_QUEUE,
   placeOrder,
   queueEnqueuer,
   RECOVER_JOB,
@@ -123,9 +124,15 @@ async function startRuntime(
 const REPO_ROOT = fileURLToPath(new URL("../../../../../", import.meta.url));
 const WORKERS_MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));
 
-/** Starts `main.ts sagas` as its own process group (so a kill takes the whole pool down). */
-async function startPoolProcess(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", WORKERS_MAIN, "sagas"], {
+/**
+ * Starts `main.ts <pool>` as its own process group (so a kill takes the whole pool down). Saga
+ * steps need both pools: `sagas` (stock steps) and `payments` (provider steps, the bulkhead).
+ */
+async function startPoolProcess(
+  env: NodeJS.ProcessEnv,
+  pool: "sagas" | "payments" = "sagas",
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", WORKERS_MAIN, pool], {
     cwd: REPO_ROOT,
     env,
     detached: true,
@@ -137,7 +144,7 @@ async function startPoolProcess(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`sagas pool did not start in 45 s: ${out}`)),
+      () => reject(new Error(`${pool} pool did not start in 45 s: ${out}`)),
       45_000,
     );
     child.stdout?.on("data", (d: Buffer) => {
@@ -149,7 +156,7 @@ async function startPoolProcess(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
     });
     child.once("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`sagas pool exited with ${code}: ${out}`));
+      reject(new Error(`${pool} pool exited with ${code}: ${out}`));
     });
   });
   return child;
@@ -188,9 +195,7 @@ async function createProduct(onHand: number): Promise<string> {
 
 async function stockOf(productId: string) {
   const row = await withTenant(vendor.id, (db) =>
-    db.stockLevel.findUniqueOrThrow({
-      where: { warehouseId_productId: { warehouseId, productId } },
-    }),
+    db.stockLevel.findFirstOrThrow({ where: { warehouseId, productId, variantId: null } }),
   );
   return { onHand: row.onHand, reserved: row.reserved };
 }
@@ -523,22 +528,54 @@ describe("checkout saga", () => {
     }
   });
 
-  it("resumes sagas after their worker process is SIGKILLed mid-flight", async () => {
-    const productId = await createProduct(20);
+  /** Environment, queues and process handles of one `sagas` + `payments` pool pair. */
+  async function poolPair(name: string) {
     const env = {
       ...process.env,
       PAYMENT_SIM_URL: simUrl,
       SAGA_CONCURRENCY: "8",
+      PAYMENTS_CONCURRENCY: "4",
       SAGA_STALLED_AFTER_MS: "1500",
       SAGA_SWEEP_EVERY_MS: "1000",
+      // The carrier webhook receiver of the payments pool: any free port in tests.
+      CARRIER_WEBHOOK_PORT: "0",
     };
-    const producer = createRedis({
-      maxRetriesPerRequest: null,
-      connectionName: "test-kill-producer",
-    });
-    const queue = new Queue(SAGAS_QUEUE, { connection: producer });
-    const enqueue = queueEnqueuer(queue);
+    const producer = createRedis({ maxRetriesPerRequest: null, connectionName: `test-${name}-producer` });
+    const sagas = new Queue(SAGAS_QUEUE, { connection: producer });
+    const payments = new Queue(PAYMENTS_QUEUE, { connection: producer });
     const children: ChildProcess[] = [];
+    const start = async () => {
+      const pair = await Promise.all([startPoolProcess(env, "sagas"), startPoolProcess(env, "payments")]);
+      children.push(...pair);
+      return pair;
+    };
+    return {
+      enqueue: queueEnqueuer(sagas, payments),
+      start,
+      close: async () => {
+        await fetch(`${simUrl}/admin/faults`, { method: "DELETE" });
+        for (const c of children) await stopProcess(c, "SIGTERM");
+        await sagas.removeJobScheduler(RECOVER_JOB);
+        for (const q of [sagas, payments]) {
+          await q.obliterate({ force: true });
+          await q.close();
+        }
+        producer.disconnect();
+      },
+    };
+  }
+
+  async function waitForCount(count: () => Promise<number>, atLeast: number, what: string) {
+    const deadline = Date.now() + 30_000;
+    while ((await count()) < atLeast) {
+      if (Date.now() > deadline) throw new Error(`${what}: fewer than ${atLeast} after 30 s`);
+      await sleep(50);
+    }
+  }
+
+  it("resumes sagas after their worker processes are SIGKILLed mid-flight", async () => {
+    const productId = await createProduct(20);
+    const pools = await poolPair("kill");
     // Slow payments keep sagas in flight when the kill lands.
     await fetch(`${simUrl}/admin/faults`, {
       method: "PUT",
@@ -546,29 +583,25 @@ describe("checkout saga", () => {
       body: JSON.stringify({ latencyMs: 300, scope: "payments" }),
     });
     try {
-      const first = await startPoolProcess(env);
-      children.push(first);
+      const first = await pools.start();
       const placed = await Promise.all(
         Array.from({ length: 12 }, (_, i) =>
-          startCheckout(checkout(productId, `kill-${run}-${i}`), enqueue),
+          startCheckout(checkout(productId, `kill-${run}-${i}`), pools.enqueue),
         ),
       );
       const ids = placed.map((p) => p.orderId);
-      const progressed = () =>
-        core().primary.order.count({ where: { id: { in: ids }, status: { notIn: ["PENDING"] } } });
-      const deadline = Date.now() + 30_000;
-      while ((await progressed()) < 3) {
-        if (Date.now() > deadline) throw new Error("the first pool process made no progress");
-        await sleep(50);
-      }
-      await stopProcess(first, "SIGKILL");
+      await waitForCount(
+        () => core().primary.order.count({ where: { id: { in: ids }, status: { notIn: ["PENDING"] } } }),
+        3,
+        "orders past PENDING",
+      );
+      for (const c of first) await stopProcess(c, "SIGKILL");
       const inFlight = await core().primary.order.count({
         where: { id: { in: ids }, status: { notIn: [...TERMINAL_STATUSES] } },
       });
       await fetch(`${simUrl}/admin/faults`, { method: "DELETE" });
 
-      const second = await startPoolProcess(env);
-      children.push(second);
+      await pools.start();
       const statuses = await waitForTerminal(ids, 45_000);
       expect(inFlight).toBeGreaterThan(0);
       expect(ids.filter((id) => statuses.get(id) === "READY_FOR_FULFILMENT")).toHaveLength(12);
@@ -577,15 +610,72 @@ describe("checkout saga", () => {
       for (const id of ids) expect(ledger.get(id)?.captureCount).toBe(1);
       expect(await ledgerSum(ids)).toBe(0);
       process.stdout.write(
-        `[saga] worker SIGKILLed with ${inFlight}/12 sagas in flight; all 12 finished after restart\n`,
+        `[saga] workers SIGKILLed with ${inFlight}/12 sagas in flight; all 12 finished after restart\n`,
       );
     } finally {
+      await pools.close();
+    }
+  });
+
+  it("ends every saga after its workers are killed between capture and fulfilment, with the invariants intact", async () => {
+    const productId = await createProduct(30);
+    const pools = await poolPair("capture-kill");
+    let minAvailable = Infinity;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const st = await withRetry(() => stockOf(productId));
+        minAvailable = Math.min(minAvailable, st.onHand - st.reserved);
+        await sleep(100);
+      }
+    })();
+    // Slow captures hold orders between CONFIRMED and CAPTURED long enough to aim the kills.
+    await fetch(`${simUrl}/admin/faults`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ latencyMs: 400, scope: "payments" }),
+    });
+    try {
+      const [sagasProcess, paymentsProcess] = await pools.start();
+      const placed = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          startCheckout(checkout(productId, `capture-kill-${run}-${i}`), pools.enqueue),
+        ),
+      );
+      const ids = placed.map((p) => p.orderId);
+      const atStatus = (status: string) =>
+        core().primary.order.count({ where: { id: { in: ids }, status } });
+      // The stock worker dies once an order is CONFIRMED (its capture queued on `payments`):
+      // captures go on in the payments pool and their commit-stock (fulfilment) steps wait on a
+      // queue nobody serves. Then the payments worker dies too.
+      await waitForCount(() => atStatus("CONFIRMED"), 1, "orders confirmed");
+      if (sagasProcess) await stopProcess(sagasProcess, "SIGKILL");
+      await waitForCount(() => atStatus("CAPTURED"), 1, "orders captured");
+      if (paymentsProcess) await stopProcess(paymentsProcess, "SIGKILL");
+      const stranded = await atStatus("CAPTURED");
       await fetch(`${simUrl}/admin/faults`, { method: "DELETE" });
-      for (const c of children) await stopProcess(c, "SIGTERM");
-      await queue.removeJobScheduler(RECOVER_JOB);
-      await queue.obliterate({ force: true });
-      await queue.close();
-      producer.disconnect();
+
+      await pools.start();
+      const statuses = await waitForTerminal(ids, 60_000);
+      sampling = false;
+      await sampler;
+      expect(stranded).toBeGreaterThan(0);
+      for (const id of ids) expect(TERMINAL_STATUSES).toContain(statuses.get(id));
+      const ready = ids.filter((id) => statuses.get(id) === "READY_FOR_FULFILMENT");
+      const ledger = await simLedger();
+      // One capture per order that went through, none for any other; the ledger sums to zero.
+      for (const id of ids) expect(ledger.get(id)?.captureCount ?? 0).toBe(ready.includes(id) ? 1 : 0);
+      expect(await ledgerSum(ids)).toBe(0);
+      expect(await ledgerSum()).toBe(0);
+      expect(minAvailable).toBeGreaterThanOrEqual(0);
+      expect(await stockOf(productId)).toEqual({ onHand: 30 - ready.length, reserved: 0 });
+      process.stdout.write(
+        `[saga] ${stranded}/12 orders stranded between capture and fulfilment by two SIGKILLs; all 12 terminal after restart (${ready.length} ready)\n`,
+      );
+    } finally {
+      sampling = false;
+      await sampler;
+      await pools.close();
     }
   });
 });

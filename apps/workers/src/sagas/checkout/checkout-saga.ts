@@ -85,7 +85,11 @@ async function reserve(state: OrderState): Promise<OrderState> {
     const r = await reserveStock({
       orderId: state.id,
       vendorId,
-      lines: items.map((i) => ({ productId: i.productId, quantity: i.quantity })),
+      lines: items.map(({ productId, variantId, quantity }) => ({
+        productId,
+        variantId,
+        quantity,
+      })),
       totalCents: items.reduce((s, i) => s + i.quantity * i.unitPriceCents, 0),
       currency: state.placed.currency,
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { captureLegs, reverseLegs } from "./ledger.ts";
+import { captureLegs, reverseLegs, vendorRefundLegs } from "./ledger.ts";
 
 const V1 = "00000000-0000-4000-8000-000000000001";
 const V2 = "00000000-0000-4000-8000-000000000002";
@@ -30,6 +30,33 @@ describe("capture ledger legs", () => {
     expect(legs.find((l) => l.code === "platform-fee-revenue")?.amountCents).toBe(400 + 51);
     expect(legs.find((l) => l.code === `vendor-payable:${V1}`)?.amountCents).toBe(
       3998 - 400 + 1290,
+    );
+  });
+
+  it("refunds a vendor's share in parts that together mirror its part of the capture", () => {
+    const shipping = [{ vendorId: V1, optionId: "express", priceCents: 1290 }];
+    const share = 3998 + 1290;
+    const parts = [1000, 333, share - 1333];
+    const legs = parts.map((amount, i) =>
+      vendorRefundLegs(
+        items,
+        shipping,
+        V1,
+        parts.slice(0, i).reduce((a, b) => a + b, 0),
+        amount,
+      ),
+    );
+    for (const l of legs) expect(signed(l)).toBe(0);
+    const total = (code: string) =>
+      legs
+        .flat()
+        .filter((l) => l.code === code)
+        .reduce((s, l) => s + l.amountCents, 0);
+    const capture = captureLegs(items, shipping);
+    expect(total("payment-clearing")).toBe(share);
+    expect(total("platform-fee-revenue")).toBe(400);
+    expect(total(`vendor-payable:${V1}`)).toBe(
+      capture.find((l) => l.code === `vendor-payable:${V1}`)?.amountCents,
     );
   });
 });

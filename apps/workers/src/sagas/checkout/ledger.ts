@@ -6,6 +6,9 @@
  *           credit vendor-payable:<vendor> (liability: owed to each vendor)    subtotal − fee + shipping
  *           credit platform-fee-revenue (revenue)                              Σ fees
  * Refund:   the exact mirror of the capture transaction.
+ * Vendor refund (part of one vendor's share): credit payment-clearing, debit that vendor's
+ *           payable and the platform fee in proportion, so refunding the whole share mirrors the
+ *           vendor's part of the capture exactly.
  */
 import { randomUUID } from "node:crypto";
 import type { CoreTx, OrderItem, ShippingChoice } from "@agora/orders";
@@ -106,6 +109,57 @@ export async function postLedgerTransaction(
     }),
   });
   return transactionId;
+}
+
+/** Cumulative fee share refunded after `refundedCents` of a vendor's share: rounding never drifts. */
+function feeRefunded(fee: number, shareCents: number, refundedCents: number): number {
+  return shareCents === 0 ? 0 : Math.round((fee * refundedCents) / shareCents);
+}
+
+/** Ledger legs of refunding `amountCents` of `vendorId`'s share after `refundedBefore` was refunded. */
+export function vendorRefundLegs(
+  items: OrderItem[],
+  shipping: ShippingChoice[] = [],
+  vendorId: string,
+  refundedBefore: number,
+  amountCents: number,
+): Leg[] {
+  const subtotal = items
+    .filter((i) => i.vendorId === vendorId)
+    .reduce((s, i) => s + i.quantity * i.unitPriceCents, 0);
+  const share =
+    subtotal +
+    shipping.filter((s) => s.vendorId === vendorId).reduce((s, c) => s + c.priceCents, 0);
+  const fee = Math.round((subtotal * PLATFORM_FEE_BPS) / 10_000);
+  const feeNow =
+    feeRefunded(fee, share, refundedBefore + amountCents) - feeRefunded(fee, share, refundedBefore);
+  const legs: Leg[] = [
+    {
+      code: "payment-clearing",
+      name: "Payment provider clearing",
+      kind: "asset",
+      vendorId: null,
+      direction: "credit",
+      amountCents,
+    },
+    {
+      code: `vendor-payable:${vendorId}`,
+      name: `Payable to vendor ${vendorId}`,
+      kind: "liability",
+      vendorId,
+      direction: "debit",
+      amountCents: amountCents - feeNow,
+    },
+    {
+      code: "platform-fee-revenue",
+      name: "Platform fees",
+      kind: "revenue",
+      vendorId: null,
+      direction: "debit",
+      amountCents: feeNow,
+    },
+  ];
+  return legs.filter((l) => l.amountCents > 0);
 }
 
 export function reverseLegs(legs: Leg[]): Leg[] {

@@ -63,10 +63,12 @@ export interface PaymentGateway {
   ): Promise<ProviderPayment>;
   capture(paymentId: string, idempotencyKey: string): Promise<ProviderPayment>;
   void(paymentId: string, idempotencyKey: string): Promise<ProviderPayment>;
+  /** Refunds `amountCents` of the capture, or all that is left when omitted. */
   refund(
     paymentId: string,
     idempotencyKey: string,
     reason: string,
+    amountCents?: number,
   ): Promise<{ id: string; amountCents: number }>;
   listByOrder(orderId: string): Promise<ProviderPayment[]>;
   dispose(): void;
@@ -156,11 +158,11 @@ export function createPaymentGateway(opts: PaymentGatewayOptions): PaymentGatewa
       call<ProviderPayment>("POST", `/v1/payments/${encodeURIComponent(id)}/capture`, {}, key),
     void: (id, key) =>
       call<ProviderPayment>("POST", `/v1/payments/${encodeURIComponent(id)}/void`, {}, key),
-    refund: (id, key, reason) =>
+    refund: (id, key, reason, amountCents) =>
       call<{ id: string; amountCents: number }>(
         "POST",
         `/v1/payments/${encodeURIComponent(id)}/refund`,
-        { reason },
+        amountCents === undefined ? { reason } : { reason, amountCents },
         key,
       ),
     listByOrder: async (orderId) =>

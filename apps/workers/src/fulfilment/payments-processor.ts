@@ -1,0 +1,74 @@
+/**
+ * The processor of the `payments` queue: the checkout saga's provider steps (authorize, capture,
+ * compensate), vendor refunds, and the periodic sweep of open vendor refunds.
+ */
+import type { Processor } from "bullmq";
+import { counter, createLogger, extractFromJobData, inSpan, SpanKind } from "@agora/telemetry";
+import {
+  PAYMENTS_QUEUE,
+  VENDOR_REFUND_JOB,
+  vendorRefundJobSchema,
+  type VendorRefundJob,
+} from "@agora/orders";
+import { createSagaProcessor, type SagaDeps } from "../sagas/checkout/index.ts";
+import { recoverOpenVendorRefunds } from "./refund-recovery.ts";
+import { runVendorRefund } from "./vendor-refund.ts";
+
+export const RECOVER_REFUNDS_JOB = "recover-vendor-refunds";
+
+const log = createLogger({ service: "workers-payments" });
+const refundOutcomes = counter({
+  name: "vendor_refunds_total",
+  help: "Vendor refund and cancellation jobs run by this process, by outcome",
+  labelNames: ["outcome"] as const,
+});
+
+export function createPaymentsProcessor(
+  deps: SagaDeps & {
+    stalledAfterMs: number;
+    enqueueRefund: (job: VendorRefundJob) => Promise<void>;
+  },
+): Processor {
+  const sagaSteps = createSagaProcessor(deps);
+  return async (job, token) => {
+    if (job.name === RECOVER_REFUNDS_JOB) {
+      const requeued = await recoverOpenVendorRefunds({
+        olderThanMs: deps.stalledAfterMs,
+        enqueue: deps.enqueueRefund,
+      });
+      return { requeued: requeued.length };
+    }
+    if (job.name !== VENDOR_REFUND_JOB) return sagaSteps(job, token);
+    const { orderId, vendorId, requestId } = vendorRefundJobSchema.parse(job.data);
+    return inSpan(
+      `${PAYMENTS_QUEUE} process ${VENDOR_REFUND_JOB}`,
+      {
+        kind: SpanKind.CONSUMER,
+        parent: extractFromJobData(job.data),
+        attributes: {
+          "messaging.system": "bullmq",
+          "messaging.destination.name": PAYMENTS_QUEUE,
+          "messaging.message.id": job.id ?? "",
+          "agora.order_id": orderId,
+          "agora.vendor_id": vendorId,
+          "agora.attempt": job.attemptsMade + 1,
+        },
+      },
+      async () => {
+        try {
+          const result = await runVendorRefund(orderId, vendorId, deps);
+          refundOutcomes.inc({ outcome: result.outcome });
+          log.info({ orderId, vendorId, requestId, outcome: result.outcome }, "vendor refund done");
+          return result;
+        } catch (err) {
+          refundOutcomes.inc({ outcome: "error" });
+          log.warn(
+            { orderId, vendorId, err: err instanceof Error ? err.message : String(err) },
+            "vendor refund failed",
+          );
+          throw err;
+        }
+      },
+    );
+  };
+}
