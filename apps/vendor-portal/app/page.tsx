@@ -1,9 +1,15 @@
 import { AppShell, Badge, Card, EmptyState, PageHeader } from "@agora/ui";
 import { UserMenu } from "../src/auth/user-menu.tsx";
+import { rangeOf, SalesDashboard } from "../src/analytics/sales-dashboard.tsx";
 import { TenantList } from "../src/tenants/tenant-list.tsx";
 import { api, getQueryClient, HydrateClient, orUnavailable, trpc } from "../src/trpc/server.tsx";
 
-export default async function VendorHomePage() {
+export default async function VendorHomePage({
+  searchParams,
+}: {
+  searchParams: Promise<{ range?: string | string[] }>;
+}) {
+  const range = rangeOf((await searchParams).range);
   // proxy.ts only lets vendor sessions in; the tenant comes from the session, never the URL.
   const [shop] = await Promise.all([
     orUnavailable((await api()).vendor.profile()),
@@ -46,6 +52,12 @@ export default async function VendorHomePage() {
           />
         )}
       </div>
+      <section aria-labelledby="sales-title" className="mb-8">
+        <h2 id="sales-title" className="mb-3 text-lg font-semibold">
+          Sales
+        </h2>
+        <SalesDashboard range={range} />
+      </section>
       <h2 className="mb-3 text-lg font-semibold">Marketplace</h2>
       <HydrateClient>
         <TenantList />

@@ -1,4 +1,5 @@
 import { QueueBoard } from "../../src/queues/queue-board.tsx";
+import { ReconcileRuns } from "../../src/queues/reconcile-runs.tsx";
 import { OpsShell } from "../../src/shell/ops-shell.tsx";
 import { getQueryClient, trpc } from "../../src/trpc/server.tsx";
 
@@ -13,6 +14,9 @@ export default async function QueuesPage() {
       description="Every BullMQ queue with its depth, the age of its oldest waiting job, failed jobs and dead letters; each order's saga step by step."
     >
       <QueueBoard />
+      <div className="mt-6">
+        <ReconcileRuns />
+      </div>
     </OpsShell>
   );
 }
