@@ -7,17 +7,21 @@ import { startMediaOrigin } from "./media-origin/media-origin-process.ts";
 import { startOutboxRelay } from "./outbox/relay-process.ts";
 import { startProjections } from "./projections/projections-process.ts";
 import { realtimeInstance, startRealtime } from "./realtime/realtime-process.ts";
+import { analyticsPool } from "./pools/analytics.ts";
 import { importsPool } from "./pools/imports.ts";
 import { maintenancePool } from "./pools/maintenance.ts";
 import { notificationsPool } from "./pools/notifications.ts";
+import { paymentsPool } from "./pools/payments.ts";
 import { type PoolSpec, runPool } from "./pools/run-pool.ts";
 import { sagasPool } from "./pools/sagas.ts";
 
 // Factories: only the pool this process runs opens its connections.
 const POOLS: Record<string, () => PoolSpec> = {
+  analytics: analyticsPool,
   imports: importsPool,
-  maintenance: () => maintenancePool,
+  maintenance: maintenancePool,
   notifications: notificationsPool,
+  payments: paymentsPool,
   sagas: sagasPool,
 };
 

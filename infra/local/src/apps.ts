@@ -86,11 +86,20 @@ export function services(t: Topology): ServiceSpec[] {
       healthPath: "/healthz",
     }),
     ts("workers-sagas", "apps/workers/src/main.ts", ["sagas"]),
+    // Bulkhead: every payment provider call (and the carrier's webhooks) in its own process.
+    ts("workers-payments", "apps/workers/src/main.ts", ["payments"], {
+      port: t.apps.carrierWebhook,
+      healthPath: "/healthz",
+    }),
     ts("outbox-relay", "apps/workers/src/main.ts", ["outbox-relay"]),
     // Bulk CSV imports from the vendor portal (its own process: bulkhead).
     ts("workers-imports", "apps/workers/src/main.ts", ["imports"]),
+    // Housekeeping: vendor payout settlement (two-phase commit) and recovery of in-doubt payouts.
+    ts("workers-maintenance", "apps/workers/src/main.ts", ["maintenance"]),
     ts("workers-projections", "apps/workers/src/main.ts", ["projections"]),
     ts("workers-notifications", "apps/workers/src/main.ts", ["notifications"]),
+    // Stream rollups (order outbox + view stream) and the scheduled batch reconcile.
+    ts("workers-analytics", "apps/workers/src/main.ts", ["analytics"]),
     // Behind the nginx CDN edge (launcher.ts); serves <stateDir>/media.
     ts("media-origin", "apps/workers/src/main.ts", ["media-origin"], {
       port: t.apps.mediaOrigin,

@@ -86,6 +86,7 @@ const OFFSET = {
   mediaOrigin: 551, // the media origin behind the CDN edge
   realtime: 560, // +560, +561: Socket.IO gateway instances (Redis adapter)
   telemetryCollector: 570, // OTLP/HTTP receiver + span/log store API
+  carrierWebhook: 575, // carrier shipment webhooks, received by the payments worker process
   workerMetrics: 580, // +580.. one /metrics + /healthz port per worker process (see WORKER_PROCESSES)
   faultProxy: 600, // +600 + cluster*10: TCP fault proxy in front of a cluster's read-write port
   faultProxyAdmin: 690, // HTTP control of the fault proxies
@@ -169,6 +170,8 @@ export interface Topology {
     mediaOrigin: number;
     realtime: number[];
     telemetryCollector: number;
+    /** Where the carrier posts signed shipment status webhooks (served by the payments pool). */
+    carrierWebhook: number;
     /** /metrics + health port of each worker process. */
     workerMetrics: Record<WorkerProcessName, number>;
   };
@@ -258,6 +261,7 @@ export function topology(profileName: ProfileName = profileFromEnv()): Topology 
       mediaOrigin: b + OFFSET.mediaOrigin,
       realtime: Array.from({ length: REALTIME_INSTANCES }, (_, i) => b + OFFSET.realtime + i),
       telemetryCollector: b + OFFSET.telemetryCollector,
+      carrierWebhook: b + OFFSET.carrierWebhook,
       workerMetrics: Object.fromEntries(
         WORKER_PROCESSES.map((name, i) => [name, b + OFFSET.workerMetrics + i]),
       ) as Record<WorkerProcessName, number>,

@@ -10,6 +10,7 @@ import { recommendationsRouter } from "./router/recommendations.ts";
 import { reviewsRouter } from "./router/reviews.ts";
 import { searchRouter } from "./router/search.ts";
 import { vendorRouter } from "./router/vendor.ts";
+import { invitationsRouter } from "./router/vendor-staff.ts";
 import { createTRPCRouter } from "./trpc.ts";
 
 export const appRouter = createTRPCRouter({
@@ -18,6 +19,7 @@ export const appRouter = createTRPCRouter({
   ops: opsRouter,
   auth: authRouter,
   vendor: vendorRouter,
+  invitations: invitationsRouter,
   notifications: notificationsRouter,
   search: searchRouter,
   reviews: reviewsRouter,

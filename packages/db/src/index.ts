@@ -65,15 +65,34 @@ export {
   type TenantTransactionOptions,
 } from "./tenancy/index.ts";
 export {
+  PAYOUT_COMPLETED,
+  PAYOUT_TOPIC,
+  payoutCompletedSchema,
+  type PayoutCompleted,
+} from "./outbox/payout-events.ts";
+export {
+  beginParticipant,
+  commitPrepared,
+  InvalidGidError,
+  listPreparedTransactions,
+  maxPreparedTransactions,
+  rollbackPrepared,
+  type ParticipantSession,
+  type PreparedTransaction,
+} from "./two-phase/index.ts";
+export {
   emitProductUpserted,
   emitStockChanged,
+  productAvailability,
   productUpsertedSchema,
   stockChangedSchema,
   PRODUCT_TOPIC,
   STOCK_TOPIC,
   type OutboxTx,
+  type ProductAvailability,
   type ProductUpserted,
   type StockChanged,
+  type VariantAvailability,
 } from "./outbox/catalog-events.ts";
 // Generated model types, for callers that annotate rows.
 export type * as CoreModels from "./generated/core/models.ts";

@@ -10,6 +10,7 @@ export const OPS_PAGES = [
   { href: "/chaos", label: "Chaos" },
   { href: "/drills", label: "Drills" },
   { href: "/queues", label: "Queues" },
+  { href: "/payouts", label: "Payouts" },
   { href: "/traces", label: "Traces" },
   { href: "/metrics", label: "Metrics" },
   { href: "/errors", label: "Errors" },

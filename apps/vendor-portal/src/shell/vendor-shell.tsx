@@ -5,8 +5,12 @@ import { UserMenu } from "../auth/user-menu.tsx";
 const NAV = [
   { href: "/", label: "Your shop" },
   { href: "/products", label: "Products" },
+  { href: "/orders", label: "Orders" },
   { href: "/stock", label: "Stock" },
   { href: "/imports", label: "Import" },
+  { href: "/staff", label: "Staff" },
+  { href: "/notifications", label: "Notifications" },
+  { href: "/payouts", label: "Payouts" },
   { href: "/audit", label: "Audit log" },
   { href: "/settings", label: "Settings" },
 ] as const;

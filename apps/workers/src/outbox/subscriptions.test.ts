@@ -6,6 +6,7 @@ describe("outbox subscriptions", () => {
     expect(queuesForTopic("stock")).toEqual([
       "outbox-stock.search-projection",
       "outbox-stock.live-stock",
+      "outbox-stock.vendor-notices",
     ]);
   });
 

@@ -9,9 +9,12 @@ import { outboxQueueName } from "./outbox-message.ts";
 export const SUBSCRIPTIONS: Readonly<Record<string, readonly string[]>> = {
   // shard outboxes: catalog and stock of one vendor
   product: ["search-projection"],
-  stock: ["search-projection", "live-stock"],
+  stock: ["search-projection", "live-stock", "vendor-notices"],
   // core outbox: the order aggregate's events
-  order: ["live-orders", "notifications"],
+  order: ["live-orders", "notifications", "analytics", "vendor-notices", "vendor-orders"],
+  // core outbox: vendor payouts (notice to the owner) and staff invitations (the invitation mail)
+  payout: ["vendor-notices"],
+  staff: ["vendor-notices"],
 };
 
 /** The queues one message of `topic` is published to. */

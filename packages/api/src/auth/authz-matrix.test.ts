@@ -38,6 +38,7 @@ vi.mock("@agora/db", async (importOriginal) => ({
   createVendor: dataLayer.untouchable("createVendor()"),
   withTenant: dataLayer.untouchable("withTenant()"),
   withPlatformScope: dataLayer.untouchable("withPlatformScope()"),
+  listPreparedTransactions: dataLayer.untouchable("listPreparedTransactions()"),
 }));
 vi.mock("@agora/redis", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@agora/redis")>()),

@@ -26,6 +26,8 @@ export const PERMISSIONS = [
   "vendor:payouts",
   "vendor:staff:manage",
   "vendor:audit:read",
+  // a vendor user's own notice switches (vendor.notificationSettings)
+  "vendor:notifications",
   // operators and admins
   "ops:read",
   "ops:chaos",
@@ -57,6 +59,9 @@ const VENDOR_STAFF = [
   "vendor:stock:write",
   "vendor:orders:read",
   "vendor:orders:fulfil",
+  "vendor:notifications",
+  // Sales charts, conversion and stock health: the whole shop team works from them.
+  "vendor:analytics:read",
 ] as const satisfies readonly Permission[];
 
 const OPERATOR = [
@@ -76,7 +81,6 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   vendor_owner: [
     ...VENDOR_STAFF,
     "vendor:orders:refund",
-    "vendor:analytics:read",
     "vendor:settings",
     "vendor:payouts",
     "vendor:staff:manage",

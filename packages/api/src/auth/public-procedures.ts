@@ -22,4 +22,7 @@ export const PUBLIC_PROCEDURES: readonly string[] = [
   "checkout.paymentConfig",
   "checkout.paymentsStatus",
   "auth.signUp",
+  // an invitation link's page: the single-use token in the input is the credential
+  "invitations.get",
+  "invitations.accept",
 ];

@@ -12,6 +12,7 @@ import {
   sagaTimeline,
   sagaTimelineInput,
 } from "../ops/queues/queue-overview.ts";
+import { payoutOverview } from "../ops/payouts/payout-overview.ts";
 import { topologyOverview, topologyStatusInput } from "../ops/topology-status.ts";
 import {
   getTrace,
@@ -50,6 +51,8 @@ export const opsRouter = createTRPCRouter({
       .input(chaosUndoInput)
       .mutation(({ ctx, input }) => undoChaos(ctx.session.userId, input.id)),
   }),
+  /** Payout two-phase commits still in doubt on any cluster, and the latest payouts. */
+  payouts: permissionProcedure("ops:read").query(() => payoutOverview()),
   /** Every BullMQ queue (depth, age, failed, dead letters) and each order's saga timeline. */
   queues: createTRPCRouter({
     list: permissionProcedure("ops:read").query(() => queueOverview()),

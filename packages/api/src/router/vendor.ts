@@ -1,7 +1,18 @@
+import { vendorAnalyticsRouter } from "./analytics.ts";
 import { auditLogInput, listAuditLog } from "../vendor/audit-log.ts";
 import { listCategories } from "../vendor/categories.ts";
 import { getImport, importIdInput, listImports } from "../vendor/imports/import-status.ts";
 import { listProducts } from "../vendor/list-products.ts";
+import {
+  deleteMediaInput,
+  productMediaInput,
+  reorderMediaInput,
+} from "../vendor/media/media.schema.ts";
+import {
+  deleteProductMedia,
+  listProductMedia,
+  reorderProductMedia,
+} from "../vendor/media/product-media.ts";
 import {
   archiveProductInput,
   createProductInput,
@@ -9,6 +20,8 @@ import {
   productIdInput,
   updateProductInput,
 } from "../vendor/products.schema.ts";
+import { listPayouts } from "../vendor/payouts/list-payouts.ts";
+import { requestPayout } from "../vendor/payouts/request-payout.ts";
 import { vendorProfile } from "../vendor/profile.ts";
 import {
   archiveProduct,
@@ -17,12 +30,8 @@ import {
   updateProduct,
 } from "../vendor/save-product.ts";
 import { vendorSettings } from "../vendor/settings.ts";
-import {
-  adjustStock,
-  listStock,
-  setLowStockThreshold,
-  transferStock,
-} from "../vendor/stock-levels.ts";
+import { listStock } from "../vendor/list-stock.ts";
+import { adjustStock, setLowStockThreshold, transferStock } from "../vendor/stock-levels.ts";
 import {
   adjustStockInput,
   listStockInput,
@@ -31,6 +40,8 @@ import {
 } from "../vendor/stock.schema.ts";
 import { createWarehouse, createWarehouseInput, listWarehouses } from "../vendor/warehouses.ts";
 import { createTRPCRouter, vendorProcedure } from "../trpc.ts";
+import { vendorNotificationSettingsRouter, vendorStaffRouter } from "./vendor-staff.ts";
+import { vendorOrdersRouter } from "./vendor-orders.ts";
 
 /**
  * A vendor's own tenant; the tenant always comes from the session (`ctx.tenant`), and every
@@ -42,6 +53,8 @@ const actor = (ctx: { session: { userId: string }; tenant: { vendorId: string } 
 });
 
 export const vendorRouter = createTRPCRouter({
+  /** Sales rollups, conversion, stock health and the batch reconcile status. */
+  analytics: vendorAnalyticsRouter,
   /** The signed-in vendor's shop: name, status and the shard that holds it. */
   profile: vendorProcedure("vendor:read").query(({ ctx }) => vendorProfile(ctx.tenant.vendorId)),
   /** Platform categories a product can be filed under. */
@@ -68,6 +81,21 @@ export const vendorRouter = createTRPCRouter({
       .mutation(({ ctx, input }) => archiveProduct(actor(ctx), input)),
   }),
 
+  /** Product images; uploads go through the portal's /api/products/<id>/media route handler. */
+  media: createTRPCRouter({
+    list: vendorProcedure("vendor:read")
+      .input(productMediaInput)
+      .query(({ ctx, input }) => listProductMedia(ctx.tenant.vendorId, input.productId)),
+    /** The first id becomes the primary image (cards, search). */
+    reorder: vendorProcedure("vendor:catalog:write")
+      .input(reorderMediaInput)
+      .mutation(({ ctx, input }) => reorderProductMedia(actor(ctx), input)),
+    /** Removes the row (new product version + event), the files, and the edge's copies. */
+    delete: vendorProcedure("vendor:catalog:write")
+      .input(deleteMediaInput)
+      .mutation(({ ctx, input }) => deleteProductMedia(actor(ctx), input)),
+  }),
+
   warehouses: createTRPCRouter({
     list: vendorProcedure("vendor:read").query(({ ctx }) => listWarehouses(ctx.tenant.vendorId)),
     create: vendorProcedure("vendor:stock:write")
@@ -76,7 +104,7 @@ export const vendorRouter = createTRPCRouter({
   }),
 
   stock: createTRPCRouter({
-    /** One warehouse's stock per product, with the low-stock flag. */
+    /** One warehouse's stock per product variant, with each line's low-stock flag. */
     list: vendorProcedure("vendor:read")
       .input(listStockInput)
       .query(({ ctx, input }) => listStock(ctx.tenant.vendorId, input)),
@@ -100,10 +128,24 @@ export const vendorRouter = createTRPCRouter({
       .query(({ ctx, input }) => getImport(ctx.tenant.vendorId, input.importId)),
   }),
 
+  /** Parcels of paid orders: accept, pack, ship, cancel, refund (see vendor-orders.ts). */
+  orders: vendorOrdersRouter,
+
   /** Privileged actions in this tenant, newest first (owner only). */
   auditLog: vendorProcedure("vendor:audit:read")
     .input(auditLogInput)
     .query(({ ctx, input }) => listAuditLog(ctx.tenant.vendorId, input)),
+
+  staff: vendorStaffRouter,
+  notificationSettings: vendorNotificationSettingsRouter,
+
+  /** Money paid out to the shop (two-phase commit across the core ledger and the shop's shard). */
+  payouts: createTRPCRouter({
+    /** Payable balance per currency and the payout history (owner only). */
+    list: vendorProcedure("vendor:payouts").query(({ ctx }) => listPayouts(ctx.tenant.vendorId)),
+    /** Queues a settlement now; at most one payout per period is ever made. */
+    requestNow: vendorProcedure("vendor:payouts").mutation(({ ctx }) => requestPayout(actor(ctx))),
+  }),
 
   settings: createTRPCRouter({
     get: vendorProcedure("vendor:settings").query(({ ctx }) => vendorSettings(ctx.tenant.vendorId)),

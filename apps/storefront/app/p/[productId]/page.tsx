@@ -3,16 +3,24 @@ import { TRPCError } from "@trpc/server";
 import { notFound } from "next/navigation";
 import { currentSession } from "../../../src/auth/session.ts";
 import { ProductResults } from "../../../src/catalog/product-results.tsx";
-import { mediaUrl } from "../../../src/media/cdn.ts";
 import { StoreShell } from "../../../src/layout/store-shell.tsx";
+import { ProductGallery } from "../../../src/product/product-gallery.tsx";
 import { PurchasePanel } from "../../../src/product/purchase-panel.tsx";
+import { recordViewAfterResponse } from "../../../src/product/record-view.ts";
 import { ReviewForm } from "../../../src/product/review-form.tsx";
 import { api, orUnavailable } from "../../../src/trpc/server.tsx";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export default async function ProductPage({ params }: { params: Promise<{ productId: string }> }) {
+export default async function ProductPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ productId: string }>;
+  searchParams: Promise<{ image?: string | string[] }>;
+}) {
   const { productId } = await params;
+  const { image: imageParam } = await searchParams;
   if (!UUID.test(productId)) notFound();
   const caller = await api();
   const [product, reviews, alsoBought, session] = await Promise.all([
@@ -37,16 +45,15 @@ export default async function ProductPage({ params }: { params: Promise<{ produc
       </StoreShell>
     );
   const p = product.data;
-  const image = p.media[0];
+  await recordViewAfterResponse(
+    { productId: p.productId, vendorId: p.vendor.id },
+    session?.userId ?? null,
+  );
 
   return (
     <StoreShell currentCategory={p.categorySlug}>
       <article className="grid gap-6 md:grid-cols-2">
-        <div className="aspect-square overflow-hidden rounded-xl bg-zinc-100 dark:bg-zinc-800">
-          {image ? (
-            <img src={mediaUrl(image.url)} alt={p.title} className="h-full w-full object-cover" />
-          ) : null}
-        </div>
+        <ProductGallery title={p.title} images={p.media} selected={Number(imageParam ?? 0)} />
         <div className="space-y-4">
           <p className="text-sm">
             <a href={`/c/${p.categorySlug}`} className="text-brand-700 hover:underline">
@@ -67,8 +74,10 @@ export default async function ProductPage({ params }: { params: Promise<{ produc
             vendorId={p.vendor.id}
             available={p.available}
             priceCents={p.priceCents}
+            stockByVariant={p.stockByVariant}
+            variants={p.variants}
           />
-          {p.variants.length > 1 ? (
+          {!p.stockByVariant && p.variants.length > 1 ? (
             <section aria-labelledby="variants-title">
               <h2 id="variants-title" className="mb-2 text-sm font-semibold">
                 Variants
