@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PROFILES, type ProfileName, topology } from "./topology.ts";
 
 function allPorts(p: ProfileName): number[] {
@@ -18,6 +18,7 @@ function allPorts(p: ProfileName): number[] {
     t.apps.mediaOrigin,
     ...t.apps.realtime,
     t.apps.telemetryCollector,
+    t.apps.carrierWebhook,
     ...Object.values(t.apps.workerMetrics),
     ...Object.values(t.faultProxies),
     t.faultProxyAdmin,
@@ -25,6 +26,15 @@ function allPorts(p: ProfileName): number[] {
 }
 
 describe("topology", () => {
+  // A private copy (AGORA_BASE_PORT) moves every profile onto one block; these are the defaults.
+  const saved = process.env.AGORA_BASE_PORT;
+  beforeEach(() => {
+    delete process.env.AGORA_BASE_PORT;
+  });
+  afterEach(() => {
+    if (saved !== undefined) process.env.AGORA_BASE_PORT = saved;
+  });
+
   it("gives every process of every profile its own port, clear of machine defaults and the ephemeral range", () => {
     const ports = (Object.keys(PROFILES) as ProfileName[]).flatMap(allPorts);
     expect(new Set(ports).size).toBe(ports.length);

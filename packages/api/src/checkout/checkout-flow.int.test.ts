@@ -284,6 +284,14 @@ describe("checkout", () => {
         vendorName: `Checkout Vendor ${run}`,
         status: "COMMITTED",
         trackingNumber: null,
+        // Paid: the vendor's parcel waits for the vendor, worth its lines plus express shipping.
+        fulfilment: {
+          status: "AWAITING",
+          carrierStatus: null,
+          shareCents: 2 * 2500 + 1290,
+          refundedCents: 0,
+          cancelReason: null,
+        },
       },
     ]);
     expect(view.items).toEqual([

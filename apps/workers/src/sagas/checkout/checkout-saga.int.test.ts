@@ -551,6 +551,7 @@ describe("checkout saga", () => {
     };
     return {
       enqueue: queueEnqueuer(sagas, payments),
+      paymentsQueue: payments,
       start,
       close: async () => {
         await fetch(`${simUrl}/admin/faults`, { method: "DELETE" });
@@ -648,7 +649,13 @@ describe("checkout saga", () => {
       // The stock worker dies once an order is CONFIRMED (its capture queued on `payments`):
       // captures go on in the payments pool and their commit-stock (fulfilment) steps wait on a
       // queue nobody serves. Then the payments worker dies too.
-      await waitForCount(() => atStatus("CONFIRMED"), 1, "orders confirmed");
+      // Aim at a capture that is already queued: a kill between the CONFIRMED commit and its
+      // enqueue would leave the capture to the (dead) sweep, which is the other test's case.
+      const capturesQueued = async () =>
+        (await pools.paymentsQueue.getJobs(["waiting", "active", "delayed"])).filter(
+          (j) => j.name === "capture-payment",
+        ).length;
+      await waitForCount(capturesQueued, 1, "captures queued");
       if (sagasProcess) await stopProcess(sagasProcess, "SIGKILL");
       await waitForCount(() => atStatus("CAPTURED"), 1, "orders captured");
       if (paymentsProcess) await stopProcess(paymentsProcess, "SIGKILL");
