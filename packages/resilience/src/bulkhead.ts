@@ -38,33 +38,43 @@ export interface Bulkhead {
 
 const registry = new Map<string, Bulkhead>();
 
+// A bundler (Next.js) may load this module more than once in one process: every copy adds its
+// registry here, and the gauges below (registered once, like the metrics they sit beside) read all.
+const REGISTRIES = Symbol.for("@agora/resilience/bulkhead-registries");
+const slot = globalThis as typeof globalThis & { [REGISTRIES]?: Set<Map<string, Bulkhead>> };
+const registries = (slot[REGISTRIES] ??= new Set());
+registries.add(registry);
+
 /** Every live bulkhead in this process, for the ops console. */
 export function bulkheads(): BulkheadSnapshot[] {
-  return [...registry.values()].map((b) => b.snapshot());
+  return [...registries].flatMap((r) => [...r.values()].map((b) => b.snapshot()));
 }
 
 // Gauges read the live policies at scrape time (prom-client `collect`), so they can never drift
 // from cockatiel's own accounting of active and queued calls.
-new Gauge({
-  name: "resilience_bulkhead_in_flight",
-  help: "Calls currently executing inside a bulkhead",
-  labelNames: ["bulkhead"] as const,
-  registers: [resilienceMetrics],
-  collect() {
-    this.reset(); // drop series of disposed bulkheads
-    for (const b of bulkheads()) this.set({ bulkhead: b.name }, b.inFlight);
-  },
-});
-new Gauge({
-  name: "resilience_bulkhead_queued",
-  help: "Calls waiting in a bulkhead's queue",
-  labelNames: ["bulkhead"] as const,
-  registers: [resilienceMetrics],
-  collect() {
-    this.reset();
-    for (const b of bulkheads()) this.set({ bulkhead: b.name }, b.queued);
-  },
-});
+function registerGauges(): void {
+  new Gauge({
+    name: "resilience_bulkhead_in_flight",
+    help: "Calls currently executing inside a bulkhead",
+    labelNames: ["bulkhead"] as const,
+    registers: [resilienceMetrics],
+    collect() {
+      this.reset(); // drop series of disposed bulkheads
+      for (const b of bulkheads()) this.set({ bulkhead: b.name }, b.inFlight);
+    },
+  });
+  new Gauge({
+    name: "resilience_bulkhead_queued",
+    help: "Calls waiting in a bulkhead's queue",
+    labelNames: ["bulkhead"] as const,
+    registers: [resilienceMetrics],
+    collect() {
+      this.reset();
+      for (const b of bulkheads()) this.set({ bulkhead: b.name }, b.queued);
+    },
+  });
+}
+if (!resilienceMetrics.getSingleMetric("resilience_bulkhead_in_flight")) registerGauges();
 
 export function createBulkhead(name: string, opts: BulkheadOptions): Bulkhead {
   if (registry.has(name)) throw new Error(`bulkhead "${name}" already exists`);
