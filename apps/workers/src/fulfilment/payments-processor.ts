@@ -3,13 +3,13 @@
  * compensate), vendor refunds, and the periodic sweep of open vendor refunds.
  */
 import type { Processor } from "bullmq";
-import { counter, createLogger, extractFromJobData, inSpan, SpanKind } from "@agora/telemetry";
+import { counter, createLogger } from "@agora/telemetry";
 import {
-  PAYMENTS_QUEUE,
   VENDOR_REFUND_JOB,
   vendorRefundJobSchema,
   type VendorRefundJob,
 } from "@agora/orders";
+import { inJobSpan } from "../pools/job-span.ts";
 import { createSagaProcessor, type SagaDeps } from "../sagas/checkout/index.ts";
 import { recoverOpenVendorRefunds } from "./refund-recovery.ts";
 import { runVendorRefund } from "./vendor-refund.ts";
@@ -40,35 +40,20 @@ export function createPaymentsProcessor(
     }
     if (job.name !== VENDOR_REFUND_JOB) return sagaSteps(job, token);
     const { orderId, vendorId, requestId } = vendorRefundJobSchema.parse(job.data);
-    return inSpan(
-      `${PAYMENTS_QUEUE} process ${VENDOR_REFUND_JOB}`,
-      {
-        kind: SpanKind.CONSUMER,
-        parent: extractFromJobData(job.data),
-        attributes: {
-          "messaging.system": "bullmq",
-          "messaging.destination.name": PAYMENTS_QUEUE,
-          "messaging.message.id": job.id ?? "",
-          "agora.order_id": orderId,
-          "agora.vendor_id": vendorId,
-          "agora.attempt": job.attemptsMade + 1,
-        },
-      },
-      async () => {
-        try {
-          const result = await runVendorRefund(orderId, vendorId, deps);
-          refundOutcomes.inc({ outcome: result.outcome });
-          log.info({ orderId, vendorId, requestId, outcome: result.outcome }, "vendor refund done");
-          return result;
-        } catch (err) {
-          refundOutcomes.inc({ outcome: "error" });
-          log.warn(
-            { orderId, vendorId, err: err instanceof Error ? err.message : String(err) },
-            "vendor refund failed",
-          );
-          throw err;
-        }
-      },
-    );
+    return inJobSpan(job, { "agora.order_id": orderId, "agora.vendor_id": vendorId }, async () => {
+      try {
+        const result = await runVendorRefund(orderId, vendorId, deps);
+        refundOutcomes.inc({ outcome: result.outcome });
+        log.info({ orderId, vendorId, requestId, outcome: result.outcome }, "vendor refund done");
+        return result;
+      } catch (err) {
+        refundOutcomes.inc({ outcome: "error" });
+        log.warn(
+          { orderId, vendorId, err: err instanceof Error ? err.message : String(err) },
+          "vendor refund failed",
+        );
+        throw err;
+      }
+    });
   };
 }

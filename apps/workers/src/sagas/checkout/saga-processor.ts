@@ -1,9 +1,10 @@
 /** The BullMQ processor of the `sagas` queue: step jobs and the periodic recovery sweep. */
 import type { Processor } from "bullmq";
-import { counter, createLogger, extractFromJobData, inSpan, SpanKind } from "@agora/telemetry";
+import { counter, createLogger } from "@agora/telemetry";
+import { inJobSpan } from "../../pools/job-span.ts";
 import { runSagaStep, type SagaDeps } from "./checkout-saga.ts";
 import { recoverStalledSagas } from "./recovery.ts";
-import { RECOVER_JOB, SAGAS_QUEUE, sagaJobSchema } from "@agora/orders";
+import { RECOVER_JOB, sagaJobSchema } from "@agora/orders";
 
 const log = createLogger({ service: "workers-sagas" });
 const stepOutcomes = counter({
@@ -23,32 +24,20 @@ export function createSagaProcessor(deps: SagaDeps & { stalledAfterMs: number })
     }
     const { orderId, step } = sagaJobSchema.parse(job.data);
     // Continues the trace of whoever enqueued the step (checkout.place, or the previous step).
-    return inSpan(
-      `${SAGAS_QUEUE} process ${step}`,
-      {
-        kind: SpanKind.CONSUMER,
-        parent: extractFromJobData(job.data),
-        attributes: {
-          "messaging.system": "bullmq",
-          "messaging.destination.name": SAGAS_QUEUE,
-          "messaging.message.id": job.id ?? "",
-          "agora.order_id": orderId,
-          "agora.saga_step": step,
-          "agora.attempt": job.attemptsMade + 1,
-        },
-      },
-      async () => {
-        try {
-          const result = await runSagaStep(orderId, step, deps);
-          stepOutcomes.inc({ step, outcome: "ok" });
-          log.info({ orderId, step, attempt: job.attemptsMade + 1 }, "saga step done");
-          return result;
-        } catch (err) {
-          stepOutcomes.inc({ step, outcome: "error" });
-          log.warn({ orderId, step, err: err instanceof Error ? err.message : String(err) }, "saga step failed");
-          throw err;
-        }
-      },
-    );
+    return inJobSpan(job, { "agora.order_id": orderId, "agora.saga_step": step }, async () => {
+      try {
+        const result = await runSagaStep(orderId, step, deps);
+        stepOutcomes.inc({ step, outcome: "ok" });
+        log.info({ orderId, step, attempt: job.attemptsMade + 1 }, "saga step done");
+        return result;
+      } catch (err) {
+        stepOutcomes.inc({ step, outcome: "error" });
+        log.warn(
+          { orderId, step, err: err instanceof Error ? err.message : String(err) },
+          "saga step failed",
+        );
+        throw err;
+      }
+    });
   };
 }
