@@ -77,17 +77,32 @@ export async function drainViews(
   opts: { count?: number; blockMs?: number } = {},
 ): Promise<number> {
   const count = opts.count ?? 200;
-  const own = (await redis.xreadgroup(
-    "GROUP",
-    VIEWS_GROUP,
-    consumer,
-    "COUNT",
-    count,
-    "STREAMS",
-    VIEWS_STREAM,
-    "0",
-  )) as StreamReply;
-  const pending = own?.[0]?.[1] ?? [];
+  // Own pending entries first ("0"), then fresh ones (">"), optionally blocking for them.
+  const read = (from: "0" | ">", blockMs?: number) =>
+    (blockMs
+      ? redis.xreadgroup(
+          "GROUP",
+          VIEWS_GROUP,
+          consumer,
+          "COUNT",
+          count,
+          "BLOCK",
+          blockMs,
+          "STREAMS",
+          VIEWS_STREAM,
+          from,
+        )
+      : redis.xreadgroup(
+          "GROUP",
+          VIEWS_GROUP,
+          consumer,
+          "COUNT",
+          count,
+          "STREAMS",
+          VIEWS_STREAM,
+          from,
+        )) as Promise<StreamReply>;
+  const pending = (await read("0"))?.[0]?.[1] ?? [];
   if (pending.length > 0) return handle(redis, pending);
   const claimed = (await redis.xautoclaim(
     VIEWS_STREAM,
@@ -99,30 +114,6 @@ export async function drainViews(
     count,
   )) as [next: string, entries: Entry[]];
   if (claimed[1].length > 0) return handle(redis, claimed[1]);
-  const fresh = (
-    opts.blockMs
-      ? await redis.xreadgroup(
-          "GROUP",
-          VIEWS_GROUP,
-          consumer,
-          "COUNT",
-          count,
-          "BLOCK",
-          opts.blockMs,
-          "STREAMS",
-          VIEWS_STREAM,
-          ">",
-        )
-      : await redis.xreadgroup(
-          "GROUP",
-          VIEWS_GROUP,
-          consumer,
-          "COUNT",
-          count,
-          "STREAMS",
-          VIEWS_STREAM,
-          ">",
-        )
-  ) as StreamReply;
+  const fresh = await read(">", opts.blockMs);
   return handle(redis, fresh?.[0]?.[1] ?? []);
 }
