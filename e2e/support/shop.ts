@@ -19,7 +19,8 @@ export interface PickedProduct {
 }
 
 let configured = false;
-function db() {
+/** The core database of the `test` topology (configured on first use). */
+export function db() {
   if (!configured) {
     configureDb({ topology: topology("test") });
     configured = true;

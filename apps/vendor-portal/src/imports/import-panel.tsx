@@ -39,7 +39,7 @@ export function ImportPanel() {
           void upload(e.currentTarget);
         }}
       >
-        <input type="file" name="file" accept=".csv,text/csv" required className="text-sm" />
+        <input type="file" name="file" accept=".csv,text/csv" required aria-label="CSV file" className="text-sm" />
         <button type="submit" disabled={busy} className="rounded bg-zinc-900 px-4 py-2 text-sm text-white dark:bg-zinc-100 dark:text-zinc-900">
           {busy ? "Uploading…" : "Import"}
         </button>
@@ -59,7 +59,7 @@ export function ImportPanel() {
                 <span className="font-medium">{i.fileName}</span>
                 <Badge tone={i.status === "done" ? "success" : i.status === "failed" ? "danger" : "brand"}>{i.status}</Badge>
               </div>
-              <div className="mt-2 h-2 w-full overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800" role="progressbar" aria-valuenow={i.percent} aria-valuemin={0} aria-valuemax={100}>
+              <div className="mt-2 h-2 w-full overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800" role="progressbar" aria-label={`Progress of ${i.fileName}`} aria-valuenow={i.percent} aria-valuemin={0} aria-valuemax={100}>
                 <div className="h-full bg-emerald-500 transition-all" style={{ width: `${i.percent}%` }} />
               </div>
               <div className="mt-1 flex flex-wrap gap-3 text-xs text-zinc-500">

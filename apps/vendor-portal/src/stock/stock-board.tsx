@@ -2,7 +2,7 @@
 
 import { Badge, EmptyState, Table, type Column } from "@agora/ui";
 import type { RouterOutputs } from "@agora/api";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@agora/trpc-next/react";
 import { useState } from "react";
 
@@ -11,7 +11,7 @@ const input = "rounded border border-zinc-300 px-2 py-1 text-sm dark:border-zinc
 
 /**
  * Stock of one warehouse per product variant (and the product's own stock), with adjust (reason),
- * transfer to another warehouse and the low-stock threshold of each line.
+ * transfer to another warehouse and the low-stock threshold of each line; 200 lines at a time.
  */
 export function StockBoard() {
   const trpc = useTRPC();
@@ -21,10 +21,13 @@ export function StockBoard() {
   const [lowOnly, setLowOnly] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const warehouseId = picked ?? warehouses.data?.[0]?.id ?? null;
-  const stock = useQuery({
-    ...trpc.vendor.stock.list.queryOptions({ warehouseId: warehouseId ?? "", limit: 200, lowOnly }),
-    enabled: !!warehouseId,
-  });
+  const stock = useInfiniteQuery(
+    trpc.vendor.stock.list.infiniteQueryOptions(
+      { warehouseId: warehouseId ?? "", limit: 200, lowOnly },
+      { enabled: !!warehouseId, getNextPageParam: (last) => last.nextCursor ?? undefined },
+    ),
+  );
+  const lines = stock.data?.pages.flatMap((p) => p.items) ?? [];
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.vendor.stock.pathKey() });
   const done = (text: string) => async () => {
     setMessage(text);
@@ -36,7 +39,7 @@ export function StockBoard() {
   const threshold = useMutation(
     trpc.vendor.stock.setLowStockThreshold.mutationOptions({ onSuccess: done("Threshold saved."), onError: fail }),
   );
-  const lowCount = stock.data?.items.filter((r) => r.low).length ?? 0;
+  const lowCount = lines.filter((r) => r.low).length;
   const others = warehouses.data?.filter((w) => w.id !== warehouseId) ?? [];
 
   const columns: Column<Row>[] = [
@@ -159,8 +162,18 @@ export function StockBoard() {
       {stock.error ? (
         <EmptyState tone="error" title="Stock unavailable" description={stock.error.message} />
       ) : (
-        <Table columns={columns} rows={stock.data?.items ?? []} rowKey={(r) => `${r.productId}/${r.variantId ?? ""}`} empty={<p className="text-sm text-zinc-500">Nothing here.</p>} />
+        <Table columns={columns} rows={lines} rowKey={(r) => `${r.productId}/${r.variantId ?? ""}`} empty={<p className="text-sm text-zinc-500">Nothing here.</p>} />
       )}
+      {stock.hasNextPage ? (
+        <button
+          type="button"
+          className="rounded border border-zinc-300 px-3 py-2 text-sm dark:border-zinc-700"
+          disabled={stock.isFetchingNextPage}
+          onClick={() => void stock.fetchNextPage()}
+        >
+          {stock.isFetchingNextPage ? "Loading…" : "Load more"}
+        </button>
+      ) : null}
     </div>
   );
 }
