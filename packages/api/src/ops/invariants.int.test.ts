@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { closeAll, core, hashPassword } from "@agora/db";
+import { closeAll, core, createVendor, hashPassword, withPlatformScope } from "@agora/db";
 import { checkInvariants } from "./invariants.ts";
 
 const byName = async () => Object.fromEntries((await checkInvariants()).map((r) => [r.name, r]));
@@ -51,5 +51,41 @@ describe("invariant checks after a drill", () => {
     }
     const good = await byName();
     expect(good["no double charge"]?.ok).toBe(true);
+  });
+
+  it("reports a payout recorded on a shard that the coordinator never committed, and one committed without its shard record", async () => {
+    const vendor = await createVendor({
+      slug: `inv-payout-${randomUUID().slice(0, 8)}`,
+      name: "Invariant payout vendor",
+    });
+    const { shard } = vendor;
+    // Two half-written payouts, one per side. Each is then completed (its other half written), so
+    // the pair is consistent again: vendor_payouts is append-only for the app role.
+    const onShardOnly = { id: randomUUID(), period: new Date(Date.UTC(2001, 0, 1)) };
+    const inCoreOnly = { id: randomUUID(), period: new Date(Date.UTC(2001, 1, 1)) };
+    const shardRecord = (p: typeof onShardOnly) =>
+      withPlatformScope(
+        shard,
+        (tx) => tx.$executeRaw`
+          INSERT INTO vendor_payouts (id, vendor_id, amount_cents, currency, period_end)
+          VALUES (${p.id}::uuid, ${vendor.id}::uuid, 100, 'EUR', ${p.period})`,
+      );
+    const coreRecord = (p: typeof onShardOnly) =>
+      core().primary.$executeRaw`
+        INSERT INTO payouts (id, vendor_id, amount_cents, currency, period_end, shard, gid, state, decided_at)
+        VALUES (${p.id}::uuid, ${vendor.id}::uuid, 100, 'EUR', ${p.period}, ${shard},
+                ${`payout:${p.id}`}, 'committed', now() - interval '1 hour')`;
+    await shardRecord(onShardOnly);
+    await coreRecord(inCoreOnly);
+    try {
+      const bad = (await byName())["payouts atomic"];
+      expect(bad?.ok).toBe(false);
+      expect(bad?.detail).toContain(`payout ${onShardOnly.id} recorded but not committed`);
+      expect(bad?.detail).toContain(`committed payout ${inCoreOnly.id} has no shard record`);
+    } finally {
+      await coreRecord(onShardOnly);
+      await shardRecord(inCoreOnly);
+    }
+    expect((await byName())["payouts atomic"]?.ok).toBe(true);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * The invariants of ARCHITECTURE §7 that can be read from the databases, checked after a drill or
- * a chaos action: no oversell, no double charge, no lost order, a balanced ledger. (Split brain
- * and replica convergence come from the drill itself, which watched them happen.)
+ * a chaos action: no oversell, no double charge, no lost order, a balanced ledger, and payouts that
+ * are atomic across core and the vendor's shard (nothing left in doubt). (Split brain and replica
+ * convergence come from the drill itself, which watched them happen.)
  */
-import { core, withPlatformScope } from "@agora/db";
+import { core, listPreparedTransactions, withPlatformScope } from "@agora/db";
 import { TERMINAL_STATUSES } from "@agora/orders";
 import { SHARD_NAMES } from "@agora/infra-local/topology";
 
@@ -15,6 +16,48 @@ export interface InvariantResult {
 
 /** Orders younger than this may still be on their way to a terminal state. */
 const IN_FLIGHT_GRACE_MS = 120_000;
+/** A payout's participants may stay prepared this long while recovery has not run yet. */
+const PAYOUT_GRACE_MS = 120_000;
+
+/**
+ * Two-phase commit, checked from both sides: no `payout:` transaction prepared for longer than the
+ * grace period on any cluster, every payout the coordinator log committed has the vendor's shard
+ * record, and no shard holds a record the log did not commit.
+ */
+async function payoutAtomicity(): Promise<InvariantResult> {
+  const db = core().primary;
+  const before = new Date(Date.now() - PAYOUT_GRACE_MS);
+  const prepared = (
+    await Promise.all(
+      [core().name, ...SHARD_NAMES].map((c) => listPreparedTransactions(c, "payout:")),
+    )
+  )
+    .flat()
+    .filter((p) => p.preparedAt < before);
+  const committed = await db.$queryRaw<{ id: string; shard: string; settled: boolean }[]>`
+    SELECT id::text, shard, decided_at < ${before} AS settled FROM payouts WHERE state = 'committed'`;
+  const problems: string[] = prepared.map((p) => `${p.cluster}: ${p.gid} in doubt`);
+  for (const name of SHARD_NAMES) {
+    const rows = await withPlatformScope(
+      name,
+      (tx) => tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM vendor_payouts`,
+    );
+    const onShard = new Set(rows.map((r) => r.id));
+    const decided = new Set(committed.filter((c) => c.shard === name).map((c) => c.id));
+    for (const c of committed)
+      if (c.shard === name && c.settled && !onShard.has(c.id))
+        problems.push(`${name}: committed payout ${c.id} has no shard record`);
+    for (const id of onShard)
+      if (!decided.has(id)) problems.push(`${name}: payout ${id} recorded but not committed`);
+  }
+  return {
+    name: "payouts atomic",
+    ok: problems.length === 0,
+    detail: problems.length
+      ? problems.slice(0, 5).join("; ")
+      : `${committed.length} committed payouts on both sides, none in doubt`,
+  };
+}
 
 export async function checkInvariants(): Promise<InvariantResult[]> {
   const db = core().primary;
@@ -42,6 +85,7 @@ export async function checkInvariants(): Promise<InvariantResult[]> {
     },
   });
   const imbalance = Number(ledger?.imbalance ?? 0);
+  const payouts = await payoutAtomicity();
   return [
     {
       name: "no oversell",
@@ -69,5 +113,6 @@ export async function checkInvariants(): Promise<InvariantResult[]> {
       ok: imbalance === 0,
       detail: `sum of debits − credits = ${imbalance} cents`,
     },
+    payouts,
   ];
 }
