@@ -1,6 +1,7 @@
 import type { RouterOutputs } from "@agora/api";
 import { Badge, type BadgeTone, Card, type Column, EmptyState, Table } from "@agora/ui";
 import { api, orUnavailable } from "../trpc/server.tsx";
+import { RunReconcileButton } from "./run-reconcile-button.tsx";
 
 type Run = RouterOutputs["ops"]["analytics"]["reconcileRuns"][number];
 
@@ -49,6 +50,9 @@ export async function ReconcileRuns() {
       title="Analytics reconcile"
       description="The nightly batch recomputes sales rollups from order events and repairs every difference the stream left."
     >
+      <div className="mb-3">
+        <RunReconcileButton />
+      </div>
       {runs.ok ? (
         <Table
           columns={columns}

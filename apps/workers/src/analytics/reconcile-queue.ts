@@ -4,24 +4,19 @@
  * days, and manual jobs with an explicit range. One job at a time per process; the advisory lock
  * serialises runs across processes.
  */
-import { recentDays } from "@agora/api/analytics";
+import {
+  RECONCILE_QUEUE,
+  reconcileJobSchema,
+  recentDays,
+  type ReconcileJob,
+} from "@agora/api/analytics";
 import { type Job, Queue, UnrecoverableError } from "bullmq";
 import type { Redis } from "ioredis";
-import { z } from "zod";
 import { reconcile } from "./reconcile.ts";
 
-export const RECONCILE_QUEUE = "analytics-reconcile";
-export const RECONCILE_SCHEDULER = "analytics-reconcile-nightly";
+export { RECONCILE_QUEUE, reconcileJobSchema, type ReconcileJob };
 
-export const reconcileJobSchema = z.discriminatedUnion("trigger", [
-  z.object({ trigger: z.literal("schedule"), days: z.number().int().positive().max(366) }),
-  z.object({
-    trigger: z.literal("manual"),
-    from: z.iso.datetime(),
-    to: z.iso.datetime(),
-  }),
-]);
-export type ReconcileJob = z.infer<typeof reconcileJobSchema>;
+export const RECONCILE_SCHEDULER = "analytics-reconcile-nightly";
 
 export function createReconcileQueue(connection: Redis): Queue<ReconcileJob> {
   const q = new Queue<ReconcileJob>(RECONCILE_QUEUE, { connection });

@@ -2,3 +2,10 @@
 export * from "./buckets.ts";
 export * from "./view-stream.ts";
 export { recordProductView } from "./record-view.ts";
+export {
+  RECONCILE_QUEUE,
+  reconcileJobSchema,
+  requestReconcile,
+  runReconcileInput,
+  type ReconcileJob,
+} from "./reconcile-request.ts";

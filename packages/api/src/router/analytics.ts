@@ -10,6 +10,7 @@ import {
   recentRunsInput,
 } from "../analytics/reconcile-runs.ts";
 import { revenueSeries, salesKpis, topProducts } from "../analytics/sales-reads.ts";
+import { requestReconcile, runReconcileInput } from "../analytics/reconcile-request.ts";
 import { stockHealth } from "../analytics/stock-health.ts";
 import { createTRPCRouter, permissionProcedure, vendorProcedure } from "../trpc.ts";
 
@@ -44,4 +45,8 @@ export const opsAnalyticsRouter = createTRPCRouter({
   reconcileRuns: permissionProcedure("ops:read")
     .input(recentRunsInput)
     .query(({ input }) => recentReconcileRuns(input)),
+  /** Runs the batch now over the last `days` days (audited); its run appears in reconcileRuns. */
+  runReconcile: permissionProcedure("ops:queues")
+    .input(runReconcileInput)
+    .mutation(({ ctx, input }) => requestReconcile(ctx.session.userId, input)),
 });

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { createRedis } from "@agora/redis";
-import { closeAll } from "@agora/db";
+import { closeAll, core } from "@agora/db";
 import { Queue, QueueEvents, Worker } from "bullmq";
 import { afterAll, describe, expect, it } from "vitest";
+import { RECONCILE_QUEUE, requestReconcile } from "../../analytics/reconcile-request.ts";
 import { discardFailed, queueOverview, retryFailed, sagaTimeline } from "./queue-overview.ts";
 
 const connection = createRedis({
@@ -64,5 +65,22 @@ describe("queues and sagas in the ops console", () => {
 
   it("answers NOT_FOUND for the saga of an unknown order", async () => {
     await expect(sagaTimeline(randomUUID())).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("queues an operator's analytics reconcile over whole days, audited", async () => {
+    const { jobId, from, to } = await requestReconcile(operator, { days: 2 });
+    const q = new Queue(RECONCILE_QUEUE, { connection });
+    try {
+      const job = await q.getJob(jobId);
+      expect(job?.data).toEqual({ trigger: "manual", from, to });
+      expect(new Date(to).getTime() - new Date(from).getTime()).toBe(2 * 24 * 3_600_000);
+      const audit = await core().primary.auditLog.findFirst({
+        where: { actorUserId: operator, action: "analytics.reconcile-requested" },
+      });
+      expect(audit?.targetId).toBe(RECONCILE_QUEUE);
+    } finally {
+      await q.remove(jobId);
+      await q.close();
+    }
   });
 });

@@ -92,6 +92,21 @@ async function audit(actorUserId: string, action: string, queue: string, details
   });
 }
 
+/** Adds one job an operator asked for (e.g. an analytics reconcile now), audited. */
+export async function enqueueOperatorJob(
+  actorUserId: string,
+  queue: string,
+  jobName: string,
+  data: object,
+  action: string,
+): Promise<{ jobId: string }> {
+  const job = await withQueue(queue, (q) =>
+    q.add(jobName, data, { removeOnComplete: 100, removeOnFail: 100 }),
+  );
+  await audit(actorUserId, action, queue, { jobId: job.id, ...data });
+  return { jobId: job.id ?? "" };
+}
+
 /** Moves every failed job of the queue back to waiting (consumers are idempotent). */
 export async function retryFailed(actorUserId: string, name: string) {
   await assertKnown(name);
