@@ -7,6 +7,7 @@ import { useTRPC } from "@agora/trpc-next/react";
 import { TRPCClientError } from "@trpc/client";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
+import { RichText } from "@agora/ui/rich-text";
 
 type Product = RouterOutputs["vendor"]["products"]["get"];
 interface VariantDraft {
@@ -169,7 +170,13 @@ export function ProductEditor({ productId }: { productId?: string }) {
               <option value="draft">draft</option>
             </select>
           </label>
-          <label className="text-sm sm:col-span-2">Description<textarea className={input} rows={4} value={draft.description} onChange={(e) => set("description", e.target.value)} /></label>
+          <label className="text-sm sm:col-span-2">Description (Markdown: **bold**, *italic*, lists, [links](https://…))<textarea className={input} rows={6} value={draft.description} onChange={(e) => set("description", e.target.value)} /></label>
+          {draft.description.trim() ? (
+            <div className="rounded-md border border-dashed border-zinc-300 p-3 sm:col-span-2 dark:border-zinc-700" aria-label="Description preview">
+              <p className="mb-1 text-xs font-medium uppercase tracking-wide text-zinc-500">Preview, as shoppers see it</p>
+              <RichText markdown={draft.description} />
+            </div>
+          ) : null}
         </div>
       </Card>
       <Card title="Variants">

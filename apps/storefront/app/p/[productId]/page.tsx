@@ -9,6 +9,7 @@ import { PurchasePanel } from "../../../src/product/purchase-panel.tsx";
 import { recordViewAfterResponse } from "../../../src/product/record-view.ts";
 import { ReviewForm } from "../../../src/product/review-form.tsx";
 import { api, orUnavailable } from "../../../src/trpc/server.tsx";
+import { RichText } from "@agora/ui/rich-text";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -91,7 +92,7 @@ export default async function ProductPage({
               </ul>
             </section>
           ) : null}
-          <p className="whitespace-pre-line text-sm leading-6">{p.description}</p>
+          <RichText markdown={p.description} />
         </div>
       </article>
 
