@@ -21,10 +21,10 @@ import {
 } from "@agora/orders";
 import { createRedis } from "@agora/redis";
 import type { OutboxMessage } from "../outbox/outbox-message.ts";
-import { outboxMessageId } from "../outbox/outbox-message.ts";
 import { consumeOrderMessage } from "./order-consumer.ts";
 import { reconcile } from "./reconcile.ts";
 import { drainViews, ensureViewGroup } from "./view-consumer.ts";
+import { coreOutboxMessages } from "../testing/outbox-fixtures.ts";
 
 const t = topology("test");
 const V1 = randomUUID();
@@ -190,23 +190,7 @@ async function placeOrder(spec: OrderSpec): Promise<string> {
 
 /** The core outbox rows of these orders as the relay would publish them. */
 async function outboxMessages(orderIds: string[]): Promise<OutboxMessage[]> {
-  const rows = await core().primary.outbox.findMany({
-    where: { aggregateType: "order", aggregateId: { in: orderIds } },
-    orderBy: { id: "asc" },
-  });
-  return rows.map((r) => ({
-    messageId: outboxMessageId("core", r.id),
-    cluster: "core",
-    outboxId: String(r.id),
-    aggregateType: r.aggregateType,
-    aggregateId: r.aggregateId,
-    eventType: r.eventType,
-    vendorId: null,
-    payload: r.payload,
-    headers: r.headers,
-    createdAt: r.createdAt.toISOString(),
-    fenceToken: "1",
-  }));
+  return (await coreOutboxMessages(orderIds)).filter((m) => m.aggregateType === "order");
 }
 
 /** Runs `fn` over `items`, at most `width` at a time. */

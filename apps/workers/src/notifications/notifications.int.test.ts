@@ -8,7 +8,6 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { Queue, Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAll, core } from "@agora/db";
@@ -21,6 +20,7 @@ import {
   createNotificationService,
   type NotificationService,
 } from "./notification-service.ts";
+import { until } from "../testing/outbox-fixtures.ts";
 
 const t = topology("test");
 const run = randomUUID().slice(0, 8);
@@ -96,20 +96,6 @@ async function deliveriesOf(userId: string): Promise<DeliveryRow[]> {
      JOIN notifications n ON n.id = d.notification_id WHERE n.user_id = $1::uuid ORDER BY d.channel`,
     userId,
   );
-}
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 const settled = (rows: DeliveryRow[]) =>

@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOutboxRelay, type RunningRelay } from "../outbox/relay-process.ts";
 import type { OrderPush, StockPush, SubscribeAck } from "./rooms.ts";
 import { type RunningRealtime, startRealtime } from "./realtime-process.ts";
+import { until } from "../testing/outbox-fixtures.ts";
 
 const run = randomUUID().slice(0, 8);
 let gateways: RunningRealtime[] = [];
@@ -46,20 +47,6 @@ function client(port: number, room: string, cookie?: string) {
   socket.on("stock", (s: StockPush) => stock.push(s));
   socket.on("order", (o: OrderPush) => orders.push(o));
   return { socket, stock, orders, acks };
-}
-
-async function until<T>(
-  what: string,
-  probe: () => T | undefined | false,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function setOnHand(productId: string, onHand: number): Promise<void> {

@@ -7,7 +7,6 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Job } from "bullmq";
 import { core, createVendor, hashPassword } from "@agora/db";
 import { topology } from "@agora/infra-local/topology";
@@ -16,22 +15,11 @@ import type { OutboxMessage } from "../../outbox/outbox-message.ts";
 import { mailboxDir } from "../channel-sender.ts";
 import { createNotificationService, type NotificationService } from "../notification-service.ts";
 import { createVendorNoticeConsumer } from "./vendor-notices.ts";
+import { coreOutboxMessages, until } from "../../testing/outbox-fixtures.ts";
 
 export const PASSWORD = "correct horse battery";
 
-export async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+export { until };
 
 export async function createShop(label: string, run: string): Promise<string> {
   return (await createVendor({ slug: `${label}-${run}`, name: `Shop ${label}`, shard: "shard-1" }))
@@ -95,23 +83,7 @@ export async function relayCoreOutbox(
   aggregateId: string,
   deliver: (m: OutboxMessage) => Promise<unknown>,
 ): Promise<OutboxMessage[]> {
-  const rows = await core().primary.outbox.findMany({
-    where: { aggregateId },
-    orderBy: { id: "asc" },
-  });
-  const messages = rows.map((r): OutboxMessage => ({
-    messageId: `core-${r.id}`,
-    cluster: "core",
-    outboxId: r.id.toString(),
-    aggregateType: r.aggregateType,
-    aggregateId: r.aggregateId,
-    eventType: r.eventType,
-    vendorId: null,
-    payload: r.payload,
-    headers: r.headers,
-    createdAt: r.createdAt.toISOString(),
-    fenceToken: "1",
-  }));
+  const messages = await coreOutboxMessages([aggregateId]);
   for (const m of messages) await deliver(m);
   return messages;
 }
