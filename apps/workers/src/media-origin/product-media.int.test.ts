@@ -6,12 +6,12 @@
  * a delete removes the files and purges the edge.
  */
 import { randomUUID } from "node:crypto";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AgoraSession } from "@agora/auth";
 import { createCaller } from "@agora/api";
 import { allUrlsOf, parseUploadUrl } from "@agora/api/media";
-import { MAX_IMAGE_BYTES, uploadProductImage } from "@agora/api/vendor-media";
+import { MAX_IMAGE_BYTES, sweepMediaOrphans, uploadProductImage } from "@agora/api/vendor-media";
 import { closeAll, core, createVendor, withTenant } from "@agora/db";
 import { cdnPaths } from "@agora/infra-local/cdn";
 import { topology } from "@agora/infra-local/topology";
@@ -261,5 +261,31 @@ describe("product image upload", () => {
     }
     const left = await owner.vendor.media.list({ productId });
     expect(left.map((m) => [m.url === firstUrl, m.position])).toEqual([[false, 0]]);
+  });
+
+  it("sweeps upload folders no row references and stale staging once past the grace period, never a referenced or young one", async () => {
+    const kept = await uploadProductImage(a.actor, {
+      productId,
+      bytes: await png(400, 300),
+      stateDir: t.stateDir,
+    });
+    const keptDir = join(t.stateDir, parseUploadUrl(kept.media.url)!.folder.slice(1));
+    const orphanDir = join(productUploadsDir(), `orphan${run}-640`);
+    const youngDir = join(productUploadsDir(), `young${run}-640`);
+    const staleStaging = join(stagingDir, `stale-${run}`);
+    for (const d of [orphanDir, youngDir, staleStaging]) {
+      mkdirSync(d, { recursive: true });
+      writeFileSync(join(d, "640.jpg"), "x");
+    }
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    for (const d of [keptDir, orphanDir, staleStaging]) utimesSync(d, twoHoursAgo, twoHoursAgo);
+
+    const swept = await sweepMediaOrphans({ stateDir: t.stateDir, graceMs: 3_600_000 });
+    expect(swept.removedUploads).toContain(`/media/uploads/${productId}/orphan${run}-640`);
+    expect(existsSync(orphanDir)).toBe(false);
+    expect(existsSync(staleStaging)).toBe(false);
+    expect(existsSync(keptDir)).toBe(true);
+    expect(existsSync(youngDir)).toBe(true);
+    rmSync(youngDir, { recursive: true, force: true });
   });
 });

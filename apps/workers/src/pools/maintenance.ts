@@ -1,7 +1,8 @@
 /**
  * Housekeeping jobs: `ping` lets operators and tests check the pool end to end; payout settlement
  * (every PAYOUT_SETTLE_EVERY_MS, and on demand from the vendor portal) and the recovery of in-doubt
- * payout transactions (at start, then every PAYOUT_RECOVER_EVERY_MS) run here, one job at a time.
+ * payout transactions (at start, then every PAYOUT_RECOVER_EVERY_MS) and the sweep of media upload
+ * folders no row references (every MEDIA_SWEEP_EVERY_MS) run here, one job at a time.
  */
 import { Queue } from "bullmq";
 import { z } from "zod";
@@ -14,6 +15,7 @@ import {
   SETTLE_VENDOR_JOB,
   settleVendorJobSchema,
 } from "@agora/api/payouts";
+import { sweepMediaOrphans } from "@agora/api/vendor-media";
 import { createRedis } from "@agora/redis";
 import { createLogger } from "@agora/telemetry";
 import { recoverPayouts } from "../payouts/recover-payouts.ts";
@@ -26,6 +28,7 @@ import {
 import type { PoolSpec } from "./run-pool.ts";
 
 const log = createLogger({ service: "workers-maintenance" });
+const MEDIA_SWEEP_JOB = "media-orphan-sweep";
 const ms = z.coerce.number().int().positive();
 
 const envSchema = z.object({
@@ -36,6 +39,9 @@ const envSchema = z.object({
   PAYOUT_RECOVER_EVERY_MS: ms.default(30_000),
   /** Undecided prepared transactions younger than this belong to a coordinator still at work. */
   PAYOUT_RECOVERY_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
+  MEDIA_SWEEP_EVERY_MS: ms.default(3_600_000),
+  /** Upload folders younger than this may belong to an upload still in flight. */
+  MEDIA_ORPHAN_GRACE_MS: ms.default(3_600_000),
   /** Drills and tests: the process SIGKILLs itself right after this settlement step. */
   PAYOUT_CRASH_AT: z.enum(PAYOUT_FAULT_POINTS).optional(),
 });
@@ -92,6 +98,15 @@ export function maintenancePool(): PoolSpec {
         }
         case RECOVER_PAYOUTS_JOB:
           return recoverPayouts(recovery);
+        case MEDIA_SWEEP_JOB: {
+          const swept = await sweepMediaOrphans({ graceMs: env.MEDIA_ORPHAN_GRACE_MS });
+          if (swept.removedUploads.length > 0 || swept.removedStaging > 0)
+            log.info(
+              { uploads: swept.removedUploads, staging: swept.removedStaging },
+              "removed media files no row references",
+            );
+          return { removed: swept.removedUploads.length, staging: swept.removedStaging };
+        }
         default:
           throw new Error(`maintenance pool has no job "${job.name}"`);
       }
@@ -115,6 +130,11 @@ export function maintenancePool(): PoolSpec {
         RECOVER_PAYOUTS_JOB,
         { every: env.PAYOUT_RECOVER_EVERY_MS },
         { name: RECOVER_PAYOUTS_JOB },
+      );
+      await queue.upsertJobScheduler(
+        MEDIA_SWEEP_JOB,
+        { every: env.MEDIA_SWEEP_EVERY_MS },
+        { name: MEDIA_SWEEP_JOB },
       );
     },
     close: () => queue.close(),

@@ -2,3 +2,4 @@
 export { uploadProductImage, type UploadedImage } from "./upload-product-image.ts";
 export { MAX_IMAGE_BYTES, MAX_IMAGES_PER_PRODUCT } from "./image-validation.ts";
 export { deleteProductMedia, listProductMedia, reorderProductMedia } from "./product-media.ts";
+export { sweepMediaOrphans, type SweepResult } from "./orphan-sweep.ts";
