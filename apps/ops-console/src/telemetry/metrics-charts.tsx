@@ -4,8 +4,45 @@ import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { Card, EmptyState } from "@agora/ui";
 import { TimeSeriesChart } from "@agora/ui/charts";
+import type { RouterOutputs } from "@agora/api";
 import { useTRPC } from "@agora/trpc-next/react";
 import { ReplicationCharts } from "./replication-charts.tsx";
+
+type MetricsPoint = RouterOutputs["ops"]["telemetry"]["metrics"][number]["points"][number];
+type NumericField = {
+  [K in keyof MetricsPoint]: MetricsPoint[K] extends number | null ? K : never;
+}[keyof MetricsPoint];
+
+/** Each chart of a service: which fields of its points it draws (the series keys are the fields). */
+const CHARTS: { unit?: string; series: { key: NumericField; label: string; color: string }[] }[] = [
+  {
+    unit: "ms",
+    series: [
+      { key: "p50Ms", label: "p50", color: "#0ea5e9" },
+      { key: "p95Ms", label: "p95", color: "#f59e0b" },
+      { key: "p99Ms", label: "p99", color: "#e11d48" },
+    ],
+  },
+  {
+    series: [
+      { key: "rps", label: "requests/s", color: "#22c55e" },
+      { key: "errorsPerSecond", label: "errors/s", color: "#e11d48" },
+    ],
+  },
+  {
+    series: [
+      { key: "queueDepth", label: "queue depth", color: "#6366f1" },
+      { key: "openBreakers", label: "breakers not closed", color: "#e11d48" },
+      { key: "cacheHitRatio", label: "cache hit ratio", color: "#14b8a6" },
+    ],
+  },
+  {
+    series: [
+      { key: "dbPoolInUse", label: "DB connections in use", color: "#0ea5e9" },
+      { key: "dbPoolWaiting", label: "waiting for a connection", color: "#e11d48" },
+    ],
+  },
+];
 
 /**
  * Per service: latency p50/p95/p99, rps, errors, queue depth, open breakers, cache hit ratio, DB
@@ -47,46 +84,17 @@ export function MetricsCharts() {
       {services.map((s) => (
         <Card key={s.service} title={s.service}>
           <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
-            <TimeSeriesChart
-              unit="ms"
-              data={s.points.map((p) => ({ t: p.t, p50: p.p50Ms, p95: p.p95Ms, p99: p.p99Ms }))}
-              series={[
-                { key: "p50", label: "p50", color: "#0ea5e9" },
-                { key: "p95", label: "p95", color: "#f59e0b" },
-                { key: "p99", label: "p99", color: "#e11d48" },
-              ]}
-            />
-            <TimeSeriesChart
-              data={s.points.map((p) => ({ t: p.t, rps: p.rps, errors: p.errorsPerSecond }))}
-              series={[
-                { key: "rps", label: "requests/s", color: "#22c55e" },
-                { key: "errors", label: "errors/s", color: "#e11d48" },
-              ]}
-            />
-            <TimeSeriesChart
-              data={s.points.map((p) => ({
-                t: p.t,
-                queue: p.queueDepth,
-                breakers: p.openBreakers,
-                cacheHit: p.cacheHitRatio,
-              }))}
-              series={[
-                { key: "queue", label: "queue depth", color: "#6366f1" },
-                { key: "breakers", label: "breakers not closed", color: "#e11d48" },
-                { key: "cacheHit", label: "cache hit ratio", color: "#14b8a6" },
-              ]}
-            />
-            <TimeSeriesChart
-              data={s.points.map((p) => ({
-                t: p.t,
-                inUse: p.dbPoolInUse,
-                waiting: p.dbPoolWaiting,
-              }))}
-              series={[
-                { key: "inUse", label: "DB connections in use", color: "#0ea5e9" },
-                { key: "waiting", label: "waiting for a connection", color: "#e11d48" },
-              ]}
-            />
+            {CHARTS.map((chart) => (
+              <TimeSeriesChart
+                key={chart.series[0]?.key}
+                unit={chart.unit}
+                data={s.points.map((p) => ({
+                  t: p.t,
+                  ...Object.fromEntries(chart.series.map((x) => [x.key, p[x.key]])),
+                }))}
+                series={chart.series}
+              />
+            ))}
           </div>
         </Card>
       ))}

@@ -4,7 +4,7 @@
  * from its shard. Someone else's order is NOT_FOUND, exactly like a missing one, so ids cannot
  * be probed.
  */
-import { core, forVendor, setTenant } from "@agora/db";
+import { core, type CoreTx, forVendor, setTenant } from "@agora/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { shardUnanswered } from "../cart/vendor-products.ts";
@@ -86,9 +86,7 @@ async function vendorSide(
   };
 }
 
-type CoreReader = Parameters<Parameters<ReturnType<typeof core>["read"]>[1]>[0];
-
-async function readOrder(db: CoreReader, userId: string, orderId: string) {
+async function readOrder(db: CoreTx, userId: string, orderId: string) {
   const order = await db.order.findUnique({ where: { id: orderId } });
   if (!order || order.userId !== userId) return null;
   const events = await db.orderEvent.findMany({
