@@ -45,6 +45,38 @@ function rssWithChildren(pid: number | undefined): number | undefined {
   return [pid, ...descendants(pid)].reduce((sum, p) => sum + rssKb(p), 0);
 }
 
+/** One Postgres member's replication lag as charts draw it: the leader at 0, unknown as null. */
+export interface MemberLag {
+  cluster: string;
+  member: string;
+  lagMs: number | null;
+}
+
+export function memberLag(
+  cluster: string,
+  member: string,
+  leader: string | null,
+  replayLag: number | undefined,
+): MemberLag {
+  return { cluster, member, lagMs: member === leader ? 0 : (replayLag ?? null) };
+}
+
+/**
+ * The replay lag of every Postgres member (Patroni names the leader; each replica measures its
+ * own lag), without the rest of the status probe: for charts that sample it every few seconds.
+ */
+export async function postgresLag(t: Topology): Promise<MemberLag[]> {
+  const out: MemberLag[] = [];
+  for (const c of t.clusters) {
+    const [state, lags] = await Promise.all([
+      patroniCluster(c, 600),
+      Promise.all(c.nodes.map((m) => replayLagMs(t, m))),
+    ]);
+    c.nodes.forEach((m, i) => out.push(memberLag(c.name, m.name, state?.leader ?? null, lags[i])));
+  }
+  return out;
+}
+
 async function replayLagMs(t: Topology, m: PgMember): Promise<number | undefined> {
   const c = new pg.Client({ connectionString: memberUrl(t, m), connectionTimeoutMillis: 500, query_timeout: 800 });
   c.on("error", () => {

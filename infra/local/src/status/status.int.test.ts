@@ -1,7 +1,7 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { databaseUrl, topology } from "../topology.ts";
-import { getStatus } from "./index.ts";
+import { getStatus, postgresLag } from "./index.ts";
 
 describe("topology status", () => {
   const t = topology("test");
@@ -19,6 +19,17 @@ describe("topology status", () => {
     expect(s.nodes.filter((n) => n.kind === "redis" && n.role === "master")).toHaveLength(1);
     expect(s.nodes.filter((n) => n.kind === "sentinel" && n.health === "up")).toHaveLength(t.redis.sentinels.length);
     expect(s.totalRssKb).toBeGreaterThan(0);
+  });
+
+  it("reads every member's replication lag: the leader at 0, each healthy replica its own reading", async () => {
+    const s = await getStatus(t);
+    const lags = await postgresLag(t);
+    expect(lags).toHaveLength(t.clusters.reduce((n, c) => n + c.nodes.length, 0));
+    for (const c of t.clusters) {
+      const members = lags.filter((l) => l.cluster === c.name);
+      expect(members.find((m) => m.member === s.leaders[c.name])?.lagMs).toBe(0);
+      for (const m of members) expect(m.lagMs).toBeGreaterThanOrEqual(0);
+    }
   });
 
   it("routes each cluster's read-write port to its primary and its read-only port to a replica", async () => {

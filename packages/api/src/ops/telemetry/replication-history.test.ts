@@ -1,20 +1,16 @@
 import { describe, expect, it } from "vitest";
-import type { NodeStatus } from "@agora/infra-local/status";
+import { memberLag } from "@agora/infra-local/status";
 import { lagSample } from "./replication-history.ts";
 
-const pg = (name: string, group: string, role: string, extra: Partial<NodeStatus> = {}) =>
-  ({ name, kind: "postgres", group, role, health: "up", ...extra }) as NodeStatus;
-
 describe("replication lag sample", () => {
-  it("records each replica's replay lag per cluster, the leader at 0 and a down member as unknown", () => {
+  it("records each replica's replay lag per cluster, the leader at 0 and an unreachable member as unknown", () => {
     const sample = lagSample(
       [
-        pg("core-1", "core", "leader", { lagMs: 5 }),
-        pg("core-2", "core", "sync_standby", { lagMs: 12 }),
-        pg("core-3", "core", "replica", { health: "down", lagMs: 40 }),
-        pg("shard-1a", "shard-1", "leader"),
-        pg("shard-1b", "shard-1", "replica", { lagMs: 230 }),
-        { name: "redis-1", kind: "redis", role: "master", health: "up" } as NodeStatus,
+        memberLag("core", "core-1", "core-1", 5),
+        memberLag("core", "core-2", "core-1", 12),
+        memberLag("core", "core-3", "core-1", undefined),
+        memberLag("shard-1", "shard-1a", "shard-1a", undefined),
+        memberLag("shard-1", "shard-1b", "shard-1a", 230),
       ],
       1_000,
     );
@@ -24,5 +20,10 @@ describe("replication lag sample", () => {
       lagMs: { "core-1": 0, "core-2": 12, "core-3": null },
     });
     expect(sample.get("shard-1")?.lagMs).toEqual({ "shard-1a": 0, "shard-1b": 230 });
+  });
+
+  it("draws a cluster without a leader (mid-failover) with every member's own reading", () => {
+    const sample = lagSample([memberLag("core", "core-2", null, 40)], 1_000);
+    expect(sample.get("core")?.lagMs).toEqual({ "core-2": 40 });
   });
 });

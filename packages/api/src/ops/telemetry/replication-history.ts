@@ -1,10 +1,10 @@
 /**
- * Replication lag over time for the Metrics page: every 5 s the console asks the topology status
- * (Patroni + each replica's own replay position) for every Postgres member's lag, and keeps 60 min
+ * Replication lag over time for the Metrics page: every 5 s the console asks Patroni for each
+ * cluster's leader and each replica for its own replay lag, and keeps 60 min
  * per cluster. Leaders are recorded at 0, so a failover shows as one member's line dropping to 0
  * while another's appears.
  */
-import { getStatus, type NodeStatus } from "@agora/infra-local/status";
+import { type MemberLag, postgresLag } from "@agora/infra-local/status";
 import { topology } from "@agora/infra-local/topology";
 import { withTimeout } from "../../data-layer/timeout.ts";
 
@@ -32,15 +32,13 @@ interface State {
 const KEY = Symbol.for("@agora/api/replication-history");
 const slot = globalThis as typeof globalThis & { [KEY]?: State };
 
-/** One sample per cluster from the Postgres nodes of a status probe. */
-export function lagSample(nodes: readonly NodeStatus[], t: number): Map<string, LagPoint> {
+/** One sample per cluster from the members' lag readings. */
+export function lagSample(members: readonly MemberLag[], t: number): Map<string, LagPoint> {
   const out = new Map<string, LagPoint>();
-  for (const n of nodes) {
-    if (n.kind !== "postgres" || !n.group) continue;
-    const point = out.get(n.group) ?? { t, lagMs: {} };
-    const leader = n.role === "leader" || n.role === "master" || n.role === "primary";
-    point.lagMs[n.name] = leader ? 0 : n.health === "down" ? null : (n.lagMs ?? null);
-    out.set(n.group, point);
+  for (const m of members) {
+    const point = out.get(m.cluster) ?? { t, lagMs: {} };
+    point.lagMs[m.member] = m.lagMs;
+    out.set(m.cluster, point);
   }
   return out;
 }
@@ -48,8 +46,8 @@ export function lagSample(nodes: readonly NodeStatus[], t: number): Map<string, 
 async function sampleOnce(s: State): Promise<void> {
   const now = Date.now();
   try {
-    const status = await withTimeout("replication lag probe", 4_000, getStatus(topology()));
-    for (const [cluster, point] of lagSample(status.nodes, now)) {
+    const members = await withTimeout("replication lag probe", 4_000, postgresLag(topology()));
+    for (const [cluster, point] of lagSample(members, now)) {
       const list = s.points.get(cluster) ?? [];
       list.push(point);
       while (list.length > 0 && (list[0]?.t ?? now) < now - KEEP_MS) list.shift();
