@@ -4,13 +4,13 @@
  */
 import type { Processor } from "bullmq";
 import { counter, createLogger } from "@agora/telemetry";
-import {
-  VENDOR_REFUND_JOB,
-  vendorRefundJobSchema,
-  type VendorRefundJob,
-} from "@agora/orders";
+import { VENDOR_REFUND_JOB, vendorRefundJobSchema, type VendorRefundJob } from "@agora/orders";
 import { inJobSpan } from "../pools/job-span.ts";
-import { createSagaProcessor, type SagaDeps } from "../sagas/checkout/index.ts";
+import {
+  createSagaProcessor,
+  type PaymentGateway,
+  type SagaDeps,
+} from "../sagas/checkout/index.ts";
 import { recoverOpenVendorRefunds } from "./refund-recovery.ts";
 import { runVendorRefund } from "./vendor-refund.ts";
 
@@ -25,6 +25,7 @@ const refundOutcomes = counter({
 
 export function createPaymentsProcessor(
   deps: SagaDeps & {
+    payments: PaymentGateway;
     stalledAfterMs: number;
     enqueueRefund: (job: VendorRefundJob) => Promise<void>;
   },

@@ -5,7 +5,6 @@
  * bulkhead), which owns the provider's breaker, its published state and its watchdog.
  */
 import { z } from "zod";
-import { topology } from "@agora/infra-local/topology";
 import { createRedis } from "@agora/redis";
 import {
   createSagaQueue,
@@ -14,15 +13,13 @@ import {
   RECOVER_JOB,
   SAGAS_QUEUE,
 } from "@agora/orders";
-import { createPaymentGateway, createSagaProcessor } from "../sagas/checkout/index.ts";
+import { createSagaProcessor } from "../sagas/checkout/index.ts";
 import type { PoolSpec } from "./run-pool.ts";
 
 const envSchema = z.object({
-  PAYMENT_SIM_URL: z.url().optional(),
   SAGA_CONCURRENCY: z.coerce.number().int().positive().max(256).default(16),
   SAGA_STALLED_AFTER_MS: z.coerce.number().int().positive().default(30_000),
   SAGA_SWEEP_EVERY_MS: z.coerce.number().int().positive().default(15_000),
-  PAYMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
 });
 
 export function sagasPool(): PoolSpec {
@@ -38,17 +35,10 @@ export function sagasPool(): PoolSpec {
   });
   const queue = createSagaQueue(producer);
   const paymentsQueue = createSagaQueue(producer, PAYMENTS_QUEUE);
-  // Only for a provider step that still waits on `sagas` from before the routing existed.
-  const payments = createPaymentGateway({
-    baseUrl: env.PAYMENT_SIM_URL ?? `http://127.0.0.1:${topology().apps.paymentSim}`,
-    breakerName: "payment-provider-sagas",
-    breaker: { timeoutMs: env.PAYMENT_TIMEOUT_MS },
-  });
   return {
     queue: SAGAS_QUEUE,
     concurrency: env.SAGA_CONCURRENCY,
     processor: createSagaProcessor({
-      payments,
       enqueue: queueEnqueuer(queue, paymentsQueue),
       stalledAfterMs: env.SAGA_STALLED_AFTER_MS,
     }),
@@ -60,7 +50,6 @@ export function sagasPool(): PoolSpec {
       );
     },
     close: async () => {
-      payments.dispose();
       await queue.close();
       await paymentsQueue.close();
       producer.disconnect();

@@ -39,8 +39,15 @@ import {
 } from "./payment-gateway.ts";
 
 export interface SagaDeps {
-  payments: PaymentGateway;
+  /** Only the payments pool has the provider; the sagas pool forwards provider steps to it. */
+  payments?: PaymentGateway;
   enqueue: SagaEnqueue;
+}
+
+function provider(deps: SagaDeps): PaymentGateway {
+  if (!deps.payments)
+    throw new Error("a payment step ran outside the payments pool, which alone calls the provider");
+  return deps.payments;
 }
 
 export interface StepResult {
@@ -143,7 +150,7 @@ async function authorize(state: OrderState, deps: SagaDeps): Promise<OrderState>
   const amountCents = state.placed.totalCents;
   let payment: ProviderPayment;
   try {
-    payment = await deps.payments.authorize(
+    payment = await provider(deps).authorize(
       {
         orderId: state.id,
         amountCents,
@@ -183,7 +190,7 @@ async function capture(state: OrderState, deps: SagaDeps): Promise<OrderState> {
   if (!paymentId) throw new Error(`order ${state.id} is CONFIRMED without an authorization`);
   let captured: ProviderPayment;
   try {
-    captured = await deps.payments.capture(paymentId, paymentKey(state.id, "capture"));
+    captured = await provider(deps).capture(paymentId, paymentKey(state.id, "capture"));
   } catch (err) {
     // Definitive refusal (voided, expired, not capturable): compensate, which voids. Transient
     // errors (outage, open circuit, timeout) retry: capture is exactly-once at the provider.
@@ -239,7 +246,7 @@ async function compensate(state: OrderState, deps: SagaDeps): Promise<OrderState
   let paymentId = state.paymentId;
   if (!paymentId && AMBIGUOUS.includes(failure.reason)) {
     try {
-      const found = (await deps.payments.listByOrder(state.id)).find(
+      const found = (await provider(deps).listByOrder(state.id)).find(
         (p) => p.status === "authorized",
       );
       paymentId = found?.id ?? null;
@@ -253,7 +260,7 @@ async function compensate(state: OrderState, deps: SagaDeps): Promise<OrderState
   const events: OrderEvent[] = [{ type: "StockReleased", payload: { vendorIds } }];
   if (paymentId) {
     // Transient failures throw and retry the whole (idempotent) step.
-    await deps.payments.void(paymentId, paymentKey(state.id, "void"));
+    await provider(deps).void(paymentId, paymentKey(state.id, "void"));
     compensations.push("void-payment");
     events.push({ type: "PaymentVoided", payload: { paymentId } });
   }

@@ -4,7 +4,7 @@ import { counter, createLogger } from "@agora/telemetry";
 import { inJobSpan } from "../../pools/job-span.ts";
 import { runSagaStep, type SagaDeps } from "./checkout-saga.ts";
 import { recoverStalledSagas } from "./recovery.ts";
-import { RECOVER_JOB, sagaJobSchema } from "@agora/orders";
+import { PAYMENT_STEPS, RECOVER_JOB, sagaJobSchema } from "@agora/orders";
 
 const log = createLogger({ service: "workers-sagas" });
 const stepOutcomes = counter({
@@ -23,6 +23,13 @@ export function createSagaProcessor(deps: SagaDeps & { stalledAfterMs: number })
       return { requeued: requeued.length };
     }
     const { orderId, step } = sagaJobSchema.parse(job.data);
+    if (!deps.payments && PAYMENT_STEPS.includes(step)) {
+      // A provider step on the stock queue (queued by a producer that does not route): hand it to
+      // the payments pool, the only one that calls the provider, instead of calling it here.
+      await deps.enqueue(orderId, step);
+      log.info({ orderId, step }, "payment step forwarded to the payments queue");
+      return { orderId, step, outcome: "forwarded" };
+    }
     // Continues the trace of whoever enqueued the step (checkout.place, or the previous step).
     return inJobSpan(job, { "agora.order_id": orderId, "agora.saga_step": step }, async () => {
       try {
