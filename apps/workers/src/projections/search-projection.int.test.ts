@@ -9,11 +9,12 @@ import { newTraceContext, traceFromHeaders, withTraceContext } from "@agora/tele
 import {
   closeAll,
   core,
+  createVendor,
   emitStockChanged,
-  setPlatformScope,
   setTenant,
   shard,
-  shardNames,
+  type ShardTx,
+  withTenant,
 } from "@agora/db";
 import { coreDedupeStore } from "../outbox/consume.ts";
 import type { OutboxMessage } from "../outbox/outbox-message.ts";
@@ -133,41 +134,81 @@ describe("search projection", () => {
   });
 });
 
+let stockFixture: Promise<{ vendorId: string; productId: string; shard: string }> | undefined;
+
+/** A vendor with one product holding stock in one warehouse, made once for this file. */
+function stockRow() {
+  stockFixture ??= (async () => {
+    const vendor = await createVendor({
+      slug: `projection-stock-${cluster}`,
+      name: "Projection stock vendor",
+    });
+    const productId = await withTenant(vendor.id, async (tx) => {
+      const wh = await tx.warehouse.create({
+        data: { vendorId: vendor.id, code: "MAIN", name: "Main warehouse" },
+      });
+      const p = await tx.product.create({
+        data: {
+          vendorId: vendor.id,
+          categoryId: randomUUID(),
+          categorySlug: "projection-test",
+          title: "Projection stock product",
+          description: "created by search-projection.int.test.ts",
+          priceCents: 1000,
+        },
+      });
+      await tx.stockLevel.create({
+        data: { vendorId: vendor.id, warehouseId: wh.id, productId: p.id, onHand: 7 },
+      });
+      return p.id;
+    });
+    return { vendorId: vendor.id, productId, shard: vendor.shard };
+  })();
+  return stockFixture;
+}
+
+/** Runs `fn` in a transaction scoped to that vendor and rolls it back: the stock stays as it was. */
+async function withStockRow(
+  fn: (tx: ShardTx, stock: { vendorId: string; productId: string }) => Promise<void>,
+): Promise<{ vendorId: string; productId: string }> {
+  const stock = await stockRow();
+  const rollback = new Error("rollback");
+  await shard(stock.shard)
+    .primary.$transaction(async (tx) => {
+      await setTenant(tx, stock.vendorId);
+      await fn(tx, stock);
+      throw rollback;
+    })
+    .catch((err: unknown) => {
+      if (err !== rollback) throw err;
+    });
+  return stock;
+}
+
+const latestStockRow = (tx: ShardTx, productId: string) =>
+  tx.outbox.findFirst({
+    where: { aggregateType: "stock", aggregateId: productId },
+    orderBy: { id: "desc" },
+  });
+
 describe("emitStockChanged", () => {
   it("writes the availability after the transaction's own change to the shard outbox", async () => {
-    const name = shardNames()[0] as string;
-    const db = shard(name).primary;
-    const stock = await db.$transaction(async (tx) => {
-      await setPlatformScope(tx);
-      return tx.stockLevel.findFirst({ select: { vendorId: true, productId: true } });
-    });
-    if (!stock) throw new Error("needs a product with stock on the shard (run the seed)");
-    const rollback = new Error("rollback");
     let seen: { available: number } | undefined;
     let expected = 0;
-    await db
-      .$transaction(async (tx) => {
-        await setTenant(tx, stock.vendorId);
-        await tx.$executeRawUnsafe(
-          `UPDATE stock_levels SET on_hand = on_hand + 5 WHERE vendor_id = $1::uuid AND product_id = $2::uuid`,
-          stock.vendorId,
-          stock.productId,
-        );
-        const levels = await tx.stockLevel.findMany({
-          where: { vendorId: stock.vendorId, productId: stock.productId },
-        });
-        expected = levels.reduce((s, l) => s + l.onHand - l.reserved, 0);
-        seen = await emitStockChanged(tx, stock.vendorId, stock.productId);
-        const out = await tx.outbox.findFirst({
-          where: { aggregateType: "stock", aggregateId: stock.productId },
-          orderBy: { id: "desc" },
-        });
-        expect(out?.payload).toEqual({ ...seen, productId: stock.productId });
-        throw rollback;
-      })
-      .catch((err: unknown) => {
-        if (err !== rollback) throw err;
+    const stock = await withStockRow(async (tx, stock) => {
+      await tx.$executeRawUnsafe(
+        `UPDATE stock_levels SET on_hand = on_hand + 5 WHERE vendor_id = $1::uuid AND product_id = $2::uuid`,
+        stock.vendorId,
+        stock.productId,
+      );
+      const levels = await tx.stockLevel.findMany({
+        where: { vendorId: stock.vendorId, productId: stock.productId },
       });
+      expected = levels.reduce((s, l) => s + l.onHand - l.reserved, 0);
+      seen = await emitStockChanged(tx, stock.vendorId, stock.productId);
+      const out = await latestStockRow(tx, stock.productId);
+      expect(out?.payload).toEqual({ ...seen, productId: stock.productId });
+    });
     expect(seen).toEqual({
       productId: stock.productId,
       vendorId: stock.vendorId,
@@ -179,30 +220,12 @@ describe("emitStockChanged", () => {
 
 describe("catalog outbox rows", () => {
   it("carry the writer's trace context, so the relay and consumers continue that trace", async () => {
-    const name = shardNames()[0] as string;
-    const db = shard(name).primary;
-    const stock = await db.$transaction(async (tx) => {
-      await setPlatformScope(tx);
-      return tx.stockLevel.findFirst({ select: { vendorId: true, productId: true } });
-    });
-    if (!stock) throw new Error("needs a product with stock on the shard (run the seed)");
     const writer = newTraceContext();
-    const rollback = new Error("rollback");
     let headers: unknown;
-    await db
-      .$transaction(async (tx) => {
-        await setTenant(tx, stock.vendorId);
-        await withTraceContext(writer, () => emitStockChanged(tx, stock.vendorId, stock.productId));
-        const out = await tx.outbox.findFirst({
-          where: { aggregateType: "stock", aggregateId: stock.productId },
-          orderBy: { id: "desc" },
-        });
-        headers = out?.headers;
-        throw rollback;
-      })
-      .catch((err: unknown) => {
-        if (err !== rollback) throw err;
-      });
+    await withStockRow(async (tx, stock) => {
+      await withTraceContext(writer, () => emitStockChanged(tx, stock.vendorId, stock.productId));
+      headers = (await latestStockRow(tx, stock.productId))?.headers;
+    });
     expect(traceFromHeaders(headers)?.traceId).toBe(writer.traceId);
   });
 });
