@@ -60,30 +60,28 @@ export function useLiveStock(productId: string, initial: LiveStock): LiveStock {
 }
 
 /**
- * Calls `onChange` on every pushed event of the order and on every (re)connect, so the caller
- * refetches the order (events missed while offline are not replayed). `denied` is set when the
- * gateway refused the room (not the owner, or signed out).
+ * Calls `onPush` on every pushed event of the order, including the snapshot the gateway sends
+ * after every (re)subscribe (so whatever was pushed while this tab was not in the room is
+ * announced again). `denied` is set when the gateway refused the room (not the owner, or signed
+ * out).
  */
 export function useLiveOrder(
   orderId: string,
-  onChange: (push: OrderPush | null) => void,
+  onPush: (push: OrderPush) => void,
 ): { denied: string | null } {
   const [denied, setDenied] = useState<string | null>(null);
-  const latest = useRef(onChange);
-  latest.current = onChange;
+  const latest = useRef(onPush);
+  latest.current = onPush;
   useEffect(() => {
     const s = liveSocket();
     const onOrder = (p: OrderPush) => {
       if (p.orderId === orderId) latest.current(p);
     };
-    const onConnect = () => latest.current(null);
     s.on("order", onOrder);
-    s.on("connect", onConnect);
     const stop = watchRoom(`order:${orderId}`, (ack) => setDenied(ack.ok ? null : ack.error));
     return () => {
       stop();
       s.off("order", onOrder);
-      s.off("connect", onConnect);
     };
   }, [orderId]);
   return { denied };

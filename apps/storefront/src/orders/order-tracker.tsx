@@ -1,8 +1,9 @@
 "use client";
 
 import { Badge, EmptyState, cx, formatPrice } from "@agora/ui";
+import { ORDER_RESYNC_MS, versionToRead } from "@agora/api/live";
 import { useTRPC } from "@agora/trpc-next/react";
-import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { compensationLabel, orderFailureMessage } from "../checkout/payment-messages.ts";
 import { useLiveConnection, useLiveOrder } from "../live/use-live.ts";
@@ -19,21 +20,30 @@ const parcelTone = (s: string) =>
         ? "warning"
         : "neutral";
 
-/** The order's live timeline: refetched on every pushed event and on every (re)connect. */
+/**
+ * The order's live timeline. Pushes are at most once on the wire, so the page re-reads whenever a
+ * push (or the gateway's snapshot after each (re)subscribe) announces a version it does not show,
+ * and every ORDER_RESYNC_MS while the order can still change (see @agora/api/live order-follow).
+ */
 export function OrderTracker({ orderId }: { orderId: string }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   // The newest version a push announced: the next read must show at least that (see orders.get).
   const [minVersion, setMinVersion] = useState<number | undefined>(undefined);
   const order = useQuery({
     ...trpc.orders.get.queryOptions({ orderId, minVersion }),
     placeholderData: keepPreviousData,
+    refetchInterval: (q) => {
+      const o = q.state.data;
+      if (!o) return ORDER_RESYNC_MS;
+      const vendorStatuses = o.vendors.map((v) => v.fulfilment?.status ?? v.status);
+      return isSettled(o.status, vendorStatuses) ? false : ORDER_RESYNC_MS;
+    },
   });
   const live = useLiveConnection();
+  const shown = order.data?.version;
   useLiveOrder(orderId, (push) => {
-    if (push && push.version > (minVersion ?? 0)) setMinVersion(push.version);
-    // A (re)connect may have missed pushes: read again.
-    else void queryClient.invalidateQueries({ queryKey: trpc.orders.get.queryKey({ orderId }) });
+    const next = versionToRead(shown, minVersion, push);
+    if (next !== null) setMinVersion(next);
   });
 
   if (order.isPending) return <p className="text-sm text-zinc-500">Loading your order…</p>;

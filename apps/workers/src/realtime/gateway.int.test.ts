@@ -160,7 +160,7 @@ describe("live gateway", () => {
     );
   });
 
-  it("lets only the order's owner into its room and pushes the order's events there", async () => {
+  it("lets only the order's owner into its room, sends it the order's state on joining and pushes the order's events there", async () => {
     const [owner, stranger] = await Promise.all(
       ["owner", "stranger"].map((who) =>
         retrySetup(() =>
@@ -197,6 +197,13 @@ describe("live gateway", () => {
       error: "forbidden",
     });
     expect(await until("owner ack", () => mine.acks[0])).toEqual({ ok: true });
+    // Joining sends the order's current state, so nothing pushed before the join is missed.
+    expect(await until("snapshot", () => mine.orders[0])).toMatchObject({
+      orderId,
+      version: 1,
+      type: "Snapshot",
+      status: "PENDING",
+    });
 
     const at = new Date().toISOString();
     await core().primary.$executeRawUnsafe(
@@ -213,7 +220,7 @@ describe("live gateway", () => {
         detail: {},
       }),
     );
-    expect(await until("order push", () => mine.orders[0])).toEqual({
+    expect(await until("order push", () => mine.orders[1])).toEqual({
       orderId,
       version: 4,
       type: "OrderConfirmed",

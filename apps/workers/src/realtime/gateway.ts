@@ -11,7 +11,13 @@ import type { ProductAvailability } from "@agora/db";
 import type { Redis } from "ioredis";
 import { Server, type Socket } from "socket.io";
 import { mayJoin, type RoomAccess } from "./room-access.ts";
-import { parseRoom, roomRequestSchema, type StockPush, type SubscribeAck } from "./rooms.ts";
+import {
+  type OrderPush,
+  parseRoom,
+  roomRequestSchema,
+  type StockPush,
+  type SubscribeAck,
+} from "./rooms.ts";
 
 export interface GatewayOptions {
   /** Instance name for logs and /healthz (`realtime-1`). */
@@ -87,8 +93,9 @@ export function createLiveGateway(opts: GatewayOptions): LiveGateway {
       if (!decision.ok) return ack(decision);
       await socket.join(room.name);
       ack({ ok: true });
+      // Joined first, then read: a change committed in between arrives as a push as well, so the
+      // client has every state from its subscription on (at least once; pushes are absolute).
       if (room.kind === "product") {
-        // Joined first, then read: a change committed in between arrives as a push as well.
         try {
           const now = await opts.snapshot(room.id);
           if (now !== null)
@@ -96,6 +103,14 @@ export function createLiveGateway(opts: GatewayOptions): LiveGateway {
         } catch (err) {
           // The client keeps the value it rendered; the next push corrects it.
           log("warn", { msg: "stock snapshot failed", productId: room.id, err: String(err) });
+        }
+      } else {
+        try {
+          const now = await opts.access.orderSnapshot(room.id);
+          if (now !== null) socket.emit("order", now satisfies OrderPush);
+        } catch (err) {
+          // The page's slow re-read timer catches up instead.
+          log("warn", { msg: "order snapshot failed", orderId: room.id, err: String(err) });
         }
       }
     });

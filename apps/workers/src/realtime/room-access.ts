@@ -6,13 +6,19 @@
  */
 import { type AgoraSession, type AuthConfig, getSession } from "@agora/auth";
 import { core } from "@agora/db";
-import type { Room, SubscribeAck } from "./rooms.ts";
+import type { OrderPush, Room, SubscribeAck } from "./rooms.ts";
 
 export interface RoomAccess {
   /** The session carried by the handshake's cookies, or null. */
   sessionOf(headers: Headers): Promise<AgoraSession | null>;
   /** The owner's user id, or null for an unknown order. */
   orderOwner(orderId: string): Promise<string | null>;
+  /**
+   * The order's current version and status from the primary, sent to a socket right after it
+   * joined the order's room: pushes made before the join are not replayed, so without it a page
+   * whose first read was older than the join would wait for a push that already went out.
+   */
+  orderSnapshot(orderId: string): Promise<OrderPush | null>;
 }
 
 export function storefrontRoomAccess(auth: Pick<AuthConfig, "app" | "secret" | "url">): RoomAccess {
@@ -24,6 +30,20 @@ export function storefrontRoomAccess(auth: Pick<AuthConfig, "app" | "secret" | "
         orderId,
       );
       return rows[0]?.user_id ?? null;
+    },
+    async orderSnapshot(orderId) {
+      const rows = await core().primary.$queryRawUnsafe<
+        { version: number; status: string; updated_at: Date }[]
+      >(`SELECT version, status, updated_at FROM orders WHERE id = $1::uuid`, orderId);
+      const row = rows[0];
+      if (!row) return null;
+      return {
+        orderId,
+        version: row.version,
+        type: "Snapshot",
+        status: row.status,
+        at: row.updated_at.toISOString(),
+      };
     },
   };
 }

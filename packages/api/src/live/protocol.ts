@@ -32,7 +32,10 @@ export interface StockPush {
   variants: { variantId: string; available: number }[];
 }
 
-/** Pushed to `order:<id>` on every appended order event. */
+/**
+ * Pushed to `order:<id>` on every appended order event, and to a client right after it (re)joined
+ * the room as `type: "Snapshot"` with the order's current version and status.
+ */
 export interface OrderPush {
   orderId: string;
   version: number;
@@ -44,3 +47,5 @@ export interface OrderPush {
 /** The acknowledgement of `subscribe` / `unsubscribe`. */
 export type SubscribeAck =
   { ok: true } | { ok: false; error: "bad_room" | "unauthorized" | "forbidden" | "unavailable" };
+
+export { ORDER_RESYNC_MS, versionToRead } from "./order-follow.ts";

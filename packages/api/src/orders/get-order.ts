@@ -137,6 +137,7 @@ export async function getOrder(
   return {
     id: order.id,
     status: order.status,
+    version: order.version,
     totalCents: order.totalCents,
     currency: order.currency,
     createdAt: order.createdAt,

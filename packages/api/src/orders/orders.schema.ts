@@ -21,6 +21,8 @@ export interface OrderSummary {
 export interface OrderView {
   id: string;
   status: string;
+  /** The order aggregate's version this view shows (live views compare pushes with it). */
+  version: number;
   totalCents: number;
   currency: string;
   createdAt: Date;
