@@ -98,7 +98,19 @@ export function DrillBoard() {
             className="mt-4 flex flex-wrap items-center gap-2 text-sm"
             data-testid="drill-cluster-live"
           >
-            <span className="text-zinc-500">{cluster} now:</span>
+            <span className="text-zinc-500">
+              {cluster}{" "}
+              {topo.isError ? (
+                // Never show an old leader as the current one: say how old the view is and why.
+                <span className="text-rose-600" data-testid="drill-cluster-stale">
+                  as of {new Date(topo.dataUpdatedAt).toLocaleTimeString("en-GB")} (status probe
+                  failed: {topo.error.message})
+                </span>
+              ) : (
+                "now"
+              )}
+              :
+            </span>
             {clusterView.members.map((m) => (
               <Badge
                 key={m.name}

@@ -108,7 +108,27 @@ export async function getStatus(t: Topology): Promise<TopologyStatus> {
   const nodes: NodeStatus[] = [];
   const leaders: Record<string, string | null> = {};
 
-  const etcd = await Promise.all(t.etcd.map((e) => etcdStatus(e)));
+  // Every probe at once: a round takes as long as its slowest probe, not the sum of them, so a
+  // dead or frozen member (which costs a full timeout) cannot push the round past the caller's
+  // deadline while the rest of the cluster has news (a new leader) to show.
+  const [etcd, hapServers, clusterStates, cdnUp, redisInfos, sentinelMasters] = await Promise.all([
+    Promise.all(t.etcd.map((e) => etcdStatus(e))),
+    haproxyServers(t).catch(() => []),
+    Promise.all(
+      t.clusters.map(async (c) => {
+        const [state, lags] = await Promise.all([
+          patroniCluster(c, 600),
+          Promise.all(c.nodes.map((m) => replayLagMs(t, m))),
+        ]);
+        return { state, lags };
+      }),
+    ),
+    cdnHealthy(t, 600),
+    Promise.all(t.redis.nodes.map((n) => redisReplication(n.port).catch(() => undefined))),
+    Promise.all(
+      t.redis.sentinels.map((x) => sentinelMaster(x.port, t.redis.masterName).catch(() => undefined)),
+    ),
+  ]);
   t.etcd.forEach((e, i) => {
     const s = etcd[i];
     const pid = pidOf(e.name);
@@ -127,11 +147,10 @@ export async function getStatus(t: Topology): Promise<TopologyStatus> {
   leaders.etcd = t.etcd.find((_, i) => etcd[i]?.isLeader)?.name ?? null;
 
   const hap = new Map<string, string>();
-  for (const x of await haproxyServers(t).catch(() => [])) hap.set(`${x.backend}/${x.server}`, x.status);
-  for (const c of t.clusters) {
-    const state = await patroniCluster(c, 600);
+  for (const x of hapServers) hap.set(`${x.backend}/${x.server}`, x.status);
+  t.clusters.forEach((c, ci) => {
+    const { state, lags } = clusterStates[ci]!;
     leaders[c.name] = state?.leader ?? null;
-    const lags = await Promise.all(c.nodes.map((m) => replayLagMs(t, m)));
     c.nodes.forEach((m, i) => {
       const pm: PatroniMember | undefined = state?.members.find((x) => x.name === m.name);
       const pid = pidOf(m.name);
@@ -151,7 +170,7 @@ export async function getStatus(t: Topology): Promise<TopologyStatus> {
         detail: `patroni ${pm?.state ?? "unreachable"}; haproxy routes: ${routed}${pm?.timeline ? `; timeline ${pm.timeline}` : ""}`,
       });
     });
-  }
+  });
 
   const haPid = pidOf("haproxy");
   nodes.push({
@@ -167,7 +186,6 @@ export async function getStatus(t: Topology): Promise<TopologyStatus> {
   });
 
   const cdnPid = pidOf("cdn");
-  const cdnUp = await cdnHealthy(t, 600);
   const cache = cdnCacheStats(t);
   nodes.push({
     name: "cdn",
@@ -187,8 +205,8 @@ export async function getStatus(t: Topology): Promise<TopologyStatus> {
   });
 
   let master: string | null = null;
-  for (const n of t.redis.nodes) {
-    const info = await redisReplication(n.port).catch(() => undefined);
+  t.redis.nodes.forEach((n, ni) => {
+    const info = redisInfos[ni];
     const pid = pidOf(n.name);
     const role = info ? (info.role === "master" ? "master" : "replica") : "unknown";
     if (role === "master") master = n.name;
@@ -208,10 +226,10 @@ export async function getStatus(t: Topology): Promise<TopologyStatus> {
       rssKb: rssWithChildren(pid),
       detail: info?.role === "slave" ? `link ${info.master_link_status}` : undefined,
     });
-  }
+  });
   leaders.redis = master;
-  for (const s of t.redis.sentinels) {
-    const m = await sentinelMaster(s.port, t.redis.masterName).catch(() => undefined);
+  t.redis.sentinels.forEach((s, si) => {
+    const m = sentinelMasters[si];
     const pid = pidOf(s.name);
     nodes.push({
       name: s.name,
@@ -224,7 +242,7 @@ export async function getStatus(t: Topology): Promise<TopologyStatus> {
       rssKb: rssWithChildren(pid),
       detail: m ? `master at ${m.host}:${m.port}` : undefined,
     });
-  }
+  });
   for (const r of recs.filter((x) => x.kind === "app")) {
     const alive = isOurs(r);
     nodes.push({
