@@ -26,11 +26,8 @@ export function DrillBoard() {
   const [mode, setMode] = useState<"kill" | "freeze">("kill");
   const [selected, setSelected] = useState<string | null>(null);
   const list = useQuery({ ...trpc.ops.drills.list.queryOptions(), refetchInterval: 2_000 });
-  const topo = useQuery({
-    ...trpc.ops.topology.queryOptions(),
-    refetchInterval: 1_500,
-    retry: false,
-  });
+  // Only for the list of clusters: read once, not polled.
+  const topo = useQuery({ ...trpc.ops.topology.queryOptions(), staleTime: Infinity, retry: false });
   const start = useMutation(
     trpc.ops.drills.start.mutationOptions({
       onSuccess: (r) => {
@@ -39,10 +36,17 @@ export function DrillBoard() {
       },
     }),
   );
+  // The live strip polls only the drilled cluster (every member at once): the full topology
+  // probe is too slow to show a new leader promptly while a drill loads the machine.
+  const members = useQuery({
+    ...trpc.ops.drills.cluster.queryOptions({ cluster }),
+    refetchInterval: 1_000,
+    retry: false,
+  });
   const drills = list.data ?? [];
   const running = drills.find((d) => d.status === "running");
   const current = selected ?? running?.id ?? drills[0]?.id ?? null;
-  const clusterView = topo.data?.postgres.find((c) => c.name === cluster);
+  const clusterView = members.data?.name === cluster ? members.data : undefined;
   const history = [...drills]
     .filter((d) => d.rtoMs !== null)
     .reverse()
@@ -100,11 +104,11 @@ export function DrillBoard() {
           >
             <span className="text-zinc-500">
               {cluster}{" "}
-              {topo.isError ? (
+              {members.isError ? (
                 // Never show an old leader as the current one: say how old the view is and why.
                 <span className="text-rose-600" data-testid="drill-cluster-stale">
-                  as of {new Date(topo.dataUpdatedAt).toLocaleTimeString("en-GB")} (status probe
-                  failed: {topo.error.message})
+                  as of {new Date(members.dataUpdatedAt).toLocaleTimeString("en-GB")} (status probe
+                  failed: {members.error.message})
                 </span>
               ) : (
                 "now"
@@ -117,14 +121,14 @@ export function DrillBoard() {
                 tone={
                   m.name === clusterView.leader
                     ? "brand"
-                    : m.health === "up"
+                    : m.state === "running" || m.state === "streaming"
                       ? "success"
-                      : m.health === "down"
+                      : m.state === "unreachable"
                         ? "danger"
                         : "warning"
                 }
               >
-                {m.name} {m.name === clusterView.leader ? "· leader" : (m.role ?? "")}
+                {m.name} {m.name === clusterView.leader ? "· leader" : m.role}
               </Badge>
             ))}
           </div>

@@ -43,6 +43,29 @@ export async function patroniCluster(
   return undefined;
 }
 
+/**
+ * The cluster as any member sees it, asking all members at once: a dead member answers with a
+ * refused connection, a frozen or busy one (a replica being promoted) costs one timeout, and
+ * neither delays the answer of the others. An answer that names a running leader wins.
+ */
+export async function patroniClusterFromAny(
+  c: ClusterTopology,
+  timeoutMs = 800,
+): Promise<PatroniClusterState | undefined> {
+  const answers = c.nodes.map((n) => patroniCluster({ ...c, nodes: [n] }, timeoutMs));
+  const withLeader = await Promise.any(
+    answers.map(async (a) => {
+      const s = await a;
+      if (!s?.leader) throw new Error("no leader in this answer");
+      return s;
+    }),
+  ).catch((err: unknown) => {
+    if (err instanceof AggregateError) return undefined;
+    throw err;
+  });
+  return withLeader ?? (await Promise.all(answers)).find((s) => s !== undefined);
+}
+
 /** 200 from `/primary` means: this member holds the leader lock and Postgres runs read-write. */
 export async function memberIsPrimary(m: PgMember, timeoutMs = 800): Promise<boolean> {
   try {

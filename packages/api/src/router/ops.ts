@@ -13,7 +13,12 @@ import {
   sagaTimelineInput,
 } from "../ops/queues/queue-overview.ts";
 import { payoutOverview } from "../ops/payouts/payout-overview.ts";
-import { topologyOverview, topologyStatusInput } from "../ops/topology-status.ts";
+import {
+  clusterMembers,
+  clusterMembersInput,
+  topologyOverview,
+  topologyStatusInput,
+} from "../ops/topology-status.ts";
 import {
   getTrace,
   searchLogs,
@@ -76,6 +81,10 @@ export const opsRouter = createTRPCRouter({
       .input(z.object({ id: z.uuid() }))
       .query(({ input }) => getDrill(input.id)),
     list: permissionProcedure("ops:read").query(() => listDrills()),
+    /** The drilled cluster's members and leader, cheap enough to poll every second. */
+    cluster: permissionProcedure("ops:read")
+      .input(clusterMembersInput)
+      .query(({ input }) => clusterMembers(input)),
   }),
   /** Traces, logs and metrics history from the telemetry collector and the console's scraper. */
   telemetry: createTRPCRouter({
