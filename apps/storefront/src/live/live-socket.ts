@@ -56,3 +56,13 @@ export function watchRoom(room: string, onAck?: (ack: SubscribeAck) => void): ()
     if (s.connected) s.emit("unsubscribe", { room });
   };
 }
+
+/**
+ * Asks the gateway for a room's current state again (it answers a repeated subscribe with a
+ * snapshot, and joining a room twice is a no-op): the backstop for pushes lost on the way, since
+ * the Redis adapter's pub/sub between gateway instances is at most once.
+ */
+export function resyncRoom(room: string): void {
+  const s = liveSocket();
+  if (s.connected && rooms.has(room)) subscribe(s, room);
+}

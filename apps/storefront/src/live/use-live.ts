@@ -1,7 +1,16 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { liveSocket, type OrderPush, type StockPush, watchRoom } from "./live-socket.ts";
+import {
+  liveSocket,
+  type OrderPush,
+  resyncRoom,
+  type StockPush,
+  watchRoom,
+} from "./live-socket.ts";
+
+/** How often a product page asks for its stock again while visible (lost pushes heal by then). */
+const STOCK_RESYNC_MS = 30_000;
 
 export type LiveState = "connecting" | "live" | "offline";
 
@@ -50,8 +59,13 @@ export function useLiveStock(productId: string, initial: LiveStock): LiveStock {
       if (p.productId === productId) setStock(fromPush(p));
     };
     s.on("stock", onStock);
-    const stop = watchRoom(`product:${productId}`);
+    const room = `product:${productId}`;
+    const stop = watchRoom(room);
+    const timer = setInterval(() => {
+      if (document.visibilityState === "visible") resyncRoom(room);
+    }, STOCK_RESYNC_MS);
     return () => {
+      clearInterval(timer);
       stop();
       s.off("stock", onStock);
     };
