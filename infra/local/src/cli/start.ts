@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   if (!values["skip-build"]) {
     say("▸ building the apps (turbo caches unchanged ones) …");
-    await run(bin("turbo"), ["run", "build", "--output-logs=errors-only"], { NEXT_TELEMETRY_DISABLED: "1" });
+    await run(bin("turbo"), ["run", "build", "--output-logs=errors-only"], { NEXT_TELEMETRY_DISABLED: "1", TURBO_TELEMETRY_DISABLED: "1" });
   }
   say(`▸ starting the servers (state and logs: ${t.stateDir}) …`);
   const r = await up(t, (l) => say(`  ${l}`));
@@ -87,11 +87,17 @@ async function main(): Promise<void> {
     ].join("\n"),
   );
 
-  // Stay in the foreground; report an app that dies, with the end of its log.
+  // Stay in the foreground; report an app that dies, with the end of its log, and leave once
+  // nothing of ours runs any more (`npm stop` from another terminal).
   const reported = new Set<string>();
   for (;;) {
     await sleep(2000);
-    for (const rec of readRegistry(t.pidFile).filter((x) => x.kind === "app")) {
+    const records = readRegistry(t.pidFile);
+    if (!records.some((rec) => isOurs(rec))) {
+      say("✔ everything was stopped (npm stop); leaving");
+      process.exit(0);
+    }
+    for (const rec of records.filter((x) => x.kind === "app")) {
       if (!isOurs(rec) && !reported.has(rec.name)) {
         reported.add(rec.name);
         say(`✖ ${rec.name} exited; last lines of ${rec.logFile}:\n${tail(rec.logFile)}`);
