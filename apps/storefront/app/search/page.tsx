@@ -93,7 +93,15 @@ export default async function SearchPage({
     <StoreShell query={state.q}>
       <PageHeader
         title={state.q ? `Results for “${state.q}”` : "All products"}
-        description={result.ok ? `${result.data.total.toLocaleString("en")} products` : undefined}
+        description={
+          result.ok
+            ? `${result.data.total.toLocaleString("en")} products${
+                result.data.correctedQuery
+                  ? ` · including results for “${result.data.correctedQuery}”`
+                  : ""
+              }`
+            : undefined
+        }
       />
       {!result.ok ? (
         <EmptyState

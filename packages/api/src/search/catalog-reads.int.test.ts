@@ -19,6 +19,8 @@ const slug = `keyset-${run}`;
 const PRODUCTS = 5_200;
 const vendors = [randomUUID(), randomUUID(), randomUUID()];
 const headphonesId = randomUUID();
+/** A word only this run's headphones' description contains (letters only, like every term). */
+const fabric = `velour${run.replace(/[0-9]/g, (d) => "ghijklmnop"[Number(d)]!)}`;
 
 beforeAll(async () => {
   const db = core().primary;
@@ -43,11 +45,12 @@ beforeAll(async () => {
     `INSERT INTO catalog_search (product_id, vendor_id, vendor_name, shard, category_slug, title,
        description, price_cents, in_stock, available, source_version)
      VALUES ($1::uuid, $2::uuid, 'Vendor 0', 'shard-1', $3, 'Wireless Headphones ' || $4,
-       'Over-ear, noise cancelling', 12900, true, 3, 1)`,
+       'Over-ear, noise cancelling, ' || $5 || ' cushions', 12900, true, 3, 1)`,
     headphonesId,
     vendors[0],
     slug,
     run,
+    fabric,
   );
 });
 
@@ -125,6 +128,16 @@ describe("search", () => {
   it("finds headphones for the typo 'hedphones'", async () => {
     const r = await searchCatalog(searchInput.parse({ q: "hedphones", category: slug }));
     expect(r.items.map((p) => p.productId)).toContain(headphonesId);
+  });
+
+  it("finds a product by a misspelt word only its description contains, and says what it searched for", async () => {
+    const typo = fabric.slice(0, 3) + fabric.slice(4); // one letter dropped
+    const exact = await searchCatalog(searchInput.parse({ q: fabric, category: slug }));
+    expect(exact.items.map((p) => p.productId)).toEqual([headphonesId]);
+    expect(exact.correctedQuery).toBeNull();
+    const r = await searchCatalog(searchInput.parse({ q: typo, category: slug }));
+    expect(r.items.map((p) => p.productId)).toEqual([headphonesId]);
+    expect(r.correctedQuery).toBe(fabric);
   });
 
   it("ranks the exact full-text match first", async () => {

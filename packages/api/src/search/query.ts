@@ -11,6 +11,7 @@ import { keysetPlan, type Page, type SortSpec, toPage } from "../catalog/keyset.
 import { PRODUCT_CARD_COLUMNS, type ProductCard, VISIBLE } from "../catalog/product-card.ts";
 import { type Freshness, freshnessOf, projectionLagMs } from "./freshness.ts";
 import { PRICE_BUCKETS } from "./price-buckets.ts";
+import { correctQuery } from "./spelling.ts";
 import type { SearchInput, SearchSort } from "./query.schema.ts";
 
 type Dim = "category" | "vendor" | "price" | "stock";
@@ -25,6 +26,8 @@ export interface SearchResult extends Page<ProductCard & { rank: number }> {
   };
   freshness: Freshness;
   sort: SearchSort;
+  /** The query with unknown words corrected, when it was searched for as well ("cottn" → "cotton"). */
+  correctedQuery: string | null;
 }
 
 class Sql {
@@ -85,8 +88,11 @@ export async function searchCatalog(input: SearchInput): Promise<SearchResult> {
     const { value, lagMs } = await core().read(
       { level: "bounded", maxLagMs: 5_000 },
       async (db) => {
+        // Unknown words are searched corrected as well: "cottn" → "cottn or cotton".
+        const correctedQuery = input.q ? await correctQuery(db, input.q) : null;
+        const searched = correctedQuery ? { ...input, q: `${input.q} or ${correctedQuery}` } : input;
         const page = new Sql();
-        const where = whereOf(page, input);
+        const where = whereOf(page, searched);
         const rankExpr = input.q
           ? `(ts_rank(search_vector, websearch_to_tsquery('english', $1::text)) + word_similarity($1::text, title))::float8`
           : null;
@@ -101,7 +107,7 @@ export async function searchCatalog(input: SearchInput): Promise<SearchResult> {
         const count = (except: Dim | undefined, select: string, tail = "") => {
           const sql = new Sql();
           return db.$queryRawUnsafe<Record<string, unknown>[]>(
-            `SELECT ${select} FROM catalog_search WHERE ${whereOf(sql, input, except)} ${tail}`,
+            `SELECT ${select} FROM catalog_search WHERE ${whereOf(sql, searched, except)} ${tail}`,
             ...sql.params,
           );
         };
@@ -130,6 +136,7 @@ export async function searchCatalog(input: SearchInput): Promise<SearchResult> {
           projectionLagMs(db),
         ]);
         return {
+          correctedQuery,
           plan,
           rows,
           total: Number(total[0]?.n ?? 0),
@@ -159,6 +166,7 @@ export async function searchCatalog(input: SearchInput): Promise<SearchResult> {
       },
       freshness: freshnessOf(value.projectionLag, lagMs),
       sort: input.sort,
+      correctedQuery: value.correctedQuery,
     };
   });
 }
