@@ -291,7 +291,7 @@ export async function seed(opts: SeedOptions = {}): Promise<SeedReport> {
       );
     }
 
-    // ---- products, variants, media, stock (shards) and search rows (core) ------------------
+    // ---- products, media, stock (shards) and search rows (core) ------------------------------
     const t = opts.stateDir ? undefined : topology();
     const stateDir = opts.stateDir ?? t!.stateDir;
     const mediaDir = join(stateDir, "media", "products");
@@ -304,7 +304,6 @@ export async function seed(opts: SeedOptions = {}): Promise<SeedReport> {
         string,
         {
           products: unknown[][];
-          variants: unknown[][];
           media: unknown[][];
           stock: unknown[][];
           moves: unknown[][];
@@ -329,16 +328,12 @@ export async function seed(opts: SeedOptions = {}): Promise<SeedReport> {
         if (!b)
           perShard.set(
             v.shard,
-            (b = { products: [], variants: [], media: [], stock: [], moves: [] }),
+            (b = { products: [], media: [], stock: [], moves: [] }),
           );
-        b.products.push([id, v.id, catIds.get(cat.slug), cat.slug, title, description, price]);
-        b.variants.push([
-          rng.uuid(),
-          v.id,
-          id,
-          `${v.slug.slice(0, 12).toUpperCase()}-${id.slice(0, 8).toUpperCase()}`,
-          "Standard",
-        ]);
+        // A product without variants carries its own SKU and stock (variant_id NULL): no
+        // placeholder variant that would list every product twice with no stock of its own.
+        const sku = `${v.slug.slice(0, 12).toUpperCase()}-${id.slice(0, 8).toUpperCase()}`;
+        b.products.push([id, v.id, catIds.get(cat.slug), cat.slug, title, description, price, sku]);
         b.media.push([
           rng.uuid(),
           v.id,
@@ -387,20 +382,9 @@ export async function seed(opts: SeedOptions = {}): Promise<SeedReport> {
                 ["title", "text"],
                 ["description", "text"],
                 ["price_cents", "int4"],
+                ["sku", "text"],
               ],
               b.products,
-            );
-            await insertRows(
-              c,
-              "product_variants",
-              [
-                ["id", "uuid"],
-                ["vendor_id", "uuid"],
-                ["product_id", "uuid"],
-                ["sku", "text"],
-                ["title", "text"],
-              ],
-              b.variants,
             );
             await insertRows(
               c,
