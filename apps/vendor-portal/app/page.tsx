@@ -1,5 +1,5 @@
-import { AppShell, Badge, Card, EmptyState, PageHeader } from "@agora/ui";
-import { UserMenu } from "../src/auth/user-menu.tsx";
+import { Badge, Card, EmptyState, PageHeader } from "@agora/ui";
+import { VendorShell } from "../src/shell/vendor-shell.tsx";
 import { rangeOf, SalesDashboard } from "../src/analytics/sales-dashboard.tsx";
 import { TenantList } from "../src/tenants/tenant-list.tsx";
 import { api, getQueryClient, HydrateClient, orUnavailable, trpc } from "../src/trpc/server.tsx";
@@ -19,12 +19,7 @@ export default async function VendorHomePage({
   ]);
 
   return (
-    <AppShell
-      title="Agora"
-      subtitle="Vendor portal"
-      nav={[{ href: "/", label: "Your shop", current: true }]}
-      actions={<UserMenu context={shop.ok ? shop.data.name : undefined} />}
-    >
+    <VendorShell current="/" shopName={shop.ok ? shop.data.name : undefined}>
       <PageHeader
         title={shop.ok ? shop.data.name : "Your shop"}
         description="Your tenant on the platform and the shard that holds its catalogue."
@@ -62,6 +57,6 @@ export default async function VendorHomePage({
       <HydrateClient>
         <TenantList />
       </HydrateClient>
-    </AppShell>
+    </VendorShell>
   );
 }

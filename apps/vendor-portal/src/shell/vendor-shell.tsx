@@ -16,10 +16,24 @@ const NAV = [
 ] as const;
 
 /** The portal's frame: one nav for every page, the current one highlighted. */
-export function VendorShell({ current, children }: { current: string; children: ReactNode }) {
+export function VendorShell({
+  current,
+  shopName,
+  children,
+}: {
+  current: string;
+  /** Shown beside the signed-in user when the page already read the shop. */
+  shopName?: string;
+  children: ReactNode;
+}) {
   const nav: NavItem[] = NAV.map((n) => ({ href: n.href, label: n.label, current: n.href === current }));
   return (
-    <AppShell title="Agora" subtitle="Vendor portal" nav={nav} actions={<UserMenu />}>
+    <AppShell
+      title="Agora"
+      subtitle="Vendor portal"
+      nav={nav}
+      actions={<UserMenu context={shopName} />}
+    >
       {children}
     </AppShell>
   );
