@@ -20,7 +20,7 @@ import { REALTIME_SERVICE, ingresses } from "./network/ingress.ts";
 import { networkPolicies } from "./network/policies.ts";
 import { deployment, selectorOf } from "./workloads/deployment.ts";
 import { type WorkloadInstance, workloadInstances } from "./workloads/instances.ts";
-import { releaseJobs } from "./workloads/jobs.ts";
+import { releaseJob } from "./workloads/jobs.ts";
 import { podDisruptionBudget } from "./workloads/pod-disruption-budget.ts";
 import { podTemplate } from "./workloads/pod-template.ts";
 import { service } from "./workloads/service.ts";
@@ -100,7 +100,11 @@ function files(
     { file: "20-postgres.yaml", documents: postgresClusters(env) },
     { file: "21-redis.yaml", documents: redisResources(env) },
     { file: "22-etcd.yaml", documents: etcdResources(env) },
-    { file: "30-release-jobs.yaml", documents: releaseJobs(env, options.version) },
+    // Separate files: the seed may only start once the migrations completed.
+    { file: "30-migrate-job.yaml", documents: [releaseJob("db-migrate", env, options.version)] },
+    ...(env.seed
+      ? [{ file: "31-seed-job.yaml", documents: [releaseJob("db-seed", env, options.version)] }]
+      : []),
     { file: "40-workloads.yaml", documents: workloads(name, options.version) },
     {
       file: "45-disruption-budgets.yaml",

@@ -81,10 +81,3 @@ export function releaseJob(kind: JobKind, env: EnvironmentSpec, version: string)
     },
   };
 }
-
-export function releaseJobs(env: EnvironmentSpec, version: string): Job[] {
-  return [
-    releaseJob("db-migrate", env, version),
-    ...(env.seed ? [releaseJob("db-seed", env, version)] : []),
-  ];
-}
