@@ -16,12 +16,15 @@ export const STORAGE_MOUNT = "/var/lib/agora/storage";
 
 export function configValues(env: EnvironmentSpec): Record<string, string> {
   const internal = (service: string) => `http://${serviceHost(env, service)}:${HTTP_PORT}`;
-  const metricsTargets = Object.values(DEPLOYABLES)
-    .filter((d) => d.metrics)
-    .map(
-      (d) =>
-        `${workloadName(d.name)}=http://${serviceHost(env, workloadName(d.name))}:${METRICS_PORT}/metrics`,
-    );
+  // Worker-image processes serve /metrics on their ops port, the Next.js apps on /api/metrics.
+  // A target is a Service: each scrape reaches one pod of it, which is what the console charts.
+  const metricsTargets = Object.values(DEPLOYABLES).flatMap((d) => {
+    const name = workloadName(d.name);
+    if (d.metrics) return [`${name}=http://${serviceHost(env, name)}:${METRICS_PORT}/metrics`];
+    if (d.tier === "web")
+      return [`${name}=http://${serviceHost(env, name)}:${HTTP_PORT}/api/metrics`];
+    return [];
+  });
   const values: Record<string, string> = {
     AGORA_ENV: env.agoraEnv,
     AGORA_DB_SHARDS: env.shards.join(","),

@@ -8,6 +8,7 @@ import { checkNonRoot } from "./non-root.ts";
 import { checkProbes } from "./probes.ts";
 import { checkResources } from "./resources.ts";
 import { checkNoSecretData } from "./secrets.ts";
+import { checkUniqueNames } from "./unique-names.ts";
 import type { Violation } from "./violation.ts";
 
 export type { Violation } from "./violation.ts";
@@ -21,6 +22,7 @@ export const POLICIES = {
   secrets: checkNoSecretData,
   "image-tag": checkImageTags,
   env: checkEnvContract,
+  "unique-names": checkUniqueNames,
 } as const satisfies Record<string, (docs: readonly Manifest[]) => Violation[]>;
 
 export function checkPolicies(docs: readonly Manifest[]): Violation[] {

@@ -121,6 +121,13 @@ describe("policies bite", () => {
     ]);
   });
 
+  it("report two objects of the same kind and name", () => {
+    const docs = clone(good());
+    expect(POLICIES["unique-names"]([...docs, clone(sagas(docs))]).map((v) => v.document)).toEqual([
+      "Deployment/workers-sagas",
+    ]);
+  });
+
   it("find nothing in the rendered environment", () => {
     expect(checkPolicies(good())).toEqual([]);
   });
