@@ -5,6 +5,9 @@
  */
 import type { EnvVar } from "kubernetes-types/core/v1";
 import { type Deployable, HTTP_PORT, METRICS_PORT } from "../deployables.ts";
+
+/** What decides a container's variables: a deployable, or a one-shot Job reading a few concerns. */
+export type EnvConsumer = Pick<Deployable, "env" | "http" | "auth"> & { name: string };
 import {
   CONFIG_MAP_NAME,
   type EnvVarSpec,
@@ -33,7 +36,7 @@ function secretRef(name: string, secret: string, optional = false): EnvVar {
 
 function fromSpec(
   spec: EnvVarSpec,
-  d: Deployable,
+  d: EnvConsumer,
   env: EnvironmentSpec,
   serviceName: string,
 ): EnvVar[] {
@@ -69,7 +72,7 @@ function fromSpec(
   }
 }
 
-function containerValue(name: string, d: Deployable, serviceName: string): string {
+function containerValue(name: string, d: EnvConsumer, serviceName: string): string {
   switch (name) {
     case "HOST":
       return "0.0.0.0";
@@ -84,7 +87,7 @@ function containerValue(name: string, d: Deployable, serviceName: string): strin
   }
 }
 
-export function containerEnv(d: Deployable, env: EnvironmentSpec, serviceName: string): EnvVar[] {
+export function containerEnv(d: EnvConsumer, env: EnvironmentSpec, serviceName: string): EnvVar[] {
   const vars = d.env
     .flatMap((group) => variablesOf(group))
     .flatMap((spec) => fromSpec(spec, d, env, serviceName));

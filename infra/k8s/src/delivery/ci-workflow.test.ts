@@ -89,3 +89,38 @@ describe(".github/workflows/ci.yml", () => {
     },
   );
 });
+
+describe(".gitlab-ci.yml", () => {
+  interface GitlabJob {
+    needs?: string[];
+    script?: (string | string[])[];
+    environment?: { name: string };
+    rules?: { when?: string }[];
+  }
+  const gitlab = parse(readFileSync(resolve(repo, ".gitlab-ci.yml"), "utf8"), {
+    merge: true,
+  }) as Record<string, GitlabJob>;
+  const glJob = (name: string): GitlabJob => {
+    const j = gitlab[name];
+    if (!j) throw new Error(`no GitLab job ${name}`);
+    return j;
+  };
+
+  it("runs the same test entry point and the same job order as the GitHub workflow", () => {
+    expect(glJob("test").script).toEqual(["bash .ci/run"]);
+    expect(glJob("images").needs).toEqual(["test"]);
+    expect(glJob("manifests").needs).toEqual(["test"]);
+    expect(glJob("deploy-staging").needs).toEqual(expect.arrayContaining(needs("deploy-staging")));
+    expect(glJob("deploy-production").needs).toEqual(
+      expect.arrayContaining(needs("deploy-production")),
+    );
+  });
+
+  it("deploys production only by hand, into its protected environment", () => {
+    expect(glJob("deploy-production").environment?.name).toBe("production");
+    expect(glJob("deploy-production").rules?.[0]?.when).toBe("manual");
+    expect(glJob("deploy-staging").script?.flat().join("\n")).toMatch(
+      /kubectl apply -f "\$DIR\/30-migrate-job\.yaml"/,
+    );
+  });
+});

@@ -6,7 +6,6 @@
  */
 import type { Job } from "kubernetes-types/batch/v1";
 import type { EnvVar } from "kubernetes-types/core/v1";
-import { DEPLOYABLES } from "../deployables.ts";
 import { containerEnv } from "../config/container-env.ts";
 import type { EnvironmentSpec } from "../environments.ts";
 import { agoraImage } from "../images.ts";
@@ -21,12 +20,8 @@ export type JobKind = keyof typeof JOB_COMMANDS;
 
 /** A job reads the database concern only (plus its identity); no port, no Redis. */
 function jobEnv(env: EnvironmentSpec, name: string): EnvVar[] {
-  const base = containerEnv(
-    { ...DEPLOYABLES["outbox-relay"], env: ["listen", "database"], http: false },
-    env,
-    name,
-  );
-  return base.filter((v) => v.name !== "HOST");
+  const vars = containerEnv({ name, env: ["listen", "database"], http: false }, env, name);
+  return vars.filter((v) => v.name !== "HOST");
 }
 
 export function releaseJob(kind: JobKind, env: EnvironmentSpec, version: string): Job {
