@@ -1,10 +1,10 @@
 /** Pieces shared by the third-party StatefulSets (etcd, Redis, Sentinel). */
 import type { PodSecurityContext, SecurityContext, Service } from "kubernetes-types/core/v1";
 import type { EnvironmentSpec } from "../environments.ts";
-import { LABEL, metadata } from "../meta.ts";
+import { LABEL, PART_OF, metadata } from "../meta.ts";
 
 export function statefulLabels(name: string, component: string): Record<string, string> {
-  return { [LABEL.name]: name, [LABEL.partOf]: "agora", [LABEL.component]: component };
+  return { [LABEL.name]: name, [LABEL.partOf]: PART_OF, [LABEL.component]: component };
 }
 
 /** Headless: each member gets a stable DNS name `<pod>.<service>` (peers and clients list them). */
