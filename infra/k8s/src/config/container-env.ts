@@ -1,0 +1,96 @@
+/**
+ * A container's `env`: exactly the variables of the env-table groups its deployable reads. Config
+ * values come from the `agora-config` ConfigMap by key, secrets by `secretKeyRef` (values are never
+ * rendered), per-container values (port, service name) inline.
+ */
+import type { EnvVar } from "kubernetes-types/core/v1";
+import { type Deployable, HTTP_PORT, METRICS_PORT } from "../deployables.ts";
+
+/** What decides a container's variables: a deployable, or a one-shot Job reading a few concerns. */
+export type EnvConsumer = Pick<Deployable, "env" | "http" | "auth"> & { name: string };
+import {
+  CONFIG_MAP_NAME,
+  type EnvVarSpec,
+  SECRETS,
+  dbUrlVariable,
+  variablesOf,
+} from "../env-table.ts";
+import type { EnvironmentSpec } from "../environments.ts";
+
+const secretOf: Record<string, string> = {
+  AGORA_REDIS_PASSWORD: SECRETS.redis,
+  AGORA_CARRIER_WEBHOOK_SECRET: SECRETS.appSecrets,
+  AGORA_INVITATION_SECRET: SECRETS.appSecrets,
+};
+
+export function clusters(env: EnvironmentSpec): string[] {
+  return ["core", ...env.shards];
+}
+
+function secretRef(name: string, secret: string, optional = false): EnvVar {
+  return {
+    name,
+    valueFrom: { secretKeyRef: { name: secret, key: name, ...(optional ? { optional } : {}) } },
+  };
+}
+
+function fromSpec(
+  spec: EnvVarSpec,
+  d: EnvConsumer,
+  env: EnvironmentSpec,
+  serviceName: string,
+): EnvVar[] {
+  if (spec.name.startsWith("AGORA_DB_URL_")) {
+    return clusters(env).flatMap((c) =>
+      (["rw", "ro"] as const).map((role) => secretRef(dbUrlVariable(c, role), SECRETS.database)),
+    );
+  }
+  if (spec.name === "NEXTAUTH_SECRET") {
+    if (!d.auth) throw new Error(`${d.name} reads NEXTAUTH_SECRET but names no app`);
+    return [
+      {
+        name: spec.name,
+        valueFrom: { secretKeyRef: { name: SECRETS.nextAuth(d.auth), key: spec.name } },
+      },
+    ];
+  }
+  switch (spec.source) {
+    case "config":
+      return [
+        {
+          name: spec.name,
+          valueFrom: { configMapKeyRef: { name: CONFIG_MAP_NAME, key: spec.name } },
+        },
+      ];
+    case "secret": {
+      const secret = secretOf[spec.name];
+      if (!secret) throw new Error(`no Secret declared for ${spec.name}`);
+      return [secretRef(spec.name, secret, spec.optional)];
+    }
+    case "container":
+      return [{ name: spec.name, value: containerValue(spec.name, d, serviceName) }];
+  }
+}
+
+function containerValue(name: string, d: EnvConsumer, serviceName: string): string {
+  switch (name) {
+    case "HOST":
+      return "0.0.0.0";
+    case "PORT":
+      return String(HTTP_PORT);
+    case "AGORA_METRICS_PORT":
+      return String(METRICS_PORT);
+    case "AGORA_SERVICE_NAME":
+      return serviceName;
+    default:
+      throw new Error(`no per-container value for ${name} (${d.name})`);
+  }
+}
+
+export function containerEnv(d: EnvConsumer, env: EnvironmentSpec, serviceName: string): EnvVar[] {
+  const vars = d.env
+    .flatMap((group) => variablesOf(group))
+    .flatMap((spec) => fromSpec(spec, d, env, serviceName));
+  // Processes without an HTTP API have no PORT to listen on.
+  return d.http ? vars : vars.filter((v) => v.name !== "PORT");
+}

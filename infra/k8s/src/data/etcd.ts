@@ -1,0 +1,111 @@
+/**
+ * etcd ×3 as a StatefulSet: the Raft cluster the processes use for leader election, fencing tokens
+ * and the service registry. Members bootstrap together (`Parallel`), each with a stable name and a
+ * PVC; a lost member keeps its identity and data when rescheduled.
+ */
+import type { StatefulSet } from "kubernetes-types/apps/v1";
+import type { PodDisruptionBudget } from "kubernetes-types/policy/v1";
+import type { Service } from "kubernetes-types/core/v1";
+import type { EnvironmentSpec } from "../environments.ts";
+import { THIRD_PARTY_IMAGES } from "../images.ts";
+import { metadata } from "../meta.ts";
+import { containerSecurity, headlessService, podSecurity, statefulLabels } from "./stateful.ts";
+
+export const ETCD = { name: "etcd", clientPort: 2379, peerPort: 2380 } as const;
+
+const member = (env: EnvironmentSpec, i: number) =>
+  `${ETCD.name}-${i}.${ETCD.name}.${env.namespace}.svc.cluster.local`;
+
+export function etcdClientUrls(env: EnvironmentSpec): string[] {
+  return Array.from(
+    { length: env.etcd.members },
+    (_, i) => `http://${member(env, i)}:${ETCD.clientPort}`,
+  );
+}
+
+export const etcdLabels = statefulLabels(ETCD.name, "coordination");
+
+export function etcdResources(env: EnvironmentSpec): [Service, StatefulSet, PodDisruptionBudget] {
+  const initialCluster = Array.from(
+    { length: env.etcd.members },
+    (_, i) => `${ETCD.name}-${i}=http://${member(env, i)}:${ETCD.peerPort}`,
+  ).join(",");
+  const self = `$(POD_NAME).${ETCD.name}.${env.namespace}.svc.cluster.local`;
+  const health = { httpGet: { path: "/health", port: ETCD.clientPort } };
+  return [
+    headlessService(env, ETCD.name, etcdLabels, [
+      { name: "client", port: ETCD.clientPort },
+      { name: "peer", port: ETCD.peerPort },
+    ]),
+    {
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      metadata: metadata(env, ETCD.name, etcdLabels),
+      spec: {
+        serviceName: ETCD.name,
+        replicas: env.etcd.members,
+        podManagementPolicy: "Parallel",
+        selector: { matchLabels: etcdLabels },
+        template: {
+          metadata: { labels: etcdLabels },
+          spec: {
+            securityContext: podSecurity(1000),
+            terminationGracePeriodSeconds: 30,
+            containers: [
+              {
+                name: "etcd",
+                image: THIRD_PARTY_IMAGES.etcd,
+                command: ["etcd"],
+                args: [
+                  "--name=$(POD_NAME)",
+                  "--data-dir=/var/lib/etcd/data",
+                  `--listen-client-urls=http://0.0.0.0:${ETCD.clientPort}`,
+                  `--advertise-client-urls=http://${self}:${ETCD.clientPort}`,
+                  `--listen-peer-urls=http://0.0.0.0:${ETCD.peerPort}`,
+                  `--initial-advertise-peer-urls=http://${self}:${ETCD.peerPort}`,
+                  `--initial-cluster=${initialCluster}`,
+                  "--initial-cluster-state=new",
+                  `--initial-cluster-token=agora-${env.name}`,
+                ],
+                env: [
+                  { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+                ],
+                ports: [
+                  { name: "client", containerPort: ETCD.clientPort },
+                  { name: "peer", containerPort: ETCD.peerPort },
+                ],
+                resources: env.etcd.resources,
+                securityContext: containerSecurity,
+                // /health answers 200 only while the member sees a leader: a fine startup gate.
+                startupProbe: { ...health, periodSeconds: 2, failureThreshold: 60 },
+                livenessProbe: {
+                  tcpSocket: { port: ETCD.clientPort },
+                  periodSeconds: 10,
+                  failureThreshold: 3,
+                },
+                readinessProbe: { ...health, periodSeconds: 5, failureThreshold: 2 },
+                volumeMounts: [{ name: "data", mountPath: "/var/lib/etcd" }],
+              },
+            ],
+          },
+        },
+        volumeClaimTemplates: [
+          {
+            metadata: { name: "data" },
+            spec: {
+              accessModes: ["ReadWriteOnce"],
+              resources: { requests: { storage: env.etcd.volume } },
+            },
+          },
+        ],
+      },
+    },
+    {
+      apiVersion: "policy/v1",
+      kind: "PodDisruptionBudget",
+      metadata: metadata(env, ETCD.name, etcdLabels),
+      // Quorum of 3 is 2: never take a second member down voluntarily.
+      spec: { maxUnavailable: 1, selector: { matchLabels: etcdLabels } },
+    },
+  ];
+}

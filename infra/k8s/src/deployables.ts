@@ -1,0 +1,194 @@
+/**
+ * What runs in the cluster: each deployable's image, command argument, ports, health endpoint and
+ * the environment concerns it reads. Product facts (process kinds, images) mirror the
+ * environment contract; sizes and counts per environment live in `environments.ts`.
+ */
+import type { EnvGroup } from "./env-table.ts";
+
+export const WEB_APPS = ["storefront", "vendor-portal", "ops-console"] as const;
+export type WebApp = (typeof WEB_APPS)[number];
+
+export const WORKER_POOLS = [
+  "sagas",
+  "payments",
+  "notifications",
+  "imports",
+  "analytics",
+  "maintenance",
+] as const;
+export type WorkerPool = (typeof WORKER_POOLS)[number];
+
+export const SERVICES = [
+  "realtime",
+  "telemetry-collector",
+  "media-origin",
+  "outbox-relay",
+  "projections",
+  "payment-sim",
+] as const;
+export type ServiceProcess = (typeof SERVICES)[number];
+
+export type DeployableName = WebApp | WorkerPool | ServiceProcess;
+
+export type ImageName = "storefront" | "vendor-portal" | "ops-console" | "workers" | "payment-sim";
+
+/** Container ports: every process in its own pod, so one fixed number per role is enough. */
+export const HTTP_PORT = 8080;
+export const METRICS_PORT = 9090;
+
+export interface Deployable {
+  name: DeployableName;
+  /** `web`: Next.js behind the Ingress; `service`: HTTP inside the cluster; `worker`: no HTTP API. */
+  tier: "web" | "service" | "worker";
+  image: ImageName;
+  /**
+   * The workers image runs one process kind per container: `node dist/main.js <process>`. Set as
+   * `command` so it does not depend on the image's entrypoint; Next.js images keep theirs.
+   */
+  command?: readonly string[];
+  args: readonly string[];
+  /** Serves its API on `PORT` (HTTP_PORT). */
+  http: boolean;
+  /** `/healthz` and `/readyz` are on PORT (`http`) or on AGORA_METRICS_PORT (`metrics`). */
+  healthOn: "http" | "metrics";
+  /** Has an AGORA_METRICS_PORT ops server (workers image processes). */
+  metrics: boolean;
+  env: readonly EnvGroup[];
+  /** Which app's next-auth secret the process reads. */
+  auth?: WebApp;
+  /** Writes to the shared storage volume (AGORA_STORAGE_DIR). */
+  storage: boolean;
+  /** Next.js writes its cache under .next/cache: an emptyDir keeps the root filesystem read-only. */
+  nextCache: boolean;
+  /** Seconds to finish in-flight requests / jobs after SIGTERM. */
+  drainSeconds: number;
+}
+
+const core: readonly EnvGroup[] = ["listen", "database", "redis", "etcd", "telemetry"];
+const workersImage = (process: string) => ({
+  image: "workers" as const,
+  command: ["node", "dist/main.js"],
+  args: [process],
+});
+
+function web(name: WebApp, extra: readonly EnvGroup[]): Deployable {
+  return {
+    name,
+    tier: "web",
+    image: name,
+    args: [],
+    http: true,
+    healthOn: "http",
+    metrics: false,
+    env: [...core, "public-urls", "media", "auth", ...extra],
+    auth: name,
+    storage: extra.includes("storage"),
+    nextCache: true,
+    drainSeconds: 20,
+  };
+}
+
+function pool(name: WorkerPool, extra: readonly EnvGroup[], drainSeconds = 60): Deployable {
+  return {
+    name,
+    tier: "worker",
+    ...workersImage(name),
+    http: false,
+    healthOn: "metrics",
+    metrics: true,
+    env: [...core, "metrics", ...extra],
+    storage: extra.includes("storage"),
+    nextCache: false,
+    drainSeconds,
+  };
+}
+
+export const DEPLOYABLES: Record<DeployableName, Deployable> = {
+  storefront: web("storefront", []),
+  "vendor-portal": web("vendor-portal", ["storage", "invitations"]),
+  "ops-console": web("ops-console", ["ops-metrics", "payment-provider", "carrier", "invitations"]),
+  // Gateways: one Deployment per instance name (realtime-1 … realtime-n), see workloads/realtime.ts.
+  realtime: {
+    name: "realtime",
+    tier: "service",
+    ...workersImage("realtime-1"),
+    http: true,
+    healthOn: "http",
+    metrics: true,
+    env: [...core, "metrics", "public-urls", "auth"],
+    auth: "storefront",
+    storage: false,
+    nextCache: false,
+    drainSeconds: 30,
+  },
+  "telemetry-collector": {
+    name: "telemetry-collector",
+    tier: "service",
+    ...workersImage("telemetry-collector"),
+    http: true,
+    healthOn: "http",
+    metrics: true,
+    env: ["listen", "redis", "metrics"],
+    storage: false,
+    nextCache: false,
+    drainSeconds: 10,
+  },
+  "media-origin": {
+    name: "media-origin",
+    tier: "service",
+    ...workersImage("media-origin"),
+    http: true,
+    healthOn: "http",
+    metrics: true,
+    env: ["listen", "metrics", "telemetry", "storage", "media"],
+    storage: true,
+    nextCache: false,
+    drainSeconds: 10,
+  },
+  "outbox-relay": {
+    name: "outbox-relay",
+    tier: "worker",
+    ...workersImage("outbox-relay"),
+    http: false,
+    healthOn: "metrics",
+    metrics: true,
+    env: [...core, "metrics"],
+    storage: false,
+    nextCache: false,
+    drainSeconds: 15,
+  },
+  projections: {
+    name: "projections",
+    tier: "worker",
+    ...workersImage("projections"),
+    http: false,
+    healthOn: "metrics",
+    metrics: true,
+    env: [...core, "metrics"],
+    storage: false,
+    nextCache: false,
+    drainSeconds: 15,
+  },
+  "payment-sim": {
+    name: "payment-sim",
+    tier: "service",
+    image: "payment-sim",
+    args: [],
+    http: true,
+    healthOn: "http",
+    metrics: false,
+    env: ["listen", "telemetry", "carrier-webhook"],
+    storage: false,
+    nextCache: false,
+    drainSeconds: 10,
+  },
+  sagas: pool("sagas", ["carrier"]),
+  payments: pool("payments", ["payment-provider", "carrier-webhook"]),
+  notifications: pool("notifications", ["public-urls"]),
+  // A CSV import runs in batches; two minutes lets a batch commit before the pod goes.
+  imports: pool("imports", ["storage"], 120),
+  analytics: pool("analytics", []),
+  maintenance: pool("maintenance", ["storage", "media"]),
+};
+
+export const ALL_DEPLOYABLES: readonly Deployable[] = Object.values(DEPLOYABLES);

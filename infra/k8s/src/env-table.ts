@@ -1,0 +1,223 @@
+/**
+ * Every environment variable an Agora process reads (the environment contract), typed, in ONE
+ * file. When `@agora/config` lands, this table becomes imports from it; until then the names here
+ * must match the contract exactly, and the policy tests refuse a container variable not listed.
+ *
+ * `source` says where the value comes from in Kubernetes:
+ * - `container`: set per container by the generator (listen address, port, service name);
+ * - `config`:    a key of the namespace's `agora-config` ConfigMap;
+ * - `secret`:    a key of a Secret created by the operator (see docs/deploy.md), never in git.
+ */
+
+/** Concerns a deployable opts into; a container gets exactly the variables of its groups. */
+export type EnvGroup =
+  | "listen"
+  | "metrics"
+  | "database"
+  | "redis"
+  | "etcd"
+  | "telemetry"
+  | "public-urls"
+  | "media"
+  | "storage"
+  | "payment-provider"
+  | "carrier"
+  | "carrier-webhook"
+  | "invitations"
+  | "ops-metrics"
+  | "auth";
+
+export type EnvSource = "container" | "config" | "secret";
+
+export interface EnvVarSpec {
+  name: string;
+  group: EnvGroup;
+  source: EnvSource;
+  /** A missing optional secret key does not stop the pod (`secretKeyRef.optional`). */
+  optional?: boolean;
+  description: string;
+}
+
+/** Secrets the operator creates; names are stable so docs and manifests agree. */
+export const SECRETS = {
+  database: "agora-database",
+  redis: "agora-redis",
+  appSecrets: "agora-app-secrets",
+  /** One next-auth secret per app: a session cookie of one app is not valid in another. */
+  nextAuth: (app: "storefront" | "vendor-portal" | "ops-console") => `agora-${app}-auth`,
+} as const;
+
+export const CONFIG_MAP_NAME = "agora-config";
+
+export const ENV_TABLE: readonly EnvVarSpec[] = [
+  {
+    name: "HOST",
+    group: "listen",
+    source: "container",
+    description: "listen address (0.0.0.0 in a pod)",
+  },
+  {
+    name: "PORT",
+    group: "listen",
+    source: "container",
+    description: "main HTTP port of the process",
+  },
+  {
+    name: "AGORA_SERVICE_NAME",
+    group: "listen",
+    source: "container",
+    description: "name in traces and logs",
+  },
+  {
+    name: "AGORA_ENV",
+    group: "listen",
+    source: "config",
+    description: "development | test | production",
+  },
+  {
+    name: "AGORA_METRICS_PORT",
+    group: "metrics",
+    source: "container",
+    description: "worker processes: /metrics, /healthz, /readyz port",
+  },
+  {
+    name: "AGORA_DB_SHARDS",
+    group: "database",
+    source: "config",
+    description: "vendor shard cluster names",
+  },
+  {
+    name: "AGORA_DB_URL_<CLUSTER>_<RW|RO>",
+    group: "database",
+    source: "secret",
+    description:
+      "one read-write and one read-only URL per cluster; passwords inside, so Secret-backed",
+  },
+  {
+    name: "AGORA_REDIS_SENTINELS",
+    group: "redis",
+    source: "config",
+    description: "Sentinel host:port list",
+  },
+  {
+    name: "AGORA_REDIS_MASTER_NAME",
+    group: "redis",
+    source: "config",
+    description: "Sentinel master name",
+  },
+  {
+    name: "AGORA_REDIS_PASSWORD",
+    group: "redis",
+    source: "secret",
+    optional: true,
+    description: "Redis password",
+  },
+  {
+    name: "AGORA_ETCD_ENDPOINTS",
+    group: "etcd",
+    source: "config",
+    description: "etcd client URLs",
+  },
+  { name: "AGORA_ETCD_PREFIX", group: "etcd", source: "config", description: "etcd key prefix" },
+  {
+    name: "AGORA_TELEMETRY_URL",
+    group: "telemetry",
+    source: "config",
+    description: "telemetry collector URL",
+  },
+  {
+    name: "AGORA_STOREFRONT_URL",
+    group: "public-urls",
+    source: "config",
+    description: "public origin",
+  },
+  {
+    name: "AGORA_VENDOR_PORTAL_URL",
+    group: "public-urls",
+    source: "config",
+    description: "public origin",
+  },
+  {
+    name: "AGORA_OPS_CONSOLE_URL",
+    group: "public-urls",
+    source: "config",
+    description: "public origin",
+  },
+  {
+    name: "AGORA_CDN_URL",
+    group: "media",
+    source: "config",
+    description: "public base URL of the CDN edge",
+  },
+  {
+    name: "AGORA_MEDIA_ORIGIN_URL",
+    group: "media",
+    source: "config",
+    description: "internal media origin URL",
+  },
+  {
+    name: "AGORA_STORAGE_DIR",
+    group: "storage",
+    source: "config",
+    description: "media + import volume mount",
+  },
+  {
+    name: "AGORA_PAYMENT_PROVIDER_URL",
+    group: "payment-provider",
+    source: "config",
+    description: "payment provider (simulator) base URL",
+  },
+  {
+    name: "AGORA_CARRIER_URL",
+    group: "carrier",
+    source: "config",
+    description: "carrier (simulator) base URL",
+  },
+  {
+    name: "AGORA_CARRIER_WEBHOOK_SECRET",
+    group: "carrier-webhook",
+    source: "secret",
+    description: "HMAC key of carrier webhooks",
+  },
+  {
+    name: "AGORA_INVITATION_SECRET",
+    group: "invitations",
+    source: "secret",
+    description: "HMAC key of staff invitation tokens",
+  },
+  {
+    name: "AGORA_METRICS_TARGETS",
+    group: "ops-metrics",
+    source: "config",
+    description: "ops console: name=url list of /metrics endpoints",
+  },
+  // Each app reads it from its own app's Secret; the realtime gateway verifies storefront sessions,
+  // so it reads the storefront's (see deployables.ts `auth`).
+  {
+    name: "NEXTAUTH_SECRET",
+    group: "auth",
+    source: "secret",
+    description: "next-auth secret, one per app",
+  },
+];
+
+/** `core` → `CORE`, `shard-1` → `SHARD_1` (contract: upper-cased, non-alphanumerics → `_`). */
+export function clusterEnvName(cluster: string): string {
+  return cluster.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+}
+
+export function dbUrlVariable(cluster: string, role: "rw" | "ro"): string {
+  return `AGORA_DB_URL_${clusterEnvName(cluster)}_${role.toUpperCase()}`;
+}
+
+const DB_URL_PATTERN = /^AGORA_DB_URL_[A-Z0-9_]+_(RW|RO)$/;
+
+/** The spec of a concrete variable name (database URLs match the per-cluster pattern). */
+export function envVarSpec(name: string): EnvVarSpec | undefined {
+  if (DB_URL_PATTERN.test(name)) return ENV_TABLE.find((v) => v.name.startsWith("AGORA_DB_URL_"));
+  return ENV_TABLE.find((v) => v.name === name);
+}
+
+export function variablesOf(group: EnvGroup): EnvVarSpec[] {
+  return ENV_TABLE.filter((v) => v.group === group);
+}

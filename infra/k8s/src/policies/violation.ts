@@ -1,0 +1,5 @@
+export interface Violation {
+  policy: string;
+  document: string;
+  message: string;
+}

@@ -1,0 +1,102 @@
+import { parseAllDocuments } from "yaml";
+import { describe, expect, it } from "vitest";
+import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2";
+import type { Deployment } from "kubernetes-types/apps/v1";
+import type { ZalandoPostgresql } from "./data/postgres.ts";
+import { ENVIRONMENT_NAMES } from "./environments.ts";
+import type { ScaledObjectDoc } from "./autoscaling/keda.ts";
+import { checkPolicies } from "./policies/index.ts";
+import { allDocuments, renderEnvironment, toYaml } from "./render.ts";
+import { validateDocuments } from "./validation/validate.ts";
+
+const VERSION = "abc1234";
+const rendered = Object.fromEntries(
+  ENVIRONMENT_NAMES.map((e) => [e, renderEnvironment(e, { version: VERSION })]),
+);
+const docsOf = (env: (typeof ENVIRONMENT_NAMES)[number]) => allDocuments(rendered[env] ?? []);
+const find = <T>(env: (typeof ENVIRONMENT_NAMES)[number], kind: string, name: string) =>
+  docsOf(env).find((d) => d.kind === kind && d.metadata?.name === name) as T | undefined;
+
+describe.each(ENVIRONMENT_NAMES)("rendered %s manifests", (env) => {
+  it("validate offline against the Kubernetes, Argo Rollouts, KEDA and postgres-operator schemas", () => {
+    expect(docsOf(env).length).toBeGreaterThan(100);
+    expect(validateDocuments(docsOf(env))).toEqual([]);
+  }, 120_000); // the first call compiles every JSON schema
+
+  it("pass every policy (probes, resources, non-root, PDBs, network coverage, secrets, tags, env)", () => {
+    expect(checkPolicies(docsOf(env))).toEqual([]);
+  });
+
+  it("render no Secret at all: values are created out of band", () => {
+    expect(docsOf(env).filter((d) => d.kind === "Secret")).toEqual([]);
+  });
+
+  it("round-trip through YAML unchanged, one namespace for every object", () => {
+    for (const file of rendered[env] ?? []) {
+      const parsed = parseAllDocuments(toYaml(file)).map((d) => d.toJS() as unknown);
+      expect(parsed).toEqual(JSON.parse(JSON.stringify(file.documents)));
+    }
+    const namespaces = new Set(
+      docsOf(env)
+        .filter((d) => d.kind !== "Namespace")
+        .map((d) => d.metadata?.namespace),
+    );
+    expect(namespaces.size).toBe(1);
+  });
+
+  it("runs every worker pool from the one workers image, chosen by argument", () => {
+    const pool = find<Deployment>(env, "Deployment", "workers-sagas");
+    const c = pool?.spec?.template?.spec?.containers[0];
+    expect(c?.image).toBe(`agora/workers:${VERSION}`);
+    expect([...(c?.command ?? []), ...(c?.args ?? [])]).toEqual(["node", "dist/main.js", "sagas"]);
+  });
+
+  it("runs core with 3 synchronous Patroni members and each shard with 2", () => {
+    const pg = docsOf(env).filter((d): d is ZalandoPostgresql => d.kind === "postgresql");
+    const core = pg.find((p) => p.metadata.name === "agora-core");
+    expect(core?.spec.numberOfInstances).toBe(3);
+    expect(core?.spec.patroni?.synchronous_mode).toBe(true);
+    const shards = pg.filter((p) => p.metadata.name !== "agora-core");
+    expect(shards.length).toBeGreaterThan(0);
+    for (const s of shards) expect(s.spec.numberOfInstances).toBe(2);
+  });
+});
+
+describe("autoscaling", () => {
+  it("keeps 10 to 100 storefront instances in production, scaling the canary Rollout", () => {
+    const hpa = find<HorizontalPodAutoscaler>(
+      "production",
+      "HorizontalPodAutoscaler",
+      "storefront",
+    );
+    expect(hpa?.spec?.minReplicas).toBe(10);
+    expect(hpa?.spec?.maxReplicas).toBe(100);
+    expect(hpa?.spec?.scaleTargetRef.kind).toBe("Rollout");
+    expect(hpa?.spec?.behavior?.scaleDown?.stabilizationWindowSeconds).toBeGreaterThan(0);
+  });
+
+  it("keeps staging's web tier smaller than production's", () => {
+    const staging = find<HorizontalPodAutoscaler>(
+      "staging",
+      "HorizontalPodAutoscaler",
+      "storefront",
+    );
+    expect(staging?.spec?.maxReplicas).toBeLessThan(100);
+  });
+
+  it("scales each pool on its queues' BullMQ wait list and prioritized set, through Sentinel", () => {
+    const so = find<ScaledObjectDoc>("production", "ScaledObject", "workers-notifications");
+    const keys = so?.spec.triggers.map((t) => t.metadata.listName);
+    expect(keys).toContain("bull:outbox-order.notifications:wait");
+    expect(keys).toContain("bull:outbox-order.notifications:prioritized");
+    expect(new Set(so?.spec.triggers.map((t) => t.type))).toEqual(new Set(["redis-sentinel"]));
+  });
+
+  it("lets only the imports pool sleep, waking it on the first waiting job", () => {
+    const imports = find<ScaledObjectDoc>("production", "ScaledObject", "workers-imports");
+    expect(imports?.spec.minReplicaCount).toBe(0);
+    expect(imports?.spec.triggers.every((t) => t.metadata.activationListLength === "1")).toBe(true);
+    const maintenance = find<ScaledObjectDoc>("production", "ScaledObject", "workers-maintenance");
+    expect(maintenance?.spec.minReplicaCount).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * One-shot Jobs of a release: the SQL migration runner (every cluster, under its advisory lock, so
+ * a second run is a no-op) and, where the environment asks for it, the demo seed. The workers image
+ * carries both CLIs (`packages/db/src/cli/migrate.ts`, `seed.ts`) as `dist/migrate.js` and
+ * `dist/seed.js`. Job names carry the version: a Job's pod template is immutable.
+ */
+import type { Job } from "kubernetes-types/batch/v1";
+import type { EnvVar } from "kubernetes-types/core/v1";
+import { containerEnv } from "../config/container-env.ts";
+import type { EnvironmentSpec } from "../environments.ts";
+import { agoraImage } from "../images.ts";
+import { LABEL, PART_OF, metadata } from "../meta.ts";
+import { AGORA_UID } from "./pod-template.ts";
+
+export const JOB_COMMANDS = {
+  "db-migrate": ["node", "dist/migrate.js"],
+  "db-seed": ["node", "dist/seed.js"],
+} as const;
+export type JobKind = keyof typeof JOB_COMMANDS;
+
+/** A job reads the database concern only (plus its identity); no port, no Redis. */
+function jobEnv(env: EnvironmentSpec, name: string): EnvVar[] {
+  const vars = containerEnv({ name, env: ["listen", "database"], http: false }, env, name);
+  return vars.filter((v) => v.name !== "HOST");
+}
+
+export function releaseJob(kind: JobKind, env: EnvironmentSpec, version: string): Job {
+  const name = `${kind}-${version}`.toLowerCase();
+  const labels = {
+    [LABEL.name]: kind,
+    [LABEL.partOf]: PART_OF,
+    [LABEL.component]: "release-job",
+    [LABEL.dbClient]: "true",
+  };
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: metadata(env, name, { ...labels, [LABEL.version]: version }),
+    spec: {
+      backoffLimit: 3,
+      activeDeadlineSeconds: 900,
+      ttlSecondsAfterFinished: 86_400,
+      template: {
+        metadata: { labels },
+        spec: {
+          restartPolicy: "Never",
+          automountServiceAccountToken: false,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: AGORA_UID,
+            runAsGroup: AGORA_UID,
+            seccompProfile: { type: "RuntimeDefault" },
+          },
+          containers: [
+            {
+              name: kind,
+              image: agoraImage("workers", version),
+              command: [...JOB_COMMANDS[kind]],
+              env: jobEnv(env, kind),
+              resources: {
+                requests: { cpu: "100m", memory: "256Mi" },
+                limits: { cpu: "1", memory: "512Mi" },
+              },
+              securityContext: {
+                runAsNonRoot: true,
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ["ALL"] },
+              },
+              volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+            },
+          ],
+          volumes: [{ name: "tmp", emptyDir: {} }],
+        },
+      },
+    },
+  };
+}
