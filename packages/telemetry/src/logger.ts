@@ -11,7 +11,7 @@ export type { Logger } from "pino";
 /**
  * Keys whose values never reach a log line. pino's redaction matches exact paths (`*` is one
  * level), so the common nestings (`req.headers.*`, `input.*`, `user.*`) are listed explicitly.
- * Emails are PII (encrypted at rest), so they are redacted too: log the user id instead.
+ * Emails are PII, so they are redacted too: log the user id instead.
  */
 export const REDACTED_PATHS: readonly string[] = [
   "password",

@@ -1,6 +1,8 @@
 import { createCaller, createTRPCContext } from "@agora/api";
 
-// Readiness: can this instance serve data right now? 503 with the reason takes it out of rotation.
+// Readiness: can this instance serve data right now? 503 with the reason. In Kubernetes the
+// readiness probe reads it (a 503 takes the pod out of the Service's endpoints); locally no load
+// balancer checks it.
 export const dynamic = "force-dynamic";
 
 export async function GET(req: Request) {

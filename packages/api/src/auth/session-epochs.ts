@@ -91,7 +91,7 @@ export function redisSessionEpochs(redis: () => Redis = apiRedis): SessionEpochs
 }
 
 /**
- * The policy of the vendor portal and the ops console: while neither Redis nor core can say
+ * The vendor portal's policy: while neither Redis nor core can say
  * whether a session is still valid, refuse it (the user sees the sign-in page) rather than let a
  * removed member keep working.
  */

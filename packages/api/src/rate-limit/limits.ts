@@ -1,8 +1,8 @@
 /**
  * THE API rate-limit table: one row per class of call, a limit for anonymous callers (per IP) and
  * one for signed-in users (per user id). Reads are generous (a page render makes several calls);
- * writes are tighter; checkout and reviews tightest. HAProxy's stick table in front is the coarse
- * per-IP flood guard; these are the product's own limits.
+ * writes are tighter; checkout and reviews tightest. The HAProxy edge in front only balances (it
+ * has no per-IP flood guard), so these are the only request limits.
  */
 export type RateClass = "read" | "write" | "review" | "checkout";
 
