@@ -56,17 +56,23 @@ const builtins = new Set(builtinModules);
 const isBuiltin = (specifier: string) =>
   specifier.startsWith("node:") || builtins.has(packageName(specifier));
 
-/** External packages the output really imports (not merely listed in EXTERNAL). */
-function importedExternals(metafile: Metafile): string[] {
-  const names = new Set<string>();
+/** `dist/externals.json`: what the output really imports from node_modules (not merely EXTERNAL). */
+export interface Externals {
+  /** Package names, for staging their node_modules. */
+  packages: string[];
+  /** The import specifiers themselves (`@prisma/client/runtime/client`), for a load check. */
+  imports: string[];
+}
+
+function importedExternals(metafile: Metafile): Externals {
+  const imports = new Set<string>();
   for (const output of Object.values(metafile.outputs)) {
     for (const imp of output.imports) {
-      if (imp.external && !imp.path.startsWith(".") && !isBuiltin(imp.path)) {
-        names.add(packageName(imp.path));
-      }
+      if (imp.external && !imp.path.startsWith(".") && !isBuiltin(imp.path)) imports.add(imp.path);
     }
   }
-  return [...names].sort();
+  const sorted = [...imports].sort();
+  return { packages: [...new Set(sorted.map(packageName))].sort(), imports: sorted };
 }
 
 async function bundle(workspaceDir: string): Promise<void> {
@@ -120,7 +126,7 @@ async function bundle(workspaceDir: string): Promise<void> {
     .reduce((sum, [, o]) => sum + o.bytes, 0);
   process.stdout.write(
     `${pkg.name}: ${OUT_DIR}/main.js (${(bytes / 1024).toFixed(0)} KiB of JS) in ${Date.now() - started} ms; ` +
-      `external at run time: ${externals.join(", ")}\n`,
+      `external at run time: ${externals.packages.join(", ")}\n`,
   );
 }
 
