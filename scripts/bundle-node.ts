@@ -120,7 +120,9 @@ async function bundle(workspaceDir: string): Promise<void> {
   );
   const externals = importedExternals(metafile);
   writeFileSync(join(outDir, "externals.json"), `${JSON.stringify(externals, null, 2)}\n`);
-  const pkg = JSON.parse(readFileSync(join(workspaceDir, "package.json"), "utf8")) as { name: string };
+  const pkg = JSON.parse(readFileSync(join(workspaceDir, "package.json"), "utf8")) as {
+    name: string;
+  };
   const bytes = Object.entries(metafile.outputs)
     .filter(([file]) => file.endsWith(".js"))
     .reduce((sum, [, o]) => sum + o.bytes, 0);

@@ -7,7 +7,16 @@
  * dependencies are not followed (they name tools such as the prisma CLI and typescript); a peer
  * needed at run time is itself in externals.json, and the image build imports every external.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import type { Externals } from "../../scripts/bundle-node.ts";
 
@@ -41,8 +50,13 @@ function keep(path: string, packageRoot: string): boolean {
   return !SKIPPED_FILE.test(name) && !OTHER_DATABASES.test(name);
 }
 
-export function stageNodeModules(workspace: string, context: string): { packages: number; bytes: number } {
-  const externals = JSON.parse(readFileSync(join(workspace, "dist/externals.json"), "utf8")) as Externals;
+export function stageNodeModules(
+  workspace: string,
+  context: string,
+): { packages: number; bytes: number } {
+  const externals = JSON.parse(
+    readFileSync(join(workspace, "dist/externals.json"), "utf8"),
+  ) as Externals;
   const seen = new Set<string>();
   let bytes = 0;
   const visit = (name: string, fromDir: string, optional: boolean): void => {
@@ -57,7 +71,9 @@ export function stageNodeModules(workspace: string, context: string): { packages
     cpSync(dir, target, { recursive: true, dereference: true, filter: (src) => keep(src, dir) });
     const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as PackageJson;
     if (pkg.name.startsWith("@agora/")) {
-      throw new Error(`${pkg.name} is a workspace package: bundle it instead of leaving it external`);
+      throw new Error(
+        `${pkg.name} is a workspace package: bundle it instead of leaving it external`,
+      );
     }
     for (const dep of Object.keys(pkg.dependencies ?? {})) visit(dep, dir, false);
     // Platform binaries (sharp's @img/*) are optional: staged when installed here.
