@@ -86,10 +86,10 @@ for t in "${targets[@]}"; do
 done
 
 echo
-printf '%-34s %8s %12s %12s\n' image size "output (s)" "image (s)"
+printf '%-38s %8s %12s %12s\n' image size "output (s)" "image (s)"
 for name in base-node "${targets[@]}"; do
   tag="localhost/agora/$name:latest"
   [ "$name" = base-node ] && tag=localhost/agora/base-node:20
   size=$(podman image inspect --format '{{.Size}}' "$tag" | awk '{ printf "%.0f MB", $1 / 1e6 }')
-  printf '%-34s %8s %12s %12s\n' "$tag" "$size" "${staged[$name]:--}" "${seconds[$name]:-cached}"
+  printf '%-38s %8s %12s %12s\n' "$tag" "$size" "${staged[$name]:--}" "${seconds[$name]:-cached}"
 done
