@@ -54,6 +54,8 @@ stage_next() {
   }
   rm -rf "$ctx"
   cp -a "apps/$app/.next/standalone" "$ctx"
+  # Next traces sources it reads at run time; their tests come along and belong in no image.
+  find "$ctx" -name '*.test.ts' -type f -not -path "$ctx/node_modules/*" -delete
   cp -a "apps/$app/.next/static" "$ctx/apps/$app/.next/static"
   [ -d "apps/$app/public" ] && cp -a "apps/$app/public" "$ctx/apps/$app/public"
   cp "$here/next-server.mjs" "$ctx/apps/$app/next-server.mjs"
