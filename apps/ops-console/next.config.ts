@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import type { NextConfig } from "next";
 
 const config: NextConfig = {
@@ -8,6 +9,11 @@ const config: NextConfig = {
   // Native-ish drivers and Prisma's runtime must stay plain Node requires, not bundled.
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "@prisma/client", "ioredis", "@opentelemetry/sdk-trace-node", "@opentelemetry/instrumentation", "@opentelemetry/instrumentation-http", "@opentelemetry/instrumentation-pg", "@opentelemetry/instrumentation-ioredis", "@opentelemetry/instrumentation-undici", "@opentelemetry/exporter-trace-otlp-http", "@prisma/instrumentation"],
   poweredByHeader: false,
+  // Container images (infra/docker): a self-contained server.js with only the node_modules it
+  // traces from the monorepo root (`next build` runs in the app folder). `next start` is unchanged.
+  ...(process.env.AGORA_NEXT_STANDALONE === "1"
+    ? { output: "standalone" as const, outputFileTracingRoot: resolve(process.cwd(), "../..") }
+    : {}),
 };
 
 export default config;
