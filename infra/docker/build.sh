@@ -82,7 +82,9 @@ for t in "${targets[@]}"; do
   staged[$t]=$(elapsed "$start")
   start=$(now)
   # docker format: OCI images drop HEALTHCHECK.
+  # The commit it was built from: the image test refuses an image older than the sources it runs.
   podman build -q --format docker -f "$here/$t.Containerfile" -t "localhost/agora/$t:latest" \
+    --label "org.opencontainers.image.revision=$(git rev-parse HEAD)" \
     "$work/context/$t" >/dev/null
   seconds[$t]=$(elapsed "$start")
 done

@@ -35,6 +35,29 @@ function skipReason(): string | undefined {
   if (!podman(["image", "exists", IMAGE]).ok) {
     return `${IMAGE} is not built (npm run images:build -- storefront)`;
   }
+  // An image of older sources would test old code: it must come from a commit whose product
+  // sources equal this checkout's.
+  const rev = podman([
+    "image",
+    "inspect",
+    "--format",
+    '{{ index .Labels "org.opencontainers.image.revision" }}',
+    IMAGE,
+  ]).stdout;
+  const same = spawnSync("git", [
+    "diff",
+    "--quiet",
+    rev,
+    "HEAD",
+    "--",
+    "apps",
+    "packages",
+    "infra/docker",
+    "package-lock.json",
+  ]);
+  if (!/^[0-9a-f]{40}$/.test(rev) || same.status !== 0) {
+    return `${IMAGE} was built from ${rev || "an unknown commit"}, not from these sources (npm run images:build -- storefront)`;
+  }
   return undefined;
 }
 
