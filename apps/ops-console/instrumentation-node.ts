@@ -1,5 +1,9 @@
 try {
   await import("./src/env.ts");
+  // Status, chaos and drills act on the processes through the backend of this deployment.
+  const { installConfiguredOpsBackend } = await import("./src/ops-backend/install.ts");
+  const backend = await installConfiguredOpsBackend();
+  console.log(`[ops] backend: ${backend ?? "none (ops actions not available in this deployment)"}`);
 } catch (err) {
   // Next only logs a failing register() and keeps a half-started server listening; a wrong env
   // must stop the process so the launcher reports it instead of routing traffic to it.

@@ -1,6 +1,5 @@
-import { type NodeStatus, type TopologyStatus, getStatus } from "@agora/infra-local/status";
-import { topology } from "@agora/infra-local/topology";
 import { z } from "zod";
+import { opsBackend, type NodeStatus, type TopologyStatus } from "./backend.ts";
 import { withTimeout } from "../data-layer/timeout.ts";
 
 export const topologyStatusInput = z
@@ -31,16 +30,13 @@ export interface TopologyOverview {
 export async function topologyOverview(
   input: z.infer<typeof topologyStatusInput>,
 ): Promise<TopologyOverview> {
-  const t = topology();
+  const backend = opsBackend();
   const status = await withTimeout(
     "topology status probe",
     input?.timeoutMs ?? 5_000,
-    getStatus(t),
+    backend.topologyStatus(),
   );
-  return groupStatus(
-    status,
-    t.clusters.map((c) => c.name),
-  );
+  return groupStatus(status, backend.clusterNames());
 }
 
 export function groupStatus(
