@@ -7,11 +7,14 @@ import { z } from "zod";
 import { CORE_CLUSTER, dbUrlEnvName, type ClusterRole } from "../clusters.ts";
 import { commaList } from "./primitives.ts";
 
-const pgUrl = z.string().regex(/^postgres(ql)?:\/\/[^/]+/, "must be a postgres:// or postgresql:// URL");
+const pgUrl = z.string({ message: "required (postgres:// URL)" }).regex(/^postgres(ql)?:\/\/[^/]+/, "must be a postgres:// or postgresql:// URL");
 const positiveInt = z.coerce.number().int().positive();
 
 const databaseKeys = z
   .object({
+    // The core cluster always exists: its URLs are named even when the shard list is missing.
+    AGORA_DB_URL_CORE_RW: pgUrl,
+    AGORA_DB_URL_CORE_RO: pgUrl,
     AGORA_DB_SHARDS: commaList(z.string().regex(/^[a-z0-9-]+$/, "cluster names are lower-case, digits and -")),
     AGORA_DB_POOL_MAX: positiveInt.optional(),
     AGORA_DB_CONNECT_TIMEOUT_MS: positiveInt.optional(),
@@ -37,8 +40,10 @@ export interface DatabaseConfig {
 
 export const databaseSchema = databaseKeys.transform((env, ctx): DatabaseConfig => {
   const clusters = [CORE_CLUSTER, ...env.AGORA_DB_SHARDS];
-  const urls: DatabaseConfig["urls"] = {};
-  for (const cluster of clusters) {
+  const urls: DatabaseConfig["urls"] = {
+    [CORE_CLUSTER]: { rw: env.AGORA_DB_URL_CORE_RW, ro: env.AGORA_DB_URL_CORE_RO },
+  };
+  for (const cluster of clusters.slice(1)) {
     const pair: Partial<Record<ClusterRole, string>> = {};
     for (const role of ["rw", "ro"] as const) {
       const key = dbUrlEnvName(cluster, role);
