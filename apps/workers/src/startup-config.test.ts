@@ -52,7 +52,7 @@ describe("worker start-up configuration", () => {
     const main = fileURLToPath(new URL("./main.ts", import.meta.url));
     const r = spawnSync(process.execPath, ["--import", import.meta.resolve("tsx"), main, "sagas"], {
       cwd: mkdtempSync(join(tmpdir(), "agora-no-env-")),
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } as NodeJS.ProcessEnv, // nothing else on purpose
+      env: { NODE_ENV: "test", PATH: process.env.PATH ?? "/usr/bin:/bin" }, // nothing else on purpose
       encoding: "utf8",
       timeout: 60_000,
     });
