@@ -10,6 +10,8 @@ import { defineConfig } from "vitest/config";
  */
 const serverTests = {
   globalSetup: ["tests/setup/topology.ts"],
+  // The processEnv of a "test-runner" process: code under test reads config from env only.
+  setupFiles: ["tests/setup/env.ts"],
   env: { AGORA_PROFILE: "test" },
   fileParallelism: false,
   hookTimeout: 240_000,

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { topology } from "../infra/local/src/topology.ts";
-import { configureDb, core } from "../packages/db/src/index.ts";
+import { core } from "../packages/db/src/index.ts";
 import {
   addToCart,
   CARDS,
@@ -25,7 +25,6 @@ test("a shopper's view and purchase show up on the vendor's dashboard, to the ce
   // The second product of slot 4: a product (and vendor) no other journey buys.
   const [, p] = await pickProducts(4, 2);
   await setStock(p!, 20);
-  configureDb({ topology: t });
   const [vendor] = await core().primary.$queryRawUnsafe<{ slug: string }[]>(
     `SELECT slug FROM vendors WHERE id = $1::uuid`,
     p!.vendorId,

@@ -1,5 +1,6 @@
+let settings: Awaited<typeof import("./src/env.ts")>["env"];
 try {
-  await import("./src/env.ts");
+  settings = (await import("./src/env.ts")).env;
 } catch (err) {
   // Next only logs a failing register() and keeps a half-started server listening; a wrong env
   // must stop the process so the launcher reports it instead of routing traffic to it.
@@ -10,8 +11,8 @@ try {
 // Tracing + log shipping (one OpenTelemetry provider, ours); Sentry only captures errors and only
 // with a DSN, and must not install its own OpenTelemetry setup over ours (`enableOpenTelemetrySetup: false`, 11.x name of `skipOpenTelemetrySetup`).
 const { startTelemetry } = await import("@agora/telemetry/start");
-startTelemetry({ service: process.env.AGORA_SERVICE_NAME ?? "storefront" });
-if (process.env.SENTRY_DSN) {
+startTelemetry({ service: settings.runtime.AGORA_SERVICE_NAME ?? "storefront" });
+if (settings.telemetry.SENTRY_DSN) {
   const Sentry = await import("@sentry/nextjs");
-  Sentry.init({ dsn: process.env.SENTRY_DSN, enableOpenTelemetrySetup: false, tracesSampleRate: 0 });
+  Sentry.init({ dsn: settings.telemetry.SENTRY_DSN, enableOpenTelemetrySetup: false, tracesSampleRate: 0 });
 }

@@ -6,7 +6,8 @@
 import { appInstances, services, startApps } from "../../infra/local/src/apps.ts";
 import { down, up } from "../../infra/local/src/launcher.ts";
 import { topology } from "../../infra/local/src/topology.ts";
-import { closeAll, configureDb } from "../../packages/db/src/index.ts";
+import { migrationTarget, processEnv } from "../../infra/local/src/env/index.ts";
+import { closeAll } from "../../packages/db/src/index.ts";
 import { migrateAll } from "../../packages/db/src/migrations/index.ts";
 import { seed } from "../../packages/db/src/seed/index.ts";
 
@@ -17,8 +18,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const r = await up(t, log);
   log(`servers ready in ${(r.ms / 1000).toFixed(1)} s`);
   try {
-    await migrateAll(t);
-    configureDb({ topology: t });
+    await migrateAll(migrationTarget(t));
+    // Specs (Playwright workers inherit it) and the seed read configuration from env, like the apps.
+    Object.assign(process.env, processEnv(t, "test-runner"));
     await seed({ products: 400, seedNumber: 7, stateDir: t.stateDir });
     await closeAll();
     // Simulator, worker pools, outbox relay, realtime gateways (whatever `npm start` runs beside

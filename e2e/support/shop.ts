@@ -4,8 +4,7 @@
  * vendor's shard together with a StockChanged outbox row, as the vendor portal would.
  */
 import { expect, type Page } from "@playwright/test";
-import { topology } from "../../infra/local/src/topology.ts";
-import { configureDb, core, emitStockChanged, withTenant } from "../../packages/db/src/index.ts";
+import { core, emitStockChanged, withTenant } from "../../packages/db/src/index.ts";
 
 export const CARDS = {
   success: "4242424242424242",
@@ -22,7 +21,6 @@ let configured = false;
 /** The core database of the `test` topology (configured on first use). */
 export function db() {
   if (!configured) {
-    configureDb({ topology: topology("test") });
     configured = true;
   }
   return core();

@@ -1,13 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, describe, expect, it } from "vitest";
-import { closeAll, configureDb, core, DatabaseUnavailableError } from "@agora/db";
+import { closeAll, core, DatabaseUnavailableError } from "@agora/db";
 import { killPgMember, startPgMember, waitClusterReady } from "@agora/infra-local/processes";
 import { patroniCluster } from "@agora/infra-local/probes";
 import { cluster, topology } from "@agora/infra-local/topology";
 
 describe("data-layer client during a core failover", () => {
   const t = topology("test");
-  configureDb({ topology: t });
   afterAll(async () => {
     await closeAll();
   });

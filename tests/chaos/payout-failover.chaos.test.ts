@@ -9,7 +9,6 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   closeAll,
-  configureDb,
   core,
   createVendor,
   DatabaseUnavailableError,
@@ -29,7 +28,6 @@ import { recoverPayouts } from "../../apps/workers/src/payouts/recover-payouts.t
 import { settleVendor } from "../../apps/workers/src/payouts/settle-payout.ts";
 
 const t = topology("test");
-configureDb({ topology: t });
 
 async function query<R extends pg.QueryResultRow>(m: PgMember, sql: string): Promise<R[]> {
   const c = new pg.Client({

@@ -23,7 +23,7 @@ describe("Redis failover with BullMQ", () => {
     await db.query(`create table if not exists chaos_job_totals (run text primary key, total bigint not null, attempts int not null)`);
     await db.query(`insert into chaos_job_totals values ($1, 0, 0)`, [run]);
 
-    const connection = createRedis({ topology: t, maxRetriesPerRequest: null });
+    const connection = createRedis({ maxRetriesPerRequest: null });
     const queueName = `chaos-${run}`;
     const queue = new Queue(queueName, { connection });
     queue.on("error", () => {
@@ -53,7 +53,7 @@ describe("Redis failover with BullMQ", () => {
           c.release();
         }
       },
-      { connection: createRedis({ topology: t, maxRetriesPerRequest: null }), concurrency: 8, lockDuration: 5000, stalledInterval: 2000 },
+      { connection: createRedis({ maxRetriesPerRequest: null }), concurrency: 8, lockDuration: 5000, stalledInterval: 2000 },
     );
     worker.on("error", () => {
       // expected while the master is down

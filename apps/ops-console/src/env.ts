@@ -1,9 +1,12 @@
 import { loadAuthEnv, loadWebEnv } from "@agora/api/env";
+import { metricsTargetsSchema, servicesSchema } from "@agora/config";
 import { APP } from "./auth/config.ts";
 
-/** Validated once at start-up (see instrumentation.ts); import `env` instead of reading process.env. */
-export const env = loadWebEnv();
+/**
+ * Validated once at start-up (see instrumentation.ts): every concern this server reads, so a
+ * missing variable stops it with a message naming it. Import `env` instead of reading process.env.
+ */
+export const env = loadWebEnv(APP, { metrics: metricsTargetsSchema, services: servicesSchema.pick({ AGORA_PAYMENT_PROVIDER_URL: true }) });
 
-/** NEXTAUTH_SECRET / NEXTAUTH_URL, or defaults derived from the local topology (see README). */
 export const authEnv = loadAuthEnv(APP);
 console.log(`[auth] ${APP}: NEXTAUTH_URL=${authEnv.url}, secret from ${authEnv.secretSource}`);

@@ -2,11 +2,17 @@
  * Defaults for the simulator's knobs, and the environment `main.ts` reads (validated once, failing
  * with the variable's name).
  */
-import type { Topology } from "@agora/infra-local/topology";
+import {
+  carrierWebhookSecretSchema,
+  listenSchema,
+  loadConfig,
+  servicesSchema,
+  telemetrySchema,
+  type EnvSource,
+} from "@agora/config";
 import { z } from "zod";
-import { isLoopbackUrl } from "./carrier/loopback-url.ts";
 
-/** Dev-only shared secret; Agora's webhook receiver uses the same default when the env is unset. */
+/** Default of in-process simulators (tests); a deployed simulator reads AGORA_CARRIER_WEBHOOK_SECRET. */
 export const DEV_CARRIER_WEBHOOK_SECRET = "agora-dev-carrier-webhook-secret";
 
 export const DEFAULTS = {
@@ -20,19 +26,11 @@ export const DEFAULTS = {
 
 const ms = z.coerce.number().int().min(0);
 
+/** The simulator's own knobs; the listen address, secret and origins come from @agora/config. */
 export const simEnvSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  HOST: z
-    .string()
-    .default("127.0.0.1")
-    .refine(
-      (h) => isLoopbackUrl(`http://${h.includes(":") ? `[${h}]` : h}/`),
-      "must be a loopback address",
-    ),
-  CARRIER_WEBHOOK_SECRET: z.string().min(16).default(DEV_CARRIER_WEBHOOK_SECRET),
   CARRIER_STEP_MS: ms.default(DEFAULTS.carrierStepMs),
   PAYMENT_SIM_PROCESSING_TIMEOUT_MS: ms.default(DEFAULTS.processingTimeoutMs),
-  /** Comma-separated browser origins for the hosted card step; default: the storefront's. */
+  /** Comma-separated browser origins for the hosted card step; default: AGORA_STOREFRONT_URL. */
   PAYMENT_SIM_CORS_ORIGINS: z
     .string()
     .optional()
@@ -47,22 +45,28 @@ export const simEnvSchema = z.object({
     .pipe(z.array(z.url()).optional()),
   /** When set, payments, shipments, idempotency keys and the ledger survive a restart. */
   PAYMENT_SIM_STATE_FILE: z.string().min(1).optional(),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
-/** The storefront instances and the gateway in front of them, by IP and by name. */
-export function storefrontOrigins(t: Topology): string[] {
-  const ports = [...t.apps.storefront, t.apps.gateway];
-  return ports.flatMap((p) => [`http://127.0.0.1:${p}`, `http://localhost:${p}`]);
-}
-
-export type SimEnv = z.infer<typeof simEnvSchema>;
-
-export function loadSimEnv(source: Record<string, string | undefined> = process.env): SimEnv {
-  const parsed = simEnvSchema.safeParse(source);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map(
-    (i) => `${i.path.join(".")}: ${i.message} (got ${JSON.stringify(source[String(i.path[0])])})`,
+/** Everything the simulator process reads, composed (one error names every variable at fault). */
+export function loadSimEnv(source: EnvSource = process.env) {
+  const { sim, listen, secret, origins, telemetry } = loadConfig(
+    {
+      sim: simEnvSchema,
+      listen: listenSchema,
+      secret: carrierWebhookSecretSchema,
+      origins: servicesSchema.pick({ AGORA_STOREFRONT_URL: true }),
+      telemetry: telemetrySchema,
+    },
+    source,
   );
-  throw new Error(`Invalid payment-sim environment:\n  ${problems.join("\n  ")}`);
+  return {
+    ...sim,
+    HOST: listen.HOST,
+    PORT: listen.PORT,
+    AGORA_CARRIER_WEBHOOK_SECRET: secret.AGORA_CARRIER_WEBHOOK_SECRET,
+    LOG_LEVEL: telemetry.LOG_LEVEL,
+    corsOrigins: sim.PAYMENT_SIM_CORS_ORIGINS ?? [origins.AGORA_STOREFRONT_URL],
+  };
 }
+
+export type SimEnv = ReturnType<typeof loadSimEnv>;

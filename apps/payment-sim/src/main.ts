@@ -1,11 +1,7 @@
-/**
- * `tsx src/main.ts`: runs the simulator on 127.0.0.1 at `PORT` or the topology's
- * `apps.paymentSim` port until SIGTERM/SIGINT.
- */
+/** `tsx src/main.ts`: runs the simulator on `HOST`:`PORT` until SIGTERM/SIGINT. */
 import "./telemetry.ts";
-import { topology } from "@agora/infra-local/topology";
 import { createLogger } from "@agora/telemetry";
-import { loadSimEnv, storefrontOrigins } from "./config.ts";
+import { loadSimEnv } from "./config.ts";
 import { createPaymentSim } from "./server.ts";
 import { FileSimStore, MemorySimStore } from "./store.ts";
 
@@ -18,11 +14,10 @@ const sim = createPaymentSim({
     ? FileSimStore.open(env.PAYMENT_SIM_STATE_FILE)
     : new MemorySimStore(),
   processingTimeoutMs: env.PAYMENT_SIM_PROCESSING_TIMEOUT_MS,
-  carrier: { stepMs: env.CARRIER_STEP_MS, webhook: { secret: env.CARRIER_WEBHOOK_SECRET } },
-  corsOrigins: env.PAYMENT_SIM_CORS_ORIGINS ?? storefrontOrigins(topology()),
+  carrier: { stepMs: env.CARRIER_STEP_MS, webhook: { secret: env.AGORA_CARRIER_WEBHOOK_SECRET } },
+  corsOrigins: env.corsOrigins,
 });
-const port = env.PORT ?? topology().apps.paymentSim;
-const url = await sim.listen(port, env.HOST);
+const url = await sim.listen(env.PORT, env.HOST);
 logger.info(
   { url, stateFile: env.PAYMENT_SIM_STATE_FILE ?? null, pid: process.pid },
   "payment-sim listening",

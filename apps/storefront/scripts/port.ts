@@ -1,16 +1,19 @@
 /**
- * Prints this app's port from the one topology file, so `npm start` never hard-codes a number.
- * The launcher sets PORT itself; this is the fallback for running the app by hand.
+ * Prints this app's port: `PORT` when set (the launcher and containers set it), else the one the
+ * local topology gives the process (`npm run infra:env`), so `npm start` never hard-codes a number.
  * Storefront runs several instances: STOREFRONT_INSTANCE picks which one (default 0).
  */
-import { topology } from "@agora/infra-local/topology";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 
-const ports = topology().apps.storefront;
 const instance = Number(process.env.STOREFRONT_INSTANCE ?? "0");
-const port = ports[instance];
-if (port === undefined) {
-  throw new Error(
-    `STOREFRONT_INSTANCE must be 0..${ports.length - 1}, got "${process.env.STOREFRONT_INSTANCE}"`,
-  );
+if (!Number.isInteger(instance) || instance < 0) throw new Error(`STOREFRONT_INSTANCE must be 0, 1, …, got "${process.env.STOREFRONT_INSTANCE}"`);
+const processName = `storefront-${instance + 1}`;
+let port = process.env.PORT;
+if (!port) {
+  const envCli = fileURLToPath(new URL("../../../infra/local/src/cli/env.ts", import.meta.url));
+  const lines = execFileSync(process.execPath, ["--import", "tsx", envCli, "--process", processName], { encoding: "utf8" });
+  port = /^PORT=(\d+)$/m.exec(lines)?.[1];
 }
+if (!port) throw new Error(`no PORT for ${processName} (set PORT, or check npm run infra:env -- --process ${processName})`);
 console.log(port);

@@ -1,7 +1,17 @@
 /**
- * Prints this app's port from the one topology file, so `npm start` never hard-codes a number.
- * The launcher sets PORT itself; this is the fallback for running the app by hand.
- */
-import { topology } from "@agora/infra-local/topology";
+ * Prints this app's port: `PORT` when set (the launcher and containers set it), else the one the
+ * local topology gives the process (`npm run infra:env`), so `npm start` never hard-codes a number.
 
-console.log(topology().apps.vendorPortal);
+ */
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const processName = `vendor-portal`;
+let port = process.env.PORT;
+if (!port) {
+  const envCli = fileURLToPath(new URL("../../../infra/local/src/cli/env.ts", import.meta.url));
+  const lines = execFileSync(process.execPath, ["--import", "tsx", envCli, "--process", processName], { encoding: "utf8" });
+  port = /^PORT=(\d+)$/m.exec(lines)?.[1];
+}
+if (!port) throw new Error(`no PORT for ${processName} (set PORT, or check npm run infra:env -- --process ${processName})`);
+console.log(port);

@@ -14,6 +14,7 @@ import { notificationsPool } from "./pools/notifications.ts";
 import { paymentsPool } from "./pools/payments.ts";
 import { type PoolSpec, runPool } from "./pools/run-pool.ts";
 import { sagasPool } from "./pools/sagas.ts";
+import { checkStartupConfig } from "./startup-config.ts";
 
 // Factories: only the pool this process runs opens its connections.
 const POOLS: Record<string, () => PoolSpec> = {
@@ -34,6 +35,13 @@ const PROCESSES: Record<string, () => Promise<{ close: () => Promise<void> }>> =
 };
 
 const name = process.argv[2] ?? "maintenance";
+try {
+  checkStartupConfig(name);
+} catch (err) {
+  // One message naming every missing or invalid variable, then a non-zero exit.
+  process.stderr.write(`${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
 const makeSpec = POOLS[name];
 const makeProcess = PROCESSES[name];
 let pool: { close: () => Promise<void> };

@@ -1,26 +1,22 @@
 /**
- * `/metrics`, `/healthz`, `/readyz` of a worker process on its `t.apps.workerMetrics[<name>]` port.
- * Readiness checks the dependencies every pool needs: Redis (queues) and the core primary.
+ * `/metrics`, `/healthz`, `/readyz` of a worker process on `HOST`:`AGORA_METRICS_PORT` (unset: no
+ * ops endpoint). Readiness checks the dependencies every pool needs: Redis (queues) and the core primary.
  */
 import { core } from "@agora/db";
-import { topology, WORKER_PROCESSES, type WorkerProcessName } from "@agora/infra-local/topology";
+import { listenSchema, loadConfig, metricsPortSchema } from "@agora/config";
 import { createRedis } from "@agora/redis";
 import { startOpsServer } from "@agora/telemetry";
 
-function isWorkerProcess(name: string): name is WorkerProcessName {
-  return (WORKER_PROCESSES as readonly string[]).includes(name);
-}
-
-/** Starts the endpoints when `name` has a port in the topology; otherwise does nothing. */
+/** Starts the endpoints when AGORA_METRICS_PORT is set; otherwise does nothing. */
 export async function startWorkerOpsEndpoints(
   name: string,
 ): Promise<{ close: () => Promise<void> } | undefined> {
-  if (!isWorkerProcess(name)) return undefined;
-  const t = topology();
+  const env = loadConfig(listenSchema.pick({ HOST: true }).extend(metricsPortSchema.shape));
+  if (env.AGORA_METRICS_PORT === undefined) return undefined;
   const redis = createRedis({ connectionName: `ops:${name}`, maxRetriesPerRequest: 1 });
   const server = await startOpsServer({
-    port: t.apps.workerMetrics[name],
-    host: t.host,
+    port: env.AGORA_METRICS_PORT,
+    host: env.HOST,
     checks: {
       redis: async () => void (await redis.ping()),
       "postgres-core": async () => void (await core().primary.$queryRawUnsafe("SELECT 1")),

@@ -3,6 +3,7 @@
  * shipping for this worker process (`service.name` = `workers-<pool>`). The collector itself is
  * not traced: its spans would be sent to itself.
  */
+import { loadConfig, telemetrySchema } from "@agora/config";
 import { resilienceMetrics } from "@agora/resilience";
 import { exposeRegistry } from "@agora/telemetry";
 import { startTelemetry, type Telemetry } from "@agora/telemetry/start";
@@ -16,7 +17,8 @@ export const telemetry: Telemetry | undefined =
 exposeRegistry(resilienceMetrics);
 
 // Errors to Sentry only with a DSN; its own OpenTelemetry setup stays off (ours is the provider).
-if (process.env.SENTRY_DSN) {
+const { SENTRY_DSN } = loadConfig(telemetrySchema);
+if (SENTRY_DSN) {
   const Sentry = await import("@sentry/node");
-  Sentry.init({ dsn: process.env.SENTRY_DSN, enableOpenTelemetrySetup: false, tracesSampleRate: 0 });
+  Sentry.init({ dsn: SENTRY_DSN, enableOpenTelemetrySetup: false, tracesSampleRate: 0 });
 }

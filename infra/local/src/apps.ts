@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { isOurs, readRegistry } from "./processes/registry.ts";
 import { startProcess } from "./processes/spawn.ts";
 import { StartupError, tail, waitFor } from "./processes/wait.ts";
+import { processEnv } from "./env/process-env.ts";
 import { REPO_ROOT, type Topology } from "./topology.ts";
 
 export type AppName = "storefront" | "vendor-portal" | "ops-console";
@@ -27,19 +28,12 @@ export function appInstances(
 ): ServiceSpec[] {
   const next = (name: string, dir: string, port: number): ServiceSpec => ({
     name,
-    args: [
-      join(REPO_ROOT, "node_modules/next/dist/bin/next"),
-      "start",
-      "-p",
-      String(port),
-      "-H",
-      t.host,
-    ],
+    // HOST and PORT of the process's env (processEnv) are what `next start` listens on.
+    args: [join(REPO_ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", processEnv(t, name).HOST ?? t.host],
     cwd: join(REPO_ROOT, dir),
     port,
     healthPath: "/healthz",
-    // AGORA_SERVICE_NAME: traces and logs name the instance (storefront-1, storefront-2, …).
-    env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", AGORA_SERVICE_NAME: name },
+    env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
     match: "next",
   });
   const out: ServiceSpec[] = [];
@@ -72,9 +66,15 @@ export function services(t: Topology): ServiceSpec[] {
   });
   return [
     // First: once it runs, everything started after it reaches the primaries through it.
+    // Part of infra/local itself: it reads the topology, not the product's environment.
     ts("fault-proxy", "infra/local/src/chaos/fault-proxy-process.ts", [], {
       port: t.faultProxyAdmin,
       healthPath: "/healthz",
+      env: {
+        AGORA_PROFILE: t.profile.name,
+        AGORA_STATE_DIR: t.stateDir,
+        ...(process.env.AGORA_BASE_PORT ? { AGORA_BASE_PORT: process.env.AGORA_BASE_PORT } : {}),
+      },
     }),
     // Before every traced process, so their first spans and log lines have somewhere to go.
     ts("telemetry-collector", "apps/workers/src/main.ts", ["telemetry-collector"], {
@@ -145,12 +145,10 @@ export async function startServices(t: Topology, specs: ServiceSpec[]): Promise<
       cwd: s.cwd,
       logFile: logFile(s),
       port: s.port,
+      // Everything a process knows about the topology arrives here, as environment variables.
       env: {
-        AGORA_PROFILE: t.profile.name,
+        ...processEnv(t, s.name, { viaFaultProxy: viaProxy }),
         ...(s.port ? { PORT: String(s.port) } : {}),
-        ...(process.env.AGORA_BASE_PORT ? { AGORA_BASE_PORT: process.env.AGORA_BASE_PORT } : {}),
-        ...(process.env.AGORA_STATE_DIR ? { AGORA_STATE_DIR: process.env.AGORA_STATE_DIR } : {}),
-        ...(viaProxy ? { AGORA_DB_FAULT_PROXY: "1" } : {}),
         ...s.env,
       },
       match: s.match,

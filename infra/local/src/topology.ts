@@ -11,11 +11,12 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { CORE_CLUSTER, WORKER_PROCESSES, type WorkerProcessName } from "@agora/config";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
 export type ProfileName = "dev" | "test";
-export type ClusterName = "core" | "shard-1" | "shard-2";
+export type ClusterName = typeof CORE_CLUSTER | "shard-1" | "shard-2";
 export type ClusterRole = "rw" | "ro";
 
 export interface ProfileSpec {
@@ -53,7 +54,7 @@ export interface ClusterSpec {
  * after a failover refuses to promote the survivor (see docs/adr/0002-local-ha-topology.md).
  */
 export const CLUSTERS: readonly ClusterSpec[] = [
-  { name: "core", kind: "core", members: 3, synchronous: true },
+  { name: CORE_CLUSTER, kind: "core", members: 3, synchronous: true },
   { name: "shard-1", kind: "shard", members: 2, synchronous: false },
   { name: "shard-2", kind: "shard", members: 2, synchronous: false },
 ];
@@ -97,20 +98,8 @@ export const REDIS_SENTINELS = 3;
 export const REDIS_MASTER_NAME = "agora";
 export const STOREFRONT_INSTANCES = 2;
 export const REALTIME_INSTANCES = 2;
-/** Worker processes that get an HTTP port for /metrics, /healthz, /readyz (index = port offset). */
-export const WORKER_PROCESSES = [
-  "sagas",
-  "outbox-relay",
-  "notifications",
-  "projections",
-  "payments",
-  "analytics",
-  "maintenance",
-  "realtime-1",
-  "realtime-2",
-  "imports",
-] as const;
-export type WorkerProcessName = (typeof WORKER_PROCESSES)[number];
+/** Worker processes that get an HTTP port for /metrics, /healthz, /readyz (index = port offset): a product fact. */
+export { WORKER_PROCESSES, type WorkerProcessName } from "@agora/config";
 
 export interface EtcdMember {
   name: string;
@@ -341,10 +330,8 @@ export function databaseUrl(
   const as = opts.as ?? "app";
   const user = as === "app" ? t.postgres.appUser : t.postgres.superuser;
   const password = as === "app" ? s.appPassword : s.superuserPassword;
-  // Processes started with AGORA_DB_FAULT_PROXY=1 (the apps and workers of `npm start` and the
-  // e2e run) reach the primary through the TCP fault proxy, so chaos controls can slow or cut it.
-  const viaProxy = role === "rw" && as === "app" && process.env.AGORA_DB_FAULT_PROXY === "1";
-  const port = viaProxy ? (t.faultProxies[c.name] ?? c.rwPort) : role === "rw" ? c.rwPort : c.roPort;
+  // Whether a process goes through the chaos fault proxy is the launcher's call (env/process-env.ts).
+  const port = role === "rw" ? c.rwPort : c.roPort;
   const db = opts.database ?? t.postgres.database;
   return `postgresql://${user}:${encodeURIComponent(password)}@${t.host}:${port}/${db}`;
 }

@@ -1,83 +1,41 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { InvalidEnvError, parseEnv, resolveAuthEnv, webEnvSchema } from "./env.ts";
+import { ConfigError } from "@agora/config";
+import { describe, expect, it } from "vitest";
+import { loadWebEnv, resolveAuthEnv } from "./env.ts";
+
+const SECRET = "s".repeat(40);
 
 describe("web env", () => {
-  it("fails naming the variable and the bad value", () => {
-    expect(() => parseEnv(webEnvSchema, { AGORA_PROFILE: "prod" })).toThrow(
-      /AGORA_PROFILE: .*"prod"/,
+  it("stops start-up naming every missing variable", () => {
+    let error: unknown;
+    try {
+      loadWebEnv("storefront", {}, { NEXTAUTH_SECRET: SECRET });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variables).toEqual(
+      expect.arrayContaining(["AGORA_STOREFRONT_URL", "AGORA_DB_SHARDS", "AGORA_REDIS_SENTINELS"]),
     );
-    expect(() => parseEnv(webEnvSchema, { PORT: "http" })).toThrow(InvalidEnvError);
-  });
-
-  it("defaults the profile to dev and coerces PORT", () => {
-    expect(parseEnv(webEnvSchema, { PORT: "15900" })).toMatchObject({
-      AGORA_PROFILE: "dev",
-      PORT: 15900,
-    });
+    expect((error as ConfigError).message).toMatch(/AGORA_REDIS_MASTER_NAME: .*not set/);
   });
 });
 
 describe("auth env", () => {
-  const dir = mkdtempSync(join(tmpdir(), "agora-auth-env-"));
-  const secretsFile = join(dir, "secrets.json");
-  writeFileSync(secretsFile, JSON.stringify({ superuserPassword: "pw-1", appPassword: "x" }));
-  const t = {
-    secretsFile,
-    host: "127.0.0.1" as const,
-    apps: {
-      storefront: [15901, 15902],
-      gateway: 15900,
-      vendorPortal: 15910,
-      opsConsole: 15920,
-      paymentSim: 1,
-      cdn: 2,
-    },
-  };
-  const saved = process.env.NEXTAUTH_URL;
-  afterEach(() => {
-    if (saved === undefined) delete process.env.NEXTAUTH_URL;
-    else process.env.NEXTAUTH_URL = saved;
+  it("defaults NEXTAUTH_URL to the app's public origin", () => {
+    expect(
+      resolveAuthEnv("vendor-portal", { NEXTAUTH_SECRET: SECRET, AGORA_VENDOR_PORTAL_URL: "http://127.0.0.1:15920/" }),
+    ).toEqual({ secret: SECRET, url: "http://127.0.0.1:15920", secretSource: "NEXTAUTH_SECRET" });
   });
 
-  it("rejects a short NEXTAUTH_SECRET and a non-http NEXTAUTH_URL, naming them", () => {
-    expect(() => parseEnv(webEnvSchema, { NEXTAUTH_SECRET: "short" })).toThrow(
-      /NEXTAUTH_SECRET: .*32/,
+  it("prefers NEXTAUTH_URL and rejects a short secret or a non-http URL", () => {
+    const base = { AGORA_STOREFRONT_URL: "http://127.0.0.1:15910" };
+    expect(
+      resolveAuthEnv("storefront", { ...base, NEXTAUTH_SECRET: SECRET, NEXTAUTH_URL: "https://shop.example.com" }).url,
+    ).toBe("https://shop.example.com");
+    expect(() => resolveAuthEnv("storefront", { ...base, NEXTAUTH_SECRET: "short" })).toThrow(/NEXTAUTH_SECRET: /);
+    expect(() => resolveAuthEnv("storefront", { ...base, NEXTAUTH_SECRET: SECRET, NEXTAUTH_URL: "ftp://x" })).toThrow(
+      /NEXTAUTH_URL: /,
     );
-    expect(() => parseEnv(webEnvSchema, { NEXTAUTH_URL: "ftp://x" })).toThrow(/NEXTAUTH_URL: /);
-  });
-
-  it("derives one secret per topology for every app, and the gateway as the storefront's URL", () => {
-    delete process.env.NEXTAUTH_URL;
-    const env = parseEnv(webEnvSchema, {});
-    const shop = resolveAuthEnv("storefront", env, t);
-    const ops = resolveAuthEnv("ops-console", env, t);
-    expect(shop.secret).toBe(ops.secret);
-    expect(shop.secret.length).toBeGreaterThanOrEqual(32);
-    expect(shop.secret).not.toContain("pw-1");
-    expect(shop.url).toBe("http://127.0.0.1:15900");
-    expect(ops.url).toBe("http://127.0.0.1:15920");
-    expect(shop.secretSource).toBe("topology secrets file");
-  });
-
-  it("prefers NEXTAUTH_SECRET and NEXTAUTH_URL when set", () => {
-    const env = parseEnv(webEnvSchema, {
-      NEXTAUTH_SECRET: "k".repeat(40),
-      NEXTAUTH_URL: "https://shop.example",
-    });
-    expect(resolveAuthEnv("storefront", env, t)).toEqual({
-      secret: "k".repeat(40),
-      url: "https://shop.example",
-      secretSource: "NEXTAUTH_SECRET",
-    });
-  });
-
-  it("fails naming NEXTAUTH_SECRET when it is unset and there is no topology to derive it from", () => {
-    const env = parseEnv(webEnvSchema, {});
-    expect(() =>
-      resolveAuthEnv("vendor-portal", env, { ...t, secretsFile: join(dir, "missing.json") }),
-    ).toThrow(/NEXTAUTH_SECRET: not set/);
+    expect(() => resolveAuthEnv("storefront", {})).toThrow(/NEXTAUTH_SECRET: .*not set/);
   });
 });

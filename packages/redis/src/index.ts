@@ -4,10 +4,9 @@
  * and an error listener on every connection (without one, Node exits on a connection error).
  */
 import { Redis, type RedisOptions } from "ioredis";
-import { type Topology, sentinelAddresses, topology as defaultTopology } from "@agora/infra-local/topology";
+import { loadConfig, redisSchema } from "@agora/config";
 
 export interface RedisConnectionOptions {
-  topology?: Topology;
   /** BullMQ needs `null` (it retries blocking commands itself). */
   maxRetriesPerRequest?: number | null;
   connectionName?: string;
@@ -20,10 +19,11 @@ export function reconnectDelay(attempt: number, baseMs = 100, capMs = 2000): num
 }
 
 export function redisOptions(opts: RedisConnectionOptions = {}): RedisOptions {
-  const t = opts.topology ?? defaultTopology();
+  const env = loadConfig(redisSchema);
   return {
-    sentinels: sentinelAddresses(t),
-    name: t.redis.masterName,
+    sentinels: env.AGORA_REDIS_SENTINELS,
+    name: env.AGORA_REDIS_MASTER_NAME,
+    ...(env.AGORA_REDIS_PASSWORD ? { password: env.AGORA_REDIS_PASSWORD } : {}),
     role: "master",
     connectionName: opts.connectionName,
     maxRetriesPerRequest: opts.maxRetriesPerRequest === undefined ? 3 : opts.maxRetriesPerRequest,

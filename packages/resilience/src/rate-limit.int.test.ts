@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { createRedis } from "@agora/redis";
-import { topology } from "@agora/infra-local/topology";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRateLimiter, rateLimitKey } from "./rate-limit.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const redis = createRedis({ topology: topology("test"), connectionName: "resilience-int-test" });
+const redis = createRedis({ connectionName: "resilience-int-test" });
 
 beforeAll(async () => {
   await redis.ping(); // first command waits for Sentinel to name the master
@@ -101,7 +100,7 @@ describe("createRateLimiter against Redis through Sentinel", () => {
     const s = scope();
     // Several connections, like several app instances: their commands interleave on the server.
     const clients = Array.from({ length: 5 }, (_, i) =>
-      createRedis({ topology: topology("test"), connectionName: `resilience-int-${i}` }),
+      createRedis({ connectionName: `resilience-int-${i}` }),
     );
     try {
       const limiters = clients.map((c) =>

@@ -1,27 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { topology } from "@agora/infra-local/topology";
 import { mediaUrlFor, resolveCdnUrl } from "./cdn-url.ts";
 
-const t = topology("test");
-const topo = () => t;
-
 describe("resolveCdnUrl", () => {
-  it("derives the CDN edge from the topology when AGORA_CDN_URL is unset", () => {
-    expect(resolveCdnUrl({}, topo)).toEqual({
-      url: `http://127.0.0.1:${t.apps.cdn}`,
-      source: "topology",
-    });
+  it("fails naming AGORA_CDN_URL when it is unset", () => {
+    expect(() => resolveCdnUrl({})).toThrow(/AGORA_CDN_URL: .*not set/);
   });
 
   it("uses AGORA_CDN_URL without a trailing slash when set", () => {
-    expect(resolveCdnUrl({ AGORA_CDN_URL: "https://cdn.example.com/" }, topo).url).toBe(
+    expect(resolveCdnUrl({ AGORA_CDN_URL: "https://cdn.example.com/" }).url).toBe(
       "https://cdn.example.com",
     );
   });
 
   it("names the variable when the value is not an http(s) URL or already ends in /media", () => {
-    expect(() => resolveCdnUrl({ AGORA_CDN_URL: "ftp://cdn" }, topo)).toThrow(/AGORA_CDN_URL/);
-    expect(() => resolveCdnUrl({ AGORA_CDN_URL: "https://cdn.example.com/media" }, topo)).toThrow(
+    expect(() => resolveCdnUrl({ AGORA_CDN_URL: "ftp://cdn" })).toThrow(/AGORA_CDN_URL/);
+    expect(() => resolveCdnUrl({ AGORA_CDN_URL: "https://cdn.example.com/media" })).toThrow(
       /AGORA_CDN_URL/,
     );
   });

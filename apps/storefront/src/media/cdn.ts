@@ -1,8 +1,5 @@
 import { appCdn } from "@agora/api/media";
 import { mediaUrlFor } from "./cdn-url.ts";
 
-/** AGORA_CDN_URL, or the local topology's CDN edge when unset. */
-export const cdn = appCdn();
-
-/** Absolute URL of a stored media path (`/media/...`) on the CDN edge. */
-export const mediaUrl = (path: string) => mediaUrlFor(cdn.url, path);
+/** Absolute URL of a stored media path (`/media/...`) on the CDN edge (AGORA_CDN_URL). */
+export const mediaUrl = (path: string) => mediaUrlFor(appCdn().url, path);

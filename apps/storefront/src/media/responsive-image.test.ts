@@ -1,7 +1,10 @@
 import { uploadNames } from "@agora/api/media";
 import { describe, expect, it } from "vitest";
-import { cdn } from "./cdn.ts";
 import { IMAGE_SIZES, responsiveImage } from "./responsive-image.ts";
+
+// mediaUrl reads the CDN origin from the environment on first use.
+const cdn = { url: "http://cdn.test" };
+process.env.AGORA_CDN_URL = cdn.url;
 
 const P = "0b6c0d2e-8f1a-4c3b-9d5e-6f7a8b9c0d1e";
 

@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendView, viewKey, VIEWS_STREAM } from "@agora/api/analytics";
 import { createCaller } from "@agora/api";
 import { closeAll, core } from "@agora/db";
-import { topology } from "@agora/infra-local/topology";
 import {
   apply,
   appendEvents,
@@ -26,7 +25,6 @@ import { reconcile } from "./reconcile.ts";
 import { drainViews, ensureViewGroup } from "./view-consumer.ts";
 import { coreOutboxMessages } from "../testing/outbox-fixtures.ts";
 
-const t = topology("test");
 const V1 = randomUUID();
 const V2 = randomUUID();
 const [P1, P2, P3] = [randomUUID(), randomUUID(), randomUUID()];
@@ -299,7 +297,6 @@ const ours = <D extends { vendorId: string }>(diffs: D[]): D[] =>
 beforeAll(async () => {
   userId = await createUser();
   redis = createRedis({
-    topology: t,
     maxRetriesPerRequest: null,
     connectionName: "test:analytics",
   });

@@ -1,11 +1,10 @@
-/** Wiring for `main.ts media-origin`: the origin on the topology's port, purging the edge's cache. */
-import { cdnPaths } from "@agora/infra-local/cdn";
-import { topology } from "@agora/infra-local/topology";
+/** Wiring for `main.ts media-origin`: the origin on HOST:PORT, serving AGORA_STORAGE_DIR, purging the edge's cache. */
+import { cdnCacheSchema, listenSchema, loadConfig, storageSchema } from "@agora/config";
 import { createMediaOrigin } from "./media-server.ts";
 
 export async function startMediaOrigin(): Promise<{ close: () => Promise<void> }> {
-  const t = topology();
-  const origin = createMediaOrigin({ stateDir: t.stateDir, cacheDir: cdnPaths(t).cacheDir });
-  await origin.listen(Number(process.env.PORT ?? t.apps.mediaOrigin), t.host);
+  const env = loadConfig(listenSchema.extend(storageSchema.shape).extend(cdnCacheSchema.shape));
+  const origin = createMediaOrigin({ stateDir: env.AGORA_STORAGE_DIR, cacheDir: env.AGORA_CDN_CACHE_DIR });
+  await origin.listen(env.PORT, env.HOST);
   return origin;
 }

@@ -11,7 +11,6 @@ import { join } from "node:path";
 import { Queue, Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAll, core } from "@agora/db";
-import { topology } from "@agora/infra-local/topology";
 import { createRedis } from "@agora/redis";
 import type { OutboxMessage } from "../outbox/outbox-message.ts";
 import { mailboxDir, type OutgoingMessage } from "./channel-sender.ts";
@@ -22,7 +21,6 @@ import {
 } from "./notification-service.ts";
 import { until } from "../testing/outbox-fixtures.ts";
 
-const t = topology("test");
 const run = randomUUID().slice(0, 8);
 const PREFIX = `bull-notify-test-${run}`;
 const stateDir = mkdtempSync(join(tmpdir(), "agora-notify-"));
@@ -108,7 +106,7 @@ beforeAll(async () => {
   };
   service = createNotificationService({
     connect: (name) =>
-      createRedis({ topology: t, maxRetriesPerRequest: null, connectionName: `test:${name}` }),
+      createRedis({ maxRetriesPerRequest: null, connectionName: `test:${name}` }),
     stateDir,
     prefix: PREFIX,
     consumer: `notifications-test-${run}`,
@@ -125,7 +123,6 @@ beforeAll(async () => {
   });
   service.startChannelWorkers();
   const connection = createRedis({
-    topology: t,
     maxRetriesPerRequest: null,
     connectionName: "test:outbox",
   });
@@ -138,7 +135,6 @@ beforeAll(async () => {
     service.handleOutboxMessage,
     {
       connection: createRedis({
-        topology: t,
         maxRetriesPerRequest: null,
         connectionName: "test:outbox-worker",
       }),

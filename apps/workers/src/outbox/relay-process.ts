@@ -5,7 +5,7 @@
 import { hostname } from "node:os";
 import { z } from "zod";
 import { createRedis } from "@agora/redis";
-import { topology } from "@agora/infra-local/topology";
+import { etcdSchema, loadConfig } from "@agora/config";
 import { LeaderElection } from "../leader/leader-election.ts";
 import { createBullmqPublisher } from "./publisher.ts";
 import { OutboxRelay } from "./relay.ts";
@@ -31,14 +31,13 @@ export interface RunningRelay {
 export function startOutboxRelay(
   opts: { name?: string; candidateId?: string; ttlSeconds?: number; pollEveryMs?: number } = {},
 ): RunningRelay {
-  const env = Env.parse(process.env);
-  const t = topology();
+  const { env, etcd } = loadConfig({ env: Env, etcd: etcdSchema });
   const name = opts.name ?? env.OUTBOX_RELAY_NAME;
   const candidateId = opts.candidateId ?? `${hostname()}:${process.pid}`;
-  const connection = createRedis({ topology: t, connectionName: `outbox-relay:${candidateId}` });
+  const connection = createRedis({ connectionName: `outbox-relay:${candidateId}` });
   const publisher = createBullmqPublisher({ connection });
   const election = new LeaderElection({
-    hosts: t.etcd.map((m) => `http://127.0.0.1:${m.clientPort}`),
+    hosts: etcd.AGORA_ETCD_ENDPOINTS,
     name,
     candidateId,
     ttlSeconds: opts.ttlSeconds ?? env.OUTBOX_RELAY_TTL_S,

@@ -46,7 +46,7 @@ let worker: Worker<OutboxMessage>;
 const deliveries = new Map<string, number>();
 
 function startInstance(id: string): Instance {
-  const connection = createRedis({ topology: t, connectionName: `relay-test:${id}` });
+  const connection = createRedis({ connectionName: `relay-test:${id}` });
   const inner = createBullmqPublisher({ connection });
   let freeze: { armed: boolean; frozen: () => void } | undefined;
   let thaw: (() => void) | undefined;
@@ -212,7 +212,6 @@ beforeAll(async () => {
     },
     {
       connection: createRedis({
-        topology: t,
         maxRetriesPerRequest: null,
         connectionName: "relay-test:consumer",
       }),
@@ -414,7 +413,7 @@ describe("outbox relay with etcd leader election", () => {
           // A lease error makes the election retry; the assertions below check the outcome.
         },
       });
-      const connection = createRedis({ topology: t, connectionName: "relay-test:other" });
+      const connection = createRedis({ connectionName: "relay-test:other" });
       const publisher = createBullmqPublisher({ connection });
       const relay = new OutboxRelay({
         election: other,

@@ -8,6 +8,7 @@ import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Worker } from "bullmq";
 import { z } from "zod";
+import { loadConfig } from "@agora/config";
 import { createRedis } from "@agora/redis";
 import { ANALYTICS_ORDER_QUEUE, orderMessageProcessor } from "../analytics/order-consumer.ts";
 import {
@@ -69,12 +70,7 @@ function startViewReader(): { stop: () => Promise<void> } {
 }
 
 export function analyticsPool(): PoolSpec {
-  const parsed = envSchema.safeParse(process.env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`invalid analytics pool env var ${String(issue?.path[0])}: ${issue?.message}`);
-  }
-  const env = parsed.data;
+  const env = loadConfig(envSchema);
   const queue = createReconcileQueue(
     createRedis({ maxRetriesPerRequest: null, connectionName: "pool:analytics:producer" }),
   );

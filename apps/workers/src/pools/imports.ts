@@ -4,6 +4,7 @@
  * that must never slow down checkout sagas or the outbox relay (bulkhead).
  */
 import { z } from "zod";
+import { loadConfig } from "@agora/config";
 import { IMPORTS_QUEUE, importJobDataSchema } from "@agora/api/imports";
 import { ImportFileError, processImport } from "../imports/import-processor.ts";
 import type { PoolSpec } from "./run-pool.ts";
@@ -14,14 +15,10 @@ const envSchema = z.object({
 });
 
 export function importsPool(): PoolSpec {
-  const parsed = envSchema.safeParse(process.env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`invalid imports pool env var ${String(issue?.path[0])}: ${issue?.message}`);
-  }
+  const env = loadConfig(envSchema);
   return {
     queue: IMPORTS_QUEUE,
-    concurrency: parsed.data.AGORA_IMPORTS_CONCURRENCY,
+    concurrency: env.AGORA_IMPORTS_CONCURRENCY,
     processor: async (job) => {
       const data = importJobDataSchema.parse(job.data);
       try {

@@ -6,6 +6,7 @@
  */
 import { Queue } from "bullmq";
 import { z } from "zod";
+import { loadConfig } from "@agora/config";
 import { core, maxPreparedTransactions, shardNames } from "@agora/db";
 import {
   DAY_MS,
@@ -47,14 +48,7 @@ const envSchema = z.object({
 });
 
 export function maintenancePool(): PoolSpec {
-  const parsed = envSchema.safeParse(process.env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(
-      `invalid maintenance pool env var ${String(issue?.path[0])}: ${issue?.message}`,
-    );
-  }
-  const env = parsed.data;
+  const env = loadConfig(envSchema);
   const crashAt = env.PAYOUT_CRASH_AT;
   const settle: SettleOptions = {
     periodMs: env.PAYOUT_PERIOD_MS,

@@ -5,7 +5,7 @@
  */
 import { Worker } from "bullmq";
 import { z } from "zod";
-import { topology } from "@agora/infra-local/topology";
+import { loadConfig, storageSchema } from "@agora/config";
 import { createRedis } from "@agora/redis";
 import { CHANNELS, type Channel } from "../notifications/channels.ts";
 import {
@@ -47,20 +47,13 @@ const envSchema = z.object({
 });
 
 export function notificationsPool(): PoolSpec {
-  const parsed = envSchema.safeParse(process.env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(
-      `invalid notifications pool env var ${String(issue?.path[0])}: ${issue?.message}`,
-    );
-  }
-  const env = parsed.data;
+  const env = loadConfig(envSchema.extend(storageSchema.shape));
   const faults = Object.fromEntries(
     CHANNELS.map((c) => [c, faultsFromPlan(env.NOTIFY_FAULTS, c)]),
   ) as Record<Channel, FaultInjector>;
   const service = createNotificationService({
     connect: (name) => createRedis({ maxRetriesPerRequest: null, connectionName: `pool:${name}` }),
-    stateDir: topology().stateDir,
+    stateDir: env.AGORA_STORAGE_DIR,
     faults,
   });
   const vendorNotices = createVendorNoticeConsumer({ enqueue: service.enqueue });

@@ -7,8 +7,7 @@
  * receiver only appends order events, so it needs no pool of its own.
  */
 import { z } from "zod";
-import { topology } from "@agora/infra-local/topology";
-import { DEV_CARRIER_WEBHOOK_SECRET } from "@agora/payment-sim";
+import { carrierWebhookSecretSchema, listenSchema, loadConfig, servicesSchema } from "@agora/config";
 import { createRedis } from "@agora/redis";
 import { createLogger } from "@agora/telemetry";
 import {
@@ -31,28 +30,24 @@ import { createPaymentsProcessor, RECOVER_REFUNDS_JOB } from "../fulfilment/paym
 import type { PoolSpec } from "./run-pool.ts";
 
 const envSchema = z.object({
-  PAYMENT_SIM_URL: z.url().optional(),
   PAYMENTS_CONCURRENCY: z.coerce.number().int().positive().max(256).default(8),
   PAYMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
   /** Active health check of the provider through the breaker (see provider-watchdog.ts). */
   PAYMENT_PROBE_EVERY_MS: z.coerce.number().int().positive().default(2_000),
   SAGA_STALLED_AFTER_MS: z.coerce.number().int().positive().default(30_000),
   REFUND_SWEEP_EVERY_MS: z.coerce.number().int().positive().default(15_000),
-  CARRIER_WEBHOOK_SECRET: z.string().min(16).default(DEV_CARRIER_WEBHOOK_SECRET),
-  /** 0 picks a free port (tests); default: the topology's carrierWebhook port. */
-  CARRIER_WEBHOOK_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
 const log = createLogger({ service: "workers-payments" });
 
 export function paymentsPool(): PoolSpec {
-  const parsed = envSchema.safeParse(process.env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`invalid payments pool env var ${String(issue?.path[0])}: ${issue?.message}`);
-  }
-  const env = parsed.data;
-  const t = topology();
+  // HOST:PORT is the carrier webhook receiver (PORT 0 picks a free port: tests).
+  const { env, listen, provider, secret } = loadConfig({
+    env: envSchema,
+    listen: listenSchema,
+    provider: servicesSchema.pick({ AGORA_PAYMENT_PROVIDER_URL: true }),
+    secret: carrierWebhookSecretSchema,
+  });
   const producer = createRedis({
     maxRetriesPerRequest: null,
     connectionName: "pool:payments:producer",
@@ -60,7 +55,7 @@ export function paymentsPool(): PoolSpec {
   const sagas = createSagaQueue(producer, SAGAS_QUEUE);
   const payments = createSagaQueue(producer, PAYMENTS_QUEUE);
   const gateway = createPaymentGateway({
-    baseUrl: env.PAYMENT_SIM_URL ?? `http://127.0.0.1:${t.apps.paymentSim}`,
+    baseUrl: provider.AGORA_PAYMENT_PROVIDER_URL,
     breaker: { timeoutMs: env.PAYMENT_TIMEOUT_MS },
   });
   const enqueueRefund = vendorRefundEnqueuer(payments);
@@ -88,9 +83,9 @@ export function paymentsPool(): PoolSpec {
         { name: RECOVER_REFUNDS_JOB },
       );
       webhook = await startCarrierWebhookServer({
-        port: env.CARRIER_WEBHOOK_PORT ?? t.apps.carrierWebhook,
-        host: t.host,
-        secret: env.CARRIER_WEBHOOK_SECRET,
+        port: listen.PORT,
+        host: listen.HOST,
+        secret: secret.AGORA_CARRIER_WEBHOOK_SECRET,
         log: (level, fields) => log[level](fields, String(fields.msg ?? "carrier webhook")),
       });
     },

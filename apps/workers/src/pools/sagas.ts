@@ -5,6 +5,7 @@
  * bulkhead), which owns the provider's breaker, its published state and its watchdog.
  */
 import { z } from "zod";
+import { loadConfig } from "@agora/config";
 import { createRedis } from "@agora/redis";
 import {
   createSagaQueue,
@@ -23,12 +24,7 @@ const envSchema = z.object({
 });
 
 export function sagasPool(): PoolSpec {
-  const parsed = envSchema.safeParse(process.env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`invalid sagas pool env var ${String(issue?.path[0])}: ${issue?.message}`);
-  }
-  const env = parsed.data;
+  const env = loadConfig(envSchema);
   const producer = createRedis({
     maxRetriesPerRequest: null,
     connectionName: "pool:sagas:producer",

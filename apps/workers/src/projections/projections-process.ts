@@ -9,6 +9,7 @@ import { invalidateProducts } from "@agora/api/cache";
 import { createRedis } from "@agora/redis";
 import { type Job, Worker } from "bullmq";
 import { z } from "zod";
+import { loadConfig } from "@agora/config";
 import { coreDedupeStore } from "../outbox/consume.ts";
 import type { OutboxMessage } from "../outbox/outbox-message.ts";
 import { subscriberQueueName } from "../outbox/subscriptions.ts";
@@ -28,11 +29,7 @@ function log(level: "info" | "warn" | "error", fields: Record<string, unknown>):
 }
 
 export function startProjections(): { close: () => Promise<void> } {
-  const parsed = envSchema.safeParse(process.env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`invalid projections env var ${String(issue?.path[0])}: ${issue?.message}`);
-  }
+  const env = loadConfig(envSchema);
   const cache = createRedis({ connectionName: "projections:cache" });
   const store = coreDedupeStore();
   const processor = async (job: Job<OutboxMessage>) => {
@@ -49,7 +46,7 @@ export function startProjections(): { close: () => Promise<void> } {
     const queue = subscriberQueueName(topic, SEARCH_PROJECTION);
     const w = new Worker<OutboxMessage>(queue, processor, {
       connection: createRedis({ maxRetriesPerRequest: null, connectionName: `pool:${queue}` }),
-      concurrency: parsed.data.PROJECTION_CONCURRENCY,
+      concurrency: env.PROJECTION_CONCURRENCY,
     });
     w.on("error", (err) => log("warn", { queue, msg: err.message }));
     w.on("failed", (job, err) => log("error", { queue, job: job?.id, msg: err.message }));
@@ -65,7 +62,7 @@ export function startProjections(): { close: () => Promise<void> } {
         maxRetriesPerRequest: null,
         connectionName: `pool:${vendorOrdersQueue}`,
       }),
-      concurrency: parsed.data.PROJECTION_CONCURRENCY,
+      concurrency: env.PROJECTION_CONCURRENCY,
     },
   );
   vendorOrders.on("error", (err) => log("warn", { queue: vendorOrdersQueue, msg: err.message }));

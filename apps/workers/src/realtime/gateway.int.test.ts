@@ -95,8 +95,8 @@ beforeAll(async () => {
   const election = `realtime-push-it-${run}`;
   gateways = [
     // Long leases: on a loaded machine a short lease lapses between keepalives.
-    await startRealtime("realtime-1", { electionName: election, ttlSeconds: 10 }),
-    await startRealtime("realtime-2", { electionName: election, ttlSeconds: 10 }),
+    await startRealtime("realtime-1", { port: 0, electionName: election, ttlSeconds: 10 }),
+    await startRealtime("realtime-2", { port: 0, electionName: election, ttlSeconds: 10 }),
   ];
   relay = startOutboxRelay({ name: `outbox-relay-live-${run}`, pollEveryMs: 100, ttlSeconds: 10 });
   await until("one gateway consuming", () => gateways.some((g) => g.isConsuming()), 30_000);

@@ -9,7 +9,6 @@
  * No dedupe table: a push carries an absolute value (units available, the order's status at a
  * version), so delivering one twice shows the same thing twice.
  */
-import type { Topology } from "@agora/infra-local/topology";
 import { createRedis } from "@agora/redis";
 import { type Job, Worker } from "bullmq";
 import type { Server } from "socket.io";
@@ -36,7 +35,8 @@ export interface LivePushConsumer {
 
 export function startLivePushConsumer(opts: {
   io: Server;
-  topology: Topology;
+  /** etcd client URLs (AGORA_ETCD_ENDPOINTS). */
+  etcdEndpoints: string[];
   candidateId: string;
   electionName?: string;
   /** Lease TTL: how long a dead consumer's pushes wait before another instance takes over. */
@@ -56,7 +56,6 @@ export function startLivePushConsumer(opts: {
         },
         {
           connection: createRedis({
-            topology: opts.topology,
             maxRetriesPerRequest: null,
             connectionName: `realtime:${queue}`,
           }),
@@ -76,7 +75,7 @@ export function startLivePushConsumer(opts: {
   };
 
   const election = new LeaderElection({
-    hosts: opts.topology.etcd.map((m) => `http://${opts.topology.host}:${m.clientPort}`),
+    hosts: opts.etcdEndpoints,
     name: opts.electionName ?? LIVE_PUSH_ELECTION,
     candidateId: opts.candidateId,
     ttlSeconds: opts.ttlSeconds ?? 5,

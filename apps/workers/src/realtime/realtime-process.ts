@@ -1,11 +1,11 @@
 /**
- * Wiring for `main.ts realtime-<n>`: gateway instance n (1-based) listens on
- * `topology().apps.realtime[n-1]` (or `PORT`), verifies sessions with the storefront's next-auth
- * secret, and campaigns to be the one instance that consumes the live-push queues.
+ * Wiring for `main.ts realtime-<n>`: gateway instance n listens on `HOST`:`PORT`, verifies
+ * sessions with the storefront's next-auth secret, and campaigns to be the one instance that
+ * consumes the live-push queues.
  */
 import { hostname } from "node:os";
 import { loadAuthEnv } from "@agora/api/env";
-import { topology } from "@agora/infra-local/topology";
+import { etcdSchema, listenSchema, loadConfig } from "@agora/config";
 import { createRedis } from "@agora/redis";
 import { z } from "zod";
 import { createLiveGateway } from "./gateway.ts";
@@ -14,7 +14,6 @@ import { storefrontRoomAccess } from "./room-access.ts";
 import { currentAvailability } from "./stock-snapshot.ts";
 
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Election name of the push consumer; distinct test runs use distinct names. */
   REALTIME_PUSH_ELECTION: z
     .string()
@@ -38,18 +37,16 @@ export async function startRealtime(
   name: string,
   opts: { port?: number; electionName?: string; ttlSeconds?: number } = {},
 ): Promise<RunningRealtime> {
-  const n = realtimeInstance(name);
-  const t = topology();
-  const env = envSchema.parse(process.env);
-  const port = opts.port ?? env.PORT ?? (n ? t.apps.realtime[n - 1] : undefined);
-  if (port === undefined) {
-    throw new Error(
-      `no port for ${name}: the topology has ${t.apps.realtime.length} realtime instances (set PORT)`,
-    );
-  }
+  // A test passes its own port; a deployed instance listens on PORT.
+  const { env, listen, etcd } = loadConfig({
+    env: envSchema,
+    listen: opts.port === undefined ? listenSchema : listenSchema.extend({ PORT: listenSchema.shape.PORT.optional() }),
+    etcd: etcdSchema,
+  });
+  const port = opts.port ?? listen.PORT ?? 0;
   const auth = loadAuthEnv("storefront");
-  const pub = createRedis({ topology: t, connectionName: `${name}:adapter-pub` });
-  const sub = createRedis({ topology: t, connectionName: `${name}:adapter-sub` });
+  const pub = createRedis({ connectionName: `${name}:adapter-pub` });
+  const sub = createRedis({ connectionName: `${name}:adapter-sub` });
   const gateway = createLiveGateway({
     name,
     pub,
@@ -57,10 +54,10 @@ export async function startRealtime(
     access: storefrontRoomAccess({ app: "storefront", secret: auth.secret, url: auth.url }),
     snapshot: currentAvailability,
   });
-  const bound = await gateway.listen(port, t.host);
+  const bound = await gateway.listen(port, listen.HOST);
   const consumer = startLivePushConsumer({
     io: gateway.io,
-    topology: t,
+    etcdEndpoints: etcd.AGORA_ETCD_ENDPOINTS,
     candidateId: `${name}@${hostname()}:${process.pid}`,
     electionName: opts.electionName ?? env.REALTIME_PUSH_ELECTION,
     ttlSeconds: opts.ttlSeconds ?? env.REALTIME_PUSH_TTL_S,

@@ -4,7 +4,7 @@
  * itself: its own spans would feed back into it.
  */
 import { z } from "zod";
-import { topology } from "@agora/infra-local/topology";
+import { listenSchema, loadConfig } from "@agora/config";
 import { createRedis } from "@agora/redis";
 import { createTelemetryStore, DEFAULT_RETENTION } from "./store.ts";
 import { createCollectorServer } from "./server.ts";
@@ -16,13 +16,7 @@ const envSchema = z.object({
 });
 
 export async function startTelemetryCollector(): Promise<{ close: () => Promise<void> }> {
-  const parsed = envSchema.safeParse(process.env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`invalid telemetry collector env var ${String(issue?.path[0])}: ${issue?.message}`);
-  }
-  const env = parsed.data;
-  const t = topology();
+  const env = loadConfig(envSchema.extend(listenSchema.shape));
   const redis = createRedis({ connectionName: "telemetry-collector" });
   const store = createTelemetryStore(redis, {
     ...DEFAULT_RETENTION,
@@ -42,7 +36,7 @@ export async function startTelemetryCollector(): Promise<{ close: () => Promise<
   }, 30_000);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(t.apps.telemetryCollector, t.host, () => resolve());
+    server.listen(env.PORT, env.HOST, () => resolve());
   });
   return {
     close: async () => {

@@ -53,9 +53,9 @@ async function main(): Promise<void> {
   const r = await up(t, (l) => say(`  ${l}`));
   say(`  servers ready in ${(r.ms / 1000).toFixed(1)} s`);
   say("▸ migrating every cluster …");
-  await run(bin("tsx"), ["packages/db/src/cli/migrate.ts", "--profile", "dev"]);
+  await run(bin("tsx"), ["infra/local/src/cli/migrate.ts", "--profile", "dev"]);
   say("▸ seeding demo data (once) …");
-  await run(bin("tsx"), ["packages/db/src/cli/seed.ts", "--profile", "dev"]);
+  await run(bin("tsx"), ["infra/local/src/cli/seed.ts", "--profile", "dev"]);
 
   say("▸ starting the apps …");
   await startServices(t, services(t));

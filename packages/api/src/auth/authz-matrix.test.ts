@@ -48,10 +48,6 @@ vi.mock("../checkout/checkout-redis.ts", () => ({
   checkoutRedis: dataLayer.untouchable("checkoutRedis()"),
   closeCheckoutRedis: async () => {},
 }));
-vi.mock("@agora/infra-local/status", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("@agora/infra-local/status")>()),
-  getStatus: dataLayer.untouchable("getStatus()"),
-}));
 
 interface ProcedureRecord {
   _def: { type: "query" | "mutation" | "subscription"; meta?: ProcedureMeta; inputs: unknown[] };

@@ -2,6 +2,10 @@ import { DatabaseUnavailableError } from "@agora/db";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createCaller } from "../index.ts";
 
+// The context opens (lazily) a Redis connection; nothing here reaches it.
+vi.stubEnv("AGORA_REDIS_SENTINELS", "127.0.0.1:9");
+vi.stubEnv("AGORA_REDIS_MASTER_NAME", "agora");
+
 // Stands in for the data layer: a core with two vendors and two shards whose health each test sets.
 const state = vi.hoisted(() => ({
   coreDown: false,

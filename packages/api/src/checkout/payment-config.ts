@@ -3,14 +3,11 @@
  * so neither the storefront nor Agora's database ever sees a card number) and the simulator's
  * test cards for the checkout page to offer.
  */
-import { topology } from "@agora/infra-local/topology";
-import { z } from "zod";
+import { loadConfig, servicesSchema } from "@agora/config";
 import type { PaymentConfig } from "./checkout.schema.ts";
 
-const envSchema = z.object({
-  /** The provider's public base URL as browsers reach it; default: the local simulator. */
-  PAYMENT_SIM_PUBLIC_URL: z.url().optional(),
-});
+/** The provider as browsers reach it: its public URL, else the one Agora's servers use. */
+const envSchema = servicesSchema.pick({ AGORA_PAYMENT_PROVIDER_URL: true, AGORA_PAYMENT_PROVIDER_PUBLIC_URL: true });
 
 export const TEST_CARDS: PaymentConfig["testCards"] = [
   { number: "4242424242424242", label: "Visa ending 4242", outcome: "success" },
@@ -22,13 +19,10 @@ export const TEST_CARDS: PaymentConfig["testCards"] = [
 export function paymentConfig(
   env: Record<string, string | undefined> = process.env,
 ): PaymentConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success)
-    throw new Error(`invalid PAYMENT_SIM_PUBLIC_URL: ${parsed.error.issues[0]?.message}`);
-  const base =
-    parsed.data.PAYMENT_SIM_PUBLIC_URL ?? `http://127.0.0.1:${topology().apps.paymentSim}`;
+  const cfg = loadConfig(envSchema, env);
+  const base = cfg.AGORA_PAYMENT_PROVIDER_PUBLIC_URL ?? cfg.AGORA_PAYMENT_PROVIDER_URL;
   return {
-    tokenizeUrl: `${base.replace(/\/$/, "")}/v1/payment-methods`,
+    tokenizeUrl: `${base}/v1/payment-methods`,
     testCards: TEST_CARDS.map((c) => ({ ...c })),
   };
 }

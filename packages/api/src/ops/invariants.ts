@@ -4,9 +4,8 @@
  * are atomic across core and the vendor's shard (nothing left in doubt). (Split brain and replica
  * convergence come from the drill itself, which watched them happen.)
  */
-import { core, listPreparedTransactions, withPlatformScope } from "@agora/db";
+import { core, listPreparedTransactions, shardNames, withPlatformScope } from "@agora/db";
 import { TERMINAL_STATUSES } from "@agora/orders";
-import { SHARD_NAMES } from "@agora/infra-local/topology";
 
 export interface InvariantResult {
   name: string;
@@ -29,7 +28,7 @@ async function payoutAtomicity(): Promise<InvariantResult> {
   const before = new Date(Date.now() - PAYOUT_GRACE_MS);
   const prepared = (
     await Promise.all(
-      [core().name, ...SHARD_NAMES].map((c) => listPreparedTransactions(c, "payout:")),
+      [core().name, ...shardNames()].map((c) => listPreparedTransactions(c, "payout:")),
     )
   )
     .flat()
@@ -37,7 +36,7 @@ async function payoutAtomicity(): Promise<InvariantResult> {
   const committed = await db.$queryRaw<{ id: string; shard: string; settled: boolean }[]>`
     SELECT id::text, shard, decided_at < ${before} AS settled FROM payouts WHERE state = 'committed'`;
   const problems: string[] = prepared.map((p) => `${p.cluster}: ${p.gid} in doubt`);
-  for (const name of SHARD_NAMES) {
+  for (const name of shardNames()) {
     const rows = await withPlatformScope(
       name,
       (tx) => tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM vendor_payouts`,
@@ -62,7 +61,7 @@ async function payoutAtomicity(): Promise<InvariantResult> {
 export async function checkInvariants(): Promise<InvariantResult[]> {
   const db = core().primary;
   const oversold = await Promise.all(
-    SHARD_NAMES.map(async (name) => {
+    shardNames().map(async (name) => {
       // A platform-wide check: the RLS scope for platform jobs sees every tenant's rows.
       const rows = await withPlatformScope(
         name,
@@ -92,7 +91,7 @@ export async function checkInvariants(): Promise<InvariantResult[]> {
       ok: bad.length === 0,
       detail: bad.length
         ? bad.map((s) => `${s.name}: ${s.n} stock rows out of bounds`).join("; ")
-        : `stock within 0 ≤ reserved ≤ on-hand on ${SHARD_NAMES.length} shards`,
+        : `stock within 0 ≤ reserved ≤ on-hand on ${shardNames().length} shards`,
     },
     {
       name: "no double charge",

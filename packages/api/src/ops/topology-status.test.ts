@@ -1,4 +1,4 @@
-import type { NodeStatus, TopologyStatus } from "@agora/infra-local/status";
+import type { NodeStatus, TopologyStatus } from "./backend.ts";
 import { describe, expect, it } from "vitest";
 import { groupStatus } from "./topology-status.ts";
 

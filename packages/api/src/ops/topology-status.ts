@@ -1,8 +1,6 @@
-import { type NodeStatus, type TopologyStatus, getStatus } from "@agora/infra-local/status";
-import { patroniClusterFromAny } from "@agora/infra-local/probes";
-import { cluster as clusterOf, topology } from "@agora/infra-local/topology";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { type ClusterMembers, opsBackend, type NodeStatus, type TopologyStatus } from "./backend.ts";
 import { withTimeout } from "../data-layer/timeout.ts";
 
 export const topologyStatusInput = z
@@ -33,16 +31,13 @@ export interface TopologyOverview {
 export async function topologyOverview(
   input: z.infer<typeof topologyStatusInput>,
 ): Promise<TopologyOverview> {
-  const t = topology();
+  const backend = opsBackend();
   const status = await withTimeout(
     "topology status probe",
     input?.timeoutMs ?? 5_000,
-    getStatus(t),
+    backend.topologyStatus(),
   );
-  return groupStatus(
-    status,
-    t.clusters.map((c) => c.name),
-  );
+  return groupStatus(status, backend.clusterNames());
 }
 
 export function groupStatus(
@@ -75,39 +70,16 @@ export function groupStatus(
 
 export const clusterMembersInput = z.object({ cluster: z.string().regex(/^[a-z0-9-]+$/) });
 
-/** One Postgres cluster's members as Patroni's DCS sees them right now. */
-export interface ClusterMembers {
-  name: string;
-  leader: string | null;
-  at: string;
-  members: { name: string; role: string; state: string; lagBytes: number | null }[];
-}
-
 /**
- * The one cluster a failover drill watches, without the rest of the topology probe: every member
- * asked at once (≤ 800 ms even with the old primary dead or frozen), no database connections, so
- * the drill page sees a new leader on its next poll even while the drill loads the machine.
+ * The one cluster a failover drill watches, without the rest of the topology probe (see
+ * OpsBackend.clusterMembers), so the drill page sees a new leader on its next poll even while the
+ * drill loads the machine.
  */
 export async function clusterMembers(
   input: z.infer<typeof clusterMembersInput>,
 ): Promise<ClusterMembers> {
-  const t = topology();
-  if (!t.clusters.some((x) => x.name === input.cluster))
+  const backend = opsBackend();
+  if (!backend.clusterNames().includes(input.cluster))
     throw new TRPCError({ code: "NOT_FOUND", message: `no cluster named ${input.cluster}` });
-  const c = clusterOf(t, input.cluster);
-  const state = await patroniClusterFromAny(c);
-  return {
-    name: c.name,
-    leader: state?.leader ?? null,
-    at: new Date().toISOString(),
-    members: c.nodes.map((n) => {
-      const m = state?.members.find((x) => x.name === n.name);
-      return {
-        name: n.name,
-        role: m?.role ?? "unknown",
-        state: m?.state ?? "unreachable",
-        lagBytes: typeof m?.lag === "number" ? m.lag : null,
-      };
-    }),
-  };
+  return withTimeout("cluster status probe", 3_000, backend.clusterMembers(input.cluster));
 }

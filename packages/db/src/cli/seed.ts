@@ -1,19 +1,17 @@
-/** `npm run db:seed [-- --profile dev|test --products 5000 --seed 42]`: idempotent demo data. */
+/**
+ * Idempotent demo data for the databases of `AGORA_DB_URL_*`, media files into AGORA_STORAGE_DIR
+ * (`npm run db:seed [-- --profile dev|test --products 5000 --seed 42]` runs it with a topology's env).
+ */
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
-import { topology, type ProfileName } from "@agora/infra-local/topology";
-import { closeAll, configureDb } from "../index.ts";
+import { loadConfig, storageSchema } from "@agora/config";
+import { closeAll } from "../index.ts";
 import { seed, type SeedProgress } from "../seed/index.ts";
 
 const { values } = parseArgs({
-  options: { profile: { type: "string" }, products: { type: "string" }, seed: { type: "string" } },
+  options: { products: { type: "string" }, seed: { type: "string" } },
   allowPositionals: false,
 });
-const profile = (values.profile ?? process.env.AGORA_PROFILE ?? "dev") as ProfileName;
-if (profile !== "dev" && profile !== "test") {
-  process.stderr.write(`--profile must be dev or test, got "${profile}"\n`);
-  process.exit(2);
-}
 const products = values.products ? Number(values.products) : 5000;
 const seedNumber = values.seed ? Number(values.seed) : 42;
 if (!Number.isInteger(products) || products < 0 || !Number.isInteger(seedNumber)) {
@@ -21,8 +19,7 @@ if (!Number.isInteger(products) || products < 0 || !Number.isInteger(seedNumber)
   process.exit(2);
 }
 
-const t = topology(profile);
-configureDb({ topology: t });
+const { AGORA_STORAGE_DIR: storageDir } = loadConfig(storageSchema);
 
 const tty = Boolean(process.stdout.isTTY);
 const bar = tty
@@ -46,9 +43,9 @@ const onProgress = (e: SeedProgress) => {
 
 try {
   process.stdout.write(
-    `Seeding the ${profile} topology (seed ${seedNumber}, ${products} products)\n`,
+    `Seeding (seed ${seedNumber}, ${products} products)\n`,
   );
-  const r = await seed({ products, seedNumber, stateDir: t.stateDir, onProgress });
+  const r = await seed({ products, seedNumber, stateDir: storageDir, onProgress });
   bar?.stop();
   if (r.skipped) {
     process.stdout.write(

@@ -4,6 +4,7 @@ export {
   formatReport,
   type ClusterMigrationReport,
   type MigrateOptions,
+  type MigrationTarget,
 } from "./runner.ts";
 export {
   loadMigrations,

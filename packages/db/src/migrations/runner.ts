@@ -1,5 +1,5 @@
 /**
- * Applies the hand-written SQL migrations to every cluster of a topology (Prisma's schema engine
+ * Applies the hand-written SQL migrations to every cluster of a deployment (Prisma's schema engine
  * is not available here, see /work/shared/ENVIRONMENT.md). Per cluster:
  *   1. as superuser in database `postgres`: ensure the app role (LOGIN, not superuser, so row-level
  *      security can apply to it later) and the app database exist;
@@ -8,12 +8,6 @@
  * Re-running applies nothing. Always connects through HAProxy's rw port, i.e. the current primary.
  */
 import pg from "pg";
-import {
-  databaseUrl,
-  secrets,
-  type ClusterTopology,
-  type Topology,
-} from "@agora/infra-local/topology";
 import { MigrationChecksumError } from "../errors/database-errors.ts";
 import { withRetry } from "../replicas/with-retry.ts";
 import { loadMigrations, migrationsDir, type MigrationFile, type MigrationSet } from "./files.ts";
@@ -34,13 +28,28 @@ export interface ClusterMigrationReport {
   durationMs: number;
 }
 
+/**
+ * What a migrator needs to know about a deployment: its clusters, the roles, and superuser access
+ * to each primary. A producer builds it (infra/local: `migrationTarget(topology)`).
+ */
+export interface MigrationTarget {
+  clusters: { name: string; kind: "core" | "shard" }[];
+  postgres: { database: string; appUser: string; superuser: string };
+  /** The app role's password (set on the role by bootstrap). */
+  appPassword: string;
+  /** Superuser URL of a cluster's current primary, for `database`. */
+  superuserUrl(cluster: string, database: string): string;
+}
+
+type TargetCluster = MigrationTarget["clusters"][number];
+
 export interface MigrateOptions {
   /** Override the migrations folder (tests use a modified copy to prove checksum refusal). */
   dir?: string;
   log?: (line: string) => void;
 }
 
-function setFor(c: ClusterTopology): MigrationSet {
+function setFor(c: TargetCluster): MigrationSet {
   return c.kind === "core" ? "core" : "shard";
 }
 
@@ -66,18 +75,15 @@ async function connect(url: string, cluster: string): Promise<pg.Client> {
 }
 
 async function ensureRoleAndDatabase(
-  t: Topology,
-  c: ClusterTopology,
+  t: MigrationTarget,
+  c: TargetCluster,
 ): Promise<{ roleCreated: boolean; databaseCreated: boolean }> {
   const { appUser, database } = t.postgres;
-  const client = await connect(
-    databaseUrl(t, c.name, "rw", { as: "superuser", database: "postgres" }),
-    c.name,
-  );
+  const client = await connect(t.superuserUrl(c.name, "postgres"), c.name);
   try {
     // Serialise bootstrap across concurrent migrators (two CREATE ROLE would race).
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
-    const password = secrets(t).appPassword;
+    const password = t.appPassword;
     const role = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [appUser]);
     const roleCreated = role.rowCount === 0;
     const verb = roleCreated ? "CREATE" : "ALTER";
@@ -119,7 +125,7 @@ async function acquireLock(client: pg.Client, cluster: string): Promise<void> {
 }
 
 /** Schema-level setup that must hold before any migration runs; idempotent. */
-async function prepareDatabase(client: pg.Client, t: Topology): Promise<void> {
+async function prepareDatabase(client: pg.Client, t: MigrationTarget): Promise<void> {
   const { appUser, superuser } = t.postgres;
   const q = (sql: string) =>
     client.query(sql.replaceAll(":app", `"${appUser}"`).replaceAll(":owner", `"${superuser}"`));
@@ -147,7 +153,7 @@ async function prepareDatabase(client: pg.Client, t: Topology): Promise<void> {
 
 /** Migrates one cluster; see the file comment for the steps. */
 export async function migrateCluster(
-  t: Topology,
+  t: MigrationTarget,
   clusterName: string,
   opts: MigrateOptions = {},
 ): Promise<ClusterMigrationReport> {
@@ -157,10 +163,7 @@ export async function migrateCluster(
   const set = setFor(c);
   const files = loadMigrations(opts.dir ?? migrationsDir(set));
   const boot = await ensureRoleAndDatabase(t, c);
-  const client = await connect(
-    databaseUrl(t, c.name, "rw", { as: "superuser", database: t.postgres.database }),
-    c.name,
-  );
+  const client = await connect(t.superuserUrl(c.name, t.postgres.database), c.name);
   try {
     await client.query("SET lock_timeout = '30s'");
     await acquireLock(client, c.name);
@@ -224,9 +227,9 @@ export async function migrateCluster(
   }
 }
 
-/** Migrates every cluster of the topology (core set to core, shard set to each shard), in parallel. */
+/** Migrates every cluster (core set to core, shard set to each shard), in parallel. */
 export async function migrateAll(
-  t: Topology,
+  t: MigrationTarget,
   opts: Omit<MigrateOptions, "dir"> = {},
 ): Promise<ClusterMigrationReport[]> {
   return Promise.all(t.clusters.map((c) => migrateCluster(t, c.name, opts)));

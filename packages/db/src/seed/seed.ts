@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
-import { topology } from "@agora/infra-local/topology";
+import { loadConfig, storageSchema } from "@agora/config";
 import { dbConfig } from "../clients/config.ts";
 import { createVendor } from "../sharding/create-vendor.ts";
 import {
@@ -31,7 +31,7 @@ export interface SeedOptions {
   seedNumber?: number;
   /** Marker name in seed_runs (default "demo"); tests use their own to seed separately. */
   runName?: string;
-  /** Folder that receives media/products/<id>.svg (default: the topology's state folder). */
+  /** Folder that receives media/products/<id>.svg (default: AGORA_STORAGE_DIR). */
   stateDir?: string;
   /** Number of vendors (default 4, max the built-in list). */
   vendors?: number;
@@ -292,8 +292,7 @@ export async function seed(opts: SeedOptions = {}): Promise<SeedReport> {
     }
 
     // ---- products, media, stock (shards) and search rows (core) ------------------------------
-    const t = opts.stateDir ? undefined : topology();
-    const stateDir = opts.stateDir ?? t!.stateDir;
+    const stateDir = opts.stateDir ?? loadConfig(storageSchema).AGORA_STORAGE_DIR;
     const mediaDir = join(stateDir, "media", "products");
     mkdirSync(mediaDir, { recursive: true });
     let done = 0;

@@ -16,7 +16,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { PrismaInstrumentation } from "@prisma/instrumentation";
-import { topology } from "@agora/infra-local/topology";
+import { loadConfig, telemetrySchema } from "@agora/config";
 import { createLogShipper, installLogShipper, type LogShipper } from "../log-shipper.ts";
 import { pgEndpoints } from "./pg-endpoints.ts";
 import { ErrorKeepingProcessor, ErrorKeepingSampler, sampleRateFromEnv } from "./sampler.ts";
@@ -24,7 +24,7 @@ import { ErrorKeepingProcessor, ErrorKeepingSampler, sampleRateFromEnv } from ".
 export interface StartTelemetryOptions {
   /** `service.name` on every span and log line: `storefront`, `workers-sagas`, `payment-sim`, … */
   service: string;
-  /** Collector base URL; defaults to `AGORA_TELEMETRY_URL`, else the topology's collector port. */
+  /** Collector base URL; defaults to `AGORA_TELEMETRY_URL` (unset: telemetry off). */
   collectorUrl?: string;
   /** Head-sampling ratio of new traces; defaults to `AGORA_TRACE_SAMPLE_RATE` (else 1). */
   sampleRate?: number;
@@ -47,17 +47,16 @@ const NOISE = /^\/(metrics|healthz|readyz|_next\/|favicon|v1\/traces|v1\/logs)/;
 const STATE_KEY = Symbol.for("@agora/telemetry/started");
 const slot = globalThis as typeof globalThis & { [STATE_KEY]?: Telemetry };
 
-export function collectorUrlFromEnv(): string {
-  const fromEnv = process.env.AGORA_TELEMETRY_URL;
-  if (fromEnv) return fromEnv.replace(/\/$/, "");
-  const t = topology();
-  return `http://${t.host}:${t.apps.telemetryCollector}`;
+/** `AGORA_TELEMETRY_URL` without a trailing slash; undefined when telemetry is off. */
+export function collectorUrlFromEnv(): string | undefined {
+  return loadConfig(telemetrySchema).AGORA_TELEMETRY_URL;
 }
 
 export function startTelemetry(options: StartTelemetryOptions): Telemetry {
   const existing = slot[STATE_KEY];
   if (existing) return existing;
-  if (process.env.AGORA_TELEMETRY_DISABLED === "1") {
+  const collectorUrl = options.collectorUrl ?? collectorUrlFromEnv();
+  if (!collectorUrl) {
     const off: Telemetry = {
       service: options.service,
       collectorUrl: "",
@@ -67,7 +66,6 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry {
     slot[STATE_KEY] = off;
     return off;
   }
-  const collectorUrl = options.collectorUrl ?? collectorUrlFromEnv();
   const collectorOrigin = new URL(collectorUrl).origin;
   const rate = options.sampleRate ?? sampleRateFromEnv();
 

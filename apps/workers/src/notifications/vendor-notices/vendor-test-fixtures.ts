@@ -9,7 +9,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Job } from "bullmq";
 import { core, createVendor, hashPassword } from "@agora/db";
-import { topology } from "@agora/infra-local/topology";
 import { createRedis } from "@agora/redis";
 import type { OutboxMessage } from "../../outbox/outbox-message.ts";
 import { mailboxDir } from "../channel-sender.ts";
@@ -43,11 +42,10 @@ export async function createUser(
 
 /** The notifications pipeline (channel workers + vendor-notices consumer) under a private prefix. */
 export function startPipeline(run: string) {
-  const t = topology("test");
   const stateDir = mkdtempSync(join(tmpdir(), "agora-vendor-notices-"));
   const service: NotificationService = createNotificationService({
     connect: (name) =>
-      createRedis({ topology: t, maxRetriesPerRequest: null, connectionName: `test:${name}` }),
+      createRedis({ maxRetriesPerRequest: null, connectionName: `test:${name}` }),
     stateDir,
     prefix: `bull-vendor-notices-${run}`,
     consumer: `notifications-test-${run}`,

@@ -532,13 +532,13 @@ describe("checkout saga", () => {
   async function poolPair(name: string) {
     const env = {
       ...process.env,
-      PAYMENT_SIM_URL: simUrl,
+      AGORA_PAYMENT_PROVIDER_URL: simUrl,
       SAGA_CONCURRENCY: "8",
       PAYMENTS_CONCURRENCY: "4",
       SAGA_STALLED_AFTER_MS: "1500",
       SAGA_SWEEP_EVERY_MS: "1000",
-      // The carrier webhook receiver of the payments pool: any free port in tests.
-      CARRIER_WEBHOOK_PORT: "0",
+      // The carrier webhook receiver of the payments pool (its PORT): any free port in tests.
+      PORT: "0",
     };
     const producer = createRedis({ maxRetriesPerRequest: null, connectionName: `test-${name}-producer` });
     const sagas = new Queue(SAGAS_QUEUE, { connection: producer });

@@ -5,16 +5,10 @@
  * rows are what the console's fault banner shows.
  */
 import { core } from "@agora/db";
-import {
-  applyNodeAction,
-  chaosTargets,
-  inverseOf,
-  type NodeAction,
-  UnknownTargetError,
-} from "@agora/infra-local/chaos";
-import { topology, type Topology } from "@agora/infra-local/topology";
+import { loadConfig, servicesSchema } from "@agora/config";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { inverseOf, opsBackend, UnknownOpsTargetError, type NodeAction } from "../backend.ts";
 import type { ChaosApplyInput } from "./chaos-input.ts";
 
 const CALL_TIMEOUT_MS = 3_000;
@@ -39,13 +33,8 @@ const providerFaultSchema = z
     scope: z.string(),
   })
   .loose();
-const proxyViewSchema = z.array(
-  z.object({
-    cluster: z.string(),
-    fault: z.object({ latencyMs: z.number(), dropRate: z.number(), blackhole: z.boolean() }),
-    stats: z.object({ accepted: z.number(), dropped: z.number(), open: z.number() }),
-  }),
-);
+
+const linkFaultSchema = z.object({ latencyMs: z.number(), dropRate: z.number(), blackhole: z.boolean() });
 
 async function callJson(url: string, init: RequestInit = {}): Promise<unknown> {
   let res: Response;
@@ -67,8 +56,9 @@ async function callJson(url: string, init: RequestInit = {}): Promise<unknown> {
   return res.json();
 }
 
-const simUrl = (t: Topology, path: string) => `http://${t.host}:${t.apps.paymentSim}${path}`;
-const proxyUrl = (t: Topology, path: string) => `http://${t.host}:${t.faultProxyAdmin}${path}`;
+/** The payment provider's fault controls (the simulator's admin API). */
+const simUrl = (path: string) =>
+  `${loadConfig(servicesSchema.pick({ AGORA_PAYMENT_PROVIDER_URL: true })).AGORA_PAYMENT_PROVIDER_URL}${path}`;
 
 function summarize(row: { kind: string; target: string; action: string; params: unknown }): string {
   if (row.kind === "node") return `${row.target} ${row.action === "kill" ? "killed" : "paused"}`;
@@ -83,19 +73,17 @@ function summarize(row: { kind: string; target: string; action: string; params: 
 
 /** Everything the chaos page draws: targets with state, provider and link faults, active rows. */
 export async function chaosOverview() {
-  const t = topology();
+  const backend = opsBackend();
   const [provider, links, active, recent] = await Promise.all([
-    callJson(simUrl(t, "/admin/faults"))
+    callJson(simUrl("/admin/faults"))
       .then((b) => providerFaultSchema.parse(b))
       .catch(() => null),
-    callJson(proxyUrl(t, "/faults"))
-      .then((b) => proxyViewSchema.parse(b))
-      .catch(() => null),
+    backend.linkFaults().catch(() => null),
     activeFaults(),
     recentFaults(),
   ]);
   return {
-    targets: chaosTargets(t).map(({ pids: _pids, ...rest }) => rest),
+    targets: backend.chaosTargets().map(({ name, kind, group, running, paused }) => ({ name, kind, group, running, paused })),
     provider,
     links,
     active,
@@ -140,18 +128,18 @@ async function audit(actorUserId: string, action: string, target: string, detail
 }
 
 function mapNodeError(err: unknown): never {
-  if (err instanceof UnknownTargetError)
+  if (err instanceof UnknownOpsTargetError)
     throw new TRPCError({ code: "NOT_FOUND", message: err.message, cause: err });
   throw err;
 }
 
 /** Applies one chaos action and records it. Returns the ledger row id (null: nothing to undo). */
 export async function applyChaos(actorUserId: string, input: ChaosApplyInput) {
-  const t = topology();
+  const backend = opsBackend();
   // The configuration before the fault, restored by undo.
   let previous: z.core.util.JSONType = null;
   if (input.kind === "node") {
-    await applyNodeAction(t, input.target, input.action).catch(mapNodeError);
+    await backend.applyNodeAction(input.target, input.action).catch(mapNodeError);
     // Resume/restart are themselves undo-like: they close matching open faults instead of opening one.
     if (!inverseOf(input.action)) {
       await closeMatching(input.target, actorUserId);
@@ -159,21 +147,20 @@ export async function applyChaos(actorUserId: string, input: ChaosApplyInput) {
       return { id: null };
     }
   } else if (input.kind === "provider") {
-    previous = z.json().parse(await callJson(simUrl(t, "/admin/faults")));
-    await callJson(simUrl(t, "/admin/faults"), {
+    previous = z.json().parse(await callJson(simUrl("/admin/faults")));
+    await callJson(simUrl("/admin/faults"), {
       method: "PUT",
       body: JSON.stringify({ ...input.fault, scope: input.target }),
     });
   } else {
-    const views = proxyViewSchema.parse(await callJson(proxyUrl(t, "/faults")));
-    const view = views.find((v) => v.cluster === input.target);
+    const views = await backend.linkFaults().catch((err: unknown) => {
+      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: `link faults did not answer: ${(err as Error).message}`, cause: err });
+    });
+    const view = views?.find((v) => v.cluster === input.target);
     if (!view)
       throw new TRPCError({ code: "NOT_FOUND", message: `no fault proxy for ${input.target}` });
     previous = view.fault;
-    await callJson(proxyUrl(t, `/faults/${input.target}`), {
-      method: "PUT",
-      body: JSON.stringify(input.fault),
-    });
+    await backend.setLinkFault(input.target, input.fault);
   }
   const action = input.kind === "node" ? input.action : "inject";
   const params = input.kind === "node" ? {} : { fault: input.fault, previous };
@@ -193,7 +180,7 @@ async function closeMatching(target: string, actorUserId: string) {
 
 /** Undoes one recorded action (idempotent: an already undone row is left as it is). */
 export async function undoChaos(actorUserId: string, id: bigint) {
-  const t = topology();
+  const backend = opsBackend();
   const row = await core().primary.chaosFault.findUnique({ where: { id } });
   if (!row) throw new TRPCError({ code: "NOT_FOUND", message: `no chaos action ${id}` });
   if (row.undoneAt) return { id: row.id.toString(), alreadyUndone: true };
@@ -201,19 +188,15 @@ export async function undoChaos(actorUserId: string, id: bigint) {
   try {
     if (row.kind === "node") {
       const inverse = inverseOf(row.action as NodeAction);
-      if (inverse) await applyNodeAction(t, row.target, inverse);
+      if (inverse) await backend.applyNodeAction(row.target, inverse);
     } else {
       const previous = z.object({ previous: z.unknown() }).parse(row.params).previous;
       if (row.kind === "provider")
-        await callJson(simUrl(t, "/admin/faults"), {
+        await callJson(simUrl("/admin/faults"), {
           method: "PUT",
           body: JSON.stringify(previous),
         });
-      else
-        await callJson(proxyUrl(t, `/faults/${row.target}`), {
-          method: "PUT",
-          body: JSON.stringify(previous),
-        });
+      else await backend.setLinkFault(row.target, linkFaultSchema.parse(previous));
     }
   } catch (err) {
     undoError = (err as Error).message;

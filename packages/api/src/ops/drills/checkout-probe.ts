@@ -4,8 +4,8 @@
  * in core + the saga enqueued on BullMQ), paying with the simulator's success test card.
  */
 import { randomUUID } from "node:crypto";
-import { core, hashPassword, withPlatformScope } from "@agora/db";
-import { topology, SHARD_NAMES } from "@agora/infra-local/topology";
+import { core, hashPassword, shardNames, withPlatformScope } from "@agora/db";
+import { loadConfig, servicesSchema } from "@agora/config";
 import { createSagaQueue, queueEnqueuer, startCheckout } from "@agora/orders";
 import { createRedis } from "@agora/redis";
 import { z } from "zod";
@@ -36,7 +36,7 @@ async function bestStockedProduct(): Promise<{
   available: number;
 }> {
   const candidates = await Promise.all(
-    SHARD_NAMES.map((name) =>
+    shardNames().map((name) =>
       withPlatformScope(
         name,
         (tx) =>
@@ -62,8 +62,8 @@ async function bestStockedProduct(): Promise<{
 }
 
 async function paymentMethod(): Promise<string> {
-  const t = topology();
-  const res = await fetch(`http://${t.host}:${t.apps.paymentSim}/v1/payment-methods`, {
+  const provider = loadConfig(servicesSchema.pick({ AGORA_PAYMENT_PROVIDER_URL: true }));
+  const res = await fetch(`${provider.AGORA_PAYMENT_PROVIDER_URL}/v1/payment-methods`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ card: SUCCESS_CARD }),

@@ -6,14 +6,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { core } from "@agora/db";
-import {
-  type DrillEvent,
-  type FailoverDrillReport,
-  runFailoverDrill,
-} from "@agora/infra-local/drills";
-import { topology } from "@agora/infra-local/topology";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { opsBackend, type DrillEvent, type FailoverDrillReport } from "../backend.ts";
 import { checkInvariants, type InvariantResult } from "../invariants.ts";
 import { createCheckoutProbe } from "./checkout-probe.ts";
 import { runTraffic, summarizeTraffic, type TrafficSummary } from "./traffic.ts";
@@ -37,8 +32,7 @@ export interface DrillOutcome {
 type JsonEvent = (DrillEvent | { type: "note"; message: string }) & { at: string };
 
 export async function startDrill(actorUserId: string, input: z.infer<typeof startDrillInput>) {
-  const t = topology();
-  if (!t.clusters.some((c) => c.name === input.cluster))
+  if (!opsBackend().clusterNames().includes(input.cluster))
     throw new TRPCError({ code: "NOT_FOUND", message: `no cluster named ${input.cluster}` });
   const db = core().primary;
   await db.drillRun.updateMany({
@@ -105,8 +99,7 @@ async function runInBackground(id: string, input: z.infer<typeof startDrillInput
   const traffic = probe ? runTraffic(probe.probe) : null;
   let recoveredAt: number | null = null;
   try {
-    const drill = await runFailoverDrill({
-      topology: topology(),
+    const drill = await opsBackend().runFailoverDrill({
       cluster: input.cluster,
       mode: input.mode,
       onEvent: (e) => {

@@ -29,7 +29,12 @@ async function get<T>(
   params: Record<string, string | number | boolean | undefined>,
   schema: z.ZodType<T>,
 ): Promise<T> {
-  const url = new URL(`${collectorUrlFromEnv()}${path}`);
+  const base = collectorUrlFromEnv();
+  if (!base) {
+    const cause = new TelemetryUnavailableError("AGORA_TELEMETRY_URL is not set (telemetry off)");
+    throw new TRPCError({ code: "PRECONDITION_FAILED", message: cause.message, cause });
+  }
+  const url = new URL(`${base}${path}`);
   for (const [k, v] of Object.entries(params))
     if (v !== undefined) url.searchParams.set(k, String(v));
   let res: Response;

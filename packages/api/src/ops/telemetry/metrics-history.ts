@@ -6,8 +6,8 @@
  * cache hit ratio, DB pool connections in use and callers waiting; plus each breaker's state as of
  * the latest scrape.
  */
-import { cdnCacheStats, type CdnCacheStats } from "@agora/infra-local/probes";
-import { topology, WORKER_PROCESSES } from "@agora/infra-local/topology";
+import { loadConfig, metricsTargetsSchema, servicesSchema } from "@agora/config";
+import { hasOpsBackend, opsBackend, type CdnCacheStats } from "../backend.ts";
 
 export interface MetricsPoint {
   t: number;
@@ -71,28 +71,25 @@ interface Raw {
 const SCRAPE_EVERY_MS = 5_000;
 const KEEP_MS = 60 * 60_000;
 
+/** AGORA_METRICS_TARGETS, plus the CDN edge's cache statistics when the ops backend reads them. */
 export function scrapeTargets(): Target[] {
-  const t = topology();
-  const at = (port: number, path: string) => `http://${t.host}:${port}${path}`;
-  return [
-    ...t.apps.storefront.map((p, i) => ({
-      service: `storefront-${i + 1}`,
-      url: at(p, "/api/metrics"),
-    })),
-    { service: "vendor-portal", url: at(t.apps.vendorPortal, "/api/metrics") },
-    { service: "ops-console", url: at(t.apps.opsConsole, "/api/metrics") },
-    { service: "telemetry-collector", url: at(t.apps.telemetryCollector, "/metrics") },
-    { service: "payment-sim", url: at(t.apps.paymentSim, "/metrics") },
-    {
+  const targets: Target[] = loadConfig(metricsTargetsSchema).AGORA_METRICS_TARGETS.map((x) => ({
+    service: x.name,
+    url: x.url,
+  }));
+  if (hasOpsBackend()) {
+    const cdn = loadConfig(servicesSchema.pick({ AGORA_CDN_URL: true })).AGORA_CDN_URL;
+    targets.push({
       service: "cdn-edge",
-      url: at(t.apps.cdn, "/healthz"),
-      read: async () => cdnMetricsText(cdnCacheStats(t)),
-    },
-    ...WORKER_PROCESSES.map((name) => ({
-      service: `workers-${name}`,
-      url: at(t.apps.workerMetrics[name], "/metrics"),
-    })),
-  ];
+      url: `${cdn}/healthz`,
+      read: async () => {
+        const stats = opsBackend().cdnStats();
+        if (!stats) throw new Error("the ops backend has no CDN statistics");
+        return cdnMetricsText(stats);
+      },
+    });
+  }
+  return targets;
 }
 
 /** Minimal Prometheus text parser: `name{a="b",…} value` lines, comments skipped. */

@@ -4,8 +4,7 @@
  * per cluster. Leaders are recorded at 0, so a failover shows as one member's line dropping to 0
  * while another's appears.
  */
-import { type MemberLag, postgresLag } from "@agora/infra-local/status";
-import { topology } from "@agora/infra-local/topology";
+import { hasOpsBackend, opsBackend, type MemberLag } from "../backend.ts";
 import { withTimeout } from "../../data-layer/timeout.ts";
 
 export interface LagPoint {
@@ -46,7 +45,8 @@ export function lagSample(members: readonly MemberLag[], t: number): Map<string,
 async function sampleOnce(s: State): Promise<void> {
   const now = Date.now();
   try {
-    const members = await withTimeout("replication lag probe", 4_000, postgresLag(topology()));
+    if (!hasOpsBackend()) return; // nothing to chart where no backend can ask Patroni
+    const members = await withTimeout("replication lag probe", 4_000, opsBackend().replicationLag());
     for (const [cluster, point] of lagSample(members, now)) {
       const list = s.points.get(cluster) ?? [];
       list.push(point);

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { core } from "@agora/db";
-import { topology } from "@agora/infra-local/topology";
+import { loadConfig, storageSchema } from "@agora/config";
 import { createRedis } from "@agora/redis";
 import { TRPCError } from "@trpc/server";
 import { Queue } from "bullmq";
@@ -29,7 +29,7 @@ function importsQueue(): Queue<ImportJobData> {
 
 /** Where uploads live: `<stateDir>/imports/<vendorId>/<sha256>.csv`. */
 export function importsDir(vendorId: string): string {
-  return join(topology().stateDir, "imports", vendorId);
+  return join(loadConfig(storageSchema).AGORA_STORAGE_DIR, "imports", vendorId);
 }
 
 export interface StartedImport {

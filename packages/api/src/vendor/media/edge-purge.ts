@@ -4,7 +4,7 @@
  * a timeout and a bounded retry with jitter behind a circuit breaker; a purge that still fails is
  * reported to the caller (and the audit log), never thrown after the delete has committed.
  */
-import { topology } from "@agora/infra-local/topology";
+import { loadConfig, servicesSchema } from "@agora/config";
 import { createCircuitBreaker, type CircuitBreaker } from "@agora/resilience";
 
 export interface PurgeResult {
@@ -35,10 +35,9 @@ function purgeBreaker(): CircuitBreaker {
   return breaker;
 }
 
-/** Base URL of the media origin (its purge endpoint), from the topology. */
+/** Base URL of the media origin (its purge endpoint): AGORA_MEDIA_ORIGIN_URL. */
 export function mediaOriginUrl(): string {
-  const t = topology();
-  return `http://${t.host}:${t.apps.mediaOrigin}`;
+  return loadConfig(servicesSchema.pick({ AGORA_MEDIA_ORIGIN_URL: true })).AGORA_MEDIA_ORIGIN_URL;
 }
 
 export async function purgeFromEdge(

@@ -6,7 +6,7 @@
  */
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { topology } from "@agora/infra-local/topology";
+import { loadConfig, storageSchema } from "@agora/config";
 
 export interface MediaDirs {
   /** `<stateDir>/media`: what the origin serves as `/media/...`. */
@@ -15,7 +15,7 @@ export interface MediaDirs {
   staging: string;
 }
 
-export function mediaDirs(stateDir = topology().stateDir): MediaDirs {
+export function mediaDirs(stateDir = loadConfig(storageSchema).AGORA_STORAGE_DIR): MediaDirs {
   return { root: join(stateDir, "media"), staging: join(stateDir, "media-staging") };
 }
 

@@ -3,7 +3,7 @@
  * bounded jittered retry, and an Idempotency-Key per (order, vendor), so a retried ship asks for
  * the same shipment and gets the same tracking number instead of a second parcel.
  */
-import { topology } from "@agora/infra-local/topology";
+import { loadConfig, servicesSchema } from "@agora/config";
 import { createCircuitBreaker, type CircuitBreaker } from "@agora/resilience";
 import { z } from "zod";
 
@@ -92,31 +92,20 @@ export function createCarrierClient(opts: CarrierClientOptions): CarrierClient {
   };
 }
 
-const envSchema = z.object({
-  /** The carrier API; default: the local simulator (it serves payments and shipments). */
-  CARRIER_URL: z.url().optional(),
-  /** Where the carrier should post webhooks; default: the payments pool's receiver. */
-  CARRIER_WEBHOOK_URL: z.url().optional(),
+const envSchema = servicesSchema.pick({ AGORA_CARRIER_URL: true, AGORA_CARRIER_WEBHOOK_URL: true }).extend({
   CARRIER_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
 });
 
 let shared: CarrierClient | undefined;
 
-/** The API process's one carrier client, configured from the environment and the topology. */
+/** The API process's one carrier client, configured from the environment. */
 export function carrier(): CarrierClient {
   if (shared) return shared;
-  const parsed = envSchema.safeParse(process.env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`invalid carrier env var ${String(issue?.path[0])}: ${issue?.message}`);
-  }
-  const t = topology();
+  const env = loadConfig(envSchema);
   shared = createCarrierClient({
-    baseUrl: parsed.data.CARRIER_URL ?? `http://127.0.0.1:${t.apps.paymentSim}`,
-    webhookUrl:
-      parsed.data.CARRIER_WEBHOOK_URL ??
-      `http://127.0.0.1:${t.apps.carrierWebhook}/carrier/webhook`,
-    timeoutMs: parsed.data.CARRIER_TIMEOUT_MS,
+    baseUrl: env.AGORA_CARRIER_URL,
+    webhookUrl: env.AGORA_CARRIER_WEBHOOK_URL,
+    timeoutMs: env.CARRIER_TIMEOUT_MS,
   });
   return shared;
 }

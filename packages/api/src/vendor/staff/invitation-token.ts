@@ -1,6 +1,6 @@
 /** Single-use invitation tokens: the link carries the token, the database only its SHA-256. */
 import { createHash, randomBytes } from "node:crypto";
-import { topology } from "@agora/infra-local/topology";
+import { loadConfig, servicesSchema } from "@agora/config";
 
 /** How long an invitation link works. */
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -14,12 +14,9 @@ export function hashInvitationToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
-/** The vendor portal's public origin: AGORA_VENDOR_PORTAL_URL, else the local topology's port. */
+/** The vendor portal's public origin: AGORA_VENDOR_PORTAL_URL. */
 export function vendorPortalUrl(): string {
-  const configured = process.env.AGORA_VENDOR_PORTAL_URL;
-  if (configured) return configured.replace(/\/+$/, "");
-  const t = topology();
-  return `http://${t.host}:${t.apps.vendorPortal}`;
+  return loadConfig(servicesSchema.pick({ AGORA_VENDOR_PORTAL_URL: true })).AGORA_VENDOR_PORTAL_URL;
 }
 
 export function invitationLink(token: string): string {

@@ -1,0 +1,66 @@
+/**
+ * The ops backend of the local topology (infra/local): status probes, process chaos, the TCP
+ * fault proxies in front of the primaries, Patroni failover drills, nginx cache statistics.
+ * Only this folder of the console may import infra/local (see eslint.config.js).
+ */
+import type { LinkFaultView, OpsBackend } from "@agora/api/ops-backend";
+import { UnknownOpsTargetError } from "@agora/api/ops-backend";
+import { applyNodeAction, chaosTargets, UnknownTargetError } from "@agora/infra-local/chaos";
+import { runFailoverDrill } from "@agora/infra-local/drills";
+import { cdnCacheStats, patroniClusterFromAny } from "@agora/infra-local/probes";
+import { getStatus, postgresLag } from "@agora/infra-local/status";
+import { cluster as clusterOf, type Topology } from "@agora/infra-local/topology";
+
+const CALL_TIMEOUT_MS = 3_000;
+
+async function faultProxy(t: Topology, path: string, init: RequestInit = {}): Promise<unknown> {
+  const res = await fetch(`http://${t.host}:${t.faultProxyAdmin}${path}`, {
+    ...init,
+    headers: { "content-type": "application/json" },
+    signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+  });
+  if (!res.ok) throw new Error(`fault proxy answered ${res.status} to ${path}`);
+  return res.json();
+}
+
+export function localOpsBackend(t: Topology): OpsBackend {
+  return {
+    name: `local topology (${t.profile.name})`,
+    clusterNames: () => t.clusters.map((c) => c.name),
+    topologyStatus: () => getStatus(t),
+    clusterMembers: async (name) => {
+      const c = clusterOf(t, name);
+      const state = await patroniClusterFromAny(c);
+      return {
+        name: c.name,
+        leader: state?.leader ?? null,
+        at: new Date().toISOString(),
+        members: c.nodes.map((n) => {
+          const m = state?.members.find((x) => x.name === n.name);
+          return {
+            name: n.name,
+            role: m?.role ?? "unknown",
+            state: m?.state ?? "unreachable",
+            lagBytes: typeof m?.lag === "number" ? m.lag : null,
+          };
+        }),
+      };
+    },
+    replicationLag: () => postgresLag(t),
+    cdnStats: () => cdnCacheStats(t),
+    chaosTargets: () => chaosTargets(t),
+    applyNodeAction: async (target, action) => {
+      try {
+        await applyNodeAction(t, target, action);
+      } catch (err) {
+        if (err instanceof UnknownTargetError) throw new UnknownOpsTargetError(target);
+        throw err;
+      }
+    },
+    linkFaults: async () => (await faultProxy(t, "/faults")) as LinkFaultView[],
+    setLinkFault: async (cluster, fault) => {
+      await faultProxy(t, `/faults/${cluster}`, { method: "PUT", body: JSON.stringify(fault) });
+    },
+    runFailoverDrill: (opts) => runFailoverDrill({ topology: t, ...opts }),
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * What each process of the workers image needs from the environment, checked once before it
+ * opens any connection: a missing variable stops start-up with one message naming every one.
+ */
+import {
+  databaseSchema,
+  etcdSchema,
+  listenSchema,
+  loadConfig,
+  metricsPortSchema,
+  nextAuthSchema,
+  redisSchema,
+  runtimeSchema,
+  servicesSchema,
+  storageSchema,
+  carrierWebhookSecretSchema,
+  telemetrySchema,
+  type EnvSource,
+} from "@agora/config";
+import type { z } from "zod";
+
+type Concerns = Record<string, z.ZodType>;
+
+const base: Concerns = { runtime: runtimeSchema, telemetry: telemetrySchema, metrics: metricsPortSchema };
+const pool: Concerns = { ...base, db: databaseSchema, redis: redisSchema };
+
+/** Concerns per process kind (`realtime-<n>` → `realtime`). */
+export const PROCESS_CONFIG: Record<string, Concerns> = {
+  sagas: pool,
+  payments: {
+    ...pool,
+    listen: listenSchema,
+    provider: servicesSchema.pick({ AGORA_PAYMENT_PROVIDER_URL: true }),
+    secret: carrierWebhookSecretSchema,
+  },
+  notifications: { ...pool, storage: storageSchema },
+  imports: { ...pool, storage: storageSchema },
+  analytics: pool,
+  maintenance: { ...pool, storage: storageSchema },
+  "outbox-relay": { ...pool, etcd: etcdSchema },
+  projections: pool,
+  realtime: {
+    ...pool,
+    listen: listenSchema,
+    etcd: etcdSchema,
+    auth: nextAuthSchema,
+    origin: servicesSchema.pick({ AGORA_STOREFRONT_URL: true }),
+  },
+  "telemetry-collector": { runtime: runtimeSchema, listen: listenSchema, redis: redisSchema },
+  "media-origin": { ...base, listen: listenSchema, storage: storageSchema },
+};
+
+export function processKind(name: string): string {
+  return /^realtime-\d+$/.test(name) ? "realtime" : name;
+}
+
+/** Validates the environment of process `name`; throws ConfigError naming every problem. */
+export function checkStartupConfig(name: string, source: EnvSource = process.env): void {
+  const concerns = PROCESS_CONFIG[processKind(name)];
+  if (concerns) loadConfig(concerns, source);
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, databaseSchema, etcdSchema, listenSchema, loadConfig, metricsTargetsSchema, redisSchema } from "@agora/config";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { topology } from "../topology.ts";
+import { formatEnv, processEnv } from "./process-env.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "agora-env-"));
+process.env.AGORA_STATE_DIR = dir;
+const t = topology("test");
+delete process.env.AGORA_STATE_DIR;
+
+describe("processEnv", () => {
+  it("gives a worker its listen address, metrics port and every dependency", () => {
+    const env = processEnv(t, "workers-payments");
+    const cfg = loadConfig(
+      { listen: listenSchema, db: databaseSchema, redis: redisSchema, etcd: etcdSchema },
+      env,
+    );
+    expect(cfg.listen.HOST).toBe("127.0.0.1");
+    expect(cfg.listen.PORT).toBe(t.apps.carrierWebhook);
+    expect(env.AGORA_METRICS_PORT).toBe(String(t.apps.workerMetrics.payments));
+    expect(cfg.db.shardClusters).toEqual(["shard-1", "shard-2"]);
+    expect(cfg.redis.AGORA_REDIS_SENTINELS).toHaveLength(3);
+    expect(cfg.etcd.AGORA_ETCD_ENDPOINTS).toHaveLength(3);
+  });
+
+  it("routes read-write URLs through the fault proxy only when asked", () => {
+    const direct = processEnv(t, "workers-sagas");
+    const proxied = processEnv(t, "workers-sagas", { viaFaultProxy: true });
+    expect(direct.AGORA_DB_URL_CORE_RW).toContain(`:${t.clusters[0]!.rwPort}/`);
+    expect(proxied.AGORA_DB_URL_CORE_RW).toContain(`:${t.faultProxies.core}/`);
+    expect(proxied.AGORA_DB_URL_CORE_RO).toBe(direct.AGORA_DB_URL_CORE_RO);
+  });
+
+  it("derives the same secrets for every process of one topology", () => {
+    expect(processEnv(t, "storefront-1").NEXTAUTH_SECRET).toBe(processEnv(t, "ops-console").NEXTAUTH_SECRET);
+    expect(processEnv(t, "storefront-2").NEXTAUTH_URL).toBe(`http://127.0.0.1:${t.apps.gateway}`);
+  });
+
+  it("lists the ops console's scrape targets", () => {
+    const { AGORA_METRICS_TARGETS } = loadConfig(metricsTargetsSchema, processEnv(t, "ops-console"));
+    expect(AGORA_METRICS_TARGETS.map((x) => x.name)).toContain("workers-sagas");
+  });
+
+  it("leaves a process without a port to fail start-up naming PORT", () => {
+    expect(() => loadConfig(listenSchema, processEnv(t, "test-runner"))).toThrow(ConfigError);
+    expect(() => loadConfig(listenSchema, processEnv(t, "test-runner"))).toThrow(/PORT/);
+  });
+
+  it("shell-quotes values that need it", () => {
+    expect(formatEnv({ A: "plain", B: "it's here" })).toBe("A=plain\nB='it'\\''s here'");
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * The local topology as environment variables: the one producer of every process's configuration
+ * on this machine (the Kubernetes generator is the other). Apps, workers and packages read these
+ * keys through `@agora/config`; only this file knows ports, the state folder and `secrets.json`.
+ */
+import { createHmac } from "node:crypto";
+import { CORE_CLUSTER, dbUrlEnvName, WORKER_PROCESSES, type WorkerProcessName } from "@agora/config";
+import { cdnPaths } from "../config/nginx.ts";
+import { databaseUrl, secrets, SHARD_NAMES, type Topology } from "../topology.ts";
+
+/** Every process the local topology runs (names as in pids.json and the logs), plus test runners. */
+export type ProcessName =
+  | `storefront-${number}`
+  | "vendor-portal"
+  | "ops-console"
+  | "payment-sim"
+  | "telemetry-collector"
+  | "media-origin"
+  | "outbox-relay"
+  | `workers-${string}`
+  | `realtime-${number}`
+  /** Vitest, Playwright's setup, CLIs (migrate, seed): everything, listening nowhere. */
+  | "test-runner";
+
+export interface ProcessEnvOptions {
+  /** Read-write Postgres URLs through the TCP fault proxy (chaos controls can slow or cut them). */
+  viaFaultProxy?: boolean;
+  /** Overrides, e.g. free ports for a second copy of a process (tests). */
+  override?: Record<string, string>;
+}
+
+/** HMAC of a fixed label keyed with the topology's generated superuser password: stable per state folder. */
+function derivedSecret(t: Topology, label: string): string {
+  return createHmac("sha256", secrets(t).superuserPassword).update(label).digest("base64url");
+}
+
+const url = (t: Topology, port: number, path = "") => `http://${t.host}:${port}${path}`;
+
+/** `workers-sagas` → `sagas`, `outbox-relay` → `outbox-relay`, `realtime-1` → `realtime-1`. */
+export function workerProcessOf(name: string): WorkerProcessName | undefined {
+  const kind = name.replace(/^workers-/, "");
+  return (WORKER_PROCESSES as readonly string[]).includes(kind) ? (kind as WorkerProcessName) : undefined;
+}
+
+/** Main HTTP port of a process, if it has one. */
+export function listenPort(t: Topology, name: string): number | undefined {
+  const storefront = /^storefront-(\d+)$/.exec(name);
+  if (storefront) return t.apps.storefront[Number(storefront[1]) - 1];
+  const realtime = /^realtime-(\d+)$/.exec(name);
+  if (realtime) return t.apps.realtime[Number(realtime[1]) - 1];
+  const ports: Record<string, number> = {
+    "vendor-portal": t.apps.vendorPortal,
+    "ops-console": t.apps.opsConsole,
+    "payment-sim": t.apps.paymentSim,
+    "telemetry-collector": t.apps.telemetryCollector,
+    "media-origin": t.apps.mediaOrigin,
+    // The payments pool's HTTP port receives the carrier's webhooks.
+    "workers-payments": t.apps.carrierWebhook,
+  };
+  return ports[name];
+}
+
+/** The /metrics endpoints the ops console scrapes (`name=url`). */
+export function metricsTargets(t: Topology): string {
+  const targets: [string, string][] = [
+    ...t.apps.storefront.map((p, i): [string, string] => [`storefront-${i + 1}`, url(t, p, "/api/metrics")]),
+    ["vendor-portal", url(t, t.apps.vendorPortal, "/api/metrics")],
+    ["ops-console", url(t, t.apps.opsConsole, "/api/metrics")],
+    ["telemetry-collector", url(t, t.apps.telemetryCollector, "/metrics")],
+    ["payment-sim", url(t, t.apps.paymentSim, "/metrics")],
+    ...WORKER_PROCESSES.map((w): [string, string] => [`workers-${w}`, url(t, t.apps.workerMetrics[w], "/metrics")]),
+  ];
+  return targets.map(([n, u]) => `${n}=${u}`).join(",");
+}
+
+/** The full environment of one process of the local topology. */
+export function processEnv(t: Topology, name: ProcessName | string, opts: ProcessEnvOptions = {}): Record<string, string> {
+  const env: Record<string, string> = {
+    AGORA_ENV: t.profile.name === "test" ? "test" : "development",
+    AGORA_SERVICE_NAME: name,
+    HOST: t.host,
+  };
+  const port = listenPort(t, name);
+  if (port !== undefined) env.PORT = String(port);
+  const worker = workerProcessOf(name);
+  if (worker) env.AGORA_METRICS_PORT = String(t.apps.workerMetrics[worker]);
+
+  // Databases: through HAProxy; read-write through the fault proxy when the launcher says so.
+  env.AGORA_DB_SHARDS = SHARD_NAMES.join(",");
+  for (const c of [CORE_CLUSTER, ...SHARD_NAMES]) {
+    const rw = databaseUrl(t, c, "rw");
+    const proxyPort = t.faultProxies[c];
+    env[dbUrlEnvName(c, "rw")] =
+      opts.viaFaultProxy && proxyPort !== undefined ? rw.replace(/:\d+\//, `:${proxyPort}/`) : rw;
+    env[dbUrlEnvName(c, "ro")] = databaseUrl(t, c, "ro");
+  }
+
+  env.AGORA_REDIS_SENTINELS = t.redis.sentinels.map((s) => `${t.host}:${s.port}`).join(",");
+  env.AGORA_REDIS_MASTER_NAME = t.redis.masterName;
+  env.AGORA_ETCD_ENDPOINTS = t.etcd.map((m) => url(t, m.clientPort)).join(",");
+  env.AGORA_ETCD_PREFIX = t.profile.namespace;
+
+  env.AGORA_PAYMENT_PROVIDER_URL = url(t, t.apps.paymentSim);
+  env.AGORA_CARRIER_URL = url(t, t.apps.paymentSim);
+  env.AGORA_CARRIER_WEBHOOK_URL = url(t, t.apps.carrierWebhook, "/carrier/webhook");
+  env.AGORA_CDN_URL = url(t, t.apps.cdn);
+  env.AGORA_MEDIA_ORIGIN_URL = url(t, t.apps.mediaOrigin);
+  env.AGORA_TELEMETRY_URL = url(t, t.apps.telemetryCollector);
+  env.AGORA_STOREFRONT_URL = url(t, t.apps.gateway);
+  env.AGORA_VENDOR_PORTAL_URL = url(t, t.apps.vendorPortal);
+  env.AGORA_OPS_CONSOLE_URL = url(t, t.apps.opsConsole);
+  env.AGORA_STORAGE_DIR = t.stateDir;
+
+  env.NEXTAUTH_SECRET = derivedSecret(t, "agora/nextauth-secret/v1");
+  env.AGORA_CARRIER_WEBHOOK_SECRET = derivedSecret(t, "agora/carrier-webhook-secret/v1");
+  env.AGORA_INVITATION_SECRET = derivedSecret(t, "agora/invitation-secret/v1");
+
+  if (name.startsWith("storefront-")) env.NEXTAUTH_URL = env.AGORA_STOREFRONT_URL;
+  if (name === "vendor-portal") env.NEXTAUTH_URL = env.AGORA_VENDOR_PORTAL_URL;
+  if (name === "ops-console" || name === "test-runner") env.AGORA_METRICS_TARGETS = metricsTargets(t);
+  if (name === "media-origin" || name === "test-runner") env.AGORA_CDN_CACHE_DIR = cdnPaths(t).cacheDir;
+  if (name === "ops-console") {
+    env.NEXTAUTH_URL = env.AGORA_OPS_CONSOLE_URL;
+    // The console's local ops backend (status, chaos, drills) reads this topology itself.
+    env.AGORA_OPS_BACKEND = "local";
+    env.AGORA_PROFILE = t.profile.name;
+    env.AGORA_STATE_DIR = t.stateDir;
+    if (process.env.AGORA_BASE_PORT) env.AGORA_BASE_PORT = process.env.AGORA_BASE_PORT;
+  }
+  if (name === "payment-sim") {
+    // The hosted card step is loaded by the storefront's pages: each instance and the gateway.
+    env.PAYMENT_SIM_CORS_ORIGINS = [...t.apps.storefront, t.apps.gateway]
+      .flatMap((p) => [`http://127.0.0.1:${p}`, `http://localhost:${p}`])
+      .join(",");
+  }
+  return { ...env, ...opts.override };
+}
+
+/** `KEY=value` lines, values single-quoted for POSIX shells (`eval "$(npm run -s infra:env)"`). */
+export function formatEnv(env: Record<string, string>): string {
+  return Object.entries(env)
+    .map(([k, v]) => `${k}=${/^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replaceAll("'", `'\\''`)}'`}`)
+    .join("\n");
+}

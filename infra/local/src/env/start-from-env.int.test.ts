@@ -1,0 +1,110 @@
+/**
+ * Each deployable starts from its environment alone: every process kind of the workers image and
+ * the payment simulator is spawned in a fresh empty folder (no `.agora/`, no repository next to
+ * it) with only `processEnv(...)` (plus PATH), on free ports beside the running test topology,
+ * and must answer 200 on its readiness endpoint.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, describe, expect, it } from "vitest";
+import { REPO_ROOT, topology } from "../topology.ts";
+import { processEnv } from "./process-env.ts";
+
+const t = topology("test");
+const tsx = import.meta.resolve("tsx");
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface Case {
+  /** Process name as the launcher runs it. */
+  name: string;
+  entry: string;
+  args: string[];
+  /** Which port carries the readiness endpoint, and its path. */
+  probe: "PORT" | "AGORA_METRICS_PORT";
+  path: string;
+}
+
+const workers = (name: string, kind: string, probe: Case["probe"] = "AGORA_METRICS_PORT", path = "/readyz"): Case => ({
+  name,
+  entry: "apps/workers/src/main.ts",
+  args: [kind],
+  probe,
+  path,
+});
+
+const CASES: Case[] = [
+  workers("workers-sagas", "sagas"),
+  workers("workers-payments", "payments"),
+  workers("workers-notifications", "notifications"),
+  workers("workers-imports", "imports"),
+  workers("workers-analytics", "analytics"),
+  workers("workers-maintenance", "maintenance"),
+  workers("outbox-relay", "outbox-relay"),
+  workers("workers-projections", "projections"),
+  workers("realtime-1", "realtime-1"),
+  workers("telemetry-collector", "telemetry-collector", "PORT"),
+  // The media origin has no dependencies to be ready for: its liveness is its readiness.
+  workers("media-origin", "media-origin", "PORT", "/healthz"),
+  { name: "payment-sim", entry: "apps/payment-sim/src/main.ts", args: [], probe: "PORT", path: "/readyz" },
+];
+
+let child: ChildProcess | undefined;
+let dir: string | undefined;
+let output = "";
+
+afterEach(async () => {
+  if (child && child.exitCode === null) {
+    const exited = new Promise((r) => child?.once("exit", r));
+    child.kill("SIGTERM");
+    await Promise.race([exited, sleep(10_000)]);
+    if (child.exitCode === null) child.kill("SIGKILL");
+  }
+  child = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("every deployable starts from its environment alone", () => {
+  it.each(CASES)("$name answers $path from an empty folder with only its env", async (c) => {
+    const override: Record<string, string> = { PORT: String(await freePort()) };
+    if (processEnv(t, c.name).AGORA_METRICS_PORT) override.AGORA_METRICS_PORT = String(await freePort());
+    // Own election names: the test must not take over the topology's relay or live pushes.
+    if (c.name === "outbox-relay") override.OUTBOX_RELAY_NAME = "outbox-relay-start-from-env";
+    if (c.name.startsWith("realtime-")) override.REALTIME_PUSH_ELECTION = "live-push-start-from-env";
+    const env = { ...processEnv(t, c.name, { override }), PATH: process.env.PATH ?? "/usr/bin:/bin" };
+    dir = mkdtempSync(join(tmpdir(), "agora-from-env-"));
+    output = "";
+    child = spawn(process.execPath, ["--import", tsx, join(REPO_ROOT, c.entry), ...c.args], {
+      cwd: dir,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout?.on("data", (b: Buffer) => (output += b.toString()));
+    child.stderr?.on("data", (b: Buffer) => (output += b.toString()));
+    const url = `http://127.0.0.1:${override[c.probe]}${c.path}`;
+    const deadline = Date.now() + 90_000;
+    let status = 0;
+    while (Date.now() < deadline && child.exitCode === null) {
+      status = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
+        (r) => r.status,
+        () => 0,
+      );
+      if (status === 200) break;
+      await sleep(300);
+    }
+    expect(status, `${c.name} did not become ready; its output:\n${output.slice(-3000)}`).toBe(200);
+  }, 120_000);
+});

@@ -1,0 +1,175 @@
+/**
+ * Ops actions that touch the platform's processes and servers (status, chaos, failover drills,
+ * replication lag, CDN statistics) sit behind this interface. The ops console installs an
+ * implementation at start-up (locally: apps/ops-console/src/ops-backend/, built on infra/local;
+ * later: Kubernetes). Anywhere else the procedures answer PRECONDITION_FAILED, clearly.
+ */
+import { TRPCError } from "@trpc/server";
+
+export type Health = "up" | "degraded" | "down";
+
+export interface NodeStatus {
+  name: string;
+  kind: "etcd" | "postgres" | "haproxy" | "cdn" | "redis" | "sentinel" | "app";
+  /** e.g. leader / follower (etcd), leader / sync_standby / replica (Postgres), master / replica. */
+  role: string;
+  group?: string;
+  pid?: number;
+  port?: number;
+  health: Health;
+  /** Replication lag: bytes behind the leader (Postgres) or the master (Redis). */
+  lagBytes?: number;
+  /** Replay lag in ms, measured on the replica itself. */
+  lagMs?: number;
+  rssKb?: number;
+  detail?: string;
+}
+
+export interface TopologyStatus {
+  profile: string;
+  at: string;
+  nodes: NodeStatus[];
+  /** Leader per Postgres cluster and the Redis master. */
+  leaders: Record<string, string | null>;
+  totalRssKb: number;
+}
+
+/** One Postgres cluster's members as its consensus store (Patroni's DCS) sees them right now. */
+export interface ClusterMembers {
+  name: string;
+  leader: string | null;
+  at: string;
+  members: { name: string; role: string; state: string; lagBytes: number | null }[];
+}
+
+export interface MemberLag {
+  cluster: string;
+  member: string;
+  lagMs: number | null;
+}
+
+export interface CdnCacheStats {
+  /** Requests per cache status (HIT, MISS, EXPIRED, …). */
+  byStatus: Record<string, number>;
+  requests: number;
+  /** Served from the cache / requests; null before any. */
+  hitRatio: number | null;
+}
+
+export type NodeAction = "kill" | "pause" | "resume" | "restart";
+
+export interface ChaosTarget {
+  name: string;
+  kind: string;
+  /** Cluster for Postgres members, "redis" / "etcd" / "apps" otherwise. */
+  group: string;
+  running: boolean;
+  paused: boolean;
+}
+
+/** A database link fault (latency, drops, blackhole) between the apps and one cluster's primary. */
+export interface LinkFaultView {
+  cluster: string;
+  fault: { latencyMs: number; dropRate: number; blackhole: boolean };
+  stats: { accepted: number; dropped: number; open: number };
+}
+
+export type DrillMode = "kill" | "freeze";
+
+export type DrillEvent =
+  | { type: "ready"; leader: string }
+  | { type: "fault"; mode: DrillMode; node: string; pids: number[] }
+  | { type: "recovered"; newPrimary: string | undefined; rtoMs: number }
+  | { type: "progress"; acked: number; failed: number; sinceFaultMs?: number }
+  | { type: "rejoining"; node: string }
+  | { type: "rejoined"; node: string; ms: number }
+  | { type: "done"; report: FailoverDrillReport };
+
+export interface FailoverDrillReport {
+  cluster: string;
+  mode: DrillMode;
+  drill_id: string;
+  old_primary: string;
+  new_primary: string | null;
+  rto_ms: number | null;
+  acked_writes: number;
+  failed_writes: number;
+  lost_writes: number;
+  lost_ids_sample: number[];
+  acked_by_node: Record<string, number>;
+  split_brain: boolean;
+  rejoined: boolean;
+  rejoin_ms: number | null;
+  replicas_converged: boolean;
+  latency_ms: { before_p95: number | null; after_p95: number | null };
+  started_at: string;
+  fault_at: string;
+  finished_at: string;
+}
+
+/** Thrown by `applyNodeAction` for a name that is not a node of the deployment. */
+export class UnknownOpsTargetError extends Error {
+  readonly code = "UNKNOWN_OPS_TARGET";
+  constructor(name: string) {
+    super(`no process named "${name}" in this deployment`);
+    this.name = "UnknownOpsTargetError";
+  }
+}
+
+export interface OpsBackend {
+  /** Shown in the console, e.g. "local topology (dev)". */
+  readonly name: string;
+  /** Postgres cluster names (drills target one of them). */
+  clusterNames(): string[];
+  topologyStatus(): Promise<TopologyStatus>;
+  /**
+   * One cluster's members and leader, cheap enough to poll every second: every member asked at
+   * once, no database connections (the full topology probe is too slow while a drill loads the
+   * machine).
+   */
+  clusterMembers(cluster: string): Promise<ClusterMembers>;
+  replicationLag(): Promise<MemberLag[]>;
+  /** CDN edge cache statistics; null when the deployment cannot read them. */
+  cdnStats(): CdnCacheStats | null;
+  chaosTargets(): ChaosTarget[];
+  /** Kill, pause, resume or restart one node; `UnknownOpsTargetError` for an unknown name. */
+  applyNodeAction(target: string, action: NodeAction): Promise<void>;
+  /** Database link faults per cluster; null when the deployment has no fault injection there. */
+  linkFaults(): Promise<LinkFaultView[] | null>;
+  setLinkFault(cluster: string, fault: LinkFaultView["fault"]): Promise<void>;
+  runFailoverDrill(opts: {
+    cluster: string;
+    mode: DrillMode;
+    onEvent: (e: DrillEvent) => void;
+  }): Promise<FailoverDrillReport>;
+}
+
+/** The action that undoes `action` (kill → restart, pause → resume), null for undo-like ones. */
+export function inverseOf(action: NodeAction): NodeAction | null {
+  if (action === "kill") return "restart";
+  if (action === "pause") return "resume";
+  return null;
+}
+
+const KEY = Symbol.for("@agora/api/ops-backend");
+const slot = globalThis as typeof globalThis & { [KEY]?: OpsBackend };
+
+/** Called once by the ops console at start-up. */
+export function installOpsBackend(backend: OpsBackend | undefined): void {
+  slot[KEY] = backend;
+}
+
+/** The installed backend, or a PRECONDITION_FAILED the console shows as "not available here". */
+export function opsBackend(): OpsBackend {
+  const backend = slot[KEY];
+  if (!backend)
+    throw new TRPCError({
+      code: "PRECONDITION_FAILED",
+      message: "ops actions are not available in this deployment (no ops backend installed)",
+    });
+  return backend;
+}
+
+export function hasOpsBackend(): boolean {
+  return slot[KEY] !== undefined;
+}

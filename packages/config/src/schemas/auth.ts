@@ -1,0 +1,20 @@
+/** Secrets. Values never live in git; in Kubernetes they come from Secret references. */
+import { z } from "zod";
+
+export const nextAuthSchema = z.object({
+  NEXTAUTH_SECRET: z
+    .string({ message: "required (at least 32 characters, e.g. `openssl rand -base64 32`)" })
+    .min(32, "must be at least 32 characters (e.g. `openssl rand -base64 32`)"),
+  /** The app's public origin; default: its AGORA_*_URL. */
+  NEXTAUTH_URL: z.url({ protocol: /^https?$/, message: "must be the app's public http(s) origin" }).optional(),
+});
+
+/** HMAC key of carrier shipment webhooks (shared by the carrier and the payments pool). */
+export const carrierWebhookSecretSchema = z.object({
+  AGORA_CARRIER_WEBHOOK_SECRET: z.string({ message: "required (≥ 16 characters)" }).min(16),
+});
+
+/** HMAC key of vendor staff invitation tokens. */
+export const invitationSecretSchema = z.object({
+  AGORA_INVITATION_SECRET: z.string({ message: "required (≥ 32 characters)" }).min(32),
+});

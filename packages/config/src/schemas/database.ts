@@ -1,0 +1,70 @@
+/**
+ * Postgres through HAProxy (or a Service): one read-write and one read-only URL per cluster. The
+ * core cluster is always `core`; `AGORA_DB_SHARDS` names the vendor shard clusters, and each name
+ * decides which `AGORA_DB_URL_<NAME>_RW/_RO` keys must be present.
+ */
+import { z } from "zod";
+import { CORE_CLUSTER, dbUrlEnvName, type ClusterRole } from "../clusters.ts";
+import { commaList } from "./primitives.ts";
+
+const pgUrl = z.string({ message: "required (postgres:// URL)" }).regex(/^postgres(ql)?:\/\/[^/]+/, "must be a postgres:// or postgresql:// URL");
+const positiveInt = z.coerce.number().int().positive();
+
+const databaseKeys = z
+  .object({
+    // The core cluster always exists: its URLs are named even when the shard list is missing.
+    AGORA_DB_URL_CORE_RW: pgUrl,
+    AGORA_DB_URL_CORE_RO: pgUrl,
+    AGORA_DB_SHARDS: commaList(z.string().regex(/^[a-z0-9-]+$/, "cluster names are lower-case, digits and -")),
+    AGORA_DB_POOL_MAX: positiveInt.optional(),
+    AGORA_DB_CONNECT_TIMEOUT_MS: positiveInt.optional(),
+    AGORA_DB_STATEMENT_TIMEOUT_MS: positiveInt.optional(),
+    AGORA_DB_QUERY_TIMEOUT_MS: positiveInt.optional(),
+    AGORA_DB_DIRECTORY_TTL_MS: positiveInt.optional(),
+  })
+  .catchall(z.string().optional());
+
+export interface DatabaseConfig {
+  coreCluster: string;
+  shardClusters: string[];
+  /** Cluster name → URLs. */
+  urls: Record<string, Record<ClusterRole, string>>;
+  pool: {
+    max?: number;
+    connectTimeoutMs?: number;
+    statementTimeoutMs?: number;
+    queryTimeoutMs?: number;
+  };
+  directoryTtlMs?: number;
+}
+
+export const databaseSchema = databaseKeys.transform((env, ctx): DatabaseConfig => {
+  const clusters = [CORE_CLUSTER, ...env.AGORA_DB_SHARDS];
+  const urls: DatabaseConfig["urls"] = {
+    [CORE_CLUSTER]: { rw: env.AGORA_DB_URL_CORE_RW, ro: env.AGORA_DB_URL_CORE_RO },
+  };
+  for (const cluster of clusters.slice(1)) {
+    const pair: Partial<Record<ClusterRole, string>> = {};
+    for (const role of ["rw", "ro"] as const) {
+      const key = dbUrlEnvName(cluster, role);
+      const r = pgUrl.safeParse(env[key]);
+      if (env[key] === undefined)
+        ctx.addIssue({ code: "custom", path: [key], message: `required (URL of ${cluster}'s ${role === "rw" ? "primary" : "replicas"})` });
+      else if (!r.success) ctx.addIssue({ code: "custom", path: [key], message: r.error.issues[0]?.message ?? "invalid" });
+      else pair[role] = r.data;
+    }
+    urls[cluster] = pair as Record<ClusterRole, string>;
+  }
+  return {
+    coreCluster: CORE_CLUSTER,
+    shardClusters: env.AGORA_DB_SHARDS,
+    urls,
+    pool: {
+      max: env.AGORA_DB_POOL_MAX,
+      connectTimeoutMs: env.AGORA_DB_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: env.AGORA_DB_STATEMENT_TIMEOUT_MS,
+      queryTimeoutMs: env.AGORA_DB_QUERY_TIMEOUT_MS,
+    },
+    directoryTtlMs: env.AGORA_DB_DIRECTORY_TTL_MS,
+  };
+});
