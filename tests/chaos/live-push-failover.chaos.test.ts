@@ -18,6 +18,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { loadAuthEnv } from "@agora/api/env";
 import { ORDER_RESYNC_MS, type OrderPush, type SubscribeAck, versionToRead } from "@agora/api/live";
 import { closeAll, core } from "@agora/db";
+import { processEnv } from "@agora/infra-local/env";
 import { haproxyServers, routable } from "@agora/infra-local/probes";
 import { REPO_ROOT, topology } from "@agora/infra-local/topology";
 import { Etcd3 } from "etcd3";
@@ -52,21 +53,21 @@ let userId: string;
 const etcd = new Etcd3({ hosts: t.etcd.map((e) => `http://${t.host}:${e.clientPort}`) });
 
 function startGateway(name: GatewayName): ChildProcess {
-  const i = Number(name.slice(-1)) - 1;
   mkdirSync(t.logDir, { recursive: true });
   const out = openSync(join(t.logDir, `chaos-${name}.log`), "a");
+  // Exactly what the launcher gives a gateway, with this run's own election name.
+  const env = {
+    PATH: process.env.PATH ?? "",
+    NODE_ENV: "test" as const,
+    ...processEnv(t, name),
+    REALTIME_PUSH_ELECTION: ELECTION,
+  };
   const child = spawn(
     process.execPath,
     ["--import", "tsx", join(REPO_ROOT, "apps/workers/src/main.ts"), name],
     {
       cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        AGORA_PROFILE: "test",
-        PORT: String(t.apps.realtime[i]),
-        REALTIME_PUSH_ELECTION: ELECTION,
-        AGORA_SERVICE_NAME: name,
-      },
+      env,
       stdio: ["ignore", out, out],
     },
   );
