@@ -105,6 +105,13 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename
   mkdirSync(appDir, { recursive: true });
   cpSync(join(workspace, "dist"), join(appDir, "dist"), { recursive: true });
   writeFileSync(join(appDir, "package.json"), readFileSync(join(workspace, "package.json")));
+  // The workers image runs the release Job's migrations (`main.ts migrate`): the SQL files come
+  // along, at the path its Containerfile names in AGORA_MIGRATIONS_DIR.
+  if (relative(REPO_ROOT, workspace) === join("apps", "workers")) {
+    cpSync(join(REPO_ROOT, "packages/db/migrations"), join(context, "packages/db/migrations"), {
+      recursive: true,
+    });
+  }
   const { packages, bytes } = stageNodeModules(workspace, context);
   process.stdout.write(
     `${relative(REPO_ROOT, workspace)}: staged ${packages} packages (${(bytes / 1e6).toFixed(1)} MB) in ${relative(REPO_ROOT, context)}\n`,

@@ -14,6 +14,7 @@ import { notificationsPool } from "./pools/notifications.ts";
 import { paymentsPool } from "./pools/payments.ts";
 import { type PoolSpec, runPool } from "./pools/run-pool.ts";
 import { sagasPool } from "./pools/sagas.ts";
+import { runMigrations } from "./release/migrate.ts";
 import { checkStartupConfig } from "./startup-config.ts";
 
 // Factories: only the pool this process runs opens its connections.
@@ -34,6 +35,11 @@ const PROCESSES: Record<string, () => Promise<{ close: () => Promise<void> }>> =
   "telemetry-collector": startTelemetryCollector,
 };
 
+// One-shot commands (release Jobs): run, print, exit.
+const ONE_SHOT: Record<string, (write: (line: string) => void) => Promise<void>> = {
+  migrate: runMigrations,
+};
+
 const name = process.argv[2] ?? "maintenance";
 try {
   checkStartupConfig(name);
@@ -41,6 +47,17 @@ try {
   // One message naming every missing or invalid variable, then a non-zero exit.
   process.stderr.write(`${name}: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
+}
+const oneShot = ONE_SHOT[name];
+if (oneShot) {
+  try {
+    await oneShot((line) => process.stdout.write(`${line}\n`));
+    await telemetry?.shutdown();
+    process.exit(0);
+  } catch (err) {
+    process.stderr.write(`${name} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
 }
 const makeSpec = POOLS[name];
 const makeProcess = PROCESSES[name];
@@ -50,7 +67,12 @@ else if (makeProcess) pool = await makeProcess();
 // Socket.IO gateway instances: `realtime-1`, `realtime-2`, … (one port each in the topology).
 else if (realtimeInstance(name) !== null) pool = await startRealtime(name);
 else {
-  const known = [...Object.keys(POOLS), ...Object.keys(PROCESSES), "realtime-<n>"].join(", ");
+  const known = [
+    ...Object.keys(POOLS),
+    ...Object.keys(PROCESSES),
+    "realtime-<n>",
+    ...Object.keys(ONE_SHOT),
+  ].join(", ");
   process.stderr.write(`unknown pool "${name}" (known: ${known})\n`);
   process.exit(2);
 }

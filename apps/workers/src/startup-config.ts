@@ -13,6 +13,7 @@ import {
   runtimeSchema,
   servicesSchema,
   storageSchema,
+  migrationSchema,
   carrierWebhookSecretSchema,
   telemetrySchema,
   type EnvSource,
@@ -48,6 +49,8 @@ export const PROCESS_CONFIG: Record<string, Concerns> = {
   },
   "telemetry-collector": { runtime: runtimeSchema, listen: listenSchema, redis: redisSchema },
   "media-origin": { ...base, listen: listenSchema, storage: storageSchema },
+  // One-shot: the release Job's migrations.
+  migrate: { runtime: runtimeSchema, migration: migrationSchema },
 };
 
 export function processKind(name: string): string {

@@ -25,7 +25,9 @@ export type EnvGroup =
   | "carrier-webhook"
   | "invitations"
   | "ops-metrics"
-  | "auth";
+  | "auth"
+  /** The release Job's migrations only: admin access to every primary. */
+  | "migration";
 
 export type EnvSource = "container" | "config" | "secret";
 
@@ -41,6 +43,8 @@ export interface EnvVarSpec {
 /** Secrets the operator creates; names are stable so docs and manifests agree. */
 export const SECRETS = {
   database: "agora-database",
+  /** Admin URLs of the primaries and the app role's password: mounted in the migrate Job only. */
+  databaseAdmin: "agora-database-admin",
   redis: "agora-redis",
   appSecrets: "agora-app-secrets",
   /** One next-auth secret per app: a session cookie of one app is not valid in another. */
@@ -199,11 +203,28 @@ export const ENV_TABLE: readonly EnvVarSpec[] = [
     source: "secret",
     description: "next-auth secret, one per app",
   },
+  {
+    name: "AGORA_DB_ADMIN_URL_<CLUSTER>",
+    group: "migration",
+    source: "secret",
+    description:
+      "per cluster, a URL of its primary as a role that may create roles and databases (migrate Job only)",
+  },
+  {
+    name: "AGORA_DB_APP_PASSWORD",
+    group: "migration",
+    source: "secret",
+    description: "password the migrator gives the app role (the one inside the AGORA_DB_URL_* values)",
+  },
 ];
 
 /** `core` → `CORE`, `shard-1` → `SHARD_1` (contract: upper-cased, non-alphanumerics → `_`). */
 export function clusterEnvName(cluster: string): string {
   return cluster.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+}
+
+export function dbAdminUrlVariable(cluster: string): string {
+  return `AGORA_DB_ADMIN_URL_${clusterEnvName(cluster)}`;
 }
 
 export function dbUrlVariable(cluster: string, role: "rw" | "ro"): string {
@@ -212,9 +233,13 @@ export function dbUrlVariable(cluster: string, role: "rw" | "ro"): string {
 
 const DB_URL_PATTERN = /^AGORA_DB_URL_[A-Z0-9_]+_(RW|RO)$/;
 
+const DB_ADMIN_URL_PATTERN = /^AGORA_DB_ADMIN_URL_[A-Z0-9_]+$/;
+
 /** The spec of a concrete variable name (database URLs match the per-cluster pattern). */
 export function envVarSpec(name: string): EnvVarSpec | undefined {
   if (DB_URL_PATTERN.test(name)) return ENV_TABLE.find((v) => v.name.startsWith("AGORA_DB_URL_"));
+  if (DB_ADMIN_URL_PATTERN.test(name))
+    return ENV_TABLE.find((v) => v.name.startsWith("AGORA_DB_ADMIN_URL_"));
   return ENV_TABLE.find((v) => v.name === name);
 }
 

@@ -2,6 +2,7 @@ import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
 import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2";
 import type { Deployment } from "kubernetes-types/apps/v1";
+import type { Job } from "kubernetes-types/batch/v1";
 import type { ZalandoPostgresql } from "./data/postgres.ts";
 import { ENVIRONMENT_NAMES } from "./environments.ts";
 import type { ScaledObjectDoc } from "./autoscaling/keda.ts";
@@ -49,6 +50,32 @@ describe.each(ENVIRONMENT_NAMES)("rendered %s manifests", (env) => {
     const c = pool?.spec?.template?.spec?.containers[0];
     expect(c?.image).toBe(`agora/workers:${VERSION}`);
     expect([...(c?.command ?? []), ...(c?.args ?? [])]).toEqual(["node", "dist/main.js", "sagas"]);
+  });
+
+  it("runs the migrations Job from the workers image, the only workload given the admin Secret", () => {
+    const secretsOf = (d: object) =>
+      [...JSON.stringify(d).matchAll(/"secretKeyRef":\{"name":"([^"]+)","key":"([^"]+)"/g)].map(
+        (m) => `${m[1]}/${m[2]}`,
+      );
+    const migrate = docsOf(env).find(
+      (d) => d.kind === "Job" && d.metadata?.name === `db-migrate-${VERSION}`,
+    );
+    const c = (migrate as Job | undefined)?.spec?.template.spec?.containers[0];
+    expect([...(c?.command ?? []), ...(c?.args ?? [])]).toEqual([
+      "node",
+      "dist/main.js",
+      "migrate",
+    ]);
+    expect(secretsOf(migrate ?? {})).toEqual(
+      expect.arrayContaining([
+        "agora-database-admin/AGORA_DB_ADMIN_URL_CORE",
+        "agora-database-admin/AGORA_DB_APP_PASSWORD",
+      ]),
+    );
+    const others = docsOf(env).filter((d) => d !== migrate);
+    expect(
+      others.flatMap((d) => secretsOf(d)).filter((s) => s.startsWith("agora-database-admin/")),
+    ).toEqual([]);
   });
 
   it("runs core with 3 synchronous Patroni members and each shard with 2", () => {

@@ -12,6 +12,7 @@ import {
   CONFIG_MAP_NAME,
   type EnvVarSpec,
   SECRETS,
+  dbAdminUrlVariable,
   dbUrlVariable,
   variablesOf,
 } from "../env-table.ts";
@@ -21,6 +22,7 @@ const secretOf: Record<string, string> = {
   AGORA_REDIS_PASSWORD: SECRETS.redis,
   AGORA_CARRIER_WEBHOOK_SECRET: SECRETS.appSecrets,
   AGORA_INVITATION_SECRET: SECRETS.appSecrets,
+  AGORA_DB_APP_PASSWORD: SECRETS.databaseAdmin,
 };
 
 export function clusters(env: EnvironmentSpec): string[] {
@@ -44,6 +46,9 @@ function fromSpec(
     return clusters(env).flatMap((c) =>
       (["rw", "ro"] as const).map((role) => secretRef(dbUrlVariable(c, role), SECRETS.database)),
     );
+  }
+  if (spec.name.startsWith("AGORA_DB_ADMIN_URL_")) {
+    return clusters(env).map((c) => secretRef(dbAdminUrlVariable(c), SECRETS.databaseAdmin));
   }
   if (spec.name === "NEXTAUTH_SECRET") {
     if (!d.auth) throw new Error(`${d.name} reads NEXTAUTH_SECRET but names no app`);

@@ -1,26 +1,34 @@
 /**
  * One-shot Jobs of a release: the SQL migration runner (every cluster, under its advisory lock, so
- * a second run is a no-op) and, where the environment asks for it, the demo seed. The workers image
- * carries both CLIs (`packages/db/src/cli/migrate.ts`, `seed.ts`) as `dist/migrate.js` and
- * `dist/seed.js`. Job names carry the version: a Job's pod template is immutable.
+ * a second run is a no-op; `node dist/main.js migrate` in the workers image) and, where the
+ * environment asks for it, the demo seed (`dist/seed.js`: not in the workers image yet). Job names
+ * carry the version: a Job's pod template is immutable.
  */
 import type { Job } from "kubernetes-types/batch/v1";
 import type { EnvVar } from "kubernetes-types/core/v1";
 import { containerEnv } from "../config/container-env.ts";
+import type { EnvGroup } from "../env-table.ts";
 import type { EnvironmentSpec } from "../environments.ts";
 import { agoraImage } from "../images.ts";
 import { LABEL, PART_OF, metadata } from "../meta.ts";
 import { AGORA_UID } from "./pod-template.ts";
 
 export const JOB_COMMANDS = {
-  "db-migrate": ["node", "dist/migrate.js"],
+  // The workers image's one-shot: apps/workers/src/release/migrate.ts.
+  "db-migrate": ["node", "dist/main.js", "migrate"],
   "db-seed": ["node", "dist/seed.js"],
 } as const;
 export type JobKind = keyof typeof JOB_COMMANDS;
 
-/** A job reads the database concern only (plus its identity); no port, no Redis. */
-function jobEnv(env: EnvironmentSpec, name: string): EnvVar[] {
-  const vars = containerEnv({ name, env: ["listen", "database"], http: false }, env, name);
+/** Concerns per Job: the migrator alone gets admin access to the primaries. */
+const JOB_ENV: Record<JobKind, EnvGroup[]> = {
+  "db-migrate": ["listen", "database", "migration"],
+  "db-seed": ["listen", "database"],
+};
+
+/** A job reads its concerns only (plus its identity); no port, no Redis. */
+function jobEnv(env: EnvironmentSpec, kind: JobKind): EnvVar[] {
+  const vars = containerEnv({ name: kind, env: JOB_ENV[kind], http: false }, env, kind);
   return vars.filter((v) => v.name !== "HOST");
 }
 

@@ -4,7 +4,13 @@
  * keys through `@agora/config`; only this file knows ports, the state folder and `secrets.json`.
  */
 import { createHmac } from "node:crypto";
-import { CORE_CLUSTER, dbUrlEnvName, WORKER_PROCESSES, type WorkerProcessName } from "@agora/config";
+import {
+  CORE_CLUSTER,
+  dbAdminUrlEnvName,
+  dbUrlEnvName,
+  WORKER_PROCESSES,
+  type WorkerProcessName,
+} from "@agora/config";
 import { cdnPaths } from "../config/nginx.ts";
 import { databaseUrl, secrets, SHARD_NAMES, type Topology } from "../topology.ts";
 
@@ -19,6 +25,8 @@ export type ProcessName =
   | "outbox-relay"
   | `workers-${string}`
   | `realtime-${number}`
+  /** The release Job's migrations (`main.ts migrate`): the only one given admin URLs. */
+  | "db-migrate"
   /** Vitest, Playwright's setup, CLIs (migrate, seed): everything, listening nowhere. */
   | "test-runner";
 
@@ -126,6 +134,15 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
     env.AGORA_PROFILE = t.profile.name;
     env.AGORA_STATE_DIR = t.stateDir;
     if (process.env.AGORA_BASE_PORT) env.AGORA_BASE_PORT = process.env.AGORA_BASE_PORT;
+  }
+  if (name === "db-migrate") {
+    // Superuser access to each primary (through HAProxy's read-write port) and the app role's
+    // password: only the migrator gets them.
+    for (const c of [CORE_CLUSTER, ...SHARD_NAMES])
+      env[dbAdminUrlEnvName(c)] = databaseUrl(t, c, "rw", { as: "superuser", database: "postgres" });
+    env.AGORA_DB_NAME = t.postgres.database;
+    env.AGORA_DB_APP_USER = t.postgres.appUser;
+    env.AGORA_DB_APP_PASSWORD = secrets(t).appPassword;
   }
   if (name === "payment-sim") {
     // The hosted card step is loaded by the storefront's pages: each instance and the gateway.

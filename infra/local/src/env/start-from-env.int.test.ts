@@ -4,7 +4,7 @@
  * it) with only `processEnv(...)` (plus PATH), on free ports beside the running test topology,
  * and must answer 200 on its readiness endpoint.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -106,5 +106,35 @@ describe("every deployable starts from its environment alone", () => {
       await sleep(300);
     }
     expect(status, `${c.name} did not become ready; its output:\n${output.slice(-3000)}`).toBe(200);
+  }, 120_000);
+
+  it("the release Job's migrate runs from an empty folder with only its env, and is a no-op on a migrated topology", async () => {
+    dir = mkdtempSync(join(tmpdir(), "agora-from-env-"));
+    output = "";
+    const env = { ...processEnv(t, "db-migrate"), PATH: process.env.PATH ?? "/usr/bin:/bin" };
+    child = spawn(process.execPath, ["--import", tsx, join(REPO_ROOT, "apps/workers/src/main.ts"), "migrate"], {
+      cwd: dir,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout?.on("data", (b: Buffer) => (output += b.toString()));
+    child.stderr?.on("data", (b: Buffer) => (output += b.toString()));
+    const code = await new Promise<number | null>((r) => child?.once("exit", r));
+    expect(code, output).toBe(0);
+    for (const cluster of t.clusters) expect(output).toMatch(new RegExp(`${cluster.name}\\b.*up to date`));
+  }, 120_000);
+
+  it("a process without its database settings stops at once, naming them", async () => {
+    dir = mkdtempSync(join(tmpdir(), "agora-from-env-"));
+    const env = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
+    const r = spawnSync(process.execPath, ["--import", tsx, join(REPO_ROOT, "apps/workers/src/main.ts"), "migrate"], {
+      cwd: dir,
+      env,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/AGORA_DB_ADMIN_URL_CORE/);
+    expect(r.stderr).toMatch(/AGORA_DB_APP_PASSWORD/);
   }, 120_000);
 });

@@ -45,6 +45,6 @@ export function loadMigrations(dir: string): MigrationFile[] {
   return files;
 }
 
-export function migrationsDir(set: MigrationSet): string {
-  return join(MIGRATIONS_ROOT, set);
+export function migrationsDir(set: MigrationSet, root: string = MIGRATIONS_ROOT): string {
+  return join(root, set);
 }

@@ -13,3 +13,4 @@ export {
   type MigrationFile,
   type MigrationSet,
 } from "./files.ts";
+export { migrationTargetFromSettings, withDatabase } from "./env-target.ts";

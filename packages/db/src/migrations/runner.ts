@@ -46,6 +46,8 @@ type TargetCluster = MigrationTarget["clusters"][number];
 export interface MigrateOptions {
   /** Override the migrations folder (tests use a modified copy to prove checksum refusal). */
   dir?: string;
+  /** The folder holding `core/` and `shard/` (a container image keeps them elsewhere). */
+  root?: string;
   log?: (line: string) => void;
 }
 
@@ -161,7 +163,7 @@ export async function migrateCluster(
   const c = t.clusters.find((x) => x.name === clusterName);
   if (!c) throw new Error(`unknown cluster "${clusterName}"`);
   const set = setFor(c);
-  const files = loadMigrations(opts.dir ?? migrationsDir(set));
+  const files = loadMigrations(opts.dir ?? migrationsDir(set, opts.root));
   const boot = await ensureRoleAndDatabase(t, c);
   const client = await connect(t.superuserUrl(c.name, t.postgres.database), c.name);
   try {
@@ -177,7 +179,7 @@ export async function migrateCluster(
         const file = byVersion.get(row.version);
         if (!file) {
           throw new Error(
-            `cluster "${c.name}": migration ${row.version}_${row.name} is applied but its file is missing from ${opts.dir ?? migrationsDir(set)}`,
+            `cluster "${c.name}": migration ${row.version}_${row.name} is applied but its file is missing from ${opts.dir ?? migrationsDir(set, opts.root)}`,
           );
         }
         if (file.checksum !== row.checksum)

@@ -1,0 +1,79 @@
+/**
+ * The SQL migration runner's access, for the one-shot `migrate` process (the release Job): per
+ * cluster an admin URL of its primary (a role that may create roles and databases; the runner
+ * swaps the URL's database per step), and the app role it creates or updates with its password.
+ * The core cluster is always `core`; `AGORA_DB_SHARDS` names the shard clusters, as for the apps.
+ */
+import { z } from "zod";
+import { CORE_CLUSTER } from "../clusters.ts";
+import { commaList } from "./primitives.ts";
+
+const pgUrl = z
+  .string({ message: "required (postgres:// URL of the cluster's primary, as an admin role)" })
+  .regex(/^postgres(ql)?:\/\/[^/]+/, "must be a postgres:// or postgresql:// URL");
+
+/** `shard-1` → `AGORA_DB_ADMIN_URL_SHARD_1`. */
+export function dbAdminUrlEnvName(cluster: string): string {
+  return `AGORA_DB_ADMIN_URL_${cluster.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+}
+
+export interface MigrationSettings {
+  clusters: { name: string; kind: "core" | "shard" }[];
+  /** Cluster name → admin URL of its primary. */
+  adminUrls: Record<string, string>;
+  database: string;
+  appUser: string;
+  appPassword: string;
+  /** Where the SQL files are when not beside the runner's sources (container images). */
+  migrationsDir?: string;
+}
+
+const migrationKeys = z
+  .object({
+    AGORA_DB_ADMIN_URL_CORE: pgUrl,
+    AGORA_DB_SHARDS: commaList(
+      z.string().regex(/^[a-z0-9-]+$/, "cluster names are lower-case, digits and -"),
+    ),
+    AGORA_DB_NAME: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/)
+      .default("agora"),
+    AGORA_DB_APP_USER: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/)
+      .default("agora"),
+    AGORA_DB_APP_PASSWORD: z
+      .string({ message: "required (the app role's password)" })
+      .min(16, "must be at least 16 characters"),
+    AGORA_MIGRATIONS_DIR: z.string().startsWith("/", "must be an absolute path").optional(),
+  })
+  .catchall(z.string().optional());
+
+export const migrationSchema = migrationKeys.transform((env, ctx): MigrationSettings => {
+  const adminUrls: Record<string, string> = { [CORE_CLUSTER]: env.AGORA_DB_ADMIN_URL_CORE };
+  for (const cluster of env.AGORA_DB_SHARDS) {
+    const key = dbAdminUrlEnvName(cluster);
+    const r = pgUrl.safeParse(env[key]);
+    if (r.success) adminUrls[cluster] = r.data;
+    else
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message:
+          env[key] === undefined
+            ? `required (admin URL of ${cluster}'s primary)`
+            : "must be a postgres:// URL",
+      });
+  }
+  return {
+    clusters: [
+      { name: CORE_CLUSTER, kind: "core" },
+      ...env.AGORA_DB_SHARDS.map((name) => ({ name, kind: "shard" as const })),
+    ],
+    adminUrls,
+    database: env.AGORA_DB_NAME,
+    appUser: env.AGORA_DB_APP_USER,
+    appPassword: env.AGORA_DB_APP_PASSWORD,
+    migrationsDir: env.AGORA_MIGRATIONS_DIR,
+  };
+});
