@@ -6,8 +6,9 @@ import { spawnSync } from "node:child_process";
 const PHASES = [
   ["lint", "npm", ["run", "--silent", "lint"]],
   ["typecheck", "npm", ["run", "--silent", "typecheck"]],
-  ["vitest (unit, integration, chaos)", "npx", ["vitest", "run"]],
+  // Before Vitest: the integration suite starts the built apps from their environment alone.
   ["build (apps and workers)", "npm", ["run", "--silent", "build"]],
+  ["vitest (unit, integration, chaos)", "npx", ["vitest", "run"]],
   ["playwright (end to end)", "npx", ["playwright", "test"]],
 ];
 

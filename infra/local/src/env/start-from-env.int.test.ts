@@ -5,7 +5,7 @@
  * and must answer 200 on its readiness endpoint.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,20 +31,56 @@ function freePort(): Promise<number> {
 interface Case {
   /** Process name as the launcher runs it. */
   name: string;
-  entry: string;
-  args: string[];
+  /** Arguments after `node`, given the process's environment. */
+  argv: (env: Record<string, string>) => string[];
   /** Which port carries the readiness endpoint, and its path. */
   probe: "PORT" | "AGORA_METRICS_PORT";
   path: string;
+  /** Set when the case cannot run here (an app not built yet). */
+  skip?: string;
 }
 
-const workers = (name: string, kind: string, probe: Case["probe"] = "AGORA_METRICS_PORT", path = "/readyz"): Case => ({
+const ts = (entry: string, args: string[]) => () => [
+  "--import",
+  tsx,
+  join(REPO_ROOT, entry),
+  ...args,
+];
+
+const workers = (
+  name: string,
+  kind: string,
+  probe: Case["probe"] = "AGORA_METRICS_PORT",
+  path = "/readyz",
+): Case => ({
   name,
-  entry: "apps/workers/src/main.ts",
-  args: [kind],
+  argv: ts("apps/workers/src/main.ts", [kind]),
   probe,
   path,
 });
+
+/** A built Next.js app, served by `next start <app folder>` from the empty folder. */
+const nextApp = (name: string, dir: string): Case => {
+  const app = join(REPO_ROOT, dir);
+  return {
+    name,
+    argv: (env) => [
+      join(REPO_ROOT, "node_modules/next/dist/bin/next"),
+      "start",
+      app,
+      "-p",
+      env.PORT ?? "",
+      "-H",
+      env.HOST ?? "",
+    ],
+    probe: "PORT",
+    path: "/readyz",
+    // `npm test` builds the apps before Vitest runs; a bare `vitest run` may not have.
+    skip: existsSync(join(app, ".next", "BUILD_ID"))
+      ? undefined
+      : `${dir} is not built (npm run build)`,
+  };
+};
 
 const CASES: Case[] = [
   workers("workers-sagas", "sagas"),
@@ -59,8 +95,19 @@ const CASES: Case[] = [
   workers("telemetry-collector", "telemetry-collector", "PORT"),
   // The media origin has no dependencies to be ready for: its liveness is its readiness.
   workers("media-origin", "media-origin", "PORT", "/healthz"),
-  { name: "payment-sim", entry: "apps/payment-sim/src/main.ts", args: [], probe: "PORT", path: "/readyz" },
+  {
+    name: "payment-sim",
+    argv: ts("apps/payment-sim/src/main.ts", []),
+    probe: "PORT",
+    path: "/readyz",
+  },
+  nextApp("storefront-1", "apps/storefront"),
+  nextApp("vendor-portal", "apps/vendor-portal"),
+  nextApp("ops-console", "apps/ops-console"),
 ];
+
+for (const c of CASES.filter((x) => x.skip))
+  process.stdout.write(`[start-from-env] SKIPPED ${c.name}: ${c.skip}\n`);
 
 let child: ChildProcess | undefined;
 let dir: string | undefined;
@@ -78,61 +125,82 @@ afterEach(async () => {
 });
 
 describe("every deployable starts from its environment alone", () => {
-  it.each(CASES)("$name answers $path from an empty folder with only its env", async (c) => {
-    const override: Record<string, string> = { PORT: String(await freePort()) };
-    if (processEnv(t, c.name).AGORA_METRICS_PORT) override.AGORA_METRICS_PORT = String(await freePort());
-    // Own election names: the test must not take over the topology's relay or live pushes.
-    if (c.name === "outbox-relay") override.OUTBOX_RELAY_NAME = "outbox-relay-start-from-env";
-    if (c.name.startsWith("realtime-")) override.REALTIME_PUSH_ELECTION = "live-push-start-from-env";
-    const env = { ...processEnv(t, c.name, { override }), PATH: process.env.PATH ?? "/usr/bin:/bin" };
-    dir = mkdtempSync(join(tmpdir(), "agora-from-env-"));
-    output = "";
-    child = spawn(process.execPath, ["--import", tsx, join(REPO_ROOT, c.entry), ...c.args], {
-      cwd: dir,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child.stdout?.on("data", (b: Buffer) => (output += b.toString()));
-    child.stderr?.on("data", (b: Buffer) => (output += b.toString()));
-    const url = `http://127.0.0.1:${override[c.probe]}${c.path}`;
-    const deadline = Date.now() + 90_000;
-    let status = 0;
-    while (Date.now() < deadline && child.exitCode === null) {
-      status = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
-        (r) => r.status,
-        () => 0,
+  it.for(CASES)(
+    "$name answers $path from an empty folder with only its env",
+    { timeout: 120_000 },
+    async (c, ctx) => {
+      if (c.skip) ctx.skip(c.skip);
+      const override: Record<string, string> = { PORT: String(await freePort()) };
+      if (processEnv(t, c.name).AGORA_METRICS_PORT)
+        override.AGORA_METRICS_PORT = String(await freePort());
+      // Own election names: the test must not take over the topology's relay or live pushes.
+      if (c.name === "outbox-relay") override.OUTBOX_RELAY_NAME = "outbox-relay-start-from-env";
+      if (c.name.startsWith("realtime-"))
+        override.REALTIME_PUSH_ELECTION = "live-push-start-from-env";
+      const env = {
+        ...processEnv(t, c.name, { override }),
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+      };
+      dir = mkdtempSync(join(tmpdir(), "agora-from-env-"));
+      output = "";
+      child = spawn(process.execPath, c.argv(env), {
+        cwd: dir,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      child.stdout?.on("data", (b: Buffer) => (output += b.toString()));
+      child.stderr?.on("data", (b: Buffer) => (output += b.toString()));
+      const url = `http://127.0.0.1:${override[c.probe]}${c.path}`;
+      const deadline = Date.now() + 90_000;
+      let status = 0;
+      while (Date.now() < deadline && child.exitCode === null) {
+        status = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
+          (r) => r.status,
+          () => 0,
+        );
+        if (status === 200) break;
+        await sleep(300);
+      }
+      expect(status, `${c.name} did not become ready; its output:\n${output.slice(-3000)}`).toBe(
+        200,
       );
-      if (status === 200) break;
-      await sleep(300);
-    }
-    expect(status, `${c.name} did not become ready; its output:\n${output.slice(-3000)}`).toBe(200);
-  }, 120_000);
+    },
+  );
 
   it("the release Job's migrate runs from an empty folder with only its env, and is a no-op on a migrated topology", async () => {
     dir = mkdtempSync(join(tmpdir(), "agora-from-env-"));
     output = "";
     const env = { ...processEnv(t, "db-migrate"), PATH: process.env.PATH ?? "/usr/bin:/bin" };
-    child = spawn(process.execPath, ["--import", tsx, join(REPO_ROOT, "apps/workers/src/main.ts"), "migrate"], {
-      cwd: dir,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    child = spawn(
+      process.execPath,
+      ["--import", tsx, join(REPO_ROOT, "apps/workers/src/main.ts"), "migrate"],
+      {
+        cwd: dir,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     child.stdout?.on("data", (b: Buffer) => (output += b.toString()));
     child.stderr?.on("data", (b: Buffer) => (output += b.toString()));
     const code = await new Promise<number | null>((r) => child?.once("exit", r));
     expect(code, output).toBe(0);
-    for (const cluster of t.clusters) expect(output).toMatch(new RegExp(`${cluster.name}\\b.*up to date`));
+    for (const cluster of t.clusters)
+      expect(output).toMatch(new RegExp(`${cluster.name}\\b.*up to date`));
   }, 120_000);
 
   it("a process without its database settings stops at once, naming them", async () => {
     dir = mkdtempSync(join(tmpdir(), "agora-from-env-"));
     const env = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
-    const r = spawnSync(process.execPath, ["--import", tsx, join(REPO_ROOT, "apps/workers/src/main.ts"), "migrate"], {
-      cwd: dir,
-      env,
-      encoding: "utf8",
-      timeout: 60_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      ["--import", tsx, join(REPO_ROOT, "apps/workers/src/main.ts"), "migrate"],
+      {
+        cwd: dir,
+        env,
+        encoding: "utf8",
+        timeout: 60_000,
+      },
+    );
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/AGORA_DB_ADMIN_URL_CORE/);
     expect(r.stderr).toMatch(/AGORA_DB_APP_PASSWORD/);
