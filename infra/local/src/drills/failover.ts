@@ -126,11 +126,24 @@ export async function runFailoverDrill(opts: FailoverDrillOptions): Promise<Fail
   pool.on("error", () => {
     // idle clients die with the primary; the next checkout opens a fresh connection
   });
-  await pool.query(
-    `create table if not exists ${TABLE} (
-       drill_id text not null, seq bigint not null, served_by int not null,
-       written_at timestamptz not null default clock_timestamp(), primary key (drill_id, seq))`,
-  );
+  // The writers' 1 s connect timeout is part of measuring the RTO; setting up must not fail on
+  // it when the machine is busy, so the setup retries (bounded) before the drill gives up.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await pool.query(
+        `create table if not exists ${TABLE} (
+           drill_id text not null, seq bigint not null, served_by int not null,
+           written_at timestamptz not null default clock_timestamp(), primary key (drill_id, seq))`,
+      );
+      break;
+    } catch (err) {
+      if (attempt >= 10 || !(err instanceof Error)) {
+        await pool.end();
+        throw err;
+      }
+      await sleep(500 + Math.random() * 500);
+    }
+  }
 
   const acks: Ack[] = [];
   let failed = 0;
