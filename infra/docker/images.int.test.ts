@@ -5,13 +5,14 @@
  */
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { chownSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAll, core } from "@agora/db";
 import { seed } from "@agora/db/seed";
+import { processEnv } from "@agora/infra-local/env";
 import { topology, type Topology } from "@agora/infra-local/topology";
 
 const IMAGE = "localhost/agora/storefront:latest";
@@ -65,31 +66,20 @@ const skip = skipReason();
 if (skip) process.stdout.write(`[images] SKIPPED storefront image tests: ${skip}\n`);
 
 /**
- * The one place that decides what the container gets from the topology.
- * Today the app derives everything from the topology profile and reads the database passwords
- * from `<stateDir>/secrets.json`, so the container gets the profile variables and a copy of that
- * file it can read as its own user.
- * After the config merge: `env = { ...processEnv(t, "storefront-1"), HOST: "127.0.0.1", PORT }`
- * from `@agora/infra-local`, and no volume.
+ * The one place that decides what the container gets: exactly what the launcher gives a
+ * storefront instance (`processEnv`), on its own port. No volume: the image reads nothing else.
  */
 function storefrontContainer(
   t: Topology,
   port: number,
-): { env: Record<string, string>; volumes: string[] } {
-  const stateCopy = mkdtempSync(join(tmpdir(), "agora-image-state-"));
-  copyFileSync(t.secretsFile, join(stateCopy, "secrets.json"));
-  chownSync(stateCopy, APP_UID, APP_UID);
-  chownSync(join(stateCopy, "secrets.json"), APP_UID, APP_UID);
-  cleanups.push(() => rmSync(stateCopy, { recursive: true, force: true }));
-  const env: Record<string, string> = {
-    AGORA_PROFILE: t.profile.name,
-    AGORA_STATE_DIR: "/state",
+): { env: Record<string, string> } {
+  const env = {
+    ...processEnv(t, "storefront-1"),
     AGORA_SERVICE_NAME: "storefront-image",
     HOST: "127.0.0.1",
     PORT: String(port),
   };
-  if (process.env.AGORA_BASE_PORT) env.AGORA_BASE_PORT = process.env.AGORA_BASE_PORT;
-  return { env, volumes: [`${stateCopy}:/state`] };
+  return { env };
 }
 
 const cleanups: (() => void)[] = [];
@@ -149,7 +139,7 @@ describe.skipIf(skip !== undefined)("storefront image", () => {
   it("serves /readyz and a catalog page from the database on the host network, and stops on SIGTERM", async () => {
     const port = await freePort();
     const name = `agora-storefront-test-${port}`;
-    const { env, volumes } = storefrontContainer(t, port);
+    const { env } = storefrontContainer(t, port);
     const started = Date.now();
     const run = podman([
       "run",
@@ -163,7 +153,6 @@ describe.skipIf(skip !== undefined)("storefront image", () => {
       "-e",
       "DEBUG=next:start-server",
       ...Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]),
-      ...volumes.flatMap((v) => ["-v", v]),
       IMAGE,
     ]);
     cleanups.push(() => void podman(["rm", "-f", "-t", "0", name]));
@@ -202,9 +191,9 @@ describe.skipIf(skip !== undefined)("storefront image", () => {
 
   it("runs as a Deployment under podman kube play and answers /healthz", async () => {
     const port = await freePort();
-    const { env, volumes } = storefrontContainer(t, port);
-    const stateHostPath = volumes[0]!.split(":")[0]!;
+    const { env } = storefrontContainer(t, port);
     const name = `agora-storefront-kube-${port}`;
+    const manifestDir = mkdtempSync(join(tmpdir(), "agora-kube-play-"));
     // What the Kubernetes generator renders, cut down to what podman kube play needs here.
     const deployment = {
       apiVersion: "apps/v1",
@@ -223,20 +212,18 @@ describe.skipIf(skip !== undefined)("storefront image", () => {
                 name: "storefront",
                 image: IMAGE,
                 env: Object.entries(env).map(([k, v]) => ({ name: k, value: v })),
-                volumeMounts: [{ name: "state", mountPath: "/state" }],
                 readinessProbe: { httpGet: { path: "/readyz", port } },
               },
             ],
-            volumes: [{ name: "state", hostPath: { path: stateHostPath, type: "Directory" } }],
           },
         },
       },
     };
-    const manifest = join(stateHostPath, "..", `${name}.yaml`);
+    const manifest = join(manifestDir, `${name}.yaml`);
     writeFileSync(manifest, JSON.stringify(deployment, null, 2)); // JSON is YAML
     cleanups.push(() => {
       podman(["kube", "down", manifest]);
-      rmSync(manifest, { force: true });
+      rmSync(manifestDir, { recursive: true, force: true });
     });
 
     const play = podman(["kube", "play", manifest]);
