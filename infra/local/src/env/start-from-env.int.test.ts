@@ -4,13 +4,13 @@
  * it) with only `processEnv(...)` (plus PATH), on free ports beside the running test topology,
  * and must answer 200 on its readiness endpoint.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { REPO_ROOT, topology } from "../topology.ts";
 import { processEnv } from "./process-env.ts";
 
@@ -109,25 +109,41 @@ const CASES: Case[] = [
 for (const c of CASES.filter((x) => x.skip))
   process.stdout.write(`[start-from-env] SKIPPED ${c.name}: ${c.skip}\n`);
 
-let child: ChildProcess | undefined;
-let dir: string | undefined;
-let output = "";
+/** A process of this test: spawned in its own empty folder, stopped and removed afterwards. */
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  stop: () => Promise<void>;
+}
 
-afterEach(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((r) => child?.once("exit", r));
-    child.kill("SIGTERM");
-    await Promise.race([exited, sleep(10_000)]);
-    if (child.exitCode === null) child.kill("SIGKILL");
-  }
-  child = undefined;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+function startIn(argv: string[], env: Record<string, string>): Started {
+  const dir = mkdtempSync(join(tmpdir(), "agora-from-env-"));
+  let output = "";
+  const child = spawn(process.execPath, argv, { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout?.on("data", (b: Buffer) => (output += b.toString()));
+  child.stderr?.on("data", (b: Buffer) => (output += b.toString()));
+  return {
+    child,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await Promise.race([exited, sleep(10_000)]);
+        if (child.exitCode === null) child.kill("SIGKILL");
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
-describe("every deployable starts from its environment alone", () => {
+const basePath = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
+
+// Concurrent: each case has its own ports and folder; one after another they took about a minute.
+describe.concurrent("every deployable starts from its environment alone", () => {
   it.for(CASES)(
     "$name answers $path from an empty folder with only its env",
-    { timeout: 120_000 },
+    { timeout: 180_000 },
     async (c, ctx) => {
       if (c.skip) ctx.skip(c.skip);
       const override: Record<string, string> = { PORT: String(await freePort()) };
@@ -137,72 +153,58 @@ describe("every deployable starts from its environment alone", () => {
       if (c.name === "outbox-relay") override.OUTBOX_RELAY_NAME = "outbox-relay-start-from-env";
       if (c.name.startsWith("realtime-"))
         override.REALTIME_PUSH_ELECTION = "live-push-start-from-env";
-      const env = {
-        ...processEnv(t, c.name, { override }),
-        PATH: process.env.PATH ?? "/usr/bin:/bin",
-      };
-      dir = mkdtempSync(join(tmpdir(), "agora-from-env-"));
-      output = "";
-      child = spawn(process.execPath, c.argv(env), {
-        cwd: dir,
-        env,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      child.stdout?.on("data", (b: Buffer) => (output += b.toString()));
-      child.stderr?.on("data", (b: Buffer) => (output += b.toString()));
-      const url = `http://127.0.0.1:${override[c.probe]}${c.path}`;
-      const deadline = Date.now() + 90_000;
-      let status = 0;
-      while (Date.now() < deadline && child.exitCode === null) {
-        status = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
-          (r) => r.status,
-          () => 0,
-        );
-        if (status === 200) break;
-        await sleep(300);
+      const env = { ...processEnv(t, c.name, { override }), ...basePath };
+      const p = startIn(c.argv(env), env);
+      try {
+        const url = `http://127.0.0.1:${override[c.probe]}${c.path}`;
+        const deadline = Date.now() + 150_000;
+        let status = 0;
+        while (Date.now() < deadline && p.child.exitCode === null) {
+          status = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
+            (r) => r.status,
+            () => 0,
+          );
+          if (status === 200) break;
+          await sleep(300);
+        }
+        ctx
+          .expect(status, `${c.name} did not become ready; its output:\n${p.output().slice(-3000)}`)
+          .toBe(200);
+      } finally {
+        await p.stop();
       }
-      expect(status, `${c.name} did not become ready; its output:\n${output.slice(-3000)}`).toBe(
-        200,
-      );
     },
   );
 
-  it("the release Job's migrate runs from an empty folder with only its env, and is a no-op on a migrated topology", async () => {
-    dir = mkdtempSync(join(tmpdir(), "agora-from-env-"));
-    output = "";
-    const env = { ...processEnv(t, "db-migrate"), PATH: process.env.PATH ?? "/usr/bin:/bin" };
-    child = spawn(
-      process.execPath,
-      ["--import", tsx, join(REPO_ROOT, "apps/workers/src/main.ts"), "migrate"],
-      {
-        cwd: dir,
-        env,
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    child.stdout?.on("data", (b: Buffer) => (output += b.toString()));
-    child.stderr?.on("data", (b: Buffer) => (output += b.toString()));
-    const code = await new Promise<number | null>((r) => child?.once("exit", r));
-    expect(code, output).toBe(0);
-    for (const cluster of t.clusters)
-      expect(output).toMatch(new RegExp(`${cluster.name}\\b.*up to date`));
-  }, 120_000);
+  it("the release Job's migrate runs from an empty folder with only its env, and is a no-op on a migrated topology", async ({
+    expect,
+  }) => {
+    const p = startIn(["--import", tsx, join(REPO_ROOT, "apps/workers/src/main.ts"), "migrate"], {
+      ...processEnv(t, "db-migrate"),
+      ...basePath,
+    });
+    try {
+      const code = await new Promise<number | null>((r) => p.child.once("exit", r));
+      expect(code, p.output()).toBe(0);
+      for (const cluster of t.clusters)
+        expect(p.output()).toMatch(new RegExp(`${cluster.name}\\b.*up to date`));
+    } finally {
+      await p.stop();
+    }
+  }, 180_000);
 
-  it("a process without its database settings stops at once, naming them", async () => {
-    dir = mkdtempSync(join(tmpdir(), "agora-from-env-"));
-    const env = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
-    const r = spawnSync(
-      process.execPath,
+  it("a process without its database settings stops at once, naming them", async ({ expect }) => {
+    const p = startIn(
       ["--import", tsx, join(REPO_ROOT, "apps/workers/src/main.ts"), "migrate"],
-      {
-        cwd: dir,
-        env,
-        encoding: "utf8",
-        timeout: 60_000,
-      },
+      basePath,
     );
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/AGORA_DB_ADMIN_URL_CORE/);
-    expect(r.stderr).toMatch(/AGORA_DB_APP_PASSWORD/);
-  }, 120_000);
+    try {
+      const code = await new Promise<number | null>((r) => p.child.once("exit", r));
+      expect(code).toBe(1);
+      expect(p.output()).toMatch(/AGORA_DB_ADMIN_URL_CORE/);
+      expect(p.output()).toMatch(/AGORA_DB_APP_PASSWORD/);
+    } finally {
+      await p.stop();
+    }
+  }, 180_000);
 });
