@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/fixtures.ts";
 import {
   addToCart,
   CARDS,
@@ -12,12 +12,12 @@ import {
 } from "./support/shop.ts";
 
 test("when one shopper buys the last unit, another shopper on the same page sees Out of stock without reloading", async ({
-  browser,
+  newPage,
 }) => {
   const [p] = await pickProducts(2);
   await setStock(p!, 1);
-  const buyer = await (await browser.newContext()).newPage();
-  const watcher = await (await browser.newContext()).newPage();
+  const buyer = await newPage();
+  const watcher = await newPage();
 
   await signUp(buyer, uniqueEmail("last-unit"));
   await openProduct(watcher, p!);

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/fixtures.ts";
 import {
   addToCart,
   CARDS,
@@ -14,7 +14,7 @@ import { signInToOps } from "./support/ops-sign-in.ts";
 
 test("an operator kills the payment provider from the chaos controls: the breaker opens on the Metrics page, checkout refuses clearly and leaves nothing stuck; one-click undo brings checkout back", async ({
   page,
-  browser,
+  newPage,
 }) => {
   test.setTimeout(240_000);
   const [p] = await pickProducts(3);
@@ -24,7 +24,7 @@ test("an operator kills the payment provider from the chaos controls: the breake
   await addToCart(page, p!);
 
   // The operator, in their own browser context, kills the simulator process from the console.
-  const ops = await (await browser.newContext()).newPage();
+  const ops = await newPage();
   await signInToOps(ops, "/chaos");
   await expect(ops.getByRole("heading", { name: "Chaos controls" })).toBeVisible();
   const target = ops.getByTestId("target-payment-sim");
@@ -37,7 +37,7 @@ test("an operator kills the payment provider from the chaos controls: the breake
   try {
     // The breaker learns of the outage without any shopper paying: the payment worker's probe
     // fails, the breaker opens, and the Metrics page shows it by name.
-    const metrics = await (await browser.newContext()).newPage();
+    const metrics = await newPage();
     await signInToOps(metrics, "/metrics");
     await expect(metrics.getByTestId("breaker-payment-provider").first()).toHaveAttribute(
       "data-state",

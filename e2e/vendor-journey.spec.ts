@@ -1,4 +1,5 @@
-import { expect, type Page, test } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/fixtures.ts";
 import sharp from "sharp";
 import {
   csvLine,
@@ -150,11 +151,11 @@ test.describe.serial("an owner's product, from the portal to a shopper's parcel"
   });
 
   test("a shopper's purchase appears live in the vendor's orders; the owner ships and the shopper sees the parcel move", async ({
-    browser,
+    newPage,
   }) => {
     // Checkout, the outbox to the vendor's orders, three fulfilment steps and the carrier's webhooks.
     test.setTimeout(300_000);
-    const portal = await (await browser.newContext()).newPage();
+    const portal = await newPage();
     await signInToPortal(portal, vendor.owner, "/orders");
     await expect(portal.getByRole("heading", { name: "Orders" })).toBeVisible();
     let portalReloaded = false;
@@ -162,7 +163,7 @@ test.describe.serial("an owner's product, from the portal to a shopper's parcel"
       portalReloaded = true;
     });
 
-    const shopper = await (await browser.newContext()).newPage();
+    const shopper = await newPage();
     await addToCart(shopper, product);
     await signUp(shopper, uniqueEmail("vendor-journey"), "/cart");
     await shopper.getByRole("link", { name: "Checkout" }).click();
@@ -211,9 +212,9 @@ test.describe.serial("an owner's product, from the portal to a shopper's parcel"
   });
 });
 
-test("staff cannot open the owner's settings: the portal answers 403", async ({ browser }) => {
+test("staff cannot open the owner's settings: the portal answers 403", async ({ newPage }) => {
   const vendor = await vendorAt(0);
-  const staff = await (await browser.newContext()).newPage();
+  const staff = await newPage();
   await signInToPortal(staff, vendor.staff, "/orders");
   await expect(staff.getByRole("heading", { name: "Orders" })).toBeVisible();
   const res = await staff.goto(portalUrl("/settings"));
@@ -222,7 +223,7 @@ test("staff cannot open the owner's settings: the portal answers 403", async ({ 
   await expect(staff.getByRole("heading", { name: "Settings" })).toHaveCount(0);
 
   // The owner of the same shop opens it.
-  const owner = await (await browser.newContext()).newPage();
+  const owner = await newPage();
   await signInToPortal(owner, vendor.owner, "/settings");
   await expect(owner.getByRole("heading", { name: "Settings" })).toBeVisible();
   await expect(owner.getByText(vendor.slug, { exact: true })).toBeVisible();

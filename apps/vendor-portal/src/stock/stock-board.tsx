@@ -161,6 +161,11 @@ export function StockBoard() {
       ) : null}
       {stock.error ? (
         <EmptyState tone="error" title="Stock unavailable" description={stock.error.message} />
+      ) : stock.isPending ? (
+        // Not "Nothing here." while the first page is on its way: that would say the warehouse is empty.
+        <p role="status" className="text-sm text-zinc-500">
+          Loading stock…
+        </p>
       ) : (
         <Table columns={columns} rows={lines} rowKey={(r) => `${r.productId}/${r.variantId ?? ""}`} empty={<p className="text-sm text-zinc-500">Nothing here.</p>} />
       )}
