@@ -37,6 +37,7 @@ describe("worker start-up configuration", () => {
         "imports",
         "maintenance",
         "media-origin",
+        "migrate",
         "notifications",
         "outbox-relay",
         "payments",
