@@ -81,6 +81,18 @@ const web = size("250m", "384Mi", "1", "768Mi");
 const workerSmall = size("100m", "192Mi", "500m", "384Mi");
 const workerMedium = size("200m", "256Mi", "1", "512Mi");
 
+/** What both environments' clusters share: the operators' and monitoring's namespaces, the shards. */
+const CLUSTER_FACTS = {
+  ingressNamespace: "ingress-nginx",
+  postgresOperatorNamespace: "postgres-operator",
+  prometheus: {
+    namespace: "monitoring",
+    url: "http://prometheus.monitoring.svc.cluster.local:9090",
+  },
+  apiServerCidr: "10.96.0.1/32",
+  shards: ["shard-1", "shard-2"],
+} satisfies Partial<EnvironmentSpec>;
+
 export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSpec> = {
   staging: {
     name: "staging",
@@ -94,14 +106,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSpec> = {
     },
     ingressClassName: "nginx",
     tlsSecretName: "agora-staging-tls",
-    ingressNamespace: "ingress-nginx",
-    postgresOperatorNamespace: "postgres-operator",
-    prometheus: {
-      namespace: "monitoring",
-      url: "http://prometheus.monitoring.svc.cluster.local:9090",
-    },
-    apiServerCidr: "10.96.0.1/32",
-    shards: ["shard-1", "shard-2"],
+    ...CLUSTER_FACTS,
     postgres: {
       version: "15",
       core: { instances: 3, volume: "20Gi", resources: size("250m", "512Mi", "1", "1Gi") },
@@ -155,14 +160,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSpec> = {
     },
     ingressClassName: "nginx",
     tlsSecretName: "agora-tls",
-    ingressNamespace: "ingress-nginx",
-    postgresOperatorNamespace: "postgres-operator",
-    prometheus: {
-      namespace: "monitoring",
-      url: "http://prometheus.monitoring.svc.cluster.local:9090",
-    },
-    apiServerCidr: "10.96.0.1/32",
-    shards: ["shard-1", "shard-2"],
+    ...CLUSTER_FACTS,
     postgres: {
       version: "15",
       core: { instances: 3, volume: "200Gi", resources: size("2", "8Gi", "4", "8Gi") },
