@@ -8,7 +8,14 @@ export const WEB_APPS = ["storefront", "vendor-portal", "ops-console"] as const;
 export type WebApp = (typeof WEB_APPS)[number];
 
 /** BullMQ worker pools, one process each (bulkheads). */
-export const WORKER_POOLS = ["sagas", "payments", "notifications", "imports", "analytics", "maintenance"] as const;
+export const WORKER_POOLS = [
+  "sagas",
+  "payments",
+  "notifications",
+  "imports",
+  "analytics",
+  "maintenance",
+] as const;
 export type WorkerPool = (typeof WORKER_POOLS)[number];
 
 /** Non-Next processes of the workers image: `node dist/main.js <kind>`. */

@@ -8,6 +8,10 @@ export { etcdSchema } from "./schemas/etcd.ts";
 export { servicesSchema } from "./schemas/services.ts";
 export { cdnCacheSchema, storageSchema } from "./schemas/storage.ts";
 export { telemetrySchema } from "./schemas/telemetry.ts";
-export { carrierWebhookSecretSchema, invitationSecretSchema, nextAuthSchema } from "./schemas/auth.ts";
+export {
+  carrierWebhookSecretSchema,
+  invitationSecretSchema,
+  nextAuthSchema,
+} from "./schemas/auth.ts";
 export { metricsTargetsSchema } from "./schemas/metrics.ts";
 export { dbAdminUrlEnvName, migrationSchema, type MigrationSettings } from "./schemas/migration.ts";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { configErrorOf } from "./testing.ts";
 import { z } from "zod";
-import { ConfigError, loadConfig } from "./load-config.ts";
+import { loadConfig } from "./load-config.ts";
 import { databaseSchema } from "./schemas/database.ts";
 import { etcdSchema } from "./schemas/etcd.ts";
 import { listenSchema } from "./schemas/listen.ts";
@@ -8,27 +9,23 @@ import { metricsTargetsSchema } from "./schemas/metrics.ts";
 import { redisSchema } from "./schemas/redis.ts";
 import { servicesSchema } from "./schemas/services.ts";
 
-function errorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error("expected a ConfigError");
-}
-
 describe("loadConfig", () => {
   it("names every missing variable in one error", () => {
-    const err = errorOf(() => loadConfig(listenSchema.extend(redisSchema.shape), { HOST: "127.0.0.1" }));
-    expect(err.variables).toEqual(expect.arrayContaining(["PORT", "AGORA_REDIS_SENTINELS", "AGORA_REDIS_MASTER_NAME"]));
+    const err = configErrorOf(() =>
+      loadConfig(listenSchema.extend(redisSchema.shape), { HOST: "127.0.0.1" }),
+    );
+    expect(err.variables).toEqual(
+      expect.arrayContaining(["PORT", "AGORA_REDIS_SENTINELS", "AGORA_REDIS_MASTER_NAME"]),
+    );
     expect(err.message).toMatch(/PORT: .*not set/);
     expect(err.message).toMatch(/AGORA_REDIS_SENTINELS/);
   });
 
   it("names an invalid URL", () => {
-    const err = errorOf(() =>
-      loadConfig(servicesSchema.pick({ AGORA_CARRIER_URL: true }), { AGORA_CARRIER_URL: "not a url" }),
+    const err = configErrorOf(() =>
+      loadConfig(servicesSchema.pick({ AGORA_CARRIER_URL: true }), {
+        AGORA_CARRIER_URL: "not a url",
+      }),
     );
     expect(err.variables).toEqual(["AGORA_CARRIER_URL"]);
     expect(err.message).toContain('"not a url"');
@@ -50,16 +47,18 @@ describe("loadConfig", () => {
 
   it("parses metrics targets as name=url pairs and names a malformed one", () => {
     const ok = loadConfig(metricsTargetsSchema, {
-      AGORA_METRICS_TARGETS: "storefront-1=http://127.0.0.1:1/api/metrics,workers-sagas=http://127.0.0.1:2/metrics",
+      AGORA_METRICS_TARGETS:
+        "storefront-1=http://127.0.0.1:1/api/metrics,workers-sagas=http://127.0.0.1:2/metrics",
     });
     expect(ok.AGORA_METRICS_TARGETS.map((t) => t.name)).toEqual(["storefront-1", "workers-sagas"]);
-    expect(errorOf(() => loadConfig(metricsTargetsSchema, { AGORA_METRICS_TARGETS: "nope" })).variables).toEqual([
-      "AGORA_METRICS_TARGETS",
-    ]);
+    expect(
+      configErrorOf(() => loadConfig(metricsTargetsSchema, { AGORA_METRICS_TARGETS: "nope" }))
+        .variables,
+    ).toEqual(["AGORA_METRICS_TARGETS"]);
   });
 
   it("requires one rw and one ro URL per listed shard and never echoes them", () => {
-    const err = errorOf(() =>
+    const err = configErrorOf(() =>
       loadConfig(databaseSchema, {
         AGORA_DB_SHARDS: "shard-1",
         AGORA_DB_URL_CORE_RW: "postgresql://agora:pw@h:1/agora",
@@ -72,8 +71,11 @@ describe("loadConfig", () => {
   });
 
   it("collects the problems of several concerns into one error", () => {
-    const err = errorOf(() =>
-      loadConfig({ listen: listenSchema, etcd: etcdSchema, extra: z.object({ X: z.string() }) }, { PORT: "80" }),
+    const err = configErrorOf(() =>
+      loadConfig(
+        { listen: listenSchema, etcd: etcdSchema, extra: z.object({ X: z.string() }) },
+        { PORT: "80" },
+      ),
     );
     expect(err.variables).toEqual(["HOST", "AGORA_ETCD_ENDPOINTS", "AGORA_ETCD_PREFIX", "X"]);
   });

@@ -20,7 +20,9 @@ export class ConfigError extends Error {
 }
 
 type Parts = Record<string, z.ZodType>;
-type Loaded<S> = S extends z.ZodType ? z.infer<S> : { [K in keyof S]: S[K] extends z.ZodType ? z.infer<S[K]> : never };
+type Loaded<S> = S extends z.ZodType
+  ? z.infer<S>
+  : { [K in keyof S]: S[K] extends z.ZodType ? z.infer<S[K]> : never };
 
 function problemsOf(error: z.ZodError, source: EnvSource) {
   return error.issues.map((issue) => {
@@ -28,7 +30,11 @@ function problemsOf(error: z.ZodError, source: EnvSource) {
     const value = source[variable];
     // Never echo a value that may be a secret or carry a password.
     const shown =
-      value === undefined ? "not set" : /SECRET|PASSWORD|_URL_/.test(variable) ? "set" : JSON.stringify(value);
+      value === undefined
+        ? "not set"
+        : /SECRET|PASSWORD|_URL_/.test(variable)
+          ? "set"
+          : JSON.stringify(value);
     return { variable, message: `${issue.message} (${shown})` };
   });
 }
@@ -38,7 +44,10 @@ function problemsOf(error: z.ZodError, source: EnvSource) {
  * (`{ db: databaseSchema, redis: redisSchema }` → `{ db, redis }`); throws one `ConfigError`
  * listing every problem of every concern.
  */
-export function loadConfig<S extends z.ZodType | Parts>(schema: S, source: EnvSource = process.env): Loaded<S> {
+export function loadConfig<S extends z.ZodType | Parts>(
+  schema: S,
+  source: EnvSource = process.env,
+): Loaded<S> {
   if (schema instanceof z.ZodType) {
     const parsed = schema.safeParse(source);
     if (parsed.success) return parsed.data as Loaded<S>;

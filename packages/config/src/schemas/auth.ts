@@ -6,7 +6,9 @@ export const nextAuthSchema = z.object({
     .string({ message: "required (at least 32 characters, e.g. `openssl rand -base64 32`)" })
     .min(32, "must be at least 32 characters (e.g. `openssl rand -base64 32`)"),
   /** The app's public origin; default: its AGORA_*_URL. */
-  NEXTAUTH_URL: z.url({ protocol: /^https?$/, message: "must be the app's public http(s) origin" }).optional(),
+  NEXTAUTH_URL: z
+    .url({ protocol: /^https?$/, message: "must be the app's public http(s) origin" })
+    .optional(),
 });
 
 /** HMAC key of carrier shipment webhooks (shared by the carrier and the payments pool). */

@@ -7,7 +7,9 @@ import { z } from "zod";
 import { CORE_CLUSTER, dbUrlEnvName, type ClusterRole } from "../clusters.ts";
 import { commaList } from "./primitives.ts";
 
-const pgUrl = z.string({ message: "required (postgres:// URL)" }).regex(/^postgres(ql)?:\/\/[^/]+/, "must be a postgres:// or postgresql:// URL");
+const pgUrl = z
+  .string({ message: "required (postgres:// URL)" })
+  .regex(/^postgres(ql)?:\/\/[^/]+/, "must be a postgres:// or postgresql:// URL");
 const positiveInt = z.coerce.number().int().positive();
 
 const databaseKeys = z
@@ -15,7 +17,9 @@ const databaseKeys = z
     // The core cluster always exists: its URLs are named even when the shard list is missing.
     AGORA_DB_URL_CORE_RW: pgUrl,
     AGORA_DB_URL_CORE_RO: pgUrl,
-    AGORA_DB_SHARDS: commaList(z.string().regex(/^[a-z0-9-]+$/, "cluster names are lower-case, digits and -")),
+    AGORA_DB_SHARDS: commaList(
+      z.string().regex(/^[a-z0-9-]+$/, "cluster names are lower-case, digits and -"),
+    ),
     AGORA_DB_POOL_MAX: positiveInt.optional(),
     AGORA_DB_CONNECT_TIMEOUT_MS: positiveInt.optional(),
     AGORA_DB_STATEMENT_TIMEOUT_MS: positiveInt.optional(),
@@ -49,8 +53,17 @@ export const databaseSchema = databaseKeys.transform((env, ctx): DatabaseConfig 
       const key = dbUrlEnvName(cluster, role);
       const r = pgUrl.safeParse(env[key]);
       if (env[key] === undefined)
-        ctx.addIssue({ code: "custom", path: [key], message: `required (URL of ${cluster}'s ${role === "rw" ? "primary" : "replicas"})` });
-      else if (!r.success) ctx.addIssue({ code: "custom", path: [key], message: r.error.issues[0]?.message ?? "invalid" });
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `required (URL of ${cluster}'s ${role === "rw" ? "primary" : "replicas"})`,
+        });
+      else if (!r.success)
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: r.error.issues[0]?.message ?? "invalid",
+        });
       else pair[role] = r.data;
     }
     urls[cluster] = pair as Record<ClusterRole, string>;

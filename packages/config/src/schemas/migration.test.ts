@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../load-config.ts";
+import { configErrorOf } from "../testing.ts";
+import { loadConfig } from "../load-config.ts";
 import { migrationSchema } from "./migration.ts";
 
 const admin = (db: string) => `postgresql://postgres:pw@127.0.0.1:5432/${db}`;
@@ -23,7 +24,7 @@ describe("the migration runner's settings", () => {
   });
 
   it("names the admin URL a listed shard lacks", () => {
-    const err = errorOf(() =>
+    const err = configErrorOf(() =>
       loadConfig(migrationSchema, {
         AGORA_DB_SHARDS: "shard-1,shard-2",
         AGORA_DB_ADMIN_URL_CORE: admin("postgres"),
@@ -35,7 +36,7 @@ describe("the migration runner's settings", () => {
   });
 
   it("refuses a short app password without printing it", () => {
-    const err = errorOf(() =>
+    const err = configErrorOf(() =>
       loadConfig(migrationSchema, {
         AGORA_DB_SHARDS: "shard-1",
         AGORA_DB_ADMIN_URL_CORE: admin("postgres"),
@@ -47,13 +48,3 @@ describe("the migration runner's settings", () => {
     expect(err.message).not.toContain("short-secret");
   });
 });
-
-function errorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error("expected a ConfigError");
-}

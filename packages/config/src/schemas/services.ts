@@ -15,7 +15,10 @@ export const servicesSchema = z.object({
   /** Where the carrier posts shipment webhooks: the payments pool's receiver, `…/carrier/webhook`. */
   AGORA_CARRIER_WEBHOOK_URL: baseUrl,
   /** Public origin of the CDN edge (browsers load `/media/...` from here), without `/media`. */
-  AGORA_CDN_URL: baseUrl.refine((u) => !new URL(u).pathname.startsWith("/media"), "give the CDN origin without /media (paths already start with it)"),
+  AGORA_CDN_URL: baseUrl.refine(
+    (u) => !new URL(u).pathname.startsWith("/media"),
+    "give the CDN origin without /media (paths already start with it)",
+  ),
   /** Internal URL of the media origin (purge, stats). */
   AGORA_MEDIA_ORIGIN_URL: baseUrl,
   AGORA_STOREFRONT_URL: baseUrl,

@@ -2,7 +2,9 @@
 import { z } from "zod";
 
 export const storageSchema = z.object({
-  AGORA_STORAGE_DIR: z.string({ message: "required (writable folder for media and imports)" }).min(1),
+  AGORA_STORAGE_DIR: z
+    .string({ message: "required (writable folder for media and imports)" })
+    .min(1),
 });
 
 /** Media origin only: the CDN edge's cache folder it purges entries from (unset: purge answers 501). */
