@@ -1,3 +1,3 @@
-import { agoraNextConfig } from "../../tooling/next-config.ts";
+import { agoraNextConfig } from "@agora/next-config";
 
 export default agoraNextConfig();

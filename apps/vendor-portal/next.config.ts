@@ -1,4 +1,4 @@
-import { agoraNextConfig } from "../../tooling/next-config.ts";
+import { agoraNextConfig } from "@agora/next-config";
 
 // `forbidden()` from next/navigation: owner-only pages answer staff with HTTP 403 (app/forbidden.tsx).
 export default agoraNextConfig({ experimental: { authInterrupts: true } });

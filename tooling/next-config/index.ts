@@ -1,6 +1,6 @@
 /**
  * The Next.js settings the three apps share; each app's `next.config.ts` adds only what is its own.
- * Loaded by Next's config loader (it compiles relative TypeScript imports of `next.config.ts`).
+ * Required by package name from each `next.config.ts` (Next compiles the TypeScript it requires).
  */
 import { resolve } from "node:path";
 import type { NextConfig } from "next";
