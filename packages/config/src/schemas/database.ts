@@ -22,6 +22,7 @@ const databaseKeys = z
     ),
     AGORA_DB_POOL_MAX: positiveInt.optional(),
     AGORA_DB_CONNECT_TIMEOUT_MS: positiveInt.optional(),
+    AGORA_DB_POOL_ACQUIRE_TIMEOUT_MS: positiveInt.optional(),
     AGORA_DB_STATEMENT_TIMEOUT_MS: positiveInt.optional(),
     AGORA_DB_QUERY_TIMEOUT_MS: positiveInt.optional(),
     AGORA_DB_DIRECTORY_TTL_MS: positiveInt.optional(),
@@ -36,6 +37,7 @@ export interface DatabaseConfig {
   pool: {
     max?: number;
     connectTimeoutMs?: number;
+    acquireTimeoutMs?: number;
     statementTimeoutMs?: number;
     queryTimeoutMs?: number;
   };
@@ -75,6 +77,7 @@ export const databaseSchema = databaseKeys.transform((env, ctx): DatabaseConfig 
     pool: {
       max: env.AGORA_DB_POOL_MAX,
       connectTimeoutMs: env.AGORA_DB_CONNECT_TIMEOUT_MS,
+      acquireTimeoutMs: env.AGORA_DB_POOL_ACQUIRE_TIMEOUT_MS,
       statementTimeoutMs: env.AGORA_DB_STATEMENT_TIMEOUT_MS,
       queryTimeoutMs: env.AGORA_DB_QUERY_TIMEOUT_MS,
     },

@@ -8,14 +8,19 @@ import { z } from "zod";
 export interface PoolSettings {
   /** Connections per pool (each cluster has a primary and a replica pool). */
   max: number;
-  /** Give up connecting after this long so callers fail fast during a failover. */
+  /** Give up opening a connection after this long so callers fail fast during a failover. */
   connectionTimeoutMillis: number;
+  /**
+   * How long a caller may wait for a free connection when all `max` are busy: a burst queues
+   * (back-pressure) instead of failing as "database unavailable" while the database is healthy.
+   */
+  acquireTimeoutMillis: number;
   idleTimeoutMillis: number;
   /** Server-side `statement_timeout`. */
   statementTimeoutMs: number;
   /** Client-side timeout for a query's answer (covers a frozen server that never replies). */
   queryTimeoutMs: number;
-  /** Timeouts of interactive transactions (used by consistency-checked reads). */
+  /** Timeouts of interactive transactions: waiting for a connection, and the transaction itself. */
   transactionMaxWaitMs: number;
   transactionTimeoutMs: number;
 }
@@ -33,10 +38,11 @@ export interface DbConfig {
 const DEFAULT_POOL: PoolSettings = {
   max: 10,
   connectionTimeoutMillis: 2000,
+  acquireTimeoutMillis: 10_000,
   idleTimeoutMillis: 30_000,
   statementTimeoutMs: 15_000,
   queryTimeoutMs: 20_000,
-  transactionMaxWaitMs: 2000,
+  transactionMaxWaitMs: 10_000,
   transactionTimeoutMs: 15_000,
 };
 
@@ -63,6 +69,12 @@ function resolve(): ResolvedConfig {
     ...DEFAULT_POOL,
     ...(env.pool.max ? { max: env.pool.max } : {}),
     ...(env.pool.connectTimeoutMs ? { connectionTimeoutMillis: env.pool.connectTimeoutMs } : {}),
+    ...(env.pool.acquireTimeoutMs
+      ? {
+          acquireTimeoutMillis: env.pool.acquireTimeoutMs,
+          transactionMaxWaitMs: env.pool.acquireTimeoutMs,
+        }
+      : {}),
     ...(env.pool.statementTimeoutMs ? { statementTimeoutMs: env.pool.statementTimeoutMs } : {}),
     ...(env.pool.queryTimeoutMs ? { queryTimeoutMs: env.pool.queryTimeoutMs } : {}),
     ...explicit.pool,

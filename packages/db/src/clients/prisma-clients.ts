@@ -13,11 +13,29 @@ import { trackPool } from "./pool-metrics.ts";
 
 export type NodeRole = "primary" | "replica";
 
+/**
+ * pg-pool applies its one `connectionTimeoutMillis` both to opening a connection and to waiting for
+ * a free one, so a burst of callers on a healthy database failed after 2 s as "unavailable". The
+ * pool's timeout is therefore the wait for a free connection, and each client gets its own (short)
+ * timeout for opening the socket, which keeps failover detection fast.
+ */
+function clientWithConnectTimeout(connectTimeoutMs: number): typeof pg.Client {
+  return class extends pg.Client {
+    constructor(config?: string | pg.ClientConfig) {
+      super({
+        ...(typeof config === "string" ? { connectionString: config } : config),
+        connectionTimeoutMillis: connectTimeoutMs,
+      });
+    }
+  };
+}
+
 function poolConfig(url: string, cluster: string, role: NodeRole, s: PoolSettings): PoolConfig {
   return {
     connectionString: url,
     max: s.max,
-    connectionTimeoutMillis: s.connectionTimeoutMillis,
+    connectionTimeoutMillis: s.acquireTimeoutMillis,
+    Client: clientWithConnectTimeout(s.connectionTimeoutMillis),
     idleTimeoutMillis: s.idleTimeoutMillis,
     statement_timeout: s.statementTimeoutMs,
     query_timeout: s.queryTimeoutMs,
@@ -47,8 +65,17 @@ function adapter(url: string, cluster: string, role: NodeRole, s: PoolSettings):
   });
 }
 
+/** Interactive transactions wait for a connection as long as the pool lets any caller wait. */
+const transactionOptions = (s: PoolSettings) => ({
+  maxWait: s.transactionMaxWaitMs,
+  timeout: s.transactionTimeoutMs,
+});
+
 export function createCoreDb(url: string, cluster: string, role: NodeRole, s: PoolSettings) {
-  return new CorePrismaClient({ adapter: adapter(url, cluster, role, s) }).$extends({
+  return new CorePrismaClient({
+    adapter: adapter(url, cluster, role, s),
+    transactionOptions: transactionOptions(s),
+  }).$extends({
     name: "agora-db-errors",
     query: {
       async $allOperations({ args, query }) {
@@ -63,7 +90,10 @@ export function createCoreDb(url: string, cluster: string, role: NodeRole, s: Po
 }
 
 export function createShardDb(url: string, cluster: string, role: NodeRole, s: PoolSettings) {
-  return new ShardPrismaClient({ adapter: adapter(url, cluster, role, s) }).$extends({
+  return new ShardPrismaClient({
+    adapter: adapter(url, cluster, role, s),
+    transactionOptions: transactionOptions(s),
+  }).$extends({
     name: "agora-db-errors",
     query: {
       async $allOperations({ args, query }) {

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { databaseUrl, topology } from "@agora/infra-local/topology";
 import { dbConfig } from "../clients/config.ts";
 import { createCoreDb } from "../clients/prisma-clients.ts";
-import { closeAll, DatabaseUnavailableError, shard, shardNames } from "../index.ts";
+import { closeAll, core, DatabaseUnavailableError, shard, shardNames } from "../index.ts";
 
 const t = topology();
 afterAll(async () => {
@@ -59,5 +59,29 @@ describe("DatabaseUnavailableError on real connections", () => {
     );
     if (first !== "ok") expect(first).toBeInstanceOf(DatabaseUnavailableError);
     expect(await db.vendor.count()).toBeGreaterThanOrEqual(0);
+  });
+
+  it("queues a burst of 8x the pool size of transactions on a healthy cluster instead of failing any as unavailable", async () => {
+    // Each transaction holds its connection for 300 ms: with 10 connections, 80 of them need
+    // ~2.4 s of queueing, past the 2 s connect timeout that used to fail the waiting callers.
+    const db = createCoreDb(databaseUrl(t, "core", "rw"), "core", "primary", dbConfig().pool);
+    try {
+      const burst = dbConfig().pool.max * 8;
+      const results = await Promise.allSettled(
+        Array.from({ length: burst }, () =>
+          db.$transaction(async (tx) => {
+            await tx.$executeRawUnsafe("SELECT pg_sleep(0.3)");
+            return 1;
+          }),
+        ),
+      );
+      const failed = results.filter((r) => r.status === "rejected");
+      expect(failed.map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+      expect(results).toHaveLength(burst);
+    } finally {
+      await db.$disconnect();
+    }
+    // The shared client still answers: nothing above poisoned the process-wide pools.
+    expect(await core().primary.user.count()).toBeGreaterThanOrEqual(0);
   });
 });
