@@ -385,15 +385,15 @@ describe("checkout saga", () => {
 
   it("fails a payment that times out with payment_timeout and releases its stock", async () => {
     const productId = await createProduct(2);
-    const started = Date.now();
     const { orderId } = await startCheckout(
       checkout(productId, `timeout-${run}`, pm.timeout),
       runtime.enqueue,
     );
+    // The simulator holds this card for 30 s: an order that is terminal within 20 s was failed by
+    // our own timeout (2 s × 3 attempts), not by waiting for the provider's answer.
     const statuses = await waitForTerminal([orderId], 20_000);
     expect(statuses.get(orderId)).toBe("FAILED");
     expect((await failureOf(orderId))?.reason).toBe("payment_timeout");
-    expect(Date.now() - started).toBeLessThan(15_000);
     expect(await stockOf(productId)).toEqual({ onHand: 2, reserved: 0 });
     expect((await simLedger()).get(orderId)?.captureCount ?? 0).toBe(0);
   });
