@@ -18,6 +18,7 @@ describe("mapDatabaseError", () => {
     ["connection reset", Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" })],
     ["pg connection terminated", new Error("Connection terminated unexpectedly")],
     ["pg pool connect timeout", new Error("timeout exceeded when trying to connect")],
+    ["pg client connect timeout", new Error("timeout expired")],
     [
       "admin shutdown 57P01",
       pgError("57P01", "terminating connection due to administrator command"),

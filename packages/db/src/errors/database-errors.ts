@@ -89,6 +89,8 @@ const UNAVAILABLE_ADAPTER_KINDS = new Set([
 const UNAVAILABLE_MESSAGES: readonly RegExp[] = [
   /connection terminated/i,
   /timeout exceeded when trying to connect/i,
+  // pg's Client gave up opening the socket (its own connectionTimeoutMillis).
+  /^timeout expired$/i,
   /connection timeout/i,
   /query read timeout/i,
   /terminating connection/i,
