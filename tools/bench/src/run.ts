@@ -4,6 +4,7 @@ import { availableParallelism, loadavg } from "node:os";
 import { IDENTITY_MECHANISM, IdentityPool } from "./identity.ts";
 import { catalogFixtures, type CatalogFixtures } from "./journeys/catalog-fixtures.ts";
 import { ShopperClient } from "./journeys/http-client.ts";
+import { settle } from "./load/settle.ts";
 import type { BenchPlan } from "./plan.ts";
 import type { Progress } from "./progress.ts";
 import type { BenchRun, ScenarioResult } from "./report/result.ts";
@@ -81,7 +82,10 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
   for (const s of opts.scenarios) {
     opts.progress.step(s.name, s.title);
     try {
+      const settled = s.needsProduct && opts.product ? await settle(opts.product.gatewayUrl) : undefined;
       const m = await s.run(ctx);
+      if (settled && !settled.ok) m.notes.unshift(`the gateway was still unhealthy after ${Math.round(settled.waitedMs / 1000)} s of waiting before this scenario`);
+      else if (settled && settled.waitedMs > 3_000) m.notes.unshift(`waited ${Math.round(settled.waitedMs / 1000)} s for the gateway to answer healthy before this scenario`);
       if (s.name === "node-hello") ceiling = m.rps;
       const r = toResult(s, m, ceiling);
       results.push(r);

@@ -60,7 +60,10 @@ export async function inBatches<T, R>(items: readonly T[], limit: number, fn: (i
 }
 
 function errorKey(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).replace(/[0-9a-f-]{36}/g, "<id>").slice(0, 140);
+  return (err instanceof Error ? err.message : String(err))
+    .replace(/[0-9a-f-]{36}/g, "<id>")
+    .replace(/\s+/g, " ")
+    .slice(0, 140);
 }
 
 function countErrors(into: Record<string, number>, err: unknown): void {
@@ -97,6 +100,7 @@ export async function runCheckout(spec: CheckoutSpec, identities: IdentityPool, 
     const t0 = Date.now();
     const deadline = t0 + spec.timeoutS * 1000;
     const placeMs: number[] = [];
+    const pollErrors: Record<string, number> = {};
     const endToEndMs: number[] = [];
     let done = 0;
     const timed = await Promise.allSettled(
@@ -104,7 +108,11 @@ export async function runCheckout(spec: CheckoutSpec, identities: IdentityPool, 
         const submitted = Date.now();
         const orderId = await placeOrder(shopper, paymentMethodId);
         placeMs.push(Date.now() - submitted);
-        const readyAt = await waitUntilReady(shopper, orderId, { pollMs: spec.pollMs, deadline });
+        const readyAt = await waitUntilReady(shopper, orderId, {
+          pollMs: spec.pollMs,
+          deadline,
+          onPollError: (err) => countErrors(pollErrors, err),
+        });
         endToEndMs.push(readyAt - submitted);
         progress.tick(`${++done}/${ready.length} orders ready`);
       }),
@@ -117,6 +125,7 @@ export async function runCheckout(spec: CheckoutSpec, identities: IdentityPool, 
       `checkout.place p50 ${place.p50.toFixed(0)} ms, p95 ${place.p95.toFixed(0)} ms; ready seen by polling orders.get every ${spec.pollMs} ms`,
     );
     for (const [k, n] of Object.entries(errors)) notes.push(`${n}× ${k}`);
+    for (const [k, n] of Object.entries(pollErrors)) notes.push(`${n}× (read while polling, retried) ${k}`);
     return {
       shoppers: ready.length,
       ready: endToEndMs.length,

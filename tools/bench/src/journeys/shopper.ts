@@ -88,15 +88,24 @@ export class OrderNotReadyError extends Error {
   }
 }
 
-/** Polls orders.get until the order is ready; resolves with the time it was first seen ready. */
+/**
+ * Polls orders.get until the order is ready; resolves with the time it was first seen ready.
+ * A failed read is retried until the deadline (a shopper's order page keeps following the order
+ * too); `onPollError` hears about each one, so the run can report them.
+ */
 export async function waitUntilReady(
   shopper: Shopper,
   orderId: string,
-  opts: { pollMs: number; deadline: number },
+  opts: { pollMs: number; deadline: number; onPollError?: (err: unknown) => void },
 ): Promise<number> {
   let status = "unknown";
   while (Date.now() < opts.deadline) {
-    status = (await trpcQuery<{ status: string }>(shopper.client, "orders.get", { orderId })).status;
+    try {
+      status = (await trpcQuery<{ status: string }>(shopper.client, "orders.get", { orderId })).status;
+    } catch (err) {
+      opts.onPollError?.(err);
+      status = "unreadable";
+    }
     if (PAST_READY.has(status)) return Date.now();
     if (FAILED.has(status)) throw new OrderNotReadyError(orderId, status);
     await new Promise((r) => setTimeout(r, opts.pollMs));

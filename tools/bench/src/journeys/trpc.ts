@@ -28,7 +28,7 @@ function unwrap<T>(procedure: string, status: number, text: string): T {
   try {
     parsed = JSON.parse(text) as TrpcEnvelope<T>;
   } catch {
-    throw new BenchHttpError(`${procedure}: HTTP ${status}, not JSON: ${text.slice(0, 120)}`, status);
+    throw new BenchHttpError(`${procedure}: HTTP ${status}, not JSON: ${text.replace(/<[^>]*>/g, " ").slice(0, 120)}`, status);
   }
   if (status >= 200 && status < 300 && parsed.result?.data && "json" in parsed.result.data)
     return parsed.result.data.json as T;
