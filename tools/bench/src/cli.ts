@@ -30,17 +30,26 @@ const { values } = parseArgs({
 function positive(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got "${v}"`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`--${name} must be a positive integer, got "${v}"`);
   return n;
 }
 
 async function main(): Promise<void> {
   if (values.help) {
-    process.stdout.write(`npm run bench -- [--quick] [--json] [--only ${SCENARIO_NAMES.join(",")}] [--shoppers N] [--connections N] [--duration S] [--profile dev|test] [--no-history]\n`);
+    process.stdout.write(
+      `npm run bench -- [--quick] [--json] [--only ${SCENARIO_NAMES.join(",")}] [--shoppers N] [--connections N] [--duration S] [--profile dev|test] [--no-history]\n`,
+    );
     return;
   }
-  if (values.profile !== "dev" && values.profile !== "test") throw new Error(`--profile must be dev or test`);
-  const scenarios = selectScenarios(values.only?.split(",").map((s) => s.trim()).filter(Boolean));
+  if (values.profile !== "dev" && values.profile !== "test")
+    throw new Error(`--profile must be dev or test`);
+  const scenarios = selectScenarios(
+    values.only
+      ?.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
   const plan = planFor({
     quick: values.quick,
     shoppers: positive("shoppers", values.shoppers),

@@ -9,7 +9,10 @@ describe("simulated client identities", () => {
   });
 
   it("sends the address as X-Forwarded-For, or binds to it as a loopback source address", () => {
-    expect(identityFor(257, "forwarded-for")).toEqual({ address: "10.0.1.1", headers: { "x-forwarded-for": "10.0.1.1" } });
+    expect(identityFor(257, "forwarded-for")).toEqual({
+      address: "10.0.1.1",
+      headers: { "x-forwarded-for": "10.0.1.1" },
+    });
     const bound = identityFor(0, "source-address");
     expect(bound.headers).toEqual({});
     expect(bound.localAddress).toMatch(/^127\./);

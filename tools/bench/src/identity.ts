@@ -11,12 +11,16 @@
  */
 export type IdentityMechanism = "forwarded-for" | "source-address";
 
-export const IDENTITY_MECHANISM: IdentityMechanism = parseMechanism(process.env.AGORA_BENCH_IDENTITY);
+export const IDENTITY_MECHANISM: IdentityMechanism = parseMechanism(
+  process.env.AGORA_BENCH_IDENTITY,
+);
 
 function parseMechanism(value: string | undefined): IdentityMechanism {
   if (value === undefined || value === "" || value === "forwarded-for") return "forwarded-for";
   if (value === "source-address") return "source-address";
-  throw new Error(`AGORA_BENCH_IDENTITY must be "forwarded-for" or "source-address", got "${value}"`);
+  throw new Error(
+    `AGORA_BENCH_IDENTITY must be "forwarded-for" or "source-address", got "${value}"`,
+  );
 }
 
 export interface ClientIdentity {
@@ -32,7 +36,10 @@ export interface ClientIdentity {
  * The n-th client address of a run (n ≥ 0): distinct for 16 M clients. Forwarded addresses come
  * from 10.0.0.0/8; bound source addresses from 127.1.0.1 upwards (127.0.0.1 stays the bench's own).
  */
-export function clientAddress(n: number, mechanism: IdentityMechanism = IDENTITY_MECHANISM): string {
+export function clientAddress(
+  n: number,
+  mechanism: IdentityMechanism = IDENTITY_MECHANISM,
+): string {
   const i = n % 0xff_ffff;
   if (mechanism === "source-address") {
     // Last octet 1..254, second octet ≥ 1: never 127.0.0.x, never a network or broadcast address.
@@ -42,7 +49,10 @@ export function clientAddress(n: number, mechanism: IdentityMechanism = IDENTITY
   return `10.${(i >> 16) & 0xff}.${(i >> 8) & 0xff}.${i & 0xff}`;
 }
 
-export function identityFor(n: number, mechanism: IdentityMechanism = IDENTITY_MECHANISM): ClientIdentity {
+export function identityFor(
+  n: number,
+  mechanism: IdentityMechanism = IDENTITY_MECHANISM,
+): ClientIdentity {
   const address = clientAddress(n, mechanism);
   return mechanism === "forwarded-for"
     ? { address, headers: { "x-forwarded-for": address } }

@@ -43,7 +43,12 @@ export const QUICK_PLAN: BenchPlan = {
   idleWindowS: 5,
 };
 
-export function planFor(opts: { quick: boolean; shoppers?: number; connections?: number; durationS?: number }): BenchPlan {
+export function planFor(opts: {
+  quick: boolean;
+  shoppers?: number;
+  connections?: number;
+  durationS?: number;
+}): BenchPlan {
   const base = opts.quick ? QUICK_PLAN : FULL_PLAN;
   return {
     ...base,

@@ -25,7 +25,11 @@ describe("quick mode", () => {
   });
 
   it("measures the node-hello ceiling end to end and reports it as JSON, a table and a history line", async () => {
-    const run = await runBench({ plan: QUICK_PLAN, scenarios: selectScenarios(["node-hello"]), progress: silentProgress });
+    const run = await runBench({
+      plan: QUICK_PLAN,
+      scenarios: selectScenarios(["node-hello"]),
+      progress: silentProgress,
+    });
     expect(run.mode).toBe("quick");
     expect(run.results.map((r) => r.name)).toEqual(["node-hello"]);
     const [hello] = run.results;
@@ -43,7 +47,11 @@ describe("quick mode", () => {
   });
 
   it("turns a scenario that needs the product into an error row when none is given", async () => {
-    const run = await runBench({ plan: QUICK_PLAN, scenarios: selectScenarios(["catalog-home"]), progress: silentProgress });
+    const run = await runBench({
+      plan: QUICK_PLAN,
+      scenarios: selectScenarios(["catalog-home"]),
+      progress: silentProgress,
+    });
     expect(run.results[0]?.errors).toBe(1);
     expect(run.results[0]?.notes[0]).toMatch(/did not run/);
   });

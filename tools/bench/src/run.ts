@@ -64,7 +64,8 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
     runId,
     ...(opts.product ? { product: opts.product } : {}),
     fixtures: () => {
-      if (!opts.product) return Promise.reject(new Error("catalog fixtures need the running product"));
+      if (!opts.product)
+        return Promise.reject(new Error("catalog fixtures need the running product"));
       fixtures ??= (async () => {
         const c = new ShopperClient(opts.product!.gatewayUrl, identities.take());
         try {
@@ -82,14 +83,25 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
   for (const s of opts.scenarios) {
     opts.progress.step(s.name, s.title);
     try {
-      const settled = s.needsProduct && opts.product ? await settle(opts.product.gatewayUrl) : undefined;
+      const settled =
+        s.needsProduct && opts.product ? await settle(opts.product.gatewayUrl) : undefined;
       const m = await s.run(ctx);
-      if (settled && !settled.ok) m.notes.unshift(`the gateway was still unhealthy after ${Math.round(settled.waitedMs / 1000)} s of waiting before this scenario`);
-      else if (settled && settled.waitedMs > 3_000) m.notes.unshift(`waited ${Math.round(settled.waitedMs / 1000)} s for the gateway to answer healthy before this scenario`);
+      if (settled && !settled.ok)
+        m.notes.unshift(
+          `the gateway was still unhealthy after ${Math.round(settled.waitedMs / 1000)} s of waiting before this scenario`,
+        );
+      else if (settled && settled.waitedMs > 3_000)
+        m.notes.unshift(
+          `waited ${Math.round(settled.waitedMs / 1000)} s for the gateway to answer healthy before this scenario`,
+        );
       if (s.name === "node-hello") ceiling = m.rps;
       const r = toResult(s, m, ceiling);
       results.push(r);
-      opts.progress.done(r.idle ? `${r.idle.cores.toFixed(3)} core` : `${Math.round(r.rps)} rps, p95 ${r.p95Ms?.toFixed(1) ?? "–"} ms`);
+      opts.progress.done(
+        r.idle
+          ? `${r.idle.cores.toFixed(3)} core`
+          : `${Math.round(r.rps)} rps, p95 ${r.p95Ms?.toFixed(1) ?? "–"} ms`,
+      );
     } catch (err) {
       results.push(failedResult(s, err, ceiling));
       opts.progress.done(`failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -59,7 +59,9 @@ function fromLoad(shape: LoadShape, r: HttpLoadResult, notes: string[] = []): Me
     p99Ms: r.p99Ms,
     non2xx: r.non2xx,
     errors: r.errors,
-    notes: odd.length ? [...notes, `statuses: ${odd.map(([s, n]) => `${s}×${n}`).join(", ")}`] : notes,
+    notes: odd.length
+      ? [...notes, `statuses: ${odd.map(([s, n]) => `${s}×${n}`).join(", ")}`]
+      : notes,
   };
 }
 
@@ -111,7 +113,9 @@ function htmlPage(name: string, title: string, path: (f: CatalogFixtures) => str
     targets: [TARGETS.storefrontHtml, TARGETS.noErrors],
     async run(ctx) {
       const f = await ctx.fixtures();
-      const r = await gatewayLoad(ctx, ctx.plan.html, [path(f)], { headers: { accept: "text/html" } });
+      const r = await gatewayLoad(ctx, ctx.plan.html, [path(f)], {
+        headers: { accept: "text/html" },
+      });
       return fromLoad(ctx.plan.html, r);
     },
   };
@@ -128,7 +132,12 @@ export const SCENARIOS: readonly Scenario[] = [
     targets: [TARGETS.idleCpu, TARGETS.idleRss],
     async run(ctx) {
       const { pidFile, postmasterPidFiles } = product(ctx);
-      const idle = await measureIdle(pidFile, postmasterPidFiles, ctx.plan.idleWindowS, ctx.progress);
+      const idle = await measureIdle(
+        pidFile,
+        postmasterPidFiles,
+        ctx.plan.idleWindowS,
+        ctx.progress,
+      );
       return {
         concurrency: 0,
         durationS: Math.round(idle.windowMs / 100) / 10,
@@ -139,7 +148,12 @@ export const SCENARIOS: readonly Scenario[] = [
         p99Ms: null,
         non2xx: 0,
         errors: 0,
-        idle: { cores: idle.cores, rssMb: idle.rssMb, pssMb: idle.pssMb, processes: idle.processes },
+        idle: {
+          cores: idle.cores,
+          rssMb: idle.rssMb,
+          pssMb: idle.pssMb,
+          processes: idle.processes,
+        },
         notes: [],
       };
     },
@@ -169,29 +183,61 @@ export const SCENARIOS: readonly Scenario[] = [
       }
     },
   },
-  apiRead("catalog-home", "catalog.home through the gateway (cached read model)", readTargets, () => [
-    queryPath("catalog.home"),
-  ]),
-  apiRead("category-page-1", "catalog.category, first keyset page of the biggest category", readTargets, (f) => [
-    queryPath("catalog.category", { slug: f.categorySlug, limit: f.pageSize }),
-  ]),
-  apiRead("category-page-20", "catalog.category, page 20 by keyset cursor (or the deepest page there is)", readTargets, (f) => [
-    queryPath("catalog.category", { slug: f.categorySlug, limit: f.pageSize, ...(f.deepCursor ? { cursor: f.deepCursor } : {}) }),
-  ]),
+  apiRead(
+    "catalog-home",
+    "catalog.home through the gateway (cached read model)",
+    readTargets,
+    () => [queryPath("catalog.home")],
+  ),
+  apiRead(
+    "category-page-1",
+    "catalog.category, first keyset page of the biggest category",
+    readTargets,
+    (f) => [queryPath("catalog.category", { slug: f.categorySlug, limit: f.pageSize })],
+  ),
+  apiRead(
+    "category-page-20",
+    "catalog.category, page 20 by keyset cursor (or the deepest page there is)",
+    readTargets,
+    (f) => [
+      queryPath("catalog.category", {
+        slug: f.categorySlug,
+        limit: f.pageSize,
+        ...(f.deepCursor ? { cursor: f.deepCursor } : {}),
+      }),
+    ],
+  ),
   apiRead("product", "catalog.product (bounded-staleness shard read, cached)", readTargets, (f) => [
     queryPath("catalog.product", { productId: f.productId }),
   ]),
-  apiRead("search", "search.query, a word from a real title", [TARGETS.searchP95, TARGETS.searchGoal, TARGETS.noErrors], (f) => [
-    queryPath("search.query", { q: f.searchWord }),
-  ]),
-  apiRead("search-typo", "search.query, the same word with a letter missing", [TARGETS.searchP95, TARGETS.searchGoal, TARGETS.noErrors], (f) => [
-    queryPath("search.query", { q: f.typoWord }),
-  ]),
-  apiRead("suggest", "search.suggest, a three-letter prefix", [TARGETS.searchP95, TARGETS.searchGoal, TARGETS.noErrors], (f) => [
-    queryPath("search.suggest", { q: f.suggestPrefix }),
-  ]),
-  htmlPage("html-home", "storefront home page HTML (Next server render) through the gateway", () => "/"),
-  htmlPage("html-product", "storefront product page HTML through the gateway", (f) => `/p/${f.productId}`),
+  apiRead(
+    "search",
+    "search.query, a word from a real title",
+    [TARGETS.searchP95, TARGETS.searchGoal, TARGETS.noErrors],
+    (f) => [queryPath("search.query", { q: f.searchWord })],
+  ),
+  apiRead(
+    "search-typo",
+    "search.query, the same word with a letter missing",
+    [TARGETS.searchP95, TARGETS.searchGoal, TARGETS.noErrors],
+    (f) => [queryPath("search.query", { q: f.typoWord })],
+  ),
+  apiRead(
+    "suggest",
+    "search.suggest, a three-letter prefix",
+    [TARGETS.searchP95, TARGETS.searchGoal, TARGETS.noErrors],
+    (f) => [queryPath("search.suggest", { q: f.suggestPrefix })],
+  ),
+  htmlPage(
+    "html-home",
+    "storefront home page HTML (Next server render) through the gateway",
+    () => "/",
+  ),
+  htmlPage(
+    "html-product",
+    "storefront product page HTML through the gateway",
+    (f) => `/p/${f.productId}`,
+  ),
   {
     name: "add-to-cart",
     title: "cart.add signed in (sessions prepared before timing), through the gateway",
@@ -206,7 +252,11 @@ export const SCENARIOS: readonly Scenario[] = [
       if (!item) throw new Error("no product in stock to add to a cart");
       const sessions: { cookie: string; headers: Record<string, string> }[] = [];
       for (let i = 0; i < ctx.plan.cartSessions; i++) {
-        const s = await signUpAndIn(gatewayUrl, ctx.identities.take(), shopperEmail(`${ctx.runId}-cart`, i));
+        const s = await signUpAndIn(
+          gatewayUrl,
+          ctx.identities.take(),
+          shopperEmail(`${ctx.runId}-cart`, i),
+        );
         sessions.push({ cookie: s.client.cookieHeader(), headers: s.client.identity.headers });
         s.client.close();
         ctx.progress.tick(`signed in ${i + 1}/${ctx.plan.cartSessions} shoppers`);
@@ -218,7 +268,12 @@ export const SCENARIOS: readonly Scenario[] = [
           url: gatewayUrl,
           method: "POST",
           paths: [`${TRPC_BASE}/cart.add`],
-          body: mutationBody({ productId: item.productId, vendorId: item.vendorId, ...(item.variantId ? { variantId: item.variantId } : {}), quantity: 1 }),
+          body: mutationBody({
+            productId: item.productId,
+            vendorId: item.vendorId,
+            ...(item.variantId ? { variantId: item.variantId } : {}),
+            quantity: 1,
+          }),
           ...shape,
           // A connection plays one signed-in shopper for a while, then the next (per-user write limits).
           requestsPerClient: 20,
@@ -257,7 +312,10 @@ export const SCENARIOS: readonly Scenario[] = [
         p99Ms: r.endToEndMs.length ? s.p99 : null,
         non2xx: 0,
         errors: failed,
-        notes: [`${r.ready}/${r.shoppers} orders ready; rps column = orders ready per second`, ...r.notes],
+        notes: [
+          `${r.ready}/${r.shoppers} orders ready; rps column = orders ready per second`,
+          ...r.notes,
+        ],
       };
     },
   },
@@ -269,6 +327,7 @@ export const SCENARIO_NAMES = SCENARIOS.map((s) => s.name);
 export function selectScenarios(only: readonly string[] | undefined): Scenario[] {
   if (!only || only.length === 0) return [...SCENARIOS];
   const unknown = only.filter((n) => !SCENARIO_NAMES.includes(n));
-  if (unknown.length) throw new Error(`unknown scenario ${unknown.join(", ")} (known: ${SCENARIO_NAMES.join(", ")})`);
+  if (unknown.length)
+    throw new Error(`unknown scenario ${unknown.join(", ")} (known: ${SCENARIO_NAMES.join(", ")})`);
   return SCENARIOS.filter((s) => only.includes(s.name));
 }

@@ -7,7 +7,11 @@
  */
 export const EMPTY_ROUNDS_PER_STEP = 8;
 
-export function idlePollMs(pollEveryMs: number, maxIdlePollMs: number, emptyRounds: number): number {
+export function idlePollMs(
+  pollEveryMs: number,
+  maxIdlePollMs: number,
+  emptyRounds: number,
+): number {
   const steps = Math.floor(Math.max(0, emptyRounds - 1) / EMPTY_ROUNDS_PER_STEP);
   return Math.min(Math.max(pollEveryMs, maxIdlePollMs), pollEveryMs * (1 + steps));
 }

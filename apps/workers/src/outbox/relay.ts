@@ -266,7 +266,9 @@ export class OutboxRelay {
       }
       emptyRounds = moved === 0 ? emptyRounds + 1 : 0;
       if (moved === 0)
-        await this.pause(jitter(idlePollMs(this.opts.pollEveryMs, this.opts.maxIdlePollMs, emptyRounds)));
+        await this.pause(
+          jitter(idlePollMs(this.opts.pollEveryMs, this.opts.maxIdlePollMs, emptyRounds)),
+        );
     }
   }
 

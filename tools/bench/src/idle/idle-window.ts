@@ -12,7 +12,11 @@ export interface IdleUsage {
   processes: ProcessUsage[];
 }
 
-export function totals(processes: readonly ProcessUsage[]): { cores: number; rssMb: number; pssMb: number } {
+export function totals(processes: readonly ProcessUsage[]): {
+  cores: number;
+  rssMb: number;
+  pssMb: number;
+} {
   return processes.reduce(
     (t, p) => ({ cores: t.cores + p.cores, rssMb: t.rssMb + p.rssMb, pssMb: t.pssMb + p.pssMb }),
     { cores: 0, rssMb: 0, pssMb: 0 },
@@ -26,7 +30,10 @@ export async function measureIdle(
   progress: Progress,
 ): Promise<IdleUsage> {
   const listed = productProcesses(pidFile, detached);
-  if (listed.size === 0) throw new Error(`no running product process is registered in ${pidFile} (is \`npm start\` running?)`);
+  if (listed.size === 0)
+    throw new Error(
+      `no running product process is registered in ${pidFile} (is \`npm start\` running?)`,
+    );
   const before = sample(listed);
   const t0 = Date.now();
   const deadline = t0 + windowS * 1000;

@@ -3,8 +3,24 @@ import { parseKb, parseStat, type Sample, usageBetween } from "./proc-sampler.ts
 
 describe("/proc sampling", () => {
   it("reads CPU ticks (own and reaped children) and start time from a stat line whose name has spaces", () => {
-    const fields = ["S", ...Array.from({ length: 10 }, () => "0"), "100", "50", "7", "3", "0", "0", "0", "0", "12345", "0"];
-    expect(parseStat(`42 (next-server (v1)) ${fields.join(" ")}`)).toEqual({ ticks: 160, startTicks: 12345 });
+    const fields = [
+      "S",
+      ...Array.from({ length: 10 }, () => "0"),
+      "100",
+      "50",
+      "7",
+      "3",
+      "0",
+      "0",
+      "0",
+      "0",
+      "12345",
+      "0",
+    ];
+    expect(parseStat(`42 (next-server (v1)) ${fields.join(" ")}`)).toEqual({
+      ticks: 160,
+      startTicks: 12345,
+    });
   });
 
   it("reads kB fields of status and smaps_rollup", () => {
@@ -14,10 +30,23 @@ describe("/proc sampling", () => {
   });
 
   it("counts CPU inside the window per process, children included, and skips PIDs it cannot place", () => {
-    const snap = (ticks: number, startTicks: number, rssKb = 1024) => ({ ticks, startTicks, rssKb, pssKb: rssKb / 2 });
+    const snap = (ticks: number, startTicks: number, rssKb = 1024) => ({
+      ticks,
+      startTicks,
+      rssKb,
+      pssKb: rssKb / 2,
+    });
     const before: Sample = {
       atTicks: 1_000,
-      byName: new Map([["core-1", new Map([[1, snap(500, 10)], [2, snap(100, 20)]])]]),
+      byName: new Map([
+        [
+          "core-1",
+          new Map([
+            [1, snap(500, 10)],
+            [2, snap(100, 20)],
+          ]),
+        ],
+      ]),
     };
     const after: Sample = {
       atTicks: 7_000,

@@ -74,7 +74,10 @@ export function pidFromFile(path: string): number | undefined {
  * `detached` names pid files of processes that left their parent's tree but belong to it: Patroni
  * starts the postmaster detached, so a member's Postgres is found through its `postmaster.pid`.
  */
-export function productProcesses(pidFile: string, detached: Record<string, string> = {}): Map<string, number[]> {
+export function productProcesses(
+  pidFile: string,
+  detached: Record<string, string> = {},
+): Map<string, number[]> {
   const seen = new Set<number>();
   const out = new Map<string, number[]>();
   for (const rec of readRegistry(pidFile)) {
@@ -111,7 +114,12 @@ export function sample(processes: Map<string, number[]>): Sample {
  * from zero when it was born inside the window; one that was already running but not yet listed
  * (a new child found late) is left out rather than guessed.
  */
-export function usageBetween(before: Sample, after: Sample, windowMs: number, hz = ticksPerSecond()): ProcessUsage[] {
+export function usageBetween(
+  before: Sample,
+  after: Sample,
+  windowMs: number,
+  hz = ticksPerSecond(),
+): ProcessUsage[] {
   const out: ProcessUsage[] = [];
   for (const [name, end] of after.byName) {
     const start = before.byName.get(name) ?? new Map<number, ProcSnapshot>();

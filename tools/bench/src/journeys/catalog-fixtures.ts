@@ -56,22 +56,27 @@ export function searchWordOf(titles: readonly string[]): string {
 }
 
 export async function catalogFixtures(client: ShopperClient): Promise<CatalogFixtures> {
-  const home = await trpcQuery<{ categories: { slug: string; productCount: number }[]; featured: Card[] }>(
-    client,
-    "catalog.home",
-  );
+  const home = await trpcQuery<{
+    categories: { slug: string; productCount: number }[];
+    featured: Card[];
+  }>(client, "catalog.home");
   const biggest = [...home.categories].sort((a, b) => b.productCount - a.productCount)[0];
   const product = home.featured[0];
-  if (!biggest || !product) throw new Error("catalog.home has no categories or products: is the demo data seeded?");
+  if (!biggest || !product)
+    throw new Error("catalog.home has no categories or products: is the demo data seeded?");
   let cursor: string | null = null;
   let page = 1;
   let titles: string[] = home.featured.map((c) => c.title);
   for (; page < DEEP_PAGE; page++) {
-    const p: { items: Card[]; nextCursor: string | null } = await trpcQuery(client, "catalog.category", {
-      slug: biggest.slug,
-      limit: CATEGORY_PAGE_SIZE,
-      ...(cursor ? { cursor } : {}),
-    });
+    const p: { items: Card[]; nextCursor: string | null } = await trpcQuery(
+      client,
+      "catalog.category",
+      {
+        slug: biggest.slug,
+        limit: CATEGORY_PAGE_SIZE,
+        ...(cursor ? { cursor } : {}),
+      },
+    );
     if (page === 1) titles = [...titles, ...p.items.map((c) => c.title)];
     if (!p.nextCursor) break;
     cursor = p.nextCursor;
@@ -92,8 +97,14 @@ export async function catalogFixtures(client: ShopperClient): Promise<CatalogFix
 
 /** In-stock items that can go straight into a cart (a variant picked where stock is per variant), most stock first. */
 export async function buyableItems(client: ShopperClient, wanted: number): Promise<BuyableItem[]> {
-  const found = await trpcQuery<{ items: Card[] }>(client, "search.query", { inStock: true, limit: 96, sort: "relevance" });
-  const cards = found.items.filter((c) => c.inStock).sort((a, b) => (b.available ?? 0) - (a.available ?? 0));
+  const found = await trpcQuery<{ items: Card[] }>(client, "search.query", {
+    inStock: true,
+    limit: 96,
+    sort: "relevance",
+  });
+  const cards = found.items
+    .filter((c) => c.inStock)
+    .sort((a, b) => (b.available ?? 0) - (a.available ?? 0));
   const out: BuyableItem[] = [];
   let units = 0;
   for (const card of cards) {
@@ -101,7 +112,12 @@ export async function buyableItems(client: ShopperClient, wanted: number): Promi
     if (d.stockByVariant) {
       const v = [...d.variants].sort((a, b) => b.available - a.available)[0];
       if (v && v.available > 0)
-        out.push({ productId: d.productId, vendorId: d.vendor.id, variantId: v.id, available: v.available });
+        out.push({
+          productId: d.productId,
+          vendorId: d.vendor.id,
+          variantId: v.id,
+          available: v.available,
+        });
     } else if (d.available > 0) {
       out.push({ productId: d.productId, vendorId: d.vendor.id, available: d.available });
     }

@@ -42,7 +42,11 @@ export interface CheckoutResult {
 }
 
 /** Runs `fn` over `items` with at most `limit` at a time. */
-export async function inBatches<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+export async function inBatches<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
   const out: PromiseSettledResult<R>[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
@@ -71,20 +75,33 @@ function countErrors(into: Record<string, number>, err: unknown): void {
   into[k] = (into[k] ?? 0) + 1;
 }
 
-export async function runCheckout(spec: CheckoutSpec, identities: IdentityPool, progress: Progress): Promise<CheckoutResult> {
+export async function runCheckout(
+  spec: CheckoutSpec,
+  identities: IdentityPool,
+  progress: Progress,
+): Promise<CheckoutResult> {
   const scout = new ShopperClient(spec.gatewayUrl, identities.take());
   const notes: string[] = [];
   const errors: Record<string, number> = {};
   try {
-    const { tokenizeUrl } = await trpcQuery<{ tokenizeUrl: string }>(scout, "checkout.paymentConfig");
+    const { tokenizeUrl } = await trpcQuery<{ tokenizeUrl: string }>(
+      scout,
+      "checkout.paymentConfig",
+    );
     const items = allocate(await buyableItems(scout, spec.shoppers), spec.shoppers);
     if (items.length < spec.shoppers)
-      notes.push(`only ${items.length} units in stock among the searched products: ${items.length} shoppers, not ${spec.shoppers}`);
+      notes.push(
+        `only ${items.length} units in stock among the searched products: ${items.length} shoppers, not ${spec.shoppers}`,
+      );
 
     progress.tick(`preparing ${items.length} shoppers`);
     let prepared = 0;
     const prep = await inBatches(items, spec.prepareConcurrency, async (item, i) => {
-      const shopper = await signUpAndIn(spec.gatewayUrl, identities.take(), shopperEmail(spec.runId, i));
+      const shopper = await signUpAndIn(
+        spec.gatewayUrl,
+        identities.take(),
+        shopperEmail(spec.runId, i),
+      );
       await addToCart(shopper, item);
       const paymentMethodId = await tokenizeCard(shopper, tokenizeUrl);
       progress.tick(`prepared ${++prepared}/${items.length} shoppers`);
@@ -95,7 +112,8 @@ export async function runCheckout(spec: CheckoutSpec, identities: IdentityPool, 
       if (p.status === "fulfilled") ready.push(p.value);
       else countErrors(errors, p.reason);
     }
-    if (ready.length < items.length) notes.push(`${items.length - ready.length} shoppers failed before timing (see errors)`);
+    if (ready.length < items.length)
+      notes.push(`${items.length - ready.length} shoppers failed before timing (see errors)`);
 
     const t0 = Date.now();
     const deadline = t0 + spec.timeoutS * 1000;
@@ -125,7 +143,8 @@ export async function runCheckout(spec: CheckoutSpec, identities: IdentityPool, 
       `checkout.place p50 ${place.p50.toFixed(0)} ms, p95 ${place.p95.toFixed(0)} ms; ready seen by polling orders.get every ${spec.pollMs} ms`,
     );
     for (const [k, n] of Object.entries(errors)) notes.push(`${n}× ${k}`);
-    for (const [k, n] of Object.entries(pollErrors)) notes.push(`${n}× (read while polling, retried) ${k}`);
+    for (const [k, n] of Object.entries(pollErrors))
+      notes.push(`${n}× (read while polling, retried) ${k}`);
     return {
       shoppers: ready.length,
       ready: endToEndMs.length,

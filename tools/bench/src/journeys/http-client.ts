@@ -41,7 +41,10 @@ export class ShopperClient {
     url = this.baseUrl,
   ): Promise<HttpResponse> {
     const target = new URL(path, url);
-    const headers: Record<string, string> = { ...this.identity.headers, accept: "application/json" };
+    const headers: Record<string, string> = {
+      ...this.identity.headers,
+      accept: "application/json",
+    };
     let payload: string | undefined;
     if (body?.json !== undefined) {
       payload = JSON.stringify(body.json);
@@ -69,7 +72,11 @@ export class ShopperClient {
           res.on("error", reject);
           res.on("end", () => {
             if (url === this.baseUrl) this.keepCookies(res.headers["set-cookie"]);
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString("utf8"),
+            });
           });
         },
       );
@@ -84,7 +91,8 @@ export class ShopperClient {
       const eq = pair?.indexOf("=") ?? -1;
       if (!pair || eq < 1) continue;
       const value = pair.slice(eq + 1);
-      if (value === "" || /max-age=0|expires=thu, 01 jan 1970/i.test(line)) this.cookies.delete(pair.slice(0, eq));
+      if (value === "" || /max-age=0|expires=thu, 01 jan 1970/i.test(line))
+        this.cookies.delete(pair.slice(0, eq));
       else this.cookies.set(pair.slice(0, eq), value);
     }
   }

@@ -28,17 +28,29 @@ export function shopperEmail(runId: string, n: number): string {
   return `bench-${runId}-${n}@bench.agora.local`;
 }
 
-export async function signUpAndIn(gatewayUrl: string, identity: ClientIdentity, email: string): Promise<Shopper> {
+export async function signUpAndIn(
+  gatewayUrl: string,
+  identity: ClientIdentity,
+  email: string,
+): Promise<Shopper> {
   const client = new ShopperClient(gatewayUrl, identity);
-  await trpcMutation(client, "auth.signUp", { email, name: "Bench Shopper", password: SHOPPER_PASSWORD });
+  await trpcMutation(client, "auth.signUp", {
+    email,
+    name: "Bench Shopper",
+    password: SHOPPER_PASSWORD,
+  });
   const csrf = await client.send("GET", "/api/auth/csrf");
   const { csrfToken } = JSON.parse(csrf.body) as { csrfToken?: string };
-  if (!csrfToken) throw new BenchHttpError(`sign-in: no CSRF token (HTTP ${csrf.status})`, csrf.status);
+  if (!csrfToken)
+    throw new BenchHttpError(`sign-in: no CSRF token (HTTP ${csrf.status})`, csrf.status);
   const res = await client.send("POST", "/api/auth/callback/credentials", {
     form: { csrfToken, email, password: SHOPPER_PASSWORD, callbackUrl: gatewayUrl, json: "true" },
   });
   if (!client.hasCookie("session-token"))
-    throw new BenchHttpError(`sign-in of ${email}: no session cookie (HTTP ${res.status})`, res.status);
+    throw new BenchHttpError(
+      `sign-in of ${email}: no session cookie (HTTP ${res.status})`,
+      res.status,
+    );
   return { client, email };
 }
 
@@ -57,19 +69,36 @@ export async function tokenizeCard(shopper: Shopper, tokenizeUrl: string): Promi
   const res = await shopper.client.send(
     "POST",
     url.pathname,
-    { json: { card: { number: SUCCESS_CARD, expMonth: 12, expYear: new Date().getFullYear() + 3, cvc: "123" } } },
+    {
+      json: {
+        card: {
+          number: SUCCESS_CARD,
+          expMonth: 12,
+          expYear: new Date().getFullYear() + 3,
+          cvc: "123",
+        },
+      },
+    },
     url.origin,
   );
   const id = (JSON.parse(res.body) as { id?: unknown }).id;
-  if (res.status !== 200 && res.status !== 201) throw new BenchHttpError(`card step: HTTP ${res.status}`, res.status);
-  if (typeof id !== "string") throw new BenchHttpError("card step: no token in the answer", res.status);
+  if (res.status !== 200 && res.status !== 201)
+    throw new BenchHttpError(`card step: HTTP ${res.status}`, res.status);
+  if (typeof id !== "string")
+    throw new BenchHttpError("card step: no token in the answer", res.status);
   return id;
 }
 
 export async function placeOrder(shopper: Shopper, paymentMethodId: string): Promise<string> {
   const placed = await trpcMutation<{ orderId: string }>(shopper.client, "checkout.place", {
     idempotencyKey: `bench-${randomUUID()}`,
-    address: { name: "Bench Shopper", line1: "1 Load Street", city: "Berlin", postalCode: "10115", country: "DE" },
+    address: {
+      name: "Bench Shopper",
+      line1: "1 Load Street",
+      city: "Berlin",
+      postalCode: "10115",
+      country: "DE",
+    },
     paymentMethodId,
   });
   return placed.orderId;
@@ -101,7 +130,8 @@ export async function waitUntilReady(
   let status = "unknown";
   while (Date.now() < opts.deadline) {
     try {
-      status = (await trpcQuery<{ status: string }>(shopper.client, "orders.get", { orderId })).status;
+      status = (await trpcQuery<{ status: string }>(shopper.client, "orders.get", { orderId }))
+        .status;
     } catch (err) {
       opts.onPollError?.(err);
       status = "unreadable";

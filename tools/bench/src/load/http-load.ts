@@ -38,10 +38,16 @@ export interface HttpLoadResult {
 
 type AutocannonClient = autocannon.Client;
 
-export async function runHttpLoad(spec: HttpLoadSpec, progress?: Progress): Promise<HttpLoadResult> {
+export async function runHttpLoad(
+  spec: HttpLoadSpec,
+  progress?: Progress,
+): Promise<HttpLoadResult> {
   const tally = new ResponseTally();
   const served = new WeakMap<AutocannonClient, number>();
-  const baseHeaders = { ...spec.headers, ...(spec.body ? { "content-type": "application/json" } : {}) };
+  const baseHeaders = {
+    ...spec.headers,
+    ...(spec.body ? { "content-type": "application/json" } : {}),
+  };
   const requestsFor = (headers: Record<string, string>): autocannon.Request[] =>
     spec.paths.map((path) => ({
       method: spec.method ?? "GET",

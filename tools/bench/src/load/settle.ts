@@ -20,7 +20,9 @@ export async function settle(
   const t0 = Date.now();
   let good = 0;
   while (Date.now() - t0 < maxMs) {
-    const ok = await fetch(new URL("/healthz", gatewayUrl), { signal: AbortSignal.timeout(2_000) }).then(
+    const ok = await fetch(new URL("/healthz", gatewayUrl), {
+      signal: AbortSignal.timeout(2_000),
+    }).then(
       (r) => r.ok,
       () => false,
     );

@@ -35,7 +35,9 @@ describe("bench rows", () => {
 
   it("marks a cached read met only at ≥ 25 % of the ceiling, p95 ≤ 20 ms and no non-2xx", () => {
     const verdict = (m: Partial<Measured>) =>
-      toResult(scenario("product"), measured(m), 1000).targets.find((t) => t.label.startsWith("≥ 25 %"))?.met;
+      toResult(scenario("product"), measured(m), 1000).targets.find((t) =>
+        t.label.startsWith("≥ 25 %"),
+      )?.met;
     expect(verdict({ rps: 250, p95Ms: 20 })).toBe(true);
     expect(verdict({ rps: 249, p95Ms: 20 })).toBe(false);
     expect(verdict({ rps: 500, p95Ms: 21 })).toBe(false);
@@ -52,7 +54,11 @@ describe("bench rows", () => {
 
   it("judges idle CPU and RSS of the whole product", () => {
     const idle = (cores: number, rssMb: number) =>
-      toResult(scenario("idle"), measured({ idle: { cores, rssMb, pssMb: rssMb, processes: [] } }), null).targets.map((t) => t.met);
+      toResult(
+        scenario("idle"),
+        measured({ idle: { cores, rssMb, pssMb: rssMb, processes: [] } }),
+        null,
+      ).targets.map((t) => t.met);
     expect(idle(0.15, 2_500)).toEqual([true, true]);
     expect(idle(0.2, 2_600)).toEqual([false, false]);
   });
@@ -88,8 +94,24 @@ describe("the printed table", () => {
             rssMb: 3072,
             pssMb: 2048,
             processes: [
-              { name: "outbox-relay", cpuSeconds: 6, cpuSecondsPerMinute: 6, cores: 0.1, rssMb: 200, pssMb: 150, pids: 1 },
-              { name: "etcd-1", cpuSeconds: 2, cpuSecondsPerMinute: 2, cores: 0.033, rssMb: 50, pssMb: 40, pids: 1 },
+              {
+                name: "outbox-relay",
+                cpuSeconds: 6,
+                cpuSecondsPerMinute: 6,
+                cores: 0.1,
+                rssMb: 200,
+                pssMb: 150,
+                pids: 1,
+              },
+              {
+                name: "etcd-1",
+                cpuSeconds: 2,
+                cpuSecondsPerMinute: 2,
+                cores: 0.033,
+                rssMb: 50,
+                pssMb: 40,
+                pids: 1,
+              },
             ],
           },
         }),
@@ -123,7 +145,11 @@ describe("the printed table", () => {
   });
 
   it("aligns columns and formats times", () => {
-    expect(renderTable(["a", "bb", "c"], [["x", "1", "y"]]).split("\n")).toEqual(["a  bb  c", "-  --  -", "x   1  y"]);
+    expect(renderTable(["a", "bb", "c"], [["x", "1", "y"]]).split("\n")).toEqual([
+      "a  bb  c",
+      "-  --  -",
+      "x   1  y",
+    ]);
     expect(formatMs(null)).toBe("–");
     expect(formatMs(1.234)).toBe("1.2 ms");
     expect(formatMs(250.4)).toBe("250 ms");

@@ -25,7 +25,10 @@ function verdicts(r: ScenarioResult): string {
 }
 
 /** Left-aligned first column, the rest right-aligned except the last (targets). */
-export function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+export function renderTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: readonly string[]) =>
     cells
@@ -66,7 +69,18 @@ export function scenarioRow(r: ScenarioResult): string[] {
   ];
 }
 
-export const SCENARIO_HEADER = ["scenario", "conc", "rps", "p50", "p95", "p99", "non-2xx", "errors", "×ceiling", "targets"];
+export const SCENARIO_HEADER = [
+  "scenario",
+  "conc",
+  "rps",
+  "p50",
+  "p95",
+  "p99",
+  "non-2xx",
+  "errors",
+  "×ceiling",
+  "targets",
+];
 
 export function processRows(processes: readonly ProcessUsage[]): string[][] {
   return [...processes]

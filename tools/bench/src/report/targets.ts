@@ -18,7 +18,8 @@ export const TARGETS = {
   searchGoal: { label: "search p95 ≤ 50 ms", check: p95AtMost(50) },
   cachedRead: {
     label: "≥ 25 % of ceiling, p95 ≤ 20 ms, 0 non-2xx",
-    check: (r) => (r.ratioToCeiling ?? 0) >= 0.25 && p95AtMost(20)(r) && r.non2xx === 0 && r.errors === 0,
+    check: (r) =>
+      (r.ratioToCeiling ?? 0) >= 0.25 && p95AtMost(20)(r) && r.non2xx === 0 && r.errors === 0,
   },
   storefrontHtml: { label: "HTML p95 ≤ 100 ms", check: p95AtMost(100) },
   noErrors: { label: "0 errors", check: (r) => r.non2xx === 0 && r.errors === 0 },
