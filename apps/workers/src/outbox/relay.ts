@@ -13,6 +13,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { core, shard, shardNames } from "@agora/db";
 import { backoff, jitter } from "../leader/jitter.ts";
+import { idlePollMs } from "./idle-poll.ts";
 import type { LeaderElection, LeaderTerm } from "../leader/leader-election.ts";
 import {
   claimFence,
@@ -128,6 +129,26 @@ export async function relayBatch(
   });
 }
 
+const PEEK_LIMITS = [
+  "SET LOCAL statement_timeout = '10s'",
+  // Every tenant's rows count (the shards' row-level security hides them otherwise).
+  "SET LOCAL agora.scope = 'platform'",
+];
+
+/**
+ * Whether `source` has anything to relay: one read-only look (the partial index on unpublished
+ * rows), instead of the fenced write transaction of relayBatch, for the common idle case.
+ */
+export async function hasUnpublished(source: OutboxSource): Promise<boolean> {
+  return source.transaction(async (tx) => {
+    for (const stmt of PEEK_LIMITS) await tx.$executeRawUnsafe(stmt);
+    const rows = await tx.$queryRawUnsafe<{ pending: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL) AS pending`,
+    );
+    return rows[0]?.pending === true;
+  });
+}
+
 export interface OutboxRelayOptions {
   election: LeaderElection;
   publisher: OutboxPublisher;
@@ -137,6 +158,8 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Idle poll interval when every outbox was empty, ms (jittered). */
   pollEveryMs?: number;
+  /** After a quiet spell the idle interval grows up to this, ms (default 4 × pollEveryMs; see idle-poll.ts). */
+  maxIdlePollMs?: number;
   log?: (level: "info" | "warn" | "error", msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -157,6 +180,7 @@ export class OutboxRelay {
       fenceName: opts.fenceName ?? "outbox-relay",
       batchSize: opts.batchSize ?? 100,
       pollEveryMs: opts.pollEveryMs ?? 250,
+      maxIdlePollMs: opts.maxIdlePollMs ?? 4 * (opts.pollEveryMs ?? 250),
       log:
         opts.log ??
         ((level, msg, extra) => relayLog[level]({ component: "outbox-relay", ...extra }, msg)),
@@ -194,16 +218,28 @@ export class OutboxRelay {
     };
     this.wake = new AbortController();
     const failures = new Map<string, number>();
+    // Clusters whose fence row holds this term's token. Each is claimed at once (a new leader
+    // fences out the old one everywhere, work or not); after that an empty outbox costs a
+    // read-only look, not a fence write per poll. A failure forgets it: the next batch re-claims
+    // (an asynchronous shard's failover may have lost the last fence write).
+    const fenced = new Set<string>();
+    let emptyRounds = 0;
     while (fence.stillLeader()) {
       let moved = 0;
       for (const source of this.opts.sources) {
         if (!fence.stillLeader()) break;
         try {
+          if (fenced.has(source.cluster) && !(await hasUnpublished(source))) {
+            failures.delete(source.cluster);
+            continue;
+          }
           const n = await relayBatch(source, this.opts.publisher, fence, this.opts.batchSize);
+          fenced.add(source.cluster);
           moved += n;
           this.published += n;
           failures.delete(source.cluster);
         } catch (err) {
+          fenced.delete(source.cluster);
           if (err instanceof LeadershipLostError) return;
           if (err instanceof FencedOutError) {
             // Someone with a newer token already wrote: our term is over whatever etcd told us.
@@ -228,7 +264,11 @@ export class OutboxRelay {
           await this.pause(backoff(n, 200, 5000));
         }
       }
-      if (moved === 0) await this.pause(jitter(this.opts.pollEveryMs));
+      emptyRounds = moved === 0 ? emptyRounds + 1 : 0;
+      if (moved === 0)
+        await this.pause(
+          jitter(idlePollMs(this.opts.pollEveryMs, this.opts.maxIdlePollMs, emptyRounds)),
+        );
     }
   }
 

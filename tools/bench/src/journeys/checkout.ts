@@ -1,0 +1,161 @@
+/**
+ * Checkout end to end with N shoppers at once over HTTP. Sign-up, sign-in, cart and the card step
+ * are done before timing; the clock runs from each `checkout.place` submit to the order being
+ * read back READY_FOR_FULFILMENT. Every shopper is a new account with its own client identity.
+ */
+import type { IdentityPool } from "../identity.ts";
+import type { Progress } from "../progress.ts";
+import { rate, summarise } from "../report/stats.ts";
+import { allocate, buyableItems } from "./catalog-fixtures.ts";
+import { ShopperClient } from "./http-client.ts";
+import {
+  addToCart,
+  placeOrder,
+  type Shopper,
+  shopperEmail,
+  signUpAndIn,
+  tokenizeCard,
+  waitUntilReady,
+} from "./shopper.ts";
+import { trpcQuery } from "./trpc.ts";
+
+export interface CheckoutSpec {
+  gatewayUrl: string;
+  shoppers: number;
+  /** Concurrency of the untimed preparation (sign-up is scrypt: CPU-heavy on purpose). */
+  prepareConcurrency: number;
+  pollMs: number;
+  /** Bound of the timed part. */
+  timeoutS: number;
+  runId: string;
+}
+
+export interface CheckoutResult {
+  shoppers: number;
+  ready: number;
+  elapsedMs: number;
+  ordersPerSecond: number;
+  endToEndMs: number[];
+  placeMs: number[];
+  errors: Record<string, number>;
+  notes: string[];
+}
+
+/** Runs `fn` over `items` with at most `limit` at a time. */
+export async function inBatches<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
+  const out: PromiseSettledResult<R>[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        out[i] = { status: "fulfilled", value: await fn(items[i] as T, i) };
+      } catch (reason) {
+        out[i] = { status: "rejected", reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+function errorKey(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err))
+    .replace(/[0-9a-f-]{36}/g, "<id>")
+    .replace(/\s+/g, " ")
+    .slice(0, 140);
+}
+
+function countErrors(into: Record<string, number>, err: unknown): void {
+  const k = errorKey(err);
+  into[k] = (into[k] ?? 0) + 1;
+}
+
+export async function runCheckout(
+  spec: CheckoutSpec,
+  identities: IdentityPool,
+  progress: Progress,
+): Promise<CheckoutResult> {
+  const scout = new ShopperClient(spec.gatewayUrl, identities.take());
+  const notes: string[] = [];
+  const errors: Record<string, number> = {};
+  try {
+    const { tokenizeUrl } = await trpcQuery<{ tokenizeUrl: string }>(
+      scout,
+      "checkout.paymentConfig",
+    );
+    const items = allocate(await buyableItems(scout, spec.shoppers), spec.shoppers);
+    if (items.length < spec.shoppers)
+      notes.push(
+        `only ${items.length} units in stock among the searched products: ${items.length} shoppers, not ${spec.shoppers}`,
+      );
+
+    progress.tick(`preparing ${items.length} shoppers`);
+    let prepared = 0;
+    const prep = await inBatches(items, spec.prepareConcurrency, async (item, i) => {
+      const shopper = await signUpAndIn(
+        spec.gatewayUrl,
+        identities.take(),
+        shopperEmail(spec.runId, i),
+      );
+      await addToCart(shopper, item);
+      const paymentMethodId = await tokenizeCard(shopper, tokenizeUrl);
+      progress.tick(`prepared ${++prepared}/${items.length} shoppers`);
+      return { shopper, paymentMethodId };
+    });
+    const ready: { shopper: Shopper; paymentMethodId: string }[] = [];
+    for (const p of prep) {
+      if (p.status === "fulfilled") ready.push(p.value);
+      else countErrors(errors, p.reason);
+    }
+    if (ready.length < items.length)
+      notes.push(`${items.length - ready.length} shoppers failed before timing (see errors)`);
+
+    const t0 = Date.now();
+    const deadline = t0 + spec.timeoutS * 1000;
+    const placeMs: number[] = [];
+    const pollErrors: Record<string, number> = {};
+    const endToEndMs: number[] = [];
+    let done = 0;
+    const timed = await Promise.allSettled(
+      ready.map(async ({ shopper, paymentMethodId }) => {
+        const submitted = Date.now();
+        const orderId = await placeOrder(shopper, paymentMethodId);
+        placeMs.push(Date.now() - submitted);
+        const readyAt = await waitUntilReady(shopper, orderId, {
+          pollMs: spec.pollMs,
+          deadline,
+          onPollError: (err) => countErrors(pollErrors, err),
+        });
+        endToEndMs.push(readyAt - submitted);
+        progress.tick(`${++done}/${ready.length} orders ready`);
+      }),
+    );
+    const elapsedMs = Date.now() - t0;
+    for (const t of timed) if (t.status === "rejected") countErrors(errors, t.reason);
+    for (const r of ready) r.shopper.client.close();
+    const place = summarise(placeMs);
+    notes.push(
+      `checkout.place p50 ${place.p50.toFixed(0)} ms, p95 ${place.p95.toFixed(0)} ms; ready seen by polling orders.get every ${spec.pollMs} ms`,
+    );
+    for (const [k, n] of Object.entries(errors)) notes.push(`${n}× ${k}`);
+    for (const [k, n] of Object.entries(pollErrors))
+      notes.push(`${n}× (read while polling, retried) ${k}`);
+    return {
+      shoppers: ready.length,
+      ready: endToEndMs.length,
+      elapsedMs,
+      ordersPerSecond: rate(endToEndMs.length, elapsedMs),
+      endToEndMs,
+      placeMs,
+      errors,
+      notes,
+    };
+  } finally {
+    scout.close();
+  }
+}

@@ -1,0 +1,62 @@
+/** How hard and how long each kind of scenario runs: the full bench, or `--quick` for a CI smoke. */
+export interface LoadShape {
+  connections: number;
+  durationS: number;
+  maxRequests: number;
+}
+
+export interface BenchPlan {
+  mode: "full" | "quick";
+  /** Cached reads and the ceiling: issue 12 compares them at 100 connections. */
+  reads: LoadShape;
+  /** Storefront HTML pages (server-rendered, heavier per request). */
+  html: LoadShape;
+  /** Signed-in cart writes. */
+  cart: LoadShape;
+  /** Signed-in sessions the cart load rotates through (the per-user write limit is per minute). */
+  cartSessions: number;
+  /** A simulated anonymous client makes this many requests, then the connection becomes another client. */
+  requestsPerClient: number;
+  checkout: { shoppers: number; prepareConcurrency: number; pollMs: number; timeoutS: number };
+  idleWindowS: number;
+}
+
+export const FULL_PLAN: BenchPlan = {
+  mode: "full",
+  reads: { connections: 100, durationS: 10, maxRequests: 200_000 },
+  html: { connections: 10, durationS: 10, maxRequests: 20_000 },
+  cart: { connections: 10, durationS: 10, maxRequests: 20_000 },
+  cartSessions: 40,
+  requestsPerClient: 50,
+  checkout: { shoppers: 200, prepareConcurrency: 8, pollMs: 200, timeoutS: 120 },
+  idleWindowS: 60,
+};
+
+export const QUICK_PLAN: BenchPlan = {
+  mode: "quick",
+  reads: { connections: 10, durationS: 2, maxRequests: 2_000 },
+  html: { connections: 2, durationS: 2, maxRequests: 200 },
+  cart: { connections: 2, durationS: 2, maxRequests: 200 },
+  cartSessions: 2,
+  requestsPerClient: 50,
+  checkout: { shoppers: 3, prepareConcurrency: 3, pollMs: 200, timeoutS: 60 },
+  idleWindowS: 5,
+};
+
+export function planFor(opts: {
+  quick: boolean;
+  shoppers?: number;
+  connections?: number;
+  durationS?: number;
+}): BenchPlan {
+  const base = opts.quick ? QUICK_PLAN : FULL_PLAN;
+  return {
+    ...base,
+    reads: {
+      ...base.reads,
+      ...(opts.connections ? { connections: opts.connections } : {}),
+      ...(opts.durationS ? { durationS: opts.durationS } : {}),
+    },
+    checkout: { ...base.checkout, ...(opts.shoppers ? { shoppers: opts.shoppers } : {}) },
+  };
+}

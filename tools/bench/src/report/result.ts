@@ -1,0 +1,51 @@
+/** What one scenario reports: a row of the table, a line of the JSON, a part of the history. */
+
+export interface ProcessUsage {
+  name: string;
+  /** CPU seconds (user + system) of the process and its children over the window. */
+  cpuSeconds: number;
+  /** cpuSeconds scaled to one minute of wall time. */
+  cpuSecondsPerMinute: number;
+  /** Share of one core over the window. */
+  cores: number;
+  rssMb: number;
+  /** Proportional set size: shared pages (Postgres buffers) split among their users. */
+  pssMb: number;
+  pids: number;
+}
+
+export interface ScenarioResult {
+  name: string;
+  title: string;
+  /** Concurrent connections or shoppers; 0 for the idle window. */
+  concurrency: number;
+  durationS: number;
+  requests: number;
+  rps: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  non2xx: number;
+  errors: number;
+  /** rps / the node-hello ceiling measured in the same run. */
+  ratioToCeiling: number | null;
+  /** Idle window only. */
+  idle?: { cores: number; rssMb: number; pssMb: number; processes: ProcessUsage[] };
+  notes: string[];
+  /** Filled by evaluateTargets. */
+  targets: TargetVerdict[];
+}
+
+export interface TargetVerdict {
+  label: string;
+  met: boolean;
+}
+
+export interface BenchRun {
+  at: string;
+  mode: "full" | "quick";
+  gateway: string;
+  identity: string;
+  host: { cpus: number; loadAvg1m: number };
+  results: ScenarioResult[];
+}

@@ -1,0 +1,129 @@
+/** The bench's human output: one table of scenarios, then the idle breakdown per process. */
+import type { BenchRun, ProcessUsage, ScenarioResult } from "./result.ts";
+
+const dash = "–";
+
+export function formatMs(ms: number | null): string {
+  if (ms === null || Number.isNaN(ms)) return dash;
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms >= 100) return `${Math.round(ms)} ms`;
+  return `${ms.toFixed(1)} ms`;
+}
+
+export function formatRps(rps: number): string {
+  if (rps >= 100) return String(Math.round(rps));
+  return rps.toFixed(1);
+}
+
+export function formatRatio(ratio: number | null): string {
+  return ratio === null ? dash : `${(ratio * 100).toFixed(1)} %`;
+}
+
+function verdicts(r: ScenarioResult): string {
+  if (r.targets.length === 0) return dash;
+  return r.targets.map((t) => `${t.met ? "✔" : "✖"} ${t.label}`).join("; ");
+}
+
+/** Left-aligned first column, the rest right-aligned except the last (targets). */
+export function renderTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) =>
+        i === 0 || i === cells.length - 1 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0),
+      )
+      .join("  ")
+      .trimEnd();
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+export function scenarioRow(r: ScenarioResult): string[] {
+  if (r.idle) {
+    return [
+      r.name,
+      dash,
+      dash,
+      dash,
+      dash,
+      dash,
+      dash,
+      dash,
+      `${r.idle.cores.toFixed(3)} core, RSS ${(r.idle.rssMb / 1024).toFixed(2)} GB`,
+      verdicts(r),
+    ];
+  }
+  return [
+    r.name,
+    String(r.concurrency),
+    formatRps(r.rps),
+    formatMs(r.p50Ms),
+    formatMs(r.p95Ms),
+    formatMs(r.p99Ms),
+    String(r.non2xx),
+    String(r.errors),
+    formatRatio(r.ratioToCeiling),
+    verdicts(r),
+  ];
+}
+
+export const SCENARIO_HEADER = [
+  "scenario",
+  "conc",
+  "rps",
+  "p50",
+  "p95",
+  "p99",
+  "non-2xx",
+  "errors",
+  "×ceiling",
+  "targets",
+];
+
+export function processRows(processes: readonly ProcessUsage[]): string[][] {
+  return [...processes]
+    .sort((a, b) => b.cpuSeconds - a.cpuSeconds)
+    .map((p) => [
+      p.name,
+      p.cpuSecondsPerMinute.toFixed(2),
+      p.cores.toFixed(3),
+      p.rssMb.toFixed(0),
+      p.pssMb.toFixed(0),
+      String(p.pids),
+      "",
+    ]);
+}
+
+export const PROCESS_HEADER = ["process", "cpu s/min", "cores", "RSS MB", "PSS MB", "pids", ""];
+
+export function formatRun(run: BenchRun): string {
+  const out = [
+    `Agora bench ${run.at} (${run.mode}) against ${run.gateway}; ${run.host.cpus} CPUs, load ${run.host.loadAvg1m.toFixed(2)} at start; client identity: ${run.identity}`,
+    "",
+    renderTable(SCENARIO_HEADER, run.results.map(scenarioRow)),
+  ];
+  const notes = run.results.flatMap((r) => r.notes.map((n) => `  ${r.name}: ${n}`));
+  if (notes.length) out.push("", "Notes:", ...notes);
+  for (const r of run.results) {
+    if (!r.idle) continue;
+    out.push(
+      "",
+      `Idle over ${r.durationS} s, per process (process and its children, from /proc):`,
+      renderTable(PROCESS_HEADER, [
+        ...processRows(r.idle.processes),
+        [
+          "total",
+          (r.idle.cores * 60).toFixed(2),
+          r.idle.cores.toFixed(3),
+          r.idle.rssMb.toFixed(0),
+          r.idle.pssMb.toFixed(0),
+          String(r.idle.processes.reduce((s, p) => s + p.pids, 0)),
+          "",
+        ],
+      ]),
+    );
+  }
+  return out.join("\n");
+}

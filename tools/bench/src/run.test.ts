@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { appendHistory, readHistory } from "./history.ts";
+import { FULL_PLAN, planFor, QUICK_PLAN } from "./plan.ts";
+import { silentProgress } from "./progress.ts";
+import { formatRun } from "./report/table.ts";
+import { runBench } from "./run.ts";
+import { SCENARIOS, selectScenarios } from "./scenarios.ts";
+
+describe("quick mode", () => {
+  const dir = mkdtempSync(join(tmpdir(), "agora-bench-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("is a small, bounded version of every load shape", () => {
+    const q = planFor({ quick: true });
+    expect(q).toEqual(QUICK_PLAN);
+    for (const shape of [q.reads, q.html, q.cart]) {
+      expect(shape.durationS).toBeLessThanOrEqual(FULL_PLAN.reads.durationS);
+      expect(shape.maxRequests).toBeLessThan(FULL_PLAN.reads.maxRequests);
+    }
+    expect(q.checkout.shoppers).toBeLessThan(FULL_PLAN.checkout.shoppers);
+    expect(q.idleWindowS).toBeLessThan(FULL_PLAN.idleWindowS);
+  });
+
+  it("measures the node-hello ceiling end to end and reports it as JSON, a table and a history line", async () => {
+    const run = await runBench({
+      plan: QUICK_PLAN,
+      scenarios: selectScenarios(["node-hello"]),
+      progress: silentProgress,
+    });
+    expect(run.mode).toBe("quick");
+    expect(run.results.map((r) => r.name)).toEqual(["node-hello"]);
+    const [hello] = run.results;
+    expect(hello?.requests).toBeGreaterThan(0);
+    expect(hello?.requests).toBeLessThanOrEqual(QUICK_PLAN.reads.maxRequests);
+    expect(hello?.errors).toBe(0);
+    expect(hello?.non2xx).toBe(0);
+    expect(hello?.ratioToCeiling).toBe(1);
+    expect(formatRun(run)).toContain("node-hello");
+
+    const file = join(dir, "bench", "history.jsonl");
+    appendHistory(file, run);
+    appendHistory(file, run);
+    expect(readHistory(file)).toEqual([run, run]);
+  });
+
+  it("turns a scenario that needs the product into an error row when none is given", async () => {
+    const run = await runBench({
+      plan: QUICK_PLAN,
+      scenarios: selectScenarios(["catalog-home"]),
+      progress: silentProgress,
+    });
+    expect(run.results[0]?.errors).toBe(1);
+    expect(run.results[0]?.notes[0]).toMatch(/did not run/);
+  });
+
+  it("selects scenarios by name in table order and refuses unknown ones", () => {
+    expect(selectScenarios(["search", "idle"]).map((s) => s.name)).toEqual(["idle", "search"]);
+    expect(selectScenarios(undefined)).toHaveLength(SCENARIOS.length);
+    expect(() => selectScenarios(["nope"])).toThrow(/unknown scenario nope/);
+  });
+});

@@ -1,0 +1,333 @@
+/**
+ * THE bench: one row per scenario, run in this order. Each says what it loads, how (the plan's
+ * shape for its kind) and which targets it is held to. A scenario that needs the running product
+ * says so; `node-hello` alone runs anywhere (the quick-mode test uses it).
+ */
+import type { IdentityPool } from "./identity.ts";
+import { measureIdle } from "./idle/idle-window.ts";
+import { runCheckout } from "./journeys/checkout.ts";
+import { type CatalogFixtures, buyableItems } from "./journeys/catalog-fixtures.ts";
+import { ShopperClient } from "./journeys/http-client.ts";
+import { shopperEmail, signUpAndIn } from "./journeys/shopper.ts";
+import { mutationBody, queryPath, TRPC_BASE } from "./journeys/trpc.ts";
+import { type HttpLoadResult, type HttpLoadSpec, runHttpLoad } from "./load/http-load.ts";
+import { startHelloServer } from "./load/node-hello.ts";
+import type { BenchPlan, LoadShape } from "./plan.ts";
+import type { Progress } from "./progress.ts";
+import type { ScenarioResult } from "./report/result.ts";
+import { summarise } from "./report/stats.ts";
+import { type Target, TARGETS } from "./report/targets.ts";
+import type { BenchTarget } from "./target.ts";
+
+export interface ScenarioContext {
+  plan: BenchPlan;
+  identities: IdentityPool;
+  progress: Progress;
+  runId: string;
+  /** The running product; absent when only product-free scenarios run. */
+  product?: BenchTarget;
+  fixtures(): Promise<CatalogFixtures>;
+}
+
+/** A result before the table adds the ceiling ratio and the target verdicts. */
+export type Measured = Omit<ScenarioResult, "name" | "title" | "ratioToCeiling" | "targets">;
+
+export interface Scenario {
+  name: string;
+  title: string;
+  needsProduct: boolean;
+  /** Whether "× ceiling" means something for it (HTTP loads). */
+  comparesToCeiling: boolean;
+  targets: readonly Target[];
+  run(ctx: ScenarioContext): Promise<Measured>;
+}
+
+function product(ctx: ScenarioContext): BenchTarget {
+  if (!ctx.product) throw new Error("this scenario needs the running product");
+  return ctx.product;
+}
+
+function fromLoad(shape: LoadShape, r: HttpLoadResult, notes: string[] = []): Measured {
+  const odd = Object.entries(r.byStatus).filter(([s]) => !s.startsWith("2"));
+  return {
+    concurrency: shape.connections,
+    durationS: Math.round(r.elapsedMs / 100) / 10,
+    requests: r.requests,
+    rps: r.rps,
+    p50Ms: r.p50Ms,
+    p95Ms: r.p95Ms,
+    p99Ms: r.p99Ms,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    notes: odd.length
+      ? [...notes, `statuses: ${odd.map(([s, n]) => `${s}×${n}`).join(", ")}`]
+      : notes,
+  };
+}
+
+/** An anonymous HTTP load through the gateway, each simulated client with its own identity. */
+function gatewayLoad(
+  ctx: ScenarioContext,
+  shape: LoadShape,
+  paths: string[],
+  extra: Partial<HttpLoadSpec> = {},
+): Promise<HttpLoadResult> {
+  return runHttpLoad(
+    {
+      url: product(ctx).gatewayUrl,
+      paths,
+      ...shape,
+      requestsPerClient: ctx.plan.requestsPerClient,
+      nextClientHeaders: () => ctx.identities.take().headers,
+      ...extra,
+    },
+    ctx.progress,
+  );
+}
+
+function apiRead(
+  name: string,
+  title: string,
+  targets: readonly Target[],
+  paths: (f: CatalogFixtures) => string[],
+): Scenario {
+  return {
+    name,
+    title,
+    needsProduct: true,
+    comparesToCeiling: true,
+    targets,
+    async run(ctx) {
+      const f = await ctx.fixtures();
+      return fromLoad(ctx.plan.reads, await gatewayLoad(ctx, ctx.plan.reads, paths(f)));
+    },
+  };
+}
+
+function htmlPage(name: string, title: string, path: (f: CatalogFixtures) => string): Scenario {
+  return {
+    name,
+    title,
+    needsProduct: true,
+    comparesToCeiling: true,
+    targets: [TARGETS.storefrontHtml, TARGETS.noErrors],
+    async run(ctx) {
+      const f = await ctx.fixtures();
+      const r = await gatewayLoad(ctx, ctx.plan.html, [path(f)], {
+        headers: { accept: "text/html" },
+      });
+      return fromLoad(ctx.plan.html, r);
+    },
+  };
+}
+
+const readTargets = [TARGETS.cachedRead, TARGETS.apiP95] as const;
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: "idle",
+    title: "whole product, nobody using it: CPU and RSS per process from /proc",
+    needsProduct: true,
+    comparesToCeiling: false,
+    targets: [TARGETS.idleCpu, TARGETS.idleRss],
+    async run(ctx) {
+      const { pidFile, postmasterPidFiles } = product(ctx);
+      const idle = await measureIdle(
+        pidFile,
+        postmasterPidFiles,
+        ctx.plan.idleWindowS,
+        ctx.progress,
+      );
+      return {
+        concurrency: 0,
+        durationS: Math.round(idle.windowMs / 100) / 10,
+        requests: 0,
+        rps: 0,
+        p50Ms: null,
+        p95Ms: null,
+        p99Ms: null,
+        non2xx: 0,
+        errors: 0,
+        idle: {
+          cores: idle.cores,
+          rssMb: idle.rssMb,
+          pssMb: idle.pssMb,
+          processes: idle.processes,
+        },
+        notes: [],
+      };
+    },
+  },
+  {
+    name: "node-hello",
+    title: "the box's ceiling: a bare Node http server in this process, same load shape",
+    needsProduct: false,
+    comparesToCeiling: true,
+    targets: [TARGETS.peak],
+    async run(ctx) {
+      const hello = await startHelloServer();
+      try {
+        const r = await runHttpLoad(
+          {
+            url: hello.url,
+            paths: ["/"],
+            ...ctx.plan.reads,
+            requestsPerClient: ctx.plan.requestsPerClient,
+            nextClientHeaders: () => ctx.identities.take().headers,
+          },
+          ctx.progress,
+        );
+        return fromLoad(ctx.plan.reads, r);
+      } finally {
+        await hello.close();
+      }
+    },
+  },
+  apiRead(
+    "catalog-home",
+    "catalog.home through the gateway (cached read model)",
+    readTargets,
+    () => [queryPath("catalog.home")],
+  ),
+  apiRead(
+    "category-page-1",
+    "catalog.category, first keyset page of the biggest category",
+    readTargets,
+    (f) => [queryPath("catalog.category", { slug: f.categorySlug, limit: f.pageSize })],
+  ),
+  apiRead(
+    "category-page-20",
+    "catalog.category, page 20 by keyset cursor (or the deepest page there is)",
+    readTargets,
+    (f) => [
+      queryPath("catalog.category", {
+        slug: f.categorySlug,
+        limit: f.pageSize,
+        ...(f.deepCursor ? { cursor: f.deepCursor } : {}),
+      }),
+    ],
+  ),
+  apiRead("product", "catalog.product (bounded-staleness shard read, cached)", readTargets, (f) => [
+    queryPath("catalog.product", { productId: f.productId }),
+  ]),
+  apiRead(
+    "search",
+    "search.query, a word from a real title",
+    [TARGETS.searchP95, TARGETS.searchGoal, TARGETS.noErrors],
+    (f) => [queryPath("search.query", { q: f.searchWord })],
+  ),
+  apiRead(
+    "search-typo",
+    "search.query, the same word with a letter missing",
+    [TARGETS.searchP95, TARGETS.searchGoal, TARGETS.noErrors],
+    (f) => [queryPath("search.query", { q: f.typoWord })],
+  ),
+  apiRead(
+    "suggest",
+    "search.suggest, a three-letter prefix",
+    [TARGETS.searchP95, TARGETS.searchGoal, TARGETS.noErrors],
+    (f) => [queryPath("search.suggest", { q: f.suggestPrefix })],
+  ),
+  htmlPage(
+    "html-home",
+    "storefront home page HTML (Next server render) through the gateway",
+    () => "/",
+  ),
+  htmlPage(
+    "html-product",
+    "storefront product page HTML through the gateway",
+    (f) => `/p/${f.productId}`,
+  ),
+  {
+    name: "add-to-cart",
+    title: "cart.add signed in (sessions prepared before timing), through the gateway",
+    needsProduct: true,
+    comparesToCeiling: true,
+    targets: [TARGETS.apiP95, TARGETS.noErrors],
+    async run(ctx) {
+      const { gatewayUrl } = product(ctx);
+      const scout = new ShopperClient(gatewayUrl, ctx.identities.take());
+      const [item] = await buyableItems(scout, 1);
+      scout.close();
+      if (!item) throw new Error("no product in stock to add to a cart");
+      const sessions: { cookie: string; headers: Record<string, string> }[] = [];
+      for (let i = 0; i < ctx.plan.cartSessions; i++) {
+        const s = await signUpAndIn(
+          gatewayUrl,
+          ctx.identities.take(),
+          shopperEmail(`${ctx.runId}-cart`, i),
+        );
+        sessions.push({ cookie: s.client.cookieHeader(), headers: s.client.identity.headers });
+        s.client.close();
+        ctx.progress.tick(`signed in ${i + 1}/${ctx.plan.cartSessions} shoppers`);
+      }
+      let next = 0;
+      const shape = ctx.plan.cart;
+      const r = await runHttpLoad(
+        {
+          url: gatewayUrl,
+          method: "POST",
+          paths: [`${TRPC_BASE}/cart.add`],
+          body: mutationBody({
+            productId: item.productId,
+            vendorId: item.vendorId,
+            ...(item.variantId ? { variantId: item.variantId } : {}),
+            quantity: 1,
+          }),
+          ...shape,
+          // A connection plays one signed-in shopper for a while, then the next (per-user write limits).
+          requestsPerClient: 20,
+          nextClientHeaders: () => {
+            const s = sessions[next++ % sessions.length] as (typeof sessions)[number];
+            return { ...s.headers, cookie: s.cookie };
+          },
+        },
+        ctx.progress,
+      );
+      return fromLoad(shape, r, [`${sessions.length} signed-in shoppers`]);
+    },
+  },
+  {
+    name: "checkout",
+    title: "checkout end to end: N shoppers submit at once; submit → READY_FOR_FULFILMENT",
+    needsProduct: true,
+    comparesToCeiling: false,
+    targets: [TARGETS.orderEndToEnd, TARGETS.noErrors],
+    async run(ctx) {
+      const c = ctx.plan.checkout;
+      const r = await runCheckout(
+        { gatewayUrl: product(ctx).gatewayUrl, runId: ctx.runId, ...c },
+        ctx.identities,
+        ctx.progress,
+      );
+      const s = summarise(r.endToEndMs);
+      const failed = Object.values(r.errors).reduce((a, b) => a + b, 0);
+      return {
+        concurrency: r.shoppers,
+        durationS: Math.round(r.elapsedMs / 100) / 10,
+        requests: r.ready,
+        rps: r.ordersPerSecond,
+        p50Ms: r.endToEndMs.length ? s.p50 : null,
+        p95Ms: r.endToEndMs.length ? s.p95 : null,
+        p99Ms: r.endToEndMs.length ? s.p99 : null,
+        non2xx: 0,
+        errors: failed,
+        notes: [
+          `${r.ready}/${r.shoppers} orders ready; rps column = orders ready per second`,
+          ...r.notes,
+        ],
+      };
+    },
+  },
+];
+
+export const SCENARIO_NAMES = SCENARIOS.map((s) => s.name);
+
+/** The scenarios `--only` names (comma-separated), in table order; all when none. */
+export function selectScenarios(only: readonly string[] | undefined): Scenario[] {
+  if (!only || only.length === 0) return [...SCENARIOS];
+  const unknown = only.filter((n) => !SCENARIO_NAMES.includes(n));
+  if (unknown.length)
+    throw new Error(`unknown scenario ${unknown.join(", ")} (known: ${SCENARIO_NAMES.join(", ")})`);
+  return SCENARIOS.filter((s) => only.includes(s.name));
+}

@@ -1,0 +1,38 @@
+/**
+ * Where the running product is: the gateway URL, the payment provider's card step and the PID
+ * registry, all from the local topology's environment producer (the same `AGORA_BASE_PORT`,
+ * `AGORA_STATE_DIR` and `AGORA_PROFILE` that started it), never from port literals.
+ */
+import { join } from "node:path";
+import { processEnv } from "@agora/infra-local/env";
+import { topology, type ProfileName } from "@agora/infra-local/topology";
+
+export interface BenchTarget {
+  gatewayUrl: string;
+  paymentProviderUrl: string;
+  pidFile: string;
+  /** Patroni member name → its Postgres `postmaster.pid` (the postmaster runs detached from Patroni). */
+  postmasterPidFiles: Record<string, string>;
+  stateDir: string;
+  historyFile: string;
+}
+
+export function benchTarget(profile?: ProfileName): BenchTarget {
+  const t = topology(profile);
+  const env = processEnv(t, "test-runner");
+  const need = (key: string): string => {
+    const v = env[key];
+    if (!v) throw new Error(`the topology's environment has no ${key}`);
+    return v;
+  };
+  return {
+    gatewayUrl: need("AGORA_STOREFRONT_URL"),
+    paymentProviderUrl: need("AGORA_PAYMENT_PROVIDER_URL"),
+    pidFile: t.pidFile,
+    postmasterPidFiles: Object.fromEntries(
+      t.clusters.flatMap((c) => c.nodes.map((n) => [n.name, join(n.dataDir, "postmaster.pid")])),
+    ),
+    stateDir: t.stateDir,
+    historyFile: join(t.stateDir, "bench", "history.jsonl"),
+  };
+}
