@@ -18,4 +18,5 @@ export {
 export { authCookies, sessionCookieName, type AuthApp } from "./cookies.ts";
 export { authOptions, SESSION_MAX_AGE_S, type AuthConfig } from "./options.ts";
 export { getSession, parseCookieHeader } from "./get-session.ts";
+export { sessionSecretFor } from "./session-keys.ts";
 export { unlessRevoked, type RevocationPolicy, type SessionEpochs } from "./revocation.ts";

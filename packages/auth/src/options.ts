@@ -27,22 +27,27 @@ declare module "next-auth" {
 declare module "next-auth/jwt" {
   interface JWT extends Partial<AgoraClaims> {
     sub?: string;
+    /** The app that issued the token; getSession refuses a token of another app. */
+    aud?: string;
   }
 }
 
 export interface AuthConfig {
   app: AuthApp;
-  /** NEXTAUTH_SECRET (validated by the app's env, see @agora/api/env). */
+  /** This app's session key: derived from NEXTAUTH_SECRET per app (`sessionSecretFor`, see @agora/api/env). */
   secret: string;
   /** NEXTAUTH_URL; an https URL switches to `__Secure-` cookies. */
   url: string;
-  /** When set, getSession refuses sessions whose epoch is behind the user's current one. */
-  revocation?: RevocationPolicy;
+  /**
+   * getSession refuses sessions whose epoch is behind the user's current one; sign-out moves the
+   * epoch on. Required: no app serves a session it cannot revoke.
+   */
+  revocation: RevocationPolicy;
 }
 
 /**
- * Roles are read at sign-in. A role change bumps the user's session epoch, which apps with a
- * `revocation` policy check on every request; elsewhere it takes effect when the JWT expires.
+ * Roles are read at sign-in. A role change or a sign-out bumps the user's session epoch, which
+ * every app checks on every request (see revocation.ts).
  */
 export const SESSION_MAX_AGE_S = 8 * 60 * 60;
 
@@ -71,6 +76,13 @@ export function authOptions(
         authorize: (credentials) => verifyCredentials(credentials, findUser),
       }),
     ],
+    events: {
+      // Signing out revokes the token itself, not only the cookie: a copy of it is refused too.
+      // next-auth logs a failure here as SIGNOUT_ERROR; the cookie is cleared either way.
+      async signOut({ token }) {
+        if (token?.sub) await config.revocation.epochs.revoke(token.sub);
+      },
+    },
     callbacks: {
       jwt({ token, user }) {
         // `user` is only present right after sign-in; later requests reuse the token's claims.
@@ -82,6 +94,7 @@ export function authOptions(
           if (user.vendorId) token.vendorId = user.vendorId;
           else delete token.vendorId;
           token.epoch = user.epoch ?? 0;
+          token.aud = config.app;
         }
         return token;
       },
