@@ -59,10 +59,16 @@ export interface AuthEnv {
  */
 export function resolveAuthEnv(app: AuthApp, source: EnvSource = process.env): AuthEnv {
   const key = APP_URL_KEY[app];
-  const env = loadConfig(nextAuthSchema.extend(servicesSchema.pick({ [key]: true } as Record<typeof key, true>).shape), source);
-  const url = env.NEXTAUTH_URL ?? (env as Record<string, string>)[key]!;
+  const { auth, origin } = loadConfig(
+    {
+      auth: nextAuthSchema,
+      origin: servicesSchema.pick({ [key]: true } as Record<typeof key, true>),
+    },
+    source,
+  );
+  const url = auth.NEXTAUTH_URL ?? (origin as Record<string, string>)[key]!;
   if (source === process.env) process.env.NEXTAUTH_URL ??= url;
-  return { secret: sessionSecretFor(app, env.NEXTAUTH_SECRET), url, secretSource: "NEXTAUTH_SECRET" };
+  return { secret: sessionSecretFor(app, auth.NEXTAUTH_SECRET), url, secretSource: "NEXTAUTH_SECRET" };
 }
 
 const authEnvCache = new Map<AuthApp, AuthEnv>();
