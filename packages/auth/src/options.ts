@@ -7,12 +7,14 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { authCookies, type AuthApp } from "./cookies.ts";
 import {
+  credentialsInput,
   type FindUserByEmail,
   findUserInCore,
   hashForUnknownUsers,
   verifyCredentials,
 } from "./credentials.ts";
 import type { RevocationPolicy } from "./revocation.ts";
+import type { SignInThrottle } from "./sign-in-throttle.ts";
 import type { AgoraClaims } from "./session.ts";
 
 declare module "next-auth" {
@@ -43,6 +45,8 @@ export interface AuthConfig {
    * epoch on. Required: no app serves a session it cannot revoke.
    */
   revocation: RevocationPolicy;
+  /** Counts sign-in attempts per account and address before any password is checked. */
+  signInThrottle?: SignInThrottle;
 }
 
 /**
@@ -73,7 +77,17 @@ export function authOptions(
           email: { label: "Email", type: "email" },
           password: { label: "Password", type: "password" },
         },
-        authorize: (credentials) => verifyCredentials(credentials, findUser),
+        async authorize(credentials, req) {
+          if (config.signInThrottle) {
+            const email = credentialsInput.shape.email.safeParse(credentials?.email);
+            // Throws SignInThrottledError: next-auth passes its message on as the error code.
+            await config.signInThrottle.admit({
+              email: email.success ? email.data : null,
+              headers: new Headers(req.headers as Record<string, string> | undefined),
+            });
+          }
+          return verifyCredentials(credentials, findUser);
+        },
       }),
     ],
     events: {

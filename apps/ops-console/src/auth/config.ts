@@ -1,11 +1,19 @@
 import { loadAuthEnv } from "@agora/api/env";
 import { hasPermission } from "@agora/api/permissions";
 import { sessionRevocation } from "@agora/api/sessions";
-import type { AgoraSession, AuthApp, AuthConfig, RevocationPolicy } from "@agora/auth";
+import { signInThrottle } from "@agora/api/sign-in-throttle";
+import type {
+  AgoraSession,
+  AuthApp,
+  AuthConfig,
+  RevocationPolicy,
+  SignInThrottle,
+} from "@agora/auth";
 
 export const APP: AuthApp = "ops-console";
 
 let revocation: RevocationPolicy | undefined;
+let throttle: SignInThrottle | undefined;
 
 /**
  * This app's session key and NEXTAUTH_URL (or their topology-derived defaults), resolved on first
@@ -14,7 +22,8 @@ let revocation: RevocationPolicy | undefined;
 export function authConfig(): AuthConfig {
   const { secret, url } = loadAuthEnv(APP);
   revocation ??= sessionRevocation(APP);
-  return { app: APP, secret, url, revocation };
+  throttle ??= signInThrottle();
+  return { app: APP, secret, url, revocation, signInThrottle: throttle };
 }
 
 /**

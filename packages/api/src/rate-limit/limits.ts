@@ -60,6 +60,20 @@ export function rateSubject(
   userId: string | null | undefined,
 ): { kind: "user" | "anonymous"; id: string } {
   if (userId) return { kind: "user", id: userId };
-  const edge = headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
-  return { kind: "anonymous", id: edge || "local" };
+  return { kind: "anonymous", id: clientAddress(headers) };
 }
+
+/** The client address the edge wrote (see rateSubject), or "local" without one. */
+export function clientAddress(headers: Headers): string {
+  return headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() || "local";
+}
+
+/**
+ * Sign-in attempts (next-auth Credentials, checked before the password): per account, so one
+ * account's password cannot be guessed from many addresses, and per client address, so one
+ * address cannot try many accounts. Fail closed: while Redis cannot count, sign-in is refused.
+ */
+export const SIGN_IN_LIMITS = {
+  account: { limit: 10, windowMs: 15 * 60_000 },
+  address: { limit: 50, windowMs: 15 * 60_000 },
+} as const;
