@@ -227,6 +227,7 @@ async function sessionCookie(): Promise<string> {
       email: `live-chaos-${run}@test.agora.local`,
       name: "Live",
       roles: ["shopper"],
+      aud: "storefront",
     },
   });
   return `agora-storefront.session-token=${jwt}`;

@@ -4,6 +4,7 @@
  */
 import {
   carrierWebhookSecretSchema,
+  DEV_CARRIER_WEBHOOK_SECRET,
   listenSchema,
   loadConfig,
   servicesSchema,
@@ -12,8 +13,11 @@ import {
 } from "@agora/config";
 import { z } from "zod";
 
-/** Default of in-process simulators (tests); a deployed simulator reads AGORA_CARRIER_WEBHOOK_SECRET. */
-export const DEV_CARRIER_WEBHOOK_SECRET = "agora-dev-carrier-webhook-secret";
+/**
+ * Default of in-process simulators (tests); a deployed simulator reads AGORA_CARRIER_WEBHOOK_SECRET,
+ * which refuses this value in production (see @agora/config).
+ */
+export { DEV_CARRIER_WEBHOOK_SECRET };
 
 export const DEFAULTS = {
   /** Longer than any sane client timeout: the processing-timeout card must trip the caller's. */

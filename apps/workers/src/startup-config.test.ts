@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ConfigError } from "@agora/config";
+import { ConfigError, DEV_CARRIER_WEBHOOK_SECRET } from "@agora/config";
 import { describe, expect, it } from "vitest";
 import { checkStartupConfig, PROCESS_CONFIG } from "./startup-config.ts";
 
@@ -28,6 +28,22 @@ describe("worker start-up configuration", () => {
       ]),
     );
     expect((error as ConfigError).variables).not.toContain("AGORA_REDIS_MASTER_NAME");
+  });
+
+  it("stops the payments pool in production when the carrier webhook secret is the repository's", () => {
+    let error: unknown;
+    try {
+      checkStartupConfig("payments", {
+        AGORA_ENV: "production",
+        AGORA_CARRIER_WEBHOOK_SECRET: DEV_CARRIER_WEBHOOK_SECRET,
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toMatch(
+      /AGORA_CARRIER_WEBHOOK_SECRET: is a development default/,
+    );
   });
 
   it("knows every process kind of the workers image", () => {

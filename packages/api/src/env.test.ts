@@ -1,3 +1,4 @@
+import { sessionSecretFor } from "@agora/auth";
 import { ConfigError } from "@agora/config";
 import { describe, expect, it } from "vitest";
 import { loadWebEnv, resolveAuthEnv } from "./env.ts";
@@ -24,7 +25,24 @@ describe("auth env", () => {
   it("defaults NEXTAUTH_URL to the app's public origin", () => {
     expect(
       resolveAuthEnv("vendor-portal", { NEXTAUTH_SECRET: SECRET, AGORA_VENDOR_PORTAL_URL: "http://127.0.0.1:15920/" }),
-    ).toEqual({ secret: SECRET, url: "http://127.0.0.1:15920", secretSource: "NEXTAUTH_SECRET" });
+    ).toEqual({
+      secret: sessionSecretFor("vendor-portal", SECRET),
+      url: "http://127.0.0.1:15920",
+      secretSource: "NEXTAUTH_SECRET",
+    });
+  });
+
+  it("gives each app its own session key, none of them the configured secret itself", () => {
+    const env = {
+      NEXTAUTH_SECRET: SECRET,
+      AGORA_STOREFRONT_URL: "http://127.0.0.1:1",
+      AGORA_VENDOR_PORTAL_URL: "http://127.0.0.1:2",
+      AGORA_OPS_CONSOLE_URL: "http://127.0.0.1:3",
+    };
+    const keys = (["storefront", "vendor-portal", "ops-console"] as const).map(
+      (app) => resolveAuthEnv(app, env).secret,
+    );
+    expect(new Set([...keys, SECRET]).size).toBe(4);
   });
 
   it("prefers NEXTAUTH_URL and rejects a short secret or a non-http URL", () => {

@@ -3,7 +3,7 @@
  * `src/env.ts` calls `loadWebEnv(APP)` from `instrumentation.ts`): a wrong or missing value stops
  * the server with one message naming every variable at fault.
  */
-import type { AuthApp } from "@agora/auth";
+import { type AuthApp, sessionSecretFor } from "@agora/auth";
 import {
   databaseSchema,
   loadConfig,
@@ -45,6 +45,7 @@ export function loadWebEnv<E extends Record<string, z.ZodType>>(
 }
 
 export interface AuthEnv {
+  /** The app's own session key, derived from NEXTAUTH_SECRET (`sessionSecretFor`). */
   secret: string;
   url: string;
   /** Where the values came from, for the start-up log line (never the secret itself). */
@@ -52,15 +53,22 @@ export interface AuthEnv {
 }
 
 /**
- * NEXTAUTH_SECRET, and NEXTAUTH_URL or else the app's public origin. next-auth reads NEXTAUTH_URL
+ * The app's session key (derived from NEXTAUTH_SECRET for this app only, so no app accepts another
+ * app's sessions), and NEXTAUTH_URL or else the app's public origin. next-auth reads NEXTAUTH_URL
  * from process.env itself at request time, so a defaulted URL is written back there.
  */
 export function resolveAuthEnv(app: AuthApp, source: EnvSource = process.env): AuthEnv {
   const key = APP_URL_KEY[app];
-  const env = loadConfig(nextAuthSchema.extend(servicesSchema.pick({ [key]: true } as Record<typeof key, true>).shape), source);
-  const url = env.NEXTAUTH_URL ?? (env as Record<string, string>)[key]!;
+  const { auth, origin } = loadConfig(
+    {
+      auth: nextAuthSchema,
+      origin: servicesSchema.pick({ [key]: true } as Record<typeof key, true>),
+    },
+    source,
+  );
+  const url = auth.NEXTAUTH_URL ?? (origin as Record<string, string>)[key]!;
   if (source === process.env) process.env.NEXTAUTH_URL ??= url;
-  return { secret: env.NEXTAUTH_SECRET, url, secretSource: "NEXTAUTH_SECRET" };
+  return { secret: sessionSecretFor(app, auth.NEXTAUTH_SECRET), url, secretSource: "NEXTAUTH_SECRET" };
 }
 
 const authEnvCache = new Map<AuthApp, AuthEnv>();

@@ -1,5 +1,15 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
-import { type AppRouter, appRouter } from "./root.ts";
+import {
+  APP_ROUTERS,
+  type AppRouter,
+  appRouter,
+  type OpsConsoleRouter,
+  opsConsoleRouter,
+  type StorefrontRouter,
+  storefrontRouter,
+  type VendorPortalRouter,
+  vendorPortalRouter,
+} from "./root.ts";
 import { createCallerFactory, createTRPCContext } from "./trpc.ts";
 
 /** Server-side caller for server components and route handlers: `createCaller(ctx).catalog.overview()`. */
@@ -9,8 +19,24 @@ const createCaller = createCallerFactory(appRouter);
 type RouterInputs = inferRouterInputs<AppRouter>;
 type RouterOutputs = inferRouterOutputs<AppRouter>;
 
-export { appRouter, createCaller, createTRPCContext };
-export type { AppRouter, RouterInputs, RouterOutputs };
+export {
+  APP_ROUTERS,
+  appRouter,
+  createCaller,
+  createCallerFactory,
+  createTRPCContext,
+  opsConsoleRouter,
+  storefrontRouter,
+  vendorPortalRouter,
+};
+export type {
+  AppRouter,
+  OpsConsoleRouter,
+  RouterInputs,
+  RouterOutputs,
+  StorefrontRouter,
+  VendorPortalRouter,
+};
 export type { TRPCContext, Session } from "./trpc.ts";
 export type { TopologyOverview, ClusterView } from "./ops/topology-status.ts";
 export type { VendorProfile } from "./vendor/profile.ts";

@@ -1,3 +1,4 @@
+import type { AuthApp } from "@agora/auth";
 import { authRouter } from "./router/auth.ts";
 import { cartRouter } from "./router/cart.ts";
 import { checkoutRouter } from "./router/checkout.ts";
@@ -13,6 +14,46 @@ import { vendorRouter } from "./router/vendor.ts";
 import { invitationsRouter } from "./router/vendor-staff.ts";
 import { createTRPCRouter } from "./trpc.ts";
 
+/**
+ * What each app serves (ARCHITECTURE §8): the API package is shared code, not a shared endpoint.
+ * A procedure an app does not mount answers 404 there, whatever the caller's session holds.
+ */
+export const storefrontRouter = createTRPCRouter({
+  health: healthRouter,
+  catalog: catalogRouter,
+  auth: authRouter,
+  search: searchRouter,
+  reviews: reviewsRouter,
+  recommendations: recommendationsRouter,
+  cart: cartRouter,
+  checkout: checkoutRouter,
+  orders: ordersRouter,
+  notifications: notificationsRouter,
+});
+
+export const vendorPortalRouter = createTRPCRouter({
+  health: healthRouter,
+  catalog: catalogRouter,
+  vendor: vendorRouter,
+  invitations: invitationsRouter,
+  notifications: notificationsRouter,
+});
+
+export const opsConsoleRouter = createTRPCRouter({
+  health: healthRouter,
+  ops: opsRouter,
+});
+
+export const APP_ROUTERS = {
+  storefront: storefrontRouter,
+  "vendor-portal": vendorPortalRouter,
+  "ops-console": opsConsoleRouter,
+} as const satisfies Record<AuthApp, unknown>;
+
+/**
+ * Every procedure of every app, for in-process callers (tests, the authorization matrix, workers'
+ * integration tests). Never mounted on an HTTP endpoint.
+ */
 export const appRouter = createTRPCRouter({
   health: healthRouter,
   catalog: catalogRouter,
@@ -30,3 +71,6 @@ export const appRouter = createTRPCRouter({
 });
 
 export type AppRouter = typeof appRouter;
+export type StorefrontRouter = typeof storefrontRouter;
+export type VendorPortalRouter = typeof vendorPortalRouter;
+export type OpsConsoleRouter = typeof opsConsoleRouter;

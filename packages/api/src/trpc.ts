@@ -12,6 +12,7 @@ import type { Permission } from "./auth/permissions.ts";
 import { cartIdFrom } from "./cart/cart-cookie.ts";
 import { observeProcedure } from "./observability/procedure-telemetry.ts";
 import { toTRPCError } from "./data-layer/errors.ts";
+import { containsNul } from "./input/nul-characters.ts";
 import { enforceRateLimit, RateLimitedError } from "./rate-limit/enforce.ts";
 
 export type Session = AgoraSession;
@@ -118,6 +119,16 @@ const rateLimit = t.middleware(async ({ ctx, path, type, next }) => {
   return next();
 });
 
+/**
+ * Text that Postgres cannot store (NUL characters) is a BAD_REQUEST here, for every procedure,
+ * before the input's own schema and long before a query could fail on it.
+ */
+const storableInput = t.middleware(async ({ getRawInput, next }) => {
+  if (containsNul(await getRawInput()))
+    throw new TRPCError({ code: "BAD_REQUEST", message: "Text must not contain NUL characters." });
+  return next();
+});
+
 /** Outermost: one span + RED metrics per call, including the ones authorize rejects. */
 const telemetry = t.middleware(({ ctx, path, type, next }) =>
   observeProcedure({ path, type, userId: ctx.session?.userId }, () => next()),
@@ -127,6 +138,7 @@ export const publicProcedure = t.procedure
   .use(telemetry)
   .use(authorize)
   .use(rateLimit)
+  .use(storableInput)
   .use(dependencyErrors);
 
 /** Any signed-in user; `ctx.session` is non-null in the handler. */

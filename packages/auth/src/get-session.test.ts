@@ -4,16 +4,22 @@ import { sessionCookieName } from "./cookies.ts";
 import { getSession } from "./get-session.ts";
 import { authOptions } from "./options.ts";
 
+const revoked: string[] = [];
 const config = {
   app: "ops-console" as const,
   secret: "s".repeat(43),
   url: "http://127.0.0.1:15900",
+  revocation: {
+    epochs: { current: async () => 0, revoke: async (userId: string) => void revoked.push(userId) },
+    whenUnavailable: "refuse" as const,
+  },
 };
 const claims = {
   sub: "u-1",
   email: "operator@agora.local",
   name: "Olive Operator",
   roles: ["operator" as const],
+  aud: "ops-console",
 };
 
 function requestWith(cookies: Record<string, string>): { headers: Headers } {
@@ -51,9 +57,25 @@ describe("getSession", () => {
     expect(await getSession({ headers: new Headers() }, config)).toBeNull();
   });
 
+  it("refuses a token issued for another app's audience even under the same key", async () => {
+    const storefronts = await encode({
+      token: { ...claims, aud: "storefront" },
+      secret: config.secret,
+    });
+    const noAudience = await encode({
+      token: { ...claims, aud: undefined },
+      secret: config.secret,
+    });
+    for (const jwt of [storefronts, noAudience]) {
+      expect(
+        await getSession(requestWith({ [sessionCookieName("ops-console", false)]: jwt }), config),
+      ).toBeNull();
+    }
+  });
+
   it("ignores tokens without Agora's claims or with unknown roles", async () => {
     const tokens: Record<string, unknown>[] = [
-      { sub: "u-1", email: "a@b.co", name: "A" },
+      { sub: "u-1", email: "a@b.co", name: "A", aud: "ops-console" },
       { ...claims, roles: ["root"] },
     ];
     for (const token of tokens) {
@@ -84,7 +106,19 @@ describe("authOptions", () => {
       },
       account: null,
     });
-    expect(token).toMatchObject({ sub: "u-2", roles: ["vendor_owner"], vendorId: "v-1", epoch: 2 });
+    expect(token).toMatchObject({
+      sub: "u-2",
+      roles: ["vendor_owner"],
+      vendorId: "v-1",
+      epoch: 2,
+      aud: "ops-console",
+    });
+  });
+
+  it("revokes the signed-out token's sessions on sign-out", async () => {
+    revoked.length = 0;
+    await options.events?.signOut?.({ token: { ...claims }, session: undefined as never });
+    expect(revoked).toEqual(["u-1"]);
   });
 
   it("redirects only within the app after sign-in", async () => {
@@ -107,6 +141,7 @@ describe("getSession with a revocation policy", () => {
   const cookie = sessionCookieName("ops-console", false);
   const epochs = new Map<string, number>();
   const store = {
+    revoke: async () => {},
     current: async (userId: string) => {
       const e = epochs.get(userId);
       if (e === undefined) throw new Error("store unavailable");

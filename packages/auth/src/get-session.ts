@@ -7,8 +7,9 @@ import { type AgoraSession, sessionFromToken } from "./session.ts";
 /**
  * The session of a request (route handlers, the tRPC context, server components, the proxy):
  * decodes the JWT from this app's session cookie. No database round trip; an absent, expired or
- * tampered token gives null. With a `revocation` policy the token's epoch is also checked against
- * the user's current one (one Redis read), so a removed staff member is signed out at once.
+ * tampered token, or one another app issued (its key and `aud` differ), gives null. The token's
+ * epoch is then checked against the user's current one (one Redis read), so a removed staff member
+ * or a signed-out token is refused at once.
  */
 export async function getSession(
   req: { headers: Headers },
@@ -26,8 +27,9 @@ export async function getSession(
     secureCookie: secure,
     cookieName: sessionCookieName(config.app, secure),
   });
-  const session = token ? sessionFromToken(token) : null;
-  if (!session || !config.revocation) return session;
+  if (!token || token.aud !== config.app) return null;
+  const session = sessionFromToken(token);
+  if (!session) return null;
   return unlessRevoked(session, config.revocation);
 }
 

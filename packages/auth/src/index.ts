@@ -18,4 +18,13 @@ export {
 export { authCookies, sessionCookieName, type AuthApp } from "./cookies.ts";
 export { authOptions, SESSION_MAX_AGE_S, type AuthConfig } from "./options.ts";
 export { getSession, parseCookieHeader } from "./get-session.ts";
+export { sessionSecretFor } from "./session-keys.ts";
+export {
+  SIGN_IN_THROTTLED,
+  SignInThrottledError,
+  throttledRetryAfter,
+  withThrottleStatus,
+  type SignInAttempt,
+  type SignInThrottle,
+} from "./sign-in-throttle.ts";
 export { unlessRevoked, type RevocationPolicy, type SessionEpochs } from "./revocation.ts";

@@ -7,12 +7,14 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { authCookies, type AuthApp } from "./cookies.ts";
 import {
+  credentialsInput,
   type FindUserByEmail,
   findUserInCore,
   hashForUnknownUsers,
   verifyCredentials,
 } from "./credentials.ts";
 import type { RevocationPolicy } from "./revocation.ts";
+import type { SignInThrottle } from "./sign-in-throttle.ts";
 import type { AgoraClaims } from "./session.ts";
 
 declare module "next-auth" {
@@ -27,22 +29,29 @@ declare module "next-auth" {
 declare module "next-auth/jwt" {
   interface JWT extends Partial<AgoraClaims> {
     sub?: string;
+    /** The app that issued the token; getSession refuses a token of another app. */
+    aud?: string;
   }
 }
 
 export interface AuthConfig {
   app: AuthApp;
-  /** NEXTAUTH_SECRET (validated by the app's env, see @agora/api/env). */
+  /** This app's session key: derived from NEXTAUTH_SECRET per app (`sessionSecretFor`, see @agora/api/env). */
   secret: string;
   /** NEXTAUTH_URL; an https URL switches to `__Secure-` cookies. */
   url: string;
-  /** When set, getSession refuses sessions whose epoch is behind the user's current one. */
-  revocation?: RevocationPolicy;
+  /**
+   * getSession refuses sessions whose epoch is behind the user's current one; sign-out moves the
+   * epoch on. Required: no app serves a session it cannot revoke.
+   */
+  revocation: RevocationPolicy;
+  /** Counts sign-in attempts per account and address before any password is checked. */
+  signInThrottle?: SignInThrottle;
 }
 
 /**
- * Roles are read at sign-in. A role change bumps the user's session epoch, which apps with a
- * `revocation` policy check on every request; elsewhere it takes effect when the JWT expires.
+ * Roles are read at sign-in. A role change or a sign-out bumps the user's session epoch, which
+ * every app checks on every request (see revocation.ts).
  */
 export const SESSION_MAX_AGE_S = 8 * 60 * 60;
 
@@ -68,9 +77,26 @@ export function authOptions(
           email: { label: "Email", type: "email" },
           password: { label: "Password", type: "password" },
         },
-        authorize: (credentials) => verifyCredentials(credentials, findUser),
+        async authorize(credentials, req) {
+          if (config.signInThrottle) {
+            const email = credentialsInput.shape.email.safeParse(credentials?.email);
+            // Throws SignInThrottledError: next-auth passes its message on as the error code.
+            await config.signInThrottle.admit({
+              email: email.success ? email.data : null,
+              headers: new Headers(req.headers as Record<string, string> | undefined),
+            });
+          }
+          return verifyCredentials(credentials, findUser);
+        },
       }),
     ],
+    events: {
+      // Signing out revokes the token itself, not only the cookie: a copy of it is refused too.
+      // next-auth logs a failure here as SIGNOUT_ERROR; the cookie is cleared either way.
+      async signOut({ token }) {
+        if (token?.sub) await config.revocation.epochs.revoke(token.sub);
+      },
+    },
     callbacks: {
       jwt({ token, user }) {
         // `user` is only present right after sign-in; later requests reuse the token's claims.
@@ -82,6 +108,7 @@ export function authOptions(
           if (user.vendorId) token.vendorId = user.vendorId;
           else delete token.vendorId;
           token.epoch = user.epoch ?? 0;
+          token.aud = config.app;
         }
         return token;
       },

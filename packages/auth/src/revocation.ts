@@ -1,14 +1,17 @@
 /**
- * Immediate revocation of stateless sessions. Every JWT carries the user's session epoch at
- * sign-in; a role change (staff removed, invitation accepted) bumps the epoch in core and writes
- * it through to a fast store (Redis). A session whose epoch is behind the current one is refused
- * on its very next request, in tRPC calls and page loads alike.
+ * Immediate revocation of stateless sessions, the one check every app applies to every role.
+ * Every JWT carries the user's session epoch at sign-in; a role change (staff removed, invitation
+ * accepted) or a sign-out bumps the epoch in core and writes it through to a fast store (Redis).
+ * A session whose epoch is behind the current one is refused on its very next request, in tRPC
+ * calls and page loads alike, in whichever app it is presented.
  */
 import type { AgoraSession } from "./session.ts";
 
 /** The current epoch per user; rejects when the store cannot answer. */
 export interface SessionEpochs {
   current(userId: string): Promise<number>;
+  /** Moves the user's epoch on: every session issued before is refused from now on (sign-out). */
+  revoke(userId: string): Promise<void>;
 }
 
 export interface RevocationPolicy {

@@ -9,6 +9,7 @@ export { servicesSchema } from "./schemas/services.ts";
 export { cdnCacheSchema, storageSchema } from "./schemas/storage.ts";
 export { telemetrySchema } from "./schemas/telemetry.ts";
 export {
+  DEV_CARRIER_WEBHOOK_SECRET,
   carrierWebhookSecretSchema,
   invitationSecretSchema,
   nextAuthSchema,

@@ -3,6 +3,7 @@
  * HTTP 429 with a Retry-After header and `retryAfterSeconds` in the error data.
  */
 import { randomUUID } from "node:crypto";
+import { storefrontRouter } from "@agora/api";
 import { RATE_LIMITS } from "@agora/api/rate-limits";
 import { apiRedisReady, closeApiRedis } from "@agora/api/cache";
 import { closeAll } from "@agora/db";
@@ -31,7 +32,7 @@ function reviewRequest(): Request {
 describe("API rate limits through the route handler", () => {
   it("answers 429 with Retry-After once a shopper exceeds the review limit", async () => {
     const userId = randomUUID();
-    const handler = createTrpcRouteHandler(async () => ({
+    const handler = createTrpcRouteHandler(storefrontRouter, async () => ({
       userId,
       email: "limit@test",
       name: "Limit Test",
@@ -56,7 +57,7 @@ describe("API rate limits through the route handler", () => {
   });
 
   it("counts another user separately", async () => {
-    const handler = createTrpcRouteHandler(async () => ({
+    const handler = createTrpcRouteHandler(storefrontRouter, async () => ({
       userId: randomUUID(),
       email: "other@test",
       name: "Other",

@@ -1,5 +1,5 @@
-import { appRouter, createTRPCContext } from "@agora/api";
-import type { TRPCError } from "@trpc/server";
+import { createTRPCContext } from "@agora/api";
+import type { AnyTRPCRouter, TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createLogger } from "@agora/telemetry";
 
@@ -8,14 +8,18 @@ const log = createLogger({ service: "api" });
 type Session = Parameters<typeof createTRPCContext>[0]["session"];
 
 /**
- * The `app/api/trpc/[trpc]` handler of an app: the caller is whoever `sessionOf` finds in the
- * request (this app's next-auth cookie), or anonymous.
+ * The `app/api/trpc/[trpc]` handler of an app: serves only that app's `router` (APP_ROUTERS of
+ * @agora/api); the caller is whoever `sessionOf` finds in the request (this app's next-auth
+ * cookie), or anonymous.
  */
-export function createTrpcRouteHandler(sessionOf: (req: Request) => Promise<Session>) {
+export function createTrpcRouteHandler(
+  router: AnyTRPCRouter,
+  sessionOf: (req: Request) => Promise<Session>,
+) {
   return (req: Request) =>
     fetchRequestHandler({
       endpoint: "/api/trpc",
-      router: appRouter,
+      router,
       req,
       createContext: async () =>
         createTRPCContext({ headers: req.headers, session: await sessionOf(req) }),

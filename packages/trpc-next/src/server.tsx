@@ -1,18 +1,25 @@
-import { type AppRouter, appRouter, createCaller, createTRPCContext } from "@agora/api";
+import { createCallerFactory, createTRPCContext } from "@agora/api";
 import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
-import { TRPCError } from "@trpc/server";
+import { type AnyTRPCRouter, TRPCError } from "@trpc/server";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { headers } from "next/headers";
 import { cache, type ReactNode } from "react";
 import { createQueryClient } from "./query-client.ts";
 
 type Session = Parameters<typeof createTRPCContext>[0]["session"];
+type Context = Awaited<ReturnType<typeof createTRPCContext>>;
 
 /**
  * Server-component helpers for one app. Call once at module scope (in a `server-only` file) with
- * the app's way of reading the request's session.
+ * the app's router (APP_ROUTERS of @agora/api) and its way of reading the request's session.
  */
-export function createServerTrpc(currentSession: () => Promise<Session>) {
+export function createServerTrpc<TRouter extends AnyTRPCRouter>(
+  router: TRouter,
+  currentSession: () => Promise<Session>,
+) {
+  // Typed by the concrete router: through the generic parameter the factory's result is `any`-ish.
+  type Caller = ReturnType<TRouter["createCaller"]>;
+  const createCaller = createCallerFactory(router) as unknown as (ctx: Context) => Caller;
   /** One context and one query cache per request, shared by every server component that asks. */
   const createContext = cache(async () => {
     const heads = new Headers(await headers());
@@ -22,13 +29,13 @@ export function createServerTrpc(currentSession: () => Promise<Session>) {
   const getQueryClient = cache(createQueryClient);
   return {
     /** For prefetching: `await getQueryClient().prefetchQuery(trpc.x.queryOptions())`. */
-    trpc: createTRPCOptionsProxy<AppRouter>({
-      router: appRouter,
+    trpc: createTRPCOptionsProxy<TRouter>({
+      router,
       ctx: createContext,
       queryClient: getQueryClient,
     }),
     /** Direct in-process calls from server components (no HTTP hop). */
-    api: async () => createCaller(await createContext()),
+    api: async (): Promise<Caller> => createCaller(await createContext()),
     getQueryClient,
     /** Hands the server's prefetched queries to the client components below it. */
     HydrateClient: ({ children }: { children: ReactNode }) => (

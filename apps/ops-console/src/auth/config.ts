@@ -1,13 +1,29 @@
 import { loadAuthEnv } from "@agora/api/env";
 import { hasPermission } from "@agora/api/permissions";
-import type { AgoraSession, AuthApp, AuthConfig } from "@agora/auth";
+import { sessionRevocation } from "@agora/api/sessions";
+import { signInThrottle } from "@agora/api/sign-in-throttle";
+import type {
+  AgoraSession,
+  AuthApp,
+  AuthConfig,
+  RevocationPolicy,
+  SignInThrottle,
+} from "@agora/auth";
 
 export const APP: AuthApp = "ops-console";
 
-/** NEXTAUTH_SECRET / NEXTAUTH_URL (or their topology-derived defaults), resolved on first use. */
+let revocation: RevocationPolicy | undefined;
+let throttle: SignInThrottle | undefined;
+
+/**
+ * This app's session key and NEXTAUTH_URL (or their topology-derived defaults), resolved on first
+ * use, and the shared session revocation (sign-out and role changes count at the next request).
+ */
 export function authConfig(): AuthConfig {
   const { secret, url } = loadAuthEnv(APP);
-  return { app: APP, secret, url };
+  revocation ??= sessionRevocation(APP);
+  throttle ??= signInThrottle();
+  return { app: APP, secret, url, revocation, signInThrottle: throttle };
 }
 
 /**

@@ -1,22 +1,31 @@
 import { loadAuthEnv } from "@agora/api/env";
 import { hasPermission } from "@agora/api/permissions";
-import { failClosedRevocation } from "@agora/api/sessions";
-import type { AgoraSession, AuthApp, AuthConfig, RevocationPolicy } from "@agora/auth";
+import { sessionRevocation } from "@agora/api/sessions";
+import { signInThrottle } from "@agora/api/sign-in-throttle";
+import type {
+  AgoraSession,
+  AuthApp,
+  AuthConfig,
+  RevocationPolicy,
+  SignInThrottle,
+} from "@agora/auth";
 
 export const APP: AuthApp = "vendor-portal";
 
 let revocation: RevocationPolicy | undefined;
+let throttle: SignInThrottle | undefined;
 
 /**
- * NEXTAUTH_SECRET / NEXTAUTH_URL (or their topology-derived defaults), resolved on first use, and
- * session revocation: every request's session epoch is checked against Redis, so a removed staff
- * member's next page load or tRPC call is refused. Fail-closed: while the epoch cannot be read,
- * sessions are refused (sign-in page) rather than trusted.
+ * This app's session key and NEXTAUTH_URL (or their topology-derived defaults), resolved on first
+ * use, and session revocation: every request's session epoch is checked against Redis, so a
+ * removed staff member's next page load or tRPC call is refused. Fail-closed: while the epoch
+ * cannot be read, sessions are refused (sign-in page) rather than trusted.
  */
 export function authConfig(): AuthConfig {
   const { secret, url } = loadAuthEnv(APP);
-  revocation ??= failClosedRevocation();
-  return { app: APP, secret, url, revocation };
+  revocation ??= sessionRevocation(APP);
+  throttle ??= signInThrottle();
+  return { app: APP, secret, url, revocation, signInThrottle: throttle };
 }
 
 /**

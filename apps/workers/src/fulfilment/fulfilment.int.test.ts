@@ -253,6 +253,11 @@ describe("vendor fulfilment", () => {
     const view = await getVendorOrder(a.vendor.id, orderId);
     expect(view.address).toEqual(ADDRESS);
     expect(view.timeline.some((t) => t.detail.vendorId === b.vendor.id)).toBe(false);
+    // Only its own sub-order: not the whole order's total, item count or the other vendor.
+    expect(JSON.stringify(view)).not.toContain(b.vendor.id);
+    for (const t of view.timeline)
+      for (const key of ["totalCents", "itemCount", "vendorIds", "amountCents"])
+        expect(t.detail, `${t.type}.${key}`).not.toHaveProperty(key);
     await expect(getVendorOrder(randomUUID(), orderId)).rejects.toMatchObject({
       code: "NOT_FOUND",
     });

@@ -68,6 +68,7 @@ async function sessionCookie(userId: string): Promise<string> {
       email: `${userId}@test.agora.local`,
       name: "Live Shopper",
       roles: ["shopper"],
+      aud: "storefront",
     },
   });
   return `agora-storefront.session-token=${jwt}`;

@@ -5,6 +5,7 @@
  */
 import { hostname } from "node:os";
 import { loadAuthEnv } from "@agora/api/env";
+import { sessionRevocation } from "@agora/api/sessions";
 import { etcdSchema, listenSchema, loadConfig } from "@agora/config";
 import { createRedis } from "@agora/redis";
 import { z } from "zod";
@@ -51,7 +52,12 @@ export async function startRealtime(
     name,
     pub,
     sub,
-    access: storefrontRoomAccess({ app: "storefront", secret: auth.secret, url: auth.url }),
+    access: storefrontRoomAccess({
+      app: "storefront",
+      secret: auth.secret,
+      url: auth.url,
+      revocation: sessionRevocation("storefront"),
+    }),
     snapshot: currentAvailability,
   });
   const bound = await gateway.listen(port, listen.HOST);

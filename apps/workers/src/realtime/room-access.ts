@@ -21,7 +21,9 @@ export interface RoomAccess {
   orderSnapshot(orderId: string): Promise<OrderPush | null>;
 }
 
-export function storefrontRoomAccess(auth: Pick<AuthConfig, "app" | "secret" | "url">): RoomAccess {
+export function storefrontRoomAccess(
+  auth: Pick<AuthConfig, "app" | "secret" | "url" | "revocation">,
+): RoomAccess {
   return {
     sessionOf: (headers) => getSession({ headers }, auth),
     async orderOwner(orderId) {

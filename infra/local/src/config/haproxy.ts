@@ -45,6 +45,8 @@ export function haproxyConfig(t: Topology): string {
   }
   // HTTP edge: the storefront instances behind one gateway port, health-checked on /healthz;
   // /socket.io/ goes to the Socket.IO gateways (same origin, so the session cookie comes along).
+  // The edge states the client address itself: X-Forwarded-For is replaced (not appended to) with
+  // the connection's source, so a client cannot pick the address the apps' per-IP limits count.
   lines.push(
     "listen storefront_gateway",
     "  mode http",
@@ -52,7 +54,7 @@ export function haproxyConfig(t: Topology): string {
     "  balance roundrobin",
     "  option httpchk GET /healthz",
     "  http-check expect status 200",
-    "  option forwardfor",
+    "  http-request set-header X-Forwarded-For %[src]",
     "  timeout client 60s",
     "  timeout server 60s",
     "  default-server inter 2s fall 2 rise 1",
@@ -67,7 +69,6 @@ export function haproxyConfig(t: Topology): string {
     "  balance leastconn",
     "  option httpchk GET /healthz",
     "  http-check expect status 200",
-    "  option forwardfor",
     "  timeout server 60s",
     "  timeout tunnel 1h",
     "  default-server inter 2s fall 2 rise 1 on-marked-down shutdown-sessions",

@@ -5,7 +5,7 @@
  * every Redis write keeps the larger value: a slow loader can never put an old epoch back.
  */
 import { once } from "node:events";
-import type { RevocationPolicy, SessionEpochs } from "@agora/auth";
+import type { AuthApp, RevocationPolicy, SessionEpochs } from "@agora/auth";
 import { core } from "@agora/db";
 import type { Redis } from "ioredis";
 import { apiRedis } from "../cache/redis-connection.ts";
@@ -78,9 +78,18 @@ async function connected(r: Redis): Promise<Redis> {
   return r;
 }
 
+/** Every session the user holds, in every app, is refused from its next request (sign-out). */
+export async function revokeSessions(userId: string, redis: Redis = apiRedis()): Promise<number> {
+  const epoch = await bumpSessionEpoch(core().primary, userId);
+  return publishSessionEpoch(userId, epoch, redis);
+}
+
 /** Redis first; on a miss, core's value, cached with set-max semantics. */
 export function redisSessionEpochs(redis: () => Redis = apiRedis): SessionEpochs {
   return {
+    async revoke(userId) {
+      await revokeSessions(userId, redis());
+    },
     async current(userId) {
       const r = await connected(redis());
       const cached = await withTimeout("session epoch read", REDIS_TIMEOUT_MS, r.get(key(userId)));
@@ -91,17 +100,19 @@ export function redisSessionEpochs(redis: () => Redis = apiRedis): SessionEpochs
 }
 
 /**
- * The vendor portal's policy: while neither Redis nor core can say
- * whether a session is still valid, refuse it (the user sees the sign-in page) rather than let a
- * removed member keep working.
+ * The one revocation policy, for every app and every role (shoppers, vendor members, operators,
+ * admins). While neither Redis nor core can say whether a session is still valid, the vendor
+ * portal and the ops console refuse it (the user sees the sign-in page) rather than let a removed
+ * member keep working; the storefront, which serves only shopper procedures, keeps serving it.
  */
-export function failClosedRevocation(): RevocationPolicy {
+export function sessionRevocation(app: AuthApp): RevocationPolicy {
+  const whenUnavailable = app === "storefront" ? "admit" : "refuse";
   return {
     epochs: redisSessionEpochs(),
-    whenUnavailable: "refuse",
+    whenUnavailable,
     onUnavailable: (err) =>
       console.warn(
-        `[auth] session epoch unavailable, session refused: ${err instanceof Error ? err.message : String(err)}`,
+        `[auth] ${app}: session epoch unavailable, session ${whenUnavailable === "admit" ? "admitted" : "refused"}: ${err instanceof Error ? err.message : String(err)}`,
       ),
   };
 }

@@ -2,7 +2,13 @@ import { core } from "@agora/db";
 import { TRPCError } from "@trpc/server";
 import { cachedList } from "../cache/catalog-caches.ts";
 import type { CategoryInput } from "./category.schema.ts";
-import { type CategorySort, type Cursor, decodeCursor, InvalidCursorError } from "./cursor.ts";
+import {
+  type CategorySort,
+  type Cursor,
+  decodeCursor,
+  InvalidCursorError,
+  type SortKeyType,
+} from "./cursor.ts";
 import { keysetPlan, type Page, type SortSpec, toPage } from "./keyset.ts";
 import { PRODUCT_CARD_COLUMNS, type ProductCard, VISIBLE } from "./product-card.ts";
 
@@ -21,10 +27,14 @@ export interface CategoryPage extends Page<ProductCard> {
   sort: CategorySort;
 }
 
-export function parseCursor(raw: string | null | undefined, sort: string): Cursor | null {
+export function parseCursor(
+  raw: string | null | undefined,
+  sort: string,
+  keyType: SortKeyType,
+): Cursor | null {
   if (!raw) return null;
   try {
-    return decodeCursor(raw, sort);
+    return decodeCursor(raw, sort, keyType);
   } catch (err) {
     if (err instanceof InvalidCursorError)
       throw new TRPCError({ code: "BAD_REQUEST", message: err.message, cause: err });
@@ -33,7 +43,7 @@ export function parseCursor(raw: string | null | undefined, sort: string): Curso
 }
 
 export async function categoryPage(input: CategoryInput): Promise<CategoryPage> {
-  const cursor = parseCursor(input.cursor, input.sort);
+  const cursor = parseCursor(input.cursor, input.sort, CATEGORY_SORT_SPECS[input.sort].type);
   return cachedList("category", input, async () => {
     const spec = CATEGORY_SORT_SPECS[input.sort];
     const plan = keysetPlan(spec, cursor, 2);

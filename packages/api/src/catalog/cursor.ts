@@ -31,7 +31,20 @@ export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c), "utf8").toString("base64url");
 }
 
-export function decodeCursor(raw: string, sort: string): Cursor {
+/** Postgres type of a sort key (keyset.ts `SortSpec.type`). */
+export type SortKeyType = "text" | "int" | "float8";
+
+/**
+ * What a boundary value of each key type may be: a tampered cursor must fail here as a
+ * BAD_REQUEST, not as a query error (an `int` out of range, a word cast to a number, a NUL).
+ */
+const KEY_VALUES: Record<SortKeyType, z.ZodType> = {
+  text: z.string().max(500),
+  int: z.number().int().min(-2_147_483_648).max(2_147_483_647),
+  float8: z.number().finite(),
+};
+
+export function decodeCursor(raw: string, sort: string, keyType: SortKeyType): Cursor {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
@@ -41,5 +54,9 @@ export function decodeCursor(raw: string, sort: string): Cursor {
   const r = cursorSchema.safeParse(parsed);
   if (!r.success) throw new InvalidCursorError("malformed");
   if (r.data.s !== sort) throw new InvalidCursorError(`made for sort "${r.data.s}", not "${sort}"`);
+  if (!KEY_VALUES[keyType].safeParse(r.data.v).success)
+    throw new InvalidCursorError(`key is not a ${keyType}`);
+  if (typeof r.data.v === "string" && r.data.v.includes("\u0000"))
+    throw new InvalidCursorError("key contains a NUL character");
   return r.data;
 }

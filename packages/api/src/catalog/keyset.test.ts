@@ -36,7 +36,7 @@ describe("toPage", () => {
     const page = toPage(rows([1, 2, 3]), 2, "price_asc", null, plan, (r) => r.price);
     expect(page.items.map((r) => r.price)).toEqual([10, 20]);
     expect(page.prevCursor).toBeNull();
-    expect(decodeCursor(page.nextCursor ?? "", "price_asc")).toMatchObject({ d: "after", v: 20 });
+    expect(decodeCursor(page.nextCursor ?? "", "price_asc", "int")).toMatchObject({ d: "after", v: 20 });
     const lastPage = toPage(rows([1, 2]), 2, "price_asc", null, plan, (r) => r.price);
     expect(lastPage.nextCursor).toBeNull();
   });

@@ -31,9 +31,26 @@ describe("rate subject", () => {
     expect(rateSubject(h, "u1")).toEqual({ kind: "user", id: "u1" });
   });
 
-  it("uses the first x-forwarded-for hop (the client HAProxy saw) for anonymous callers", () => {
-    const h = new Headers({ "x-forwarded-for": "203.0.113.9, 10.0.0.2" });
-    expect(rateSubject(h, null)).toEqual({ kind: "anonymous", id: "203.0.113.9" });
+  it("counts anonymous callers by the address the edge wrote, not one a client put in X-Forwarded-For or X-Real-IP", () => {
+    // A client rotating its own X-Forwarded-For (and X-Real-IP) stays one subject.
+    const forged = ["198.51.100.1", "198.51.100.2, 198.51.100.3"].map((claim) =>
+      rateSubject(
+        new Headers({ "x-forwarded-for": `${claim}, 203.0.113.9`, "x-real-ip": claim }),
+        null,
+      ),
+    );
+    expect(forged).toEqual([
+      { kind: "anonymous", id: "203.0.113.9" },
+      { kind: "anonymous", id: "203.0.113.9" },
+    ]);
+    expect(rateSubject(new Headers({ "x-forwarded-for": "203.0.113.9" }), null)).toEqual({
+      kind: "anonymous",
+      id: "203.0.113.9",
+    });
+    expect(rateSubject(new Headers({ "x-real-ip": "198.51.100.1" }), null)).toEqual({
+      kind: "anonymous",
+      id: "local",
+    });
   });
 
   it("falls back to one local bucket for in-process calls without forwarding headers", () => {

@@ -48,14 +48,32 @@ export function rateClassOf(path: string, type: "query" | "mutation" | "subscrip
 }
 
 /**
- * Who is calling: the user when signed in, else the client IP. Behind HAProxy the first
- * x-forwarded-for hop is the client (HAProxy sets it); without one (in-process calls) "local".
+ * Who is calling: the user when signed in, else the client IP. Only the hop the edge wrote is
+ * trusted: the HAProxy edge replaces X-Forwarded-For with the connection's source address (and a
+ * proxy that appends puts its peer last), so the last hop is the edge's, every earlier one the
+ * client's own claim. X-Real-IP is the client's to send, so it is ignored. The apps are reachable
+ * only through the edge (in Kubernetes the network policy admits only the ingress); without a
+ * forwarding header (in-process calls) the caller is "local".
  */
 export function rateSubject(
   headers: Headers,
   userId: string | null | undefined,
 ): { kind: "user" | "anonymous"; id: string } {
   if (userId) return { kind: "user", id: userId };
-  const first = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return { kind: "anonymous", id: first || headers.get("x-real-ip") || "local" };
+  return { kind: "anonymous", id: clientAddress(headers) };
 }
+
+/** The client address the edge wrote (see rateSubject), or "local" without one. */
+export function clientAddress(headers: Headers): string {
+  return headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() || "local";
+}
+
+/**
+ * Sign-in attempts (next-auth Credentials, checked before the password): per account, so one
+ * account's password cannot be guessed from many addresses, and per client address, so one
+ * address cannot try many accounts. Fail closed: while Redis cannot count, sign-in is refused.
+ */
+export const SIGN_IN_LIMITS = {
+  account: { limit: 10, windowMs: 15 * 60_000 },
+  address: { limit: 50, windowMs: 15 * 60_000 },
+} as const;

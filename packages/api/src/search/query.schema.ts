@@ -1,5 +1,8 @@
 import { z } from "zod";
 
+/** A price in cents as `price_cents` (Postgres `int`) can hold it; beyond is a BAD_REQUEST. */
+const priceCents = z.number().int().min(0).max(2_147_483_647);
+
 export const SEARCH_SORTS = ["relevance", "price_asc", "price_desc", "name"] as const;
 export type SearchSort = (typeof SEARCH_SORTS)[number];
 
@@ -11,8 +14,8 @@ export const searchInput = z.object({
     .max(80)
     .optional(),
   vendorIds: z.array(z.uuid()).max(50).optional(),
-  priceMin: z.number().int().min(0).optional(),
-  priceMax: z.number().int().min(0).optional(),
+  priceMin: priceCents.optional(),
+  priceMax: priceCents.optional(),
   inStock: z.boolean().optional(),
   sort: z.enum(SEARCH_SORTS).default("relevance"),
   cursor: z.string().max(1000).nullish(),

@@ -83,7 +83,9 @@ function keyOf(sort: SearchSort, hasQuery: boolean) {
 }
 
 export async function searchCatalog(input: SearchInput): Promise<SearchResult> {
-  const cursor = parseCursor(input.cursor, input.sort);
+  // The cursor's key has the type of the sort key this request orders by (rank only with a query).
+  const keyType = sortSpec(input.sort, input.q ? "rank" : null).type;
+  const cursor = parseCursor(input.cursor, input.sort, keyType);
   return cachedList("search", input, async () => {
     const { value, lagMs } = await core().read(
       { level: "bounded", maxLagMs: 5_000 },

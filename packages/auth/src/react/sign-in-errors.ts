@@ -1,6 +1,10 @@
+import { throttledRetryAfter } from "../sign-in-throttle.ts";
+
 /** next-auth error codes (from `?error=` or `signIn()`) → what the person reading it can do. */
 export function signInErrorMessage(code: string | null | undefined): string | null {
   if (!code) return null;
+  const wait = throttledRetryAfter(code);
+  if (wait !== null) return `Too many sign-in attempts. Try again in ${wait} s.`;
   switch (code) {
     case "CredentialsSignin":
       return "That email and password do not match an account. Check both and try again.";

@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
 import { createCaller } from "@agora/api";
 import { apiRedisReady, closeApiRedis } from "@agora/api/cache";
-import { failClosedRevocation, redisSessionEpochs } from "@agora/api/sessions";
+import { redisSessionEpochs, sessionRevocation } from "@agora/api/sessions";
 import { type AgoraSession, authOptions, getSession, verifyCredentials } from "@agora/auth";
 import { closeAll, core } from "@agora/db";
 import { TRPCError } from "@trpc/server";
@@ -26,8 +26,13 @@ import {
 } from "./vendor-test-fixtures.ts";
 
 const run = randomUUID().slice(0, 8);
-const auth = { app: "vendor-portal" as const, secret: "s".repeat(43), url: "http://127.0.0.1:1" };
-const revocation = failClosedRevocation();
+const revocation = sessionRevocation("vendor-portal");
+const auth = {
+  app: "vendor-portal" as const,
+  secret: "s".repeat(43),
+  url: "http://127.0.0.1:1",
+  revocation,
+};
 let pipeline: ReturnType<typeof startPipeline>;
 let shopA: string;
 let shopB: string;

@@ -61,6 +61,18 @@ describe("CSV writing", () => {
     expect(csvLine(["a", 'say "hi"', "x,y", 3, null])).toBe('a,"say ""hi""","x,y",3,');
   });
 
+  it("neutralises cells a spreadsheet would run as formulas, and the import takes them back", () => {
+    const attacks = ['=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "\t=1", "\r=1"];
+    for (const cell of attacks) {
+      const written = csvLine([cell]);
+      const unquoted = written.startsWith('"') ? written.slice(1, -1).replaceAll('""', '"') : written;
+      expect(unquoted, cell).toBe(`'${cell}`);
+    }
+    expect(csvLine([-3, "plain", "a=b"])).toBe("-3,plain,a=b");
+    const back = validateCsvRow({ ...good, title: "'=HYPERLINK(1)" }, 2);
+    expect(back).toMatchObject({ ok: true, row: { title: "=HYPERLINK(1)" } });
+  });
+
   it("formats cents the way the import parses them", () => {
     expect(formatPrice(1250)).toBe("12.50");
     expect(formatPrice(5)).toBe("0.05");

@@ -90,7 +90,9 @@ export function validateCsvRow(
   line: number,
 ): { ok: true; row: ProductCsvRow } | { ok: false; errors: RowError[] } {
   const cleaned = Object.fromEntries(
-    Object.entries(record).filter(([, v]) => v !== undefined && v.trim() !== ""),
+    Object.entries(record)
+      .filter((e): e is [string, string] => e[1] !== undefined && e[1].trim() !== "")
+      .map(([k, v]) => [k, unneutralised(v)]),
   );
   const r = productCsvRowSchema.safeParse(cleaned);
   if (r.success) return { ok: true, row: r.data };
@@ -110,11 +112,28 @@ export function missingColumns(header: readonly string[]): ProductCsvColumn[] {
   return PRODUCT_CSV_COLUMNS.filter((c) => !optional.includes(c) && !header.includes(c));
 }
 
-/** One RFC 4180 line: quotes a field only when it must. */
+/**
+ * Text a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+cmd|…`, `@SUM(…)`, and the tab
+ * and CR variants): such a cell is written with a leading apostrophe, which spreadsheets show as
+ * text (OWASP CSV injection). Numbers are written as they are.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+function neutralised(field: string | number): string {
+  if (typeof field === "number") return String(field);
+  return FORMULA_START.test(field) ? `'${field}` : field;
+}
+
+/** The export's apostrophe taken off again on import, so a product round-trips unchanged. */
+export function unneutralised(cell: string): string {
+  return cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
+}
+
+/** One RFC 4180 line: quotes a field only when it must; formula-like text is neutralised. */
 export function csvLine(fields: readonly (string | number | null | undefined)[]): string {
   return fields
     .map((f) => {
-      const s = f === null || f === undefined ? "" : String(f);
+      const s = f === null || f === undefined ? "" : neutralised(f);
       return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
     })
     .join(",");

@@ -123,9 +123,20 @@ export async function getVendorOrder(vendorId: string, orderId: string): Promise
           }
         : null,
     },
-    // This vendor's entries and the order-wide ones; other vendors' parcels are theirs.
-    timeline: timeline.filter(
-      (t) => t.detail.vendorId === undefined || t.detail.vendorId === vendorId,
-    ),
+    timeline: vendorTimeline(timeline, vendorId),
   };
+}
+
+/**
+ * A vendor's view of an order's timeline: its own parcel's entries with their detail, and the
+ * order-wide steps (placed, paid, confirmed…) without theirs: those carry the whole order's total,
+ * item count, payment amounts and the other vendors in it, which are not this vendor's business.
+ */
+export function vendorTimeline(
+  timeline: VendorOrderView["timeline"],
+  vendorId: string,
+): VendorOrderView["timeline"] {
+  return timeline
+    .filter((t) => t.detail.vendorId === undefined || t.detail.vendorId === vendorId)
+    .map((t) => (t.detail.vendorId === vendorId ? t : { ...t, detail: {} }));
 }

@@ -1,4 +1,4 @@
-import { authOptions } from "@agora/auth";
+import { authOptions, withThrottleStatus } from "@agora/auth";
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
 import { authConfig } from "../../../../src/auth/config.ts";
@@ -9,7 +9,9 @@ type Context = { params: Promise<{ nextauth: string[] }> };
 // without NEXTAUTH_SECRET or a topology to derive it from.
 async function handler(req: NextRequest, ctx: Context): Promise<Response> {
   // next-auth types its App Router handler's result as `any`; it is a fetch Response.
-  return (await NextAuth(req, ctx, authOptions(authConfig()))) as Response;
+  const res = (await NextAuth(req, ctx, authOptions(authConfig()))) as Response;
+  // A throttled sign-in answers 429 + Retry-After instead of next-auth's 401.
+  return withThrottleStatus(res);
 }
 
 export { handler as GET, handler as POST };

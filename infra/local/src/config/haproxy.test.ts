@@ -1,0 +1,31 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { topology } from "../topology.ts";
+import { haproxyConfig } from "./haproxy.ts";
+
+const t = topology("test");
+const conf = haproxyConfig(t);
+const section = (name: string) => {
+  const start = conf.indexOf(`\n${name}\n`);
+  const end = conf.indexOf("\n\n", start + 1);
+  return conf.slice(start, end === -1 ? undefined : end);
+};
+
+describe("haproxyConfig: the HTTP edge", () => {
+  it("replaces a client's X-Forwarded-For with the connection's source address instead of appending to it", () => {
+    const edge = section("listen storefront_gateway");
+    expect(edge).toContain("http-request set-header X-Forwarded-For %[src]");
+    expect(conf).not.toMatch(/option forwardfor/);
+  });
+
+  it.skipIf(!existsSync("/usr/sbin/haproxy"))("is a configuration HAProxy accepts", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "agora-haproxy-")), "haproxy.cfg");
+    writeFileSync(file, conf);
+    expect(() =>
+      execFileSync("/usr/sbin/haproxy", ["-c", "-q", "-f", file], { stdio: "pipe" }),
+    ).not.toThrow();
+  });
+});
