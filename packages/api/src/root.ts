@@ -18,7 +18,7 @@ import { createTRPCRouter } from "./trpc.ts";
  * What each app serves (ARCHITECTURE §8): the API package is shared code, not a shared endpoint.
  * A procedure an app does not mount answers 404 there, whatever the caller's session holds.
  */
-export const storefrontRouter = createTRPCRouter({
+const storefrontProcedures = {
   health: healthRouter,
   catalog: catalogRouter,
   auth: authRouter,
@@ -29,20 +29,19 @@ export const storefrontRouter = createTRPCRouter({
   checkout: checkoutRouter,
   orders: ordersRouter,
   notifications: notificationsRouter,
-});
-
-export const vendorPortalRouter = createTRPCRouter({
+};
+const vendorPortalProcedures = {
   health: healthRouter,
   catalog: catalogRouter,
   vendor: vendorRouter,
   invitations: invitationsRouter,
   notifications: notificationsRouter,
-});
+};
+const opsConsoleProcedures = { health: healthRouter, ops: opsRouter };
 
-export const opsConsoleRouter = createTRPCRouter({
-  health: healthRouter,
-  ops: opsRouter,
-});
+export const storefrontRouter = createTRPCRouter(storefrontProcedures);
+export const vendorPortalRouter = createTRPCRouter(vendorPortalProcedures);
+export const opsConsoleRouter = createTRPCRouter(opsConsoleProcedures);
 
 export const APP_ROUTERS = {
   storefront: storefrontRouter,
@@ -55,19 +54,9 @@ export const APP_ROUTERS = {
  * integration tests). Never mounted on an HTTP endpoint.
  */
 export const appRouter = createTRPCRouter({
-  health: healthRouter,
-  catalog: catalogRouter,
-  ops: opsRouter,
-  auth: authRouter,
-  vendor: vendorRouter,
-  invitations: invitationsRouter,
-  notifications: notificationsRouter,
-  search: searchRouter,
-  reviews: reviewsRouter,
-  recommendations: recommendationsRouter,
-  cart: cartRouter,
-  checkout: checkoutRouter,
-  orders: ordersRouter,
+  ...storefrontProcedures,
+  ...vendorPortalProcedures,
+  ...opsConsoleProcedures,
 });
 
 export type AppRouter = typeof appRouter;
