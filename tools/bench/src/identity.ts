@@ -1,13 +1,12 @@
 /**
  * Who a simulated client is, as the edge sees it: the one place that decides. Per-client limits
- * (the API's rate limiter keys anonymous callers by client address) must act per simulated client,
- * not on the whole bench as one caller.
+ * (the API's rate limiter keys anonymous callers by client address, sign-in is throttled per
+ * address) must act per simulated client, not on the whole bench as one caller.
  *
- * Today HAProxy's `option forwardfor` appends the peer address to an incoming X-Forwarded-For, and
- * the API takes the first hop, so a client address is sent as that header. When the edge stops
- * trusting a client-supplied hop, switch `IDENTITY_MECHANISM` (or `AGORA_BENCH_IDENTITY`) to
- * `source-address`: each client then connects from its own loopback address (127.0.0.0/8 is all
- * local on Linux), which the edge records itself.
+ * The HAProxy edge sets X-Forwarded-For from the connection itself and the API trusts only that
+ * hop, so by default (`source-address`) each client connects from its own loopback address
+ * (127.0.0.0/8 is all local on Linux). `forwarded-for` (AGORA_BENCH_IDENTITY) sends the address
+ * as a header instead: only for a target whose edge trusts it, e.g. an app without the gateway.
  */
 export type IdentityMechanism = "forwarded-for" | "source-address";
 
@@ -16,8 +15,8 @@ export const IDENTITY_MECHANISM: IdentityMechanism = parseMechanism(
 );
 
 function parseMechanism(value: string | undefined): IdentityMechanism {
-  if (value === undefined || value === "" || value === "forwarded-for") return "forwarded-for";
-  if (value === "source-address") return "source-address";
+  if (value === undefined || value === "" || value === "source-address") return "source-address";
+  if (value === "forwarded-for") return "forwarded-for";
   throw new Error(
     `AGORA_BENCH_IDENTITY must be "forwarded-for" or "source-address", got "${value}"`,
   );
@@ -68,5 +67,10 @@ export class IdentityPool {
   }
   get issued(): number {
     return this.next;
+  }
+  /** For loads that bind connections: the next client's source address, or none (headers only). */
+  nextLocalAddress(): (() => string) | undefined {
+    if (this.mechanism !== "source-address") return undefined;
+    return () => this.take().localAddress!;
   }
 }

@@ -79,6 +79,7 @@ function gatewayLoad(
       ...shape,
       requestsPerClient: ctx.plan.requestsPerClient,
       nextClientHeaders: () => ctx.identities.take().headers,
+      nextLocalAddress: ctx.identities.nextLocalAddress(),
       ...extra,
     },
     ctx.progress,
@@ -174,6 +175,7 @@ export const SCENARIOS: readonly Scenario[] = [
             ...ctx.plan.reads,
             requestsPerClient: ctx.plan.requestsPerClient,
             nextClientHeaders: () => ctx.identities.take().headers,
+            nextLocalAddress: ctx.identities.nextLocalAddress(),
           },
           ctx.progress,
         );

@@ -3,6 +3,7 @@
  * response (not only 2xx) recorded for our own percentiles, and a fresh client identity per
  * simulated client: a connection plays one client for `requestsPerClient` requests, then another.
  */
+import net from "node:net";
 import autocannon from "autocannon";
 import { ResponseTally, rate, summarise } from "../report/stats.ts";
 import type { Progress } from "../progress.ts";
@@ -20,6 +21,12 @@ export interface HttpLoadSpec {
   maxRequests: number;
   /** Headers of the next simulated client (identity, session cookie), asked per client. */
   nextClientHeaders: () => Record<string, string>;
+  /**
+   * Source address of the next simulated client, when clients are told apart by the address the
+   * edge sees: each connection then plays one client for `requestsPerClient` requests and
+   * reconnects from the next address.
+   */
+  nextLocalAddress?: () => string;
   requestsPerClient: number;
   timeoutS?: number;
 }
@@ -56,6 +63,7 @@ export async function runHttpLoad(
       ...(spec.body ? { body: spec.body } : {}),
     }));
 
+  const unbind = spec.nextLocalAddress ? bindConnections(spec.nextLocalAddress) : () => {};
   const started = Date.now();
   let finish: (r: autocannon.Result) => void = () => {};
   let fail: (e: unknown) => void = () => {};
@@ -71,6 +79,7 @@ export async function runHttpLoad(
       maxOverallRequests: spec.maxRequests,
       timeout: spec.timeoutS ?? 10,
       requests: requestsFor(spec.nextClientHeaders()),
+      ...(spec.nextLocalAddress ? { reconnectRate: spec.requestsPerClient } : {}),
       setupClient: (client) => {
         client.setRequests(requestsFor(spec.nextClientHeaders()));
         served.set(client, 0);
@@ -103,5 +112,30 @@ export async function runHttpLoad(
     };
   } finally {
     clearInterval(ticker);
+    unbind();
   }
+}
+
+/**
+ * autocannon has no option for a connection's source address: its clients call
+ * `net.connect(port, host)`. For the length of one load, such calls connect from the next
+ * simulated client's address (127.0.0.0/8 is all local on Linux); every other call is unchanged.
+ */
+function bindConnections(nextLocalAddress: () => string): () => void {
+  const original = net.connect;
+  // autocannon passes the URL's port, a string.
+  const isPort = (p: unknown) =>
+    typeof p === "number" || (typeof p === "string" && /^\d+$/.test(p));
+  const bound = (...args: unknown[]) =>
+    isPort(args[0]) && (typeof args[1] === "string" || args[1] === undefined)
+      ? original({
+          port: Number(args[0]),
+          host: args[1] as string | undefined,
+          localAddress: nextLocalAddress(),
+        })
+      : (original as (...a: unknown[]) => net.Socket)(...args);
+  net.connect = bound as typeof net.connect;
+  return () => {
+    net.connect = original;
+  };
 }
