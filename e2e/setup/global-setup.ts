@@ -15,9 +15,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const t = topology("test");
   const log = (l: string) => process.stdout.write(`[e2e] ${l}\n`);
   await down(t, () => {}, { wipe: true });
-  const r = await up(t, log);
-  log(`servers ready in ${(r.ms / 1000).toFixed(1)} s`);
   try {
+    const r = await up(t, log);
+    log(`servers ready in ${(r.ms / 1000).toFixed(1)} s`);
     await migrateAll(migrationTarget(t));
     // Specs (Playwright workers inherit it) and the seed read configuration from env, like the apps.
     Object.assign(process.env, processEnv(t, "test-runner"));

@@ -31,10 +31,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
   shared.ready ??= (async () => {
     const log = (l: string) => process.stdout.write(`[topology] ${l}\n`);
     if (!keep) await down(t, () => {}, { wipe: true });
-    const r = await up(t, log);
-    log(`servers ready in ${(r.ms / 1000).toFixed(1)} s`);
-    await migrateAll(migrationTarget(t));
-    log("migrated every cluster");
+    try {
+      const r = await up(t, log);
+      log(`servers ready in ${(r.ms / 1000).toFixed(1)} s`);
+      await migrateAll(migrationTarget(t));
+      log("migrated every cluster");
+    } catch (err) {
+      // Vitest runs no teardown for a setup that threw: stop what did start, then fail.
+      if (!keep) await down(t, log);
+      throw err;
+    }
   })();
   await shared.ready;
   // Code under test reads its configuration from env, exactly as the launched processes do.

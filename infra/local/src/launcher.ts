@@ -114,6 +114,9 @@ export function startPgMember(t: Topology, m: PgMember): ProcessRecord {
     logFile: m.logFile,
     port: m.pgPort,
     asPostgres: true,
+    // Its own folder, not the caller's: a checkout in a private folder (mode 0700) would leave
+    // Patroni's bootstrap helpers unable to enter their working directory.
+    cwd: dirname(m.configFile),
     match: m.configFile,
   });
 }
