@@ -58,6 +58,7 @@ async function showLine(portal: Page, variantSku: string): Promise<void> {
 /** Sets one stock line of the open warehouse (the line of `variantSku`) to `units`. */
 async function restock(portal: Page, variantSku: string, units: number): Promise<void> {
   const row = portal.getByRole("row").filter({ hasText: variantSku });
+  await row.getByRole("button", { name: "Change" }).click();
   await row.getByLabel("Quantity (negative to remove)").fill(String(units));
   await row.getByLabel("Action").selectOption("restock");
   await row.getByRole("button", { name: "OK" }).click();

@@ -20,6 +20,10 @@ export function StockBoard() {
   const [picked, setPicked] = useState<string | null>(null);
   const [lowOnly, setLowOnly] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
+  // One line's forms at a time: 200–400 lines of inputs and selects made the page slow to render
+  // and cramped on a phone; a line opens its editor on demand.
+  const [editing, setEditing] = useState<string | null>(null);
+  const keyOf = (r: Row) => `${r.productId}/${r.variantId ?? ""}`;
   const warehouseId = picked ?? warehouses.data?.[0]?.id ?? null;
   const stock = useInfiniteQuery(
     trpc.vendor.stock.list.infiniteQueryOptions(
@@ -31,6 +35,7 @@ export function StockBoard() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.vendor.stock.pathKey() });
   const done = (text: string) => async () => {
     setMessage(text);
+    setEditing(null);
     await refresh();
   };
   const fail = (err: { message: string }) => setMessage(err.message);
@@ -68,7 +73,10 @@ export function StockBoard() {
       header: "Alert at",
       align: "right",
       hideOnMobile: true,
-      cell: (r) => (
+      cell: (r) =>
+        editing !== keyOf(r) ? (
+          r.lowStockThreshold
+        ) : (
         <form
           className="flex justify-end gap-1"
           onSubmit={(e) => {
@@ -93,12 +101,21 @@ export function StockBoard() {
           />
           <button type="submit" className="rounded border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700">Set</button>
         </form>
-      ),
+        ),
     },
     {
       key: "actions",
       header: "Change",
-      cell: (r) => (
+      cell: (r) =>
+        editing !== keyOf(r) ? (
+          <button
+            type="button"
+            className="rounded border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700"
+            onClick={() => setEditing(keyOf(r))}
+          >
+            Change
+          </button>
+        ) : (
         <form
           className="flex flex-wrap gap-1"
           onSubmit={(e) => {
@@ -138,8 +155,11 @@ export function StockBoard() {
           ) : null}
           <input name="note" aria-label="Reason" placeholder="reason" className={`${input} w-28`} />
           <button type="submit" className="rounded border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700">OK</button>
+          <button type="button" className="px-2 py-1 text-sm text-zinc-500" onClick={() => setEditing(null)}>
+            Cancel
+          </button>
         </form>
-      ),
+        ),
     },
   ];
 
@@ -167,7 +187,7 @@ export function StockBoard() {
           Loading stock…
         </p>
       ) : (
-        <Table columns={columns} rows={lines} rowKey={(r) => `${r.productId}/${r.variantId ?? ""}`} empty={<p className="text-sm text-zinc-500">Nothing here.</p>} />
+        <Table columns={columns} rows={lines} rowKey={keyOf} empty={<p className="text-sm text-zinc-500">Nothing here.</p>} />
       )}
       {stock.hasNextPage ? (
         <button
