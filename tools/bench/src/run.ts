@@ -8,6 +8,7 @@ import { settle } from "./load/settle.ts";
 import type { BenchPlan } from "./plan.ts";
 import type { Progress } from "./progress.ts";
 import type { BenchRun, ScenarioResult } from "./report/result.ts";
+import { NO_TRAFFIC } from "./report/result.ts";
 import { evaluateTargets } from "./report/targets.ts";
 import type { Measured, Scenario } from "./scenarios.ts";
 import type { BenchTarget } from "./target.ts";
@@ -37,14 +38,8 @@ export function failedResult(s: Scenario, err: unknown, ceilingRps: number | nul
   return toResult(
     s,
     {
-      concurrency: 0,
+      ...NO_TRAFFIC,
       durationS: 0,
-      requests: 0,
-      rps: 0,
-      p50Ms: null,
-      p95Ms: null,
-      p99Ms: null,
-      non2xx: 0,
       errors: 1,
       notes: [`did not run: ${err instanceof Error ? err.message : String(err)}`],
     },

@@ -15,6 +15,7 @@ import { startHelloServer } from "./load/node-hello.ts";
 import type { BenchPlan, LoadShape } from "./plan.ts";
 import type { Progress } from "./progress.ts";
 import type { ScenarioResult } from "./report/result.ts";
+import { NO_TRAFFIC } from "./report/result.ts";
 import { summarise } from "./report/stats.ts";
 import { type Target, TARGETS } from "./report/targets.ts";
 import type { BenchTarget } from "./target.ts";
@@ -140,14 +141,8 @@ export const SCENARIOS: readonly Scenario[] = [
         ctx.progress,
       );
       return {
-        concurrency: 0,
+        ...NO_TRAFFIC,
         durationS: Math.round(idle.windowMs / 100) / 10,
-        requests: 0,
-        rps: 0,
-        p50Ms: null,
-        p95Ms: null,
-        p99Ms: null,
-        non2xx: 0,
         errors: 0,
         idle: {
           cores: idle.cores,

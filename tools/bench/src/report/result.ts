@@ -36,6 +36,17 @@ export interface ScenarioResult {
   targets: TargetVerdict[];
 }
 
+/** The traffic columns of a row that sent none (the idle window, a scenario that could not run). */
+export const NO_TRAFFIC = {
+  concurrency: 0,
+  requests: 0,
+  rps: 0,
+  p50Ms: null,
+  p95Ms: null,
+  p99Ms: null,
+  non2xx: 0,
+} as const;
+
 export interface TargetVerdict {
   label: string;
   met: boolean;
