@@ -3,8 +3,10 @@
  * fault proxies in front of the primaries, Patroni failover drills, nginx cache statistics.
  * Only this folder of the console may import infra/local (see eslint.config.js).
  */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { LinkFaultView, OpsBackend } from "@agora/api/ops-backend";
-import { UnknownOpsTargetError } from "@agora/api/ops-backend";
+import { BENCH_RUNS_SHOWN, UnknownOpsTargetError } from "@agora/api/ops-backend";
 import { applyNodeAction, chaosTargets, UnknownTargetError } from "@agora/infra-local/chaos";
 import { runFailoverDrill } from "@agora/infra-local/drills";
 import { cdnCacheStats, patroniClusterFromAny } from "@agora/infra-local/probes";
@@ -12,6 +14,31 @@ import { getStatus, postgresLag } from "@agora/infra-local/status";
 import { cluster as clusterOf, type Topology } from "@agora/infra-local/topology";
 
 const CALL_TIMEOUT_MS = 3_000;
+
+/**
+ * The bench's history file (tools/bench appends one JSON line per run): its newest lines, parsed;
+ * a line that is not JSON becomes null (the API counts it as skipped). No file yet: no runs.
+ */
+async function readBenchHistory(file: string): Promise<unknown[]> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw err;
+  }
+  return text
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .slice(-BENCH_RUNS_SHOWN)
+    .map((l) => {
+      try {
+        return JSON.parse(l) as unknown;
+      } catch {
+        return null;
+      }
+    });
+}
 
 async function faultProxy(t: Topology, path: string, init: RequestInit = {}): Promise<unknown> {
   const res = await fetch(`http://${t.host}:${t.faultProxyAdmin}${path}`, {
@@ -48,6 +75,7 @@ export function localOpsBackend(t: Topology): OpsBackend {
     },
     replicationLag: () => postgresLag(t),
     cdnStats: () => cdnCacheStats(t),
+    benchHistory: () => readBenchHistory(join(t.stateDir, "bench", "history.jsonl")),
     chaosTargets: () => chaosTargets(t),
     applyNodeAction: async (target, action) => {
       try {

@@ -13,6 +13,7 @@ export const OPS_PAGES = [
   { href: "/payouts", label: "Payouts" },
   { href: "/traces", label: "Traces" },
   { href: "/metrics", label: "Metrics" },
+  { href: "/performance", label: "Performance" },
   { href: "/errors", label: "Errors" },
   { href: "/logs", label: "Logs" },
 ] as const;

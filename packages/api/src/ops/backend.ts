@@ -8,6 +8,9 @@ import { TRPCError } from "@trpc/server";
 
 export type Health = "up" | "degraded" | "down";
 
+/** At most this many bench runs are kept in view (the newest); see ops/performance. */
+export const BENCH_RUNS_SHOWN = 100;
+
 export interface NodeStatus {
   name: string;
   kind: "etcd" | "postgres" | "haproxy" | "cdn" | "redis" | "sentinel" | "app";
@@ -131,6 +134,11 @@ export interface OpsBackend {
   replicationLag(): Promise<MemberLag[]>;
   /** CDN edge cache statistics; null when the deployment cannot read them. */
   cdnStats(): CdnCacheStats | null;
+  /**
+   * The newest runs of `npm run bench` against this deployment, one parsed JSON value per run
+   * (oldest first, at most BENCH_RUNS_SHOWN); null when the deployment keeps no bench history.
+   */
+  benchHistory(): Promise<unknown[] | null>;
   chaosTargets(): ChaosTarget[];
   /** Kill, pause, resume or restart one node; `UnknownOpsTargetError` for an unknown name. */
   applyNodeAction(target: string, action: NodeAction): Promise<void>;

@@ -13,6 +13,7 @@ import {
   sagaTimelineInput,
 } from "../ops/queues/queue-overview.ts";
 import { payoutOverview } from "../ops/payouts/payout-overview.ts";
+import { performanceOverview } from "../ops/performance/bench-history.ts";
 import {
   clusterMembers,
   clusterMembersInput,
@@ -56,6 +57,8 @@ export const opsRouter = createTRPCRouter({
       .input(chaosUndoInput)
       .mutation(({ ctx, input }) => undoChaos(ctx.session.userId, input.id)),
   }),
+  /** The runs of `npm run bench` against this deployment (Performance page). */
+  performance: permissionProcedure("ops:read").query(() => performanceOverview()),
   /** Payout two-phase commits still in doubt on any cluster, and the latest payouts. */
   payouts: permissionProcedure("ops:read").query(() => payoutOverview()),
   /** Every BullMQ queue (depth, age, failed, dead letters) and each order's saga timeline. */
