@@ -105,6 +105,8 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
 
   env.AGORA_REDIS_SENTINELS = t.redis.sentinels.map((s) => `${t.host}:${s.port}`).join(",");
   env.AGORA_REDIS_MASTER_NAME = t.redis.masterName;
+  env.AGORA_REDIS_PASSWORD = secrets(t).redisPassword;
+  env.AGORA_REDIS_SENTINEL_PASSWORD = secrets(t).redisPassword;
   env.AGORA_ETCD_ENDPOINTS = t.etcd.map((m) => url(t, m.clientPort)).join(",");
   env.AGORA_ETCD_PREFIX = t.profile.namespace;
 
