@@ -5,6 +5,9 @@ import type { Topology } from "../topology.ts";
  * read-only port routed by `/replica`. `on-marked-down shutdown-sessions` cuts connections to a
  * demoted node at once, so no client keeps writing to an old primary.
  */
+/** Matches the apps' metrics path however it is spelled (encoded, doubled slashes, `..`, case). */
+export const METRICS_PATH_ACL = "path,url_dec,lower -m reg (^|/)api/+metrics(/|$)";
+
 export function haproxyConfig(t: Topology): string {
   const lines: string[] = [
     "global",
@@ -55,6 +58,10 @@ export function haproxyConfig(t: Topology): string {
     "  option httpchk GET /healthz",
     "  http-check expect status 200",
     "  http-request set-header X-Forwarded-For %[src]",
+    // The apps' /api/metrics is for the console's scraper, never for the outside: refused here on
+    // the decoded, lower-cased path with any prefix (so `//API/%6Detrics` or `/x/../api/metrics`
+    // are refused too), and token-checked by the apps for anything reaching an instance directly.
+    `  http-request deny deny_status 404 if { ${METRICS_PATH_ACL} }`,
     "  timeout client 60s",
     "  timeout server 60s",
     "  default-server inter 2s fall 2 rise 1",
