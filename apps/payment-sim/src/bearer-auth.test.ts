@@ -33,13 +33,23 @@ describe("payment simulator bearer tokens", () => {
     });
     expect(created.status).toBe(201);
     for (const token of [null, ADMIN]) {
-      expect((await h.call("GET", `/v1/payments?orderId=${created.body.orderId}`, { token })).status).toBe(401);
+      expect(
+        (await h.call("GET", `/v1/payments?orderId=${created.body.orderId}`, { token })).status,
+      ).toBe(401);
       expect((await h.call("GET", `/v1/payments/${created.body.id}`, { token })).status).toBe(401);
       expect(
-        (await h.call("POST", `/v1/payments/${created.body.id}/refund`, { body: {}, key: "k-2", token })).status,
+        (
+          await h.call("POST", `/v1/payments/${created.body.id}/refund`, {
+            body: {},
+            key: "k-2",
+            token,
+          })
+        ).status,
       ).toBe(401);
     }
-    const list = await h.call("GET", `/v1/payments?orderId=${created.body.orderId}`, { token: API_KEY });
+    const list = await h.call("GET", `/v1/payments?orderId=${created.body.orderId}`, {
+      token: API_KEY,
+    });
     expect(list.body.data).toHaveLength(1);
   });
 

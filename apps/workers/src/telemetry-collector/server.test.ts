@@ -31,14 +31,19 @@ const logsBody = JSON.stringify({
   resourceLogs: [
     {
       resource: { attributes: [{ key: "service.name", value: { stringValue: "s" } }] },
-      scopeLogs: [{ logRecords: [{ timeUnixNano: "1", body: { stringValue: "invitation token x" } }] }],
+      scopeLogs: [
+        { logRecords: [{ timeUnixNano: "1", body: { stringValue: "invitation token x" } }] },
+      ],
     },
   ],
 });
 const post = (path: string, token?: string) =>
   fetch(`${base}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      "content-type": "application/json",
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: path === "/v1/logs" ? logsBody : JSON.stringify({ resourceSpans: [] }),
   });
 const get = (path: string, token?: string) =>
@@ -58,7 +63,12 @@ describe("telemetry collector tokens", () => {
   });
 
   it("serves traces, logs and services only with the read token (not the ingest token)", async () => {
-    for (const path of ["/api/traces", `/api/traces/${"a".repeat(32)}`, "/api/logs", "/api/services"]) {
+    for (const path of [
+      "/api/traces",
+      `/api/traces/${"a".repeat(32)}`,
+      "/api/logs",
+      "/api/services",
+    ]) {
       for (const token of [undefined, INGEST]) expect((await get(path, token)).status).toBe(401);
       expect((await get(path, READ)).status).toBe(200);
     }

@@ -4,7 +4,12 @@ import type { RedisNode, Topology } from "../topology.ts";
  * Redis node config. Sentinel rewrites these files on failover, so they are only written once;
  * the auth directives are merged into an existing file (`withAuth`) on every start instead.
  */
-export function redisConfig(t: Topology, node: RedisNode, password: string, replicaOf?: number): string {
+export function redisConfig(
+  t: Topology,
+  node: RedisNode,
+  password: string,
+  replicaOf?: number,
+): string {
   return withAuth(
     [
       `port ${node.port}`,
@@ -60,7 +65,12 @@ export function withAuth(config: string, auth: string[]): string {
 
 export const SENTINEL_TIMING = { downAfterMs: 2000, failoverTimeoutMs: 5000, quorum: 2 } as const;
 
-export function sentinelConfig(t: Topology, node: RedisNode, masterPort: number, password: string): string {
+export function sentinelConfig(
+  t: Topology,
+  node: RedisNode,
+  masterPort: number,
+  password: string,
+): string {
   const m = t.redis.masterName;
   return withAuth(
     [

@@ -47,11 +47,13 @@ export async function redisReplication(t: Topology, port: number): Promise<Recor
 }
 
 /** The master address the sentinel at `port` currently believes in. */
-export async function sentinelMaster(t: Topology, port: number): Promise<{ host: string; port: number } | undefined> {
+export async function sentinelMaster(
+  t: Topology,
+  port: number,
+): Promise<{ host: string; port: number } | undefined> {
   return withRedis(t, port, async (r) => {
     const res = (await r.call("SENTINEL", "get-master-addr-by-name", t.redis.masterName)) as
-      | [string, string]
-      | null;
+      [string, string] | null;
     return res ? { host: res[0], port: Number(res[1]) } : undefined;
   });
 }

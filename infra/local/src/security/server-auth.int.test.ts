@@ -17,10 +17,32 @@ const psql = `${PG_BIN_DIR}/psql`;
 const asRoot = process.getuid?.() === 0;
 
 /** psql as `osUser` (root runs it through runuser), never prompting; its exit status and stderr. */
-function psqlAs(osUser: string | undefined, host: string, password?: string): { ok: boolean; stderr: string } {
-  const args = ["-w", "-X", "-h", host, "-p", String(member.pgPort), "-U", t.postgres.superuser, "-d", "postgres", "-tAc", "select 1"];
+function psqlAs(
+  osUser: string | undefined,
+  host: string,
+  password?: string,
+): { ok: boolean; stderr: string } {
+  const args = [
+    "-w",
+    "-X",
+    "-h",
+    host,
+    "-p",
+    String(member.pgPort),
+    "-U",
+    t.postgres.superuser,
+    "-d",
+    "postgres",
+    "-tAc",
+    "select 1",
+  ];
   // No password: an empty PGPASSWORD and no password file, so psql has nothing to offer.
-  const env = { ...process.env, PGPASSWORD: password ?? "", PGPASSFILE: "/dev/null", PGCONNECT_TIMEOUT: "5" };
+  const env = {
+    ...process.env,
+    PGPASSWORD: password ?? "",
+    PGPASSFILE: "/dev/null",
+    PGCONNECT_TIMEOUT: "5",
+  };
   const r = osUser
     ? spawnSync("runuser", ["-u", osUser, "--", psql, ...args], { env, encoding: "utf8" })
     : spawnSync(psql, args, { env, encoding: "utf8" });
@@ -40,7 +62,8 @@ describe("Postgres authentication", () => {
     expect(dir.startsWith("/tmp/") && !dir.startsWith(t.stateDir)).toBe(false);
     expect(readdirSync(dir)).toContain(`.s.PGSQL.${member.pgPort}`);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
-    if (asRoot) expect(statSync(dir).uid).toBe(Number(execFileSync("id", ["-u", "postgres"]).toString()));
+    if (asRoot)
+      expect(statSync(dir).uid).toBe(Number(execFileSync("id", ["-u", "postgres"]).toString()));
     expect(existsSync(`/tmp/.s.PGSQL.${member.pgPort}`)).toBe(false);
   });
 
@@ -64,7 +87,20 @@ describe("Postgres authentication", () => {
     for (const user of [t.postgres.superuser, t.postgres.replicationUser, t.postgres.appUser]) {
       const r = spawnSync(
         psql,
-        ["-w", "-X", "-h", t.host, "-p", String(member.pgPort), "-U", user, "-d", "postgres", "-tAc", "select 1"],
+        [
+          "-w",
+          "-X",
+          "-h",
+          t.host,
+          "-p",
+          String(member.pgPort),
+          "-U",
+          user,
+          "-d",
+          "postgres",
+          "-tAc",
+          "select 1",
+        ],
         { env: { ...process.env, PGPASSWORD: "", PGPASSFILE: "/dev/null" }, encoding: "utf8" },
       );
       expect(r.status, user).not.toBe(0);
@@ -88,26 +124,37 @@ function resp(port: number, ...commands: string[][]): Promise<string[]> {
         resolve(lines.slice(0, commands.length));
       }
     });
-    for (const c of commands) socket.write(`*${c.length}\r\n${c.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join("")}`);
+    for (const c of commands)
+      socket.write(
+        `*${c.length}\r\n${c.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join("")}`,
+      );
   });
 }
 
 describe("Redis authentication", () => {
   it("answers NOAUTH to a client without the password, on every Redis node and every Sentinel", async () => {
-    for (const n of t.redis.nodes) expect(await resp(n.port, ["GET", "any-key"])).toEqual([expect.stringMatching(/^-NOAUTH/)]);
+    for (const n of t.redis.nodes)
+      expect(await resp(n.port, ["GET", "any-key"])).toEqual([expect.stringMatching(/^-NOAUTH/)]);
     for (const s of t.redis.sentinels) {
-      expect(await resp(s.port, ["SENTINEL", "get-master-addr-by-name", t.redis.masterName])).toEqual([
-        expect.stringMatching(/^-NOAUTH/),
-      ]);
+      expect(
+        await resp(s.port, ["SENTINEL", "get-master-addr-by-name", t.redis.masterName]),
+      ).toEqual([expect.stringMatching(/^-NOAUTH/)]);
     }
   });
 
   it("refuses a wrong password, admits the generated one, and runs with protected mode on", async () => {
     const port = t.redis.nodes[0]!.port;
     expect(await resp(port, ["AUTH", "wrong"])).toEqual([expect.stringMatching(/^-WRONGPASS/)]);
-    expect(await resp(port, ["AUTH", secrets(t).redisPassword], ["PING"])).toEqual(["+OK", "+PONG"]);
+    expect(await resp(port, ["AUTH", secrets(t).redisPassword], ["PING"])).toEqual([
+      "+OK",
+      "+PONG",
+    ]);
     for (const n of t.redis.nodes) {
-      const mode = await withRedis(t, n.port, (r) => r.config("GET", "protected-mode") as Promise<string[]>);
+      const mode = await withRedis(
+        t,
+        n.port,
+        (r) => r.config("GET", "protected-mode") as Promise<string[]>,
+      );
       expect(mode).toEqual(["protected-mode", "yes"]);
     }
   });

@@ -16,5 +16,7 @@ export async function metricsRoute(req: Request): Promise<Response> {
       headers: { "www-authenticate": "Bearer", "cache-control": "no-store" },
     });
   const { contentType, body } = await metricsHandler();
-  return new Response(body, { headers: { "content-type": contentType, "cache-control": "no-store" } });
+  return new Response(body, {
+    headers: { "content-type": contentType, "cache-control": "no-store" },
+  });
 }

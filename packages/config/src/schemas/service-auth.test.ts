@@ -56,9 +56,14 @@ describe("internal bearer tokens", () => {
       ["AGORA_PAYMENT_SIM_ADMIN_TOKEN", DEV_PAYMENT_SIM_ADMIN_TOKEN],
       ["AGORA_PAYMENT_PROVIDER_API_KEY", DEV_PAYMENT_PROVIDER_API_KEY],
     ] as const) {
-      const err = configErrorOf(() => loadConfig(schemas[name], { AGORA_ENV: "production", [name]: value }));
+      const err = configErrorOf(() =>
+        loadConfig(schemas[name], { AGORA_ENV: "production", [name]: value }),
+      );
       expect(err.message).toMatch(/development default/);
-      const parsed: Record<string, unknown> = loadConfig(schemas[name], { AGORA_ENV: "test", [name]: value });
+      const parsed: Record<string, unknown> = loadConfig(schemas[name], {
+        AGORA_ENV: "test",
+        [name]: value,
+      });
       expect(parsed[name]).toBe(value);
     }
   });
@@ -68,7 +73,10 @@ describe("internal bearer tokens", () => {
     expect(configErrorOf(() => loadConfig(telemetrySchema, url)).variables).toEqual([
       "AGORA_TELEMETRY_INGEST_TOKEN",
     ]);
-    expect(loadConfig(telemetrySchema, { ...url, AGORA_TELEMETRY_INGEST_TOKEN: OWN }).AGORA_TELEMETRY_INGEST_TOKEN).toBe(OWN);
+    expect(
+      loadConfig(telemetrySchema, { ...url, AGORA_TELEMETRY_INGEST_TOKEN: OWN })
+        .AGORA_TELEMETRY_INGEST_TOKEN,
+    ).toBe(OWN);
     expect(loadConfig(telemetrySchema, {}).AGORA_TELEMETRY_URL).toBeUndefined();
     expect(configErrorOf(() => loadConfig(telemetryCollectorSchema, {})).variables.sort()).toEqual([
       "AGORA_TELEMETRY_INGEST_TOKEN",

@@ -11,7 +11,9 @@ export const telemetrySchema = z
     AGORA_TELEMETRY_INGEST_TOKEN: serviceToken.optional(),
     /** Head-sampling ratio of new traces (0..1, default 1). */
     AGORA_TRACE_SAMPLE_RATE: z.coerce.number().min(0).max(1).optional(),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+      .default("info"),
     SENTRY_DSN: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
@@ -19,7 +21,8 @@ export const telemetrySchema = z
       ctx.addIssue({
         code: "custom",
         path: ["AGORA_TELEMETRY_INGEST_TOKEN"],
-        message: "required when AGORA_TELEMETRY_URL is set (the collector refuses unsigned spans and logs)",
+        message:
+          "required when AGORA_TELEMETRY_URL is set (the collector refuses unsigned spans and logs)",
       });
   });
 

@@ -26,7 +26,11 @@ describe("password hashes", () => {
 
   it("ask to replace an argon2id hash made with weaker parameters", async () => {
     const argon2 = (await import("argon2")).default;
-    const weak = await argon2.hash("agora-demo", { type: argon2.argon2id, memoryCost: 4096, timeCost: 1 });
+    const weak = await argon2.hash("agora-demo", {
+      type: argon2.argon2id,
+      memoryCost: 4096,
+      timeCost: 1,
+    });
     expect(await verifyPassword("agora-demo", weak)).toBe(true);
     expect(needsRehash(weak)).toBe(true);
   });

@@ -18,7 +18,12 @@ export const ARGON2_OPTIONS = {
 /** The scheme of the hashes made before argon2id, kept only to verify (and replace) them. */
 const LEGACY_SCRYPT = { N: 16_384, r: 8, p: 1, keyLen: 64 } as const;
 
-function scrypt(password: string, salt: Buffer, keyLen: number, opts: ScryptOptions): Promise<Buffer> {
+function scrypt(
+  password: string,
+  salt: Buffer,
+  keyLen: number,
+  opts: ScryptOptions,
+): Promise<Buffer> {
   return new Promise((resolve, reject) =>
     scryptCb(password, salt, keyLen, opts, (err, key) => (err ? reject(err) : resolve(key))),
   );
@@ -30,7 +35,10 @@ export function hashPassword(password: string, salt: Buffer = randomBytes(16)): 
 }
 
 /** A hash in the pre-argon2 scheme: what older databases hold (migration tests make them with it). */
-export async function legacyScryptHash(password: string, salt: Buffer = randomBytes(16)): Promise<string> {
+export async function legacyScryptHash(
+  password: string,
+  salt: Buffer = randomBytes(16),
+): Promise<string> {
   const { N, r, p, keyLen } = LEGACY_SCRYPT;
   const key = await scrypt(password, salt, keyLen, { N, r, p });
   return `scrypt$${N}$${r}$${p}$${salt.toString("base64url")}$${key.toString("base64url")}`;
@@ -85,7 +93,10 @@ export function dummyHashes(): Promise<Record<Scheme, string>> {
  * check on a dummy hash beside it, so every call does one argon2id and one scrypt verification.
  * The time then says neither whether the account exists nor which scheme its hash is in.
  */
-export async function verifyPasswordEvenly(password: string, stored: string | undefined): Promise<boolean> {
+export async function verifyPasswordEvenly(
+  password: string,
+  stored: string | undefined,
+): Promise<boolean> {
   const dummy = await dummyHashes();
   const scheme = stored === undefined ? undefined : schemeOf(stored);
   const [argonOk, scryptOk] = await Promise.all([
