@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { processEnv } from "../infra/local/src/env/process-env.ts";
 import { topology } from "../infra/local/src/topology.ts";
 import {
   addToCart,
@@ -24,8 +25,14 @@ const collector = () => {
   return `http://${t.host}:${t.apps.telemetryCollector}`;
 };
 
+/** Reading traces takes the collector's read token (the test runner's, as the console's). */
+const readToken = () => processEnv(topology("test"), "test-runner").AGORA_TELEMETRY_READ_TOKEN;
+
 async function json<T>(path: string): Promise<T> {
-  const res = await fetch(`${collector()}${path}`, { signal: AbortSignal.timeout(5_000) });
+  const res = await fetch(`${collector()}${path}`, {
+    headers: { authorization: `Bearer ${readToken()}` },
+    signal: AbortSignal.timeout(5_000),
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as T;
 }

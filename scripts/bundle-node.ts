@@ -19,8 +19,9 @@ import { build, type Metafile } from "esbuild";
 
 /** Left to Node's resolver at run time; a name also covers its subpaths (`@prisma/client/runtime/…`). */
 export const EXTERNAL = [
-  // Native addon, and drivers whose module instances the OpenTelemetry instrumentations patch.
+  // Native addons, and drivers whose module instances the OpenTelemetry instrumentations patch.
   "sharp",
+  "argon2",
   "pg",
   "pg-native",
   "ioredis",

@@ -72,7 +72,7 @@ describe("Redis failover with BullMQ", () => {
     // Kill the current master the hard way.
     const sentinel = t.redis.sentinels[0];
     if (!sentinel) throw new Error("no sentinel");
-    const master = await sentinelMaster(sentinel.port, t.redis.masterName);
+    const master = await sentinelMaster(t, sentinel.port);
     const node = t.redis.nodes.find((n) => n.port === master?.port);
     const rec = readRegistry(t.pidFile).find((r) => r.name === node?.name);
     if (!node || !rec) throw new Error("master not found in the registry");
@@ -82,7 +82,7 @@ describe("Redis failover with BullMQ", () => {
     const newMaster = await waitFor(
       "Sentinel to promote the replica",
       async () => {
-        const m = await sentinelMaster(sentinel.port, t.redis.masterName).catch(() => undefined);
+        const m = await sentinelMaster(t, sentinel.port).catch(() => undefined);
         return m && m.port !== node.port ? m : undefined;
       },
       { timeoutMs: 30_000, process: "sentinel" },
@@ -123,7 +123,7 @@ describe("Redis failover with BullMQ", () => {
     await waitFor(
       "the old master to rejoin as a replica",
       async () => {
-        const info = await redisReplication(node.port).catch(() => undefined);
+        const info = await redisReplication(t, node.port).catch(() => undefined);
         return info?.role === "slave" && info.master_link_status === "up";
       },
       { timeoutMs: 60_000, intervalMs: 500, process: node.name, logFile: node.logFile },

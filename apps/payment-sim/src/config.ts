@@ -5,8 +5,12 @@
 import {
   carrierWebhookSecretSchema,
   DEV_CARRIER_WEBHOOK_SECRET,
+  DEV_PAYMENT_PROVIDER_API_KEY,
+  DEV_PAYMENT_SIM_ADMIN_TOKEN,
   listenSchema,
   loadConfig,
+  paymentProviderKeySchema,
+  paymentSimAdminTokenSchema,
   servicesSchema,
   telemetrySchema,
   type EnvSource,
@@ -14,10 +18,11 @@ import {
 import { z } from "zod";
 
 /**
- * Default of in-process simulators (tests); a deployed simulator reads AGORA_CARRIER_WEBHOOK_SECRET,
- * which refuses this value in production (see @agora/config).
+ * Defaults of in-process simulators (tests); a deployed simulator reads AGORA_CARRIER_WEBHOOK_SECRET,
+ * AGORA_PAYMENT_SIM_ADMIN_TOKEN and AGORA_PAYMENT_PROVIDER_API_KEY, which refuse these values in
+ * production (see @agora/config).
  */
-export { DEV_CARRIER_WEBHOOK_SECRET };
+export { DEV_CARRIER_WEBHOOK_SECRET, DEV_PAYMENT_PROVIDER_API_KEY, DEV_PAYMENT_SIM_ADMIN_TOKEN };
 
 export const DEFAULTS = {
   /** Longer than any sane client timeout: the processing-timeout card must trip the caller's. */
@@ -53,11 +58,13 @@ export const simEnvSchema = z.object({
 
 /** Everything the simulator process reads, composed (one error names every variable at fault). */
 export function loadSimEnv(source: EnvSource = process.env) {
-  const { sim, listen, secret, origins, telemetry } = loadConfig(
+  const { sim, listen, secret, admin, apiKey, origins, telemetry } = loadConfig(
     {
       sim: simEnvSchema,
       listen: listenSchema,
       secret: carrierWebhookSecretSchema,
+      admin: paymentSimAdminTokenSchema,
+      apiKey: paymentProviderKeySchema,
       origins: servicesSchema.pick({ AGORA_STOREFRONT_URL: true }),
       telemetry: telemetrySchema,
     },
@@ -68,6 +75,8 @@ export function loadSimEnv(source: EnvSource = process.env) {
     HOST: listen.HOST,
     PORT: listen.PORT,
     AGORA_CARRIER_WEBHOOK_SECRET: secret.AGORA_CARRIER_WEBHOOK_SECRET,
+    AGORA_PAYMENT_SIM_ADMIN_TOKEN: admin.AGORA_PAYMENT_SIM_ADMIN_TOKEN,
+    AGORA_PAYMENT_PROVIDER_API_KEY: apiKey.AGORA_PAYMENT_PROVIDER_API_KEY,
     LOG_LEVEL: telemetry.LOG_LEVEL,
     corsOrigins: sim.PAYMENT_SIM_CORS_ORIGINS ?? [origins.AGORA_STOREFRONT_URL],
   };

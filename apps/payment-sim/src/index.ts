@@ -6,7 +6,11 @@ export {
   type Clock,
   type Scheduler,
 } from "./clock.ts";
-export { DEV_CARRIER_WEBHOOK_SECRET } from "./config.ts";
+export {
+  DEV_CARRIER_WEBHOOK_SECRET,
+  DEV_PAYMENT_PROVIDER_API_KEY,
+  DEV_PAYMENT_SIM_ADMIN_TOKEN,
+} from "./config.ts";
 export { TEST_CARDS } from "./payments/test-cards.ts";
 export type { Payment, PaymentStatus, DeclineCode, Refund, LedgerEntry } from "./payments/types.ts";
 export type { Shipment, ShipmentEvent, ShipmentStatus } from "./carrier/types.ts";

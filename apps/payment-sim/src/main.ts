@@ -16,6 +16,8 @@ const sim = createPaymentSim({
   processingTimeoutMs: env.PAYMENT_SIM_PROCESSING_TIMEOUT_MS,
   carrier: { stepMs: env.CARRIER_STEP_MS, webhook: { secret: env.AGORA_CARRIER_WEBHOOK_SECRET } },
   corsOrigins: env.corsOrigins,
+  adminToken: env.AGORA_PAYMENT_SIM_ADMIN_TOKEN,
+  apiKey: env.AGORA_PAYMENT_PROVIDER_API_KEY,
 });
 const url = await sim.listen(env.PORT, env.HOST);
 logger.info(

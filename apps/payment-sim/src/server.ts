@@ -19,7 +19,13 @@ import {
   type Clock,
   type Scheduler,
 } from "./clock.ts";
-import { DEFAULTS, DEV_CARRIER_WEBHOOK_SECRET } from "./config.ts";
+import { bearerMatches } from "@agora/auth/service-token";
+import {
+  DEFAULTS,
+  DEV_CARRIER_WEBHOOK_SECRET,
+  DEV_PAYMENT_PROVIDER_API_KEY,
+  DEV_PAYMENT_SIM_ADMIN_TOKEN,
+} from "./config.ts";
 import { FaultInjector } from "./faults.ts";
 import { readJsonBody } from "./http/body.ts";
 import { SimError, ValidationError } from "./http/errors.ts";
@@ -53,6 +59,12 @@ export interface PaymentSimOptions {
    * card step, `POST /v1/payment-methods`, directly. No other route is exposed to browsers.
    */
   corsOrigins?: readonly string[];
+  /**
+   * Bearer tokens: `adminToken` for faults and the ledger, `apiKey` for the server payment API.
+   * In-process simulators (tests) default to the repository's dev values, which production refuses.
+   */
+  adminToken?: string;
+  apiKey?: string;
 }
 
 /** The only path browsers may call: the card goes from the shopper's browser straight to us. */
@@ -93,6 +105,10 @@ export function createPaymentSim(opts: PaymentSimOptions = {}): PaymentSim {
   const closing = new AbortController();
   const metrics = new Metrics();
   const allowedOrigins = new Set(opts.corsOrigins ?? []);
+  const tokens = {
+    admin: opts.adminToken ?? DEV_PAYMENT_SIM_ADMIN_TOKEN,
+    "provider-key": opts.apiKey ?? DEV_PAYMENT_PROVIDER_API_KEY,
+  } as const;
   let listening = false;
 
   const faults = new FaultInjector(scheduler, random);
@@ -191,6 +207,15 @@ export function createPaymentSim(opts: PaymentSimOptions = {}): PaymentSim {
       }
       const { route, params } = match;
       log.route = route.pattern;
+      // Before faults: an unauthenticated caller learns nothing, not even that there is an outage.
+      if (route.auth && !bearerMatches(req.headers.authorization, tokens[route.auth]))
+        throw new SimError(
+          401,
+          "unauthorized",
+          route.auth === "admin" ? "the admin token is required" : "the provider API key is required",
+          {},
+          { "WWW-Authenticate": "Bearer" },
+        );
 
       if (route.scope) {
         const fault = await faults.apply(route.scope, signal);

@@ -15,6 +15,9 @@ import {
   storageSchema,
   migrationSchema,
   carrierWebhookSecretSchema,
+  mediaOriginTokenSchema,
+  paymentProviderKeySchema,
+  telemetryCollectorSchema,
   telemetrySchema,
   type EnvSource,
 } from "@agora/config";
@@ -32,6 +35,7 @@ export const PROCESS_CONFIG: Record<string, Concerns> = {
     ...pool,
     listen: listenSchema,
     provider: servicesSchema.pick({ AGORA_PAYMENT_PROVIDER_URL: true }),
+    providerKey: paymentProviderKeySchema,
     secret: carrierWebhookSecretSchema,
   },
   notifications: { ...pool, storage: storageSchema },
@@ -47,8 +51,13 @@ export const PROCESS_CONFIG: Record<string, Concerns> = {
     auth: nextAuthSchema,
     origin: servicesSchema.pick({ AGORA_STOREFRONT_URL: true }),
   },
-  "telemetry-collector": { runtime: runtimeSchema, listen: listenSchema, redis: redisSchema },
-  "media-origin": { ...base, listen: listenSchema, storage: storageSchema },
+  "telemetry-collector": {
+    runtime: runtimeSchema,
+    listen: listenSchema,
+    redis: redisSchema,
+    tokens: telemetryCollectorSchema,
+  },
+  "media-origin": { ...base, listen: listenSchema, storage: storageSchema, token: mediaOriginTokenSchema },
   // One-shot: the release Job's migrations.
   migrate: { runtime: runtimeSchema, migration: migrationSchema },
 };

@@ -80,7 +80,7 @@ function web(name: WebApp, extra: readonly EnvGroup[]): Deployable {
     http: true,
     healthOn: "http",
     metrics: false,
-    env: [...core, "public-urls", "media", "auth", ...extra],
+    env: [...core, "public-urls", "media", "auth", "metrics-scrape", ...extra],
     auth: name,
     storage: extra.includes("storage"),
     nextCache: true,
@@ -105,8 +105,15 @@ function pool(name: WorkerPool, extra: readonly EnvGroup[], drainSeconds = 60): 
 
 export const DEPLOYABLES: Record<DeployableName, Deployable> = {
   storefront: web("storefront", []),
-  "vendor-portal": web("vendor-portal", ["storage", "invitations"]),
-  "ops-console": web("ops-console", ["ops-metrics", "payment-provider", "carrier", "invitations"]),
+  "vendor-portal": web("vendor-portal", ["storage", "invitations", "media-origin"]),
+  "ops-console": web("ops-console", [
+    "ops-metrics",
+    "payment-provider",
+    "carrier",
+    "invitations",
+    "telemetry-read",
+    "payment-sim-admin",
+  ]),
   // Gateways: one Deployment per instance name (realtime-1 … realtime-n), see workloads/realtime.ts.
   realtime: {
     name: "realtime",
@@ -128,7 +135,8 @@ export const DEPLOYABLES: Record<DeployableName, Deployable> = {
     http: true,
     healthOn: "http",
     metrics: true,
-    env: ["listen", "redis", "metrics"],
+    // "telemetry" for the ingest token it checks (the collector does not trace itself).
+    env: ["listen", "redis", "metrics", "telemetry", "telemetry-read"],
     storage: false,
     nextCache: false,
     drainSeconds: 10,
@@ -140,7 +148,7 @@ export const DEPLOYABLES: Record<DeployableName, Deployable> = {
     http: true,
     healthOn: "http",
     metrics: true,
-    env: ["listen", "metrics", "telemetry", "storage", "media"],
+    env: ["listen", "metrics", "telemetry", "storage", "media", "media-origin"],
     storage: true,
     nextCache: false,
     drainSeconds: 10,
@@ -177,13 +185,13 @@ export const DEPLOYABLES: Record<DeployableName, Deployable> = {
     http: true,
     healthOn: "http",
     metrics: false,
-    env: ["listen", "telemetry", "carrier-webhook"],
+    env: ["listen", "telemetry", "carrier-webhook", "payment-sim-admin", "payment-provider-key"],
     storage: false,
     nextCache: false,
     drainSeconds: 10,
   },
   sagas: pool("sagas", ["carrier"]),
-  payments: pool("payments", ["payment-provider", "carrier-webhook"]),
+  payments: pool("payments", ["payment-provider", "payment-provider-key", "carrier-webhook"]),
   notifications: pool("notifications", ["public-urls"]),
   // A CSV import runs in batches; two minutes lets a batch commit before the pod goes.
   imports: pool("imports", ["storage"], 120),

@@ -26,6 +26,16 @@ export type EnvGroup =
   | "invitations"
   | "ops-metrics"
   | "auth"
+  /** The telemetry collector's read token: the collector and the ops console. */
+  | "telemetry-read"
+  /** The media origin's purge/stats token: the origin and the vendor portal. */
+  | "media-origin"
+  /** The payment simulator's admin token: the simulator and the ops console. */
+  | "payment-sim-admin"
+  /** The payment provider's server API key: the simulator and the payments pool. */
+  | "payment-provider-key"
+  /** The web apps' /api/metrics scrape token. */
+  | "metrics-scrape"
   /** The release Job's migrations only: admin access to every primary. */
   | "migration";
 
@@ -47,6 +57,8 @@ export const SECRETS = {
   databaseAdmin: "agora-database-admin",
   redis: "agora-redis",
   appSecrets: "agora-app-secrets",
+  /** Bearer tokens of the internal planes (collector, media origin, simulator, /api/metrics). */
+  serviceTokens: "agora-service-tokens",
   /** One next-auth secret per app: a session cookie of one app is not valid in another. */
   nextAuth: (app: "storefront" | "vendor-portal" | "ops-console") => `agora-${app}-auth`,
 } as const;
@@ -114,7 +126,14 @@ export const ENV_TABLE: readonly EnvVarSpec[] = [
     group: "redis",
     source: "secret",
     optional: true,
-    description: "Redis password",
+    description: "Redis password (required when AGORA_ENV=production)",
+  },
+  {
+    name: "AGORA_REDIS_SENTINEL_PASSWORD",
+    group: "redis",
+    source: "secret",
+    optional: true,
+    description: "the Sentinels' own password, when they have one",
   },
   {
     name: "AGORA_ETCD_ENDPOINTS",
@@ -128,6 +147,42 @@ export const ENV_TABLE: readonly EnvVarSpec[] = [
     group: "telemetry",
     source: "config",
     description: "telemetry collector URL",
+  },
+  {
+    name: "AGORA_TELEMETRY_INGEST_TOKEN",
+    group: "telemetry",
+    source: "secret",
+    description: "bearer token every shipper sends to the collector (spans, logs)",
+  },
+  {
+    name: "AGORA_TELEMETRY_READ_TOKEN",
+    group: "telemetry-read",
+    source: "secret",
+    description: "bearer token of the collector's query API (ops console)",
+  },
+  {
+    name: "AGORA_MEDIA_ORIGIN_TOKEN",
+    group: "media-origin",
+    source: "secret",
+    description: "bearer token of the media origin's purge and stats",
+  },
+  {
+    name: "AGORA_PAYMENT_SIM_ADMIN_TOKEN",
+    group: "payment-sim-admin",
+    source: "secret",
+    description: "bearer token of the payment simulator's faults and ledger",
+  },
+  {
+    name: "AGORA_PAYMENT_PROVIDER_API_KEY",
+    group: "payment-provider-key",
+    source: "secret",
+    description: "the payment provider's server API key",
+  },
+  {
+    name: "AGORA_METRICS_TOKEN",
+    group: "metrics-scrape",
+    source: "secret",
+    description: "bearer token of the web apps' /api/metrics (the ops console's scraper sends it)",
   },
   {
     name: "AGORA_STOREFRONT_URL",

@@ -4,15 +4,15 @@
  * health (Patroni leader + streaming replicas, HAProxy routing, Sentinel agreement) and names the
  * process and its log when something does not come up.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { etcdArgs } from "./config/etcd.ts";
 import { haproxyConfig } from "./config/haproxy.ts";
 import { cdnConfig, cdnPaths } from "./config/nginx.ts";
-import { patroniConfig } from "./config/patroni.ts";
-import { redisConfig, sentinelConfig } from "./config/redis.ts";
+import { patroniConfig, socketDir } from "./config/patroni.ts";
+import { redisAuth, redisConfig, sentinelAuth, sentinelConfig, withAuth } from "./config/redis.ts";
 import { cdnHealthy } from "./probes/cdn.ts";
 import { etcdStatus } from "./probes/etcd.ts";
 import { memberIsPrimary, memberIsStreamingReplica, patroniCluster } from "./probes/patroni.ts";
@@ -33,6 +33,7 @@ import { StartupError, waitFor } from "./processes/wait.ts";
 import {
   type ClusterTopology,
   type PgMember,
+  type RedisNode,
   type Topology,
   cluster as clusterOf,
   databaseUrl,
@@ -56,6 +57,12 @@ function prepareFolders(t: Topology): boolean {
   for (const e of t.etcd) mkdirSync(dirname(e.dataDir), { recursive: true });
   mkdirSync(t.pgRoot, { recursive: true });
   chownToPostgres(t.pgRoot);
+  // The unix sockets' folder: the postgres user's only (Postgres creates sockets in it).
+  const sockets = socketDir(t);
+  mkdirSync(dirname(sockets), { recursive: true });
+  mkdirSync(sockets, { recursive: true, mode: 0o700 });
+  chmodSync(sockets, 0o700);
+  chownToPostgres(sockets);
   const s = secrets(t);
   for (const c of t.clusters) {
     for (const m of c.nodes) {
@@ -73,11 +80,19 @@ function prepareFolders(t: Topology): boolean {
   const [primary, replica] = t.redis.nodes;
   if (!primary || !replica) throw new Error("topology needs two redis nodes");
   for (const n of [...t.redis.nodes, ...t.redis.sentinels]) mkdirSync(n.dir, { recursive: true });
-  // Sentinel rewrites these files on failover: write them once so a restart keeps the new roles.
-  if (!existsSync(primary.configFile)) writeFileSync(primary.configFile, redisConfig(t, primary));
-  if (!existsSync(replica.configFile)) writeFileSync(replica.configFile, redisConfig(t, replica, primary.port));
+  // Sentinel rewrites these files on failover: write them once so a restart keeps the new roles,
+  // and only (re)state the password directives in a file that exists.
+  const write = (n: RedisNode, fresh: () => string, auth: string[]) =>
+    writeFileSync(
+      n.configFile,
+      existsSync(n.configFile) ? withAuth(readFileSync(n.configFile, "utf8"), auth) : fresh(),
+      { mode: 0o600 },
+    );
+  const pw = s.redisPassword;
+  write(primary, () => redisConfig(t, primary, pw), redisAuth(pw));
+  write(replica, () => redisConfig(t, replica, pw, primary.port), redisAuth(pw));
   for (const s2 of t.redis.sentinels) {
-    if (!existsSync(s2.configFile)) writeFileSync(s2.configFile, sentinelConfig(t, s2, primary.port));
+    write(s2, () => sentinelConfig(t, s2, primary.port, pw), sentinelAuth(t, pw));
   }
   return haproxyChanged;
 }
@@ -269,7 +284,7 @@ async function waitRedis(t: Topology): Promise<void> {
   const [primary, replica] = t.redis.nodes;
   if (!primary || !replica) throw new Error("topology needs two redis nodes");
   for (const n of t.redis.nodes) {
-    await waitFor("PONG", () => withRedis(n.port, async (r) => (await r.ping()) === "PONG"), {
+    await waitFor("PONG", () => withRedis(t, n.port, async (r) => (await r.ping()) === "PONG"), {
       timeoutMs: 20_000,
       process: n.name,
       logFile: n.logFile,
@@ -279,7 +294,7 @@ async function waitRedis(t: Topology): Promise<void> {
     "a replica with its link up",
     async () => {
       for (const n of t.redis.nodes) {
-        const info = await redisReplication(n.port).catch(() => undefined);
+        const info = await redisReplication(t, n.port).catch(() => undefined);
         if (info?.role === "slave" && info.master_link_status === "up") return true;
       }
       return false;
@@ -287,7 +302,7 @@ async function waitRedis(t: Topology): Promise<void> {
     { timeoutMs: 20_000, process: "redis", logFile: replica.logFile },
   );
   for (const s of t.redis.sentinels) {
-    await waitFor("sentinel to know the master", () => sentinelMaster(s.port, t.redis.masterName), {
+    await waitFor("sentinel to know the master", () => sentinelMaster(t, s.port), {
       timeoutMs: 20_000,
       process: s.name,
       logFile: s.logFile,
@@ -413,6 +428,7 @@ export async function down(t: Topology, log: Log = quiet, opts: { wipe?: boolean
   if (opts.wipe) {
     rmSync(t.stateDir, { recursive: true, force: true });
     if (!t.pgRoot.startsWith(t.stateDir)) rmSync(t.pgRoot, { recursive: true, force: true });
+    if (!socketDir(t).startsWith(t.pgRoot)) rmSync(socketDir(t), { recursive: true, force: true });
   }
 }
 

@@ -302,22 +302,28 @@ export interface Secrets {
   superuserPassword: string;
   replicationPassword: string;
   appPassword: string;
+  /** Redis `requirepass`/`masterauth`, Sentinel `auth-pass` and the Sentinels' own password. */
+  redisPassword: string;
 }
 
 /**
  * Passwords are generated once per state folder and never committed. Read by the launcher and,
- * through `databaseUrl`, by every client.
+ * through `databaseUrl`, by every client. A state folder from before a secret existed gets the
+ * missing one added; existing ones never change.
  */
 export function secrets(t: Topology): Secrets {
-  if (existsSync(t.secretsFile)) {
-    return JSON.parse(readFileSync(t.secretsFile, "utf8")) as Secrets;
-  }
-  mkdirSync(dirname(t.secretsFile), { recursive: true });
+  const stored: Partial<Secrets> = existsSync(t.secretsFile)
+    ? (JSON.parse(readFileSync(t.secretsFile, "utf8")) as Partial<Secrets>)
+    : {};
+  const fresh = () => randomBytes(18).toString("base64url");
   const s: Secrets = {
-    superuserPassword: randomBytes(18).toString("base64url"),
-    replicationPassword: randomBytes(18).toString("base64url"),
-    appPassword: randomBytes(18).toString("base64url"),
+    superuserPassword: stored.superuserPassword ?? fresh(),
+    replicationPassword: stored.replicationPassword ?? fresh(),
+    appPassword: stored.appPassword ?? fresh(),
+    redisPassword: stored.redisPassword ?? fresh(),
   };
+  if (Object.keys(s).every((k) => stored[k as keyof Secrets])) return s;
+  mkdirSync(dirname(t.secretsFile), { recursive: true });
   writeFileSync(t.secretsFile, JSON.stringify(s, null, 2), { mode: 0o600 });
   return s;
 }

@@ -7,6 +7,7 @@ import { type AuthApp, sessionSecretFor } from "@agora/auth";
 import {
   databaseSchema,
   loadConfig,
+  metricsTokenSchema,
   nextAuthSchema,
   redisSchema,
   runtimeSchema,
@@ -32,6 +33,8 @@ export function webAppSchemas(app: AuthApp) {
     db: databaseSchema,
     redis: redisSchema,
     telemetry: telemetrySchema,
+    /** Required by the app's /api/metrics (its scraper's bearer token). */
+    metricsToken: metricsTokenSchema,
   };
 }
 

@@ -1,7 +1,7 @@
-import { hashPassword } from "@agora/db";
+import { hashPassword, legacyScryptHash, verifyPassword } from "@agora/db";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
-const verified = vi.hoisted(() => ({ hashes: [] as string[] }));
+const verified = vi.hoisted(() => ({ hashes: [] as (string | undefined)[] }));
 
 vi.mock("@agora/db", async (importOriginal) => {
   const db = await importOriginal<typeof import("@agora/db")>();
@@ -10,9 +10,9 @@ vi.mock("@agora/db", async (importOriginal) => {
     core: () => {
       throw new Error("unit tests inject the user lookup");
     },
-    verifyPassword: async (password: string, hash: string) => {
+    verifyPasswordEvenly: async (password: string, hash: string | undefined) => {
       verified.hashes.push(hash);
-      return db.verifyPassword(password, hash);
+      return db.verifyPasswordEvenly(password, hash);
     },
   };
 });
@@ -63,7 +63,7 @@ describe("verifyCredentials", () => {
     });
   });
 
-  it("gives an unknown email and a wrong password the same answer after one scrypt check each", async () => {
+  it("gives an unknown email and a wrong password the same answer after the same even check each", async () => {
     verified.hashes.length = 0;
     const unknown = await verifyCredentials(
       { email: "nobody@agora.local", password: "agora-demo" },
@@ -75,11 +75,55 @@ describe("verifyCredentials", () => {
     );
     expect(unknown).toBeNull();
     expect(wrong).toBeNull();
+    // Both went through verifyPasswordEvenly (one argon2id + one scrypt check, whatever the hash).
     expect(verified.hashes).toHaveLength(2);
-    // The unknown user was checked against a dummy hash with the same scrypt parameters.
-    expect(verified.hashes[0]?.split("$").slice(0, 4)).toEqual(
-      verified.hashes[1]?.split("$").slice(0, 4),
+    expect(verified.hashes[0]).toBeUndefined();
+    expect(verified.hashes[1]).toMatch(/^\$argon2id\$/);
+  });
+
+  it("replaces an old scrypt hash with argon2id on a good sign-in, and only then", async () => {
+    const old = await legacyScryptHash("agora-demo");
+    const user: StoredUser = { id: "u-old", email: "old@agora.local", name: "Old", passwordHash: old, grants: [] };
+    const replaced: [string, string, string][] = [];
+    const replace = async (id: string, from: string, to: string) => void replaced.push([id, from, to]);
+    const lookup = async (email: string) => (email === user.email ? user : null);
+
+    expect(await verifyCredentials({ email: user.email, password: "wrong" }, lookup, replace)).toBeNull();
+    expect(replaced).toHaveLength(0);
+
+    expect(await verifyCredentials({ email: user.email, password: "agora-demo" }, lookup, replace)).toMatchObject({
+      id: "u-old",
+    });
+    expect(replaced).toHaveLength(1);
+    const [id, from, to] = replaced[0]!;
+    expect([id, from]).toEqual(["u-old", old]);
+    expect(to).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    expect(await verifyPassword("agora-demo", to)).toBe(true);
+  });
+
+  it("leaves a current argon2id hash alone, and a failed rehash does not fail the sign-in", async () => {
+    const replace = vi.fn(async () => {
+      throw new Error("primary down");
+    });
+    const user = await verifyCredentials(
+      { email: "owner@blue-fern.agora.local", password: "agora-demo" },
+      findUser,
+      replace,
     );
+    expect(user?.id).toBe("u-owner");
+    expect(replace).not.toHaveBeenCalled();
+    const old: StoredUser = {
+      id: "u-old2",
+      email: "old2@agora.local",
+      name: "Old",
+      passwordHash: await legacyScryptHash("agora-demo"),
+      grants: [],
+    };
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    expect(await verifyCredentials({ email: old.email, password: "agora-demo" }, async () => old, replace)).not.toBeNull();
+    expect(replace).toHaveBeenCalledTimes(1);
+    expect(errors).toHaveBeenCalled();
+    errors.mockRestore();
   });
 
   it("rejects malformed input without looking anyone up", async () => {

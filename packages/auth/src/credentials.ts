@@ -1,9 +1,10 @@
 /**
  * Checks an email + password against the core database. Unknown emails and wrong passwords are
- * indistinguishable to the caller: both return null after one scrypt verification.
+ * indistinguishable to the caller: both return null after the same work (one argon2id and one
+ * scrypt verification, see `verifyPasswordEvenly`). A good password whose hash is in an older
+ * scheme or weaker parameters is rehashed on the spot.
  */
-import { randomBytes } from "node:crypto";
-import { core, hashPassword, verifyPassword } from "@agora/db";
+import { core, dummyHashes, hashPassword, needsRehash, verifyPasswordEvenly } from "@agora/db";
 import { z } from "zod";
 import { isRole, type Role } from "./roles.ts";
 
@@ -59,17 +60,25 @@ export const findUserInCore: FindUserByEmail = async (email) => {
   return value ? { ...value, grants: value.roles } : null;
 };
 
-let dummyHash: Promise<string> | undefined;
+/** Replaces a user's hash, only if it is still `oldHash` (a password change in between wins). */
+export type ReplacePasswordHash = (userId: string, oldHash: string, newHash: string) => Promise<void>;
 
-/** A hash with the current scrypt parameters, so a miss costs exactly what a hit costs. */
-export function hashForUnknownUsers(): Promise<string> {
-  dummyHash ??= hashPassword(randomBytes(32).toString("base64url"));
-  return dummyHash;
+export const replaceHashInCore: ReplacePasswordHash = async (userId, oldHash, newHash) => {
+  await core().primary.user.updateMany({
+    where: { id: userId, passwordHash: oldHash },
+    data: { passwordHash: newHash },
+  });
+};
+
+/** The dummy hashes unknown emails are checked against, made before the first sign-in needs them. */
+export function hashForUnknownUsers(): Promise<unknown> {
+  return dummyHashes();
 }
 
 export async function verifyCredentials(
   raw: unknown,
   findUser: FindUserByEmail = findUserInCore,
+  replaceHash: ReplacePasswordHash = replaceHashInCore,
 ): Promise<AuthenticatedUser | null> {
   const input = credentialsInput.safeParse(raw);
   // Malformed input says nothing about which accounts exist, so it may fail fast.
@@ -77,8 +86,14 @@ export async function verifyCredentials(
   const { email, password } = input.data;
 
   const user = await findUser(email);
-  const ok = await verifyPassword(password, user?.passwordHash ?? (await hashForUnknownUsers()));
+  const ok = await verifyPasswordEvenly(password, user?.passwordHash);
   if (!user || !ok) return null;
+  if (needsRehash(user.passwordHash)) {
+    // The password was just proven: the one moment an old scrypt hash can become argon2id.
+    await replaceHash(user.id, user.passwordHash, await hashPassword(password)).catch((err: unknown) =>
+      console.error("password rehash failed; the old hash stays valid", { userId: user.id, err }),
+    );
+  }
   return toAuthenticatedUser(user);
 }
 

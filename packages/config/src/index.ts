@@ -7,9 +7,19 @@ export { redisSchema } from "./schemas/redis.ts";
 export { etcdSchema } from "./schemas/etcd.ts";
 export { servicesSchema } from "./schemas/services.ts";
 export { cdnCacheSchema, storageSchema } from "./schemas/storage.ts";
-export { telemetrySchema } from "./schemas/telemetry.ts";
+export { telemetryCollectorSchema, telemetryReadSchema, telemetrySchema } from "./schemas/telemetry.ts";
 export {
   DEV_CARRIER_WEBHOOK_SECRET,
+  DEV_PAYMENT_PROVIDER_API_KEY,
+  DEV_PAYMENT_SIM_ADMIN_TOKEN,
+} from "./schemas/secrets.ts";
+export {
+  mediaOriginTokenSchema,
+  metricsTokenSchema,
+  paymentProviderKeySchema,
+  paymentSimAdminTokenSchema,
+} from "./schemas/service-tokens.ts";
+export {
   carrierWebhookSecretSchema,
   invitationSecretSchema,
   nextAuthSchema,

@@ -32,7 +32,7 @@ function problemsOf(error: z.ZodError, source: EnvSource) {
     const shown =
       value === undefined
         ? "not set"
-        : /SECRET|PASSWORD|_URL_/.test(variable)
+        : /SECRET|PASSWORD|TOKEN|API_KEY|_URL_/.test(variable)
           ? "set"
           : JSON.stringify(value);
     return { variable, message: `${issue.message} (${shown})` };

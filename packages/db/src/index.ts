@@ -54,7 +54,14 @@ export {
   type CreateVendorInput,
   type CreatedVendor,
 } from "./sharding/index.ts";
-export { hashPassword, verifyPassword } from "./seed/password.ts";
+export {
+  hashPassword,
+  legacyScryptHash,
+  needsRehash,
+  verifyPassword,
+  verifyPasswordEvenly,
+  dummyHashes,
+} from "./seed/password.ts";
 export {
   setTenant,
   setPlatformScope,

@@ -23,7 +23,9 @@ export function redisOptions(opts: RedisConnectionOptions = {}): RedisOptions {
   return {
     sentinels: env.AGORA_REDIS_SENTINELS,
     name: env.AGORA_REDIS_MASTER_NAME,
+    // Every connection authenticates: the nodes with requirepass, the Sentinels with their own.
     ...(env.AGORA_REDIS_PASSWORD ? { password: env.AGORA_REDIS_PASSWORD } : {}),
+    ...(env.AGORA_REDIS_SENTINEL_PASSWORD ? { sentinelPassword: env.AGORA_REDIS_SENTINEL_PASSWORD } : {}),
     role: "master",
     connectionName: opts.connectionName,
     maxRetriesPerRequest: opts.maxRetriesPerRequest === undefined ? 3 : opts.maxRetriesPerRequest,

@@ -36,6 +36,22 @@ describe("log shipper", () => {
     expect(JSON.stringify(bodies[0])).toContain('"two"');
   });
 
+  it("sends the collector's ingest token with every batch", async () => {
+    const sent: Headers[] = [];
+    const shipper = createLogShipper({
+      url: "http://collector/v1/logs",
+      service: "s",
+      headers: { authorization: "Bearer ingest-token" },
+      fetch: (_url, init) => {
+        sent.push(new Headers(init?.headers));
+        return Promise.resolve(new Response("{}", { status: 200 }));
+      },
+    });
+    shipper.write(line("one"));
+    await shipper.close();
+    expect(sent[0]?.get("authorization")).toBe("Bearer ingest-token");
+  });
+
   it("keeps at most maxBuffered lines and never throws while the collector is down", async () => {
     const shipper = createLogShipper({
       url: "http://collector/v1/logs",

@@ -9,6 +9,8 @@ export interface LogShipperOptions {
   /** Full URL of the collector's OTLP logs endpoint, e.g. `http://127.0.0.1:21970/v1/logs`. */
   url: string;
   service: string;
+  /** Sent with every batch: the collector's ingest token (`authorization: Bearer …`). */
+  headers?: Record<string, string>;
   /** Lines held while the collector is unreachable; older lines are dropped first. */
   maxBuffered?: number;
   /** Lines per request. */
@@ -97,7 +99,7 @@ export function createLogShipper(options: LogShipperOptions): LogShipper {
       try {
         const res = await doFetch(options.url, {
           method: "POST",
-          headers: { "content-type": "application/json" },
+          headers: { ...options.headers, "content-type": "application/json" },
           body: JSON.stringify(body),
           signal: AbortSignal.timeout(timeoutMs),
         });

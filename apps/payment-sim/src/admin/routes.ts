@@ -1,6 +1,7 @@
 /**
  * Operator and test routes, never faulted: health, metrics, fault injection (chaos controls)
- * and the capture ledger (the "one capture per order" invariant).
+ * and the capture ledger (the "one capture per order" invariant). Faults and the ledger take the
+ * admin token (`Authorization: Bearer …`).
  */
 import { z } from "zod";
 import { faultConfigSchema, type FaultInjector } from "../faults.ts";
@@ -21,18 +22,21 @@ export interface AdminDeps {
 }
 
 export function adminRoutes(d: AdminDeps): Route[] {
-  const admin = (r: Omit<Route, "scope" | "idempotent">): Route => ({
+  // Probes (health, metrics) are open; faults and the ledger need the admin token.
+  const open = (r: Omit<Route, "scope" | "idempotent" | "auth">): Route => ({
     ...r,
     scope: null,
     idempotent: false,
+    auth: null,
   });
+  const admin = (r: Omit<Route, "scope" | "idempotent" | "auth">): Route => ({ ...open(r), auth: "admin" });
   return [
-    admin({
+    open({
       method: "GET",
       pattern: "/healthz",
       handle: () => ({ status: 200, body: { status: "ok" } }),
     }),
-    admin({
+    open({
       method: "GET",
       pattern: "/readyz",
       handle: () =>
@@ -40,7 +44,7 @@ export function adminRoutes(d: AdminDeps): Route[] {
           ? { status: 200, body: { status: "ready", faults: d.faults.current } }
           : { status: 503, body: { status: "not_ready" } },
     }),
-    admin({
+    open({
       method: "GET",
       pattern: "/metrics",
       handle() {

@@ -11,6 +11,7 @@ export function carrierRoutes(carrier: CarrierService): Route[] {
       pattern: "/v1/shipments",
       scope: "carrier",
       idempotent: true,
+      auth: null,
       handle: ({ body }) => ({
         status: 201,
         body: carrier.create(parseWith(createShipmentBodySchema, body)),
@@ -21,6 +22,7 @@ export function carrierRoutes(carrier: CarrierService): Route[] {
       pattern: "/v1/shipments/:tracking",
       scope: "carrier",
       idempotent: false,
+      auth: null,
       handle: ({ params }) => ({ status: 200, body: carrier.get(params.tracking ?? "") }),
     },
   ];

@@ -26,6 +26,8 @@ export interface Route {
   scope: Exclude<FaultScope, "all"> | null;
   /** Mutating provider calls require an `Idempotency-Key`. */
   idempotent: boolean;
+  /** Which bearer token the route requires: the admin token, the provider API key, or none. */
+  auth: "admin" | "provider-key" | null;
   handle(ctx: RouteContext): HttpResult | Promise<HttpResult>;
 }
 

@@ -1,4 +1,7 @@
-/** The payment API, as a table: `/v1/payments/...`, all faulted under scope `payments`. */
+/**
+ * The payment API, as a table: `/v1/payments/...`, all faulted under scope `payments`. Server
+ * calls need the provider API key; the browser's card step (`/v1/payment-methods`) needs none.
+ */
 import { parseWith } from "../http/errors.ts";
 import type { HttpResult, Route } from "../http/router.ts";
 import {
@@ -22,6 +25,7 @@ export function paymentRoutes(payments: PaymentService): Route[] {
       pattern: "/v1/payment-methods",
       scope: "payments",
       idempotent: false,
+      auth: null,
       handle: ({ body }) => ({
         status: 201,
         body: payments.createPaymentMethod(parseWith(paymentMethodBodySchema, body)),
@@ -32,6 +36,7 @@ export function paymentRoutes(payments: PaymentService): Route[] {
       pattern: "/v1/payments/authorize",
       scope: "payments",
       idempotent: true,
+      auth: "provider-key",
       async handle({ body, signal }) {
         const payment = await payments.authorize(parseWith(authorizeBodySchema, body), signal);
         return authorizationResult(payment);
@@ -42,6 +47,7 @@ export function paymentRoutes(payments: PaymentService): Route[] {
       pattern: "/v1/payments/:id/capture",
       scope: "payments",
       idempotent: true,
+      auth: "provider-key",
       handle: ({ params, body }) =>
         ok(payments.capture(param(params), parseWith(captureBodySchema, body))),
     },
@@ -50,6 +56,7 @@ export function paymentRoutes(payments: PaymentService): Route[] {
       pattern: "/v1/payments/:id/void",
       scope: "payments",
       idempotent: true,
+      auth: "provider-key",
       handle({ params, body }) {
         parseWith(voidBodySchema, body);
         return ok(payments.void(param(params)));
@@ -60,6 +67,7 @@ export function paymentRoutes(payments: PaymentService): Route[] {
       pattern: "/v1/payments/:id/refund",
       scope: "payments",
       idempotent: true,
+      auth: "provider-key",
       handle({ params, body }) {
         const { refund, payment } = payments.refund(
           param(params),
@@ -73,6 +81,7 @@ export function paymentRoutes(payments: PaymentService): Route[] {
       pattern: "/v1/payments/:id",
       scope: "payments",
       idempotent: false,
+      auth: "provider-key",
       handle: ({ params }) => ok(payments.get(param(params))),
     },
     {
@@ -80,6 +89,7 @@ export function paymentRoutes(payments: PaymentService): Route[] {
       pattern: "/v1/payments",
       scope: "payments",
       idempotent: false,
+      auth: "provider-key",
       handle({ query }) {
         const { orderId } = parseWith(listPaymentsQuerySchema, Object.fromEntries(query), "query");
         return ok({ object: "list", data: payments.listByOrder(orderId) });

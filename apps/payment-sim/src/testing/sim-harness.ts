@@ -2,6 +2,8 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
+import { bearerHeader } from "@agora/auth/service-token";
+import { DEV_PAYMENT_PROVIDER_API_KEY, DEV_PAYMENT_SIM_ADMIN_TOKEN } from "../config.ts";
 import { TEST_CARDS } from "../payments/test-cards.ts";
 import { createPaymentSim, type PaymentSim, type PaymentSimOptions } from "../server.ts";
 
@@ -21,12 +23,20 @@ export interface SimHarness {
   call(
     method: string,
     path: string,
-    init?: { body?: unknown; key?: string; raw?: string },
+    /** `token: null` sends no Authorization header (by default: the one the path needs). */
+    init?: { body?: unknown; key?: string; raw?: string; token?: string | null },
   ): Promise<SimResponse>;
   /** POST with a fresh Idempotency-Key unless one is given. */
   post(path: string, body?: unknown, key?: string): Promise<SimResponse>;
   get(path: string): Promise<SimResponse>;
   close(): Promise<void>;
+}
+
+/** The token an in-process simulator wants for `path` (its dev defaults). */
+function tokenFor(path: string): string | undefined {
+  if (path.startsWith("/admin/")) return DEV_PAYMENT_SIM_ADMIN_TOKEN;
+  if (path.startsWith("/v1/payments")) return DEV_PAYMENT_PROVIDER_API_KEY;
+  return undefined;
 }
 
 let keySeq = 0;
@@ -38,6 +48,8 @@ export async function startSim(opts: PaymentSimOptions = {}): Promise<SimHarness
   const call: SimHarness["call"] = async (method, path, init = {}) => {
     const headers: Record<string, string> = {};
     if (init.key !== undefined) headers["Idempotency-Key"] = init.key;
+    const token = init.token === undefined ? tokenFor(path) : init.token;
+    if (token) Object.assign(headers, bearerHeader(token));
     const payload = init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body));
     if (payload !== undefined) headers["content-type"] = "application/json";
     const res = await fetch(`${url}${path}`, { method, headers, body: payload });

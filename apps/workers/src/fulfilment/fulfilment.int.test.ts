@@ -10,9 +10,11 @@ import { Worker } from "bullmq";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAll, core, createVendor, withTenant, type CreatedVendor } from "@agora/db";
+import { bearerHeader } from "@agora/auth/service-token";
 import {
   createPaymentSim,
   DEV_CARRIER_WEBHOOK_SECRET,
+  DEV_PAYMENT_SIM_ADMIN_TOKEN,
   signCarrierPayload,
   type PaymentSim,
 } from "@agora/payment-sim";
@@ -42,6 +44,9 @@ import { projectVendorOrders } from "../projections/vendor-orders-projection.ts"
 import { startCarrierWebhookServer, type CarrierWebhookServer } from "./carrier-webhook.ts";
 import { createPaymentsProcessor } from "./payments-processor.ts";
 import { recoverOpenVendorRefunds } from "./refund-recovery.ts";
+
+/** The admin token of in-process simulators (fault injection, ledger). */
+const simAdmin = bearerHeader(DEV_PAYMENT_SIM_ADMIN_TOKEN);
 
 const run = randomUUID().slice(0, 8);
 const PRICE = 2500;
@@ -274,7 +279,7 @@ describe("vendor fulfilment", () => {
     const fault = (body: unknown) =>
       fetch(`${simUrl}/admin/faults`, {
         method: body ? "PUT" : "DELETE",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...simAdmin },
         body: body ? JSON.stringify(body) : null,
       });
     await fault({ outage: true, scope: "carrier" });

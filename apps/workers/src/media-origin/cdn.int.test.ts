@@ -8,10 +8,13 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig, mediaOriginTokenSchema } from "@agora/config";
 import { cdnPaths } from "@agora/infra-local/cdn";
 import { cdnCacheStats } from "@agora/infra-local/probes";
 import { topology } from "@agora/infra-local/topology";
 import { createMediaOrigin, IMMUTABLE_CACHE_CONTROL, type MediaOrigin } from "./media-server.ts";
+
+const token = loadConfig(mediaOriginTokenSchema).AGORA_MEDIA_ORIGIN_TOKEN;
 
 const t = topology("test");
 const run = randomUUID().slice(0, 8);
@@ -26,6 +29,7 @@ let origin: MediaOrigin | undefined;
 async function startOrigin(): Promise<MediaOrigin> {
   const o = createMediaOrigin({
     stateDir: t.stateDir,
+    token,
     cacheDir: cdnPaths(t).cacheDir,
     cacheControl: (path) =>
       path.includes("/short/") ? "public, max-age=1" : IMMUTABLE_CACHE_CONTROL,
@@ -110,9 +114,10 @@ describe("CDN edge (nginx proxy_cache) in front of the media origin", () => {
     const path = `/media/${folder}/purge.svg`;
     expect((await get(path)).headers.get("x-cache")).toBe("MISS");
     expect((await get(path)).headers.get("x-cache")).toBe("HIT");
-    const res = await fetch(`http://${t.host}:${t.apps.mediaOrigin}/cache${path}`, {
-      method: "DELETE",
-    });
+    const purgeUrl = `http://${t.host}:${t.apps.mediaOrigin}/cache${path}`;
+    expect((await fetch(purgeUrl, { method: "DELETE" })).status).toBe(401);
+    expect((await get(path)).headers.get("x-cache")).toBe("HIT");
+    const res = await fetch(purgeUrl, { method: "DELETE", headers: { authorization: `Bearer ${token}` } });
     expect(await res.json()).toEqual({ key: path, purged: true });
     expect((await get(path)).headers.get("x-cache")).toBe("MISS");
     expect(origin?.stats.byPath[path]).toBe(2);

@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMediaOrigin, IMMUTABLE_CACHE_CONTROL, type MediaOrigin } from "./media-server.ts";
 
+const TOKEN = "media-origin-token-of-this-test-0123456789";
+const auth = { authorization: `Bearer ${TOKEN}` };
 let stateDir: string;
 let origin: MediaOrigin;
 let base: string;
@@ -15,7 +17,7 @@ beforeAll(async () => {
   writeFileSync(join(stateDir, "media", "products", "a.svg"), "<svg/>");
   writeFileSync(join(stateDir, "media", "products", "notes.txt"), "x");
   writeFileSync(join(stateDir, "secret.json"), "{}");
-  origin = createMediaOrigin({ stateDir });
+  origin = createMediaOrigin({ stateDir, cacheDir: join(stateDir, "cache"), token: TOKEN });
   base = `http://127.0.0.1:${await origin.listen(0)}`;
 });
 
@@ -50,7 +52,20 @@ describe("media origin", () => {
     const before = origin.stats.byPath["/media/products/a.svg"] ?? 0;
     await fetch(`${base}/media/products/a.svg`);
     expect(origin.stats.byPath["/media/products/a.svg"]).toBe(before + 1);
-    const stats = (await (await fetch(`${base}/stats`)).json()) as { requests: number };
+    const stats = (await (await fetch(`${base}/stats`, { headers: auth })).json()) as { requests: number };
     expect(stats.requests).toBeGreaterThan(0);
+  });
+
+  it("refuses stats and purge without its bearer token (or with another one)", async () => {
+    const attempts: Record<string, string>[] = [{}, { authorization: `Bearer ${"x".repeat(40)}` }, { authorization: TOKEN }];
+    for (const headers of attempts) {
+      const stats = await fetch(`${base}/stats`, { headers });
+      expect(stats.status).toBe(401);
+      expect(stats.headers.get("www-authenticate")).toBe("Bearer");
+      expect((await fetch(`${base}/cache/media/products/a.svg`, { method: "DELETE", headers })).status).toBe(401);
+    }
+    const purged = await fetch(`${base}/cache/media/products/a.svg`, { method: "DELETE", headers: auth });
+    expect(purged.status).toBe(200);
+    expect(await purged.json()).toEqual({ key: "/media/products/a.svg", purged: false });
   });
 });

@@ -4,14 +4,18 @@
  * edge keeps objects for a year and browsers revalidate cheaply with If-None-Match.
  *
  *   GET|HEAD /media/<path>       the file (304 on a matching If-None-Match)
- *   DELETE   /cache/media/<path> purge the edge's cached copy of /media/<path>[?query]
- *   GET      /stats              requests seen by the origin (the edge's misses)
+ *   DELETE   /cache/media/<path> purge the edge's cached copy of /media/<path>[?query]   (token)
+ *   GET      /stats              requests seen by the origin (the edge's misses)          (token)
  *   GET      /healthz
+ *
+ * Purge and stats take `Authorization: Bearer <token>` (AGORA_MEDIA_ORIGIN_TOKEN): only the
+ * vendor portal purges, and nobody else learns which objects are requested.
  */
 import { createReadStream, type Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { join, normalize, sep } from "node:path";
+import { bearerMatches } from "@agora/auth/service-token";
 import { purgeCacheKey } from "./cache-purge.ts";
 import { contentTypeOf } from "./content-type.ts";
 
@@ -46,6 +50,8 @@ export function etagOf(st: Stats): string {
 
 export interface MediaOriginOptions {
   stateDir: string;
+  /** Bearer token of purge and stats. */
+  token: string;
   /** The edge's proxy_cache folder, for DELETE /cache/… (purge). */
   cacheDir?: string;
   /** Cache-Control per served path (default: immutable for a year). */
@@ -142,6 +148,9 @@ export function createMediaOrigin(opts: MediaOriginOptions): MediaOrigin {
     const url = new URL(req.url ?? "/", "http://origin.local");
     const handle = async () => {
       if (url.pathname === "/healthz") return send(res, 200, "ok\n");
+      const admin = url.pathname === "/stats" || url.pathname.startsWith("/cache/");
+      if (admin && !bearerMatches(req.headers.authorization, opts.token))
+        return send(res, 401, "a bearer token is required\n", { "www-authenticate": "Bearer" });
       if (url.pathname === "/stats" && req.method === "GET") {
         res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
         res.end(JSON.stringify(stats));

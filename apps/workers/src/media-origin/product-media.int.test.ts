@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync }
 import { join } from "node:path";
 import type { AgoraSession } from "@agora/auth";
 import { createCaller } from "@agora/api";
+import { loadConfig, mediaOriginTokenSchema } from "@agora/config";
 import { allUrlsOf, parseUploadUrl } from "@agora/api/media";
 import { MAX_IMAGE_BYTES, sweepMediaOrphans, uploadProductImage } from "@agora/api/vendor-media";
 import { closeAll, core, createVendor, withTenant } from "@agora/db";
@@ -84,7 +85,11 @@ beforeAll(async () => {
     });
     return p.id;
   });
-  origin = createMediaOrigin({ stateDir: t.stateDir, cacheDir: cdnPaths(t).cacheDir });
+  origin = createMediaOrigin({
+    stateDir: t.stateDir,
+    cacheDir: cdnPaths(t).cacheDir,
+    token: loadConfig(mediaOriginTokenSchema).AGORA_MEDIA_ORIGIN_TOKEN,
+  });
   await origin.listen(t.apps.mediaOrigin, t.host);
 });
 

@@ -7,7 +7,13 @@
  * receiver only appends order events, so it needs no pool of its own.
  */
 import { z } from "zod";
-import { carrierWebhookSecretSchema, listenSchema, loadConfig, servicesSchema } from "@agora/config";
+import {
+  carrierWebhookSecretSchema,
+  listenSchema,
+  loadConfig,
+  paymentProviderKeySchema,
+  servicesSchema,
+} from "@agora/config";
 import { createRedis } from "@agora/redis";
 import { createLogger } from "@agora/telemetry";
 import {
@@ -42,10 +48,11 @@ const log = createLogger({ service: "workers-payments" });
 
 export function paymentsPool(): PoolSpec {
   // HOST:PORT is the carrier webhook receiver (PORT 0 picks a free port: tests).
-  const { env, listen, provider, secret } = loadConfig({
+  const { env, listen, provider, providerKey, secret } = loadConfig({
     env: envSchema,
     listen: listenSchema,
     provider: servicesSchema.pick({ AGORA_PAYMENT_PROVIDER_URL: true }),
+    providerKey: paymentProviderKeySchema,
     secret: carrierWebhookSecretSchema,
   });
   const producer = createRedis({
@@ -56,6 +63,7 @@ export function paymentsPool(): PoolSpec {
   const payments = createSagaQueue(producer, PAYMENTS_QUEUE);
   const gateway = createPaymentGateway({
     baseUrl: provider.AGORA_PAYMENT_PROVIDER_URL,
+    apiKey: providerKey.AGORA_PAYMENT_PROVIDER_API_KEY,
     breaker: { timeoutMs: env.PAYMENT_TIMEOUT_MS },
   });
   const enqueueRefund = vendorRefundEnqueuer(payments);

@@ -4,7 +4,7 @@
  * itself: its own spans would feed back into it.
  */
 import { z } from "zod";
-import { listenSchema, loadConfig } from "@agora/config";
+import { listenSchema, loadConfig, telemetryCollectorSchema } from "@agora/config";
 import { createRedis } from "@agora/redis";
 import { createTelemetryStore, DEFAULT_RETENTION } from "./store.ts";
 import { createCollectorServer } from "./server.ts";
@@ -17,6 +17,7 @@ const envSchema = z.object({
 
 export async function startTelemetryCollector(): Promise<{ close: () => Promise<void> }> {
   const env = loadConfig(envSchema.extend(listenSchema.shape));
+  const tokens = loadConfig(telemetryCollectorSchema);
   const redis = createRedis({ connectionName: "telemetry-collector" });
   const store = createTelemetryStore(redis, {
     ...DEFAULT_RETENTION,
@@ -24,9 +25,11 @@ export async function startTelemetryCollector(): Promise<{ close: () => Promise<
     maxSpans: env.TELEMETRY_MAX_SPANS,
     maxLogs: env.TELEMETRY_MAX_LOGS,
   });
-  const server = createCollectorServer(store, {
-    redis: async () => void (await redis.ping()),
-  });
+  const server = createCollectorServer(
+    store,
+    { redis: async () => void (await redis.ping()) },
+    { ingest: tokens.AGORA_TELEMETRY_INGEST_TOKEN, read: tokens.AGORA_TELEMETRY_READ_TOKEN },
+  );
   // Age-based trimming also runs when nothing arrives.
   const sweep = setInterval(() => {
     store.trim().catch((err: unknown) => {

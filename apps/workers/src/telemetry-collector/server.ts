@@ -1,9 +1,11 @@
 /**
  * The collector's HTTP API: OTLP/HTTP JSON receivers (`POST /v1/traces`, `POST /v1/logs`) and the
  * query API the ops console reads (`GET /api/traces`, `/api/traces/<id>`, `/api/logs`,
- * `/api/services`), plus `/healthz`, `/readyz`, `/metrics`.
+ * `/api/services`), plus `/healthz`, `/readyz`, `/metrics`. Receivers take the ingest token, the
+ * query API the read token (traces carry request inputs: only the console may read them).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { bearerMatches } from "@agora/auth/service-token";
 import { counter, healthHandlers, type HealthCheck, metricsHandler } from "@agora/telemetry";
 import { z } from "zod";
 import { logsFromOtlp, spansFromOtlp } from "./otlp.ts";
@@ -39,9 +41,17 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+export interface CollectorTokens {
+  /** Sent by every shipper with spans and log lines. */
+  ingest: string;
+  /** Sent by the ops console with queries. */
+  read: string;
+}
+
 export function createCollectorServer(
   store: TelemetryStore,
   checks: Record<string, HealthCheck>,
+  tokens: CollectorTokens,
 ): Server {
   const health = healthHandlers({ checks, timeoutMs: 1_000 });
   return createServer((req, res) => {
@@ -60,6 +70,11 @@ export function createCollectorServer(
     const url = new URL(req.url ?? "/", "http://collector");
     const query = Object.fromEntries(url.searchParams);
     const path = url.pathname;
+    const needs = path.startsWith("/v1/") ? tokens.ingest : path.startsWith("/api/") ? tokens.read : undefined;
+    if (needs !== undefined && !bearerMatches(req.headers.authorization, needs)) {
+      res.setHeader("www-authenticate", "Bearer");
+      return send(res, 401, { error: "a bearer token is required" });
+    }
     if (req.method === "POST" && path === "/v1/traces") {
       const spans = spansFromOtlp(await readJson(req));
       await store.addSpans(spans);

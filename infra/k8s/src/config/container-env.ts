@@ -20,6 +20,13 @@ import type { EnvironmentSpec } from "../environments.ts";
 
 const secretOf: Record<string, string> = {
   AGORA_REDIS_PASSWORD: SECRETS.redis,
+  AGORA_REDIS_SENTINEL_PASSWORD: SECRETS.redis,
+  AGORA_TELEMETRY_INGEST_TOKEN: SECRETS.serviceTokens,
+  AGORA_TELEMETRY_READ_TOKEN: SECRETS.serviceTokens,
+  AGORA_MEDIA_ORIGIN_TOKEN: SECRETS.serviceTokens,
+  AGORA_PAYMENT_SIM_ADMIN_TOKEN: SECRETS.serviceTokens,
+  AGORA_PAYMENT_PROVIDER_API_KEY: SECRETS.serviceTokens,
+  AGORA_METRICS_TOKEN: SECRETS.serviceTokens,
   AGORA_CARRIER_WEBHOOK_SECRET: SECRETS.appSecrets,
   AGORA_INVITATION_SECRET: SECRETS.appSecrets,
   AGORA_DB_APP_PASSWORD: SECRETS.databaseAdmin,

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
       `  Vendor portal         http://${t.host}:${t.apps.vendorPortal}`,
       `  Ops console           http://${t.host}:${t.apps.opsConsole}`,
       `  HAProxy stats         http://${t.host}:${t.haproxy.statsPort}`,
-      `  Payment simulator     http://${t.host}:${t.apps.paymentSim}  (faults: PUT /admin/faults, or the console's Chaos page)`,
+      `  Payment simulator     http://${t.host}:${t.apps.paymentSim}  (faults: the console's Chaos page, or PUT /admin/faults with its admin token)`,
       `  Media CDN (nginx)     http://${t.host}:${t.apps.cdn}/media/…  (X-Cache: HIT|MISS; origin :${t.apps.mediaOrigin})`,
       `  Live updates          Socket.IO on ${t.apps.realtime.map((p) => `:${p}`).join(", ")} (browsers use the gateway's /socket.io/)`,
       `  Telemetry collector   http://${t.host}:${t.apps.telemetryCollector}  (traces, logs: the console's Traces / Logs pages)`,

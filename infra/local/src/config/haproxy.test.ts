@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { topology } from "../topology.ts";
-import { haproxyConfig } from "./haproxy.ts";
+import { haproxyConfig, METRICS_PATH_ACL } from "./haproxy.ts";
 
 const t = topology("test");
 const conf = haproxyConfig(t);
@@ -19,6 +19,17 @@ describe("haproxyConfig: the HTTP edge", () => {
     const edge = section("listen storefront_gateway");
     expect(edge).toContain("http-request set-header X-Forwarded-For %[src]");
     expect(conf).not.toMatch(/option forwardfor/);
+  });
+
+  it("refuses the apps' /api/metrics to outside requests however the path is spelled", () => {
+    expect(section("listen storefront_gateway")).toContain(`http-request deny deny_status 404 if { ${METRICS_PATH_ACL} }`);
+    // The ACL's own regex, applied as HAProxy does: to url_dec + lower of the path.
+    const regex = new RegExp(METRICS_PATH_ACL.split(" -m reg ")[1] ?? "");
+    const refused = (path: string) => regex.test(decodeURIComponent(path).toLowerCase());
+    for (const p of ["/api/metrics", "//API/%6Detrics", "/x/../api/metrics", "/api//metrics/", "/api/metrics/x"])
+      expect(refused(p), p).toBe(true);
+    for (const p of ["/api/trpc/catalog.list", "/metrics", "/api/metricsx", "/p/api-metrics"])
+      expect(refused(p), p).toBe(false);
   });
 
   it.skipIf(!existsSync("/usr/sbin/haproxy"))("is a configuration HAProxy accepts", () => {

@@ -5,6 +5,8 @@ import type { Topology } from "../topology.ts";
  * read-only port routed by `/replica`. `on-marked-down shutdown-sessions` cuts connections to a
  * demoted node at once, so no client keeps writing to an old primary.
  */
+/** Matches the apps' metrics path however it is spelled (encoded, doubled slashes, `..`, case). */
+export const METRICS_PATH_ACL = "path,url_dec,lower -m reg (^|/)api/+metrics(/|$)";
 /** The backend of the edge cache of public API reads (nginx, on the CDN's port). */
 const EDGE_CACHE = "edge_cache";
 /**
@@ -67,6 +69,10 @@ export function haproxyConfig(t: Topology, opts: { floodLimit?: number } = {}): 
     "  option httpchk GET /healthz",
     "  http-check expect status 200",
     "  http-request set-header X-Forwarded-For %[src]",
+    // The apps' /api/metrics is for the console's scraper, never for the outside: refused here on
+    // the decoded, lower-cased path with any prefix (so `//API/%6Detrics` or `/x/../api/metrics`
+    // are refused too), and token-checked by the apps for anything reaching an instance directly.
+    `  http-request deny deny_status 404 if { ${METRICS_PATH_ACL} }`,
     // Coarse flood guard per client address, ahead of the API's own per-client limits (which
     // stay the real ones): an address sending more than this is refused here, costing no app CPU.
     `  stick-table type ip size 100k expire 30s store http_req_rate(${FLOOD_WINDOW_S}s)`,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { topology } from "../topology.ts";
 import { PATRONI_TIMING, patroniConfig } from "./patroni.ts";
 
-const secrets = { superuserPassword: "s", replicationPassword: "r", appPassword: "a" };
+const secrets = { superuserPassword: "s", replicationPassword: "r", appPassword: "a", redisPassword: "p" };
 
 describe("Patroni configuration", () => {
   const t = topology("test");

@@ -1,12 +1,35 @@
+import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import type { ClusterTopology, PgMember, Secrets, Topology } from "../topology.ts";
 
 /** DCS timing: Patroni requires loop_wait + 2 * retry_timeout <= ttl. */
 export const PATRONI_TIMING = { ttl: 10, loop_wait: 2, retry_timeout: 3 } as const;
 
-export function socketDir(_t: Topology): string {
-  // Unix socket paths are limited to ~107 bytes; the state folder can be deeper than that.
-  return "/tmp";
+/** Longest unix socket path the kernel takes (sun_path is 108 bytes with its NUL). */
+const MAX_SOCKET_PATH = 107;
+
+/**
+ * The members' unix sockets: a private folder (0700, the postgres user's) beside their data, so no
+ * other OS user can even reach a socket. When that path would be too long for a socket, a short
+ * private folder named after the state folder in /var/tmp/agora-pg takes its place.
+ */
+export function socketDir(t: Topology): string {
+  const inside = join(t.pgRoot, "run");
+  if (join(inside, ".s.PGSQL.65535.lock").length <= MAX_SOCKET_PATH) return inside;
+  const id = createHash("sha1").update(t.stateDir).digest("hex").slice(0, 12);
+  return join("/var/tmp/agora-pg", `run-${id}`);
+}
+
+/**
+ * Who may connect how: every local and host line asks for a SCRAM password (the generated ones in
+ * the state folder), replication only as the replication user. No `trust` anywhere.
+ */
+export function pgHba(t: Topology): string[] {
+  return [
+    "local all all scram-sha-256",
+    `host replication ${t.postgres.replicationUser} ${t.host}/32 scram-sha-256`,
+    `host all all ${t.host}/32 scram-sha-256`,
+  ];
 }
 
 /**
@@ -47,7 +70,14 @@ export function patroniConfig(t: Topology, c: ClusterTopology, m: PgMember, s: S
           },
         },
       },
-      initdb: [{ encoding: "UTF8" }, { locale: "C.UTF-8" }, "data-checksums"],
+      // initdb's own pg_hba (until Patroni writes ours) asks for passwords too, not `trust`.
+      initdb: [
+        { encoding: "UTF8" },
+        { locale: "C.UTF-8" },
+        "data-checksums",
+        { "auth-local": "scram-sha-256" },
+        { "auth-host": "scram-sha-256" },
+      ],
     },
     postgresql: {
       listen: addr(m.pgPort),
@@ -60,13 +90,10 @@ export function patroniConfig(t: Topology, c: ClusterTopology, m: PgMember, s: S
         replication: { username: t.postgres.replicationUser, password: s.replicationPassword },
         rewind: { username: t.postgres.superuser, password: s.superuserPassword },
       },
-      pg_hba: [
-        "local all all trust",
-        `host replication ${t.postgres.replicationUser} 127.0.0.1/32 scram-sha-256`,
-        "host all all 127.0.0.1/32 scram-sha-256",
-      ],
+      pg_hba: pgHba(t),
       parameters: {
         unix_socket_directories: socketDir(t),
+        unix_socket_permissions: "0700",
         shared_buffers: "32MB",
         work_mem: "8MB",
         maintenance_work_mem: "64MB",

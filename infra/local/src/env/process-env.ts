@@ -105,6 +105,8 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
 
   env.AGORA_REDIS_SENTINELS = t.redis.sentinels.map((s) => `${t.host}:${s.port}`).join(",");
   env.AGORA_REDIS_MASTER_NAME = t.redis.masterName;
+  env.AGORA_REDIS_PASSWORD = secrets(t).redisPassword;
+  env.AGORA_REDIS_SENTINEL_PASSWORD = secrets(t).redisPassword;
   env.AGORA_ETCD_ENDPOINTS = t.etcd.map((m) => url(t, m.clientPort)).join(",");
   env.AGORA_ETCD_PREFIX = t.profile.namespace;
 
@@ -122,6 +124,31 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
   env.NEXTAUTH_SECRET = derivedSecret(t, "agora/nextauth-secret/v1");
   env.AGORA_CARRIER_WEBHOOK_SECRET = derivedSecret(t, "agora/carrier-webhook-secret/v1");
   env.AGORA_INVITATION_SECRET = derivedSecret(t, "agora/invitation-secret/v1");
+
+  // Bearer tokens of the internal planes: each process gets the ones of the servers it calls or is.
+  const tokens = {
+    telemetryIngest: derivedSecret(t, "agora/telemetry-ingest-token/v1"),
+    telemetryRead: derivedSecret(t, "agora/telemetry-read-token/v1"),
+    mediaOrigin: derivedSecret(t, "agora/media-origin-token/v1"),
+    paymentSimAdmin: derivedSecret(t, "agora/payment-sim-admin-token/v1"),
+    paymentProviderKey: derivedSecret(t, "agora/payment-provider-api-key/v1"),
+    metrics: derivedSecret(t, "agora/metrics-token/v1"),
+  };
+  env.AGORA_TELEMETRY_INGEST_TOKEN = tokens.telemetryIngest;
+  const role = {
+    app: /^storefront-\d+$/.test(name) || name === "vendor-portal" || name === "ops-console",
+    collector: name === "telemetry-collector",
+    console: name === "ops-console",
+    tests: name === "test-runner",
+  };
+  if (role.collector || role.console || role.tests) env.AGORA_TELEMETRY_READ_TOKEN = tokens.telemetryRead;
+  if (name === "media-origin" || name === "vendor-portal" || role.tests)
+    env.AGORA_MEDIA_ORIGIN_TOKEN = tokens.mediaOrigin;
+  if (name === "payment-sim" || role.console || role.tests)
+    env.AGORA_PAYMENT_SIM_ADMIN_TOKEN = tokens.paymentSimAdmin;
+  if (name === "payment-sim" || name === "workers-payments" || role.tests)
+    env.AGORA_PAYMENT_PROVIDER_API_KEY = tokens.paymentProviderKey;
+  if (role.app || role.tests) env.AGORA_METRICS_TOKEN = tokens.metrics;
 
   if (name.startsWith("storefront-")) env.NEXTAUTH_URL = env.AGORA_STOREFRONT_URL;
   if (name === "vendor-portal") env.NEXTAUTH_URL = env.AGORA_VENDOR_PORTAL_URL;

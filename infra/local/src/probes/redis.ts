@@ -1,10 +1,20 @@
 import { Redis } from "ioredis";
+import { secrets, type Topology } from "../topology.ts";
 
-/** A one-shot Redis connection for probes: fails fast, never retries, never queues. */
-export async function withRedis<T>(port: number, fn: (r: Redis) => Promise<T>, timeoutMs = 800): Promise<T> {
+/**
+ * A one-shot Redis (or Sentinel) connection for probes, authenticated with the topology's
+ * password: fails fast, never retries, never queues.
+ */
+export async function withRedis<T>(
+  t: Topology,
+  port: number,
+  fn: (r: Redis) => Promise<T>,
+  timeoutMs = 800,
+): Promise<T> {
   const r = new Redis({
     host: "127.0.0.1",
     port,
+    password: secrets(t).redisPassword,
     lazyConnect: true,
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,
@@ -32,14 +42,18 @@ export function parseInfo(info: string): Record<string, string> {
   return out;
 }
 
-export async function redisReplication(port: number): Promise<Record<string, string>> {
-  return withRedis(port, async (r) => parseInfo(await r.info("replication")));
+export async function redisReplication(t: Topology, port: number): Promise<Record<string, string>> {
+  return withRedis(t, port, async (r) => parseInfo(await r.info("replication")));
 }
 
 /** The master address the sentinel at `port` currently believes in. */
-export async function sentinelMaster(port: number, name: string): Promise<{ host: string; port: number } | undefined> {
-  return withRedis(port, async (r) => {
-    const res = (await r.call("SENTINEL", "get-master-addr-by-name", name)) as [string, string] | null;
+export async function sentinelMaster(
+  t: Topology,
+  port: number,
+): Promise<{ host: string; port: number } | undefined> {
+  return withRedis(t, port, async (r) => {
+    const res = (await r.call("SENTINEL", "get-master-addr-by-name", t.redis.masterName)) as
+      [string, string] | null;
     return res ? { host: res[0], port: Number(res[1]) } : undefined;
   });
 }

@@ -124,9 +124,9 @@ export async function getStatus(t: Topology): Promise<TopologyStatus> {
       }),
     ),
     cdnHealthy(t, 600),
-    Promise.all(t.redis.nodes.map((n) => redisReplication(n.port).catch(() => undefined))),
+    Promise.all(t.redis.nodes.map((n) => redisReplication(t, n.port).catch(() => undefined))),
     Promise.all(
-      t.redis.sentinels.map((x) => sentinelMaster(x.port, t.redis.masterName).catch(() => undefined)),
+      t.redis.sentinels.map((x) => sentinelMaster(t, x.port).catch(() => undefined)),
     ),
   ]);
   t.etcd.forEach((e, i) => {

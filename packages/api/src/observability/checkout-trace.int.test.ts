@@ -24,6 +24,8 @@ const { SAGAS_QUEUE, TERMINAL_STATUSES } = await import("@agora/orders");
 const { createPaymentSim } = await import("@agora/payment-sim");
 const { createRedis } = await import("@agora/redis");
 const { inSpan } = await import("@agora/telemetry");
+const { loadConfig, telemetryCollectorSchema } = await import("@agora/config");
+const { bearerHeader } = await import("@agora/auth/service-token");
 const { createPaymentGateway, createSagaProcessor } = await import(
   "../../../../apps/workers/src/sagas/checkout/index.ts"
 );
@@ -55,9 +57,12 @@ const createCaller = createCallerFactory(
   createTRPCRouter({ cart: cartRouter, checkout: checkoutRouter }),
 );
 const collectorRedis = createRedis({ connectionName: `test-collector-${run}` });
+// The topology's tokens: this process's shipper sends the ingest one, the queries the read one.
+const tokens = loadConfig(telemetryCollectorSchema);
 const collector = createCollectorServer(
   createTelemetryStore(collectorRedis, DEFAULT_RETENTION, { prefix: `test-telemetry-${run}` }),
   {},
+  { ingest: tokens.AGORA_TELEMETRY_INGEST_TOKEN, read: tokens.AGORA_TELEMETRY_READ_TOKEN },
 );
 const workerRedis = createRedis({ maxRetriesPerRequest: null, connectionName: `test-trace-${run}` });
 const sim = createPaymentSim({ logger: pino({ level: "silent" }) });
@@ -101,7 +106,10 @@ afterAll(async () => {
 });
 
 async function getJson<T>(path: string): Promise<T> {
-  const res = await fetch(`${collectorUrl}${path}`, { signal: AbortSignal.timeout(5_000) });
+  const res = await fetch(`${collectorUrl}${path}`, {
+    headers: bearerHeader(tokens.AGORA_TELEMETRY_READ_TOKEN),
+    signal: AbortSignal.timeout(5_000),
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as T;
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../load-config.ts";
 import { configErrorOf } from "../testing.ts";
-import { carrierWebhookSecretSchema, DEV_CARRIER_WEBHOOK_SECRET, nextAuthSchema } from "./auth.ts";
+import { carrierWebhookSecretSchema, nextAuthSchema } from "./auth.ts";
+import { DEV_CARRIER_WEBHOOK_SECRET } from "./secrets.ts";
 
 const OWN = "9f2c1e7a5b3d4c6e8f0a1b2c3d4e5f60";
 

@@ -1,9 +1,16 @@
 /** Redis, always through Sentinel (a restarted old master stays writable for a while). */
 import { z } from "zod";
 import { commaList, hostPort } from "./primitives.ts";
+import { secretsSchema } from "./secrets.ts";
 
-export const redisSchema = z.object({
-  AGORA_REDIS_SENTINELS: commaList(hostPort),
-  AGORA_REDIS_MASTER_NAME: z.string({ message: "required (Sentinel master name)" }).min(1),
-  AGORA_REDIS_PASSWORD: z.string().min(1).optional(),
-});
+export const redisSchema = secretsSchema(
+  {
+    AGORA_REDIS_SENTINELS: commaList(hostPort),
+    AGORA_REDIS_MASTER_NAME: z.string({ message: "required (Sentinel master name)" }).min(1),
+    /** The Redis nodes' password (`requirepass`): every connection authenticates with it. */
+    AGORA_REDIS_PASSWORD: z.string().min(1).optional(),
+    /** The Sentinels' own password, when they have one. */
+    AGORA_REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+  },
+  { productionOnly: ["AGORA_REDIS_PASSWORD"] },
+);

@@ -1,12 +1,41 @@
-/** Tracing and log shipping. */
+/** Tracing and log shipping, and the collector's two tokens. */
 import { z } from "zod";
 import { baseUrl } from "./primitives.ts";
+import { secretsSchema, serviceToken } from "./secrets.ts";
 
-export const telemetrySchema = z.object({
-  /** Collector base URL (OTLP/HTTP + span/log store API); unset = telemetry off. */
-  AGORA_TELEMETRY_URL: baseUrl.optional(),
-  /** Head-sampling ratio of new traces (0..1, default 1). */
-  AGORA_TRACE_SAMPLE_RATE: z.coerce.number().min(0).max(1).optional(),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  SENTRY_DSN: z.string().min(1).optional(),
+export const telemetrySchema = z
+  .object({
+    /** Collector base URL (OTLP/HTTP + span/log store API); unset = telemetry off. */
+    AGORA_TELEMETRY_URL: baseUrl.optional(),
+    /** Bearer token every shipper sends with spans and log lines; required with the URL. */
+    AGORA_TELEMETRY_INGEST_TOKEN: serviceToken.optional(),
+    /** Head-sampling ratio of new traces (0..1, default 1). */
+    AGORA_TRACE_SAMPLE_RATE: z.coerce.number().min(0).max(1).optional(),
+    LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+      .default("info"),
+    SENTRY_DSN: z.string().min(1).optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.AGORA_TELEMETRY_URL && !env.AGORA_TELEMETRY_INGEST_TOKEN)
+      ctx.addIssue({
+        code: "custom",
+        path: ["AGORA_TELEMETRY_INGEST_TOKEN"],
+        message:
+          "required when AGORA_TELEMETRY_URL is set (the collector refuses unsigned spans and logs)",
+      });
+  });
+
+/**
+ * Reading traces and logs (they hold request inputs) takes a token of its own, which only the
+ * ops console has: a process that can ship telemetry cannot read anyone else's.
+ */
+export const telemetryReadSchema = secretsSchema({
+  AGORA_TELEMETRY_READ_TOKEN: serviceToken,
+});
+
+/** The collector checks both tokens. */
+export const telemetryCollectorSchema = secretsSchema({
+  AGORA_TELEMETRY_INGEST_TOKEN: serviceToken,
+  AGORA_TELEMETRY_READ_TOKEN: serviceToken,
 });

@@ -6,6 +6,13 @@ export {
   type DemoLogin,
 } from "./seed.ts";
 export { mulberry32, type Prng } from "./prng.ts";
-export { hashPassword, verifyPassword } from "./password.ts";
+export {
+  hashPassword,
+  legacyScryptHash,
+  needsRehash,
+  verifyPassword,
+  verifyPasswordEvenly,
+  dummyHashes,
+} from "./password.ts";
 export { productSvg } from "./product-image.ts";
 export { DEMO_PASSWORD } from "./demo-data.ts";

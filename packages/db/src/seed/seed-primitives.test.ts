@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { hashPassword, verifyPassword } from "./password.ts";
 import { mulberry32 } from "./prng.ts";
 import { productSvg } from "./product-image.ts";
 
@@ -16,15 +15,6 @@ describe("mulberry32", () => {
     const id = mulberry32(1).uuid();
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(mulberry32(1).uuid()).toBe(id);
-  });
-});
-
-describe("password hashes", () => {
-  it("verify the right password and reject a wrong one", async () => {
-    const h = await hashPassword("agora-demo");
-    expect(h).toMatch(/^scrypt\$16384\$8\$1\$/);
-    expect(await verifyPassword("agora-demo", h)).toBe(true);
-    expect(await verifyPassword("agora-demo!", h)).toBe(false);
   });
 });
 

@@ -26,6 +26,8 @@ export interface StartTelemetryOptions {
   service: string;
   /** Collector base URL; defaults to `AGORA_TELEMETRY_URL` (unset: telemetry off). */
   collectorUrl?: string;
+  /** Bearer token of the collector's receivers; defaults to `AGORA_TELEMETRY_INGEST_TOKEN`. */
+  ingestToken?: string;
   /** Head-sampling ratio of new traces; defaults to `AGORA_TRACE_SAMPLE_RATE` (else 1). */
   sampleRate?: number;
   /** Ship log lines to the collector (default true). */
@@ -55,7 +57,8 @@ export function collectorUrlFromEnv(): string | undefined {
 export function startTelemetry(options: StartTelemetryOptions): Telemetry {
   const existing = slot[STATE_KEY];
   if (existing) return existing;
-  const collectorUrl = options.collectorUrl ?? collectorUrlFromEnv();
+  const env = loadConfig(telemetrySchema);
+  const collectorUrl = options.collectorUrl ?? env.AGORA_TELEMETRY_URL;
   if (!collectorUrl) {
     const off: Telemetry = {
       service: options.service,
@@ -69,7 +72,13 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry {
   const collectorOrigin = new URL(collectorUrl).origin;
   const rate = options.sampleRate ?? sampleRateFromEnv();
 
-  const exporter = new OTLPTraceExporter({ url: `${collectorUrl}/v1/traces`, timeoutMillis: 3_000 });
+  const ingestToken = options.ingestToken ?? env.AGORA_TELEMETRY_INGEST_TOKEN;
+  const auth = ingestToken ? { authorization: `Bearer ${ingestToken}` } : undefined;
+  const exporter = new OTLPTraceExporter({
+    url: `${collectorUrl}/v1/traces`,
+    headers: auth,
+    timeoutMillis: 3_000,
+  });
   const batch = new BatchSpanProcessor(exporter, {
     maxQueueSize: 4_096, // bounded: spans beyond it are dropped, the process never blocks
     scheduledDelayMillis: 1_000,
@@ -118,7 +127,11 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry {
 
   let shipper: LogShipper | undefined;
   if (options.shipLogs !== false) {
-    shipper = createLogShipper({ url: `${collectorUrl}/v1/logs`, service: options.service });
+    shipper = createLogShipper({
+      url: `${collectorUrl}/v1/logs`,
+      service: options.service,
+      headers: auth,
+    });
     installLogShipper(shipper);
   }
 

@@ -1,10 +1,7 @@
-// Prometheus text for this instance (tRPC RED, pools, breakers, Node process metrics). Under /api/
-// because the ops console's /metrics is its charts page; scraped by the ops console itself.
-import { metricsHandler } from "@agora/telemetry";
+// Prometheus text for this instance, for the ops console's scraper only (bearer token). Under
+// /api/ because the ops console's /metrics is its charts page.
+import { metricsRoute } from "@agora/api/metrics-route";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
-  const { contentType, body } = await metricsHandler();
-  return new Response(body, { headers: { "content-type": contentType, "cache-control": "no-store" } });
-}
+export const GET = metricsRoute;

@@ -18,7 +18,13 @@ import {
   withTenant,
   type CreatedVendor,
 } from "@agora/db";
-import { createPaymentSim, type PaymentSim } from "@agora/payment-sim";
+import { bearerHeader } from "@agora/auth/service-token";
+import {
+  createPaymentSim,
+  DEV_PAYMENT_PROVIDER_API_KEY,
+  DEV_PAYMENT_SIM_ADMIN_TOKEN,
+  type PaymentSim,
+} from "@agora/payment-sim";
 import { createRedis } from "@agora/redis";
 import { reserveStock } from "../../stock/reserve-stock.ts";
 import {
@@ -41,6 +47,9 @@ import {
   runSagaStep,
   type PaymentGateway,
 } from "./index.ts";
+
+/** The admin token of in-process simulators (fault injection, ledger). */
+const simAdmin = bearerHeader(DEV_PAYMENT_SIM_ADMIN_TOKEN);
 
 const run = randomUUID().slice(0, 8);
 const GOOD_CARD = { number: "4242424242424242", expMonth: 12, expYear: 2035, cvc: "123" };
@@ -232,7 +241,7 @@ interface SimLedger {
   orders: { orderId: string; captureCount: number; capturedCents: number }[];
 }
 async function simLedger(): Promise<Map<string, SimLedger["orders"][number]>> {
-  const body = (await (await fetch(`${simUrl}/admin/ledger`)).json()) as SimLedger;
+  const body = (await (await fetch(`${simUrl}/admin/ledger`, { headers: simAdmin })).json()) as SimLedger;
   return new Map(body.orders.map((o) => [o.orderId, o]));
 }
 
@@ -486,7 +495,7 @@ describe("checkout saga", () => {
     const productId = await createProduct(10);
     const put = await fetch(`${simUrl}/admin/faults`, {
       method: "PUT",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...simAdmin },
       body: JSON.stringify({ outage: true, scope: "payments" }),
     });
     expect(put.status).toBe(200);
@@ -524,7 +533,7 @@ describe("checkout saga", () => {
       expect(nonTerminal).toBe(0);
       process.stdout.write(`[saga] breaker-open checkout failed in ${fastMs} ms\n`);
     } finally {
-      await fetch(`${simUrl}/admin/faults`, { method: "DELETE" });
+      await fetch(`${simUrl}/admin/faults`, { method: "DELETE", headers: simAdmin });
     }
   });
 
@@ -533,6 +542,8 @@ describe("checkout saga", () => {
     const env = {
       ...process.env,
       AGORA_PAYMENT_PROVIDER_URL: simUrl,
+      // The in-process simulator takes its dev API key, not the topology's.
+      AGORA_PAYMENT_PROVIDER_API_KEY: DEV_PAYMENT_PROVIDER_API_KEY,
       SAGA_CONCURRENCY: "8",
       PAYMENTS_CONCURRENCY: "4",
       SAGA_STALLED_AFTER_MS: "1500",
@@ -554,7 +565,7 @@ describe("checkout saga", () => {
       paymentsQueue: payments,
       start,
       close: async () => {
-        await fetch(`${simUrl}/admin/faults`, { method: "DELETE" });
+        await fetch(`${simUrl}/admin/faults`, { method: "DELETE", headers: simAdmin });
         for (const c of children) await stopProcess(c, "SIGTERM");
         await sagas.removeJobScheduler(RECOVER_JOB);
         for (const q of [sagas, payments]) {
@@ -580,7 +591,7 @@ describe("checkout saga", () => {
     // Slow payments keep sagas in flight when the kill lands.
     await fetch(`${simUrl}/admin/faults`, {
       method: "PUT",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...simAdmin },
       body: JSON.stringify({ latencyMs: 300, scope: "payments" }),
     });
     try {
@@ -600,7 +611,7 @@ describe("checkout saga", () => {
       const inFlight = await core().primary.order.count({
         where: { id: { in: ids }, status: { notIn: [...TERMINAL_STATUSES] } },
       });
-      await fetch(`${simUrl}/admin/faults`, { method: "DELETE" });
+      await fetch(`${simUrl}/admin/faults`, { method: "DELETE", headers: simAdmin });
 
       await pools.start();
       const statuses = await waitForTerminal(ids, 45_000);
@@ -633,7 +644,7 @@ describe("checkout saga", () => {
     // Slow captures hold orders between CONFIRMED and CAPTURED long enough to aim the kills.
     await fetch(`${simUrl}/admin/faults`, {
       method: "PUT",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...simAdmin },
       body: JSON.stringify({ latencyMs: 400, scope: "payments" }),
     });
     try {
@@ -660,7 +671,7 @@ describe("checkout saga", () => {
       await waitForCount(() => atStatus("CAPTURED"), 1, "orders captured");
       if (paymentsProcess) await stopProcess(paymentsProcess, "SIGKILL");
       const stranded = await atStatus("CAPTURED");
-      await fetch(`${simUrl}/admin/faults`, { method: "DELETE" });
+      await fetch(`${simUrl}/admin/faults`, { method: "DELETE", headers: simAdmin });
 
       await pools.start();
       const statuses = await waitForTerminal(ids, 60_000);

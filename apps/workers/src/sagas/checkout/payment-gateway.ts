@@ -2,6 +2,8 @@
  * The payment provider (our simulator) behind one circuit breaker: per-attempt timeout, bounded
  * jittered retry, and an Idempotency-Key on every mutating call so a retry can never charge twice.
  */
+import { bearerHeader } from "@agora/auth/service-token";
+import { DEV_PAYMENT_PROVIDER_API_KEY } from "@agora/config";
 import {
   createCircuitBreaker,
   type CircuitBreaker,
@@ -76,6 +78,8 @@ export interface PaymentGateway {
 
 export interface PaymentGatewayOptions {
   baseUrl: string;
+  /** The provider's server API key; default: in-process simulators' dev key (production refuses it). */
+  apiKey?: string;
   /** Unique per process (breaker registry). Default "payment-provider". */
   breakerName?: string;
   breaker?: Partial<Omit<CircuitBreakerOptions, "isFailure" | "isRetryable">>;
@@ -110,7 +114,7 @@ export function createPaymentGateway(opts: PaymentGatewayOptions): PaymentGatewa
     key?: string,
   ): Promise<T> {
     return breaker.execute(async ({ signal }) => {
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = bearerHeader(opts.apiKey ?? DEV_PAYMENT_PROVIDER_API_KEY);
       if (key) headers["Idempotency-Key"] = key;
       if (body !== undefined) headers["content-type"] = "application/json";
       let res: Response;

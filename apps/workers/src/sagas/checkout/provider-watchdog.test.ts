@@ -1,8 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { pino } from "pino";
-import { createPaymentSim, type PaymentSim } from "@agora/payment-sim";
+import { bearerHeader } from "@agora/auth/service-token";
+import { createPaymentSim, DEV_PAYMENT_SIM_ADMIN_TOKEN, type PaymentSim } from "@agora/payment-sim";
 import { createPaymentGateway, type PaymentGateway } from "./payment-gateway.ts";
 import { watchPaymentProvider, type ProviderWatchdog } from "./provider-watchdog.ts";
+
+/** The admin token of in-process simulators (fault injection, ledger). */
+const simAdmin = bearerHeader(DEV_PAYMENT_SIM_ADMIN_TOKEN);
 
 let sim: PaymentSim | undefined;
 let gateway: PaymentGateway | undefined;
@@ -64,7 +68,7 @@ describe("payment provider watchdog", () => {
     const { gateway: g, watchdog: w } = watch(url);
     await fetch(`${url}/admin/faults`, {
       method: "PUT",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...simAdmin },
       body: JSON.stringify({ outage: true }),
     });
     for (let i = 0; i < 3; i++) await w.probe();

@@ -5,7 +5,8 @@
  * rows are what the console's fault banner shows.
  */
 import { core } from "@agora/db";
-import { loadConfig, servicesSchema } from "@agora/config";
+import { bearerHeader } from "@agora/auth/service-token";
+import { loadConfig, paymentSimAdminTokenSchema, servicesSchema } from "@agora/config";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { inverseOf, opsBackend, UnknownOpsTargetError, type NodeAction } from "../backend.ts";
@@ -36,12 +37,14 @@ const providerFaultSchema = z
 
 const linkFaultSchema = z.object({ latencyMs: z.number(), dropRate: z.number(), blackhole: z.boolean() });
 
+/** The simulator's admin API (faults) takes its admin token. */
 async function callJson(url: string, init: RequestInit = {}): Promise<unknown> {
+  const { AGORA_PAYMENT_SIM_ADMIN_TOKEN } = loadConfig(paymentSimAdminTokenSchema);
   let res: Response;
   try {
     res = await fetch(url, {
       ...init,
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...bearerHeader(AGORA_PAYMENT_SIM_ADMIN_TOKEN) },
       signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
     });
   } catch (err) {

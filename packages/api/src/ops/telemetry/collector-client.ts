@@ -3,6 +3,8 @@
  * collector). A collector that is down or slow becomes SERVICE_UNAVAILABLE with
  * domainCode TELEMETRY_UNAVAILABLE, never a hanging page.
  */
+import { bearerHeader } from "@agora/auth/service-token";
+import { loadConfig, telemetryReadSchema } from "@agora/config";
 import { collectorUrlFromEnv } from "@agora/telemetry/start";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
@@ -37,9 +39,14 @@ async function get<T>(
   const url = new URL(`${base}${path}`);
   for (const [k, v] of Object.entries(params))
     if (v !== undefined) url.searchParams.set(k, String(v));
+  // Traces and logs hold request inputs: the collector answers only the read token.
+  const { AGORA_TELEMETRY_READ_TOKEN } = loadConfig(telemetryReadSchema);
   let res: Response;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+    res = await fetch(url, {
+      headers: bearerHeader(AGORA_TELEMETRY_READ_TOKEN),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
   } catch (err) {
     const cause = new TelemetryUnavailableError(err instanceof Error ? err.message : String(err));
     throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: cause.message, cause });

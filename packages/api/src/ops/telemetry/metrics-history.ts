@@ -6,7 +6,8 @@
  * cache hit ratio, DB pool connections in use and callers waiting; plus each breaker's state as of
  * the latest scrape.
  */
-import { loadConfig, metricsTargetsSchema, servicesSchema } from "@agora/config";
+import { bearerHeader } from "@agora/auth/service-token";
+import { loadConfig, metricsTargetsSchema, metricsTokenSchema, servicesSchema } from "@agora/config";
 import { hasOpsBackend, opsBackend, type CdnCacheStats } from "../backend.ts";
 
 export interface MetricsPoint {
@@ -37,6 +38,8 @@ export interface BreakerReading {
 interface Target {
   service: string;
   url: string;
+  /** Sent with the scrape: the apps' /api/metrics answer only the scrape token. */
+  headers?: Record<string, string>;
   /** Instead of fetching `url`: Prometheus text made here (the CDN edge has no /metrics). */
   read?: () => Promise<string>;
 }
@@ -73,9 +76,13 @@ const KEEP_MS = 60 * 60_000;
 
 /** AGORA_METRICS_TARGETS, plus the CDN edge's cache statistics when the ops backend reads them. */
 export function scrapeTargets(): Target[] {
-  const targets: Target[] = loadConfig(metricsTargetsSchema).AGORA_METRICS_TARGETS.map((x) => ({
+  const { metrics, token } = loadConfig({ metrics: metricsTargetsSchema, token: metricsTokenSchema });
+  // Only our own processes get the token (not the CDN's public URL below).
+  const headers = bearerHeader(token.AGORA_METRICS_TOKEN);
+  const targets: Target[] = metrics.AGORA_METRICS_TARGETS.map((x) => ({
     service: x.name,
     url: x.url,
+    headers,
   }));
   if (hasOpsBackend()) {
     const cdn = loadConfig(servicesSchema.pick({ AGORA_CDN_URL: true })).AGORA_CDN_URL;
@@ -218,7 +225,7 @@ async function scrapeOnce(h: History): Promise<void> {
     scrapeTargets().map(async (target) => {
       const list = h.points.get(target.service) ?? [];
       try {
-        const res = await fetch(target.url, { signal: AbortSignal.timeout(2_000) });
+        const res = await fetch(target.url, { headers: target.headers, signal: AbortSignal.timeout(2_000) });
         if (!res.ok) throw new Error(`status ${res.status}`);
         const cur = summarize(now, target.read ? await target.read() : await res.text());
         list.push(derivePoint(h.last.get(target.service), cur));

@@ -4,7 +4,8 @@
  * a timeout and a bounded retry with jitter behind a circuit breaker; a purge that still fails is
  * reported to the caller (and the audit log), never thrown after the delete has committed.
  */
-import { loadConfig, servicesSchema } from "@agora/config";
+import { bearerHeader } from "@agora/auth/service-token";
+import { loadConfig, mediaOriginTokenSchema, servicesSchema } from "@agora/config";
 import { createCircuitBreaker, type CircuitBreaker } from "@agora/resilience";
 
 export interface PurgeResult {
@@ -44,11 +45,13 @@ export async function purgeFromEdge(
   urls: string[],
   originUrl: string = mediaOriginUrl(),
 ): Promise<PurgeResult[]> {
+  // The origin's purge endpoint takes its token (AGORA_MEDIA_ORIGIN_TOKEN).
+  const auth = bearerHeader(loadConfig(mediaOriginTokenSchema).AGORA_MEDIA_ORIGIN_TOKEN);
   return Promise.all(
     urls.map(async (url): Promise<PurgeResult> => {
       try {
         return await purgeBreaker().execute(async ({ signal }) => {
-          const res = await fetch(`${originUrl}/cache${url}`, { method: "DELETE", signal });
+          const res = await fetch(`${originUrl}/cache${url}`, { method: "DELETE", headers: auth, signal });
           if (!res.ok) throw new PurgeHttpError(res.status);
           const body = (await res.json()) as { purged?: unknown };
           return { url, purged: body.purged === true };
