@@ -43,6 +43,15 @@ function points(
   }));
 }
 
+/** One row per run from that run's `name` scenario (absent in a run: every value null). */
+function perRun<K extends string>(
+  runs: readonly Run[],
+  name: string,
+  row: (s: Scenario | undefined) => Record<K, number | null>,
+) {
+  return runs.map((run) => ({ t: run.t, ...row(scenario(run, name)) }));
+}
+
 const fmt = (n: number | null, digits = 0) => (n === null ? "–" : n.toFixed(digits));
 
 /** The newest run as a table: the figures and each target met or missed. */
@@ -168,14 +177,10 @@ export function BenchHistory() {
               { key: "p95", label: "p95 s", color: "#f59e0b" },
               { key: "failed", label: "orders not ready", color: "#e11d48" },
             ]}
-            data={runs.map((run) => {
-              const c = scenario(run, "checkout");
-              return {
-                t: run.t,
-                p95: c?.p95Ms == null ? null : Math.round(c.p95Ms / 100) / 10,
-                failed: c ? c.errors : null,
-              };
-            })}
+            data={perRun(runs, "checkout", (c) => ({
+              p95: c?.p95Ms == null ? null : Math.round(c.p95Ms / 100) / 10,
+              failed: c ? c.errors : null,
+            }))}
           />
         </Card>
         <Card
@@ -188,14 +193,10 @@ export function BenchHistory() {
               { key: "cores", label: "cores × 10", color: "#6366f1" },
               { key: "rssGb", label: "RSS GB", color: "#14b8a6" },
             ]}
-            data={runs.map((run) => {
-              const idle = scenario(run, "idle");
-              return {
-                t: run.t,
-                cores: idle?.idleCores == null ? null : Math.round(idle.idleCores * 100) / 10,
-                rssGb: idle?.idleRssMb == null ? null : Math.round(idle.idleRssMb / 100) / 10,
-              };
-            })}
+            data={perRun(runs, "idle", (idle) => ({
+              cores: idle?.idleCores == null ? null : Math.round(idle.idleCores * 100) / 10,
+              rssGb: idle?.idleRssMb == null ? null : Math.round(idle.idleRssMb / 100) / 10,
+            }))}
           />
         </Card>
       </div>

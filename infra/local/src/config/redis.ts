@@ -1,5 +1,10 @@
 import type { RedisNode, Topology } from "../topology.ts";
 
+/** What every Redis server and Sentinel of the topology starts with: its address, folder, no daemon. */
+function serverBasics(t: Topology, node: RedisNode): string[] {
+  return [`port ${node.port}`, `bind ${t.host}`, `dir ${node.dir}`, "daemonize no", 'logfile ""'];
+}
+
 /**
  * Redis node config. Sentinel rewrites these files on failover, so they are only written once;
  * the auth directives are merged into an existing file (`withAuth`) on every start instead.
@@ -12,11 +17,7 @@ export function redisConfig(
 ): string {
   return withAuth(
     [
-      `port ${node.port}`,
-      `bind ${t.host}`,
-      `dir ${node.dir}`,
-      "daemonize no",
-      'logfile ""',
+      ...serverBasics(t, node),
       'save ""',
       "appendonly yes",
       "appendfsync everysec",
@@ -74,11 +75,7 @@ export function sentinelConfig(
   const m = t.redis.masterName;
   return withAuth(
     [
-      `port ${node.port}`,
-      `bind ${t.host}`,
-      `dir ${node.dir}`,
-      "daemonize no",
-      'logfile ""',
+      ...serverBasics(t, node),
       `sentinel announce-ip ${t.host}`,
       `sentinel monitor ${m} ${t.host} ${masterPort} ${SENTINEL_TIMING.quorum}`,
       `sentinel down-after-milliseconds ${m} ${SENTINEL_TIMING.downAfterMs}`,
