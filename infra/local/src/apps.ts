@@ -4,6 +4,7 @@ import { isOurs, readRegistry } from "./processes/registry.ts";
 import { startProcess } from "./processes/spawn.ts";
 import { StartupError, tail, waitFor } from "./processes/wait.ts";
 import { processEnv } from "./env/process-env.ts";
+import { nodeEntry } from "./node-entry.ts";
 import { REPO_ROOT, type Topology } from "./topology.ts";
 
 export type AppName = "storefront" | "vendor-portal" | "ops-console";
@@ -51,19 +52,20 @@ export function appInstances(
 
 /** Non-Next processes `npm start` runs beside the apps: simulators and worker pools (one per pool). */
 export function services(t: Topology): ServiceSpec[] {
-  // One process each, tsx as a loader (no wrapper process that would not pass signals on).
+  // One process each, no wrapper process that would not pass signals on: tsx as a loader for
+  // infra/local's own processes; the product's services from their bundles when fresh (node-entry.ts).
   const ts = (
     name: string,
     entry: string,
     args: string[],
     extra: Partial<ServiceSpec> = {},
-  ): ServiceSpec => ({
-    ...extra,
-    name,
-    args: ["--import", "tsx", join(REPO_ROOT, entry), ...args],
-    cwd: REPO_ROOT,
-    match: entry,
-  });
+  ): ServiceSpec => {
+    const workspace = /^(apps\/[^/]+)\/src\/main\.ts$/.exec(entry)?.[1];
+    const run = workspace
+      ? nodeEntry(workspace)
+      : { args: ["--import", "tsx", join(REPO_ROOT, entry)], match: entry };
+    return { ...extra, name, args: [...run.args, ...args], cwd: REPO_ROOT, match: run.match };
+  };
   return [
     // First: once it runs, everything started after it reaches the primaries through it.
     // Part of infra/local itself: it reads the topology, not the product's environment.
