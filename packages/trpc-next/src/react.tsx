@@ -6,6 +6,7 @@ import { createTRPCClient, httpBatchStreamLink, loggerLink } from "@trpc/client"
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { type ReactNode, useState } from "react";
 import superjson from "superjson";
+import { MAX_BATCH_SIZE } from "./limits.ts";
 import { createQueryClient } from "./query-client.ts";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
@@ -32,6 +33,8 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
         httpBatchStreamLink({
           transformer: superjson,
           url: "/api/trpc",
+          // The route handler refuses larger batches; the link splits them instead.
+          maxItems: MAX_BATCH_SIZE,
           headers: () => ({ "x-trpc-source": "nextjs-react" }),
         }),
       ],
