@@ -149,7 +149,7 @@ function shaped(shape: InputShape, maxString: number, depth: number): fc.Arbitra
  */
 export function edgeValues(maxString: number): unknown[] {
   return [
-    // First the values that once reached a query; a query's keys get these six at least.
+    // First the values that once reached a query; a query's keys get these four at least.
     "\u0000",
     "9".repeat(32),
     Buffer.from(JSON.stringify({ s: "name", d: "after", v: 1e15, id: "x" })).toString("base64url"),
