@@ -24,6 +24,11 @@ export default function proxy(req: NextRequest) {
   return res;
 }
 
+// Public catalog reads (EDGE_CACHE_SECONDS of @agora/api/edge-cache) never get a cookie: a
+// response with Set-Cookie could not be kept by the edge cache, and they need no cart. A browser
+// has its cart cookie from the first page it loaded.
 export const config = {
-  matcher: ["/((?!healthz|readyz|_next/|icon\\.svg|favicon\\.ico|socket\\.io/).*)"],
+  matcher: [
+    "/((?!healthz|readyz|_next/|icon\\.svg|favicon\\.ico|socket\\.io/|api/trpc/(?:catalog|search|reviews|recommendations)\\.).*)",
+  ],
 };

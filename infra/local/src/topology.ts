@@ -80,6 +80,7 @@ const OFFSET = {
   sentinel: 410, // +410..+412
   storefront: 500, // +500, +501
   gateway: 510,
+  storefrontPool: 511, // the storefronts behind HAProxy's queue, for the edge cache's misses
   vendorPortal: 520,
   opsConsole: 530,
   paymentSim: 540,
@@ -152,6 +153,8 @@ export interface Topology {
   apps: {
     storefront: number[];
     gateway: number;
+    /** HAProxy's internal entry to the storefront instances (queue, health), used by the edge cache. */
+    storefrontPool: number;
     vendorPortal: number;
     opsConsole: number;
     paymentSim: number;
@@ -243,6 +246,7 @@ export function topology(profileName: ProfileName = profileFromEnv()): Topology 
     apps: {
       storefront: Array.from({ length: STOREFRONT_INSTANCES }, (_, i) => b + OFFSET.storefront + i),
       gateway: b + OFFSET.gateway,
+      storefrontPool: b + OFFSET.storefrontPool,
       vendorPortal: b + OFFSET.vendorPortal,
       opsConsole: b + OFFSET.opsConsole,
       paymentSim: b + OFFSET.paymentSim,

@@ -2,7 +2,8 @@
 
 import type { AppRouter } from "@agora/api";
 import { type QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchStreamLink, loggerLink } from "@trpc/client";
+import { isEdgeCacheable } from "@agora/api/edge-cache";
+import { createTRPCClient, httpBatchStreamLink, httpLink, loggerLink, splitLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { type ReactNode, useState } from "react";
 import superjson from "superjson";
@@ -30,12 +31,18 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
             process.env.NODE_ENV === "development" ||
             (op.direction === "down" && op.result instanceof Error),
         }),
-        httpBatchStreamLink({
-          transformer: superjson,
-          url: "/api/trpc",
-          // The route handler refuses larger batches; the link splits them instead.
-          maxItems: MAX_BATCH_SIZE,
-          headers: () => ({ "x-trpc-source": "nextjs-react" }),
+        // Public catalog reads go one per GET with a stable URL, which the edge cache can keep
+        // (edge-cache.ts); everything else is batched and streamed.
+        splitLink({
+          condition: (op) => op.type === "query" && isEdgeCacheable(op.path),
+          true: httpLink({ transformer: superjson, url: "/api/trpc" }),
+          false: httpBatchStreamLink({
+            transformer: superjson,
+            url: "/api/trpc",
+            // The route handler refuses larger batches; the link splits them instead.
+            maxItems: MAX_BATCH_SIZE,
+            headers: () => ({ "x-trpc-source": "nextjs-react" }),
+          }),
         }),
       ],
     }),

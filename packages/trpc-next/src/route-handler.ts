@@ -1,4 +1,5 @@
 import { createTRPCContext } from "@agora/api";
+import { edgeCacheControl } from "@agora/api/edge-cache";
 import type { AnyTRPCRouter, TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createLogger } from "@agora/telemetry";
@@ -40,12 +41,20 @@ export function createTrpcRouteHandler(
       maxBatchSize: MAX_BATCH_SIZE,
       createContext: async () =>
         createTRPCContext({ headers: req.headers, session: await sessionOf(req) }),
-      // A rate-limited call (TOO_MANY_REQUESTS → 429) tells clients when to come back.
-      responseMeta({ errors }) {
+      // A rate-limited call (TOO_MANY_REQUESTS → 429) tells clients when to come back; a public
+      // catalog read tells the edge cache how long it may keep the answer (edge-cache.ts).
+      responseMeta({ errors, info, type, eagerGeneration }) {
+        const headers = new Headers();
         const retryAfter = Math.max(0, ...errors.map(retryAfterOf));
-        return retryAfter > 0
-          ? { headers: new Headers({ "Retry-After": String(retryAfter) }) }
-          : {};
+        if (retryAfter > 0) headers.set("Retry-After", String(retryAfter));
+        const cacheControl = edgeCacheControl({
+          paths: info?.calls.map((c) => c.path),
+          type,
+          errorCount: errors.length,
+          eager: eagerGeneration,
+        });
+        if (cacheControl) headers.set("Cache-Control", cacheControl);
+        return { headers };
       },
       onError({ error, path }) {
         // Expected failures (bad input, database down) are answered with their code; only bugs

@@ -1,3 +1,4 @@
+import { ORDER_RESYNC_MS } from "@agora/api/live";
 /** How hard and how long each kind of scenario runs: the full bench, or `--quick` for a CI smoke. */
 export interface LoadShape {
   connections: number;
@@ -17,7 +18,7 @@ export interface BenchPlan {
   cartSessions: number;
   /** A simulated anonymous client makes this many requests, then the connection becomes another client. */
   requestsPerClient: number;
-  checkout: { shoppers: number; prepareConcurrency: number; pollMs: number; timeoutS: number };
+  checkout: { shoppers: number; prepareConcurrency: number; resyncMs: number; timeoutS: number };
   idleWindowS: number;
 }
 
@@ -28,7 +29,7 @@ export const FULL_PLAN: BenchPlan = {
   cart: { connections: 10, durationS: 10, maxRequests: 20_000 },
   cartSessions: 40,
   requestsPerClient: 50,
-  checkout: { shoppers: 200, prepareConcurrency: 8, pollMs: 200, timeoutS: 120 },
+  checkout: { shoppers: 200, prepareConcurrency: 8, resyncMs: ORDER_RESYNC_MS, timeoutS: 120 },
   idleWindowS: 60,
 };
 
@@ -39,7 +40,7 @@ export const QUICK_PLAN: BenchPlan = {
   cart: { connections: 2, durationS: 2, maxRequests: 200 },
   cartSessions: 2,
   requestsPerClient: 50,
-  checkout: { shoppers: 3, prepareConcurrency: 3, pollMs: 200, timeoutS: 60 },
+  checkout: { shoppers: 3, prepareConcurrency: 3, resyncMs: ORDER_RESYNC_MS, timeoutS: 60 },
   idleWindowS: 5,
 };
 

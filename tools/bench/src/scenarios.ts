@@ -87,11 +87,15 @@ function gatewayLoad(
   );
 }
 
+/** Asks the edge for a fresh answer: the request reaches a storefront, the edge cache bypassed. */
+const BYPASS_EDGE = { headers: { "cache-control": "no-cache" } };
+
 function apiRead(
   name: string,
   title: string,
   targets: readonly Target[],
   paths: (f: CatalogFixtures) => string[],
+  extra: Partial<HttpLoadSpec> = {},
 ): Scenario {
   return {
     name,
@@ -101,7 +105,7 @@ function apiRead(
     targets,
     async run(ctx) {
       const f = await ctx.fixtures();
-      return fromLoad(ctx.plan.reads, await gatewayLoad(ctx, ctx.plan.reads, paths(f)));
+      return fromLoad(ctx.plan.reads, await gatewayLoad(ctx, ctx.plan.reads, paths(f), extra));
     },
   };
 }
@@ -208,10 +212,24 @@ export const SCENARIOS: readonly Scenario[] = [
     queryPath("catalog.product", { productId: f.productId }),
   ]),
   apiRead(
+    "product-origin",
+    "catalog.product with the edge cache bypassed: a storefront's own cost (Redis-cached)",
+    [TARGETS.apiP95, TARGETS.noErrors],
+    (f) => [queryPath("catalog.product", { productId: f.productId })],
+    BYPASS_EDGE,
+  ),
+  apiRead(
     "search",
     "search.query, a word from a real title",
     [TARGETS.searchP95, TARGETS.searchGoal, TARGETS.noErrors],
     (f) => [queryPath("search.query", { q: f.searchWord })],
+  ),
+  apiRead(
+    "search-origin",
+    "search.query with the edge cache bypassed",
+    [TARGETS.searchP95, TARGETS.searchGoal, TARGETS.noErrors],
+    (f) => [queryPath("search.query", { q: f.searchWord })],
+    BYPASS_EDGE,
   ),
   apiRead(
     "search-typo",

@@ -29,3 +29,27 @@ describe("haproxyConfig: the HTTP edge", () => {
     ).not.toThrow();
   });
 });
+
+describe("haproxyConfig: the edge's cache, flood guard and back-pressure", () => {
+  const edge = section("listen storefront_gateway");
+
+  it("sends plain GETs of the tRPC API through the edge cache while it is up, streamed batches never", () => {
+    expect(edge).toMatch(
+      /use_backend edge_cache if edge_read edge_read_path !trpc_stream \{ nbsrv\(edge_cache\) gt 0 \}/,
+    );
+    expect(section("backend edge_cache")).toContain(`server cdn ${t.host}:${t.apps.cdn} check`);
+    // The cache's misses come back through the same instances, queue and health checks.
+    expect(section("frontend storefront_pool")).toContain("default_backend storefront_gateway");
+  });
+
+  it("refuses a flooding address with 429 and Retry-After before any app sees it", () => {
+    expect(edge).toMatch(/stick-table type ip .* store http_req_rate\(10s\)/);
+    expect(edge).toContain("http-request track-sc0 src");
+    expect(edge).toMatch(/http-request return status 429 .* hdr Retry-After 10 if \{ sc_http_req_rate\(0\) gt \d+ \}/);
+  });
+
+  it("bounds the requests in flight per instance and queues the rest", () => {
+    expect(edge).toMatch(/default-server .*maxconn 16/);
+    expect(edge).toContain("timeout queue 10s");
+  });
+});

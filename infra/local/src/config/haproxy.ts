@@ -5,7 +5,19 @@ import type { Topology } from "../topology.ts";
  * read-only port routed by `/replica`. `on-marked-down shutdown-sessions` cuts connections to a
  * demoted node at once, so no client keeps writing to an old primary.
  */
-export function haproxyConfig(t: Topology): string {
+/** The backend of the edge cache of public API reads (nginx, on the CDN's port). */
+const EDGE_CACHE = "edge_cache";
+/**
+ * Requests per client address per window before the edge itself answers 429: far above what a
+ * shopper's browser or a test client sends (the API's own limits are the fine-grained ones).
+ */
+export const FLOOD_LIMIT = 5_000;
+const FLOOD_WINDOW_S = 10;
+/** Requests in flight per storefront instance; more wait in the edge's queue. */
+const INSTANCE_MAXCONN = 16;
+
+export function haproxyConfig(t: Topology, opts: { floodLimit?: number } = {}): string {
+  const floodLimit = opts.floodLimit ?? FLOOD_LIMIT;
   const lines: string[] = [
     "global",
     "  maxconn 2000",
@@ -55,11 +67,50 @@ export function haproxyConfig(t: Topology): string {
     "  option httpchk GET /healthz",
     "  http-check expect status 200",
     "  http-request set-header X-Forwarded-For %[src]",
+    // Coarse flood guard per client address, ahead of the API's own per-client limits (which
+    // stay the real ones): an address sending more than this is refused here, costing no app CPU.
+    `  stick-table type ip size 100k expire 30s store http_req_rate(${FLOOD_WINDOW_S}s)`,
+    "  http-request track-sc0 src",
+    `  http-request return status 429 content-type text/plain string "Too many requests from your address; try again in a few seconds." hdr Retry-After ${FLOOD_WINDOW_S} if { sc_http_req_rate(0) gt ${floodLimit} }`,
+    // Plain GETs of the tRPC API go through the edge cache (nginx, config/nginx.ts), which keeps
+    // what the API marks `public, s-maxage=N` (packages/api/src/cache/edge-cache.ts) and coalesces
+    // misses; a streamed batch (`trpc-accept`) has another body under the same URL and goes
+    // straight to a storefront, as does everything while the cache is down.
+    "  acl edge_read method GET",
+    "  acl edge_read_path path_beg /api/trpc/",
+    "  acl trpc_stream req.hdr(trpc-accept) -m found",
+    `  use_backend ${EDGE_CACHE} if edge_read edge_read_path !trpc_stream { nbsrv(${EDGE_CACHE}) gt 0 }`,
     "  timeout client 60s",
     "  timeout server 60s",
-    "  default-server inter 2s fall 2 rise 1",
+    // Back-pressure: at most INSTANCE_MAXCONN requests in flight per instance, the rest wait here
+    // (up to `timeout queue`, then 503). A Node server handed every connection at once answers all
+    // of them late, its health check included, and the edge would take it out of rotation.
+    "  timeout queue 10s",
+    // A busy instance may take longer than the defaults' 1 s to answer its check; three misses in
+    // a row (6 s) take it out. A dead one refuses connections: those requests go to the other
+    // instance at once (redispatch), they do not wait for the check.
+    "  timeout check 3s",
+    "  option redispatch",
+    "  retries 2",
+    `  default-server inter 2s fall 3 rise 1 maxconn ${INSTANCE_MAXCONN}`,
     "  use_backend realtime_gateway if { path_beg /socket.io/ }",
     ...t.apps.storefront.map((port, i) => `  server storefront-${i + 1} ${t.host}:${port} check`),
+    "",
+    // The edge cache's way to the storefronts: the same instances, queue and health checks as
+    // the gateway. Internal (nginx only): X-Forwarded-For, which the gateway wrote, passes as is.
+    "frontend storefront_pool",
+    "  mode http",
+    `  bind ${t.host}:${t.apps.storefrontPool}`,
+    "  timeout client 60s",
+    "  default_backend storefront_gateway",
+    "",
+    `backend ${EDGE_CACHE}`,
+    "  mode http",
+    "  option httpchk GET /healthz",
+    "  http-check expect status 200",
+    "  timeout server 60s",
+    "  default-server inter 2s fall 2 rise 1",
+    `  server cdn ${t.host}:${t.apps.cdn} check`,
     "",
     // Websocket only (no polling), so no stickiness is needed: any instance serves any socket,
     // the Redis adapter relays room emits between them. `timeout tunnel` governs an upgraded

@@ -20,6 +20,17 @@ describe("cdnConfig", () => {
     );
   });
 
+  it("caches public API reads with stampede protection, fetching misses through HAProxy's storefront pool", () => {
+    const api = conf.slice(conf.indexOf("location /api/trpc/"));
+    expect(conf).toContain(`server ${t.host}:${t.apps.storefrontPool} max_fails=0;`);
+    expect(api).toMatch(/proxy_cache api;/);
+    expect(api).toMatch(/proxy_cache_lock on;/);
+    expect(api).toMatch(/proxy_cache_use_stale error timeout updating/);
+    expect(api).toMatch(/proxy_cache_background_update on;/);
+    // Nothing is kept unless the origin says so.
+    expect(api.slice(0, api.indexOf("}"))).not.toMatch(/proxy_cache_valid/);
+  });
+
   it("keeps every file nginx writes inside the state folder", () => {
     const paths = [
       ...conf.matchAll(

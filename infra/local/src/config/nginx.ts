@@ -14,6 +14,8 @@ export interface CdnPaths {
   configFile: string;
   pidFile: string;
   cacheDir: string;
+  /** The edge cache of public API reads (kept apart from the media objects the origin purges). */
+  apiCacheDir: string;
   tempDir: string;
   errorLog: string;
   accessLog: string;
@@ -26,6 +28,7 @@ export function cdnPaths(t: Pick<Topology, "stateDir" | "logDir">): CdnPaths {
     configFile: join(dir, "nginx.conf"),
     pidFile: join(dir, "nginx.pid"),
     cacheDir: join(dir, "cache"),
+    apiCacheDir: join(dir, "api-cache"),
     tempDir: join(dir, "temp"),
     errorLog: join(t.logDir, "cdn.log"),
     accessLog: join(t.logDir, "cdn-access.log"),
@@ -34,6 +37,9 @@ export function cdnPaths(t: Pick<Topology, "stateDir" | "logDir">): CdnPaths {
 
 /** Fields of one access-log line, in order (parsed by probes/cdn.ts). */
 export const CDN_LOG_FIELDS = ["msec", "status", "cache", "bytes", "uri"] as const;
+
+/** Idle connections the edge cache keeps open to the storefront pool. */
+const EDGE_ORIGIN_KEEPALIVE = 32;
 
 export function cdnConfig(t: Pick<Topology, "stateDir" | "logDir" | "host" | "apps">): string {
   const p = cdnPaths(t);
@@ -48,7 +54,7 @@ pid ${p.pidFile};
 error_log ${p.errorLog} warn;
 
 events {
-  worker_connections 512;
+  worker_connections 2048;
 }
 
 http {
@@ -66,6 +72,26 @@ http {
   proxy_cache_path ${p.cacheDir} levels=1:2 keys_zone=media:10m max_size=1g inactive=30d use_temp_path=off;
 
   log_format cdn '$msec $status $upstream_cache_status $body_bytes_sent $request_uri';
+
+  # The edge cache of public API reads (packages/api/src/cache/edge-cache.ts): the HAProxy
+  # gateway sends plain GETs of /api/trpc/ here; what the API marks "public, s-maxage=N" is kept
+  # N seconds, and stays on disk for 10 minutes after its last use, so the last good
+  # answer can stand in while no storefront answers.
+  proxy_cache_path ${p.apiCacheDir} levels=1:2 keys_zone=api:10m max_size=256m inactive=10m use_temp_path=off;
+
+  # A client asking for a fresh answer (Cache-Control: no-cache) gets one from a storefront, and
+  # the entry is refreshed with it.
+  map $http_cache_control $api_cache_bypass {
+    default 0;
+    ~*no-cache 1;
+  }
+
+  # Misses and refreshes reach the storefronts through HAProxy's pool (its queue and health
+  # checks), never around them; a failed pool is not taken out (max_fails=0): it is the only way.
+  upstream storefronts {
+    server ${t.host}:${t.apps.storefrontPool} max_fails=0;
+    keepalive ${EDGE_ORIGIN_KEEPALIVE};
+  }
 
   server {
     listen ${t.host}:${t.apps.cdn};
@@ -100,6 +126,37 @@ http {
       proxy_cache_lock on;
       proxy_cache_lock_timeout 5s;
       # Origin down or failing: keep serving what we have (X-Cache: STALE) and refresh later.
+      proxy_cache_use_stale error timeout updating http_500 http_502 http_503 http_504;
+      proxy_cache_background_update on;
+
+      add_header X-Cache $upstream_cache_status always;
+    }
+
+    location /api/trpc/ {
+      proxy_pass http://storefronts;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      # The gateway already replaced X-Forwarded-For with the client's address; pass it on as is
+      # (the API trusts the last hop, which stays the client's).
+      proxy_set_header X-Forwarded-For $http_x_forwarded_for;
+      # One stored copy serves every client: uncompressed, and not split by the Vary that Next
+      # adds to every answer (it names only headers that cannot change a public read).
+      proxy_set_header Accept-Encoding "";
+      proxy_ignore_headers Vary;
+      proxy_connect_timeout 2s;
+      proxy_read_timeout 30s;
+
+      proxy_cache api;
+      proxy_cache_key $request_uri;
+      # Only what the origin marks cacheable is kept: no default lifetime here.
+      proxy_cache_methods GET;
+      proxy_cache_bypass $api_cache_bypass;
+      # Stampede protection at the edge, as in the Redis cache-aside behind it: concurrent misses
+      # of one key wait for a single origin request, and an expired entry is served (X-Cache:
+      # UPDATING) while one request refreshes it in the background; no crowd of shoppers ever
+      # reaches a storefront at the moment an entry expires.
+      proxy_cache_lock on;
+      proxy_cache_lock_timeout 5s;
       proxy_cache_use_stale error timeout updating http_500 http_502 http_503 http_504;
       proxy_cache_background_update on;
 

@@ -37,7 +37,10 @@ function limiterFor(rateClass: RateClass, kind: "user" | "anonymous"): RateLimit
       scope,
       ...row[kind],
       failOpen: row.failOpen,
-      timeoutMs: 250,
+      // A fail-open class may give up quickly (the call goes on unlimited); a fail-closed one
+      // refuses the call when Redis does not answer, so it waits long enough that only an
+      // unreachable Redis refuses a checkout, not a busy one.
+      timeoutMs: row.failOpen ? 250 : 2_000,
     });
     limiters.set(scope, l);
   }

@@ -1,7 +1,7 @@
 /**
  * Checkout end to end with N shoppers at once over HTTP. Sign-up, sign-in, cart and the card step
  * are done before timing; the clock runs from each `checkout.place` submit to the order being
- * read back READY_FOR_FULFILMENT. Every shopper is a new account with its own client identity.
+ * known READY_FOR_FULFILMENT, followed as the order page follows it (live push + resync reads). Every shopper is a new account with its own client identity.
  */
 import type { IdentityPool } from "../identity.ts";
 import type { Progress } from "../progress.ts";
@@ -14,8 +14,8 @@ import {
   type Shopper,
   shopperEmail,
   signUpAndIn,
+  followUntilReady,
   tokenizeCard,
-  waitUntilReady,
 } from "./shopper.ts";
 import { trpcQuery } from "./trpc.ts";
 
@@ -24,7 +24,8 @@ export interface CheckoutSpec {
   shoppers: number;
   /** Concurrency of the untimed preparation (sign-up is scrypt: CPU-heavy on purpose). */
   prepareConcurrency: number;
-  pollMs: number;
+  /** Resync read interval while following an order live (the order page's ORDER_RESYNC_MS). */
+  resyncMs: number;
   /** Bound of the timed part. */
   timeoutS: number;
   runId: string;
@@ -126,10 +127,10 @@ export async function runCheckout(
         const submitted = Date.now();
         const orderId = await placeOrder(shopper, paymentMethodId);
         placeMs.push(Date.now() - submitted);
-        const readyAt = await waitUntilReady(shopper, orderId, {
-          pollMs: spec.pollMs,
+        const readyAt = await followUntilReady(spec.gatewayUrl, shopper, orderId, {
+          resyncMs: spec.resyncMs,
           deadline,
-          onPollError: (err) => countErrors(pollErrors, err),
+          onReadError: (err) => countErrors(pollErrors, err),
         });
         endToEndMs.push(readyAt - submitted);
         progress.tick(`${++done}/${ready.length} orders ready`);
@@ -140,11 +141,11 @@ export async function runCheckout(
     for (const r of ready) r.shopper.client.close();
     const place = summarise(placeMs);
     notes.push(
-      `checkout.place p50 ${place.p50.toFixed(0)} ms, p95 ${place.p95.toFixed(0)} ms; ready seen by polling orders.get every ${spec.pollMs} ms`,
+      `checkout.place p50 ${place.p50.toFixed(0)} ms, p95 ${place.p95.toFixed(0)} ms; ready seen by live push (order room) or a resync read every ${spec.resyncMs} ms`,
     );
     for (const [k, n] of Object.entries(errors)) notes.push(`${n}× ${k}`);
     for (const [k, n] of Object.entries(pollErrors))
-      notes.push(`${n}× (read while polling, retried) ${k}`);
+      notes.push(`${n}× (while following the order, retried) ${k}`);
     return {
       shoppers: ready.length,
       ready: endToEndMs.length,

@@ -4,6 +4,8 @@
  * checkout, and reading the order back.
  */
 import { randomUUID } from "node:crypto";
+import { type OrderPush, orderRoom, type SubscribeAck } from "@agora/api/live";
+import { io } from "socket.io-client";
 import type { ClientIdentity } from "../identity.ts";
 import { BenchHttpError, ShopperClient } from "./http-client.ts";
 import { trpcMutation, trpcQuery } from "./trpc.ts";
@@ -118,27 +120,60 @@ export class OrderNotReadyError extends Error {
 }
 
 /**
- * Polls orders.get until the order is ready; resolves with the time it was first seen ready.
- * A failed read is retried until the deadline (a shopper's order page keeps following the order
- * too); `onPollError` hears about each one, so the run can report them.
+ * Follows the order as the storefront's order page does (apps/storefront/src/orders/
+ * order-tracker.tsx): the live gateway's pushes on the order's room (Socket.IO through the
+ * gateway, with the shopper's session cookie and source address), one read after subscribing and
+ * a resync read every `resyncMs`. Resolves with the time the order was first known ready, by push
+ * or by read. The load is what shoppers' browsers make, not a poll every few hundred ms.
  */
-export async function waitUntilReady(
+export async function followUntilReady(
+  gatewayUrl: string,
   shopper: Shopper,
   orderId: string,
-  opts: { pollMs: number; deadline: number; onPollError?: (err: unknown) => void },
+  opts: { resyncMs: number; deadline: number; onReadError?: (err: unknown) => void },
 ): Promise<number> {
-  let status = "unknown";
-  while (Date.now() < opts.deadline) {
-    try {
-      status = (await trpcQuery<{ status: string }>(shopper.client, "orders.get", { orderId }))
-        .status;
-    } catch (err) {
-      opts.onPollError?.(err);
-      status = "unreadable";
-    }
-    if (PAST_READY.has(status)) return Date.now();
-    if (FAILED.has(status)) throw new OrderNotReadyError(orderId, status);
-    await new Promise((r) => setTimeout(r, opts.pollMs));
+  const socket = io(gatewayUrl, {
+    path: "/socket.io/",
+    transports: ["websocket"],
+    extraHeaders: { cookie: shopper.client.cookieHeader(), ...shopper.client.identity.headers },
+    ...(shopper.client.identity.localAddress ? { localAddress: shopper.client.identity.localAddress } : {}),
+    reconnectionDelayMax: 2_000,
+  } as Parameters<typeof io>[1]);
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      let settled = false;
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearInterval(resync);
+        clearTimeout(deadline);
+        fn();
+      };
+      const judge = (status: string) => {
+        if (PAST_READY.has(status)) finish(() => resolve(Date.now()));
+        else if (FAILED.has(status)) finish(() => reject(new OrderNotReadyError(orderId, status)));
+      };
+      const read = () =>
+        trpcQuery<{ status: string }>(shopper.client, "orders.get", { orderId }).then(
+          (o) => judge(o.status),
+          (err: unknown) => opts.onReadError?.(err),
+        );
+      socket.on("order", (push: OrderPush) => {
+        if (push.orderId === orderId) judge(push.status);
+      });
+      socket.on("connect", () => {
+        socket.emit("subscribe", { room: orderRoom(orderId) }, (ack: SubscribeAck) => {
+          if (!ack.ok) opts.onReadError?.(new Error(`live subscribe refused: ${ack.error}`));
+          void read();
+        });
+      });
+      const resync = setInterval(() => void read(), opts.resyncMs);
+      const deadline = setTimeout(
+        () => finish(() => reject(new OrderNotReadyError(orderId, "not ready at the deadline"))),
+        Math.max(0, opts.deadline - Date.now()),
+      );
+    });
+  } finally {
+    socket.close();
   }
-  throw new OrderNotReadyError(orderId, `${status} at the deadline`);
 }

@@ -1,0 +1,226 @@
+/**
+ * The HTTP edge as configured, run by the real HAProxy and nginx binaries in front of a stand-in
+ * storefront that counts what reaches it: the edge cache keeps only what the origin marks public,
+ * coalesces a crowd of misses into one origin request and stands in with the last good answer
+ * while the origin fails; the flood guard answers 429 itself; the client address is the edge's to
+ * state; no instance is handed more requests at once than its `maxconn`.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { topology } from "../topology.ts";
+import { haproxyConfig } from "./haproxy.ts";
+import { cdnConfig, cdnPaths } from "./nginx.ts";
+
+const HAPROXY = "/usr/sbin/haproxy";
+const NGINX = "/usr/sbin/nginx";
+const FLOOD_LIMIT_HERE = 300;
+
+async function freePort(): Promise<number> {
+  const srv = createNetServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+let origin: Server;
+let haproxy: ChildProcess;
+let nginx: ChildProcess;
+/** What the stand-in answers to /api/trpc/catalog.* while set: an origin in trouble. */
+let failWith: number | undefined;
+let dir: string;
+let gateway: string;
+const hits = new Map<string, number>();
+let inFlight = 0;
+let maxInFlight = 0;
+const seenForwardedFor: string[] = [];
+
+beforeAll(async () => {
+  origin = createServer((req, res) => {
+    const path = (req.url ?? "").split("?")[0] ?? "";
+    hits.set(path, (hits.get(path) ?? 0) + 1);
+    seenForwardedFor.push(String(req.headers["x-forwarded-for"]));
+    if (path === "/healthz") return res.end("ok");
+    if (path === "/slow") {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      setTimeout(() => {
+        inFlight--;
+        res.end("slow");
+      }, 150);
+      return;
+    }
+    if (failWith && path.startsWith("/api/trpc/catalog.")) {
+      res.statusCode = failWith;
+      return res.end("origin failing");
+    }
+    if (path === "/api/trpc/catalog.slow") {
+      // A slow public read: a crowd arrives while the one origin request is in flight.
+      setTimeout(() => {
+        res.setHeader("cache-control", "public, s-maxage=1");
+        res.end(JSON.stringify({ path, n: hits.get(path) }));
+      }, 300);
+      return;
+    }
+    const body = JSON.stringify({ path, n: hits.get(path) });
+    // What the API does (packages/api/src/cache/edge-cache.ts): public reads say s-maxage, the
+    // rest nothing; Next adds a Vary naming its own request headers to every answer.
+    if (path === "/api/trpc/catalog.home") res.setHeader("cache-control", "public, s-maxage=30");
+    res.setHeader("vary", "rsc, next-router-state-tree, trpc-accept, accept, Accept-Encoding");
+    res.setHeader("content-type", "application/json");
+    res.end(body);
+  });
+  await new Promise<void>((r) => origin.listen(0, "127.0.0.1", r));
+  const originPort = (origin.address() as AddressInfo).port;
+  dir = mkdtempSync(join(tmpdir(), "agora-edge-"));
+  const base = topology("test");
+  const t = {
+    ...base,
+    stateDir: dir,
+    logDir: join(dir, "logs"),
+    clusters: [],
+    haproxy: { ...base.haproxy, statsPort: await freePort() },
+    apps: {
+      ...base.apps,
+      storefront: [originPort],
+      gateway: await freePort(),
+      storefrontPool: await freePort(),
+      cdn: await freePort(),
+      realtime: [],
+    },
+  };
+  const file = join(dir, "haproxy.cfg");
+  // The flood limit scaled down so the test reaches it in a second; the rule is the same.
+  writeFileSync(file, haproxyConfig(t, { floodLimit: FLOOD_LIMIT_HERE }));
+  haproxy = spawn(HAPROXY, ["-db", "-f", file], { stdio: "ignore" });
+  const cdn = cdnPaths(t);
+  mkdirSync(cdn.tempDir, { recursive: true });
+  mkdirSync(t.logDir, { recursive: true });
+  writeFileSync(cdn.configFile, cdnConfig(t));
+  nginx = spawn(NGINX, ["-p", cdn.dir, "-e", cdn.errorLog, "-c", cdn.configFile], { stdio: "ignore" });
+  gateway = `http://127.0.0.1:${t.apps.gateway}`;
+  // Up when a public read comes back through the edge cache (HAProxy has seen nginx healthy).
+  for (let i = 0; i < 100; i++) {
+    const r = await fetch(`${gateway}/api/trpc/cart.get`).catch(() => undefined);
+    await r?.text();
+    if (r?.headers.get("x-cache")) {
+      hits.clear();
+      return;
+    }
+    await sleep(100);
+  }
+  throw new Error(`the edge did not come up (nginx: ${readFileSync(cdn.errorLog, "utf8").slice(-500)})`);
+}, 30_000);
+
+afterAll(async () => {
+  haproxy?.kill("SIGTERM");
+  nginx?.kill("SIGTERM");
+  await sleep(200);
+  await new Promise((r) => origin?.close(r));
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the HTTP edge (HAProxy gateway + nginx edge cache)", () => {
+  it("answers a public catalog read from its cache: the origin sees it once", async () => {
+    const url = `${gateway}/api/trpc/catalog.home?input=%7B%7D`;
+    const first = await fetch(url);
+    const firstBody = await first.text();
+    expect(first.headers.get("x-cache")).toBe("MISS");
+    for (let i = 0; i < 5; i++) {
+      const again = await fetch(url);
+      expect(again.headers.get("x-cache")).toBe("HIT");
+      expect(await again.text()).toBe(firstBody);
+    }
+    expect(hits.get("/api/trpc/catalog.home")).toBe(1);
+    // A client asking for a fresh answer gets one from the origin.
+    const fresh = await fetch(url, { headers: { "cache-control": "no-cache" } });
+    expect(fresh.headers.get("x-cache")).toBe("BYPASS");
+    expect(hits.get("/api/trpc/catalog.home")).toBe(2);
+  });
+
+  it("never keeps an answer the origin did not mark public, nor a streamed batch", async () => {
+    for (let i = 0; i < 3; i++) {
+      const r = await fetch(`${gateway}/api/trpc/cart.get`);
+      expect(r.headers.get("x-cache")).toBe("MISS");
+      await r.text();
+    }
+    expect(hits.get("/api/trpc/cart.get")).toBe(3);
+    const before = hits.get("/api/trpc/catalog.home") ?? 0;
+    const streamed = await fetch(`${gateway}/api/trpc/catalog.home?input=%7B%7D`, {
+      headers: { "trpc-accept": "application/jsonl" },
+    });
+    await streamed.text();
+    expect(streamed.headers.get("x-cache")).toBeNull();
+    expect(hits.get("/api/trpc/catalog.home")).toBe(before + 1);
+  });
+
+  it("sends one request to the origin for a crowd of misses, and none for a crowd at expiry", async () => {
+    const url = `${gateway}/api/trpc/catalog.slow`;
+    const crowd = async () =>
+      Promise.all(Array.from({ length: 40 }, () => fetch(url).then(async (r) => ({ status: r.status, cache: r.headers.get("x-cache"), body: await r.text() }))));
+    const first = await crowd();
+    expect(first.every((r) => r.status === 200)).toBe(true);
+    expect(hits.get("/api/trpc/catalog.slow")).toBe(1);
+    await sleep(1_500); // the entry (s-maxage=1) has expired
+    const atExpiry = await crowd();
+    expect(atExpiry.every((r) => r.status === 200)).toBe(true);
+    // Served the expired copy at once while one background request refreshed it.
+    expect(atExpiry.some((r) => r.cache === "STALE" || r.cache === "UPDATING")).toBe(true);
+    await sleep(500);
+    expect(hits.get("/api/trpc/catalog.slow")).toBe(2);
+  });
+
+  it("stands in with the last good answer while the origin fails", async () => {
+    const url = `${gateway}/api/trpc/catalog.slow`;
+    const good = await fetch(url).then((r) => r.text());
+    await sleep(1_200);
+    failWith = 503;
+    try {
+      const r = await fetch(url);
+      expect(r.status).toBe(200);
+      expect(await r.text()).toBe(good);
+    } finally {
+      failWith = undefined;
+    }
+  });
+
+  it("states the client address itself, whatever X-Forwarded-For the client sent", async () => {
+    seenForwardedFor.length = 0;
+    await fetch(`${gateway}/api/trpc/cart.get`, { headers: { "x-forwarded-for": "203.0.113.9" } }).then((r) => r.text());
+    expect(seenForwardedFor).toEqual(["127.0.0.1"]);
+  });
+
+  it("hands an instance at most its maxconn requests at once and queues the rest", async () => {
+    maxInFlight = 0;
+    const statuses = await Promise.all(
+      Array.from({ length: 48 }, () => fetch(`${gateway}/slow`).then(async (r) => (await r.text(), r.status))),
+    );
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    expect(maxInFlight).toBe(16);
+  });
+
+  it("refuses an address that floods it with 429 and Retry-After, without reaching the origin", async () => {
+    const before = hits.get("/healthz") ?? 0;
+    let refused: { status: number; retryAfter: string | null; body: string } | undefined;
+    let sent = 0;
+    while (!refused && sent < 2 * FLOOD_LIMIT_HERE) {
+      const batch = await Promise.all(Array.from({ length: 50 }, () => fetch(`${gateway}/healthz`)));
+      sent += batch.length;
+      for (const r of batch) {
+        const body = await r.text();
+        if (r.status === 429) refused ??= { status: r.status, retryAfter: r.headers.get("retry-after"), body };
+      }
+    }
+    expect(refused?.status).toBe(429);
+    expect(refused?.retryAfter).toBe("10");
+    expect(refused?.body).toMatch(/too many requests/i);
+    // Everything past the limit stopped at the edge.
+    expect((hits.get("/healthz") ?? 0) - before).toBeLessThanOrEqual(FLOOD_LIMIT_HERE + 1);
+  });
+});
