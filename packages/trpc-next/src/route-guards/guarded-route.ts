@@ -13,8 +13,15 @@ const log = createLogger({ service: "api" });
 
 export type RouteHandler<R extends Request, C> = (req: R, ctx: C) => Promise<Response>;
 
-/** `C` is Next's second argument (`{ params }`); a handler without one is called with the request alone. */
-export function guardedRoute<R extends Request, C = void>(
+/**
+ * A handler without Next's second argument (`{ params }`) stays callable with the request alone and
+ * still satisfies Next's route type check, which passes every handler that argument.
+ */
+export function guardedRoute<R extends Request>(
+  handler: (req: R) => Promise<Response>,
+): (req: R, ctx?: unknown) => Promise<Response>;
+export function guardedRoute<R extends Request, C>(handler: RouteHandler<R, C>): RouteHandler<R, C>;
+export function guardedRoute<R extends Request, C>(
   handler: RouteHandler<R, C>,
 ): RouteHandler<R, C> {
   return (req, ctx) =>
