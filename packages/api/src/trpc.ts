@@ -12,6 +12,7 @@ import type { Permission } from "./auth/permissions.ts";
 import { cartIdFrom } from "./cart/cart-cookie.ts";
 import { observeProcedure } from "./observability/procedure-telemetry.ts";
 import { toTRPCError } from "./data-layer/errors.ts";
+import { currentTraceId, internalErrorMessage, publicDomainCode } from "./errors/public-error.ts";
 import { containsNul } from "./input/nul-characters.ts";
 import { enforceRateLimit, RateLimitedError } from "./rate-limit/enforce.ts";
 
@@ -43,14 +44,37 @@ const t = initTRPC
     transformer: superjson,
     errorFormatter({ shape, error }) {
       const cause = error.cause;
+      const traceId = currentTraceId();
+      // tRPC adds the stack outside production; no response carries one, in any environment.
+      const { stack: _stack, ...data } = shape.data;
+      if (error.code === "INTERNAL_SERVER_ERROR") {
+        // What tRPC makes of anything thrown that is not a TRPCError (a bug, a driver error nothing
+        // mapped): its text may be SQL or Prisma's, so the caller gets one stable sentence and the
+        // trace id, and the route handler logs the cause under that id. Every other code is raised
+        // on purpose (4xx, SERVICE_UNAVAILABLE, TOO_MANY_REQUESTS) and keeps its typed message.
+        return {
+          ...shape,
+          message: internalErrorMessage(traceId),
+          data: {
+            ...data,
+            traceId,
+            zodIssues: null,
+            domainCode: null,
+            retryAfterSeconds: null,
+            details: null,
+          },
+        };
+      }
       return {
         ...shape,
         data: {
-          ...shape.data,
+          ...data,
+          // The id of this request's trace, to quote in a report (also on intended errors).
+          traceId,
           // Clients show field-level messages from these instead of parsing the message string.
           zodIssues: cause instanceof ZodError ? cause.issues : null,
           // Domain errors carry a stable `code` (e.g. DB_UNAVAILABLE) that UIs can switch on.
-          domainCode: domainCodeOf(cause),
+          domainCode: publicDomainCode(cause),
           // TOO_MANY_REQUESTS: when to retry; the route handler also sends it as Retry-After.
           retryAfterSeconds: cause instanceof RateLimitedError ? cause.retryAfterSeconds : null,
           // Structured, safe-to-show facts of a domain error (e.g. a CONFLICT's current version).
@@ -59,12 +83,6 @@ const t = initTRPC
       };
     },
   });
-
-function domainCodeOf(cause: unknown): string | null {
-  if (cause instanceof Error && "code" in cause && typeof cause.code === "string")
-    return cause.code;
-  return null;
-}
 
 function detailsOf(cause: unknown): Record<string, unknown> | null {
   if (cause instanceof Error && "details" in cause && typeof cause.details === "object")

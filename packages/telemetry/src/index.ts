@@ -36,6 +36,7 @@ export {
   newTraceContext,
   parseTraceparent,
   TRACE_FLAG_SAMPLED,
+  withRequestTrace,
   withTraceContext,
   type JobTraceCarrier,
   type TraceContext,

@@ -9,6 +9,7 @@ import {
   JOB_TRACE_KEY,
   newTraceContext,
   parseTraceparent,
+  withRequestTrace,
   withTraceContext,
 } from "./trace-context.ts";
 
@@ -97,5 +98,26 @@ describe("withTraceContext", () => {
     });
     expect(seen).toEqual(ctx);
     expect(currentTraceContext()).toBeUndefined();
+  });
+});
+
+describe("withRequestTrace", () => {
+  it("continues the caller's traceparent, or starts a trace of its own without one", () => {
+    const parent = parseTraceparent(VALID)!;
+    const continued = withRequestTrace(new Headers({ traceparent: VALID }), currentTraceContext);
+    expect(continued?.traceId).toBe(parent.traceId);
+    expect(continued?.spanId).not.toBe(parent.spanId);
+
+    const fresh = withRequestTrace(new Headers({ traceparent: "00-bad" }), currentTraceContext);
+    expect(fresh?.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(fresh?.traceId).not.toBe(parent.traceId);
+  });
+
+  it("keeps the trace already in effect", () => {
+    const outer = newTraceContext();
+    const seen = withTraceContext(outer, () =>
+      withRequestTrace(new Headers({ traceparent: VALID }), currentTraceContext),
+    );
+    expect(seen).toEqual(outer);
   });
 });

@@ -113,3 +113,14 @@ export function currentTraceContext(): TraceContext | undefined {
   }
   return storage.getStore();
 }
+
+/**
+ * Runs `fn` as the handling of one incoming request: inside the active span's trace when an SDK
+ * made one (Next's server span), else a child of the caller's `traceparent`, else a new trace. So
+ * every request has a trace id that its log lines and its error answers (the id a user quotes)
+ * share, also in a process without an SDK.
+ */
+export function withRequestTrace<R>(headers: Headers, fn: () => R): R {
+  if (currentTraceContext()) return fn();
+  return withTraceContext(continueTrace(parseTraceparent(headers.get("traceparent"))), fn);
+}

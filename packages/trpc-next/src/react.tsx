@@ -7,6 +7,7 @@ import { createTRPCClient, httpBatchStreamLink, httpLink, loggerLink, splitLink 
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { type ReactNode, useState } from "react";
 import superjson from "superjson";
+import { MAX_BATCH_SIZE } from "./limits.ts";
 import { createQueryClient } from "./query-client.ts";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
@@ -38,6 +39,8 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
           false: httpBatchStreamLink({
             transformer: superjson,
             url: "/api/trpc",
+            // The route handler refuses larger batches; the link splits them instead.
+            maxItems: MAX_BATCH_SIZE,
             headers: () => ({ "x-trpc-source": "nextjs-react" }),
           }),
         }),

@@ -30,18 +30,20 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
     } catch (err) {
       const e = err as { message: string; data?: { code?: string } };
       setError(
-        e.data?.code === "CONFLICT"
-          ? "An account with this email exists already. Sign in instead."
-          : e.data?.code === "BAD_REQUEST"
-            ? "Check the fields: a valid email, your name, and a password of at least 8 characters."
-            : `Could not create the account: ${e.message}`,
+        e.data?.code === "BAD_REQUEST"
+          ? "Check the fields: a valid email, your name, and a password of at least 8 characters."
+          : `Could not create the account: ${e.message}`,
       );
       setPending(false);
       return;
     }
     const result = await signIn("credentials", { redirect: false, email, password });
     if (!result?.ok || result.error) {
-      setError("Your account was created, but signing in failed. Please sign in.");
+      // Sign-up answers a new and an existing email alike; only this step can tell them apart,
+      // so it says no more than a wrong password would (see packages/api/src/auth/sign-up.ts).
+      setError(
+        "We could not sign you in with this email and password. If you already have an account, sign in with its password.",
+      );
       setPending(false);
       return;
     }
@@ -79,7 +81,11 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
         />
       </label>
       <FormError>{error}</FormError>
-      <SubmitButton pending={pending} label="Create account" pendingLabel="Creating your account…" />
+      <SubmitButton
+        pending={pending}
+        label="Create account"
+        pendingLabel="Creating your account…"
+      />
     </form>
   );
 }

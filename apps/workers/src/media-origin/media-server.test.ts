@@ -48,6 +48,13 @@ describe("media origin", () => {
     expect((await fetch(`${base}/media/products/a.svg`, { method: "POST" })).status).toBe(405);
   });
 
+  it("answers a 5,000-character media name with 400, not a file system error", async () => {
+    expect((await fetch(`${base}/media/products/${"a".repeat(5_000)}.svg`)).status).toBe(400);
+    expect((await fetch(`${base}/media/${"d/".repeat(600)}a.svg`)).status).toBe(400);
+    // Multi-byte names count in bytes, as the file system counts them.
+    expect((await fetch(`${base}/media/products/${"é".repeat(200)}.svg`)).status).toBe(400);
+  });
+
   it("counts the requests it served per path", async () => {
     const before = origin.stats.byPath["/media/products/a.svg"] ?? 0;
     await fetch(`${base}/media/products/a.svg`);

@@ -16,6 +16,7 @@ import { stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { join, normalize, sep } from "node:path";
 import { bearerMatches } from "@agora/auth/service-token";
+import { z } from "zod";
 import { purgeCacheKey } from "./cache-purge.ts";
 import { contentTypeOf } from "./content-type.ts";
 
@@ -43,6 +44,23 @@ export interface MediaOrigin {
   listen(port: number, host?: string): Promise<number>;
   close(): Promise<void>;
 }
+
+/** Longest name one path segment may have: what Linux file systems store (ENAMETOOLONG beyond). */
+const MAX_NAME_BYTES = 255;
+/** Longest media path: rendition names are under 200 characters, PATH_MAX is 4096. */
+const MAX_PATH_CHARS = 1024;
+
+/**
+ * A media path (after `/media/`, decoded) the origin may look up: bounded in length as a whole and
+ * per name, so a client's 5,000-character name is a 400 instead of the file system's
+ * ENAMETOOLONG surfacing as a 500.
+ */
+export const mediaPathSchema = z
+  .string()
+  .max(MAX_PATH_CHARS)
+  .refine((p) => p.split("/").every((name) => Buffer.byteLength(name) <= MAX_NAME_BYTES), {
+    message: `a name in the path is longer than ${MAX_NAME_BYTES} bytes`,
+  });
 
 export function etagOf(st: Stats): string {
   return `"${Math.floor(st.mtimeMs / 1000).toString(16)}-${st.size.toString(16)}"`;
@@ -80,8 +98,11 @@ export function createMediaOrigin(opts: MediaOriginOptions): MediaOrigin {
     res.end(body);
   };
 
-  /** `/media/a/b.svg` → absolute file inside root, or undefined for anything that escapes it. */
-  const fileFor = (pathname: string): string | undefined => {
+  /**
+   * `/media/a/b.svg` → absolute file inside root; undefined for anything that escapes it or cannot
+   * be a file name, "too long" for a path over the length bounds.
+   */
+  const fileFor = (pathname: string): string | undefined | "too long" => {
     let rel: string;
     try {
       rel = decodeURIComponent(pathname.slice("/media/".length));
@@ -89,6 +110,7 @@ export function createMediaOrigin(opts: MediaOriginOptions): MediaOrigin {
       if (err instanceof URIError) return undefined;
       throw err;
     }
+    if (!mediaPathSchema.safeParse(rel).success) return "too long";
     if (rel.includes("\0")) return undefined;
     const file = normalize(join(root, rel));
     return file.startsWith(root + sep) ? file : undefined;
@@ -101,7 +123,12 @@ export function createMediaOrigin(opts: MediaOriginOptions): MediaOrigin {
   ): Promise<void> {
     stats.requests++;
     stats.byPath[pathname] = (stats.byPath[pathname] ?? 0) + 1;
-    const file = fileFor(pathname);
+    const found = fileFor(pathname);
+    if (found === "too long") {
+      send(res, 400, "media path too long\n");
+      return;
+    }
+    const file = found;
     const type = file ? contentTypeOf(file) : undefined;
     let st: Stats | undefined;
     if (file && type) {

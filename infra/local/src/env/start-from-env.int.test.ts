@@ -2,7 +2,8 @@
  * Each deployable starts from its environment alone: every process kind of the workers image and
  * the payment simulator is spawned in a fresh empty folder (no `.agora/`, no repository next to
  * it) with only `processEnv(...)` (plus PATH), on free ports beside the running test topology,
- * and must answer 200 on its readiness endpoint.
+ * and must answer 200 on its readiness endpoint. The Next.js apps' answers must also carry the
+ * security headers of tools/next-config.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -10,7 +11,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { describe, it } from "vitest";
+import { describe, type ExpectStatic, it } from "vitest";
 import { REPO_ROOT, topology } from "../topology.ts";
 import { processEnv } from "./process-env.ts";
 
@@ -38,6 +39,8 @@ interface Case {
   path: string;
   /** Set when the case cannot run here (an app not built yet). */
   skip?: string;
+  /** A Next.js app: its answers must carry the shared security headers (tools/next-config). */
+  securityHeaders?: boolean;
 }
 
 const ts = (entry: string, args: string[]) => () => [
@@ -75,6 +78,7 @@ const nextApp = (name: string, dir: string): Case => {
     ],
     probe: "PORT",
     path: "/readyz",
+    securityHeaders: true,
     // `npm test` builds the apps before Vitest runs; a bare `vitest run` may not have.
     skip: existsSync(join(app, ".next", "BUILD_ID"))
       ? undefined
@@ -137,6 +141,22 @@ function startIn(argv: string[], env: Record<string, string>): Started {
   };
 }
 
+/** The built app's own answers carry the shared headers; HSTS only when the edge says HTTPS. */
+async function expectSecurityHeaders(url: string, expect: ExpectStatic): Promise<void> {
+  const plain = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  expect(plain.headers.get("content-security-policy")).toMatch(/frame-ancestors 'none'/);
+  expect(plain.headers.get("x-frame-options")).toBe("DENY");
+  expect(plain.headers.get("x-content-type-options")).toBe("nosniff");
+  expect(plain.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+  expect(plain.headers.get("permissions-policy")).toMatch(/camera=\(\)/);
+  expect(plain.headers.get("strict-transport-security")).toBeNull();
+  const https = await fetch(url, {
+    headers: { "x-forwarded-proto": "https" },
+    signal: AbortSignal.timeout(5_000),
+  });
+  expect(https.headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
+}
+
 const basePath = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
 
 // Concurrent: each case has its own ports and folder; one after another they took about a minute.
@@ -170,6 +190,7 @@ describe.concurrent("every deployable starts from its environment alone", () => 
         ctx
           .expect(status, `${c.name} did not become ready; its output:\n${p.output().slice(-3000)}`)
           .toBe(200);
+        if (c.securityHeaders) await expectSecurityHeaders(url, ctx.expect);
       } finally {
         await p.stop();
       }

@@ -1,39 +1,39 @@
 /**
  * `auth.signUp`: a new shopper account. The password is stored as the same scrypt hash the
  * sign-in (packages/auth → verifyPassword) checks; the user and its shopper role commit together.
+ *
+ * A new and an already registered email get the same answer (same status, same body, the same
+ * scrypt work), so sign-up is not a way to test which emails have accounts. An existing account
+ * is left exactly as it was. What stays observable is the step after it: the storefront signs in
+ * with the password just typed, which works for a new account and fails for someone else's (that
+ * failure says only "could not sign you in", like any wrong password). Closing that too needs an
+ * e-mail confirmation before the first sign-in, which the product does not have; until then the
+ * sign-in throttle (per address and per account, @agora/api/sign-in-throttle) and the write rate
+ * limit on sign-up bound how fast anyone can probe this way.
  */
 import { core, hashPassword } from "@agora/db";
-import { TRPCError } from "@trpc/server";
 import type { z } from "zod";
 import type { signUpInput } from "./sign-up.schema.ts";
 
-export class EmailTakenError extends Error {
-  readonly code = "EMAIL_TAKEN";
-  constructor() {
-    super("an account with this email already exists");
-    this.name = "EmailTakenError";
-  }
+/** The one answer of sign-up, whether or not the email had an account. */
+export interface SignUpAnswer {
+  /** The address as stored (trimmed, lower-case): what to sign in with next. */
+  email: string;
 }
 
-export async function signUp(
-  input: z.output<typeof signUpInput>,
-): Promise<{ userId: string; email: string; name: string }> {
+export async function signUp(input: z.output<typeof signUpInput>): Promise<SignUpAnswer> {
+  // Hashed before the insert in both cases: an existing email must not answer faster.
   const passwordHash = await hashPassword(input.password);
-  const userId = await core().primary.$transaction(async (tx) => {
-    // ON CONFLICT instead of catching a unique violation: two racing sign-ups get one account.
+  await core().primary.$transaction(async (tx) => {
+    // ON CONFLICT instead of catching a unique violation: two racing sign-ups get one account,
+    // and an existing account is neither changed nor reported.
     const rows = await tx.$queryRaw<{ id: string }[]>`
       INSERT INTO users (email, name, password_hash)
       VALUES (${input.email}, ${input.name}, ${passwordHash})
       ON CONFLICT (email) DO NOTHING
       RETURNING id::text`;
     const id = rows[0]?.id;
-    if (!id) return null;
-    await tx.userRole.create({ data: { userId: id, roleName: "shopper" } });
-    return id;
+    if (id) await tx.userRole.create({ data: { userId: id, roleName: "shopper" } });
   });
-  if (!userId) {
-    const cause = new EmailTakenError();
-    throw new TRPCError({ code: "CONFLICT", message: cause.message, cause });
-  }
-  return { userId, email: input.email, name: input.name };
+  return { email: input.email };
 }

@@ -392,7 +392,7 @@ describe("checkout", () => {
 });
 
 describe("auth.signUp", () => {
-  it("creates a shopper whose password verifies, and refuses the same email with CONFLICT", async () => {
+  it("creates a shopper whose password verifies, and answers an existing email exactly alike without touching its account", async () => {
     const email = `signup-${run}@test.agora.local`;
     const created = await callerOf(null).auth.signUp({
       email,
@@ -400,18 +400,24 @@ describe("auth.signUp", () => {
       password: "correct horse",
     });
     const user = await core().primary.user.findUniqueOrThrow({
-      where: { id: created.userId },
+      where: { email },
       include: { roles: true },
     });
     expect(user.roles.map((r) => r.roleName)).toEqual(["shopper"]);
     expect(await verifyPassword("correct horse", user.passwordHash)).toBe(true);
-    const again = await errorOf(
-      callerOf(null).auth.signUp({
-        email: email.toUpperCase(),
-        name: "Twin",
-        password: "another one",
-      }),
-    );
-    expect(again.code).toBe("CONFLICT");
+
+    const again = await callerOf(null).auth.signUp({
+      email: email.toUpperCase(),
+      name: "Twin",
+      password: "another one",
+    });
+    // Same answer for the existing email: nothing tells a prober the account exists…
+    expect(again).toEqual(created);
+    expect(created).toEqual({ email });
+    // …and the account is unchanged: same name, and only the owner's password signs in.
+    const after = await core().primary.user.findUniqueOrThrow({ where: { email } });
+    expect(after.name).toBe("New Shopper");
+    expect(await verifyPassword("correct horse", after.passwordHash)).toBe(true);
+    expect(await verifyPassword("another one", after.passwordHash)).toBe(false);
   });
 });

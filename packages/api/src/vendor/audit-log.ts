@@ -52,10 +52,16 @@ export async function recordAudit(
   });
 }
 
+const MAX_INT8 = 2n ** 63n - 1n;
+
 export const auditLogInput = z
   .object({
-    /** Keyset cursor: the smallest id of the previous page. */
-    cursor: z.string().regex(/^\d+$/).optional(),
+    /** Keyset cursor: the smallest id of the previous page (a bigint id, so within int8). */
+    cursor: z
+      .string()
+      .regex(/^\d{1,19}$/)
+      .refine((c) => BigInt(c) <= MAX_INT8, "cursor out of range")
+      .optional(),
     limit: z.number().int().min(1).max(100).default(50),
   })
   .optional();

@@ -1,4 +1,5 @@
 import { authOptions, withThrottleStatus } from "@agora/auth";
+import { guardedRoute } from "@agora/trpc-next/route-guards";
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
 import { authConfig } from "../../../../src/auth/config.ts";
@@ -14,4 +15,6 @@ async function handler(req: NextRequest, ctx: Context): Promise<Response> {
   return withThrottleStatus(res);
 }
 
-export { handler as GET, handler as POST };
+const guarded = guardedRoute(handler);
+
+export { guarded as GET, guarded as POST };
