@@ -11,6 +11,7 @@ import { randomUUID } from "node:crypto";
 import { APP_ROUTERS } from "@agora/api";
 import { apiRedisReady, closeApiRedis } from "@agora/api/cache";
 import type { AuthApp, Role } from "@agora/auth";
+import { loadConfig, telemetryCollectorSchema } from "@agora/config";
 import { closeAll, createVendor } from "@agora/db";
 import { topology } from "@agora/infra-local/topology";
 import { createRedis } from "@agora/redis";
@@ -44,9 +45,12 @@ const run = randomUUID().slice(0, 8);
 // The console's telemetry pages read the collector; the test topology runs servers only, so the
 // suite runs the real collector itself on the topology's port (as checkout-trace.int.test does).
 const collectorRedis = createRedis({ connectionName: `fuzz-collector-${run}` });
+// The topology's tokens: the console's reader sends the read one.
+const collectorTokens = loadConfig(telemetryCollectorSchema);
 const collector = createCollectorServer(
   createTelemetryStore(collectorRedis, DEFAULT_RETENTION, { prefix: `fuzz-telemetry-${run}` }),
   {},
+  { ingest: collectorTokens.AGORA_TELEMETRY_INGEST_TOKEN, read: collectorTokens.AGORA_TELEMETRY_READ_TOKEN },
 );
 const apps = new Map<AuthApp, { served: ServedApp; cookie: string; nextCookie: () => string }>();
 const tally = new Tally();
