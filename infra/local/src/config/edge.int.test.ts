@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, request as httpRequest, type Server } from "node:http";
 import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -188,6 +188,25 @@ describe("the HTTP edge (HAProxy gateway + nginx edge cache)", () => {
     } finally {
       failWith = undefined;
     }
+  });
+
+  it("passes the client's own address to the origin on a miss through the cache, not the cache's", async () => {
+    seenForwardedFor.length = 0;
+    // From another loopback address than nginx's, so the two cannot be confused.
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(
+        `${gateway}/api/trpc/catalog.other?input=%7B%7D`,
+        { localAddress: "127.0.0.2", headers: { "x-forwarded-for": "203.0.113.9" } },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+    expect(status).toBe(200);
+    expect(seenForwardedFor).toEqual(["127.0.0.2"]);
   });
 
   it("states the client address itself, whatever X-Forwarded-For the client sent", async () => {

@@ -16,13 +16,13 @@ const section = (name: string) => {
 
 describe("haproxyConfig: the HTTP edge", () => {
   it("replaces a client's X-Forwarded-For with the connection's source address instead of appending to it", () => {
-    const edge = section("listen storefront_gateway");
+    const edge = section("frontend gateway_edge");
     expect(edge).toContain("http-request set-header X-Forwarded-For %[src]");
     expect(conf).not.toMatch(/option forwardfor/);
   });
 
   it("refuses the apps' /api/metrics to outside requests however the path is spelled", () => {
-    expect(section("listen storefront_gateway")).toContain(`http-request deny deny_status 404 if { ${METRICS_PATH_ACL} }`);
+    expect(section("frontend gateway_edge")).toContain(`http-request deny deny_status 404 if { ${METRICS_PATH_ACL} }`);
     // The ACL's own regex, applied as HAProxy does: to url_dec + lower of the path.
     const regex = new RegExp(METRICS_PATH_ACL.split(" -m reg ")[1] ?? "");
     const refused = (path: string) => regex.test(decodeURIComponent(path).toLowerCase());
@@ -42,7 +42,7 @@ describe("haproxyConfig: the HTTP edge", () => {
 });
 
 describe("haproxyConfig: the edge's cache, flood guard and back-pressure", () => {
-  const edge = section("listen storefront_gateway");
+  const edge = section("frontend gateway_edge");
 
   it("sends plain GETs of the tRPC API through the edge cache while it is up, streamed batches never", () => {
     expect(edge).toMatch(
@@ -60,7 +60,8 @@ describe("haproxyConfig: the edge's cache, flood guard and back-pressure", () =>
   });
 
   it("bounds the requests in flight per instance and queues the rest", () => {
-    expect(edge).toMatch(/default-server .*maxconn 16/);
-    expect(edge).toContain("timeout queue 10s");
+    const pool = section("backend storefront_gateway");
+    expect(pool).toMatch(/default-server .*maxconn 16/);
+    expect(pool).toContain("timeout queue 10s");
   });
 });

@@ -61,13 +61,13 @@ export function haproxyConfig(t: Topology, opts: { floodLimit?: number } = {}): 
   // /socket.io/ goes to the Socket.IO gateways (same origin, so the session cookie comes along).
   // The edge states the client address itself: X-Forwarded-For is replaced (not appended to) with
   // the connection's source, so a client cannot pick the address the apps' per-IP limits count.
+  // The client-facing rules live in the frontend only: the edge cache's misses enter the same
+  // backend through `storefront_pool` and must keep the client address the gateway wrote (a
+  // `listen` section would run its rules again and count every miss against the cache's address).
   lines.push(
-    "listen storefront_gateway",
+    "frontend gateway_edge",
     "  mode http",
     `  bind ${t.host}:${t.apps.gateway}`,
-    "  balance roundrobin",
-    "  option httpchk GET /healthz",
-    "  http-check expect status 200",
     "  http-request set-header X-Forwarded-For %[src]",
     // The apps' /api/metrics is for the console's scraper, never for the outside: refused here on
     // the decoded, lower-cased path with any prefix (so `//API/%6Detrics` or `/x/../api/metrics`
@@ -86,7 +86,15 @@ export function haproxyConfig(t: Topology, opts: { floodLimit?: number } = {}): 
     "  acl edge_read_path path_beg /api/trpc/",
     "  acl trpc_stream req.hdr(trpc-accept) -m found",
     `  use_backend ${EDGE_CACHE} if edge_read edge_read_path !trpc_stream { nbsrv(${EDGE_CACHE}) gt 0 }`,
+    "  use_backend realtime_gateway if { path_beg /socket.io/ }",
+    "  default_backend storefront_gateway",
     "  timeout client 60s",
+    "",
+    "backend storefront_gateway",
+    "  mode http",
+    "  balance roundrobin",
+    "  option httpchk GET /healthz",
+    "  http-check expect status 200",
     "  timeout server 60s",
     // Back-pressure: at most INSTANCE_MAXCONN requests in flight per instance, the rest wait here
     // (up to `timeout queue`, then 503). A Node server handed every connection at once answers all
@@ -99,7 +107,6 @@ export function haproxyConfig(t: Topology, opts: { floodLimit?: number } = {}): 
     "  option redispatch",
     "  retries 2",
     `  default-server inter 2s fall 3 rise 1 maxconn ${INSTANCE_MAXCONN}`,
-    "  use_backend realtime_gateway if { path_beg /socket.io/ }",
     ...t.apps.storefront.map((port, i) => `  server storefront-${i + 1} ${t.host}:${port} check`),
     "",
     // The edge cache's way to the storefronts: the same instances, queue and health checks as
