@@ -62,6 +62,6 @@ describe("haproxyConfig: the edge's cache, flood guard and back-pressure", () =>
   it("bounds the requests in flight per instance and queues the rest", () => {
     const pool = section("backend storefront_gateway");
     expect(pool).toMatch(/default-server .*maxconn 16/);
-    expect(pool).toContain("timeout queue 10s");
+    expect(pool).toContain("timeout queue 30s");
   });
 });

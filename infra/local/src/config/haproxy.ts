@@ -97,9 +97,9 @@ export function haproxyConfig(t: Topology, opts: { floodLimit?: number } = {}): 
     "  http-check expect status 200",
     "  timeout server 60s",
     // Back-pressure: at most INSTANCE_MAXCONN requests in flight per instance, the rest wait here
-    // (up to `timeout queue`, then 503). A Node server handed every connection at once answers all
+    // (up to `timeout queue`, then 503; long enough for a burst of checkouts to drain). A Node server handed every connection at once answers all
     // of them late, its health check included, and the edge would take it out of rotation.
-    "  timeout queue 10s",
+    "  timeout queue 30s",
     // A busy instance may take longer than the defaults' 1 s to answer its check; three misses in
     // a row (6 s) take it out. A dead one refuses connections: those requests go to the other
     // instance at once (redispatch), they do not wait for the check.
