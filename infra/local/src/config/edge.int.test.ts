@@ -46,7 +46,10 @@ beforeAll(async () => {
   origin = createServer((req, res) => {
     const path = (req.url ?? "").split("?")[0] ?? "";
     hits.set(path, (hits.get(path) ?? 0) + 1);
-    forwardedForOf.set(path, [...(forwardedForOf.get(path) ?? []), String(req.headers["x-forwarded-for"])]);
+    forwardedForOf.set(path, [
+      ...(forwardedForOf.get(path) ?? []),
+      String(req.headers["x-forwarded-for"]),
+    ]);
     if (path === "/healthz") return res.end("ok");
     if (path === "/slow") {
       inFlight++;
@@ -104,7 +107,9 @@ beforeAll(async () => {
   mkdirSync(cdn.tempDir, { recursive: true });
   mkdirSync(t.logDir, { recursive: true });
   writeFileSync(cdn.configFile, cdnConfig(t));
-  nginx = spawn(NGINX, ["-p", cdn.dir, "-e", cdn.errorLog, "-c", cdn.configFile], { stdio: "ignore" });
+  nginx = spawn(NGINX, ["-p", cdn.dir, "-e", cdn.errorLog, "-c", cdn.configFile], {
+    stdio: "ignore",
+  });
   gateway = `http://127.0.0.1:${t.apps.gateway}`;
   // Up when a public read comes back through the edge cache (HAProxy has seen nginx healthy).
   for (let i = 0; i < 100; i++) {
@@ -116,7 +121,9 @@ beforeAll(async () => {
     }
     await sleep(100);
   }
-  throw new Error(`the edge did not come up (nginx: ${readFileSync(cdn.errorLog, "utf8").slice(-500)})`);
+  throw new Error(
+    `the edge did not come up (nginx: ${readFileSync(cdn.errorLog, "utf8").slice(-500)})`,
+  );
 }, 30_000);
 
 afterAll(async () => {
@@ -164,28 +171,45 @@ describe("the HTTP edge (HAProxy gateway + nginx edge cache)", () => {
   it("sends one request to the origin for a crowd of misses, and none for a crowd at expiry", async () => {
     const url = `${gateway}/api/trpc/catalog.slow`;
     const crowd = async () =>
-      Promise.all(Array.from({ length: 40 }, () => fetch(url).then(async (r) => ({ status: r.status, cache: r.headers.get("x-cache"), body: await r.text() }))));
+      Promise.all(
+        Array.from({ length: 40 }, () =>
+          fetch(url).then(async (r) => ({
+            status: r.status,
+            cache: r.headers.get("x-cache"),
+            body: await r.text(),
+          })),
+        ),
+      );
     const first = await crowd();
     expect(first.every((r) => r.status === 200)).toBe(true);
     expect(hits.get("/api/trpc/catalog.slow")).toBe(1);
-    await sleep(1_500); // the entry (s-maxage=1) has expired
+    // The entry (s-maxage=1) has expired: nginx counts lifetimes in whole seconds, so up to 2 s.
+    await sleep(2_500);
     const atExpiry = await crowd();
-    expect(atExpiry.every((r) => r.status === 200)).toBe(true);
+    expect(
+      atExpiry.map((r) => r.status).filter((s) => s !== 200),
+      "non-200 at expiry",
+    ).toEqual([]);
     // Served the expired copy at once while one background request refreshed it.
-    expect(atExpiry.some((r) => r.cache === "STALE" || r.cache === "UPDATING")).toBe(true);
+    const served = atExpiry.map((r) => r.cache);
+    expect(
+      served.filter((c) => c === "STALE" || c === "UPDATING").length,
+      served.join(),
+    ).toBeGreaterThan(0);
     await sleep(500);
     expect(hits.get("/api/trpc/catalog.slow")).toBe(2);
   });
 
   it("stands in with the last good answer while the origin fails", async () => {
     const url = `${gateway}/api/trpc/catalog.slow`;
-    const good = await fetch(url).then((r) => r.text());
-    await sleep(1_200);
+    await fetch(url).then((r) => r.text());
+    await sleep(2_500); // expired (whole seconds, see above)
     failWith = 503;
     try {
       const r = await fetch(url);
       expect(r.status).toBe(200);
-      expect(await r.text()).toBe(good);
+      // A good answer the origin gave earlier, not the origin's failure.
+      expect(JSON.parse(await r.text())).toMatchObject({ path: "/api/trpc/catalog.slow" });
     } finally {
       failWith = undefined;
     }
@@ -211,14 +235,18 @@ describe("the HTTP edge (HAProxy gateway + nginx edge cache)", () => {
 
   it("states the client address itself, whatever X-Forwarded-For the client sent", async () => {
     forwardedForOf.delete("/api/trpc/cart.get");
-    await fetch(`${gateway}/api/trpc/cart.get`, { headers: { "x-forwarded-for": "203.0.113.9" } }).then((r) => r.text());
+    await fetch(`${gateway}/api/trpc/cart.get`, {
+      headers: { "x-forwarded-for": "203.0.113.9" },
+    }).then((r) => r.text());
     expect(forwardedForOf.get("/api/trpc/cart.get")).toEqual(["127.0.0.1"]);
   });
 
   it("hands an instance at most its maxconn requests at once and queues the rest", async () => {
     maxInFlight = 0;
     const statuses = await Promise.all(
-      Array.from({ length: 48 }, () => fetch(`${gateway}/slow`).then(async (r) => (await r.text(), r.status))),
+      Array.from({ length: 48 }, () =>
+        fetch(`${gateway}/slow`).then(async (r) => (await r.text(), r.status)),
+      ),
     );
     expect(statuses.every((s) => s === 200)).toBe(true);
     expect(maxInFlight).toBe(16);
@@ -229,11 +257,14 @@ describe("the HTTP edge (HAProxy gateway + nginx edge cache)", () => {
     let refused: { status: number; retryAfter: string | null; body: string } | undefined;
     let sent = 0;
     while (!refused && sent < 2 * FLOOD_LIMIT_HERE) {
-      const batch = await Promise.all(Array.from({ length: 50 }, () => fetch(`${gateway}/healthz`)));
+      const batch = await Promise.all(
+        Array.from({ length: 50 }, () => fetch(`${gateway}/healthz`)),
+      );
       sent += batch.length;
       for (const r of batch) {
         const body = await r.text();
-        if (r.status === 429) refused ??= { status: r.status, retryAfter: r.headers.get("retry-after"), body };
+        if (r.status === 429)
+          refused ??= { status: r.status, retryAfter: r.headers.get("retry-after"), body };
       }
     }
     expect(refused?.status).toBe(429);
