@@ -15,7 +15,6 @@ export interface NodeEntry {
   args: string[];
   /** Substring of the command line that identifies the process. */
   match: string;
-  from: "bundle" | "sources";
 }
 
 /** Newest modification time (ms) under `dir`, `node_modules`, `dist` and `.next` left out. */
@@ -31,31 +30,39 @@ function newestUnder(dir: string): number {
   return newest;
 }
 
-/** What a bundle of `workspace` may contain: its own sources and every workspace package's. */
-function newestSource(workspace: string): number {
-  const packages = join(REPO_ROOT, "packages");
+/** Newest source shared by every bundle: the workspace packages and the bundler script. */
+function newestShared(root: string): number {
+  const packages = join(root, "packages");
   return Math.max(
-    newestUnder(join(REPO_ROOT, workspace, "src")),
-    statSync(join(REPO_ROOT, "scripts", "bundle-node.ts")).mtimeMs,
+    statSync(join(root, "scripts", "bundle-node.ts")).mtimeMs,
     ...readdirSync(packages).map((p) => newestUnder(join(packages, p, "src"))),
   );
 }
 
 const cache = new Map<string, NodeEntry>();
+const sharedOf = new Map<string, number>();
 
-/** `workspace` is relative to the repository root, e.g. `apps/workers`. */
-export function nodeEntry(workspace: string): NodeEntry {
-  const known = cache.get(workspace);
+/**
+ * `workspace` is relative to the repository root, e.g. `apps/workers`. The answer is computed
+ * once per workspace and process (the shared packages are walked once for all workspaces).
+ */
+export function nodeEntry(workspace: string, root = REPO_ROOT): NodeEntry {
+  const key = join(root, workspace);
+  const known = cache.get(key);
   if (known) return known;
-  const bundle = join(REPO_ROOT, workspace, "dist", "main.js");
-  const sources = join(REPO_ROOT, workspace, "src", "main.ts");
+  const bundle = join(root, workspace, "dist", "main.js");
+  const sources = join(root, workspace, "src", "main.ts");
+  const newestSource = () => {
+    if (!sharedOf.has(root)) sharedOf.set(root, newestShared(root));
+    return Math.max(sharedOf.get(root) ?? 0, newestUnder(join(root, workspace, "src")));
+  };
   const fresh =
     process.env.AGORA_RUN_FROM_SOURCES !== "1" &&
     existsSync(bundle) &&
-    statSync(bundle).mtimeMs >= newestSource(workspace);
+    statSync(bundle).mtimeMs >= newestSource();
   const entry: NodeEntry = fresh
-    ? { args: [bundle], match: `${workspace}/dist/main.js`, from: "bundle" }
-    : { args: ["--import", "tsx", sources], match: `${workspace}/src/main.ts`, from: "sources" };
-  cache.set(workspace, entry);
+    ? { args: [bundle], match: `${workspace}/dist/main.js` }
+    : { args: ["--import", "tsx", sources], match: `${workspace}/src/main.ts` };
+  cache.set(key, entry);
   return entry;
 }
