@@ -100,8 +100,21 @@ beforeAll(async () => {
     },
   };
   const file = join(dir, "haproxy.cfg");
-  // The flood limit scaled down so the test reaches it in a second; the rule is the same.
-  writeFileSync(file, haproxyConfig(t, { floodLimit: FLOOD_LIMIT_HERE }));
+  // The flood limit scaled down so the test reaches it in a second; the rule is the same. The
+  // stand-in's public procedures play the API's EDGE_CACHE_SECONDS.
+  writeFileSync(
+    file,
+    haproxyConfig(t, {
+      floodLimit: FLOOD_LIMIT_HERE,
+      edgeProcedures: [
+        "catalog.home",
+        "catalog.slow",
+        "catalog.other",
+        "catalog.unmarked",
+        "catalog.probe",
+      ],
+    }),
+  );
   haproxy = spawn(HAPROXY, ["-db", "-f", file], { stdio: "ignore" });
   const cdn = cdnPaths(t);
   mkdirSync(cdn.tempDir, { recursive: true });
@@ -113,7 +126,7 @@ beforeAll(async () => {
   gateway = `http://127.0.0.1:${t.apps.gateway}`;
   // Up when a public read comes back through the edge cache (HAProxy has seen nginx healthy).
   for (let i = 0; i < 100; i++) {
-    const r = await fetch(`${gateway}/api/trpc/cart.get`).catch(() => undefined);
+    const r = await fetch(`${gateway}/api/trpc/catalog.probe`).catch(() => undefined);
     await r?.text();
     if (r?.headers.get("x-cache")) {
       hits.clear();
@@ -154,11 +167,11 @@ describe("the HTTP edge (HAProxy gateway + nginx edge cache)", () => {
 
   it("never keeps an answer the origin did not mark public, nor a streamed batch", async () => {
     for (let i = 0; i < 3; i++) {
-      const r = await fetch(`${gateway}/api/trpc/cart.get`);
+      const r = await fetch(`${gateway}/api/trpc/catalog.unmarked`);
       expect(r.headers.get("x-cache")).toBe("MISS");
       await r.text();
     }
-    expect(hits.get("/api/trpc/cart.get")).toBe(3);
+    expect(hits.get("/api/trpc/catalog.unmarked")).toBe(3);
     const before = hits.get("/api/trpc/catalog.home") ?? 0;
     const streamed = await fetch(`${gateway}/api/trpc/catalog.home?input=%7B%7D`, {
       headers: { "trpc-accept": "application/jsonl" },
@@ -166,6 +179,17 @@ describe("the HTTP edge (HAProxy gateway + nginx edge cache)", () => {
     await streamed.text();
     expect(streamed.headers.get("x-cache")).toBeNull();
     expect(hits.get("/api/trpc/catalog.home")).toBe(before + 1);
+  });
+
+  it("sends other procedures (carts, orders) straight to a storefront, not through the cache", async () => {
+    for (const path of ["/api/trpc/cart.get", "/api/trpc/catalog.home,cart.get"]) {
+      const before = hits.get(path) ?? 0;
+      const r = await fetch(`${gateway}${path}`);
+      await r.text();
+      expect(r.status).toBe(200);
+      expect(r.headers.get("x-cache"), path).toBeNull();
+      expect(hits.get(path)).toBe(before + 1);
+    }
   });
 
   it("sends one request to the origin for a crowd of misses, and none for a crowd at expiry", async () => {

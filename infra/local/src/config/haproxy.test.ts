@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { topology } from "../topology.ts";
-import { haproxyConfig, METRICS_PATH_ACL } from "./haproxy.ts";
+import { edgeReadPathRegex, haproxyConfig, METRICS_PATH_ACL } from "./haproxy.ts";
 
 const t = topology("test");
 const conf = haproxyConfig(t);
@@ -44,13 +44,29 @@ describe("haproxyConfig: the HTTP edge", () => {
 describe("haproxyConfig: the edge's cache, flood guard and back-pressure", () => {
   const edge = section("frontend gateway_edge");
 
-  it("sends plain GETs of the tRPC API through the edge cache while it is up, streamed batches never", () => {
+  it("sends plain GETs of cacheable procedures through the edge cache while it is up, streamed batches never", () => {
     expect(edge).toMatch(
       /use_backend edge_cache if edge_read edge_read_path !trpc_stream \{ nbsrv\(edge_cache\) gt 0 \}/,
     );
     expect(section("backend edge_cache")).toContain(`server cdn ${t.host}:${t.apps.cdn} check`);
     // The cache's misses come back through the same instances, queue and health checks.
     expect(section("frontend storefront_pool")).toContain("default_backend storefront_gateway");
+  });
+
+  it("sends only the procedures the API may mark public to the cache, alone or batched", () => {
+    const regex = new RegExp(edgeReadPathRegex(["catalog.home", "search.suggest"]));
+    for (const p of ["/api/trpc/catalog.home", "/api/trpc/search.suggest,catalog.home"])
+      expect(regex.test(p), p).toBe(true);
+    for (const p of [
+      "/api/trpc/cart.get",
+      "/api/trpc/catalog.home,cart.get",
+      "/api/trpc/catalogXhome",
+      "/api/trpc/catalog.homepage",
+      "/api/trpc/orders.get",
+    ])
+      expect(regex.test(p), p).toBe(false);
+    // By default the list is the API's own (EDGE_CACHE_SECONDS).
+    expect(edge).toMatch(/acl edge_read_path path_reg \^\/api\/trpc\/\(\?:.*catalog\[\.\]product/);
   });
 
   it("refuses a flooding address with 429 and Retry-After before any app sees it", () => {

@@ -1,3 +1,4 @@
+import { EDGE_CACHE_SECONDS } from "@agora/config/edge-cache";
 import type { Topology } from "../topology.ts";
 
 /**
@@ -18,8 +19,27 @@ const FLOOD_WINDOW_S = 10;
 /** Requests in flight per storefront instance; more wait in the edge's queue. */
 const INSTANCE_MAXCONN = 16;
 
-export function haproxyConfig(t: Topology, opts: { floodLimit?: number } = {}): string {
+/**
+ * The path of a plain GET of edge-cacheable procedures only: one (`/api/trpc/catalog.home`) or a
+ * batch of them (`/api/trpc/catalog.home,search.suggest`). Anything else (a cart, an order) goes
+ * straight to a storefront: through the cache it would only pay an extra hop and nginx's timeout.
+ */
+export function edgeReadPathRegex(procedures: readonly string[]): string {
+  // `[.]` rather than `\.`: HAProxy's configuration parser treats a backslash as its own escape.
+  const one = `(?:${procedures.map((p) => p.replace(/[.]/g, "[.]")).join("|")})`;
+  return `^/api/trpc/${one}(?:,${one})*$`;
+}
+
+export interface HaproxyOptions {
+  /** Requests per address per window before the edge answers 429 (FLOOD_LIMIT). */
+  floodLimit?: number;
+  /** The procedures whose plain GETs go through the edge cache (the API's EDGE_CACHE_SECONDS). */
+  edgeProcedures?: readonly string[];
+}
+
+export function haproxyConfig(t: Topology, opts: HaproxyOptions = {}): string {
   const floodLimit = opts.floodLimit ?? FLOOD_LIMIT;
+  const edgeProcedures = opts.edgeProcedures ?? Object.keys(EDGE_CACHE_SECONDS);
   const lines: string[] = [
     "global",
     "  maxconn 2000",
@@ -78,12 +98,13 @@ export function haproxyConfig(t: Topology, opts: { floodLimit?: number } = {}): 
     `  stick-table type ip size 100k expire 30s store http_req_rate(${FLOOD_WINDOW_S}s)`,
     "  http-request track-sc0 src",
     `  http-request return status 429 content-type text/plain string "Too many requests from your address; try again in a few seconds." hdr Retry-After ${FLOOD_WINDOW_S} if { sc_http_req_rate(0) gt ${floodLimit} }`,
-    // Plain GETs of the tRPC API go through the edge cache (nginx, config/nginx.ts), which keeps
-    // what the API marks `public, s-maxage=N` (packages/api/src/cache/edge-cache.ts) and coalesces
-    // misses; a streamed batch (`trpc-accept`) has another body under the same URL and goes
-    // straight to a storefront, as does everything while the cache is down.
+    // Plain GETs of the procedures the API may mark `public, s-maxage=N`
+    // (packages/api/src/cache/edge-cache.ts) go through the edge cache (nginx, config/nginx.ts),
+    // which keeps those answers and coalesces misses; a streamed batch (`trpc-accept`) has another
+    // body under the same URL and goes straight to a storefront, as does every other procedure
+    // and everything while the cache is down.
     "  acl edge_read method GET",
-    "  acl edge_read_path path_beg /api/trpc/",
+    `  acl edge_read_path path_reg ${edgeReadPathRegex(edgeProcedures)}`,
     "  acl trpc_stream req.hdr(trpc-accept) -m found",
     `  use_backend ${EDGE_CACHE} if edge_read edge_read_path !trpc_stream { nbsrv(${EDGE_CACHE}) gt 0 }`,
     "  use_backend realtime_gateway if { path_beg /socket.io/ }",

@@ -74,7 +74,7 @@ http {
   log_format cdn '$msec $status $upstream_cache_status $body_bytes_sent $request_uri';
 
   # The edge cache of public API reads (packages/api/src/cache/edge-cache.ts): the HAProxy
-  # gateway sends plain GETs of /api/trpc/ here; what the API marks "public, s-maxage=N" is kept
+  # gateway sends plain GETs of the cacheable procedures here; what the API marks "public, s-maxage=N" is kept
   # N seconds, and stays on disk for 10 minutes after its last use, so the last good
   # answer can stand in while no storefront answers.
   proxy_cache_path ${p.apiCacheDir} levels=1:2 keys_zone=api:10m max_size=256m inactive=10m use_temp_path=off;

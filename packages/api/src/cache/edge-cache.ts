@@ -1,7 +1,8 @@
 /**
  * The shared (edge) cache's policy: which public queries a cache in front of the apps may keep,
- * and for how long. The HAProxy gateway (infra/local/src/config/haproxy.ts) stores a response only
- * when it says `Cache-Control: public … s-maxage=N`, which `edgeCacheControl` writes; the browser
+ * and for how long. The edge cache (nginx behind the HAProxy gateway, infra/local/src/config/)
+ * stores a response only when it says `Cache-Control: public … s-maxage=N`, which
+ * `edgeCacheControl` writes; the browser
  * client (packages/trpc-next/src/react.tsx) sends these queries one per GET, unbatched, so each
  * has a stable URL that the edge can key on.
  *
@@ -16,18 +17,13 @@
  * Only `s-maxage`, for shared caches: a browser keeps nothing (no `max-age`, no validator) and
  * refetches through react-query. (`max-age=0` would read "uncacheable" to HAProxy as well.)
  *
- * Pure and free of server imports: the browser bundle reads `isEdgeCacheable` too.
+ * Pure and free of server imports: the browser bundle reads `isEdgeCacheable` too. The table
+ * itself lives in `@agora/config/edge-cache`, where the gateway's generator reads it as well (it
+ * routes exactly these procedures through the cache).
  */
-export const EDGE_CACHE_SECONDS: Readonly<Record<string, number>> = {
-  "catalog.home": 10,
-  "catalog.overview": 10,
-  "catalog.category": 5,
-  "catalog.product": 2,
-  "search.query": 5,
-  "search.suggest": 30,
-  "reviews.list": 10,
-  "recommendations.alsoBought": 60,
-};
+import { EDGE_CACHE_SECONDS } from "@agora/config/edge-cache";
+
+export { EDGE_CACHE_SECONDS };
 
 export function isEdgeCacheable(path: string): boolean {
   return Object.hasOwn(EDGE_CACHE_SECONDS, path);
