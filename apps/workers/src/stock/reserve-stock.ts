@@ -10,7 +10,7 @@
  *
  * Row states: RESERVED → COMMITTED | RELEASED; OUT_OF_STOCK and RELEASED are final.
  */
-import { emitStockChanged, forVendor, setTenant, type ShardDb } from "@agora/db";
+import { emitStockChanged, withTenant, type ShardDb } from "@agora/db";
 import type { StockAllocation } from "@agora/orders";
 
 export interface StockLine {
@@ -255,9 +255,8 @@ export interface ReserveStockInput {
 export async function reserveStock(input: ReserveStockInput): Promise<StockReservation> {
   const { orderId, vendorId } = input;
   const lines = normaliseLines(input.lines);
-  const db = (await forVendor(vendorId)).primary;
-  return db.$transaction(async (tx) => {
-    await setTenant(tx, vendorId); // row-level security: this vendor's rows only
+  // This vendor's rows only (row-level security); run again while the vendor moves between shards.
+  return withTenant(vendorId, async (tx) => {
     const inserted = await tx.$queryRaw<{ id: string }[]>`
       INSERT INTO vendor_orders (vendor_id, order_id, status, total_cents, currency, items)
       VALUES (${vendorId}::uuid, ${orderId}::uuid, 'RESERVING', ${input.totalCents}, ${input.currency ?? "EUR"},
@@ -305,9 +304,8 @@ export async function reserveStock(input: ReserveStockInput): Promise<StockReser
  * stock (that is a return/restock, not a release).
  */
 export async function releaseStock(orderId: string, vendorId: string): Promise<StockReservation> {
-  const db = (await forVendor(vendorId)).primary;
-  return db.$transaction(async (tx) => {
-    await setTenant(tx, vendorId); // row-level security: this vendor's rows only
+  // This vendor's rows only (row-level security); run again while the vendor moves between shards.
+  return withTenant(vendorId, async (tx) => {
     const tomb = await tx.$queryRaw<{ id: string }[]>`
       INSERT INTO vendor_orders (vendor_id, order_id, status, total_cents, items)
       VALUES (${vendorId}::uuid, ${orderId}::uuid, 'RELEASED', 0, '{"lines":[],"allocations":[]}'::jsonb)
@@ -345,9 +343,8 @@ export async function releaseStock(orderId: string, vendorId: string): Promise<S
 
 /** After capture: reserved units leave the shelf (on_hand and reserved both drop). Idempotent. */
 export async function commitStock(orderId: string, vendorId: string): Promise<StockReservation> {
-  const db = (await forVendor(vendorId)).primary;
-  return db.$transaction(async (tx) => {
-    await setTenant(tx, vendorId); // row-level security: this vendor's rows only
+  // This vendor's rows only (row-level security); run again while the vendor moves between shards.
+  return withTenant(vendorId, async (tx) => {
     const row = await lockReservation(tx, orderId, vendorId);
     if (row?.status === "COMMITTED") return toReservation(orderId, vendorId, row, true);
     if (row?.status !== "RESERVED")

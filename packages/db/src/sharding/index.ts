@@ -13,3 +13,19 @@ export {
   type CreateVendorInput,
   type CreatedVendor,
 } from "./create-vendor.ts";
+export {
+  moveVendor,
+  resumeVendorMoves,
+  recentVendorMoves,
+  VendorMoveError,
+  retryWhileVendorMoves,
+  isVendorMoving,
+  VendorMovingError,
+  shardMoveState,
+  type MovePhase,
+  type MoveProgress,
+  type MoveResult,
+  type MoveVendorOptions,
+  type VendorMoveRecord,
+  type ShardMoveState,
+} from "./vendor-move/index.ts";

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { shard } from "../clients/registry.ts";
 import type { ShardDb } from "../clients/prisma-clients.ts";
 import { shardFor } from "../sharding/directory.ts";
+import { retryWhileVendorMoves } from "../sharding/vendor-move/fence.ts";
 
 /** The client a shard interactive transaction hands to its callback. */
 export type ShardTransaction = Parameters<Parameters<ShardDb["$transaction"]>[0]>[0];
@@ -45,20 +46,26 @@ export async function setPlatformScope(tx: ScopeTx): Promise<void> {
 /**
  * Runs `fn` in ONE transaction on the primary of the vendor's shard with the tenant set: queries
  * inside see and write only this vendor's rows, even one that forgets its vendor_id filter.
+ * While the vendor is being moved between shards its writes are refused for a moment; the whole
+ * transaction then runs again where the directory points (sharding/vendor-move/fence.ts), so `fn`
+ * must not have effects outside the transaction.
  */
 export async function withTenant<T>(
   vendorId: string,
   fn: (tx: ShardTransaction, shardName: string) => Promise<T>,
   options: TenantTransactionOptions = {},
 ): Promise<T> {
-  const shardName = await shardFor(vendorIdSchema.parse(vendorId));
-  return shard(shardName).primary.$transaction(
-    async (tx) => {
-      await setTenant(tx, vendorId);
-      return fn(tx, shardName);
-    },
-    { maxWait: options.maxWait ?? 5_000, timeout: options.timeout ?? 15_000 },
-  );
+  const id = vendorIdSchema.parse(vendorId);
+  return retryWhileVendorMoves(id, async () => {
+    const shardName = await shardFor(id);
+    return shard(shardName).primary.$transaction(
+      async (tx) => {
+        await setTenant(tx, vendorId);
+        return fn(tx, shardName);
+      },
+      { maxWait: options.maxWait ?? 5_000, timeout: options.timeout ?? 15_000 },
+    );
+  });
 }
 
 /** Runs `fn` in one platform-scoped transaction on a shard's primary (see setPlatformScope). */
