@@ -266,4 +266,45 @@ describe("online vendor move between shards", () => {
       expect(await core().primary.vendor.count({ where: { id: vendorId } })).toBe(1);
     },
   );
+
+  it("rolls a move back when it cannot finish: the vendor stays where it was, writable, and nothing is left on the target", async () => {
+    const v = await createVendor({
+      slug: `stay-${run}`,
+      name: `Staying Vendor ${run}`,
+      shard: "shard-1",
+    });
+    await withTenant(v.id, async (tx) => {
+      await tx.warehouse.create({ data: { vendorId: v.id, code: "S", name: "Stays" } });
+      // An event the (absent) relay never publishes: the fence cannot drain it in time.
+      await tx.$executeRaw`
+        INSERT INTO outbox (vendor_id, aggregate_type, aggregate_id, event_type, payload)
+        VALUES (${v.id}::uuid, 'vendor', ${v.id}, 'VendorTouched', '{}'::jsonb)`;
+    });
+    await expect(
+      moveVendor(v.id, "shard-2", { outboxDrainTimeoutMs: 300, purgeAfterMs: 0 }),
+    ).rejects.toMatchObject({ code: "MOVE_FAILED" });
+
+    expect(await locateVendor(v.id)).toMatchObject({ shard: "shard-1", epoch: 1 });
+    const entry = await core().primary.shardDirectory.findUniqueOrThrow({
+      where: { vendorId: v.id },
+    });
+    expect(entry.writeFenced).toBe(false);
+    expect(await shardMoveState("shard-1", v.id)).toBeNull();
+    expect(await shardMoveState("shard-2", v.id)).toBeNull();
+    const onTarget = await withPlatformScope("shard-2", (tx) =>
+      tx.$queryRawUnsafe<{ n: number }[]>(
+        `SELECT (SELECT count(*) FROM warehouses WHERE vendor_id = $1::uuid)
+              + (SELECT count(*) FROM vendors WHERE id = $1::uuid) AS n`,
+        v.id,
+      ),
+    );
+    expect(Number(onTarget[0]?.n)).toBe(0);
+    // Writable at once where it was.
+    await withTenant(v.id, (tx) =>
+      tx.warehouse.create({ data: { vendorId: v.id, code: "T", name: "Still here" } }),
+    );
+    const [record] = (await recentVendorMoves(50)).filter((m) => m.vendorId === v.id);
+    expect(record).toMatchObject({ phase: "rolled-back" });
+    expect(record?.error).toMatch(/unpublished/);
+  });
 });

@@ -45,7 +45,7 @@ import {
   unpublishedOutbox,
   type JournalEntry,
 } from "./move-state.ts";
-import { MOVED_TABLES, tableNamed } from "./tables.ts";
+import { ident, MOVED_TABLES, tableNamed } from "./tables.ts";
 
 export type MovePhase =
   "copying" | "catching-up" | "fenced" | "flipped" | "done" | "rolled-back" | "failed";
@@ -55,6 +55,8 @@ export interface MoveProgress {
   phase: MovePhase;
   /** The table being copied (copy phase). */
   table?: string;
+  /** The vendor's rows in the snapshot (known once the copy starts). */
+  rowsTotal?: number;
   rowsCopied: number;
   changesCaughtUp: number;
 }
@@ -294,6 +296,15 @@ async function copySnapshot(ctx: MoveContext): Promise<void> {
   await shard(ctx.fromShard).primary.$transaction(
     async (src) => {
       await actAsMover(src);
+      let rowsTotal = 0;
+      for (const t of MOVED_TABLES) {
+        const [c] = await src.$queryRawUnsafe<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM ${ident(t.name)} WHERE ${ident(t.tenantColumn)} = $1::uuid`,
+          ctx.vendor,
+        );
+        rowsTotal += c?.n ?? 0;
+      }
+      ctx.report({ rowsTotal });
       for (const t of MOVED_TABLES) {
         const columns = await insertableColumns(src, t.name);
         let cursor: string | undefined;
