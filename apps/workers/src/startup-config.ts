@@ -41,7 +41,7 @@ export const PROCESS_CONFIG: Record<string, Concerns> = {
   notifications: { ...pool, storage: storageSchema },
   imports: { ...pool, storage: storageSchema },
   analytics: pool,
-  maintenance: { ...pool, storage: storageSchema },
+  maintenance: { ...pool, storage: storageSchema, etcd: etcdSchema },
   "outbox-relay": { ...pool, etcd: etcdSchema },
   projections: pool,
   realtime: {

@@ -3,7 +3,7 @@
  * through `consumeOnce`) and, per channel, a producer queue, a worker with its own concurrency and
  * rate limit, and a dead-letter queue. Used by the `notifications` pool and by the tests.
  */
-import { type Job, Queue, Worker } from "bullmq";
+import { type Job, type JobsOptions, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { core } from "@agora/db";
 import { consumeOnce, coreDedupeStore, type ConsumeOutcome } from "../outbox/consume.ts";
@@ -57,6 +57,17 @@ export interface NotificationService {
 const defaultOnError = (err: Error, where: string) =>
   process.stderr.write(`${JSON.stringify({ level: "warn", where, msg: err.message })}\n`);
 
+/** A delivery job's options: its id is the delivery id, retries bounded by the channel's policy. */
+export function deliveryJobOptions(p: ChannelPolicy, deliveryId: string): JobsOptions {
+  return {
+    jobId: deliveryId,
+    attempts: p.attempts,
+    backoff: { type: "exponential", delay: p.backoffMs, jitter: p.jitter },
+    removeOnComplete: { age: 3600 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
+}
+
 export function createNotificationService(opts: NotificationServiceOptions): NotificationService {
   const onError = opts.onError ?? defaultOnError;
   const prefix = opts.prefix;
@@ -83,13 +94,7 @@ export function createNotificationService(opts: NotificationServiceOptions): Not
     for (const job of jobs) {
       const p = policy[job.channel];
       // Job id = delivery id: re-enqueueing a delivery that is still queued or retrying is a no-op.
-      await queues[job.channel].add(job.channel, job, {
-        jobId: job.deliveryId,
-        attempts: p.attempts,
-        backoff: { type: "exponential", delay: p.backoffMs, jitter: p.jitter },
-        removeOnComplete: { age: 3600 },
-        removeOnFail: { age: 7 * 24 * 3600 },
-      });
+      await queues[job.channel].add(job.channel, job, deliveryJobOptions(p, job.deliveryId));
     }
   }
 

@@ -2,7 +2,9 @@
  * Housekeeping jobs: `ping` lets operators and tests check the pool end to end; payout settlement
  * (every PAYOUT_SETTLE_EVERY_MS, and on demand from the vendor portal) and the recovery of in-doubt
  * payout transactions (at start, then every PAYOUT_RECOVER_EVERY_MS) and the sweep of media upload
- * folders no row references (every MEDIA_SWEEP_EVERY_MS) run here, one job at a time.
+ * folders no row references (every MEDIA_SWEEP_EVERY_MS) run here, one job at a time. Beside them,
+ * on its own timer under an etcd leadership, the lost-job sweep (lost-jobs/) re-enqueues work a
+ * Redis failover dropped.
  */
 import { Queue } from "bullmq";
 import { z } from "zod";
@@ -26,6 +28,7 @@ import {
   vendorsWithPayable,
   type SettleOptions,
 } from "../payouts/settle-payout.ts";
+import { type LostJobSweep, startLostJobSweep } from "../lost-jobs/lost-job-sweep.ts";
 import type { PoolSpec } from "./run-pool.ts";
 
 const log = createLogger({ service: "workers-maintenance" });
@@ -43,6 +46,12 @@ const envSchema = z.object({
   MEDIA_SWEEP_EVERY_MS: ms.default(3_600_000),
   /** Upload folders younger than this may belong to an upload still in flight. */
   MEDIA_ORPHAN_GRACE_MS: ms.default(3_600_000),
+  /** The lost-job sweep (lost-jobs/): how often its leader compares queues with the database. */
+  LOST_JOB_SWEEP_EVERY_MS: ms.default(10_000),
+  /** Unfinished work untouched for less than this may still have its job on the way. */
+  LOST_JOB_GRACE_MS: ms.default(30_000),
+  LOST_JOB_LOOKBACK_MS: ms.default(3_600_000),
+  LOST_JOB_SWEEP_LIMIT: ms.default(500),
   /** Drills and tests: the process SIGKILLs itself right after this settlement step. */
   PAYOUT_CRASH_AT: z.enum(PAYOUT_FAULT_POINTS).optional(),
 });
@@ -67,6 +76,7 @@ export function maintenancePool(): PoolSpec {
       connectionName: "pool:maintenance:producer",
     }),
   });
+  let lostJobSweep: LostJobSweep | undefined;
   return {
     queue: PAYOUTS_QUEUE,
     concurrency: 1,
@@ -107,6 +117,12 @@ export function maintenancePool(): PoolSpec {
     },
     init: async () => {
       await assertTwoPhaseCommitEnabled();
+      lostJobSweep = startLostJobSweep({
+        everyMs: env.LOST_JOB_SWEEP_EVERY_MS,
+        graceMs: env.LOST_JOB_GRACE_MS,
+        lookbackMs: env.LOST_JOB_LOOKBACK_MS,
+        limit: env.LOST_JOB_SWEEP_LIMIT,
+      });
       try {
         await recoverPayouts(recovery);
       } catch (err) {
@@ -131,7 +147,10 @@ export function maintenancePool(): PoolSpec {
         { name: MEDIA_SWEEP_JOB },
       );
     },
-    close: () => queue.close(),
+    close: async () => {
+      await lostJobSweep?.close();
+      await queue.close();
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import { down, up } from "../launcher.ts";
 import { formatStatus, getStatus } from "../status/index.ts";
 import { PROFILES, type ProfileName, topology } from "../topology.ts";
 import { cliArgs, runCli } from "./args.ts";
+import { markStopping } from "./foreground.ts";
 
 runCli(async () => {
   const { values, positionals, profile } = cliArgs({ all: { type: "boolean", default: false }, wipe: { type: "boolean", default: false } });
@@ -19,7 +20,13 @@ runCli(async () => {
     for (const p of profiles) {
       const t = topology(p);
       process.stdout.write(`Stopping the ${p} topology\n`);
-      await down(t, log, { wipe: Boolean(values.wipe) });
+      // Tells a foreground `npm start` of this topology that its apps are being stopped, not crashing.
+      const unmark = markStopping(t.stateDir);
+      try {
+        await down(t, log, { wipe: Boolean(values.wipe) });
+      } finally {
+        unmark();
+      }
     }
     process.stdout.write("✔ stopped\n");
   } else if (cmd === "status") {

@@ -5,14 +5,12 @@
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { down, up } from "../launcher.ts";
-import { isOurs, readRegistry } from "../processes/registry.ts";
-import { tail } from "../processes/wait.ts";
 import { appInstances, services, startApps, startServices } from "../apps.ts";
 import { formatStatus, getStatus } from "../status/index.ts";
 import { REPO_ROOT, topology } from "../topology.ts";
 import { cliArgs } from "./args.ts";
+import { stayInForeground } from "./foreground.ts";
 
 const { values } = cliArgs({ "skip-build": { type: "boolean", default: false } });
 const t = topology("dev");
@@ -87,23 +85,8 @@ async function main(): Promise<void> {
     ].join("\n"),
   );
 
-  // Stay in the foreground; report an app that dies, with the end of its log, and leave once
-  // nothing of ours runs any more (`npm stop` from another terminal).
-  const reported = new Set<string>();
-  for (;;) {
-    await sleep(2000);
-    const records = readRegistry(t.pidFile);
-    if (!records.some((rec) => isOurs(rec))) {
-      say("✔ everything was stopped (npm stop); leaving");
-      process.exit(0);
-    }
-    for (const rec of records.filter((x) => x.kind === "app")) {
-      if (!isOurs(rec) && !reported.has(rec.name)) {
-        reported.add(rec.name);
-        say(`✖ ${rec.name} exited; last lines of ${rec.logFile}:\n${tail(rec.logFile)}`);
-      }
-    }
-  }
+  await stayInForeground({ pidFile: t.pidFile, stateDir: t.stateDir, say });
+  process.exit(0);
 }
 
 main().catch(async (err: unknown) => {

@@ -25,13 +25,20 @@ describe("seed", () => {
     let products = 0;
     for (const v of first.vendors) {
       const rows = await withTenant(v.id, (tx) =>
-        tx.product.findMany({ where: { vendorId: v.id }, include: { media: true, stock: true } }),
+        tx.product.findMany({
+          where: { vendorId: v.id },
+          include: { media: true, stock: true, variants: true },
+        }),
       );
       products += rows.length;
       for (const p of rows) {
         expect(p.media).toHaveLength(1);
         expect(existsSync(join(stateDir, p.media[0]!.path))).toBe(true);
         expect(p.stock).toHaveLength(2); // one row per warehouse
+        // The product's own SKU and stock: no placeholder variant listed beside it with no stock.
+        expect(p.variants).toEqual([]);
+        expect(p.sku).toMatch(/^[A-Z0-9-]+-[0-9A-F]{8}$/);
+        expect(p.stock.every((s) => s.variantId === null)).toBe(true);
       }
     }
     expect(products).toBe(40);
