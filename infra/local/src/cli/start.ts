@@ -11,6 +11,7 @@ import { isOurs, readRegistry } from "../processes/registry.ts";
 import { tail } from "../processes/wait.ts";
 import { appInstances, services, startApps, startServices } from "../apps.ts";
 import { formatStatus, getStatus } from "../status/index.ts";
+import { startSupervisor } from "../supervisor/control.ts";
 import { REPO_ROOT, topology } from "../topology.ts";
 import { cliArgs } from "./args.ts";
 
@@ -57,7 +58,8 @@ async function main(): Promise<void> {
   say("▸ seeding demo data (once) …");
   await run(bin("tsx"), ["infra/local/src/cli/seed.ts", "--profile", "dev"]);
 
-  say("▸ starting the apps …");
+  say("▸ starting the apps (under the supervisor, which restarts crashed ones) …");
+  await startSupervisor(t);
   await startServices(t, services(t));
   await startApps(t, apps);
 
