@@ -1,5 +1,6 @@
 /** The Next.js apps as processes of the topology: started after the servers, stopped first. */
 import { join } from "node:path";
+import { isWorkerProcess } from "@agora/config";
 import { isOurs, readRegistry } from "./processes/registry.ts";
 import { type StartSpec, startProcess } from "./processes/spawn.ts";
 import { releaseSupervision, spawnUnderSupervisor } from "./supervisor/control.ts";
@@ -164,10 +165,20 @@ export async function serviceStartSpec(t: Topology, s: ServiceSpec): Promise<Sta
   };
 }
 
-/** Ready when its health path answers 200 (services without one: when they answer at all). */
+/**
+ * Ready when its health path answers 200; a worker pool without a port of its own when its ops
+ * port (AGORA_METRICS_PORT) does; anything else as soon as it runs.
+ */
 export async function waitServiceReady(t: Topology, s: ServiceSpec, timeoutMs = 120_000): Promise<void> {
-  if (!s.healthPath || !s.port) return;
-  await waitFor(`${s.name} ${s.healthPath}`, () => answers(t, s.port ?? 0, s.healthPath ?? "/"), {
+  const worker = s.name.replace(/^workers-/, "");
+  const probe =
+    s.healthPath && s.port
+      ? { port: s.port, path: s.healthPath }
+      : isWorkerProcess(worker)
+        ? { port: t.apps.workerMetrics[worker], path: "/healthz" }
+        : undefined;
+  if (!probe) return;
+  await waitFor(`${s.name} ${probe.path}`, () => answers(t, probe.port, probe.path), {
     timeoutMs,
     process: s.name,
     logFile: serviceLogFile(t, s),

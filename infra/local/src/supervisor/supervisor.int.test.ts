@@ -4,12 +4,14 @@
  * SIGKILLed and must come back, answer its readiness check, and show the restart and the signal
  * in `getStatus`. A held process (a deliberate kill) stays down until it is started again.
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serviceByName, type ServiceSpec, startServices } from "../apps.ts";
 import { isOurs, type ProcessRecord, readRegistry } from "../processes/registry.ts";
 import { waitFor } from "../processes/wait.ts";
 import { getStatus } from "../status/index.ts";
-import { topology } from "../topology.ts";
+import { REPO_ROOT, topology } from "../topology.ts";
 import { holdSupervision, readSupervisorState, startSupervisor, SUPERVISOR } from "./control.ts";
 
 const t = topology("test");
@@ -22,7 +24,12 @@ const READY: Record<string, () => string> = {
   "telemetry-collector": () => `http://${t.host}:${t.apps.telemetryCollector}/readyz`,
   "media-origin": () => `http://${t.host}:${t.apps.mediaOrigin}/healthz`,
 };
-const NAMES = Object.keys(READY);
+// `next start` serves a build: without one (a fresh checkout before `npm start`) the Next.js kind
+// is left out, and says so, rather than failing on a missing .next folder.
+const storefrontBuilt = existsSync(join(REPO_ROOT, "apps/storefront/.next/BUILD_ID"));
+if (!storefrontBuilt)
+  process.stdout.write("supervisor test: no storefront build, Next.js kind left out\n");
+const NAMES = Object.keys(READY).filter((n) => storefrontBuilt || n !== "storefront-1");
 
 const record = (name: string): ProcessRecord | undefined =>
   readRegistry(t.pidFile).find((r) => r.name === name && isOurs(r));

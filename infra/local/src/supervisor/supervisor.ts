@@ -5,14 +5,19 @@
  * Redis and Sentinel are left to their own failover: the chaos suites kill them on purpose.
  */
 import type { ChildProcess } from "node:child_process";
-import { serviceByName, serviceStartSpec, waitServiceReady } from "../apps.ts";
+import {
+  appInstances,
+  serviceByName,
+  services,
+  serviceStartSpec,
+  waitServiceReady,
+} from "../apps.ts";
 import { isOurs, readRegistry } from "../processes/registry.ts";
 import { spawnDetached } from "../processes/spawn.ts";
 import type { Topology } from "../topology.ts";
 import {
   type ExitRecord,
   heldProcesses,
-  SUPERVISOR,
   type SupervisedProcess,
   type SupervisorState,
   writeSupervisorState,
@@ -35,12 +40,18 @@ export class Supervisor {
   private readonly timers = new Set<NodeJS.Timeout>();
   private poller?: NodeJS.Timeout;
   private stopping = false;
+  /**
+   * The names it may restart, computed once: building the specs walks the bundles' sources
+   * (node-entry.ts), far too much work for a poll every two seconds.
+   */
+  private readonly supervisable: ReadonlySet<string>;
 
   constructor(
     private readonly t: Topology,
     private readonly opts: SupervisorOptions = {},
   ) {
     this.policy = opts.policy ?? DEFAULT_RESTART_POLICY;
+    this.supervisable = new Set([...services(t), ...appInstances(t)].map((s) => s.name));
     const now = new Date().toISOString();
     this.state = { pid: process.pid, startedAt: now, updatedAt: now, processes: {} };
   }
@@ -101,8 +112,7 @@ export class Supervisor {
   /** Adopted processes: a watched PID that is no longer ours died while we were not its parent. */
   private poll(): void {
     for (const rec of readRegistry(this.t.pidFile)) {
-      if (rec.kind !== "app" || rec.name === SUPERVISOR || !serviceByName(this.t, rec.name))
-        continue;
+      if (rec.kind !== "app" || !this.supervisable.has(rec.name)) continue;
       if (this.children.has(rec.name)) continue;
       if (isOurs(rec)) {
         this.watched.set(rec.name, rec.pid);
