@@ -116,13 +116,19 @@ describe("autoscaling", () => {
     const keys = so?.spec.triggers.map((t) => t.metadata.listName);
     expect(keys).toContain("bull:outbox-order.notifications:wait");
     expect(keys).toContain("bull:outbox-order.notifications:prioritized");
-    expect(new Set(so?.spec.triggers.map((t) => t.type))).toEqual(new Set(["redis-sentinel"]));
+    expect(new Set(so?.spec.triggers.map((t) => t.type))).toEqual(
+      new Set(["redis-sentinel", "prometheus"]),
+    );
   });
 
   it("lets only the imports pool sleep, waking it on the first waiting job", () => {
     const imports = find<ScaledObjectDoc>("production", "ScaledObject", "workers-imports");
     expect(imports?.spec.minReplicaCount).toBe(0);
-    expect(imports?.spec.triggers.every((t) => t.metadata.activationListLength === "1")).toBe(true);
+    expect(
+      imports?.spec.triggers
+        .filter((t) => t.type === "redis-sentinel")
+        .every((t) => t.metadata.activationListLength === "0"),
+    ).toBe(true);
     const maintenance = find<ScaledObjectDoc>("production", "ScaledObject", "workers-maintenance");
     expect(maintenance?.spec.minReplicaCount).toBeGreaterThan(0);
   });

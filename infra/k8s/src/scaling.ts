@@ -1,43 +1,39 @@
 /**
  * The ONE scaling table: HPA numbers of the web tier and KEDA numbers of the worker pools, per
- * environment. The Kubernetes generator turns it into HorizontalPodAutoscalers and ScaledObjects;
- * a local autoscaler (HAProxy `add server` / one more worker process) is meant to read the same
- * table, so a laptop and a cluster scale by the same rules.
+ * environment. `autoscaling/policy.ts` turns each row into the typed policy of `@agora/autoscaling`,
+ * from which the generator renders HorizontalPodAutoscalers and ScaledObjects and which the
+ * decision core evaluates locally, so a laptop and a cluster scale by the same rules.
  */
+import { type Behavior, DEFAULT_BEHAVIOR } from "@agora/autoscaling";
 import type { WebApp, WorkerPool } from "./deployables.ts";
 import type { EnvironmentName } from "./environments.ts";
-
-/** One direction of HPA `behavior`: how fast replicas may be added or removed. */
-export interface ScalingPolicy {
-  /** Look back this long and use the most conservative recommendation (damps flapping). */
-  stabilizationWindowSeconds: number;
-  /** At most this many pods per period … */
-  pods: number;
-  /** … or this percentage of the current count per period, whichever the `select` picks. */
-  percent: number;
-  periodSeconds: number;
-  select: "Max" | "Min";
-}
 
 export interface WebScaling {
   minReplicas: number;
   maxReplicas: number;
   /** Average CPU utilisation (of requests) the HPA steers towards. */
   targetCpuPercent: number;
-  scaleUp: ScalingPolicy;
-  scaleDown: ScalingPolicy;
+  /** tRPC calls in flight per instance (`agora_trpc_in_flight_requests`) the HPA steers towards. */
+  inFlightPerInstance: number;
+  behavior: Behavior;
 }
 
 export interface QueueScaling {
-  /** 0 lets the pool sleep: KEDA then wakes it when a queue reaches `activationJobs`. */
+  /** 0 lets the pool sleep: KEDA then wakes it when a queue exceeds `activationJobs`. */
   minReplicas: number;
   maxReplicas: number;
   /** BullMQ queues the pool consumes (names as in product code, see scaling.test.ts). */
   queues: readonly string[];
   /** Waiting jobs one replica is expected to absorb (the HPA target average). */
   jobsPerReplica: number;
-  /** Waiting jobs above which a sleeping pool (0 replicas) is woken. */
+  /** A sleeping pool (0 replicas) is woken when a queue holds more waiting jobs than this. */
   activationJobs: number;
+  /** Age of the oldest waiting job the pool is sized to keep below (seconds, not averaged). */
+  oldestJobAgeSeconds: number;
+  /** Also wakes a sleeping pool when a job has waited longer than this. */
+  activationOldestJobAgeSeconds: number;
+  /** The HPA KEDA generates scales by the Kubernetes defaults: fast up, down after 300 s. */
+  behavior: Behavior;
   pollingIntervalSeconds: number;
   /** Seconds with no activity before a sleeping-capable pool is scaled back to 0. */
   cooldownPeriodSeconds: number;
@@ -49,22 +45,33 @@ export interface EnvironmentScaling {
 }
 
 /** Scale up fast (a sale starts in seconds), scale down slowly (don't drop warm caches on a dip). */
-const webBehavior = {
+const webBehavior: Behavior = {
   scaleUp: {
     stabilizationWindowSeconds: 0,
-    pods: 4,
-    percent: 100,
-    periodSeconds: 15,
-    select: "Max",
+    selectPolicy: "Max",
+    policies: [
+      { type: "Pods", value: 4, periodSeconds: 15 },
+      { type: "Percent", value: 100, periodSeconds: 15 },
+    ],
   },
   scaleDown: {
     stabilizationWindowSeconds: 300,
-    pods: 2,
-    percent: 10,
-    periodSeconds: 60,
-    select: "Min",
+    selectPolicy: "Min",
+    policies: [
+      { type: "Pods", value: 2, periodSeconds: 60 },
+      { type: "Percent", value: 10, periodSeconds: 60 },
+    ],
   },
-} as const satisfies Pick<WebScaling, "scaleUp" | "scaleDown">;
+};
+
+const web = (minReplicas: number, maxReplicas: number, targetCpuPercent: number): WebScaling => ({
+  minReplicas,
+  maxReplicas,
+  targetCpuPercent,
+  // Calls in flight grow before CPU does when an instance waits on the database: the earlier signal.
+  inFlightPerInstance: 20,
+  behavior: webBehavior,
+});
 
 /**
  * Queue names per pool. Notifications consumes the order outbox subscription and one queue per
@@ -92,17 +99,22 @@ const pool = (
   maxReplicas,
   queues: POOL_QUEUES[name],
   jobsPerReplica,
-  activationJobs: minReplicas === 0 ? 1 : 0,
+  // KEDA activates on a length strictly above the threshold: 0 wakes a pool on its first job.
+  activationJobs: 0,
+  // A job waiting a minute means the pool is behind, whatever the queue length says.
+  oldestJobAgeSeconds: 60,
+  activationOldestJobAgeSeconds: 30,
   pollingIntervalSeconds: 15,
   cooldownPeriodSeconds: 300,
+  behavior: DEFAULT_BEHAVIOR,
 });
 
 export const SCALING: Record<EnvironmentName, EnvironmentScaling> = {
   staging: {
     web: {
-      storefront: { minReplicas: 2, maxReplicas: 6, targetCpuPercent: 70, ...webBehavior },
-      "vendor-portal": { minReplicas: 2, maxReplicas: 4, targetCpuPercent: 70, ...webBehavior },
-      "ops-console": { minReplicas: 1, maxReplicas: 2, targetCpuPercent: 70, ...webBehavior },
+      storefront: web(2, 6, 70),
+      "vendor-portal": web(2, 4, 70),
+      "ops-console": web(1, 2, 70),
     },
     pools: {
       sagas: pool("sagas", 1, 4, 50),
@@ -116,9 +128,9 @@ export const SCALING: Record<EnvironmentName, EnvironmentScaling> = {
   // Production web tier: at least 10 storefront instances, at most 100 (capacity requirement).
   production: {
     web: {
-      storefront: { minReplicas: 10, maxReplicas: 100, targetCpuPercent: 65, ...webBehavior },
-      "vendor-portal": { minReplicas: 3, maxReplicas: 20, targetCpuPercent: 70, ...webBehavior },
-      "ops-console": { minReplicas: 2, maxReplicas: 4, targetCpuPercent: 70, ...webBehavior },
+      storefront: web(10, 100, 65),
+      "vendor-portal": web(3, 20, 70),
+      "ops-console": web(2, 4, 70),
     },
     pools: {
       sagas: pool("sagas", 2, 40, 50),

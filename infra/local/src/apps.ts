@@ -1,7 +1,9 @@
 /** The Next.js apps as processes of the topology: started after the servers, stopped first. */
 import { join } from "node:path";
+import { isWorkerProcess } from "@agora/config";
 import { isOurs, readRegistry } from "./processes/registry.ts";
-import { startProcess } from "./processes/spawn.ts";
+import { type StartSpec, startProcess } from "./processes/spawn.ts";
+import { releaseSupervision, spawnUnderSupervisor } from "./supervisor/control.ts";
 import { StartupError, tail, waitFor } from "./processes/wait.ts";
 import { processEnv } from "./env/process-env.ts";
 import { nodeEntry } from "./node-entry.ts";
@@ -123,46 +125,82 @@ async function answers(t: Topology, port: number, path: string): Promise<boolean
   return (await fetch(`http://${t.host}:${port}${path}`, { signal: AbortSignal.timeout(1000) })).ok;
 }
 
-/** Starts the processes not already running and waits until each one is ready. */
+export const serviceLogFile = (t: Topology, s: Pick<ServiceSpec, "name">): string =>
+  join(t.logDir, `${s.name}.log`);
+
+/** Every product process `npm start` runs, by name: what the supervisor may restart. */
+export function serviceByName(t: Topology, name: string): ServiceSpec | undefined {
+  return [...services(t), ...appInstances(t)].find((s) => s.name === name);
+}
+
+/**
+ * How a service is spawned: its command line and, as environment variables, everything it knows
+ * about the topology. With the fault proxy running, apps and workers reach the primaries through
+ * it (chaos controls), so this waits for the proxy first.
+ */
+export async function serviceStartSpec(t: Topology, s: ServiceSpec): Promise<StartSpec> {
+  const viaProxy =
+    s.name !== FAULT_PROXY &&
+    readRegistry(t.pidFile).some((x) => x.name === FAULT_PROXY && isOurs(x));
+  if (viaProxy)
+    await waitFor(`${FAULT_PROXY} /healthz`, () => answers(t, t.faultProxyAdmin, "/healthz"), {
+      timeoutMs: 30_000,
+      process: FAULT_PROXY,
+      logFile: serviceLogFile(t, { name: FAULT_PROXY }),
+    });
+  return {
+    name: s.name,
+    kind: "app",
+    command: process.execPath,
+    args: s.args,
+    cwd: s.cwd,
+    logFile: serviceLogFile(t, s),
+    port: s.port,
+    env: {
+      ...processEnv(t, s.name, { viaFaultProxy: viaProxy }),
+      ...(s.port ? { PORT: String(s.port) } : {}),
+      ...s.env,
+    },
+    match: s.match,
+  };
+}
+
+/**
+ * Ready when its health path answers 200; a worker pool without a port of its own when its ops
+ * port (AGORA_METRICS_PORT) does; anything else as soon as it runs.
+ */
+export async function waitServiceReady(t: Topology, s: ServiceSpec, timeoutMs = 120_000): Promise<void> {
+  const worker = s.name.replace(/^workers-/, "");
+  const probe =
+    s.healthPath && s.port
+      ? { port: s.port, path: s.healthPath }
+      : isWorkerProcess(worker)
+        ? { port: t.apps.workerMetrics[worker], path: "/healthz" }
+        : undefined;
+  if (!probe) return;
+  await waitFor(`${s.name} ${probe.path}`, () => answers(t, probe.port, probe.path), {
+    timeoutMs,
+    process: s.name,
+    logFile: serviceLogFile(t, s),
+  });
+}
+
+/**
+ * Starts the processes not already running and waits until each one is ready. With a supervisor
+ * running, it spawns them (so it is their parent and sees how they exit); otherwise they start here.
+ */
 export async function startServices(t: Topology, specs: ServiceSpec[]): Promise<void> {
-  const logFile = (s: Pick<ServiceSpec, "name">) => join(t.logDir, `${s.name}.log`);
+  const logFile = (s: Pick<ServiceSpec, "name">) => serviceLogFile(t, s);
   for (const s of specs) {
     const existing = readRegistry(t.pidFile).find((x) => x.name === s.name);
     if (existing && isOurs(existing)) continue;
-    // With the fault proxy running, apps and workers reach the primaries through it (chaos controls).
-    const viaProxy =
-      s.name !== FAULT_PROXY &&
-      readRegistry(t.pidFile).some((x) => x.name === FAULT_PROXY && isOurs(x));
-    if (viaProxy)
-      await waitFor(`${FAULT_PROXY} /healthz`, () => answers(t, t.faultProxyAdmin, "/healthz"), {
-        timeoutMs: 30_000,
-        process: FAULT_PROXY,
-        logFile: logFile({ name: FAULT_PROXY }),
-      });
-    startProcess(t.pidFile, {
-      name: s.name,
-      kind: "app",
-      command: process.execPath,
-      args: s.args,
-      cwd: s.cwd,
-      logFile: logFile(s),
-      port: s.port,
-      // Everything a process knows about the topology arrives here, as environment variables.
-      env: {
-        ...processEnv(t, s.name, { viaFaultProxy: viaProxy }),
-        ...(s.port ? { PORT: String(s.port) } : {}),
-        ...s.env,
-      },
-      match: s.match,
-    });
+    releaseSupervision(t, s.name);
+    if (await spawnUnderSupervisor(t, s.name)) continue;
+    startProcess(t.pidFile, await serviceStartSpec(t, s));
   }
   for (const s of specs) {
     if (s.healthPath && s.port) {
-      await waitFor(
-        `${s.name} ${s.healthPath}`,
-        () => answers(t, s.port ?? 0, s.healthPath ?? "/"),
-        { timeoutMs: 120_000, process: s.name, logFile: logFile(s) },
-      );
+      await waitServiceReady(t, s);
       continue;
     }
     await new Promise((r) => setTimeout(r, 3000));

@@ -30,6 +30,7 @@ import {
 } from "./processes/registry.ts";
 import { chownToPostgres, startProcess } from "./processes/spawn.ts";
 import { StartupError, waitFor } from "./processes/wait.ts";
+import { SUPERVISOR } from "./supervisor/control.ts";
 import {
   type ClusterTopology,
   type PgMember,
@@ -400,7 +401,9 @@ export async function stopPgMember(t: Topology, m: PgMember): Promise<void> {
 export async function down(t: Topology, log: Log = quiet, opts: { wipe?: boolean } = {}): Promise<void> {
   const recs = readRegistry(t.pidFile);
   const byKind = (k: ProcessRecord["kind"]) => recs.filter((r) => r.kind === k);
-  for (const r of byKind("app")) {
+  // The supervisor first, or it would restart the apps this stops.
+  const apps = byKind("app").sort((a, b) => Number(b.name === SUPERVISOR) - Number(a.name === SUPERVISOR));
+  for (const r of apps) {
     log(`stopping ${r.name} (pid ${r.pid})`);
     await stopRecord(r);
   }

@@ -1,19 +1,64 @@
-/** HorizontalPodAutoscalers (autoscaling/v2) of the web tier, from the scaling table. */
-import type { HorizontalPodAutoscaler, HPAScalingRules } from "kubernetes-types/autoscaling/v2";
+/** HorizontalPodAutoscalers (autoscaling/v2) of the web tier, rendered from their policies. */
+import type { Behavior, MetricSpec } from "@agora/autoscaling";
+import type {
+  HorizontalPodAutoscaler,
+  HorizontalPodAutoscalerBehavior,
+  MetricSpec as K8sMetricSpec,
+} from "kubernetes-types/autoscaling/v2";
 import type { WebApp } from "../deployables.ts";
 import type { EnvironmentSpec } from "../environments.ts";
 import { metadata } from "../meta.ts";
-import { SCALING, type ScalingPolicy } from "../scaling.ts";
+import { webPolicy } from "./policy.ts";
 
-function rules(p: ScalingPolicy): HPAScalingRules {
-  return {
-    stabilizationWindowSeconds: p.stabilizationWindowSeconds,
-    selectPolicy: p.select,
-    policies: [
-      { type: "Pods", value: p.pods, periodSeconds: p.periodSeconds },
-      { type: "Percent", value: p.percent, periodSeconds: p.periodSeconds },
-    ],
-  };
+/** `spec.behavior` from the policy's behaviour (the shapes are the same by design). */
+export function hpaBehavior(b: Behavior): HorizontalPodAutoscalerBehavior {
+  const rules = (r: Behavior["scaleUp"]) => ({
+    stabilizationWindowSeconds: r.stabilizationWindowSeconds,
+    selectPolicy: r.selectPolicy,
+    policies: r.policies.map((p) => ({
+      type: p.type,
+      value: p.value,
+      periodSeconds: p.periodSeconds,
+    })),
+  });
+  return { scaleUp: rules(b.scaleUp), scaleDown: rules(b.scaleDown) };
+}
+
+function hpaMetric(m: MetricSpec): K8sMetricSpec {
+  switch (m.kind) {
+    case "resource-utilization":
+      return {
+        type: "Resource",
+        resource: {
+          name: m.name,
+          target: { type: "Utilization", averageUtilization: m.targetUtilizationPercent },
+        },
+      };
+    case "pods-average":
+      return {
+        type: "Pods",
+        pods: {
+          metric: { name: m.name },
+          target: { type: "AverageValue", averageValue: String(m.targetAverageValue) },
+        },
+      };
+    case "external-average":
+      return {
+        type: "External",
+        external: {
+          metric: { name: m.name },
+          target: { type: "AverageValue", averageValue: String(m.targetAverageValue) },
+        },
+      };
+    case "external-value":
+      return {
+        type: "External",
+        external: {
+          metric: { name: m.name },
+          target: { type: "Value", value: String(m.targetValue) },
+        },
+      };
+  }
 }
 
 /** `target` is the scaled object: a Deployment, or the storefront's Argo Rollout. */
@@ -22,25 +67,17 @@ export function webAutoscaler(
   app: WebApp,
   target: { apiVersion: string; kind: string },
 ): HorizontalPodAutoscaler {
-  const s = SCALING[env.name].web[app];
+  const p = webPolicy(env.name, app);
   return {
     apiVersion: "autoscaling/v2",
     kind: "HorizontalPodAutoscaler",
     metadata: metadata(env, app),
     spec: {
       scaleTargetRef: { ...target, name: app },
-      minReplicas: s.minReplicas,
-      maxReplicas: s.maxReplicas,
-      metrics: [
-        {
-          type: "Resource",
-          resource: {
-            name: "cpu",
-            target: { type: "Utilization", averageUtilization: s.targetCpuPercent },
-          },
-        },
-      ],
-      behavior: { scaleUp: rules(s.scaleUp), scaleDown: rules(s.scaleDown) },
+      minReplicas: p.minReplicas,
+      maxReplicas: p.maxReplicas,
+      metrics: p.metrics.map(hpaMetric),
+      behavior: hpaBehavior(p.behavior),
     },
   };
 }

@@ -11,6 +11,9 @@
  * that errs low only while both kinds of jobs pile up at once.
  *
  * The triggers use `redis-sentinel`: KEDA asks the Sentinels for the master, like every client.
+ * A `prometheus` trigger adds the oldest waiting job's age as a `Value` metric (not divided by
+ * pods): a queue that is short but stuck still gets more workers. The HPA KEDA generates gets the
+ * pool's `behavior` explicitly, so the numbers are the ones the decision core evaluates.
  */
 import type { IScaledObject } from "@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject";
 import type { ITriggerAuthentication } from "@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication";
@@ -19,9 +22,10 @@ import { SECRETS } from "../env-table.ts";
 import type { EnvironmentSpec } from "../environments.ts";
 import { metadata, workloadName } from "../meta.ts";
 import { REDIS, sentinelAddresses } from "../data/redis.ts";
-import { SCALING } from "../scaling.ts";
+import { hpaBehavior } from "./hpa.ts";
+import { poolPolicy } from "./policy.ts";
 
-export const BULLMQ_PREFIX = "bull";
+export { BULLMQ_PREFIX, backlogKeys } from "./policy.ts";
 export const REDIS_TRIGGER_AUTH = "agora-redis";
 
 export type ScaledObjectDoc = IScaledObject & {
@@ -32,11 +36,6 @@ export type TriggerAuthenticationDoc = ITriggerAuthentication & {
   apiVersion: "keda.sh/v1alpha1";
   kind: "TriggerAuthentication";
 };
-
-/** The Redis keys whose length is a queue's backlog. */
-export function backlogKeys(queue: string): string[] {
-  return [`${BULLMQ_PREFIX}:${queue}:wait`, `${BULLMQ_PREFIX}:${queue}:prioritized`];
-}
 
 export function redisTriggerAuthentication(env: EnvironmentSpec): TriggerAuthenticationDoc {
   return {
@@ -52,7 +51,7 @@ export function redisTriggerAuthentication(env: EnvironmentSpec): TriggerAuthent
 }
 
 export function poolScaledObject(env: EnvironmentSpec, pool: WorkerPool): ScaledObjectDoc {
-  const s = SCALING[env.name].pools[pool];
+  const { horizontal, activation } = poolPolicy(env.name, pool);
   const name = workloadName(pool);
   return {
     apiVersion: "keda.sh/v1alpha1",
@@ -60,24 +59,42 @@ export function poolScaledObject(env: EnvironmentSpec, pool: WorkerPool): Scaled
     metadata: metadata(env, name),
     spec: {
       scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
-      minReplicaCount: s.minReplicas,
-      maxReplicaCount: s.maxReplicas,
-      pollingInterval: s.pollingIntervalSeconds,
-      cooldownPeriod: s.cooldownPeriodSeconds,
-      triggers: s.queues.flatMap((queue) =>
-        backlogKeys(queue).map((key) => ({
-          type: "redis-sentinel",
-          authenticationRef: { name: REDIS_TRIGGER_AUTH },
-          metadata: {
-            addresses: sentinelAddresses(env).join(","),
-            sentinelMaster: REDIS.masterName,
-            listName: key,
-            listLength: String(s.jobsPerReplica),
-            // Only pools allowed to sleep (min 0) wake on the first waiting job; others never sleep.
-            activationListLength: String(s.activationJobs),
-          },
-        })),
-      ),
+      minReplicaCount: activation.minReplicaCount,
+      maxReplicaCount: horizontal.maxReplicas,
+      pollingInterval: activation.pollingIntervalSeconds,
+      cooldownPeriod: activation.cooldownPeriodSeconds,
+      advanced: { horizontalPodAutoscalerConfig: { behavior: hpaBehavior(horizontal.behavior) } },
+      triggers: horizontal.metrics.map((m): ScaledObjectDoc["spec"]["triggers"][number] => {
+        switch (m.kind) {
+          case "external-average":
+            return {
+              type: "redis-sentinel",
+              metricType: "AverageValue",
+              authenticationRef: { name: REDIS_TRIGGER_AUTH },
+              metadata: {
+                addresses: sentinelAddresses(env).join(","),
+                sentinelMaster: REDIS.masterName,
+                listName: m.name,
+                listLength: String(m.targetAverageValue),
+                // KEDA activates on a value strictly above this: 0 wakes a sleeping pool on its first job.
+                activationListLength: String(m.activationThreshold),
+              },
+            };
+          case "external-value":
+            return {
+              type: "prometheus",
+              metricType: "Value",
+              metadata: {
+                serverAddress: env.prometheus.url,
+                query: m.name,
+                threshold: String(m.targetValue),
+                activationThreshold: String(m.activationThreshold),
+              },
+            };
+          default:
+            throw new Error(`a worker pool cannot scale on a ${m.kind} metric`);
+        }
+      }),
     },
   };
 }

@@ -14,6 +14,7 @@ import {
   startRedisNode,
 } from "../launcher.ts";
 import { descendants, isOurs, type ProcessKind, readRegistry } from "../processes/registry.ts";
+import { holdSupervision } from "../supervisor/control.ts";
 import type { PgMember, Topology } from "../topology.ts";
 
 export type NodeAction = "kill" | "pause" | "resume" | "restart";
@@ -113,7 +114,11 @@ export async function applyNodeAction(
   switch (action) {
     case "kill":
       if (m) killPgMember(t, m);
-      else signalAll(target.pids, "SIGKILL");
+      else {
+        // A deliberate crash stays down until its undo ("restart"): the supervisor leaves it be.
+        holdSupervision(t, name);
+        signalAll(target.pids, "SIGKILL");
+      }
       return;
     case "pause":
       signalAll(target.pids, "SIGSTOP");

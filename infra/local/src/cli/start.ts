@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { down, up } from "../launcher.ts";
 import { appInstances, services, startApps, startServices } from "../apps.ts";
 import { formatStatus, getStatus } from "../status/index.ts";
+import { startSupervisor } from "../supervisor/control.ts";
 import { REPO_ROOT, topology } from "../topology.ts";
 import { cliArgs } from "./args.ts";
 import { stayInForeground } from "./foreground.ts";
@@ -55,7 +56,8 @@ async function main(): Promise<void> {
   say("▸ seeding demo data (once) …");
   await run(bin("tsx"), ["infra/local/src/cli/seed.ts", "--profile", "dev"]);
 
-  say("▸ starting the apps …");
+  say("▸ starting the apps (under the supervisor, which restarts crashed ones) …");
+  await startSupervisor(t);
   await startServices(t, services(t));
   await startApps(t, apps);
 

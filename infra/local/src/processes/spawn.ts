@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { execFileSync } from "node:child_process";
 import { chownSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
@@ -41,6 +41,17 @@ export function chownToPostgres(path: string): void {
  * it directly; the launcher stops things in a safe order instead), output appended to its log.
  */
 export function startProcess(pidFile: string, spec: StartSpec): ProcessRecord {
+  return spawnDetached(pidFile, spec).record;
+}
+
+/**
+ * `startProcess`, keeping the child handle: its parent (the supervisor) learns the exit code or
+ * signal from it the moment the process dies, instead of finding the PID gone on its next poll.
+ */
+export function spawnDetached(
+  pidFile: string,
+  spec: StartSpec,
+): { record: ProcessRecord; child: ChildProcess } {
   mkdirSync(dirname(spec.logFile), { recursive: true });
   const fd = openSync(spec.logFile, "a");
   const user = spec.asPostgres ? postgresUser() : undefined;
@@ -74,5 +85,5 @@ export function startProcess(pidFile: string, spec: StartSpec): ProcessRecord {
     startedAt: new Date().toISOString(),
   };
   upsertRecord(pidFile, rec);
-  return rec;
+  return { record: rec, child };
 }

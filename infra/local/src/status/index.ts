@@ -10,6 +10,13 @@ import { redisReplication, sentinelMaster } from "../probes/redis.ts";
 import { haproxyServers } from "../probes/haproxy.ts";
 import { cdnCacheStats, cdnHealthy } from "../probes/cdn.ts";
 import { descendants, isOurs, readRegistry, rssKb } from "../processes/registry.ts";
+import {
+  type ExitRecord,
+  readSupervisorState,
+  SUPERVISOR,
+  type SupervisedProcess,
+  type SupervisedState,
+} from "../supervisor/control.ts";
 import { type PgMember, type Topology, memberUrl } from "../topology.ts";
 
 export type Health = "up" | "down" | "degraded";
@@ -29,6 +36,12 @@ export interface NodeStatus {
   lagMs?: number;
   rssKb?: number;
   detail?: string;
+  /** Supervised processes: restarts since the supervisor started, and how the last one ended. */
+  restarts?: number;
+  lastExit?: ExitRecord;
+  supervision?: SupervisedState;
+  /** Crash noticed → restarted process ready, for the last restart. */
+  lastRestartMs?: number;
 }
 
 export interface TopologyStatus {
@@ -243,17 +256,29 @@ export async function getStatus(t: Topology): Promise<TopologyStatus> {
       detail: m ? `master at ${m.host}:${m.port}` : undefined,
     });
   });
+  const supervisor = recs.find((r) => r.name === SUPERVISOR);
+  const supervised = supervisor && isOurs(supervisor) ? readSupervisorState(t)?.processes : undefined;
   for (const r of recs.filter((x) => x.kind === "app")) {
     const alive = isOurs(r);
+    const sup = supervised?.[r.name];
     nodes.push({
       name: r.name,
       kind: "app",
       group: "apps",
-      role: "app",
+      role: r.name === SUPERVISOR ? "supervisor" : "app",
       pid: alive ? r.pid : undefined,
       port: r.port,
       health: alive ? "up" : "down",
       rssKb: alive ? rssWithChildren(r.pid) : undefined,
+      ...(sup
+        ? {
+            restarts: sup.restarts,
+            lastExit: sup.lastExit,
+            supervision: sup.state,
+            lastRestartMs: sup.lastRestartMs,
+            detail: supervisionDetail(sup),
+          }
+        : {}),
     });
   }
   return {
@@ -263,6 +288,18 @@ export async function getStatus(t: Topology): Promise<TopologyStatus> {
     leaders,
     totalRssKb: nodes.reduce((s, n) => s + (n.rssKb ?? 0), 0),
   };
+}
+
+/** "supervised · 2 restarts · last exit SIGKILL at 04:31:07 · back in 3.4 s" */
+export function supervisionDetail(p: SupervisedProcess): string {
+  const parts = [p.state === "running" ? "supervised" : p.state === "gave-up" ? "crash loop: supervisor gave up" : p.state];
+  parts.push(`${p.restarts} restart${p.restarts === 1 ? "" : "s"}`);
+  if (p.lastExit) {
+    const how = p.lastExit.signal ?? (p.lastExit.code !== null ? `exit ${p.lastExit.code}` : "exit (not observed)");
+    parts.push(`last exit ${how} at ${p.lastExit.at.slice(11, 19)}`);
+  }
+  if (p.lastRestartMs !== undefined) parts.push(`back in ${(p.lastRestartMs / 1000).toFixed(1)} s`);
+  return parts.join(" · ");
 }
 
 export function formatStatus(s: TopologyStatus): string {

@@ -1,17 +1,20 @@
 /**
  * Every tRPC procedure call as one span (`trpc <path>`, `rpc.method` = path, `agora.outcome` =
  * ok or the TRPCError code) and as RED metrics (`agora_trpc_duration_seconds`,
- * `agora_trpc_requests_total` by procedure, status and error code). The span is active while the
+ * `agora_trpc_requests_total` by procedure, status and error code), plus the calls in flight
+ * (`agora_trpc_in_flight_requests`, a storefront autoscaling metric). The span is active while the
  * handler runs, so pg/Redis/fetch/BullMQ spans below it join the caller's trace.
  */
 import { resilienceMetrics } from "@agora/resilience";
-import { exposeRegistry, inSpan, redMetrics, SpanKind } from "@agora/telemetry";
+import { exposeRegistry, gauge, inSpan, redMetrics, SpanKind } from "@agora/telemetry";
 import { TRPCError } from "@trpc/server";
 
 // Breakers, bulkheads and rate limiters of this process appear on its /metrics too.
 exposeRegistry(resilienceMetrics);
 
 const red = redMetrics("trpc");
+// Per instance: the HPA's Pods metric for the storefront (infra/k8s/src/scaling.ts).
+const inFlight = gauge({ name: "trpc_in_flight_requests", help: "tRPC calls being handled now" });
 
 interface MiddlewareResult {
   ok: boolean;
@@ -38,6 +41,7 @@ export async function observeProcedure<R extends MiddlewareResult>(
     ...(call.userId ? { "enduser.id": call.userId } : {}),
     ...(call.tenant ? { "agora.tenant": call.tenant } : {}),
   };
+  inFlight.inc();
   try {
     const result = await inSpan(`trpc ${call.path}`, { kind: SpanKind.SERVER, attributes }, async (span) => {
       const r = await next();
@@ -59,6 +63,8 @@ export async function observeProcedure<R extends MiddlewareResult>(
       return err.result as R;
     }
     throw err;
+  } finally {
+    inFlight.dec();
   }
 }
 

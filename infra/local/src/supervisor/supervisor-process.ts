@@ -1,0 +1,56 @@
+/**
+ * `node --import tsx infra/local/src/supervisor/supervisor-process.ts`: the supervisor as its own
+ * small process (started by `npm start`, detached), so it keeps restarting crashed processes after
+ * the terminal that ran `npm start` is closed. Control API on a Unix socket in the state folder:
+ *   POST /spawn/<name>   spawn a product process as our child (startServices calls this)
+ *   GET  /state          restarts and last exits (also written to supervisor.json)
+ *   GET  /healthz
+ * SIGTERM (npm stop) ends supervision first, so the stop that follows restarts nothing.
+ */
+import { rmSync } from "node:fs";
+import { createServer, type ServerResponse } from "node:http";
+import { topology } from "../topology.ts";
+import { readSupervisorState, supervisorSocket } from "./control.ts";
+import { Supervisor } from "./supervisor.ts";
+
+const t = topology();
+const supervisor = new Supervisor(t);
+supervisor.start();
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+const server = createServer((req, res) => {
+  const spawnMatch = /^\/spawn\/([^/]+)$/.exec(req.url ?? "");
+  if (req.method === "POST" && spawnMatch?.[1]) {
+    const name = decodeURIComponent(spawnMatch[1]);
+    supervisor.spawn(name).then(
+      (known) =>
+        send(
+          res,
+          known ? 200 : 404,
+          known ? { spawned: name } : { error: `unknown process ${name}` },
+        ),
+      (err: unknown) => send(res, 500, { error: err instanceof Error ? err.message : String(err) }),
+    );
+    return;
+  }
+  if (req.method === "GET" && req.url === "/state") return send(res, 200, readSupervisorState(t));
+  if (req.method === "GET" && req.url === "/healthz") return send(res, 200, { ok: true });
+  send(res, 404, { error: "not found" });
+});
+
+// A socket file left by a killed supervisor would make listen() fail with EADDRINUSE.
+rmSync(supervisorSocket(t), { force: true });
+server.listen(supervisorSocket(t));
+
+function shutdown(): void {
+  supervisor.stop();
+  server.close();
+  rmSync(supervisorSocket(t), { force: true });
+  process.exit(0);
+}
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);
