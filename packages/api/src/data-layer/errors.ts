@@ -1,4 +1,10 @@
-import { DatabaseUnavailableError, errorChain, unavailableReason } from "@agora/db";
+import {
+  DatabaseUnavailableError,
+  errorChain,
+  isVendorMoving,
+  unavailableReason,
+  VendorMovingError,
+} from "@agora/db";
 import { TRPCError } from "@trpc/server";
 import { TimeoutError } from "./timeout.ts";
 
@@ -10,6 +16,16 @@ export function toTRPCError(cause: unknown): TRPCError | undefined {
   if (cause instanceof TRPCError) return undefined;
   if (cause instanceof DatabaseUnavailableError) {
     return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: cause.message, cause });
+  }
+  // A vendor being moved between shards for longer than the writer waited: retry shortly.
+  if (isVendorMoving(cause)) {
+    const moving = cause instanceof VendorMovingError ? cause : undefined;
+    return new TRPCError({
+      code: "SERVICE_UNAVAILABLE",
+      message:
+        moving?.message ?? "this shop is being moved between databases; try again in a few seconds",
+      cause,
+    });
   }
   if (cause instanceof TimeoutError) {
     return new TRPCError({ code: "TIMEOUT", message: cause.message, cause });
