@@ -11,6 +11,7 @@ export const OPS_PAGES = [
   { href: "/drills", label: "Drills" },
   { href: "/queues", label: "Queues" },
   { href: "/payouts", label: "Payouts" },
+  { href: "/shards", label: "Shards" },
   { href: "/traces", label: "Traces" },
   { href: "/metrics", label: "Metrics" },
   { href: "/performance", label: "Performance" },

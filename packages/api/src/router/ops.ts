@@ -15,6 +15,11 @@ import {
 import { payoutOverview } from "../ops/payouts/payout-overview.ts";
 import { performanceOverview } from "../ops/performance/bench-history.ts";
 import {
+  shardOverview,
+  startVendorMove,
+  startVendorMoveInput,
+} from "../ops/shards/vendor-moves.ts";
+import {
   clusterMembers,
   clusterMembersInput,
   topologyOverview,
@@ -59,6 +64,13 @@ export const opsRouter = createTRPCRouter({
   }),
   /** The runs of `npm run bench` against this deployment (Performance page). */
   performance: permissionProcedure("ops:read").query(() => performanceOverview()),
+  /** Vendors per shard and online vendor moves; moving a vendor is a capacity change (ops:scale). */
+  shards: createTRPCRouter({
+    overview: permissionProcedure("ops:read").query(() => shardOverview()),
+    moveVendor: permissionProcedure("ops:scale")
+      .input(startVendorMoveInput)
+      .mutation(({ ctx, input }) => startVendorMove(ctx.session.userId, input)),
+  }),
   /** Payout two-phase commits still in doubt on any cluster, and the latest payouts. */
   payouts: permissionProcedure("ops:read").query(() => payoutOverview()),
   /** Every BullMQ queue (depth, age, failed, dead letters) and each order's saga timeline. */
