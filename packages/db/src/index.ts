@@ -67,6 +67,9 @@ export {
   type MoveVendorOptions,
   type VendorMoveRecord,
   type ShardMoveState,
+  proposeMoves,
+  type ShardLoad,
+  type ProposedMove,
 } from "./sharding/index.ts";
 export {
   hashPassword,

@@ -36,12 +36,34 @@ export function ShardBoard() {
     <div className="space-y-6">
       <StatGroup>
         {data.shards.map((s) => (
-          <Stat key={s.name} label={s.name} value={s.vendors} hint="vendors" />
+          <Stat key={s.name} label={s.name} value={s.vendors} hint={`vendors · load ${s.load}`} />
         ))}
       </StatGroup>
       <MoveForm overview={data} onStarted={() => void overview.refetch()} />
+      <Card
+        title="Rebalancer"
+        description="Moves that would even out the shards' load (products + stock movements of the last day per vendor). Nothing moves until you start it above."
+      >
+        {data.proposals.length === 0 ? (
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            The shards are balanced; nothing to propose.
+          </p>
+        ) : (
+          <ul className="space-y-1 text-sm">
+            {data.proposals.map((p) => (
+              <li key={p.vendorId}>
+                Move <strong>{p.vendorName}</strong> from {p.from} to {p.to} (load {p.load})
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
       {data.running.map((r) => (
-        <Card key={r.vendorId} title={`Moving ${r.vendorName}`} aside={<Badge tone="brand">{r.phase}</Badge>}>
+        <Card
+          key={r.vendorId}
+          title={`Moving ${r.vendorName}`}
+          aside={<Badge tone="brand">{r.phase}</Badge>}
+        >
           <progress
             className="h-2 w-full"
             max={Math.max(r.rowsTotal ?? 0, r.rowsCopied, 1)}
@@ -89,7 +111,12 @@ export function ShardBoard() {
               hideOnMobile: true,
               cell: (m) => `${m.rowsCopied} / ${m.changesCaughtUp}`,
             },
-            { key: "started", header: "Started", hideOnMobile: true, cell: (m) => time(m.startedAt) },
+            {
+              key: "started",
+              header: "Started",
+              hideOnMobile: true,
+              cell: (m) => time(m.startedAt),
+            },
           ]}
         />
       </Card>
@@ -103,7 +130,10 @@ function MoveForm({ overview, onStarted }: { overview: Overview; onStarted: () =
   const vendor = overview.vendors.find((v) => v.id === vendorId);
   const targets = overview.shards.map((s) => s.name).filter((s) => s !== vendor?.shard);
   const [toShard, setToShard] = useState("");
-  const move = useMutation({ ...trpc.ops.shards.moveVendor.mutationOptions(), onSuccess: onStarted });
+  const move = useMutation({
+    ...trpc.ops.shards.moveVendor.mutationOptions(),
+    onSuccess: onStarted,
+  });
   const target = targets.includes(toShard) ? toShard : (targets[0] ?? "");
   return (
     <Card title="Move a vendor" description="Needs the ops:scale permission (admins).">

@@ -29,3 +29,9 @@ export {
   type VendorMoveRecord,
   type ShardMoveState,
 } from "./vendor-move/index.ts";
+export {
+  proposeMoves,
+  type ShardLoad,
+  type ProposedMove,
+  type RebalanceOptions,
+} from "./rebalance.ts";

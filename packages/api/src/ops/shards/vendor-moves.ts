@@ -6,10 +6,13 @@
 import {
   core,
   moveVendor,
+  proposeMoves,
   recentVendorMoves,
   shardNames,
   VendorMoveError,
+  withPlatformScope,
   type MoveProgress,
+  type ShardLoad,
 } from "@agora/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
@@ -22,9 +25,34 @@ export const startVendorMoveInput = z.object({
 /** Moves this process is running, by vendor: the page's live progress. */
 const running = new Map<string, MoveProgress & { rowsTotal?: number }>();
 
+/**
+ * Each vendor's load on its shard: its products plus its stock movements of the last 24 hours
+ * (what its shoppers and staff write). A vendor half-arrived or departed (a move in progress or
+ * its tombstone) is not counted where it does not live.
+ */
+async function shardLoads(): Promise<ShardLoad[]> {
+  return Promise.all(
+    shardNames().map(async (shard) => {
+      const rows = await withPlatformScope(shard, (tx) =>
+        tx.$queryRawUnsafe<{ vendor_id: string; load: number }[]>(
+          `SELECT vendor_id::text, sum(n)::int AS load FROM (
+             SELECT vendor_id, count(*) AS n FROM products GROUP BY vendor_id
+             UNION ALL
+             SELECT vendor_id, count(*) FROM stock_movements
+              WHERE created_at > now() - interval '24 hours' GROUP BY vendor_id) x
+            WHERE vendor_id NOT IN (SELECT vendor_id FROM vendor_move_state
+                                     WHERE state IN ('incoming', 'moved'))
+            GROUP BY vendor_id`,
+        ),
+      );
+      return { shard, vendors: rows.map((r) => ({ vendorId: r.vendor_id, load: r.load })) };
+    }),
+  );
+}
+
 export async function shardOverview() {
   const db = core().primary;
-  const [counts, vendors, moves] = await Promise.all([
+  const [counts, vendors, moves, loads] = await Promise.all([
     db.shardDirectory.groupBy({ by: ["shard"], _count: { _all: true } }),
     db.vendor.findMany({
       select: { id: true, slug: true, name: true, shard: { select: { shard: true, epoch: true } } },
@@ -32,11 +60,21 @@ export async function shardOverview() {
       take: 500,
     }),
     recentVendorMoves(20),
+    shardLoads(),
   ]);
   const byShard = new Map(counts.map((c) => [c.shard, c._count._all]));
   const names = new Map(vendors.map((v) => [v.id, v.name]));
   return {
-    shards: shardNames().map((name) => ({ name, vendors: byShard.get(name) ?? 0 })),
+    shards: shardNames().map((name) => ({
+      name,
+      vendors: byShard.get(name) ?? 0,
+      load: loads.find((l) => l.shard === name)?.vendors.reduce((s, v) => s + v.load, 0) ?? 0,
+    })),
+    /** What the rebalancer would move (load = products + stock movements of the last day). */
+    proposals: proposeMoves(loads).map((m) => ({
+      ...m,
+      vendorName: names.get(m.vendorId) ?? m.vendorId,
+    })),
     vendors: vendors.map((v) => ({
       id: v.id,
       slug: v.slug,
