@@ -27,4 +27,5 @@ export {
   nextAuthSchema,
 } from "./schemas/auth.ts";
 export { metricsTargetsSchema } from "./schemas/metrics.ts";
+export { paymentRoutingSchema, type PaymentRoutingSettings } from "./schemas/payment-routing.ts";
 export { dbAdminUrlEnvName, migrationSchema, type MigrationSettings } from "./schemas/migration.ts";
