@@ -23,6 +23,7 @@ import {
   createPaymentSim,
   DEV_PAYMENT_PROVIDER_API_KEY,
   DEV_PAYMENT_SIM_ADMIN_TOKEN,
+  DEV_PAYSWIFT_API_KEY,
   type PaymentSim,
 } from "@agora/payment-sim";
 import { createRedis } from "@agora/redis";
@@ -544,6 +545,9 @@ describe("checkout saga", () => {
       AGORA_PAYMENT_PROVIDER_URL: simUrl,
       // The in-process simulator takes its dev API key, not the topology's.
       AGORA_PAYMENT_PROVIDER_API_KEY: DEV_PAYMENT_PROVIDER_API_KEY,
+      // The second provider, PaySwift, is served by the same in-process simulator.
+      AGORA_PAYSWIFT_URL: `${simUrl}/payswift`,
+      AGORA_PAYSWIFT_API_KEY: DEV_PAYSWIFT_API_KEY,
       SAGA_CONCURRENCY: "8",
       PAYMENTS_CONCURRENCY: "4",
       SAGA_STALLED_AFTER_MS: "1500",
