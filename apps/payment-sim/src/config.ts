@@ -7,10 +7,12 @@ import {
   DEV_CARRIER_WEBHOOK_SECRET,
   DEV_PAYMENT_PROVIDER_API_KEY,
   DEV_PAYMENT_SIM_ADMIN_TOKEN,
+  DEV_PAYSWIFT_API_KEY,
   listenSchema,
   loadConfig,
   paymentProviderKeySchema,
   paymentSimAdminTokenSchema,
+  payswiftApiKeySchema,
   servicesSchema,
   telemetrySchema,
   type EnvSource,
@@ -22,7 +24,12 @@ import { z } from "zod";
  * AGORA_PAYMENT_SIM_ADMIN_TOKEN and AGORA_PAYMENT_PROVIDER_API_KEY, which refuse these values in
  * production (see @agora/config).
  */
-export { DEV_CARRIER_WEBHOOK_SECRET, DEV_PAYMENT_PROVIDER_API_KEY, DEV_PAYMENT_SIM_ADMIN_TOKEN };
+export {
+  DEV_CARRIER_WEBHOOK_SECRET,
+  DEV_PAYMENT_PROVIDER_API_KEY,
+  DEV_PAYMENT_SIM_ADMIN_TOKEN,
+  DEV_PAYSWIFT_API_KEY,
+};
 
 export const DEFAULTS = {
   /** Longer than any sane client timeout: the processing-timeout card must trip the caller's. */
@@ -58,13 +65,14 @@ export const simEnvSchema = z.object({
 
 /** Everything the simulator process reads, composed (one error names every variable at fault). */
 export function loadSimEnv(source: EnvSource = process.env) {
-  const { sim, listen, secret, admin, apiKey, origins, telemetry } = loadConfig(
+  const { sim, listen, secret, admin, apiKey, payswiftKey, origins, telemetry } = loadConfig(
     {
       sim: simEnvSchema,
       listen: listenSchema,
       secret: carrierWebhookSecretSchema,
       admin: paymentSimAdminTokenSchema,
       apiKey: paymentProviderKeySchema,
+      payswiftKey: payswiftApiKeySchema,
       origins: servicesSchema.pick({ AGORA_STOREFRONT_URL: true }),
       telemetry: telemetrySchema,
     },
@@ -77,6 +85,7 @@ export function loadSimEnv(source: EnvSource = process.env) {
     AGORA_CARRIER_WEBHOOK_SECRET: secret.AGORA_CARRIER_WEBHOOK_SECRET,
     AGORA_PAYMENT_SIM_ADMIN_TOKEN: admin.AGORA_PAYMENT_SIM_ADMIN_TOKEN,
     AGORA_PAYMENT_PROVIDER_API_KEY: apiKey.AGORA_PAYMENT_PROVIDER_API_KEY,
+    AGORA_PAYSWIFT_API_KEY: payswiftKey.AGORA_PAYSWIFT_API_KEY,
     LOG_LEVEL: telemetry.LOG_LEVEL,
     corsOrigins: sim.PAYMENT_SIM_CORS_ORIGINS ?? [origins.AGORA_STOREFRONT_URL],
   };

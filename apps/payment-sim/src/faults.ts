@@ -23,6 +23,11 @@ export const faultConfigSchema = z.strictObject({
 
 export type FaultConfig = z.infer<typeof faultConfigSchema>;
 
+/** PaySwift's own knobs: the same faults, always over all of PaySwift's routes. */
+export const payswiftFaultConfigSchema = faultConfigSchema
+  .omit({ scope: true })
+  .transform((c): FaultConfig => ({ ...c, scope: "all" }));
+
 export const NO_FAULTS: FaultConfig = faultConfigSchema.parse({});
 
 /** What the injector decided for one request. */

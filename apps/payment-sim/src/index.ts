@@ -10,6 +10,7 @@ export {
   DEV_CARRIER_WEBHOOK_SECRET,
   DEV_PAYMENT_PROVIDER_API_KEY,
   DEV_PAYMENT_SIM_ADMIN_TOKEN,
+  DEV_PAYSWIFT_API_KEY,
 } from "./config.ts";
 export { TEST_CARDS } from "./payments/test-cards.ts";
 export type { Payment, PaymentStatus, DeclineCode, Refund, LedgerEntry } from "./payments/types.ts";

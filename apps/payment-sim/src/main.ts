@@ -13,11 +13,16 @@ const sim = createPaymentSim({
   store: env.PAYMENT_SIM_STATE_FILE
     ? FileSimStore.open(env.PAYMENT_SIM_STATE_FILE)
     : new MemorySimStore(),
+  // PaySwift's books beside the card provider's: `<state file>.payswift.json`.
+  payswiftStore: env.PAYMENT_SIM_STATE_FILE
+    ? FileSimStore.open(`${env.PAYMENT_SIM_STATE_FILE}.payswift.json`)
+    : new MemorySimStore(),
   processingTimeoutMs: env.PAYMENT_SIM_PROCESSING_TIMEOUT_MS,
   carrier: { stepMs: env.CARRIER_STEP_MS, webhook: { secret: env.AGORA_CARRIER_WEBHOOK_SECRET } },
   corsOrigins: env.corsOrigins,
   adminToken: env.AGORA_PAYMENT_SIM_ADMIN_TOKEN,
   apiKey: env.AGORA_PAYMENT_PROVIDER_API_KEY,
+  payswiftApiKey: env.AGORA_PAYSWIFT_API_KEY,
 });
 const url = await sim.listen(env.PORT, env.HOST);
 logger.info(

@@ -25,6 +25,7 @@ import {
   DEV_CARRIER_WEBHOOK_SECRET,
   DEV_PAYMENT_PROVIDER_API_KEY,
   DEV_PAYMENT_SIM_ADMIN_TOKEN,
+  DEV_PAYSWIFT_API_KEY,
 } from "./config.ts";
 import { FaultInjector } from "./faults.ts";
 import { readJsonBody } from "./http/body.ts";
@@ -39,6 +40,10 @@ import {
 import { Metrics } from "./metrics.ts";
 import { paymentRoutes } from "./payments/routes.ts";
 import { PaymentService } from "./payments/service.ts";
+import {
+  PAYSWIFT_KEY_HEADER,
+  payswiftRoutes,
+} from "./payswift/routes.ts";
 import { MemorySimStore, type SimStore } from "./store.ts";
 
 export interface PaymentSimOptions {
@@ -65,6 +70,12 @@ export interface PaymentSimOptions {
    */
   adminToken?: string;
   apiKey?: string;
+  /**
+   * The second provider, PaySwift: its own books (payments, ledger, idempotency keys; cards come
+   * from the shared vault) and its own API key (`X-PaySwift-Key`). Default: memory, dev key.
+   */
+  payswiftStore?: SimStore;
+  payswiftApiKey?: string;
 }
 
 /** The only path browsers may call: the card goes from the shopper's browser straight to us. */
@@ -88,6 +99,7 @@ function corsHeaders(
 export interface PaymentSim {
   server: Server;
   store: SimStore;
+  payswiftStore: SimStore;
   /** Binds to a loopback address only; resolves with the base URL, e.g. `http://127.0.0.1:15940`. */
   listen(port: number, host?: string): Promise<string>;
   /** Cancels every timer and pending webhook, then closes the server and its connections. */
@@ -108,20 +120,25 @@ export function createPaymentSim(opts: PaymentSimOptions = {}): PaymentSim {
   const tokens = {
     admin: opts.adminToken ?? DEV_PAYMENT_SIM_ADMIN_TOKEN,
     "provider-key": opts.apiKey ?? DEV_PAYMENT_PROVIDER_API_KEY,
+    "payswift-key": opts.payswiftApiKey ?? DEV_PAYSWIFT_API_KEY,
   } as const;
+  const payswiftStore = opts.payswiftStore ?? new MemorySimStore();
   let listening = false;
 
   const faults = new FaultInjector(scheduler, random);
-  const idempotency = new IdempotencyGuard(
-    store.idempotency,
-    clock,
-    opts.idempotencyTtlMs ?? DEFAULTS.idempotencyTtlMs,
-  );
-  const payments = new PaymentService({
-    store,
+  const payswiftFaults = new FaultInjector(scheduler, random);
+  const ttlMs = opts.idempotencyTtlMs ?? DEFAULTS.idempotencyTtlMs;
+  const idempotency = new IdempotencyGuard(store.idempotency, clock, ttlMs);
+  const payswiftIdempotency = new IdempotencyGuard(payswiftStore.idempotency, clock, ttlMs);
+  const processingTimeoutMs = opts.processingTimeoutMs ?? DEFAULTS.processingTimeoutMs;
+  const payments = new PaymentService({ store, clock, scheduler, processingTimeoutMs });
+  // A different company's books; cards resolve through the shared vault, as a network token would.
+  const payswift = new PaymentService({
+    store: { ...payswiftStore, paymentMethods: store.paymentMethods },
     clock,
     scheduler,
-    processingTimeoutMs: opts.processingTimeoutMs ?? DEFAULTS.processingTimeoutMs,
+    processingTimeoutMs,
+    paymentIdPrefix: "psw_ch",
   });
   const dispatcher = new WebhookDispatcher(
     { ...DEFAULTS.webhook, secret: DEV_CARRIER_WEBHOOK_SECRET, ...opts.carrier?.webhook },
@@ -146,9 +163,13 @@ export function createPaymentSim(opts: PaymentSimOptions = {}): PaymentSim {
 
   const routes: Route[] = [
     ...paymentRoutes(payments),
+    ...payswiftRoutes(payswift),
     ...carrierRoutes(carrier),
     ...adminRoutes({
       faults,
+      payswiftFaults,
+      payswift,
+      payswiftStore,
       payments,
       metrics,
       store,
@@ -208,17 +229,20 @@ export function createPaymentSim(opts: PaymentSimOptions = {}): PaymentSim {
       const { route, params } = match;
       log.route = route.pattern;
       // Before faults: an unauthenticated caller learns nothing, not even that there is an outage.
-      if (route.auth && !bearerMatches(req.headers.authorization, tokens[route.auth]))
+      if (route.auth && !authorized(req, route.auth, tokens[route.auth]))
         throw new SimError(
           401,
           "unauthorized",
           route.auth === "admin" ? "the admin token is required" : "the provider API key is required",
           {},
-          { "WWW-Authenticate": "Bearer" },
+          route.auth === "payswift-key" ? {} : { "WWW-Authenticate": "Bearer" },
         );
 
       if (route.scope) {
-        const fault = await faults.apply(route.scope, signal);
+        const fault =
+          route.scope === "payswift"
+            ? await payswiftFaults.apply("payments", signal)
+            : await faults.apply(route.scope, signal);
         if (fault.kind === "reset") {
           status = "reset";
           req.socket.destroy();
@@ -231,7 +255,7 @@ export function createPaymentSim(opts: PaymentSimOptions = {}): PaymentSim {
       }
 
       const key = route.idempotent
-        ? requireIdempotencyKey(req.headers[IDEMPOTENCY_HEADER])
+        ? requireIdempotencyKey(req.headers[route.idempotencyHeader ?? IDEMPOTENCY_HEADER])
         : undefined;
       log.idempotencyKey = key;
       const body = method === "GET" ? {} : await readJsonBody(req);
@@ -244,7 +268,8 @@ export function createPaymentSim(opts: PaymentSimOptions = {}): PaymentSim {
       if (key === undefined) {
         status = send(res, await execute(route, ctx));
       } else {
-        const result = await idempotency.run(key, { method, path: pathname, body }, () =>
+        const guard = route.scope === "payswift" ? payswiftIdempotency : idempotency;
+        const result = await guard.run(key, { method, path: pathname, body }, () =>
           execute(route, ctx),
         );
         log.replayed = result.replayed;
@@ -295,6 +320,7 @@ export function createPaymentSim(opts: PaymentSimOptions = {}): PaymentSim {
   return {
     server,
     store,
+    payswiftStore,
     listen(port, host = "127.0.0.1") {
       if (!isLoopbackUrl(`http://${host.includes(":") ? `[${host}]` : host}/`)) {
         return Promise.reject(new Error(`payment-sim listens on loopback only, not ${host}`));
@@ -323,6 +349,13 @@ export function createPaymentSim(opts: PaymentSimOptions = {}): PaymentSim {
     },
     webhooksIdle: () => dispatcher.idle(),
   };
+}
+
+/** Bearer tokens for the card provider and admin; PaySwift sends its key in a header of its own. */
+function authorized(req: IncomingMessage, kind: NonNullable<Route["auth"]>, token: string): boolean {
+  if (kind !== "payswift-key") return bearerMatches(req.headers.authorization, token);
+  const key = req.headers[PAYSWIFT_KEY_HEADER];
+  return typeof key === "string" && bearerMatches(`Bearer ${key}`, token);
 }
 
 function send(res: ServerResponse, result: HttpResult): number {

@@ -32,7 +32,7 @@ export type EnvGroup =
   | "media-origin"
   /** The payment simulator's admin token: the simulator and the ops console. */
   | "payment-sim-admin"
-  /** The payment provider's server API key: the simulator and the payments pool. */
+  /** Both payment providers' server API keys: the simulator and the payments pool. */
   | "payment-provider-key"
   /** The web apps' /api/metrics scrape token. */
   | "metrics-scrape"
@@ -179,6 +179,12 @@ export const ENV_TABLE: readonly EnvVarSpec[] = [
     description: "the payment provider's server API key",
   },
   {
+    name: "AGORA_PAYSWIFT_API_KEY",
+    group: "payment-provider-key",
+    source: "secret",
+    description: "PaySwift's API key (X-PaySwift-Key)",
+  },
+  {
     name: "AGORA_METRICS_TOKEN",
     group: "metrics-scrape",
     source: "secret",
@@ -225,6 +231,12 @@ export const ENV_TABLE: readonly EnvVarSpec[] = [
     group: "payment-provider",
     source: "config",
     description: "payment provider (simulator) base URL",
+  },
+  {
+    name: "AGORA_PAYSWIFT_URL",
+    group: "payment-provider",
+    source: "config",
+    description: "second payment provider, PaySwift (simulator's /payswift), base URL",
   },
   {
     name: "AGORA_CARRIER_URL",

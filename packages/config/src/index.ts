@@ -12,12 +12,14 @@ export {
   DEV_CARRIER_WEBHOOK_SECRET,
   DEV_PAYMENT_PROVIDER_API_KEY,
   DEV_PAYMENT_SIM_ADMIN_TOKEN,
+  DEV_PAYSWIFT_API_KEY,
 } from "./schemas/secrets.ts";
 export {
   mediaOriginTokenSchema,
   metricsTokenSchema,
   paymentProviderKeySchema,
   paymentSimAdminTokenSchema,
+  payswiftApiKeySchema,
 } from "./schemas/service-tokens.ts";
 export {
   carrierWebhookSecretSchema,
@@ -25,4 +27,5 @@ export {
   nextAuthSchema,
 } from "./schemas/auth.ts";
 export { metricsTargetsSchema } from "./schemas/metrics.ts";
+export { paymentRoutingSchema, type PaymentRoutingSettings } from "./schemas/payment-routing.ts";
 export { dbAdminUrlEnvName, migrationSchema, type MigrationSettings } from "./schemas/migration.ts";

@@ -1,5 +1,6 @@
 import { BreakerBoard } from "../../src/telemetry/breaker-board.tsx";
 import { MetricsCharts } from "../../src/telemetry/metrics-charts.tsx";
+import { PaymentProviders } from "../../src/telemetry/payment-providers.tsx";
 import { OpsShell } from "../../src/shell/ops-shell.tsx";
 
 export const metadata = { title: "Metrics" };
@@ -13,6 +14,7 @@ export default function MetricsPage() {
     >
       <div className="space-y-4">
         <BreakerBoard />
+        <PaymentProviders />
         <MetricsCharts />
       </div>
     </OpsShell>

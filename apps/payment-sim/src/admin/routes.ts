@@ -4,7 +4,7 @@
  * admin token (`Authorization: Bearer …`).
  */
 import { z } from "zod";
-import { faultConfigSchema, type FaultInjector } from "../faults.ts";
+import { faultConfigSchema, payswiftFaultConfigSchema, type FaultInjector } from "../faults.ts";
 import { parseWith } from "../http/errors.ts";
 import type { Route } from "../http/router.ts";
 import type { Metrics } from "../metrics.ts";
@@ -15,6 +15,10 @@ const ledgerQuerySchema = z.strictObject({ orderId: z.string().min(1).max(200).o
 
 export interface AdminDeps {
   faults: FaultInjector;
+  /** PaySwift's own knobs and books, under `/admin/payswift/…`. */
+  payswiftFaults: FaultInjector;
+  payswift: PaymentService;
+  payswiftStore: SimStore;
   payments: PaymentService;
   metrics: Metrics;
   store: SimStore;
@@ -83,6 +87,38 @@ export function adminRoutes(d: AdminDeps): Route[] {
       handle() {
         d.faults.reset();
         return { status: 200, body: d.faults.current };
+      },
+    }),
+    admin({
+      method: "GET",
+      pattern: "/admin/payswift/faults",
+      handle: () => ({ status: 200, body: d.payswiftFaults.current }),
+    }),
+    admin({
+      method: "PUT",
+      pattern: "/admin/payswift/faults",
+      handle({ body }) {
+        d.payswiftFaults.set(parseWith(payswiftFaultConfigSchema, body));
+        return { status: 200, body: d.payswiftFaults.current };
+      },
+    }),
+    admin({
+      method: "DELETE",
+      pattern: "/admin/payswift/faults",
+      handle() {
+        d.payswiftFaults.reset();
+        return { status: 200, body: d.payswiftFaults.current };
+      },
+    }),
+    admin({
+      method: "GET",
+      pattern: "/admin/payswift/ledger",
+      handle({ query }) {
+        const { orderId } = parseWith(ledgerQuerySchema, Object.fromEntries(query), "query");
+        const entries = d.payswiftStore.ledger
+          .entries()
+          .filter((e) => orderId === undefined || e.orderId === orderId);
+        return { status: 200, body: { orders: d.payswift.captureSummary(orderId), entries } };
       },
     }),
     admin({

@@ -22,12 +22,20 @@ export interface RouteContext {
 export interface Route {
   method: "GET" | "POST" | "PUT" | "DELETE";
   pattern: string;
-  /** Which fault scope covers the route; `null` routes (admin, health) are never faulted. */
-  scope: Exclude<FaultScope, "all"> | null;
-  /** Mutating provider calls require an `Idempotency-Key`. */
+  /**
+   * Which fault scope covers the route; `payswift` routes answer to PaySwift's own injector;
+   * `null` routes (admin, health) are never faulted.
+   */
+  scope: Exclude<FaultScope, "all"> | "payswift" | null;
+  /** Mutating provider calls require an idempotency key. */
   idempotent: boolean;
-  /** Which bearer token the route requires: the admin token, the provider API key, or none. */
-  auth: "admin" | "provider-key" | null;
+  /** The header carrying that key; default `Idempotency-Key` (each provider names its own). */
+  idempotencyHeader?: string;
+  /**
+   * Which credential the route requires: the admin token or the card provider's API key (both
+   * `Authorization: Bearer`), PaySwift's key (`X-PaySwift-Key`), or none.
+   */
+  auth: "admin" | "provider-key" | "payswift-key" | null;
   handle(ctx: RouteContext): HttpResult | Promise<HttpResult>;
 }
 

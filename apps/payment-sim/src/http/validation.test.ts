@@ -56,9 +56,9 @@ describe("request validation and routing", () => {
     expect(capture.status).toBe(400);
     expect(paths(capture.body)).toEqual(["amountCents"]);
 
-    const list = await h.get("/v1/payments");
+    const list = await h.get("/v1/payments?createdAfter=yesterday");
     expect(list.status).toBe(400);
-    expect(paths(list.body)).toEqual(["orderId"]);
+    expect(paths(list.body)).toEqual(["createdAfter"]);
 
     const key = await h.call("POST", "/v1/payments/authorize", {
       key: "has space",

@@ -91,8 +91,10 @@ export function paymentRoutes(payments: PaymentService): Route[] {
       idempotent: false,
       auth: "provider-key",
       handle({ query }) {
-        const { orderId } = parseWith(listPaymentsQuerySchema, Object.fromEntries(query), "query");
-        return ok({ object: "list", data: payments.listByOrder(orderId) });
+        const q = parseWith(listPaymentsQuerySchema, Object.fromEntries(query), "query");
+        const data = (q.orderId === undefined ? payments.list() : payments.listByOrder(q.orderId))
+          .filter((p) => q.createdAfter === undefined || p.createdAt >= new Date(q.createdAfter).toISOString());
+        return ok({ object: "list", data });
       },
     },
   ];

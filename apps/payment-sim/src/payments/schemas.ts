@@ -48,8 +48,10 @@ export const refundBodySchema = z.strictObject({
   reason: z.string().max(500).optional(),
 });
 
+/** By order, or (for reconciliation) every payment created at or after `createdAfter`. */
 export const listPaymentsQuerySchema = z.strictObject({
-  orderId: z.string().min(1).max(200),
+  orderId: z.string().min(1).max(200).optional(),
+  createdAfter: z.iso.datetime().optional(),
 });
 
 export type PaymentMethodBody = z.infer<typeof paymentMethodBodySchema>;

@@ -18,6 +18,8 @@ export interface PaymentServiceDeps {
   scheduler: Scheduler;
   /** How long the processing-timeout test card hangs before answering 504. */
   processingTimeoutMs: number;
+  /** Prefix of payment ids, so two providers' ids never look alike. Default `pay`. */
+  paymentIdPrefix?: string;
 }
 
 export interface OrderCaptureSummary {
@@ -80,7 +82,7 @@ export class PaymentService {
       );
     }
     const payment: Payment = {
-      id: newId("pay"),
+      id: newId(this.deps.paymentIdPrefix ?? "pay"),
       object: "payment",
       orderId: body.orderId,
       status: outcome.kind === "authorize" ? "authorized" : "declined",
@@ -106,10 +108,12 @@ export class PaymentService {
   }
 
   listByOrder(orderId: string): Payment[] {
-    return this.deps.store.payments
-      .values()
-      .filter((p) => p.orderId === orderId)
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return this.list().filter((p) => p.orderId === orderId);
+  }
+
+  /** Every payment, oldest first: what a reconciliation reads. */
+  list(): Payment[] {
+    return this.deps.store.payments.values().sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
   /**

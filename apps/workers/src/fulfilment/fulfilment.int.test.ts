@@ -39,7 +39,8 @@ import {
   shipVendorOrder,
   type CarrierClient,
 } from "../../../../packages/api/src/vendor/orders/index.ts";
-import { createPaymentGateway, runSagaStep, type PaymentGateway } from "../sagas/checkout/index.ts";
+import { createCardApiGateway } from "../payments/providers/card-api.ts";
+import { runSagaStep, type PaymentGateway } from "../sagas/checkout/index.ts";
 import { projectVendorOrders } from "../projections/vendor-orders-projection.ts";
 import { startCarrierWebhookServer, type CarrierWebhookServer } from "./carrier-webhook.ts";
 import { createPaymentsProcessor } from "./payments-processor.ts";
@@ -165,7 +166,7 @@ beforeAll(async () => {
     breakerName: `carrier-${run}`,
     timeoutMs: 1_000,
   });
-  gateway = createPaymentGateway({ baseUrl: simUrl, breakerName: `payments-${run}` });
+  gateway = createCardApiGateway({ baseUrl: simUrl, breakerName: `payments-${run}` });
   const tokenized = await fetch(`${simUrl}/v1/payment-methods`, {
     method: "POST",
     headers: { "content-type": "application/json" },

@@ -11,6 +11,10 @@ import {
   type PaymentGateway,
   type SagaDeps,
 } from "../sagas/checkout/index.ts";
+import {
+  RECONCILE_PAYMENTS_JOB,
+  type ReconciliationReport,
+} from "../payments/reconciliation/reconcile-payments.ts";
 import { recoverOpenVendorRefunds } from "./refund-recovery.ts";
 import { runVendorRefund } from "./vendor-refund.ts";
 
@@ -28,10 +32,18 @@ export function createPaymentsProcessor(
     payments: PaymentGateway;
     stalledAfterMs: number;
     enqueueRefund: (job: VendorRefundJob) => Promise<void>;
+    /** The capture reconciliation with every provider (`payments/reconciliation`). */
+    reconcile?: () => Promise<ReconciliationReport>;
   },
 ): Processor {
   const sagaSteps = createSagaProcessor(deps);
   return async (job, token) => {
+    if (job.name === RECONCILE_PAYMENTS_JOB && deps.reconcile) {
+      const report = await deps.reconcile();
+      if (report.differences.length > 0)
+        log.warn({ differences: report.differences }, "payment reconciliation found differences");
+      return report;
+    }
     if (job.name === RECOVER_REFUNDS_JOB) {
       const requeued = await recoverOpenVendorRefunds({
         olderThanMs: deps.stalledAfterMs,

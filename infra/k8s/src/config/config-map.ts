@@ -40,6 +40,7 @@ export function configValues(env: EnvironmentSpec): Record<string, string> {
     AGORA_MEDIA_ORIGIN_URL: internal("media-origin"),
     AGORA_STORAGE_DIR: STORAGE_MOUNT,
     AGORA_PAYMENT_PROVIDER_URL: internal("payment-sim"),
+    AGORA_PAYSWIFT_URL: `${internal("payment-sim")}/payswift`,
     AGORA_CARRIER_URL: internal("payment-sim"),
     AGORA_METRICS_TARGETS: metricsTargets.join(","),
   };

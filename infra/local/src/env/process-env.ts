@@ -111,6 +111,8 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
   env.AGORA_ETCD_PREFIX = t.profile.namespace;
 
   env.AGORA_PAYMENT_PROVIDER_URL = url(t, t.apps.paymentSim);
+  // The second provider is served by the same simulator process, under its own prefix.
+  env.AGORA_PAYSWIFT_URL = url(t, t.apps.paymentSim, "/payswift");
   env.AGORA_CARRIER_URL = url(t, t.apps.paymentSim);
   env.AGORA_CARRIER_WEBHOOK_URL = url(t, t.apps.carrierWebhook, "/carrier/webhook");
   env.AGORA_CDN_URL = url(t, t.apps.cdn);
@@ -132,6 +134,7 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
     mediaOrigin: derivedSecret(t, "agora/media-origin-token/v1"),
     paymentSimAdmin: derivedSecret(t, "agora/payment-sim-admin-token/v1"),
     paymentProviderKey: derivedSecret(t, "agora/payment-provider-api-key/v1"),
+    payswiftKey: derivedSecret(t, "agora/payswift-api-key/v1"),
     metrics: derivedSecret(t, "agora/metrics-token/v1"),
   };
   env.AGORA_TELEMETRY_INGEST_TOKEN = tokens.telemetryIngest;
@@ -148,6 +151,8 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
     env.AGORA_PAYMENT_SIM_ADMIN_TOKEN = tokens.paymentSimAdmin;
   if (name === "payment-sim" || name === "workers-payments" || role.tests)
     env.AGORA_PAYMENT_PROVIDER_API_KEY = tokens.paymentProviderKey;
+  if (name === "payment-sim" || name === "workers-payments" || role.tests)
+    env.AGORA_PAYSWIFT_API_KEY = tokens.payswiftKey;
   if (role.app || role.tests) env.AGORA_METRICS_TOKEN = tokens.metrics;
 
   if (name.startsWith("storefront-")) env.NEXTAUTH_URL = env.AGORA_STOREFRONT_URL;

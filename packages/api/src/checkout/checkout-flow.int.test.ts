@@ -27,8 +27,8 @@ import { TRPCError } from "@trpc/server";
 import { Queue, Worker } from "bullmq";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCardApiGateway } from "../../../../apps/workers/src/payments/providers/card-api.ts";
 import {
-  createPaymentGateway,
   createSagaProcessor,
   type PaymentGateway,
 } from "../../../../apps/workers/src/sagas/checkout/index.ts";
@@ -138,7 +138,7 @@ async function errorOf(p: Promise<unknown>): Promise<TRPCError> {
 beforeAll(async () => {
   sim = createPaymentSim({ logger: pino({ level: "silent" }) });
   simUrl = await sim.listen(0, "127.0.0.1");
-  gateway = createPaymentGateway({ baseUrl: simUrl, breakerName: `payment-sim-api-${run}` });
+  gateway = createCardApiGateway({ baseUrl: simUrl, breakerName: `payment-sim-api-${run}` });
   worker = new Worker(
     SAGAS_QUEUE,
     createSagaProcessor({ payments: gateway, enqueue: sagaEnqueue(), stalledAfterMs: 10_000 }),

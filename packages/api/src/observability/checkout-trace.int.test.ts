@@ -26,8 +26,9 @@ const { createRedis } = await import("@agora/redis");
 const { inSpan } = await import("@agora/telemetry");
 const { loadConfig, telemetryCollectorSchema } = await import("@agora/config");
 const { bearerHeader } = await import("@agora/auth/service-token");
-const { createPaymentGateway, createSagaProcessor } = await import(
-  "../../../../apps/workers/src/sagas/checkout/index.ts"
+const { createSagaProcessor } = await import("../../../../apps/workers/src/sagas/checkout/index.ts");
+const { createCardApiGateway } = await import(
+  "../../../../apps/workers/src/payments/providers/card-api.ts"
 );
 const { createCollectorServer } = await import(
   "../../../../apps/workers/src/telemetry-collector/server.ts"
@@ -67,7 +68,7 @@ const collector = createCollectorServer(
 const workerRedis = createRedis({ maxRetriesPerRequest: null, connectionName: `test-trace-${run}` });
 const sim = createPaymentSim({ logger: pino({ level: "silent" }) });
 let simUrl = "";
-let gateway: ReturnType<typeof createPaymentGateway>;
+let gateway: ReturnType<typeof createCardApiGateway>;
 let worker: InstanceType<typeof Worker>;
 
 beforeAll(async () => {
@@ -80,7 +81,7 @@ beforeAll(async () => {
     collector.listen(t.apps.telemetryCollector, t.host, () => resolve());
   });
   simUrl = await sim.listen(0, "127.0.0.1");
-  gateway = createPaymentGateway({ baseUrl: simUrl, breakerName: `payment-sim-trace-${run}` });
+  gateway = createCardApiGateway({ baseUrl: simUrl, breakerName: `payment-sim-trace-${run}` });
   worker = new Worker(
     SAGAS_QUEUE,
     createSagaProcessor({ payments: gateway, enqueue: sagaEnqueue(), stalledAfterMs: 10_000 }),

@@ -32,7 +32,11 @@ import {
   telemetryServices,
 } from "../ops/telemetry/collector-client.ts";
 import { errorOverview } from "../ops/telemetry/error-groups.ts";
-import { breakerReadings, metricsHistory } from "../ops/telemetry/metrics-history.ts";
+import {
+  breakerReadings,
+  metricsHistory,
+  paymentProviderReadings,
+} from "../ops/telemetry/metrics-history.ts";
 import { replicationHistory } from "../ops/telemetry/replication-history.ts";
 import {
   errorsInput,
@@ -117,6 +121,7 @@ export const opsRouter = createTRPCRouter({
       .input(z.object({ minutes: z.number().int().positive().max(60).default(15) }))
       .query(({ input }) => metricsHistory(input.minutes)),
     breakers: permissionProcedure("ops:read").query(() => breakerReadings()),
+    paymentProviders: permissionProcedure("ops:read").query(() => paymentProviderReadings()),
     replication: permissionProcedure("ops:read")
       .input(z.object({ minutes: z.number().int().positive().max(60).default(15) }))
       .query(({ input }) => replicationHistory(input.minutes)),

@@ -14,12 +14,15 @@ export const DEV_CARRIER_WEBHOOK_SECRET = "agora-dev-carrier-webhook-secret";
 export const DEV_PAYMENT_SIM_ADMIN_TOKEN = "agora-dev-payment-sim-admin-token-not-secret";
 /** The provider API key of in-process simulators (tests); refused in production. */
 export const DEV_PAYMENT_PROVIDER_API_KEY = "agora-dev-payment-provider-api-key-not-secret";
+/** PaySwift's API key of in-process simulators (tests); refused in production. */
+export const DEV_PAYSWIFT_API_KEY = "agora-dev-payswift-api-key-not-secret-value";
 
 /** Secret values that exist in this repository; none of them may be used in production. */
 const REPOSITORY_SECRETS: ReadonlySet<string> = new Set([
   DEV_CARRIER_WEBHOOK_SECRET,
   DEV_PAYMENT_SIM_ADMIN_TOKEN,
   DEV_PAYMENT_PROVIDER_API_KEY,
+  DEV_PAYSWIFT_API_KEY,
 ]);
 
 /** A shared bearer token between two internal services. */

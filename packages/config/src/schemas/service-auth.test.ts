@@ -3,11 +3,16 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../load-config.ts";
 import { configErrorOf } from "../testing.ts";
 import { redisSchema } from "./redis.ts";
-import { DEV_PAYMENT_PROVIDER_API_KEY, DEV_PAYMENT_SIM_ADMIN_TOKEN } from "./secrets.ts";
+import {
+  DEV_PAYMENT_PROVIDER_API_KEY,
+  DEV_PAYMENT_SIM_ADMIN_TOKEN,
+  DEV_PAYSWIFT_API_KEY,
+} from "./secrets.ts";
 import {
   mediaOriginTokenSchema,
   metricsTokenSchema,
   paymentProviderKeySchema,
+  payswiftApiKeySchema,
   paymentSimAdminTokenSchema,
 } from "./service-tokens.ts";
 import { telemetryCollectorSchema, telemetrySchema } from "./telemetry.ts";
@@ -39,6 +44,7 @@ describe("internal bearer tokens", () => {
     AGORA_MEDIA_ORIGIN_TOKEN: mediaOriginTokenSchema,
     AGORA_PAYMENT_SIM_ADMIN_TOKEN: paymentSimAdminTokenSchema,
     AGORA_PAYMENT_PROVIDER_API_KEY: paymentProviderKeySchema,
+    AGORA_PAYSWIFT_API_KEY: payswiftApiKeySchema,
     AGORA_METRICS_TOKEN: metricsTokenSchema,
   };
 
@@ -55,6 +61,7 @@ describe("internal bearer tokens", () => {
     for (const [name, value] of [
       ["AGORA_PAYMENT_SIM_ADMIN_TOKEN", DEV_PAYMENT_SIM_ADMIN_TOKEN],
       ["AGORA_PAYMENT_PROVIDER_API_KEY", DEV_PAYMENT_PROVIDER_API_KEY],
+      ["AGORA_PAYSWIFT_API_KEY", DEV_PAYSWIFT_API_KEY],
     ] as const) {
       const err = configErrorOf(() =>
         loadConfig(schemas[name], { AGORA_ENV: "production", [name]: value }),

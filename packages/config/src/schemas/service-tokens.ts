@@ -22,6 +22,11 @@ export const paymentProviderKeySchema = secretsSchema({
   AGORA_PAYMENT_PROVIDER_API_KEY: serviceToken,
 });
 
+/** PaySwift's API key (`X-PaySwift-Key`), the second payment provider: it and the payments pool. */
+export const payswiftApiKeySchema = secretsSchema({
+  AGORA_PAYSWIFT_API_KEY: serviceToken,
+});
+
 /** What a `/metrics` scraper sends and the apps' `/api/metrics` require. */
 export const metricsTokenSchema = secretsSchema({
   AGORA_METRICS_TOKEN: serviceToken,

@@ -10,6 +10,8 @@ export const servicesSchema = z.object({
   AGORA_PAYMENT_PROVIDER_URL: baseUrl,
   /** The provider's public base URL as browsers reach it (hosted card step); default: AGORA_PAYMENT_PROVIDER_URL. */
   AGORA_PAYMENT_PROVIDER_PUBLIC_URL: baseUrl.optional(),
+  /** The second payment provider, PaySwift (the simulator's `/payswift/v2` locally), its API base. */
+  AGORA_PAYSWIFT_URL: baseUrl,
   /** Carrier API (simulator locally). */
   AGORA_CARRIER_URL: baseUrl,
   /** Where the carrier posts shipment webhooks: the payments pool's receiver, `…/carrier/webhook`. */

@@ -28,7 +28,7 @@ export interface BreakerPublisher {
 }
 
 export function publishPaymentsBreaker(
-  breaker: CircuitBreaker,
+  breaker: Pick<CircuitBreaker, "state" | "onStateChange">,
   redis: BreakerStateRedis,
   opts: { onError?: (err: unknown) => void; refreshEveryMs?: number } = {},
 ): BreakerPublisher {

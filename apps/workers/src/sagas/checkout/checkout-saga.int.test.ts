@@ -23,6 +23,7 @@ import {
   createPaymentSim,
   DEV_PAYMENT_PROVIDER_API_KEY,
   DEV_PAYMENT_SIM_ADMIN_TOKEN,
+  DEV_PAYSWIFT_API_KEY,
   type PaymentSim,
 } from "@agora/payment-sim";
 import { createRedis } from "@agora/redis";
@@ -39,13 +40,13 @@ import {
   TERMINAL_STATUSES,
   type SagaEnqueue,
 } from "@agora/orders";
+import { createCardApiGateway } from "../../payments/providers/card-api.ts";
+import type { ProviderAdapter } from "../../payments/providers/provider-adapter.ts";
 import {
-  createPaymentGateway,
   createSagaProcessor,
   recoverStalledSagas,
   refundOrder,
   runSagaStep,
-  type PaymentGateway,
 } from "./index.ts";
 
 /** The admin token of in-process simulators (fault injection, ledger). */
@@ -62,7 +63,7 @@ const SHIPPING = shippingOption("standard")?.priceCents ?? 0;
 const pm = { good: "", declined: "", timeout: "" };
 
 interface SagaRuntime {
-  gateway: PaymentGateway;
+  gateway: ProviderAdapter;
   /** Step attempts that threw (BullMQ retries them); reported, not asserted. */
   failedAttempts: string[];
   enqueue: SagaEnqueue;
@@ -80,7 +81,7 @@ const runtimes: SagaRuntime[] = [];
 /** A queue + in-process BullMQ worker pair with its own breaker, like one `sagas` pool process. */
 async function startRuntime(
   name: string,
-  breaker: Parameters<typeof createPaymentGateway>[0]["breaker"] = {},
+  breaker: Parameters<typeof createCardApiGateway>[0]["breaker"] = {},
 ): Promise<SagaRuntime> {
   const producer = createRedis({
     maxRetriesPerRequest: null,
@@ -92,7 +93,7 @@ async function startRuntime(
   });
   const queueName = `sagas-test-${run}-${name}`;
   const queue = new Queue(queueName, { connection: producer });
-  const gateway = createPaymentGateway({
+  const gateway = createCardApiGateway({
     baseUrl: simUrl,
     breakerName: `payment-sim-${run}-${name}`,
     breaker,
@@ -544,6 +545,9 @@ describe("checkout saga", () => {
       AGORA_PAYMENT_PROVIDER_URL: simUrl,
       // The in-process simulator takes its dev API key, not the topology's.
       AGORA_PAYMENT_PROVIDER_API_KEY: DEV_PAYMENT_PROVIDER_API_KEY,
+      // The second provider, PaySwift, is served by the same in-process simulator.
+      AGORA_PAYSWIFT_URL: `${simUrl}/payswift`,
+      AGORA_PAYSWIFT_API_KEY: DEV_PAYSWIFT_API_KEY,
       SAGA_CONCURRENCY: "8",
       PAYMENTS_CONCURRENCY: "4",
       SAGA_STALLED_AFTER_MS: "1500",

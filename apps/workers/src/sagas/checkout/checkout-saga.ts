@@ -32,6 +32,7 @@ import {
 import { captureLegs, postLedgerTransaction } from "./ledger.ts";
 import {
   PaymentDeclinedError,
+  PaymentNotExecutedError,
   PaymentProviderError,
   PaymentRejectedError,
   type PaymentGateway,
@@ -128,6 +129,8 @@ async function reserve(state: OrderState): Promise<OrderState> {
 
 /** Why a payment call failed, in the order's words; null when the step should simply be retried. */
 function paymentFailure(err: unknown): { reason: FailureReason; detail: string } | null {
+  // Nothing ran at the provider: the reason is whatever stopped the call (open circuit, outage).
+  if (err instanceof PaymentNotExecutedError) return paymentFailure(err.original);
   if (err instanceof PaymentDeclinedError)
     return { reason: "payment_declined", detail: err.declineCode };
   if (err instanceof CircuitOpenError)

@@ -7,12 +7,11 @@ export { runSagaStep, paymentKey, type SagaDeps, type StepResult } from "./check
 export { recoverStalledSagas, type RecoveryOptions } from "./recovery.ts";
 export { refundOrder, OrderNotRefundableError } from "./refund-order.ts";
 export {
-  createPaymentGateway,
   PaymentDeclinedError,
+  PaymentNotExecutedError,
   PaymentProviderError,
   PaymentRejectedError,
   type PaymentGateway,
-  type PaymentGatewayOptions,
   type ProviderPayment,
 } from "./payment-gateway.ts";
 export { captureLegs, PLATFORM_FEE_BPS } from "./ledger.ts";

@@ -2,14 +2,15 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { pino } from "pino";
 import { bearerHeader } from "@agora/auth/service-token";
 import { createPaymentSim, DEV_PAYMENT_SIM_ADMIN_TOKEN, type PaymentSim } from "@agora/payment-sim";
-import { createPaymentGateway, type PaymentGateway } from "./payment-gateway.ts";
+import { createCardApiGateway } from "../../payments/providers/card-api.ts";
+import type { ProviderAdapter } from "../../payments/providers/provider-adapter.ts";
 import { watchPaymentProvider, type ProviderWatchdog } from "./provider-watchdog.ts";
 
 /** The admin token of in-process simulators (fault injection, ledger). */
 const simAdmin = bearerHeader(DEV_PAYMENT_SIM_ADMIN_TOKEN);
 
 let sim: PaymentSim | undefined;
-let gateway: PaymentGateway | undefined;
+let gateway: ProviderAdapter | undefined;
 let watchdog: ProviderWatchdog | undefined;
 
 afterEach(async () => {
@@ -25,7 +26,7 @@ async function start(port = 0): Promise<string> {
 }
 
 function watch(url: string) {
-  gateway = createPaymentGateway({
+  gateway = createCardApiGateway({
     baseUrl: url,
     breakerName: `watchdog-test-${Math.random()}`,
     breaker: {

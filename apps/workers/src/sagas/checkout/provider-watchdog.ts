@@ -8,6 +8,7 @@
  */
 import { createLogger } from "@agora/telemetry";
 import type { PaymentGateway } from "./payment-gateway.ts";
+import type { CircuitBreaker } from "@agora/resilience";
 
 const log = createLogger({ service: "payments-watchdog" });
 const PROBE_ORDER_ID = "00000000-0000-0000-0000-000000000000";
@@ -19,7 +20,7 @@ export interface ProviderWatchdog {
 }
 
 export function watchPaymentProvider(
-  gateway: Pick<PaymentGateway, "listByOrder" | "breaker">,
+  gateway: Pick<PaymentGateway, "listByOrder"> & { breaker: Pick<CircuitBreaker, "state"> },
   opts: { everyMs: number },
 ): ProviderWatchdog {
   let running = false;

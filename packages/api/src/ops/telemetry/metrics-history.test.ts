@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { breakerStateName, cdnMetricsText, derivePoint, summarize } from "./metrics-history.ts";
+import {
+  breakerStateName,
+  cdnMetricsText,
+  derivePoint,
+  providerReadings,
+  summarize,
+} from "./metrics-history.ts";
 
 const scrape = (breaker: number, inUse: number, waiting: number) => `
 # HELP resilience_breaker_state Circuit breaker state
@@ -23,6 +29,27 @@ describe("metrics history", () => {
     const point = derivePoint(undefined, summarize(1_000, scrape(0, 3, 2)));
     expect(point.dbPoolInUse).toBe(4);
     expect(point.dbPoolWaiting).toBe(2);
+  });
+
+  it("lists both payment providers with their breaker and share of authorizations", () => {
+    const worker = (card: number, swift: number, cardBreaker: number) =>
+      summarize(
+        1_000,
+        `agora_resilience_breaker_state{breaker="payment-provider"} ${cardBreaker}
+agora_resilience_breaker_state{breaker="payswift-provider"} 0
+agora_payments_routed_total{provider="card",outcome="authorized"} ${card}
+agora_payments_routed_total{provider="card",outcome="failed_over"} 7
+agora_payments_routed_total{provider="payswift",outcome="authorized"} ${swift}
+`,
+      );
+    expect(providerReadings([worker(10, 20, 2), worker(5, 5, 0)])).toEqual([
+      { provider: "card", breaker: "open", authorized: 15, share: 0.375 },
+      { provider: "payswift", breaker: "closed", authorized: 25, share: 0.625 },
+    ]);
+    expect(providerReadings([])).toEqual([
+      { provider: "card", breaker: null, authorized: 0, share: null },
+      { provider: "payswift", breaker: null, authorized: 0, share: null },
+    ]);
   });
 
   it("decodes the breaker gauge", () => {

@@ -35,6 +35,22 @@ export interface BreakerReading {
   at: number;
 }
 
+/** One payment provider: its breaker (worst state over the processes) and its share of payments. */
+export interface PaymentProviderReading {
+  provider: string;
+  breaker: BreakerStateName | null;
+  /** Authorizations this provider took, since the payments processes started. */
+  authorized: number;
+  /** Of all authorizations, 0..1; null before the first one. */
+  share: number | null;
+}
+
+/** The payments pool's providers and the breaker each one runs behind. */
+export const PAYMENT_PROVIDER_BREAKERS: Record<string, string> = {
+  card: "payment-provider",
+  payswift: "payswift-provider",
+};
+
 interface Target {
   service: string;
   url: string;
@@ -69,6 +85,8 @@ interface Raw {
   dbPoolInUse: number | null;
   dbPoolWaiting: number | null;
   breakers: Map<string, BreakerStateName>;
+  /** Authorizations per payment provider (`agora_payments_routed_total{outcome="authorized"}`). */
+  paymentRoutes: Map<string, number>;
 }
 
 const SCRAPE_EVERY_MS = 5_000;
@@ -129,6 +147,7 @@ export function summarize(t: number, text: string): Raw {
     dbPoolInUse: null,
     dbPoolWaiting: null,
     breakers: new Map(),
+    paymentRoutes: new Map(),
   };
   for (const s of parsePrometheus(text)) {
     if (s.name === "agora_trpc_requests_total") {
@@ -148,6 +167,9 @@ export function summarize(t: number, text: string): Raw {
     ) {
       raw.openBreakers = (raw.openBreakers ?? 0) + (s.value > 0 ? 1 : 0);
       if (s.labels.breaker) raw.breakers.set(s.labels.breaker, breakerStateName(s.value));
+    } else if (s.name === "agora_payments_routed_total" && s.labels.outcome === "authorized") {
+      const p = s.labels.provider ?? "unknown";
+      raw.paymentRoutes.set(p, (raw.paymentRoutes.get(p) ?? 0) + s.value);
     } else if (s.name === "agora_db_pool_connections") {
       if (s.labels.state === "in_use") raw.dbPoolInUse = (raw.dbPoolInUse ?? 0) + s.value;
       if (s.labels.state === "waiting") raw.dbPoolWaiting = (raw.dbPoolWaiting ?? 0) + s.value;
@@ -283,6 +305,34 @@ export function breakerReadings(): BreakerReading[] {
       a.breaker.localeCompare(b.breaker) ||
       a.service.localeCompare(b.service),
   );
+}
+
+/** Every payment provider with its breaker and share of authorizations, from the latest scrapes. */
+export function paymentProviderReadings(): PaymentProviderReading[] {
+  return providerReadings([...history().last.values()]);
+}
+
+export function providerReadings(raws: readonly Pick<Raw, "breakers" | "paymentRoutes">[]): PaymentProviderReading[] {
+  const rank = { closed: 0, "half-open": 1, open: 2 } as const;
+  const counts = new Map<string, number>(Object.keys(PAYMENT_PROVIDER_BREAKERS).map((p) => [p, 0]));
+  const states = new Map<string, BreakerStateName>();
+  for (const raw of raws) {
+    for (const [p, n] of raw.paymentRoutes) counts.set(p, (counts.get(p) ?? 0) + n);
+    for (const [provider, breaker] of Object.entries(PAYMENT_PROVIDER_BREAKERS)) {
+      const s = raw.breakers.get(breaker);
+      const seen = states.get(provider);
+      if (s && (!seen || rank[s] > rank[seen])) states.set(provider, s);
+    }
+  }
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  return [...counts.entries()]
+    .map(([provider, authorized]) => ({
+      provider,
+      breaker: states.get(provider) ?? null,
+      authorized,
+      share: total > 0 ? authorized / total : null,
+    }))
+    .sort((a, b) => a.provider.localeCompare(b.provider));
 }
 
 /** Starts the scraper on first use; returns the history of the last `minutes`. */
