@@ -24,5 +24,6 @@ export {
   invitationSecretSchema,
   nextAuthSchema,
 } from "./schemas/auth.ts";
+export { secretsProviderSchema, type SecretsProviderSettings } from "./schemas/secrets-provider.ts";
 export { metricsTargetsSchema } from "./schemas/metrics.ts";
 export { dbAdminUrlEnvName, migrationSchema, type MigrationSettings } from "./schemas/migration.ts";
