@@ -2,7 +2,9 @@
  * Housekeeping jobs: `ping` lets operators and tests check the pool end to end; payout settlement
  * (every PAYOUT_SETTLE_EVERY_MS, and on demand from the vendor portal) and the recovery of in-doubt
  * payout transactions (at start, then every PAYOUT_RECOVER_EVERY_MS) and the sweep of media upload
- * folders no row references (every MEDIA_SWEEP_EVERY_MS) run here, one job at a time.
+ * folders no row references (every MEDIA_SWEEP_EVERY_MS) run here, one job at a time, and so
+ * does the personal-data key job (seal plaintext addresses, rewrap data keys after a rotation of
+ * the `pii` key, retire old key versions; see personal-data/), on demand, with its progress.
  */
 import { Queue } from "bullmq";
 import { z } from "zod";
@@ -20,6 +22,8 @@ import { sweepMediaOrphans } from "@agora/api/vendor-media";
 import { createRedis } from "@agora/redis";
 import { createLogger } from "@agora/telemetry";
 import { recoverPayouts } from "../payouts/recover-payouts.ts";
+import { PERSONAL_DATA_KEYS_JOB } from "../personal-data/key-job-contract.ts";
+import { runPersonalDataKeyJob } from "../personal-data/seal-and-rewrap.ts";
 import {
   PAYOUT_FAULT_POINTS,
   settleVendor,
@@ -101,6 +105,8 @@ export function maintenancePool(): PoolSpec {
             );
           return { removed: swept.removedUploads.length, staging: swept.removedStaging };
         }
+        case PERSONAL_DATA_KEYS_JOB:
+          return runPersonalDataKeyJob((percent, p) => job.updateProgress({ percent, ...p }));
         default:
           throw new Error(`maintenance pool has no job "${job.name}"`);
       }
