@@ -11,6 +11,7 @@ export const OPS_PAGES = [
   { href: "/drills", label: "Drills" },
   { href: "/queues", label: "Queues" },
   { href: "/payouts", label: "Payouts" },
+  { href: "/keys", label: "Keys" },
   { href: "/traces", label: "Traces" },
   { href: "/metrics", label: "Metrics" },
   { href: "/performance", label: "Performance" },

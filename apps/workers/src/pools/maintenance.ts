@@ -22,7 +22,7 @@ import { sweepMediaOrphans } from "@agora/api/vendor-media";
 import { createRedis } from "@agora/redis";
 import { createLogger } from "@agora/telemetry";
 import { recoverPayouts } from "../payouts/recover-payouts.ts";
-import { PERSONAL_DATA_KEYS_JOB } from "../personal-data/key-job-contract.ts";
+import { PERSONAL_DATA_KEYS_JOB } from "@agora/api/ops";
 import { runPersonalDataKeyJob } from "../personal-data/seal-and-rewrap.ts";
 import {
   PAYOUT_FAULT_POINTS,
