@@ -20,3 +20,9 @@ export {
   sealEmail,
   type StoredEmail,
 } from "./envelope/sealed-email.ts";
+export {
+  type DeliveryColumn,
+  openDeliveryField,
+  rewrapDeliveryField,
+  sealDeliveryField,
+} from "./envelope/sealed-delivery.ts";

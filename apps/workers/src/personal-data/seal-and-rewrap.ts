@@ -9,7 +9,13 @@
  *    still needs an older version.
  */
 import { core } from "@agora/db";
-import { PII_KEY, personalDataCipher, sealEmail, secretsFromEnv } from "@agora/secrets";
+import {
+  PII_KEY,
+  personalDataCipher,
+  rewrapDeliveryField,
+  sealEmail,
+  secretsFromEnv,
+} from "@agora/secrets";
 
 /** Tables whose rows carry a sealed address (migration 0017). */
 export const SEALED_EMAIL_TABLES = ["users", "staff_invitations"] as const;
@@ -104,6 +110,37 @@ export async function rewrapDataKeys(onProgress: OnProgress = () => {}): Promise
   return rewrapped;
 }
 
+/** Deliveries sealed by transit (invitation mails) below the latest version: rewrapped in place. */
+export async function rewrapSealedDeliveries(): Promise<number> {
+  const latest = (await secretsFromEnv().transit.readKey(PII_KEY)).latestVersion;
+  const current = `vault:v${latest}:%`;
+  const db = core().primary;
+  let rewrapped = 0;
+  let after = "00000000-0000-0000-0000-000000000000";
+  for (;;) {
+    const rows = await db.$queryRawUnsafe<{ id: string; recipient: string; body: string }[]>(
+      `SELECT id::text, recipient, body FROM notification_deliveries
+        WHERE recipient LIKE 'vault:v%' AND recipient NOT LIKE $1 AND id > $2::uuid ORDER BY id LIMIT ${BATCH}`,
+      current,
+      after,
+    );
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const recipient = await rewrapDeliveryField(row.id, "recipient", row.recipient);
+      const body = await rewrapDeliveryField(row.id, "body", row.body);
+      rewrapped += await db.$executeRawUnsafe(
+        `UPDATE notification_deliveries SET recipient = $2, body = $3 WHERE id = $1::uuid AND recipient = $4`,
+        row.id,
+        recipient,
+        body,
+        row.recipient,
+      );
+    }
+    after = rows[rows.length - 1]?.id ?? after;
+  }
+  return rewrapped;
+}
+
 /** The oldest `pii` version a stored data key still uses (the latest when none is stored). */
 export async function oldestKeyVersionInUse(): Promise<number> {
   const latest = (await secretsFromEnv().transit.readKey(PII_KEY)).latestVersion;
@@ -114,6 +151,11 @@ export async function oldestKeyVersionInUse(): Promise<number> {
     );
     if (row?.v != null) oldest = Math.min(oldest, row.v);
   }
+  const [delivery] = await core().primary.$queryRawUnsafe<{ v: number | null }[]>(
+    `SELECT min(substring(recipient FROM '^vault:v([0-9]+):')::int) AS v FROM notification_deliveries
+      WHERE recipient LIKE 'vault:v%'`,
+  );
+  if (delivery?.v != null) oldest = Math.min(oldest, delivery.v);
   return oldest;
 }
 
@@ -130,7 +172,8 @@ export async function runPersonalDataKeyJob(report: (percent: number, p: KeyJobP
     (p.phase === "seal" ? 0 : 50) +
     (SEALED_EMAIL_TABLES.indexOf(p.table) * 25 + (p.total === 0 ? 25 : (25 * Math.min(p.done, p.total)) / p.total));
   const sealed = await sealPlaintextEmails((p) => report(Math.round(weight(p)), p));
-  const rewrapped = await rewrapDataKeys((p) => report(Math.round(weight(p)), p));
+  const rewrapped =
+    (await rewrapDataKeys((p) => report(Math.round(weight(p)), p))) + (await rewrapSealedDeliveries());
   const minDecryptionVersion = await retireOldKeyVersions();
   return { sealed, rewrapped, minDecryptionVersion };
 }

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { core } from "@agora/db";
-import { sealEmail } from "@agora/secrets";
+import { sealDeliveryField, sealEmail } from "@agora/secrets";
 import { traceHeaders } from "@agora/telemetry";
 import { TRPCError } from "@trpc/server";
 import { type AuditActor, recordAudit } from "../audit-log.ts";
@@ -58,6 +58,10 @@ export async function inviteStaff(
   const id = randomUUID();
   const sealed = await sealEmail("staff_invitations", id, input.email);
   const sameAddress = [{ emailIndex: sealed.emailIndex }, { email: input.email }];
+  // The mail carries the live link: stored sealed until the e-mail channel sends it.
+  const deliveryId = randomUUID();
+  const sealedRecipient = await sealDeliveryField(deliveryId, "recipient", input.email);
+  const sealedBody = await sealDeliveryField(deliveryId, "body", mail.body);
   const invitationId = await core()
     .primary.$transaction(async (tx) => {
       const member = await tx.userRole.findFirst({
@@ -87,11 +91,12 @@ export async function inviteStaff(
       });
       const delivery = await tx.notificationDelivery.create({
         data: {
+          id: deliveryId,
           sourceKey: `staff-invitation:${invitation.id}`,
           channel: "email",
-          recipient: input.email,
+          recipient: sealedRecipient,
           subject: mail.subject,
-          body: mail.body,
+          body: sealedBody,
         },
         select: { id: true },
       });
