@@ -27,6 +27,7 @@ describe("auth env", () => {
       resolveAuthEnv("vendor-portal", { NEXTAUTH_SECRET: SECRET, AGORA_VENDOR_PORTAL_URL: "http://127.0.0.1:15920/" }),
     ).toEqual({
       secret: sessionSecretFor("vendor-portal", SECRET),
+      previousSecrets: [],
       url: "http://127.0.0.1:15920",
       secretSource: "NEXTAUTH_SECRET",
     });

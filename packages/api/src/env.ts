@@ -50,6 +50,8 @@ export function loadWebEnv<E extends Record<string, z.ZodType>>(
 export interface AuthEnv {
   /** The app's own session key, derived from NEXTAUTH_SECRET (`sessionSecretFor`). */
   secret: string;
+  /** The session keys of NEXTAUTH_SECRET_PREVIOUS (accepted, never issued). */
+  previousSecrets: string[];
   url: string;
   /** Where the values came from, for the start-up log line (never the secret itself). */
   secretSource: "NEXTAUTH_SECRET";
@@ -71,7 +73,12 @@ export function resolveAuthEnv(app: AuthApp, source: EnvSource = process.env): A
   );
   const url = auth.NEXTAUTH_URL ?? (origin as Record<string, string>)[key]!;
   if (source === process.env) process.env.NEXTAUTH_URL ??= url;
-  return { secret: sessionSecretFor(app, auth.NEXTAUTH_SECRET), url, secretSource: "NEXTAUTH_SECRET" };
+  return {
+    secret: sessionSecretFor(app, auth.NEXTAUTH_SECRET),
+    previousSecrets: auth.NEXTAUTH_SECRET_PREVIOUS ? [sessionSecretFor(app, auth.NEXTAUTH_SECRET_PREVIOUS)] : [],
+    url,
+    secretSource: "NEXTAUTH_SECRET",
+  };
 }
 
 const authEnvCache = new Map<AuthApp, AuthEnv>();

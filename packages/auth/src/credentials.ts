@@ -5,6 +5,7 @@
  * scheme or weaker parameters is rehashed on the spot.
  */
 import { core, dummyHashes, hashPassword, needsRehash, verifyPasswordEvenly } from "@agora/db";
+import { emailIndex, openEmail } from "@agora/secrets";
 import { z } from "zod";
 import { isRole, type Role } from "./roles.ts";
 
@@ -41,15 +42,20 @@ export interface AuthenticatedUser {
 
 /**
  * Reads the primary (`strong`): a password change or a revoked role must take effect at the next
- * sign-in, not whenever the replica catches up.
+ * sign-in, not whenever the replica catches up. Users are found by the blind index of their email
+ * (addresses are stored sealed); a row the backfill has not sealed yet still matches its
+ * plaintext `email`.
  */
 export const findUserInCore: FindUserByEmail = async (email) => {
+  const index = await emailIndex(email);
   const { value } = await core().read({ level: "strong" }, (db) =>
-    db.user.findUnique({
-      where: { email },
+    db.user.findFirst({
+      where: { OR: [{ emailIndex: index }, { email }] },
       select: {
         id: true,
         email: true,
+        emailSealed: true,
+        dataKey: true,
         name: true,
         passwordHash: true,
         sessionEpoch: true,
@@ -57,7 +63,15 @@ export const findUserInCore: FindUserByEmail = async (email) => {
       },
     }),
   );
-  return value ? { ...value, grants: value.roles } : null;
+  if (!value) return null;
+  return {
+    id: value.id,
+    email: await openEmail("users", value),
+    name: value.name,
+    passwordHash: value.passwordHash,
+    sessionEpoch: value.sessionEpoch,
+    grants: value.roles,
+  };
 };
 
 /** Replaces a user's hash, only if it is still `oldHash` (a password change in between wins). */

@@ -2,6 +2,7 @@ import { getToken, type GetTokenParams } from "next-auth/jwt";
 import { sessionCookieName } from "./cookies.ts";
 import type { AuthConfig } from "./options.ts";
 import { unlessRevoked } from "./revocation.ts";
+import { decodeWithPreviousKeys } from "./session-keys.ts";
 import { type AgoraSession, sessionFromToken } from "./session.ts";
 
 /**
@@ -13,7 +14,7 @@ import { type AgoraSession, sessionFromToken } from "./session.ts";
  */
 export async function getSession(
   req: { headers: Headers },
-  config: Pick<AuthConfig, "app" | "secret" | "url" | "revocation">,
+  config: Pick<AuthConfig, "app" | "secret" | "previousSecrets" | "url" | "revocation">,
 ): Promise<AgoraSession | null> {
   const secure = config.url.startsWith("https://");
   const token = await getToken({
@@ -24,6 +25,7 @@ export async function getSession(
       cookies: parseCookieHeader(req.headers.get("cookie")),
     } as unknown as GetTokenParams["req"],
     secret: config.secret,
+    decode: decodeWithPreviousKeys(config.previousSecrets ?? []),
     secureCookie: secure,
     cookieName: sessionCookieName(config.app, secure),
   });

@@ -18,7 +18,7 @@ export {
 export { authCookies, sessionCookieName, type AuthApp } from "./cookies.ts";
 export { authOptions, SESSION_MAX_AGE_S, type AuthConfig } from "./options.ts";
 export { getSession, parseCookieHeader } from "./get-session.ts";
-export { sessionSecretFor } from "./session-keys.ts";
+export { decodeWithPreviousKeys, sessionSecretFor } from "./session-keys.ts";
 export {
   SIGN_IN_THROTTLED,
   SignInThrottledError,

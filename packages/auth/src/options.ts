@@ -14,6 +14,7 @@ import {
   verifyCredentials,
 } from "./credentials.ts";
 import type { RevocationPolicy } from "./revocation.ts";
+import { decodeWithPreviousKeys } from "./session-keys.ts";
 import type { SignInThrottle } from "./sign-in-throttle.ts";
 import type { AgoraClaims } from "./session.ts";
 
@@ -38,6 +39,11 @@ export interface AuthConfig {
   app: AuthApp;
   /** This app's session key: derived from NEXTAUTH_SECRET per app (`sessionSecretFor`, see @agora/api/env). */
   secret: string;
+  /**
+   * The app's previous session keys (derived from NEXTAUTH_SECRET_PREVIOUS): sessions they issued
+   * stay valid until they expire; new ones are issued under `secret` only.
+   */
+  previousSecrets?: readonly string[];
   /** NEXTAUTH_URL; an https URL switches to `__Secure-` cookies. */
   url: string;
   /**
@@ -66,7 +72,7 @@ export function authOptions(
   return {
     secret: config.secret,
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
-    jwt: { maxAge: SESSION_MAX_AGE_S },
+    jwt: { maxAge: SESSION_MAX_AGE_S, decode: decodeWithPreviousKeys(config.previousSecrets ?? []) },
     useSecureCookies: secure,
     cookies: authCookies(config.app, secure),
     pages: { signIn: "/signin", error: "/signin" },

@@ -26,6 +26,7 @@ export {
   invitationSecretSchema,
   nextAuthSchema,
 } from "./schemas/auth.ts";
+export { secretsProviderSchema, type SecretsProviderSettings } from "./schemas/secrets-provider.ts";
 export { metricsTargetsSchema } from "./schemas/metrics.ts";
 export { paymentRoutingSchema, type PaymentRoutingSettings } from "./schemas/payment-routing.ts";
 export { dbAdminUrlEnvName, migrationSchema, type MigrationSettings } from "./schemas/migration.ts";

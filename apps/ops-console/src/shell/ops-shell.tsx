@@ -12,6 +12,7 @@ export const OPS_PAGES = [
   { href: "/queues", label: "Queues" },
   { href: "/payouts", label: "Payouts" },
   { href: "/shards", label: "Shards" },
+  { href: "/keys", label: "Keys" },
   { href: "/traces", label: "Traces" },
   { href: "/metrics", label: "Metrics" },
   { href: "/performance", label: "Performance" },

@@ -4,6 +4,7 @@
  * dead-letter queue. Idempotent: a row already `sent` (or `dead`) is never sent again, and the
  * simulated provider overwrites its one file per delivery.
  */
+import { openDeliveryField } from "@agora/secrets";
 import type { Job, Processor, Queue } from "bullmq";
 import { core } from "@agora/db";
 import type { RawTx } from "../outbox/fencing.ts";
@@ -48,9 +49,9 @@ export function deliveryProcessor(deps: {
         {
           deliveryId: row.id,
           channel: deps.channel,
-          recipient: row.recipient,
+          recipient: await openDeliveryField(row.id, "recipient", row.recipient),
           subject: row.subject,
-          body: row.body,
+          body: await openDeliveryField(row.id, "body", row.body),
         },
         attempt,
       );

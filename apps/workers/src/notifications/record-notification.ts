@@ -5,6 +5,7 @@
  * enqueued only after commit (see notification-service.ts), so a rolled-back effect never leaves
  * a job pointing at nothing.
  */
+import { openEmail } from "@agora/secrets";
 import type { RawTx } from "../outbox/fencing.ts";
 import type { OutboxMessage } from "../outbox/outbox-message.ts";
 import { CHANNELS, type Channel, type DeliveryJob } from "./channels.ts";
@@ -75,7 +76,23 @@ export async function insertNotice(
   return jobs;
 }
 
-export const RECIPIENT_COLUMNS = `u.id::text AS id, u.email, u.name, u.pii->>'phone' AS phone`;
+export const RECIPIENT_COLUMNS = `u.id::text AS id, u.email, u.email_sealed AS "emailSealed",
+  u.data_key AS "dataKey", u.name, u.pii->>'phone' AS phone`;
+
+/** A row selected with RECIPIENT_COLUMNS: the address still sealed (or plaintext on an old row). */
+export type StoredRecipient = Omit<Recipient, "email"> & {
+  email: string | null;
+  emailSealed: string | null;
+  dataKey: string | null;
+};
+
+/** Opens the recipient's sealed address (the delivery needs it in the clear). */
+export async function openRecipient<R extends StoredRecipient>(
+  row: R,
+): Promise<Omit<R, "email" | "emailSealed" | "dataKey"> & Recipient> {
+  const { emailSealed: _sealed, dataKey: _key, email: _email, ...rest } = row;
+  return { ...rest, id: row.id, name: row.name, phone: row.phone, email: await openEmail("users", row) };
+}
 
 /** Writes the notices of one order event; returns the delivery jobs to enqueue after commit. */
 export async function recordOrderNotifications(
@@ -90,12 +107,12 @@ export async function recordOrderNotifications(
   const jobs: DeliveryJob[] = [];
   const forShopper = shopperNotice(message.eventType, p);
   if (forShopper) {
-    const users = await tx.$queryRawUnsafe<Recipient[]>(
+    const users = await tx.$queryRawUnsafe<StoredRecipient[]>(
       `SELECT ${RECIPIENT_COLUMNS} FROM users u WHERE u.id = $1::uuid`,
       p.userId,
     );
     // A user erased since the order was placed gets no notice; the dedupe row still commits.
-    const user = users[0];
+    const user = users[0] && (await openRecipient(users[0]));
     if (user)
       jobs.push(
         ...(await insertNotice(tx, message.messageId, p.orderId, user, forShopper, CHANNELS)),

@@ -2,9 +2,11 @@
  * Housekeeping jobs: `ping` lets operators and tests check the pool end to end; payout settlement
  * (every PAYOUT_SETTLE_EVERY_MS, and on demand from the vendor portal) and the recovery of in-doubt
  * payout transactions (at start, then every PAYOUT_RECOVER_EVERY_MS) and the sweep of media upload
- * folders no row references (every MEDIA_SWEEP_EVERY_MS) run here, one job at a time. Beside them,
- * on its own timer under an etcd leadership, the lost-job sweep (lost-jobs/) re-enqueues work a
- * Redis failover dropped.
+ * folders no row references (every MEDIA_SWEEP_EVERY_MS) run here, one job at a time, and so
+ * does the personal-data key job (seal plaintext addresses, rewrap data keys after a rotation of
+ * the `pii` key, retire old key versions; see personal-data/), on demand, with its progress.
+ * Beside them, on its own timer under an etcd leadership, the lost-job sweep (lost-jobs/)
+ * re-enqueues work a Redis failover dropped.
  */
 import { Queue } from "bullmq";
 import { z } from "zod";
@@ -22,6 +24,8 @@ import { sweepMediaOrphans } from "@agora/api/vendor-media";
 import { createRedis } from "@agora/redis";
 import { createLogger } from "@agora/telemetry";
 import { recoverPayouts } from "../payouts/recover-payouts.ts";
+import { PERSONAL_DATA_KEYS_JOB } from "@agora/api/ops";
+import { runPersonalDataKeyJob } from "../personal-data/seal-and-rewrap.ts";
 import {
   PAYOUT_FAULT_POINTS,
   settleVendor,
@@ -111,6 +115,8 @@ export function maintenancePool(): PoolSpec {
             );
           return { removed: swept.removedUploads.length, staging: swept.removedStaging };
         }
+        case PERSONAL_DATA_KEYS_JOB:
+          return runPersonalDataKeyJob((percent, p) => job.updateProgress({ percent, ...p }));
         default:
           throw new Error(`maintenance pool has no job "${job.name}"`);
       }

@@ -122,6 +122,8 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
   env.AGORA_VENDOR_PORTAL_URL = url(t, t.apps.vendorPortal);
   env.AGORA_OPS_CONSOLE_URL = url(t, t.apps.opsConsole);
   env.AGORA_STORAGE_DIR = t.stateDir;
+  // The file secrets provider's store and audit log (0600 files; see @agora/secrets).
+  env.AGORA_SECRETS_DIR = `${t.stateDir}/secrets`;
 
   env.NEXTAUTH_SECRET = derivedSecret(t, "agora/nextauth-secret/v1");
   env.AGORA_CARRIER_WEBHOOK_SECRET = derivedSecret(t, "agora/carrier-webhook-secret/v1");

@@ -12,9 +12,9 @@ export function appAuthConfig(app: AuthApp): () => AuthConfig {
   let revocation: RevocationPolicy | undefined;
   let throttle: SignInThrottle | undefined;
   return () => {
-    const { secret, url } = loadAuthEnv(app);
+    const { secret, previousSecrets, url } = loadAuthEnv(app);
     revocation ??= sessionRevocation(app);
     throttle ??= signInThrottle();
-    return { app, secret, url, revocation, signInThrottle: throttle };
+    return { app, secret, previousSecrets, url, revocation, signInThrottle: throttle };
   };
 }

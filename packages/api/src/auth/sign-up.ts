@@ -11,7 +11,9 @@
  * sign-in throttle (per address and per account, @agora/api/sign-in-throttle) and the write rate
  * limit on sign-up bound how fast anyone can probe this way.
  */
+import { randomUUID } from "node:crypto";
 import { core, hashPassword } from "@agora/db";
+import { sealEmail } from "@agora/secrets";
 import type { z } from "zod";
 import type { signUpInput } from "./sign-up.schema.ts";
 
@@ -24,13 +26,19 @@ export interface SignUpAnswer {
 export async function signUp(input: z.output<typeof signUpInput>): Promise<SignUpAnswer> {
   // Hashed before the insert in both cases: an existing email must not answer faster.
   const passwordHash = await hashPassword(input.password);
+  // The address is stored sealed under the new user's own data key, found by its blind index.
+  const userId = randomUUID();
+  const sealed = await sealEmail("users", userId, input.email);
   await core().primary.$transaction(async (tx) => {
     // ON CONFLICT instead of catching a unique violation: two racing sign-ups get one account,
-    // and an existing account is neither changed nor reported.
+    // and an existing account is neither changed nor reported. NOT EXISTS covers accounts whose
+    // address the backfill has not sealed yet.
     const rows = await tx.$queryRaw<{ id: string }[]>`
-      INSERT INTO users (email, name, password_hash)
-      VALUES (${input.email}, ${input.name}, ${passwordHash})
-      ON CONFLICT (email) DO NOTHING
+      INSERT INTO users (id, email_index, email_sealed, data_key, name, password_hash)
+      SELECT ${userId}::uuid, ${sealed.emailIndex}, ${sealed.emailSealed}, ${sealed.dataKey},
+             ${input.name}, ${passwordHash}
+       WHERE NOT EXISTS (SELECT 1 FROM users WHERE email = ${input.email})
+      ON CONFLICT (email_index) DO NOTHING
       RETURNING id::text`;
     const id = rows[0]?.id;
     if (id) await tx.userRole.create({ data: { userId: id, roleName: "shopper" } });

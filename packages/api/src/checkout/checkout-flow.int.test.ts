@@ -70,11 +70,12 @@ let vendor: CreatedVendor;
 let warehouseId: string;
 
 async function createShopper(label: string): Promise<Session> {
+  const email = `${label}-${run}@test.agora.local`;
   const user = await core().primary.user.create({
-    data: { email: `${label}-${run}@test.agora.local`, name: label, passwordHash: "not-a-login" },
+    data: { email, name: label, passwordHash: "not-a-login" },
   });
   await core().primary.userRole.create({ data: { userId: user.id, roleName: "shopper" } });
-  return { userId: user.id, email: user.email, name: label, roles: ["shopper"] };
+  return { userId: user.id, email, name: label, roles: ["shopper"] };
 }
 
 function callerOf(session: Session | null, cartId: string | null = null) {

@@ -141,10 +141,11 @@ describe("distributed tracing of a checkout", () => {
       });
       return p.id;
     });
+    const email = `trace-${run}@test.agora.local`;
     const user = await core().primary.user.create({
-      data: { email: `trace-${run}@test.agora.local`, name: "Trace", passwordHash: "not-a-login" },
+      data: { email, name: "Trace", passwordHash: "not-a-login" },
     });
-    const session = { userId: user.id, email: user.email, name: "Trace", roles: ["shopper" as const] };
+    const session = { userId: user.id, email, name: "Trace", roles: ["shopper" as const] };
     const me = createCaller({ headers: new Headers(), session, cartId: null });
     await me.cart.add({ productId, vendorId: vendor.id, quantity: 1 });
     const pmRes = await fetch(`${simUrl}/v1/payment-methods`, {

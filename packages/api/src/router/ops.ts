@@ -13,6 +13,7 @@ import {
   sagaTimelineInput,
 } from "../ops/queues/queue-overview.ts";
 import { payoutOverview } from "../ops/payouts/payout-overview.ts";
+import { keyOverview, rotatePersonalDataKey } from "../ops/keys/key-overview.ts";
 import { performanceOverview } from "../ops/performance/bench-history.ts";
 import {
   shardOverview,
@@ -74,6 +75,11 @@ export const opsRouter = createTRPCRouter({
     moveVendor: permissionProcedure("ops:scale")
       .input(startVendorMoveInput)
       .mutation(({ ctx, input }) => startVendorMove(ctx.session.userId, input)),
+  }),
+  /** Encryption keys: transit key versions, data keys per version, the rewrap job, the secrets audit log. */
+  keys: createTRPCRouter({
+    overview: permissionProcedure("ops:read").query(() => keyOverview()),
+    rotate: permissionProcedure("ops:deploy").mutation(({ ctx }) => rotatePersonalDataKey(ctx.session.userId)),
   }),
   /** Payout two-phase commits still in doubt on any cluster, and the latest payouts. */
   payouts: permissionProcedure("ops:read").query(() => payoutOverview()),

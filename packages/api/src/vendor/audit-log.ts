@@ -5,6 +5,7 @@
  * fails the request (the caller sees an error and can retry the idempotent read), never silently.
  */
 import { core, type CoreTx } from "@agora/db";
+import { openEmail } from "@agora/secrets";
 import { z } from "zod";
 
 export interface AuditActor {
@@ -97,9 +98,9 @@ export async function listAuditLog(
   const page = rows.slice(0, limit);
   const actorIds = [...new Set(page.flatMap((r) => (r.actorUserId ? [r.actorUserId] : [])))];
   const users = actorIds.length
-    ? await db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, email: true } })
+    ? await db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, email: true, emailSealed: true, dataKey: true } })
     : [];
-  const emails = new Map(users.map((u) => [u.id, u.email]));
+  const emails = new Map(await Promise.all(users.map(async (u) => [u.id, await openEmail("users", u)] as const)));
   return {
     items: page.map((r) => ({
       id: r.id.toString(),

@@ -11,14 +11,15 @@ import type { Notice } from "../order-notice.ts";
 import {
   address,
   insertNotice,
+  openRecipient,
   RECIPIENT_COLUMNS,
-  type Recipient,
+  type StoredRecipient,
 } from "../record-notification.ts";
 
-interface VendorRecipient extends Recipient {
+type VendorRecipient = StoredRecipient & {
   email_on: boolean;
   in_app_on: boolean;
-}
+};
 
 export interface VendorNoticeTarget {
   messageId: string;
@@ -49,7 +50,8 @@ export async function recordVendorNotice(
     [...target.roles],
   );
   const jobs: DeliveryJob[] = [];
-  for (const user of recipients) {
+  for (const stored of recipients) {
+    const user = await openRecipient(stored);
     if (user.in_app_on) {
       jobs.push(
         ...(await insertNotice(

@@ -119,6 +119,13 @@ describe("staff invitations and immediate removal", () => {
       where: { id: invitation.invitationId },
     });
     expect(JSON.stringify(row)).not.toContain(token);
+    expect(row.email).toBeNull();
+    // The mail with the live link waits sealed in its delivery row, bound to that row.
+    const stored = await core().primary.notificationDelivery.findUniqueOrThrow({
+      where: { sourceKey: `staff-invitation:${invitation.invitationId}` },
+    });
+    expect(`${stored.recipient} ${stored.body}`).not.toContain(token);
+    expect(stored.recipient).not.toContain(email);
 
     expect(await anonymous().invitations.get({ token })).toMatchObject({
       shop: "Shop staff-a",

@@ -8,6 +8,7 @@ import { core, hashPassword, shardNames, withPlatformScope } from "@agora/db";
 import { loadConfig, servicesSchema } from "@agora/config";
 import { createSagaQueue, queueEnqueuer, startCheckout } from "@agora/orders";
 import { createRedis } from "@agora/redis";
+import { emailIndex, sealEmail } from "@agora/secrets";
 import { z } from "zod";
 import type { TrafficProbe } from "./traffic.ts";
 
@@ -16,18 +17,28 @@ const SUCCESS_CARD = { number: "4242424242424242", expMonth: 12, expYear: 2099, 
 
 async function drillShopper(): Promise<string> {
   const db = core().primary;
-  const user = await db.user.upsert({
-    where: { email: DRILL_SHOPPER },
-    update: {},
-    create: {
-      email: DRILL_SHOPPER,
-      name: "Drill traffic",
-      passwordHash: await hashPassword(randomUUID()),
-    },
+  // Stored sealed like every address (ADR 0017); found by blind index, or by plaintext if older.
+  const index = await emailIndex(DRILL_SHOPPER);
+  const existing = await db.user.findFirst({
+    where: { OR: [{ emailIndex: index }, { email: DRILL_SHOPPER }] },
+    select: { id: true },
   });
+  let userId = existing?.id;
+  if (!userId) {
+    const newId = randomUUID();
+    const sealed = await sealEmail("users", newId, DRILL_SHOPPER);
+    const passwordHash = await hashPassword(randomUUID());
+    // Two drills starting at once: ON CONFLICT keeps one shopper, both then read it.
+    await db.$executeRaw`
+      INSERT INTO users (id, email_index, email_sealed, data_key, name, password_hash)
+      VALUES (${newId}::uuid, ${sealed.emailIndex}, ${sealed.emailSealed}, ${sealed.dataKey},
+              'Drill traffic', ${passwordHash})
+      ON CONFLICT (email_index) DO NOTHING`;
+    userId = (await db.user.findUniqueOrThrow({ where: { emailIndex: index }, select: { id: true } })).id;
+  }
   await db.$executeRaw`
-    INSERT INTO user_roles (user_id, role_name) VALUES (${user.id}::uuid, 'shopper') ON CONFLICT DO NOTHING`;
-  return user.id;
+    INSERT INTO user_roles (user_id, role_name) VALUES (${userId}::uuid, 'shopper') ON CONFLICT DO NOTHING`;
+  return userId;
 }
 
 async function bestStockedProduct(): Promise<{

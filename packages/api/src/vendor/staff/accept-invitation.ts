@@ -5,13 +5,20 @@
  * password, which proves the invitee owns it. The token works once: the invitation row is locked,
  * checked and marked accepted in the same transaction as the grant.
  */
+import { randomUUID } from "node:crypto";
 import { core, hashPassword, verifyPassword } from "@agora/db";
+import { emailIndex, openEmail, sealEmail } from "@agora/secrets";
 import { TRPCError } from "@trpc/server";
 import { bumpSessionEpoch } from "../../auth/session-epochs.ts";
 import { recordAudit } from "../audit-log.ts";
 import { hashInvitationToken } from "./invitation-token.ts";
 import { revokeSessionsNow } from "./remove-staff.ts";
 import type { AcceptInvitationInput } from "./staff.schema.ts";
+
+/** Users with this address: by blind index, or by plaintext on a row not sealed yet. */
+async function sameAddress(email: string) {
+  return [{ emailIndex: await emailIndex(email) }, { email }];
+}
 
 export type InvitationStatus = "open" | "accepted" | "revoked" | "expired";
 
@@ -27,7 +34,10 @@ export interface InvitationView {
 interface InvitationRow {
   id: string;
   vendorId: string;
-  email: string;
+  /** Plaintext only on rows sealed by neither the invite nor the backfill (migration 0017). */
+  email: string | null;
+  emailSealed: string | null;
+  dataKey: string | null;
   roleName: string;
   expiresAt: Date;
   acceptedAt: Date | null;
@@ -75,13 +85,14 @@ export async function getInvitation(token: string): Promise<InvitationView> {
     where: { tokenHash: hashInvitationToken(token) },
   });
   if (!row) throw notFound();
+  const email = await openEmail("staff_invitations", row);
   const [vendor, account] = await Promise.all([
     db.vendor.findUnique({ where: { id: row.vendorId }, select: { name: true } }),
-    db.user.findUnique({ where: { email: row.email }, select: { id: true } }),
+    db.user.findFirst({ where: { OR: await sameAddress(email) }, select: { id: true } }),
   ]);
   return {
     shop: vendor?.name ?? "A shop",
-    email: row.email,
+    email,
     status: statusOf(row),
     expiresAt: row.expiresAt,
     existingAccount: account !== null,
@@ -101,7 +112,8 @@ export async function acceptInvitation(input: AcceptInvitationInput): Promise<Ac
   return core().primary.$transaction(
     async (tx) => {
       const rows = await tx.$queryRaw<InvitationRow[]>`
-        SELECT id::text, vendor_id::text AS "vendorId", email, role_name AS "roleName",
+        SELECT id::text, vendor_id::text AS "vendorId", email, email_sealed AS "emailSealed",
+               data_key AS "dataKey", role_name AS "roleName",
                expires_at AS "expiresAt", accepted_at AS "acceptedAt", revoked_at AS "revokedAt"
         FROM staff_invitations WHERE token_hash = ${tokenHash} FOR UPDATE`;
       const invitation = rows[0];
@@ -109,8 +121,9 @@ export async function acceptInvitation(input: AcceptInvitationInput): Promise<Ac
       const status = statusOf(invitation);
       if (status !== "open") throw unusable(status);
 
-      const existing = await tx.user.findUnique({
-        where: { email: invitation.email },
+      const email = await openEmail("staff_invitations", invitation);
+      const existing = await tx.user.findFirst({
+        where: { OR: await sameAddress(email) },
         select: { id: true, passwordHash: true },
       });
       let userId: string;
@@ -124,10 +137,13 @@ export async function acceptInvitation(input: AcceptInvitationInput): Promise<Ac
       } else {
         // ON CONFLICT: a sign-up of the same address racing this accept wins, and the invitee is
         // told to use that account's password instead of hitting a unique violation.
+        const newId = randomUUID();
+        const sealed = await sealEmail("users", newId, email);
         const created = await tx.$queryRaw<{ id: string }[]>`
-          INSERT INTO users (email, name, password_hash)
-          VALUES (${invitation.email}, ${input.name}, ${newPasswordHash})
-          ON CONFLICT (email) DO NOTHING
+          INSERT INTO users (id, email_index, email_sealed, data_key, name, password_hash)
+          VALUES (${newId}::uuid, ${sealed.emailIndex}, ${sealed.emailSealed}, ${sealed.dataKey},
+                  ${input.name}, ${newPasswordHash})
+          ON CONFLICT (email_index) DO NOTHING
           RETURNING id::text`;
         if (!created[0])
           throw new TRPCError({
@@ -149,13 +165,13 @@ export async function acceptInvitation(input: AcceptInvitationInput): Promise<Ac
           action: "staff.acceptInvite",
           targetType: "staff_invitation",
           targetId: invitation.id,
-          after: { userId, email: invitation.email, role: invitation.roleName },
+          after: { userId, role: invitation.roleName },
         },
         tx,
       );
       // A role change: the account's open sessions (if any) sign in again to pick the grant up.
       if (existing) await revokeSessionsNow(userId, await bumpSessionEpoch(tx, userId));
-      return { userId, email: invitation.email, newAccount: !existing };
+      return { userId, email, newAccount: !existing };
     },
     { maxWait: 3000, timeout: 10_000 },
   );

@@ -2,8 +2,12 @@
  * `vendor.staff.invite` / `vendor.staff.revokeInvite`. One core transaction writes the invitation
  * (token hash only), the invitation e-mail as a pending delivery, the `StaffInvited` outbox event
  * that hands it to the e-mail channel, and the audit entry, so none exists without the others.
+ * The invitee's address is stored sealed under the invitation's own data key and matched by its
+ * blind index (migration 0017); the audit entry names the invitation, not the address.
  */
+import { randomUUID } from "node:crypto";
 import { core } from "@agora/db";
+import { sealDeliveryField, sealEmail } from "@agora/secrets";
 import { traceHeaders } from "@agora/telemetry";
 import { TRPCError } from "@trpc/server";
 import { type AuditActor, recordAudit } from "../audit-log.ts";
@@ -51,10 +55,17 @@ export async function inviteStaff(
   const { token, tokenHash } = newInvitationToken();
   const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
   const mail = invitationMail(shop.name, invitationLink(token), expiresAt);
+  const id = randomUUID();
+  const sealed = await sealEmail("staff_invitations", id, input.email);
+  const sameAddress = [{ emailIndex: sealed.emailIndex }, { email: input.email }];
+  // The mail carries the live link: stored sealed until the e-mail channel sends it.
+  const deliveryId = randomUUID();
+  const sealedRecipient = await sealDeliveryField(deliveryId, "recipient", input.email);
+  const sealedBody = await sealDeliveryField(deliveryId, "body", mail.body);
   const invitationId = await core()
     .primary.$transaction(async (tx) => {
       const member = await tx.userRole.findFirst({
-        where: { vendorId: actor.vendorId, user: { email: input.email } },
+        where: { vendorId: actor.vendorId, user: { OR: sameAddress } },
         select: { id: true },
       });
       if (member) {
@@ -63,13 +74,14 @@ export async function inviteStaff(
       }
       // Inviting the same address again replaces the open invitation (its link stops working).
       await tx.staffInvitation.updateMany({
-        where: { vendorId: actor.vendorId, email: input.email, acceptedAt: null, revokedAt: null },
+        where: { vendorId: actor.vendorId, OR: sameAddress, acceptedAt: null, revokedAt: null },
         data: { revokedAt: new Date() },
       });
       const invitation = await tx.staffInvitation.create({
         data: {
+          id,
           vendorId: actor.vendorId,
-          email: input.email,
+          ...sealed,
           roleName: "vendor_staff",
           tokenHash,
           invitedBy: actor.userId,
@@ -79,11 +91,12 @@ export async function inviteStaff(
       });
       const delivery = await tx.notificationDelivery.create({
         data: {
+          id: deliveryId,
           sourceKey: `staff-invitation:${invitation.id}`,
           channel: "email",
-          recipient: input.email,
+          recipient: sealedRecipient,
           subject: mail.subject,
-          body: mail.body,
+          body: sealedBody,
         },
         select: { id: true },
       });
@@ -107,7 +120,7 @@ export async function inviteStaff(
           action: "staff.invite",
           targetType: "staff_invitation",
           targetId: invitation.id,
-          after: { email: input.email, role: "vendor_staff", expiresAt },
+          after: { role: "vendor_staff", expiresAt },
         },
         tx,
       );

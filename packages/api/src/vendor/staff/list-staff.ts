@@ -1,5 +1,6 @@
 /** `vendor.staff.list`: the shop's members (owners and staff) and its open invitations. */
 import { core } from "@agora/db";
+import { openEmail } from "@agora/secrets";
 
 export interface StaffMember {
   userId: string;
@@ -33,31 +34,39 @@ export async function listStaff(vendorId: string): Promise<StaffOverview> {
       select: {
         roleName: true,
         createdAt: true,
-        user: { select: { id: true, email: true, name: true } },
+        user: { select: { id: true, email: true, emailSealed: true, dataKey: true, name: true } },
       },
     }),
     db.staffInvitation.findMany({
       where: { vendorId, acceptedAt: null, revokedAt: null },
       orderBy: { createdAt: "desc" },
-      select: { id: true, email: true, roleName: true, createdAt: true, expiresAt: true },
+      select: {
+        id: true,
+        email: true,
+        emailSealed: true,
+        dataKey: true,
+        roleName: true,
+        createdAt: true,
+        expiresAt: true,
+      },
     }),
   ]);
   const now = Date.now();
   return {
-    members: grants.map((g) => ({
+    members: await Promise.all(grants.map(async (g) => ({
       userId: g.user.id,
-      email: g.user.email,
+      email: await openEmail("users", g.user),
       name: g.user.name,
       role: g.roleName === "vendor_owner" ? "vendor_owner" : "vendor_staff",
       since: g.createdAt,
-    })),
-    invitations: invitations.map((i) => ({
+    }))),
+    invitations: await Promise.all(invitations.map(async (i) => ({
       id: i.id,
-      email: i.email,
+      email: await openEmail("staff_invitations", i),
       role: i.roleName,
       createdAt: i.createdAt,
       expiresAt: i.expiresAt,
       expired: i.expiresAt.getTime() <= now,
-    })),
+    }))),
   };
 }

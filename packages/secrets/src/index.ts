@@ -1,0 +1,28 @@
+export * from "./errors.ts";
+export * from "./provider.ts";
+export { fileSecretsProvider, type FileSecretsProviderOptions } from "./file/file-provider.ts";
+export {
+  BLIND_INDEX_KEY,
+  type FieldContext,
+  normaliseForIndex,
+  openField,
+  PII_KEY,
+  PersonalDataCipher,
+  sealField,
+  type SubjectKey,
+} from "./envelope/envelope.ts";
+export { secretsFromEnv } from "./from-env.ts";
+export {
+  emailIndex,
+  openEmail,
+  personalDataCipher,
+  type SealedEmailColumns,
+  sealEmail,
+  type StoredEmail,
+} from "./envelope/sealed-email.ts";
+export {
+  type DeliveryColumn,
+  openDeliveryField,
+  rewrapDeliveryField,
+  sealDeliveryField,
+} from "./envelope/sealed-delivery.ts";
