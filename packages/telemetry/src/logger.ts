@@ -11,7 +11,7 @@ export type { Logger } from "pino";
 /**
  * Keys whose values never reach a log line. pino's redaction matches exact paths (`*` is one
  * level), so the common nestings (`req.headers.*`, `input.*`, `user.*`) are listed explicitly.
- * Emails are PII: the database keeps them sealed (ADR 0017) and logs must not undo that, so they
+ * Emails are PII: the database keeps them sealed (ADR 0007) and logs must not undo that, so they
  * are redacted too: log the user id instead.
  */
 export const REDACTED_PATHS: readonly string[] = [

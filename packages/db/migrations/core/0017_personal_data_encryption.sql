@@ -1,4 +1,4 @@
--- Encryption at rest of e-mail addresses (expand phase; docs/adr/0017-envelope-encryption-of-personal-data.md).
+-- Encryption at rest of e-mail addresses (expand phase; docs/adr/0007-envelope-encryption-of-personal-data.md).
 -- Each user and each staff invitation gets its own AES-256-GCM data key, stored wrapped by the
 -- `pii` transit key (`data_key`, "vault:v<N>:…"); the address is sealed with it (`email_sealed`),
 -- and found by a blind index (`email_index`, HMAC-SHA256 under its own key) for sign-in and

@@ -17,7 +17,7 @@ const SUCCESS_CARD = { number: "4242424242424242", expMonth: 12, expYear: 2099, 
 
 async function drillShopper(): Promise<string> {
   const db = core().primary;
-  // Stored sealed like every address (ADR 0017); found by blind index, or by plaintext if older.
+  // Stored sealed like every address (ADR 0007); found by blind index, or by plaintext if older.
   const index = await emailIndex(DRILL_SHOPPER);
   const existing = await db.user.findFirst({
     where: { OR: [{ emailIndex: index }, { email: DRILL_SHOPPER }] },
