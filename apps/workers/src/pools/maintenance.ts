@@ -2,7 +2,8 @@
  * Housekeeping jobs: `ping` lets operators and tests check the pool end to end; payout settlement
  * (every PAYOUT_SETTLE_EVERY_MS, and on demand from the vendor portal) and the recovery of in-doubt
  * payout transactions (at start, then every PAYOUT_RECOVER_EVERY_MS) and the sweep of media upload
- * folders no row references (every MEDIA_SWEEP_EVERY_MS) run here, one job at a time.
+ * folders no row references (every MEDIA_SWEEP_EVERY_MS) run here, one job at a time. The
+ * leader-elected alert evaluator (../alerting) runs beside them in this process.
  */
 import { Queue } from "bullmq";
 import { z } from "zod";
@@ -26,6 +27,7 @@ import {
   vendorsWithPayable,
   type SettleOptions,
 } from "../payouts/settle-payout.ts";
+import { startAlerting, type RunningAlerting } from "../alerting/alerting-process.ts";
 import type { PoolSpec } from "./run-pool.ts";
 
 const log = createLogger({ service: "workers-maintenance" });
@@ -67,6 +69,7 @@ export function maintenancePool(): PoolSpec {
       connectionName: "pool:maintenance:producer",
     }),
   });
+  let alerting: RunningAlerting | undefined;
   return {
     queue: PAYOUTS_QUEUE,
     concurrency: 1,
@@ -130,8 +133,12 @@ export function maintenancePool(): PoolSpec {
         { every: env.MEDIA_SWEEP_EVERY_MS },
         { name: MEDIA_SWEEP_JOB },
       );
+      alerting = startAlerting();
     },
-    close: () => queue.close(),
+    close: async () => {
+      await alerting?.close();
+      await queue.close();
+    },
   };
 }
 

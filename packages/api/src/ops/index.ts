@@ -2,3 +2,5 @@
 export type { DrillOutcome } from "./drills/drill-runs.ts";
 export type { TrafficSummary, TrafficProbe } from "./drills/traffic.ts";
 export { checkInvariants, type InvariantResult } from "./invariants.ts";
+export { parsePrometheus, scrapeTargets } from "./telemetry/metrics-history.ts";
+export { queueOverview, type QueueView } from "./queues/queue-overview.ts";
