@@ -23,11 +23,22 @@ import {
   recordEvaluation,
   recordSliIncrease,
 } from "@agora/api/alerts";
-import { createLogger } from "@agora/telemetry";
+import { counter, createLogger, gauge } from "@agora/telemetry";
 import { deliverPendingWebhooks, type WebhookOptions } from "./webhook-receiver.ts";
 
 const log = createLogger({ service: "alert-evaluator" });
 const PRUNE_EVERY_MS = 3_600_000;
+
+const firingGauge = gauge<"alertname" | "severity">({
+  name: "alerts_firing",
+  help: "Alerts firing after the evaluator's last evaluation (leader only)",
+  labelNames: ["alertname", "severity"],
+});
+const notificationsSent = counter<"status">({
+  name: "alert_notifications_total",
+  help: "Notifications routed to the on-call inbox (and webhook), by status",
+  labelNames: ["status"],
+});
 
 export interface AlertEvaluatorOptions {
   rules: readonly AlertRule[];
@@ -65,6 +76,8 @@ export class AlertEvaluator {
   lose(): void {
     this.alerts = undefined;
     this.totals = undefined;
+    // Only the leader's view counts: a follower reports nothing firing rather than a stale count.
+    firingGauge.reset();
   }
 
   async evaluate(): Promise<EvaluationOutcome | undefined> {
@@ -92,6 +105,9 @@ export class AlertEvaluator {
     if (!this.opts.isLeader()) return undefined;
     await recordEvaluation({ ...routed, transitions: result.transitions, webhook: this.opts.webhook !== undefined });
     this.alerts = result.alerts;
+    firingGauge.reset();
+    for (const a of firing) firingGauge.inc({ alertname: a.labels.alertname ?? "", severity: a.labels.severity ?? "" });
+    for (const n of routed.notifications) notificationsSent.inc({ status: n.status });
     for (const t of result.transitions)
       log.info({ alert: t.alert.labels, value: t.alert.value, kind: t.kind }, `alert ${t.kind}`);
     if (this.opts.webhook) await deliverPendingWebhooks(this.opts.webhook);

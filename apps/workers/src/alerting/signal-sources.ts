@@ -9,9 +9,16 @@
 import type { Sample } from "@agora/alerting";
 import { parsePrometheus, queueOverview, scrapeTargets } from "@agora/api/ops";
 import { core, LAG_PROBE_SQL, shard, shardNames } from "@agora/db";
-import { createLogger } from "@agora/telemetry";
+import { createLogger, gauge } from "@agora/telemetry";
 
 const log = createLogger({ service: "alert-evaluator" });
+
+/** Exported too, so Prometheus (the PrometheusRule's ReplicationLagHigh) reads what the probe saw. */
+const replicationLagGauge = gauge<"cluster">({
+  name: "replication_lag_seconds",
+  help: "Replay lag of the replica behind each cluster's read-only port, as the alert evaluator last probed it",
+  labelNames: ["cluster"],
+});
 
 export interface SignalOptions {
   timeoutMs: number;
@@ -86,7 +93,9 @@ async function replicationLag(): Promise<Sample[]> {
       const row = rows[0];
       // The ro port answered from a node that is not replaying: nothing to measure there.
       if (!row?.in_recovery) return [];
-      return [{ name: "agora_replication_lag_seconds", labels: { cluster: c.name }, value: (row.lag_ms ?? 0) / 1000 }];
+      const seconds = (row.lag_ms ?? 0) / 1000;
+      replicationLagGauge.set({ cluster: c.name }, seconds);
+      return [{ name: "agora_replication_lag_seconds", labels: { cluster: c.name }, value: seconds }];
     }),
   );
   return out.flat();
