@@ -2,7 +2,9 @@
  * The alert evaluator against the real topology: real conditions (a BullMQ job nobody consumes, an
  * undecided payout prepared transaction on a shard), the real probes, the alerting tables in core,
  * and a real HTTP webhook receiver that fails its first answer. Thresholds are lowered so each
- * condition fires within seconds; the latency from condition to webhook is printed.
+ * condition fires within seconds; the latency from condition to webhook is printed. This test
+ * process's own /metrics body is one more scrape target, so a breaker it opens and the tRPC request
+ * counters it increments are read exactly as a pool's or an app's would be.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
@@ -11,7 +13,10 @@ import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alertRules, DEFAULT_THRESHOLDS } from "@agora/alerting";
 import { beginParticipant, closeAll, core, rollbackPrepared, shardNames } from "@agora/db";
+import { parsePrometheus } from "@agora/api/ops";
 import { createRedis } from "@agora/redis";
+import { createCircuitBreaker, resilienceMetrics } from "@agora/resilience";
+import { exposeRegistry, metricsHandler, redMetrics } from "@agora/telemetry";
 import { AlertEvaluator } from "./alert-evaluator.ts";
 import { gatherSamples } from "./signal-sources.ts";
 
@@ -20,6 +25,9 @@ interface Delivery {
   headers: IncomingHttpHeaders;
   body: { status: string; alerts: { status: string; labels: Record<string, string> }[] };
 }
+
+// As every process with breakers does: their states appear on its /metrics.
+exposeRegistry(resilienceMetrics);
 
 const run = randomUUID().slice(0, 8);
 const deliveries: Delivery[] = [];
@@ -54,8 +62,17 @@ afterAll(async () => {
 
 function evaluator() {
   return new AlertEvaluator({
-    rules: alertRules({ ...DEFAULT_THRESHOLDS, queueOldestJobSeconds: 1, queueAgeForMs: 1_000, payoutInDoubtForMs: 1_000 }),
-    signals: () => gatherSamples({ timeoutMs: 2_000, inDoubtAfterMs: 0 }),
+    rules: alertRules({
+      ...DEFAULT_THRESHOLDS,
+      queueOldestJobSeconds: 1,
+      queueAgeForMs: 1_000,
+      payoutInDoubtForMs: 1_000,
+      breakerOpenForMs: 1_000,
+    }),
+    signals: async () => [
+      ...(await gatherSamples({ timeoutMs: 2_000, inDoubtAfterMs: 0 })),
+      ...parsePrometheus((await metricsHandler()).body).map((x) => ({ ...x, labels: { ...x.labels, service: "test-runner" } })),
+    ],
     isLeader: () => true,
     webhook: { url: webhookUrl, timeoutMs: 2_000, initialDelayMs: 50, maxDelayMs: 200 },
   });
@@ -155,6 +172,49 @@ describe("alert evaluator", () => {
       await core().primary.alertSilence.delete({ where: { id: silence.id } });
       await queue.obliterate({ force: true });
       await queue.close();
+    }
+  });
+
+  it("pages when checkout burns its error budget 14.4x over both 1 h and 5 min, and inhibits the slow-burn ticket", async () => {
+    const requests = redMetrics("trpc").requests;
+    const e = evaluator();
+    await e.evaluate();
+    // 5 % of checkout requests fail on the server: a 50x burn of a 99.9 % budget, in every window.
+    const conditionAt = Date.now();
+    requests.inc({ procedure: "checkout.place", status: "ok" }, 190);
+    requests.inc({ procedure: "checkout.place", status: "error", error: "INTERNAL_SERVER_ERROR" }, 10);
+    // Client errors are the product working: they never count against the budget.
+    requests.inc({ procedure: "catalog.product", status: "error", error: "NOT_FOUND" }, 500);
+    const page = await evaluateUntil(e, about("ErrorBudgetBurn", "journey", "checkout", "firing"));
+    console.info(`checkout burn-rate page: counters → webhook ${page.at - conditionAt} ms`);
+    expect(page.body.alerts.map((a) => `${a.labels.window} ${a.labels.severity}`).sort()).toEqual(["1h page", "6h page"]);
+    const ticket = await core().primary.alert.findFirst({
+      where: { alertname: "ErrorBudgetBurn", state: "firing", labels: { path: ["window"], equals: "3d" } },
+    });
+    expect(ticket?.muted).toBe("inhibited");
+    expect(deliveries.some(about("ErrorBudgetBurn", "journey", "browse", "firing"))).toBe(false);
+  });
+
+  it("pages when a circuit breaker opens on a dependency that refuses connections", async () => {
+    const name = `alert-test-${run}`;
+    const breaker = createCircuitBreaker(name, {
+      trip: { kind: "consecutive", failures: 3 },
+      halfOpenAfterMs: 600_000,
+      timeoutMs: 1_000,
+      retry: { maxAttempts: 1 },
+    });
+    const e = evaluator();
+    try {
+      await e.evaluate();
+      const conditionAt = Date.now();
+      // Port 9 on loopback: nothing listens, every call fails with ECONNREFUSED.
+      for (let i = 0; i < 3; i++)
+        await breaker.execute(({ signal }) => fetch("http://127.0.0.1:9/", { signal })).catch(() => undefined);
+      expect(breaker.state).toBe("open");
+      const firing = await evaluateUntil(e, about("CircuitBreakerOpen", "breaker", name, "firing"));
+      console.info(`breaker open alert: condition → webhook ${firing.at - conditionAt} ms (for 1 s, evaluated every 0.5 s)`);
+    } finally {
+      breaker.dispose();
     }
   });
 });
