@@ -196,7 +196,8 @@ export const DEPLOYABLES: Record<DeployableName, Deployable> = {
   // A CSV import runs in batches; two minutes lets a batch commit before the pod goes.
   imports: pool("imports", ["storage"], 120),
   analytics: pool("analytics", []),
-  maintenance: pool("maintenance", ["storage", "media"]),
+  // The alert evaluator runs in the maintenance pool and scrapes what the console scrapes.
+  maintenance: pool("maintenance", ["storage", "media", "ops-metrics", "metrics-scrape"]),
 };
 
 export const ALL_DEPLOYABLES: readonly Deployable[] = Object.values(DEPLOYABLES);

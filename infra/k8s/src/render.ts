@@ -15,6 +15,7 @@ import { CANARY_SERVICE, storefrontAnalysis, storefrontRollout } from "./deliver
 import { type EnvironmentName, environment } from "./environments.ts";
 import type { Manifest } from "./manifest.ts";
 import { LABEL } from "./meta.ts";
+import { prometheusRule } from "./monitoring/prometheus-rule.ts";
 import { namespace } from "./namespace.ts";
 import { REALTIME_SERVICE, ingresses } from "./network/ingress.ts";
 import { networkPolicies } from "./network/policies.ts";
@@ -126,6 +127,8 @@ function files(
         ...WORKER_POOLS.map((p) => poolScaledObject(env, p)),
       ],
     },
+    // The same alert rules the maintenance pool's evaluator runs locally.
+    { file: "60-alert-rules.yaml", documents: [prometheusRule(env)] },
   ];
 }
 

@@ -23,6 +23,7 @@ export {
 } from "./clients/config.ts";
 export type { CoreDb, ShardDb, CoreTx, ShardTx, NodeRole } from "./clients/prisma-clients.ts";
 export {
+  LAG_PROBE_SQL,
   assertCommitToken,
   type CommitToken,
   type ReadConsistency,

@@ -9,6 +9,7 @@ export const OPS_PAGES = [
   { href: "/", label: "Topology" },
   { href: "/chaos", label: "Chaos" },
   { href: "/drills", label: "Drills" },
+  { href: "/alerts", label: "Alerts" },
   { href: "/queues", label: "Queues" },
   { href: "/payouts", label: "Payouts" },
   { href: "/shards", label: "Shards" },

@@ -5,8 +5,8 @@
  * folders no row references (every MEDIA_SWEEP_EVERY_MS) run here, one job at a time, and so
  * does the personal-data key job (seal plaintext addresses, rewrap data keys after a rotation of
  * the `pii` key, retire old key versions; see personal-data/), on demand, with its progress.
- * Beside them, on its own timer under an etcd leadership, the lost-job sweep (lost-jobs/)
- * re-enqueues work a Redis failover dropped.
+ * Beside them, each under its own etcd leadership, the lost-job sweep (lost-jobs/) re-enqueues
+ * work a Redis failover dropped and the alert evaluator (../alerting) runs the alert rules.
  */
 import { Queue } from "bullmq";
 import { z } from "zod";
@@ -33,6 +33,7 @@ import {
   type SettleOptions,
 } from "../payouts/settle-payout.ts";
 import { type LostJobSweep, startLostJobSweep } from "../lost-jobs/lost-job-sweep.ts";
+import { startAlerting, type RunningAlerting } from "../alerting/alerting-process.ts";
 import type { PoolSpec } from "./run-pool.ts";
 
 const log = createLogger({ service: "workers-maintenance" });
@@ -81,6 +82,7 @@ export function maintenancePool(): PoolSpec {
     }),
   });
   let lostJobSweep: LostJobSweep | undefined;
+  let alerting: RunningAlerting | undefined;
   return {
     queue: PAYOUTS_QUEUE,
     concurrency: 1,
@@ -152,8 +154,10 @@ export function maintenancePool(): PoolSpec {
         { every: env.MEDIA_SWEEP_EVERY_MS },
         { name: MEDIA_SWEEP_JOB },
       );
+      alerting = startAlerting();
     },
     close: async () => {
+      await alerting?.close();
       await lostJobSweep?.close();
       await queue.close();
     },

@@ -1,11 +1,12 @@
 /**
  * Offline schema validation of every rendered document: Kubernetes kinds with `kubernetes-models`,
- * Rollouts/AnalysisTemplates and KEDA objects with their model packages, the Zalando `postgresql`
+ * Rollouts/AnalysisTemplates, KEDA objects and PrometheusRules with their model packages, the Zalando `postgresql`
  * with the hand-written check beside its type. Types, enums and required fields are checked here;
  * unknown fields are caught at compile time by the kubernetes-types the builders are typed with.
  */
 import { AnalysisTemplate, Rollout } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1";
 import { ScaledObject, TriggerAuthentication } from "@kubernetes-models/keda/keda.sh/v1alpha1";
+import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import { Deployment, StatefulSet } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import { Job } from "kubernetes-models/batch/v1";
@@ -40,6 +41,7 @@ const MODELS: Record<string, Validatable> = {
   "argoproj.io/v1alpha1/AnalysisTemplate": AnalysisTemplate,
   "keda.sh/v1alpha1/ScaledObject": ScaledObject,
   "keda.sh/v1alpha1/TriggerAuthentication": TriggerAuthentication,
+  "monitoring.coreos.com/v1/PrometheusRule": PrometheusRule,
 };
 
 export function validateDocument(doc: Manifest): ValidationError[] {

@@ -68,7 +68,7 @@ export function listenPort(t: Topology, name: string): number | undefined {
   return ports[name];
 }
 
-/** The /metrics endpoints the ops console scrapes (`name=url`). */
+/** The /metrics endpoints the ops console and the alert evaluator scrape (`name=url`). */
 export function metricsTargets(t: Topology): string {
   const targets: [string, string][] = [
     ...t.apps.storefront.map((p, i): [string, string] => [`storefront-${i + 1}`, url(t, p, "/api/metrics")]),
@@ -155,11 +155,13 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
     env.AGORA_PAYMENT_PROVIDER_API_KEY = tokens.paymentProviderKey;
   if (name === "payment-sim" || name === "workers-payments" || role.tests)
     env.AGORA_PAYSWIFT_API_KEY = tokens.payswiftKey;
-  if (role.app || role.tests) env.AGORA_METRICS_TOKEN = tokens.metrics;
+  // The maintenance pool's alert evaluator scrapes the same targets as the console.
+  const scrapes = role.console || role.tests || name === "workers-maintenance";
+  if (role.app || role.tests || scrapes) env.AGORA_METRICS_TOKEN = tokens.metrics;
 
   if (name.startsWith("storefront-")) env.NEXTAUTH_URL = env.AGORA_STOREFRONT_URL;
   if (name === "vendor-portal") env.NEXTAUTH_URL = env.AGORA_VENDOR_PORTAL_URL;
-  if (name === "ops-console" || name === "test-runner") env.AGORA_METRICS_TARGETS = metricsTargets(t);
+  if (scrapes) env.AGORA_METRICS_TARGETS = metricsTargets(t);
   if (name === "media-origin" || name === "test-runner") env.AGORA_CDN_CACHE_DIR = cdnPaths(t).cacheDir;
   if (name === "ops-console") {
     env.NEXTAUTH_URL = env.AGORA_OPS_CONSOLE_URL;

@@ -33,6 +33,8 @@ export const PERMISSIONS = [
   "ops:chaos",
   "ops:drills",
   "ops:queues",
+  // acknowledge alerts, create and expire silences
+  "ops:alerts",
   "ops:scale",
   "ops:deploy",
   "tenants:read",
@@ -71,6 +73,7 @@ const OPERATOR = [
   "ops:chaos",
   "ops:drills",
   "ops:queues",
+  "ops:alerts",
   "tenants:read",
 ] as const satisfies readonly Permission[];
 

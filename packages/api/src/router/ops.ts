@@ -1,4 +1,11 @@
 import { opsAnalyticsRouter } from "./analytics.ts";
+import { acknowledgeAlert, createSilence, expireSilence } from "../ops/alerts/alert-actions.ts";
+import {
+  acknowledgeAlertInput,
+  createSilenceInput,
+  expireSilenceInput,
+} from "../ops/alerts/alerts.schema.ts";
+import { alertsOverview } from "../ops/alerts/alerts-overview.ts";
 import { z } from "zod";
 import { chaosApplyInput, chaosUndoInput } from "../ops/chaos/chaos-input.ts";
 import { activeFaults, applyChaos, chaosOverview, undoChaos } from "../ops/chaos/chaos-controls.ts";
@@ -55,6 +62,19 @@ export const opsRouter = createTRPCRouter({
   topology: permissionProcedure("ops:read")
     .input(topologyStatusInput)
     .query(({ input }) => topologyOverview(input)),
+  /** SLOs, firing alerts, the on-call inbox and silences (Alerts page). */
+  alerts: createTRPCRouter({
+    overview: permissionProcedure("ops:read").query(() => alertsOverview()),
+    acknowledge: permissionProcedure("ops:alerts")
+      .input(acknowledgeAlertInput)
+      .mutation(({ ctx, input }) => acknowledgeAlert(ctx.session.userId, input.alertId)),
+    silence: permissionProcedure("ops:alerts")
+      .input(createSilenceInput)
+      .mutation(({ ctx, input }) => createSilence(ctx.session.userId, input)),
+    expireSilence: permissionProcedure("ops:alerts")
+      .input(expireSilenceInput)
+      .mutation(({ ctx, input }) => expireSilence(ctx.session.userId, input.silenceId)),
+  }),
   /** Kill / pause / restart nodes, provider faults, app→database link faults; each one undoable. */
   chaos: createTRPCRouter({
     overview: permissionProcedure("ops:read").query(() => chaosOverview()),

@@ -1,0 +1,120 @@
+/**
+ * The alert evaluator: every `everyMs` the leader (one instance, elected on etcd) gathers samples,
+ * adds the journeys' request increases to the SLO minutes, evaluates every rule with Prometheus'
+ * pending/firing/resolved semantics, routes the transitions (silences, inhibition, grouping) and
+ * records alerts and notifications in one core transaction, then delivers pending webhooks.
+ * A follower does nothing but keep its candidacy, so a second maintenance process costs no CPU here.
+ */
+import {
+  evaluateRules,
+  routeTransitions,
+  sliIncrease,
+  type AlertInstance,
+  type AlertNotification,
+  type AlertRule,
+  type CounterTotals,
+  type Sample,
+} from "@agora/alerting";
+import {
+  activeSilences,
+  loadFiringAlerts,
+  pruneSliMinutes,
+  readSliWindows,
+  recordEvaluation,
+  recordSliIncrease,
+} from "@agora/api/alerts";
+import { counter, createLogger, gauge } from "@agora/telemetry";
+import { deliverPendingWebhooks, type WebhookOptions } from "./webhook-receiver.ts";
+
+const log = createLogger({ service: "alert-evaluator" });
+const PRUNE_EVERY_MS = 3_600_000;
+
+const firingGauge = gauge<"alertname" | "severity">({
+  name: "alerts_firing",
+  help: "Alerts firing after the evaluator's last evaluation (leader only)",
+  labelNames: ["alertname", "severity"],
+});
+const notificationsSent = counter<"status">({
+  name: "alert_notifications_total",
+  help: "Notifications routed to the on-call inbox (and webhook), by status",
+  labelNames: ["status"],
+});
+
+export interface AlertEvaluatorOptions {
+  rules: readonly AlertRule[];
+  signals: () => Promise<Sample[]>;
+  /** Whether this process may act as the evaluator right now (the leader term's local deadline). */
+  isLeader: () => boolean;
+  webhook?: WebhookOptions;
+  now?: () => number;
+}
+
+export interface EvaluationOutcome {
+  at: number;
+  firing: number;
+  pending: number;
+  notifications: AlertNotification[];
+}
+
+export class AlertEvaluator {
+  /** Undefined until a leader term loaded the firing alerts from core. */
+  private alerts: Map<string, AlertInstance> | undefined;
+  private totals: CounterTotals | undefined;
+  private prunedAt = 0;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: AlertEvaluatorOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** A new term starts from what core says is firing, and from a fresh counter baseline. */
+  lead(): void {
+    this.alerts = undefined;
+    this.totals = undefined;
+  }
+
+  lose(): void {
+    this.alerts = undefined;
+    this.totals = undefined;
+    // Only the leader's view counts: a follower reports nothing firing rather than a stale count.
+    firingGauge.reset();
+  }
+
+  async evaluate(): Promise<EvaluationOutcome | undefined> {
+    if (!this.opts.isLeader()) return undefined;
+    this.alerts ??= await loadFiringAlerts();
+    const samples = await this.opts.signals();
+    const at = this.now();
+    const { totals, increase } = sliIncrease(this.totals, samples);
+    this.totals = totals;
+    await recordSliIncrease(at, increase);
+    const windows = await readSliWindows(at);
+    const result = evaluateRules(
+      this.opts.rules,
+      { now: at, samples, sli: (j, ms) => windows.get(j)?.get(ms) ?? { good: 0, total: 0 } },
+      this.alerts,
+    );
+    const firing = [...result.alerts.values()].filter((a) => a.state === "firing");
+    const routed = routeTransitions({
+      transitions: result.transitions,
+      silences: await activeSilences(at),
+      firing: firing.map((a) => a.labels),
+      now: at,
+    });
+    // Lost the lease while working: the next leader evaluates; writing now could race it.
+    if (!this.opts.isLeader()) return undefined;
+    await recordEvaluation({ ...routed, transitions: result.transitions, webhook: this.opts.webhook !== undefined });
+    this.alerts = result.alerts;
+    firingGauge.reset();
+    for (const a of firing) firingGauge.inc({ alertname: a.labels.alertname ?? "", severity: a.labels.severity ?? "" });
+    for (const n of routed.notifications) notificationsSent.inc({ status: n.status });
+    for (const t of result.transitions)
+      log.info({ alert: t.alert.labels, value: t.alert.value, kind: t.kind }, `alert ${t.kind}`);
+    if (this.opts.webhook) await deliverPendingWebhooks(this.opts.webhook);
+    if (at - this.prunedAt > PRUNE_EVERY_MS) {
+      await pruneSliMinutes(at);
+      this.prunedAt = at;
+    }
+    return { at, firing: firing.length, pending: result.alerts.size - firing.length, notifications: routed.notifications };
+  }
+}
