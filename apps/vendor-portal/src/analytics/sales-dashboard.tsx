@@ -11,6 +11,7 @@ import {
   type Column,
 } from "@agora/ui";
 import { api, orUnavailable } from "../trpc/server.tsx";
+import { LiveSales } from "./live-sales.tsx";
 import { RevenueChart, TopProductsChart } from "./sales-charts.tsx";
 
 /** The dashboard's period choices: hours of the last two days, or days of the last month/quarter. */
@@ -101,22 +102,26 @@ export async function SalesDashboard({ range }: { range: RangeKey }) {
   ]);
   return (
     <div className="space-y-4">
-      <nav aria-label="Period" className="flex flex-wrap gap-2 text-sm">
-        {(Object.keys(RANGES) as RangeKey[]).map((k) => (
-          <a
-            key={k}
-            href={`/?range=${k}`}
-            aria-current={k === range ? "page" : undefined}
-            className={
-              k === range
-                ? "rounded-full bg-brand-600 px-3 py-1 font-medium text-white"
-                : "rounded-full border border-zinc-300 px-3 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
-            }
-          >
-            {RANGES[k].label}
-          </a>
-        ))}
-      </nav>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <nav aria-label="Period" className="flex flex-wrap gap-2 text-sm">
+          {(Object.keys(RANGES) as RangeKey[]).map((k) => (
+            <a
+              key={k}
+              href={`/?range=${k}`}
+              aria-current={k === range ? "page" : undefined}
+              className={
+                k === range
+                  ? "rounded-full bg-brand-600 px-3 py-1 font-medium text-white"
+                  : "rounded-full border border-zinc-300 px-3 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+              }
+            >
+              {RANGES[k].label}
+            </a>
+          ))}
+        </nav>
+        {/* Only for roles that may read the figures (the stream checks the same permission). */}
+        {kpis.ok && <LiveSales />}
+      </div>
       {kpis.ok ? (
         <StatGroup>
           <Stat

@@ -6,6 +6,7 @@
  * difference and repair it, and an event the batch counted first is not counted again by the stream.
  */
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendView, viewKey, VIEWS_STREAM } from "@agora/api/analytics";
@@ -19,8 +20,15 @@ import {
   type OrderState,
 } from "@agora/orders";
 import { createRedis } from "@agora/redis";
+import {
+  closeSalesPulseSubscriber,
+  onSalesPulse,
+  PLATFORM_SALES_CHANNEL,
+  type SalesPulse,
+  vendorSalesChannel,
+} from "@agora/api/sales-pulse";
 import type { OutboxMessage } from "../outbox/outbox-message.ts";
-import { consumeOrderMessage } from "./order-consumer.ts";
+import { closeSalesPulses, consumeOrderMessage } from "./order-consumer.ts";
 import { reconcile } from "./reconcile.ts";
 import { drainViews, ensureViewGroup } from "./view-consumer.ts";
 import { coreOutboxMessages } from "../testing/outbox-fixtures.ts";
@@ -306,6 +314,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   redis?.disconnect();
+  closeSalesPulses();
+  closeSalesPulseSubscriber();
   await closeAll();
 });
 
@@ -315,6 +325,12 @@ describe("analytics rollups (stream) and reconcile (batch)", () => {
     expect(expectedFromOrders(V1).revenue).toBe(6990 + 2240 + 8490);
     const messages = await outboxMessages(placed.map((p) => p.orderId));
     const twice = [...messages, ...messages].sort(() => Math.random() - 0.5);
+    // Pushed to open dashboards as they are counted: the vendor's channel and the platform's.
+    const pulses: SalesPulse[] = [];
+    const platform: SalesPulse[] = [];
+    const offVendor = onSalesPulse(vendorSalesChannel(V1), (p) => pulses.push(p));
+    const offPlatform = onSalesPulse(PLATFORM_SALES_CHANNEL, (p) => platform.push(p));
+    await sleep(300); // the subscription is in place
     const outcomes = await inParallel(twice, 4, (m) => consumeOrderMessage(m));
     const sale = messages.filter((m) =>
       ["PaymentCaptured", "PaymentRefunded", "OrderCancelled", "VendorRefunded"].includes(
@@ -324,6 +340,17 @@ describe("analytics rollups (stream) and reconcile (batch)", () => {
     expect(outcomes.filter((o) => o === "applied")).toHaveLength(sale.length);
     expect(outcomes.filter((o) => o === "duplicate")).toHaveLength(sale.length);
     await expectRollupsMatchOrders({});
+    // A pulse per counted event (other tests may add platform pulses), none for the duplicates:
+    // the vendor's pulses add up to its net revenue exactly once.
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline && platform.length < sale.length) await sleep(50);
+    offVendor();
+    offPlatform();
+    expect(platform.length).toBeGreaterThanOrEqual(sale.length);
+    expect(pulses.every((p) => p.vendorId === V1)).toBe(true);
+    const net = pulses.reduce((s, p) => s + p.revenueCents - p.refundCents, 0);
+    const expected = expectedFromOrders(V1);
+    expect(net).toBe(expected.revenue - expected.refunds);
   });
 
   it("counts a product view once per visitor and hour, also when Redis forgot the marker", async () => {

@@ -10,7 +10,11 @@ import { Worker } from "bullmq";
 import { z } from "zod";
 import { loadConfig } from "@agora/config";
 import { createRedis } from "@agora/redis";
-import { ANALYTICS_ORDER_QUEUE, orderMessageProcessor } from "../analytics/order-consumer.ts";
+import {
+  ANALYTICS_ORDER_QUEUE,
+  closeSalesPulses,
+  orderMessageProcessor,
+} from "../analytics/order-consumer.ts";
 import {
   createReconcileQueue,
   RECONCILE_QUEUE,
@@ -106,6 +110,7 @@ export function analyticsPool(): PoolSpec {
     close: async () => {
       await views?.stop();
       await reconcileWorker?.close();
+      closeSalesPulses();
       await queue.close();
     },
   };

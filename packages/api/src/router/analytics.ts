@@ -1,3 +1,4 @@
+import { salesPerMinute } from "../analytics/live-sales.ts";
 import {
   periodInput,
   revenueSeriesInput,
@@ -42,6 +43,8 @@ export const vendorAnalyticsRouter = createTRPCRouter({
 
 /** `ops.analytics.*`: reconcile runs across all vendors. */
 export const opsAnalyticsRouter = createTRPCRouter({
+  /** Captures and revenue per minute over the last hour, platform-wide (the live sales card). */
+  salesPerMinute: permissionProcedure("ops:read").query(() => salesPerMinute(60)),
   reconcileRuns: permissionProcedure("ops:read")
     .input(recentRunsInput)
     .query(({ input }) => recentReconcileRuns(input)),
