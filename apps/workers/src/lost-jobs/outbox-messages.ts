@@ -10,22 +10,11 @@
  */
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { type OutboxMessage, outboxMessageId } from "../outbox/outbox-message.ts";
+import { type OutboxMessage, type OutboxRow, outboxRowMessage } from "../outbox/outbox-message.ts";
 import { OUTBOX_JOB_OPTIONS } from "../outbox/publisher.ts";
 import type { OutboxSource } from "../outbox/relay.ts";
 import { queuesForTopic } from "../outbox/subscriptions.ts";
 import { missingJobIds } from "./live-jobs.ts";
-
-interface Row {
-  id: bigint;
-  aggregate_type: string;
-  aggregate_id: string;
-  event_type: string;
-  vendor_id: string | null;
-  payload: unknown;
-  headers: unknown;
-  created_at: Date;
-}
 
 export interface OutboxSweepOptions {
   graceMs: number;
@@ -66,7 +55,7 @@ export async function requeueLostOutboxMessages(
       await tx.$executeRawUnsafe("SET LOCAL statement_timeout = '10s'");
       // Every tenant's rows (the shards' row-level security hides them otherwise); no-op on core.
       await tx.$executeRawUnsafe("SET LOCAL agora.scope = 'platform'");
-      return tx.$queryRawUnsafe<Row[]>(
+      return tx.$queryRawUnsafe<OutboxRow[]>(
         `SELECT o.id, o.aggregate_type, o.aggregate_id, o.event_type, o.payload, o.headers,
                 o.created_at, to_jsonb(o) ->> 'vendor_id' AS vendor_id
            FROM (SELECT * FROM outbox ORDER BY id DESC LIMIT $1) o
@@ -77,30 +66,26 @@ export async function requeueLostOutboxMessages(
         opts.lookbackMs / 1000,
       );
     });
-    const messages: OutboxMessage[] = rows.map((r) => ({
-      messageId: outboxMessageId(source.cluster, r.id),
-      cluster: source.cluster,
-      outboxId: String(r.id),
-      aggregateType: r.aggregate_type,
-      aggregateId: r.aggregate_id,
-      eventType: r.event_type,
-      vendorId: r.vendor_id,
-      payload: r.payload,
-      headers: r.headers,
-      createdAt: r.created_at.toISOString(),
-      // Not a relay term: consumers need no token, and logs show who re-sent it.
-      fenceToken: "lost-job-sweep",
-    }));
+    // Not a relay term as the fence token: consumers need none, and logs show who re-sent it.
+    const messages = rows.map((r) => outboxRowMessage(source.cluster, r, "lost-job-sweep"));
     const byQueue = new Map<string, OutboxMessage[]>();
     for (const m of messages)
-      for (const q of queuesForTopic(m.aggregateType)) byQueue.set(q, [...(byQueue.get(q) ?? []), m]);
+      for (const q of queuesForTopic(m.aggregateType))
+        byQueue.set(q, [...(byQueue.get(q) ?? []), m]);
     for (const [name, ms] of byQueue) {
       const queue = queues.get(name);
-      const missing = await missingJobIds(queue, ms.map((m) => m.messageId));
+      const missing = await missingJobIds(
+        queue,
+        ms.map((m) => m.messageId),
+      );
       const resend = ms.filter((m) => missing.has(m.messageId));
       if (resend.length === 0) continue;
       await queue.addBulk(
-        resend.map((m) => ({ name: m.eventType, data: m, opts: { ...OUTBOX_JOB_OPTIONS, jobId: m.messageId } })),
+        resend.map((m) => ({
+          name: m.eventType,
+          data: m,
+          opts: { ...OUTBOX_JOB_OPTIONS, jobId: m.messageId },
+        })),
       );
       for (const m of resend) lost.push({ messageId: m.messageId, queue: name });
     }

@@ -27,3 +27,32 @@ export function outboxQueueName(topic: string): string {
 export function outboxMessageId(cluster: string, outboxId: bigint | string): string {
   return `${cluster}-${String(outboxId)}`;
 }
+
+/** An outbox row as the relay and the lost-job sweep select it (any cluster). */
+export interface OutboxRow {
+  id: bigint;
+  aggregate_type: string;
+  aggregate_id: string;
+  event_type: string;
+  vendor_id: string | null;
+  payload: unknown;
+  headers: unknown;
+  created_at: Date;
+}
+
+/** The message of one outbox row of `cluster`, published under `fenceToken`. */
+export function outboxRowMessage(cluster: string, r: OutboxRow, fenceToken: string): OutboxMessage {
+  return {
+    messageId: outboxMessageId(cluster, r.id),
+    cluster,
+    outboxId: String(r.id),
+    aggregateType: r.aggregate_type,
+    aggregateId: r.aggregate_id,
+    eventType: r.event_type,
+    vendorId: r.vendor_id,
+    payload: r.payload,
+    headers: r.headers,
+    createdAt: r.created_at.toISOString(),
+    fenceToken,
+  };
+}

@@ -22,7 +22,7 @@ import {
   LeadershipLostError,
   type RawTx,
 } from "./fencing.ts";
-import { type OutboxMessage, outboxMessageId } from "./outbox-message.ts";
+import { type OutboxRow, outboxRowMessage } from "./outbox-message.ts";
 import type { OutboxPublisher } from "./publisher.ts";
 import { createLogger } from "@agora/telemetry";
 
@@ -65,17 +65,6 @@ export function outboxSources(): OutboxSource[] {
   return sources;
 }
 
-interface OutboxRow {
-  id: bigint;
-  aggregate_type: string;
-  aggregate_id: string;
-  event_type: string;
-  vendor_id: string | null;
-  payload: unknown;
-  headers: unknown;
-  created_at: Date;
-}
-
 /**
  * Relays one batch of one cluster under `fence`. Returns how many messages it published and
  * marked. Throws FencedOutError (a newer leader wrote here) or LeadershipLostError (our lease
@@ -103,19 +92,7 @@ export async function relayBatch(
       batchSize,
     );
     if (rows.length === 0) return 0;
-    const messages: OutboxMessage[] = rows.map((r) => ({
-      messageId: outboxMessageId(source.cluster, r.id),
-      cluster: source.cluster,
-      outboxId: String(r.id),
-      aggregateType: r.aggregate_type,
-      aggregateId: r.aggregate_id,
-      eventType: r.event_type,
-      vendorId: r.vendor_id,
-      payload: r.payload,
-      headers: r.headers,
-      createdAt: r.created_at.toISOString(),
-      fenceToken: String(fence.token),
-    }));
+    const messages = rows.map((r) => outboxRowMessage(source.cluster, r, String(fence.token)));
     if (!fence.stillLeader()) throw new LeadershipLostError(fence.token);
     await publisher.publish(messages);
     // Publishing took time: if our term may have ended meanwhile, do not mark (a later leader
