@@ -4,6 +4,7 @@
  * vendor's shard together with a StockChanged outbox row, as the vendor portal would.
  */
 import { expect, type Page } from "@playwright/test";
+import { emailIndex } from "@agora/secrets";
 import { core, emitStockChanged, withTenant } from "../../packages/db/src/index.ts";
 
 export const CARDS = {
@@ -72,12 +73,12 @@ export async function setStock(p: PickedProduct, available: number): Promise<voi
   });
 }
 
-/** Orders of a shopper by email, newest first (status only). */
+/** Orders of a shopper by email, newest first (status only); the address is sealed at rest. */
 export async function ordersOf(email: string): Promise<{ id: string; status: string }[]> {
   return db().primary.$queryRawUnsafe(
     `SELECT o.id::text, o.status FROM orders o JOIN users u ON u.id = o.user_id
-     WHERE u.email = $1 ORDER BY o.created_at DESC`,
-    email,
+     WHERE u.email_index = $1 ORDER BY o.created_at DESC`,
+    await emailIndex(email),
   );
 }
 

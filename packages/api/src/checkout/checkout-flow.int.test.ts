@@ -23,6 +23,7 @@ import {
 } from "@agora/orders";
 import { createPaymentSim, type PaymentSim } from "@agora/payment-sim";
 import { createRedis } from "@agora/redis";
+import { emailIndex } from "@agora/secrets";
 import { TRPCError } from "@trpc/server";
 import { Queue, Worker } from "bullmq";
 import { pino } from "pino";
@@ -400,8 +401,10 @@ describe("auth.signUp", () => {
       name: "New Shopper",
       password: "correct horse",
     });
+    // E-mail addresses are sealed at rest: the account is found by its blind index.
+    const index = await emailIndex(email);
     const user = await core().primary.user.findUniqueOrThrow({
-      where: { email },
+      where: { emailIndex: index },
       include: { roles: true },
     });
     expect(user.roles.map((r) => r.roleName)).toEqual(["shopper"]);
@@ -416,7 +419,7 @@ describe("auth.signUp", () => {
     expect(again).toEqual(created);
     expect(created).toEqual({ email });
     // …and the account is unchanged: same name, and only the owner's password signs in.
-    const after = await core().primary.user.findUniqueOrThrow({ where: { email } });
+    const after = await core().primary.user.findUniqueOrThrow({ where: { emailIndex: index } });
     expect(after.name).toBe("New Shopper");
     expect(await verifyPassword("correct horse", after.passwordHash)).toBe(true);
     expect(await verifyPassword("another one", after.passwordHash)).toBe(false);
