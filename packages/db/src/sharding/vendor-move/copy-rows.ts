@@ -24,6 +24,10 @@ export async function insertableColumns(tx: ShardTx, table: string): Promise<str
 const list = (cols: readonly string[], prefix = "") =>
   cols.map((c) => prefix + ident(c)).join(", ");
 
+/** SQL for row `x`'s primary key as a JSON object, the shape the journal records keys in. */
+const keyObject = (t: TenantTable) =>
+  `json_build_object(${t.primaryKey.map((c) => `'${c}', x.${ident(c)}`).join(", ")})`;
+
 export interface RowPage {
   /** The rows as a JSON array (text, passed on untouched). */
   json: string;
@@ -48,7 +52,7 @@ export async function readVendorPage(
   const rows = await tx.$queryRawUnsafe<{ json: string; count: number; last: string | null }[]>(
     `SELECT coalesce(json_agg(x ORDER BY ${list(t.primaryKey, "x.")}), '[]')::text AS json,
             count(*)::int AS count,
-            (array_agg(json_build_object(${t.primaryKey.map((c) => `'${c}', x.${ident(c)}`).join(", ")})
+            (array_agg(${keyObject(t)}
                ORDER BY ${t.primaryKey.map((c) => `x.${ident(c)} DESC`).join(", ")}))[1]::text AS last
        FROM (SELECT ${list(columns)} FROM ${ident(t.name)}
               WHERE ${ident(t.tenantColumn)} = $1::uuid ${after}
@@ -70,7 +74,7 @@ export async function readRowsByKey(
   const pk = list(t.primaryKey);
   const rows = await tx.$queryRawUnsafe<{ json: string; keys: string }[]>(
     `SELECT coalesce(json_agg(x), '[]')::text AS json,
-            coalesce(json_agg(json_build_object(${t.primaryKey.map((c) => `'${c}', x.${ident(c)}`).join(", ")})), '[]')::text AS keys
+            coalesce(json_agg(${keyObject(t)}), '[]')::text AS keys
        FROM (SELECT ${list(columns)} FROM ${ident(t.name)}
               WHERE (${pk}) IN (SELECT ${pk} FROM json_populate_recordset(null::${ident(t.name)}, $1::json))) x`,
     keysJson,

@@ -347,6 +347,10 @@ async function catchUp(ctx: MoveContext, rounds: number): Promise<number> {
   return applied;
 }
 
+/** A key object as a comparable string, its columns in primary-key order. */
+const keyString = (primaryKey: readonly string[], key: Record<string, unknown>) =>
+  JSON.stringify(Object.fromEntries(primaryKey.map((c) => [c, key[c]])));
+
 async function applyJournal(ctx: MoveContext, entries: readonly JournalEntry[]): Promise<void> {
   // Distinct keys per table; the source's current row is the truth for each.
   const keysByTable = new Map<string, Map<string, Record<string, unknown>>>();
@@ -365,12 +369,10 @@ async function applyJournal(ctx: MoveContext, entries: readonly JournalEntry[]):
       const found = await readRowsByKey(src, t, columns, JSON.stringify(wanted));
       const present = new Set(
         (JSON.parse(found.keys) as Record<string, unknown>[]).map((k) =>
-          JSON.stringify(Object.fromEntries(t.primaryKey.map((c) => [c, k[c]]))),
+          keyString(t.primaryKey, k),
         ),
       );
-      const gone = wanted.filter(
-        (k) => !present.has(JSON.stringify(Object.fromEntries(t.primaryKey.map((c) => [c, k[c]])))),
-      );
+      const gone = wanted.filter((k) => !present.has(keyString(t.primaryKey, k)));
       current.set(name, { columns, rows: found.json, gone: JSON.stringify(gone) });
     }
   });
