@@ -84,17 +84,32 @@ export async function revokeSessions(userId: string, redis: Redis = apiRedis()):
   return publishSessionEpoch(userId, epoch, redis);
 }
 
-/** Redis first; on a miss, core's value, cached with set-max semantics. */
-export function redisSessionEpochs(redis: () => Redis = apiRedis): SessionEpochs {
+/**
+ * Redis first; on a miss, core's value, cached with set-max semantics. While Redis is slow or away
+ * (a failover, a loaded box) the session is judged on core's value instead: core is the truth, so
+ * a revoked session stays refused and a valid one is not thrown out because a cache was late. Only
+ * when core cannot answer either does the caller's `whenUnavailable` decide.
+ */
+export function redisSessionEpochs(
+  redis: () => Redis = apiRedis,
+  load: (userId: string) => Promise<number> = loadEpoch,
+): SessionEpochs {
   return {
     async revoke(userId) {
       await revokeSessions(userId, redis());
     },
     async current(userId) {
-      const r = await connected(redis());
-      const cached = await withTimeout("session epoch read", REDIS_TIMEOUT_MS, r.get(key(userId)));
-      if (cached !== null) return Number(cached);
-      return publishSessionEpoch(userId, await loadEpoch(userId), r);
+      let r: Redis;
+      try {
+        r = await connected(redis());
+        const cached = await withTimeout("session epoch read", REDIS_TIMEOUT_MS, r.get(key(userId)));
+        if (cached !== null) return Number(cached);
+      } catch {
+        return load(userId);
+      }
+      const epoch = await load(userId);
+      // The write-through is an optimisation: core's answer stands when it does not get through.
+      return publishSessionEpoch(userId, epoch, r).catch(() => epoch);
     },
   };
 }

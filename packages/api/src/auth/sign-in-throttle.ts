@@ -10,6 +10,12 @@ import { clientAddress, SIGN_IN_LIMITS } from "../rate-limit/limits.ts";
 
 /** How long a sign-in waits for the shared connection right after a process start. */
 const CONNECT_WAIT_MS = 2_000;
+/**
+ * How long the count may take before the attempt is refused. Sign-in is rare and the password
+ * hash after it costs far more, so the budget is generous: a busy box or a GC pause must not turn
+ * into "sign-in unavailable" (the request-path limiters keep their tight default).
+ */
+const COUNT_TIMEOUT_MS = 1_500;
 
 /**
  * The shared connection fails commands at once while it is not connected (no offline queue), and
@@ -37,7 +43,7 @@ export function signInThrottle(redis: () => Redis = apiRedis): SignInThrottle {
       scope: `sign-in:${scope}`,
       ...SIGN_IN_LIMITS[scope],
       failOpen: false,
-      timeoutMs: 250,
+      timeoutMs: COUNT_TIMEOUT_MS,
     });
   return {
     async admit({ email, headers }) {

@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
 import { createCaller } from "@agora/api";
 import { apiRedisReady, closeApiRedis } from "@agora/api/cache";
-import { redisSessionEpochs, sessionRevocation } from "@agora/api/sessions";
+import { bumpSessionEpoch, redisSessionEpochs, sessionRevocation } from "@agora/api/sessions";
 import { type AgoraSession, authOptions, getSession, verifyCredentials } from "@agora/auth";
 import { closeAll, core } from "@agora/db";
 import { TRPCError } from "@trpc/server";
@@ -257,7 +257,7 @@ describe("staff invitations and immediate removal", () => {
     });
   });
 
-  it("refuses every session while the epoch store cannot answer (fail-closed)", async () => {
+  it("judges sessions on core while Redis cannot answer, and refuses them only when core cannot either (fail-closed)", async () => {
     const dead = new Redis({
       port: 1,
       lazyConnect: true,
@@ -265,10 +265,25 @@ describe("staff invitations and immediate removal", () => {
       maxRetriesPerRequest: 0,
     });
     dead.on("error", () => {});
-    const policy = { epochs: redisSessionEpochs(() => dead), whenUnavailable: "refuse" as const };
     const headers = new Headers({ cookie: `agora-vendor-portal.session-token=${ownerA.jwt}` });
-    expect(await getSession({ headers }, { ...auth, revocation: policy })).toBeNull();
-    expect(await getSession({ headers }, { ...auth, revocation })).not.toBeNull();
+    const onCore = { epochs: redisSessionEpochs(() => dead), whenUnavailable: "refuse" as const };
+    const nowhere = {
+      epochs: redisSessionEpochs(
+        () => dead,
+        async () => {
+          throw new Error("core unreachable");
+        },
+      ),
+      whenUnavailable: "refuse" as const,
+    };
+    // A valid session survives a late or absent cache…
+    const valid = await getSession({ headers }, { ...auth, revocation: onCore });
+    expect(valid).not.toBeNull();
+    // …but not an outage of both stores…
+    expect(await getSession({ headers }, { ...auth, revocation: nowhere })).toBeNull();
+    // …and a revocation that reached only core (its write-through to Redis lost) still holds.
+    await bumpSessionEpoch(core().primary, valid!.userId);
+    expect(await getSession({ headers }, { ...auth, revocation: onCore })).toBeNull();
     dead.disconnect();
   });
 });
