@@ -70,11 +70,14 @@ async function loadEpoch(userId: string): Promise<number> {
 
 /**
  * The shared connection fails commands at once while it is not connected (no offline queue); the
- * first requests after a process start wait for it briefly instead of being refused.
+ * first requests after a process start wait for its first connect briefly. A connection that was
+ * up and is now reconnecting (Redis failing over, or gone) is not waited for: the caller goes to
+ * core at once instead of adding the wait to every request of the outage.
  */
 async function connected(r: Redis): Promise<Redis> {
-  if (r.status !== "ready")
+  if (r.status === "connecting" || r.status === "connect")
     await once(r, "ready", { signal: AbortSignal.timeout(CONNECT_WAIT_MS) });
+  else if (r.status !== "ready") throw new Error(`session epoch store ${r.status}`);
   return r;
 }
 
