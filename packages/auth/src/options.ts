@@ -72,7 +72,10 @@ export function authOptions(
   return {
     secret: config.secret,
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
-    jwt: { maxAge: SESSION_MAX_AGE_S, decode: decodeWithPreviousKeys(config.previousSecrets ?? []) },
+    jwt: {
+      maxAge: SESSION_MAX_AGE_S,
+      decode: decodeWithPreviousKeys(config.previousSecrets ?? []),
+    },
     useSecureCookies: secure,
     cookies: authCookies(config.app, secure),
     pages: { signIn: "/signin", error: "/signin" },
@@ -84,15 +87,19 @@ export function authOptions(
           password: { label: "Password", type: "password" },
         },
         async authorize(credentials, req) {
-          if (config.signInThrottle) {
-            const email = credentialsInput.shape.email.safeParse(credentials?.email);
-            // Throws SignInThrottledError: next-auth passes its message on as the error code.
-            await config.signInThrottle.admit({
-              email: email.success ? email.data : null,
-              headers: new Headers(req.headers as Record<string, string> | undefined),
-            });
-          }
-          return verifyCredentials(credentials, findUser);
+          const throttle = config.signInThrottle;
+          if (!throttle) return verifyCredentials(credentials, findUser);
+          const email = credentialsInput.shape.email.safeParse(credentials?.email);
+          const attempt = {
+            email: email.success ? email.data : null,
+            headers: new Headers(req.headers as Record<string, string> | undefined),
+          };
+          // Throws SignInThrottledError: next-auth passes its message on as the error code.
+          await throttle.admit(attempt);
+          const user = await verifyCredentials(credentials, findUser);
+          // Best effort: a count that is not reset only means the account's window runs out later.
+          if (user) await throttle.succeeded?.(attempt).catch(() => {});
+          return user;
         },
       }),
     ],

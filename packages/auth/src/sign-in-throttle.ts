@@ -16,6 +16,12 @@ export interface SignInAttempt {
 export interface SignInThrottle {
   /** Resolves when the attempt may go ahead; rejects with SignInThrottledError when it may not. */
   admit(attempt: SignInAttempt): Promise<void>;
+  /**
+   * The attempt proved the account's password: its account count starts afresh (nobody is guessing
+   * a password they have), so a person signing in often is never locked out of their own account.
+   * The address count stays: otherwise one valid account would launder guesses at the others.
+   */
+  succeeded?(attempt: SignInAttempt): Promise<void>;
 }
 
 /** TOO_MANY_REQUESTS for sign-in; the message is what next-auth puts into `?error=`. */

@@ -92,6 +92,8 @@ export interface RateLimiter {
   readonly windowMs: number;
   /** Takes `cost` units for `id` (an IP, user id, tenant id…) if they fit in the window. */
   consume(id: string, cost?: number): Promise<RateLimitResult>;
+  /** Forgets what `id` used (e.g. an account's sign-in attempts once its password was proven). */
+  reset(id: string): Promise<void>;
 }
 
 /** Whole seconds for a `Retry-After` header (rounded up, at least 1 when refused; 0 when admitted). */
@@ -145,6 +147,9 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
       const [allowed, remaining, retryAfterMs] = reply;
       if (allowed !== 1) rateLimitRejections.inc({ scope });
       return { allowed: allowed === 1, remaining, retryAfterMs, limit };
+    },
+    async reset(id) {
+      await redisTimeout.execute(() => redis.del(rateLimitKey(scope, id)));
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The apps' sign-in throttle (`AuthConfig.signInThrottle` of @agora/auth): Redis sliding windows
- * per account and per client address (SIGN_IN_LIMITS), consumed before any password is checked.
+ * per account and per client address (SIGN_IN_LIMITS), consumed before any password is checked;
+ * a sign-in that proves the password clears its account's window.
  */
 import { type SignInThrottle, SignInThrottledError } from "@agora/auth";
 import { createRateLimiter, type RateLimiter, retryAfterSeconds } from "@agora/resilience";
@@ -56,6 +57,9 @@ export function signInThrottle(redis: () => Redis = apiRedis): SignInThrottle {
       const refused = results.filter((r) => !r.allowed);
       if (refused.length)
         throw new SignInThrottledError(Math.max(...refused.map(retryAfterSeconds)));
+    },
+    async succeeded({ email }) {
+      if (email && limiters) await limiters.account.reset(email);
     },
   };
 }
