@@ -29,6 +29,7 @@ import {
   writeRegistry,
 } from "./processes/registry.ts";
 import { chownToPostgres, startProcess } from "./processes/spawn.ts";
+import { ensurePostgresCerts } from "./security/postgres-tls.ts";
 import { StartupError, waitFor } from "./processes/wait.ts";
 import { SUPERVISOR } from "./supervisor/control.ts";
 import {
@@ -70,6 +71,12 @@ function prepareFolders(t: Topology): boolean {
       const dir = dirname(m.dataDir);
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       chownToPostgres(dir);
+    }
+  }
+  // The members' TLS pairs (issued once, renewed close to expiry) before their configuration.
+  ensurePostgresCerts(t);
+  for (const c of t.clusters) {
+    for (const m of c.nodes) {
       writeFileSync(m.configFile, JSON.stringify(patroniConfig(t, c, m, s), null, 2), { mode: 0o600 });
       chownToPostgres(m.configFile);
     }

@@ -142,6 +142,11 @@ export interface Topology {
   stateDir: string;
   logDir: string;
   pidFile: string;
+  /**
+   * The state folder's private CA (security/pki.ts). Every TCP connection to Postgres is TLS 1.3,
+   * verified against `caCert` with the server's name checked (`sslmode=verify-full`).
+   */
+  pki: { dir: string; caCert: string };
   secretsFile: string;
   /** Folder of the Postgres members' data (see postgresRoot). */
   pgRoot: string;
@@ -225,6 +230,7 @@ export function topology(profileName: ProfileName = profileFromEnv()): Topology 
     stateDir,
     logDir,
     pidFile: join(stateDir, "pids.json"),
+    pki: { dir: join(stateDir, "pki"), caCert: join(stateDir, "pki", "ca.crt") },
     secretsFile: join(stateDir, "secrets.json"),
     pgRoot,
     host: "127.0.0.1",
@@ -343,13 +349,18 @@ export function databaseUrl(
   // Whether a process goes through the chaos fault proxy is the launcher's call (env/process-env.ts).
   const port = role === "rw" ? c.rwPort : c.roPort;
   const db = opts.database ?? t.postgres.database;
-  return `postgresql://${user}:${encodeURIComponent(password)}@${t.host}:${port}/${db}`;
+  return `postgresql://${user}:${encodeURIComponent(password)}@${t.host}:${port}/${db}?${tlsParams(t)}`;
+}
+
+/** libpq / node-postgres parameters for TLS verified against the topology's CA, name included. */
+export function tlsParams(t: Topology): string {
+  return `sslmode=verify-full&sslrootcert=${encodeURIComponent(t.pki.caCert)}`;
 }
 
 /** Direct URL to one member (tests and drills only: apps always go through HAProxy). */
 export function memberUrl(t: Topology, m: PgMember, database = "postgres"): string {
   const s = secrets(t);
-  return `postgresql://${t.postgres.superuser}:${encodeURIComponent(s.superuserPassword)}@${t.host}:${m.pgPort}/${database}`;
+  return `postgresql://${t.postgres.superuser}:${encodeURIComponent(s.superuserPassword)}@${t.host}:${m.pgPort}/${database}?${tlsParams(t)}`;
 }
 
 export function sentinelAddresses(t: Topology): { host: string; port: number }[] {

@@ -1,5 +1,6 @@
 import { Badge, EmptyState, Table, type Column } from "@agora/ui";
 import type { RouterOutputs } from "@agora/api";
+import { CertificatesSection } from "../../src/keys/certificates-section.tsx";
 import { RotateKeyButton } from "../../src/keys/rotate-key-button.tsx";
 import { OpsShell } from "../../src/shell/ops-shell.tsx";
 import { api, orUnavailable } from "../../src/trpc/server.tsx";
@@ -46,7 +47,11 @@ const auditColumns: Column<Audit>[] = [
 ];
 
 export default async function KeysPage() {
-  const overview = await orUnavailable((await api()).ops.keys.overview());
+  const caller = await api();
+  const [overview, certificates] = await Promise.all([
+    orUnavailable(caller.ops.keys.overview()),
+    orUnavailable(caller.ops.certificates.list()),
+  ]);
   return (
     <OpsShell
       current="/keys"
@@ -82,6 +87,7 @@ export default async function KeysPage() {
               <p className="text-sm text-zinc-500">No rotation yet.</p>
             )}
           </section>
+          <CertificatesSection overview={certificates} />
           <section>
             <h2 className="mb-2 text-sm font-semibold">Secrets audit log (newest first)</h2>
             <Table columns={auditColumns} rows={overview.data.audit} rowKey={(a) => `${a.at}/${a.actor}/${a.op}/${a.target}`} empty={<p className="text-sm text-zinc-500">No requests yet.</p>} />

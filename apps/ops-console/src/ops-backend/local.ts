@@ -10,6 +10,7 @@ import { BENCH_RUNS_SHOWN, UnknownOpsTargetError } from "@agora/api/ops-backend"
 import { applyNodeAction, chaosTargets, UnknownTargetError } from "@agora/infra-local/chaos";
 import { runFailoverDrill } from "@agora/infra-local/drills";
 import { cdnCacheStats, patroniClusterFromAny } from "@agora/infra-local/probes";
+import { peerCertificate, rotatePostgresCerts } from "@agora/infra-local/security";
 import { getStatus, postgresLag } from "@agora/infra-local/status";
 import { cluster as clusterOf, type Topology } from "@agora/infra-local/topology";
 
@@ -88,6 +89,42 @@ export function localOpsBackend(t: Topology): OpsBackend {
     linkFaults: async () => (await faultProxy(t, "/faults")) as LinkFaultView[],
     setLinkFault: async (cluster, fault) => {
       await faultProxy(t, `/faults/${cluster}`, { method: "PUT", body: JSON.stringify(fault) });
+    },
+    // Every Postgres member, asked in its own protocol's TLS upgrade (what a client is shown).
+    certificates: () =>
+      Promise.all(
+        t.clusters.flatMap((c) =>
+          c.nodes.map(async (m) => {
+            const endpoint = `postgres ${m.name}`;
+            const address = `${t.host}:${m.pgPort}`;
+            try {
+              const p = await peerCertificate(t.host, m.pgPort, { protocol: "postgres" });
+              return {
+                endpoint,
+                address,
+                subject: p.subject,
+                serial: p.serial,
+                notAfter: p.notAfter.toISOString(),
+                protocol: p.protocol,
+              };
+            } catch (err) {
+              const error = err instanceof Error ? err.message : String(err);
+              return {
+                endpoint,
+                address,
+                subject: null,
+                serial: null,
+                notAfter: null,
+                protocol: null,
+                error,
+              };
+            }
+          }),
+        ),
+      ),
+    rotateCertificates: async () => {
+      const { certificates, reloaded } = await rotatePostgresCerts(t);
+      return { rotated: certificates.length, reloaded: reloaded.map((m) => `postgres ${m}`) };
     },
     runFailoverDrill: (opts) => runFailoverDrill({ topology: t, ...opts }),
   };

@@ -22,14 +22,22 @@ export function socketDir(t: Topology): string {
 
 /**
  * Who may connect how: every local and host line asks for a SCRAM password (the generated ones in
- * the state folder), replication only as the replication user. No `trust` anywhere.
+ * the state folder), replication only as the replication user, and TCP only over TLS (the
+ * members' own replication and Patroni's connections too: libpq's default `prefer` takes TLS when
+ * offered). No `trust` anywhere.
  */
 export function pgHba(t: Topology): string[] {
   return [
     "local all all scram-sha-256",
-    `host replication ${t.postgres.replicationUser} ${t.host}/32 scram-sha-256`,
-    `host all all ${t.host}/32 scram-sha-256`,
+    // `hostssl` only: a TCP connection without TLS matches no line and is refused.
+    `hostssl replication ${t.postgres.replicationUser} ${t.host}/32 scram-sha-256`,
+    `hostssl all all ${t.host}/32 scram-sha-256`,
   ];
+}
+
+/** Where a member's server certificate and key live (its own 0700 folder, the postgres user's). */
+export function memberTlsFiles(m: PgMember): { cert: string; key: string } {
+  return { cert: join(dirname(m.dataDir), "server.crt"), key: join(dirname(m.dataDir), "server.key") };
 }
 
 /**
@@ -102,6 +110,12 @@ export function patroniConfig(t: Topology, c: ClusterTopology, m: PgMember, s: S
         synchronous_commit: "on",
         log_min_messages: "warning",
         log_line_prefix: "%m [%p] %q%u@%d ",
+        // TLS 1.3 only, with the member's certificate from the topology's CA (security/pki.ts);
+        // a reload (SIGHUP) picks up a rotated pair for new connections, open ones keep theirs.
+        ssl: "on",
+        ssl_cert_file: memberTlsFiles(m).cert,
+        ssl_key_file: memberTlsFiles(m).key,
+        ssl_min_protocol_version: "TLSv1.3",
       },
     },
     tags: { nofailover: false, noloadbalance: false, clonefrom: false, nosync: false },

@@ -59,6 +59,25 @@ export interface CdnCacheStats {
   hitRatio: number | null;
 }
 
+/** A TLS endpoint's certificate as a client sees it in the handshake (see ops/certificates.ts). */
+export interface CertificateView {
+  /** What presents it, e.g. "postgres core-1". */
+  endpoint: string;
+  address: string;
+  subject: string | null;
+  serial: string | null;
+  notAfter: string | null;
+  protocol: string | null;
+  /** Set when the endpoint could not be asked (down, no TLS). */
+  error?: string;
+}
+
+export interface CertificateRotation {
+  rotated: number;
+  /** Endpoints that reloaded and serve the new certificate; those down pick it up at start. */
+  reloaded: string[];
+}
+
 export type NodeAction = "kill" | "pause" | "resume" | "restart";
 
 export interface ChaosTarget {
@@ -145,6 +164,10 @@ export interface OpsBackend {
   /** Database link faults per cluster; null when the deployment has no fault injection there. */
   linkFaults(): Promise<LinkFaultView[] | null>;
   setLinkFault(cluster: string, fault: LinkFaultView["fault"]): Promise<void>;
+  /** Every TLS endpoint's certificate as presented right now; null when the deployment has none. */
+  certificates(): Promise<CertificateView[] | null>;
+  /** Issues new server certificates and has each server reload them, without dropping connections. */
+  rotateCertificates(): Promise<CertificateRotation>;
   runFailoverDrill(opts: {
     cluster: string;
     mode: DrillMode;

@@ -21,6 +21,7 @@ import {
 } from "../ops/queues/queue-overview.ts";
 import { payoutOverview } from "../ops/payouts/payout-overview.ts";
 import { keyOverview, rotatePersonalDataKey } from "../ops/keys/key-overview.ts";
+import { certificateOverview, rotateCertificates } from "../ops/certificates/certificates.ts";
 import { performanceOverview } from "../ops/performance/bench-history.ts";
 import {
   shardOverview,
@@ -100,6 +101,11 @@ export const opsRouter = createTRPCRouter({
   keys: createTRPCRouter({
     overview: permissionProcedure("ops:read").query(() => keyOverview()),
     rotate: permissionProcedure("ops:deploy").mutation(({ ctx }) => rotatePersonalDataKey(ctx.session.userId)),
+  }),
+  /** TLS certificates as the servers present them (expiry, serial, protocol), and their rotation. */
+  certificates: createTRPCRouter({
+    list: permissionProcedure("ops:read").query(() => certificateOverview()),
+    rotate: permissionProcedure("ops:deploy").mutation(({ ctx }) => rotateCertificates(ctx.session.userId)),
   }),
   /** Payout two-phase commits still in doubt on any cluster, and the latest payouts. */
   payouts: permissionProcedure("ops:read").query(() => payoutOverview()),
