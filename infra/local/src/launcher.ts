@@ -10,6 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { etcdArgs } from "./config/etcd.ts";
 import { haproxyConfig } from "./config/haproxy.ts";
+import { saveServerState } from "./gateway/runtime-api.ts";
 import { cdnConfig, cdnPaths } from "./config/nginx.ts";
 import { patroniConfig, socketDir } from "./config/patroni.ts";
 import { redisAuth, redisConfig, sentinelAuth, sentinelConfig, withAuth } from "./config/redis.ts";
@@ -341,7 +342,11 @@ export async function up(t: Topology, log: Log = quiet): Promise<UpReport> {
   log("HAProxy …");
   // A checkout updated while the topology ran (new routes, e.g. /socket.io/): load the new config.
   const runningHaproxy = readRegistry(t.pidFile).find((r) => r.name === "haproxy" && isOurs(r));
-  if (haproxyChanged && runningHaproxy) await stopRecord(runningHaproxy);
+  if (haproxyChanged && runningHaproxy) {
+    // The registry-routed servers' addresses and states survive the restart (server-state-file).
+    await saveServerState(t).catch((err: Error) => log(`HAProxy server states not saved: ${err.message}`));
+    await stopRecord(runningHaproxy);
+  }
   startHaproxy(t);
   await waitHaproxy(t, leaders);
   await waitRedis(t);
