@@ -261,7 +261,9 @@ async function waitHaproxy(t: Topology, leaders: Record<string, string>): Promis
   await waitFor(
     "every backend to route by role (rw → leader, ro → replicas)",
     async () => {
-      const servers = await haproxyServers(t);
+      // The database backends only: the edge's spare server slots sit in maintenance, unchecked.
+      const clusterBackends = new Set(t.clusters.flatMap((c) => [`${c.name}_rw`, `${c.name}_ro`]));
+      const servers = (await haproxyServers(t)).filter((x) => clusterBackends.has(x.backend));
       if (servers.some((x) => x.checkStatus.startsWith("INI") || x.checkStatus === "")) return false;
       return t.clusters.every((c) => {
         const rw = routable(servers, `${c.name}_rw`);
