@@ -21,6 +21,7 @@ import {
 } from "../ops/queues/queue-overview.ts";
 import { payoutOverview } from "../ops/payouts/payout-overview.ts";
 import { keyOverview, rotatePersonalDataKey } from "../ops/keys/key-overview.ts";
+import { servicesOverview } from "../ops/services/service-instances.ts";
 import { performanceOverview } from "../ops/performance/bench-history.ts";
 import {
   shardOverview,
@@ -62,6 +63,8 @@ export const opsRouter = createTRPCRouter({
   topology: permissionProcedure("ops:read")
     .input(topologyStatusInput)
     .query(({ input }) => topologyOverview(input)),
+  /** Live instances in the service registry (Services page). */
+  services: permissionProcedure("ops:read").query(() => servicesOverview()),
   /** SLOs, firing alerts, the on-call inbox and silences (Alerts page). */
   alerts: createTRPCRouter({
     overview: permissionProcedure("ops:read").query(() => alertsOverview()),
