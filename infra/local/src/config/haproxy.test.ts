@@ -97,7 +97,11 @@ describe("haproxyConfig: registry-routed backends, request ids, body limits", ()
   it("opens the runtime API at admin level and keeps server states across a restart", () => {
     expect(conf).toContain(`stats socket ${haproxyRuntimeSocket(t)} mode 600 level admin`);
     expect(conf).toContain(`server-state-file ${haproxyServerStateFile(t)}`);
-    expect(section("defaults")).toContain("load-server-state-from-file global");
+    for (const { backend } of Object.values(GATEWAY_BACKENDS))
+      expect(section(`backend ${backend}`)).toContain("load-server-state-from-file global");
+    // The database backends start from their own checks, never from a saved UP.
+    expect(section("defaults")).not.toContain("load-server-state-from-file");
+    expect(section("listen core_rw")).not.toContain("load-server-state-from-file");
   });
 
   it("declares every service's slots: the topology's instances first, spare ones in maintenance", () => {

@@ -128,7 +128,6 @@ export function haproxyConfig(t: Topology, opts: HaproxyOptions = {}): string {
     "defaults",
     "  mode tcp",
     "  log global",
-    "  load-server-state-from-file global",
     "  timeout connect 2s",
     "  timeout client 30m",
     "  timeout server 30m",
@@ -185,6 +184,9 @@ export function haproxyConfig(t: Topology, opts: HaproxyOptions = {}): string {
     "",
     "backend storefront_gateway",
     "  mode http",
+    // Registry-routed: slot addresses and admin states come back from the state file on a
+    // restart (the database backends start from their checks alone).
+    "  load-server-state-from-file global",
     "  balance roundrobin",
     "  option httpchk GET /healthz",
     "  http-check expect status 200",
@@ -223,6 +225,7 @@ export function haproxyConfig(t: Topology, opts: HaproxyOptions = {}): string {
     // connection; Socket.IO's 25 s pings keep it well inside the hour.
     "backend realtime_gateway",
     "  mode http",
+    "  load-server-state-from-file global",
     "  balance leastconn",
     "  option httpchk GET /healthz",
     "  http-check expect status 200",
@@ -249,6 +252,7 @@ export function haproxyConfig(t: Topology, opts: HaproxyOptions = {}): string {
       "",
       `backend ${backend}`,
       "  mode http",
+      "  load-server-state-from-file global",
       "  balance leastconn",
       "  option httpchk GET /healthz",
       "  http-check expect status 200",

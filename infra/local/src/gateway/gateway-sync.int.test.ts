@@ -46,7 +46,7 @@ const slots = async (): Promise<ServerSlot[]> =>
   (await serversState(haproxyRuntimeSocket(t), "storefront_gateway")).filter((s) => !s.maint);
 const slotOf = async (s: StandIn) => (await slots()).find((x) => x.port === s.port);
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -162,10 +162,22 @@ describe("gateway sync: HAProxy membership from the registry, no reloads", () =>
     expect(haproxy.exitCode).toBeNull();
   });
 
-  it("keeps what it set in the server-state-file for HAProxy's next start", async () => {
+  it("keeps what it set in the server-state-file: a restarted HAProxy routes to the same instances before any sync", async () => {
     await sync.settled();
+    await sync.stop();
+    const [a, , c] = standIns;
     const saved = readFileSync(haproxyServerStateFile(t), "utf8");
-    const [a] = standIns;
     expect(saved).toMatch(new RegExp(`storefront_gateway \\d+ storefront-\\d+ 127\\.0\\.0\\.1 \\d+ \\d+ .* ${a!.port} `));
+    haproxy.kill("SIGTERM");
+    await new Promise((r) => haproxy.once("exit", r));
+    haproxy = spawn(HAPROXY, ["-db", "-f", t.haproxy.configFile], { stdio: "ignore" });
+    await until("the restarted runtime API", async () => (await serversState(haproxyRuntimeSocket(t)).catch(() => undefined)) && true);
+    const ports = (await slots()).map((x) => x.port).sort();
+    expect(ports).toEqual([a!.port, c!.port].sort());
+    const counts = await until("the restored slots answering", async () => {
+      const n = await answering(10);
+      return n.has("sf-a") && n.has("sf-c") ? n : undefined;
+    });
+    expect([...counts.keys()].sort()).toEqual(["sf-a", "sf-c"]);
   });
 });

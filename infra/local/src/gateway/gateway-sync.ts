@@ -73,7 +73,9 @@ export class GatewaySync {
     this.stopped = true;
     clearInterval(this.timer);
     await this.running;
-    await this.watch?.close();
+    const watch = this.watch;
+    this.watch = undefined;
+    await watch?.close();
   }
 
   /** Settles when every change seen so far has been applied. */

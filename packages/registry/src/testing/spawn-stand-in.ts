@@ -30,7 +30,7 @@ export async function spawnStandIn(opts: {
   });
   const port = await new Promise<number>((resolve, reject) => {
     let out = "";
-    const timer = setTimeout(() => reject(new Error(`stand-in ${opts.id} did not register in 20 s: ${out}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`stand-in ${opts.id} did not register in 60 s: ${out}`)), 60_000);
     child.stdout?.on("data", (d: Buffer) => {
       out += d.toString();
       const m = /registered (\d+)/.exec(out);
