@@ -34,7 +34,7 @@ export interface SelfRegistration {
 }
 
 export function selfRegistration(opts: SelfRegistrationOptions): SelfRegistration {
-  const log = opts.log ?? ((line: string) => console.log(`[registry] ${line}`));
+  const log = opts.log ?? ((line: string, err?: Error) => console.log(`[registry] ${line}${err ? `: ${err.message}` : ""}`));
   const gate = readinessGate({ isDraining });
   let reg: Registration | undefined;
   let timer: NodeJS.Timeout | undefined;
