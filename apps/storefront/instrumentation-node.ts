@@ -16,3 +16,8 @@ if (settings.telemetry.SENTRY_DSN) {
   const Sentry = await import("@sentry/nextjs");
   Sentry.init({ dsn: settings.telemetry.SENTRY_DSN, enableOpenTelemetrySetup: false, tracesSampleRate: 0 });
 }
+
+// Service registry: this instance under a lease, its readiness (own /readyz) published for the
+// gateway, drained on SIGTERM when Next leaves signals to us (NEXT_MANUAL_SIG_HANDLE, set by infra/local).
+const { registerFromEnv } = await import("@agora/registry");
+registerFromEnv({ service: "storefront", exitOnSignal: Boolean(process.env.NEXT_MANUAL_SIG_HANDLE) });

@@ -14,6 +14,7 @@ const WORKSPACE_PACKAGES = [
   "@agora/db",
   "@agora/orders",
   "@agora/config",
+  "@agora/registry",
 ];
 
 /**
@@ -60,6 +61,8 @@ export function agoraNextConfig(
       "@prisma/adapter-pg",
       "@prisma/client",
       "ioredis",
+      // gRPC client of the service registry (etcd v3).
+      "etcd3",
       "@opentelemetry/sdk-trace-node",
       "@opentelemetry/instrumentation",
       "@opentelemetry/instrumentation-http",

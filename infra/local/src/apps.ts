@@ -36,7 +36,9 @@ export function appInstances(
     cwd: join(REPO_ROOT, dir),
     port,
     healthPath: "/healthz",
-    env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    // NEXT_MANUAL_SIG_HANDLE: SIGTERM is the app's own (instrumentation-node.ts), which drains
+    // its registry entry before exiting instead of Next exiting at once.
+    env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXT_MANUAL_SIG_HANDLE: "1" },
     match: "next",
   });
   const out: ServiceSpec[] = [];

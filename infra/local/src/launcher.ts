@@ -10,6 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { etcdArgs } from "./config/etcd.ts";
 import { haproxyConfig } from "./config/haproxy.ts";
+import { saveServerState } from "./gateway/runtime-api.ts";
 import { cdnConfig, cdnPaths } from "./config/nginx.ts";
 import { patroniConfig, socketDir } from "./config/patroni.ts";
 import { redisAuth, redisConfig, sentinelAuth, sentinelConfig, withAuth } from "./config/redis.ts";
@@ -267,7 +268,9 @@ async function waitHaproxy(t: Topology, leaders: Record<string, string>): Promis
   await waitFor(
     "every backend to route by role (rw → leader, ro → replicas)",
     async () => {
-      const servers = await haproxyServers(t);
+      // The database backends only: the edge's spare server slots sit in maintenance, unchecked.
+      const clusterBackends = new Set(t.clusters.flatMap((c) => [`${c.name}_rw`, `${c.name}_ro`]));
+      const servers = (await haproxyServers(t)).filter((x) => clusterBackends.has(x.backend));
       if (servers.some((x) => x.checkStatus.startsWith("INI") || x.checkStatus === "")) return false;
       return t.clusters.every((c) => {
         const rw = routable(servers, `${c.name}_rw`);
@@ -348,7 +351,11 @@ export async function up(t: Topology, log: Log = quiet): Promise<UpReport> {
   log("HAProxy …");
   // A checkout updated while the topology ran (new routes, e.g. /socket.io/): load the new config.
   const runningHaproxy = readRegistry(t.pidFile).find((r) => r.name === "haproxy" && isOurs(r));
-  if (haproxyChanged && runningHaproxy) await stopRecord(runningHaproxy);
+  if (haproxyChanged && runningHaproxy) {
+    // The registry-routed servers' addresses and states survive the restart (server-state-file).
+    await saveServerState(t).catch((err: Error) => log(`HAProxy server states not saved: ${err.message}`));
+    await stopRecord(runningHaproxy);
+  }
   startHaproxy(t);
   await waitHaproxy(t, leaders);
   await waitRedis(t);

@@ -82,7 +82,9 @@ const OFFSET = {
   gateway: 510,
   storefrontPool: 511, // the storefronts behind HAProxy's queue, for the edge cache's misses
   vendorPortal: 520,
+  vendorPortalGateway: 521, // the vendor portal behind HAProxy (registry-routed)
   opsConsole: 530,
+  opsConsoleGateway: 531, // the ops console behind HAProxy (registry-routed)
   paymentSim: 540,
   cdn: 550, // nginx CDN edge
   mediaOrigin: 551, // the media origin behind the CDN edge
@@ -161,7 +163,11 @@ export interface Topology {
     /** HAProxy's internal entry to the storefront instances (queue, health), used by the edge cache. */
     storefrontPool: number;
     vendorPortal: number;
+    /** HAProxy's frontend of the vendor portal instances (the direct port stays). */
+    vendorPortalGateway: number;
     opsConsole: number;
+    /** HAProxy's frontend of the ops console instances (the direct port stays). */
+    opsConsoleGateway: number;
     paymentSim: number;
     cdn: number;
     mediaOrigin: number;
@@ -254,7 +260,9 @@ export function topology(profileName: ProfileName = profileFromEnv()): Topology 
       gateway: b + OFFSET.gateway,
       storefrontPool: b + OFFSET.storefrontPool,
       vendorPortal: b + OFFSET.vendorPortal,
+      vendorPortalGateway: b + OFFSET.vendorPortalGateway,
       opsConsole: b + OFFSET.opsConsole,
+      opsConsoleGateway: b + OFFSET.opsConsoleGateway,
       paymentSim: b + OFFSET.paymentSim,
       cdn: b + OFFSET.cdn,
       mediaOrigin: b + OFFSET.mediaOrigin,

@@ -5,6 +5,7 @@ export { listenSchema, metricsPortSchema, runtimeSchema } from "./schemas/listen
 export { databaseSchema, type DatabaseConfig } from "./schemas/database.ts";
 export { redisSchema } from "./schemas/redis.ts";
 export { etcdSchema } from "./schemas/etcd.ts";
+export { registrySchema } from "./schemas/registry.ts";
 export { servicesSchema } from "./schemas/services.ts";
 export { cdnCacheSchema, storageSchema } from "./schemas/storage.ts";
 export { telemetryCollectorSchema, telemetryReadSchema, telemetrySchema } from "./schemas/telemetry.ts";

@@ -13,6 +13,7 @@ export const OPS_PAGES = [
   { href: "/queues", label: "Queues" },
   { href: "/payouts", label: "Payouts" },
   { href: "/shards", label: "Shards" },
+  { href: "/services", label: "Services" },
   { href: "/keys", label: "Keys" },
   { href: "/traces", label: "Traces" },
   { href: "/metrics", label: "Metrics" },

@@ -8,6 +8,7 @@ import { loadAuthEnv } from "@agora/api/env";
 import { sessionRevocation } from "@agora/api/sessions";
 import { etcdSchema, listenSchema, loadConfig } from "@agora/config";
 import { createRedis } from "@agora/redis";
+import { registerFromEnv } from "@agora/registry";
 import { z } from "zod";
 import { createLiveGateway } from "./gateway.ts";
 import { startLivePushConsumer } from "./live-push-consumer.ts";
@@ -68,10 +69,17 @@ export async function startRealtime(
     electionName: opts.electionName ?? env.REALTIME_PUSH_ELECTION,
     ttlSeconds: opts.ttlSeconds ?? env.REALTIME_PUSH_TTL_S,
   });
+  // A deployed instance (listening on PORT) registers for the gateway; ready while both Redis
+  // adapter connections are up (without them its rooms would miss other instances' emits).
+  const registration =
+    opts.port === undefined
+      ? registerFromEnv({ service: "realtime", probe: async () => pub.status === "ready" && sub.status === "ready" })
+      : undefined;
   return {
     port: bound,
     isConsuming: consumer.isConsuming,
     close: async () => {
+      await registration?.stop();
       await consumer.close();
       await gateway.close();
       pub.disconnect();

@@ -7,6 +7,8 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { down, up } from "../launcher.ts";
 import { appInstances, services, startApps, startServices } from "../apps.ts";
+import { haproxyServers, routable } from "../probes/haproxy.ts";
+import { waitFor } from "../processes/wait.ts";
 import { formatStatus, getStatus } from "../status/index.ts";
 import { startSupervisor } from "../supervisor/control.ts";
 import { REPO_ROOT, topology } from "../topology.ts";
@@ -60,6 +62,12 @@ async function main(): Promise<void> {
   await startSupervisor(t);
   await startServices(t, services(t));
   await startApps(t, apps);
+  // The gateway routes by the service registry: wait until it sends to every storefront instance.
+  await waitFor(
+    "the gateway to route to every storefront instance (registered and ready)",
+    async () => routable(await haproxyServers(t), "storefront_gateway").length >= t.apps.storefront.length,
+    { timeoutMs: 60_000, process: "supervisor", logFile: join(t.logDir, "supervisor.log") },
+  );
 
   say(formatStatus(await getStatus(t)));
   say(
@@ -67,8 +75,8 @@ async function main(): Promise<void> {
       `✔ Agora is up in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
       "",
       `  Storefront (gateway)  http://${t.host}:${t.apps.gateway}   instances: ${t.apps.storefront.map((p) => `http://${t.host}:${p}`).join(", ")}`,
-      `  Vendor portal         http://${t.host}:${t.apps.vendorPortal}`,
-      `  Ops console           http://${t.host}:${t.apps.opsConsole}`,
+      `  Vendor portal         http://${t.host}:${t.apps.vendorPortal}   (gateway :${t.apps.vendorPortalGateway})`,
+      `  Ops console           http://${t.host}:${t.apps.opsConsole}   (gateway :${t.apps.opsConsoleGateway})`,
       `  HAProxy stats         http://${t.host}:${t.haproxy.statsPort}`,
       `  Payment simulator     http://${t.host}:${t.apps.paymentSim}  (faults: the console's Chaos page, or PUT /admin/faults with its admin token)`,
       `  Media CDN (nginx)     http://${t.host}:${t.apps.cdn}/media/…  (X-Cache: HIT|MISS; origin :${t.apps.mediaOrigin})`,

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { topology } from "../topology.ts";
-import { haproxyConfig } from "./haproxy.ts";
+import { EDGE_BODY_LIMIT_BYTES, haproxyConfig } from "./haproxy.ts";
 import { cdnConfig, cdnPaths } from "./nginx.ts";
 
 const HAPROXY = "/usr/sbin/haproxy";
@@ -41,11 +41,14 @@ let inFlight = 0;
 let maxInFlight = 0;
 /** X-Forwarded-For per path (a background refresh of another entry may arrive at any time). */
 const forwardedForOf = new Map<string, string[]>();
+/** The X-Request-Id the origin last saw per path. */
+const requestIdOf = new Map<string, string>();
 
 beforeAll(async () => {
   origin = createServer((req, res) => {
     const path = (req.url ?? "").split("?")[0] ?? "";
     hits.set(path, (hits.get(path) ?? 0) + 1);
+    requestIdOf.set(path, String(req.headers["x-request-id"]));
     forwardedForOf.set(path, [
       ...(forwardedForOf.get(path) ?? []),
       String(req.headers["x-forwarded-for"]),
@@ -89,7 +92,8 @@ beforeAll(async () => {
     stateDir: dir,
     logDir: join(dir, "logs"),
     clusters: [],
-    haproxy: { ...base.haproxy, statsPort: await freePort() },
+    // Its own runtime socket and state file (beside the config), never the topology's.
+    haproxy: { ...base.haproxy, configFile: join(dir, "haproxy.cfg"), statsPort: await freePort() },
     apps: {
       ...base.apps,
       storefront: [originPort],
@@ -97,9 +101,13 @@ beforeAll(async () => {
       storefrontPool: await freePort(),
       cdn: await freePort(),
       realtime: [],
+      vendorPortal: await freePort(),
+      vendorPortalGateway: await freePort(),
+      opsConsole: await freePort(),
+      opsConsoleGateway: await freePort(),
     },
   };
-  const file = join(dir, "haproxy.cfg");
+  const file = t.haproxy.configFile;
   // The flood limit scaled down so the test reaches it in a second; the rule is the same. The
   // stand-in's public procedures play the API's EDGE_CACHE_SECONDS.
   writeFileSync(
@@ -274,6 +282,31 @@ describe("the HTTP edge (HAProxy gateway + nginx edge cache)", () => {
     );
     expect(statuses.every((s) => s === 200)).toBe(true);
     expect(maxInFlight).toBe(16);
+  });
+
+  it("gives every request an id, passes it to the instance and returns it; keeps a well-formed one the client sent", async () => {
+    const fresh = await fetch(`${gateway}/api/trpc/cart.get`);
+    await fresh.text();
+    const id = fresh.headers.get("x-request-id");
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(requestIdOf.get("/api/trpc/cart.get")).toBe(id);
+    const kept = await fetch(`${gateway}/api/trpc/cart.get`, { headers: { "x-request-id": "client-req-12345678" } });
+    await kept.text();
+    expect(kept.headers.get("x-request-id")).toBe("client-req-12345678");
+    const replaced = await fetch(`${gateway}/api/trpc/cart.get`, { headers: { "x-request-id": "bad id<script>" } });
+    await replaced.text();
+    expect(replaced.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("refuses a body above the edge bound with 413 before any instance sees it", async () => {
+    const path = "/api/trpc/cart.add";
+    const big = await fetch(`${gateway}${path}`, { method: "POST", body: "x".repeat(EDGE_BODY_LIMIT_BYTES + 1) });
+    expect(big.status).toBe(413);
+    await big.text();
+    expect(hits.get(path)).toBeUndefined();
+    const ok = await fetch(`${gateway}${path}`, { method: "POST", body: "x".repeat(1024) });
+    expect(ok.status).toBe(200);
+    await ok.text();
   });
 
   it("refuses an address that floods it with 429 and Retry-After, without reaching the origin", async () => {

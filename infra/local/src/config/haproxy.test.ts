@@ -4,7 +4,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { topology } from "../topology.ts";
-import { edgeReadPathRegex, haproxyConfig, METRICS_PATH_ACL } from "./haproxy.ts";
+import {
+  EDGE_BODY_LIMIT_BYTES,
+  EDGE_UPLOAD_BODY_LIMIT_BYTES,
+  edgeReadPathRegex,
+  GATEWAY_BACKENDS,
+  haproxyConfig,
+  haproxyRuntimeSocket,
+  haproxyServerStateFile,
+  METRICS_PATH_ACL,
+  REQUEST_ID_REGEX,
+  UPLOAD_PATH_REGEX,
+} from "./haproxy.ts";
 
 const t = topology("test");
 const conf = haproxyConfig(t);
@@ -79,5 +90,66 @@ describe("haproxyConfig: the edge's cache, flood guard and back-pressure", () =>
     const pool = section("backend storefront_gateway");
     expect(pool).toMatch(/default-server .*maxconn 16/);
     expect(pool).toContain("timeout queue 30s");
+  });
+});
+
+describe("haproxyConfig: registry-routed backends, request ids, body limits", () => {
+  it("opens the runtime API at admin level and keeps server states across a restart", () => {
+    expect(conf).toContain(`stats socket ${haproxyRuntimeSocket(t)} mode 600 level admin`);
+    expect(conf).toContain(`server-state-file ${haproxyServerStateFile(t)}`);
+    for (const { backend } of Object.values(GATEWAY_BACKENDS))
+      expect(section(`backend ${backend}`)).toContain("load-server-state-from-file global");
+    // The database backends start from their own checks, never from a saved UP.
+    expect(section("defaults")).not.toContain("load-server-state-from-file");
+    expect(section("listen core_rw")).not.toContain("load-server-state-from-file");
+  });
+
+  it("declares every service's slots: the topology's instances first, spare ones in maintenance", () => {
+    const sf = section(`backend ${GATEWAY_BACKENDS.storefront.backend}`);
+    t.apps.storefront.forEach((port, i) => expect(sf).toContain(`server storefront-${i + 1} ${t.host}:${port} check`));
+    expect(sf).toContain(
+      `server-template storefront- ${t.apps.storefront.length + 1}-${GATEWAY_BACKENDS.storefront.slots} ${t.host}:1 check disabled`,
+    );
+    expect(section(`backend ${GATEWAY_BACKENDS["vendor-portal"].backend}`)).toContain(
+      `server vendor-portal-1 ${t.host}:${t.apps.vendorPortal} check`,
+    );
+    expect(section(`backend ${GATEWAY_BACKENDS["ops-console"].backend}`)).toContain(
+      `server ops-console-1 ${t.host}:${t.apps.opsConsole} check`,
+    );
+  });
+
+  it("fronts the vendor portal and the ops console on their own gateway ports with the same client rules", () => {
+    for (const [name, port] of [
+      ["frontend vendor_portal_edge", t.apps.vendorPortalGateway],
+      ["frontend ops_console_edge", t.apps.opsConsoleGateway],
+    ] as const) {
+      const fe = section(name);
+      expect(fe).toContain(`bind ${t.host}:${port}`);
+      expect(fe).toContain("http-request set-header X-Forwarded-For %[src]");
+      expect(fe).toContain("http-request track-sc0 src");
+    }
+  });
+
+  it("gives every request an id unless the client sent a well-formed one, and returns it", () => {
+    const edge = section("frontend gateway_edge");
+    expect(edge).toContain("unique-id-format %[uuid()]");
+    expect(edge).toContain(`http-request set-header X-Request-Id %[unique-id] unless { req.hdr(x-request-id) -m reg ${REQUEST_ID_REGEX} }`);
+    expect(edge).toContain("http-response set-header X-Request-Id %[var(txn.request_id)]");
+    const wellFormed = new RegExp(REQUEST_ID_REGEX);
+    expect(wellFormed.test("4f1c2b8e-9d7a-4c55-8d0e-1b2c3d4e5f60")).toBe(true);
+    for (const bad of ["short", "a b c d e f g h", "x\r\nSet-Cookie: a=b", "x".repeat(129)]) expect(wellFormed.test(bad), bad).toBe(false);
+  });
+
+  it("refuses bodies above the edge bound with 413, with a larger bound on the vendor portal's upload paths only", () => {
+    expect(section("frontend gateway_edge")).toContain(
+      `http-request deny deny_status 413 if { req.hdr_val(content-length) gt ${EDGE_BODY_LIMIT_BYTES} }`,
+    );
+    const vp = section("frontend vendor_portal_edge");
+    expect(vp).toContain(`http-request deny deny_status 413 if upload_path { req.hdr_val(content-length) gt ${EDGE_UPLOAD_BODY_LIMIT_BYTES} }`);
+    expect(vp).toContain(`http-request deny deny_status 413 if !upload_path { req.hdr_val(content-length) gt ${EDGE_BODY_LIMIT_BYTES} }`);
+    const upload = new RegExp(UPLOAD_PATH_REGEX);
+    for (const p of ["/api/imports", "/api/products/p_1/media"]) expect(upload.test(p), p).toBe(true);
+    for (const p of ["/api/trpc/products.update", "/api/products/a/b/media", "/api/imports/x"]) expect(upload.test(p), p).toBe(false);
+    expect(EDGE_UPLOAD_BODY_LIMIT_BYTES).toBeGreaterThan(20 * 1024 * 1024);
   });
 });

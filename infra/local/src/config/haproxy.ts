@@ -1,3 +1,4 @@
+import { dirname, join } from "node:path";
 import { EDGE_CACHE_SECONDS } from "@agora/config/edge-cache";
 import type { Topology } from "../topology.ts";
 
@@ -18,6 +19,82 @@ export const FLOOD_LIMIT = 5_000;
 const FLOOD_WINDOW_S = 10;
 /** Requests in flight per storefront instance; more wait in the edge's queue. */
 const INSTANCE_MAXCONN = 16;
+/**
+ * Largest request body the edge lets through (413 above): the API's own bound is 1 MiB
+ * (MAX_TRPC_BODY_BYTES). The vendor portal's upload paths get the import bound (MAX_IMPORT_BYTES,
+ * 20 MiB; product images are at most 15 MiB) plus room for the multipart framing. Judged on
+ * Content-Length; a chunked body is bounded by the app that reads it.
+ */
+export const EDGE_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+export const EDGE_UPLOAD_BODY_LIMIT_BYTES = 21 * 1024 * 1024;
+/** Paths that take uploads (vendor portal): CSV imports and product media. */
+export const UPLOAD_PATH_REGEX = "^/api/(imports|products/[^/]+/media)$";
+/** A client's X-Request-Id is kept only when it looks like an id (no log injection through it). */
+export const REQUEST_ID_REGEX = "^[A-Za-z0-9._:-]{8,128}$";
+
+/**
+ * The registry-routed backends: per service (as it registers in etcd) the HAProxy backend and its
+ * server slots. The topology's own instances get the first slots by name (storefront-1, …), so the
+ * edge routes to them from its first second; the rest are spare slots in maintenance, filled by
+ * the gateway sync (infra/local/src/gateway) through the runtime API — no reload for membership.
+ */
+export const GATEWAY_BACKENDS = {
+  storefront: { backend: "storefront_gateway", slots: 8 },
+  realtime: { backend: "realtime_gateway", slots: 6 },
+  "vendor-portal": { backend: "vendor_portal_gateway", slots: 4 },
+  "ops-console": { backend: "ops_console_gateway", slots: 4 },
+} as const satisfies Record<string, { backend: string; slots: number }>;
+export type GatewayService = keyof typeof GATEWAY_BACKENDS;
+
+/** HAProxy's runtime API (level admin), a Unix socket beside its configuration. */
+export const haproxyRuntimeSocket = (t: Pick<Topology, "haproxy">): string =>
+  join(dirname(t.haproxy.configFile), "runtime.sock");
+/** Where server states are saved (gateway sync, before a restart) and loaded from at start. */
+export const haproxyServerStateFile = (t: Pick<Topology, "haproxy">): string =>
+  join(dirname(t.haproxy.configFile), "server-state");
+
+/** `server` lines of the topology's instances, then `server-template` spare slots up to `slots`. */
+function slotLines(t: Topology, service: GatewayService, ports: readonly number[], params: string): string[] {
+  const { slots } = GATEWAY_BACKENDS[service];
+  const lines = ports.slice(0, slots).map((port, i) => `  server ${service}-${i + 1} ${t.host}:${port} ${params}`);
+  const first = lines.length + 1;
+  // Spare slots start in maintenance (`disabled`): the sync gives them an address and a state.
+  if (first <= slots) lines.push(`  server-template ${service}- ${first}-${slots} ${t.host}:1 ${params} disabled`);
+  return lines;
+}
+
+/**
+ * What every client-facing frontend does first: state the client address, give the request an id,
+ * refuse the metrics path and bodies over the bound, and answer floods itself.
+ */
+function edgeRules(floodLimit: number, opts: { uploads?: boolean } = {}): string[] {
+  const bodyLimit = opts.uploads
+    ? [
+        `  acl upload_path path_reg ${UPLOAD_PATH_REGEX}`,
+        `  http-request deny deny_status 413 if upload_path { req.hdr_val(content-length) gt ${EDGE_UPLOAD_BODY_LIMIT_BYTES} }`,
+        `  http-request deny deny_status 413 if !upload_path { req.hdr_val(content-length) gt ${EDGE_BODY_LIMIT_BYTES} }`,
+      ]
+    : [`  http-request deny deny_status 413 if { req.hdr_val(content-length) gt ${EDGE_BODY_LIMIT_BYTES} }`];
+  return [
+    "  http-request set-header X-Forwarded-For %[src]",
+    // Request id: the client's when it looks like one, else a fresh UUID; passed to the apps and
+    // returned to the client, so a support question and the logs/traces name the same request.
+    "  unique-id-format %[uuid()]",
+    `  http-request set-header X-Request-Id %[unique-id] unless { req.hdr(x-request-id) -m reg ${REQUEST_ID_REGEX} }`,
+    "  http-request set-var(txn.request_id) req.hdr(x-request-id)",
+    "  http-response set-header X-Request-Id %[var(txn.request_id)]",
+    // The apps' /api/metrics is for the console's scraper, never for the outside: refused here on
+    // the decoded, lower-cased path with any prefix (so `//API/%6Detrics` or `/x/../api/metrics`
+    // are refused too), and token-checked by the apps for anything reaching an instance directly.
+    `  http-request deny deny_status 404 if { ${METRICS_PATH_ACL} }`,
+    ...bodyLimit,
+    // Coarse flood guard per client address, ahead of the API's own per-client limits (which
+    // stay the real ones): an address sending more than this is refused here, costing no app CPU.
+    `  stick-table type ip size 100k expire 30s store http_req_rate(${FLOOD_WINDOW_S}s)`,
+    "  http-request track-sc0 src",
+    `  http-request return status 429 content-type text/plain string "Too many requests from your address; try again in a few seconds." hdr Retry-After ${FLOOD_WINDOW_S} if { sc_http_req_rate(0) gt ${floodLimit} }`,
+  ];
+}
 
 /**
  * The path of a plain GET of edge-cacheable procedures only: one (`/api/trpc/catalog.home`) or a
@@ -44,6 +121,9 @@ export function haproxyConfig(t: Topology, opts: HaproxyOptions = {}): string {
     "global",
     "  maxconn 2000",
     "  log stdout format raw local0 notice",
+    // The gateway sync's way in (set server addr/state); the state file keeps what it set across a restart.
+    `  stats socket ${haproxyRuntimeSocket(t)} mode 600 level admin`,
+    `  server-state-file ${haproxyServerStateFile(t)}`,
     "",
     "defaults",
     "  mode tcp",
@@ -88,16 +168,7 @@ export function haproxyConfig(t: Topology, opts: HaproxyOptions = {}): string {
     "frontend gateway_edge",
     "  mode http",
     `  bind ${t.host}:${t.apps.gateway}`,
-    "  http-request set-header X-Forwarded-For %[src]",
-    // The apps' /api/metrics is for the console's scraper, never for the outside: refused here on
-    // the decoded, lower-cased path with any prefix (so `//API/%6Detrics` or `/x/../api/metrics`
-    // are refused too), and token-checked by the apps for anything reaching an instance directly.
-    `  http-request deny deny_status 404 if { ${METRICS_PATH_ACL} }`,
-    // Coarse flood guard per client address, ahead of the API's own per-client limits (which
-    // stay the real ones): an address sending more than this is refused here, costing no app CPU.
-    `  stick-table type ip size 100k expire 30s store http_req_rate(${FLOOD_WINDOW_S}s)`,
-    "  http-request track-sc0 src",
-    `  http-request return status 429 content-type text/plain string "Too many requests from your address; try again in a few seconds." hdr Retry-After ${FLOOD_WINDOW_S} if { sc_http_req_rate(0) gt ${floodLimit} }`,
+    ...edgeRules(floodLimit),
     // Plain GETs of the procedures the API may mark `public, s-maxage=N`
     // (packages/api/src/cache/edge-cache.ts) go through the edge cache (nginx, config/nginx.ts),
     // which keeps those answers and coalesces misses; a streamed batch (`trpc-accept`) has another
@@ -113,6 +184,9 @@ export function haproxyConfig(t: Topology, opts: HaproxyOptions = {}): string {
     "",
     "backend storefront_gateway",
     "  mode http",
+    // Registry-routed: slot addresses and admin states come back from the state file on a
+    // restart (the database backends start from their checks alone).
+    "  load-server-state-from-file global",
     "  balance roundrobin",
     "  option httpchk GET /healthz",
     "  http-check expect status 200",
@@ -128,7 +202,7 @@ export function haproxyConfig(t: Topology, opts: HaproxyOptions = {}): string {
     "  option redispatch",
     "  retries 2",
     `  default-server inter 2s fall 3 rise 1 maxconn ${INSTANCE_MAXCONN}`,
-    ...t.apps.storefront.map((port, i) => `  server storefront-${i + 1} ${t.host}:${port} check`),
+    ...slotLines(t, "storefront", t.apps.storefront, "check"),
     "",
     // The edge cache's way to the storefronts: the same instances, queue and health checks as
     // the gateway. Internal (nginx only): X-Forwarded-For, which the gateway wrote, passes as is.
@@ -151,14 +225,45 @@ export function haproxyConfig(t: Topology, opts: HaproxyOptions = {}): string {
     // connection; Socket.IO's 25 s pings keep it well inside the hour.
     "backend realtime_gateway",
     "  mode http",
+    "  load-server-state-from-file global",
     "  balance leastconn",
     "  option httpchk GET /healthz",
     "  http-check expect status 200",
     "  timeout server 60s",
     "  timeout tunnel 1h",
     "  default-server inter 2s fall 2 rise 1 on-marked-down shutdown-sessions",
-    ...t.apps.realtime.map((port, i) => `  server realtime-${i + 1} ${t.host}:${port} check`),
+    ...slotLines(t, "realtime", t.apps.realtime, "check"),
     "",
   );
+  // The vendor portal and the ops console behind the edge too (their direct ports stay, and stay
+  // their NEXTAUTH_URL): same client-facing rules, registry-routed backends.
+  for (const [service, port, instance] of [
+    ["vendor-portal", t.apps.vendorPortalGateway, t.apps.vendorPortal],
+    ["ops-console", t.apps.opsConsoleGateway, t.apps.opsConsole],
+  ] as const) {
+    const { backend } = GATEWAY_BACKENDS[service];
+    lines.push(
+      `frontend ${backend.replace(/_gateway$/, "_edge")}`,
+      "  mode http",
+      `  bind ${t.host}:${port}`,
+      ...edgeRules(floodLimit, { uploads: service === "vendor-portal" }),
+      "  timeout client 60s",
+      `  default_backend ${backend}`,
+      "",
+      `backend ${backend}`,
+      "  mode http",
+      "  load-server-state-from-file global",
+      "  balance leastconn",
+      "  option httpchk GET /healthz",
+      "  http-check expect status 200",
+      "  timeout server 60s",
+      "  timeout check 3s",
+      "  option redispatch",
+      "  retries 2",
+      "  default-server inter 2s fall 3 rise 1",
+      ...slotLines(t, service, [instance], "check"),
+      "",
+    );
+  }
   return lines.join("\n");
 }

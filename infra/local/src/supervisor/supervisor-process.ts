@@ -9,6 +9,7 @@
  */
 import { rmSync } from "node:fs";
 import { createServer, type ServerResponse } from "node:http";
+import { GatewaySync } from "../gateway/gateway-sync.ts";
 import { topology } from "../topology.ts";
 import { readSupervisorState, supervisorSocket } from "./control.ts";
 import { Supervisor } from "./supervisor.ts";
@@ -16,6 +17,22 @@ import { Supervisor } from "./supervisor.ts";
 const t = topology();
 const supervisor = new Supervisor(t);
 supervisor.start();
+
+// HAProxy's registry-routed backends follow etcd from here: this process already runs all the
+// time, so the gateway's membership costs no process of its own.
+const gatewaySync = new GatewaySync(t);
+async function startGatewaySync(attempt = 1): Promise<void> {
+  try {
+    await gatewaySync.start();
+  } catch (err) {
+    const delay = Math.min(30_000, 1_000 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random() / 2);
+    process.stdout.write(
+      `${new Date().toISOString()} [gateway-sync] registry not reachable (${err instanceof Error ? err.message : String(err)}); retry in ${Math.round(delay)} ms\n`,
+    );
+    setTimeout(() => void startGatewaySync(attempt + 1), delay).unref();
+  }
+}
+void startGatewaySync();
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json" });
@@ -48,6 +65,7 @@ server.listen(supervisorSocket(t));
 
 function shutdown(): void {
   supervisor.stop();
+  void gatewaySync.stop();
   server.close();
   rmSync(supervisorSocket(t), { force: true });
   process.exit(0);

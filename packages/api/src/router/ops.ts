@@ -22,6 +22,7 @@ import {
 import { payoutOverview } from "../ops/payouts/payout-overview.ts";
 import { keyOverview, rotatePersonalDataKey } from "../ops/keys/key-overview.ts";
 import { certificateOverview, rotateCertificates } from "../ops/certificates/certificates.ts";
+import { servicesOverview } from "../ops/services/service-instances.ts";
 import { performanceOverview } from "../ops/performance/bench-history.ts";
 import {
   shardOverview,
@@ -63,6 +64,8 @@ export const opsRouter = createTRPCRouter({
   topology: permissionProcedure("ops:read")
     .input(topologyStatusInput)
     .query(({ input }) => topologyOverview(input)),
+  /** Live instances in the service registry (Services page). */
+  services: permissionProcedure("ops:read").query(() => servicesOverview()),
   /** SLOs, firing alerts, the on-call inbox and silences (Alerts page). */
   alerts: createTRPCRouter({
     overview: permissionProcedure("ops:read").query(() => alertsOverview()),

@@ -96,6 +96,9 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry {
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (req) => NOISE.test(req.url ?? ""),
+        // The edge's request id (HAProxy sets X-Request-Id) on the server span, so a trace can be
+        // found from the id a client or the edge's answer names.
+        headersToSpanAttributes: { server: { requestHeaders: ["x-request-id"] } },
         // The exporters' own requests would otherwise trace themselves forever.
         ignoreOutgoingRequestHook: (req) =>
           `${req.hostname ?? req.host ?? ""}:${String(req.port ?? "")}` === new URL(collectorUrl).host,

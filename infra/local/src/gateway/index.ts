@@ -1,0 +1,3 @@
+export { GatewaySync, type GatewaySyncOptions } from "./gateway-sync.ts";
+export { planBackend, type BackendPlan } from "./membership-plan.ts";
+export { parseServersState, runtimeCommand, RuntimeApiError, saveServerState, serversState, type ServerSlot } from "./runtime-api.ts";

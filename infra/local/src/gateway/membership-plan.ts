@@ -1,0 +1,63 @@
+/**
+ * From registry membership to runtime API commands for one backend: each live instance gets a
+ * server slot (the one already at its address, else a free one), its state follows its readiness
+ * (ready → `ready`, not ready → `drain`: no new requests, open ones finish), and every slot
+ * without an instance goes to `maint`. Only differences become commands, so applying the same
+ * membership twice sends nothing.
+ */
+import { hostPort, type ServiceInstance } from "@agora/registry/record";
+import type { ServerSlot } from "./runtime-api.ts";
+
+export interface BackendPlan {
+  commands: string[];
+  /** Instance id → slot name. */
+  placed: Record<string, string>;
+  /** Live instances that found no free slot (more instances than the backend declares). */
+  unplaced: string[];
+}
+
+export function planBackend(backend: string, slots: readonly ServerSlot[], instances: readonly ServiceInstance[]): BackendPlan {
+  // One slot per address: if two records claim one address (a restart under a new id before the
+  // old lease ran out), the newest registration wins.
+  const byAddress = new Map<string, ServiceInstance>();
+  for (const i of [...instances].sort((a, b) => a.registeredAt.localeCompare(b.registeredAt)))
+    byAddress.set(i.address, i);
+  const slotOf = new Map<string, ServerSlot>();
+  const taken = new Set<string>();
+  for (const [address, i] of byAddress) {
+    const s = slots.find((x) => `${x.addr}:${x.port}` === address && !taken.has(x.name));
+    if (s) {
+      slotOf.set(i.instanceId, s);
+      taken.add(s.name);
+    }
+  }
+  // Free slots: those in maintenance first (unused), then by name.
+  const free = slots
+    .filter((s) => !taken.has(s.name))
+    .sort((a, b) => Number(b.maint) - Number(a.maint) || a.name.localeCompare(b.name, "en", { numeric: true }));
+  const unplaced: string[] = [];
+  for (const i of byAddress.values()) {
+    if (slotOf.has(i.instanceId)) continue;
+    const s = free.shift();
+    if (!s) {
+      unplaced.push(i.instanceId);
+      continue;
+    }
+    slotOf.set(i.instanceId, s);
+    taken.add(s.name);
+  }
+
+  const commands: string[] = [];
+  const placed: Record<string, string> = {};
+  for (const i of byAddress.values()) {
+    const s = slotOf.get(i.instanceId);
+    if (!s) continue;
+    placed[i.instanceId] = s.name;
+    const server = `${backend}/${s.name}`;
+    const { host, port } = hostPort(i.address);
+    if (s.addr !== host || s.port !== port) commands.push(`set server ${server} addr ${host} port ${port}`);
+    if (i.ready ? s.maint || s.drain : s.maint || !s.drain) commands.push(`set server ${server} state ${i.ready ? "ready" : "drain"}`);
+  }
+  for (const s of slots) if (!taken.has(s.name) && !s.maint) commands.push(`set server ${backend}/${s.name} state maint`);
+  return { commands, placed, unplaced };
+}

@@ -1,0 +1,41 @@
+/**
+ * `registerFromEnv`: self-registration of a server process configured the usual way (HOST/PORT,
+ * AGORA_ETCD_*, AGORA_REGION, AGORA_VERSION), its readiness being its own `/readyz` answering 200 —
+ * which also proves the server is up and its routes load, not only that the process lives.
+ */
+import { etcdSchema, listenSchema, loadConfig, registrySchema } from "@agora/config";
+import { selfRegistration, type SelfRegistration, type SelfRegistrationOptions } from "./self-registration.ts";
+
+export function registerFromEnv(opts: {
+  service: string;
+  /** Defaults to AGORA_SERVICE_NAME (storefront-1, realtime-2, …). */
+  instanceId?: string;
+  /** Readiness probe; defaults to GET http://HOST:PORT/readyz. */
+  probe?: () => Promise<boolean>;
+  exitOnSignal?: boolean;
+  log?: SelfRegistrationOptions["log"];
+}): SelfRegistration {
+  const { etcd, listen, registry } = loadConfig({ etcd: etcdSchema, listen: listenSchema, registry: registrySchema });
+  const host = listen.HOST === "0.0.0.0" ? "127.0.0.1" : listen.HOST;
+  const probe =
+    opts.probe ??
+    (async () => {
+      const res = await fetch(`http://${host}:${listen.PORT}/readyz`, { signal: AbortSignal.timeout(2_000) });
+      await res.arrayBuffer();
+      return res.ok;
+    });
+  return selfRegistration({
+    endpoints: etcd.AGORA_ETCD_ENDPOINTS,
+    prefix: etcd.AGORA_ETCD_PREFIX,
+    instance: {
+      service: opts.service,
+      instanceId: opts.instanceId ?? listen.AGORA_SERVICE_NAME ?? `${opts.service}-${process.pid}`,
+      address: registry.AGORA_ADVERTISE_ADDRESS ?? `${host}:${listen.PORT}`,
+      version: registry.AGORA_VERSION,
+      region: registry.AGORA_REGION,
+    },
+    probe,
+    exitOnSignal: opts.exitOnSignal,
+    log: opts.log,
+  });
+}
