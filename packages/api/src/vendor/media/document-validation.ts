@@ -30,9 +30,9 @@ export function checkDocumentBytes(bytes: Uint8Array): void {
 /** A display name from the uploaded file's name: no path, no control characters, bounded. */
 export function documentFileName(name: string | undefined): string {
   const base = (name ?? "").split(/[\\/]/).pop() ?? "";
-  // eslint-disable-next-line no-control-regex
-  const clean = base
-    .replace(/[\u0000-\u001f\u007f]/g, "")
+  const clean = [...base]
+    .filter((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f)
+    .join("")
     .trim()
     .slice(0, 120);
   return clean.length > 0 ? clean : "document.pdf";
