@@ -45,8 +45,10 @@ export type TranscodeOutcome =
 /** ffmpeg arguments of the web MP4 (exported for the test that checks the output). */
 export function transcodeArgs(source: string, out: string): string[] {
   return [
-    ["-hide_banner", "-nostdin", "-y", "-threads", "1", "-i", source],
+    ["-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-threads", "1", "-i", source],
     ["-map", "0:v:0", "-map", "0:a:0?", "-vf", VIDEO_SCALE_FILTER, "-filter_threads", "1"],
+    // No metadata or chapters of the source (a phone's GPS position, its owner) reach the CDN.
+    ["-map_metadata", "-1", "-map_chapters", "-1", "-f", "mp4"],
     ["-c:v", "libx264", "-preset", "veryfast", "-crf", "26", "-profile:v", "high"],
     ["-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k", "-ac", "2"],
     ["-movflags", "+faststart", "-threads", "1", "-progress", "pipe:1", "-nostats", out],
@@ -78,13 +80,9 @@ export async function transcodeVideo(
       const at = Math.min(1, probe.durationMs / 2000).toFixed(2);
       await runTool(
         "ffmpeg",
-        ["-hide_banner", "-nostdin", "-y", "-threads", "1", "-ss", at, "-i", out].concat([
-          "-frames:v",
-          "1",
-          "-q:v",
-          "3",
-          join(staged.stagingDir, "poster.jpg"),
-        ]),
+        ["-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-threads", "1", "-ss", at]
+          .concat(["-i", out])
+          .concat(["-frames:v", "1", "-q:v", "3", join(staged.stagingDir, "poster.jpg")]),
         { timeoutMs: POSTER_TIMEOUT_MS },
       );
       const result = {
