@@ -8,6 +8,8 @@ import { uploadWithProgress } from "./upload-with-progress.ts";
 
 const button =
   "rounded border border-zinc-300 px-2 py-1 text-xs disabled:opacity-40 dark:border-zinc-700";
+/** Bound on one upload of a video or PDF (the largest is 64 MB). */
+const UPLOAD_TIMEOUT_MS = 15 * 60_000;
 /** While a video is transcoding, the list is read again this often for its progress. */
 const PROGRESS_POLL_MS = 2_000;
 
@@ -83,6 +85,7 @@ export function ProductFilesPanel({
         `/api/products/${productId}/${KIND[kind].route}`,
         file,
         (f) => setUpload({ kind, name: file.name, percent: Math.round(f * 100) }),
+        UPLOAD_TIMEOUT_MS,
       );
       if (!res.ok)
         setMessage({
