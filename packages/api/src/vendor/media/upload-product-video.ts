@@ -70,7 +70,11 @@ export async function uploadProductVideo(
   const key = createHash("sha256").update(input.bytes).update(mediaId).digest("hex").slice(0, 24);
   const names = productFileNames(productId.data, key, "video");
   const dirs = mediaDirs(input.stateDir);
-  const source = join(dirs.sources, `${mediaId}.${SOURCE_EXTENSION[container]}`);
+  // A runtime folder, not a bundle input: keeps Next's file tracing from taking the whole repo.
+  const source = join(
+    /*turbopackIgnore: true*/ dirs.sources,
+    `${mediaId}.${SOURCE_EXTENSION[container]}`,
+  );
   await mkdir(dirs.sources, { recursive: true });
   await writeFile(source, input.bytes);
 
