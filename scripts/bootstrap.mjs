@@ -20,6 +20,9 @@ const PACKAGES = {
   haproxy: "/usr/sbin/haproxy",
   nginx: "/usr/sbin/nginx",
   chromium: "/usr/bin/chromium",
+  // Product videos (transcode, poster frame) and documents (first-page thumbnail, page count).
+  ffmpeg: "/usr/bin/ffmpeg",
+  "poppler-utils": "/usr/bin/pdftoppm",
 };
 
 function installed(pkg) {

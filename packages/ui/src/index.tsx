@@ -12,3 +12,4 @@ export { Stars } from "./stars.tsx";
 export { ProductGrid, ProductTile, type ProductTileProps } from "./product-tile.tsx";
 export { Picture, type PictureProps, type PictureSource } from "./picture.tsx";
 export { FormError, SubmitButton } from "./form.tsx";
+export { formatDuration, formatFileSize } from "./file-facts.ts";

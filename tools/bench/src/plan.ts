@@ -20,6 +20,8 @@ export interface BenchPlan {
   requestsPerClient: number;
   checkout: { shoppers: number; prepareConcurrency: number; resyncMs: number; timeoutS: number };
   idleWindowS: number;
+  /** First-range requests per video start scenario (one at a time). */
+  videoStartSamples: number;
 }
 
 export const FULL_PLAN: BenchPlan = {
@@ -31,6 +33,7 @@ export const FULL_PLAN: BenchPlan = {
   requestsPerClient: 50,
   checkout: { shoppers: 200, prepareConcurrency: 8, resyncMs: ORDER_RESYNC_MS, timeoutS: 120 },
   idleWindowS: 60,
+  videoStartSamples: 20,
 };
 
 export const QUICK_PLAN: BenchPlan = {
@@ -42,6 +45,7 @@ export const QUICK_PLAN: BenchPlan = {
   requestsPerClient: 50,
   checkout: { shoppers: 3, prepareConcurrency: 3, resyncMs: ORDER_RESYNC_MS, timeoutS: 60 },
   idleWindowS: 5,
+  videoStartSamples: 5,
 };
 
 export function planFor(opts: {

@@ -79,15 +79,17 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
     opts.progress.step(s.name, s.title);
     try {
       const settled =
-        s.needsProduct && opts.product ? await settle(opts.product.gatewayUrl) : undefined;
+        s.needsProduct && opts.product
+          ? await settle(s.healthBase?.(opts.product) ?? opts.product.gatewayUrl)
+          : undefined;
       const m = await s.run(ctx);
       if (settled && !settled.ok)
         m.notes.unshift(
-          `the gateway was still unhealthy after ${Math.round(settled.waitedMs / 1000)} s of waiting before this scenario`,
+          `${s.healthBase ? "its server" : "the gateway"} was still unhealthy after ${Math.round(settled.waitedMs / 1000)} s of waiting before this scenario`,
         );
       else if (settled && settled.waitedMs > 3_000)
         m.notes.unshift(
-          `waited ${Math.round(settled.waitedMs / 1000)} s for the gateway to answer healthy before this scenario`,
+          `waited ${Math.round(settled.waitedMs / 1000)} s for ${s.healthBase ? "its server" : "the gateway"} to answer healthy before this scenario`,
         );
       if (s.name === "node-hello") ceiling = m.rps;
       const r = toResult(s, m, ceiling);

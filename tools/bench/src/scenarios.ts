@@ -12,6 +12,7 @@ import { shopperEmail, signUpAndIn } from "./journeys/shopper.ts";
 import { mutationBody, queryPath, TRPC_BASE } from "./journeys/trpc.ts";
 import { type HttpLoadResult, type HttpLoadSpec, runHttpLoad } from "./load/http-load.ts";
 import { startHelloServer } from "./load/node-hello.ts";
+import { FIRST_RANGE, measureVideoStart, placeBenchVideo } from "./media/video-start.ts";
 import type { BenchPlan, LoadShape } from "./plan.ts";
 import type { Progress } from "./progress.ts";
 import type { ScenarioResult } from "./report/result.ts";
@@ -40,6 +41,8 @@ export interface Scenario {
   /** Whether "× ceiling" means something for it (HTTP loads). */
   comparesToCeiling: boolean;
   targets: readonly Target[];
+  /** Whose `/healthz` must answer before it runs (default: the storefront gateway). */
+  healthBase?: (product: BenchTarget) => string;
   run(ctx: ScenarioContext): Promise<Measured>;
 }
 
@@ -128,6 +131,64 @@ function htmlPage(name: string, title: string, path: (f: CatalogFixtures) => str
 }
 
 const readTargets = [TARGETS.cachedRead, TARGETS.apiP95] as const;
+
+/**
+ * Video start through the CDN edge (see media/video-start.ts): the p50/p95/p99 columns are the
+ * time to the first 1 MB of the video, the notes give time to first byte and the cache status.
+ */
+function videoStartScenario(cached: boolean): Scenario {
+  return {
+    name: cached ? "video-start-hit" : "video-start-miss",
+    title: `product video's first 1 MB range through the CDN edge, ${cached ? "cached (HIT)" : "first request (MISS: one 1 MB slice from the origin)"}`,
+    needsProduct: true,
+    comparesToCeiling: false,
+    targets: [TARGETS.noErrors],
+    healthBase: (p) => p.cdnUrl,
+    async run(ctx) {
+      const p = product(ctx);
+      const video = placeBenchVideo(p.stateDir, `${ctx.runId}-${cached ? "hit" : "miss"}`);
+      try {
+        const r = await measureVideoStart({
+          cdnUrl: p.cdnUrl,
+          video,
+          runId: ctx.runId,
+          samples: ctx.plan.videoStartSamples,
+          cached,
+        });
+        const ok = r.samples.filter((s) => s.status === 206);
+        const firstMb = summarise(ok.map((s) => s.firstMbMs));
+        const ttfb = summarise(ok.map((s) => s.ttfbMs));
+        const caches = Object.entries(
+          r.samples.reduce<Record<string, number>>((m, s) => {
+            const k = s.cache ?? "none";
+            m[k] = (m[k] ?? 0) + 1;
+            return m;
+          }, {}),
+        );
+        const ms = (x: number) => (Number.isNaN(x) ? "–" : `${x.toFixed(1)} ms`);
+        return {
+          concurrency: 1,
+          durationS: Math.round(r.elapsedMs / 100) / 10,
+          requests: r.samples.length,
+          rps: r.samples.length / (r.elapsedMs / 1000),
+          p50Ms: ok.length ? firstMb.p50 : null,
+          p95Ms: ok.length ? firstMb.p95 : null,
+          p99Ms: ok.length ? firstMb.p99 : null,
+          non2xx: r.samples.length - ok.length,
+          errors: r.errors.length,
+          notes: [
+            `p50/p95 = time to the first 1 MB (${FIRST_RANGE}) of a ${(video.bytes / 1024 / 1024).toFixed(1)} MB 720p MP4`,
+            `time to first byte p50 ${ms(ttfb.p50)}, p95 ${ms(ttfb.p95)}, max ${ms(ttfb.max)}`,
+            `X-Cache: ${caches.map(([k, n]) => `${k}×${n}`).join(", ")}`,
+            ...r.errors.slice(0, 3),
+          ],
+        };
+      } finally {
+        video.remove();
+      }
+    },
+  };
+}
 
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -334,6 +395,8 @@ export const SCENARIOS: readonly Scenario[] = [
       };
     },
   },
+  videoStartScenario(false),
+  videoStartScenario(true),
 ];
 
 export const SCENARIO_NAMES = SCENARIOS.map((s) => s.name);

@@ -9,6 +9,8 @@ import { topology, type ProfileName } from "@agora/infra-local/topology";
 
 export interface BenchTarget {
   gatewayUrl: string;
+  /** The CDN edge (nginx) in front of the media origin. */
+  cdnUrl: string;
   paymentProviderUrl: string;
   pidFile: string;
   /** Patroni member name → its Postgres `postmaster.pid` (the postmaster runs detached from Patroni). */
@@ -27,6 +29,7 @@ export function benchTarget(profile?: ProfileName): BenchTarget {
   };
   return {
     gatewayUrl: need("AGORA_STOREFRONT_URL"),
+    cdnUrl: need("AGORA_CDN_URL"),
     paymentProviderUrl: need("AGORA_PAYMENT_PROVIDER_URL"),
     pidFile: t.pidFile,
     postmasterPidFiles: Object.fromEntries(

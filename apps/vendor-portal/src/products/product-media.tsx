@@ -81,7 +81,7 @@ export function ProductMediaPanel({ productId, cdnUrl }: { productId: string; cd
     }
   }
 
-  const items = media.data ?? [];
+  const items = media.data?.images ?? [];
   const ids = items.map((m) => m.id);
   const move = (from: number, to: number) => {
     const next = [...ids];

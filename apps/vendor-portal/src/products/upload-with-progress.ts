@@ -12,6 +12,8 @@ export function uploadWithProgress(
   url: string,
   file: File,
   onProgress: (fraction: number) => void,
+  /** Whole-request bound: a 64 MB video on a slow uplink needs far longer than an image. */
+  timeoutMs = 120_000,
 ): Promise<UploadResult> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
@@ -26,7 +28,7 @@ export function uploadWithProgress(
     };
     xhr.onerror = () => reject(new Error("The upload was interrupted (network error)."));
     xhr.ontimeout = () => reject(new Error("The upload timed out."));
-    xhr.timeout = 120_000;
+    xhr.timeout = timeoutMs;
     const form = new FormData();
     form.append("file", file);
     xhr.send(form);

@@ -145,7 +145,7 @@ async function writeBatch(
                 'productId', p.id, 'vendorId', p.vendor_id, 'vendorName', v.name, 'title', p.title,
                 'description', p.description, 'categorySlug', p.category_slug, 'priceCents', p.price_cents,
                 'currency', p.currency, 'status', p.status, 'version', p.version,
-                'imageUrl', (SELECT m.url FROM media m WHERE m.product_id = p.id ORDER BY m.position LIMIT 1))
+                'imageUrl', (SELECT m.url FROM media m WHERE m.product_id = p.id AND m.kind = 'image' ORDER BY m.position LIMIT 1))
          FROM products p JOIN vendors v ON v.id = p.vendor_id
         WHERE p.id = ANY($1::uuid[])
         ORDER BY p.id`,

@@ -10,12 +10,14 @@ const auth = { authorization: `Bearer ${TOKEN}` };
 let stateDir: string;
 let origin: MediaOrigin;
 let base: string;
+const VIDEO = Buffer.from(Array.from({ length: 5_000 }, (_, i) => i % 251));
 
 beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), "agora-origin-"));
   mkdirSync(join(stateDir, "media", "products"), { recursive: true });
   writeFileSync(join(stateDir, "media", "products", "a.svg"), "<svg/>");
   writeFileSync(join(stateDir, "media", "products", "notes.txt"), "x");
+  writeFileSync(join(stateDir, "media", "products", "clip.mp4"), VIDEO);
   writeFileSync(join(stateDir, "secret.json"), "{}");
   origin = createMediaOrigin({ stateDir, cacheDir: join(stateDir, "cache"), token: TOKEN });
   base = `http://127.0.0.1:${await origin.listen(0)}`;
@@ -61,6 +63,27 @@ describe("media origin", () => {
     expect(origin.stats.byPath["/media/products/a.svg"]).toBe(before + 1);
     const stats = (await (await fetch(`${base}/stats`, { headers: auth })).json()) as { requests: number };
     expect(stats.requests).toBeGreaterThan(0);
+  });
+
+  it("answers one byte range with 206 and Content-Range, a range past the end with 416, a stale If-Range with the whole file", async () => {
+    const url = `${base}/media/products/clip.mp4`;
+    const part = await fetch(url, { headers: { range: "bytes=100-199" } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get("content-range")).toBe("bytes 100-199/5000");
+    expect(part.headers.get("content-length")).toBe("100");
+    expect(part.headers.get("content-type")).toBe("video/mp4");
+    expect(Buffer.from(await part.arrayBuffer()).equals(VIDEO.subarray(100, 200))).toBe(true);
+    const whole = await fetch(url);
+    expect([whole.status, whole.headers.get("accept-ranges")]).toEqual([200, "bytes"]);
+    expect((await whole.arrayBuffer()).byteLength).toBe(5_000);
+    const past = await fetch(url, { headers: { range: "bytes=5000-" } });
+    expect([past.status, past.headers.get("content-range")]).toEqual([416, "bytes */5000"]);
+    const etag = whole.headers.get("etag")!;
+    const current = await fetch(url, { headers: { range: "bytes=0-9", "if-range": etag } });
+    expect(current.status).toBe(206);
+    const stale = await fetch(url, { headers: { range: "bytes=0-9", "if-range": '"old"' } });
+    expect(stale.status).toBe(200);
+    expect((await stale.arrayBuffer()).byteLength).toBe(5_000);
   });
 
   it("refuses stats and purge without its bearer token (or with another one)", async () => {

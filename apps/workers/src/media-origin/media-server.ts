@@ -3,7 +3,8 @@
  * strong-enough ETags (size + mtime, as nginx computes them) and long-lived Cache-Control, so the
  * edge keeps objects for a year and browsers revalidate cheaply with If-None-Match.
  *
- *   GET|HEAD /media/<path>       the file (304 on a matching If-None-Match)
+ *   GET|HEAD /media/<path>       the file (304 on a matching If-None-Match; one `Range` → 206,
+ *                                past the end → 416)
  *   DELETE   /cache/media/<path> purge the edge's cached copy of /media/<path>[?query]   (token)
  *   GET      /stats              requests seen by the origin (the edge's misses)          (token)
  *   GET      /healthz
@@ -18,6 +19,7 @@ import { join, normalize, sep } from "node:path";
 import { bearerMatches } from "@agora/auth/service-token";
 import { z } from "zod";
 import { purgeCacheKey } from "./cache-purge.ts";
+import { byteRange } from "./byte-range.ts";
 import { contentTypeOf } from "./content-type.ts";
 
 /**
@@ -31,6 +33,9 @@ const NOT_FOUND_CACHE_CONTROL = "public, max-age=30";
 export interface MediaOriginStats {
   requests: number;
   served: number;
+  /** Of `served`: 206 answers to a Range request (the edge's slices of a video). */
+  partial: number;
+  rangeNotSatisfiable: number;
   notModified: number;
   notFound: number;
   purged: number;
@@ -82,6 +87,8 @@ export function createMediaOrigin(opts: MediaOriginOptions): MediaOrigin {
   const stats: MediaOriginStats = {
     requests: 0,
     served: 0,
+    partial: 0,
+    rangeNotSatisfiable: 0,
     notModified: 0,
     notFound: 0,
     purged: 0,
@@ -152,6 +159,7 @@ export function createMediaOrigin(opts: MediaOriginOptions): MediaOrigin {
       "last-modified": st.mtime.toUTCString(),
       "cache-control": cacheControlFor(pathname),
       "x-content-type-options": "nosniff",
+      "accept-ranges": "bytes",
     };
     if (req.headers["if-none-match"]?.split(/\s*,\s*/).includes(etag)) {
       stats.notModified++;
@@ -160,13 +168,35 @@ export function createMediaOrigin(opts: MediaOriginOptions): MediaOrigin {
       res.end();
       return;
     }
+    // If-Range with another validator: the client's copy is stale, so it gets the whole file.
+    const ifRange = req.headers["if-range"];
+    const range =
+      ifRange && ifRange !== etag
+        ? { kind: "whole" as const }
+        : byteRange(req.headers.range, st.size);
+    if (range.kind === "unsatisfiable") {
+      stats.rangeNotSatisfiable++;
+      send(res, 416, "range not satisfiable\n", {
+        "content-range": `bytes */${st.size}`,
+        "accept-ranges": "bytes",
+      });
+      return;
+    }
     stats.served++;
-    res.writeHead(200, headers);
+    if (range.kind === "partial") {
+      stats.partial++;
+      res.writeHead(206, {
+        ...headers,
+        "content-length": String(range.end - range.start + 1),
+        "content-range": `bytes ${range.start}-${range.end}/${st.size}`,
+      });
+    } else res.writeHead(200, headers);
     if (req.method === "HEAD") {
       res.end();
       return;
     }
-    createReadStream(file)
+    const bounds = range.kind === "partial" ? { start: range.start, end: range.end } : {};
+    createReadStream(file, bounds)
       .on("error", (err) => res.destroy(err))
       .pipe(res);
   }

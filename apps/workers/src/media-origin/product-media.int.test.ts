@@ -216,7 +216,7 @@ describe("product image upload", () => {
 
   it("makes another image primary by reordering, announcing the new image URL", async () => {
     const owner = callerFor(a.session);
-    const media = await owner.vendor.media.list({ productId });
+    const media = (await owner.vendor.media.list({ productId })).images;
     expect(media.map((m) => m.url)[0]).toBe(firstUrl);
     const { product } = await owner.vendor.media.reorder({
       productId,
@@ -243,7 +243,9 @@ describe("product image upload", () => {
 
   it("deletes an image: row gone, files gone, edge copies purged (next request is a MISS answering 404)", async () => {
     const owner = callerFor(a.session);
-    const row = (await owner.vendor.media.list({ productId })).find((m) => m.url === firstUrl)!;
+    const row = (await owner.vendor.media.list({ productId })).images.find(
+      (m) => m.url === firstUrl,
+    )!;
     const urls = allUrlsOf(parseUploadUrl(firstUrl)!);
     for (const url of urls) {
       const cached = await get(url);
@@ -264,7 +266,7 @@ describe("product image upload", () => {
       expect(res.status).toBe(404);
       await res.arrayBuffer();
     }
-    const left = await owner.vendor.media.list({ productId });
+    const left = (await owner.vendor.media.list({ productId })).images;
     expect(left.map((m) => [m.url === firstUrl, m.position])).toEqual([[false, 0]]);
   });
 

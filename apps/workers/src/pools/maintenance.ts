@@ -110,12 +110,24 @@ export function maintenancePool(): PoolSpec {
           return recoverPayouts(recovery);
         case MEDIA_SWEEP_JOB: {
           const swept = await sweepMediaOrphans({ graceMs: env.MEDIA_ORPHAN_GRACE_MS });
-          if (swept.removedUploads.length > 0 || swept.removedStaging > 0)
+          if (
+            swept.removedUploads.length > 0 ||
+            swept.removedStaging > 0 ||
+            swept.removedSources > 0
+          )
             log.info(
-              { uploads: swept.removedUploads, staging: swept.removedStaging },
+              {
+                uploads: swept.removedUploads,
+                staging: swept.removedStaging,
+                sources: swept.removedSources,
+              },
               "removed media files no row references",
             );
-          return { removed: swept.removedUploads.length, staging: swept.removedStaging };
+          return {
+            removed: swept.removedUploads.length,
+            staging: swept.removedStaging,
+            sources: swept.removedSources,
+          };
         }
         case PERSONAL_DATA_KEYS_JOB:
           return runPersonalDataKeyJob((percent, p) => job.updateProgress({ percent, ...p }));

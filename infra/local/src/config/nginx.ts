@@ -38,6 +38,10 @@ export function cdnPaths(t: Pick<Topology, "stateDir" | "logDir">): CdnPaths {
 /** Fields of one access-log line, in order (parsed by probes/cdn.ts). */
 export const CDN_LOG_FIELDS = ["msec", "status", "cache", "bytes", "uri"] as const;
 
+/** Slice size of cached videos; the media origin's purge walks the same slices. */
+export const CDN_VIDEO_SLICE_BYTES = 1024 * 1024;
+const CDN_VIDEO_SLICE = "1m";
+
 /** Idle connections the edge cache keeps open to the storefront pool. */
 const EDGE_ORIGIN_KEEPALIVE = 32;
 
@@ -130,6 +134,21 @@ http {
       proxy_cache_background_update on;
 
       add_header X-Cache $upstream_cache_status always;
+
+      # Videos: fetched from the origin and cached in ${CDN_VIDEO_SLICE} slices (one cache entry
+      # per slice, key = URI + slice range), so a player's first range costs the origin one slice
+      # on a MISS instead of the whole file, and seeking fetches only the slices it reaches.
+      # nginx answers the client's own Range from the slices. The origin's purge removes every
+      # slice key (apps/workers/src/media-origin/cache-purge.ts, VIDEO_SLICE_BYTES).
+      location ~ \\.(mp4|webm)$ {
+        slice ${CDN_VIDEO_SLICE};
+        proxy_pass http://${t.host}:${t.apps.mediaOrigin};
+        proxy_set_header Range $slice_range;
+        proxy_set_header Connection "";
+        proxy_cache_key $request_uri$slice_range;
+        proxy_cache_valid 200 206 1h;
+        proxy_cache_valid 404 30s;
+      }
     }
 
     location /api/trpc/ {

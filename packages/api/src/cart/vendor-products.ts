@@ -69,7 +69,7 @@ export async function vendorProducts(
         _sum: { onHand: true, reserved: true },
       }),
       tx.media.findMany({
-        where: { vendorId, productId: { in: productIds } },
+        where: { vendorId, productId: { in: productIds }, kind: "image" },
         orderBy: { position: "asc" },
         select: { productId: true, url: true },
       }),

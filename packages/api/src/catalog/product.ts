@@ -19,12 +19,32 @@ export interface ProductDetail {
   stockByVariant: boolean;
   /** CDN paths (`/media/...`), first = main image. */
   media: { url: string; contentType: string; width: number | null; height: number | null }[];
+  /** Transcoded videos (ready ones only), CDN paths of the MP4 and its poster frame. */
+  videos: ProductVideo[];
+  /** PDF manuals and spec sheets, with their first-page thumbnails. */
+  documents: ProductDocument[];
   /**
    * Sum over warehouses of on_hand - reserved at read time, over the product's own rows and all
    * its variants' (live updates come over Socket.IO).
    */
   available: number;
   servedBy: ServedBy;
+}
+
+export interface ProductVideo {
+  url: string;
+  posterUrl: string | null;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+}
+
+export interface ProductDocument {
+  url: string;
+  thumbnailUrl: string | null;
+  fileName: string;
+  bytes: number | null;
+  pageCount: number | null;
 }
 
 export interface ProductVariantDetail {
@@ -82,8 +102,20 @@ export async function productDetail(productId: string): Promise<ProductDetail> {
               orderBy: { sku: "asc" },
             },
             media: {
-              select: { url: true, contentType: true, width: true, height: true },
-              orderBy: { position: "asc" },
+              where: { status: "ready" },
+              select: {
+                kind: true,
+                url: true,
+                contentType: true,
+                width: true,
+                height: true,
+                posterUrl: true,
+                durationMs: true,
+                bytes: true,
+                pageCount: true,
+                fileName: true,
+              },
+              orderBy: [{ position: "asc" }, { createdAt: "asc" }],
             },
             stock: { select: { onHand: true, reserved: true, variantId: true } },
           },
@@ -112,7 +144,27 @@ export async function productDetail(productId: string): Promise<ProductDetail> {
           .reduce((sum, s) => sum + s.onHand - s.reserved, 0),
       })),
       stockByVariant: p.stock.some((s) => s.variantId !== null),
-      media: p.media,
+      media: p.media
+        .filter((m) => m.kind === "image")
+        .map((m) => ({ url: m.url, contentType: m.contentType, width: m.width, height: m.height })),
+      videos: p.media
+        .filter((m) => m.kind === "video")
+        .map((m) => ({
+          url: m.url,
+          posterUrl: m.posterUrl,
+          width: m.width,
+          height: m.height,
+          durationMs: m.durationMs,
+        })),
+      documents: p.media
+        .filter((m) => m.kind === "document")
+        .map((m) => ({
+          url: m.url,
+          thumbnailUrl: m.posterUrl,
+          fileName: m.fileName ?? "document.pdf",
+          bytes: m.bytes,
+          pageCount: m.pageCount,
+        })),
       available: p.stock.reduce((sum, s) => sum + s.onHand - s.reserved, 0),
       servedBy,
     };

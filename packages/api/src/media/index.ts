@@ -13,3 +13,9 @@ export {
   webpSrcSet,
   type UploadNames,
 } from "./responsive-image.ts";
+export {
+  parseProductFileUrl,
+  productFileNames,
+  type ProductFileKind,
+  type ProductFileNames,
+} from "./product-files.ts";

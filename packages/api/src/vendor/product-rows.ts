@@ -21,7 +21,12 @@ export const productSelect = {
     select: { id: true, sku: true, title: true, priceCents: true, attributes: true },
     orderBy: { sku: "asc" as const },
   },
-  media: { select: { url: true }, orderBy: { position: "asc" as const }, take: 1 },
+  media: {
+    where: { kind: "image" },
+    select: { url: true },
+    orderBy: { position: "asc" as const },
+    take: 1,
+  },
   stock: { select: { onHand: true, reserved: true } },
 } as const;
 

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { currentSession } from "../../../src/auth/session.ts";
 import { ProductResults } from "../../../src/catalog/product-results.tsx";
 import { StoreShell } from "../../../src/layout/store-shell.tsx";
+import { ProductDocuments, ProductVideos } from "../../../src/product/product-files.tsx";
 import { ProductGallery } from "../../../src/product/product-gallery.tsx";
 import { PurchasePanel } from "../../../src/product/purchase-panel.tsx";
 import { recordViewAfterResponse } from "../../../src/product/record-view.ts";
@@ -95,6 +96,10 @@ export default async function ProductPage({
           <RichText markdown={p.description} />
         </div>
       </article>
+
+      {/* A cached page from before videos and documents existed carries neither. */}
+      <ProductVideos title={p.title} videos={p.videos ?? []} />
+      <ProductDocuments documents={p.documents ?? []} />
 
       <section aria-labelledby="reviews-title" className="mt-10 space-y-4">
         <h2 id="reviews-title" className="text-lg font-semibold">

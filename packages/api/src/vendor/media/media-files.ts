@@ -13,10 +13,16 @@ export interface MediaDirs {
   root: string;
   /** `<stateDir>/media-staging`: never served. */
   staging: string;
+  /** `<stateDir>/media-sources`: uploaded videos waiting for their transcode; never served. */
+  sources: string;
 }
 
 export function mediaDirs(stateDir = loadConfig(storageSchema).AGORA_STORAGE_DIR): MediaDirs {
-  return { root: join(stateDir, "media"), staging: join(stateDir, "media-staging") };
+  return {
+    root: join(stateDir, "media"),
+    staging: join(stateDir, "media-staging"),
+    sources: join(stateDir, "media-sources"),
+  };
 }
 
 /** `/media/uploads/x/y` → `<stateDir>/media/uploads/x/y`; only for URLs under /media/. */
@@ -34,6 +40,34 @@ export interface StagedUpload {
   discard(): Promise<void>;
 }
 
+/**
+ * An empty staging folder for the upload folder at `folderUrl`, for files a tool writes there
+ * (a transcode, a thumbnail); a leftover of an earlier attempt with the same id is removed first.
+ */
+export async function stagingFolder(
+  dirs: MediaDirs,
+  uploadId: string,
+  folderUrl: string,
+): Promise<StagedUpload> {
+  const stagingDir = join(dirs.staging, uploadId);
+  const finalDir = fileOfUrl(dirs, folderUrl);
+  const staged: StagedUpload = {
+    stagingDir,
+    finalDir,
+    discard: async () => {
+      await rm(stagingDir, { recursive: true, force: true });
+      await rm(finalDir, { recursive: true, force: true });
+    },
+    publish: async () => {
+      await mkdir(dirname(finalDir), { recursive: true });
+      await rename(stagingDir, finalDir);
+    },
+  };
+  await rm(stagingDir, { recursive: true, force: true });
+  await mkdir(stagingDir, { recursive: true });
+  return staged;
+}
+
 /** Writes `files` (name → bytes) into a staging folder for the upload folder at `folderUrl`. */
 export async function stageUpload(
   dirs: MediaDirs,
@@ -41,28 +75,14 @@ export async function stageUpload(
   folderUrl: string,
   files: { name: string; bytes: Uint8Array }[],
 ): Promise<StagedUpload> {
-  const stagingDir = join(dirs.staging, uploadId);
-  const finalDir = fileOfUrl(dirs, folderUrl);
-  const discard = async () => {
-    await rm(stagingDir, { recursive: true, force: true });
-    await rm(finalDir, { recursive: true, force: true });
-  };
+  const staged = await stagingFolder(dirs, uploadId, folderUrl);
   try {
-    await mkdir(stagingDir, { recursive: true });
-    for (const f of files) await writeFile(join(stagingDir, f.name), f.bytes);
+    for (const f of files) await writeFile(join(staged.stagingDir, f.name), f.bytes);
   } catch (err) {
-    await discard();
+    await staged.discard();
     throw err;
   }
-  return {
-    stagingDir,
-    finalDir,
-    discard,
-    publish: async () => {
-      await mkdir(dirname(finalDir), { recursive: true });
-      await rename(stagingDir, finalDir);
-    },
-  };
+  return staged;
 }
 
 /** Removes a published file or upload folder (after its row is gone). */

@@ -8,41 +8,61 @@ import { TRPCError } from "@trpc/server";
 import { announceProduct } from "../product-events.ts";
 import { loadProduct, type ProductView } from "../product-rows.ts";
 
+export type MediaKind = "image" | "video" | "document";
+
 export interface MediaRow {
   id: string;
+  kind: string;
+  /** processing (a video being transcoded) | ready | failed */
+  status: string;
   url: string;
   path: string;
   contentType: string;
   width: number | null;
   height: number | null;
   position: number;
+  bytes: number | null;
+  /** A video's poster frame, a document's first-page thumbnail. */
+  posterUrl: string | null;
+  durationMs: number | null;
+  pageCount: number | null;
+  fileName: string | null;
 }
 
 export const mediaRowSelect = {
   id: true,
+  kind: true,
+  status: true,
   url: true,
   path: true,
   contentType: true,
   width: true,
   height: true,
   position: true,
+  bytes: true,
+  posterUrl: true,
+  durationMs: true,
+  pageCount: true,
+  fileName: true,
 } as const;
 
+/** The product's media of one kind (images by default: what reorder and the primary image use). */
 export async function mediaRowsOf(
   tx: ShardTransaction,
   vendorId: string,
   productId: string,
+  kind: MediaKind = "image",
 ): Promise<MediaRow[]> {
   return tx.media.findMany({
-    where: { vendorId, productId },
+    where: { vendorId, productId, kind },
     select: mediaRowSelect,
     orderBy: [{ position: "asc" }, { createdAt: "asc" }],
   });
 }
 
 /**
- * Runs `change` with the product locked and announces the result. Another tenant's product is
- * invisible under row-level security, so it is NOT_FOUND exactly like a missing one.
+ * Runs `change` with the product locked (given its images) and announces the result. Another
+ * tenant's product is invisible under row-level security, so it is NOT_FOUND like a missing one.
  */
 export async function changeProductMedia<T>(
   vendorId: string,

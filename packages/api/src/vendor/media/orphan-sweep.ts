@@ -8,6 +8,7 @@
 import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { shardNames, withPlatformScope } from "@agora/db";
+import { parseProductFileUrl } from "../../media/product-files.ts";
 import { parseUploadUrl } from "../../media/responsive-image.ts";
 import { mediaDirs } from "./media-files.ts";
 
@@ -15,6 +16,8 @@ export interface SweepResult {
   /** `/media/uploads/<productId>/<folder>` of each removed upload folder. */
   removedUploads: string[];
   removedStaging: number;
+  /** Video sources whose video is gone or no longer processing. */
+  removedSources: number;
   kept: number;
 }
 
@@ -37,21 +40,27 @@ async function olderThan(path: string, cutoffMs: number): Promise<boolean> {
   }
 }
 
-/** Upload folders referenced by a media row on any shard (a platform-wide read). */
-async function referencedFolders(): Promise<Set<string>> {
+/**
+ * Upload folders referenced by a media row on any shard (a platform-wide read), and the ids of
+ * videos still waiting for their transcode (whose sources must stay).
+ */
+async function references(): Promise<{ folders: Set<string>; processing: Set<string> }> {
   const folders = new Set<string>();
+  const processing = new Set<string>();
   for (const shard of shardNames()) {
     const rows = await withPlatformScope(
       shard,
       (tx) =>
-        tx.$queryRaw<{ url: string }[]>`SELECT url FROM media WHERE url LIKE '/media/uploads/%'`,
+        tx.$queryRaw<{ id: string; url: string; status: string }[]>`
+          SELECT id::text, url, status FROM media WHERE url LIKE '/media/uploads/%'`,
     );
     for (const r of rows) {
-      const names = parseUploadUrl(r.url);
-      if (names) folders.add(names.folder);
+      const folder = parseUploadUrl(r.url)?.folder ?? parseProductFileUrl(r.url)?.folder;
+      if (folder) folders.add(folder);
+      if (r.status === "processing") processing.add(r.id);
     }
   }
-  return folders;
+  return { folders, processing };
 }
 
 export async function sweepMediaOrphans(opts: {
@@ -61,7 +70,7 @@ export async function sweepMediaOrphans(opts: {
 }): Promise<SweepResult> {
   const dirs = mediaDirs(opts.stateDir);
   const cutoff = (opts.now ?? Date.now()) - opts.graceMs;
-  const result: SweepResult = { removedUploads: [], removedStaging: 0, kept: 0 };
+  const result: SweepResult = { removedUploads: [], removedStaging: 0, removedSources: 0, kept: 0 };
   for (const name of await entries(dirs.staging)) {
     const path = join(dirs.staging, name);
     if (!(await olderThan(path, cutoff))) continue;
@@ -69,7 +78,15 @@ export async function sweepMediaOrphans(opts: {
     result.removedStaging++;
   }
   // References first, folders second: a folder published after this read is young, so kept.
-  const referenced = await referencedFolders();
+  const { folders: referenced, processing } = await references();
+  // Video sources (`<mediaId>.<ext>`) outlive their upload only while the video is processing.
+  for (const name of await entries(dirs.sources)) {
+    const path = join(dirs.sources, name);
+    if (processing.has(name.replace(/\.[a-z0-9]+$/, "")) || !(await olderThan(path, cutoff)))
+      continue;
+    await rm(path, { force: true });
+    result.removedSources++;
+  }
   const uploads = join(dirs.root, "uploads");
   for (const productId of await entries(uploads)) {
     for (const folder of await entries(join(uploads, productId))) {
