@@ -37,6 +37,7 @@ export const EXTERNAL = [
   "etcd3",
   "@grpc/grpc-js",
   "@grpc/proto-loader",
+  "grpc-health-check",
   "socket.io",
   "@socket.io/redis-adapter",
   // Worker-thread transports are resolved by file name.
