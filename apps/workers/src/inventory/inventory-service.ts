@@ -82,7 +82,8 @@ function toMessage(r: StockReservation): ReservationMessage {
   };
 }
 
-async function reserve(raw: unknown): Promise<ReservationMessage> {
+/** Reserve as the service runs it (validation, idempotency ledger, shard); exported for the latency bench. */
+export async function reserveOnce(raw: unknown): Promise<ReservationMessage> {
   const { idempotencyKey, ...req } = reserveSchema.parse(raw);
   const answer = await once("inventory:reserve", idempotencyKey, requestHash(req), async () =>
     toMessage(
@@ -122,7 +123,7 @@ function settle(
 }
 
 const OPERATIONS: Record<InventoryMethod, (raw: unknown) => Promise<ReservationMessage>> = {
-  Reserve: reserve,
+  Reserve: reserveOnce,
   Commit: settle("commit", commitStock),
   Release: settle("release", releaseStock),
 };
