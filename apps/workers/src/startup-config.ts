@@ -73,7 +73,7 @@ export const PROCESS_CONFIG: Record<string, Concerns> = {
 
 export function processKind(name: string): string {
   if (/^realtime-\d+$/.test(name)) return "realtime";
-  return /^inventory-\d+$/.test(name) ? "inventory" : name;
+  return /^inventory(-\d+)?$/.test(name) ? "inventory" : name;
 }
 
 /** Validates the environment of process `name`; throws ConfigError naming every problem. */

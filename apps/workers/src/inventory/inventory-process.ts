@@ -12,9 +12,10 @@ import { inventoryHandlers } from "./inventory-service.ts";
 
 const DRAIN_MS = 10_000;
 
+/** `inventory-<n>` locally (one port each); plain `inventory` where replicas share one (Kubernetes). */
 export function inventoryInstance(name: string): number | null {
-  const m = /^inventory-(\d+)$/.exec(name);
-  return m ? Number(m[1]) : null;
+  const m = /^inventory(?:-(\d+))?$/.exec(name);
+  return m ? Number(m[1] ?? 0) : null;
 }
 
 export interface RunningInventory {
