@@ -3,7 +3,9 @@
  * the TypeScript shapes of its messages (proto-loader options: camelCase fields, enums as names,
  * int64 as numbers, defaults filled in).
  */
-import { createRequire } from "node:module";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { loadPackageDefinition, type ServiceDefinition } from "@grpc/grpc-js";
 import { loadSync, type Options } from "@grpc/proto-loader";
 
@@ -18,10 +20,23 @@ export const LOADER_OPTIONS: Options = {
   arrays: true,
 };
 
-/** Resolved through the package's own exports, so a bundled caller still finds the file. */
-export const INVENTORY_PROTO = createRequire(import.meta.url).resolve(
-  "@agora/inventory/proto/agora/inventory/v1/inventory.proto",
-);
+const PROTO_FILE = "agora/inventory/v1/inventory.proto";
+
+/**
+ * The contract file: beside the sources, or in a bundle's `dist/proto/` (scripts/bundle-node.ts
+ * copies it there, since a bundle keeps no package folders).
+ */
+function findProto(): string {
+  const candidates = [
+    fileURLToPath(new URL(`../proto/${PROTO_FILE}`, import.meta.url)),
+    join(dirname(process.argv[1] ?? "."), "proto", PROTO_FILE),
+  ];
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(`${PROTO_FILE} not found (looked in ${candidates.join(", ")})`);
+  return found;
+}
+
+export const INVENTORY_PROTO = findProto();
 
 export interface StockLineMessage {
   productId: string;
