@@ -12,7 +12,7 @@
  * sources, `require` hooks, one shared instance); the ones the bundle really imports are written
  * to `dist/externals.json` for the image build (infra/docker/stage-node-modules.ts).
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join, resolve } from "node:path";
 import { build, type Metafile } from "esbuild";
@@ -37,6 +37,7 @@ export const EXTERNAL = [
   "etcd3",
   "@grpc/grpc-js",
   "@grpc/proto-loader",
+  "grpc-health-check",
   "socket.io",
   "@socket.io/redis-adapter",
   // Worker-thread transports are resolved by file name.
@@ -74,6 +75,22 @@ function importedExternals(metafile: Metafile): Externals {
   }
   const sorted = [...imports].sort();
   return { packages: [...new Set(sorted.map(packageName))].sort(), imports: sorted };
+}
+
+/**
+ * The `.proto` contracts of the workspace packages the bundle contains, to `dist/proto/` (gRPC
+ * loads them at run time; a bundle has no package folders to find them in).
+ */
+function copyProtos(workspaceDir: string, outDir: string, metafile: Metafile): void {
+  const packagesDir = resolve(workspaceDir, "../../packages");
+  if (!existsSync(packagesDir)) return;
+  const inputs = Object.keys(metafile.inputs).map((p) => resolve(workspaceDir, p));
+  for (const pkg of readdirSync(packagesDir)) {
+    const protoDir = join(packagesDir, pkg, "proto");
+    const bundled = inputs.some((p) => p.startsWith(join(packagesDir, pkg, "src")));
+    if (bundled && existsSync(protoDir))
+      cpSync(protoDir, join(outDir, "proto"), { recursive: true });
+  }
 }
 
 async function bundle(workspaceDir: string): Promise<void> {
@@ -119,6 +136,7 @@ async function bundle(workspaceDir: string): Promise<void> {
       "",
     ].join("\n"),
   );
+  copyProtos(workspaceDir, outDir, metafile);
   const externals = importedExternals(metafile);
   writeFileSync(join(outDir, "externals.json"), `${JSON.stringify(externals, null, 2)}\n`);
   const pkg = JSON.parse(readFileSync(join(workspaceDir, "package.json"), "utf8")) as {

@@ -1,13 +1,14 @@
 /**
  * Vitest global setup for integration and chaos tests: a fresh HA topology on the `test`
- * profile's own ports, migrated, stopped again afterwards (also when tests fail). Shared by the
- * projects of one run through a reference count. AGORA_TEST_KEEP_TOPOLOGY=1 keeps it running
- * between runs for a fast edit–test loop.
+ * profile's own ports, migrated, with the inventory gRPC service running, stopped again
+ * afterwards (also when tests fail). Shared by the projects of one run through a reference count.
+ * AGORA_TEST_KEEP_TOPOLOGY=1 keeps it running between runs for a fast edit–test loop.
  */
 import type { TestProject } from "vitest/node";
 import { migrationTarget, processEnv } from "@agora/infra-local/env";
 import { down, up } from "@agora/infra-local/processes";
 import { topology } from "@agora/infra-local/topology";
+import { inventoryServices, startServices } from "@agora/infra-local/apps";
 import { migrateAll } from "@agora/db/migrations";
 
 declare module "vitest" {
@@ -36,6 +37,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       log(`servers ready in ${(r.ms / 1000).toFixed(1)} s`);
       await migrateAll(migrationTarget(t));
       log("migrated every cluster");
+      // The checkout saga reserves stock through the inventory gRPC service (2 instances).
+      await startServices(t, inventoryServices(t));
+      log(`inventory service ×${t.apps.inventory.length} ready`);
     } catch (err) {
       // Vitest runs no teardown for a setup that threw: stop what did start, then fail.
       if (!keep) await down(t, log);

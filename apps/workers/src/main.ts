@@ -7,6 +7,7 @@ import { startMediaOrigin } from "./media-origin/media-origin-process.ts";
 import { startOutboxRelay } from "./outbox/relay-process.ts";
 import { startProjections } from "./projections/projections-process.ts";
 import { realtimeInstance, startRealtime } from "./realtime/realtime-process.ts";
+import { inventoryInstance, startInventory } from "./inventory/inventory-process.ts";
 import { analyticsPool } from "./pools/analytics.ts";
 import { importsPool } from "./pools/imports.ts";
 import { maintenancePool } from "./pools/maintenance.ts";
@@ -66,11 +67,14 @@ if (makeSpec) pool = await runPool(makeSpec());
 else if (makeProcess) pool = await makeProcess();
 // Socket.IO gateway instances: `realtime-1`, `realtime-2`, … (one port each in the topology).
 else if (realtimeInstance(name) !== null) pool = await startRealtime(name);
+// Inventory gRPC service instances: `inventory-1`, `inventory-2`, … (one port each).
+else if (inventoryInstance(name) !== null) pool = await startInventory();
 else {
   const known = [
     ...Object.keys(POOLS),
     ...Object.keys(PROCESSES),
     "realtime-<n>",
+    "inventory-<n>",
     ...Object.keys(ONE_SHOT),
   ].join(", ");
   process.stderr.write(`unknown pool "${name}" (known: ${known})\n`);

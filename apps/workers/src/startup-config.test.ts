@@ -51,6 +51,7 @@ describe("worker start-up configuration", () => {
       [
         "analytics",
         "imports",
+        "inventory",
         "maintenance",
         "media-origin",
         "migrate",

@@ -5,6 +5,7 @@
 import {
   databaseSchema,
   etcdSchema,
+  inventoryClientSchema,
   listenSchema,
   loadConfig,
   metricsPortSchema,
@@ -32,7 +33,7 @@ const pool: Concerns = { ...base, db: databaseSchema, redis: redisSchema };
 
 /** Concerns per process kind (`realtime-<n>` → `realtime`). */
 export const PROCESS_CONFIG: Record<string, Concerns> = {
-  sagas: pool,
+  sagas: { ...pool, inventory: inventoryClientSchema },
   payments: {
     ...pool,
     listen: listenSchema,
@@ -40,6 +41,8 @@ export const PROCESS_CONFIG: Record<string, Concerns> = {
     providerKey: paymentProviderKeySchema,
     payswiftKey: payswiftApiKeySchema,
     routing: paymentRoutingSchema,
+    // Compensation and commit-stock run in this pool too.
+    inventory: inventoryClientSchema,
     secret: carrierWebhookSecretSchema,
   },
   notifications: { ...pool, storage: storageSchema },
@@ -62,12 +65,15 @@ export const PROCESS_CONFIG: Record<string, Concerns> = {
     tokens: telemetryCollectorSchema,
   },
   "media-origin": { ...base, listen: listenSchema, storage: storageSchema, token: mediaOriginTokenSchema },
+  // The inventory gRPC service: the shards (stock), core (idempotency keys), Redis (readiness).
+  inventory: { ...pool, listen: listenSchema },
   // One-shot: the release Job's migrations.
   migrate: { runtime: runtimeSchema, migration: migrationSchema },
 };
 
 export function processKind(name: string): string {
-  return /^realtime-\d+$/.test(name) ? "realtime" : name;
+  if (/^realtime-\d+$/.test(name)) return "realtime";
+  return /^inventory(-\d+)?$/.test(name) ? "inventory" : name;
 }
 
 /** Validates the environment of process `name`; throws ConfigError naming every problem. */

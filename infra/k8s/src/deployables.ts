@@ -25,6 +25,7 @@ export const SERVICES = [
   "outbox-relay",
   "projections",
   "payment-sim",
+  "inventory",
 ] as const;
 export type ServiceProcess = (typeof SERVICES)[number];
 
@@ -190,8 +191,26 @@ export const DEPLOYABLES: Record<DeployableName, Deployable> = {
     nextCache: false,
     drainSeconds: 10,
   },
-  sagas: pool("sagas", ["carrier"]),
-  payments: pool("payments", ["payment-provider", "payment-provider-key", "carrier-webhook"]),
+  // The inventory gRPC service on PORT; a headless Service lets its callers balance per pod.
+  inventory: {
+    name: "inventory",
+    tier: "service",
+    ...workersImage("inventory"),
+    http: true,
+    healthOn: "metrics",
+    metrics: true,
+    env: [...core, "metrics"],
+    storage: false,
+    nextCache: false,
+    drainSeconds: 15,
+  },
+  sagas: pool("sagas", ["carrier", "inventory"]),
+  payments: pool("payments", [
+    "payment-provider",
+    "payment-provider-key",
+    "carrier-webhook",
+    "inventory",
+  ]),
   notifications: pool("notifications", ["public-urls"]),
   // A CSV import runs in batches; two minutes lets a batch commit before the pod goes.
   imports: pool("imports", ["storage"], 120),

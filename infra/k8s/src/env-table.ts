@@ -37,7 +37,9 @@ export type EnvGroup =
   /** The web apps' /api/metrics scrape token. */
   | "metrics-scrape"
   /** The release Job's migrations only: admin access to every primary. */
-  | "migration";
+  | "migration"
+  /** Callers of the inventory gRPC service: the sagas and payments pools. */
+  | "inventory";
 
 export type EnvSource = "container" | "config" | "secret";
 
@@ -213,6 +215,12 @@ export const ENV_TABLE: readonly EnvVarSpec[] = [
     group: "media",
     source: "config",
     description: "public base URL of the CDN edge",
+  },
+  {
+    name: "AGORA_INVENTORY_TARGET",
+    group: "inventory",
+    source: "config",
+    description: "gRPC target of the inventory service (headless Service: round-robin over its pods)",
   },
   {
     name: "AGORA_MEDIA_ORIGIN_URL",

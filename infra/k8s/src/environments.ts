@@ -64,7 +64,8 @@ export type FixedReplicaDeployable =
   | "outbox-relay"
   | "projections"
   | "payment-sim"
-  | "realtime";
+  | "realtime"
+  | "inventory";
 
 const size = (
   cpu: string,
@@ -128,6 +129,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSpec> = {
       projections: 2,
       "payment-sim": 1,
       realtime: 1,
+      inventory: 2,
     },
     resources: {
       storefront: web,
@@ -136,6 +138,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSpec> = {
       realtime: workerSmall,
       "telemetry-collector": workerMedium,
       "media-origin": workerSmall,
+      inventory: workerSmall,
       "outbox-relay": workerSmall,
       projections: workerSmall,
       "payment-sim": workerSmall,
@@ -182,6 +185,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSpec> = {
       projections: 2,
       "payment-sim": 2,
       realtime: 1,
+      inventory: 3,
     },
     resources: {
       storefront: size("500m", "512Mi", "2", "1Gi"),
@@ -190,6 +194,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSpec> = {
       realtime: workerMedium,
       "telemetry-collector": size("500m", "1Gi", "2", "2Gi"),
       "media-origin": workerMedium,
+      inventory: workerMedium,
       "outbox-relay": workerMedium,
       projections: workerMedium,
       "payment-sim": workerSmall,

@@ -22,6 +22,7 @@ export const LABEL = {
   etcdClient: "agora.example/etcd-client",
   paymentSimClient: "agora.example/payment-sim-client",
   mediaClient: "agora.example/media-client",
+  inventoryClient: "agora.example/inventory-client",
   metrics: "agora.example/metrics",
   opsConsole: "agora.example/ops-console",
 } as const;
@@ -56,6 +57,7 @@ export function podLabels(d: Deployable, name: string): Record<string, string> {
   flag(d.env.includes("etcd"), LABEL.etcdClient);
   flag(d.env.includes("payment-provider") || d.env.includes("carrier"), LABEL.paymentSimClient);
   flag(d.env.includes("media"), LABEL.mediaClient);
+  flag(d.env.includes("inventory"), LABEL.inventoryClient);
   flag(d.metrics || d.tier === "web", LABEL.metrics);
   flag(d.name === "ops-console", LABEL.opsConsole);
   return labels;

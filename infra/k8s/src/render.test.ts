@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2";
 import type { Deployment } from "kubernetes-types/apps/v1";
 import type { Job } from "kubernetes-types/batch/v1";
+import type { ConfigMap, Service } from "kubernetes-types/core/v1";
 import type { ZalandoPostgresql } from "./data/postgres.ts";
 import { ENVIRONMENT_NAMES } from "./environments.ts";
 import type { ScaledObjectDoc } from "./autoscaling/keda.ts";
@@ -50,6 +51,26 @@ describe.each(ENVIRONMENT_NAMES)("rendered %s manifests", (env) => {
     const c = pool?.spec?.template?.spec?.containers[0];
     expect(c?.image).toBe(`agora/workers:${VERSION}`);
     expect([...(c?.command ?? []), ...(c?.args ?? [])]).toEqual(["node", "dist/main.js", "sagas"]);
+  });
+
+  it("runs the inventory gRPC service behind a headless Service its callers balance over", () => {
+    const inventory = find<Deployment>(env, "Deployment", "inventory");
+    const c = inventory?.spec?.template?.spec?.containers[0];
+    expect([...(c?.command ?? []), ...(c?.args ?? [])]).toEqual([
+      "node",
+      "dist/main.js",
+      "inventory",
+    ]);
+    expect(inventory?.spec?.replicas).toBeGreaterThanOrEqual(2);
+    const svc = find<Service>(env, "Service", "inventory");
+    expect(svc?.spec?.clusterIP).toBe("None");
+    const config = find<ConfigMap>(env, "ConfigMap", "agora-config");
+    expect(config?.data?.AGORA_INVENTORY_TARGET).toMatch(/^dns:\/\/\/inventory\.[^:]+:\d+$/);
+    for (const caller of ["workers-sagas", "workers-payments"]) {
+      const vars = find<Deployment>(env, "Deployment", caller)?.spec?.template?.spec?.containers[0]
+        ?.env;
+      expect(vars?.map((v) => v.name)).toContain("AGORA_INVENTORY_TARGET");
+    }
   });
 
   it("runs the migrations Job from the workers image, the only workload given the admin Secret", () => {

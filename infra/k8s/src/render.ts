@@ -48,9 +48,18 @@ function workloads(name: EnvironmentName, version: string): Manifest[] {
         ? storefrontRollout(env, podTemplate(inst, env, version), version)
         : deployment(inst, env, version),
     );
-    // The realtime gateways share one Service (below); everything else gets its own.
+    // The realtime gateways share one Service (below); everything else gets its own. The
+    // inventory's is headless: its gRPC callers resolve every pod and balance round-robin.
     if (inst.deployable.name !== "realtime")
-      docs.push(service(env, inst.name, inst.deployable, selectorOf(inst)));
+      docs.push(
+        service(
+          env,
+          inst.name,
+          inst.deployable,
+          selectorOf(inst),
+          inst.deployable.name === "inventory" ? { clusterIP: "None" } : {},
+        ),
+      );
   }
   const storefront = instances.find(isStorefront);
   const realtime = instances.find((i) => i.deployable.name === "realtime");

@@ -20,6 +20,8 @@ export interface ServiceSpec {
   port?: number;
   /** Ready when this path answers 200; without one, ready when still alive after start-up. */
   healthPath?: string;
+  /** No health path on `port` (not HTTP): start-up waits for its ops port's /healthz instead. */
+  waitReady?: boolean;
   env?: Record<string, string>;
   /** Substring of the command line that identifies the process (fallback when /proc lacks a start time). */
   match: string;
@@ -54,22 +56,38 @@ export function appInstances(
   return out;
 }
 
+/** One process each, no wrapper process that would not pass signals on: tsx as a loader for
+ * infra/local's own processes; the product's services from their bundles when fresh (node-entry.ts). */
+function tsService(
+  name: string,
+  entry: string,
+  args: string[],
+  extra: Partial<ServiceSpec> = {},
+): ServiceSpec {
+  const workspace = /^(apps\/[^/]+)\/src\/main\.ts$/.exec(entry)?.[1];
+  const run = workspace
+    ? nodeEntry(workspace)
+    : { args: ["--import", "tsx", join(REPO_ROOT, entry)], match: entry };
+  return { ...extra, name, args: [...run.args, ...args], cwd: REPO_ROOT, match: run.match };
+}
+
+/**
+ * The inventory gRPC service's instances (`inventory-1`, …), each on its own port; ready once
+ * its ops port answers /healthz (the ops server starts after the gRPC port is bound). The test
+ * topology starts them too.
+ */
+export function inventoryServices(t: Topology): ServiceSpec[] {
+  return t.apps.inventory.map((port, i) =>
+    tsService(`inventory-${i + 1}`, "apps/workers/src/main.ts", [`inventory-${i + 1}`], {
+      port,
+      waitReady: true,
+    }),
+  );
+}
+
 /** Non-Next processes `npm start` runs beside the apps: simulators and worker pools (one per pool). */
 export function services(t: Topology): ServiceSpec[] {
-  // One process each, no wrapper process that would not pass signals on: tsx as a loader for
-  // infra/local's own processes; the product's services from their bundles when fresh (node-entry.ts).
-  const ts = (
-    name: string,
-    entry: string,
-    args: string[],
-    extra: Partial<ServiceSpec> = {},
-  ): ServiceSpec => {
-    const workspace = /^(apps\/[^/]+)\/src\/main\.ts$/.exec(entry)?.[1];
-    const run = workspace
-      ? nodeEntry(workspace)
-      : { args: ["--import", "tsx", join(REPO_ROOT, entry)], match: entry };
-    return { ...extra, name, args: [...run.args, ...args], cwd: REPO_ROOT, match: run.match };
-  };
+  const ts = tsService;
   return [
     // First: once it runs, everything started after it reaches the primaries through it.
     // Part of infra/local itself: it reads the topology, not the product's environment.
@@ -91,6 +109,8 @@ export function services(t: Topology): ServiceSpec[] {
       port: t.apps.paymentSim,
       healthPath: "/healthz",
     }),
+    // The inventory gRPC service, before the pools that call it (sagas, payments).
+    ...inventoryServices(t),
     ts("workers-sagas", "apps/workers/src/main.ts", ["sagas"]),
     // Bulkhead: every payment provider call (and the carrier's webhooks) in its own process.
     ts("workers-payments", "apps/workers/src/main.ts", ["payments"], {
@@ -201,7 +221,7 @@ export async function startServices(t: Topology, specs: ServiceSpec[]): Promise<
     startProcess(t.pidFile, await serviceStartSpec(t, s));
   }
   for (const s of specs) {
-    if (s.healthPath && s.port) {
+    if ((s.healthPath && s.port) || s.waitReady) {
       await waitServiceReady(t, s);
       continue;
     }

@@ -89,6 +89,7 @@ const OFFSET = {
   cdn: 550, // nginx CDN edge
   mediaOrigin: 551, // the media origin behind the CDN edge
   realtime: 560, // +560, +561: Socket.IO gateway instances (Redis adapter)
+  inventory: 565, // +565, +566: inventory gRPC service instances
   telemetryCollector: 570, // OTLP/HTTP receiver + span/log store API
   carrierWebhook: 575, // carrier shipment webhooks, received by the payments worker process
   workerMetrics: 580, // +580.. one /metrics + /healthz port per worker process (see WORKER_PROCESSES)
@@ -101,6 +102,8 @@ export const REDIS_SENTINELS = 3;
 export const REDIS_MASTER_NAME = "agora";
 export const STOREFRONT_INSTANCES = 2;
 export const REALTIME_INSTANCES = 2;
+/** Inventory gRPC service instances; callers balance over all of them (round-robin). */
+export const INVENTORY_INSTANCES = 2;
 /** Worker processes that get an HTTP port for /metrics, /healthz, /readyz (index = port offset): a product fact. */
 export { WORKER_PROCESSES, type WorkerProcessName } from "@agora/config";
 
@@ -172,6 +175,8 @@ export interface Topology {
     cdn: number;
     mediaOrigin: number;
     realtime: number[];
+    /** gRPC port of each inventory service instance (`inventory-1`, …). */
+    inventory: number[];
     telemetryCollector: number;
     /** Where the carrier posts signed shipment status webhooks (served by the payments pool). */
     carrierWebhook: number;
@@ -267,6 +272,7 @@ export function topology(profileName: ProfileName = profileFromEnv()): Topology 
       cdn: b + OFFSET.cdn,
       mediaOrigin: b + OFFSET.mediaOrigin,
       realtime: Array.from({ length: REALTIME_INSTANCES }, (_, i) => b + OFFSET.realtime + i),
+      inventory: Array.from({ length: INVENTORY_INSTANCES }, (_, i) => b + OFFSET.inventory + i),
       telemetryCollector: b + OFFSET.telemetryCollector,
       carrierWebhook: b + OFFSET.carrierWebhook,
       workerMetrics: Object.fromEntries(

@@ -26,11 +26,12 @@ export const WORKER_IMAGE_PROCESSES = [
   "realtime",
   "telemetry-collector",
   "media-origin",
+  "inventory",
 ] as const;
 
 /**
  * Worker processes that serve /metrics, /healthz, /readyz on `AGORA_METRICS_PORT` (realtime
- * instances are numbered: `realtime-1`, `realtime-2`, …).
+ * and inventory instances are numbered: `realtime-1`, `inventory-2`, …).
  */
 export const WORKER_PROCESSES = [
   "sagas",
@@ -43,6 +44,8 @@ export const WORKER_PROCESSES = [
   "realtime-1",
   "realtime-2",
   "imports",
+  "inventory-1",
+  "inventory-2",
 ] as const;
 export type WorkerProcessName = (typeof WORKER_PROCESSES)[number];
 

@@ -29,5 +29,6 @@ export {
 } from "./schemas/auth.ts";
 export { secretsProviderSchema, type SecretsProviderSettings } from "./schemas/secrets-provider.ts";
 export { metricsTargetsSchema } from "./schemas/metrics.ts";
+export { inventoryClientSchema, type InventoryClientSettings } from "./schemas/inventory.ts";
 export { paymentRoutingSchema, type PaymentRoutingSettings } from "./schemas/payment-routing.ts";
 export { dbAdminUrlEnvName, migrationSchema, type MigrationSettings } from "./schemas/migration.ts";

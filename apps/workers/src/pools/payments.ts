@@ -8,6 +8,7 @@
  * carrier's shipment webhooks: the carrier is the same external provider boundary, and the
  * receiver only appends order events, so it needs no pool of its own.
  */
+import { closeInventoryStock } from "../stock/stock-service.ts";
 import { z } from "zod";
 import {
   carrierWebhookSecretSchema,
@@ -170,6 +171,7 @@ export function paymentsPool(): PoolSpec {
       await sagas.close();
       await payments.close();
       producer.disconnect();
+      closeInventoryStock();
     },
   };
 }

@@ -15,6 +15,7 @@ import {
   SAGAS_QUEUE,
 } from "@agora/orders";
 import { createSagaProcessor } from "../sagas/checkout/index.ts";
+import { closeInventoryStock } from "../stock/stock-service.ts";
 import type { PoolSpec } from "./run-pool.ts";
 
 const envSchema = z.object({
@@ -49,6 +50,7 @@ export function sagasPool(): PoolSpec {
       await queue.close();
       await paymentsQueue.close();
       producer.disconnect();
+      closeInventoryStock();
     },
   };
 }

@@ -11,6 +11,7 @@
  * Row states: RESERVED → COMMITTED | RELEASED; OUT_OF_STOCK and RELEASED are final.
  */
 import { emitStockChanged, withTenant, type ShardDb } from "@agora/db";
+import { StockInvariantError, StockReservationStateError } from "@agora/inventory";
 import type { StockAllocation } from "@agora/orders";
 
 export interface StockLine {
@@ -37,27 +38,8 @@ export interface StockReservation {
   replayed: boolean;
 }
 
-/** Domain error: a state change the reservation's current state does not allow. */
-export class StockReservationStateError extends Error {
-  readonly code = "STOCK_RESERVATION_STATE";
-  readonly retryable = false;
-  constructor(orderId: string, vendorId: string, action: string, status: string | null) {
-    super(
-      `cannot ${action} stock of order ${orderId} / vendor ${vendorId}: reservation is ${status ?? "missing"}`,
-    );
-    this.name = "StockReservationStateError";
-  }
-}
-
-/** The stock row did not hold what the reservation says it holds: an invariant is broken. */
-export class StockInvariantError extends Error {
-  readonly code = "STOCK_INVARIANT";
-  readonly retryable = false;
-  constructor(message: string) {
-    super(message);
-    this.name = "StockInvariantError";
-  }
-}
+// The reservation's refusals are the inventory service's contract: one class each, both sides of the wire.
+export { StockInvariantError, StockReservationStateError };
 
 // Waiting for a pooled connection is normal under a checkout burst; give it more than Prisma's 2 s.
 const TX_OPTIONS = { maxWait: 10_000, timeout: 15_000 };

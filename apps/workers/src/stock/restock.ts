@@ -9,7 +9,7 @@
  */
 import { emitStockChanged, withTenant } from "@agora/db";
 import type { StockAllocation } from "@agora/orders";
-import { StockInvariantError, StockReservationStateError } from "./reserve-stock.ts";
+import { StockInvariantError, StockReservationStateError } from "@agora/inventory";
 
 export interface Restock {
   allocations: StockAllocation[];

@@ -1,13 +1,16 @@
 /**
  * Stock reservation per product variant against the real topology: a product with two variants,
  * each stocked in two warehouses of the vendor's shard. Concurrent reservations of one variant
- * never take more than its rows hold, and never touch the other variant.
+ * never take more than its rows hold, and never touch the other variant. Every call goes through
+ * the inventory gRPC service, as the checkout saga's do.
  */
 import { randomUUID } from "node:crypto";
 import { closeAll, core, createVendor, type CreatedVendor, withTenant } from "@agora/db";
 import { placeOrder } from "@agora/orders";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commitStock, releaseStock, reserveStock } from "./reserve-stock.ts";
+import { closeInventoryStock, inventoryStock } from "./stock-service.ts";
+
+const stock = inventoryStock();
 
 const run = randomUUID().slice(0, 8);
 let vendor: CreatedVendor;
@@ -33,6 +36,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  closeInventoryStock();
   await closeAll();
 });
 
@@ -109,7 +113,7 @@ describe("reservation per variant", () => {
     const before = await rows(t.productId);
     const results = await Promise.all(
       Array.from({ length: 40 }, () =>
-        reserveStock({
+        stock.reserve({
           orderId: randomUUID(),
           vendorId: vendor.id,
           lines: [{ productId: t.productId, variantId: t.red, quantity: 1 }],
@@ -139,7 +143,7 @@ describe("reservation per variant", () => {
   it("splits a line over warehouses when no single one holds it, and commits and releases per variant", async () => {
     const t = await tee({ red: [2, 2], blue: [3, 2] });
     const blueOrder = randomUUID();
-    const r = await reserveStock({
+    const r = await stock.reserve({
       orderId: blueOrder,
       vendorId: vendor.id,
       lines: [{ productId: t.productId, variantId: t.blue, quantity: 4 }],
@@ -155,7 +159,7 @@ describe("reservation per variant", () => {
     const redOrder = randomUUID();
     expect(
       (
-        await reserveStock({
+        await stock.reserve({
           orderId: redOrder,
           vendorId: vendor.id,
           lines: [{ productId: t.productId, variantId: t.red, quantity: 3 }],
@@ -166,7 +170,7 @@ describe("reservation per variant", () => {
     // Five red units do not exist: all or nothing, the earlier reservations stay as they were.
     expect(
       (
-        await reserveStock({
+        await stock.reserve({
           orderId: randomUUID(),
           vendorId: vendor.id,
           lines: [
@@ -178,8 +182,8 @@ describe("reservation per variant", () => {
       ).status,
     ).toBe("OUT_OF_STOCK");
 
-    expect((await commitStock(blueOrder, vendor.id)).status).toBe("COMMITTED");
-    expect((await releaseStock(redOrder, vendor.id)).status).toBe("RELEASED");
+    expect((await stock.commit(blueOrder, vendor.id)).status).toBe("COMMITTED");
+    expect((await stock.release(redOrder, vendor.id)).status).toBe("RELEASED");
     const after = await rows(t.productId);
     const sum = (v: string, k: "onHand" | "reserved") =>
       after.filter((x) => x.variantId === v).reduce((s, x) => s + x[k], 0);

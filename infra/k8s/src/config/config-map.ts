@@ -38,6 +38,7 @@ export function configValues(env: EnvironmentSpec): Record<string, string> {
     AGORA_OPS_CONSOLE_URL: `https://${env.hosts.opsConsole}`,
     AGORA_CDN_URL: `https://${env.hosts.cdn}`,
     AGORA_MEDIA_ORIGIN_URL: internal("media-origin"),
+    AGORA_INVENTORY_TARGET: `dns:///${serviceHost(env, "inventory")}:${HTTP_PORT}`,
     AGORA_STORAGE_DIR: STORAGE_MOUNT,
     AGORA_PAYMENT_PROVIDER_URL: internal("payment-sim"),
     AGORA_PAYSWIFT_URL: `${internal("payment-sim")}/payswift`,

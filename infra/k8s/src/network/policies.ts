@@ -141,6 +141,13 @@ export function edges(env: EnvironmentSpec): Edge[] {
       ports: [{ port: HTTP_PORT }],
     },
     {
+      name: "inventory-clients-to-inventory",
+      description: "sagas + payments pools → inventory gRPC service",
+      from: { pods: { [LABEL.inventoryClient]: "true" } },
+      to: { pods: { [LABEL.deployable]: "inventory" } },
+      ports: [{ port: HTTP_PORT }],
+    },
+    {
       name: "console-to-metrics",
       description: "ops console → every /metrics endpoint (its own scraper)",
       from: { pods: { [LABEL.opsConsole]: "true" } },

@@ -25,6 +25,7 @@ export type ProcessName =
   | "outbox-relay"
   | `workers-${string}`
   | `realtime-${number}`
+  | `inventory-${number}`
   /** The release Job's migrations (`main.ts migrate`): the only one given admin URLs. */
   | "db-migrate"
   /** Vitest, Playwright's setup, CLIs (migrate, seed): everything, listening nowhere. */
@@ -56,6 +57,8 @@ export function listenPort(t: Topology, name: string): number | undefined {
   if (storefront) return t.apps.storefront[Number(storefront[1]) - 1];
   const realtime = /^realtime-(\d+)$/.exec(name);
   if (realtime) return t.apps.realtime[Number(realtime[1]) - 1];
+  const inventory = /^inventory-(\d+)$/.exec(name);
+  if (inventory) return t.apps.inventory[Number(inventory[1]) - 1];
   const ports: Record<string, number> = {
     "vendor-portal": t.apps.vendorPortal,
     "ops-console": t.apps.opsConsole,
@@ -115,6 +118,8 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
   env.AGORA_PAYSWIFT_URL = url(t, t.apps.paymentSim, "/payswift");
   env.AGORA_CARRIER_URL = url(t, t.apps.paymentSim);
   env.AGORA_CARRIER_WEBHOOK_URL = url(t, t.apps.carrierWebhook, "/carrier/webhook");
+  // Every inventory instance: the gRPC client balances over them round-robin.
+  env.AGORA_INVENTORY_TARGET = `ipv4:${t.apps.inventory.map((p) => `${t.host}:${p}`).join(",")}`;
   env.AGORA_CDN_URL = url(t, t.apps.cdn);
   env.AGORA_MEDIA_ORIGIN_URL = url(t, t.apps.mediaOrigin);
   env.AGORA_TELEMETRY_URL = url(t, t.apps.telemetryCollector);

@@ -1,8 +1,10 @@
 /**
  * One checkout, one trace: `checkout.place` (tRPC) → pg on the vendor's shard → BullMQ → the saga
- * worker → the payment simulator's HTTP API, all under ONE trace id in the telemetry collector,
- * and the saga's log lines carry that id. Everything runs in this process against the real
- * topology (Redis, Patroni clusters); the collector listens on the topology's collector port.
+ * worker → the inventory gRPC service (client span here, server span in an `inventory-<n>`
+ * process) → the payment simulator's HTTP API, all under ONE trace id in the telemetry collector,
+ * and the saga's log lines carry that id. Everything but the inventory instances (which the test
+ * topology runs) runs in this process against the real topology (Redis, Patroni clusters); the
+ * collector listens on the topology's collector port, where the inventory instances export.
  */
 import { startTelemetry } from "@agora/telemetry/start";
 
@@ -27,6 +29,7 @@ const { inSpan } = await import("@agora/telemetry");
 const { loadConfig, telemetryCollectorSchema } = await import("@agora/config");
 const { bearerHeader } = await import("@agora/auth/service-token");
 const { createSagaProcessor } = await import("../../../../apps/workers/src/sagas/checkout/index.ts");
+const { closeInventoryStock } = await import("../../../../apps/workers/src/stock/stock-service.ts");
 const { createCardApiGateway } = await import(
   "../../../../apps/workers/src/payments/providers/card-api.ts"
 );
@@ -99,6 +102,7 @@ afterAll(async () => {
   await sim.close();
   await closeSagaProducer();
   await closeCheckoutRedis();
+  closeInventoryStock();
   await telemetry.shutdown();
   await new Promise<void>((resolve) => collector.close(() => resolve()));
   workerRedis.disconnect();
@@ -116,7 +120,7 @@ async function getJson<T>(path: string): Promise<T> {
 }
 
 describe("distributed tracing of a checkout", () => {
-  it("puts the tRPC procedure, the shard query, the saga worker and the payment call in ONE trace, and its logs carry the trace id", async () => {
+  it("puts the tRPC procedure, the shard query, the saga worker, the inventory gRPC call (client and server) and the payment call in ONE trace, and its logs carry the trace id", async () => {
     // createVendor is idempotent by slug; a busy machine can push its transaction past 5 s.
     const vendor = await withRetry(
       () => createVendor({ slug: `trace-${run}`, name: `Trace Vendor ${run}` }),
@@ -198,8 +202,30 @@ describe("distributed tracing of a checkout", () => {
       paymentServer: spans.some(
         (s) => s.kind === "server" && String(s.attributes["url.path"] ?? s.attributes["http.target"] ?? "").startsWith("/v1/payments"),
       ),
+      // The saga's Reserve call to the inventory service, and the instance that served it.
+      inventoryCall: spans.some(
+        (s) =>
+          s.kind === "client" &&
+          s.name === "agora.inventory.v1.Inventory/Reserve" &&
+          s.attributes["rpc.system"] === "grpc" &&
+          s.attributes["rpc.grpc.status_code"] === 0,
+      ),
+      inventoryServer: spans.some(
+        (s) =>
+          s.kind === "server" &&
+          s.name === "agora.inventory.v1.Inventory/Reserve" &&
+          /^workers-inventory-\d+$/.test(s.service),
+      ),
     });
-    const all = { procedure: true, shardQuery: true, sagaWorker: true, paymentCall: true, paymentServer: true };
+    const all = {
+      procedure: true,
+      shardQuery: true,
+      sagaWorker: true,
+      paymentCall: true,
+      paymentServer: true,
+      inventoryCall: true,
+      inventoryServer: true,
+    };
     await expect
       .poll(
         async () => {

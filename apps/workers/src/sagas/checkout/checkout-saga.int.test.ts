@@ -28,6 +28,7 @@ import {
 } from "@agora/payment-sim";
 import { createRedis } from "@agora/redis";
 import { reserveStock } from "../../stock/reserve-stock.ts";
+import { closeInventoryStock } from "../../stock/stock-service.ts";
 import {
   loadOrder,
   PAYMENTS_QUEUE,
@@ -293,6 +294,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const rt of runtimes) await rt.close();
   await sim?.close();
+  closeInventoryStock();
   await closeAll();
 });
 

@@ -6,12 +6,8 @@
  */
 import { core } from "@agora/db";
 import { CircuitOpenError, TimeoutError } from "@agora/resilience";
-import {
-  commitStock,
-  releaseStock,
-  reserveStock,
-  type StockReservation,
-} from "../../stock/reserve-stock.ts";
+import type { StockReservation } from "../../stock/reserve-stock.ts";
+import { inventoryStock, type StockService } from "../../stock/stock-service.ts";
 import {
   appendEvents,
   ConcurrencyConflictError,
@@ -43,7 +39,11 @@ export interface SagaDeps {
   /** Only the payments pool has the provider; the sagas pool forwards provider steps to it. */
   payments?: PaymentGateway;
   enqueue: SagaEnqueue;
+  /** Stock reservation; default: the inventory gRPC service (AGORA_INVENTORY_TARGET). */
+  stock?: StockService;
 }
+
+const stockOf = (deps: SagaDeps): StockService => deps.stock ?? inventoryStock();
 
 function provider(deps: SagaDeps): PaymentGateway {
   if (!deps.payments)
@@ -83,14 +83,15 @@ function fail(
   return commit(state, [{ type: "CompensationStarted", payload: { reason, detail, failedStep } }]);
 }
 
-async function reserve(state: OrderState): Promise<OrderState> {
+async function reserve(state: OrderState, deps: SagaDeps): Promise<OrderState> {
+  const stock = stockOf(deps);
   const reserved: StockReservation[] = [];
   // Vendors in a fixed order so concurrent checkouts of the same vendors lock shards alike.
   const vendors = [...linesByVendor(state.placed.items).entries()].sort(([a], [b]) =>
     a.localeCompare(b),
   );
   for (const [vendorId, items] of vendors) {
-    const r = await reserveStock({
+    const r = await stock.reserve({
       orderId: state.id,
       vendorId,
       lines: items.map(({ productId, variantId, quantity }) => ({
@@ -226,9 +227,9 @@ async function commitCapture(state: OrderState, paymentId: string): Promise<Orde
   }, CORE_TX_OPTIONS);
 }
 
-async function commitOrderStock(state: OrderState): Promise<OrderState> {
+async function commitOrderStock(state: OrderState, deps: SagaDeps): Promise<OrderState> {
   const vendorIds = [...linesByVendor(state.placed.items).keys()].sort();
-  for (const vendorId of vendorIds) await commitStock(state.id, vendorId);
+  for (const vendorId of vendorIds) await stockOf(deps).commit(state.id, vendorId);
   return commit(state, [
     { type: "StockCommitted", payload: { vendorIds } },
     { type: "OrderReadyForFulfilment", payload: {} },
@@ -243,7 +244,7 @@ async function compensate(state: OrderState, deps: SagaDeps): Promise<OrderState
   if (!failure) throw new Error(`order ${state.id} is COMPENSATING without a failure`);
   const compensations: Compensation[] = [];
   const vendorIds = [...linesByVendor(state.placed.items).keys()].sort();
-  for (const vendorId of vendorIds) await releaseStock(state.id, vendorId);
+  for (const vendorId of vendorIds) await stockOf(deps).release(state.id, vendorId);
   compensations.push("release-stock");
 
   let paymentId = state.paymentId;
