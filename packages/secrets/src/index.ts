@@ -3,6 +3,7 @@ export * from "./provider.ts";
 export { fileSecretsProvider, type FileSecretsProviderOptions } from "./file/file-provider.ts";
 export {
   BLIND_INDEX_KEY,
+  erasureSecretPath,
   type FieldContext,
   normaliseForIndex,
   openField,

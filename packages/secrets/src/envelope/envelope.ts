@@ -1,11 +1,19 @@
 /**
  * Envelope encryption of personal data. Each data subject (a user, an invitation) has its own
  * AES-256-GCM data key, stored on the subject's row wrapped by the transit key `pii` (so rotating
- * the key-encryption key rewraps one short key per subject, never the data, and destroying a
- * subject's wrapped key shreds every field it sealed). Each field is sealed with associated data
- * naming its table, column and row id: a ciphertext copied to another row or column fails to open.
+ * the key-encryption key rewraps one short key per subject, never the data). Each field is sealed
+ * with associated data naming its table, column and row id: a ciphertext copied to another row or
+ * column fails to open.
+ *
+ * Crypto-shredding: the key that seals a subject's fields is derived from the wrapped data key AND
+ * a per-subject erasure secret kept only in the secrets store (KV `pii/subjects/<table>/<id>`).
+ * Destroying that secret (`shredSubject`) makes every field of the subject unreadable wherever a
+ * copy of the row lives — replicas, dumps, backups — since none of them ever held the secret.
+ * Wrapped keys written before erasure secrets existed (`vault:v<N>:…` without the `agora:k2:`
+ * prefix) still open; erasing such a subject clears its live rows only.
  */
-import { DecryptionFailedError } from "../errors.ts";
+import { createHmac, randomBytes } from "node:crypto";
+import { DecryptionFailedError, SecretNotFoundError, SubjectErasedError } from "../errors.ts";
 import type { SecretsProvider } from "../provider.ts";
 import { openAesGcm, sealAesGcm } from "../transit/aes-gcm.ts";
 
@@ -20,6 +28,31 @@ export const BLIND_INDEX_KEY = "pii-blind-index";
 const BLIND_INDEX_KEY_VERSION = 1;
 
 const FIELD_PREFIX = "agora:f1:";
+/** A wrapped data key paired with an erasure secret: `agora:k2:<secret version>:vault:v<N>:…`. */
+const SUBJECT_KEY_PREFIX = "agora:k2:";
+const ERASURE_SECRET_BYTES = 32;
+
+/** Where a subject's erasure secret lives in the secrets store's KV. */
+export const erasureSecretPath = (table: string, subjectId: string) => `pii/subjects/${table}/${subjectId}`;
+
+/** The field key of a subject: HMAC-SHA256 of the data key under the erasure secret (32 bytes). */
+const fieldKeyOf = (dataKey: Buffer, erasureSecret: Buffer) =>
+  createHmac("sha256", erasureSecret).update(dataKey).digest();
+
+interface ParsedWrapped {
+  /** KV version of the erasure secret; null for a key written before erasure secrets. */
+  secretVersion: number | null;
+  transit: string;
+}
+
+function parseWrapped(wrapped: string): ParsedWrapped {
+  if (!wrapped.startsWith(SUBJECT_KEY_PREFIX)) return { secretVersion: null, transit: wrapped };
+  const rest = wrapped.slice(SUBJECT_KEY_PREFIX.length);
+  const colon = rest.indexOf(":");
+  const version = Number(rest.slice(0, colon));
+  if (colon < 1 || !Number.isInteger(version) || version < 1) throw new DecryptionFailedError("a wrapped data key");
+  return { secretVersion: version, transit: rest.slice(colon + 1) };
+}
 
 /** Where a sealed value lives; bound into its tag. */
 export interface FieldContext {
@@ -46,22 +79,55 @@ export class PersonalDataCipher {
     await this.secrets.transit.createKey(BLIND_INDEX_KEY);
   }
 
-  /** A fresh data key for a new subject (`table` is the subject's table, e.g. `users`). */
+  /**
+   * A fresh data key for a new subject (`table` is the subject's table, e.g. `users`), with a new
+   * erasure secret in the store. A second call for the same subject adds a secret version; the
+   * wrapped key names the version it pairs with, so fields sealed under an older key still open.
+   */
   async newSubjectKey(table: string, subjectId: string): Promise<SubjectKey> {
     const { plaintext, ciphertext } = await this.secrets.transit.generateDataKey(PII_KEY, {
       associatedData: subjectAad(table, subjectId),
     });
-    return { key: plaintext, wrapped: ciphertext };
+    const secret = randomBytes(ERASURE_SECRET_BYTES);
+    const { version } = await this.secrets.kv.write(erasureSecretPath(table, subjectId), {
+      key: secret.toString("base64"),
+    });
+    return { key: fieldKeyOf(plaintext, secret), wrapped: `${SUBJECT_KEY_PREFIX}${version}:${ciphertext}` };
   }
 
+  /** The subject's field key; `SubjectErasedError` once `shredSubject` destroyed its secret. */
   async openSubjectKey(table: string, subjectId: string, wrapped: string): Promise<SubjectKey> {
-    const key = await this.secrets.transit.decrypt(PII_KEY, wrapped, { associatedData: subjectAad(table, subjectId) });
-    return { key, wrapped };
+    const parsed = parseWrapped(wrapped);
+    const dataKey = await this.secrets.transit.decrypt(PII_KEY, parsed.transit, {
+      associatedData: subjectAad(table, subjectId),
+    });
+    if (parsed.secretVersion === null) return { key: dataKey, wrapped };
+    const secret = await this.secrets.kv
+      .read(erasureSecretPath(table, subjectId), { version: parsed.secretVersion })
+      .catch((err: unknown) => {
+        if (err instanceof SecretNotFoundError) throw new SubjectErasedError(table, subjectId);
+        throw err;
+      });
+    const material = secret.data.key;
+    if (!material) throw new SubjectErasedError(table, subjectId);
+    return { key: fieldKeyOf(dataKey, Buffer.from(material, "base64")), wrapped };
   }
 
   /** The subject's wrapped key under the newest `pii` version (same data key, so fields stay valid). */
-  rewrapSubjectKey(table: string, subjectId: string, wrapped: string): Promise<string> {
-    return this.secrets.transit.rewrap(PII_KEY, wrapped, { associatedData: subjectAad(table, subjectId) });
+  async rewrapSubjectKey(table: string, subjectId: string, wrapped: string): Promise<string> {
+    const parsed = parseWrapped(wrapped);
+    const rewrapped = await this.secrets.transit.rewrap(PII_KEY, parsed.transit, {
+      associatedData: subjectAad(table, subjectId),
+    });
+    return parsed.secretVersion === null ? rewrapped : `${SUBJECT_KEY_PREFIX}${parsed.secretVersion}:${rewrapped}`;
+  }
+
+  /**
+   * Crypto-shredding: destroys every version of the subject's erasure secret. Idempotent; from
+   * then on `openSubjectKey` throws `SubjectErasedError` for any copy of the subject's wrapped key.
+   */
+  shredSubject(table: string, subjectId: string): Promise<void> {
+    return this.secrets.kv.destroy(erasureSecretPath(table, subjectId));
   }
 
   /** HMAC-SHA256 of the normalised value, hex: equality lookups without storing the value. */
