@@ -27,3 +27,11 @@ export {
   rewrapDeliveryField,
   sealDeliveryField,
 } from "./envelope/sealed-delivery.ts";
+export {
+  DELETED_CUSTOMER,
+  openUserName,
+  sealUserName,
+  type StoredName,
+  userKey,
+  userNameField,
+} from "./envelope/sealed-user.ts";

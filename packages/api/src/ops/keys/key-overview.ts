@@ -47,7 +47,7 @@ export async function keyOverview(): Promise<KeyOverview> {
   const keys = await Promise.all((await secrets.transit.listKeys()).map((k) => secrets.transit.readKey(k)));
   const db = core().primary;
   const dataKeys = await db.$queryRaw<DataKeyCount[]>`
-    SELECT t.tbl AS "table", substring(t.data_key FROM '^vault:v([0-9]+):')::int AS version, count(*)::int AS count
+    SELECT t.tbl AS "table", substring(t.data_key FROM '^(?:agora:k2:[0-9]+:)?vault:v([0-9]+):')::int AS version, count(*)::int AS count
       FROM (SELECT 'users' AS tbl, data_key FROM users WHERE data_key IS NOT NULL
             UNION ALL
             SELECT 'staff_invitations', data_key FROM staff_invitations WHERE data_key IS NOT NULL) t
