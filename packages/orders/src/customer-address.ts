@@ -63,12 +63,14 @@ export async function openShippingAddress(
   placed: PlacedAddress,
 ): Promise<ShippingAddress | typeof ERASED_ADDRESS | null> {
   if (placed.address) return placed.address;
-  if (!placed.addressSealed) return null;
   const user = await core().primary.user.findUnique({
     where: { id: placed.userId },
-    select: { dataKey: true },
+    select: { dataKey: true, erasedAt: true },
   });
-  if (!user?.dataKey) return ERASED_ADDRESS;
+  // An erased shopper's older orders had their plaintext address removed: erased, not "none".
+  if (!user || user.erasedAt) return ERASED_ADDRESS;
+  if (!placed.addressSealed) return null;
+  if (!user.dataKey) return ERASED_ADDRESS;
   try {
     const key = await userKey(placed.userId, user.dataKey);
     return JSON.parse(openField(key, placed.addressSealed, addressField(orderId))) as ShippingAddress;

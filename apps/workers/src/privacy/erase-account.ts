@@ -6,7 +6,7 @@
  *
  * What stays: the users row as a tombstone (orders, payments and the ledger point at it), the
  * orders with their lines and money (vendors still see their parcels), reviews (shown under
- * "Deleted customer"). What goes: the erasure secret (crypto-shredding: every field sealed under
+ * "Deleted customer", the author's name and address scrubbed from their text). What goes: the erasure secret (crypto-shredding: every field sealed under
  * the user's key — e-mail, name, order addresses — is unreadable in every copy of the data),
  * every personal column of the row, plaintext addresses of older orders, the inbox and its
  * deliveries, the cart, export files.
@@ -16,7 +16,13 @@ import { loadConfig, storageSchema } from "@agora/config";
 import { core } from "@agora/db";
 import { clearCart, exportFolder, lockAccountForErasure, publishSessionEpoch, userCartKey } from "@agora/api/privacy";
 import { createRedis } from "@agora/redis";
-import { personalDataCipher } from "@agora/secrets";
+import {
+  DecryptionFailedError,
+  DELETED_CUSTOMER,
+  openEmail,
+  openUserName,
+  personalDataCipher,
+} from "@agora/secrets";
 import type { Redis } from "ioredis";
 import { loadRequest, recordStep } from "./request-state.ts";
 
@@ -49,6 +55,31 @@ export const ERASURE_STEPS: readonly ErasureStep[] = [
     },
   },
   {
+    // Before the shredding, while the name and address still open: the user's own reviews keep
+    // their text but lose the author's name and e-mail where the author wrote them in.
+    name: "reviews-anonymised",
+    run: async ({ userId }) => {
+      const db = core().primary;
+      const user = await db.user.findUnique({ where: { id: userId } });
+      if (!user) return;
+      const name = await openUserName(user);
+      const email = await openEmail("users", user).catch((err: unknown) => {
+        // A row from before sealing lost its plaintext address in the lock step: nothing to scrub.
+        if (err instanceof DecryptionFailedError) return null;
+        throw err;
+      });
+      const needles = [name, email].filter((v): v is string => !!v && v !== DELETED_CUSTOMER);
+      for (const needle of needles)
+        await db.$executeRawUnsafe(
+          `UPDATE reviews SET title = replace(title, $2, $3), body = replace(body, $2, $3)
+            WHERE user_id = $1::uuid AND (strpos(title, $2) > 0 OR strpos(body, $2) > 0)`,
+          userId,
+          needle,
+          DELETED_CUSTOMER,
+        );
+    },
+  },
+  {
     name: "key-shredded",
     run: async ({ userId }) => (await personalDataCipher()).shredSubject("users", userId),
   },
@@ -63,13 +94,9 @@ export const ERASURE_STEPS: readonly ErasureStep[] = [
             WHERE id = $1::uuid`,
           userId,
         );
-        // Orders placed before addresses were sealed carry one in plaintext: remove it from the event.
-        await tx.$executeRawUnsafe(
-          `UPDATE order_events e SET payload = e.payload - 'address'
-             FROM orders o
-            WHERE o.id = e.order_id AND o.user_id = $1::uuid AND e.type = 'OrderPlaced' AND e.payload ? 'address'`,
-          userId,
-        );
+        // Orders placed before addresses were sealed carry one in plaintext: the one change the
+        // append-only event log allows (core 0024) removes it.
+        await tx.$queryRawUnsafe(`SELECT erase_plaintext_order_addresses($1::uuid)`, userId);
         // Inbox and its deliveries (a delivery's recipient is the address in the clear once sent).
         await tx.$executeRawUnsafe(
           `DELETE FROM notification_deliveries d USING notifications n

@@ -4,4 +4,4 @@ export * from "./export-format.ts";
 export { ERASED_PASSWORD_HASH, lockAccountForErasure } from "./delete-account.ts";
 export { readExportFile } from "./privacy-requests.ts";
 export { publishSessionEpoch } from "../auth/session-epochs.ts";
-export { clearCart, readLines, userCartKey } from "../cart/cart-store.ts";
+export { addLine, clearCart, readLines, userCartKey } from "../cart/cart-store.ts";

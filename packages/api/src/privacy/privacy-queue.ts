@@ -17,7 +17,7 @@ function privacyQueue(): Queue {
  */
 export async function enqueuePrivacyJob(name: string, job: PrivacyJob): Promise<void> {
   await privacyQueue().add(name, job, {
-    jobId: `${name}:${job.requestId}`,
+    jobId: `${name}-${job.requestId}`,
     attempts: 5,
     backoff: { type: "exponential", delay: 2_000 },
     removeOnComplete: { age: 24 * 3600 },

@@ -36,3 +36,40 @@ CREATE TABLE privacy_requests (
 );
 CREATE INDEX privacy_requests_user_idx ON privacy_requests (user_id, created_at DESC);
 CREATE UNIQUE INDEX privacy_requests_one_erasure_key ON privacy_requests (user_id) WHERE kind = 'erasure';
+
+-- The one change ever made to a stored order event: an erasure removes the plaintext shipping
+-- address from the OrderPlaced event of an order placed before addresses were sealed. Only
+-- `erase_plaintext_order_addresses` (owner's rights) can make it; the app role still has no UPDATE,
+-- and the trigger lets through nothing but "the same row without its address".
+CREATE FUNCTION order_events_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE'
+     AND current_setting('agora.erasing_address', true) = 'on'
+     AND OLD.type = 'OrderPlaced'
+     AND NEW.payload = OLD.payload - 'address'
+     AND (NEW.id, NEW.order_id, NEW.version, NEW.type, NEW.metadata, NEW.created_at)
+         IS NOT DISTINCT FROM (OLD.id, OLD.order_id, OLD.version, OLD.type, OLD.metadata, OLD.created_at) THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+END $$;
+DROP TRIGGER order_events_append_only ON order_events;
+CREATE TRIGGER order_events_append_only
+  BEFORE UPDATE OR DELETE ON order_events
+  FOR EACH ROW EXECUTE FUNCTION order_events_guard();
+
+CREATE FUNCTION erase_plaintext_order_addresses(p_user uuid) RETURNS integer
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+  n integer;
+BEGIN
+  PERFORM set_config('agora.erasing_address', 'on', true);
+  UPDATE order_events e SET payload = e.payload - 'address'
+    FROM orders o
+   WHERE o.id = e.order_id AND o.user_id = p_user AND e.type = 'OrderPlaced' AND e.payload ? 'address';
+  GET DIAGNOSTICS n = ROW_COUNT;
+  PERFORM set_config('agora.erasing_address', 'off', true);
+  RETURN n;
+END $$;
+REVOKE ALL ON FUNCTION erase_plaintext_order_addresses(uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION erase_plaintext_order_addresses(uuid) TO agora;
