@@ -201,6 +201,7 @@ export async function oldestKeyVersionInUse(): Promise<number> {
 export async function retireOldKeyVersions(): Promise<number> {
   const oldest = await oldestKeyVersionInUse();
   await secretsFromEnv().transit.configureKey(PII_KEY, { minDecryptionVersion: oldest });
+  (await personalDataCipher()).forgetOpenedKeys();
   return oldest;
 }
 

@@ -70,7 +70,19 @@ export interface SubjectKey {
 const subjectAad = (table: string, subjectId: string) => Buffer.from(`agora/${table}/${subjectId}/data-key`);
 const fieldAad = (c: FieldContext) => Buffer.from(`agora/${c.table}/${c.column}/${c.rowId}`);
 
+/**
+ * Opened subject keys are kept this long in the process: a page listing 100 reviews or a vendor's
+ * order page would otherwise ask the secrets store twice per subject (transit unwrap, erasure
+ * secret). An erased row has no wrapped key any more, so readers see it as deleted at once; only a
+ * copy of the row read before the erasure could still open for this long in a process that had
+ * opened it.
+ */
+const OPENED_KEY_TTL_MS = 30_000;
+const OPENED_KEY_MAX = 10_000;
+
 export class PersonalDataCipher {
+  private readonly opened = new Map<string, { key: SubjectKey; until: number }>();
+
   constructor(private readonly secrets: SecretsProvider) {}
 
   /** Creates the transit keys this cipher needs (idempotent): start-up of whoever writes first. */
@@ -97,6 +109,16 @@ export class PersonalDataCipher {
 
   /** The subject's field key; `SubjectErasedError` once `shredSubject` destroyed its secret. */
   async openSubjectKey(table: string, subjectId: string, wrapped: string): Promise<SubjectKey> {
+    const cacheKey = `${table}/${subjectId}/${wrapped}`;
+    const hit = this.opened.get(cacheKey);
+    if (hit && hit.until > Date.now()) return hit.key;
+    const key = await this.unwrapSubjectKey(table, subjectId, wrapped);
+    if (this.opened.size >= OPENED_KEY_MAX) this.opened.clear();
+    this.opened.set(cacheKey, { key, until: Date.now() + OPENED_KEY_TTL_MS });
+    return key;
+  }
+
+  private async unwrapSubjectKey(table: string, subjectId: string, wrapped: string): Promise<SubjectKey> {
     const parsed = parseWrapped(wrapped);
     const dataKey = await this.secrets.transit.decrypt(PII_KEY, parsed.transit, {
       associatedData: subjectAad(table, subjectId),
@@ -113,6 +135,11 @@ export class PersonalDataCipher {
     return { key: fieldKeyOf(dataKey, Buffer.from(material, "base64")), wrapped };
   }
 
+  /** Drops every opened key of this process (after retiring `pii` versions, other processes follow within the TTL). */
+  forgetOpenedKeys(): void {
+    this.opened.clear();
+  }
+
   /** The subject's wrapped key under the newest `pii` version (same data key, so fields stay valid). */
   async rewrapSubjectKey(table: string, subjectId: string, wrapped: string): Promise<string> {
     const parsed = parseWrapped(wrapped);
@@ -126,8 +153,10 @@ export class PersonalDataCipher {
    * Crypto-shredding: destroys every version of the subject's erasure secret. Idempotent; from
    * then on `openSubjectKey` throws `SubjectErasedError` for any copy of the subject's wrapped key.
    */
-  shredSubject(table: string, subjectId: string): Promise<void> {
-    return this.secrets.kv.destroy(erasureSecretPath(table, subjectId));
+  async shredSubject(table: string, subjectId: string): Promise<void> {
+    await this.secrets.kv.destroy(erasureSecretPath(table, subjectId));
+    const prefix = `${table}/${subjectId}/`;
+    for (const k of this.opened.keys()) if (k.startsWith(prefix)) this.opened.delete(k);
   }
 
   /** HMAC-SHA256 of the normalised value, hex: equality lookups without storing the value. */
