@@ -7,6 +7,7 @@ import { catalogRouter } from "./router/catalog.ts";
 import { healthRouter } from "./router/health.ts";
 import { notificationsRouter } from "./router/notifications.ts";
 import { opsRouter } from "./router/ops.ts";
+import { privacyRouter } from "./router/privacy.ts";
 import { recommendationsRouter } from "./router/recommendations.ts";
 import { reviewsRouter } from "./router/reviews.ts";
 import { searchRouter } from "./router/search.ts";
@@ -29,6 +30,7 @@ const storefrontProcedures = {
   checkout: checkoutRouter,
   orders: ordersRouter,
   notifications: notificationsRouter,
+  privacy: privacyRouter,
 };
 const vendorPortalProcedures = {
   health: healthRouter,

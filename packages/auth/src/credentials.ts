@@ -5,7 +5,7 @@
  * scheme or weaker parameters is rehashed on the spot.
  */
 import { core, dummyHashes, hashPassword, needsRehash, verifyPasswordEvenly } from "@agora/db";
-import { emailIndex, openEmail } from "@agora/secrets";
+import { emailIndex, openEmail, openUserName } from "@agora/secrets";
 import { z } from "zod";
 import { isRole, type Role } from "./roles.ts";
 
@@ -57,6 +57,7 @@ export const findUserInCore: FindUserByEmail = async (email) => {
         emailSealed: true,
         dataKey: true,
         name: true,
+        nameSealed: true,
         passwordHash: true,
         sessionEpoch: true,
         roles: { select: { roleName: true, vendorId: true }, orderBy: { createdAt: "asc" } },
@@ -67,7 +68,7 @@ export const findUserInCore: FindUserByEmail = async (email) => {
   return {
     id: value.id,
     email: await openEmail("users", value),
-    name: value.name,
+    name: await openUserName(value),
     passwordHash: value.passwordHash,
     sessionEpoch: value.sessionEpoch,
     grants: value.roles,

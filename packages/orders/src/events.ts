@@ -130,7 +130,10 @@ export type OrderEvent =
         paymentMethod: { id: string };
         /** Absent on orders placed without a shipping step (tests, older orders). */
         shipping?: ShippingChoice[];
+        /** Plaintext: orders placed before addresses were sealed (cleared by an erasure). */
         address?: ShippingAddress;
+        /** The address sealed under the shopper's data key (customer-address.ts). */
+        addressSealed?: string;
       };
     }
   | {

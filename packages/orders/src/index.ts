@@ -79,3 +79,11 @@ export {
   type BreakerRecord,
   type BreakerStateRedis,
 } from "./payments-breaker.ts";
+export {
+  CustomerErasedError,
+  customerKey,
+  ERASED_ADDRESS,
+  openShippingAddress,
+  type PlacedAddress,
+  sealShippingAddress,
+} from "./customer-address.ts";

@@ -8,6 +8,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { core, isRetryable, mapDatabaseError, withRetry, withTenant } from "@agora/db";
 import type { OrderItem, ShippingChoice } from "./events.ts";
+import { customerKey, sealShippingAddress } from "./customer-address.ts";
 import { appendEvents, CORE_TX_OPTIONS } from "./order-store.ts";
 import type { SagaEnqueue } from "./saga-queue.ts";
 import { DEFAULT_SHIPPING_OPTION, SHIPPING_OPTIONS, shippingOption } from "./shipping-options.ts";
@@ -172,6 +173,12 @@ async function placeOnce(input: z.output<typeof placeOrderSchema>): Promise<Plac
     items.reduce((s, i) => s + i.quantity * i.unitPriceCents, 0) +
     shipping.reduce((s, c) => s + c.priceCents, 0);
 
+  // Sealed before the transaction: opening the shopper's key asks the secrets store, not the DB.
+  const orderId = randomUUID();
+  const addressSealed = input.address
+    ? sealShippingAddress(await customerKey(input.userId), orderId, input.address)
+    : null;
+
   return core().primary.$transaction(async (tx) => {
     const claimed = await tx.$queryRaw<{ key: string }[]>`
       INSERT INTO idempotency_keys (scope, key, request_hash, expires_at)
@@ -187,7 +194,6 @@ async function placeOnce(input: z.output<typeof placeOrderSchema>): Promise<Plac
       const { orderId } = z.object({ orderId: z.uuid() }).parse(row.response);
       return { orderId, created: false };
     }
-    const orderId = randomUUID();
     await tx.order.create({
       data: {
         id: orderId,
@@ -225,7 +231,7 @@ async function placeOnce(input: z.output<typeof placeOrderSchema>): Promise<Plac
             idempotencyKey: input.idempotencyKey,
             paymentMethod: { id: input.paymentMethodId },
             shipping,
-            ...(input.address ? { address: input.address } : {}),
+            ...(addressSealed ? { addressSealed } : {}),
           },
         },
       ],

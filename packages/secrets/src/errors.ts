@@ -6,7 +6,8 @@ export type SecretsErrorCode =
   | "DECRYPTION_FAILED"
   | "LEASE_NOT_FOUND"
   | "STORE_BUSY"
-  | "VERSION_CONFLICT";
+  | "VERSION_CONFLICT"
+  | "SUBJECT_ERASED";
 
 export class SecretsError extends Error {
   constructor(
@@ -70,5 +71,18 @@ export class SecretsStoreBusyError extends SecretsError {
 export class VersionConflictError extends SecretsError {
   constructor(path: string, expected: number, current: number) {
     super("VERSION_CONFLICT", `check-and-set on ${path}: expected version ${expected}, current ${current}`);
+  }
+}
+
+/**
+ * The data subject's key was destroyed (account erasure): every field sealed under it is gone for
+ * good. Readers show the subject as deleted instead of failing.
+ */
+export class SubjectErasedError extends SecretsError {
+  constructor(
+    readonly table: string,
+    readonly subjectId: string,
+  ) {
+    super("SUBJECT_ERASED", `the data key of ${table}/${subjectId} was destroyed (erased subject)`);
   }
 }

@@ -3,6 +3,7 @@ export * from "./provider.ts";
 export { fileSecretsProvider, type FileSecretsProviderOptions } from "./file/file-provider.ts";
 export {
   BLIND_INDEX_KEY,
+  erasureSecretPath,
   type FieldContext,
   normaliseForIndex,
   openField,
@@ -26,3 +27,11 @@ export {
   rewrapDeliveryField,
   sealDeliveryField,
 } from "./envelope/sealed-delivery.ts";
+export {
+  DELETED_CUSTOMER,
+  openUserName,
+  sealUserName,
+  type StoredName,
+  userKey,
+  userNameField,
+} from "./envelope/sealed-user.ts";

@@ -75,6 +75,8 @@ export interface SecretsProvider {
     /** Writes a new version; `cas` (check-and-set) must equal the current version (0: must not exist). */
     write(path: string, data: Record<string, string>, opts?: { cas?: number }): Promise<{ version: number }>;
     metadata(path: string): Promise<KvMetadata>;
+    /** Every version and the metadata, permanently (Vault's `DELETE metadata/:path`); a no-op if absent. */
+    destroy(path: string): Promise<void>;
     list(): Promise<string[]>;
   };
   transit: {

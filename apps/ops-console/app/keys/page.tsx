@@ -74,6 +74,17 @@ export default async function KeysPage() {
             </p>
           </section>
           <section>
+            <h2 className="mb-2 text-sm font-semibold">Erasure and export (privacy)</h2>
+            <p className="text-sm" data-testid="shredded-subjects">
+              Shredded subject keys: <strong>{overview.data.privacy.shreddedSubjects}</strong> · erasures in progress:{" "}
+              {overview.data.privacy.erasuresInProgress} · data exports in the last 24 h: {overview.data.privacy.exportsLast24h}
+            </p>
+            <p className="mt-1 text-sm text-zinc-500">
+              Each erased account&apos;s erasure secret is destroyed in the secrets store (`kv.destroy` in the audit log
+              below); every field sealed under its key is unreadable in every copy of the data.
+            </p>
+          </section>
+          <section>
             <h2 className="mb-2 text-sm font-semibold">Rewrap job</h2>
             {overview.data.lastJob ? (
               <p className="text-sm">

@@ -2,6 +2,7 @@ import { PageHeader } from "@agora/ui";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { OrderList } from "../../src/account/order-list.tsx";
+import { PrivacyPanel } from "../../src/account/privacy-panel.tsx";
 import { currentSession } from "../../src/auth/session.ts";
 import { StoreShell } from "../../src/layout/store-shell.tsx";
 
@@ -25,6 +26,7 @@ export default async function AccountPage() {
       />
       <h2 className="mb-3 text-lg font-semibold">Your orders</h2>
       <OrderList />
+      <PrivacyPanel />
     </StoreShell>
   );
 }

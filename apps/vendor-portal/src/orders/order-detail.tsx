@@ -162,6 +162,8 @@ export function OrderDetail({ orderId, canRefund }: { orderId: string; canRefund
               <br />
               {v.address.country}
             </address>
+          ) : v.customerErased ? (
+            <p className="text-sm text-zinc-500">Deleted customer: the address was erased.</p>
           ) : (
             <p className="text-sm text-zinc-500">No address on this order.</p>
           )}

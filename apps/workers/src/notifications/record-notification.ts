@@ -5,7 +5,7 @@
  * enqueued only after commit (see notification-service.ts), so a rolled-back effect never leaves
  * a job pointing at nothing.
  */
-import { openEmail } from "@agora/secrets";
+import { openEmail, openUserName } from "@agora/secrets";
 import type { RawTx } from "../outbox/fencing.ts";
 import type { OutboxMessage } from "../outbox/outbox-message.ts";
 import { CHANNELS, type Channel, type DeliveryJob } from "./channels.ts";
@@ -77,11 +77,13 @@ export async function insertNotice(
 }
 
 export const RECIPIENT_COLUMNS = `u.id::text AS id, u.email, u.email_sealed AS "emailSealed",
-  u.data_key AS "dataKey", u.name, u.pii->>'phone' AS phone`;
+  u.data_key AS "dataKey", u.name, u.name_sealed AS "nameSealed", u.pii->>'phone' AS phone`;
 
 /** A row selected with RECIPIENT_COLUMNS: the address still sealed (or plaintext on an old row). */
-export type StoredRecipient = Omit<Recipient, "email"> & {
+export type StoredRecipient = Omit<Recipient, "email" | "name"> & {
   email: string | null;
+  name: string | null;
+  nameSealed: string | null;
   emailSealed: string | null;
   dataKey: string | null;
 };
@@ -89,9 +91,9 @@ export type StoredRecipient = Omit<Recipient, "email"> & {
 /** Opens the recipient's sealed address (the delivery needs it in the clear). */
 export async function openRecipient<R extends StoredRecipient>(
   row: R,
-): Promise<Omit<R, "email" | "emailSealed" | "dataKey"> & Recipient> {
-  const { emailSealed: _sealed, dataKey: _key, email: _email, ...rest } = row;
-  return { ...rest, id: row.id, name: row.name, phone: row.phone, email: await openEmail("users", row) };
+): Promise<Omit<R, "email" | "emailSealed" | "dataKey" | "name" | "nameSealed"> & Recipient> {
+  const { emailSealed: _sealed, dataKey: _key, email: _email, nameSealed: _nameSealed, name: _name, ...rest } = row;
+  return { ...rest, id: row.id, name: await openUserName(row), phone: row.phone, email: await openEmail("users", row) };
 }
 
 /** Writes the notices of one order event; returns the delivery jobs to enqueue after commit. */
@@ -108,7 +110,7 @@ export async function recordOrderNotifications(
   const forShopper = shopperNotice(message.eventType, p);
   if (forShopper) {
     const users = await tx.$queryRawUnsafe<StoredRecipient[]>(
-      `SELECT ${RECIPIENT_COLUMNS} FROM users u WHERE u.id = $1::uuid`,
+      `SELECT ${RECIPIENT_COLUMNS} FROM users u WHERE u.id = $1::uuid AND u.erased_at IS NULL`,
       p.userId,
     );
     // A user erased since the order was placed gets no notice; the dedupe row still commits.

@@ -44,7 +44,9 @@ describe("personal-data key job", () => {
     expect(second.minDecryptionVersion).toBe(rotated.latestVersion);
     expect(await oldestKeyVersionInUse()).toBe(rotated.latestVersion);
     const rewrapped = await core().primary.user.findUniqueOrThrow({ where: { id: legacy.id } });
-    expect(rewrapped.dataKey).toMatch(new RegExp(`^vault:v${rotated.latestVersion}:`));
+    expect(rewrapped.dataKey).toMatch(new RegExp(`^agora:k2:\\d+:vault:v${rotated.latestVersion}:`));
+    expect(rewrapped.name).toBeNull();
+    expect(rewrapped.nameSealed).not.toContain("Legacy");
     expect(rewrapped.emailSealed).toBe(sealed.emailSealed);
     expect((await verifyCredentials({ email, password }))?.email).toBe(email);
 

@@ -3,6 +3,8 @@
  * changed by one conditional UPDATE, so a crashed or repeated run only redoes what is left:
  *  - `sealPlaintextEmails`: the backfill of migration 0017 — rows still holding a plaintext
  *    `email` get a data key, a sealed address and a blind index, and lose the plaintext.
+ *  - `sealPlaintextNames`: the backfill of migration 0024 — users' plaintext names, sealed under
+ *    their data key.
  *  - `rewrapDataKeys`: after a rotation of the `pii` transit key, every wrapped data key below the
  *    latest version is rewrapped (the data itself is untouched); then the key's
  *    `min_decryption_version` may be raised, which `retireOldKeyVersions` does only once no row
@@ -14,7 +16,9 @@ import {
   personalDataCipher,
   rewrapDeliveryField,
   sealEmail,
+  sealUserName,
   secretsFromEnv,
+  userKey,
 } from "@agora/secrets";
 
 /** Tables whose rows carry a sealed address (migration 0017). */
@@ -42,22 +46,25 @@ export async function sealPlaintextEmails(onProgress: OnProgress = () => {}): Pr
     let done = 0;
     let after = "00000000-0000-0000-0000-000000000000";
     for (;;) {
-      const rows = await db.$queryRawUnsafe<{ id: string; email: string }[]>(
-        `SELECT id::text, email FROM ${table} WHERE email IS NOT NULL AND id > $1::uuid ORDER BY id LIMIT ${BATCH}`,
+      const rows = await db.$queryRawUnsafe<{ id: string; email: string; dataKey: string | null }[]>(
+        `SELECT id::text, email, data_key AS "dataKey" FROM ${table}
+          WHERE email IS NOT NULL AND id > $1::uuid ORDER BY id LIMIT ${BATCH}`,
         after,
       );
       if (rows.length === 0) break;
       for (const row of rows) {
-        const s = await sealEmail(table, row.id, row.email);
+        // A row may have its key already (a checkout sealed an address under it): keep that key.
+        const s = await sealEmail(table, row.id, row.email, row.dataKey);
         // Only if the address is still the one sealed: a concurrent change wins and is sealed next run.
         done += await db.$executeRawUnsafe(
           `UPDATE ${table} SET email_index = $2, email_sealed = $3, data_key = $4, email = NULL
-            WHERE id = $1::uuid AND email = $5`,
+            WHERE id = $1::uuid AND email = $5 AND data_key IS NOT DISTINCT FROM $6`,
           row.id,
           s.emailIndex,
           s.emailSealed,
           s.dataKey,
           row.email,
+          row.dataKey,
         );
       }
       after = rows[rows.length - 1]?.id ?? after;
@@ -70,10 +77,41 @@ export async function sealPlaintextEmails(onProgress: OnProgress = () => {}): Pr
   return sealed;
 }
 
+/**
+ * The backfill of migration 0024: users still holding a plaintext `name` get it sealed under their
+ * data key (run after `sealPlaintextEmails`, which gives every row a key), and lose the plaintext.
+ */
+export async function sealPlaintextNames(): Promise<number> {
+  const db = core().primary;
+  let sealed = 0;
+  let after = "00000000-0000-0000-0000-000000000000";
+  for (;;) {
+    const rows = await db.$queryRawUnsafe<{ id: string; name: string; dataKey: string }[]>(
+      `SELECT id::text, name, data_key AS "dataKey" FROM users
+        WHERE name IS NOT NULL AND data_key IS NOT NULL AND id > $1::uuid ORDER BY id LIMIT ${BATCH}`,
+      after,
+    );
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const nameSealed = sealUserName(await userKey(row.id, row.dataKey), row.id, row.name);
+      sealed += await db.$executeRawUnsafe(
+        `UPDATE users SET name_sealed = $2, name = NULL WHERE id = $1::uuid AND name = $3 AND data_key = $4`,
+        row.id,
+        nameSealed,
+        row.name,
+        row.dataKey,
+      );
+    }
+    after = rows[rows.length - 1]?.id ?? after;
+  }
+  return sealed;
+}
+
 export async function rewrapDataKeys(onProgress: OnProgress = () => {}): Promise<number> {
   const cipher = await personalDataCipher();
   const latest = (await secretsFromEnv().transit.readKey(PII_KEY)).latestVersion;
-  const current = `vault:v${latest}:%`;
+  // A wrapped key may carry the `agora:k2:<n>:` prefix of its erasure secret before the version.
+  const current = `%vault:v${latest}:%`;
   let rewrapped = 0;
   for (const table of SEALED_EMAIL_TABLES) {
     const db = core().primary;
@@ -147,7 +185,7 @@ export async function oldestKeyVersionInUse(): Promise<number> {
   let oldest = latest;
   for (const table of SEALED_EMAIL_TABLES) {
     const [row] = await core().primary.$queryRawUnsafe<{ v: number | null }[]>(
-      `SELECT min(substring(data_key FROM '^vault:v([0-9]+):')::int) AS v FROM ${table} WHERE data_key IS NOT NULL`,
+      `SELECT min(substring(data_key FROM '^(?:agora:k2:[0-9]+:)?vault:v([0-9]+):')::int) AS v FROM ${table} WHERE data_key IS NOT NULL`,
     );
     if (row?.v != null) oldest = Math.min(oldest, row.v);
   }
@@ -163,6 +201,7 @@ export async function oldestKeyVersionInUse(): Promise<number> {
 export async function retireOldKeyVersions(): Promise<number> {
   const oldest = await oldestKeyVersionInUse();
   await secretsFromEnv().transit.configureKey(PII_KEY, { minDecryptionVersion: oldest });
+  (await personalDataCipher()).forgetOpenedKeys();
   return oldest;
 }
 
@@ -171,7 +210,8 @@ export async function runPersonalDataKeyJob(report: (percent: number, p: KeyJobP
   const weight = (p: KeyJobProgress) =>
     (p.phase === "seal" ? 0 : 50) +
     (SEALED_EMAIL_TABLES.indexOf(p.table) * 25 + (p.total === 0 ? 25 : (25 * Math.min(p.done, p.total)) / p.total));
-  const sealed = await sealPlaintextEmails((p) => report(Math.round(weight(p)), p));
+  const sealed =
+    (await sealPlaintextEmails((p) => report(Math.round(weight(p)), p))) + (await sealPlaintextNames());
   const rewrapped =
     (await rewrapDataKeys((p) => report(Math.round(weight(p)), p))) + (await rewrapSealedDeliveries());
   const minDecryptionVersion = await retireOldKeyVersions();

@@ -4,13 +4,15 @@
  * payout transactions (at start, then every PAYOUT_RECOVER_EVERY_MS) and the sweep of media upload
  * folders no row references (every MEDIA_SWEEP_EVERY_MS) run here, one job at a time, and so
  * does the personal-data key job (seal plaintext addresses, rewrap data keys after a rotation of
- * the `pii` key, retire old key versions; see personal-data/), on demand, with its progress.
+ * the `pii` key, retire old key versions; see personal-data/), on demand, with its progress, and
+ * the shoppers' data exports and account erasures (privacy/) with the sweep that expires export
+ * files and resumes stalled erasures.
  * Beside them, each under its own etcd leadership, the lost-job sweep (lost-jobs/) re-enqueues
  * work a Redis failover dropped and the alert evaluator (../alerting) runs the alert rules.
  */
 import { Queue } from "bullmq";
 import { z } from "zod";
-import { loadConfig } from "@agora/config";
+import { loadConfig, storageSchema } from "@agora/config";
 import { core, maxPreparedTransactions, shardNames } from "@agora/db";
 import {
   DAY_MS,
@@ -26,6 +28,15 @@ import { createLogger } from "@agora/telemetry";
 import { recoverPayouts } from "../payouts/recover-payouts.ts";
 import { PERSONAL_DATA_KEYS_JOB } from "@agora/api/ops";
 import { runPersonalDataKeyJob } from "../personal-data/seal-and-rewrap.ts";
+import {
+  PRIVACY_ERASURE_JOB,
+  PRIVACY_EXPORT_JOB,
+  PRIVACY_SWEEP_JOB,
+  privacyJobSchema,
+} from "@agora/api/privacy";
+import { eraseAccount } from "../privacy/erase-account.ts";
+import { runExport } from "../privacy/export-data.ts";
+import { sweepPrivacyRequests } from "../privacy/privacy-sweep.ts";
 import {
   PAYOUT_FAULT_POINTS,
   settleVendor,
@@ -57,6 +68,8 @@ const envSchema = z.object({
   LOST_JOB_GRACE_MS: ms.default(30_000),
   LOST_JOB_LOOKBACK_MS: ms.default(3_600_000),
   LOST_JOB_SWEEP_LIMIT: ms.default(500),
+  /** The privacy sweep: expired export files deleted, stalled erasures resumed. */
+  PRIVACY_SWEEP_EVERY_MS: ms.default(60_000),
   /** Drills and tests: the process SIGKILLs itself right after this settlement step. */
   PAYOUT_CRASH_AT: z.enum(PAYOUT_FAULT_POINTS).optional(),
 });
@@ -131,6 +144,12 @@ export function maintenancePool(): PoolSpec {
         }
         case PERSONAL_DATA_KEYS_JOB:
           return runPersonalDataKeyJob((percent, p) => job.updateProgress({ percent, ...p }));
+        case PRIVACY_EXPORT_JOB:
+          return runExport(privacyJobSchema.parse(job.data).requestId);
+        case PRIVACY_ERASURE_JOB:
+          return eraseAccount(privacyJobSchema.parse(job.data).requestId);
+        case PRIVACY_SWEEP_JOB:
+          return sweepPrivacyRequests(loadConfig(storageSchema).AGORA_STORAGE_DIR);
         default:
           throw new Error(`maintenance pool has no job "${job.name}"`);
       }
@@ -165,6 +184,11 @@ export function maintenancePool(): PoolSpec {
         MEDIA_SWEEP_JOB,
         { every: env.MEDIA_SWEEP_EVERY_MS },
         { name: MEDIA_SWEEP_JOB },
+      );
+      await queue.upsertJobScheduler(
+        PRIVACY_SWEEP_JOB,
+        { every: env.PRIVACY_SWEEP_EVERY_MS },
+        { name: PRIVACY_SWEEP_JOB },
       );
       alerting = startAlerting();
     },

@@ -14,6 +14,8 @@ export const PERMISSIONS = [
   "orders:place",
   "reviews:write",
   "notifications:read",
+  // a shopper's own data: export it, erase the account
+  "account:privacy",
   // vendors, always inside their own tenant (vendorProcedure)
   "vendor:read",
   "vendor:catalog:write",
@@ -51,6 +53,7 @@ const SHOPPER = [
   "orders:place",
   "reviews:write",
   "notifications:read",
+  "account:privacy",
 ] as const satisfies readonly Permission[];
 
 const VENDOR_STAFF = [

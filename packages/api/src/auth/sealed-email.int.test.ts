@@ -40,7 +40,12 @@ describe("sealed shopper e-mail addresses", () => {
     expect(stored.email).toBeNull();
     expect(stored.email_index).toBe(await emailIndex(email));
     expect(stored.email_sealed).toMatch(/^agora:f1:/);
-    expect(stored.data_key).toMatch(/^vault:v\d+:/);
+    // The wrapped key names the version of the erasure secret it pairs with (crypto-shredding).
+    expect(stored.data_key).toMatch(/^agora:k2:\d+:vault:v\d+:/);
+    // The name is sealed too (core 0024), under the same key.
+    expect(stored.name).toBeNull();
+    expect(stored.name_sealed).toMatch(/^agora:f1:/);
+    expect(raw).not.toContain("Sealed Shopper");
 
     expect(await verifyCredentials({ email, password: "wrong password" })).toBeNull();
   });

@@ -13,7 +13,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { core, hashPassword } from "@agora/db";
-import { sealEmail } from "@agora/secrets";
+import { sealEmail, sealUserName, userKey } from "@agora/secrets";
 import type { z } from "zod";
 import type { signUpInput } from "./sign-up.schema.ts";
 
@@ -29,14 +29,15 @@ export async function signUp(input: z.output<typeof signUpInput>): Promise<SignU
   // The address is stored sealed under the new user's own data key, found by its blind index.
   const userId = randomUUID();
   const sealed = await sealEmail("users", userId, input.email);
+  const nameSealed = sealUserName(await userKey(userId, sealed.dataKey), userId, input.name);
   await core().primary.$transaction(async (tx) => {
     // ON CONFLICT instead of catching a unique violation: two racing sign-ups get one account,
     // and an existing account is neither changed nor reported. NOT EXISTS covers accounts whose
     // address the backfill has not sealed yet.
     const rows = await tx.$queryRaw<{ id: string }[]>`
-      INSERT INTO users (id, email_index, email_sealed, data_key, name, password_hash)
+      INSERT INTO users (id, email_index, email_sealed, data_key, name_sealed, password_hash)
       SELECT ${userId}::uuid, ${sealed.emailIndex}, ${sealed.emailSealed}, ${sealed.dataKey},
-             ${input.name}, ${passwordHash}
+             ${nameSealed}, ${passwordHash}
        WHERE NOT EXISTS (SELECT 1 FROM users WHERE email = ${input.email})
       ON CONFLICT (email_index) DO NOTHING
       RETURNING id::text`;

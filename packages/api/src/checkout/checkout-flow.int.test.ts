@@ -23,7 +23,7 @@ import {
 } from "@agora/orders";
 import { createPaymentSim, type PaymentSim } from "@agora/payment-sim";
 import { createRedis } from "@agora/redis";
-import { emailIndex } from "@agora/secrets";
+import { emailIndex, openUserName } from "@agora/secrets";
 import { TRPCError } from "@trpc/server";
 import { Queue, Worker } from "bullmq";
 import { pino } from "pino";
@@ -420,7 +420,8 @@ describe("auth.signUp", () => {
     expect(created).toEqual({ email });
     // …and the account is unchanged: same name, and only the owner's password signs in.
     const after = await core().primary.user.findUniqueOrThrow({ where: { emailIndex: index } });
-    expect(after.name).toBe("New Shopper");
+    // Names are sealed at rest too (core 0024).
+    expect(await openUserName(after)).toBe("New Shopper");
     expect(await verifyPassword("correct horse", after.passwordHash)).toBe(true);
     expect(await verifyPassword("another one", after.passwordHash)).toBe(false);
   });

@@ -1,3 +1,4 @@
+import { openUserName } from "@agora/secrets";
 import { core } from "@agora/db";
 
 export interface ReviewView {
@@ -30,14 +31,15 @@ export async function listReviews(productId: string): Promise<ProductReviews> {
       body: true,
       verifiedPurchase: true,
       createdAt: true,
-      user: { select: { name: true } },
+      user: { select: { id: true, name: true, nameSealed: true, dataKey: true } },
     },
   });
   const count = rows.length;
   const average =
     count === 0 ? null : Math.round((rows.reduce((s, r) => s + r.rating, 0) / count) * 10) / 10;
   return {
-    reviews: rows.map(({ user, ...r }) => ({ ...r, authorName: user.name })),
+    // An erased reviewer's review stays, under DELETED_CUSTOMER.
+    reviews: await Promise.all(rows.map(async ({ user, ...r }) => ({ ...r, authorName: await openUserName(user) }))),
     count,
     average,
   };

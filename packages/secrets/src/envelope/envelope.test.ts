@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DecryptionFailedError, KeyVersionRetiredError } from "../errors.ts";
+import { DecryptionFailedError, KeyVersionRetiredError, SubjectErasedError } from "../errors.ts";
 import { fileSecretsProvider } from "../file/file-provider.ts";
 import type { SecretsProvider } from "../provider.ts";
 import { openField, PII_KEY, PersonalDataCipher, sealField } from "./envelope.ts";
@@ -53,10 +53,39 @@ describe("envelope encryption of personal data", () => {
     const sealed = sealField(key, "ada@example.com", where);
     await secrets.transit.rotateKey(PII_KEY);
     const rewrapped = await cipher.rewrapSubjectKey("users", "u-1", key.wrapped);
-    expect(rewrapped).toMatch(/^vault:v2:/);
+    expect(rewrapped).toMatch(/^agora:k2:1:vault:v2:/);
     await secrets.transit.configureKey(PII_KEY, { minDecryptionVersion: 2 });
     await expect(cipher.openSubjectKey("users", "u-1", key.wrapped)).rejects.toBeInstanceOf(KeyVersionRetiredError);
     expect(openField(await cipher.openSubjectKey("users", "u-1", rewrapped), sealed, where)).toBe("ada@example.com");
+  });
+
+  it("shreds a subject: every copy of its wrapped key stops opening, other subjects are untouched", async () => {
+    const ada = await cipher.newSubjectKey("users", "u-1");
+    const bob = await cipher.newSubjectKey("users", "u-2");
+    const sealed = sealField(ada, "Ada Lovelace", { ...where, column: "name" });
+    const copyInABackup = ada.wrapped;
+    await cipher.shredSubject("users", "u-1");
+    await cipher.shredSubject("users", "u-1"); // idempotent
+    const err = await cipher.openSubjectKey("users", "u-1", copyInABackup).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SubjectErasedError);
+    expect((err as SubjectErasedError).code).toBe("SUBJECT_ERASED");
+    // Neither the transit key alone nor the data key opens the field: it needs the destroyed secret.
+    const dataKey = await secrets.transit.decrypt(PII_KEY, copyInABackup.replace(/^agora:k2:\d+:/, ""), {
+      associatedData: Buffer.from("agora/users/u-1/data-key"),
+    });
+    expect(() => openField({ key: dataKey, wrapped: "" }, sealed, { ...where, column: "name" })).toThrow(
+      DecryptionFailedError,
+    );
+    const bobKey = await cipher.openSubjectKey("users", "u-2", bob.wrapped);
+    expect(bobKey.key.equals(bob.key)).toBe(true);
+  });
+
+  it("keeps fields of an earlier key of the same subject readable after a new key was made", async () => {
+    const first = await cipher.newSubjectKey("users", "u-1");
+    const sealed = sealField(first, "1 Main St", { ...where, column: "address" });
+    await cipher.newSubjectKey("users", "u-1");
+    const reopened = await cipher.openSubjectKey("users", "u-1", first.wrapped);
+    expect(openField(reopened, sealed, { ...where, column: "address" })).toBe("1 Main St");
   });
 
   it("gives one blind index per email whatever its case, and a different one per email", async () => {

@@ -42,11 +42,22 @@ export async function emailIndex(email: string): Promise<string> {
   return (await personalDataCipher()).blindIndex(email);
 }
 
-/** The columns of a new row `rowId` of `table` holding `email` (normalised before sealing). */
-export async function sealEmail(table: string, rowId: string, email: string): Promise<SealedEmailColumns> {
+/**
+ * The columns of row `rowId` of `table` holding `email` (normalised before sealing): under a new
+ * data key, or under the row's `existingKey` (wrapped) when it already has one — other fields
+ * (an order's address) may be sealed under it.
+ */
+export async function sealEmail(
+  table: string,
+  rowId: string,
+  email: string,
+  existingKey?: string | null,
+): Promise<SealedEmailColumns> {
   const cipher = await personalDataCipher();
   const normalised = normaliseForIndex(email);
-  const key = await cipher.newSubjectKey(table, rowId);
+  const key = existingKey
+    ? await cipher.openSubjectKey(table, rowId, existingKey)
+    : await cipher.newSubjectKey(table, rowId);
   return {
     emailIndex: await cipher.blindIndex(normalised),
     emailSealed: sealField(key, normalised, { table, column: "email", rowId }),

@@ -151,6 +151,12 @@ export function fileSecretsProvider(opts: FileSecretsProviderOptions): SecretsPr
           versions,
         };
       }),
+    destroy: (path) =>
+      audited("kv.destroy", path, () =>
+        store.update((doc) => {
+          delete doc.kv[path];
+        }),
+      ),
     list: () => audited("kv.list", "*", async () => Object.keys((await store.read()).kv).sort()),
   };
 

@@ -32,6 +32,12 @@ export interface KeyOverview {
   plaintextRows: { table: string; count: number }[];
   lastJob: KeyJobView | null;
   audit: AuditEntry[];
+  /** Account erasures: subjects whose key was shredded, and requests still at work. */
+  privacy: {
+    shreddedSubjects: number;
+    erasuresInProgress: number;
+    exportsLast24h: number;
+  };
 }
 
 let queue: Queue | undefined;
@@ -47,7 +53,7 @@ export async function keyOverview(): Promise<KeyOverview> {
   const keys = await Promise.all((await secrets.transit.listKeys()).map((k) => secrets.transit.readKey(k)));
   const db = core().primary;
   const dataKeys = await db.$queryRaw<DataKeyCount[]>`
-    SELECT t.tbl AS "table", substring(t.data_key FROM '^vault:v([0-9]+):')::int AS version, count(*)::int AS count
+    SELECT t.tbl AS "table", substring(t.data_key FROM '^(?:agora:k2:[0-9]+:)?vault:v([0-9]+):')::int AS version, count(*)::int AS count
       FROM (SELECT 'users' AS tbl, data_key FROM users WHERE data_key IS NOT NULL
             UNION ALL
             SELECT 'staff_invitations', data_key FROM staff_invitations WHERE data_key IS NOT NULL) t
@@ -56,6 +62,12 @@ export async function keyOverview(): Promise<KeyOverview> {
     SELECT 'users' AS "table", count(*)::int AS count FROM users WHERE email IS NOT NULL
     UNION ALL
     SELECT 'staff_invitations', count(*)::int FROM staff_invitations WHERE email IS NOT NULL`;
+  // An erasure's `key-shredded` step has run once its request is past it (or done).
+  const [privacy] = await db.$queryRaw<KeyOverview["privacy"][]>`
+    SELECT count(*) FILTER (WHERE kind = 'erasure' AND (status = 'done' OR step NOT IN ('sign-in-locked', 'sessions-revoked', 'reviews-anonymised')))::int AS "shreddedSubjects",
+           count(*) FILTER (WHERE kind = 'erasure' AND status <> 'done')::int AS "erasuresInProgress",
+           count(*) FILTER (WHERE kind = 'export' AND created_at > now() - interval '24 hours')::int AS "exportsLast24h"
+      FROM privacy_requests`;
   const jobs = await maintenanceQueue().getJobs(["active", "waiting", "completed", "failed"], 0, 50);
   const last = jobs
     .filter((j) => j.name === PERSONAL_DATA_KEYS_JOB)
@@ -75,6 +87,7 @@ export async function keyOverview(): Promise<KeyOverview> {
         }
       : null,
     audit: await secrets.audit.recent(20),
+    privacy: privacy ?? { shreddedSubjects: 0, erasuresInProgress: 0, exportsLast24h: 0 },
   };
 }
 

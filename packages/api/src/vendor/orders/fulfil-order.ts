@@ -10,6 +10,8 @@
  *   refund + ledger, then restock on the shard for a cancel). They are audited.
  */
 import {
+  ERASED_ADDRESS,
+  openShippingAddress,
   changeOrder,
   ConcurrencyConflictError,
   FulfilmentGuardError,
@@ -141,7 +143,9 @@ export async function shipVendorOrder(
         state.id,
         `cannot ship: parcel of ${vendorId} is ${parcel.status}`,
       );
-    const address = state.placed.address;
+    const address = await openShippingAddress(state.id, state.placed);
+    if (address === ERASED_ADDRESS)
+      throw new FulfilmentGuardError(state.id, "the customer deleted their account: no address to ship to");
     if (!address) throw new FulfilmentGuardError(state.id, "the order has no shipping address");
     const shipment = await client.createShipment({ orderId: state.id, vendorId, address });
     // Re-decided on the newest state: the carrier call may have taken a while.

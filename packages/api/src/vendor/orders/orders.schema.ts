@@ -69,6 +69,8 @@ export interface VendorOrderView {
     postalCode: string;
     country: string;
   } | null;
+  /** The shopper erased their account: the lines stay, the address is gone for good. */
+  customerErased: boolean;
   parcel: {
     status: string;
     shareCents: number;

@@ -4,7 +4,7 @@
  * page reads the order aggregate itself in core, so actions are taken on the current version.
  */
 import { core, withTenant } from "@agora/db";
-import { refundableCents } from "@agora/orders";
+import { ERASED_ADDRESS, openShippingAddress, refundableCents } from "@agora/orders";
 import { TRPCError } from "@trpc/server";
 import { timelineOf } from "../../orders/order-timeline.ts";
 import { ownParcel } from "./fulfil-order.ts";
@@ -88,7 +88,7 @@ export async function getVendorOrder(vendorId: string, orderId: string): Promise
     }),
   );
   const titleOf = new Map(titles.map((p) => [p.id, p.title]));
-  const a = state.placed.address;
+  const a = await openShippingAddress(orderId, state.placed);
   return {
     orderId,
     version: state.version,
@@ -104,9 +104,11 @@ export async function getVendorOrder(vendorId: string, orderId: string): Promise
     shippingCents: (state.placed.shipping ?? [])
       .filter((s) => s.vendorId === vendorId)
       .reduce((sum, s) => sum + s.priceCents, 0),
-    address: a
-      ? { name: a.name, line1: a.line1, city: a.city, postalCode: a.postalCode, country: a.country }
-      : null,
+    address:
+      a && a !== ERASED_ADDRESS
+        ? { name: a.name, line1: a.line1, city: a.city, postalCode: a.postalCode, country: a.country }
+        : null,
+    customerErased: a === ERASED_ADDRESS,
     parcel: {
       status: parcel.status,
       shareCents: parcel.shareCents,

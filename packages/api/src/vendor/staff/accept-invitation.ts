@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { core, hashPassword, verifyPassword } from "@agora/db";
-import { emailIndex, openEmail, sealEmail } from "@agora/secrets";
+import { emailIndex, openEmail, sealEmail, sealUserName, userKey } from "@agora/secrets";
 import { TRPCError } from "@trpc/server";
 import { bumpSessionEpoch } from "../../auth/session-epochs.ts";
 import { recordAudit } from "../audit-log.ts";
@@ -139,10 +139,11 @@ export async function acceptInvitation(input: AcceptInvitationInput): Promise<Ac
         // told to use that account's password instead of hitting a unique violation.
         const newId = randomUUID();
         const sealed = await sealEmail("users", newId, email);
+        const nameSealed = sealUserName(await userKey(newId, sealed.dataKey), newId, input.name);
         const created = await tx.$queryRaw<{ id: string }[]>`
-          INSERT INTO users (id, email_index, email_sealed, data_key, name, password_hash)
+          INSERT INTO users (id, email_index, email_sealed, data_key, name_sealed, password_hash)
           VALUES (${newId}::uuid, ${sealed.emailIndex}, ${sealed.emailSealed}, ${sealed.dataKey},
-                  ${input.name}, ${newPasswordHash})
+                  ${nameSealed}, ${newPasswordHash})
           ON CONFLICT (email_index) DO NOTHING
           RETURNING id::text`;
         if (!created[0])

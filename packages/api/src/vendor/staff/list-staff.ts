@@ -1,6 +1,6 @@
 /** `vendor.staff.list`: the shop's members (owners and staff) and its open invitations. */
 import { core } from "@agora/db";
-import { openEmail } from "@agora/secrets";
+import { openEmail, openUserName } from "@agora/secrets";
 
 export interface StaffMember {
   userId: string;
@@ -34,7 +34,9 @@ export async function listStaff(vendorId: string): Promise<StaffOverview> {
       select: {
         roleName: true,
         createdAt: true,
-        user: { select: { id: true, email: true, emailSealed: true, dataKey: true, name: true } },
+        user: {
+          select: { id: true, email: true, emailSealed: true, dataKey: true, name: true, nameSealed: true },
+        },
       },
     }),
     db.staffInvitation.findMany({
@@ -56,7 +58,7 @@ export async function listStaff(vendorId: string): Promise<StaffOverview> {
     members: await Promise.all(grants.map(async (g) => ({
       userId: g.user.id,
       email: await openEmail("users", g.user),
-      name: g.user.name,
+      name: await openUserName(g.user),
       role: g.roleName === "vendor_owner" ? "vendor_owner" : "vendor_staff",
       since: g.createdAt,
     }))),
