@@ -19,11 +19,15 @@ import {
   type ReserveRequest,
   type SettleRequest,
 } from "./contract.ts";
+import { REGISTRY_SCHEME, registerRegistryResolver } from "./registry-resolver.ts";
 import { inventoryServiceConfig } from "./service-config.ts";
 import { fromStatus } from "./status-mapping.ts";
 
 export interface InventoryClientOptions {
-  /** gRPC target: `ipv4:127.0.0.1:a,127.0.0.1:b` or `dns:///inventory:50051`. */
+  /**
+   * gRPC target: `agora-registry:///inventory` (the ready instances in the service registry),
+   * `ipv4:127.0.0.1:a,127.0.0.1:b` or `dns:///inventory:50051`.
+   */
   target: string;
   /** Deadline of one call including its retries (ms). */
   deadlineMs: number;
@@ -40,6 +44,7 @@ type Callback = (err: ServiceError | null, reply?: ReservationMessage) => void;
 type UnaryMethod = (req: object, md: Metadata, opts: { deadline: Date }, cb: Callback) => void;
 
 export function createInventoryClient(options: InventoryClientOptions): InventoryClient {
+  if (options.target.startsWith(`${REGISTRY_SCHEME}:`)) registerRegistryResolver();
   const Ctor = makeClientConstructor(inventoryServiceDefinition(), INVENTORY_SERVICE);
   const client = new Ctor(options.target, credentials.createInsecure(), {
     "grpc.service_config": JSON.stringify(inventoryServiceConfig()),

@@ -26,3 +26,4 @@ export {
 } from "./errors.ts";
 export { fromStatus, REASON_KEY, toStatus, type StatusReply } from "./status-mapping.ts";
 export { INVENTORY_RETRY_ATTEMPTS, inventoryServiceConfig } from "./service-config.ts";
+export { readyEndpoints, REGISTRY_SCHEME, registerRegistryResolver } from "./registry-resolver.ts";

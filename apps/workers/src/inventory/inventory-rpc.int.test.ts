@@ -18,6 +18,9 @@ import {
   type InventoryClient,
 } from "@agora/inventory";
 import { topology } from "@agora/infra-local/topology";
+import { etcdSchema, loadConfig } from "@agora/config";
+import { register } from "@agora/registry";
+import { startInventory } from "./inventory-process.ts";
 import { inventoryKey } from "../stock/stock-service.ts";
 
 const run = randomUUID().slice(0, 8);
@@ -198,6 +201,68 @@ describe("inventory gRPC service", () => {
       );
       health.close();
       expect(res?.status).toBe("SERVING");
+    }
+  });
+
+  it("finds the instances through the service registry: both topology instances serve a registry-resolved channel", async () => {
+    const viaRegistry = createInventoryClient({
+      target: "agora-registry:///inventory",
+      deadlineMs: 20_000,
+    });
+    try {
+      const before = await Promise.all(metricPorts().map(metricCount));
+      const productId = await product(50);
+      for (let i = 0; i < 6; i++)
+        await viaRegistry.reserve(reserveRequest(randomUUID(), productId, 1));
+      const after = await Promise.all(metricPorts().map(metricCount));
+      after.forEach((n, i) => expect(n).toBeGreaterThan(before[i] ?? 0));
+    } finally {
+      viaRegistry.close();
+    }
+  });
+
+  it("routes to a registered instance only while it is listed ready, and not after it left", async () => {
+    const { etcd } = loadConfig({ etcd: etcdSchema });
+    const extra = await startInventory({ port: 0 });
+    const service = `inventory-rpc-${run}`;
+    const reg = await register({
+      endpoints: etcd.AGORA_ETCD_ENDPOINTS,
+      prefix: etcd.AGORA_ETCD_PREFIX,
+      instance: {
+        service,
+        instanceId: "extra",
+        address: `${t.host}:${extra.port}`,
+        version: "test",
+        region: "eu",
+        ready: false,
+      },
+      ttlSeconds: 5,
+    });
+    const viaRegistry = createInventoryClient({
+      target: `agora-registry:///${service}`,
+      deadlineMs: 3_000,
+    });
+    const productId = await product(10);
+    const outcome = () =>
+      viaRegistry.reserve(reserveRequest(randomUUID(), productId, 1)).then(
+        (r) => r.status,
+        (err: Error) => err.message,
+      );
+    try {
+      // Listed but not ready: the channel has no address to use.
+      expect(await outcome()).toMatch(
+        /no ready inventory-rpc-\w+ instance in the service registry/,
+      );
+      await reg.setReady(true);
+      await expect.poll(outcome, { timeout: 10_000 }).toBe("RESERVED");
+      await reg.deregister({ drainMs: 100 });
+      await expect
+        .poll(outcome, { timeout: 10_000 })
+        .toMatch(/no ready inventory-rpc-\w+ instance/);
+    } finally {
+      viaRegistry.close();
+      await reg.deregister({ drainMs: 0 }).catch(() => {});
+      await extra.close();
     }
   });
 });

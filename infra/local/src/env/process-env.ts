@@ -118,8 +118,9 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
   env.AGORA_PAYSWIFT_URL = url(t, t.apps.paymentSim, "/payswift");
   env.AGORA_CARRIER_URL = url(t, t.apps.paymentSim);
   env.AGORA_CARRIER_WEBHOOK_URL = url(t, t.apps.carrierWebhook, "/carrier/webhook");
-  // Every inventory instance: the gRPC client balances over them round-robin.
-  env.AGORA_INVENTORY_TARGET = `ipv4:${t.apps.inventory.map((p) => `${t.host}:${p}`).join(",")}`;
+  // The inventory instances as the service registry lists them (ready ones only); the gRPC
+  // client balances over them round-robin and follows the registry as they come and go.
+  env.AGORA_INVENTORY_TARGET = "agora-registry:///inventory";
   env.AGORA_CDN_URL = url(t, t.apps.cdn);
   env.AGORA_MEDIA_ORIGIN_URL = url(t, t.apps.mediaOrigin);
   env.AGORA_TELEMETRY_URL = url(t, t.apps.telemetryCollector);

@@ -1,0 +1,115 @@
+/**
+ * gRPC name resolution through the service registry: a channel to `agora-registry:///inventory`
+ * gets the addresses of the `inventory` instances that are registered in etcd and ready, and
+ * follows the registry as instances come, drain (not ready: taken out before they stop) or die
+ * (their lease expires). The channel's round-robin balancer connects to exactly that list; a
+ * re-resolution the channel asks for (after connection failures) re-sends the newest list.
+ *
+ * grpc-js has resolvers for DNS, IP lists and unix sockets only; this one is a thin adapter from
+ * the registry's watch (@agora/registry) to grpc-js's resolver interface.
+ */
+import { experimental, Metadata, status } from "@grpc/grpc-js";
+import { etcdSchema, loadConfig } from "@agora/config";
+import { hostPort, type ServiceInstance, type ServiceWatch, watchServices } from "@agora/registry";
+
+export const REGISTRY_SCHEME = "agora-registry";
+/** While the registry cannot be read, the watch is retried this often. */
+const RETRY_MS = 2_000;
+
+type Endpoint = experimental.Endpoint;
+
+/** The ready instances as gRPC endpoints, in a stable order (instance id). */
+export function readyEndpoints(members: readonly ServiceInstance[]): Endpoint[] {
+  return members
+    .filter((m) => m.ready)
+    .sort((a, b) => a.instanceId.localeCompare(b.instanceId))
+    .map((m) => ({ addresses: [hostPort(m.address)] }));
+}
+
+class RegistryResolver implements experimental.Resolver {
+  private latest: experimental.StatusOr<Endpoint[]> | null = null;
+  private watch: ServiceWatch | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private destroyed = false;
+  private readonly service: string;
+
+  constructor(
+    target: experimental.GrpcUri,
+    private readonly listener: experimental.ResolverListener,
+  ) {
+    this.service = target.path.replace(/^\/+/, "");
+    void this.start();
+  }
+
+  private async start(): Promise<void> {
+    const { etcd } = loadConfig({ etcd: etcdSchema });
+    try {
+      const watch = await watchServices({
+        endpoints: etcd.AGORA_ETCD_ENDPOINTS,
+        prefix: etcd.AGORA_ETCD_PREFIX,
+        service: this.service,
+        onChange: (members) => this.publish(members),
+      });
+      if (this.destroyed) await watch.close();
+      else this.watch = watch;
+    } catch (err) {
+      this.fail(
+        `service registry unreachable: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      if (!this.destroyed) {
+        this.retry = setTimeout(() => void this.start(), RETRY_MS);
+        this.retry.unref();
+      }
+    }
+  }
+
+  private publish(members: ServiceInstance[]): void {
+    const endpoints = readyEndpoints(members);
+    if (endpoints.length === 0) {
+      this.fail(`no ready ${this.service} instance in the service registry`);
+      return;
+    }
+    this.latest = experimental.statusOrFromValue(endpoints);
+    this.send();
+  }
+
+  private fail(details: string): void {
+    this.latest = experimental.statusOrFromError({
+      code: status.UNAVAILABLE,
+      details,
+      metadata: new Metadata(),
+    });
+    this.send();
+  }
+
+  private send(): void {
+    const result = this.latest;
+    if (!result || this.destroyed) return;
+    process.nextTick(() => {
+      if (!this.destroyed) this.listener(result, {}, null, "");
+    });
+  }
+
+  updateResolution(): void {
+    this.send();
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    clearTimeout(this.retry);
+    void this.watch?.close();
+  }
+
+  static getDefaultAuthority(target: experimental.GrpcUri): string {
+    return target.path.replace(/^\/+/, "");
+  }
+}
+
+let registered = false;
+
+/** Makes `agora-registry:///<service>` targets resolvable in this process (idempotent). */
+export function registerRegistryResolver(): void {
+  if (registered) return;
+  experimental.registerResolver(REGISTRY_SCHEME, RegistryResolver);
+  registered = true;
+}
