@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useTRPC } from "@agora/trpc-next/react";
+import { ActionButton } from "../shell/action-button.tsx";
 
 /** Queues the analytics batch now over the last two days; the run appears in the table when done. */
 export function RunReconcileButton() {
@@ -16,25 +17,12 @@ export function RunReconcileButton() {
     },
   });
   return (
-    <div className="flex flex-wrap items-center gap-3 text-sm">
-      <button
-        type="button"
-        disabled={run.isPending}
-        onClick={() => run.mutate({ days: 2 })}
-        className="min-h-10 rounded-md border border-zinc-300 px-3 font-medium hover:bg-zinc-50 disabled:opacity-60 dark:border-zinc-700 dark:hover:bg-zinc-800"
-      >
-        {run.isPending ? "Queueing…" : "Reconcile the last 2 days now"}
-      </button>
-      {run.isSuccess && (
-        <span role="status" className="text-zinc-600 dark:text-zinc-400">
-          Queued (job {run.data.jobId}); the run appears below when it is done.
-        </span>
-      )}
-      {run.isError && (
-        <span role="alert" className="text-rose-700 dark:text-rose-400">
-          {run.error.message}
-        </span>
-      )}
-    </div>
+    <ActionButton
+      label="Reconcile the last 2 days now"
+      pendingLabel="Queueing…"
+      action={run}
+      onClick={() => run.mutate({ days: 2 })}
+      done={() => `Queued (job ${run.data?.jobId}); the run appears below when it is done.`}
+    />
   );
 }
