@@ -128,9 +128,14 @@ export async function spawnUnderSupervisor(t: Topology, name: string): Promise<b
 
 /**
  * Starts the supervisor (detached, in its own session: it outlives the terminal of `npm start`)
- * unless one runs, and waits until it answers.
+ * unless one runs, and waits until it answers. It restarts processes and keeps the gateway's
+ * membership in step with the registry; with `gatewaySync: false` it only restarts processes and
+ * leaves HAProxy's routing as configured.
  */
-export async function startSupervisor(t: Topology): Promise<void> {
+export async function startSupervisor(
+  t: Topology,
+  opts: { gatewaySync?: boolean } = {},
+): Promise<void> {
   const rec = readRegistry(t.pidFile).find((r) => r.name === SUPERVISOR);
   if (rec && isOurs(rec)) return;
   const logFile = join(t.logDir, `${SUPERVISOR}.log`);
@@ -145,6 +150,7 @@ export async function startSupervisor(t: Topology): Promise<void> {
       AGORA_PROFILE: t.profile.name,
       AGORA_STATE_DIR: t.stateDir,
       ...(process.env.AGORA_BASE_PORT ? { AGORA_BASE_PORT: process.env.AGORA_BASE_PORT } : {}),
+      ...(opts.gatewaySync === false ? { AGORA_GATEWAY_SYNC: "off" } : {}),
     },
     match: "supervisor-process",
   });

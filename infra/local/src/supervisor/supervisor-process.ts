@@ -32,7 +32,9 @@ async function startGatewaySync(attempt = 1): Promise<void> {
     setTimeout(() => void startGatewaySync(attempt + 1), delay).unref();
   }
 }
-void startGatewaySync();
+// AGORA_GATEWAY_SYNC=off: restarts only (a test of restarts on a topology shared with tests that
+// expect the gateway's configured routing; the sync has a test and an HAProxy of its own).
+if (process.env.AGORA_GATEWAY_SYNC !== "off") void startGatewaySync();
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json" });
