@@ -2,7 +2,7 @@
  * gRPC name resolution through the service registry: a channel to `agora-registry:///inventory`
  * gets the addresses of the `inventory` instances that are registered in etcd and ready, and
  * follows the registry as instances come, drain (not ready: taken out before they stop) or die
- * (their lease expires). The channel's round-robin balancer connects to exactly that list; a
+ * (their lease expires); while etcd cannot be read it keeps the last list. The channel's round-robin balancer connects to exactly that list; a
  * re-resolution the channel asks for (after connection failures) re-sends the newest list.
  *
  * grpc-js has resolvers for DNS, IP lists and unix sockets only; this one is a thin adapter from
@@ -27,7 +27,7 @@ export function readyEndpoints(members: readonly ServiceInstance[]): Endpoint[] 
 }
 
 class RegistryResolver implements experimental.Resolver {
-  private latest: experimental.StatusOr<Endpoint[]> | null = null;
+  private latest: { result: experimental.StatusOr<Endpoint[]>; note: string } | null = null;
   private watch: ServiceWatch | undefined;
   private retry: NodeJS.Timeout | undefined;
   private destroyed = false;
@@ -63,30 +63,35 @@ class RegistryResolver implements experimental.Resolver {
     }
   }
 
+  /**
+   * The registry's answer, even when it is "nobody": an empty list makes the balancer drop every
+   * connection and fail calls (`No addresses resolved`, with the reason as the note), so an
+   * instance that left or turned not ready gets no more calls.
+   */
   private publish(members: ServiceInstance[]): void {
     const endpoints = readyEndpoints(members);
-    if (endpoints.length === 0) {
-      this.fail(`no ready ${this.service} instance in the service registry`);
-      return;
-    }
-    this.latest = experimental.statusOrFromValue(endpoints);
+    this.latest = {
+      result: experimental.statusOrFromValue(endpoints),
+      note: endpoints.length ? "" : `no ready ${this.service} instance in the service registry`,
+    };
     this.send();
   }
 
+  /**
+   * The registry cannot be read: an error, on which gRPC keeps the addresses it had (a registry
+   * outage does not cut the callers off from instances that still serve).
+   */
   private fail(details: string): void {
-    this.latest = experimental.statusOrFromError({
-      code: status.UNAVAILABLE,
-      details,
-      metadata: new Metadata(),
-    });
+    const error = { code: status.UNAVAILABLE, details, metadata: new Metadata() };
+    this.latest = { result: experimental.statusOrFromError(error), note: details };
     this.send();
   }
 
   private send(): void {
-    const result = this.latest;
-    if (!result || this.destroyed) return;
+    const latest = this.latest;
+    if (!latest || this.destroyed) return;
     process.nextTick(() => {
-      if (!this.destroyed) this.listener(result, {}, null, "");
+      if (!this.destroyed) this.listener(latest.result, {}, null, latest.note);
     });
   }
 
