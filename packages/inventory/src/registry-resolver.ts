@@ -27,10 +27,21 @@ export function readyEndpoints(members: readonly ServiceInstance[]): Endpoint[] 
 }
 
 class RegistryResolver implements experimental.Resolver {
-  private latest: { result: experimental.StatusOr<Endpoint[]>; note: string } | null = null;
+  private latest: {
+    result: experimental.StatusOr<Endpoint[]>;
+    note: string;
+    delivered: boolean;
+  } | null = null;
+  /** The addresses last handed over, to skip registry changes that do not change them. */
+  private lastKey = "";
   private watch: ServiceWatch | undefined;
+  private starting = false;
   private retry: NodeJS.Timeout | undefined;
-  private destroyed = false;
+  /**
+   * Between the channel's `updateResolution` and `destroy`: grpc-js destroys a resolver when its
+   * channel goes idle and asks it again when the channel is used again, so this is not final.
+   */
+  private active = false;
   private readonly service: string;
 
   constructor(
@@ -38,10 +49,11 @@ class RegistryResolver implements experimental.Resolver {
     private readonly listener: experimental.ResolverListener,
   ) {
     this.service = target.path.replace(/^\/+/, "");
-    void this.start();
   }
 
   private async start(): Promise<void> {
+    if (this.starting || this.watch) return;
+    this.starting = true;
     const { etcd } = loadConfig({ etcd: etcdSchema });
     try {
       const watch = await watchServices({
@@ -50,16 +62,18 @@ class RegistryResolver implements experimental.Resolver {
         service: this.service,
         onChange: (members) => this.publish(members),
       });
-      if (this.destroyed) await watch.close();
-      else this.watch = watch;
+      if (this.active) this.watch = watch;
+      else await watch.close();
     } catch (err) {
       this.fail(
         `service registry unreachable: ${err instanceof Error ? err.message : String(err)}`,
       );
-      if (!this.destroyed) {
+      if (this.active) {
         this.retry = setTimeout(() => void this.start(), RETRY_MS);
         this.retry.unref();
       }
+    } finally {
+      this.starting = false;
     }
   }
 
@@ -70,9 +84,14 @@ class RegistryResolver implements experimental.Resolver {
    */
   private publish(members: ServiceInstance[]): void {
     const endpoints = readyEndpoints(members);
+    // A record change that leaves the ready addresses as they were (a lease renewed) is no news.
+    const key = JSON.stringify(endpoints);
+    if (key === this.lastKey && this.latest?.result.ok) return;
+    this.lastKey = key;
     this.latest = {
       result: experimental.statusOrFromValue(endpoints),
       note: endpoints.length ? "" : `no ready ${this.service} instance in the service registry`,
+      delivered: false,
     };
     this.send();
   }
@@ -83,26 +102,42 @@ class RegistryResolver implements experimental.Resolver {
    */
   private fail(details: string): void {
     const error = { code: status.UNAVAILABLE, details, metadata: new Metadata() };
-    this.latest = { result: experimental.statusOrFromError(error), note: details };
+    this.lastKey = "";
+    this.latest = {
+      result: experimental.statusOrFromError(error),
+      note: details,
+      delivered: false,
+    };
     this.send();
   }
 
+  /**
+   * Hands the newest result to the channel once. The channel asks again (`updateResolution`) after
+   * every failed connection attempt; answering each ask with the same list again would rebuild the
+   * balancer's connections in a loop, so a result already handed over is not sent twice.
+   */
   private send(): void {
     const latest = this.latest;
-    if (!latest || this.destroyed) return;
+    if (!latest || latest.delivered || !this.active) return;
+    latest.delivered = true;
     process.nextTick(() => {
-      if (!this.destroyed) this.listener(latest.result, {}, null, latest.note);
+      if (this.active) this.listener(latest.result, {}, null, latest.note);
     });
   }
 
   updateResolution(): void {
+    this.active = true;
+    void this.start();
     this.send();
   }
 
   destroy(): void {
-    this.destroyed = true;
+    this.active = false;
     clearTimeout(this.retry);
     void this.watch?.close();
+    this.watch = undefined;
+    // Handed over again when the channel asks next time.
+    if (this.latest) this.latest.delivered = false;
   }
 
   static getDefaultAuthority(target: experimental.GrpcUri): string {

@@ -249,9 +249,10 @@ describe("inventory gRPC service", () => {
         (err: Error) => err.message,
       );
     try {
-      // Listed but not ready: the channel has no address to use.
+      // Listed but not ready: the channel has no address to use (the call fails, or waits for one
+      // until its deadline), so nothing reaches the instance.
       expect(await outcome()).toMatch(
-        /No addresses resolved.*no ready inventory-rpc-\w+ instance in the service registry/,
+        /No addresses resolved.*no ready inventory-rpc-\w+ instance in the service registry|DEADLINE_EXCEEDED.*Waiting for LB pick/,
       );
       await reg.setReady(true);
       await expect.poll(outcome, { timeout: 10_000 }).toBe("RESERVED");
@@ -259,7 +260,9 @@ describe("inventory gRPC service", () => {
       await reg.deregister({ drainMs: 100 });
       await expect
         .poll(outcome, { timeout: 10_000 })
-        .toMatch(/No addresses resolved.*no ready inventory-rpc-\w+ instance/);
+        .toMatch(
+          /No addresses resolved.*no ready inventory-rpc-\w+ instance|DEADLINE_EXCEEDED.*Waiting for LB pick/,
+        );
     } finally {
       viaRegistry.close();
       await reg.deregister({ drainMs: 0 }).catch(() => {});
