@@ -1,22 +1,11 @@
+import type { RouterOutputs } from "@agora/api";
 import { formatDuration, formatFileSize } from "@agora/ui";
 import { mediaUrl } from "../media/cdn.ts";
 
-/** The product page's videos and documents (catalog.product's `videos` and `documents`). */
-export interface ProductVideo {
-  url: string;
-  posterUrl: string | null;
-  width: number | null;
-  height: number | null;
-  durationMs: number | null;
-}
-
-export interface ProductDocument {
-  url: string;
-  thumbnailUrl: string | null;
-  fileName: string;
-  bytes: number | null;
-  pageCount: number | null;
-}
+/** The product page's videos and documents, as `catalog.product` returns them. */
+type ProductDetail = NonNullable<RouterOutputs["catalog"]["product"]>;
+export type ProductVideo = NonNullable<ProductDetail["videos"]>[number];
+export type ProductDocument = NonNullable<ProductDetail["documents"]>[number];
 
 /**
  * A product's videos, played from the CDN edge: `preload="metadata"` fetches only the first
