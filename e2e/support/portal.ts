@@ -6,6 +6,7 @@
 import { expect, type Page } from "@playwright/test";
 import { topology } from "../../infra/local/src/topology.ts";
 import { withTenant } from "../../packages/db/src/index.ts";
+import { VENDORS } from "../../packages/db/src/seed/demo-data.ts";
 import { db } from "./shop.ts";
 
 const t = topology("test");
@@ -29,10 +30,14 @@ export function cdnOrigin(): string {
   return `http://${t.host}:${t.apps.cdn}`;
 }
 
-/** The seeded vendors in slug order; `index` picks one (each vendor spec keeps to its own). */
+/**
+ * The seeded vendors in slug order; `index` picks one (each vendor spec keeps to its own). Only the
+ * seed's vendors count: vendors other specs create (a console move's, say) never shift the index.
+ */
 export async function vendorAt(index: number): Promise<PortalVendor> {
   const rows = await db().primary.$queryRawUnsafe<{ id: string; slug: string }[]>(
-    `SELECT id::text, slug FROM vendors ORDER BY slug`,
+    `SELECT id::text, slug FROM vendors WHERE slug = ANY($1::text[]) ORDER BY slug`,
+    VENDORS.map((v) => v.slug),
   );
   const v = rows[index];
   if (!v) throw new Error(`no vendor at ${index} (${rows.length} seeded)`);
