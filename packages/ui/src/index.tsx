@@ -13,3 +13,4 @@ export { ProductGrid, ProductTile, type ProductTileProps } from "./product-tile.
 export { Picture, type PictureProps, type PictureSource } from "./picture.tsx";
 export { FormError, SubmitButton } from "./form.tsx";
 export { formatDuration, formatFileSize } from "./file-facts.ts";
+export { Notice, ProgressBar, type NoticeMessage } from "./progress.tsx";

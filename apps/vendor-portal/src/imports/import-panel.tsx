@@ -1,6 +1,6 @@
 "use client";
 
-import { Badge, EmptyState } from "@agora/ui";
+import { Badge, EmptyState, ProgressBar } from "@agora/ui";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@agora/trpc-next/react";
 import { useState } from "react";
@@ -59,9 +59,7 @@ export function ImportPanel() {
                 <span className="font-medium">{i.fileName}</span>
                 <Badge tone={i.status === "done" ? "success" : i.status === "failed" ? "danger" : "brand"}>{i.status}</Badge>
               </div>
-              <div className="mt-2 h-2 w-full overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800" role="progressbar" aria-label={`Progress of ${i.fileName}`} aria-valuenow={i.percent} aria-valuemin={0} aria-valuemax={100}>
-                <div className="h-full bg-emerald-500 transition-all" style={{ width: `${i.percent}%` }} />
-              </div>
+              <ProgressBar className="mt-2" percent={i.percent} name={`Progress of ${i.fileName}`} />
               <div className="mt-1 flex flex-wrap gap-3 text-xs text-zinc-500">
                 <span>{i.processedRows.toLocaleString("en")} / {i.totalRows.toLocaleString("en")} rows · {i.percent}%</span>
                 {i.errorRows > 0 ? (

@@ -1,6 +1,15 @@
 "use client";
 
-import { Badge, Card, EmptyState, formatDuration, formatFileSize } from "@agora/ui";
+import {
+  Badge,
+  Card,
+  EmptyState,
+  formatDuration,
+  formatFileSize,
+  Notice,
+  type NoticeMessage,
+  ProgressBar,
+} from "@agora/ui";
 import { useTRPC } from "@agora/trpc-next/react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
@@ -53,7 +62,7 @@ export function ProductFilesPanel({
       q.state.data?.videos.some((v) => v.status === "processing") ? PROGRESS_POLL_MS : false,
   });
   const [upload, setUpload] = useState<{ kind: Kind; name: string; percent: number } | null>(null);
-  const [message, setMessage] = useState<{ tone: "error" | "ok"; text: string } | null>(null);
+  const [message, setMessage] = useState<NoticeMessage | null>(null);
   const refresh = () =>
     Promise.all([
       queryClient.invalidateQueries({ queryKey: trpc.vendor.media.pathKey() }),
@@ -156,20 +165,14 @@ export function ProductFilesPanel({
         </label>
       </div>
       {upload ? (
-        <Progress
+        <ProgressBar
+          className="mt-3 px-3"
           label={`Uploading ${upload.name} · ${upload.percent}%${upload.percent === 100 ? (upload.kind === "video" ? " — checking…" : " — rendering the first page…") : ""}`}
           percent={upload.percent}
           name="Upload progress"
         />
       ) : null}
-      {message ? (
-        <p
-          role={message.tone === "error" ? "alert" : "status"}
-          className={`mt-3 text-sm ${message.tone === "error" ? "text-red-600" : "text-emerald-700"}`}
-        >
-          {message.text}
-        </p>
-      ) : null}
+      <Notice message={message} />
       <ul className="mt-4 grid gap-3 sm:grid-cols-2" aria-label="Videos">
         {videos.map((v) => (
           <li key={v.id} className="rounded border border-zinc-200 p-2 dark:border-zinc-800">
@@ -184,7 +187,8 @@ export function ProductFilesPanel({
             ) : (
               <div className="flex aspect-video w-full items-center justify-center rounded bg-zinc-100 text-xs dark:bg-zinc-900">
                 {v.status === "processing" ? (
-                  <Progress
+                  <ProgressBar
+                    className="mt-3 px-3"
                     label={`Transcoding · ${v.progress ?? 0}%`}
                     percent={v.progress ?? 0}
                     name="Transcoding progress"
@@ -246,23 +250,5 @@ export function ProductFilesPanel({
         <p className="mt-2 text-sm text-zinc-500">No videos or documents yet.</p>
       ) : null}
     </Card>
-  );
-}
-
-function Progress({ label, percent, name }: { label: string; percent: number; name: string }) {
-  return (
-    <div className="mt-3 w-full px-3 text-xs">
-      <p>{label}</p>
-      <div
-        className="mt-1 h-2 w-full overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800"
-        role="progressbar"
-        aria-label={name}
-        aria-valuenow={percent}
-        aria-valuemin={0}
-        aria-valuemax={100}
-      >
-        <div className="h-full bg-emerald-500 transition-all" style={{ width: `${percent}%` }} />
-      </div>
-    </div>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { Badge, Card, EmptyState } from "@agora/ui";
+import { Badge, Card, EmptyState, Notice, type NoticeMessage, ProgressBar } from "@agora/ui";
 import { useTRPC } from "@agora/trpc-next/react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
@@ -24,7 +24,7 @@ export function ProductMediaPanel({ productId, cdnUrl }: { productId: string; cd
   const queryClient = useQueryClient();
   const media = useQuery(trpc.vendor.media.list.queryOptions({ productId }));
   const [upload, setUpload] = useState<Upload | null>(null);
-  const [message, setMessage] = useState<{ tone: "error" | "ok"; text: string } | null>(null);
+  const [message, setMessage] = useState<NoticeMessage | null>(null);
   const [dragging, setDragging] = useState(false);
 
   // The product's version changes with its images: reload it so the editor saves on top of it.
@@ -129,34 +129,14 @@ export function ProductMediaPanel({ productId, cdnUrl }: { productId: string; cd
         />
       </label>
       {upload ? (
-        <div className="mt-3 text-xs">
-          <p>
-            Uploading {upload.name} · {upload.percent}%
-            {upload.percent === 100 ? " — resizing…" : ""}
-          </p>
-          <div
-            className="mt-1 h-2 w-full overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800"
-            role="progressbar"
-            aria-label="Upload progress"
-            aria-valuenow={upload.percent}
-            aria-valuemin={0}
-            aria-valuemax={100}
-          >
-            <div
-              className="h-full bg-emerald-500 transition-all"
-              style={{ width: `${upload.percent}%` }}
-            />
-          </div>
-        </div>
+        <ProgressBar
+          className="mt-3"
+          label={`Uploading ${upload.name} · ${upload.percent}%${upload.percent === 100 ? " — resizing…" : ""}`}
+          percent={upload.percent}
+          name="Upload progress"
+        />
       ) : null}
-      {message ? (
-        <p
-          role={message.tone === "error" ? "alert" : "status"}
-          className={`mt-3 text-sm ${message.tone === "error" ? "text-red-600" : "text-emerald-700"}`}
-        >
-          {message.text}
-        </p>
-      ) : null}
+      <Notice message={message} />
       <ul className="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-4">
         {items.map((m, i) => (
           <li key={m.id} className="rounded border border-zinc-200 p-2 dark:border-zinc-800">
