@@ -4,13 +4,13 @@
  * health (Patroni leader + streaming replicas, HAProxy routing, Sentinel agreement) and names the
  * process and its log when something does not come up.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { etcdArgs } from "./config/etcd.ts";
-import { haproxyConfig } from "./config/haproxy.ts";
-import { saveServerState } from "./gateway/runtime-api.ts";
+import { databaseStateFileOf, haproxyConfig, runtimeSocketOf } from "./config/haproxy.ts";
+import { runtimeCommand, saveServerState } from "./gateway/runtime-api.ts";
 import { cdnConfig, cdnPaths } from "./config/nginx.ts";
 import { patroniConfig, socketDir } from "./config/patroni.ts";
 import { redisAuth, redisConfig, sentinelAuth, sentinelConfig, withAuth } from "./config/redis.ts";
@@ -165,6 +165,24 @@ export function startHaproxyInstance(t: Topology, i: HaproxyInstance): ProcessRe
     match: i.configFile,
     env: { [EDGE_INSTANCE_ENV]: edgeTag(t.stateDir, i.name) },
   });
+}
+
+/**
+ * Before (re)starting an instance: its database backends' starting states from a live sibling
+ * (see databaseStateFileOf); without one, none (it starts from its own checks, as at first start).
+ */
+export async function seedDatabaseStates(t: Topology, i: HaproxyInstance): Promise<string | undefined> {
+  const file = databaseStateFileOf(i);
+  for (const sibling of t.haproxyInstances.filter((x) => x.name !== i.name)) {
+    const states = await runtimeCommand(runtimeSocketOf(sibling), "show servers state", 1_000).catch(() => undefined);
+    if (!states?.startsWith("1\n")) continue;
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(`${file}.tmp`, states);
+    renameSync(`${file}.tmp`, file);
+    return sibling.name;
+  }
+  rmSync(file, { force: true });
+  return undefined;
 }
 
 export function writeHaproxyConfig(t: Topology, i: HaproxyInstance): void {
@@ -404,6 +422,7 @@ export async function up(t: Topology, log: Log = quiet): Promise<UpReport> {
       await saveServerState(i).catch((err: Error) => log(`${i.name} server states not saved: ${err.message}`));
       await stopRecord(rec);
     }
+    if (!rec || haproxyChanged.includes(i)) await seedDatabaseStates(t, i);
     startHaproxyInstance(t, i);
     await waitHaproxyInstance(t, i, leaders);
   }

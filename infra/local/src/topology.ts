@@ -106,7 +106,7 @@ export const STOREFRONT_INSTANCES = 2;
 /**
  * HAProxy processes serving the same frontends: both bind every address with SO_REUSEPORT (the
  * kernel spreads new connections over the live listeners; a dead one's socket just disappears),
- * the one-box counterpart of a VIP/anycast pair. See docs/adr/0011-edge-redundancy.md.
+ * the one-box counterpart of a VIP/anycast pair. See docs/adr/0009-edge-and-relay-redundancy.md.
  */
 export const HAPROXY_INSTANCES = 2;
 /** nginx CDN edges on the same address (nginx `reuseport`), each with its own cache folder. */

@@ -18,7 +18,8 @@ import { descendants, isOurs, type ProcessKind, readRegistry } from "../processe
 import { holdSupervision, releaseSupervision } from "../supervisor/control.ts";
 import type { PgMember, Topology } from "../topology.ts";
 
-export type NodeAction = "kill" | "pause" | "resume" | "restart";
+/** `crash`: SIGKILL that the supervisor heals (self-healing); `kill`: SIGKILL held down until undone. */
+export type NodeAction = "kill" | "crash" | "pause" | "resume" | "restart";
 
 export interface ChaosTarget {
   name: string;
@@ -133,6 +134,11 @@ export async function applyNodeAction(
         signalAll(target.pids, "SIGKILL");
       }
       return;
+    case "crash":
+      // Postgres members are Patroni's to fail over; everything else the supervisor restarts.
+      if (m) killPgMember(t, m);
+      else signalAll(target.pids, "SIGKILL");
+      return;
     case "pause":
       signalAll(target.pids, "SIGSTOP");
       return;
@@ -168,7 +174,7 @@ async function restartNode(t: Topology, target: ChaosTarget): Promise<void> {
       const edge = edgeProcess(t, target.name);
       if (!edge) throw new UnknownTargetError(target.name);
       releaseSupervision(t, target.name);
-      edge.start();
+      await edge.start();
       await edge.waitReady();
       return;
     }

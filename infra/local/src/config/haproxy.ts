@@ -52,6 +52,14 @@ export const runtimeSocketOf = (i: Pick<HaproxyInstance, "configFile">): string 
 /** Where an instance's server states are saved (gateway sync, before a restart) and loaded from at start. */
 export const serverStateFileOf = (i: Pick<HaproxyInstance, "configFile">): string =>
   join(dirname(i.configFile), "server-state");
+/**
+ * The database backends' starting states of a restarted instance: what a live sibling instance
+ * sees right now (written just before the start, removed when no sibling answers). A fresh
+ * HAProxy takes every server as UP until its first checks, so without this a restarted instance
+ * on the shared ports would send read-write connections to replicas for a second or two.
+ */
+export const databaseStateFileOf = (i: Pick<HaproxyInstance, "configFile">): string =>
+  join(dirname(i.configFile), "database-server-state");
 /** The first instance's runtime socket. */
 export const haproxyRuntimeSocket = (t: Pick<Topology, "haproxy">): string => runtimeSocketOf(t.haproxy);
 /** The first instance's server-state file. */
@@ -174,6 +182,9 @@ export function haproxyConfig(t: Topology, opts: HaproxyOptions = {}): string {
       lines.push(
         `listen ${c.name}_${role}`,
         `  bind ${t.host}:${port}`,
+        // Only a live sibling's current states (databaseStateFileOf), never the sync's saved file.
+        "  load-server-state-from-file local",
+        `  server-state-file-name ${databaseStateFileOf(self)}`,
         "  balance roundrobin",
         `  option httpchk GET ${check}`,
         "  http-check expect status 200",

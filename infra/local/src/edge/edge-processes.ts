@@ -3,7 +3,7 @@
  * and nginx CDN ×N, each with a start and a readiness check of its own (the shared ports cannot
  * tell the instances apart; each has its own stats or status port).
  */
-import { startCdnInstance, startHaproxyInstance, waitHaproxyInstance } from "../launcher.ts";
+import { seedDatabaseStates, startCdnInstance, startHaproxyInstance, waitHaproxyInstance } from "../launcher.ts";
 import { cdnPaths } from "../config/nginx.ts";
 import { cdnInstanceHealthy } from "../probes/cdn.ts";
 import { type ProcessRecord } from "../processes/registry.ts";
@@ -16,7 +16,7 @@ export interface EdgeProcess {
   kind: "haproxy" | "nginx";
   logFile: string;
   /** Starts it (after killing what a crashed predecessor left behind). */
-  start(): ProcessRecord;
+  start(): Promise<ProcessRecord>;
   /** Resolves once this instance serves: HAProxy routes every database backend, nginx answers /healthz. */
   waitReady(timeoutMs?: number): Promise<void>;
 }
@@ -28,8 +28,10 @@ export function edgeProcesses(t: Topology): EdgeProcess[] {
         name: i.name,
         kind: "haproxy",
         logFile: i.logFile,
-        start: () => {
+        start: async () => {
           killStrays(edgeTag(t.stateDir, i.name));
+          // Routes to the current primaries from its first connection (a sibling's states).
+          await seedDatabaseStates(t, i);
           return startHaproxyInstance(t, i);
         },
         waitReady: (timeoutMs = 30_000) => waitHaproxyInstance(t, i, undefined, timeoutMs),
@@ -40,7 +42,7 @@ export function edgeProcesses(t: Topology): EdgeProcess[] {
         name: i.name,
         kind: "nginx",
         logFile: cdnPaths(t, i.name).errorLog,
-        start: () => {
+        start: async () => {
           killStrays(edgeTag(t.stateDir, i.name));
           return startCdnInstance(t, i.name);
         },

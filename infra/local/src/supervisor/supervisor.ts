@@ -189,7 +189,7 @@ export class Supervisor {
       const edge = this.edge.get(name);
       if (edge) {
         // Not our child: watched by PID like an adopted process.
-        this.watched.set(name, edge.start().pid);
+        this.watched.set(name, (await edge.start()).pid);
         e.state = "running";
         await edge.waitReady();
       } else {
