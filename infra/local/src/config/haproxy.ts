@@ -67,8 +67,9 @@ export const haproxyServerStateFile = (t: Pick<Topology, "haproxy">): string => 
 /**
  * The `peers` section every instance declares: stick-table entries (the flood guard's request
  * rates) are pushed to the other instances, so the survivor of a crash knows who was flooding.
- * HAProxy's peers replicate entries, they do not add them up: while both run, an address's rate
- * is the last update either instance made (each sees its share of the connections).
+ * HAProxy's peers replicate entries rather than add them up: an instance takes the value its peer
+ * pushed and counts on from there (measured: 40 requests spread over both → 40 in both tables);
+ * simultaneous updates can overwrite each other, so the shared rate is approximate.
  */
 export const EDGE_PEERS = "edge_peers";
 
