@@ -118,6 +118,9 @@ export function services(t: Topology): ServiceSpec[] {
       healthPath: "/healthz",
     }),
     ts("outbox-relay", "apps/workers/src/main.ts", ["outbox-relay"]),
+    // Hot standby: a second candidate of the same election (and fence), relaying once the
+    // leader's lease lapses; the fencing token keeps a late old leader from marking anything.
+    ts("outbox-relay-2", "apps/workers/src/main.ts", ["outbox-relay"]),
     // Bulk CSV imports from the vendor portal (its own process: bulkhead).
     ts("workers-imports", "apps/workers/src/main.ts", ["imports"]),
     // Housekeeping: vendor payout settlement (two-phase commit) and recovery of in-doubt payouts.

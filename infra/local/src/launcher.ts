@@ -4,17 +4,18 @@
  * health (Patroni leader + streaming replicas, HAProxy routing, Sentinel agreement) and names the
  * process and its log when something does not come up.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { etcdArgs } from "./config/etcd.ts";
-import { haproxyConfig } from "./config/haproxy.ts";
-import { saveServerState } from "./gateway/runtime-api.ts";
+import { databaseStateFileOf, haproxyConfig, runtimeSocketOf } from "./config/haproxy.ts";
+import { runtimeCommand, saveServerState } from "./gateway/runtime-api.ts";
 import { cdnConfig, cdnPaths } from "./config/nginx.ts";
 import { patroniConfig, socketDir } from "./config/patroni.ts";
 import { redisAuth, redisConfig, sentinelAuth, sentinelConfig, withAuth } from "./config/redis.ts";
-import { cdnHealthy } from "./probes/cdn.ts";
+import { cdnInstanceHealthy } from "./probes/cdn.ts";
+import { EDGE_INSTANCE_ENV, edgeTag } from "./edge/strays.ts";
 import { etcdStatus } from "./probes/etcd.ts";
 import { memberIsPrimary, memberIsStreamingReplica, patroniCluster } from "./probes/patroni.ts";
 import { haproxyServers, routable } from "./probes/haproxy.ts";
@@ -35,6 +36,7 @@ import { StartupError, waitFor } from "./processes/wait.ts";
 import { SUPERVISOR } from "./supervisor/control.ts";
 import {
   type ClusterTopology,
+  type HaproxyInstance,
   type PgMember,
   type RedisNode,
   type Topology,
@@ -54,9 +56,10 @@ const REDIS_BIN = process.env.AGORA_REDIS_BIN ?? "/usr/bin/redis-server";
 const SENTINEL_BIN = process.env.AGORA_SENTINEL_BIN ?? "/usr/bin/redis-sentinel";
 const NGINX_BIN = process.env.AGORA_NGINX_BIN ?? "/usr/sbin/nginx";
 
-/** Returns true when the HAProxy configuration changed (a running HAProxy must be restarted). */
-function prepareFolders(t: Topology): boolean {
-  for (const d of [t.stateDir, t.logDir, dirname(t.haproxy.configFile)]) mkdirSync(d, { recursive: true });
+/** Returns the HAProxy instances whose configuration changed (a running one must be restarted). */
+function prepareFolders(t: Topology): HaproxyInstance[] {
+  for (const d of [t.stateDir, t.logDir, ...t.haproxyInstances.map((i) => dirname(i.configFile))])
+    mkdirSync(d, { recursive: true });
   for (const e of t.etcd) mkdirSync(dirname(e.dataDir), { recursive: true });
   mkdirSync(t.pgRoot, { recursive: true });
   chownToPostgres(t.pgRoot);
@@ -82,10 +85,12 @@ function prepareFolders(t: Topology): boolean {
       chownToPostgres(m.configFile);
     }
   }
-  const haproxyCfg = haproxyConfig(t);
-  const haproxyChanged =
-    !existsSync(t.haproxy.configFile) || readFileSync(t.haproxy.configFile, "utf8") !== haproxyCfg;
-  if (haproxyChanged) writeFileSync(t.haproxy.configFile, haproxyCfg);
+  const haproxyChanged = t.haproxyInstances.filter((i) => {
+    const cfg = haproxyConfig(t, { instance: i });
+    const changed = !existsSync(i.configFile) || readFileSync(i.configFile, "utf8") !== cfg;
+    if (changed) writeFileSync(i.configFile, cfg);
+    return changed;
+  });
   const [primary, replica] = t.redis.nodes;
   if (!primary || !replica) throw new Error("topology needs two redis nodes");
   for (const n of [...t.redis.nodes, ...t.redis.sentinels]) mkdirSync(n.dir, { recursive: true });
@@ -145,27 +150,60 @@ export function startPgMember(t: Topology, m: PgMember): ProcessRecord {
   });
 }
 
-export function startHaproxy(t: Topology): void {
-  if (running(t, "haproxy")) return;
-  startProcess(t.pidFile, {
-    name: "haproxy",
+/** One HAProxy instance (its configuration is written by prepareFolders / writeHaproxyConfig). */
+export function startHaproxyInstance(t: Topology, i: HaproxyInstance): ProcessRecord {
+  const existing = running(t, i.name);
+  if (existing) return existing;
+  if (!existsSync(i.configFile)) writeHaproxyConfig(t, i);
+  return startProcess(t.pidFile, {
+    name: i.name,
     kind: "haproxy",
     command: HAPROXY_BIN,
-    args: ["-db", "-f", t.haproxy.configFile],
-    logFile: t.haproxy.logFile,
-    port: t.haproxy.statsPort,
-    match: t.haproxy.configFile,
+    args: ["-db", "-f", i.configFile],
+    logFile: i.logFile,
+    port: i.statsPort,
+    match: i.configFile,
+    env: { [EDGE_INSTANCE_ENV]: edgeTag(t.stateDir, i.name) },
   });
 }
 
-/** The media CDN edge (nginx, foreground, its own prefix: nothing outside the state folder). */
-export function startCdn(t: Topology): void {
-  if (running(t, "cdn")) return;
-  const p = cdnPaths(t);
+/**
+ * Before (re)starting an instance: its database backends' starting states from a live sibling
+ * (see databaseStateFileOf); without one, none (it starts from its own checks, as at first start).
+ */
+export async function seedDatabaseStates(t: Topology, i: HaproxyInstance): Promise<string | undefined> {
+  const file = databaseStateFileOf(i);
+  for (const sibling of t.haproxyInstances.filter((x) => x.name !== i.name)) {
+    const states = await runtimeCommand(runtimeSocketOf(sibling), "show servers state", 1_000).catch(() => undefined);
+    if (!states?.startsWith("1\n")) continue;
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(`${file}.tmp`, states);
+    renameSync(`${file}.tmp`, file);
+    return sibling.name;
+  }
+  rmSync(file, { force: true });
+  return undefined;
+}
+
+export function writeHaproxyConfig(t: Topology, i: HaproxyInstance): void {
+  mkdirSync(dirname(i.configFile), { recursive: true });
+  writeFileSync(i.configFile, haproxyConfig(t, { instance: i }));
+}
+
+/** Every HAProxy instance (they share the frontends' addresses: SO_REUSEPORT). */
+export function startHaproxy(t: Topology): void {
+  for (const i of t.haproxyInstances) startHaproxyInstance(t, i);
+}
+
+/** One media CDN edge (nginx, foreground, its own prefix: nothing outside the state folder). */
+export function startCdnInstance(t: Topology, name: string): ProcessRecord {
+  const existing = running(t, name);
+  if (existing) return existing;
+  const p = cdnPaths(t, name);
   for (const d of [p.dir, p.cacheDir, p.tempDir]) mkdirSync(d, { recursive: true });
-  writeFileSync(p.configFile, cdnConfig(t));
-  startProcess(t.pidFile, {
-    name: "cdn",
+  writeFileSync(p.configFile, cdnConfig(t, name));
+  return startProcess(t.pidFile, {
+    name,
     kind: "nginx",
     command: NGINX_BIN,
     // -e: nginx opens its error log before reading the config; keep that out of /var/log too.
@@ -173,7 +211,14 @@ export function startCdn(t: Topology): void {
     logFile: p.errorLog,
     port: t.apps.cdn,
     match: p.configFile,
+    // nginx's workers outlive a killed master and keep serving: the tag finds them (edge/strays.ts).
+    env: { [EDGE_INSTANCE_ENV]: edgeTag(t.stateDir, name) },
   });
+}
+
+/** Every CDN edge instance (one address, `reuseport`). */
+export function startCdn(t: Topology): void {
+  for (const i of t.cdnInstances) startCdnInstance(t, i.name);
 }
 
 export function startRedisNode(t: Topology, name: string): void {
@@ -265,13 +310,25 @@ async function canQuery(url: string, sql: string): Promise<boolean> {
  * to the leader only, the ro backend to replicas only.
  */
 async function waitHaproxy(t: Topology, leaders: Record<string, string>): Promise<void> {
+  for (const i of t.haproxyInstances) await waitHaproxyInstance(t, i, leaders);
+}
+
+/** One instance routes every database backend by role (a restarted instance waits for this too). */
+export async function waitHaproxyInstance(
+  t: Topology,
+  i: HaproxyInstance,
+  leaders?: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<void> {
   await waitFor(
     "every backend to route by role (rw → leader, ro → replicas)",
     async () => {
       // The database backends only: the edge's spare server slots sit in maintenance, unchecked.
       const clusterBackends = new Set(t.clusters.flatMap((c) => [`${c.name}_rw`, `${c.name}_ro`]));
-      const servers = (await haproxyServers(t)).filter((x) => clusterBackends.has(x.backend));
+      const servers = (await haproxyServers(t, 800, i)).filter((x) => clusterBackends.has(x.backend));
       if (servers.some((x) => x.checkStatus.startsWith("INI") || x.checkStatus === "")) return false;
+      // Without known leaders (a restart by the supervisor): one primary per cluster is routed.
+      if (!leaders) return t.clusters.every((c) => routable(servers, `${c.name}_rw`).length === 1);
       return t.clusters.every((c) => {
         const rw = routable(servers, `${c.name}_rw`);
         const ro = routable(servers, `${c.name}_ro`);
@@ -279,8 +336,9 @@ async function waitHaproxy(t: Topology, leaders: Record<string, string>): Promis
         return rw.length === 1 && rw[0] === leaders[c.name] && ro.length === replicas.length && ro.every((r) => replicas.includes(r));
       });
     },
-    { timeoutMs: 30_000, process: "haproxy", logFile: t.haproxy.logFile },
+    { timeoutMs, process: i.name, logFile: i.logFile },
   );
+  if (!leaders) return;
   for (const c of t.clusters) {
     const url = databaseUrl(t, c.name, "rw", { as: "superuser", database: "postgres" });
     await waitFor(
@@ -348,25 +406,38 @@ export async function up(t: Topology, log: Log = quiet): Promise<UpReport> {
   const leaders: Record<string, string> = {};
   for (const c of t.clusters) leaders[c.name] = await waitClusterReady(t, c);
 
-  log("HAProxy …");
-  // A checkout updated while the topology ran (new routes, e.g. /socket.io/): load the new config.
-  const runningHaproxy = readRegistry(t.pidFile).find((r) => r.name === "haproxy" && isOurs(r));
-  if (haproxyChanged && runningHaproxy) {
-    // The registry-routed servers' addresses and states survive the restart (server-state-file).
-    await saveServerState(t).catch((err: Error) => log(`HAProxy server states not saved: ${err.message}`));
-    await stopRecord(runningHaproxy);
+  log(`HAProxy ×${t.haproxyInstances.length} …`);
+  // A state folder from the single-instance layout: its HAProxy and nginx hold the ports' old configuration.
+  for (const legacy of ["haproxy", "cdn"]) {
+    const rec = readRegistry(t.pidFile).find((r) => r.name === legacy && isOurs(r));
+    if (rec) await stopRecord(rec);
+    removeRecord(t.pidFile, legacy);
   }
-  startHaproxy(t);
+  // A checkout updated while the topology ran (new routes, e.g. /socket.io/): load the new config,
+  // one instance at a time, so the other keeps serving the shared ports meanwhile.
+  for (const i of t.haproxyInstances) {
+    const rec = readRegistry(t.pidFile).find((r) => r.name === i.name && isOurs(r));
+    if (rec && haproxyChanged.includes(i)) {
+      // The registry-routed servers' addresses and states survive the restart (server-state-file).
+      await saveServerState(i).catch((err: Error) => log(`${i.name} server states not saved: ${err.message}`));
+      await stopRecord(rec);
+    }
+    if (!rec || haproxyChanged.includes(i)) await seedDatabaseStates(t, i);
+    startHaproxyInstance(t, i);
+    await waitHaproxyInstance(t, i, leaders);
+  }
   await waitHaproxy(t, leaders);
   await waitRedis(t);
 
-  log("nginx CDN edge …");
+  log(`nginx CDN edge ×${t.cdnInstances.length} …`);
   startCdn(t);
-  await waitFor("the CDN edge to answer /healthz", () => cdnHealthy(t), {
-    timeoutMs: 15_000,
-    process: "cdn",
-    logFile: cdnPaths(t).errorLog,
-  });
+  for (const i of t.cdnInstances) {
+    await waitFor(`${i.name} to answer /healthz`, () => cdnInstanceHealthy(t, i), {
+      timeoutMs: 15_000,
+      process: i.name,
+      logFile: cdnPaths(t, i.name).errorLog,
+    });
+  }
   return { profile: t.profile.name, ms: Date.now() - t0, leaders, alreadyRunning };
 }
 

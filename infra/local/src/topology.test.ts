@@ -20,7 +20,8 @@ function ports(t: Topology): { path: string; port: number }[] {
       v.forEach((x, i) => walk(x, `${path}[${i}]`, isPort));
     } else if (v && typeof v === "object") {
       for (const [k, x] of Object.entries(v)) {
-        if (k === "profile") continue;
+        // `haproxy` is the first of `haproxyInstances` under a second name, not more ports.
+        if (k === "profile" || (path === "topology" && k === "haproxy")) continue;
         walk(x, `${path}.${k}`, isPort || /port/i.test(k) || k === "apps" || k === "faultProxies" || k === "faultProxyAdmin");
       }
     }

@@ -75,7 +75,8 @@ const OFFSET = {
   patroniRest: 200, // +200 + cluster*10 + member
   haproxyRw: 300, // +300 + cluster*10
   haproxyRo: 301, // +301 + cluster*10
-  haproxyStats: 390,
+  haproxyStats: 390, // +390 + instance: each HAProxy instance's own stats page
+  haproxyPeers: 395, // +395 + instance: HAProxy `peers` (stick tables shared between instances)
   redis: 400, // +400 primary, +401 replica
   sentinel: 410, // +410..+412
   storefront: 500, // +500, +501
@@ -88,6 +89,7 @@ const OFFSET = {
   paymentSim: 540,
   cdn: 550, // nginx CDN edge
   mediaOrigin: 551, // the media origin behind the CDN edge
+  cdnStatus: 552, // +552 + instance: each CDN edge's own /healthz and stub_status
   realtime: 560, // +560, +561: Socket.IO gateway instances (Redis adapter)
   inventory: 565, // +565, +566: inventory gRPC service instances
   telemetryCollector: 570, // OTLP/HTTP receiver + span/log store API
@@ -101,6 +103,14 @@ export const ETCD_MEMBERS = 3;
 export const REDIS_SENTINELS = 3;
 export const REDIS_MASTER_NAME = "agora";
 export const STOREFRONT_INSTANCES = 2;
+/**
+ * HAProxy processes serving the same frontends: both bind every address with SO_REUSEPORT (the
+ * kernel spreads new connections over the live listeners; a dead one's socket just disappears),
+ * the one-box counterpart of a VIP/anycast pair. See docs/adr/0009-edge-and-relay-redundancy.md.
+ */
+export const HAPROXY_INSTANCES = 2;
+/** nginx CDN edges on the same address (nginx `reuseport`), each with its own cache folder. */
+export const CDN_INSTANCES = 2;
 export const REALTIME_INSTANCES = 2;
 /** Inventory gRPC service instances; callers balance over all of them (round-robin). */
 export const INVENTORY_INSTANCES = 2;
@@ -142,6 +152,25 @@ export interface RedisNode {
   logFile: string;
 }
 
+/** One HAProxy process: its own configuration, stats page, runtime socket and peer port. */
+export interface HaproxyInstance {
+  /** `haproxy-1`, `haproxy-2`: the process name (pids.json, logs, chaos, supervisor). */
+  name: string;
+  configFile: string;
+  logFile: string;
+  pidFile: string;
+  statsPort: number;
+  /** Its `peers` listener: stick-table updates to and from the other instances. */
+  peerPort: number;
+}
+
+/** One nginx CDN edge: the shared `apps.cdn` address plus a status port of its own. */
+export interface CdnInstance {
+  name: string;
+  /** Its own /healthz and /nginx_status, to tell the instances apart (the shared port cannot). */
+  statusPort: number;
+}
+
 export interface Topology {
   profile: ProfileSpec;
   stateDir: string;
@@ -158,7 +187,12 @@ export interface Topology {
   host: "127.0.0.1";
   etcd: EtcdMember[];
   clusters: ClusterTopology[];
-  haproxy: { configFile: string; logFile: string; pidFile: string; statsPort: number };
+  /** The first HAProxy instance (what single-instance readers such as the drills look at). */
+  haproxy: HaproxyInstance;
+  /** Every HAProxy instance; they share the frontends' addresses (SO_REUSEPORT). */
+  haproxyInstances: HaproxyInstance[];
+  /** The nginx CDN edges (`cdn-1`, …), all on the one `apps.cdn` address. */
+  cdnInstances: CdnInstance[];
   redis: { masterName: string; nodes: RedisNode[]; sentinels: RedisNode[] };
   apps: {
     storefront: number[];
@@ -229,6 +263,17 @@ export function topology(profileName: ProfileName = profileFromEnv()): Topology 
       };
     }),
   }));
+  const haproxyInstances: HaproxyInstance[] = Array.from({ length: HAPROXY_INSTANCES }, (_, i) => {
+    const name = `haproxy-${i + 1}`;
+    return {
+      name,
+      configFile: join(stateDir, name, "haproxy.cfg"),
+      logFile: join(logDir, `${name}.log`),
+      pidFile: join(stateDir, name, "haproxy.pid"),
+      statsPort: b + OFFSET.haproxyStats + i,
+      peerPort: b + OFFSET.haproxyPeers + i,
+    };
+  });
   const redisNode = (name: string, port: number): RedisNode => ({
     name,
     port,
@@ -247,12 +292,12 @@ export function topology(profileName: ProfileName = profileFromEnv()): Topology 
     host: "127.0.0.1",
     etcd,
     clusters,
-    haproxy: {
-      configFile: join(stateDir, "haproxy", "haproxy.cfg"),
-      logFile: join(logDir, "haproxy.log"),
-      pidFile: join(stateDir, "haproxy", "haproxy.pid"),
-      statsPort: b + OFFSET.haproxyStats,
-    },
+    haproxy: haproxyInstances[0]!,
+    haproxyInstances,
+    cdnInstances: Array.from({ length: CDN_INSTANCES }, (_, i) => ({
+      name: `cdn-${i + 1}`,
+      statusPort: b + OFFSET.cdnStatus + i,
+    })),
     redis: {
       masterName: REDIS_MASTER_NAME,
       nodes: [redisNode("redis-1", b + OFFSET.redis), redisNode("redis-2", b + OFFSET.redis + 1)],

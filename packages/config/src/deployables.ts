@@ -46,6 +46,8 @@ export const WORKER_PROCESSES = [
   "imports",
   "inventory-1",
   "inventory-2",
+  // The outbox relay's hot standby (a second candidate in the same election).
+  "outbox-relay-2",
 ] as const;
 export type WorkerProcessName = (typeof WORKER_PROCESSES)[number];
 

@@ -47,7 +47,7 @@ export function ChaosBoard() {
 
       <Card
         title="Processes"
-        description="Kill = SIGKILL (a crash). Pause = SIGSTOP (a frozen VM or a long GC pause)."
+        description="Kill = SIGKILL, left down until you restart it. Crash = SIGKILL that the supervisor heals (restart with backoff). Pause = SIGSTOP (a frozen VM or a long GC pause)."
       >
         <div className="grid gap-4 md:grid-cols-2">
           {groups.map((g) => (
@@ -81,6 +81,19 @@ export function ChaosBoard() {
                             >
                               Kill
                             </button>
+                            {x.kind !== "postgres" ? (
+                              <button
+                                type="button"
+                                className={DANGER}
+                                disabled={busy}
+                                title="SIGKILL; the supervisor restarts it"
+                                onClick={() =>
+                                  apply.mutate({ kind: "node", target: x.name, action: "crash" })
+                                }
+                              >
+                                Crash
+                              </button>
+                            ) : null}
                             <button
                               type="button"
                               className={PLAIN}

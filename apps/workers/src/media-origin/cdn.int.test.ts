@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, mediaOriginTokenSchema } from "@agora/config";
-import { cdnPaths } from "@agora/infra-local/cdn";
+import { cdnCacheDirs } from "@agora/infra-local/cdn";
 import { cdnCacheStats } from "@agora/infra-local/probes";
 import { topology } from "@agora/infra-local/topology";
 import { createMediaOrigin, IMMUTABLE_CACHE_CONTROL, type MediaOrigin } from "./media-server.ts";
@@ -30,7 +30,8 @@ async function startOrigin(): Promise<MediaOrigin> {
   const o = createMediaOrigin({
     stateDir: t.stateDir,
     token,
-    cacheDir: cdnPaths(t).cacheDir,
+    // Every edge instance keeps its own copy: the purge reaches them all.
+    cacheDir: cdnCacheDirs(t),
     cacheControl: (path) =>
       path.includes("/short/") ? "public, max-age=1" : IMMUTABLE_CACHE_CONTROL,
   });

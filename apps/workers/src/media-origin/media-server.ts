@@ -75,8 +75,8 @@ export interface MediaOriginOptions {
   stateDir: string;
   /** Bearer token of purge and stats. */
   token: string;
-  /** The edge's proxy_cache folder, for DELETE /cache/… (purge). */
-  cacheDir?: string;
+  /** The edges' proxy_cache folders (one per edge instance), for DELETE /cache/… (purge). */
+  cacheDir?: string | readonly string[];
   /** Cache-Control per served path (default: immutable for a year). */
   cacheControl?: (pathname: string) => string;
 }
@@ -221,7 +221,8 @@ export function createMediaOrigin(opts: MediaOriginOptions): MediaOrigin {
       if (url.pathname.startsWith("/cache/media/") && req.method === "DELETE") {
         if (!opts.cacheDir) return send(res, 501, "no edge cache configured\n");
         const key = `${url.pathname.slice("/cache".length)}${url.search}`;
-        const purged = purgeCacheKey(opts.cacheDir, key);
+        // Every edge instance keeps its own copy: purge them all (each call must run, no short-circuit).
+        const purged = [opts.cacheDir].flat().map((dir) => purgeCacheKey(dir, key)).includes(true);
         if (purged) stats.purged++;
         res.writeHead(200, { "content-type": "application/json" });
         res.end(JSON.stringify({ key, purged }));

@@ -14,7 +14,7 @@ import { loadConfig, mediaOriginTokenSchema } from "@agora/config";
 import { allUrlsOf, parseUploadUrl } from "@agora/api/media";
 import { MAX_IMAGE_BYTES, sweepMediaOrphans, uploadProductImage } from "@agora/api/vendor-media";
 import { closeAll, core, createVendor, withTenant } from "@agora/db";
-import { cdnPaths } from "@agora/infra-local/cdn";
+import { cdnCacheDirs } from "@agora/infra-local/cdn";
 import { topology } from "@agora/infra-local/topology";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -87,7 +87,8 @@ beforeAll(async () => {
   });
   origin = createMediaOrigin({
     stateDir: t.stateDir,
-    cacheDir: cdnPaths(t).cacheDir,
+    // Every edge instance keeps its own copy: the purge reaches them all.
+    cacheDir: cdnCacheDirs(t),
     token: loadConfig(mediaOriginTokenSchema).AGORA_MEDIA_ORIGIN_TOKEN,
   });
   await origin.listen(t.apps.mediaOrigin, t.host);

@@ -32,7 +32,7 @@ import {
 } from "@agora/api/vendor-media";
 import { loadConfig, mediaOriginTokenSchema } from "@agora/config";
 import { closeAll, core, createVendor, withTenant } from "@agora/db";
-import { cdnPaths } from "@agora/infra-local/cdn";
+import { cdnCacheDirs } from "@agora/infra-local/cdn";
 import { topology } from "@agora/infra-local/topology";
 import { createRedis } from "@agora/redis";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
@@ -110,7 +110,8 @@ beforeAll(async () => {
   otherProductId = await product(b.id, cat.id, "Grinder");
   origin = createMediaOrigin({
     stateDir: t.stateDir,
-    cacheDir: cdnPaths(t).cacheDir,
+    // Every edge instance keeps its own copy: the purge reaches them all.
+    cacheDir: cdnCacheDirs(t),
     token: loadConfig(mediaOriginTokenSchema).AGORA_MEDIA_ORIGIN_TOKEN,
   });
   await origin.listen(t.apps.mediaOrigin, t.host);

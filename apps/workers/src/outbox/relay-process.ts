@@ -53,6 +53,7 @@ export function startOutboxRelay(
     pollEveryMs: opts.pollEveryMs ?? env.OUTBOX_RELAY_POLL_MS,
   });
   election.start();
+  relay.warmWhileStandby();
   return {
     relay,
     election,

@@ -137,6 +137,12 @@ export interface OutboxRelayOptions {
   pollEveryMs?: number;
   /** After a quiet spell the idle interval grows up to this, ms (default 4 × pollEveryMs; see idle-poll.ts). */
   maxIdlePollMs?: number;
+  /**
+   * Hot standby: while not leading, one read-only look at every outbox this often (ms, jittered),
+   * so its database connections are open and checked when it takes over (a cold standby spends
+   * seconds on TLS and pool set-up under load). Below the pool's idle timeout (30 s). 0: off.
+   */
+  standbyWarmMs?: number;
   log?: (level: "info" | "warn" | "error", msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -148,6 +154,7 @@ export class OutboxRelay {
   private loop: Promise<void> | undefined;
   private stopped = false;
   private wake: AbortController = new AbortController();
+  private warmTimer: NodeJS.Timeout | undefined;
   /** Messages this instance published and marked (tests, metrics). */
   published = 0;
 
@@ -158,6 +165,7 @@ export class OutboxRelay {
       batchSize: opts.batchSize ?? 100,
       pollEveryMs: opts.pollEveryMs ?? 250,
       maxIdlePollMs: opts.maxIdlePollMs ?? 4 * (opts.pollEveryMs ?? 250),
+      standbyWarmMs: opts.standbyWarmMs ?? 10_000,
       log:
         opts.log ??
         ((level, msg, extra) => relayLog[level]({ component: "outbox-relay", ...extra }, msg)),
@@ -182,8 +190,30 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.warmTimer);
     this.wake.abort();
     await this.loop;
+  }
+
+  /** Keeps the standby's connections warm until it leads (see `standbyWarmMs`). */
+  warmWhileStandby(): void {
+    const every = this.opts.standbyWarmMs;
+    if (every <= 0 || this.stopped) return;
+    this.warmTimer = setTimeout(() => {
+      const round = this.opts.election.isLeader()
+        ? Promise.resolve()
+        : Promise.all(
+            this.opts.sources.map((s) =>
+              hasUnpublished(s).catch((err: unknown) =>
+                this.opts.log("warn", `standby check failed: ${err instanceof Error ? err.message : String(err)}`, {
+                  cluster: s.cluster,
+                }),
+              ),
+            ),
+          );
+      void round.then(() => this.warmWhileStandby());
+    }, jitter(every));
+    this.warmTimer.unref();
   }
 
   private async runTerm(term: LeaderTerm): Promise<void> {

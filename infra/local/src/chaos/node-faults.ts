@@ -5,19 +5,21 @@
  */
 import { readFileSync } from "node:fs";
 import { appInstances, services, startServices } from "../apps.ts";
+import { edgeProcess } from "../edge/edge-processes.ts";
 import {
   killPgMember,
   postmasterPid,
   startEtcd,
-  startHaproxy,
   startPgMember,
   startRedisNode,
 } from "../launcher.ts";
+import { RELAY_LEADER_TARGET, relayLeaderProcess } from "./relay-leader.ts";
 import { descendants, isOurs, type ProcessKind, readRegistry } from "../processes/registry.ts";
-import { holdSupervision } from "../supervisor/control.ts";
+import { holdSupervision, releaseSupervision } from "../supervisor/control.ts";
 import type { PgMember, Topology } from "../topology.ts";
 
-export type NodeAction = "kill" | "pause" | "resume" | "restart";
+/** `crash`: SIGKILL that the supervisor heals (self-healing); `kill`: SIGKILL held down until undone. */
+export type NodeAction = "kill" | "crash" | "pause" | "resume" | "restart";
 
 export interface ChaosTarget {
   name: string;
@@ -75,13 +77,20 @@ export function chaosTargets(t: Topology): ChaosTarget[] {
     ),
     ...t.redis.nodes.map((n) => ({ name: n.name, kind: "redis" as const, group: "redis" })),
     ...t.redis.sentinels.map((n) => ({ name: n.name, kind: "sentinel" as const, group: "redis" })),
-    { name: "haproxy", kind: "haproxy" as const, group: "edge" },
+    ...t.haproxyInstances.map((i) => ({ name: i.name, kind: "haproxy" as const, group: "edge" })),
+    ...t.cdnInstances.map((i) => ({ name: i.name, kind: "nginx" as const, group: "edge" })),
     ...registry
       .filter((r) => r.kind === "app")
       .map((r) => ({ name: r.name, kind: "app" as const, group: "apps" })),
+    // Whichever relay holds the election when the action runs (applyNodeAction resolves it).
+    { name: RELAY_LEADER_TARGET, kind: "app" as const, group: "apps" },
   ];
   return names.map((n) => {
-    const pids = nodePids(t, n.name);
+    // The leader alias shows as running while any relay runs; its actions hit the leader only.
+    const pids =
+      n.name === RELAY_LEADER_TARGET
+        ? registry.filter((r) => /^outbox-relay(-\d+)?$/.test(r.name)).flatMap((r) => nodePids(t, r.name))
+        : nodePids(t, n.name);
     const states = pids.map(processState).filter((s): s is string => s !== undefined);
     return {
       ...n,
@@ -108,6 +117,11 @@ export async function applyNodeAction(
   name: string,
   action: NodeAction,
 ): Promise<void> {
+  if (name === RELAY_LEADER_TARGET) {
+    const leader = await relayLeaderProcess(t);
+    if (!leader) throw new UnknownTargetError(`${name} (no relay holds the election)`);
+    return applyNodeAction(t, leader, action);
+  }
   const target = chaosTargets(t).find((x) => x.name === name);
   if (!target) throw new UnknownTargetError(name);
   const m = pgMember(t, name);
@@ -119,6 +133,11 @@ export async function applyNodeAction(
         holdSupervision(t, name);
         signalAll(target.pids, "SIGKILL");
       }
+      return;
+    case "crash":
+      // Postgres members are Patroni's to fail over; everything else the supervisor restarts.
+      if (m) killPgMember(t, m);
+      else signalAll(target.pids, "SIGKILL");
       return;
     case "pause":
       signalAll(target.pids, "SIGSTOP");
@@ -151,8 +170,14 @@ async function restartNode(t: Topology, target: ChaosTarget): Promise<void> {
       startRedisNode(t, target.name);
       return;
     case "haproxy":
-      startHaproxy(t);
+    case "nginx": {
+      const edge = edgeProcess(t, target.name);
+      if (!edge) throw new UnknownTargetError(target.name);
+      releaseSupervision(t, target.name);
+      await edge.start();
+      await edge.waitReady();
       return;
+    }
     case "app": {
       const spec = [...appInstances(t), ...services(t)].find((s) => s.name === target.name);
       if (!spec) throw new UnknownTargetError(target.name);

@@ -87,13 +87,22 @@ beforeAll(async () => {
   const originPort = (origin.address() as AddressInfo).port;
   dir = mkdtempSync(join(tmpdir(), "agora-edge-"));
   const base = topology("test");
+  const instance = {
+    ...base.haproxy,
+    configFile: join(dir, "haproxy.cfg"),
+    statsPort: await freePort(),
+    peerPort: await freePort(),
+  };
   const t = {
     ...base,
     stateDir: dir,
     logDir: join(dir, "logs"),
     clusters: [],
     // Its own runtime socket and state file (beside the config), never the topology's.
-    haproxy: { ...base.haproxy, configFile: join(dir, "haproxy.cfg"), statsPort: await freePort() },
+    haproxy: instance,
+    haproxyInstances: [instance],
+    // One edge of its own, with a status port of its own.
+    cdnInstances: [{ name: "cdn-1", statusPort: await freePort() }],
     apps: {
       ...base.apps,
       storefront: [originPort],

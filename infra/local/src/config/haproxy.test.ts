@@ -12,7 +12,11 @@ import {
   haproxyConfig,
   haproxyRuntimeSocket,
   haproxyServerStateFile,
+  databaseStateFileOf,
+  EDGE_PEERS,
   METRICS_PATH_ACL,
+  runtimeSocketOf,
+  serverStateFileOf,
   REQUEST_ID_REGEX,
   UPLOAD_PATH_REGEX,
 } from "./haproxy.ts";
@@ -99,9 +103,11 @@ describe("haproxyConfig: registry-routed backends, request ids, body limits", ()
     expect(conf).toContain(`server-state-file ${haproxyServerStateFile(t)}`);
     for (const { backend } of Object.values(GATEWAY_BACKENDS))
       expect(section(`backend ${backend}`)).toContain("load-server-state-from-file global");
-    // The database backends start from their own checks, never from a saved UP.
+    // The database backends start from their own checks or a live sibling's current states,
+    // never from the sync's saved file (which may hold an old primary as UP).
     expect(section("defaults")).not.toContain("load-server-state-from-file");
-    expect(section("listen core_rw")).not.toContain("load-server-state-from-file");
+    expect(section("listen core_rw")).toContain("load-server-state-from-file local");
+    expect(section("listen core_rw")).toContain(`server-state-file-name ${databaseStateFileOf(t.haproxy)}`);
   });
 
   it("declares every service's slots: the topology's instances first, spare ones in maintenance", () => {
@@ -151,5 +157,46 @@ describe("haproxyConfig: registry-routed backends, request ids, body limits", ()
     for (const p of ["/api/imports", "/api/products/p_1/media"]) expect(upload.test(p), p).toBe(true);
     for (const p of ["/api/trpc/products.update", "/api/products/a/b/media", "/api/imports/x"]) expect(upload.test(p), p).toBe(false);
     expect(EDGE_UPLOAD_BODY_LIMIT_BYTES).toBeGreaterThan(20 * 1024 * 1024);
+  });
+});
+
+const HAPROXY_BIN = "/usr/sbin/haproxy";
+
+describe("haproxyConfig: two instances on the same addresses", () => {
+  const [one, two] = t.haproxyInstances;
+  const confOf = (i: NonNullable<typeof one>) => haproxyConfig(t, { instance: i });
+  const binds = (c: string) => c.split("\n").filter((l) => l.trim().startsWith("bind ")).map((l) => l.trim());
+
+  it("binds every frontend address in both, and only the stats page on an address of its own", () => {
+    if (!one || !two) throw new Error("the topology declares two HAProxy instances");
+    const a = binds(confOf(one));
+    const b = binds(confOf(two));
+    const shared = a.filter((x) => b.includes(x));
+    expect(shared).toContain(`bind ${t.host}:${t.apps.gateway}`);
+    expect(shared).toContain(`bind ${t.host}:${t.clusters[0]!.rwPort}`);
+    expect(a.filter((x) => !b.includes(x))).toEqual([`bind ${t.host}:${one.statsPort}`]);
+    expect(b.filter((x) => !a.includes(x))).toEqual([`bind ${t.host}:${two.statsPort}`]);
+  });
+
+  it("gives each instance its own runtime socket and state file, and shares the stick tables through peers", () => {
+    if (!one || !two) throw new Error("the topology declares two HAProxy instances");
+    const c2 = confOf(two);
+    expect(runtimeSocketOf(two)).not.toBe(runtimeSocketOf(one));
+    expect(c2).toContain(`stats socket ${runtimeSocketOf(two)} mode 600 level admin`);
+    expect(c2).toContain(`server-state-file ${serverStateFileOf(two)}`);
+    expect(c2).toContain(`localpeer ${two.name}`);
+    for (const i of t.haproxyInstances) expect(c2).toContain(`  peer ${i.name} ${t.host}:${i.peerPort}`);
+    const tables = c2.split("\n").filter((l) => l.includes("stick-table"));
+    expect(tables.length).toBeGreaterThan(0);
+    for (const l of tables) expect(l).toContain(`peers ${EDGE_PEERS}`);
+  });
+
+  it.skipIf(!existsSync(HAPROXY_BIN))("is a configuration HAProxy accepts, for each instance", () => {
+    const dir = mkdtempSync(join(tmpdir(), "agora-haproxy-pair-"));
+    for (const i of t.haproxyInstances) {
+      const file = join(dir, `${i.name}.cfg`);
+      writeFileSync(file, confOf(i));
+      execFileSync(HAPROXY_BIN, ["-c", "-q", "-f", file], { stdio: "pipe" });
+    }
   });
 });

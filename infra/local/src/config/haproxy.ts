@@ -1,6 +1,6 @@
 import { dirname, join } from "node:path";
 import { EDGE_CACHE_SECONDS } from "@agora/config/edge-cache";
-import type { Topology } from "../topology.ts";
+import type { HaproxyInstance, Topology } from "../topology.ts";
 
 /**
  * HAProxy: per cluster a read-write port routed by Patroni's `/primary` health check and a
@@ -46,12 +46,32 @@ export const GATEWAY_BACKENDS = {
 } as const satisfies Record<string, { backend: string; slots: number }>;
 export type GatewayService = keyof typeof GATEWAY_BACKENDS;
 
-/** HAProxy's runtime API (level admin), a Unix socket beside its configuration. */
-export const haproxyRuntimeSocket = (t: Pick<Topology, "haproxy">): string =>
-  join(dirname(t.haproxy.configFile), "runtime.sock");
-/** Where server states are saved (gateway sync, before a restart) and loaded from at start. */
-export const haproxyServerStateFile = (t: Pick<Topology, "haproxy">): string =>
-  join(dirname(t.haproxy.configFile), "server-state");
+/** An instance's runtime API (level admin), a Unix socket beside its configuration. */
+export const runtimeSocketOf = (i: Pick<HaproxyInstance, "configFile">): string =>
+  join(dirname(i.configFile), "runtime.sock");
+/** Where an instance's server states are saved (gateway sync, before a restart) and loaded from at start. */
+export const serverStateFileOf = (i: Pick<HaproxyInstance, "configFile">): string =>
+  join(dirname(i.configFile), "server-state");
+/**
+ * The database backends' starting states of a restarted instance: what a live sibling instance
+ * sees right now (written just before the start, removed when no sibling answers). A fresh
+ * HAProxy takes every server as UP until its first checks, so without this a restarted instance
+ * on the shared ports would send read-write connections to replicas for a second or two.
+ */
+export const databaseStateFileOf = (i: Pick<HaproxyInstance, "configFile">): string =>
+  join(dirname(i.configFile), "database-server-state");
+/** The first instance's runtime socket. */
+export const haproxyRuntimeSocket = (t: Pick<Topology, "haproxy">): string => runtimeSocketOf(t.haproxy);
+/** The first instance's server-state file. */
+export const haproxyServerStateFile = (t: Pick<Topology, "haproxy">): string => serverStateFileOf(t.haproxy);
+/**
+ * The `peers` section every instance declares: stick-table entries (the flood guard's request
+ * rates) are pushed to the other instances, so the survivor of a crash knows who was flooding.
+ * HAProxy's peers replicate entries rather than add them up: an instance takes the value its peer
+ * pushed and counts on from there (measured: 40 requests spread over both → 40 in both tables);
+ * simultaneous updates can overwrite each other, so the shared rate is approximate.
+ */
+export const EDGE_PEERS = "edge_peers";
 
 /** `server` lines of the topology's instances, then `server-template` spare slots up to `slots`. */
 function slotLines(t: Topology, service: GatewayService, ports: readonly number[], params: string): string[] {
@@ -67,7 +87,7 @@ function slotLines(t: Topology, service: GatewayService, ports: readonly number[
  * What every client-facing frontend does first: state the client address, give the request an id,
  * refuse the metrics path and bodies over the bound, and answer floods itself.
  */
-function edgeRules(floodLimit: number, opts: { uploads?: boolean } = {}): string[] {
+function edgeRules(floodLimit: number, opts: { uploads?: boolean; peers?: string } = {}): string[] {
   const bodyLimit = opts.uploads
     ? [
         `  acl upload_path path_reg ${UPLOAD_PATH_REGEX}`,
@@ -90,7 +110,7 @@ function edgeRules(floodLimit: number, opts: { uploads?: boolean } = {}): string
     ...bodyLimit,
     // Coarse flood guard per client address, ahead of the API's own per-client limits (which
     // stay the real ones): an address sending more than this is refused here, costing no app CPU.
-    `  stick-table type ip size 100k expire 30s store http_req_rate(${FLOOD_WINDOW_S}s)`,
+    `  stick-table type ip size 100k expire 30s store http_req_rate(${FLOOD_WINDOW_S}s)${opts.peers ? ` peers ${opts.peers}` : ""}`,
     "  http-request track-sc0 src",
     `  http-request return status 429 content-type text/plain string "Too many requests from your address; try again in a few seconds." hdr Retry-After ${FLOOD_WINDOW_S} if { sc_http_req_rate(0) gt ${floodLimit} }`,
   ];
@@ -112,19 +132,34 @@ export interface HaproxyOptions {
   floodLimit?: number;
   /** The procedures whose plain GETs go through the edge cache (the API's EDGE_CACHE_SECONDS). */
   edgeProcedures?: readonly string[];
+  /** Which instance this configuration is for (default the first). */
+  instance?: HaproxyInstance;
 }
 
+/**
+ * One instance's configuration. Every instance binds the same frontend addresses: HAProxy sets
+ * SO_REUSEPORT on its listeners on Linux, so two processes of one user share each port and the
+ * kernel spreads new connections over them; only the stats page, the runtime socket, the
+ * server-state file and the peer port are the instance's own.
+ */
 export function haproxyConfig(t: Topology, opts: HaproxyOptions = {}): string {
   const floodLimit = opts.floodLimit ?? FLOOD_LIMIT;
   const edgeProcedures = opts.edgeProcedures ?? Object.keys(EDGE_CACHE_SECONDS);
+  const self = opts.instance ?? t.haproxy;
+  const peers = t.haproxyInstances.length > 1 ? EDGE_PEERS : undefined;
   const lines: string[] = [
     "global",
     "  maxconn 2000",
     "  log stdout format raw local0 notice",
     // The gateway sync's way in (set server addr/state); the state file keeps what it set across a restart.
-    `  stats socket ${haproxyRuntimeSocket(t)} mode 600 level admin`,
-    `  server-state-file ${haproxyServerStateFile(t)}`,
+    `  stats socket ${runtimeSocketOf(self)} mode 600 level admin`,
+    `  server-state-file ${serverStateFileOf(self)}`,
+    // Its name among the peers (the `peer` line with this name is its own listener).
+    ...(peers ? [`  localpeer ${self.name}`] : []),
     "",
+    ...(peers
+      ? [`peers ${peers}`, ...t.haproxyInstances.map((i) => `  peer ${i.name} ${t.host}:${i.peerPort}`), ""]
+      : []),
     "defaults",
     "  mode tcp",
     "  log global",
@@ -135,7 +170,7 @@ export function haproxyConfig(t: Topology, opts: HaproxyOptions = {}): string {
     "",
     "listen stats",
     "  mode http",
-    `  bind ${t.host}:${t.haproxy.statsPort}`,
+    `  bind ${t.host}:${self.statsPort}`,
     "  stats enable",
     "  stats uri /",
     "  stats refresh 2s",
@@ -148,6 +183,9 @@ export function haproxyConfig(t: Topology, opts: HaproxyOptions = {}): string {
       lines.push(
         `listen ${c.name}_${role}`,
         `  bind ${t.host}:${port}`,
+        // Only a live sibling's current states (databaseStateFileOf), never the sync's saved file.
+        "  load-server-state-from-file local",
+        `  server-state-file-name ${databaseStateFileOf(self)}`,
         "  balance roundrobin",
         `  option httpchk GET ${check}`,
         "  http-check expect status 200",
@@ -168,7 +206,7 @@ export function haproxyConfig(t: Topology, opts: HaproxyOptions = {}): string {
     "frontend gateway_edge",
     "  mode http",
     `  bind ${t.host}:${t.apps.gateway}`,
-    ...edgeRules(floodLimit),
+    ...edgeRules(floodLimit, { peers }),
     // Plain GETs of the procedures the API may mark `public, s-maxage=N`
     // (packages/api/src/cache/edge-cache.ts) go through the edge cache (nginx, config/nginx.ts),
     // which keeps those answers and coalesces misses; a streamed batch (`trpc-accept`) has another
@@ -246,7 +284,7 @@ export function haproxyConfig(t: Topology, opts: HaproxyOptions = {}): string {
       `frontend ${backend.replace(/_gateway$/, "_edge")}`,
       "  mode http",
       `  bind ${t.host}:${port}`,
-      ...edgeRules(floodLimit, { uploads: service === "vendor-portal" }),
+      ...edgeRules(floodLimit, { uploads: service === "vendor-portal", peers }),
       "  timeout client 60s",
       `  default_backend ${backend}`,
       "",

@@ -8,7 +8,8 @@ const conf = cdnConfig(t);
 
 describe("cdnConfig", () => {
   it("listens on the CDN port and proxies /media/ to the media origin with a cache", () => {
-    expect(conf).toContain(`listen ${t.host}:${t.apps.cdn};`);
+    // Every instance on the one address: SO_REUSEPORT, the kernel spreads connections over them.
+    expect(conf).toContain(`listen ${t.host}:${t.apps.cdn} reuseport;`);
     expect(conf).toContain(`proxy_pass http://${t.host}:${t.apps.mediaOrigin};`);
     expect(conf).toMatch(/proxy_cache media;/);
     expect(conf).toContain("add_header X-Cache $upstream_cache_status always;");

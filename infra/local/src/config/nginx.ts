@@ -21,8 +21,12 @@ export interface CdnPaths {
   accessLog: string;
 }
 
-export function cdnPaths(t: Pick<Topology, "stateDir" | "logDir">): CdnPaths {
-  const dir = join(t.stateDir, "cdn");
+/**
+ * The folders and files of one CDN edge instance (`cdn-1`, `cdn-2`, …; default the first). Each
+ * has its own caches: a surviving edge serves from what it cached itself, cold at first.
+ */
+export function cdnPaths(t: Pick<Topology, "stateDir" | "logDir">, instance = "cdn-1"): CdnPaths {
+  const dir = join(t.stateDir, instance);
   return {
     dir,
     configFile: join(dir, "nginx.conf"),
@@ -30,9 +34,14 @@ export function cdnPaths(t: Pick<Topology, "stateDir" | "logDir">): CdnPaths {
     cacheDir: join(dir, "cache"),
     apiCacheDir: join(dir, "api-cache"),
     tempDir: join(dir, "temp"),
-    errorLog: join(t.logDir, "cdn.log"),
-    accessLog: join(t.logDir, "cdn-access.log"),
+    errorLog: join(t.logDir, `${instance}.log`),
+    accessLog: join(t.logDir, `${instance}-access.log`),
   };
+}
+
+/** The media caches of every edge instance: the origin purges an object from all of them. */
+export function cdnCacheDirs(t: Pick<Topology, "stateDir" | "logDir" | "cdnInstances">): string[] {
+  return t.cdnInstances.map((i) => cdnPaths(t, i.name).cacheDir);
 }
 
 /** Fields of one access-log line, in order (parsed by probes/cdn.ts). */
@@ -45,8 +54,17 @@ const CDN_VIDEO_SLICE = "1m";
 /** Idle connections the edge cache keeps open to the storefront pool. */
 const EDGE_ORIGIN_KEEPALIVE = 32;
 
-export function cdnConfig(t: Pick<Topology, "stateDir" | "logDir" | "host" | "apps">): string {
-  const p = cdnPaths(t);
+/**
+ * One edge instance's configuration. Every instance listens on the same address with `reuseport`
+ * (SO_REUSEPORT): the kernel spreads connections over the live instances, and a dead instance's
+ * sockets simply disappear — the one-box counterpart of two edges behind anycast.
+ */
+export function cdnConfig(
+  t: Pick<Topology, "stateDir" | "logDir" | "host" | "apps" | "cdnInstances">,
+  instance = "cdn-1",
+): string {
+  const p = cdnPaths(t, instance);
+  const statusPort = t.cdnInstances.find((i) => i.name === instance)?.statusPort;
   // Run workers as the launching user: as root, nginx would otherwise drop to `nobody`, which
   // may not be able to enter a private state folder (the master creates the folders below).
   const user = process.getuid?.() === 0 ? `user ${userInfo().username};` : "";
@@ -98,7 +116,7 @@ http {
   }
 
   server {
-    listen ${t.host}:${t.apps.cdn};
+    listen ${t.host}:${t.apps.cdn} reuseport;
 
     location = /healthz {
       access_log off;
@@ -186,6 +204,23 @@ http {
       return 404;
     }
   }
-}
+${
+  statusPort === undefined
+    ? ""
+    : `
+  # This instance alone (the shared port reaches whichever instance the kernel picks).
+  server {
+    listen ${t.host}:${statusPort};
+    location = /healthz {
+      return 200 "ok\\n";
+    }
+    location = /nginx_status {
+      stub_status;
+      allow 127.0.0.1;
+      deny all;
+    }
+  }
+`
+}}
 `;
 }

@@ -11,7 +11,7 @@ import {
   WORKER_PROCESSES,
   type WorkerProcessName,
 } from "@agora/config";
-import { cdnPaths } from "../config/nginx.ts";
+import { cdnCacheDirs } from "../config/nginx.ts";
 import { databaseUrl, secrets, SHARD_NAMES, type Topology } from "../topology.ts";
 
 /** Every process the local topology runs (names as in pids.json and the logs), plus test runners. */
@@ -168,7 +168,7 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
   if (name.startsWith("storefront-")) env.NEXTAUTH_URL = env.AGORA_STOREFRONT_URL;
   if (name === "vendor-portal") env.NEXTAUTH_URL = env.AGORA_VENDOR_PORTAL_URL;
   if (scrapes) env.AGORA_METRICS_TARGETS = metricsTargets(t);
-  if (name === "media-origin" || name === "test-runner") env.AGORA_CDN_CACHE_DIR = cdnPaths(t).cacheDir;
+  if (name === "media-origin" || name === "test-runner") env.AGORA_CDN_CACHE_DIR = cdnCacheDirs(t).join(",");
   if (name === "ops-console") {
     env.NEXTAUTH_URL = env.AGORA_OPS_CONSOLE_URL;
     // The console's local ops backend (status, chaos, drills) reads this topology itself.

@@ -71,12 +71,20 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "agora-gw-"));
   const base = topology("test");
   const staticPort = await freePort();
+  const instance = {
+    ...base.haproxy,
+    configFile: join(dir, "haproxy", "haproxy.cfg"),
+    statsPort: await freePort(),
+    peerPort: await freePort(),
+  };
   t = {
     ...base,
     stateDir: dir,
     logDir: join(dir, "logs"),
     clusters: [],
-    haproxy: { ...base.haproxy, configFile: join(dir, "haproxy", "haproxy.cfg"), statsPort: await freePort() },
+    haproxy: instance,
+    // One HAProxy of its own (the sync pushes to every instance of the topology it is given).
+    haproxyInstances: [instance],
     apps: {
       ...base.apps,
       // One instance "in the topology" that never registers: the sync must take it out.

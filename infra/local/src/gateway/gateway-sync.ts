@@ -4,13 +4,15 @@
  * repairs a restarted HAProxy), applies `planBackend` per backend through the runtime API. No
  * reload ever: membership is `set server … addr/state`. After applying, it saves `show servers
  * state` to HAProxy's server-state-file, so a restart (config change) starts from the same state.
+ * Every HAProxy instance gets the same membership through its own runtime socket; an instance that
+ * is down is skipped and caught up by the resync once it is back.
  *
  * Runs inside the supervisor (one long-lived process already there): one watch stream and a
  * socket command per backend every `resyncMs` when nothing changes.
  */
 import { type ServiceInstance, watchServices, type ServiceWatch } from "@agora/registry";
-import { GATEWAY_BACKENDS, type GatewayService, haproxyRuntimeSocket } from "../config/haproxy.ts";
-import type { Topology } from "../topology.ts";
+import { GATEWAY_BACKENDS, type GatewayService, runtimeSocketOf } from "../config/haproxy.ts";
+import type { HaproxyInstance, Topology } from "../topology.ts";
 import { planBackend } from "./membership-plan.ts";
 import { runtimeCommand, saveServerState, serversState } from "./runtime-api.ts";
 
@@ -107,10 +109,18 @@ export class GatewaySync {
   }
 
   private async apply(): Promise<void> {
-    const socket = haproxyRuntimeSocket(this.t);
+    const problems: string[] = [];
+    for (const instance of this.t.haproxyInstances) {
+      await this.applyTo(instance, problems).catch((err: Error) => problems.push(`${instance.name}: ${err.message}`));
+    }
+    if (problems.length > 0) this.problem(problems.join("; "));
+    else this.lastProblem = "";
+  }
+
+  private async applyTo(instance: HaproxyInstance, problems: string[]): Promise<void> {
+    const socket = runtimeSocketOf(instance);
     const slots = await serversState(socket);
     let changed = false;
-    const problems: string[] = [];
     for (const [service, { backend }] of Object.entries(this.backends)) {
       const mine = slots.filter((s) => s.backend === backend);
       if (mine.length === 0) continue;
@@ -122,16 +132,10 @@ export class GatewaySync {
         // `set server … addr` answers with what it changed; anything else non-empty is a refusal.
         if (answer && !/changed from|no need to change/.test(answer)) problems.push(`${cmd}: ${answer}`);
       }
-      if (plan.commands.length > 0) this.log(`${backend}: ${plan.commands.join("; ")}`);
+      if (plan.commands.length > 0) this.log(`${instance.name} ${backend}: ${plan.commands.join("; ")}`);
       if (plan.unplaced.length > 0)
         problems.push(`${backend}: no free server slot for ${plan.unplaced.join(", ")} (raise GATEWAY_BACKENDS.${service as GatewayService}.slots)`);
     }
-    if (problems.length > 0) this.problem(problems.join("; "));
-    else this.lastProblem = "";
-    if (changed) await this.saveState(socket);
-  }
-
-  private async saveState(socket: string): Promise<void> {
-    await saveServerState(this.t, socket);
+    if (changed) await saveServerState(instance, socket);
   }
 }

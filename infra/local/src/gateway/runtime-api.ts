@@ -5,8 +5,8 @@
  */
 import { renameSync, writeFileSync } from "node:fs";
 import { createConnection } from "node:net";
-import { haproxyRuntimeSocket, haproxyServerStateFile } from "../config/haproxy.ts";
-import type { Topology } from "../topology.ts";
+import { runtimeSocketOf, serverStateFileOf } from "../config/haproxy.ts";
+import type { HaproxyInstance } from "../topology.ts";
 
 export class RuntimeApiError extends Error {
   readonly code = "HAPROXY_RUNTIME_API";
@@ -82,9 +82,12 @@ export async function serversState(socket: string, backend?: string): Promise<Se
   return parseServersState(await runtimeCommand(socket, backend ? `show servers state ${backend}` : "show servers state"));
 }
 
-/** Writes HAProxy's current server states to its server-state-file (what it loads when it starts). */
-export async function saveServerState(t: Pick<Topology, "haproxy">, socket = haproxyRuntimeSocket(t)): Promise<void> {
-  const file = haproxyServerStateFile(t);
+/** Writes an instance's current server states to its server-state-file (what it loads when it starts). */
+export async function saveServerState(
+  instance: Pick<HaproxyInstance, "configFile">,
+  socket = runtimeSocketOf(instance),
+): Promise<void> {
+  const file = serverStateFileOf(instance);
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, await runtimeCommand(socket, "show servers state"));
   renameSync(tmp, file);

@@ -1,7 +1,7 @@
 /** The CDN edge as nginx reports it: health, and the hit ratio from its access log. */
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { cdnPaths } from "../config/nginx.ts";
-import type { Topology } from "../topology.ts";
+import type { CdnInstance, Topology } from "../topology.ts";
 
 export interface CdnCacheStats {
   /** Requests per `$upstream_cache_status` (HIT, MISS, EXPIRED, STALE, UPDATING, REVALIDATED, BYPASS). */
@@ -30,9 +30,13 @@ export function parseCdnLog(text: string): CdnCacheStats {
   return { byStatus, requests, hitRatio: requests ? fromCache / requests : null };
 }
 
-export function cdnCacheStats(t: Pick<Topology, "stateDir" | "logDir">): CdnCacheStats {
-  const file = cdnPaths(t).accessLog;
-  if (!existsSync(file)) return parseCdnLog("");
+/** Every edge instance's log together: what shoppers got, whichever instance served them. */
+export function cdnCacheStats(t: Pick<Topology, "stateDir" | "logDir" | "cdnInstances">): CdnCacheStats {
+  return parseCdnLog(t.cdnInstances.map((i) => cdnLogTail(cdnPaths(t, i.name).accessLog)).join("\n"));
+}
+
+function cdnLogTail(file: string): string {
+  if (!existsSync(file)) return "";
   const size = statSync(file).size;
   const start = Math.max(0, size - TAIL_BYTES);
   const buf = Buffer.alloc(size - start);
@@ -45,7 +49,22 @@ export function cdnCacheStats(t: Pick<Topology, "stateDir" | "logDir">): CdnCach
   let text = buf.toString("utf8");
   // A tail read may start mid-line: drop the partial first line.
   if (start > 0) text = text.slice(text.indexOf("\n") + 1);
-  return parseCdnLog(text);
+  return text;
+}
+
+/** One edge instance answers on its own status port. */
+export async function cdnInstanceHealthy(
+  t: Pick<Topology, "host">,
+  i: Pick<CdnInstance, "statusPort">,
+  timeoutMs = 1000,
+): Promise<boolean> {
+  try {
+    const res = await fetch(`http://${t.host}:${i.statusPort}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
+    return res.ok;
+  } catch (err) {
+    if (err instanceof Error) return false;
+    throw err;
+  }
 }
 
 export async function cdnHealthy(

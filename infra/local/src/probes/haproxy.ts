@@ -1,4 +1,4 @@
-import type { Topology } from "../topology.ts";
+import type { HaproxyInstance, Topology } from "../topology.ts";
 import { httpGet } from "../processes/wait.ts";
 
 export interface HaproxyServer {
@@ -10,9 +10,13 @@ export interface HaproxyServer {
   checkStatus: string;
 }
 
-/** Every server line of HAProxy's CSV stats (frontends and backend totals left out). */
-export async function haproxyServers(t: Topology, timeoutMs = 800): Promise<HaproxyServer[]> {
-  const r = await httpGet(`http://${t.host}:${t.haproxy.statsPort}/;csv`, timeoutMs);
+/** Every server line of an instance's CSV stats (frontends and backend totals left out; default the first instance). */
+export async function haproxyServers(
+  t: Topology,
+  timeoutMs = 800,
+  instance: Pick<HaproxyInstance, "statsPort"> = t.haproxy,
+): Promise<HaproxyServer[]> {
+  const r = await httpGet(`http://${t.host}:${instance.statsPort}/;csv`, timeoutMs);
   const lines = r.body.split("\n").filter(Boolean);
   const header = (lines[0] ?? "").replace(/^# /, "").split(",");
   const col = (name: string) => header.indexOf(name);

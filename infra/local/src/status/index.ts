@@ -8,7 +8,8 @@ import { etcdStatus } from "../probes/etcd.ts";
 import { type PatroniMember, patroniCluster } from "../probes/patroni.ts";
 import { redisReplication, sentinelMaster } from "../probes/redis.ts";
 import { haproxyServers } from "../probes/haproxy.ts";
-import { cdnCacheStats, cdnHealthy } from "../probes/cdn.ts";
+import { cdnCacheStats, cdnInstanceHealthy } from "../probes/cdn.ts";
+import { relayLeaderProcess } from "../chaos/relay-leader.ts";
 import { descendants, isOurs, readRegistry, rssKb } from "../processes/registry.ts";
 import {
   type ExitRecord,
@@ -124,9 +125,9 @@ export async function getStatus(t: Topology): Promise<TopologyStatus> {
   // Every probe at once: a round takes as long as its slowest probe, not the sum of them, so a
   // dead or frozen member (which costs a full timeout) cannot push the round past the caller's
   // deadline while the rest of the cluster has news (a new leader) to show.
-  const [etcd, hapServers, clusterStates, cdnUp, redisInfos, sentinelMasters] = await Promise.all([
+  const [etcd, hapInstances, clusterStates, cdnUp, redisInfos, sentinelMasters, relayLeader] = await Promise.all([
     Promise.all(t.etcd.map((e) => etcdStatus(e))),
-    haproxyServers(t).catch(() => []),
+    Promise.all(t.haproxyInstances.map((i) => haproxyServers(t, 800, i).catch(() => undefined))),
     Promise.all(
       t.clusters.map(async (c) => {
         const [state, lags] = await Promise.all([
@@ -136,12 +137,15 @@ export async function getStatus(t: Topology): Promise<TopologyStatus> {
         return { state, lags };
       }),
     ),
-    cdnHealthy(t, 600),
+    Promise.all(t.cdnInstances.map((i) => cdnInstanceHealthy(t, i, 600))),
     Promise.all(t.redis.nodes.map((n) => redisReplication(t, n.port).catch(() => undefined))),
     Promise.all(
       t.redis.sentinels.map((x) => sentinelMaster(t, x.port).catch(() => undefined)),
     ),
+    relayLeaderProcess(t).catch(() => undefined),
   ]);
+  // Routing as the first answering instance sees it (every instance checks the same servers).
+  const hapServers = hapInstances.find((x) => x !== undefined) ?? [];
   t.etcd.forEach((e, i) => {
     const s = etcd[i];
     const pid = pidOf(e.name);
@@ -185,37 +189,64 @@ export async function getStatus(t: Topology): Promise<TopologyStatus> {
     });
   });
 
-  const haPid = pidOf("haproxy");
-  nodes.push({
-    name: "haproxy",
-    kind: "haproxy",
-    group: "haproxy",
-    role: "load-balancer",
-    pid: haPid,
-    port: t.haproxy.statsPort,
-    health: hap.size > 0 ? "up" : "down",
-    rssKb: rssWithChildren(haPid),
-    detail: t.clusters.map((c) => `${c.name} rw:${c.rwPort} ro:${c.roPort}`).join(", "),
+  const recsNow = readRegistry(t.pidFile);
+  const supervisorRec = recsNow.find((r) => r.name === SUPERVISOR);
+  const supervisedNow = supervisorRec && isOurs(supervisorRec) ? readSupervisorState(t)?.processes : undefined;
+  const supervision = (name: string): Partial<NodeStatus> => {
+    const sup = supervisedNow?.[name];
+    return sup
+      ? { restarts: sup.restarts, lastExit: sup.lastExit, supervision: sup.state, lastRestartMs: sup.lastRestartMs }
+      : {};
+  };
+  // Every instance serves the same addresses (SO_REUSEPORT); each has its own stats page.
+  t.haproxyInstances.forEach((i, ii) => {
+    const pid = pidOf(i.name);
+    const sup = supervisedNow?.[i.name];
+    nodes.push({
+      name: i.name,
+      kind: "haproxy",
+      group: "haproxy",
+      role: "load-balancer",
+      pid,
+      port: i.statsPort,
+      health: hapInstances[ii] ? "up" : pid ? "degraded" : "down",
+      rssKb: rssWithChildren(pid),
+      ...supervision(i.name),
+      detail: [
+        `stats :${i.statsPort}, peers :${i.peerPort}; gateway :${t.apps.gateway} shared`,
+        ...(sup ? [supervisionDetail(sup)] : []),
+      ].join(" · "),
+    });
   });
 
-  const cdnPid = pidOf("cdn");
   const cache = cdnCacheStats(t);
-  nodes.push({
-    name: "cdn",
-    kind: "cdn",
-    group: "edge",
-    role: "cdn-edge",
-    pid: cdnPid,
-    port: t.apps.cdn,
-    health: cdnUp ? "up" : cdnPid ? "degraded" : "down",
-    rssKb: rssWithChildren(cdnPid),
-    detail:
-      cache.hitRatio === null
-        ? "no media requests yet"
-        : `hit ratio ${(cache.hitRatio * 100).toFixed(1)}% of ${cache.requests} (${Object.entries(cache.byStatus)
-            .map(([k, v]) => `${k} ${v}`)
-            .join(", ")})`,
+  t.cdnInstances.forEach((i, ii) => {
+    const pid = pidOf(i.name);
+    const sup = supervisedNow?.[i.name];
+    nodes.push({
+      name: i.name,
+      kind: "cdn",
+      group: "edge",
+      role: "cdn-edge",
+      pid,
+      port: i.statusPort,
+      health: cdnUp[ii] ? "up" : pid ? "degraded" : "down",
+      rssKb: rssWithChildren(pid),
+      ...supervision(i.name),
+      detail: [
+        `:${t.apps.cdn} shared, own cache`,
+        // The hit ratio is the edge's as a whole: what shoppers got, whichever instance served them.
+        cache.hitRatio === null
+          ? "no media requests yet"
+          : `edge hit ratio ${(cache.hitRatio * 100).toFixed(1)}% of ${cache.requests} (${Object.entries(cache.byStatus)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(", ")})`,
+        ...(sup ? [supervisionDetail(sup)] : []),
+      ].join(" · "),
+    });
   });
+  // The relay processes are candidates of one election: which one relays now.
+  leaders["outbox-relay"] = relayLeader ?? null;
 
   let master: string | null = null;
   t.redis.nodes.forEach((n, ni) => {
@@ -265,7 +296,14 @@ export async function getStatus(t: Topology): Promise<TopologyStatus> {
       name: r.name,
       kind: "app",
       group: "apps",
-      role: r.name === SUPERVISOR ? "supervisor" : "app",
+      role:
+        r.name === SUPERVISOR
+          ? "supervisor"
+          : /^outbox-relay(-\d+)?$/.test(r.name)
+            ? relayLeader === r.name
+              ? "leader"
+              : "standby"
+            : "app",
       pid: alive ? r.pid : undefined,
       port: r.port,
       health: alive ? "up" : "down",

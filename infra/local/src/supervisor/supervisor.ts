@@ -1,8 +1,10 @@
 /**
  * Restarts crashed product processes (apps, worker pools, simulators, collector, media origin).
  * It is their parent when it spawned them, so an exit arrives as an event with its code or signal;
- * processes started before it (adopted) are checked by PID every `pollMs`. Postgres/Patroni, etcd,
- * Redis and Sentinel are left to their own failover: the chaos suites kill them on purpose.
+ * processes started before it (adopted) are checked by PID every `pollMs`. The edge's redundant
+ * instances (HAProxy ×2, nginx CDN ×2; edge/) are adopted the same way and restarted through the
+ * launcher. Postgres/Patroni, etcd, Redis and Sentinel are left to their own failover: the chaos
+ * suites kill them on purpose.
  */
 import type { ChildProcess } from "node:child_process";
 import {
@@ -12,6 +14,7 @@ import {
   serviceStartSpec,
   waitServiceReady,
 } from "../apps.ts";
+import { type EdgeProcess, edgeProcesses } from "../edge/edge-processes.ts";
 import { isOurs, readRegistry } from "../processes/registry.ts";
 import { spawnDetached } from "../processes/spawn.ts";
 import type { Topology } from "../topology.ts";
@@ -45,6 +48,8 @@ export class Supervisor {
    * (node-entry.ts), far too much work for a poll every two seconds.
    */
   private readonly supervisable: ReadonlySet<string>;
+  /** HAProxy and nginx instances: not our children, restarted by the launcher's start. */
+  private readonly edge: ReadonlyMap<string, EdgeProcess>;
 
   constructor(
     private readonly t: Topology,
@@ -52,6 +57,7 @@ export class Supervisor {
   ) {
     this.policy = opts.policy ?? DEFAULT_RESTART_POLICY;
     this.supervisable = new Set([...services(t), ...appInstances(t)].map((s) => s.name));
+    this.edge = new Map(edgeProcesses(t).map((p) => [p.name, p]));
     const now = new Date().toISOString();
     this.state = { pid: process.pid, startedAt: now, updatedAt: now, processes: {} };
   }
@@ -112,7 +118,8 @@ export class Supervisor {
   /** Adopted processes: a watched PID that is no longer ours died while we were not its parent. */
   private poll(): void {
     for (const rec of readRegistry(this.t.pidFile)) {
-      if (rec.kind !== "app" || !this.supervisable.has(rec.name)) continue;
+      const edge = this.edge.get(rec.name);
+      if (edge ? rec.kind !== edge.kind : rec.kind !== "app" || !this.supervisable.has(rec.name)) continue;
       if (this.children.has(rec.name)) continue;
       if (isOurs(rec)) {
         this.watched.set(rec.name, rec.pid);
@@ -179,9 +186,17 @@ export class Supervisor {
       Date.now(),
     ];
     try {
-      await this.spawn(name);
-      const spec = serviceByName(this.t, name);
-      if (spec) await waitServiceReady(this.t, spec, 120_000);
+      const edge = this.edge.get(name);
+      if (edge) {
+        // Not our child: watched by PID like an adopted process.
+        this.watched.set(name, (await edge.start()).pid);
+        e.state = "running";
+        await edge.waitReady();
+      } else {
+        await this.spawn(name);
+        const spec = serviceByName(this.t, name);
+        if (spec) await waitServiceReady(this.t, spec, 120_000);
+      }
       e.lastRestartMs = Date.now() - noticed;
       this.log(`${name} back in ${e.lastRestartMs} ms`);
     } catch (err) {

@@ -78,7 +78,8 @@ export interface CertificateRotation {
   reloaded: string[];
 }
 
-export type NodeAction = "kill" | "pause" | "resume" | "restart";
+/** `crash` is a kill the supervisor heals (no hold); `kill` stays down until undone. */
+export type NodeAction = "kill" | "crash" | "pause" | "resume" | "restart";
 
 export interface ChaosTarget {
   name: string;

@@ -7,7 +7,14 @@ export const storageSchema = z.object({
     .min(1),
 });
 
-/** Media origin only: the CDN edge's cache folder it purges entries from (unset: purge answers 501). */
+/**
+ * Media origin only: the CDN edges' cache folders it purges entries from, comma-separated (one per
+ * edge instance; unset: purge answers 501).
+ */
 export const cdnCacheSchema = z.object({
-  AGORA_CDN_CACHE_DIR: z.string().min(1).optional(),
+  AGORA_CDN_CACHE_DIR: z
+    .string()
+    .min(1)
+    .transform((v) => v.split(",").filter(Boolean))
+    .optional(),
 });

@@ -143,6 +143,11 @@ export async function applyChaos(actorUserId: string, input: ChaosApplyInput) {
   let previous: z.core.util.JSONType = null;
   if (input.kind === "node") {
     await backend.applyNodeAction(input.target, input.action).catch(mapNodeError);
+    // A crash is the supervisor's to heal (self-healing): audited, nothing left to undo.
+    if (input.action === "crash") {
+      await audit(actorUserId, "chaos.crash", input.target, { kind: "node" });
+      return { id: null };
+    }
     // Resume/restart are themselves undo-like: they close matching open faults instead of opening one.
     if (!inverseOf(input.action)) {
       await closeMatching(input.target, actorUserId);

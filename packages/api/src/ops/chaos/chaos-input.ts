@@ -10,7 +10,8 @@ export const chaosApplyInput = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("node"),
     target: nodeName,
-    action: z.enum(["kill", "pause", "resume", "restart"]),
+    /** kill: SIGKILL, held down until undone; crash: SIGKILL the supervisor restarts (self-healing). */
+    action: z.enum(["kill", "crash", "pause", "resume", "restart"]),
   }),
   z.object({
     kind: z.literal("provider"),
