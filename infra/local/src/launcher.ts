@@ -13,7 +13,7 @@ import { haproxyConfig } from "./config/haproxy.ts";
 import { saveServerState } from "./gateway/runtime-api.ts";
 import { cdnConfig, cdnPaths } from "./config/nginx.ts";
 import { patroniConfig, socketDir } from "./config/patroni.ts";
-import { redisAuth, redisConfig, sentinelAuth, sentinelConfig, withAuth } from "./config/redis.ts";
+import { redisAuth, redisConfig, redisTls, sentinelAuth, sentinelConfig, withAuth } from "./config/redis.ts";
 import { cdnHealthy } from "./probes/cdn.ts";
 import { etcdStatus } from "./probes/etcd.ts";
 import { memberIsPrimary, memberIsStreamingReplica, patroniCluster } from "./probes/patroni.ts";
@@ -30,6 +30,7 @@ import {
   writeRegistry,
 } from "./processes/registry.ts";
 import { chownToPostgres, startProcess } from "./processes/spawn.ts";
+import { ensureInternalCerts } from "./security/internal-tls.ts";
 import { ensurePostgresCerts } from "./security/postgres-tls.ts";
 import { StartupError, waitFor } from "./processes/wait.ts";
 import { SUPERVISOR } from "./supervisor/control.ts";
@@ -74,8 +75,9 @@ function prepareFolders(t: Topology): boolean {
       chownToPostgres(dir);
     }
   }
-  // The members' TLS pairs (issued once, renewed close to expiry) before their configuration.
+  // The servers' TLS pairs (issued once, renewed close to expiry) before their configuration.
   ensurePostgresCerts(t);
+  ensureInternalCerts(t);
   for (const c of t.clusters) {
     for (const m of c.nodes) {
       writeFileSync(m.configFile, JSON.stringify(patroniConfig(t, c, m, s), null, 2), { mode: 0o600 });
@@ -98,10 +100,10 @@ function prepareFolders(t: Topology): boolean {
       { mode: 0o600 },
     );
   const pw = s.redisPassword;
-  write(primary, () => redisConfig(t, primary, pw), redisAuth(pw));
-  write(replica, () => redisConfig(t, replica, pw, primary.port), redisAuth(pw));
+  write(primary, () => redisConfig(t, primary, pw), [...redisTls(t, primary), ...redisAuth(pw)]);
+  write(replica, () => redisConfig(t, replica, pw, primary.port), [...redisTls(t, replica), ...redisAuth(pw)]);
   for (const s2 of t.redis.sentinels) {
-    write(s2, () => sentinelConfig(t, s2, primary.port, pw), sentinelAuth(t, pw));
+    write(s2, () => sentinelConfig(t, s2, primary.port, pw), [...redisTls(t, s2), ...sentinelAuth(t, pw)]);
   }
   return haproxyChanged;
 }
@@ -191,6 +193,26 @@ export function startRedisNode(t: Topology, name: string): void {
     cwd: n.dir,
     match: `:${n.port}`,
   });
+}
+
+/**
+ * Stops and starts one Redis node or Sentinel and waits until it answers (a Sentinel also until
+ * it knows the master again): how a Sentinel picks up a rotated certificate.
+ */
+export async function restartRedisNode(t: Topology, name: string): Promise<void> {
+  const n = [...t.redis.nodes, ...t.redis.sentinels].find((x) => x.name === name);
+  if (!n) throw new Error(`unknown redis node ${name}`);
+  const rec = running(t, n.name);
+  if (rec) await stopRecord(rec);
+  removeRecord(t.pidFile, n.name);
+  startRedisNode(t, n.name);
+  const sentinel = n.name.startsWith("sentinel");
+  await waitFor(
+    sentinel ? "sentinel to know the master" : "PONG",
+    async () =>
+      sentinel ? (await sentinelMaster(t, n.port)) !== undefined : withRedis(t, n.port, async (r) => (await r.ping()) === "PONG"),
+    { timeoutMs: 20_000, process: n.name, logFile: n.logFile },
+  );
 }
 
 /** Postmaster PID of a member, from its data folder (Patroni's child; survives a killed Patroni). */
