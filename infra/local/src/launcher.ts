@@ -4,7 +4,7 @@
  * health (Patroni leader + streaming replicas, HAProxy routing, Sentinel agreement) and names the
  * process and its log when something does not come up.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
@@ -111,6 +111,29 @@ function prepareFolders(t: Topology): boolean {
 function running(t: Topology, name: string): ProcessRecord | undefined {
   const r = readRegistry(t.pidFile).find((x) => x.name === name);
   return r && isOurs(r) ? r : undefined;
+}
+
+/**
+ * A state folder from before etcd spoke TLS has its peers' http URLs in the Raft membership, which
+ * https listeners never answer: its etcd data is dropped once (what it held is rebuilt at once —
+ * Patroni re-registers its running clusters from their data, instances re-register with new
+ * leases). Found by the plain peer URL in the member's WAL or database.
+ */
+function resetPlainEtcd(t: Topology, log: Log): void {
+  // Members started by an older checkout keep running as they are until they are stopped.
+  if (t.etcd.some((e) => running(t, e.name))) return;
+  const plain = t.etcd.filter((e) => {
+    const needle = Buffer.from(`http://${t.host}:${e.peerPort}`);
+    const walDir = join(e.dataDir, "member", "wal");
+    const files = [
+      join(e.dataDir, "member", "snap", "db"),
+      ...(existsSync(walDir) ? readdirSync(walDir).map((f) => join(walDir, f)) : []),
+    ];
+    return files.some((f) => existsSync(f) && readFileSync(f).includes(needle));
+  });
+  if (plain.length === 0) return;
+  log(`etcd data from before mutual TLS: starting the members afresh (${plain.map((e) => e.name).join(", ")})`);
+  for (const e of t.etcd) rmSync(e.dataDir, { recursive: true, force: true });
 }
 
 export function startEtcd(t: Topology): void {
@@ -359,6 +382,7 @@ export async function up(t: Topology, log: Log = quiet): Promise<UpReport> {
   const haproxyChanged = prepareFolders(t);
 
   log(`etcd ×${t.etcd.length} (Raft) …`);
+  resetPlainEtcd(t, log);
   startEtcd(t);
   await waitEtcd(t);
 
