@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { signInToOps } from "./support/ops-sign-in.ts";
 
-test("an admin sees every database server's certificate and its expiry, rotates them, and the servers present the new ones", async ({
+test("an admin sees every server's certificate (Postgres, Redis, Sentinel, etcd, Patroni REST) and its expiry, rotates them, and the servers present the new ones", async ({
   page,
 }) => {
   test.setTimeout(120_000);
@@ -15,12 +15,22 @@ test("an admin sees every database server's certificate and its expiry, rotates 
   await expect(core1).toContainText("TLSv1.3");
   await expect(core1).toContainText(/\b(8\d|90) days/);
   const serialBefore = await core1.locator("td").last().innerText();
+  // The other TLS servers: Redis ×2, Sentinel ×3, etcd ×3, Patroni's REST API on all 7 members.
+  for (const [kind, count] of [["redis ", 2], ["sentinel ", 3], ["etcd ", 3], ["patroni-rest ", 7]] as const) {
+    const kindRows = table.getByRole("row").filter({ hasText: kind });
+    await expect(kindRows).toHaveCount(count);
+    await expect(kindRows.first()).toContainText("TLSv1.3");
+  }
+  const redis1 = table.getByRole("row").filter({ hasText: "redis redis-1" });
+  const redisSerialBefore = await redis1.locator("td").last().innerText();
 
   await page.getByRole("button", { name: "Rotate server certificates" }).click();
   await expect(page.getByRole("status").filter({ hasText: "certificates issued" })).toContainText(
-    "7 certificates issued; 7 servers reloaded",
+    // 7 Postgres + 2 Redis + 3 Sentinel + 3 etcd + the etcd client pair + 7 Patroni REST.
+    "23 certificates issued; 22 servers reloaded",
     { timeout: 60_000 },
   );
   await expect(core1.locator("td").last()).not.toHaveText(serialBefore, { timeout: 30_000 });
   await expect(core1).toContainText("TLSv1.3");
+  await expect(redis1.locator("td").last()).not.toHaveText(redisSerialBefore, { timeout: 30_000 });
 });

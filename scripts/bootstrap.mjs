@@ -13,6 +13,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const PACKAGES = {
   "postgresql-15": "/usr/lib/postgresql/15/bin/postgres",
   patroni: "/usr/bin/patroni",
+  // Patroni's etcd client (urllib3) needs idna for https URLs (etcd speaks mutual TLS only);
+  // Debian's patroni package does not pull it in.
+  "python3-idna": "/usr/lib/python3/dist-packages/idna/__init__.py",
   "etcd-server": "/usr/bin/etcd",
   "etcd-client": "/usr/bin/etcdctl",
   "redis-server": "/usr/bin/redis-server",

@@ -21,6 +21,7 @@ import { closeAll, core } from "@agora/db";
 import { processEnv } from "@agora/infra-local/env";
 import { haproxyServers, routable } from "@agora/infra-local/probes";
 import { REPO_ROOT, topology } from "@agora/infra-local/topology";
+import { etcdClientOptions } from "@agora/registry";
 import { Etcd3 } from "etcd3";
 import { encode } from "next-auth/jwt";
 import { io as connect, type Socket } from "socket.io-client";
@@ -50,7 +51,7 @@ const gateways = new Map<GatewayName, ChildProcess>();
 const sockets: Socket[] = [];
 let relay: RunningRelay;
 let userId: string;
-const etcd = new Etcd3({ hosts: t.etcd.map((e) => `http://${t.host}:${e.clientPort}`) });
+const etcd = new Etcd3(etcdClientOptions(t.etcd.map((e) => `https://${t.host}:${e.clientPort}`)));
 
 function startGateway(name: GatewayName): ChildProcess {
   mkdirSync(t.logDir, { recursive: true });

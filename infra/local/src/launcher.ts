@@ -4,7 +4,7 @@
  * health (Patroni leader + streaming replicas, HAProxy routing, Sentinel agreement) and names the
  * process and its log when something does not come up.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
@@ -13,7 +13,7 @@ import { databaseStateFileOf, haproxyConfig, runtimeSocketOf } from "./config/ha
 import { runtimeCommand, saveServerState } from "./gateway/runtime-api.ts";
 import { cdnConfig, cdnPaths } from "./config/nginx.ts";
 import { patroniConfig, socketDir } from "./config/patroni.ts";
-import { redisAuth, redisConfig, sentinelAuth, sentinelConfig, withAuth } from "./config/redis.ts";
+import { redisAuth, redisConfig, redisTls, sentinelAuth, sentinelConfig, withAuth } from "./config/redis.ts";
 import { cdnInstanceHealthy } from "./probes/cdn.ts";
 import { EDGE_INSTANCE_ENV, edgeTag } from "./edge/strays.ts";
 import { etcdStatus } from "./probes/etcd.ts";
@@ -31,6 +31,7 @@ import {
   writeRegistry,
 } from "./processes/registry.ts";
 import { chownToPostgres, startProcess } from "./processes/spawn.ts";
+import { ensureInternalCerts } from "./security/internal-tls.ts";
 import { ensurePostgresCerts } from "./security/postgres-tls.ts";
 import { StartupError, waitFor } from "./processes/wait.ts";
 import { SUPERVISOR } from "./supervisor/control.ts";
@@ -77,8 +78,9 @@ function prepareFolders(t: Topology): HaproxyInstance[] {
       chownToPostgres(dir);
     }
   }
-  // The members' TLS pairs (issued once, renewed close to expiry) before their configuration.
+  // The servers' TLS pairs (issued once, renewed close to expiry) before their configuration.
   ensurePostgresCerts(t);
+  ensureInternalCerts(t);
   for (const c of t.clusters) {
     for (const m of c.nodes) {
       writeFileSync(m.configFile, JSON.stringify(patroniConfig(t, c, m, s), null, 2), { mode: 0o600 });
@@ -103,10 +105,10 @@ function prepareFolders(t: Topology): HaproxyInstance[] {
       { mode: 0o600 },
     );
   const pw = s.redisPassword;
-  write(primary, () => redisConfig(t, primary, pw), redisAuth(pw));
-  write(replica, () => redisConfig(t, replica, pw, primary.port), redisAuth(pw));
+  write(primary, () => redisConfig(t, primary, pw), [...redisTls(t, primary), ...redisAuth(pw)]);
+  write(replica, () => redisConfig(t, replica, pw, primary.port), [...redisTls(t, replica), ...redisAuth(pw)]);
   for (const s2 of t.redis.sentinels) {
-    write(s2, () => sentinelConfig(t, s2, primary.port, pw), sentinelAuth(t, pw));
+    write(s2, () => sentinelConfig(t, s2, primary.port, pw), [...redisTls(t, s2), ...sentinelAuth(t, pw)]);
   }
   return haproxyChanged;
 }
@@ -114,6 +116,29 @@ function prepareFolders(t: Topology): HaproxyInstance[] {
 function running(t: Topology, name: string): ProcessRecord | undefined {
   const r = readRegistry(t.pidFile).find((x) => x.name === name);
   return r && isOurs(r) ? r : undefined;
+}
+
+/**
+ * A state folder from before etcd spoke TLS has its peers' http URLs in the Raft membership, which
+ * https listeners never answer: its etcd data is dropped once (what it held is rebuilt at once —
+ * Patroni re-registers its running clusters from their data, instances re-register with new
+ * leases). Found by the plain peer URL in the member's WAL or database.
+ */
+function resetPlainEtcd(t: Topology, log: Log): void {
+  // Members started by an older checkout keep running as they are until they are stopped.
+  if (t.etcd.some((e) => running(t, e.name))) return;
+  const plain = t.etcd.filter((e) => {
+    const needle = Buffer.from(`http://${t.host}:${e.peerPort}`);
+    const walDir = join(e.dataDir, "member", "wal");
+    const files = [
+      join(e.dataDir, "member", "snap", "db"),
+      ...(existsSync(walDir) ? readdirSync(walDir).map((f) => join(walDir, f)) : []),
+    ];
+    return files.some((f) => existsSync(f) && readFileSync(f).includes(needle));
+  });
+  if (plain.length === 0) return;
+  log(`etcd data from before mutual TLS: starting the members afresh (${plain.map((e) => e.name).join(", ")})`);
+  for (const e of t.etcd) rmSync(e.dataDir, { recursive: true, force: true });
 }
 
 export function startEtcd(t: Topology): void {
@@ -236,6 +261,26 @@ export function startRedisNode(t: Topology, name: string): void {
     cwd: n.dir,
     match: `:${n.port}`,
   });
+}
+
+/**
+ * Stops and starts one Redis node or Sentinel and waits until it answers (a Sentinel also until
+ * it knows the master again): how a Sentinel picks up a rotated certificate.
+ */
+export async function restartRedisNode(t: Topology, name: string): Promise<void> {
+  const n = [...t.redis.nodes, ...t.redis.sentinels].find((x) => x.name === name);
+  if (!n) throw new Error(`unknown redis node ${name}`);
+  const rec = running(t, n.name);
+  if (rec) await stopRecord(rec);
+  removeRecord(t.pidFile, n.name);
+  startRedisNode(t, n.name);
+  const sentinel = n.name.startsWith("sentinel");
+  await waitFor(
+    sentinel ? "sentinel to know the master" : "PONG",
+    async () =>
+      sentinel ? (await sentinelMaster(t, n.port)) !== undefined : withRedis(t, n.port, async (r) => (await r.ping()) === "PONG"),
+    { timeoutMs: 20_000, process: n.name, logFile: n.logFile },
+  );
 }
 
 /** Postmaster PID of a member, from its data folder (Patroni's child; survives a killed Patroni). */
@@ -395,6 +440,7 @@ export async function up(t: Topology, log: Log = quiet): Promise<UpReport> {
   const haproxyChanged = prepareFolders(t);
 
   log(`etcd ×${t.etcd.length} (Raft) …`);
+  resetPlainEtcd(t, log);
   startEtcd(t);
   await waitEtcd(t);
 

@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CORE_CLUSTER, WORKER_PROCESSES, type WorkerProcessName } from "@agora/config";
+import { etcdClientTlsFiles } from "./security/tls-files.ts";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -123,6 +124,8 @@ export interface EtcdMember {
   peerPort: number;
   dataDir: string;
   logFile: string;
+  /** What a client presents and trusts: etcd speaks only mutual TLS (security/tls-files.ts). */
+  clientTls: { ca: string; cert: string; key: string };
 }
 
 export interface PgMember {
@@ -243,6 +246,7 @@ export function topology(profileName: ProfileName = profileFromEnv()): Topology 
     peerPort: b + OFFSET.etcdPeer + i,
     dataDir: join(stateDir, "etcd", `etcd-${i + 1}`),
     logFile: join(logDir, `etcd-${i + 1}.log`),
+    clientTls: etcdClientTlsFiles({ pki: { dir: join(stateDir, "pki"), caCert: join(stateDir, "pki", "ca.crt") } }),
   }));
   const clusters: ClusterTopology[] = CLUSTERS.map((c, ci) => ({
     ...c,

@@ -4,7 +4,7 @@ export * from "./deployables.ts";
 export { listenSchema, metricsPortSchema, runtimeSchema } from "./schemas/listen.ts";
 export { databaseSchema, type DatabaseConfig } from "./schemas/database.ts";
 export { redisSchema } from "./schemas/redis.ts";
-export { etcdSchema } from "./schemas/etcd.ts";
+export { etcdSchema, etcdTlsSchema } from "./schemas/etcd.ts";
 export { registrySchema } from "./schemas/registry.ts";
 export { servicesSchema } from "./schemas/services.ts";
 export { cdnCacheSchema, storageSchema } from "./schemas/storage.ts";

@@ -3,6 +3,8 @@
  * master stays writable for a while before Sentinel demotes it), with bounded reconnect backoff
  * and an error listener on every connection (without one, Node exits on a connection error).
  */
+import { readFileSync } from "node:fs";
+import type { ConnectionOptions } from "node:tls";
 import { Redis, type RedisOptions } from "ioredis";
 import { loadConfig, redisSchema } from "@agora/config";
 
@@ -18,9 +20,30 @@ export function reconnectDelay(attempt: number, baseMs = 100, capMs = 2000): num
   return Math.round(Math.random() * Math.min(capMs, baseMs * 2 ** Math.min(attempt, 10)));
 }
 
+/** CA files read once per path: every connection of a process trusts the same CA. */
+const caByFile = new Map<string, Buffer>();
+
+/**
+ * TLS for the Sentinels and for the master they name, verified against the CA (the host's IP is
+ * checked against the certificate's addresses). Undefined when no CA is configured.
+ */
+export function redisTls(caFile: string | undefined): ConnectionOptions | undefined {
+  if (!caFile) return undefined;
+  let ca = caByFile.get(caFile);
+  if (!ca) {
+    ca = readFileSync(caFile);
+    caByFile.set(caFile, ca);
+  }
+  return { ca, minVersion: "TLSv1.3" };
+}
+
 export function redisOptions(opts: RedisConnectionOptions = {}): RedisOptions {
   const env = loadConfig(redisSchema);
+  const tls = redisTls(env.AGORA_REDIS_TLS_CA_FILE);
   return {
+    // Encryption in transit: the Sentinels (sentinelTLS) and the master they name (tls, used for
+    // the resolved address only with enableTLSForSentinelMode) are reached over TLS alone.
+    ...(tls ? { tls, sentinelTLS: tls, enableTLSForSentinelMode: true } : {}),
     sentinels: env.AGORA_REDIS_SENTINELS,
     name: env.AGORA_REDIS_MASTER_NAME,
     // Every connection authenticates: the nodes with requirepass, the Sentinels with their own.

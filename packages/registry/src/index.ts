@@ -1,4 +1,4 @@
-export { registryClient } from "./client.ts";
+export { etcdClientOptions, etcdCredentials, registryClient, type EtcdTlsFiles } from "./client.ts";
 export { isDraining, markDraining } from "./drain.ts";
 export { Membership, type MembershipEvent } from "./membership.ts";
 export { readinessGate, type ReadinessGate } from "./readiness-gate.ts";

@@ -10,7 +10,12 @@ import { BENCH_RUNS_SHOWN, UnknownOpsTargetError } from "@agora/api/ops-backend"
 import { applyNodeAction, chaosTargets, UnknownTargetError } from "@agora/infra-local/chaos";
 import { runFailoverDrill } from "@agora/infra-local/drills";
 import { cdnCacheStats, patroniClusterFromAny } from "@agora/infra-local/probes";
-import { peerCertificate, rotatePostgresCerts } from "@agora/infra-local/security";
+import {
+  etcdClientTlsFiles,
+  internalTlsEndpoints,
+  peerCertificate,
+  rotateServerCerts,
+} from "@agora/infra-local/security";
 import { getStatus, postgresLag } from "@agora/infra-local/status";
 import { cluster as clusterOf, type Topology } from "@agora/infra-local/topology";
 
@@ -90,42 +95,41 @@ export function localOpsBackend(t: Topology): OpsBackend {
     setLinkFault: async (cluster, fault) => {
       await faultProxy(t, `/faults/${cluster}`, { method: "PUT", body: JSON.stringify(fault) });
     },
-    // Every Postgres member, asked in its own protocol's TLS upgrade (what a client is shown).
-    certificates: () =>
-      Promise.all(
-        t.clusters.flatMap((c) =>
-          c.nodes.map(async (m) => {
-            const endpoint = `postgres ${m.name}`;
-            const address = `${t.host}:${m.pgPort}`;
-            try {
-              const p = await peerCertificate(t.host, m.pgPort, { protocol: "postgres" });
-              return {
-                endpoint,
-                address,
-                subject: p.subject,
-                serial: p.serial,
-                notAfter: p.notAfter.toISOString(),
-                protocol: p.protocol,
-              };
-            } catch (err) {
-              const error = err instanceof Error ? err.message : String(err);
-              return {
-                endpoint,
-                address,
-                subject: null,
-                serial: null,
-                notAfter: null,
-                protocol: null,
-                error,
-              };
-            }
-          }),
+    // Every TLS server of the topology, asked in a live handshake (what a client is shown):
+    // Postgres members in their protocol's upgrade, the others in plain TLS (etcd with a client pair).
+    certificates: () => {
+      const endpoints = [
+        ...t.clusters.flatMap((c) =>
+          c.nodes.map((m) => ({ endpoint: `postgres ${m.name}`, port: m.pgPort, protocol: "postgres" as const })),
         ),
-      ),
-    rotateCertificates: async () => {
-      const { certificates, reloaded } = await rotatePostgresCerts(t);
-      return { rotated: certificates.length, reloaded: reloaded.map((m) => `postgres ${m}`) };
+        ...internalTlsEndpoints(t).map((e) => ({
+          endpoint: e.endpoint,
+          port: e.port,
+          protocol: "tls" as const,
+          client: e.kind === "etcd" ? etcdClientTlsFiles(t) : undefined,
+        })),
+      ];
+      return Promise.all(
+        endpoints.map(async ({ endpoint, port, ...opts }) => {
+          const address = `${t.host}:${port}`;
+          try {
+            const p = await peerCertificate(t.host, port, opts);
+            return {
+              endpoint,
+              address,
+              subject: p.subject,
+              serial: p.serial,
+              notAfter: p.notAfter.toISOString(),
+              protocol: p.protocol,
+            };
+          } catch (err) {
+            const error = err instanceof Error ? err.message : String(err);
+            return { endpoint, address, subject: null, serial: null, notAfter: null, protocol: null, error };
+          }
+        }),
+      );
     },
+    rotateCertificates: () => rotateServerCerts(t),
     runFailoverDrill: (opts) => runFailoverDrill({ topology: t, ...opts }),
   };
 }

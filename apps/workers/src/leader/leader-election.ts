@@ -12,6 +12,7 @@
  * i.e. before etcd can expire the key and elect someone else. `onLost` fires once per term.
  */
 import { Etcd3, type Lease } from "etcd3";
+import { etcdClientOptions } from "@agora/registry";
 import { jitter } from "./jitter.ts";
 import { createLogger } from "@agora/telemetry";
 
@@ -65,12 +66,9 @@ export class LeaderElection {
     this.retryEveryMs = opts.retryEveryMs ?? 500;
     this.key = `/agora/leaders/${opts.name}`;
     const timeout = opts.requestTimeoutMs ?? 2000;
-    this.client = new Etcd3({
-      hosts: opts.hosts,
-      dialTimeout: timeout,
-      // Streams (lease keepalive) live long; every unary call gets a deadline.
-      defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),
-    });
+    // Streams (lease keepalive) live long; every unary call gets a deadline. Mutual TLS when the
+    // environment names etcd's CA and client pair.
+    this.client = new Etcd3(etcdClientOptions(opts.hosts, timeout));
   }
 
   /** The current term if this process may act as leader right now, else undefined. */

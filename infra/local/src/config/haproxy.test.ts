@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ensureCa } from "../security/pki.ts";
 import { topology } from "../topology.ts";
 import {
   EDGE_BODY_LIMIT_BYTES,
@@ -47,9 +48,19 @@ describe("haproxyConfig: the HTTP edge", () => {
       expect(refused(p), p).toBe(false);
   });
 
+  it("checks Patroni's REST API over TLS, verifying its certificate against the topology's CA", () => {
+    const rw = section("listen core_rw");
+    for (const n of t.clusters[0]!.nodes)
+      expect(rw).toContain(
+        `server ${n.name} ${t.host}:${n.pgPort} check port ${n.restPort} check-ssl verify required ca-file ${t.pki.caCert} verifyhost localhost`,
+      );
+  });
+
   it.skipIf(!existsSync("/usr/sbin/haproxy"))("is a configuration HAProxy accepts", () => {
-    const file = join(mkdtempSync(join(tmpdir(), "agora-haproxy-")), "haproxy.cfg");
-    writeFileSync(file, conf);
+    const dir = mkdtempSync(join(tmpdir(), "agora-haproxy-"));
+    const file = join(dir, "haproxy.cfg");
+    // HAProxy reads the CA file while checking: one from a scratch CA stands in for the state's.
+    writeFileSync(file, conf.replaceAll(t.pki.caCert, ensureCa(dir, "haproxy config check").caCert));
     expect(() =>
       execFileSync("/usr/sbin/haproxy", ["-c", "-q", "-f", file], { stdio: "pipe" }),
     ).not.toThrow();

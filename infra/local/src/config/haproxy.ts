@@ -190,7 +190,12 @@ export function haproxyConfig(t: Topology, opts: HaproxyOptions = {}): string {
         `  option httpchk GET ${check}`,
         "  http-check expect status 200",
         "  default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 1 on-marked-down shutdown-sessions",
-        ...c.nodes.map((n) => `  server ${n.name} ${t.host}:${n.pgPort} check port ${n.restPort}`),
+        // Patroni's REST API is https only: the check verifies its certificate against the
+        // topology's CA and its name (the Postgres traffic itself passes through untouched).
+        ...c.nodes.map(
+          (n) =>
+            `  server ${n.name} ${t.host}:${n.pgPort} check port ${n.restPort} check-ssl verify required ca-file ${t.pki.caCert} verifyhost localhost`,
+        ),
         "",
       );
     }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
+import { patroniTlsFiles } from "../security/tls-files.ts";
 import type { ClusterTopology, PgMember, Secrets, Topology } from "../topology.ts";
 
 /** DCS timing: Patroni requires loop_wait + 2 * retry_timeout <= ttl. */
@@ -46,13 +47,29 @@ export function memberTlsFiles(m: PgMember): { cert: string; key: string } {
  */
 export function patroniConfig(t: Topology, c: ClusterTopology, m: PgMember, s: Secrets): object {
   const addr = (port: number) => `${t.host}:${port}`;
+  const tls = patroniTlsFiles(m);
   return {
     scope: c.name,
     namespace: t.profile.namespace,
     name: m.name,
     log: { level: "INFO", format: "%(asctime)s %(levelname)s: %(message)s" },
-    restapi: { listen: addr(m.restPort), connect_address: addr(m.restPort) },
-    etcd: { hosts: t.etcd.map((e) => addr(e.clientPort)), protocol: "http" },
+    // REST over TLS (HAProxy checks it with `check-ssl verify required`); SIGHUP makes Patroni
+    // serve a rotated pair. Members calling each other verify against `cafile`.
+    restapi: {
+      listen: addr(m.restPort),
+      connect_address: addr(m.restPort),
+      certfile: tls.rest.cert,
+      keyfile: tls.rest.key,
+      cafile: tls.ca,
+    },
+    // The DCS over mutual TLS: etcd asks every client for a certificate from the topology's CA.
+    etcd: {
+      hosts: t.etcd.map((e) => addr(e.clientPort)),
+      protocol: "https",
+      cacert: tls.ca,
+      cert: tls.etcdClient.cert,
+      key: tls.etcdClient.key,
+    },
     bootstrap: {
       dcs: {
         ...PATRONI_TIMING,

@@ -1,8 +1,30 @@
+import { redisTlsFiles } from "../security/tls-files.ts";
 import type { RedisNode, Topology } from "../topology.ts";
 
 /** What every Redis server and Sentinel of the topology starts with: its address, folder, no daemon. */
 function serverBasics(t: Topology, node: RedisNode): string[] {
-  return [`port ${node.port}`, `bind ${t.host}`, `dir ${node.dir}`, "daemonize no", 'logfile ""'];
+  return [`bind ${t.host}`, `dir ${node.dir}`, "daemonize no", 'logfile ""'];
+}
+
+/**
+ * TLS only: no plaintext port (`port 0`), TLS 1.3 on the node's port with a certificate from the
+ * topology's CA, and TLS for the links a node or Sentinel opens itself (a replica to its master,
+ * a Sentinel to the nodes and to the other Sentinels: `tls-replication`). Clients authenticate
+ * with the password, not a certificate (`tls-auth-clients no`); they verify the server against
+ * the CA. `CONFIG SET tls-cert-file` re-reads the pair (rotation without a restart).
+ */
+export function redisTls(t: Topology, node: RedisNode): string[] {
+  const f = redisTlsFiles(t, node);
+  return [
+    "port 0",
+    `tls-port ${node.port}`,
+    `tls-cert-file ${f.cert}`,
+    `tls-key-file ${f.key}`,
+    `tls-ca-cert-file ${f.ca}`,
+    "tls-auth-clients no",
+    "tls-replication yes",
+    'tls-protocols "TLSv1.3"',
+  ];
 }
 
 /**
@@ -26,7 +48,7 @@ export function redisConfig(
       ...(replicaOf ? [`replicaof ${t.host} ${replicaOf}`] : []),
       "",
     ].join("\n"),
-    redisAuth(password),
+    [...redisTls(t, node), ...redisAuth(password)],
   );
 }
 
@@ -83,6 +105,6 @@ export function sentinelConfig(
       `sentinel parallel-syncs ${m} 1`,
       "",
     ].join("\n"),
-    sentinelAuth(t, password),
+    [...redisTls(t, node), ...sentinelAuth(t, password)],
   );
 }

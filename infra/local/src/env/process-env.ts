@@ -11,7 +11,9 @@ import {
   WORKER_PROCESSES,
   type WorkerProcessName,
 } from "@agora/config";
+import { etcdEndpoints } from "../config/etcd.ts";
 import { cdnCacheDirs } from "../config/nginx.ts";
+import { etcdClientTlsFiles } from "../security/tls-files.ts";
 import { databaseUrl, secrets, SHARD_NAMES, type Topology } from "../topology.ts";
 
 /** Every process the local topology runs (names as in pids.json and the logs), plus test runners. */
@@ -110,7 +112,13 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
   env.AGORA_REDIS_MASTER_NAME = t.redis.masterName;
   env.AGORA_REDIS_PASSWORD = secrets(t).redisPassword;
   env.AGORA_REDIS_SENTINEL_PASSWORD = secrets(t).redisPassword;
-  env.AGORA_ETCD_ENDPOINTS = t.etcd.map((m) => url(t, m.clientPort)).join(",");
+  // Redis and Sentinel speak TLS only; etcd mutual TLS only (security/internal-tls.ts).
+  env.AGORA_REDIS_TLS_CA_FILE = t.pki.caCert;
+  env.AGORA_ETCD_ENDPOINTS = etcdEndpoints(t).join(",");
+  const etcdTls = etcdClientTlsFiles(t);
+  env.AGORA_ETCD_CA_FILE = etcdTls.ca;
+  env.AGORA_ETCD_CERT_FILE = etcdTls.cert;
+  env.AGORA_ETCD_KEY_FILE = etcdTls.key;
   env.AGORA_ETCD_PREFIX = t.profile.namespace;
 
   env.AGORA_PAYMENT_PROVIDER_URL = url(t, t.apps.paymentSim);

@@ -10,8 +10,10 @@
  * Runs inside the supervisor (one long-lived process already there): one watch stream and a
  * socket command per backend every `resyncMs` when nothing changes.
  */
-import { type ServiceInstance, watchServices, type ServiceWatch } from "@agora/registry";
+import { registryClient, type ServiceInstance, watchServices, type ServiceWatch } from "@agora/registry";
+import { etcdEndpoints } from "../config/etcd.ts";
 import { GATEWAY_BACKENDS, type GatewayService, runtimeSocketOf } from "../config/haproxy.ts";
+import { etcdClientTlsFiles } from "../security/tls-files.ts";
 import type { HaproxyInstance, Topology } from "../topology.ts";
 import { planBackend } from "./membership-plan.ts";
 import { runtimeCommand, saveServerState, serversState } from "./runtime-api.ts";
@@ -27,6 +29,7 @@ export interface GatewaySyncOptions {
 
 export class GatewaySync {
   private watch?: ServiceWatch;
+  private client?: ReturnType<typeof registryClient>;
   private members: ServiceInstance[] = [];
   private timer?: NodeJS.Timeout;
   private running: Promise<void> = Promise.resolve();
@@ -53,11 +56,14 @@ export class GatewaySync {
 
   async start(): Promise<void> {
     const etcd = this.opts.etcd ?? {
-      endpoints: this.t.etcd.map((m) => `http://${this.t.host}:${m.clientPort}`),
+      endpoints: etcdEndpoints(this.t),
       prefix: this.t.profile.namespace,
     };
+    // Mutual TLS with the topology's client pair: this process's environment need not carry it.
+    this.client = registryClient(etcd.endpoints, undefined, etcdClientTlsFiles(this.t));
     this.watch = await watchServices({
       endpoints: etcd.endpoints,
+      client: this.client,
       prefix: etcd.prefix,
       onChange: (members) => {
         this.members = members;
@@ -78,6 +84,8 @@ export class GatewaySync {
     const watch = this.watch;
     this.watch = undefined;
     await watch?.close();
+    this.client?.close();
+    this.client = undefined;
   }
 
   /** Settles when every change seen so far has been applied. */

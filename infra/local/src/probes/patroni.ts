@@ -1,5 +1,13 @@
 import type { ClusterTopology, PgMember, Topology } from "../topology.ts";
 import { httpGet } from "../processes/wait.ts";
+import { patroniTlsFiles } from "../security/tls-files.ts";
+
+/**
+ * Patroni's REST API speaks only https, with the member's certificate from the topology's CA:
+ * verified against the copy of the CA in the member's folder (the same CA as `<state>/pki`).
+ */
+const restUrl = (m: PgMember, path: string) => `https://127.0.0.1:${m.restPort}${path}`;
+const restTrust = (m: PgMember) => ({ ca: patroniTlsFiles(m).ca });
 
 /** One member as Patroni's `/cluster` endpoint reports it. */
 export interface PatroniMember {
@@ -26,7 +34,7 @@ export async function patroniCluster(
 ): Promise<PatroniClusterState | undefined> {
   for (const n of c.nodes) {
     try {
-      const r = await httpGet(`http://127.0.0.1:${n.restPort}/cluster`, timeoutMs);
+      const r = await httpGet(restUrl(n, "/cluster"), timeoutMs, restTrust(n));
       if (r.status !== 200) continue;
       const body = JSON.parse(r.body) as { members?: PatroniMember[] };
       const members = body.members ?? [];
@@ -69,7 +77,7 @@ export async function patroniClusterFromAny(
 /** 200 from `/primary` means: this member holds the leader lock and Postgres runs read-write. */
 export async function memberIsPrimary(m: PgMember, timeoutMs = 800): Promise<boolean> {
   try {
-    return (await httpGet(`http://127.0.0.1:${m.restPort}/primary`, timeoutMs)).status === 200;
+    return (await httpGet(restUrl(m, "/primary"), timeoutMs, restTrust(m))).status === 200;
   } catch (err) {
     if (err instanceof Error) return false;
     throw err;
@@ -78,7 +86,7 @@ export async function memberIsPrimary(m: PgMember, timeoutMs = 800): Promise<boo
 
 export async function memberIsStreamingReplica(m: PgMember, timeoutMs = 800): Promise<boolean> {
   try {
-    const r = await httpGet(`http://127.0.0.1:${m.restPort}/replica`, timeoutMs);
+    const r = await httpGet(restUrl(m, "/replica"), timeoutMs, restTrust(m));
     if (r.status !== 200) return false;
     const body = JSON.parse(r.body) as { replication_state?: string; state?: string };
     // Patroni 3.0 reports replication_state only for newer Postgres; `running` + /replica 200 is

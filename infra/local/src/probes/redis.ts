@@ -1,9 +1,11 @@
+import { readFileSync } from "node:fs";
 import { Redis } from "ioredis";
 import { secrets, type Topology } from "../topology.ts";
 
 /**
- * A one-shot Redis (or Sentinel) connection for probes, authenticated with the topology's
- * password: fails fast, never retries, never queues.
+ * A one-shot Redis (or Sentinel) connection for probes, over TLS verified against the topology's
+ * CA (the servers have no plaintext port) and authenticated with the topology's password: fails
+ * fast, never retries, never queues.
  */
 export async function withRedis<T>(
   t: Topology,
@@ -15,6 +17,7 @@ export async function withRedis<T>(
     host: "127.0.0.1",
     port,
     password: secrets(t).redisPassword,
+    tls: { ca: readFileSync(t.pki.caCert) },
     lazyConnect: true,
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,

@@ -1,4 +1,5 @@
-import { readFileSync, existsSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { request as httpsRequest } from "node:https";
 import { setTimeout as sleep } from "node:timers/promises";
 
 export class StartupError extends Error {
@@ -53,16 +54,75 @@ export async function waitFor<T>(
 export async function httpGet(
   url: string,
   timeoutMs = 1000,
+  tls?: HttpsTrust,
 ): Promise<{ status: number; body: string }> {
+  if (tls && url.startsWith("https:")) return httpsCall("GET", url, undefined, timeoutMs, tls);
   const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   return { status: res.status, body: await res.text() };
+}
+
+/** Files of an https call: the CA the server must chain to, and a client pair for mTLS. */
+export interface HttpsTrust {
+  ca: string;
+  cert?: string;
+  key?: string;
+}
+
+/** File contents by path: read once per change of the file (rotation replaces them by rename). */
+const pemCache = new Map<string, { mtimeMs: number; data: Buffer }>();
+function pem(path: string): Buffer {
+  const mtimeMs = statSync(path).mtimeMs;
+  const hit = pemCache.get(path);
+  if (hit && hit.mtimeMs === mtimeMs) return hit.data;
+  const data = readFileSync(path);
+  pemCache.set(path, { mtimeMs, data });
+  return data;
+}
+
+/**
+ * An https request verified against `tls.ca` (name included), presenting a client certificate
+ * when given. node:https rather than fetch: fetch takes neither a CA nor a client pair without
+ * undici's dispatcher, which is not a dependency here.
+ */
+function httpsCall(
+  method: "GET" | "POST",
+  url: string,
+  body: string | undefined,
+  timeoutMs: number,
+  tls: HttpsTrust,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      url,
+      {
+        method,
+        ca: pem(tls.ca),
+        ...(tls.cert && tls.key ? { cert: pem(tls.cert), key: pem(tls.key) } : {}),
+        headers: body === undefined ? {} : { "content-type": "application/json" },
+        timeout: timeoutMs,
+        // One connection per probe: a rotated certificate is seen by the next call.
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", reject);
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error(`${url}: no answer in ${timeoutMs} ms`)));
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 export async function httpPost(
   url: string,
   body: unknown,
   timeoutMs = 1000,
+  tls?: HttpsTrust,
 ): Promise<{ status: number; body: string }> {
+  if (tls && url.startsWith("https:")) return httpsCall("POST", url, JSON.stringify(body), timeoutMs, tls);
   const res = await fetch(url, {
     method: "POST",
     body: JSON.stringify(body),

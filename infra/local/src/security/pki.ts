@@ -31,6 +31,18 @@ export interface Pki {
   caKey: string;
 }
 
+/**
+ * What a certificate may prove: a server's identity, a client's (mTLS), or both — an etcd peer
+ * is the server of one Raft connection and the client of another; a Redis node is the client of
+ * the master it replicates from.
+ */
+export type CertUsage = "server" | "client" | "peer";
+const EXTENDED_KEY_USAGE: Record<CertUsage, string> = {
+  server: "serverAuth",
+  client: "clientAuth",
+  peer: "serverAuth,clientAuth",
+};
+
 export interface IssuedCert {
   cert: string;
   key: string;
@@ -80,9 +92,9 @@ export function ensureCa(stateDir: string, label: string): Pki {
 export function issueServerCert(
   pki: Pki,
   name: string,
-  opts: { ips?: string[]; dns?: string[]; days?: number } = {},
+  opts: { ips?: string[]; dns?: string[]; days?: number; usage?: CertUsage } = {},
 ): IssuedCert {
-  const { ips = ["127.0.0.1"], dns = ["localhost"], days = SERVER_CERT_DAYS } = opts;
+  const { ips = ["127.0.0.1"], dns = ["localhost"], days = SERVER_CERT_DAYS, usage = "server" } = opts;
   const base = join(pki.dir, name);
   const tmp = `${base}.${process.pid}.${randomBytes(4).toString("hex")}`;
   const san = [...ips.map((i) => `IP:${i}`), ...dns.map((d) => `DNS:${d}`)].join(",");
@@ -92,7 +104,7 @@ export function issueServerCert(
       "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
       "-keyout", `${tmp}.key`, "-out", `${tmp}.csr`, "-subj", `/CN=${commonName(name)}`,
       "-addext", `subjectAltName=${san}`,
-      "-addext", "extendedKeyUsage=serverAuth",
+      "-addext", `extendedKeyUsage=${EXTENDED_KEY_USAGE[usage]}`,
     ]);
     // prettier-ignore
     openssl([
@@ -117,14 +129,18 @@ export function describeCert(pemOrDer: Buffer | string): { serial: string; notAf
   return { serial: x.serialNumber.toLowerCase().replace(/^0+/, ""), notAfter: new Date(x.validTo) };
 }
 
-/** Copies an issued pair to `dir` as `server.crt`/`server.key` (atomically, key 0600). */
+/**
+ * Copies an issued pair to `dir` as `<name>.crt`/`<name>.key` (default `server`; atomically,
+ * key 0600).
+ */
 export function installPair(
   issued: IssuedCert,
   dir: string,
   chown?: (path: string) => void,
+  name = "server",
 ): { cert: string; key: string } {
-  const cert = join(dir, "server.crt");
-  const key = join(dir, "server.key");
+  const cert = join(dir, `${name}.crt`);
+  const key = join(dir, `${name}.key`);
   for (const [from, to, mode] of [
     [issued.cert, cert, 0o644],
     [issued.key, key, 0o600],

@@ -4,8 +4,8 @@
  * Runs against the test topology that tests/setup starts.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { connect } from "node:net";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { connect as tlsConnect } from "node:tls";
 import { describe, expect, it } from "vitest";
 import { pgHba, socketDir } from "../config/patroni.ts";
 import { withRedis } from "../probes/redis.ts";
@@ -109,10 +109,13 @@ describe("Postgres authentication", () => {
   });
 });
 
-/** One raw RESP exchange (no client library that would authenticate or retry): the first reply line. */
+/**
+ * One raw RESP exchange (no client library that would authenticate or retry), over TLS verified
+ * against the topology's CA (the servers have no plaintext port): the first reply lines.
+ */
 function resp(port: number, ...commands: string[][]): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, t.host);
+    const socket = tlsConnect({ port, host: t.host, ca: readFileSync(t.pki.caCert) });
     let data = "";
     socket.setTimeout(3_000, () => socket.destroy(new Error("no answer in 3 s")));
     socket.on("error", reject);

@@ -3,6 +3,7 @@
  * plain TLS, or Postgres's in-protocol upgrade (an SSLRequest packet, answered with `S`, then the
  * handshake). What the console's certificate view and the rotation drill read.
  */
+import { readFileSync } from "node:fs";
 import { connect as netConnect, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 
@@ -35,14 +36,22 @@ function postgresUpgrade(host: string, port: number, timeoutMs: number): Promise
 export async function peerCertificate(
   host: string,
   port: number,
-  opts: { protocol?: "tls" | "postgres"; timeoutMs?: number } = {},
+  opts: {
+    protocol?: "tls" | "postgres";
+    timeoutMs?: number;
+    /** A client pair, for servers that ask for one in the handshake (etcd's mutual TLS). */
+    client?: { cert: string; key: string };
+  } = {},
 ): Promise<PeerCertificate> {
   const timeoutMs = opts.timeoutMs ?? 3_000;
   const socket =
     opts.protocol === "postgres" ? await postgresUpgrade(host, port, timeoutMs) : undefined;
   return new Promise((resolve, reject) => {
     // Reading what the server presents, not trusting it: nothing is sent over this connection.
-    const tls = tlsConnect({ host, port, socket, rejectUnauthorized: false });
+    const client = opts.client
+      ? { cert: readFileSync(opts.client.cert), key: readFileSync(opts.client.key) }
+      : {};
+    const tls = tlsConnect({ host, port, socket, rejectUnauthorized: false, ...client });
     tls.setTimeout(timeoutMs, () =>
       tls.destroy(new Error(`${host}:${port}: TLS handshake timed out`)),
     );

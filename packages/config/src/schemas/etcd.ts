@@ -8,3 +8,13 @@ export const etcdSchema = z.object({
     .string({ message: "required (key prefix, e.g. /agora-dev/)" })
     .regex(/^\/.*\/$/, "must start and end with /"),
 });
+
+/**
+ * etcd's mutual TLS: the CA its members' certificates chain to and the client pair to present
+ * (PEM files). Unset: plain connections (a development etcd without TLS).
+ */
+export const etcdTlsSchema = z.object({
+  AGORA_ETCD_CA_FILE: z.string().min(1).optional(),
+  AGORA_ETCD_CERT_FILE: z.string().min(1).optional(),
+  AGORA_ETCD_KEY_FILE: z.string().min(1).optional(),
+});

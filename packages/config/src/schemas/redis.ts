@@ -11,6 +11,11 @@ export const redisSchema = secretsSchema(
     AGORA_REDIS_PASSWORD: z.string().min(1).optional(),
     /** The Sentinels' own password, when they have one. */
     AGORA_REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+    /**
+     * CA file (PEM) the Redis nodes' and Sentinels' certificates chain to: when set, every
+     * connection (to a Sentinel and to the master it names) is TLS, verified against it.
+     */
+    AGORA_REDIS_TLS_CA_FILE: z.string().min(1).optional(),
   },
   { productionOnly: ["AGORA_REDIS_PASSWORD"] },
 );

@@ -1,0 +1,43 @@
+/**
+ * Where each server's TLS files live. Servers that run as this user (Redis, Sentinel, etcd) read
+ * their pair straight from `<state>/pki/`; Patroni runs as the postgres OS user, so its REST pair,
+ * its etcd client pair and a copy of the CA sit in the member's own 0700 folder, beside the
+ * Postgres pair.
+ */
+import { dirname, join } from "node:path";
+import type { EtcdMember, PgMember, RedisNode, Topology } from "../topology.ts";
+
+export interface TlsFiles {
+  cert: string;
+  key: string;
+  ca: string;
+}
+
+const inPki = (t: Pick<Topology, "pki">, name: string): TlsFiles => ({
+  cert: join(t.pki.dir, `${name}.crt`),
+  key: join(t.pki.dir, `${name}.key`),
+  ca: t.pki.caCert,
+});
+
+/** A Redis node's or a Sentinel's pair (server to its clients, client of the master it follows). */
+export const redisTlsFiles = (t: Topology, n: RedisNode): TlsFiles => inPki(t, n.name);
+
+/** An etcd member's pair: server to clients and peers, client of its peers (peer mTLS). */
+export const etcdTlsFiles = (t: Topology, m: EtcdMember): TlsFiles => inPki(t, m.name);
+
+/** The client pair every Agora process presents to etcd (`--client-cert-auth`). */
+export const etcdClientTlsFiles = (t: Pick<Topology, "pki">): TlsFiles => inPki(t, "etcd-client");
+
+/** Patroni's REST pair, its etcd client pair and the CA, in the member's folder. */
+export function patroniTlsFiles(m: PgMember): {
+  rest: { cert: string; key: string };
+  etcdClient: { cert: string; key: string };
+  ca: string;
+} {
+  const dir = dirname(m.dataDir);
+  return {
+    rest: { cert: join(dir, "rest.crt"), key: join(dir, "rest.key") },
+    etcdClient: { cert: join(dir, "etcd-client.crt"), key: join(dir, "etcd-client.key") },
+    ca: join(dir, "ca.crt"),
+  };
+}
