@@ -16,7 +16,16 @@ export interface BackendPlan {
   unplaced: string[];
 }
 
-export function planBackend(backend: string, slots: readonly ServerSlot[], instances: readonly ServiceInstance[]): BackendPlan {
+/**
+ * `weightOf` (optional, a rollout's traffic split): each instance's weight, set before the slot is
+ * readied so a new canary never takes a request at the default weight.
+ */
+export function planBackend(
+  backend: string,
+  slots: readonly ServerSlot[],
+  instances: readonly ServiceInstance[],
+  weightOf?: (i: ServiceInstance) => number,
+): BackendPlan {
   // One slot per address: if two records claim one address (a restart under a new id before the
   // old lease ran out), the newest registration wins.
   const byAddress = new Map<string, ServiceInstance>();
@@ -56,6 +65,8 @@ export function planBackend(backend: string, slots: readonly ServerSlot[], insta
     const server = `${backend}/${s.name}`;
     const { host, port } = hostPort(i.address);
     if (s.addr !== host || s.port !== port) commands.push(`set server ${server} addr ${host} port ${port}`);
+    const weight = weightOf?.(i);
+    if (weight !== undefined && weight !== s.weight) commands.push(`set server ${server} weight ${weight}`);
     if (i.ready ? s.maint || s.drain : s.maint || !s.drain) commands.push(`set server ${server} state ${i.ready ? "ready" : "drain"}`);
   }
   for (const s of slots) if (!taken.has(s.name) && !s.maint) commands.push(`set server ${backend}/${s.name} state maint`);
