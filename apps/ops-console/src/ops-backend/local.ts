@@ -11,6 +11,7 @@ import { applyNodeAction, chaosTargets, UnknownTargetError } from "@agora/infra-
 import { runFailoverDrill } from "@agora/infra-local/drills";
 import { cdnCacheStats, patroniClusterFromAny } from "@agora/infra-local/probes";
 import { peerCertificate, rotatePostgresCerts } from "@agora/infra-local/security";
+import { readRolloutState, requestRolloutAction, rolloutJobRunning, startRolloutJob } from "@agora/infra-local/rollout";
 import { getStatus, postgresLag } from "@agora/infra-local/status";
 import { cluster as clusterOf, type Topology } from "@agora/infra-local/topology";
 
@@ -49,6 +50,16 @@ async function faultProxy(t: Topology, path: string, init: RequestInit = {}): Pr
   });
   if (!res.ok) throw new Error(`fault proxy answered ${res.status} to ${path}`);
   return res.json();
+}
+
+/** Whether a PID is alive (signal 0 checks without signalling). */
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 export function localOpsBackend(t: Topology): OpsBackend {
@@ -127,5 +138,11 @@ export function localOpsBackend(t: Topology): OpsBackend {
       return { rotated: certificates.length, reloaded: reloaded.map((m) => `postgres ${m}`) };
     },
     runFailoverDrill: (opts) => runFailoverDrill({ topology: t, ...opts }),
+    rollout: () => {
+      const s = readRolloutState(t.stateDir);
+      return s ? { ...s, running: rolloutJobRunning(t) || (!s.finishedAt && isProcessAlive(s.controllerPid)) } : null;
+    },
+    startRollout: async (input) => startRolloutJob(t, input),
+    rolloutAction: (id, action) => requestRolloutAction(t.stateDir, id, action, "console"),
   };
 }

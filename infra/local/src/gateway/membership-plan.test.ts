@@ -53,12 +53,21 @@ describe("planBackend", () => {
     expect(plan.commands).toEqual([
       "set server b/s-1 weight 90",
       "set server b/s-2 weight 90",
-      "set server b/s-3 addr 127.0.0.1 port 200",
       "set server b/s-3 weight 20",
+      "set server b/s-3 addr 127.0.0.1 port 200",
       "set server b/s-3 state ready",
     ]);
     const weighted = slots.map((s) => ({ ...s, weight: 90 }));
     expect(planBackend("b", weighted, [inst("a", 100), inst("b", 101)], weightOf).commands).toEqual([]);
+  });
+
+  it("raises weights before lowering others, so a switch never leaves every server at weight 0", () => {
+    const blueGreen = [slot("s-1", 100, { weight: 100 }), slot("s-2", 101, { weight: 0 })];
+    const toGreen = (i: ServiceInstance) => (i.instanceId === "green" ? 100 : 0);
+    expect(planBackend("b", blueGreen, [inst("blue", 100), inst("green", 101)], toGreen).commands).toEqual([
+      "set server b/s-2 weight 100",
+      "set server b/s-1 weight 0",
+    ]);
   });
 
   it("reports instances beyond the declared slots instead of dropping others", () => {

@@ -57,6 +57,9 @@ export function planBackend(
   }
 
   const commands: string[] = [];
+  // Weights first, raised ones before lowered ones: a switch never passes through a moment where
+  // every server weighs 0 (HAProxy would answer 503), and a new slot has its weight before it is readied.
+  const weights: { cmd: string; delta: number }[] = [];
   const placed: Record<string, string> = {};
   for (const i of byAddress.values()) {
     const s = slotOf.get(i.instanceId);
@@ -66,9 +69,10 @@ export function planBackend(
     const { host, port } = hostPort(i.address);
     if (s.addr !== host || s.port !== port) commands.push(`set server ${server} addr ${host} port ${port}`);
     const weight = weightOf?.(i);
-    if (weight !== undefined && weight !== s.weight) commands.push(`set server ${server} weight ${weight}`);
+    if (weight !== undefined && weight !== s.weight) weights.push({ cmd: `set server ${server} weight ${weight}`, delta: weight - s.weight });
     if (i.ready ? s.maint || s.drain : s.maint || !s.drain) commands.push(`set server ${server} state ${i.ready ? "ready" : "drain"}`);
   }
   for (const s of slots) if (!taken.has(s.name) && !s.maint) commands.push(`set server ${backend}/${s.name} state maint`);
-  return { commands, placed, unplaced };
+  const ordered = weights.sort((a, b) => b.delta - a.delta).map((w) => w.cmd);
+  return { commands: [...ordered, ...commands], placed, unplaced };
 }
