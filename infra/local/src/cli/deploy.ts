@@ -72,6 +72,10 @@ runCli(async () => {
       steps: strategySteps(strategy as Strategy, { intervalMs: Number(values["interval-ms"]), count: Number(values.count) }),
     });
     process.stderr.write(`rollout ${controller.state.id}: ${stable.version} → ${next.version} (${strategy}); console: Deployments\n`);
+    // Ctrl-C is an abort, not an exit that would leave the split half-way: the controller rolls back, then the job ends.
+    const abort = () => requestRolloutAction(t.stateDir, controller.state.id, "abort", "cli (signal)");
+    process.once("SIGINT", abort);
+    process.once("SIGTERM", abort);
     const s = await controller.run();
     process.stdout.write(
       `${s.phase === "Healthy" ? "✔" : "✖"} ${s.message}${s.rollbackMs !== undefined ? ` (traffic back on stable in ${s.rollbackMs} ms)` : ""}\n`,
