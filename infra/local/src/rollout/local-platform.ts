@@ -9,7 +9,7 @@ import { writeFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { parseInstance, registryClient, type ServiceInstance, servicePrefix } from "@agora/registry";
 import pg from "pg";
-import { serviceByName, serviceStartSpec, type ServiceSpec } from "../apps.ts";
+import { serviceByName, serviceStartSpec } from "../apps.ts";
 import { GATEWAY_BACKENDS, haproxyRuntimeSocket } from "../config/haproxy.ts";
 import { processEnv } from "../env/process-env.ts";
 import { runtimeCommand, saveServerState, serversState } from "../gateway/runtime-api.ts";
@@ -74,9 +74,11 @@ export function localPlatform(t: Topology, o: LocalPlatformOptions = {}): Releas
   };
 
   const defaultSpec = async (name: string, port: number, env: Record<string, string>): Promise<StartSpec> => {
-    const base = serviceByName(t, "storefront-1") as ServiceSpec;
+    const base = serviceByName(t, "storefront-1");
+    if (!base) throw new Error("the topology has no storefront instance to model a release instance on");
     const spec = await serviceStartSpec(t, { ...base, name, port, args: base.args.map((a, i) => (base.args[i - 1] === "-p" ? String(port) : a)) });
-    return { ...spec, env: { ...spec.env, ...processEnv(t, name), PORT: String(port), NODE_ENV: "production", NEXT_MANUAL_SIG_HANDLE: "1", ...env } };
+    // serviceStartSpec gave it the topology's environment for its name (through the fault proxy when that runs).
+    return { ...spec, env: { ...spec.env, PORT: String(port), ...env } };
   };
   const instanceSpec = o.instanceSpec ?? defaultSpec;
 
