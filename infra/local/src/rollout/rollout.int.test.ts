@@ -205,8 +205,11 @@ describe("rollouts through the gateway with automated analysis", () => {
     const state = await controller.run();
     const tally = await load.stop();
     const run = state.analysisRuns.at(-1)!;
+    // From the canary's first traffic (10 %) to all weight back on stable.
+    const at = (re: RegExp) => Date.parse(state.events.find((e) => re.test(e.message))?.at ?? "");
+    const exposedMs = at(/traffic back on/) - at(/at 10 % of traffic/);
     process.stdout.write(
-      `canary rollback: analysis ${run.phase} at weight ${state.analysisRuns.length === 1 ? 10 : "≥50"} %, traffic back on stable in ${state.rollbackMs} ms; ` +
+      `canary rollback: analysis ${run.phase} at weight ${state.analysisRuns.length === 1 ? 10 : "≥50"} %, canary exposed for ${exposedMs} ms, traffic back on stable ${state.rollbackMs} ms after the decision; ` +
         `${tally.checkouts} checkouts, ${tally.failedCheckouts} failed; ${tally.failedReads} of ${tally.reads} product reads failed ` +
         `(${JSON.stringify(Object.fromEntries(tally.failedReadsByRelease))}), served by ${JSON.stringify(Object.fromEntries(tally.servedBy))}\n`,
     );
