@@ -49,7 +49,7 @@ beforeAll(async () => {
   standIn = await spawnStandIn({
     id: `sf-redundancy-${run}`,
     service: "storefront",
-    endpoints: t.etcd.map((m) => `http://${t.host}:${m.clientPort}`),
+    endpoints: t.etcd.map((m) => `https://${t.host}:${m.clientPort}`),
     prefix: t.profile.namespace,
   });
   const port = standIn.port;

@@ -13,7 +13,7 @@ import { register, registryClient, type Registration, type ServiceWatch, watchSe
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const t = topology("test");
-const endpoints = t.etcd.map((m) => `http://${t.host}:${m.clientPort}`);
+const endpoints = t.etcd.map((m) => `https://${t.host}:${m.clientPort}`);
 const prefix = `${t.profile.namespace}registry-chaos-${randomBytes(4).toString("hex")}/`;
 const TTL_S = 5;
 

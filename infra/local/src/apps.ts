@@ -7,6 +7,7 @@ import { releaseSupervision, spawnUnderSupervisor } from "./supervisor/control.t
 import { StartupError, tail, waitFor } from "./processes/wait.ts";
 import { processEnv } from "./env/process-env.ts";
 import { nodeEntry } from "./node-entry.ts";
+import { stableReleaseEnv } from "./rollout/release-env.ts";
 import { REPO_ROOT, type Topology } from "./topology.ts";
 
 export type AppName = "storefront" | "vendor-portal" | "ops-console";
@@ -184,6 +185,8 @@ export async function serviceStartSpec(t: Topology, s: ServiceSpec): Promise<Sta
     env: {
       ...processEnv(t, s.name, { viaFaultProxy: viaProxy }),
       ...(s.port ? { PORT: String(s.port) } : {}),
+      // A promoted release's AGORA_RELEASE (and flags) for the topology's storefront instances.
+      ...stableReleaseEnv(t, s.name),
       ...s.env,
     },
     match: s.match,

@@ -1,9 +1,9 @@
 /**
  * `registerFromEnv`: self-registration of a server process configured the usual way (HOST/PORT,
- * AGORA_ETCD_*, AGORA_REGION, AGORA_VERSION), its readiness being its own `/readyz` answering 200 —
+ * AGORA_ETCD_*, AGORA_REGION, AGORA_RELEASE or AGORA_VERSION), its readiness being its own `/readyz` answering 200 —
  * which also proves the server is up and its routes load, not only that the process lives.
  */
-import { etcdSchema, listenSchema, loadConfig, registrySchema } from "@agora/config";
+import { etcdSchema, listenSchema, loadConfig, registrySchema, releaseSchema } from "@agora/config";
 import { selfRegistration, type SelfRegistration, type SelfRegistrationOptions } from "./self-registration.ts";
 
 export function registerFromEnv(opts: {
@@ -15,7 +15,7 @@ export function registerFromEnv(opts: {
   exitOnSignal?: boolean;
   log?: SelfRegistrationOptions["log"];
 }): SelfRegistration {
-  const { etcd, listen, registry } = loadConfig({ etcd: etcdSchema, listen: listenSchema, registry: registrySchema });
+  const { etcd, listen, registry, release } = loadConfig({ etcd: etcdSchema, listen: listenSchema, registry: registrySchema, release: releaseSchema });
   const host = listen.HOST === "0.0.0.0" ? "127.0.0.1" : listen.HOST;
   const probe =
     opts.probe ??
@@ -31,7 +31,8 @@ export function registerFromEnv(opts: {
       service: opts.service,
       instanceId: opts.instanceId ?? listen.AGORA_SERVICE_NAME ?? `${opts.service}-${process.pid}`,
       address: registry.AGORA_ADVERTISE_ADDRESS ?? `${host}:${listen.PORT}`,
-      version: registry.AGORA_VERSION,
+      // A rollout names the release it started (AGORA_RELEASE); otherwise the build.
+      version: release.AGORA_RELEASE ?? registry.AGORA_VERSION,
       region: registry.AGORA_REGION,
     },
     probe,

@@ -16,6 +16,7 @@ import {
   peerCertificate,
   rotateServerCerts,
 } from "@agora/infra-local/security";
+import { readRolloutState, requestRolloutAction, rolloutJobRunning, startRolloutJob } from "@agora/infra-local/rollout";
 import { getStatus, postgresLag } from "@agora/infra-local/status";
 import { cluster as clusterOf, type Topology } from "@agora/infra-local/topology";
 
@@ -54,6 +55,16 @@ async function faultProxy(t: Topology, path: string, init: RequestInit = {}): Pr
   });
   if (!res.ok) throw new Error(`fault proxy answered ${res.status} to ${path}`);
   return res.json();
+}
+
+/** Whether a PID is alive (signal 0 checks without signalling). */
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 export function localOpsBackend(t: Topology): OpsBackend {
@@ -131,5 +142,11 @@ export function localOpsBackend(t: Topology): OpsBackend {
     },
     rotateCertificates: () => rotateServerCerts(t),
     runFailoverDrill: (opts) => runFailoverDrill({ topology: t, ...opts }),
+    rollout: () => {
+      const s = readRolloutState(t.stateDir);
+      return s ? { ...s, running: rolloutJobRunning(t) || (!s.finishedAt && isProcessAlive(s.controllerPid)) } : null;
+    },
+    startRollout: async (input) => startRolloutJob(t, input),
+    rolloutAction: (id, action) => requestRolloutAction(t.stateDir, id, action, "console"),
   };
 }

@@ -1,4 +1,5 @@
 import { createCaller, createTRPCContext } from "@agora/api";
+import { loadConfig, registrySchema, releaseSchema } from "@agora/config";
 
 // Readiness: can this instance serve data right now? 503 with the reason. In Kubernetes the
 // readiness probe reads it (a 503 takes the pod out of the Service's endpoints); the local HAProxy
@@ -8,8 +9,10 @@ export const dynamic = "force-dynamic";
 export async function GET(req: Request) {
   const caller = createCaller(await createTRPCContext({ headers: req.headers }));
   const readiness = await caller.health.ready();
+  // The release a rollout started this instance as (the registry record carries it too).
+  const { release, registry } = loadConfig({ release: releaseSchema, registry: registrySchema });
   return Response.json(
-    { app: "storefront", ...readiness },
+    { app: "storefront", release: release.AGORA_RELEASE ?? registry.AGORA_VERSION, ...readiness },
     { status: readiness.ready ? 200 : 503, headers: { "cache-control": "no-store" } },
   );
 }

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { isOurs, readRegistry } from "../processes/registry.ts";
+import { httpPost } from "../processes/wait.ts";
 import type { Topology } from "../topology.ts";
 
 export const RELAY_LEADER_TARGET = "outbox-relay-leader";
@@ -22,13 +23,10 @@ export async function relayLeaderId(t: Topology): Promise<string | undefined> {
   // Any member answers a linearizable read (it forwards to the Raft leader); try them in turn.
   for (const m of t.etcd) {
     try {
-      const res = await fetch(`http://${t.host}:${m.clientPort}/v3/kv/range`, {
-        method: "POST",
-        body: JSON.stringify({ key }),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      if (!res.ok) throw new Error(`${m.name} answered ${res.status}`);
-      const value = rangeAnswer.parse(await res.json()).kvs?.[0]?.value;
+      // etcd's JSON gateway over mutual TLS, as the probes call it.
+      const res = await httpPost(`https://${t.host}:${m.clientPort}/v3/kv/range`, { key }, TIMEOUT_MS, m.clientTls);
+      if (res.status !== 200) throw new Error(`${m.name} answered ${res.status}`);
+      const value = rangeAnswer.parse(JSON.parse(res.body)).kvs?.[0]?.value;
       return value === undefined ? undefined : Buffer.from(value, "base64").toString("utf8");
     } catch (err) {
       lastError = err;

@@ -25,6 +25,8 @@ export interface GatewaySyncOptions {
   log?: (line: string) => void;
   /** etcd endpoints and prefix; default the topology's. */
   etcd?: { endpoints: string[]; prefix: string };
+  /** Per-instance weights of a service (a rollout's traffic split); undefined: weights untouched. */
+  weights?: (service: string, members: ServiceInstance[]) => ((i: ServiceInstance) => number) | undefined;
 }
 
 export class GatewaySync {
@@ -132,7 +134,8 @@ export class GatewaySync {
     for (const [service, { backend }] of Object.entries(this.backends)) {
       const mine = slots.filter((s) => s.backend === backend);
       if (mine.length === 0) continue;
-      const plan = planBackend(backend, mine, this.members.filter((m) => m.service === service));
+      const members = this.members.filter((m) => m.service === service);
+      const plan = planBackend(backend, mine, members, this.opts.weights?.(service, members));
       for (const cmd of plan.commands) {
         const answer = (await runtimeCommand(socket, cmd)).trim();
         this.applied++;

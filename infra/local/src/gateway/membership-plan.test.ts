@@ -11,6 +11,7 @@ const slot = (name: string, port: number, over: Partial<ServerSlot> = {}): Serve
   maint: false,
   drain: false,
   opState: 2,
+  weight: 1,
   ...over,
 });
 const inst = (id: string, port: number, ready = true, registeredAt = "2026-12-05T07:00:00.000Z"): ServiceInstance => ({
@@ -44,6 +45,29 @@ describe("planBackend", () => {
     const plan = planBackend("b", slots, [inst("a", 100), inst("b", 101), inst("c", 200)]);
     expect(plan.commands).toEqual(["set server b/s-3 addr 127.0.0.1 port 200", "set server b/s-3 state ready"]);
     expect(plan.placed).toEqual({ a: "s-1", b: "s-2", c: "s-3" });
+  });
+
+  it("sets a rollout's weight before readying a new slot, and only where it differs", () => {
+    const weightOf = (i: ServiceInstance) => (i.instanceId === "c" ? 20 : 90);
+    const plan = planBackend("b", slots, [inst("a", 100), inst("b", 101), inst("c", 200)], weightOf);
+    expect(plan.commands).toEqual([
+      "set server b/s-1 weight 90",
+      "set server b/s-2 weight 90",
+      "set server b/s-3 weight 20",
+      "set server b/s-3 addr 127.0.0.1 port 200",
+      "set server b/s-3 state ready",
+    ]);
+    const weighted = slots.map((s) => ({ ...s, weight: 90 }));
+    expect(planBackend("b", weighted, [inst("a", 100), inst("b", 101)], weightOf).commands).toEqual([]);
+  });
+
+  it("raises weights before lowering others, so a switch never leaves every server at weight 0", () => {
+    const blueGreen = [slot("s-1", 100, { weight: 100 }), slot("s-2", 101, { weight: 0 })];
+    const toGreen = (i: ServiceInstance) => (i.instanceId === "green" ? 100 : 0);
+    expect(planBackend("b", blueGreen, [inst("blue", 100), inst("green", 101)], toGreen).commands).toEqual([
+      "set server b/s-2 weight 100",
+      "set server b/s-1 weight 0",
+    ]);
   });
 
   it("reports instances beyond the declared slots instead of dropping others", () => {

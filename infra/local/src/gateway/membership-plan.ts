@@ -16,7 +16,16 @@ export interface BackendPlan {
   unplaced: string[];
 }
 
-export function planBackend(backend: string, slots: readonly ServerSlot[], instances: readonly ServiceInstance[]): BackendPlan {
+/**
+ * `weightOf` (optional, a rollout's traffic split): each instance's weight, set before the slot is
+ * readied so a new canary never takes a request at the default weight.
+ */
+export function planBackend(
+  backend: string,
+  slots: readonly ServerSlot[],
+  instances: readonly ServiceInstance[],
+  weightOf?: (i: ServiceInstance) => number,
+): BackendPlan {
   // One slot per address: if two records claim one address (a restart under a new id before the
   // old lease ran out), the newest registration wins.
   const byAddress = new Map<string, ServiceInstance>();
@@ -48,6 +57,9 @@ export function planBackend(backend: string, slots: readonly ServerSlot[], insta
   }
 
   const commands: string[] = [];
+  // Weights first, raised ones before lowered ones: a switch never passes through a moment where
+  // every server weighs 0 (HAProxy would answer 503), and a new slot has its weight before it is readied.
+  const weights: { cmd: string; delta: number }[] = [];
   const placed: Record<string, string> = {};
   for (const i of byAddress.values()) {
     const s = slotOf.get(i.instanceId);
@@ -56,8 +68,11 @@ export function planBackend(backend: string, slots: readonly ServerSlot[], insta
     const server = `${backend}/${s.name}`;
     const { host, port } = hostPort(i.address);
     if (s.addr !== host || s.port !== port) commands.push(`set server ${server} addr ${host} port ${port}`);
+    const weight = weightOf?.(i);
+    if (weight !== undefined && weight !== s.weight) weights.push({ cmd: `set server ${server} weight ${weight}`, delta: weight - s.weight });
     if (i.ready ? s.maint || s.drain : s.maint || !s.drain) commands.push(`set server ${server} state ${i.ready ? "ready" : "drain"}`);
   }
   for (const s of slots) if (!taken.has(s.name) && !s.maint) commands.push(`set server ${backend}/${s.name} state maint`);
-  return { commands, placed, unplaced };
+  const ordered = weights.sort((a, b) => b.delta - a.delta).map((w) => w.cmd);
+  return { commands: [...ordered, ...commands], placed, unplaced };
 }

@@ -13,10 +13,10 @@ const ANSWER = `1
 describe("parseServersState", () => {
   it("reads name, address, port and admin state of every server", () => {
     expect(parseServersState(ANSWER)).toEqual([
-      { backend: "b", name: "storefront-1", addr: "127.0.0.1", port: 19982, maint: false, drain: true, opState: 2 },
-      { backend: "b", name: "storefront-2", addr: "127.0.0.1", port: 1, maint: true, drain: false, opState: 0 },
+      { backend: "b", name: "storefront-1", addr: "127.0.0.1", port: 19982, maint: false, drain: true, opState: 2, weight: 1 },
+      { backend: "b", name: "storefront-2", addr: "127.0.0.1", port: 1, maint: true, drain: false, opState: 0, weight: 1 },
       // 0x04 only says "disabled in the configuration": out of maintenance since the runtime API readied it.
-      { backend: "b", name: "storefront-3", addr: "127.0.0.1", port: 19983, maint: false, drain: false, opState: 0 },
+      { backend: "b", name: "storefront-3", addr: "127.0.0.1", port: 19983, maint: false, drain: false, opState: 0, weight: 1 },
     ]);
   });
 

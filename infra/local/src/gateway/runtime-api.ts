@@ -47,6 +47,8 @@ export interface ServerSlot {
   drain: boolean;
   /** Operational state: 0 stopped, 1 starting, 2 running, 3 stopping. */
   opState: number;
+  /** User weight (`set server … weight`): its share of new requests among the backend's servers. */
+  weight: number;
 }
 
 export function parseServersState(text: string): ServerSlot[] {
@@ -58,8 +60,8 @@ export function parseServersState(text: string): ServerSlot[] {
     if (i < 0) throw new RuntimeApiError(`"show servers state" has no column ${name}`);
     return i;
   };
-  const [be, sv, ad, op, ad2, pt] = ["be_name", "srv_name", "srv_addr", "srv_op_state", "srv_admin_state", "srv_port"].map(col) as [
-    number, number, number, number, number, number,
+  const [be, sv, ad, op, ad2, pt, uw] = ["be_name", "srv_name", "srv_addr", "srv_op_state", "srv_admin_state", "srv_port", "srv_uweight"].map(col) as [
+    number, number, number, number, number, number, number,
   ];
   return lines
     .filter((l) => l && !l.startsWith("#") && /^\d+ /.test(l))
@@ -74,6 +76,7 @@ export function parseServersState(text: string): ServerSlot[] {
         maint: (admin & (ADMIN.FMAINT | ADMIN.IMAINT | ADMIN.RMAINT | ADMIN.HMAINT)) !== 0,
         drain: (admin & (ADMIN.FDRAIN | ADMIN.IDRAIN)) !== 0,
         opState: Number(f[op]),
+        weight: Number(f[uw]),
       };
     });
 }

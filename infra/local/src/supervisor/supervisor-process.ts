@@ -10,6 +10,7 @@
 import { rmSync } from "node:fs";
 import { createServer, type ServerResponse } from "node:http";
 import { GatewaySync } from "../gateway/gateway-sync.ts";
+import { rolloutWeights } from "../rollout/release-env.ts";
 import { topology } from "../topology.ts";
 import { readSupervisorState, supervisorSocket } from "./control.ts";
 import { Supervisor } from "./supervisor.ts";
@@ -20,7 +21,8 @@ supervisor.start();
 
 // HAProxy's registry-routed backends follow etcd from here: this process already runs all the
 // time, so the gateway's membership costs no process of its own.
-const gatewaySync = new GatewaySync(t);
+// Server weights follow a rollout's traffic split (canary share), applied before a slot is readied.
+const gatewaySync = new GatewaySync(t, { weights: rolloutWeights(t) });
 async function startGatewaySync(attempt = 1): Promise<void> {
   try {
     await gatewaySync.start();

@@ -5,6 +5,7 @@
  * later: Kubernetes). Anywhere else the procedures answer PRECONDITION_FAILED, clearly.
  */
 import { TRPCError } from "@trpc/server";
+import type { RolloutActionInput, RolloutView, StartRolloutInput } from "./deployments/deployments.schema.ts";
 
 export type Health = "up" | "degraded" | "down";
 
@@ -174,6 +175,12 @@ export interface OpsBackend {
     mode: DrillMode;
     onEvent: (e: DrillEvent) => void;
   }): Promise<FailoverDrillReport>;
+  /** The last storefront rollout (canary / blue-green); absent where releases are not run from here. */
+  rollout?(): RolloutView | null;
+  /** Starts a rollout as a bounded job of the deployment. */
+  startRollout?(input: StartRolloutInput): Promise<void>;
+  /** An operator's request to the running rollout. */
+  rolloutAction?(rolloutId: string, action: RolloutActionInput["action"]): void;
 }
 
 /** The action that undoes `action` (kill → restart, pause → resume), null for undo-like ones. */

@@ -3,6 +3,7 @@ import { categoryPage } from "../catalog/category.ts";
 import { catalogHome } from "../catalog/home.ts";
 import { catalogOverview, catalogOverviewInput } from "../catalog/overview.ts";
 import { productDetail, productInput } from "../catalog/product.ts";
+import { productReadFault } from "../catalog/release-fault.ts";
 import { createTRPCRouter, publicProcedure } from "../trpc.ts";
 
 export const catalogRouter = createTRPCRouter({
@@ -15,5 +16,8 @@ export const catalogRouter = createTRPCRouter({
   /** One category, keyset-paginated (opaque cursor) in the chosen sort. */
   category: publicProcedure.input(categoryInput).query(({ input }) => categoryPage(input)),
   /** A product page from the vendor's shard (bounded-staleness replica read), cached. */
-  product: publicProcedure.input(productInput).query(({ input }) => productDetail(input.productId)),
+  product: publicProcedure.input(productInput).query(({ input }) => {
+    productReadFault();
+    return productDetail(input.productId);
+  }),
 });

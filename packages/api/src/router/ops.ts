@@ -23,6 +23,8 @@ import { payoutOverview } from "../ops/payouts/payout-overview.ts";
 import { keyOverview, rotatePersonalDataKey } from "../ops/keys/key-overview.ts";
 import { certificateOverview, rotateCertificates } from "../ops/certificates/certificates.ts";
 import { servicesOverview } from "../ops/services/service-instances.ts";
+import { deploymentsOverview, rolloutAction, startRollout } from "../ops/deployments/deployments.ts";
+import { rolloutActionInput, startRolloutInput } from "../ops/deployments/deployments.schema.ts";
 import { performanceOverview } from "../ops/performance/bench-history.ts";
 import {
   shardOverview,
@@ -104,6 +106,12 @@ export const opsRouter = createTRPCRouter({
   keys: createTRPCRouter({
     overview: permissionProcedure("ops:read").query(() => keyOverview()),
     rotate: permissionProcedure("ops:deploy").mutation(({ ctx }) => rotatePersonalDataKey(ctx.session.userId)),
+  }),
+  /** Storefront releases: the rollout's steps, weights and analysis; start, promote, abort, roll back. */
+  deployments: createTRPCRouter({
+    overview: permissionProcedure("ops:deploy").query(() => deploymentsOverview()),
+    start: permissionProcedure("ops:deploy").input(startRolloutInput).mutation(({ ctx, input }) => startRollout(ctx.session.userId, input)),
+    action: permissionProcedure("ops:deploy").input(rolloutActionInput).mutation(({ ctx, input }) => rolloutAction(ctx.session.userId, input)),
   }),
   /** TLS certificates as the servers present them (expiry, serial, protocol), and their rotation. */
   certificates: createTRPCRouter({
