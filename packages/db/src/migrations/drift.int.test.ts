@@ -102,6 +102,8 @@ for (const set of ["core", "shard"] as const) {
           const ok =
             f.kind === "enum"
               ? col.data_type === "USER-DEFINED"
+              : f.isList
+                ? col.data_type === "ARRAY"
               : compatibleTypes(f.type as string, native).includes(col.data_type);
           if (!ok)
             problems.push(
