@@ -104,7 +104,7 @@ for (const set of ["core", "shard"] as const) {
               ? col.data_type === "USER-DEFINED"
               : f.isList
                 ? col.data_type === "ARRAY"
-              : compatibleTypes(f.type as string, native).includes(col.data_type);
+                : compatibleTypes(f.type as string, native).includes(col.data_type);
           if (!ok)
             problems.push(
               `${model.name}.${f.name}: Prisma ${f.type}${native ? ` @db.${native}` : ""} vs ${table}.${name} ${col.data_type}`,
