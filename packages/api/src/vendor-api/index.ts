@@ -8,5 +8,5 @@ export {
 export { vendorApiDocument } from "./rest/openapi.ts";
 export { MAX_BODY_BYTES } from "./rest/route.ts";
 export { type ApiCaller, authenticateCaller, VENDOR_API_AUDIENCE } from "./keys/authenticate.ts";
-export { generateKey, hashKey, prefixOf } from "./keys/key-format.ts";
+export { generateKey, hashKey, keyMatches, prefixOf } from "./keys/key-format.ts";
 export { API_SCOPES, type ApiScope } from "./keys/scopes.ts";

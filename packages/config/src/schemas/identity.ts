@@ -17,4 +17,6 @@ export const identityProviderSchema = z.object({
   AGORA_IDENTITY_ISSUER: baseUrl,
   /** Days a signing key signs before the next one takes over (the old one stays published). */
   AGORA_IDENTITY_KEY_ROTATION_DAYS: z.coerce.number().positive().max(365).default(30),
+  /** Signs the provider's cookies (interaction and session state); at least 32 characters. */
+  AGORA_IDENTITY_COOKIE_SECRET: z.string({ message: "required (32+ characters)" }).min(32),
 });

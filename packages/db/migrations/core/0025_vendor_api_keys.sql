@@ -21,14 +21,17 @@ CREATE TABLE vendor_api_keys (
 );
 CREATE INDEX vendor_api_keys_vendor_id_created_at_idx ON vendor_api_keys (vendor_id, created_at DESC);
 
--- The identity provider's token signing keys (JWKS). The newest active key signs; retired keys
--- stay published until every token they signed has expired, then are dropped. The private JWK is
--- sealed by the secrets provider (never stored in the clear).
+-- The identity provider's token signing keys (JWKS). A key is published before it signs: the next
+-- key (activated_at NULL) is in the JWKS for a whole rotation period, so every resource server has
+-- it cached when it starts signing; the active key signs; a retired key stays published until the
+-- tokens it signed have expired, then is dropped. The private JWK is sealed by the secrets
+-- provider (never stored in the clear).
 CREATE TABLE identity_signing_keys (
   kid text PRIMARY KEY,
   alg text NOT NULL,
   public_jwk jsonb NOT NULL,
   private_jwk_sealed text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(),
+  activated_at timestamptz,
   retired_at timestamptz
 );

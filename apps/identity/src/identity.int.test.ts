@@ -1,0 +1,218 @@
+/**
+ * The identity provider and the vendor REST API together, over HTTP on loopback ports, against the
+ * real topology: a vendor API key used as an OAuth client (client_credentials) gets a JWT access
+ * token the REST API accepts (scopes narrowed to the ones asked for), refused with a wrong secret;
+ * expired, forged and wrong-audience tokens are 401; revoking the key ends its tokens at once;
+ * a rotated signing key keeps the old key published, so earlier tokens still verify.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:net";
+import { closeApiRedis } from "@agora/api/cache";
+import type { AgoraSession } from "@agora/auth";
+import { closeAll, core, createVendor, hashPassword } from "@agora/db";
+import { redisOptions } from "@agora/redis";
+import { Redis } from "ioredis";
+import { decodeProtectedHeader, generateKeyPair, importJWK, SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { vendorRouter } from "../../../packages/api/src/router/vendor.ts";
+import { createCallerFactory, createTRPCRouter } from "../../../packages/api/src/trpc.ts";
+import { type ServedApp, serveApp } from "../../../tests/security/fuzz/app-server.ts";
+import { createIdentityServer, type IdentityServer } from "./server.ts";
+import { currentKeySet } from "./signing-keys.ts";
+
+vi.mock("server-only", () => ({}));
+
+const createCaller = createCallerFactory(createTRPCRouter({ vendor: vendorRouter }));
+const run = randomUUID().slice(0, 8);
+const AUDIENCE = "urn:agora:vendor-api";
+const ROTATE_MS = 30 * 24 * 60 * 60_000;
+let idp: IdentityServer;
+let issuer: string;
+let portal: ServedApp;
+let redis: Redis;
+let owner: ReturnType<typeof createCaller>;
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const { port } = s.address() as { port: number };
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+beforeAll(async () => {
+  const vendorId = (await createVendor({ slug: `idp-${run}`, name: "IdP shop", shard: "shard-1" }))
+    .id;
+  const email = `owner-${run}@idp.test`;
+  const { id: userId } = await core().primary.user.create({
+    data: { email, name: "Owner", passwordHash: await hashPassword("identity test") },
+  });
+  const session: AgoraSession = { userId, email, name: "Owner", roles: ["vendor_owner"], vendorId };
+  owner = createCaller({ headers: new Headers(), session });
+  await owner.vendor.warehouses.create({ code: "MAIN", name: "Main" });
+
+  const port = await freePort();
+  issuer = `http://127.0.0.1:${port}`;
+  redis = new Redis(redisOptions({ connectionName: "identity-test", maxRetriesPerRequest: 1 }));
+  idp = await createIdentityServer({
+    issuer,
+    redis,
+    cookieKeys: ["identity test cookie secret, 32+ characters long"],
+    rotateAfterMs: ROTATE_MS,
+  });
+  await idp.listen(port, "127.0.0.1");
+  process.env.AGORA_IDENTITY_ISSUER = issuer;
+
+  const p = "../../vendor-portal/app/api/v1";
+  portal = await serveApp([
+    {
+      path: /^\/api\/v1\/warehouses$/,
+      methods: { GET: (await import(`${p}/warehouses/route.ts`)).GET },
+    },
+    {
+      path: /^\/api\/v1\/stock\/(?<sku>[^/]*)$/,
+      methods: { PUT: (await import(`${p}/stock/[sku]/route.ts`)).PUT },
+    },
+  ]);
+});
+
+afterAll(async () => {
+  delete process.env.AGORA_IDENTITY_ISSUER;
+  await portal?.close();
+  await idp?.close();
+  await redis?.quit();
+  await closeApiRedis();
+  await closeAll();
+});
+
+async function token(clientId: string, secret: string, scope?: string) {
+  const body = new URLSearchParams({ grant_type: "client_credentials", resource: AUDIENCE });
+  if (scope) body.set("scope", scope);
+  const res = await fetch(`${issuer}/token`, {
+    method: "POST",
+    headers: {
+      authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}`,
+      "content-type": "application/x-www-form-urlencoded",
+    },
+    body,
+  });
+  return {
+    status: res.status,
+    body: (await res.json()) as { access_token?: string; error?: string; scope?: string },
+  };
+}
+
+const warehouses = (credential: string) =>
+  fetch(`${portal.url}/api/v1/warehouses`, { headers: { authorization: `Bearer ${credential}` } });
+
+async function newKey(scopes: ("stock:read" | "stock:write" | "orders:read")[]) {
+  const { key, apiKey } = await owner.vendor.apiKeys.create({
+    name: `idp ${randomUUID().slice(0, 4)}`,
+    scopes,
+  });
+  return { key, id: apiKey.id, clientId: key.slice(4, 16) };
+}
+
+describe("identity provider: client_credentials for vendor API keys", () => {
+  it("publishes discovery and a JWKS with the signing key", async () => {
+    const discovery = (await (
+      await fetch(`${issuer}/.well-known/openid-configuration`)
+    ).json()) as {
+      issuer: string;
+      jwks_uri: string;
+      grant_types_supported: string[];
+    };
+    expect(discovery.issuer).toBe(issuer);
+    expect(discovery.grant_types_supported).toContain("client_credentials");
+    const jwks = (await (await fetch(discovery.jwks_uri)).json()) as {
+      keys: { kid: string; d?: string }[];
+    };
+    expect(jwks.keys.length).toBeGreaterThanOrEqual(1);
+    expect(jwks.keys.every((k) => k.d === undefined)).toBe(true);
+  });
+
+  it("issues a token the REST API accepts, with only the scopes asked for", async () => {
+    const k = await newKey(["stock:read", "stock:write"]);
+    const t = await token(k.clientId, k.key, "stock:read");
+    expect(t.status).toBe(200);
+    expect(t.body.scope).toBe("stock:read");
+    expect(decodeProtectedHeader(t.body.access_token!).typ).toBe("at+jwt");
+    expect((await warehouses(t.body.access_token!)).status).toBe(200);
+    const put = await fetch(`${portal.url}/api/v1/stock/NOPE`, {
+      method: "PUT",
+      headers: {
+        authorization: `Bearer ${t.body.access_token}`,
+        "content-type": "application/json",
+        "idempotency-key": `idp-${run}`,
+      },
+      body: JSON.stringify({ warehouseId: randomUUID(), onHand: 1 }),
+    });
+    expect(put.status).toBe(403);
+    // More than the key holds is refused by the provider.
+    expect((await token(k.clientId, k.key, "orders:read")).body.error).toBe("invalid_scope");
+  });
+
+  it("refuses a wrong secret and an unknown client", async () => {
+    const k = await newKey(["stock:read"]);
+    expect((await token(k.clientId, `${k.key.slice(0, -1)}x`)).body.error).toBe("invalid_client");
+    expect((await token("000000000000", k.key)).body.error).toBe("invalid_client");
+  });
+
+  it("refuses expired, forged and wrong-audience tokens with 401", async () => {
+    const k = await newKey(["stock:read"]);
+    const keys = await currentKeySet(ROTATE_MS);
+    const real = await importJWK(keys.signing[0]!, "ES256");
+    const claims = { client_id: k.clientId, scope: "stock:read" };
+    const sign = (key: CryptoKey | Uint8Array, kid: string, aud: string, exp: number) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid })
+        .setIssuer(issuer)
+        .setAudience(aud)
+        .setSubject(k.clientId)
+        .setIssuedAt(exp - 600)
+        .setExpirationTime(exp)
+        .sign(key);
+    const now = Math.floor(Date.now() / 1000);
+    const expired = await sign(real as CryptoKey, keys.currentKid, AUDIENCE, now - 120);
+    const { privateKey: other } = await generateKeyPair("ES256");
+    const forged = await sign(other, keys.currentKid, AUDIENCE, now + 600);
+    const wrongAudience = await sign(real as CryptoKey, keys.currentKid, "urn:other", now + 600);
+    const genuine = await sign(real as CryptoKey, keys.currentKid, AUDIENCE, now + 600);
+    for (const bad of [expired, forged, wrongAudience]) {
+      const res = await warehouses(bad);
+      expect(res.status).toBe(401);
+    }
+    expect((await warehouses(genuine)).status).toBe(200);
+  });
+
+  it("ends a revoked key's tokens at once and issues it no more", async () => {
+    const k = await newKey(["stock:read"]);
+    const t = await token(k.clientId, k.key, "stock:read");
+    expect((await warehouses(t.body.access_token!)).status).toBe(200);
+    await owner.vendor.apiKeys.revoke({ keyId: k.id });
+    expect((await warehouses(t.body.access_token!)).status).toBe(401);
+    expect((await token(k.clientId, k.key, "stock:read")).body.error).toBe("invalid_client");
+  });
+
+  it("rotates the signing key to one already published, and keeps the old one's tokens valid", async () => {
+    const k = await newKey(["stock:read"]);
+    const before = await token(k.clientId, k.key, "stock:read");
+    const oldKid = decodeProtectedHeader(before.body.access_token!).kid;
+    // The REST API's JWKS cache holds the key set of before the rotation.
+    expect((await warehouses(before.body.access_token!)).status).toBe(200);
+    const published = (await (await fetch(`${issuer}/jwks`)).json()) as { keys: { kid: string }[] };
+
+    const rotated = await idp.refreshKeys(new Date(Date.now() + ROTATE_MS + 1_000));
+    expect(rotated.currentKid).not.toBe(oldKid);
+    expect(published.keys.map((j) => j.kid)).toContain(rotated.currentKid);
+    const jwks = (await (await fetch(`${issuer}/jwks`)).json()) as { keys: { kid: string }[] };
+    expect(jwks.keys.map((j) => j.kid)).toEqual(
+      expect.arrayContaining([oldKid, rotated.currentKid]),
+    );
+
+    const after = await token(k.clientId, k.key, "stock:read");
+    expect(decodeProtectedHeader(after.body.access_token!).kid).toBe(rotated.currentKid);
+    expect((await warehouses(after.body.access_token!)).status).toBe(200);
+    expect((await warehouses(before.body.access_token!)).status).toBe(200);
+  });
+});
