@@ -202,7 +202,13 @@ describe("identity provider: client_credentials for vendor API keys", () => {
     expect((await warehouses(before.body.access_token!)).status).toBe(200);
     const published = (await (await fetch(`${issuer}/jwks`)).json()) as { keys: { kid: string }[] };
 
-    const rotated = await idp.refreshKeys(new Date(Date.now() + ROTATE_MS + 1_000));
+    // One rotation period after the active key took over (earlier runs may have moved it ahead).
+    const active = await core().primary.identitySigningKey.findUniqueOrThrow({
+      where: { kid: oldKid! },
+    });
+    const rotated = await idp.refreshKeys(
+      new Date(active.activatedAt!.getTime() + ROTATE_MS + 1_000),
+    );
     expect(rotated.currentKid).not.toBe(oldKid);
     expect(published.keys.map((j) => j.kid)).toContain(rotated.currentKid);
     const jwks = (await (await fetch(`${issuer}/jwks`)).json()) as { keys: { kid: string }[] };

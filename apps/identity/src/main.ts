@@ -1,4 +1,5 @@
 /** `tsx src/main.ts`: runs the identity provider on `HOST`:`PORT` until SIGTERM/SIGINT. */
+import "./telemetry.ts";
 import { identityProviderSchema, listenSchema, loadConfig, redisSchema } from "@agora/config";
 import { closeAll } from "@agora/db";
 import { redisOptions } from "@agora/redis";

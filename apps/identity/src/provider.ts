@@ -5,7 +5,7 @@
  * keys of signing-keys.ts, carrying the key's tenant (`vendor_id`). The REST API verifies them
  * against `<issuer>/jwks` and then checks the key is still active.
  */
-import { API_SCOPES, keyMatches, VENDOR_API_AUDIENCE } from "@agora/api/vendor-api";
+import { API_SCOPES, keyMatches, VENDOR_API_AUDIENCE } from "@agora/api/vendor-api-keys";
 import type { Redis } from "ioredis";
 import Provider, { errors, type KoaContextWithOIDC } from "oidc-provider";
 import type { KeySet } from "./signing-keys.ts";

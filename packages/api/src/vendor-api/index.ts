@@ -7,6 +7,5 @@ export {
 } from "./rest/endpoints.ts";
 export { vendorApiDocument } from "./rest/openapi.ts";
 export { MAX_BODY_BYTES } from "./rest/route.ts";
-export { type ApiCaller, authenticateCaller, VENDOR_API_AUDIENCE } from "./keys/authenticate.ts";
-export { generateKey, hashKey, keyMatches, prefixOf } from "./keys/key-format.ts";
-export { API_SCOPES, type ApiScope } from "./keys/scopes.ts";
+export { type ApiCaller, authenticateCaller } from "./keys/authenticate.ts";
+export * from "./keys/index.ts";

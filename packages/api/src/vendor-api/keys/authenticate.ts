@@ -12,10 +12,7 @@ import { identityClientSchema, loadConfig } from "@agora/config";
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from "jose";
 import { ApiError } from "../rest/api-error.ts";
 import { keyMatches, KEY_PREFIX, prefixOf } from "./key-format.ts";
-import { type ApiScope, scopesOf } from "./scopes.ts";
-
-/** The `aud` of access tokens for the vendor REST API (the provider's resource indicator). */
-export const VENDOR_API_AUDIENCE = "urn:agora:vendor-api";
+import { type ApiScope, scopesOf, VENDOR_API_AUDIENCE } from "./scopes.ts";
 
 export interface ApiCaller {
   vendorId: string;
