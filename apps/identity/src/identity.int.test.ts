@@ -5,9 +5,10 @@
  * expired, forged and wrong-audience tokens are 401; revoking the key ends its tokens at once;
  * a rotated signing key keeps the old key published, so earlier tokens still verify.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import { closeApiRedis } from "@agora/api/cache";
+import { hashKey } from "@agora/api/vendor-api-keys";
 import type { AgoraSession } from "@agora/auth";
 import { closeAll, core, createVendor, hashPassword } from "@agora/db";
 import { redisOptions } from "@agora/redis";
@@ -31,6 +32,10 @@ let issuer: string;
 let portal: ServedApp;
 let redis: Redis;
 let owner: ReturnType<typeof createCaller>;
+let ownerId: string;
+let ownerEmail: string;
+const RP_SECRET = "ops console client secret for the test";
+const REDIRECT = "http://127.0.0.1:9/api/auth/callback/agora";
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -47,6 +52,8 @@ beforeAll(async () => {
   const { id: userId } = await core().primary.user.create({
     data: { email, name: "Owner", passwordHash: await hashPassword("identity test") },
   });
+  ownerId = userId;
+  ownerEmail = email;
   const session: AgoraSession = { userId, email, name: "Owner", roles: ["vendor_owner"], vendorId };
   owner = createCaller({ headers: new Headers(), session });
   await owner.vendor.warehouses.create({ code: "MAIN", name: "Main" });
@@ -59,6 +66,14 @@ beforeAll(async () => {
     redis,
     cookieKeys: ["identity test cookie secret, 32+ characters long"],
     rotateAfterMs: ROTATE_MS,
+    relyingParties: [
+      {
+        clientId: "agora-ops-console",
+        clientName: "Agora ops console",
+        secretHash: hashKey(RP_SECRET),
+        redirectUris: [REDIRECT],
+      },
+    ],
   });
   await idp.listen(port, "127.0.0.1");
   process.env.AGORA_IDENTITY_ISSUER = issuer;
@@ -220,5 +235,124 @@ describe("identity provider: client_credentials for vendor API keys", () => {
     expect(decodeProtectedHeader(after.body.access_token!).kid).toBe(rotated.currentKid);
     expect((await warehouses(after.body.access_token!)).status).toBe(200);
     expect((await warehouses(before.body.access_token!)).status).toBe(200);
+  });
+});
+
+/** A browser's cookie jar, enough for the provider's cookies (sent back on every request). */
+class Jar {
+  private readonly cookies = new Map<string, string>();
+  take(res: Response): Response {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const i = pair!.indexOf("=");
+      this.cookies.set(pair!.slice(0, i), pair!.slice(i + 1));
+    }
+    return res;
+  }
+  header(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+}
+
+describe("identity provider: an app signs a user in (authorization code + PKCE)", () => {
+  const verifier = randomBytes(32).toString("base64url");
+  const challenge = createHash("sha256").update(verifier).digest("base64url");
+
+  async function follow(jar: Jar, url: string, init: RequestInit = {}): Promise<Response> {
+    return jar.take(
+      await fetch(new URL(url, issuer), {
+        ...init,
+        redirect: "manual",
+        headers: { ...(init.headers as Record<string, string>), cookie: jar.header() },
+      }),
+    );
+  }
+
+  async function signIn(password: string, opts: { challenge?: string } = {}) {
+    const jar = new Jar();
+    const auth = new URL(`${issuer}/auth`);
+    auth.search = new URLSearchParams({
+      client_id: "agora-ops-console",
+      response_type: "code",
+      scope: "openid email profile",
+      redirect_uri: REDIRECT,
+      state: "s-1",
+      ...(opts.challenge === ""
+        ? {}
+        : { code_challenge: opts.challenge ?? challenge, code_challenge_method: "S256" }),
+    }).toString();
+    let res = await follow(jar, auth.toString());
+    // Refused before any sign-in: the provider sends the error to the app's callback.
+    if (res.status !== 303 || res.headers.get("location")!.startsWith(REDIRECT))
+      return { jar, res };
+    const interaction = res.headers.get("location")!;
+    const page = await follow(jar, interaction);
+    const form = await page.text();
+    expect(form).toContain("Email");
+    expect(form).toContain("Password");
+    res = await follow(jar, `${interaction}/login`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ email: ownerEmail, password }).toString(),
+    });
+    // Login → resume → consent (implicit for Agora's own apps) → resume → the app's callback.
+    for (let hops = 0; res.status === 303 && hops < 6; hops++) {
+      const next = res.headers.get("location")!;
+      if (next.startsWith(REDIRECT)) break;
+      res = await follow(jar, next);
+    }
+    return { jar, res };
+  }
+
+  async function exchange(code: string, codeVerifier: string | null) {
+    const body = new URLSearchParams({
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: REDIRECT,
+    });
+    if (codeVerifier) body.set("code_verifier", codeVerifier);
+    const res = await fetch(`${issuer}/token`, {
+      method: "POST",
+      headers: {
+        authorization: `Basic ${Buffer.from(`agora-ops-console:${RP_SECRET}`).toString("base64")}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body,
+    });
+    return (await res.json()) as { id_token?: string; error?: string };
+  }
+
+  it("signs a user in with their Agora password and issues an ID token for them", async () => {
+    const { res } = await signIn("identity test");
+    expect(res.status).toBe(303);
+    const callback = new URL(res.headers.get("location")!);
+    expect(`${callback.origin}${callback.pathname}`).toBe(REDIRECT);
+    expect(callback.searchParams.get("state")).toBe("s-1");
+    const code = callback.searchParams.get("code")!;
+    const tokens = await exchange(code, verifier);
+    const claims = JSON.parse(
+      Buffer.from(tokens.id_token!.split(".")[1]!, "base64url").toString(),
+    ) as {
+      sub: string;
+      iss: string;
+      aud: string;
+    };
+    expect(claims).toMatchObject({ sub: ownerId, iss: issuer, aud: "agora-ops-console" });
+    // The code was used once: a replay is refused.
+    expect((await exchange(code, verifier)).error).toBe("invalid_grant");
+  });
+
+  it("refuses a wrong password on the form, a code without its PKCE verifier, and a request without PKCE", async () => {
+    const wrong = await signIn("not the password");
+    expect(wrong.res.status).toBe(401);
+    expect(await wrong.res.text()).toContain("Wrong email or password.");
+
+    const { res } = await signIn("identity test");
+    const code = new URL(res.headers.get("location")!).searchParams.get("code")!;
+    expect((await exchange(code, null)).error).toBe("invalid_grant");
+
+    const noPkce = await signIn("identity test", { challenge: "" });
+    const location = noPkce.res.headers.get("location") ?? "";
+    expect(new URL(location).searchParams.get("error")).toBe("invalid_request");
   });
 });

@@ -1,5 +1,6 @@
 /**
- * Agora's OpenID Connect provider (oidc-provider), configured for the vendor REST API:
+ * Agora's OpenID Connect provider (oidc-provider): sign-in for Agora's own apps (authorization
+ * code + PKCE, interactions.ts) and, for the vendor REST API,
  * client_credentials for vendor machine clients (one OAuth client per API key, its scopes the
  * key's), access tokens as JWTs for the resource `urn:agora:vendor-api` signed with the rotating
  * keys of signing-keys.ts, carrying the key's tenant (`vendor_id`). The REST API verifies them
@@ -9,13 +10,24 @@ import { API_SCOPES, keyMatches, VENDOR_API_AUDIENCE } from "@agora/api/vendor-a
 import type { Redis } from "ioredis";
 import Provider, { errors, type KoaContextWithOIDC } from "oidc-provider";
 import type { KeySet } from "./signing-keys.ts";
+import { findAccount } from "./accounts.ts";
 import { storageAdapter, VENDOR_ID_CLAIM } from "./storage.ts";
 
 /** Lifetime of an access token for the REST API: short, because a revoked key must end soon too. */
 export const ACCESS_TOKEN_TTL_S = 600;
 
+/** One of Agora's own apps signing its users in (authorization code + PKCE). */
+export interface RelyingParty {
+  clientId: string;
+  clientName: string;
+  /** SHA-256 (hex) of the client secret: the provider never holds the secret itself. */
+  secretHash: string;
+  redirectUris: string[];
+}
+
 export interface ProviderOptions {
   issuer: string;
+  relyingParties?: RelyingParty[];
   keys: KeySet;
   redis: Redis;
   /** Keys that sign the provider's cookies (interaction and session state). */
@@ -25,10 +37,23 @@ export interface ProviderOptions {
 export function createProvider(opts: ProviderOptions): Provider {
   const provider = new Provider(opts.issuer, {
     adapter: storageAdapter(opts.redis),
+    clients: (opts.relyingParties ?? []).map((rp) => ({
+      client_id: rp.clientId,
+      client_name: rp.clientName,
+      client_secret: rp.secretHash,
+      redirect_uris: rp.redirectUris,
+      grant_types: ["authorization_code"],
+      response_types: ["code"],
+      token_endpoint_auth_method: "client_secret_basic",
+      scope: "openid email profile",
+    })),
+    findAccount: (_ctx, id) => findAccount(id),
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    pkce: { required: () => true },
     jwks: { keys: opts.keys.signing as never },
     cookies: { keys: opts.cookieKeys },
-    scopes: ["openid", ...API_SCOPES],
-    claims: { openid: ["sub"] },
+    scopes: ["openid", "email", "profile", ...API_SCOPES],
+    claims: { openid: ["sub"], email: ["email"], profile: ["name", "roles", VENDOR_ID_CLAIM] },
     extraClientMetadata: { properties: [VENDOR_ID_CLAIM] },
     clientDefaults: {
       grant_types: ["client_credentials"],

@@ -8,11 +8,13 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Redis } from "ioredis";
 import type Provider from "oidc-provider";
-import { createProvider } from "./provider.ts";
+import { handleInteraction } from "./interactions.ts";
+import { createProvider, type RelyingParty } from "./provider.ts";
 import { currentKeySet, type KeySet } from "./signing-keys.ts";
 
 export interface IdentityServerOptions {
   issuer: string;
+  relyingParties?: RelyingParty[];
   redis: Redis;
   cookieKeys: string[];
   rotateAfterMs: number;
@@ -31,24 +33,14 @@ export interface IdentityServer {
 
 export async function createIdentityServer(opts: IdentityServerOptions): Promise<IdentityServer> {
   let keys = await currentKeySet(opts.rotateAfterMs);
-  let provider: Provider = createProvider({
-    issuer: opts.issuer,
-    keys,
-    redis: opts.redis,
-    cookieKeys: opts.cookieKeys,
-  });
+  let provider: Provider = createProvider({ ...opts, keys });
 
   const refreshKeys = async (now?: Date) => {
     const next = await currentKeySet(opts.rotateAfterMs, now);
     const changed =
       next.published.map((k) => k.kid).join() !== keys.published.map((k) => k.kid).join();
     if (changed) {
-      provider = createProvider({
-        issuer: opts.issuer,
-        keys: next,
-        redis: opts.redis,
-        cookieKeys: opts.cookieKeys,
-      });
+      provider = createProvider({ ...opts, keys: next });
       keys = next;
       opts.onRotate?.(next.currentKid);
     }
@@ -67,7 +59,23 @@ export async function createIdentityServer(opts: IdentityServerOptions): Promise
       res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
       return;
     }
-    provider.callback()(req, res);
+    const current = provider;
+    handleInteraction(current, req, res)
+      .then((handled) => {
+        if (!handled) current.callback()(req, res);
+      })
+      .catch((err: unknown) => {
+        // An expired or foreign interaction (no cookie, finished already) is the user's to restart.
+        const known = err instanceof Error && err.name === "SessionNotFound";
+        if (!known) opts.onError?.(err);
+        if (!res.headersSent)
+          res.writeHead(known ? 400 : 500, { "content-type": "text/html; charset=utf-8" });
+        res.end(
+          known
+            ? "<p>This sign-in has expired; start again from the app.</p>"
+            : "<p>Something went wrong on our side.</p>",
+        );
+      });
   });
 
   return {
