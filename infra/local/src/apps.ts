@@ -110,6 +110,11 @@ export function services(t: Topology): ServiceSpec[] {
       port: t.apps.paymentSim,
       healthPath: "/healthz",
     }),
+    // The OpenID Connect provider: client_credentials tokens for the vendor REST API.
+    ts("identity", "apps/identity/src/main.ts", [], {
+      port: t.apps.identity,
+      healthPath: "/healthz",
+    }),
     // The inventory gRPC service, before the pools that call it (sagas, payments).
     ...inventoryServices(t),
     ts("workers-sagas", "apps/workers/src/main.ts", ["sagas"]),

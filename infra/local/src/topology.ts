@@ -88,6 +88,7 @@ const OFFSET = {
   opsConsole: 530,
   opsConsoleGateway: 531, // the ops console behind HAProxy (registry-routed)
   paymentSim: 540,
+  identity: 545, // the OpenID Connect provider (apps/identity)
   cdn: 550, // nginx CDN edge
   mediaOrigin: 551, // the media origin behind the CDN edge
   cdnStatus: 552, // +552 + instance: each CDN edge's own /healthz and stub_status
@@ -209,6 +210,8 @@ export interface Topology {
     /** HAProxy's frontend of the ops console instances (the direct port stays). */
     opsConsoleGateway: number;
     paymentSim: number;
+    /** The OpenID Connect provider (apps/identity): issuer, JWKS, token endpoint. */
+    identity: number;
     cdn: number;
     mediaOrigin: number;
     realtime: number[];
@@ -318,6 +321,7 @@ export function topology(profileName: ProfileName = profileFromEnv()): Topology 
       opsConsole: b + OFFSET.opsConsole,
       opsConsoleGateway: b + OFFSET.opsConsoleGateway,
       paymentSim: b + OFFSET.paymentSim,
+      identity: b + OFFSET.identity,
       cdn: b + OFFSET.cdn,
       mediaOrigin: b + OFFSET.mediaOrigin,
       realtime: Array.from({ length: REALTIME_INSTANCES }, (_, i) => b + OFFSET.realtime + i),

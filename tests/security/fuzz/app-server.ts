@@ -14,7 +14,7 @@ type Handler = (req: Request, ctx: never) => Promise<Response>;
 export interface AppRoute {
   /** Path pattern; named groups become `params` as Next's dynamic segments do. */
   path: RegExp;
-  methods: Partial<Record<"GET" | "POST", Handler>>;
+  methods: Partial<Record<"GET" | "POST" | "PUT", Handler>>;
 }
 
 export interface ServedApp {
@@ -31,7 +31,7 @@ export async function serveApp(routes: AppRoute[]): Promise<ServedApp> {
     const handle = async () => {
       const route = routes.find((r) => r.path.test(url.pathname));
       if (!route) return void res.writeHead(404).end();
-      const handler = route.methods[req.method as "GET" | "POST"];
+      const handler = route.methods[req.method as "GET" | "POST" | "PUT"];
       if (!handler) return void res.writeHead(405).end();
       const params = route.path.exec(url.pathname)?.groups ?? {};
       const hasBody = req.method !== "GET" && req.method !== "HEAD";

@@ -17,7 +17,12 @@ export default async function SettingsPage() {
     <VendorShell current="/settings">
       <PageHeader
         title="Settings"
-        description={<Link href="/settings/notifications" className="underline">Notification settings</Link>}
+        description={
+          <span className="flex flex-wrap gap-3">
+            <Link href="/settings/notifications" className="underline">Notification settings</Link>
+            <Link href="/settings/api-keys" className="underline">API keys</Link>
+          </span>
+        }
       />
       {settings.ok ? (
         <Card title={settings.data.profile.name}>

@@ -65,6 +65,7 @@ export function listenPort(t: Topology, name: string): number | undefined {
     "vendor-portal": t.apps.vendorPortal,
     "ops-console": t.apps.opsConsole,
     "payment-sim": t.apps.paymentSim,
+    identity: t.apps.identity,
     "telemetry-collector": t.apps.telemetryCollector,
     "media-origin": t.apps.mediaOrigin,
     // The payments pool's HTTP port receives the carrier's webhooks.
@@ -135,6 +136,7 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
   env.AGORA_STOREFRONT_URL = url(t, t.apps.gateway);
   env.AGORA_VENDOR_PORTAL_URL = url(t, t.apps.vendorPortal);
   env.AGORA_OPS_CONSOLE_URL = url(t, t.apps.opsConsole);
+  env.AGORA_IDENTITY_ISSUER = url(t, t.apps.identity);
   env.AGORA_STORAGE_DIR = t.stateDir;
   // The file secrets provider's store and audit log (0600 files; see @agora/secrets).
   env.AGORA_SECRETS_DIR = `${t.stateDir}/secrets`;
@@ -163,6 +165,8 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
   if (role.collector || role.console || role.tests) env.AGORA_TELEMETRY_READ_TOKEN = tokens.telemetryRead;
   if (name === "media-origin" || name === "vendor-portal" || role.tests)
     env.AGORA_MEDIA_ORIGIN_TOKEN = tokens.mediaOrigin;
+  if (name === "identity" || role.tests)
+    env.AGORA_IDENTITY_COOKIE_SECRET = derivedSecret(t, "agora/identity-cookie-secret/v1");
   if (name === "payment-sim" || role.console || role.tests)
     env.AGORA_PAYMENT_SIM_ADMIN_TOKEN = tokens.paymentSimAdmin;
   if (name === "payment-sim" || name === "workers-payments" || role.tests)

@@ -28,6 +28,8 @@ export const PERMISSIONS = [
   "vendor:payouts",
   "vendor:staff:manage",
   "vendor:audit:read",
+  // the shop's REST API keys (create, list, revoke)
+  "vendor:api-keys",
   // a vendor user's own notice switches (vendor.notificationSettings)
   "vendor:notifications",
   // operators and admins
@@ -91,6 +93,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     "vendor:payouts",
     "vendor:staff:manage",
     "vendor:audit:read",
+    "vendor:api-keys",
   ],
   operator: OPERATOR,
   // Admins run the platform, not a shop: no vendor:* (those need a tenant in the session).

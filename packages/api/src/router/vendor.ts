@@ -42,6 +42,7 @@ import { createWarehouse, createWarehouseInput, listWarehouses } from "../vendor
 import { createTRPCRouter, vendorProcedure } from "../trpc.ts";
 import { vendorNotificationSettingsRouter, vendorStaffRouter } from "./vendor-staff.ts";
 import { vendorOrdersRouter } from "./vendor-orders.ts";
+import { vendorApiKeysRouter } from "./vendor-api-keys.ts";
 
 /**
  * A vendor's own tenant; the tenant always comes from the session (`ctx.tenant`), and every
@@ -55,6 +56,8 @@ const actor = (ctx: { session: { userId: string }; tenant: { vendorId: string } 
 export const vendorRouter = createTRPCRouter({
   /** Sales rollups, conversion, stock health and the batch reconcile status. */
   analytics: vendorAnalyticsRouter,
+  /** Keys for the vendor REST API (/api/v1): create (shown once), list, revoke. */
+  apiKeys: vendorApiKeysRouter,
   /** The signed-in vendor's shop: name, status and the shard that holds it. */
   profile: vendorProcedure("vendor:read").query(({ ctx }) => vendorProfile(ctx.tenant.vendorId)),
   /** Platform categories a product can be filed under. */

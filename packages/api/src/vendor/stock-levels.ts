@@ -314,3 +314,93 @@ export async function setLowStockThreshold(
     low: row.on_hand - row.reserved <= input.threshold,
   };
 }
+
+/**
+ * The stock line a SKU names: a variant's SKU, else a product's own. Variant and product SKUs are
+ * unique per shop each, so one SKU may name both; that is a CONFLICT the vendor resolves.
+ */
+async function lineBySku(tx: ShardTransaction, vendorId: string, sku: string): Promise<Line> {
+  const [variant, product] = await Promise.all([
+    tx.productVariant.findFirst({
+      where: { vendorId, sku },
+      select: { id: true, productId: true },
+    }),
+    tx.product.findFirst({ where: { vendorId, sku }, select: { id: true } }),
+  ]);
+  if (variant && product)
+    throw new TRPCError({
+      code: "CONFLICT",
+      message: `SKU ${sku} names both a product and a variant in your shop; rename one.`,
+    });
+  if (variant) return { productId: variant.productId, variantId: variant.id };
+  if (product) return { productId: product.id, variantId: null };
+  throw new TRPCError({
+    code: "NOT_FOUND",
+    message: `No product or variant with SKU ${sku} in your shop.`,
+  });
+}
+
+export interface SetOnHandResult {
+  warehouseId: string;
+  productId: string;
+  variantId: string | null;
+  onHand: number;
+  reserved: number;
+  available: number;
+  version: number;
+  changed: boolean;
+}
+
+/**
+ * Sets a line's on-hand count in one warehouse to an absolute number (the REST API's
+ * `PUT /stock/{sku}`): the difference is applied as one `adjust` movement under the row lock, so
+ * units reserved by checkouts meanwhile are never overwritten, and it never goes below them.
+ * Setting the count it already has changes nothing (no movement, no event, no audit entry).
+ */
+export async function setOnHandBySku(
+  actor: AuditActor,
+  input: {
+    warehouseId: string;
+    sku: string;
+    onHand: number;
+    reference: string;
+    auditDetails?: Record<string, unknown>;
+  },
+): Promise<SetOnHandResult> {
+  const { vendorId } = actor;
+  let result: { line: Line; before: LevelRow; after: LevelRow; delta: number };
+  try {
+    result = await withTenant(vendorId, async (tx) => {
+      const line = await lineBySku(tx, vendorId, input.sku);
+      await assertOwned(tx, vendorId, [input.warehouseId], line);
+      const before = await lockRow(tx, vendorId, input.warehouseId, line);
+      const delta = input.onHand - before.on_hand;
+      if (delta === 0) return { line, before, after: before, delta };
+      const after = await changeOnHand(tx, vendorId, input.warehouseId, line, delta);
+      await recordMovement(tx, vendorId, input.warehouseId, line, delta, "adjust", input.reference);
+      await emitStockChanged(tx, vendorId, line.productId);
+      return { line, before, after, delta };
+    });
+  } catch (err) {
+    throw asTrpc(err);
+  }
+  const { line, before, after, delta } = result;
+  if (delta !== 0)
+    await recordAudit(actor, {
+      action: "stock.set",
+      targetType: "stock_level",
+      targetId: `${input.warehouseId}/${lineName(line)}`,
+      before: { onHand: before.on_hand, reserved: before.reserved },
+      after: { onHand: after.on_hand, reserved: after.reserved },
+      details: { sku: input.sku, delta, variantId: line.variantId, ...input.auditDetails },
+    });
+  return {
+    warehouseId: input.warehouseId,
+    ...line,
+    onHand: after.on_hand,
+    reserved: after.reserved,
+    available: after.on_hand - after.reserved,
+    version: after.version,
+    changed: delta !== 0,
+  };
+}

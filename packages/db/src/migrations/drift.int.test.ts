@@ -102,7 +102,9 @@ for (const set of ["core", "shard"] as const) {
           const ok =
             f.kind === "enum"
               ? col.data_type === "USER-DEFINED"
-              : compatibleTypes(f.type as string, native).includes(col.data_type);
+              : f.isList
+                ? col.data_type === "ARRAY"
+                : compatibleTypes(f.type as string, native).includes(col.data_type);
           if (!ok)
             problems.push(
               `${model.name}.${f.name}: Prisma ${f.type}${native ? ` @db.${native}` : ""} vs ${table}.${name} ${col.data_type}`,

@@ -1,0 +1,47 @@
+/** `tsx src/main.ts`: runs the identity provider on `HOST`:`PORT` until SIGTERM/SIGINT. */
+import "./telemetry.ts";
+import { identityProviderSchema, listenSchema, loadConfig, redisSchema } from "@agora/config";
+import { closeAll } from "@agora/db";
+import { redisOptions } from "@agora/redis";
+import { createLogger } from "@agora/telemetry";
+import { Redis } from "ioredis";
+import { createIdentityServer } from "./server.ts";
+
+const env = loadConfig({
+  listen: listenSchema,
+  identity: identityProviderSchema,
+  redis: redisSchema,
+});
+const logger = createLogger({ service: "identity" });
+const redis = new Redis(redisOptions({ connectionName: "identity", maxRetriesPerRequest: 1 }));
+redis.on("error", (err) => logger.warn({ err }, "identity redis connection error"));
+
+const server = await createIdentityServer({
+  issuer: env.identity.AGORA_IDENTITY_ISSUER,
+  redis,
+  cookieKeys: [env.identity.AGORA_IDENTITY_COOKIE_SECRET],
+  rotateAfterMs: env.identity.AGORA_IDENTITY_KEY_ROTATION_DAYS * 24 * 60 * 60_000,
+  onRotate: (kid) => logger.info({ kid }, "identity signing key rotated"),
+  onError: (err) => logger.error({ err }, "identity key rotation check failed"),
+});
+const url = await server.listen(env.listen.PORT, env.listen.HOST);
+logger.info(
+  { url, issuer: env.identity.AGORA_IDENTITY_ISSUER, pid: process.pid },
+  "identity provider listening",
+);
+
+const stop = (signal: string) => {
+  logger.info({ signal }, "identity provider stopping");
+  server
+    .close()
+    .then(() => Promise.all([redis.quit(), closeAll()]))
+    .then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, "identity provider did not close cleanly");
+        process.exit(1);
+      },
+    );
+};
+process.on("SIGTERM", () => stop("SIGTERM"));
+process.on("SIGINT", () => stop("SIGINT"));

@@ -1,0 +1,116 @@
+/**
+ * Agora's OpenID Connect provider (oidc-provider): sign-in for Agora's own apps (authorization
+ * code + PKCE, interactions.ts) and, for the vendor REST API,
+ * client_credentials for vendor machine clients (one OAuth client per API key, its scopes the
+ * key's), access tokens as JWTs for the resource `urn:agora:vendor-api` signed with the rotating
+ * keys of signing-keys.ts, carrying the key's tenant (`vendor_id`). The REST API verifies them
+ * against `<issuer>/jwks` and then checks the key is still active.
+ */
+import { API_SCOPES, keyMatches, VENDOR_API_AUDIENCE } from "@agora/api/vendor-api-keys";
+import type { Redis } from "ioredis";
+import Provider, { errors, type KoaContextWithOIDC } from "oidc-provider";
+import type { KeySet } from "./signing-keys.ts";
+import { findAccount } from "./accounts.ts";
+import { storageAdapter, VENDOR_ID_CLAIM } from "./storage.ts";
+
+/** Lifetime of an access token for the REST API: short, because a revoked key must end soon too. */
+export const ACCESS_TOKEN_TTL_S = 600;
+
+/** One of Agora's own apps signing its users in (authorization code + PKCE). */
+export interface RelyingParty {
+  clientId: string;
+  clientName: string;
+  /** SHA-256 (hex) of the client secret: the provider never holds the secret itself. */
+  secretHash: string;
+  redirectUris: string[];
+}
+
+export interface ProviderOptions {
+  issuer: string;
+  relyingParties?: RelyingParty[];
+  keys: KeySet;
+  redis: Redis;
+  /** Keys that sign the provider's cookies (interaction and session state). */
+  cookieKeys: string[];
+}
+
+export function createProvider(opts: ProviderOptions): Provider {
+  const provider = new Provider(opts.issuer, {
+    adapter: storageAdapter(opts.redis),
+    clients: (opts.relyingParties ?? []).map((rp) => ({
+      client_id: rp.clientId,
+      client_name: rp.clientName,
+      client_secret: rp.secretHash,
+      redirect_uris: rp.redirectUris,
+      grant_types: ["authorization_code"],
+      response_types: ["code"],
+      token_endpoint_auth_method: "client_secret_basic",
+      scope: "openid email profile",
+    })),
+    findAccount: (_ctx, id) => findAccount(id),
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    pkce: { required: () => true },
+    jwks: { keys: opts.keys.signing as never },
+    cookies: { keys: opts.cookieKeys },
+    scopes: ["openid", "email", "profile", ...API_SCOPES],
+    claims: { openid: ["sub"], email: ["email"], profile: ["name", "roles", VENDOR_ID_CLAIM] },
+    extraClientMetadata: { properties: [VENDOR_ID_CLAIM] },
+    clientDefaults: {
+      grant_types: ["client_credentials"],
+      response_types: [],
+      token_endpoint_auth_method: "client_secret_basic",
+      id_token_signed_response_alg: "ES256",
+    },
+    enabledJWA: {
+      idTokenSigningAlgValues: ["ES256"],
+      // No HS256 with the client secret as key: the provider holds only its hash.
+      clientAuthSigningAlgValues: ["ES256", "RS256"],
+    },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: false },
+      revocation: { enabled: false },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => VENDOR_API_AUDIENCE,
+        useGrantedResource: () => true,
+        getResourceServerInfo(_ctx: KoaContextWithOIDC, resource: string) {
+          if (resource !== VENDOR_API_AUDIENCE) throw new errors.InvalidTarget();
+          return {
+            audience: VENDOR_API_AUDIENCE,
+            scope: API_SCOPES.join(" "),
+            accessTokenTTL: ACCESS_TOKEN_TTL_S,
+            accessTokenFormat: "jwt",
+            jwt: { sign: { alg: "ES256" } },
+          };
+        },
+      },
+    },
+    async extraTokenClaims(ctx: KoaContextWithOIDC) {
+      const vendorId = ctx.oidc.client?.[VENDOR_ID_CLAIM as keyof typeof ctx.oidc.client];
+      return typeof vendorId === "string" ? { [VENDOR_ID_CLAIM]: vendorId } : {};
+    },
+    ttl: { ClientCredentials: ACCESS_TOKEN_TTL_S },
+    // Discovery and JWKS are public; nothing else is called from browsers.
+    clientBasedCORS: () => false,
+    renderError(ctx, out) {
+      ctx.type = "json";
+      ctx.body = { error: out.error, error_description: out.error_description };
+    },
+  });
+  // A client's secret is the vendor API key, stored only as SHA-256 (storage.ts hands the hash to
+  // the provider as `client_secret`); oidc-provider has no hook for hashed secrets, so the one
+  // comparison it makes is replaced by a constant-time hash comparison.
+  provider.Client.prototype.compareClientSecret = function compareHashed(
+    this: { clientSecret?: string },
+    actual: string,
+  ) {
+    return Promise.resolve(
+      typeof this.clientSecret === "string" && keyMatches(actual, this.clientSecret),
+    );
+  } as never;
+  // Behind the HAProxy edge the provider sees the edge's address; trust its X-Forwarded-* only there.
+  provider.proxy = true;
+  return provider;
+}
