@@ -5,7 +5,7 @@
  * invariants of `@agora/api/ops`.
  */
 import { checkInvariants } from "@agora/api/ops";
-import { core, withTenant } from "@agora/db";
+import { core, isRetryable, withRetry, withTenant } from "@agora/db";
 import type { FinalState, SkuFinal } from "./checker.ts";
 import { PAID_STATUSES } from "./checker.ts";
 import type { HistoryEvent } from "./history.ts";
@@ -26,7 +26,15 @@ async function captures(p: ProviderAdmin): Promise<Map<string, number>> {
   return new Map(body.orders.map((o) => [o.orderId, o.captureCount]));
 }
 
-export async function readFinalState(fx: SoakFixtures, events: readonly HistoryEvent[], provider: ProviderAdmin): Promise<FinalState> {
+/**
+ * Read right after a round's faults were healed, on a loaded machine: a cluster that is still
+ * settling is retried (bounded, with backoff) rather than failing the soak.
+ */
+export function readFinalState(fx: SoakFixtures, events: readonly HistoryEvent[], provider: ProviderAdmin): Promise<FinalState> {
+  return withRetry(() => readOnce(fx, events, provider), { attempts: 6, baseDelayMs: 1_000, maxDelayMs: 10_000, retryIf: isRetryable });
+}
+
+async function readOnce(fx: SoakFixtures, events: readonly HistoryEvent[], provider: ProviderAdmin): Promise<FinalState> {
   const first = fx.skus[0];
   if (!first) throw new Error("no SKUs");
   const productIds = fx.skus.map((s) => s.productId);

@@ -166,6 +166,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       if (!seen.has(key)) {
         seen.set(key, v);
         fresh++;
+        o.log(`  ✗ ${v.check}: ${v.detail}`);
       }
     }
     const ops = h.events.slice(opsBefore).filter((e) => e.type !== "invoke" && e.process !== "nemesis").length;

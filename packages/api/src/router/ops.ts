@@ -24,6 +24,7 @@ import { keyOverview, rotatePersonalDataKey } from "../ops/keys/key-overview.ts"
 import { certificateOverview, rotateCertificates } from "../ops/certificates/certificates.ts";
 import { servicesOverview } from "../ops/services/service-instances.ts";
 import { performanceOverview } from "../ops/performance/bench-history.ts";
+import { soakRuns } from "../ops/chaos/soak-runs.ts";
 import {
   shardOverview,
   startVendorMove,
@@ -90,6 +91,8 @@ export const opsRouter = createTRPCRouter({
     undo: permissionProcedure("ops:chaos")
       .input(chaosUndoInput)
       .mutation(({ ctx, input }) => undoChaos(ctx.session.userId, input.id)),
+    /** Runs of the randomized fault soak (`npm run chaos:soak`) against this deployment. */
+    soakRuns: permissionProcedure("ops:read").query(() => soakRuns()),
   }),
   /** The runs of `npm run bench` against this deployment (Performance page). */
   performance: permissionProcedure("ops:read").query(() => performanceOverview()),
