@@ -171,8 +171,9 @@ async function vendorLoop(fx: SoakFixtures, h: History, rng: Prng, until: number
   while (Date.now() < until) {
     const sku = rng.pick(fx.skus);
     if (rng.next() < 0.7) {
-      // Mostly restocks, a few counted-short removals (refused when they would go below reserved).
-      const delta = rng.next() < 0.75 ? rng.int(1, 2) : -1;
+      // Mostly single-unit restocks, a few counted-short removals (refused when they would go
+      // below reserved): supply stays below the shoppers' demand, so they keep racing.
+      const delta = rng.next() < 0.75 ? 1 : -1;
       const note = `soak-${fx.runId}-${randomUUID().slice(0, 8)}`;
       await h.run("vendor", "stock-adjust", { sku: sku.sku, delta, note }, async () => {
         const r = await trpcMutation<{ onHand: number }>(fx.vendor, "vendor.stock.adjust", {
@@ -202,7 +203,7 @@ async function vendorLoop(fx: SoakFixtures, h: History, rng: Prng, until: number
         if (now) sku.version = now.version;
       }
     }
-    await sleep(rng.int(300, 900));
+    await sleep(rng.int(1_000, 2_500));
   }
 }
 
