@@ -1,7 +1,7 @@
 /**
  * What the checker compares the history with, read once the workload stopped and the sagas had
  * their grace period: stock rows and stock movements on the vendor's shard, the orders in core,
- * captures counted at the payment simulator (its ledger, not ours), and the database-side
+ * captures counted at the payment simulator (its providers' ledgers, not ours), and the database-side
  * invariants of `@agora/api/ops`.
  */
 import { checkInvariants } from "@agora/api/ops";
@@ -16,14 +16,23 @@ export interface ProviderAdmin {
   token: string;
 }
 
+/**
+ * Captures per order summed over both providers the simulator plays (the card API and PaySwift):
+ * the payments pool fails over between them, so one order may be captured at either — and a
+ * capture at each is a double charge.
+ */
 async function captures(p: ProviderAdmin): Promise<Map<string, number>> {
-  const res = await fetch(`${p.url}/admin/ledger`, {
-    headers: { authorization: `Bearer ${p.token}` },
-    signal: AbortSignal.timeout(10_000),
-  });
-  if (!res.ok) throw new Error(`payment provider ledger: HTTP ${res.status}`);
-  const body = (await res.json()) as { orders: { orderId: string; captureCount: number }[] };
-  return new Map(body.orders.map((o) => [o.orderId, o.captureCount]));
+  const out = new Map<string, number>();
+  for (const path of ["/admin/ledger", "/admin/payswift/ledger"]) {
+    const res = await fetch(`${p.url}${path}`, {
+      headers: { authorization: `Bearer ${p.token}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!res.ok) throw new Error(`payment provider ${path}: HTTP ${res.status}`);
+    const body = (await res.json()) as { orders: { orderId: string; captureCount: number }[] };
+    for (const o of body.orders) out.set(o.orderId, (out.get(o.orderId) ?? 0) + o.captureCount);
+  }
+  return out;
 }
 
 /**
