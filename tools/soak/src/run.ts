@@ -48,6 +48,8 @@ export interface SoakRoundSummary {
   ops: number;
   violations: number;
   recoveryMs: number;
+  /** What was still unhealthy when the health wait gave up (empty: healthy again). */
+  unhealthy: string[];
 }
 
 export interface SoakReport {
@@ -175,7 +177,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       }
     }
     const ops = h.events.slice(opsBefore).filter((e) => e.type !== "invoke" && e.process !== "nemesis").length;
-    perRound.push({ round: r + 1, faults: planned.map((f) => `${f.kind} ${f.target}`), ops, violations: fresh, recoveryMs });
+    perRound.push({ round: r + 1, faults: planned.map((f) => `${f.kind} ${f.target}`), ops, violations: fresh, recoveryMs, unhealthy });
     o.log(
       `round ${r + 1}/${schedule.length}: faults [${planned.map((f) => `${f.kind} ${f.target}`).join(", ")}] · ${ops} ops · ${fresh} new violations · healthy again in ${(recoveryMs / 1000).toFixed(1)} s`,
     );
