@@ -1,4 +1,5 @@
 import { ChaosBoard } from "../../src/chaos/chaos-board.tsx";
+import { SoakRuns } from "../../src/chaos/soak-runs.tsx";
 import { OpsShell } from "../../src/shell/ops-shell.tsx";
 import { getQueryClient, trpc } from "../../src/trpc/server.tsx";
 
@@ -12,7 +13,10 @@ export default async function ChaosPage() {
       title="Chaos controls"
       description="Break real processes and links of the topology. Every action is audited and can be undone with one click."
     >
-      <ChaosBoard />
+      <div className="space-y-6">
+        <ChaosBoard />
+        <SoakRuns />
+      </div>
     </OpsShell>
   );
 }

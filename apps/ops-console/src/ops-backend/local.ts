@@ -93,6 +93,8 @@ export function localOpsBackend(t: Topology): OpsBackend {
     replicationLag: () => postgresLag(t),
     cdnStats: () => cdnCacheStats(t),
     benchHistory: () => readBenchHistory(join(t.stateDir, "bench", "history.jsonl")),
+    // Same shape of file (tools/soak appends one JSON line per run).
+    soakHistory: () => readBenchHistory(join(t.stateDir, "soak", "history.jsonl")),
     chaosTargets: () => chaosTargets(t),
     applyNodeAction: async (target, action) => {
       try {

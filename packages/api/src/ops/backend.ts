@@ -160,6 +160,8 @@ export interface OpsBackend {
    * (oldest first, at most BENCH_RUNS_SHOWN); null when the deployment keeps no bench history.
    */
   benchHistory(): Promise<unknown[] | null>;
+  /** The newest fault soak runs (`npm run chaos:soak`), as benchHistory; null without a soak history. */
+  soakHistory(): Promise<unknown[] | null>;
   chaosTargets(): ChaosTarget[];
   /** Kill, pause, resume or restart one node; `UnknownOpsTargetError` for an unknown name. */
   applyNodeAction(target: string, action: NodeAction): Promise<void>;

@@ -26,6 +26,7 @@ import { servicesOverview } from "../ops/services/service-instances.ts";
 import { deploymentsOverview, rolloutAction, startRollout } from "../ops/deployments/deployments.ts";
 import { rolloutActionInput, startRolloutInput } from "../ops/deployments/deployments.schema.ts";
 import { performanceOverview } from "../ops/performance/bench-history.ts";
+import { soakRuns } from "../ops/chaos/soak-runs.ts";
 import {
   shardOverview,
   startVendorMove,
@@ -92,6 +93,8 @@ export const opsRouter = createTRPCRouter({
     undo: permissionProcedure("ops:chaos")
       .input(chaosUndoInput)
       .mutation(({ ctx, input }) => undoChaos(ctx.session.userId, input.id)),
+    /** Runs of the randomized fault soak (`npm run chaos:soak`) against this deployment. */
+    soakRuns: permissionProcedure("ops:read").query(() => soakRuns()),
   }),
   /** The runs of `npm run bench` against this deployment (Performance page). */
   performance: permissionProcedure("ops:read").query(() => performanceOverview()),
