@@ -101,6 +101,8 @@ export const ETCD_MEMBERS = 3;
 export const REDIS_SENTINELS = 3;
 export const REDIS_MASTER_NAME = "agora";
 export const STOREFRONT_INSTANCES = 2;
+/** Storefront instances the autoscaler may run (ports +500…, HAProxy slots): what 2 cores carry. */
+export const STOREFRONT_MAX_INSTANCES = 4;
 export const REALTIME_INSTANCES = 2;
 /** Inventory gRPC service instances; callers balance over all of them (round-robin). */
 export const INVENTORY_INSTANCES = 2;
@@ -162,6 +164,8 @@ export interface Topology {
   redis: { masterName: string; nodes: RedisNode[]; sentinels: RedisNode[] };
   apps: {
     storefront: number[];
+    /** Ports of every storefront instance the autoscaler may run; the first ones are `storefront`. */
+    storefrontSlots: number[];
     gateway: number;
     /** HAProxy's internal entry to the storefront instances (queue, health), used by the edge cache. */
     storefrontPool: number;
@@ -262,6 +266,7 @@ export function topology(profileName: ProfileName = profileFromEnv()): Topology 
     },
     apps: {
       storefront: Array.from({ length: STOREFRONT_INSTANCES }, (_, i) => b + OFFSET.storefront + i),
+      storefrontSlots: Array.from({ length: STOREFRONT_MAX_INSTANCES }, (_, i) => b + OFFSET.storefront + i),
       gateway: b + OFFSET.gateway,
       storefrontPool: b + OFFSET.storefrontPool,
       vendorPortal: b + OFFSET.vendorPortal,
