@@ -14,6 +14,7 @@ export const OPS_PAGES = [
   { href: "/payouts", label: "Payouts" },
   { href: "/shards", label: "Shards" },
   { href: "/services", label: "Services" },
+  { href: "/scaling", label: "Scaling" },
   { href: "/keys", label: "Keys" },
   { href: "/traces", label: "Traces" },
   { href: "/metrics", label: "Metrics" },

@@ -23,6 +23,8 @@ import { payoutOverview } from "../ops/payouts/payout-overview.ts";
 import { keyOverview, rotatePersonalDataKey } from "../ops/keys/key-overview.ts";
 import { certificateOverview, rotateCertificates } from "../ops/certificates/certificates.ts";
 import { servicesOverview } from "../ops/services/service-instances.ts";
+import { scalingOverview, startSaleSpike } from "../ops/scaling/scaling-overview.ts";
+import { startSpikeInput } from "../ops/scaling/scaling.schema.ts";
 import { performanceOverview } from "../ops/performance/bench-history.ts";
 import {
   shardOverview,
@@ -90,6 +92,13 @@ export const opsRouter = createTRPCRouter({
     undo: permissionProcedure("ops:chaos")
       .input(chaosUndoInput)
       .mutation(({ ctx, input }) => undoChaos(ctx.session.userId, input.id)),
+  }),
+  /** Autoscaler decisions, instances over time and sale spikes (Scaling page; capacity: ops:scale). */
+  scaling: createTRPCRouter({
+    overview: permissionProcedure("ops:scale").query(() => scalingOverview()),
+    startSpike: permissionProcedure("ops:scale")
+      .input(startSpikeInput)
+      .mutation(({ ctx, input }) => startSaleSpike(ctx.session.userId, input)),
   }),
   /** The runs of `npm run bench` against this deployment (Performance page). */
   performance: permissionProcedure("ops:read").query(() => performanceOverview()),
