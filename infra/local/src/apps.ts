@@ -7,7 +7,7 @@ import { releaseSupervision, spawnUnderSupervisor } from "./supervisor/control.t
 import { StartupError, tail, waitFor } from "./processes/wait.ts";
 import { processEnv } from "./env/process-env.ts";
 import { nodeEntry } from "./node-entry.ts";
-import { REPO_ROOT, type Topology } from "./topology.ts";
+import { REPO_ROOT, storefrontPorts, type Topology } from "./topology.ts";
 
 export type AppName = "storefront" | "vendor-portal" | "ops-console";
 
@@ -163,7 +163,7 @@ export const serviceLogFile = (t: Topology, s: Pick<ServiceSpec, "name">): strin
 export function scaledInstanceByName(t: Topology, name: string): ServiceSpec | undefined {
   const storefront = /^storefront-(\d+)$/.exec(name);
   if (storefront) {
-    const port = t.apps.storefrontSlots[Number(storefront[1]) - 1];
+    const port = storefrontPorts(t)[Number(storefront[1]) - 1];
     return port === undefined ? undefined : nextInstance(t, name, "apps/storefront", port);
   }
   const pool = /^workers-([a-z]+)-(\d+)$/.exec(name);

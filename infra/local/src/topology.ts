@@ -164,8 +164,8 @@ export interface Topology {
   redis: { masterName: string; nodes: RedisNode[]; sentinels: RedisNode[] };
   apps: {
     storefront: number[];
-    /** Ports of every storefront instance the autoscaler may run; the first ones are `storefront`. */
-    storefrontSlots: number[];
+    /** Ports of the storefront instances the autoscaler may add beyond `storefront` (storefront-3, …). */
+    storefrontSpare: number[];
     gateway: number;
     /** HAProxy's internal entry to the storefront instances (queue, health), used by the edge cache. */
     storefrontPool: number;
@@ -266,7 +266,10 @@ export function topology(profileName: ProfileName = profileFromEnv()): Topology 
     },
     apps: {
       storefront: Array.from({ length: STOREFRONT_INSTANCES }, (_, i) => b + OFFSET.storefront + i),
-      storefrontSlots: Array.from({ length: STOREFRONT_MAX_INSTANCES }, (_, i) => b + OFFSET.storefront + i),
+      storefrontSpare: Array.from(
+        { length: STOREFRONT_MAX_INSTANCES - STOREFRONT_INSTANCES },
+        (_, i) => b + OFFSET.storefront + STOREFRONT_INSTANCES + i,
+      ),
       gateway: b + OFFSET.gateway,
       storefrontPool: b + OFFSET.storefrontPool,
       vendorPortal: b + OFFSET.vendorPortal,
@@ -315,6 +318,11 @@ function postgresRoot(stateDir: string): string {
     }
     if (d === "/") return inside;
   }
+}
+
+/** Every storefront instance's port, instance k at index k-1: `npm start`'s, then the spare ones. */
+export function storefrontPorts(t: Topology): number[] {
+  return [...t.apps.storefront, ...t.apps.storefrontSpare];
 }
 
 export function cluster(t: Topology, name: string): ClusterTopology {

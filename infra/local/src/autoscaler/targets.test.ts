@@ -1,7 +1,7 @@
 import { SCALING } from "@agora/autoscaling/targets";
 import { describe, expect, it } from "vitest";
 import { scaledInstanceByName, serviceByName } from "../apps.ts";
-import { topology } from "../topology.ts";
+import { storefrontPorts, topology } from "../topology.ts";
 import { localTargets } from "./targets.ts";
 
 const t = topology("test");
@@ -15,8 +15,8 @@ describe("local autoscaler targets", () => {
       minReplicas: SCALING.local.web.storefront.minReplicas,
       maxReplicas: SCALING.local.web.storefront.maxReplicas,
     });
-    expect(storefront!.horizontal.maxReplicas).toBeLessThanOrEqual(t.apps.storefrontSlots.length);
-    expect(t.apps.storefrontSlots.slice(0, t.apps.storefront.length)).toEqual(t.apps.storefront);
+    expect(storefront!.horizontal.maxReplicas).toBeLessThanOrEqual(storefrontPorts(t).length);
+    expect(storefrontPorts(t).slice(0, t.apps.storefront.length)).toEqual(t.apps.storefront);
   });
 
   it("leaves fixed-size pools (leader loops, job schedulers, the webhook port) to the supervisor", () => {
@@ -30,7 +30,7 @@ describe("local autoscaler targets", () => {
       for (let k = 1; k <= target.horizontal.maxReplicas; k++)
         expect(serviceByName(t, target.instanceName(k)), target.instanceName(k)).toBeDefined();
     // Names beyond the slots, and a second payments process (one webhook port), are not startable.
-    expect(scaledInstanceByName(t, `storefront-${t.apps.storefrontSlots.length + 1}`)).toBeUndefined();
+    expect(scaledInstanceByName(t, `storefront-${storefrontPorts(t).length + 1}`)).toBeUndefined();
     expect(scaledInstanceByName(t, "workers-payments-2")).toBeUndefined();
   });
 });

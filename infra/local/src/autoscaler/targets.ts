@@ -8,7 +8,7 @@
 import { WORKER_POOLS, type WorkerPool } from "@agora/config";
 import type { ActivationPolicy, HorizontalPolicy } from "@agora/autoscaling";
 import { POOL_QUEUES, poolPolicy, webPolicy } from "@agora/autoscaling/targets";
-import type { Topology } from "../topology.ts";
+import { storefrontPorts, type Topology } from "../topology.ts";
 
 interface TargetBase {
   /** Target name in decisions and charts: `storefront`, `workers-sagas`. */
@@ -50,7 +50,7 @@ export function localTargets(t: Topology): LocalTarget[] {
     name: "storefront",
     horizontal: webPolicy("local", "storefront"),
     instanceName: (k) => `storefront-${k}`,
-    slots: t.apps.storefrontSlots.length,
+    slots: storefrontPorts(t).length,
     backend: "storefront_gateway",
     cpuRequestMillicores: STOREFRONT_CPU_REQUEST_MILLICORES,
   };
