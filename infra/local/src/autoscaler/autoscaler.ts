@@ -132,6 +132,10 @@ export class Autoscaler {
     private readonly t: Topology,
     private readonly opts: AutoscalerOptions,
   ) {
+    // KEDA's `initialCooldownPeriod`: the loop's start counts as activity, so a pool that `npm
+    // start` just launched is not put to sleep while its start-up is still being waited for.
+    const startedAt = this.now();
+    for (const target of opts.targets) if (target.kind === "pool") this.activation.set(target.name, { lastActiveAt: startedAt });
     this.state = {
       enabled: opts.enabled ?? true,
       intervalMs: opts.intervalMs ?? 15_000,
