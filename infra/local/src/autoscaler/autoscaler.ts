@@ -111,6 +111,8 @@ interface Instance {
   k: number;
   pid: number;
   port?: number;
+  /** When it was started (ms). */
+  startedAt: number;
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -187,7 +189,7 @@ export class Autoscaler {
     const names = new Map(Array.from({ length: target.slots }, (_, i) => [target.instanceName(i + 1), i + 1]));
     const running = readRegistry(this.t.pidFile)
       .filter((r) => names.has(r.name) && isOurs(r))
-      .map((r) => ({ name: r.name, k: names.get(r.name)!, pid: r.pid, port: r.port }));
+      .map((r) => ({ name: r.name, k: names.get(r.name)!, pid: r.pid, port: r.port, startedAt: Date.parse(r.startedAt) }));
     for (const [name, pid] of this.retiring)
       if (!running.some((r) => r.name === name && r.pid === pid)) this.retiring.delete(name);
     const at = this.now();
@@ -282,11 +284,16 @@ export class Autoscaler {
     };
     for (const [key, n] of Object.entries(q.backlog)) readings[key] = { kind: "total", value: n };
     const current = running.length + starting.length;
+    // An instance someone just started (npm start, an operator) gets a whole cooldown before the
+    // pool is put to sleep: its start counts as activity.
+    const activity = this.activation.get(target.name) ?? {};
+    const youngest = Math.max(0, ...running.map((i) => i.startedAt).filter(Number.isFinite));
+    const state = youngest > (activity.lastActiveAt ?? 0) ? { lastActiveAt: youngest } : activity;
     const decision = reconcilePool(
       target.horizontal,
       target.activation,
       this.memory.get(target.name) ?? EMPTY_MEMORY,
-      this.activation.get(target.name) ?? {},
+      state,
       { currentReplicas: current, readings, now },
     );
     this.memory.set(target.name, decision.memory);
