@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { isWorkerProcess, WORKER_POOLS } from "@agora/config";
 import { isOurs, readRegistry } from "./processes/registry.ts";
 import { type StartSpec, startProcess } from "./processes/spawn.ts";
-import { releaseSupervision, spawnUnderSupervisor } from "./supervisor/control.ts";
+import { readSupervisorState, releaseSupervision, spawnUnderSupervisor } from "./supervisor/control.ts";
 import { StartupError, tail, waitFor } from "./processes/wait.ts";
 import { processEnv } from "./env/process-env.ts";
 import { nodeEntry } from "./node-entry.ts";
@@ -249,6 +249,8 @@ export async function startServices(t: Topology, specs: ServiceSpec[]): Promise<
     }
     await new Promise((r) => setTimeout(r, 3000));
     const rec = readRegistry(t.pidFile).find((x) => x.name === s.name);
+    // Put to sleep by the autoscaler meanwhile (a pool allowed to run at 0): not a failed start.
+    if ((!rec || !isOurs(rec)) && readSupervisorState(t)?.processes[s.name]?.state === "retired") continue;
     if (!rec || !isOurs(rec)) {
       throw new StartupError(
         `${s.name} exited during start-up.\nlog: ${logFile(s)}\n${tail(logFile(s))}`,
