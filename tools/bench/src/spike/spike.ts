@@ -124,7 +124,13 @@ export async function runSpike(opts: SpikeOptions): Promise<SpikeResult> {
             { gatewayUrl: target.gatewayUrl, shoppers: opts.shoppers, prepareConcurrency: 2, resyncMs: 1_000, timeoutS: opts.durationS, runId },
             identities,
             silentProgress,
-          )
+            // A checkout that cannot even start (the database refusing under the spike) is a
+            // result of the run, not the end of it.
+          ).catch((err: unknown) => ({
+            shoppers: opts.shoppers,
+            ready: 0,
+            errors: { [err instanceof Error ? err.message.slice(0, 140) : String(err)]: 1 },
+          }))
         : undefined;
     progress.step("spike", `${opts.connections} connections for ${opts.durationS} s (autoscaling ${opts.autoscale ? "on" : "off"})`);
     while (Date.now() - started < opts.durationS * 1000) {
