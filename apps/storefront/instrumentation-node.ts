@@ -20,4 +20,5 @@ if (settings.telemetry.SENTRY_DSN) {
 // Service registry: this instance under a lease, its readiness (own /readyz) published for the
 // gateway, drained on SIGTERM when Next leaves signals to us (NEXT_MANUAL_SIG_HANDLE, set by infra/local).
 const { registerFromEnv } = await import("@agora/registry");
-registerFromEnv({ service: "storefront", exitOnSignal: Boolean(process.env.NEXT_MANUAL_SIG_HANDLE) });
+// A scale-in drains for 5 s: under a spike a request can take seconds, and it must finish here.
+registerFromEnv({ service: "storefront", exitOnSignal: Boolean(process.env.NEXT_MANUAL_SIG_HANDLE), drainMs: 5_000 });

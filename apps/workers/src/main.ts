@@ -63,7 +63,7 @@ if (oneShot) {
 const makeSpec = POOLS[name];
 const makeProcess = PROCESSES[name];
 let pool: { close: () => Promise<void> };
-if (makeSpec) pool = await runPool(makeSpec());
+if (makeSpec) pool = await runPool(makeSpec(), { pool: name });
 else if (makeProcess) pool = await makeProcess();
 // Socket.IO gateway instances: `realtime-1`, `realtime-2`, … (one port each in the topology).
 else if (realtimeInstance(name) !== null) pool = await startRealtime(name);

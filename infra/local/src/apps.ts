@@ -1,14 +1,14 @@
 /** The Next.js apps as processes of the topology: started after the servers, stopped first. */
 import { join } from "node:path";
-import { isWorkerProcess } from "@agora/config";
+import { isWorkerProcess, WORKER_POOLS } from "@agora/config";
 import { isOurs, readRegistry } from "./processes/registry.ts";
 import { type StartSpec, startProcess } from "./processes/spawn.ts";
-import { releaseSupervision, spawnUnderSupervisor } from "./supervisor/control.ts";
+import { readSupervisorState, releaseSupervision, spawnUnderSupervisor } from "./supervisor/control.ts";
 import { StartupError, tail, waitFor } from "./processes/wait.ts";
 import { processEnv } from "./env/process-env.ts";
 import { nodeEntry } from "./node-entry.ts";
 import { stableReleaseEnv } from "./rollout/release-env.ts";
-import { REPO_ROOT, type Topology } from "./topology.ts";
+import { REPO_ROOT, storefrontPorts, type Topology } from "./topology.ts";
 
 export type AppName = "storefront" | "vendor-portal" | "ops-console";
 
@@ -28,11 +28,9 @@ export interface ServiceSpec {
   match: string;
 }
 
-export function appInstances(
-  t: Topology,
-  which: AppName[] = ["storefront", "vendor-portal", "ops-console"],
-): ServiceSpec[] {
-  const next = (name: string, dir: string, port: number): ServiceSpec => ({
+/** One `next start` instance of a Next.js app on `port`. */
+function nextInstance(t: Topology, name: string, dir: string, port: number): ServiceSpec {
+  return {
     name,
     // HOST and PORT of the process's env (processEnv) are what `next start` listens on.
     args: [join(REPO_ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", processEnv(t, name).HOST ?? t.host],
@@ -43,7 +41,14 @@ export function appInstances(
     // its registry entry before exiting instead of Next exiting at once.
     env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXT_MANUAL_SIG_HANDLE: "1" },
     match: "next",
-  });
+  };
+}
+
+export function appInstances(
+  t: Topology,
+  which: AppName[] = ["storefront", "vendor-portal", "ops-console"],
+): ServiceSpec[] {
+  const next = (name: string, dir: string, port: number) => nextInstance(t, name, dir, port);
   const out: ServiceSpec[] = [];
   if (which.includes("storefront")) {
     t.apps.storefront.forEach((port, i) =>
@@ -159,9 +164,26 @@ async function answers(t: Topology, port: number, path: string): Promise<boolean
 export const serviceLogFile = (t: Topology, s: Pick<ServiceSpec, "name">): string =>
   join(t.logDir, `${s.name}.log`);
 
+/**
+ * Instances the autoscaler adds beyond what `npm start` runs: `storefront-3` … up to the
+ * topology's storefront slots, and further processes of a worker pool, `workers-sagas-2`, … (no
+ * ops port of their own: the pool's queue metrics come from Redis, not from each process).
+ */
+export function scaledInstanceByName(t: Topology, name: string): ServiceSpec | undefined {
+  const storefront = /^storefront-(\d+)$/.exec(name);
+  if (storefront) {
+    const port = storefrontPorts(t)[Number(storefront[1]) - 1];
+    return port === undefined ? undefined : nextInstance(t, name, "apps/storefront", port);
+  }
+  const pool = /^workers-([a-z]+)-(\d+)$/.exec(name);
+  if (pool?.[1] && Number(pool[2]) >= 2 && (WORKER_POOLS as readonly string[]).includes(pool[1]) && pool[1] !== "payments")
+    return tsService(name, "apps/workers/src/main.ts", [pool[1]]);
+  return undefined;
+}
+
 /** Every product process `npm start` runs, by name: what the supervisor may restart. */
 export function serviceByName(t: Topology, name: string): ServiceSpec | undefined {
-  return [...services(t), ...appInstances(t)].find((s) => s.name === name);
+  return [...services(t), ...appInstances(t)].find((s) => s.name === name) ?? scaledInstanceByName(t, name);
 }
 
 /**
@@ -238,6 +260,8 @@ export async function startServices(t: Topology, specs: ServiceSpec[]): Promise<
     }
     await new Promise((r) => setTimeout(r, 3000));
     const rec = readRegistry(t.pidFile).find((x) => x.name === s.name);
+    // Put to sleep by the autoscaler meanwhile (a pool allowed to run at 0): not a failed start.
+    if ((!rec || !isOurs(rec)) && readSupervisorState(t)?.processes[s.name]?.state === "retired") continue;
     if (!rec || !isOurs(rec)) {
       throw new StartupError(
         `${s.name} exited during start-up.\nlog: ${logFile(s)}\n${tail(logFile(s))}`,

@@ -113,6 +113,8 @@ export const STOREFRONT_INSTANCES = 2;
 export const HAPROXY_INSTANCES = 2;
 /** nginx CDN edges on the same address (nginx `reuseport`), each with its own cache folder. */
 export const CDN_INSTANCES = 2;
+/** Storefront instances the autoscaler may run (ports +500…, HAProxy slots): what 2 cores carry. */
+export const STOREFRONT_MAX_INSTANCES = 4;
 export const REALTIME_INSTANCES = 2;
 /** Inventory gRPC service instances; callers balance over all of them (round-robin). */
 export const INVENTORY_INSTANCES = 2;
@@ -200,6 +202,8 @@ export interface Topology {
   redis: { masterName: string; nodes: RedisNode[]; sentinels: RedisNode[] };
   apps: {
     storefront: number[];
+    /** Ports of the storefront instances the autoscaler may add beyond `storefront` (storefront-3, …). */
+    storefrontSpare: number[];
     gateway: number;
     /** HAProxy's internal entry to the storefront instances (queue, health), used by the edge cache. */
     storefrontPool: number;
@@ -314,6 +318,10 @@ export function topology(profileName: ProfileName = profileFromEnv()): Topology 
     },
     apps: {
       storefront: Array.from({ length: STOREFRONT_INSTANCES }, (_, i) => b + OFFSET.storefront + i),
+      storefrontSpare: Array.from(
+        { length: STOREFRONT_MAX_INSTANCES - STOREFRONT_INSTANCES },
+        (_, i) => b + OFFSET.storefront + STOREFRONT_INSTANCES + i,
+      ),
       gateway: b + OFFSET.gateway,
       storefrontPool: b + OFFSET.storefrontPool,
       vendorPortal: b + OFFSET.vendorPortal,
@@ -363,6 +371,11 @@ function postgresRoot(stateDir: string): string {
     }
     if (d === "/") return inside;
   }
+}
+
+/** Every storefront instance's port, instance k at index k-1: `npm start`'s, then the spare ones. */
+export function storefrontPorts(t: Topology): number[] {
+  return [...t.apps.storefront, ...t.apps.storefrontSpare];
 }
 
 export function cluster(t: Topology, name: string): ClusterTopology {

@@ -13,6 +13,8 @@ export function registerFromEnv(opts: {
   /** Readiness probe; defaults to GET http://HOST:PORT/readyz. */
   probe?: () => Promise<boolean>;
   exitOnSignal?: boolean;
+  /** How long a draining instance stays registered as not ready (its requests in flight finish). */
+  drainMs?: number;
   log?: SelfRegistrationOptions["log"];
 }): SelfRegistration {
   const { etcd, listen, registry, release } = loadConfig({ etcd: etcdSchema, listen: listenSchema, registry: registrySchema, release: releaseSchema });
@@ -37,6 +39,7 @@ export function registerFromEnv(opts: {
     },
     probe,
     exitOnSignal: opts.exitOnSignal,
+    drainMs: opts.drainMs,
     log: opts.log,
   });
 }

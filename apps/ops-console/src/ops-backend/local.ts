@@ -6,7 +6,9 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { LinkFaultView, OpsBackend } from "@agora/api/ops-backend";
-import { BENCH_RUNS_SHOWN, UnknownOpsTargetError } from "@agora/api/ops-backend";
+import { BENCH_RUNS_SHOWN, SpikeAlreadyRunningError, UnknownOpsTargetError } from "@agora/api/ops-backend";
+import { SpikeRunningError, spikeStatus, startSpike } from "@agora/infra-local/autoscaler";
+import { readSupervisorState } from "@agora/infra-local/supervisor";
 import { applyNodeAction, chaosTargets, UnknownTargetError } from "@agora/infra-local/chaos";
 import { runFailoverDrill } from "@agora/infra-local/drills";
 import { cdnCacheStats, patroniClusterFromAny } from "@agora/infra-local/probes";
@@ -95,6 +97,17 @@ export function localOpsBackend(t: Topology): OpsBackend {
     benchHistory: () => readBenchHistory(join(t.stateDir, "bench", "history.jsonl")),
     // Same shape of file (tools/soak appends one JSON line per run).
     soakHistory: () => readBenchHistory(join(t.stateDir, "soak", "history.jsonl")),
+    scalingState: () =>
+      Promise.resolve({ autoscaler: readSupervisorState(t)?.autoscaler ?? null, spike: spikeStatus(t) }),
+    startSpike: (req) => {
+      try {
+        startSpike(t, req);
+        return Promise.resolve();
+      } catch (err) {
+        if (err instanceof SpikeRunningError) return Promise.reject(new SpikeAlreadyRunningError());
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    },
     chaosTargets: () => chaosTargets(t),
     applyNodeAction: async (target, action) => {
       try {

@@ -15,6 +15,7 @@ export const OPS_PAGES = [
   { href: "/shards", label: "Shards" },
   { href: "/services", label: "Services" },
   { href: "/deployments", label: "Deployments" },
+  { href: "/scaling", label: "Scaling" },
   { href: "/keys", label: "Keys" },
   { href: "/traces", label: "Traces" },
   { href: "/metrics", label: "Metrics" },

@@ -63,7 +63,7 @@ function startInstance(id: string): Instance {
   };
   const terms: LeaderTerm[] = [];
   const election = new LeaderElection({
-    hosts: t.etcd.map((m) => `http://127.0.0.1:${m.clientPort}`),
+    hosts: t.etcd.map((m) => `https://127.0.0.1:${m.clientPort}`),
     name: NAME,
     candidateId: id,
     ttlSeconds: TTL_S,
@@ -399,7 +399,7 @@ describe("outbox relay with etcd leader election", () => {
       // A second candidate for the same election, in this process.
       const elections: LeaderTerm[] = [];
       const other = new LeaderElection({
-        hosts: t.etcd.map((m) => `http://127.0.0.1:${m.clientPort}`),
+        hosts: t.etcd.map((m) => `https://127.0.0.1:${m.clientPort}`),
         name,
         candidateId: "other",
         ttlSeconds: TTL_S,

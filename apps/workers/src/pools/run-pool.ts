@@ -3,7 +3,9 @@
  * dependency in one pool cannot starve another (bulkheads). Connections go through Sentinel.
  */
 import { type Processor, Queue, Worker } from "bullmq";
+import { etcdSchema, listenSchema, loadConfig, metricsPortSchema, registrySchema } from "@agora/config";
 import { createRedis } from "@agora/redis";
+import { type SelfRegistration, selfRegistration } from "@agora/registry";
 import { createLogger, metricsRegistry } from "@agora/telemetry";
 import { Gauge } from "prom-client";
 
@@ -20,12 +22,44 @@ export interface PoolSpec {
   close?: () => Promise<void>;
 }
 
-export async function runPool(spec: PoolSpec): Promise<{ close: () => Promise<void> }> {
+/**
+ * With AGORA_ETCD_ENDPOINTS set, a pool process registers as an instance of `workers-<pool>` (ready
+ * while its worker runs), so the registry lists every process of every pool and a scale-in shows
+ * the instance draining. A consumer serves no traffic: its address is its ops port, or port 0.
+ */
+function registerPool(pool: string, worker: Worker): SelfRegistration | undefined {
+  if (!process.env.AGORA_ETCD_ENDPOINTS) return undefined;
+  const { etcd, listen, registry } = loadConfig({
+    etcd: etcdSchema,
+    registry: registrySchema,
+    listen: listenSchema.pick({ HOST: true, AGORA_SERVICE_NAME: true }).extend(metricsPortSchema.shape),
+  });
+  const host = listen.HOST === "0.0.0.0" ? "127.0.0.1" : listen.HOST;
+  return selfRegistration({
+    endpoints: etcd.AGORA_ETCD_ENDPOINTS,
+    prefix: etcd.AGORA_ETCD_PREFIX,
+    instance: {
+      service: `workers-${pool}`,
+      instanceId: listen.AGORA_SERVICE_NAME ?? `workers-${pool}-${process.pid}`,
+      address: `${host}:${listen.AGORA_METRICS_PORT ?? 0}`,
+      version: registry.AGORA_VERSION,
+      region: registry.AGORA_REGION,
+    },
+    probe: () => Promise.resolve(worker.isRunning()),
+    log: (line, err) => log.info({ pool }, `[registry] ${line}${err ? `: ${err.message}` : ""}`),
+  });
+}
+
+export async function runPool(
+  spec: PoolSpec,
+  opts: { pool?: string } = {},
+): Promise<{ close: () => Promise<void> }> {
   await spec.init?.();
   const worker = new Worker(spec.queue, spec.processor, {
     connection: createRedis({ maxRetriesPerRequest: null, connectionName: `pool:${spec.queue}` }),
     concurrency: spec.concurrency,
   });
+  const registration = registerPool(opts.pool ?? spec.queue, worker);
   observeQueue(spec.queue);
   worker.on("error", (err) => {
     log.warn({ pool: spec.queue }, err.message);
@@ -34,7 +68,10 @@ export async function runPool(spec: PoolSpec): Promise<{ close: () => Promise<vo
     log.error({ pool: spec.queue, job: job?.id }, err.message);
   });
   return {
+    // Scale-in and npm stop: not ready in the registry first, then the running jobs finish
+    // (`worker.close()` waits for them) before the connections go.
     close: async () => {
+      await registration?.stop();
       await worker.close();
       await spec.close?.();
     },

@@ -14,7 +14,7 @@ import {
 import { etcdEndpoints } from "../config/etcd.ts";
 import { cdnCacheDirs } from "../config/nginx.ts";
 import { etcdClientTlsFiles } from "../security/tls-files.ts";
-import { databaseUrl, secrets, SHARD_NAMES, type Topology } from "../topology.ts";
+import { databaseUrl, secrets, SHARD_NAMES, storefrontPorts, type Topology } from "../topology.ts";
 
 /** Every process the local topology runs (names as in pids.json and the logs), plus test runners. */
 export type ProcessName =
@@ -56,7 +56,7 @@ export function workerProcessOf(name: string): WorkerProcessName | undefined {
 /** Main HTTP port of a process, if it has one. */
 export function listenPort(t: Topology, name: string): number | undefined {
   const storefront = /^storefront-(\d+)$/.exec(name);
-  if (storefront) return t.apps.storefront[Number(storefront[1]) - 1];
+  if (storefront) return storefrontPorts(t)[Number(storefront[1]) - 1];
   const realtime = /^realtime-(\d+)$/.exec(name);
   if (realtime) return t.apps.realtime[Number(realtime[1]) - 1];
   const inventory = /^inventory-(\d+)$/.exec(name);
@@ -200,7 +200,7 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
   }
   if (name === "payment-sim") {
     // The hosted card step is loaded by the storefront's pages: each instance and the gateway.
-    env.PAYMENT_SIM_CORS_ORIGINS = [...t.apps.storefront, t.apps.gateway]
+    env.PAYMENT_SIM_CORS_ORIGINS = [...storefrontPorts(t), t.apps.gateway]
       .flatMap((p) => [`http://127.0.0.1:${p}`, `http://localhost:${p}`])
       .join(",");
   }

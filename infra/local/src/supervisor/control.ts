@@ -14,6 +14,7 @@ import { isOurs, readRegistry } from "../processes/registry.ts";
 import { startProcess } from "../processes/spawn.ts";
 import { waitFor } from "../processes/wait.ts";
 import { REPO_ROOT, type Topology } from "../topology.ts";
+import type { AutoscalerState } from "../autoscaler/autoscaler.ts";
 
 export const SUPERVISOR = "supervisor";
 
@@ -21,7 +22,8 @@ export const supervisorSocket = (t: Topology) => join(t.stateDir, "supervisor.so
 export const supervisorStateFile = (t: Topology) => join(t.stateDir, "supervisor.json");
 const holdsFile = (t: Topology) => join(t.stateDir, "supervisor-holds.json");
 
-export type SupervisedState = "running" | "restarting" | "held" | "gave-up";
+/** `retired`: stopped by the autoscaler (scale-in); not restarted. */
+export type SupervisedState = "running" | "restarting" | "held" | "gave-up" | "retired";
 
 export interface ExitRecord {
   at: string;
@@ -47,6 +49,8 @@ export interface SupervisorState {
   startedAt: string;
   updatedAt: string;
   processes: Record<string, SupervisedProcess>;
+  /** The autoscaler loop's targets, bounded decision history and samples (autoscaler/). */
+  autoscaler?: AutoscalerState;
 }
 
 function writeJson(file: string, value: unknown): void {
@@ -110,6 +114,19 @@ function call(
     });
     req.end();
   });
+}
+
+/**
+ * Switches the supervisor's autoscaler on or off (a spike run without autoscaling, the console).
+ * False when no supervisor runs.
+ */
+export async function setAutoscaling(t: Topology, enabled: boolean): Promise<boolean> {
+  const rec = readRegistry(t.pidFile).find((r) => r.name === SUPERVISOR);
+  if (!rec || !isOurs(rec)) return false;
+  const res = await call(t, "POST", `/autoscaler/${enabled ? "on" : "off"}`, 5_000);
+  if (!res) return false;
+  if (res.status !== 200) throw new Error(`supervisor refused autoscaling ${enabled ? "on" : "off"}: ${res.status} ${res.body}`);
+  return true;
 }
 
 /**

@@ -5,10 +5,12 @@
  *   POST /spawn/<name>   spawn a product process as our child (startServices calls this)
  *   GET  /state          restarts and last exits (also written to supervisor.json)
  *   GET  /healthz
+ *   POST /autoscaler/on|off   the autoscaler loop acts, or only samples (a spike without it)
  * SIGTERM (npm stop) ends supervision first, so the stop that follows restarts nothing.
  */
 import { rmSync } from "node:fs";
 import { createServer, type ServerResponse } from "node:http";
+import { Autoscaler, localMetricSources, localTargets } from "../autoscaler/index.ts";
 import { GatewaySync } from "../gateway/gateway-sync.ts";
 import { rolloutWeights } from "../rollout/release-env.ts";
 import { topology } from "../topology.ts";
@@ -38,6 +40,18 @@ async function startGatewaySync(attempt = 1): Promise<void> {
 // expect the gateway's configured routing; the sync has a test and an HAProxy of its own).
 if (process.env.AGORA_GATEWAY_SYNC !== "off") void startGatewaySync();
 
+// The autoscaler loop: one more timer in this process (every 15 s), no process of its own.
+// AGORA_AUTOSCALE=off starts it sampling only; the console or `npm run spike` switch it.
+const metricSources = localMetricSources(t);
+const autoscaler = new Autoscaler(t, {
+  targets: localTargets(t),
+  actuator: { spawn: (name) => supervisor.spawn(name), retire: (name) => void supervisor.retire(name) },
+  sources: metricSources,
+  enabled: process.env.AGORA_AUTOSCALE !== "off",
+  onState: (s) => supervisor.setAutoscalerState(s),
+});
+if (process.env.AGORA_GATEWAY_SYNC !== "off") autoscaler.start();
+
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json" });
   res.end(JSON.stringify(body));
@@ -58,6 +72,11 @@ const server = createServer((req, res) => {
     );
     return;
   }
+  const scaleMatch = /^\/autoscaler\/(on|off)$/.exec(req.url ?? "");
+  if (req.method === "POST" && scaleMatch) {
+    autoscaler.setEnabled(scaleMatch[1] === "on");
+    return send(res, 200, { enabled: autoscaler.state.enabled });
+  }
   if (req.method === "GET" && req.url === "/state") return send(res, 200, readSupervisorState(t));
   if (req.method === "GET" && req.url === "/healthz") return send(res, 200, { ok: true });
   send(res, 404, { error: "not found" });
@@ -69,6 +88,7 @@ server.listen(supervisorSocket(t));
 
 function shutdown(): void {
   supervisor.stop();
+  void autoscaler.stop().then(() => metricSources.close());
   void gatewaySync.stop();
   server.close();
   rmSync(supervisorSocket(t), { force: true });

@@ -8,7 +8,9 @@
  */
 import type { ChildProcess } from "node:child_process";
 import {
+  type ServiceSpec,
   appInstances,
+  scaledInstanceByName,
   serviceByName,
   services,
   serviceStartSpec,
@@ -32,6 +34,8 @@ export interface SupervisorOptions {
   /** How often adopted processes (not our children) are checked. */
   pollMs?: number;
   log?: (line: string) => void;
+  /** Further processes it may spawn and restart, by name (tests: a stand-in worker pool). */
+  resolve?: (name: string) => ServiceSpec | undefined;
 }
 
 export class Supervisor {
@@ -43,6 +47,8 @@ export class Supervisor {
   private readonly timers = new Set<NodeJS.Timeout>();
   private poller?: NodeJS.Timeout;
   private stopping = false;
+  /** Names the autoscaler stopped (scale-in): their exit is expected, not a crash. */
+  private readonly retired = new Set<string>();
   /**
    * The names it may restart, computed once: building the specs walks the bundles' sources
    * (node-entry.ts), far too much work for a poll every two seconds.
@@ -98,10 +104,39 @@ export class Supervisor {
     this.save();
   }
 
+  private isSupervisable(name: string): boolean {
+    return (
+      this.supervisable.has(name) ||
+      scaledInstanceByName(this.t, name) !== undefined ||
+      this.opts.resolve?.(name) !== undefined
+    );
+  }
+
+  /** The autoscaler's state goes into the same state file (the console reads both). */
+  setAutoscalerState(state: SupervisorState["autoscaler"]): void {
+    this.state.autoscaler = state;
+    this.save();
+  }
+
+  /**
+   * Scale-in: SIGTERM to `name`, which drains and exits; its exit is not restarted. Returns false
+   * when it does not run.
+   */
+  retire(name: string): boolean {
+    const rec = readRegistry(this.t.pidFile).find((r) => r.name === name);
+    if (!rec || !isOurs(rec)) return false;
+    this.retired.add(name);
+    this.entry(name).state = "retired";
+    this.save();
+    process.kill(rec.pid, "SIGTERM");
+    return true;
+  }
+
   /** Spawns a known service as our child. False: the name is not a product process. */
   async spawn(name: string): Promise<boolean> {
-    const spec = serviceByName(this.t, name);
+    const spec = serviceByName(this.t, name) ?? this.opts.resolve?.(name);
     if (!spec) return false;
+    this.retired.delete(name);
     const { record, child } = spawnDetached(this.t.pidFile, await serviceStartSpec(this.t, spec));
     this.children.set(name, child);
     this.watched.set(name, record.pid);
@@ -119,7 +154,7 @@ export class Supervisor {
   private poll(): void {
     for (const rec of readRegistry(this.t.pidFile)) {
       const edge = this.edge.get(rec.name);
-      if (edge ? rec.kind !== edge.kind : rec.kind !== "app" || !this.supervisable.has(rec.name)) continue;
+      if (edge ? rec.kind !== edge.kind : rec.kind !== "app" || !this.isSupervisable(rec.name)) continue;
       if (this.children.has(rec.name)) continue;
       if (isOurs(rec)) {
         this.watched.set(rec.name, rec.pid);
@@ -138,6 +173,12 @@ export class Supervisor {
     const e = this.entry(name);
     e.lastExit = exit;
     const how = exit.signal ?? (exit.code !== null ? `exit ${exit.code}` : "gone (not our child)");
+    if (this.retired.delete(name)) {
+      e.state = "retired";
+      this.log(`${name} (pid ${pid}) drained and stopped (${how}); scaled in, not restarting`);
+      this.save();
+      return;
+    }
     if (heldProcesses(this.t).has(name)) {
       e.state = "held";
       this.log(`${name} (pid ${pid}) stopped: ${how}; held, not restarting`);
@@ -194,7 +235,7 @@ export class Supervisor {
         await edge.waitReady();
       } else {
         await this.spawn(name);
-        const spec = serviceByName(this.t, name);
+        const spec = serviceByName(this.t, name) ?? this.opts.resolve?.(name);
         if (spec) await waitServiceReady(this.t, spec, 120_000);
       }
       e.lastRestartMs = Date.now() - noticed;

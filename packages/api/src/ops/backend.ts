@@ -82,6 +82,31 @@ export interface CertificateRotation {
 /** `crash` is a kill the supervisor heals (no hold); `kill` stays down until undone. */
 export type NodeAction = "kill" | "crash" | "pause" | "resume" | "restart";
 
+/**
+ * The autoscaler's own record (targets, decision history, samples) and the last sale spike, as the
+ * deployment keeps them; the API validates their shape (ops/scaling).
+ */
+export interface ScalingState {
+  autoscaler: unknown;
+  spike: { running: boolean; progress: unknown; latest: unknown };
+}
+
+export interface SpikeRequest {
+  durationS: number;
+  connections: number;
+  shoppers: number;
+  autoscale: boolean;
+}
+
+/** Thrown by `startSpike` while another spike runs (one at a time). */
+export class SpikeAlreadyRunningError extends Error {
+  readonly code = "SPIKE_ALREADY_RUNNING";
+  constructor() {
+    super("a sale spike is already running; wait for it to finish");
+    this.name = "SpikeAlreadyRunningError";
+  }
+}
+
 export interface ChaosTarget {
   name: string;
   kind: string;
@@ -172,6 +197,10 @@ export interface OpsBackend {
   certificates(): Promise<CertificateView[] | null>;
   /** Issues new server certificates and has each server reload them, without dropping connections. */
   rotateCertificates(): Promise<CertificateRotation>;
+  /** Autoscaler decisions and samples, the last spike; null when the deployment has no autoscaler record. */
+  scalingState(): Promise<ScalingState | null>;
+  /** Starts a bounded sale spike against this deployment; `SpikeAlreadyRunningError` while one runs. */
+  startSpike(req: SpikeRequest): Promise<void>;
   runFailoverDrill(opts: {
     cluster: string;
     mode: DrillMode;

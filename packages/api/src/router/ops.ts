@@ -25,6 +25,8 @@ import { certificateOverview, rotateCertificates } from "../ops/certificates/cer
 import { servicesOverview } from "../ops/services/service-instances.ts";
 import { deploymentsOverview, rolloutAction, startRollout } from "../ops/deployments/deployments.ts";
 import { rolloutActionInput, startRolloutInput } from "../ops/deployments/deployments.schema.ts";
+import { scalingOverview, startSaleSpike } from "../ops/scaling/scaling-overview.ts";
+import { startSpikeInput } from "../ops/scaling/scaling.schema.ts";
 import { performanceOverview } from "../ops/performance/bench-history.ts";
 import { soakRuns } from "../ops/chaos/soak-runs.ts";
 import {
@@ -95,6 +97,13 @@ export const opsRouter = createTRPCRouter({
       .mutation(({ ctx, input }) => undoChaos(ctx.session.userId, input.id)),
     /** Runs of the randomized fault soak (`npm run chaos:soak`) against this deployment. */
     soakRuns: permissionProcedure("ops:read").query(() => soakRuns()),
+  }),
+  /** Autoscaler decisions, instances over time and sale spikes (Scaling page; capacity: ops:scale). */
+  scaling: createTRPCRouter({
+    overview: permissionProcedure("ops:scale").query(() => scalingOverview()),
+    startSpike: permissionProcedure("ops:scale")
+      .input(startSpikeInput)
+      .mutation(({ ctx, input }) => startSaleSpike(ctx.session.userId, input)),
   }),
   /** The runs of `npm run bench` against this deployment (Performance page). */
   performance: permissionProcedure("ops:read").query(() => performanceOverview()),

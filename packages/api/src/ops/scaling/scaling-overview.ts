@@ -1,0 +1,122 @@
+/**
+ * The console's Scaling page: the local autoscaler's targets, its latest decisions with the
+ * decision core's reasons, its samples over time (instances per target, request rate, response
+ * time, oldest queued job), and the last sale spike. The records are written by processes outside
+ * the API (the supervisor, the spike CLI): their shape is checked here, a mismatch is "no data".
+ */
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { createLogger } from "@agora/telemetry";
+import { opsBackend, SpikeAlreadyRunningError } from "../backend.ts";
+import { core } from "@agora/db";
+import type { StartSpikeInput } from "./scaling.schema.ts";
+
+const log = createLogger({ service: "ops-scaling" });
+
+const numbers = z.record(z.string(), z.number());
+const autoscalerSchema = z.object({
+  enabled: z.boolean(),
+  intervalMs: z.number(),
+  updatedAt: z.string(),
+  targets: z.record(
+    z.string(),
+    z.object({
+      current: z.number(),
+      desired: z.number(),
+      min: z.number(),
+      max: z.number(),
+      instances: z.array(z.string()),
+      metrics: numbers,
+      reason: z.string(),
+    }),
+  ),
+  decisions: z.array(
+    z.object({
+      at: z.string(),
+      target: z.string(),
+      from: z.number(),
+      to: z.number(),
+      reason: z.string(),
+      by: z.enum(["hpa", "keda"]),
+      metrics: numbers,
+      proposals: z.record(z.string(), z.union([z.number(), z.string()])),
+    }),
+  ),
+  samples: z.array(
+    z.object({
+      at: z.string(),
+      instances: numbers,
+      rps: z.number().optional(),
+      responseMs: z.number().optional(),
+      queueAgeSeconds: numbers,
+      backlog: numbers,
+    }),
+  ),
+});
+
+const spikeSchema = z.object({
+  runId: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  autoscale: z.boolean(),
+  connections: z.number(),
+  durationS: z.number(),
+  loadAverage: z.array(z.number()),
+  windows: z.array(
+    z.object({ atS: z.number(), requests: z.number(), rps: z.number(), p95Ms: z.number(), errors: z.number(), instances: numbers }),
+  ),
+  checkout: z.object({ shoppers: z.number(), ready: z.number(), errors: numbers }).optional(),
+});
+
+export type SpikeRunView = z.infer<typeof spikeSchema>;
+
+function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T | null {
+  if (value === null || value === undefined) return null;
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  log.warn({ issues: r.error.issues.slice(0, 3) }, `${what} has an unexpected shape; left out`);
+  return null;
+}
+
+export async function scalingOverview() {
+  const state = await opsBackend().scalingState();
+  if (!state) return { available: false as const };
+  const a = parsed(autoscalerSchema, state.autoscaler, "autoscaler state");
+  const targets = a ? Object.entries(a.targets).map(([name, s]) => ({ name, ...s })) : [];
+  const series = (a?.samples ?? []).map((s) => ({
+    t: Date.parse(s.at),
+    rps: s.rps ?? null,
+    responseMs: s.responseMs ?? null,
+    ...Object.fromEntries(Object.entries(s.instances).map(([k, v]) => [`instances:${k}`, v])),
+    ...Object.fromEntries(Object.entries(s.queueAgeSeconds).map(([k, v]) => [`age:${k}`, v])),
+  }));
+  return {
+    available: true as const,
+    enabled: a?.enabled ?? null,
+    intervalMs: a?.intervalMs ?? null,
+    updatedAt: a?.updatedAt ?? null,
+    targets,
+    // Newest first: the page shows the latest.
+    decisions: [...(a?.decisions ?? [])].reverse().slice(0, 50),
+    series,
+    spike: {
+      running: state.spike.running,
+      progress: parsed(spikeSchema, state.spike.progress, "spike progress"),
+      latest: parsed(spikeSchema, state.spike.latest, "last spike"),
+    },
+  };
+}
+
+export async function startSaleSpike(userId: string, input: StartSpikeInput): Promise<{ started: true }> {
+  try {
+    await opsBackend().startSpike(input);
+  } catch (err) {
+    if (err instanceof SpikeAlreadyRunningError) throw new TRPCError({ code: "CONFLICT", message: err.message });
+    throw err;
+  }
+  // A privileged action on the platform: who started a load run, and with what bounds.
+  await core().primary.auditLog.create({
+    data: { actorUserId: userId, action: "ops.spike.start", targetType: "gateway", targetId: "storefront", details: input },
+  });
+  return { started: true };
+}
