@@ -97,9 +97,17 @@ export async function register(opts: RegisterOptions): Promise<Registration> {
     current: () => record,
     async setReady(ready: boolean) {
       if (record.ready === ready || stopped) return;
+      const before = record;
       record = { ...record, ready };
       // Without a lease the next grant writes the current record anyway.
-      if (lease) await put(lease);
+      if (!lease) return;
+      try {
+        await put(lease);
+      } catch (err) {
+        // Not published: the record says what etcd holds, so the caller's next attempt publishes.
+        if (record.ready === ready) record = { ...record, ready: before.ready };
+        throw err;
+      }
     },
     async deregister({ drainMs = 1_000 } = {}) {
       if (stopped) return;

@@ -10,6 +10,18 @@ import { readinessGate } from "./readiness-gate.ts";
 import type { ServiceInstance } from "./record.ts";
 import { register, type Registration } from "./registration.ts";
 
+/** Longest a readiness probe or a readiness publish may take before the loop goes on without it. */
+const PUBLISH_DEADLINE_MS = 5_000;
+
+function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
+}
+
 export interface SelfRegistrationOptions {
   endpoints: string[];
   prefix: string;
@@ -44,14 +56,22 @@ export function selfRegistration(opts: SelfRegistrationOptions): SelfRegistratio
 
   const tick = async () => {
     if (stopping) return;
-    const ok = await opts.probe().catch(() => false);
-    const ready = gate.observe(ok);
-    if (reg && reg.current().ready !== ready) {
-      await reg.setReady(ready).catch((err: Error) => log("publishing readiness failed", err));
-      log(`${reg.key} ${ready ? "ready" : "not ready"}`);
+    try {
+      const ok = await withDeadline(opts.probe(), PUBLISH_DEADLINE_MS, "readiness probe").catch(() => false);
+      const ready = gate.observe(ok);
+      if (reg && reg.current().ready !== ready) {
+        // Bounded: a publish that never settles (etcd half-gone after a pause of this process)
+        // must not stop the loop — the instance would stay drained for good. A failed publish
+        // leaves the record as it was, so the next tick tries again.
+        await withDeadline(reg.setReady(ready), PUBLISH_DEADLINE_MS, "publishing readiness").then(
+          () => log(`${reg?.key} ${ready ? "ready" : "not ready"}`),
+          (err: Error) => log("publishing readiness failed", err),
+        );
+      }
+    } finally {
+      if (!stopping) timer = setTimeout(() => void tick(), gate.ready && reg?.current().ready ? slow : 1_000);
+      timer?.unref();
     }
-    if (!stopping) timer = setTimeout(() => void tick(), gate.ready && reg ? slow : 1_000);
-    timer?.unref();
   };
 
   const connect = async () => {
