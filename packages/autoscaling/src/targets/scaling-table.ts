@@ -50,14 +50,8 @@ export interface EnvironmentScaling {
 
 /** Scale up fast (a sale starts in seconds), scale down slowly (don't drop warm caches on a dip). */
 const webBehavior: Behavior = {
-  scaleUp: {
-    stabilizationWindowSeconds: 0,
-    selectPolicy: "Max",
-    policies: [
-      { type: "Pods", value: 4, periodSeconds: 15 },
-      { type: "Percent", value: 100, periodSeconds: 15 },
-    ],
-  },
+  // Kubernetes' own default: double or +4 pods per 15 s, whichever is more, no window.
+  scaleUp: DEFAULT_BEHAVIOR.scaleUp,
   scaleDown: {
     stabilizationWindowSeconds: 300,
     selectPolicy: "Min",
