@@ -30,6 +30,11 @@ export function cdnOrigin(): string {
   return `http://${t.host}:${t.apps.cdn}`;
 }
 
+/** One CDN edge instance by its own address (each instance has its own cache). */
+export function cdnInstanceOrigin(index = 0): string {
+  return `http://${t.host}:${t.cdnInstances[index]!.statusPort}`;
+}
+
 /**
  * The seeded vendors in slug order; `index` picks one (each vendor spec keeps to its own). Only the
  * seed's vendors count: vendors other specs create (a console move's, say) never shift the index.

@@ -173,7 +173,10 @@ export interface HaproxyInstance {
 /** One nginx CDN edge: the shared `apps.cdn` address plus a status port of its own. */
 export interface CdnInstance {
   name: string;
-  /** Its own /healthz and /nginx_status, to tell the instances apart (the shared port cannot). */
+  /**
+   * Its own address: the same edge as the shared port, but reaching only this instance (and its
+   * cache), with /healthz and /nginx_status — to tell the instances apart (the shared port cannot).
+   */
   statusPort: number;
 }
 

@@ -20,7 +20,9 @@ const t = topology("test");
 const run = randomUUID().slice(0, 8);
 const folder = `cdn-test-${run}`;
 const mediaDir = join(t.stateDir, "media", folder);
-const edge = `http://${t.host}:${t.apps.cdn}`;
+// One edge instance by its own address: the shared port reaches either instance, each with its
+// own cache, so "MISS, then HIT" is a statement about one of them.
+const edge = `http://${t.host}:${t.cdnInstances[0]!.statusPort}`;
 const SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>\n`;
 
 let origin: MediaOrigin | undefined;

@@ -23,7 +23,9 @@ import { createMediaOrigin, type MediaOrigin } from "./media-server.ts";
 const t = topology("test");
 const run = randomUUID().slice(0, 8);
 const category = `media-test-${run}`;
-const edge = `http://${t.host}:${t.apps.cdn}`;
+// One edge instance by its own address: the shared port reaches either instance, each with its
+// own cache, so "MISS, then HIT" is a statement about one of them.
+const edge = `http://${t.host}:${t.cdnInstances[0]!.statusPort}`;
 const stagingDir = join(t.stateDir, "media-staging");
 
 let origin: MediaOrigin;

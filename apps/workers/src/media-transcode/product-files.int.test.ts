@@ -47,7 +47,9 @@ import { transcodeVideo } from "./transcode-video.ts";
 
 const t = topology("test");
 const run = randomUUID().slice(0, 8);
-const edge = `http://${t.host}:${t.apps.cdn}`;
+// One edge instance by its own address: the shared port reaches either instance, each with its
+// own cache, so "MISS, then HIT" is a statement about one of them.
+const edge = `http://${t.host}:${t.cdnInstances[0]!.statusPort}`;
 const work = mkdtempSync(join(tmpdir(), "agora-media-"));
 const stagingDir = join(t.stateDir, "media-staging");
 const sourcesDir = join(t.stateDir, "media-sources");

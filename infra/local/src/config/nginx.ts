@@ -116,7 +116,11 @@ http {
   }
 
   server {
-    listen ${t.host}:${t.apps.cdn} reuseport;
+    listen ${t.host}:${t.apps.cdn} reuseport;${
+      // Its own address too: the same edge, reaching only this instance (probes, tests and
+      // operators who must know which cache answered; the shared port reaches either).
+      statusPort === undefined ? "" : `\n    listen ${t.host}:${statusPort};`
+    }
 
     location = /healthz {
       access_log off;
@@ -204,23 +208,6 @@ http {
       return 404;
     }
   }
-${
-  statusPort === undefined
-    ? ""
-    : `
-  # This instance alone (the shared port reaches whichever instance the kernel picks).
-  server {
-    listen ${t.host}:${statusPort};
-    location = /healthz {
-      return 200 "ok\\n";
-    }
-    location = /nginx_status {
-      stub_status;
-      allow 127.0.0.1;
-      deny all;
-    }
-  }
-`
-}}
+}
 `;
 }
