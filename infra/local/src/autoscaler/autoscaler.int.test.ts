@@ -8,7 +8,7 @@
  *  - a storefront instance scaled in drains while a request loop runs through the gateway: no
  *    request fails, and the supervisor does not restart it. (Needs a storefront build.)
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { HorizontalPolicy } from "@agora/autoscaling";
@@ -132,6 +132,10 @@ beforeAll(() => {
     name: t.redis.masterName,
     password: secrets(t).redisPassword,
     sentinelPassword: secrets(t).redisPassword,
+    // Redis and its Sentinels speak only TLS, verified against the state folder's CA.
+    tls: { ca: readFileSync(t.pki.caCert) },
+    sentinelTLS: { ca: readFileSync(t.pki.caCert) },
+    enableTLSForSentinelMode: true,
     maxRetriesPerRequest: null,
   });
 });

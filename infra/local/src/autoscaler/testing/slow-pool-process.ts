@@ -4,6 +4,7 @@
  * at a time. SIGTERM drains like a product pool: `worker.close()` lets the running jobs finish, then
  * it exits 0. Redis through Sentinel, from the same variables the product's processes get.
  */
+import { readFileSync } from "node:fs";
 import { Worker } from "bullmq";
 import { Redis } from "ioredis";
 
@@ -21,6 +22,13 @@ const connection = new Redis({
   name: env("AGORA_REDIS_MASTER_NAME"),
   password: process.env.AGORA_REDIS_PASSWORD,
   sentinelPassword: process.env.AGORA_REDIS_SENTINEL_PASSWORD,
+  // Redis and its Sentinels speak only TLS, verified against the topology's CA.
+  ...(process.env.AGORA_REDIS_TLS_CA_FILE
+    ? (() => {
+        const tls = { ca: readFileSync(process.env.AGORA_REDIS_TLS_CA_FILE) };
+        return { tls, sentinelTLS: tls, enableTLSForSentinelMode: true };
+      })()
+    : {}),
   maxRetriesPerRequest: null,
 });
 connection.on("error", (err) => process.stderr.write(`redis: ${err.message}\n`));
