@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAll, core, isRetryable, withRetry } from "@agora/db";
 import { serviceByName, type ServiceSpec, startServices } from "@agora/infra-local/apps";
 import { applyNodeAction, RELAY_LEADER_TARGET, relayLeaderProcess } from "@agora/infra-local/chaos";
-import { runtimeSocketOf, serversState } from "@agora/infra-local/gateway";
+import { restoreConfiguredRouting, runtimeSocketOf, serversState } from "@agora/infra-local/gateway";
 import { isOurs, type ProcessRecord, readRegistry, waitFor } from "@agora/infra-local/processes";
 import { readSupervisorState, startSupervisor, SUPERVISOR } from "@agora/infra-local/supervisor";
 import { topology } from "@agora/infra-local/topology";
@@ -90,6 +90,9 @@ afterAll(async () => {
     const r = record(name);
     if (r) process.kill(r.pid, "SIGTERM");
   }
+  // The supervisor's gateway sync routed the shared test HAProxy by this file's instances: put the
+  // configured routing back for the tests after it.
+  await restoreConfiguredRouting(t);
   await closeAll();
 }, 60_000);
 

@@ -19,7 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serviceByName, type ServiceSpec, waitServiceReady } from "../apps.ts";
 import { runtimeSocketOf } from "../config/haproxy.ts";
 import { GatewaySync } from "../gateway/gateway-sync.ts";
-import { runtimeCommand, saveServerState } from "../gateway/runtime-api.ts";
+import { runtimeCommand } from "../gateway/runtime-api.ts";
+import { restoreConfiguredRouting } from "../gateway/configured-routing.ts";
 import { isOurs, readRegistry } from "../processes/registry.ts";
 import { Supervisor } from "../supervisor/supervisor.ts";
 import { REPO_ROOT, secrets, sentinelAddresses, topology } from "../topology.ts";
@@ -260,14 +261,7 @@ describe("autoscaler loop", () => {
       } finally {
         await sync.stop();
         // Other tests expect the configured routing of the shared test HAProxy: put it back.
-        for (const instance of t.haproxyInstances) {
-          const socket = runtimeSocketOf(instance);
-          for (const [i, port] of t.apps.storefront.entries())
-            await runtimeCommand(socket, `set server storefront_gateway/storefront-${i + 1} addr ${t.host} port ${port}`);
-          for (const i of t.apps.storefront.keys())
-            await runtimeCommand(socket, `set server storefront_gateway/storefront-${i + 1} state ready`);
-          await saveServerState(instance, socket);
-        }
+        await restoreConfiguredRouting(t);
       }
     },
     400_000,

@@ -18,7 +18,7 @@ async function until(check: () => boolean | Promise<boolean>, ms = 20_000): Prom
 describe("node chaos actions on the real topology", () => {
   it("lists every server of the topology as a target with its state", () => {
     const names = chaosTargets(t).map((x) => x.name);
-    for (const n of ["etcd-1", "core-1", "shard-1-2", "redis-1", "sentinel-3", "haproxy"])
+    for (const n of ["etcd-1", "core-1", "shard-1-2", "redis-1", "sentinel-3", "haproxy-1", "haproxy-2", "cdn-1", "cdn-2"])
       expect(names).toContain(n);
     expect(state("core-1")).toMatchObject({ running: true, paused: false, group: "core" });
   });

@@ -1,5 +1,5 @@
 import type { ClusterTopology, PgMember, Topology } from "../topology.ts";
-import { httpGet } from "../processes/wait.ts";
+import { httpGet, httpPatch } from "../processes/wait.ts";
 import { patroniTlsFiles } from "../security/tls-files.ts";
 
 /**
@@ -8,6 +8,21 @@ import { patroniTlsFiles } from "../security/tls-files.ts";
  */
 const restUrl = (m: PgMember, path: string) => `https://127.0.0.1:${m.restPort}${path}`;
 const restTrust = (m: PgMember) => ({ ca: patroniTlsFiles(m).ca });
+
+/**
+ * One call to a member's REST API (https, verified against the topology's CA): a GET, or a PATCH
+ * with `patch` as its JSON body (e.g. `/config` `{ "pause": true }`).
+ */
+export function patroniRest(
+  m: PgMember,
+  path: string,
+  opts: { patch?: unknown; timeoutMs?: number } = {},
+): Promise<{ status: number; body: string }> {
+  const timeoutMs = opts.timeoutMs ?? 3_000;
+  return opts.patch === undefined
+    ? httpGet(restUrl(m, path), timeoutMs, restTrust(m))
+    : httpPatch(restUrl(m, path), opts.patch, timeoutMs, restTrust(m));
+}
 
 /** One member as Patroni's `/cluster` endpoint reports it. */
 export interface PatroniMember {

@@ -85,7 +85,7 @@ function pem(path: string): Buffer {
  * undici's dispatcher, which is not a dependency here.
  */
 function httpsCall(
-  method: "GET" | "POST",
+  method: "GET" | "POST" | "PATCH",
   url: string,
   body: string | undefined,
   timeoutMs: number,
@@ -130,4 +130,14 @@ export async function httpPost(
     signal: AbortSignal.timeout(timeoutMs),
   });
   return { status: res.status, body: await res.text() };
+}
+
+/** PATCH with a JSON body over https (Patroni's `/config`). */
+export function httpPatch(
+  url: string,
+  body: unknown,
+  timeoutMs: number,
+  tls: HttpsTrust,
+): Promise<{ status: number; body: string }> {
+  return httpsCall("PATCH", url, JSON.stringify(body), timeoutMs, tls);
 }

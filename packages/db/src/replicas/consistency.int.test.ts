@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { patroniRest } from "@agora/infra-local/probes";
 import { memberUrl, topology } from "@agora/infra-local/topology";
 import {
   closeAll,
@@ -49,20 +50,12 @@ async function replicaMembers(): Promise<pg.Client[]> {
  */
 async function setPatroniPause(pause: boolean): Promise<void> {
   const c = t.clusters.find((x) => x.name === clusterName)!;
-  const api = (port: number, path: string) => `http://${t.host}:${port}${path}`;
-  const res = await fetch(api(c.nodes[0]!.restPort, "/config"), {
-    method: "PATCH",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ pause }),
-    signal: AbortSignal.timeout(3000),
-  });
-  if (!res.ok) throw new Error(`Patroni PATCH /config pause=${pause}: HTTP ${res.status}`);
+  const res = await patroniRest(c.nodes[0]!, "/config", { patch: { pause } });
+  if (res.status !== 200) throw new Error(`Patroni PATCH /config pause=${pause}: HTTP ${res.status}`);
   const deadline = Date.now() + 10_000;
   for (const m of c.nodes) {
     for (;;) {
-      const s = (await (
-        await fetch(api(m.restPort, "/patroni"), { signal: AbortSignal.timeout(3000) })
-      ).json()) as { pause?: boolean };
+      const s = JSON.parse((await patroniRest(m, "/patroni")).body) as { pause?: boolean };
       if (Boolean(s.pause) === pause) break;
       if (Date.now() > deadline)
         throw new Error(`${m.name} did not report pause=${pause} within 10 s`);
