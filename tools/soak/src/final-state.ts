@@ -85,6 +85,6 @@ async function readOnce(fx: SoakFixtures, events: readonly HistoryEvent[], provi
     orders: new Map(orders.map((o) => [o.id, { status: o.status, version: o.version }])),
     movementNotes: new Set(notes.map((n) => n.reference.replace(/^portal: /, ""))),
     captures: await captures(provider),
-    database: await checkInvariants(),
+    database: await checkInvariants({ ordersSince: fx.startedAt }),
   };
 }

@@ -38,6 +38,8 @@ export interface SoakSku {
 
 export interface SoakFixtures {
   runId: string;
+  /** When preparing began: the soak answers for the orders placed from then on. */
+  startedAt: Date;
   vendor: ShopperClient;
   skus: SoakSku[];
   shoppers: { name: string; shopper: Shopper; paymentMethodId: string }[];
@@ -74,6 +76,7 @@ export interface PrepareOptions {
 /** Creates the scarce SKUs (through the portal) and signed-in shoppers with a card token each. */
 export async function prepare(o: PrepareOptions): Promise<SoakFixtures> {
   const runId = randomUUID().slice(0, 8);
+  const startedAt = new Date();
   const vendor = await signIn(o.portalUrl, 9_000, o.vendorEmail, o.vendorPassword);
   const { id: vendorId } = await trpcQuery<{ id: string }>(vendor, "vendor.profile");
   const warehouses = await trpcQuery<{ id: string }[]>(vendor, "vendor.warehouses.list");
@@ -112,7 +115,7 @@ export async function prepare(o: PrepareOptions): Promise<SoakFixtures> {
     const shopper = await signUpAndIn(o.gatewayUrl, identityFor(9_100 + i), `soak-${runId}-${i}@soak.agora.local`);
     shoppers.push({ name: `shopper-${i + 1}`, shopper, paymentMethodId: await tokenizeCard(shopper, tokenizeUrl) });
   }
-  return { runId, vendor, skus, shoppers };
+  return { runId, startedAt, vendor, skus, shoppers };
 }
 
 interface OrderRead extends Record<string, unknown> {
