@@ -449,3 +449,20 @@ export function memberUrl(t: Topology, m: PgMember, database = "postgres"): stri
 export function sentinelAddresses(t: Topology): { host: string; port: number }[] {
   return t.redis.sentinels.map((s) => ({ host: t.host, port: s.port }));
 }
+
+/**
+ * How a tool of the topology reaches Redis: through its Sentinels, over TLS verified against the
+ * state folder's CA (the servers have no plaintext port), with the topology's passwords.
+ */
+export function sentinelConnection(t: Topology) {
+  const tls = { ca: readFileSync(t.pki.caCert) };
+  return {
+    sentinels: sentinelAddresses(t),
+    name: t.redis.masterName,
+    password: secrets(t).redisPassword,
+    sentinelPassword: secrets(t).redisPassword,
+    tls,
+    sentinelTLS: tls,
+    enableTLSForSentinelMode: true,
+  };
+}

@@ -8,7 +8,7 @@
  *  - a storefront instance scaled in drains while a request loop runs through the gateway: no
  *    request fails, and the supervisor does not restart it. (Needs a storefront build.)
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { HorizontalPolicy } from "@agora/autoscaling";
@@ -23,7 +23,7 @@ import { runtimeCommand } from "../gateway/runtime-api.ts";
 import { restoreConfiguredRouting } from "../gateway/configured-routing.ts";
 import { isOurs, readRegistry } from "../processes/registry.ts";
 import { Supervisor } from "../supervisor/supervisor.ts";
-import { REPO_ROOT, secrets, sentinelAddresses, topology } from "../topology.ts";
+import { REPO_ROOT, sentinelConnection, topology } from "../topology.ts";
 import { Autoscaler, type AutoscalerState } from "./autoscaler.ts";
 import { localMetricSources } from "./local-sources.ts";
 import { type PoolTarget, poolInstanceName, type WebTarget } from "./targets.ts";
@@ -128,17 +128,7 @@ function scaler(targets: (PoolTarget | WebTarget)[]): Autoscaler {
 beforeAll(() => {
   supervisor = new Supervisor(t, { resolve, log: (l) => process.stdout.write(`[supervisor] ${l}\n`) });
   supervisor.start();
-  redis = new Redis({
-    sentinels: sentinelAddresses(t),
-    name: t.redis.masterName,
-    password: secrets(t).redisPassword,
-    sentinelPassword: secrets(t).redisPassword,
-    // Redis and its Sentinels speak only TLS, verified against the state folder's CA.
-    tls: { ca: readFileSync(t.pki.caCert) },
-    sentinelTLS: { ca: readFileSync(t.pki.caCert) },
-    enableTLSForSentinelMode: true,
-    maxRetriesPerRequest: null,
-  });
+  redis = new Redis({ ...sentinelConnection(t), maxRetriesPerRequest: null });
 });
 
 afterAll(async () => {

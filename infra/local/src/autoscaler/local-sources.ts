@@ -1,9 +1,8 @@
 /** Where the local autoscaler reads metrics: HAProxy's runtime API, Redis through Sentinel, /proc. */
-import { readFileSync } from "node:fs";
 import { Redis } from "ioredis";
 import { runtimeSocketOf } from "../config/haproxy.ts";
 import { runtimeCommand } from "../gateway/runtime-api.ts";
-import { secrets, sentinelAddresses, type Topology } from "../topology.ts";
+import { sentinelConnection, type Topology } from "../topology.ts";
 import type { MetricSources } from "./autoscaler.ts";
 import { processTicks } from "./proc-cpu.ts";
 
@@ -22,14 +21,7 @@ export function localMetricSources(t: Topology): MetricSources & { close(): void
     redis: () =>
       (redis ??= (() => {
         const r = new Redis({
-          sentinels: sentinelAddresses(t),
-          name: t.redis.masterName,
-          password: secrets(t).redisPassword,
-          sentinelPassword: secrets(t).redisPassword,
-          // Redis and its Sentinels speak only TLS, verified against the state folder's CA.
-          tls: { ca: readFileSync(t.pki.caCert) },
-          sentinelTLS: { ca: readFileSync(t.pki.caCert) },
-          enableTLSForSentinelMode: true,
+          ...sentinelConnection(t),
           connectionName: "supervisor:autoscaler",
           // A metrics read fails fast (the tick logs it and tries again next time).
           maxRetriesPerRequest: 1,
