@@ -1,5 +1,11 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { descendants } from "@agora/infra-local/processes";
 import { describe, expect, it } from "vitest";
-import { parseKb, parseStat, type Sample, usageBetween } from "./proc-sampler.ts";
+import { parseKb, parseStat, productProcesses, type Sample, usageBetween } from "./proc-sampler.ts";
 
 describe("/proc sampling", () => {
   it("reads CPU ticks (own and reaped children) and start time from a stat line whose name has spaces", () => {
@@ -69,5 +75,32 @@ describe("/proc sampling", () => {
     expect(u?.rssMb).toBe(4);
     expect(u?.pssMb).toBe(2);
     expect(u?.pids).toBe(4);
+  });
+
+  it("counts a registered process started by another registered one under its own name, not its parent's", async () => {
+    // A real tree: a shell (the "supervisor") whose two sleeps stand for the apps it starts.
+    const parent = spawn("sh", ["-c", "sleep 30 & sleep 30 & wait"], { stdio: "ignore" });
+    const dir = mkdtempSync(join(tmpdir(), "agora-proc-sampler-"));
+    try {
+      let kids: number[] = [];
+      for (let i = 0; i < 50 && kids.length < 2; i++) {
+        await sleep(20);
+        kids = descendants(parent.pid as number);
+      }
+      expect(kids).toHaveLength(2);
+      const pidFile = join(dir, "pids.json");
+      const rec = (name: string, pid: number, match: string) => ({ name, kind: "app", pid, logFile: "/dev/null", match });
+      writeFileSync(
+        pidFile,
+        JSON.stringify([rec("supervisor", parent.pid as number, "sh"), rec("app-1", kids[0] as number, "sleep")]),
+      );
+      const byName = productProcesses(pidFile);
+      expect(byName.get("app-1")).toEqual([kids[0]]);
+      expect(byName.get("supervisor")?.sort()).toEqual([parent.pid, kids[1]].sort());
+    } finally {
+      for (const k of descendants(parent.pid as number)) process.kill(k, "SIGKILL");
+      parent.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -73,22 +73,30 @@ export function pidFromFile(path: string): number | undefined {
  * Process name → its PIDs (itself and descendants), for everything of ours that is alive.
  * `detached` names pid files of processes that left their parent's tree but belong to it: Patroni
  * starts the postmaster detached, so a member's Postgres is found through its `postmaster.pid`.
+ * A registered process started by another registered one (the supervisor starts the apps and the
+ * workers) is counted under its own name, not its parent's: a record's tree nested in another's is
+ * smaller, so trees are claimed smallest first.
  */
 export function productProcesses(
   pidFile: string,
   detached: Record<string, string> = {},
 ): Map<string, number[]> {
-  const seen = new Set<number>();
-  const out = new Map<string, number[]>();
+  const trees: { name: string; pids: number[] }[] = [];
   for (const rec of readRegistry(pidFile)) {
     if (!isOurs(rec)) continue;
     const extra = detached[rec.name] ? pidFromFile(detached[rec.name] as string) : undefined;
     const roots = extra === undefined ? [rec.pid] : [rec.pid, extra];
-    const pids = roots.flatMap((r) => [r, ...descendants(r)]).filter((p) => !seen.has(p));
-    for (const p of pids) seen.add(p);
-    out.set(rec.name, pids);
+    trees.push({ name: rec.name, pids: roots.flatMap((r) => [r, ...descendants(r)]) });
   }
-  return out;
+  const seen = new Set<number>();
+  const claimed = new Map<string, number[]>();
+  for (const tree of [...trees].sort((a, b) => a.pids.length - b.pids.length)) {
+    const pids = tree.pids.filter((p) => !seen.has(p));
+    for (const p of pids) seen.add(p);
+    claimed.set(tree.name, pids);
+  }
+  // Registry order, as before.
+  return new Map(trees.map((t) => [t.name, claimed.get(t.name) ?? []]));
 }
 
 export interface Sample {
