@@ -77,4 +77,29 @@ describe("npm start in the foreground", () => {
     await exited(stopper);
     expect(stopInProgress(dir)).toBe(false);
   });
+
+  it("says an app the autoscaler scaled in was stopped on purpose, not that it crashed", async () => {
+    const dir = stateDir();
+    const pidFile = join(dir, "pids.json");
+    const a = app("storefront-3", dir);
+    const b = app("workers-sagas", dir);
+    writeRegistry(pidFile, [a.rec, b.rec]);
+    const lines: string[] = [];
+    const watching = stayInForeground({ pidFile, stateDir: dir, say: (l) => lines.push(l), pollMs: 25 });
+    // The supervisor marks the instance retired before it sends SIGTERM.
+    writeFileSync(
+      join(dir, "supervisor.json"),
+      JSON.stringify({ processes: { "storefront-3": { name: "storefront-3", state: "retired", restarts: 0, restartTimes: [] } } }),
+    );
+    a.child.kill("SIGTERM");
+    await exited(a.child);
+    await until(() => lines.some((l) => l.includes("storefront-3")));
+    expect(lines.find((l) => l.includes("storefront-3"))).toMatch(/^◦ storefront-3 stopped by the autoscaler/);
+    expect(lines.some((l) => l.startsWith("✖"))).toBe(false);
+    const unmark = markStopping(dir);
+    b.child.kill("SIGTERM");
+    await exited(b.child);
+    await watching;
+    unmark();
+  });
 });

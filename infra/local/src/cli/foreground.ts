@@ -35,6 +35,26 @@ export interface ForegroundOptions {
   pollMs?: number;
 }
 
+/** What the supervisor wrote about each process (`<stateDir>/supervisor.json`), if it runs. */
+function supervisedStates(stateDir: string): Record<string, string> {
+  const file = join(stateDir, "supervisor.json");
+  if (!existsSync(file)) return {};
+  try {
+    const s = JSON.parse(readFileSync(file, "utf8")) as { processes?: Record<string, { state?: string }> };
+    return Object.fromEntries(Object.entries(s.processes ?? {}).map(([name, p]) => [name, p.state ?? ""]));
+  } catch {
+    return {}; // a write in progress: the next poll reads it
+  }
+}
+
+/** One line about an app that is no longer running: a scale-in and a deliberate stop are not crashes. */
+export function exitLine(name: string, state: string | undefined, logFile: string): string {
+  if (state === "retired") return `◦ ${name} stopped by the autoscaler (scaled in, or a pool with nothing to do asleep); it starts again when needed`;
+  if (state === "held") return `◦ ${name} stopped on purpose (a drill or the chaos page holds it down)`;
+  const restarts = state === "restarting" || state === "running" ? " — the supervisor restarts it" : "";
+  return `✖ ${name} exited${restarts}; last lines of ${logFile}:\n${tail(logFile)}`;
+}
+
 /** Resolves once nothing the registry lists runs any more. */
 export async function stayInForeground(opts: ForegroundOptions): Promise<void> {
   const reported = new Set<string>();
@@ -51,10 +71,15 @@ export async function stayInForeground(opts: ForegroundOptions): Promise<void> {
       opts.say("✔ everything was stopped (npm stop); leaving");
       return;
     }
+    const states = supervisedStates(opts.stateDir);
     for (const rec of records.filter((x) => x.kind === "app")) {
-      if (isOurs(rec) || reported.has(rec.name)) continue;
+      if (isOurs(rec)) {
+        reported.delete(rec.name); // running again (restarted or scaled out): its next exit is news
+        continue;
+      }
+      if (reported.has(rec.name)) continue;
       reported.add(rec.name);
-      if (!stopping) opts.say(`✖ ${rec.name} exited; last lines of ${rec.logFile}:\n${tail(rec.logFile)}`);
+      if (!stopping) opts.say(exitLine(rec.name, states[rec.name], rec.logFile));
     }
   }
 }
