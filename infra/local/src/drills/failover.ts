@@ -16,7 +16,9 @@ import { killPgMember, patroniPid, startPgMember, waitClusterReady } from "../la
 import { memberIsStreamingReplica, patroniCluster } from "../probes/patroni.ts";
 import { type Topology, cluster as clusterOf, databaseUrl, memberUrl } from "../topology.ts";
 
-export type DrillMode = "kill" | "freeze";
+import type { DrillEvent, DrillMode, FailoverDrillReport } from "@agora/config/ops-contract";
+
+export type { DrillEvent, DrillMode, FailoverDrillReport };
 
 export interface FailoverDrillOptions {
   topology: Topology;
@@ -35,38 +37,6 @@ export interface FailoverDrillOptions {
   onEvent?: (e: DrillEvent) => void;
 }
 
-export type DrillEvent =
-  | { type: "ready"; leader: string }
-  | { type: "fault"; mode: DrillMode; node: string; pids: number[] }
-  | { type: "recovered"; newPrimary: string | undefined; rtoMs: number }
-  | { type: "progress"; acked: number; failed: number; sinceFaultMs?: number }
-  | { type: "rejoining"; node: string }
-  | { type: "rejoined"; node: string; ms: number }
-  | { type: "done"; report: FailoverDrillReport };
-
-export interface FailoverDrillReport {
-  cluster: string;
-  mode: DrillMode;
-  drill_id: string;
-  old_primary: string;
-  new_primary: string | null;
-  rto_ms: number | null;
-  acked_writes: number;
-  failed_writes: number;
-  lost_writes: number;
-  lost_ids_sample: number[];
-  /** Acknowledged writes per node, and whether two nodes took writes in overlapping periods. */
-  acked_by_node: Record<string, number>;
-  split_brain: boolean;
-  rejoined: boolean;
-  rejoin_ms: number | null;
-  replicas_converged: boolean;
-  latency_ms: { before_p95: number | null; after_p95: number | null };
-  started_at: string;
-  fault_at: string;
-  finished_at: string;
-}
-
 interface Ack {
   seq: number;
   at: number;
@@ -81,7 +51,6 @@ function p95(xs: number[]): number | null {
   const s = [...xs].sort((a, b) => a - b);
   return Math.round(s[Math.min(s.length - 1, Math.floor(s.length * 0.95))] ?? 0);
 }
-
 
 /**
  * Split brain shows as interleaving: once a second node has acknowledged a write, the first may
@@ -166,7 +135,8 @@ export async function runFailoverDrill(opts: FailoverDrillOptions): Promise<Fail
         const port = Number(r.rows[0]?.port);
         // Recovery = a write acknowledged by another node; a frozen primary's Postgres may still
         // answer (until HAProxy fences it), which is not a recovery.
-        if (faultAt && !firstAckAfterFault && t0 >= faultAt && port !== old.pgPort) firstAckAfterFault = now;
+        if (faultAt && !firstAckAfterFault && t0 >= faultAt && port !== old.pgPort)
+          firstAckAfterFault = now;
       } catch (err) {
         if (!(err instanceof Error)) throw err;
         failed++;
@@ -226,7 +196,13 @@ export async function runFailoverDrill(opts: FailoverDrillOptions): Promise<Fail
     while (Date.now() < rejoinDeadline) {
       const st = await patroniCluster(c);
       const me = st?.members.find((m) => m.name === old.name);
-      if (st?.leader && st.leader !== old.name && me && me.role !== "leader" && (await memberIsStreamingReplica(old))) {
+      if (
+        st?.leader &&
+        st.leader !== old.name &&
+        me &&
+        me.role !== "leader" &&
+        (await memberIsStreamingReplica(old))
+      ) {
         rejoined = true;
         rejoinMs = Date.now() - r0;
         break;
@@ -243,7 +219,9 @@ export async function runFailoverDrill(opts: FailoverDrillOptions): Promise<Fail
   // Every acknowledged write must be on the primary now, and every replica must converge to it.
   const acked = new Set(acks.map((a) => a.seq));
   const present = new Set<number>();
-  const rows = await pool.query<{ seq: string }>(`select seq from ${TABLE} where drill_id = $1`, [drillId]);
+  const rows = await pool.query<{ seq: string }>(`select seq from ${TABLE} where drill_id = $1`, [
+    drillId,
+  ]);
   for (const r of rows.rows) present.add(Number(r.seq));
   await pool.end();
   const lost = [...acked].filter((s) => !present.has(s));
@@ -253,13 +231,20 @@ export async function runFailoverDrill(opts: FailoverDrillOptions): Promise<Fail
   while (!converged && Date.now() < convergeDeadline) {
     const counts = await Promise.all(
       c.nodes.map(async (m) => {
-        const cl = new pg.Client({ connectionString: memberUrl(t, m), connectionTimeoutMillis: 1000, query_timeout: 2000 });
+        const cl = new pg.Client({
+          connectionString: memberUrl(t, m),
+          connectionTimeoutMillis: 1000,
+          query_timeout: 2000,
+        });
         cl.on("error", () => {
           // counted as not converged yet
         });
         try {
           await cl.connect();
-          const r = await cl.query<{ n: string }>(`select count(*) as n from ${TABLE} where drill_id = $1`, [drillId]);
+          const r = await cl.query<{ n: string }>(
+            `select count(*) as n from ${TABLE} where drill_id = $1`,
+            [drillId],
+          );
           return Number(r.rows[0]?.n);
         } catch (err) {
           if (err instanceof Error) return -1;
@@ -297,7 +282,9 @@ export async function runFailoverDrill(opts: FailoverDrillOptions): Promise<Fail
     replicas_converged: converged,
     latency_ms: {
       before_p95: p95(acks.filter((a) => a.at < faultAt).map((a) => a.ms)),
-      after_p95: p95(acks.filter((a) => firstAckAfterFault && a.at > firstAckAfterFault).map((a) => a.ms)),
+      after_p95: p95(
+        acks.filter((a) => firstAckAfterFault && a.at > firstAckAfterFault).map((a) => a.ms),
+      ),
     },
     started_at: startedAt.toISOString(),
     fault_at: new Date(faultAt).toISOString(),

@@ -11,48 +11,11 @@ import { haproxyServers } from "../probes/haproxy.ts";
 import { cdnCacheStats, cdnInstanceHealthy } from "../probes/cdn.ts";
 import { relayLeaderProcess } from "../chaos/relay-leader.ts";
 import { descendants, isOurs, readRegistry, rssKb } from "../processes/registry.ts";
-import {
-  type ExitRecord,
-  readSupervisorState,
-  SUPERVISOR,
-  type SupervisedProcess,
-  type SupervisedState,
-} from "../supervisor/control.ts";
+import type { Health, NodeStatus, TopologyStatus } from "@agora/config/ops-contract";
+import { readSupervisorState, SUPERVISOR, type SupervisedProcess } from "../supervisor/control.ts";
 import { type PgMember, type Topology, memberUrl } from "../topology.ts";
 
-export type Health = "up" | "down" | "degraded";
-
-export interface NodeStatus {
-  name: string;
-  kind: "etcd" | "postgres" | "haproxy" | "cdn" | "redis" | "sentinel" | "app";
-  /** e.g. leader / follower (etcd), leader / sync_standby / replica (Postgres), master / replica. */
-  role: string;
-  group?: string;
-  pid?: number;
-  port?: number;
-  health: Health;
-  /** Replication lag: bytes behind the leader (Postgres) or the master (Redis). */
-  lagBytes?: number;
-  /** Replay lag in ms, measured on the replica itself. */
-  lagMs?: number;
-  rssKb?: number;
-  detail?: string;
-  /** Supervised processes: restarts since the supervisor started, and how the last one ended. */
-  restarts?: number;
-  lastExit?: ExitRecord;
-  supervision?: SupervisedState;
-  /** Crash noticed → restarted process ready, for the last restart. */
-  lastRestartMs?: number;
-}
-
-export interface TopologyStatus {
-  profile: string;
-  at: string;
-  nodes: NodeStatus[];
-  /** Leader per Postgres cluster and the Redis master, for quick checks. */
-  leaders: Record<string, string | null>;
-  totalRssKb: number;
-}
+export type { Health, NodeStatus, TopologyStatus };
 
 function rssWithChildren(pid: number | undefined): number | undefined {
   if (!pid) return undefined;
@@ -92,7 +55,11 @@ export async function postgresLag(t: Topology): Promise<MemberLag[]> {
 }
 
 async function replayLagMs(t: Topology, m: PgMember): Promise<number | undefined> {
-  const c = new pg.Client({ connectionString: memberUrl(t, m), connectionTimeoutMillis: 500, query_timeout: 800 });
+  const c = new pg.Client({
+    connectionString: memberUrl(t, m),
+    connectionTimeoutMillis: 500,
+    query_timeout: 800,
+  });
   c.on("error", () => {
     // a down member simply has no lag reading
   });
@@ -125,25 +92,24 @@ export async function getStatus(t: Topology): Promise<TopologyStatus> {
   // Every probe at once: a round takes as long as its slowest probe, not the sum of them, so a
   // dead or frozen member (which costs a full timeout) cannot push the round past the caller's
   // deadline while the rest of the cluster has news (a new leader) to show.
-  const [etcd, hapInstances, clusterStates, cdnUp, redisInfos, sentinelMasters, relayLeader] = await Promise.all([
-    Promise.all(t.etcd.map((e) => etcdStatus(e))),
-    Promise.all(t.haproxyInstances.map((i) => haproxyServers(t, 800, i).catch(() => undefined))),
-    Promise.all(
-      t.clusters.map(async (c) => {
-        const [state, lags] = await Promise.all([
-          patroniCluster(c, 600),
-          Promise.all(c.nodes.map((m) => replayLagMs(t, m))),
-        ]);
-        return { state, lags };
-      }),
-    ),
-    Promise.all(t.cdnInstances.map((i) => cdnInstanceHealthy(t, i, 600))),
-    Promise.all(t.redis.nodes.map((n) => redisReplication(t, n.port).catch(() => undefined))),
-    Promise.all(
-      t.redis.sentinels.map((x) => sentinelMaster(t, x.port).catch(() => undefined)),
-    ),
-    relayLeaderProcess(t).catch(() => undefined),
-  ]);
+  const [etcd, hapInstances, clusterStates, cdnUp, redisInfos, sentinelMasters, relayLeader] =
+    await Promise.all([
+      Promise.all(t.etcd.map((e) => etcdStatus(e))),
+      Promise.all(t.haproxyInstances.map((i) => haproxyServers(t, 800, i).catch(() => undefined))),
+      Promise.all(
+        t.clusters.map(async (c) => {
+          const [state, lags] = await Promise.all([
+            patroniCluster(c, 600),
+            Promise.all(c.nodes.map((m) => replayLagMs(t, m))),
+          ]);
+          return { state, lags };
+        }),
+      ),
+      Promise.all(t.cdnInstances.map((i) => cdnInstanceHealthy(t, i, 600))),
+      Promise.all(t.redis.nodes.map((n) => redisReplication(t, n.port).catch(() => undefined))),
+      Promise.all(t.redis.sentinels.map((x) => sentinelMaster(t, x.port).catch(() => undefined))),
+      relayLeaderProcess(t).catch(() => undefined),
+    ]);
   // Routing as the first answering instance sees it (every instance checks the same servers).
   const hapServers = hapInstances.find((x) => x !== undefined) ?? [];
   t.etcd.forEach((e, i) => {
@@ -171,7 +137,12 @@ export async function getStatus(t: Topology): Promise<TopologyStatus> {
     c.nodes.forEach((m, i) => {
       const pm: PatroniMember | undefined = state?.members.find((x) => x.name === m.name);
       const pid = pidOf(m.name);
-      const routed = hap.get(`${c.name}_rw/${m.name}`) === "UP" ? "rw" : hap.get(`${c.name}_ro/${m.name}`) === "UP" ? "ro" : "none";
+      const routed =
+        hap.get(`${c.name}_rw/${m.name}`) === "UP"
+          ? "rw"
+          : hap.get(`${c.name}_ro/${m.name}`) === "UP"
+            ? "ro"
+            : "none";
       const healthy = pm?.state === "running" || pm?.state === "streaming";
       nodes.push({
         name: m.name,
@@ -191,11 +162,17 @@ export async function getStatus(t: Topology): Promise<TopologyStatus> {
 
   const recsNow = readRegistry(t.pidFile);
   const supervisorRec = recsNow.find((r) => r.name === SUPERVISOR);
-  const supervisedNow = supervisorRec && isOurs(supervisorRec) ? readSupervisorState(t)?.processes : undefined;
+  const supervisedNow =
+    supervisorRec && isOurs(supervisorRec) ? readSupervisorState(t)?.processes : undefined;
   const supervision = (name: string): Partial<NodeStatus> => {
     const sup = supervisedNow?.[name];
     return sup
-      ? { restarts: sup.restarts, lastExit: sup.lastExit, supervision: sup.state, lastRestartMs: sup.lastRestartMs }
+      ? {
+          restarts: sup.restarts,
+          lastExit: sup.lastExit,
+          supervision: sup.state,
+          lastRestartMs: sup.lastRestartMs,
+        }
       : {};
   };
   // Every instance serves the same addresses (SO_REUSEPORT); each has its own stats page.
@@ -238,7 +215,9 @@ export async function getStatus(t: Topology): Promise<TopologyStatus> {
         // The hit ratio is the edge's as a whole: what shoppers got, whichever instance served them.
         cache.hitRatio === null
           ? "no media requests yet"
-          : `edge hit ratio ${(cache.hitRatio * 100).toFixed(1)}% of ${cache.requests} (${Object.entries(cache.byStatus)
+          : `edge hit ratio ${(cache.hitRatio * 100).toFixed(1)}% of ${cache.requests} (${Object.entries(
+              cache.byStatus,
+            )
               .map(([k, v]) => `${k} ${v}`)
               .join(", ")})`,
         ...(sup ? [supervisionDetail(sup)] : []),
@@ -265,7 +244,11 @@ export async function getStatus(t: Topology): Promise<TopologyStatus> {
       role,
       pid,
       port: n.port,
-      health: info ? (info.role === "slave" && info.master_link_status !== "up" ? "degraded" : "up") : "down",
+      health: info
+        ? info.role === "slave" && info.master_link_status !== "up"
+          ? "degraded"
+          : "up"
+        : "down",
       lagBytes: lag,
       rssKb: rssWithChildren(pid),
       detail: info?.role === "slave" ? `link ${info.master_link_status}` : undefined,
@@ -288,7 +271,8 @@ export async function getStatus(t: Topology): Promise<TopologyStatus> {
     });
   });
   const supervisor = recs.find((r) => r.name === SUPERVISOR);
-  const supervised = supervisor && isOurs(supervisor) ? readSupervisorState(t)?.processes : undefined;
+  const supervised =
+    supervisor && isOurs(supervisor) ? readSupervisorState(t)?.processes : undefined;
   for (const r of recs.filter((x) => x.kind === "app")) {
     const alive = isOurs(r);
     const sup = supervised?.[r.name];
@@ -330,10 +314,18 @@ export async function getStatus(t: Topology): Promise<TopologyStatus> {
 
 /** "supervised · 2 restarts · last exit SIGKILL at 04:31:07 · back in 3.4 s" */
 export function supervisionDetail(p: SupervisedProcess): string {
-  const parts = [p.state === "running" ? "supervised" : p.state === "gave-up" ? "crash loop: supervisor gave up" : p.state];
+  const parts = [
+    p.state === "running"
+      ? "supervised"
+      : p.state === "gave-up"
+        ? "crash loop: supervisor gave up"
+        : p.state,
+  ];
   parts.push(`${p.restarts} restart${p.restarts === 1 ? "" : "s"}`);
   if (p.lastExit) {
-    const how = p.lastExit.signal ?? (p.lastExit.code !== null ? `exit ${p.lastExit.code}` : "exit (not observed)");
+    const how =
+      p.lastExit.signal ??
+      (p.lastExit.code !== null ? `exit ${p.lastExit.code}` : "exit (not observed)");
     parts.push(`last exit ${how} at ${p.lastExit.at.slice(11, 19)}`);
   }
   if (p.lastRestartMs !== undefined) parts.push(`back in ${(p.lastRestartMs / 1000).toFixed(1)} s`);

@@ -15,6 +15,7 @@ import { startProcess } from "../processes/spawn.ts";
 import { waitFor } from "../processes/wait.ts";
 import { REPO_ROOT, type Topology } from "../topology.ts";
 import type { AutoscalerState } from "../autoscaler/autoscaler.ts";
+import type { ExitRecord, SupervisedState } from "@agora/config/ops-contract";
 
 export const SUPERVISOR = "supervisor";
 
@@ -22,15 +23,7 @@ export const supervisorSocket = (t: Topology) => join(t.stateDir, "supervisor.so
 export const supervisorStateFile = (t: Topology) => join(t.stateDir, "supervisor.json");
 const holdsFile = (t: Topology) => join(t.stateDir, "supervisor-holds.json");
 
-/** `retired`: stopped by the autoscaler (scale-in); not restarted. */
-export type SupervisedState = "running" | "restarting" | "held" | "gave-up" | "retired";
-
-export interface ExitRecord {
-  at: string;
-  /** Exit code and signal as the parent saw them; both null when the supervisor was not the parent. */
-  code: number | null;
-  signal: string | null;
-}
+export type { ExitRecord, SupervisedState };
 
 export interface SupervisedProcess {
   name: string;
@@ -125,7 +118,10 @@ export async function setAutoscaling(t: Topology, enabled: boolean): Promise<boo
   if (!rec || !isOurs(rec)) return false;
   const res = await call(t, "POST", `/autoscaler/${enabled ? "on" : "off"}`, 5_000);
   if (!res) return false;
-  if (res.status !== 200) throw new Error(`supervisor refused autoscaling ${enabled ? "on" : "off"}: ${res.status} ${res.body}`);
+  if (res.status !== 200)
+    throw new Error(
+      `supervisor refused autoscaling ${enabled ? "on" : "off"}: ${res.status} ${res.body}`,
+    );
   return true;
 }
 

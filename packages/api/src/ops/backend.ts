@@ -5,38 +5,24 @@
  * later: Kubernetes). Anywhere else the procedures answer PRECONDITION_FAILED, clearly.
  */
 import { TRPCError } from "@trpc/server";
-import type { RolloutActionInput, RolloutView, StartRolloutInput } from "./deployments/deployments.schema.ts";
+import type {
+  DrillEvent,
+  DrillMode,
+  FailoverDrillReport,
+  Health,
+  NodeStatus,
+  TopologyStatus,
+} from "@agora/config/ops-contract";
+import type {
+  RolloutActionInput,
+  RolloutView,
+  StartRolloutInput,
+} from "./deployments/deployments.schema.ts";
 
-export type Health = "up" | "degraded" | "down";
+export type { DrillEvent, DrillMode, FailoverDrillReport, Health, NodeStatus, TopologyStatus };
 
 /** At most this many bench runs are kept in view (the newest); see ops/performance. */
 export const BENCH_RUNS_SHOWN = 100;
-
-export interface NodeStatus {
-  name: string;
-  kind: "etcd" | "postgres" | "haproxy" | "cdn" | "redis" | "sentinel" | "app";
-  /** e.g. leader / follower (etcd), leader / sync_standby / replica (Postgres), master / replica. */
-  role: string;
-  group?: string;
-  pid?: number;
-  port?: number;
-  health: Health;
-  /** Replication lag: bytes behind the leader (Postgres) or the master (Redis). */
-  lagBytes?: number;
-  /** Replay lag in ms, measured on the replica itself. */
-  lagMs?: number;
-  rssKb?: number;
-  detail?: string;
-}
-
-export interface TopologyStatus {
-  profile: string;
-  at: string;
-  nodes: NodeStatus[];
-  /** Leader per Postgres cluster and the Redis master. */
-  leaders: Record<string, string | null>;
-  totalRssKb: number;
-}
 
 /** One Postgres cluster's members as its consensus store (Patroni's DCS) sees them right now. */
 export interface ClusterMembers {
@@ -121,39 +107,6 @@ export interface LinkFaultView {
   cluster: string;
   fault: { latencyMs: number; dropRate: number; blackhole: boolean };
   stats: { accepted: number; dropped: number; open: number };
-}
-
-export type DrillMode = "kill" | "freeze";
-
-export type DrillEvent =
-  | { type: "ready"; leader: string }
-  | { type: "fault"; mode: DrillMode; node: string; pids: number[] }
-  | { type: "recovered"; newPrimary: string | undefined; rtoMs: number }
-  | { type: "progress"; acked: number; failed: number; sinceFaultMs?: number }
-  | { type: "rejoining"; node: string }
-  | { type: "rejoined"; node: string; ms: number }
-  | { type: "done"; report: FailoverDrillReport };
-
-export interface FailoverDrillReport {
-  cluster: string;
-  mode: DrillMode;
-  drill_id: string;
-  old_primary: string;
-  new_primary: string | null;
-  rto_ms: number | null;
-  acked_writes: number;
-  failed_writes: number;
-  lost_writes: number;
-  lost_ids_sample: number[];
-  acked_by_node: Record<string, number>;
-  split_brain: boolean;
-  rejoined: boolean;
-  rejoin_ms: number | null;
-  replicas_converged: boolean;
-  latency_ms: { before_p95: number | null; after_p95: number | null };
-  started_at: string;
-  fault_at: string;
-  finished_at: string;
 }
 
 /** Thrown by `applyNodeAction` for a name that is not a node of the deployment. */
