@@ -105,8 +105,10 @@ function pool(name: WorkerPool, extra: readonly EnvGroup[], drainSeconds = 60): 
 }
 
 export const DEPLOYABLES: Record<DeployableName, Deployable> = {
-  storefront: web("storefront", []),
-  "vendor-portal": web("vendor-portal", ["storage", "invitations", "media-origin"]),
+  // The storefront hands the payment provider's URL to the browser's hosted card step.
+  storefront: web("storefront", ["payment-provider"]),
+  // Shipments are booked with the carrier, whose webhooks go to the payments pool's receiver.
+  "vendor-portal": web("vendor-portal", ["storage", "invitations", "media-origin", "carrier"]),
   "ops-console": web("ops-console", [
     "ops-metrics",
     "payment-provider",
@@ -186,7 +188,15 @@ export const DEPLOYABLES: Record<DeployableName, Deployable> = {
     http: true,
     healthOn: "http",
     metrics: false,
-    env: ["listen", "telemetry", "carrier-webhook", "payment-sim-admin", "payment-provider-key"],
+    // public-urls: the storefront's origin is the hosted card step's CORS origin.
+    env: [
+      "listen",
+      "telemetry",
+      "public-urls",
+      "carrier-webhook",
+      "payment-sim-admin",
+      "payment-provider-key",
+    ],
     storage: false,
     nextCache: false,
     drainSeconds: 10,
@@ -205,13 +215,18 @@ export const DEPLOYABLES: Record<DeployableName, Deployable> = {
     drainSeconds: 15,
   },
   sagas: pool("sagas", ["carrier", "inventory"]),
-  payments: pool("payments", [
-    "payment-provider",
-    "payment-provider-key",
-    "carrier-webhook",
-    "inventory",
-  ]),
-  notifications: pool("notifications", ["public-urls"]),
+  // The payments pool also receives the carrier's webhooks over HTTP (its Service, PORT).
+  payments: {
+    ...pool("payments", [
+      "payment-provider",
+      "payment-provider-key",
+      "carrier-webhook",
+      "inventory",
+    ]),
+    http: true,
+  },
+  // The outgoing-mail outbox (the local mailbox, a gateway's spool) lives on the storage volume.
+  notifications: pool("notifications", ["public-urls", "storage"]),
   // A CSV import runs in batches; two minutes lets a batch commit before the pod goes.
   imports: pool("imports", ["storage"], 120),
   analytics: pool("analytics", []),

@@ -1,7 +1,9 @@
 /**
- * Every environment variable an Agora process reads (the environment contract), typed, in ONE
- * file. When `@agora/config` lands, this table becomes imports from it; until then the names here
- * must match the contract exactly, and the policy tests refuse a container variable not listed.
+ * Every environment variable an Agora container is given (the environment contract as Kubernetes
+ * delivers it), typed, in ONE file. The names are `@agora/config`'s; the policy tests refuse a
+ * container variable not listed, and tests/deploy/k8s-startup-env.test.ts runs every deployable's
+ * own start-up check over the environment its container gets (a required variable no env group
+ * delivers is a pod that crash-loops on its first start).
  *
  * `source` says where the value comes from in Kubernetes:
  * - `container`: set per container by the generator (listen address, port, service name);
@@ -251,6 +253,12 @@ export const ENV_TABLE: readonly EnvVarSpec[] = [
     group: "carrier",
     source: "config",
     description: "carrier (simulator) base URL",
+  },
+  {
+    name: "AGORA_CARRIER_WEBHOOK_URL",
+    group: "carrier",
+    source: "config",
+    description: "where the carrier posts shipment webhooks: the payments pool's receiver",
   },
   {
     name: "AGORA_CARRIER_WEBHOOK_SECRET",

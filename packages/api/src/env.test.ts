@@ -9,7 +9,7 @@ describe("web env", () => {
   it("stops start-up naming every missing variable", () => {
     let error: unknown;
     try {
-      loadWebEnv("storefront", {}, { NEXTAUTH_SECRET: SECRET });
+      loadWebEnv("storefront", { NEXTAUTH_SECRET: SECRET });
     } catch (err) {
       error = err;
     }

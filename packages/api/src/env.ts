@@ -7,11 +7,16 @@ import { type AuthApp, sessionSecretFor } from "@agora/auth";
 import {
   databaseSchema,
   loadConfig,
+  mediaOriginTokenSchema,
+  metricsTargetsSchema,
   metricsTokenSchema,
   nextAuthSchema,
+  paymentSimAdminTokenSchema,
   redisSchema,
   runtimeSchema,
   servicesSchema,
+  storageSchema,
+  telemetryReadSchema,
   telemetrySchema,
   type EnvSource,
 } from "@agora/config";
@@ -29,7 +34,10 @@ export function webAppSchemas(app: AuthApp) {
   return {
     runtime: runtimeSchema,
     auth: nextAuthSchema,
-    origin: servicesSchema.pick({ [APP_URL_KEY[app]]: true } as Record<(typeof APP_URL_KEY)[AuthApp], true>),
+    origin: servicesSchema.pick({ [APP_URL_KEY[app]]: true } as Record<
+      (typeof APP_URL_KEY)[AuthApp],
+      true
+    >),
     db: databaseSchema,
     redis: redisSchema,
     telemetry: telemetrySchema,
@@ -38,13 +46,46 @@ export function webAppSchemas(app: AuthApp) {
   };
 }
 
-/** Validated web-app environment (every concern at once, so one error names every variable). */
-export function loadWebEnv<E extends Record<string, z.ZodType>>(
-  app: AuthApp,
-  extra: E = {} as E,
-  source: EnvSource = process.env,
-) {
+/**
+ * What each app reads besides `webAppSchemas`: in one table, so a deployment (the Kubernetes
+ * generator's container environments, checked in tests/deploy) can be held against it.
+ */
+export const WEB_APP_CONCERNS = {
+  storefront: {
+    cdn: servicesSchema.pick({ AGORA_CDN_URL: true, AGORA_PAYMENT_PROVIDER_URL: true }),
+  },
+  "vendor-portal": {
+    services: servicesSchema.pick({
+      AGORA_CDN_URL: true,
+      AGORA_CARRIER_URL: true,
+      AGORA_CARRIER_WEBHOOK_URL: true,
+      AGORA_MEDIA_ORIGIN_URL: true,
+    }),
+    storage: storageSchema,
+    mediaOrigin: mediaOriginTokenSchema,
+  },
+  "ops-console": {
+    metrics: metricsTargetsSchema,
+    services: servicesSchema.pick({ AGORA_PAYMENT_PROVIDER_URL: true }),
+    // Bearer tokens of the planes the console reads or drives: collector queries, simulator faults.
+    telemetryRead: telemetryReadSchema,
+    simAdmin: paymentSimAdminTokenSchema,
+  },
+} as const satisfies Record<AuthApp, Record<string, z.ZodType>>;
+
+function loadWebEnvWith<E extends Record<string, z.ZodType>>(app: AuthApp, extra: E, source: EnvSource) {
   return loadConfig({ ...webAppSchemas(app), ...extra }, source);
+}
+
+/** Validated web-app environment (every concern at once, so one error names every variable). */
+export function loadWebEnv<A extends AuthApp>(app: A, source: EnvSource = process.env) {
+  return loadWebEnvWith(app, WEB_APP_CONCERNS[app] as (typeof WEB_APP_CONCERNS)[A], source);
+}
+
+/** Everything app `app` checks at start-up (its concerns and its auth settings); throws ConfigError. */
+export function checkWebEnv(app: AuthApp, source: EnvSource): void {
+  loadWebEnv(app, source);
+  resolveAuthEnv(app, source);
 }
 
 export interface AuthEnv {
@@ -75,7 +116,9 @@ export function resolveAuthEnv(app: AuthApp, source: EnvSource = process.env): A
   if (source === process.env) process.env.NEXTAUTH_URL ??= url;
   return {
     secret: sessionSecretFor(app, auth.NEXTAUTH_SECRET),
-    previousSecrets: auth.NEXTAUTH_SECRET_PREVIOUS ? [sessionSecretFor(app, auth.NEXTAUTH_SECRET_PREVIOUS)] : [],
+    previousSecrets: auth.NEXTAUTH_SECRET_PREVIOUS
+      ? [sessionSecretFor(app, auth.NEXTAUTH_SECRET_PREVIOUS)]
+      : [],
     url,
     secretSource: "NEXTAUTH_SECRET",
   };

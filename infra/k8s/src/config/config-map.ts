@@ -43,6 +43,7 @@ export function configValues(env: EnvironmentSpec): Record<string, string> {
     AGORA_PAYMENT_PROVIDER_URL: internal("payment-sim"),
     AGORA_PAYSWIFT_URL: `${internal("payment-sim")}/payswift`,
     AGORA_CARRIER_URL: internal("payment-sim"),
+    AGORA_CARRIER_WEBHOOK_URL: `${internal(workloadName("payments"))}/carrier/webhook`,
     AGORA_METRICS_TARGETS: metricsTargets.join(","),
   };
   // Keep the ConfigMap and the table in lock-step: a key without a table row is a bug, and so is a

@@ -27,7 +27,7 @@ const JOB_ENV: Record<JobKind, EnvGroup[]> = {
 };
 
 /** A job reads its concerns only (plus its identity); no port, no Redis. */
-function jobEnv(env: EnvironmentSpec, kind: JobKind): EnvVar[] {
+export function jobEnv(env: EnvironmentSpec, kind: JobKind): EnvVar[] {
   const vars = containerEnv({ name: kind, env: JOB_ENV[kind], http: false }, env, kind);
   return vars.filter((v) => v.name !== "HOST");
 }
