@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # npm run images:build [-- <deployable>…]: builds Agora's container images with podman, offline.
-#   deployables: storefront vendor-portal ops-console workers payment-sim (default: all)
+#   deployables: storefront vendor-portal ops-console workers payment-sim identity (default: all)
 # 1. localhost/agora/base-node:20 (FROM scratch + this host's node and its libraries), if missing
 #    or AGORA_REBUILD_BASE=1;
-# 2. the build output: esbuild bundles (workers, payment-sim), Next standalone servers
+# 2. the build output: esbuild bundles (workers, payment-sim, identity), Next standalone servers
 #    (AGORA_NEXT_STANDALONE=1), one at a time;
 # 3. a small build context per deployable under .agora/images/context/, then `podman build`;
 # 4. a table: image size, time to build and stage the output, time of `podman build`.
@@ -12,7 +12,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 here="$repo/infra/docker"
 work="$repo/.agora/images"
-all=(storefront vendor-portal ops-console workers payment-sim)
+all=(storefront vendor-portal ops-console workers payment-sim identity)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 
@@ -76,7 +76,7 @@ for t in "${targets[@]}"; do
   echo "── $t"
   start=$(now)
   case $t in
-    workers | payment-sim) stage_bundle "$t" ;;
+    workers | payment-sim | identity) stage_bundle "$t" ;;
     *) stage_next "$t" ;;
   esac
   staged[$t]=$(elapsed "$start")

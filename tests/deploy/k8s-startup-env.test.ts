@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { checkWebEnv } from "@agora/api/env";
 import type { EnvVar } from "kubernetes-types/core/v1";
 import { describe, expect, it } from "vitest";
+import { loadIdentityEnv } from "../../apps/identity/src/config.ts";
 import { loadSimEnv } from "../../apps/payment-sim/src/config.ts";
 import {
   checkStartupConfig,
@@ -47,6 +48,10 @@ function resolve(vars: EnvVar[], config: Record<string, string>): Record<string,
 function checkProcess(d: Deployable, serviceName: string, source: Record<string, string>): void {
   if ((WEB_APPS as readonly string[]).includes(d.name))
     return checkWebEnv(d.name as (typeof WEB_APPS)[number], source);
+  if (d.name === "identity") {
+    loadIdentityEnv(source);
+    return;
+  }
   if (d.name === "payment-sim") {
     loadSimEnv(source);
     return;

@@ -1,17 +1,13 @@
 /** `tsx src/main.ts`: runs the identity provider on `HOST`:`PORT` until SIGTERM/SIGINT. */
 import "./telemetry.ts";
-import { identityProviderSchema, listenSchema, loadConfig, redisSchema } from "@agora/config";
 import { closeAll } from "@agora/db";
 import { redisOptions } from "@agora/redis";
 import { createLogger } from "@agora/telemetry";
 import { Redis } from "ioredis";
+import { loadIdentityEnv } from "./config.ts";
 import { createIdentityServer } from "./server.ts";
 
-const env = loadConfig({
-  listen: listenSchema,
-  identity: identityProviderSchema,
-  redis: redisSchema,
-});
+const env = loadIdentityEnv();
 const logger = createLogger({ service: "identity" });
 const redis = new Redis(redisOptions({ connectionName: "identity", maxRetriesPerRequest: 1 }));
 redis.on("error", (err) => logger.warn({ err }, "identity redis connection error"));

@@ -26,12 +26,14 @@ export const SERVICES = [
   "projections",
   "payment-sim",
   "inventory",
+  "identity",
 ] as const;
 export type ServiceProcess = (typeof SERVICES)[number];
 
 export type DeployableName = WebApp | WorkerPool | ServiceProcess;
 
-export type ImageName = "storefront" | "vendor-portal" | "ops-console" | "workers" | "payment-sim";
+export type ImageName =
+  "storefront" | "vendor-portal" | "ops-console" | "workers" | "payment-sim" | "identity";
 
 /** Container ports: every process in its own pod, so one fixed number per role is enough. */
 export const HTTP_PORT = 8080;
@@ -197,6 +199,21 @@ export const DEPLOYABLES: Record<DeployableName, Deployable> = {
       "payment-sim-admin",
       "payment-provider-key",
     ],
+    storage: false,
+    nextCache: false,
+    drainSeconds: 10,
+  },
+  // The OpenID Connect provider (apps/identity): its issuer is a public host of the Ingress;
+  // accounts are core's users, signing keys and sessions live in Redis.
+  identity: {
+    name: "identity",
+    tier: "service",
+    image: "identity",
+    args: [],
+    http: true,
+    healthOn: "http",
+    metrics: false,
+    env: ["listen", "database", "redis", "telemetry", "identity", "identity-provider"],
     storage: false,
     nextCache: false,
     drainSeconds: 10,

@@ -41,7 +41,11 @@ export type EnvGroup =
   /** The release Job's migrations only: admin access to every primary. */
   | "migration"
   /** Callers of the inventory gRPC service: the sagas and payments pools. */
-  | "inventory";
+  | "inventory"
+  /** The OpenID Connect issuer: the provider itself and the relying parties that check its tokens. */
+  | "identity"
+  /** The provider's own secrets. */
+  | "identity-provider";
 
 export type EnvSource = "container" | "config" | "secret";
 
@@ -222,7 +226,8 @@ export const ENV_TABLE: readonly EnvVarSpec[] = [
     name: "AGORA_INVENTORY_TARGET",
     group: "inventory",
     source: "config",
-    description: "gRPC target of the inventory service (headless Service: round-robin over its pods)",
+    description:
+      "gRPC target of the inventory service (headless Service: round-robin over its pods)",
   },
   {
     name: "AGORA_MEDIA_ORIGIN_URL",
@@ -287,6 +292,18 @@ export const ENV_TABLE: readonly EnvVarSpec[] = [
     description: "next-auth secret, one per app",
   },
   {
+    name: "AGORA_IDENTITY_ISSUER",
+    group: "identity",
+    source: "config",
+    description: "the OpenID Connect provider's issuer (its public origin); JWKS at <issuer>/jwks",
+  },
+  {
+    name: "AGORA_IDENTITY_COOKIE_SECRET",
+    group: "identity-provider",
+    source: "secret",
+    description: "signs the provider's interaction and session cookies (32+ characters)",
+  },
+  {
     name: "AGORA_DB_ADMIN_URL_<CLUSTER>",
     group: "migration",
     source: "secret",
@@ -297,7 +314,8 @@ export const ENV_TABLE: readonly EnvVarSpec[] = [
     name: "AGORA_DB_APP_PASSWORD",
     group: "migration",
     source: "secret",
-    description: "password the migrator gives the app role (the one inside the AGORA_DB_URL_* values)",
+    description:
+      "password the migrator gives the app role (the one inside the AGORA_DB_URL_* values)",
   },
 ];
 

@@ -24,7 +24,14 @@ export interface EnvironmentSpec {
   namespace: string;
   /** `AGORA_ENV` of every process: staging runs with real secrets too, so it is `production`. */
   agoraEnv: "production";
-  hosts: { storefront: string; vendorPortal: string; opsConsole: string; cdn: string };
+  hosts: {
+    storefront: string;
+    vendorPortal: string;
+    opsConsole: string;
+    cdn: string;
+    /** The OpenID Connect provider (issuer). */
+    identity: string;
+  };
   ingressClassName: string;
   /** TLS certificate Secret of the Ingress (created by cert-manager or by hand, never in git). */
   tlsSecretName: string;
@@ -65,7 +72,8 @@ export type FixedReplicaDeployable =
   | "projections"
   | "payment-sim"
   | "realtime"
-  | "inventory";
+  | "inventory"
+  | "identity";
 
 const size = (
   cpu: string,
@@ -104,6 +112,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSpec> = {
       vendorPortal: "vendors.staging.agora.example",
       opsConsole: "ops.staging.agora.example",
       cdn: "cdn.staging.agora.example",
+      identity: "id.staging.agora.example",
     },
     ingressClassName: "nginx",
     tlsSecretName: "agora-staging-tls",
@@ -128,6 +137,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSpec> = {
       "outbox-relay": 2,
       projections: 2,
       "payment-sim": 1,
+      identity: 2,
       realtime: 1,
       inventory: 2,
     },
@@ -142,6 +152,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSpec> = {
       "outbox-relay": workerSmall,
       projections: workerSmall,
       "payment-sim": workerSmall,
+      identity: workerSmall,
       sagas: workerMedium,
       payments: workerSmall,
       notifications: workerSmall,
@@ -160,6 +171,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSpec> = {
       vendorPortal: "vendors.agora.example",
       opsConsole: "ops.agora.example",
       cdn: "cdn.agora.example",
+      identity: "id.agora.example",
     },
     ingressClassName: "nginx",
     tlsSecretName: "agora-tls",
@@ -184,6 +196,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSpec> = {
       "outbox-relay": 2,
       projections: 2,
       "payment-sim": 2,
+      identity: 2,
       realtime: 1,
       inventory: 3,
     },
@@ -198,6 +211,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSpec> = {
       "outbox-relay": workerMedium,
       projections: workerMedium,
       "payment-sim": workerSmall,
+      identity: workerSmall,
       sagas: size("500m", "512Mi", "2", "1Gi"),
       payments: workerMedium,
       notifications: workerMedium,

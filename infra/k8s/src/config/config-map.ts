@@ -37,6 +37,7 @@ export function configValues(env: EnvironmentSpec): Record<string, string> {
     AGORA_VENDOR_PORTAL_URL: `https://${env.hosts.vendorPortal}`,
     AGORA_OPS_CONSOLE_URL: `https://${env.hosts.opsConsole}`,
     AGORA_CDN_URL: `https://${env.hosts.cdn}`,
+    AGORA_IDENTITY_ISSUER: `https://${env.hosts.identity}`,
     AGORA_MEDIA_ORIGIN_URL: internal("media-origin"),
     AGORA_INVENTORY_TARGET: `dns:///${serviceHost(env, "inventory")}:${HTTP_PORT}`,
     AGORA_STORAGE_DIR: STORAGE_MOUNT,

@@ -30,6 +30,7 @@ const secretOf: Record<string, string> = {
   AGORA_METRICS_TOKEN: SECRETS.serviceTokens,
   AGORA_CARRIER_WEBHOOK_SECRET: SECRETS.appSecrets,
   AGORA_INVITATION_SECRET: SECRETS.appSecrets,
+  AGORA_IDENTITY_COOKIE_SECRET: SECRETS.appSecrets,
   AGORA_DB_APP_PASSWORD: SECRETS.databaseAdmin,
 };
 

@@ -64,6 +64,8 @@ export function ingresses(env: EnvironmentSpec): Ingress[] {
       rule(h.opsConsole, "/", "ops-console"),
       // The CDN pulls media from here and caches it; browsers use AGORA_CDN_URL.
       rule(h.cdn, "/", "media-origin"),
+      // The OpenID Connect provider: browsers sign in there, relying parties fetch its JWKS.
+      rule(h.identity, "/", "identity"),
     ]),
   ];
 }

@@ -57,6 +57,13 @@ export function edges(env: EnvironmentSpec): Edge[] {
       ports: [{ port: HTTP_PORT }],
     },
     {
+      name: "ingress-to-identity",
+      description: "ingress controller (identity host) → OpenID Connect provider",
+      from: ingressController,
+      to: { pods: { [LABEL.deployable]: "identity" } },
+      ports: [{ port: HTTP_PORT }],
+    },
+    {
       name: "clients-to-postgres",
       description: "apps, workers, release jobs → Postgres (Spilo) pods",
       from: { pods: { [LABEL.dbClient]: "true" } },
@@ -127,8 +134,15 @@ export function edges(env: EnvironmentSpec): Edge[] {
       ports: [{ port: ETCD.clientPort }, { port: ETCD.peerPort }],
     },
     {
+      name: "carrier-webhooks",
+      description: "payment/carrier simulator → payments pool (shipment webhooks)",
+      from: { pods: { [LABEL.deployable]: "payment-sim" } },
+      to: { pods: { [LABEL.deployable]: "payments" } },
+      ports: [{ port: HTTP_PORT }],
+    },
+    {
       name: "workers-to-payment-sim",
-      description: "payments + sagas pools, ops console (chaos) → payment/carrier simulator",
+      description: "payments + sagas pools, storefront, vendor portal (shipments), ops console (chaos) → payment/carrier simulator",
       from: { pods: { [LABEL.paymentSimClient]: "true" } },
       to: { pods: { [LABEL.deployable]: "payment-sim" } },
       ports: [{ port: HTTP_PORT }],
