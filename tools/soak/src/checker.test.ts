@@ -16,6 +16,7 @@ function state(over: Partial<FinalState> = {}): FinalState {
     ]),
     movementNotes: new Set(["adj-1"]),
     captures: new Map([["o1", 1], ["o2", 1]]),
+    payouts: new Map([["p1", "committed"]]),
     database: [{ name: "ledger balanced", ok: true, detail: "0" }],
     ...over,
   };
@@ -82,6 +83,33 @@ describe("soak checker", () => {
       database: [{ name: "ledger balanced", ok: false, detail: "sum = 40 cents" }],
     }));
     expect(v.map((x) => x.check).sort()).toEqual(["database invariants", "one capture per paid order", "sagas terminal"]);
+  });
+
+  it("flags a payout seen committed that a later read or the database no longer has", () => {
+    const payouts = history([
+      [0, "vendor", "invoke", "payout-request", {}],
+      [0, "vendor", "ok", "payout-request", { queued: true }],
+      [1, "vendor", "invoke", "payout-read", {}],
+      [1, "vendor", "ok", "payout-read", { payouts: [{ id: "p1", state: "committed" }] }],
+      [2, "vendor", "invoke", "payout-read", {}],
+      [2, "vendor", "ok", "payout-read", { payouts: [{ id: "p1", state: "committed" }] }],
+    ]);
+    expect(checkHistory(payouts, state())).toEqual([]);
+    // A payout still being decided is not a promise yet: prepared, then aborted, is fine.
+    const undecided = history([
+      [0, "vendor", "invoke", "payout-read", {}],
+      [0, "vendor", "ok", "payout-read", { payouts: [{ id: "p2", state: "prepared" }] }],
+    ]);
+    expect(checkHistory(undecided, state({ payouts: new Map([["p2", "aborted"]]) }))).toEqual([]);
+    const lost = history([
+      ...payouts.slice(0, 4).map((e) => [e.op, e.process, e.type, e.f, e.value] as const),
+      [2, "vendor", "invoke", "payout-read", {}],
+      [2, "vendor", "ok", "payout-read", { payouts: [] }],
+    ] as Parameters<typeof history>[0]);
+    const v = checkHistory(lost, state({ payouts: new Map() }));
+    expect(v.map((x) => x.check)).toEqual(["committed payouts durable", "committed payouts durable"]);
+    expect(v[0]?.detail).toMatch(/p1 was seen committed, then not at all/);
+    expect(v[1]?.detail).toMatch(/in the database now: absent/);
   });
 
   it("prints the history around a violation", () => {

@@ -29,6 +29,8 @@ export interface FinalState {
   movementNotes: Set<string>;
   /** Captures per order id, counted at the payment simulator. */
   captures: Map<string, number>;
+  /** The soak vendor's payouts in core now, by id, with their 2PC state. */
+  payouts: Map<string, string>;
   database: { name: string; ok: boolean; detail: string }[];
 }
 
@@ -47,6 +49,7 @@ export const CHECKS = [
   "one capture per paid order",
   "read-your-writes",
   "monotonic order reads",
+  "committed payouts durable",
   "database invariants",
 ] as const;
 
@@ -172,6 +175,43 @@ function monotonicReads(ops: Op[]): Violation[] {
 }
 
 /**
+ * A payout the vendor once saw committed stays committed: in every later read (whoever reads) and in
+ * the final state. A failover that lost the decision of a two-phase commit would show here.
+ */
+function payoutsDurable(ops: Op[], s: FinalState): Violation[] {
+  const out: Violation[] = [];
+  const committedAt = new Map<string, HistoryEvent>();
+  const reads = ops
+    .filter((o) => o.invoke.f === "payout-read" && o.done?.type === "ok")
+    .sort((a, b) => a.invoke.index - b.invoke.index);
+  for (const o of reads) {
+    const done = o.done as HistoryEvent;
+    const seen = new Map(
+      ((done.value.payouts ?? []) as { id: string; state: string }[]).map((p) => [p.id, p.state]),
+    );
+    for (const [id, first] of committedAt) {
+      // Only reads that began after the committed one finished must see it.
+      if (o.invoke.index < first.index) continue;
+      if (seen.get(id) !== "committed")
+        out.push({
+          check: "committed payouts durable",
+          detail: `payout ${id} was seen committed, then ${seen.has(id) ? `as ${seen.get(id)}` : "not at all"}`,
+          events: [first.index, done.index],
+        });
+    }
+    for (const [id, state] of seen) if (state === "committed" && !committedAt.has(id)) committedAt.set(id, done);
+  }
+  for (const [id, first] of committedAt)
+    if (s.payouts.get(id) !== "committed")
+      out.push({
+        check: "committed payouts durable",
+        detail: `payout ${id} was seen committed; in the database now: ${s.payouts.get(id) ?? "absent"}`,
+        events: [first.index],
+      });
+  return out;
+}
+
+/**
  * `final`: the sagas had their grace period, so a non-terminal order is a violation (between
  * rounds it may still be on its way).
  */
@@ -184,6 +224,7 @@ export function checkHistory(events: readonly HistoryEvent[], state: FinalState,
     ...oneCapture(ops, state),
     ...readYourWrites(ops),
     ...monotonicReads(ops),
+    ...payoutsDurable(ops, state),
     ...state.database
       .filter((r) => !r.ok)
       .map((r) => ({ check: "database invariants", detail: `${r.name}: ${r.detail}`, events: [] })),

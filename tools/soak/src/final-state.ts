@@ -80,8 +80,13 @@ async function readOnce(fx: SoakFixtures, events: readonly HistoryEvent[], provi
       soldUnits: sold.find((x) => x.product_id === s.productId)?.units ?? 0,
     };
   });
+  const payouts = await core().primary.payout.findMany({
+    where: { vendorId: first.vendorId },
+    select: { id: true, state: true },
+  });
   return {
     skus,
+    payouts: new Map(payouts.map((p) => [p.id, p.state])),
     orders: new Map(orders.map((o) => [o.id, { status: o.status, version: o.version }])),
     movementNotes: new Set(notes.map((n) => n.reference.replace(/^portal: /, ""))),
     captures: await captures(provider),

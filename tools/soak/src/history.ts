@@ -11,6 +11,8 @@ export type OpKind =
   | "order-read"
   | "stock-adjust"
   | "product-edit"
+  | "payout-request"
+  | "payout-read"
   | "fault-start"
   | "fault-stop";
 

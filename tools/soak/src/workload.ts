@@ -5,7 +5,9 @@
  *    (read-your-writes) and twice more with the highest version seen (monotonic reads, as the
  *    storefront's order page passes `minVersion`);
  *  - the vendor restocks and counts stock down (`vendor.stock.adjust`, each with a unique note the
- *    checker looks for) and edits a product (`vendor.products.update`, optimistic version).
+ *    checker looks for), edits a product (`vendor.products.update`, optimistic version), asks to be
+ *    paid out (`vendor.payouts.requestNow`: a two-phase commit across core's ledger and the shop's
+ *    shard, at most one payout per period) and reads its payouts back (`vendor.payouts.list`).
  */
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -170,10 +172,32 @@ async function shopperLoop(fx: SoakFixtures, s: SoakFixtures["shoppers"][number]
   }
 }
 
+interface PayoutsRead extends Record<string, unknown> {
+  /** Payouts the vendor sees, by id, with their 2PC state. */
+  payouts: { id: string; state: string }[];
+}
+
+async function payoutOp(fx: SoakFixtures, h: History, rng: Prng): Promise<void> {
+  if (rng.next() < 0.5) {
+    await h.run("vendor", "payout-request", {}, async () => {
+      const r = await trpcMutation<{ queued: boolean }>(fx.vendor, "vendor.payouts.requestNow", undefined);
+      return { queued: r.queued };
+    }, definiteFailure);
+    return;
+  }
+  await h.run("vendor", "payout-read", {}, async (): Promise<PayoutsRead> => {
+    const page = await trpcQuery<{ payouts: { id: string; state: string }[] }>(fx.vendor, "vendor.payouts.list");
+    return { payouts: page.payouts.map((p) => ({ id: p.id, state: p.state })) };
+  }, definiteFailure);
+}
+
 async function vendorLoop(fx: SoakFixtures, h: History, rng: Prng, until: number): Promise<void> {
   while (Date.now() < until) {
     const sku = rng.pick(fx.skus);
-    if (rng.next() < 0.7) {
+    const roll = rng.next();
+    if (roll >= 0.85) {
+      await payoutOp(fx, h, rng);
+    } else if (roll < 0.6) {
       // Mostly single-unit restocks, a few counted-short removals (refused when they would go
       // below reserved): supply stays below the shoppers' demand, so they keep racing.
       const delta = rng.next() < 0.75 ? 1 : -1;
