@@ -270,6 +270,7 @@ describe("edge redundancy", () => {
       { timeoutMs: 60_000, intervalMs: 50, process: "outbox-relay" },
     );
     const takeoverMs = Date.now() - killedAt;
+    process.stdout.write(`outbox relay take-over: ${takeoverMs} ms from the leader's SIGKILL to the standby's first batch under token ${fenceAfter.token} (${fenceAfter.holder})\n`);
     await sleep(2_000);
     inserting = false;
     await producer;

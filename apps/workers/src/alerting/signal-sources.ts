@@ -55,7 +55,7 @@ async function probe(what: string, ms: number, work: () => Promise<Sample[]>): P
 
 async function scrapeAll(timeoutMs: number): Promise<Sample[]> {
   const results = await Promise.all(
-    scrapeTargets().map(async (t) => {
+    (await scrapeTargets()).map(async (t) => {
       try {
         const text = t.read
           ? await t.read()

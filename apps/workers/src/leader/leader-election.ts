@@ -10,8 +10,13 @@
  * case that matters for a frozen process or a cut network — when the local lease deadline passes:
  * `isLeader()` turns false `ttl - safety margin` after the last keepalive that etcd acknowledged,
  * i.e. before etcd can expire the key and elect someone else. `onLost` fires once per term.
+ *
+ * A follower watches the leader key (etcd watch, the mechanism etcd's own election `observe`
+ * uses) and campaigns the moment etcd deletes it — lease expired, leader resigned — instead of
+ * finding out on its next poll; a slow poll (`standbyRetryMs`) stays as the safety net for a
+ * watch that is down or reconnecting (while it is, the fast `retryEveryMs` applies).
  */
-import { Etcd3, type Lease } from "etcd3";
+import { Etcd3, type Lease, type Watcher } from "etcd3";
 import { etcdClientOptions } from "@agora/registry";
 import { jitter } from "./jitter.ts";
 import { createLogger } from "@agora/telemetry";
@@ -27,8 +32,10 @@ export interface LeaderElectionOptions {
   candidateId: string;
   /** Lease TTL in seconds (≥ 2). */
   ttlSeconds?: number;
-  /** How often a follower retries the election, in ms (jittered ±50 %). */
+  /** How often a follower retries the election while it cannot watch the leader key, in ms (jittered ±50 %). */
   retryEveryMs?: number;
+  /** How often a follower that watches the leader key still retries (a missed event's safety net), in ms. */
+  standbyRetryMs?: number;
   /** Per-call deadline for unary etcd requests, in ms. */
   requestTimeoutMs?: number;
   onElected?: (term: LeaderTerm) => void;
@@ -47,6 +54,7 @@ export class LeaderElection {
   private readonly key: string;
   private readonly ttlMs: number;
   private readonly retryEveryMs: number;
+  private readonly standbyRetryMs: number;
   private readonly opts: LeaderElectionOptions;
   private lease: Lease | undefined;
   private term: LeaderTerm | undefined;
@@ -57,6 +65,13 @@ export class LeaderElection {
   private deadlineTimer: NodeJS.Timeout | undefined;
   private running = false;
   private attempt: Promise<void> | undefined;
+  /** A campaign was asked for while one was in flight: run again as soon as it ends. */
+  private again = false;
+  private watcher: Watcher | undefined;
+  /** Whether the watch on the leader key is connected (events arrive). */
+  private watching = false;
+  /** After resigning, the key's deletion is our own: leave the first go to the others. */
+  private holdOffUntil = 0;
 
   constructor(opts: LeaderElectionOptions) {
     this.opts = opts;
@@ -64,6 +79,7 @@ export class LeaderElection {
     if (ttl < 2) throw new RangeError(`ttlSeconds must be >= 2, got ${ttl}`);
     this.ttlMs = ttl * 1000;
     this.retryEveryMs = opts.retryEveryMs ?? 500;
+    this.standbyRetryMs = opts.standbyRetryMs ?? 5_000;
     this.key = `/agora/leaders/${opts.name}`;
     const timeout = opts.requestTimeoutMs ?? 2000;
     // Streams (lease keepalive) live long; every unary call gets a deadline. Mutual TLS when the
@@ -86,6 +102,7 @@ export class LeaderElection {
   start(): void {
     if (this.running) return;
     this.running = true;
+    void this.watchLeaderKey();
     this.schedule(0);
   }
 
@@ -93,6 +110,7 @@ export class LeaderElection {
   async resign(): Promise<void> {
     const lease = this.lease;
     this.lease = undefined;
+    this.holdOffUntil = Date.now() + this.retryEveryMs;
     this.endTerm("resigned");
     try {
       if (!lease) return;
@@ -104,7 +122,7 @@ export class LeaderElection {
       await lease.revoke();
     } finally {
       // Still a candidate unless stopped: campaign again (as a follower, behind the new leader).
-      this.schedule(jitter(this.retryEveryMs));
+      this.schedule(this.followerDelay());
     }
   }
 
@@ -116,6 +134,10 @@ export class LeaderElection {
     this.running = false;
     clearTimeout(this.timer);
     await this.attempt;
+    const watcher = this.watcher;
+    this.watcher = undefined;
+    this.watching = false;
+    await watcher?.cancel().catch((err: unknown) => this.reportError(err));
     if (resign) {
       await this.resign().catch((err: unknown) => this.reportError(err));
     } else {
@@ -126,17 +148,66 @@ export class LeaderElection {
     this.client.close();
   }
 
+  /** A follower's next look: slow while the watch tells it when the key goes, fast otherwise. */
+  private followerDelay(): number {
+    return jitter(this.watching ? this.standbyRetryMs : this.retryEveryMs);
+  }
+
   private schedule(delayMs: number): void {
     if (!this.running) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
+      // One campaign at a time: two in flight on the same lease would both win (one by adoption).
+      if (this.attempt) {
+        this.again = true;
+        return;
+      }
       this.attempt = this.campaignOnce()
         .catch((err: unknown) => this.reportError(err))
         .finally(() => {
           this.attempt = undefined;
-          if (!this.term) this.schedule(jitter(this.retryEveryMs));
+          const again = this.again;
+          this.again = false;
+          if (!this.term) this.schedule(again ? 0 : this.followerDelay());
         });
     }, delayMs);
+  }
+
+  /**
+   * Watches the leader key: its deletion (the leader's lease expired, or it resigned) starts a
+   * campaign at once. After a reconnect the key may have gone unseen: look again then too. A watch
+   * that cannot be created is retried; meanwhile the fast poll covers.
+   */
+  private async watchLeaderKey(attempt = 1): Promise<void> {
+    if (!this.running || this.watcher) return;
+    let w: Watcher;
+    try {
+      w = await this.client.watch().key(this.key).create();
+    } catch (err) {
+      this.reportError(err);
+      setTimeout(() => void this.watchLeaderKey(attempt + 1), Math.min(10_000, jitter(this.retryEveryMs * 2 ** Math.min(attempt, 5)))).unref();
+      return;
+    }
+    if (!this.running) {
+      await w.cancel().catch((err: unknown) => this.reportError(err));
+      return;
+    }
+    this.watcher = w;
+    this.watching = true;
+    const campaignNow = () => {
+      if (this.running && !this.term && Date.now() >= this.holdOffUntil) this.schedule(0);
+    };
+    w.on("delete", campaignNow);
+    w.on("connected", () => {
+      this.watching = true;
+      campaignNow();
+    });
+    w.on("disconnected", () => {
+      this.watching = false;
+      // Back to the fast poll until the watch is back.
+      if (this.running && !this.term) this.schedule(jitter(this.retryEveryMs));
+    });
+    w.on("error", (err) => this.reportError(err));
   }
 
   private async campaignOnce(): Promise<void> {

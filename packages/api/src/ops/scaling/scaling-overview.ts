@@ -1,14 +1,21 @@
 /**
  * The console's Scaling page: the local autoscaler's targets, its latest decisions with the
- * decision core's reasons, its samples over time (instances per target, request rate, response
- * time, oldest queued job), and the last sale spike. The records are written by processes outside
- * the API (the supervisor, the spike CLI): their shape is checked here, a mismatch is "no data".
+ * decision core's reasons, its samples over time (instances per target, request rate, oldest
+ * queued job), and the last sale spike. The records are written by processes outside the API (the
+ * supervisor, the spike CLI): their shape is checked here, a mismatch is "no data".
+ *
+ * The storefront tier's live instances come from the service registry (the autoscaler's extra
+ * ones and a rollout's included), each with its latest scrape; the tier's p95 is the 95th
+ * percentile of its tRPC calls per 5 s scrape round, from every instance's latency histogram
+ * merged (metrics-history.ts) — not HAProxy's average response time.
  */
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createLogger } from "@agora/telemetry";
 import { opsBackend, SpikeAlreadyRunningError } from "../backend.ts";
 import { core } from "@agora/db";
+import { servicesOverview } from "../services/service-instances.ts";
+import { tierHistory, tierInstances } from "../telemetry/metrics-history.ts";
 import type { StartSpikeInput } from "./scaling.schema.ts";
 
 const log = createLogger({ service: "ops-scaling" });
@@ -78,9 +85,70 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T | null
   return null;
 }
 
+/** Minutes of the storefront tier's scraped history the page charts. */
+const TIER_MINUTES = 30;
+
+export interface StorefrontInstanceView {
+  instanceId: string;
+  address: string;
+  version: string;
+  ready: boolean;
+  leaseAgeS: number;
+  /** Whether its latest scrape answered; null before the first scrape of it. */
+  scraped: boolean | null;
+  rps: number | null;
+  p95Ms: number | null;
+}
+
+export interface StorefrontTierView {
+  registryReachable: boolean;
+  instances: StorefrontInstanceView[];
+  series: { t: number; p50Ms: number | null; p95Ms: number | null; p99Ms: number | null; rps: number | null; scraped: number }[];
+  /** The tier's p95 over the latest scrape round. */
+  p95Ms: number | null;
+}
+
+/** Every live storefront instance in the registry with what its latest scrape said. */
+async function storefrontTier(): Promise<StorefrontTierView> {
+  let registry: Awaited<ReturnType<typeof servicesOverview>>;
+  try {
+    registry = await servicesOverview();
+  } catch (err) {
+    // No registry configured for this deployment's console: the page shows the autoscaler alone.
+    log.warn({ err }, "service registry not configured; storefront instances left out");
+    return { registryReachable: false, instances: [], series: [], p95Ms: null };
+  }
+  const scraped = tierInstances("storefront");
+  const instances = registry.instances
+    .filter((i) => i.service === "storefront")
+    .map((i) => {
+      const p = scraped.get(i.instanceId);
+      return {
+        instanceId: i.instanceId,
+        address: i.address,
+        version: i.version,
+        ready: i.ready,
+        leaseAgeS: i.leaseAgeS,
+        scraped: p ? p.up === 1 : null,
+        rps: p?.rps ?? null,
+        p95Ms: p?.p95Ms ?? null,
+      };
+    });
+  const series = tierHistory("storefront", TIER_MINUTES).map((p) => ({
+    t: p.t,
+    p50Ms: p.p50Ms,
+    p95Ms: p.p95Ms,
+    p99Ms: p.p99Ms,
+    rps: p.rps,
+    scraped: p.up,
+  }));
+  return { registryReachable: registry.reachable, instances, series, p95Ms: series.at(-1)?.p95Ms ?? null };
+}
+
 export async function scalingOverview() {
   const state = await opsBackend().scalingState();
   if (!state) return { available: false as const };
+  const storefront = await storefrontTier();
   const a = parsed(autoscalerSchema, state.autoscaler, "autoscaler state");
   const targets = a ? Object.entries(a.targets).map(([name, s]) => ({ name, ...s })) : [];
   const series = (a?.samples ?? []).map((s) => ({
@@ -99,6 +167,7 @@ export async function scalingOverview() {
     // Newest first: the page shows the latest.
     decisions: [...(a?.decisions ?? [])].reverse().slice(0, 50),
     series,
+    storefront,
     spike: {
       running: state.spike.running,
       progress: parsed(spikeSchema, state.spike.progress, "spike progress"),

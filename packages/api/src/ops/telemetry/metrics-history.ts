@@ -4,11 +4,19 @@
  * `/api/metrics`, workers/collector/simulator at `/metrics`) and keeps 60 min of derived points
  * per service in memory: rps, errors/s, tRPC latency p50/p95/p99, queue depth, open breakers,
  * cache hit ratio, DB pool connections in use and callers waiting; plus each breaker's state as of
- * the latest scrape.
+ * the latest scrape. The targets are the configured ones plus every instance the service registry
+ * lists (scrape-discovery.ts), so the autoscaler's extra storefronts are scraped too; per tier
+ * (all storefront instances together) a point adds up their request rates and merges their
+ * latency histograms, which is where the Scaling page's p95 comes from.
  */
 import { bearerHeader } from "@agora/auth/service-token";
 import { loadConfig, metricsTargetsSchema, metricsTokenSchema, servicesSchema } from "@agora/config";
+import { createLogger } from "@agora/telemetry";
 import { hasOpsBackend, opsBackend, type CdnCacheStats } from "../backend.ts";
+import { servicesOverview } from "../services/service-instances.ts";
+import { discoverScrapeTargets } from "./scrape-discovery.ts";
+
+const log = createLogger({ service: "ops-metrics-scrape" });
 
 export interface MetricsPoint {
   t: number;
@@ -51,8 +59,10 @@ export const PAYMENT_PROVIDER_BREAKERS: Record<string, string> = {
   payswift: "payswift-provider",
 };
 
-interface Target {
+export interface Target {
   service: string;
+  /** The tier: `storefront` for every storefront instance, else the service itself. */
+  group: string;
   url: string;
   /** Sent with the scrape: the apps' /api/metrics answer only the scrape token. */
   headers?: Record<string, string>;
@@ -73,7 +83,8 @@ export function cdnMetricsText(stats: CdnCacheStats): string {
   ].join("\n");
 }
 
-interface Raw {
+/** One scrape of one process, summed over its series. */
+export interface Raw {
   t: number;
   requests: number;
   errors: number;
@@ -92,13 +103,29 @@ interface Raw {
 const SCRAPE_EVERY_MS = 5_000;
 const KEEP_MS = 60 * 60_000;
 
-/** AGORA_METRICS_TARGETS, plus the CDN edge's cache statistics when the ops backend reads them. */
-export function scrapeTargets(): Target[] {
+/** Every live registered instance, or undefined when the registry cannot be read here. */
+async function registeredInstances() {
+  try {
+    const o = await servicesOverview();
+    return o.reachable ? o.instances : undefined;
+  } catch (err) {
+    // No etcd settings in this process (or a bad record set): the configured targets alone.
+    log.warn({ err }, "service registry not readable; scraping the configured targets only");
+    return undefined;
+  }
+}
+
+/**
+ * AGORA_METRICS_TARGETS and every registered instance that serves metrics (scrape-discovery.ts),
+ * plus the CDN edge's cache statistics when the ops backend reads them.
+ */
+export async function scrapeTargets(): Promise<Target[]> {
   const { metrics, token } = loadConfig({ metrics: metricsTargetsSchema, token: metricsTokenSchema });
   // Only our own processes get the token (not the CDN's public URL below).
   const headers = bearerHeader(token.AGORA_METRICS_TOKEN);
-  const targets: Target[] = metrics.AGORA_METRICS_TARGETS.map((x) => ({
+  const targets: Target[] = discoverScrapeTargets(metrics.AGORA_METRICS_TARGETS, await registeredInstances()).map((x) => ({
     service: x.name,
+    group: x.group,
     url: x.url,
     headers,
   }));
@@ -106,6 +133,7 @@ export function scrapeTargets(): Target[] {
     const cdn = loadConfig(servicesSchema.pick({ AGORA_CDN_URL: true })).AGORA_CDN_URL;
     targets.push({
       service: "cdn-edge",
+      group: "cdn-edge",
       url: `${cdn}/healthz`,
       read: async () => {
         const stats = opsBackend().cdnStats();
@@ -231,9 +259,90 @@ export function derivePoint(prev: Raw | undefined, cur: Raw): MetricsPoint {
   };
 }
 
+/** One tier (e.g. every storefront instance) at one scrape round. */
+export interface TierPoint {
+  t: number;
+  /** Instances scraped this round, and how many answered. */
+  instances: number;
+  up: number;
+  rps: number | null;
+  errorsPerSecond: number | null;
+  /** Quantiles of the tier's tRPC calls since the previous round (all instances' histograms merged). */
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+}
+
+/** What one bucket counter grew by; a counter that went down (a restarted process) counts from zero. */
+function increase(cur: number, prev: number | undefined, reset: boolean): number {
+  return prev === undefined || reset ? cur : Math.max(0, cur - prev);
+}
+
+/**
+ * Quantile (ms) of a cumulative histogram as Prometheus' histogram_quantile computes it: linear
+ * interpolation inside the bucket that holds the rank; the +Inf bucket answers the highest finite bound.
+ */
+export function histogramQuantileMs(q: number, buckets: ReadonlyMap<number, number>): number | null {
+  const les = [...buckets.keys()].sort((a, b) => a - b);
+  const total = buckets.get(les[les.length - 1] ?? Infinity) ?? 0;
+  if (total <= 0) return null;
+  const rank = q * total;
+  let lower = 0;
+  let below = 0;
+  for (const le of les) {
+    const n = buckets.get(le) ?? 0;
+    if (n >= rank) {
+      if (!Number.isFinite(le)) return Math.round(lower * 1000);
+      return Math.round((lower + ((le - lower) * (rank - below)) / Math.max(1e-9, n - below)) * 1000);
+    }
+    lower = le;
+    below = n;
+  }
+  return Math.round(lower * 1000);
+}
+
+/**
+ * One tier's point from its instances' scrapes this round (`cur` undefined: did not answer) and
+ * their previous ones: request and error rates added up, latency histograms merged (increases per
+ * instance, so an instance that joined or restarted counts from its first scrape or from zero).
+ */
+export function tierPoint(t: number, scrapes: readonly { prev?: Raw; cur?: Raw }[]): TierPoint {
+  let requests = 0;
+  let errors = 0;
+  let measured = false;
+  let dtS = 0;
+  const merged = new Map<number, number>();
+  for (const { prev, cur } of scrapes) {
+    // Without a previous scrape there is no interval to count over yet.
+    if (!cur || !prev || cur.t <= prev.t) continue;
+    const reset = cur.requests < prev.requests;
+    requests += increase(cur.requests, prev.requests, reset);
+    errors += increase(cur.errors, prev.errors, reset);
+    for (const [le, n] of cur.buckets) merged.set(le, (merged.get(le) ?? 0) + increase(n, prev.buckets.get(le), reset));
+    dtS = Math.max(dtS, (cur.t - prev.t) / 1000);
+    measured = true;
+  }
+  return {
+    t,
+    instances: scrapes.length,
+    up: scrapes.filter((s) => s.cur).length,
+    rps: measured && dtS > 0 ? requests / dtS : null,
+    errorsPerSecond: measured && dtS > 0 ? errors / dtS : null,
+    p50Ms: measured ? histogramQuantileMs(0.5, merged) : null,
+    p95Ms: measured ? histogramQuantileMs(0.95, merged) : null,
+    p99Ms: measured ? histogramQuantileMs(0.99, merged) : null,
+  };
+}
+
+/** Tiers whose instances are charted together (the Scaling page's storefront tier). */
+const TIERS = ["storefront"] as const;
+
 interface History {
   last: Map<string, Raw>;
   points: Map<string, MetricsPoint[]>;
+  tiers: Map<string, TierPoint[]>;
+  /** The group of each target of the latest round (which series belong to which tier). */
+  groups: Map<string, string>;
   timer?: NodeJS.Timeout;
 }
 
@@ -241,50 +350,69 @@ interface History {
 const KEY = Symbol.for("@agora/api/metrics-history");
 const slot = globalThis as typeof globalThis & { [KEY]?: History };
 
+const DOWN = {
+  rps: null,
+  errorsPerSecond: null,
+  p50Ms: null,
+  p95Ms: null,
+  p99Ms: null,
+  queueDepth: null,
+  openBreakers: null,
+  cacheHitRatio: null,
+  dbPoolInUse: null,
+  dbPoolWaiting: null,
+  up: 0,
+} as const;
+
 async function scrapeOnce(h: History): Promise<void> {
   const now = Date.now();
-  await Promise.all(
-    scrapeTargets().map(async (target) => {
+  const targets = await scrapeTargets();
+  const rounds = await Promise.all(
+    targets.map(async (target) => {
       const list = h.points.get(target.service) ?? [];
+      const prev = h.last.get(target.service);
+      let cur: Raw | undefined;
       try {
         const res = await fetch(target.url, { headers: target.headers, signal: AbortSignal.timeout(2_000) });
         if (!res.ok) throw new Error(`status ${res.status}`);
-        const cur = summarize(now, target.read ? await target.read() : await res.text());
-        list.push(derivePoint(h.last.get(target.service), cur));
+        cur = summarize(now, target.read ? await target.read() : await res.text());
+        list.push(derivePoint(prev, cur));
         h.last.set(target.service, cur);
       } catch (err) {
         // A process that is down is a data point (up = 0), not a failed page.
         void err;
         h.last.delete(target.service);
-        list.push({
-          t: now,
-          rps: null,
-          errorsPerSecond: null,
-          p50Ms: null,
-          p95Ms: null,
-          p99Ms: null,
-          queueDepth: null,
-          openBreakers: null,
-          cacheHitRatio: null,
-          dbPoolInUse: null,
-          dbPoolWaiting: null,
-          up: 0,
-        });
+        list.push({ t: now, ...DOWN });
       }
       while (list.length > 0 && (list[0]?.t ?? now) < now - KEEP_MS) list.shift();
       h.points.set(target.service, list);
+      return { target, prev, cur };
     }),
   );
+  h.groups = new Map(targets.map((x) => [x.service, x.group]));
+  for (const tier of TIERS) {
+    const list = h.tiers.get(tier) ?? [];
+    list.push(tierPoint(now, rounds.filter((r) => r.target.group === tier)));
+    while (list.length > 0 && (list[0]?.t ?? now) < now - KEEP_MS) list.shift();
+    h.tiers.set(tier, list);
+  }
+  // A series whose process left the registry (scaled in, a rollout's instance stopped) ends here;
+  // its points stay until they age out of the window; its latest readings (breakers) go now.
+  for (const service of h.last.keys()) if (!h.groups.has(service)) h.last.delete(service);
+  for (const [service, list] of h.points)
+    if (!h.groups.has(service) && (list.at(-1)?.t ?? 0) < now - KEEP_MS) h.points.delete(service);
 }
 
 function history(): History {
   let h = slot[KEY];
   if (!h) {
-    h = { last: new Map(), points: new Map() };
+    h = { last: new Map(), points: new Map(), tiers: new Map(), groups: new Map() };
     slot[KEY] = h;
     const started = h;
-    void scrapeOnce(started);
-    started.timer = setInterval(() => void scrapeOnce(started), SCRAPE_EVERY_MS);
+    const round = () =>
+      void scrapeOnce(started).catch((err: unknown) => log.warn({ err }, "metrics scrape round failed"));
+    round();
+    started.timer = setInterval(round, SCRAPE_EVERY_MS);
     started.timer.unref();
   }
   return h;
@@ -342,4 +470,21 @@ export function metricsHistory(minutes: number): { service: string; points: Metr
   return [...h.points.entries()]
     .map(([service, points]) => ({ service, points: points.filter((p) => p.t >= since) }))
     .sort((a, b) => a.service.localeCompare(b.service));
+}
+
+/** A tier's points (all its instances together) over the last `minutes`. */
+export function tierHistory(tier: (typeof TIERS)[number], minutes: number): TierPoint[] {
+  const since = Date.now() - minutes * 60_000;
+  return (history().tiers.get(tier) ?? []).filter((p) => p.t >= since);
+}
+
+/** The latest point of each instance of a tier that the latest round scraped, by instance name. */
+export function tierInstances(tier: (typeof TIERS)[number]): Map<string, MetricsPoint> {
+  const h = history();
+  const out = new Map<string, MetricsPoint>();
+  for (const [service, group] of h.groups) {
+    const last = group === tier ? h.points.get(service)?.at(-1) : undefined;
+    if (last) out.set(service, last);
+  }
+  return out;
 }
