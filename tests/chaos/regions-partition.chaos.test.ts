@@ -225,6 +225,12 @@ describe.skipIf(!us || !built)(
       expect(cat.data?.items.map((p) => p.productId)).toContain(productId);
       expect(cat.data?.freshness?.copyAgeMs ?? 0).toBeGreaterThan(5_000);
 
+      // The page a shopper in us sees: the category, with a note saying how old it is.
+      const html = await usShop.send("GET", `/c/${category}`);
+      expect(html.status).toBe(200);
+      expect(html.text).toContain(`Regions product ${run}`);
+      expect(html.text).toMatch(/Catalogue as of \d+ s ago: region us cannot reach eu/);
+
       const cart = await usShop.mutation<{ groups?: unknown[] }>("cart.add", { vendorId, productId, quantity: 1 });
       expect(cart.status, JSON.stringify(cart.error)).toBe(200);
 
@@ -256,6 +262,7 @@ describe.skipIf(!us || !built)(
         cutForMs: Date.now() - cutAt,
         usCatalog: { status: cat.status, ms: cat.ms, copyAgeMs: cat.data?.freshness?.copyAgeMs },
         usHome: { status: home.status, ms: home.ms },
+        usCategoryPage: { status: html.status, ms: html.ms },
         usCartAdd: { status: cart.status, ms: cart.ms },
         usCheckout: { status: refused.status, ms: refused.ms, domainCode: refused.error?.domainCode },
         euCheckout: { accepted: true, orderId: euOrder.orderId },
