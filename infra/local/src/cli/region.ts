@@ -4,14 +4,16 @@
  *   link cut | heal | one-way | flaky   set the link's mode (heal = healthy, keeps the latency)
  *   link latency <ms>                   set the round trip the link adds (mode unchanged)
  *   status [--json]                     the link, its routes' counters and the us standby's lag
+ *   cost [--seconds 30] [--json]        memory and CPU of the region's processes over a window
  */
 import { regionLink, setRegionLink } from "../regions/link-control.ts";
 import { type LinkChange, type LinkMode } from "../regions/link-state.ts";
+import { regionCost } from "../regions/region-cost.ts";
 import { standbyStatus } from "../regions/standby-cluster.ts";
 import { remoteRegion, topology } from "../topology.ts";
 import { cliArgs, runCli } from "./args.ts";
 
-const USAGE = "usage: npm run region -- link cut|heal|one-way|flaky|latency <ms>  |  status [--json]";
+const USAGE = "usage: npm run region -- link cut|heal|one-way|flaky|latency <ms>  |  status [--json]  |  cost [--seconds 30] [--json]";
 
 const MODE_OF: Record<string, LinkMode> = { cut: "cut", heal: "healthy", "one-way": "one-way", flaky: "flaky" };
 
@@ -28,7 +30,7 @@ function change(args: string[]): LinkChange {
 }
 
 runCli(async () => {
-  const { values, positionals, profile } = cliArgs({});
+  const { values, positionals, profile } = cliArgs({ seconds: { type: "string", default: "30" } });
   const t = topology(profile);
   const r = remoteRegion(t);
   const [cmd, ...rest] = positionals;
@@ -50,6 +52,20 @@ runCli(async () => {
       process.stdout.write(
         `core standby ${s.member}: ${s.role ?? "?"}, receiver ${s.receiver ?? "none"}, ${s.lagBytes ?? "?"} bytes behind eu, copy age ${s.heartbeatAgeMs ?? "?"} ms${s.error ? ` (${s.error})` : ""}\n`,
       );
+    return;
+  }
+  if (cmd === "cost") {
+    const seconds = Number(values.seconds);
+    if (!Number.isFinite(seconds) || seconds < 1 || seconds > 600) throw new Error(`--seconds must be 1–600\n${USAGE}`);
+    const c = await regionCost(t, seconds * 1000);
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(c, null, 2)}\n`);
+      return;
+    }
+    const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+    process.stdout.write(`region ${r.name} over ${seconds} s:\n`);
+    for (const p of c.region) process.stdout.write(`  ${p.name.padEnd(18)} ${mb(p.rssKb).padStart(7)}  ${String(p.cpuMillicores).padStart(5)} m\n`);
+    process.stdout.write(`  ${"total".padEnd(18)} ${mb(c.regionRssKb).padStart(7)}  ${String(c.regionMillicores).padStart(5)} m   (the rest of the topology: ${mb(c.restRssKb)}, ${c.restMillicores} m)\n`);
     return;
   }
   throw new Error(USAGE);
