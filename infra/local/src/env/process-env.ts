@@ -171,7 +171,7 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
   };
   env.AGORA_TELEMETRY_INGEST_TOKEN = tokens.telemetryIngest;
   const role = {
-    app: /^storefront-\d+$/.test(name) || name === "vendor-portal" || name === "ops-console",
+    app: /^storefront-([a-z]+-)?\d+$/.test(name) || name === "vendor-portal" || name === "ops-console",
     collector: name === "telemetry-collector",
     console: name === "ops-console",
     tests: name === "test-runner",

@@ -83,6 +83,9 @@ describe("the two-region topology", () => {
       expect(linkPorts.has(portOf(env[key]!)), key).toBe(true);
     for (const e of env.AGORA_ETCD_ENDPOINTS!.split(",")) expect(linkPorts.has(Number(new URL(e).port)), e).toBe(true);
     expect(env.AGORA_REDIS_SENTINELS).toBe(us.redis.sentinels.map((s) => `127.0.0.1:${s.port}`).join(","));
+    // Everything a storefront needs to start from its own environment alone (no inherited variables).
+    expect(env.AGORA_METRICS_TOKEN).toBe(processEnv(t, "storefront-1").AGORA_METRICS_TOKEN);
+    expect(env.NEXTAUTH_SECRET).toBe(processEnv(t, "storefront-1").NEXTAUTH_SECRET);
     // eu's processes are unchanged by the second region.
     expect(processEnv(t, "storefront-1").AGORA_REGION).toBeUndefined();
   });
