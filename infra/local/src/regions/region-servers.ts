@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { dirname, join } from "node:path";
 import { redisAuth, redisConfig, redisTls, sentinelAuth, sentinelConfig, withAuth } from "../config/redis.ts";
 import { redisReplication, sentinelMaster, withRedis } from "../probes/redis.ts";
-import { isOurs, type ProcessRecord, readRegistry } from "../processes/registry.ts";
+import { isOurs, type ProcessRecord, readRegistry, removeRecord } from "../processes/registry.ts";
 import { chownToPostgres, startProcess } from "../processes/spawn.ts";
 import { waitFor } from "../processes/wait.ts";
 import { ensureInternalCerts } from "../security/internal-tls.ts";
@@ -149,11 +149,13 @@ export async function downRegions(t: Topology, parts: LauncherParts, log: Log, o
     const redis = recs.filter((x) => [...r.redis.nodes, ...r.redis.sentinels].some((n) => n.name === x.name));
     if (redis.length) log(`stopping ${redis.map((x) => x.name).join(", ")}`);
     await Promise.all(redis.map((x) => parts.stopRecord(x)));
+    for (const x of redis) removeRecord(t.pidFile, x.name);
   }
   const link = recs.find((x) => x.name === REGION_LINK);
   if (link) {
     log(`stopping ${REGION_LINK} (pid ${link.pid})`);
     await parts.stopRecord(link);
+    removeRecord(t.pidFile, REGION_LINK);
   }
   if (opts.wipe) rmSync(regionsFile(t.stateDir), { force: true });
 }
