@@ -1,4 +1,5 @@
 import { Badge, Card, EmptyState, Grid, PageHeader } from "@agora/ui";
+import { FreshnessNote } from "../src/catalog/freshness-note.tsx";
 import { ProductResults } from "../src/catalog/product-results.tsx";
 import { StoreShell } from "../src/layout/store-shell.tsx";
 import { api, orUnavailable } from "../src/trpc/server.tsx";
@@ -16,6 +17,7 @@ export default async function HomePage() {
         title="Shop independent vendors"
         description="Browse by category or go straight to a vendor's shop."
       />
+      {home.ok ? <FreshnessNote freshness={home.data.freshness} /> : null}
       {!overview.ok ? (
         <EmptyState
           tone="error"

@@ -54,6 +54,9 @@ export function appInstances(
     t.apps.storefront.forEach((port, i) =>
       out.push(next(`storefront-${i + 1}`, "apps/storefront", port)),
     );
+    // The second region's storefronts (`--regions 2`): same build, the region's environment.
+    for (const r of t.remoteRegions)
+      r.storefront.forEach((port, i) => out.push(next(`storefront-${r.name}-${i + 1}`, "apps/storefront", port)));
   }
   if (which.includes("vendor-portal"))
     out.push(next("vendor-portal", "apps/vendor-portal", t.apps.vendorPortal));

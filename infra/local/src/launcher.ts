@@ -35,6 +35,7 @@ import { ensureInternalCerts } from "./security/internal-tls.ts";
 import { ensurePostgresCerts } from "./security/postgres-tls.ts";
 import { StartupError, waitFor } from "./processes/wait.ts";
 import { SUPERVISOR } from "./supervisor/control.ts";
+import { downRegions, REGION_LINK, upRegions } from "./regions/region-servers.ts";
 import {
   type ClusterTopology,
   type HaproxyInstance,
@@ -484,6 +485,8 @@ export async function up(t: Topology, log: Log = quiet): Promise<UpReport> {
       logFile: cdnPaths(t, i.name).errorLog,
     });
   }
+  // The second region (`--regions 2`): its link, Redis and the standby of core, streaming from eu.
+  await upRegions(t, { startRedisNode, startPgMember, stopPgMember, stopRecord }, log);
   return { profile: t.profile.name, ms: Date.now() - t0, leaders, alreadyRunning };
 }
 
@@ -509,7 +512,7 @@ async function stopPid(pid: number, signal: NodeJS.Signals, timeoutMs: number): 
   return !isRunning(pid);
 }
 
-async function stopRecord(rec: ProcessRecord, timeoutMs = 15_000): Promise<void> {
+export async function stopRecord(rec: ProcessRecord, timeoutMs = 15_000): Promise<void> {
   if (isOurs(rec)) {
     if (!(await stopPid(rec.pid, "SIGTERM", timeoutMs))) await stopPid(rec.pid, "SIGKILL", 3000);
   }
@@ -533,7 +536,10 @@ export async function down(t: Topology, log: Log = quiet, opts: { wipe?: boolean
   const recs = readRegistry(t.pidFile);
   const byKind = (k: ProcessRecord["kind"]) => recs.filter((r) => r.kind === k);
   // The supervisor first, or it would restart the apps this stops.
-  const apps = byKind("app").sort((a, b) => Number(b.name === SUPERVISOR) - Number(a.name === SUPERVISOR));
+  // The region link stays until the remote region's standby has stopped (its DCS is behind it).
+  const apps = byKind("app")
+    .filter((r) => r.name !== REGION_LINK)
+    .sort((a, b) => Number(b.name === SUPERVISOR) - Number(a.name === SUPERVISOR));
   for (const r of apps) {
     log(`stopping ${r.name} (pid ${r.pid})`);
     await stopRecord(r);
@@ -542,6 +548,7 @@ export async function down(t: Topology, log: Log = quiet, opts: { wipe?: boolean
     log(`stopping ${r.name} (pid ${r.pid})`);
     await stopRecord(r);
   }
+  await downRegions(t, { startRedisNode, startPgMember, stopPgMember, stopRecord: (r) => stopRecord(r) }, log, opts);
   // All replicas (of every cluster) in parallel, then all leaders: a leader never sees its
   // replicas vanish after it stopped, and nothing waits on another cluster.
   const leaders = new Set<string>();

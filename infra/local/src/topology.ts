@@ -17,7 +17,8 @@ import { etcdClientTlsFiles } from "./security/tls-files.ts";
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
 export type ProfileName = "dev" | "test";
-export type ClusterName = typeof CORE_CLUSTER | "shard-1" | "shard-2";
+/** `core-us`: the standby copy of `core` in the `us` region (regions/, not in CLUSTERS). */
+export type ClusterName = typeof CORE_CLUSTER | "shard-1" | "shard-2" | "core-us";
 export type ClusterRole = "rw" | "ro";
 
 export interface ProfileSpec {
@@ -99,7 +100,78 @@ const OFFSET = {
   workerMetrics: 580, // +580.. one /metrics + /healthz port per worker process (see WORKER_PROCESSES)
   faultProxy: 600, // +600 + cluster*10: TCP fault proxy in front of a cluster's read-write port
   faultProxyAdmin: 690, // HTTP control of the fault proxies
+  // The second region (`--regions 2`, see regions/): its own Redis, a standby of core, a storefront.
+  usRedis: 700, // +700 primary, +701 replica
+  usSentinel: 710, // +710..+712
+  usPg: 720, // +720 + member: the core standby cluster's Postgres
+  usPatroniRest: 725, // +725 + member
+  usStorefront: 740, // +740..
+  regionLinkAdmin: 750, // HTTP control of the region link
+  regionLink: 760, // +760 + route: the link's listeners (us side) for each eu server us reaches
 } as const;
+
+/** Where everything runs today, and where the `core` primary (orders, ledger) lives. */
+export const PRIMARY_REGION = "eu";
+export type RegionName = typeof PRIMARY_REGION | "us";
+/** Members of the `us` standby cluster of core: one keeps the second region's cost down (measured in docs/adr/0010). */
+export const US_CORE_STANDBY_MEMBERS = 1;
+export const US_STOREFRONT_INSTANCES = 1;
+
+/**
+ * eu servers the `us` region reaches, each through its own listener of the region link
+ * (regions/region-link.ts): the replication stream, the apps' read-write and read-only paths, the
+ * DCS and the service registry (etcd), and the telemetry collector.
+ */
+export const LINK_ROUTES = [
+  "core-replication",
+  "core-rw",
+  "shard-1-rw",
+  "shard-1-ro",
+  "shard-2-rw",
+  "shard-2-ro",
+  "etcd-1",
+  "etcd-2",
+  "etcd-3",
+  "telemetry",
+] as const;
+export type LinkRouteName = (typeof LINK_ROUTES)[number];
+
+export interface LinkRoute {
+  name: LinkRouteName;
+  /** The us-side address (what us processes are given). */
+  listenPort: number;
+  /** The eu server behind it. */
+  targetPort: number;
+}
+
+/** A region besides the primary one: its own Redis and storefronts, a standby of core, a link to eu. */
+export interface RemoteRegion {
+  name: Exclude<RegionName, typeof PRIMARY_REGION>;
+  redis: { masterName: string; nodes: RedisNode[]; sentinels: RedisNode[] };
+  /** A Patroni standby cluster replicating `core` from eu through the link (asynchronous). */
+  coreStandby: ClusterTopology;
+  storefront: number[];
+  link: { adminPort: number; stateFile: string; logFile: string; routes: LinkRoute[] };
+}
+
+/**
+ * How many regions this state folder runs: AGORA_REGIONS (`npm start -- --regions 2`), else what
+ * the folder was started with (regions.json, written by the launcher), else one.
+ */
+export function regionCount(stateDir: string): 1 | 2 {
+  const raw = process.env.AGORA_REGIONS ?? readRegionsFile(stateDir);
+  if (raw === undefined || raw === "" || raw === "1") return 1;
+  if (raw === "2") return 2;
+  throw new Error(`AGORA_REGIONS must be 1 or 2, got "${raw}"`);
+}
+
+export const regionsFile = (stateDir: string) => join(stateDir, "regions.json");
+
+function readRegionsFile(stateDir: string): string | undefined {
+  const f = regionsFile(stateDir);
+  if (!existsSync(f)) return undefined;
+  return String((JSON.parse(readFileSync(f, "utf8")) as { regions?: number }).regions ?? 1);
+}
 
 export const ETCD_MEMBERS = 3;
 export const REDIS_SENTINELS = 3;
@@ -234,6 +306,8 @@ export interface Topology {
   faultProxies: Record<string, number>;
   /** HTTP control of the fault proxies (GET/PUT/DELETE /faults/<cluster>). */
   faultProxyAdmin: number;
+  /** Regions besides `eu` (empty unless the state folder runs two regions). */
+  remoteRegions: RemoteRegion[];
   postgres: { binDir: string; database: string; appUser: string; superuser: string; replicationUser: string };
 }
 
@@ -347,6 +421,10 @@ export function topology(profileName: ProfileName = profileFromEnv()): Topology 
       CLUSTERS.map((c, ci) => [c.name, b + OFFSET.faultProxy + ci * 10]),
     ),
     faultProxyAdmin: b + OFFSET.faultProxyAdmin,
+    remoteRegions:
+      regionCount(stateDir) === 2
+        ? [usRegion({ b, stateDir, logDir, pgRoot, redisNode, clusters })]
+        : [],
     postgres: {
       binDir: PG_BIN_DIR,
       database: "agora",
@@ -355,6 +433,89 @@ export function topology(profileName: ProfileName = profileFromEnv()): Topology 
       replicationUser: "replicator",
     },
   };
+}
+
+function usRegion(o: {
+  b: number;
+  stateDir: string;
+  logDir: string;
+  pgRoot: string;
+  redisNode: (name: string, port: number) => RedisNode;
+  clusters: ClusterTopology[];
+}): RemoteRegion {
+  const { b } = o;
+  const name = "core-us";
+  const nodes: PgMember[] = Array.from({ length: US_CORE_STANDBY_MEMBERS }, (_, mi) => ({
+    cluster: name,
+    name: `${name}-${mi + 1}`,
+    index: mi,
+    pgPort: b + OFFSET.usPg + mi,
+    restPort: b + OFFSET.usPatroniRest + mi,
+    dataDir: join(o.pgRoot, `${name}-${mi + 1}`, "data"),
+    configFile: join(o.pgRoot, `${name}-${mi + 1}`, "patroni.yml"),
+    logFile: join(o.logDir, `${name}-${mi + 1}.log`),
+  }));
+  const core = o.clusters.find((c) => c.kind === "core")!;
+  const target: Record<LinkRouteName, number> = {
+    "core-replication": core.rwPort,
+    "core-rw": core.rwPort,
+    "shard-1-rw": o.clusters.find((c) => c.name === "shard-1")!.rwPort,
+    "shard-1-ro": o.clusters.find((c) => c.name === "shard-1")!.roPort,
+    "shard-2-rw": o.clusters.find((c) => c.name === "shard-2")!.rwPort,
+    "shard-2-ro": o.clusters.find((c) => c.name === "shard-2")!.roPort,
+    "etcd-1": b + OFFSET.etcdClient,
+    "etcd-2": b + OFFSET.etcdClient + 1,
+    "etcd-3": b + OFFSET.etcdClient + 2,
+    telemetry: b + OFFSET.telemetryCollector,
+  };
+  return {
+    name: "us",
+    redis: {
+      masterName: REDIS_MASTER_NAME,
+      nodes: [o.redisNode("redis-us-1", b + OFFSET.usRedis), o.redisNode("redis-us-2", b + OFFSET.usRedis + 1)],
+      sentinels: Array.from({ length: REDIS_SENTINELS }, (_, i) => o.redisNode(`sentinel-us-${i + 1}`, b + OFFSET.usSentinel + i)),
+    },
+    coreStandby: {
+      name,
+      kind: "core",
+      members: nodes.length,
+      synchronous: false,
+      index: CLUSTERS.length,
+      // No HAProxy in us: the standby has one member, read-only by construction (see ADR 0010).
+      rwPort: nodes[0]!.pgPort,
+      roPort: nodes[0]!.pgPort,
+      nodes,
+    },
+    storefront: Array.from({ length: US_STOREFRONT_INSTANCES }, (_, i) => b + OFFSET.usStorefront + i),
+    link: {
+      adminPort: b + OFFSET.regionLinkAdmin,
+      stateFile: join(o.stateDir, "region-link.json"),
+      logFile: join(o.logDir, "region-link.log"),
+      routes: LINK_ROUTES.map((r, i) => ({ name: r, listenPort: b + OFFSET.regionLink + i, targetPort: target[r] })),
+    },
+  };
+}
+
+/** The remote region, or a clear error when this state folder runs one region only. */
+export function remoteRegion(t: Topology, name = "us"): RemoteRegion {
+  const r = t.remoteRegions.find((x) => x.name === name);
+  if (!r)
+    throw new Error(`this topology runs one region; start it with two (npm start -- --regions 2, or AGORA_REGIONS=2)`);
+  return r;
+}
+
+/** The us side of one link route (what a us process connects to). */
+export function linkPort(r: RemoteRegion, route: LinkRouteName): number {
+  return r.link.routes.find((x) => x.name === route)!.listenPort;
+}
+
+/**
+ * The topology as a region's own servers see it: its Redis and its database cluster in place of
+ * eu's, so the launcher's and the security module's per-topology functions (configs, certificates,
+ * waits) serve a region unchanged.
+ */
+export function regionView(t: Topology, r: RemoteRegion): Topology {
+  return { ...t, redis: r.redis, clusters: [r.coreStandby] };
 }
 
 /**

@@ -6,6 +6,7 @@ export { databaseSchema, type DatabaseConfig } from "./schemas/database.ts";
 export { redisSchema } from "./schemas/redis.ts";
 export { etcdSchema, etcdTlsSchema } from "./schemas/etcd.ts";
 export { registrySchema } from "./schemas/registry.ts";
+export { regionSchema, type RegionSettings } from "./schemas/region.ts";
 export { releaseSchema, type ReleaseSettings } from "./schemas/release.ts";
 export { servicesSchema } from "./schemas/services.ts";
 export { cdnCacheSchema, storageSchema } from "./schemas/storage.ts";

@@ -33,6 +33,11 @@ export {
 } from "./replicas/consistency.ts";
 export { withRetry, backoffDelay, type RetryOptions } from "./replicas/with-retry.ts";
 export {
+  beatReplicationHeartbeat,
+  coreCopyAge,
+  type CoreCopyAge,
+} from "./regions/replication-heartbeat.ts";
+export {
   DatabaseError,
   DatabaseUnavailableError,
   VendorNotFoundError,

@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { LinkFaultView, OpsBackend } from "@agora/api/ops-backend";
+import type { LinkFaultView, OpsBackend, RegionLinkView } from "@agora/api/ops-backend";
 import { BENCH_RUNS_SHOWN, SpikeAlreadyRunningError, UnknownOpsTargetError } from "@agora/api/ops-backend";
 import { SpikeRunningError, spikeStatus, startSpike } from "@agora/infra-local/autoscaler";
 import { readSupervisorState } from "@agora/infra-local/supervisor";
@@ -20,9 +20,23 @@ import {
 } from "@agora/infra-local/security";
 import { readRolloutState, requestRolloutAction, rolloutJobRunning, startRolloutJob } from "@agora/infra-local/rollout";
 import { getStatus, postgresLag } from "@agora/infra-local/status";
+import { type LinkView, regionLink, setRegionLink, standbyStatus } from "@agora/infra-local/regions";
 import { cluster as clusterOf, type Topology } from "@agora/infra-local/topology";
 
 const CALL_TIMEOUT_MS = 3_000;
+
+/** The link as the console shows it, with the remote region's standby lag beside it. */
+async function regionLinkView(t: Topology, link: LinkView): Promise<RegionLinkView> {
+  const r = t.remoteRegions.find((x) => x.name === link.region);
+  const standby = r ? await standbyStatus(t, r) : [];
+  return {
+    region: link.region,
+    state: link.state,
+    changedAt: link.changedAt,
+    routes: link.routes.map((x) => ({ name: x.name, stats: { accepted: x.stats.accepted, dropped: x.stats.dropped, open: x.stats.open } })),
+    standby: standby.map((s) => ({ member: s.member, role: s.role, lagBytes: s.lagBytes, copyAgeMs: s.heartbeatAgeMs })),
+  };
+}
 
 /**
  * The bench's history file (tools/bench appends one JSON line per run): its newest lines, parsed;
@@ -121,6 +135,8 @@ export function localOpsBackend(t: Topology): OpsBackend {
     setLinkFault: async (cluster, fault) => {
       await faultProxy(t, `/faults/${cluster}`, { method: "PUT", body: JSON.stringify(fault) });
     },
+    regionLink: async () => (t.remoteRegions.length === 0 ? null : regionLinkView(t, await regionLink(t))),
+    setRegionLink: async (change) => regionLinkView(t, await setRegionLink(t, change)),
     // Every TLS server of the topology, asked in a live handshake (what a client is shown):
     // Postgres members in their protocol's upgrade, the others in plain TLS (etcd with a client pair).
     certificates: () => {

@@ -12,7 +12,7 @@
  */
 import { Queue } from "bullmq";
 import { z } from "zod";
-import { loadConfig, storageSchema } from "@agora/config";
+import { loadConfig, regionSchema, storageSchema } from "@agora/config";
 import { core, maxPreparedTransactions, shardNames } from "@agora/db";
 import {
   DAY_MS,
@@ -45,6 +45,7 @@ import {
 } from "../payouts/settle-payout.ts";
 import { type LostJobSweep, startLostJobSweep } from "../lost-jobs/lost-job-sweep.ts";
 import { startAlerting, type RunningAlerting } from "../alerting/alerting-process.ts";
+import { type ReplicationHeartbeat, startReplicationHeartbeat } from "../regions/replication-heartbeat.ts";
 import type { PoolSpec } from "./run-pool.ts";
 
 const log = createLogger({ service: "workers-maintenance" });
@@ -70,6 +71,8 @@ const envSchema = z.object({
   LOST_JOB_SWEEP_LIMIT: ms.default(500),
   /** The privacy sweep: expired export files deleted, stalled erasures resumed. */
   PRIVACY_SWEEP_EVERY_MS: ms.default(60_000),
+  /** The core region's replication heartbeat (regions/); 0 turns it off. */
+  REPLICATION_HEARTBEAT_EVERY_MS: z.coerce.number().int().min(0).default(1_000),
   /** Drills and tests: the process SIGKILLs itself right after this settlement step. */
   PAYOUT_CRASH_AT: z.enum(PAYOUT_FAULT_POINTS).optional(),
 });
@@ -96,6 +99,8 @@ export function maintenancePool(): PoolSpec {
   });
   let lostJobSweep: LostJobSweep | undefined;
   let alerting: RunningAlerting | undefined;
+  let heartbeat: ReplicationHeartbeat | undefined;
+  const { region } = loadConfig({ region: regionSchema });
   return {
     queue: PAYOUTS_QUEUE,
     concurrency: 1,
@@ -191,8 +196,11 @@ export function maintenancePool(): PoolSpec {
         { name: PRIVACY_SWEEP_JOB },
       );
       alerting = startAlerting();
+      if (env.REPLICATION_HEARTBEAT_EVERY_MS > 0 && region.AGORA_REGION === region.AGORA_CORE_REGION)
+        heartbeat = startReplicationHeartbeat({ region: region.AGORA_REGION, everyMs: env.REPLICATION_HEARTBEAT_EVERY_MS });
     },
     close: async () => {
+      heartbeat?.close();
       await alerting?.close();
       await lostJobSweep?.close();
       await queue.close();

@@ -102,4 +102,36 @@ describe("TCP fault proxy", () => {
     expect(r.ended).not.toBe("timeout");
     expect((await roundTrip(proxy.listenPort, "back")).reply).toBe("back");
   });
+
+  it("swallows one direction only: what the client sends never arrives while `up` is blocked", async () => {
+    const received: string[] = [];
+    echo.removeAllListeners("connection");
+    echo.on("connection", (s) => s.on("data", (d) => received.push(d.toString())));
+    proxy.setFault({ ...NO_PROXY_FAULT, block: "up" });
+    const r = await roundTrip(proxy.listenPort, "unheard", 400);
+    expect(r.ended).toBe("timeout");
+    expect(received).toEqual([]);
+    expect(proxy.stats().bytesUp).toBe(7);
+  });
+
+  it("keeps a stream in order under jitter", async () => {
+    proxy.setFault({ ...NO_PROXY_FAULT, latencyMs: 5, jitterMs: 40 });
+    const reply = await new Promise<string>((resolve, reject) => {
+      const sock = connect({ host: HOST, port: proxy.listenPort });
+      let got = "";
+      const want = Array.from({ length: 30 }, (_, i) => `${i};`).join("");
+      sock.on("connect", () => {
+        for (let i = 0; i < 30; i++) setTimeout(() => sock.write(`${i};`), i * 3);
+      });
+      sock.on("data", (d) => {
+        got += d.toString();
+        if (got.length >= want.length) {
+          sock.destroy();
+          resolve(got);
+        }
+      });
+      sock.on("error", reject);
+    });
+    expect(reply).toBe(Array.from({ length: 30 }, (_, i) => `${i};`).join(""));
+  });
 });

@@ -17,6 +17,16 @@ export const proxyFaultSchema = z.strictObject({
   dropRate: z.number().min(0).max(1).default(0),
   /** New connections are held open without forwarding; open ones are cut when it is set. */
   blackhole: z.boolean().default(false),
+  /** Extra delay per chunk, uniformly 0..jitterMs (order still kept): a link that wobbles. */
+  jitterMs: z.number().int().min(0).max(30_000).default(0),
+  /**
+   * One direction only: `up` swallows what clients send (client → target), `down` what comes back.
+   * TCP cannot lose bytes silently, so a connection stalls as a real one-way partition makes it
+   * stall; entering or leaving it cuts open connections (as the black hole does).
+   */
+  block: z.enum(["none", "up", "down"]).default("none"),
+  /** Share of open connections cut each second (a flaky link resetting long-lived connections). */
+  cutPerSecond: z.number().min(0).max(1).default(0),
 });
 export type ProxyFault = z.infer<typeof proxyFaultSchema>;
 export const NO_PROXY_FAULT: ProxyFault = proxyFaultSchema.parse({});
@@ -40,7 +50,13 @@ export interface FaultProxy {
 }
 
 /** Forwards chunks after `delayMs`, keeping their order (a FIFO of timers would reorder on clock jitter). */
-function delayedPipe(from: Socket, to: Socket, delayMs: () => number, count: (n: number) => void) {
+function delayedPipe(
+  from: Socket,
+  to: Socket,
+  delayMs: () => number,
+  count: (n: number) => void,
+  blocked: () => boolean = () => false,
+) {
   const queue: { due: number; chunk: Buffer }[] = [];
   let timer: NodeJS.Timeout | undefined;
   const flush = () => {
@@ -55,13 +71,16 @@ function delayedPipe(from: Socket, to: Socket, delayMs: () => number, count: (n:
   };
   from.on("data", (chunk: Buffer) => {
     count(chunk.length);
+    if (blocked()) return;
     const ms = delayMs();
     if (ms <= 0 && queue.length === 0) {
       to.write(chunk);
       return;
     }
-    queue.push({ due: Date.now() + ms, chunk });
-    timer ??= setTimeout(flush, ms);
+    // Never before the chunk ahead of it (jitter must not reorder the stream).
+    const due = Math.max(Date.now() + ms, queue[queue.length - 1]?.due ?? 0);
+    queue.push({ due, chunk });
+    timer ??= setTimeout(flush, Math.max(0, due - Date.now()));
   });
   from.on("close", () => {
     if (timer) clearTimeout(timer);
@@ -98,19 +117,27 @@ export async function startFaultProxy(opts: {
     const upstream = connect({ host: opts.host, port: opts.targetPort });
     upstream.on("error", () => client.destroy());
     client.on("error", () => upstream.destroy());
+    const delay = () => fault.latencyMs + (fault.jitterMs > 0 ? Math.floor(random() * (fault.jitterMs + 1)) : 0);
     delayedPipe(
       client,
       upstream,
-      () => fault.latencyMs,
+      delay,
       (n) => (stats.bytesUp += n),
+      () => fault.block === "up",
     );
     delayedPipe(
       upstream,
       client,
-      () => fault.latencyMs,
+      delay,
       (n) => (stats.bytesDown += n),
+      () => fault.block === "down",
     );
   });
+  const cutter = setInterval(() => {
+    if (fault.cutPerSecond <= 0) return;
+    for (const s of sockets) if (random() < fault.cutPerSecond) s.destroy();
+  }, 1000);
+  cutter.unref();
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.listenPort, opts.host, () => resolve());
@@ -121,7 +148,7 @@ export async function startFaultProxy(opts: {
     targetPort: opts.targetPort,
     fault: () => fault,
     setFault(f) {
-      const cut = f.blackhole !== fault.blackhole;
+      const cut = f.blackhole !== fault.blackhole || f.block !== fault.block;
       fault = f;
       // Entering or leaving a black hole cuts what is open, as a dead link (or its repair) would.
       if (cut) for (const s of sockets) s.destroy();
@@ -129,6 +156,7 @@ export async function startFaultProxy(opts: {
     stats: () => ({ ...stats }),
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(cutter);
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),

@@ -6,7 +6,12 @@ import { cliArgs, runCli } from "./args.ts";
 import { markStopping } from "./foreground.ts";
 
 runCli(async () => {
-  const { values, positionals, profile } = cliArgs({ all: { type: "boolean", default: false }, wipe: { type: "boolean", default: false } });
+  const { values, positionals, profile } = cliArgs({
+    all: { type: "boolean", default: false },
+    wipe: { type: "boolean", default: false },
+    regions: { type: "string" },
+  });
+  if (values.regions !== undefined) process.env.AGORA_REGIONS = values.regions;
   const cmd = positionals[0];
   const log = (l: string) => process.stdout.write(`  ${l}\n`);
   if (cmd === "up") {
@@ -33,6 +38,6 @@ runCli(async () => {
     const s = await getStatus(topology(profile));
     process.stdout.write(values.json ? `${JSON.stringify(s, null, 2)}\n` : formatStatus(s));
   } else {
-    throw new Error(`usage: infra.ts up|down|status [--profile dev|test] [--json] [--all] [--wipe]`);
+    throw new Error(`usage: infra.ts up|down|status [--profile dev|test] [--regions 1|2] [--json] [--all] [--wipe]`);
   }
 });

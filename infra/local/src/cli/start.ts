@@ -15,7 +15,9 @@ import { REPO_ROOT, topology } from "../topology.ts";
 import { cliArgs } from "./args.ts";
 import { stayInForeground } from "./foreground.ts";
 
-const { values } = cliArgs({ "skip-build": { type: "boolean", default: false } });
+const { values } = cliArgs({ "skip-build": { type: "boolean", default: false }, regions: { type: "string" } });
+// `--regions 2`: the second region (us) beside eu (opt-in; its cost is in docs/adr/0010).
+if (values.regions !== undefined) process.env.AGORA_REGIONS = values.regions;
 const t = topology("dev");
 const bin = (name: string) => join(REPO_ROOT, "node_modules", ".bin", name);
 const say = (l: string) => process.stdout.write(`${l}\n`);
@@ -86,6 +88,10 @@ async function main(): Promise<void> {
       `  DB fault proxies      ${Object.entries(t.faultProxies).map(([c, p]) => `${c}:${p}`).join(", ")} (control :${t.faultProxyAdmin})`,
       `  Postgres (via HAProxy) ${t.clusters.map((c) => `${c.name} rw:${c.rwPort} ro:${c.roPort}`).join(", ")}`,
       `  Redis Sentinels       ${t.redis.sentinels.map((s) => s.port).join(", ")} (master name "${t.redis.masterName}")`,
+      ...t.remoteRegions.map(
+        (r) =>
+          `  Region ${r.name}             storefront ${r.storefront.map((p) => `http://${t.host}:${p}`).join(", ")}; core standby :${r.coreStandby.roPort}; Redis Sentinels ${r.redis.sentinels.map((s) => s.port).join(", ")}; link control :${r.link.adminPort} (npm run region -- link cut|heal|…)`,
+      ),
       "",
       '  Demo logins (password "agora-demo"): admin@agora.local, operator@agora.local, shopper@agora.local (storefront),',
       "  owner@<vendor>.agora.local and staff@<vendor>.agora.local for each vendor listed by the seed above.",

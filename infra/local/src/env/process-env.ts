@@ -14,11 +14,23 @@ import {
 import { etcdEndpoints } from "../config/etcd.ts";
 import { cdnCacheDirs } from "../config/nginx.ts";
 import { etcdClientTlsFiles } from "../security/tls-files.ts";
-import { databaseUrl, secrets, SHARD_NAMES, storefrontPorts, type Topology } from "../topology.ts";
+import {
+  databaseUrl,
+  type LinkRouteName,
+  linkPort,
+  PRIMARY_REGION,
+  type RemoteRegion,
+  secrets,
+  SHARD_NAMES,
+  storefrontPorts,
+  type Topology,
+} from "../topology.ts";
 
 /** Every process the local topology runs (names as in pids.json and the logs), plus test runners. */
 export type ProcessName =
   | `storefront-${number}`
+  /** A storefront instance of the `us` region (regions/, `--regions 2`). */
+  | `storefront-us-${number}`
   | "vendor-portal"
   | "ops-console"
   | "payment-sim"
@@ -55,6 +67,8 @@ export function workerProcessOf(name: string): WorkerProcessName | undefined {
 
 /** Main HTTP port of a process, if it has one. */
 export function listenPort(t: Topology, name: string): number | undefined {
+  const regional = /^storefront-([a-z]+)-(\d+)$/.exec(name);
+  if (regional) return t.remoteRegions.find((r) => r.name === regional[1])?.storefront[Number(regional[2]) - 1];
   const storefront = /^storefront-(\d+)$/.exec(name);
   if (storefront) return storefrontPorts(t)[Number(storefront[1]) - 1];
   const realtime = /^realtime-(\d+)$/.exec(name);
@@ -157,7 +171,7 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
   };
   env.AGORA_TELEMETRY_INGEST_TOKEN = tokens.telemetryIngest;
   const role = {
-    app: /^storefront-\d+$/.test(name) || name === "vendor-portal" || name === "ops-console",
+    app: /^storefront-([a-z]+-)?\d+$/.test(name) || name === "vendor-portal" || name === "ops-console",
     collector: name === "telemetry-collector",
     console: name === "ops-console",
     tests: name === "test-runner",
@@ -200,11 +214,49 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
   }
   if (name === "payment-sim") {
     // The hosted card step is loaded by the storefront's pages: each instance and the gateway.
-    env.PAYMENT_SIM_CORS_ORIGINS = [...storefrontPorts(t), t.apps.gateway]
+    env.PAYMENT_SIM_CORS_ORIGINS = [...storefrontPorts(t), t.apps.gateway, ...t.remoteRegions.flatMap((r) => r.storefront)]
       .flatMap((p) => [`http://127.0.0.1:${p}`, `http://localhost:${p}`])
       .join(",");
   }
+  const region = regionOf(t, name);
+  if (region) Object.assign(env, regionalEnv(t, region, name));
   return { ...env, ...opts.override };
+}
+
+/** The remote region a process belongs to (`storefront-us-1` → us), if any. */
+export function regionOf(t: Topology, name: string): RemoteRegion | undefined {
+  const m = /^[a-z]+-([a-z]+)-\d+$/.exec(name);
+  return m ? t.remoteRegions.find((r) => r.name === m[1]) : undefined;
+}
+
+/**
+ * What differs for a process of a remote region (docs/adr/0010): its own Redis; reads of core
+ * from the local standby; everything in eu — core's primary, the vendor shards, etcd, the
+ * telemetry collector — only through the region link, never at eu's own addresses.
+ */
+function regionalEnv(t: Topology, r: RemoteRegion, name: string): Record<string, string> {
+  const env: Record<string, string> = {
+    AGORA_REGION: r.name,
+    AGORA_CORE_REGION: PRIMARY_REGION,
+  };
+  const overLink = (url: string, route: LinkRouteName) => url.replace(/:\d+\//, `:${linkPort(r, route)}/`);
+  env.AGORA_DB_URL_CORE_RW = overLink(databaseUrl(t, "core", "rw"), "core-rw");
+  // The standby (one member, read-only by construction): no HAProxy in this region.
+  env.AGORA_DB_URL_CORE_RO = databaseUrl(t, "core", "ro").replace(/:\d+\//, `:${r.coreStandby.roPort}/`);
+  for (const c of SHARD_NAMES) {
+    for (const role of ["rw", "ro"] as const)
+      env[dbUrlEnvName(c, role)] = overLink(databaseUrl(t, c, role), `${c}-${role}` as LinkRouteName);
+  }
+  env.AGORA_REDIS_SENTINELS = r.redis.sentinels.map((s) => `${t.host}:${s.port}`).join(",");
+  env.AGORA_REDIS_MASTER_NAME = r.redis.masterName;
+  env.AGORA_ETCD_ENDPOINTS = (["etcd-1", "etcd-2", "etcd-3"] as const)
+    .map((route) => `https://${t.host}:${linkPort(r, route)}`)
+    .join(",");
+  env.AGORA_TELEMETRY_URL = url(t, linkPort(r, "telemetry"));
+  const port = listenPort(t, name);
+  // No regional gateway yet: a us shopper reaches the instance itself (global edge: not built).
+  if (port !== undefined && name.startsWith("storefront-")) env.NEXTAUTH_URL = url(t, port);
+  return env;
 }
 
 /** `KEY=value` lines, values single-quoted for POSIX shells (`eval "$(npm run -s infra:env)"`). */

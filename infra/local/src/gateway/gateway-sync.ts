@@ -14,7 +14,7 @@ import { registryClient, type ServiceInstance, watchServices, type ServiceWatch 
 import { etcdEndpoints } from "../config/etcd.ts";
 import { GATEWAY_BACKENDS, type GatewayService, runtimeSocketOf } from "../config/haproxy.ts";
 import { etcdClientTlsFiles } from "../security/tls-files.ts";
-import type { HaproxyInstance, Topology } from "../topology.ts";
+import { type HaproxyInstance, PRIMARY_REGION, type Topology } from "../topology.ts";
 import { planBackend } from "./membership-plan.ts";
 import { runtimeCommand, saveServerState, serversState } from "./runtime-api.ts";
 
@@ -134,7 +134,9 @@ export class GatewaySync {
     for (const [service, { backend }] of Object.entries(this.backends)) {
       const mine = slots.filter((s) => s.backend === backend);
       if (mine.length === 0) continue;
-      const members = this.members.filter((m) => m.service === service);
+      // This edge routes its own region's instances only (a us storefront registers in the same
+      // registry; sending eu shoppers across the link is the global edge's call, not this one's).
+      const members = this.members.filter((m) => m.service === service && m.region === PRIMARY_REGION);
       const plan = planBackend(backend, mine, members, this.opts.weights?.(service, members));
       for (const cmd of plan.commands) {
         const answer = (await runtimeCommand(socket, cmd)).trim();

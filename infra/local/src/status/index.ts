@@ -10,6 +10,7 @@ import { redisReplication, sentinelMaster } from "../probes/redis.ts";
 import { haproxyServers } from "../probes/haproxy.ts";
 import { cdnCacheStats, cdnInstanceHealthy } from "../probes/cdn.ts";
 import { relayLeaderProcess } from "../chaos/relay-leader.ts";
+import { regionNodes } from "../regions/region-status.ts";
 import { descendants, isOurs, readRegistry, rssKb } from "../processes/registry.ts";
 import type { Health, NodeStatus, TopologyStatus } from "@agora/config/ops-contract";
 import { readSupervisorState, SUPERVISOR, type SupervisedProcess } from "../supervisor/control.ts";
@@ -270,6 +271,8 @@ export async function getStatus(t: Topology): Promise<TopologyStatus> {
       detail: m ? `master at ${m.host}:${m.port}` : undefined,
     });
   });
+  // The second region's servers (none unless the topology runs two regions).
+  nodes.push(...(await regionNodes(t, (name) => ({ pid: pidOf(name), rssKb: rssWithChildren(pidOf(name)) }))));
   const supervisor = recs.find((r) => r.name === SUPERVISOR);
   const supervised =
     supervisor && isOurs(supervisor) ? readSupervisorState(t)?.processes : undefined;

@@ -8,7 +8,9 @@ import { addLine, lineKey, readLines, setLineQuantity, type CartKey } from "./ca
 import type { addToCartInput, setQuantityInput, removeFromCartInput } from "./cart.schema.ts";
 import type { CartView } from "./cart.schema.ts";
 import { getCart } from "./get-cart.ts";
-import { vendorProducts } from "./vendor-products.ts";
+import { outsideCoreRegion } from "../regions/region-settings.ts";
+import { vendorProductsFromCatalogCopy } from "./catalog-copy.ts";
+import { shardUnanswered, vendorProducts, type VendorProducts } from "./vendor-products.ts";
 
 type Ctx = Pick<TRPCContext, "session" | "cartId">;
 
@@ -40,6 +42,17 @@ export class VariantRequiredError extends Error {
   }
 }
 
+/** The vendor's shard; outside the core region, the local catalog copy while the shard is out of reach. */
+async function productsToAdd(vendorId: string, productId: string, variantId?: string): Promise<VendorProducts> {
+  const variantIds = variantId ? [variantId] : [];
+  try {
+    return await vendorProducts(vendorId, [productId], variantIds);
+  } catch (err) {
+    if (!outsideCoreRegion() || !shardUnanswered(err)) throw err;
+    return vendorProductsFromCatalogCopy(vendorId, productId, variantIds);
+  }
+}
+
 async function requireCart(ctx: Ctx): Promise<CartKey> {
   const key = await cartOf(ctx);
   if (!key) {
@@ -55,7 +68,7 @@ export async function addToCart(
 ): Promise<CartView> {
   const key = await requireCart(ctx);
   const { variantId } = input;
-  const now = await vendorProducts(input.vendorId, [input.productId], variantId ? [variantId] : []);
+  const now = await productsToAdd(input.vendorId, input.productId, variantId);
   const product = now.products.get(input.productId);
   const variant = variantId ? now.variants.get(variantId) : undefined;
   if (!product?.active || (variantId && !variant)) {
@@ -73,7 +86,7 @@ export async function addToCart(
     quantity: input.quantity,
     seenPriceCents: variant?.priceCents ?? product.priceCents,
     // Kept for rendering the line while the vendor's shard cannot answer.
-    title: variant ? `${product.title} · ${variant.title}` : product.title,
+    title: variant?.title ? `${product.title} · ${variant.title}` : product.title,
   });
   return getCart(ctx);
 }

@@ -10,6 +10,7 @@ import {
   type SortKeyType,
 } from "./cursor.ts";
 import { keysetPlan, type Page, type SortSpec, toPage } from "./keyset.ts";
+import { type CatalogFreshness, catalogFreshnessOrNull } from "../regions/catalog-freshness.ts";
 import { PRODUCT_CARD_COLUMNS, type ProductCard, VISIBLE } from "./product-card.ts";
 
 /** Each sort is backed by an index (category_slug, key, product_id): see migration 0003. */
@@ -25,6 +26,8 @@ export const CATEGORY_SORT_SPECS: Record<
 export interface CategoryPage extends Page<ProductCard> {
   category: { slug: string; name: string; productCount: number };
   sort: CategorySort;
+  /** How old this region's copy of the catalog is (see regions/catalog-freshness.ts). */
+  freshness: CatalogFreshness | null;
 }
 
 export function parseCursor(
@@ -44,6 +47,11 @@ export function parseCursor(
 
 export async function categoryPage(input: CategoryInput): Promise<CategoryPage> {
   const cursor = parseCursor(input.cursor, input.sort, CATEGORY_SORT_SPECS[input.sort].type);
+  const [page, freshness] = await Promise.all([categoryList(input, cursor), catalogFreshnessOrNull()]);
+  return { ...page, freshness };
+}
+
+function categoryList(input: CategoryInput, cursor: Cursor | null): Promise<Omit<CategoryPage, "freshness">> {
   return cachedList("category", input, async () => {
     const spec = CATEGORY_SORT_SPECS[input.sort];
     const plan = keysetPlan(spec, cursor, 2);

@@ -5,6 +5,9 @@
  *   the saga charges once, keyed per order at the provider), even after the cart was cleared.
  * - While the saga worker's payment breaker is open it refuses at once, before writing anything:
  *   an order accepted now could only fail.
+ * - Outside the core region (docs/adr/0010) it first checks that the core primary is reachable
+ *   over the region link, and refuses at once with REGION_PARTITIONED while it is not: orders are
+ *   CP, written in the core region only, never parked where they could be lost or doubled.
  * - Prices come from the vendors' shard primaries at placement (`placeOrder`), not from the cart;
  *   stock is the saga's to reserve (a sold-out line fails the order with `out_of_stock`).
  */
@@ -16,15 +19,19 @@ import {
   ProductUnavailableError,
   startCheckout,
 } from "@agora/orders";
+import { createLogger } from "@agora/telemetry";
 import { TRPCError } from "@trpc/server";
 import type { z } from "zod";
 import { cartOf } from "../cart/cart-owner.ts";
 import { clearCart, readLines } from "../cart/cart-store.ts";
 import { rememberCommit } from "../orders/read-token.ts";
+import { asPartitionError, assertCheckoutOpen, isCoreUnreachable, RegionPartitionedError } from "../regions/checkout-gate.ts";
 import type { Session } from "../trpc.ts";
 import { checkoutRedis } from "./checkout-redis.ts";
 import type { placeCheckoutInput } from "./checkout.schema.ts";
 import { sagaEnqueue } from "./saga-producer.ts";
+
+const log = createLogger({ service: "api" });
 
 export class PaymentsUnavailableError extends Error {
   readonly code = "PAYMENTS_UNAVAILABLE";
@@ -52,6 +59,29 @@ export async function placeCheckout(
   input: z.output<typeof placeCheckoutInput>,
 ): Promise<{ orderId: string }> {
   const userId = ctx.session.userId;
+  try {
+    await assertCheckoutOpen();
+  } catch (err) {
+    if (err instanceof RegionPartitionedError)
+      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: err.message, cause: err });
+    throw err;
+  }
+  try {
+    return await placeInCoreRegion(ctx, input, userId);
+  } catch (err) {
+    // The link died between the check and the write: the same clear answer, not a generic outage.
+    const mapped = asPartitionError(err);
+    if (mapped instanceof RegionPartitionedError)
+      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: mapped.message, cause: mapped });
+    throw err;
+  }
+}
+
+async function placeInCoreRegion(
+  ctx: PlaceContext,
+  input: z.output<typeof placeCheckoutInput>,
+  userId: string,
+): Promise<{ orderId: string }> {
   const earlier = await findPlacedOrder(userId, input.idempotencyKey);
   if (earlier) return { orderId: earlier };
 
@@ -91,8 +121,15 @@ export async function placeCheckout(
       throw new TRPCError({ code: "PRECONDITION_FAILED", message: err.message, cause: err });
     throw err;
   }
-  // The order page that follows must see this order even if it is served by a replica.
-  await rememberCommit(userId, await core().commitToken());
-  if (cart) await clearCart(checkoutRedis(), cart);
+  try {
+    // The order page that follows must see this order even if it is served by a replica.
+    await rememberCommit(userId, await core().commitToken());
+    if (cart) await clearCart(checkoutRedis(), cart);
+  } catch (err) {
+    // The order is committed: the shopper must be told so, even when what follows it failed (over
+    // the region link, the commit token's round trip can meet a cut). The cart then stays as it was.
+    if (!isCoreUnreachable(err)) throw err;
+    log.warn({ orderId, err: (err as Error).message }, "order placed; commit token or cart clearing failed");
+  }
   return { orderId };
 }

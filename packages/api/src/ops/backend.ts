@@ -109,6 +109,19 @@ export interface LinkFaultView {
   stats: { accepted: number; dropped: number; open: number };
 }
 
+/** The link between the regions (docs/adr/0010): its mode and the round trip it adds. */
+export type RegionLinkMode = "healthy" | "cut" | "one-way" | "flaky";
+
+export interface RegionLinkView {
+  /** The remote region the link joins to the core region. */
+  region: string;
+  state: { mode: RegionLinkMode; rttMs: number };
+  changedAt: string;
+  routes: { name: string; stats: { accepted: number; dropped: number; open: number } }[];
+  /** The remote region's copies of core: how far behind the core primary they are. */
+  standby: { member: string; role: string | null; lagBytes: number | null; copyAgeMs: number | null }[];
+}
+
 /** Thrown by `applyNodeAction` for a name that is not a node of the deployment. */
 export class UnknownOpsTargetError extends Error {
   readonly code = "UNKNOWN_OPS_TARGET";
@@ -159,6 +172,10 @@ export interface OpsBackend {
     mode: DrillMode;
     onEvent: (e: DrillEvent) => void;
   }): Promise<FailoverDrillReport>;
+  /** The region link and the remote region's lag; null where the deployment runs one region. */
+  regionLink?(): Promise<RegionLinkView | null>;
+  /** Cuts, heals, degrades the region link or sets its latency (either field may be left out). */
+  setRegionLink?(change: { mode?: RegionLinkMode; rttMs?: number }): Promise<RegionLinkView>;
   /** The last storefront rollout (canary / blue-green); absent where releases are not run from here. */
   rollout?(): RolloutView | null;
   /** Starts a rollout as a bounded job of the deployment. */

@@ -2,6 +2,7 @@ import { EmptyState, PageHeader } from "@agora/ui";
 import { TRPCError } from "@trpc/server";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { FreshnessNote } from "../../../src/catalog/freshness-note.tsx";
 import { ProductResults } from "../../../src/catalog/product-results.tsx";
 import { PAGER_LINK, SortLinks } from "../../../src/catalog/sort-links.tsx";
 import { StoreShell } from "../../../src/layout/store-shell.tsx";
@@ -49,6 +50,7 @@ export default async function CategoryPage({ params, searchParams }: Props) {
             title={page.data.category.name}
             description={`${page.data.category.productCount.toLocaleString("en")} products`}
           />
+          <FreshnessNote freshness={page.data.freshness} />
           <SortLinks base={`/c/${slug}`} current={sort} options={SORTS} />
           {page.data.items.length === 0 ? (
             <EmptyState title="Nothing here yet" description="This category has no products." />

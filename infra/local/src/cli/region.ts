@@ -1,0 +1,72 @@
+/**
+ * `npm run region -- <command>`: the link between the regions and the remote region's state.
+ *
+ *   link cut | heal | one-way | flaky   set the link's mode (heal = healthy, keeps the latency)
+ *   link latency <ms>                   set the round trip the link adds (mode unchanged)
+ *   status [--json]                     the link, its routes' counters and the us standby's lag
+ *   cost [--seconds 30] [--json]        memory and CPU of the region's processes over a window
+ */
+import { regionLink, setRegionLink } from "../regions/link-control.ts";
+import { type LinkChange, type LinkMode } from "../regions/link-state.ts";
+import { regionCost } from "../regions/region-cost.ts";
+import { standbyStatus } from "../regions/standby-cluster.ts";
+import { remoteRegion, topology } from "../topology.ts";
+import { cliArgs, runCli } from "./args.ts";
+
+const USAGE = "usage: npm run region -- link cut|heal|one-way|flaky|latency <ms>  |  status [--json]  |  cost [--seconds 30] [--json]";
+
+const MODE_OF: Record<string, LinkMode> = { cut: "cut", heal: "healthy", "one-way": "one-way", flaky: "flaky" };
+
+function change(args: string[]): LinkChange {
+  const [what, value] = args;
+  if (what === "latency") {
+    const ms = Number(value);
+    if (!Number.isInteger(ms) || ms < 0 || ms > 10_000) throw new Error(`latency needs a round trip in ms (0–10000), got "${value ?? ""}"\n${USAGE}`);
+    return { rttMs: ms };
+  }
+  const mode = what === undefined ? undefined : MODE_OF[what];
+  if (!mode) throw new Error(USAGE);
+  return { mode };
+}
+
+runCli(async () => {
+  const { values, positionals, profile } = cliArgs({ seconds: { type: "string", default: "30" } });
+  const t = topology(profile);
+  const r = remoteRegion(t);
+  const [cmd, ...rest] = positionals;
+  if (cmd === "link") {
+    const v = await setRegionLink(t, change(rest));
+    process.stdout.write(`✔ region link eu ⇄ ${v.region}: ${v.state.mode}, round trip +${v.state.rttMs} ms (since ${v.changedAt})\n`);
+    return;
+  }
+  if (cmd === "status") {
+    const [link, standby] = await Promise.all([regionLink(t), standbyStatus(t, r)]);
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify({ link, standby }, null, 2)}\n`);
+      return;
+    }
+    process.stdout.write(`region link eu ⇄ ${link.region}: ${link.state.mode}, round trip +${link.state.rttMs} ms (since ${link.changedAt})\n`);
+    for (const x of link.routes)
+      process.stdout.write(`  ${x.name.padEnd(17)} :${x.listenPort} → :${x.targetPort}  open ${x.stats.open}, accepted ${x.stats.accepted}, dropped ${x.stats.dropped}\n`);
+    for (const s of standby)
+      process.stdout.write(
+        `core standby ${s.member}: ${s.role ?? "?"}, receiver ${s.receiver ?? "none"}, ${s.lagBytes ?? "?"} bytes behind eu, copy age ${s.heartbeatAgeMs ?? "?"} ms${s.error ? ` (${s.error})` : ""}\n`,
+      );
+    return;
+  }
+  if (cmd === "cost") {
+    const seconds = Number(values.seconds);
+    if (!Number.isFinite(seconds) || seconds < 1 || seconds > 600) throw new Error(`--seconds must be 1–600\n${USAGE}`);
+    const c = await regionCost(t, seconds * 1000);
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(c, null, 2)}\n`);
+      return;
+    }
+    const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+    process.stdout.write(`region ${r.name} over ${seconds} s:\n`);
+    for (const p of c.region) process.stdout.write(`  ${p.name.padEnd(18)} ${mb(p.rssKb).padStart(7)}  ${String(p.cpuMillicores).padStart(5)} m\n`);
+    process.stdout.write(`  ${"total".padEnd(18)} ${mb(c.regionRssKb).padStart(7)}  ${String(c.regionMillicores).padStart(5)} m   (the rest of the topology: ${mb(c.restRssKb)}, ${c.restMillicores} m)\n`);
+    return;
+  }
+  throw new Error(USAGE);
+});

@@ -1,0 +1,4 @@
+export { regionLink, setRegionLink, RegionLinkUnavailableError, type LinkView } from "./link-control.ts";
+export { DEFAULT_LINK_RTT_MS, LINK_MODES, type LinkChange, type LinkMode, type LinkState } from "./link-state.ts";
+export { standbyStatus, type StandbyStatus } from "./standby-cluster.ts";
+export { REGION_LINK } from "./region-servers.ts";

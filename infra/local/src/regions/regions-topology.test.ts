@@ -1,0 +1,92 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { cluster, LINK_ROUTES, topology } from "../topology.ts";
+import { processEnv } from "../env/process-env.ts";
+
+const KEYS = ["AGORA_REGIONS", "AGORA_BASE_PORT", "AGORA_STATE_DIR"] as const;
+
+describe("the two-region topology", () => {
+  let saved: Partial<Record<(typeof KEYS)[number], string>>;
+  beforeEach(() => {
+    saved = Object.fromEntries(KEYS.map((k) => [k, process.env[k]]));
+    process.env.AGORA_BASE_PORT = "18000";
+    process.env.AGORA_STATE_DIR = "/tmp/agora-regions-topology-test";
+  });
+  afterEach(() => {
+    for (const k of KEYS) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+  });
+
+  it("runs one region unless asked for two", () => {
+    delete process.env.AGORA_REGIONS;
+    expect(topology("test").remoteRegions).toEqual([]);
+    process.env.AGORA_REGIONS = "2";
+    expect(topology("test").remoteRegions.map((r) => r.name)).toEqual(["us"]);
+    process.env.AGORA_REGIONS = "3";
+    expect(() => topology("test")).toThrow(/AGORA_REGIONS must be 1 or 2/);
+  });
+
+  it("gives the us region its own ports, inside the copy's block and clear of every eu port", () => {
+    process.env.AGORA_REGIONS = "2";
+    const t = topology("test");
+    const us = t.remoteRegions[0]!;
+    const usPorts = [
+      ...us.redis.nodes.map((n) => n.port),
+      ...us.redis.sentinels.map((n) => n.port),
+      ...us.coreStandby.nodes.flatMap((m) => [m.pgPort, m.restPort]),
+      ...us.storefront,
+      us.link.adminPort,
+      ...us.link.routes.map((r) => r.listenPort),
+    ];
+    expect(new Set(usPorts).size).toBe(usPorts.length);
+    const eu = [
+      ...t.etcd.flatMap((e) => [e.clientPort, e.peerPort]),
+      ...t.clusters.flatMap((c) => [c.rwPort, c.roPort, ...c.nodes.flatMap((m) => [m.pgPort, m.restPort])]),
+      ...t.redis.nodes.map((n) => n.port),
+      ...t.redis.sentinels.map((n) => n.port),
+      ...Object.values(t.apps).flatMap((v) => (typeof v === "number" ? [v] : Array.isArray(v) ? v : Object.values(v))),
+      ...Object.values(t.faultProxies),
+      t.faultProxyAdmin,
+    ];
+    for (const p of usPorts) {
+      expect(eu).not.toContain(p);
+      expect(p).toBeGreaterThanOrEqual(18000);
+      expect(p).toBeLessThan(19000);
+    }
+  });
+
+  it("routes every link listener to the eu server it stands for", () => {
+    process.env.AGORA_REGIONS = "2";
+    const t = topology("test");
+    const routes = Object.fromEntries(t.remoteRegions[0]!.link.routes.map((r) => [r.name, r.targetPort]));
+    expect(Object.keys(routes)).toEqual([...LINK_ROUTES]);
+    expect(routes["core-replication"]).toBe(cluster(t, "core").rwPort);
+    expect(routes["core-rw"]).toBe(cluster(t, "core").rwPort);
+    expect(routes["shard-2-ro"]).toBe(cluster(t, "shard-2").roPort);
+    expect(routes["etcd-3"]).toBe(t.etcd[2]!.clientPort);
+    expect(routes.telemetry).toBe(t.apps.telemetryCollector);
+  });
+
+  it("gives a us storefront eu's data only through the link, its own Redis and the local standby for reads", () => {
+    process.env.AGORA_REGIONS = "2";
+    const t = topology("test");
+    const us = t.remoteRegions[0]!;
+    const env = processEnv(t, "storefront-us-1");
+    const linkPorts = new Set(us.link.routes.map((r) => r.listenPort));
+    const portOf = (u: string) => Number(/:(\d+)\//.exec(u)?.[1]);
+    expect(env.AGORA_REGION).toBe("us");
+    expect(env.AGORA_CORE_REGION).toBe("eu");
+    expect(env.PORT).toBe(String(us.storefront[0]));
+    expect(portOf(env.AGORA_DB_URL_CORE_RO!)).toBe(us.coreStandby.nodes[0]!.pgPort);
+    for (const key of ["AGORA_DB_URL_CORE_RW", "AGORA_DB_URL_SHARD_1_RW", "AGORA_DB_URL_SHARD_1_RO", "AGORA_DB_URL_SHARD_2_RW", "AGORA_DB_URL_SHARD_2_RO"])
+      expect(linkPorts.has(portOf(env[key]!)), key).toBe(true);
+    for (const e of env.AGORA_ETCD_ENDPOINTS!.split(",")) expect(linkPorts.has(Number(new URL(e).port)), e).toBe(true);
+    expect(env.AGORA_REDIS_SENTINELS).toBe(us.redis.sentinels.map((s) => `127.0.0.1:${s.port}`).join(","));
+    // Everything a storefront needs to start from its own environment alone (no inherited variables).
+    expect(env.AGORA_METRICS_TOKEN).toBe(processEnv(t, "storefront-1").AGORA_METRICS_TOKEN);
+    expect(env.NEXTAUTH_SECRET).toBe(processEnv(t, "storefront-1").NEXTAUTH_SECRET);
+    // eu's processes are unchanged by the second region.
+    expect(processEnv(t, "storefront-1").AGORA_REGION).toBeUndefined();
+  });
+});
