@@ -146,3 +146,24 @@ export function usageBetween(
   }
   return out.sort((a, b) => b.cpuSeconds - a.cpuSeconds);
 }
+
+export interface CpuWindow {
+  /** Ends the window: per-process CPU since it began (memory as at the end). */
+  stop(): { windowMs: number; processes: ProcessUsage[] };
+}
+
+/**
+ * CPU of every product process from now until `stop()`: what one timed load cost, process by
+ * process (the registry is read again at the end, so a process restarted meanwhile still counts).
+ */
+export function cpuWindow(pidFile: string, detached: Record<string, string> = {}): CpuWindow {
+  const before = sample(productProcesses(pidFile, detached));
+  const t0 = Date.now();
+  return {
+    stop() {
+      const after = sample(productProcesses(pidFile, detached));
+      const windowMs = Date.now() - t0;
+      return { windowMs, processes: usageBetween(before, after, windowMs) };
+    },
+  };
+}
