@@ -5,6 +5,8 @@
  *
  *   PENDING ─reserve-stock─▶ STOCK_RESERVED ─authorize-payment─▶ PAYMENT_AUTHORIZED ─confirm-order─▶
  *   CONFIRMED ─capture-payment─▶ CAPTURED ─commit-stock─▶ READY_FOR_FULFILMENT (terminal)
+ *   (authorize-payment appends PaymentAuthorized and OrderConfirmed in one commit, so an order
+ *   passes PAYMENT_AUTHORIZED within it; confirm-order serves an order left there.)
  *   any failure before capture ─▶ COMPENSATING ─compensate─▶ FAILED (or CANCELLED once confirmed)
  *   READY_FOR_FULFILMENT ─refundOrder()─▶ CANCELLED
  *   READY_FOR_FULFILMENT ─vendors fulfil─▶ FULFILLING ─▶ SHIPPED ─▶ DELIVERED (see fulfilment.ts)

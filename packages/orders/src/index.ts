@@ -17,6 +17,7 @@ export {
 export {
   loadOrder,
   appendEvents,
+  createOrder,
   ConcurrencyConflictError,
   OrderNotFoundError,
   CORE_TX_OPTIONS,

@@ -58,18 +58,86 @@ export async function appendEvents(
   events: OrderEvent[],
   metadata: Record<string, string> = {},
 ): Promise<OrderState> {
-  let next = state;
-  const at = new Date();
-  const outbox: { payload: ReturnType<typeof orderOutboxPayload>; type: string }[] = [];
-  for (const [i, e] of events.entries()) {
-    next = apply(next, state.id, state.version + i + 1, e);
-    outbox.push({ payload: orderOutboxPayload(next, e, at), type: e.type });
-  }
+  const { next, outbox } = plan(state, events);
   const updated = await tx.order.updateMany({
     where: { id: state.id, version: state.version },
     data: { status: next.status, version: next.version },
   });
   if (updated.count !== 1) throw new ConcurrencyConflictError(state.id, state.version);
+  await writeEvents(tx, state, events, outbox, metadata);
+  return next;
+}
+
+/** The new order's row as placement writes it (status and version come from its first events). */
+export interface NewOrder {
+  id: string;
+  userId: string;
+  totalCents: number;
+  currency: string;
+  items: object[];
+}
+
+/**
+ * A new order: its projection row inserted at the state its first events lead to, then the events
+ * and their outbox rows. No version to compare against yet (the caller's idempotency key already
+ * serialises placements), so the row is written once instead of inserted and then moved.
+ */
+export async function createOrder(
+  tx: CoreTx,
+  order: NewOrder,
+  events: OrderEvent[],
+): Promise<OrderState> {
+  // A placeholder at version 0: folding OrderPlaced replaces every field of it.
+  const empty: OrderState = {
+    id: order.id,
+    version: 0,
+    status: "PENDING",
+    placed: null as never,
+    paymentId: null,
+    captured: false,
+    confirmed: false,
+    failure: null,
+    ledgerTransactionId: null,
+    parcels: {},
+  };
+  const { next, outbox } = plan(empty, events);
+  await tx.order.create({
+    data: {
+      id: order.id,
+      userId: order.userId,
+      status: next.status,
+      totalCents: order.totalCents,
+      currency: order.currency,
+      items: order.items as never,
+      version: next.version,
+    },
+  });
+  await writeEvents(tx, empty, events, outbox, {});
+  return next;
+}
+
+type OutboxEntry = { payload: ReturnType<typeof orderOutboxPayload>; type: string };
+
+/** The state after `events` and the outbox row each one publishes (with the state it led to). */
+function plan(state: OrderState, events: OrderEvent[]): { next: OrderState; outbox: OutboxEntry[] } {
+  let next = state;
+  const at = new Date();
+  const outbox: OutboxEntry[] = [];
+  for (const [i, e] of events.entries()) {
+    next = apply(next, state.id, state.version + i + 1, e);
+    outbox.push({ payload: orderOutboxPayload(next, e, at), type: e.type });
+  }
+  return { next, outbox };
+}
+
+/** The events after `state.version` and their outbox rows, in the caller's transaction. */
+async function writeEvents(
+  tx: CoreTx,
+  state: OrderState,
+  events: OrderEvent[],
+  outbox: OutboxEntry[],
+  metadata: Record<string, string>,
+): Promise<void> {
   await tx.orderEvent.createMany({
     data: events.map((e, i) => ({
       orderId: state.id,
@@ -92,5 +160,4 @@ export async function appendEvents(
       headers: traceHeaders(),
     })),
   });
-  return next;
 }

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { core, isRetryable, mapDatabaseError, withRetry, withTenant } from "@agora/db";
 import type { OrderItem, ShippingChoice } from "./events.ts";
 import { customerKey, sealShippingAddress } from "./customer-address.ts";
-import { appendEvents, CORE_TX_OPTIONS } from "./order-store.ts";
+import { CORE_TX_OPTIONS, createOrder } from "./order-store.ts";
 import type { SagaEnqueue } from "./saga-queue.ts";
 import { DEFAULT_SHIPPING_OPTION, SHIPPING_OPTIONS, shippingOption } from "./shipping-options.ts";
 
@@ -180,9 +180,11 @@ async function placeOnce(input: z.output<typeof placeOrderSchema>): Promise<Plac
     : null;
 
   return core().primary.$transaction(async (tx) => {
+    // The key row carries its answer from the start: it commits with the order or not at all.
     const claimed = await tx.$queryRaw<{ key: string }[]>`
-      INSERT INTO idempotency_keys (scope, key, request_hash, expires_at)
-      VALUES (${scope}, ${input.idempotencyKey}, ${requestHash}, ${new Date(Date.now() + KEY_TTL_MS)})
+      INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response, expires_at)
+      VALUES (${scope}, ${input.idempotencyKey}, ${requestHash}, 201,
+              ${JSON.stringify({ orderId })}::jsonb, ${new Date(Date.now() + KEY_TTL_MS)})
       ON CONFLICT (scope, key) DO NOTHING
       RETURNING key`;
     if (claimed.length === 0) {
@@ -194,32 +196,9 @@ async function placeOnce(input: z.output<typeof placeOrderSchema>): Promise<Plac
       const { orderId } = z.object({ orderId: z.uuid() }).parse(row.response);
       return { orderId, created: false };
     }
-    await tx.order.create({
-      data: {
-        id: orderId,
-        userId: input.userId,
-        status: "PENDING",
-        totalCents,
-        currency: input.currency,
-        items: items.map((i) => ({ ...i })),
-        version: 0,
-      },
-    });
-    await appendEvents(
+    await createOrder(
       tx,
-      // A placeholder state at version 0: appendEvents moves the projection to version 1.
-      {
-        id: orderId,
-        version: 0,
-        status: "PENDING",
-        placed: null as never,
-        paymentId: null,
-        captured: false,
-        confirmed: false,
-        failure: null,
-        ledgerTransactionId: null,
-        parcels: {},
-      },
+      { id: orderId, userId: input.userId, totalCents, currency: input.currency, items },
       [
         {
           type: "OrderPlaced",
@@ -236,10 +215,6 @@ async function placeOnce(input: z.output<typeof placeOrderSchema>): Promise<Plac
         },
       ],
     );
-    await tx.idempotencyKey.update({
-      where: { scope_key: { scope, key: input.idempotencyKey } },
-      data: { statusCode: 201, response: { orderId } },
-    });
     return { orderId, created: true };
   }, CORE_TX_OPTIONS);
 }

@@ -5,6 +5,7 @@
  */
 import type { IdentityPool } from "./identity.ts";
 import { measureIdle } from "./idle/idle-window.ts";
+import { cpuWindow } from "./idle/proc-sampler.ts";
 import { runCheckout } from "./journeys/checkout.ts";
 import { type CatalogFixtures, buyableItems } from "./journeys/catalog-fixtures.ts";
 import { ShopperClient } from "./journeys/http-client.ts";
@@ -15,7 +16,7 @@ import { startHelloServer } from "./load/node-hello.ts";
 import { FIRST_RANGE, measureVideoStart, placeBenchVideo } from "./media/video-start.ts";
 import type { BenchPlan, LoadShape } from "./plan.ts";
 import type { Progress } from "./progress.ts";
-import type { ScenarioResult } from "./report/result.ts";
+import type { ProcessUsage, ScenarioResult } from "./report/result.ts";
 import { NO_TRAFFIC } from "./report/result.ts";
 import { summarise } from "./report/stats.ts";
 import { type Target, TARGETS } from "./report/targets.ts";
@@ -188,6 +189,18 @@ function videoStartScenario(cached: boolean): Scenario {
       }
     },
   };
+}
+
+/** "CPU over the timed part: 41.2 s = 206 ms per order (storefront-1 52 ms, …)": the top consumers. */
+function cpuPerOrderNote(processes: readonly ProcessUsage[], orders: number): string {
+  const total = processes.reduce((s, p) => s + p.cpuSeconds, 0);
+  const per = (s: number) => (orders > 0 ? `${Math.round((s * 1000) / orders)} ms` : "–");
+  const top = [...processes]
+    .sort((a, b) => b.cpuSeconds - a.cpuSeconds)
+    .slice(0, 8)
+    .map((p) => `${p.name} ${per(p.cpuSeconds)}`)
+    .join(", ");
+  return `CPU over the timed part: ${total.toFixed(1)} s = ${per(total)} per ready order (${top})`;
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -371,10 +384,12 @@ export const SCENARIOS: readonly Scenario[] = [
     targets: [TARGETS.orderEndToEnd, TARGETS.noErrors],
     async run(ctx) {
       const c = ctx.plan.checkout;
+      const target = product(ctx);
       const r = await runCheckout(
-        { gatewayUrl: product(ctx).gatewayUrl, runId: ctx.runId, ...c },
+        { gatewayUrl: target.gatewayUrl, runId: ctx.runId, ...c },
         ctx.identities,
         ctx.progress,
+        () => cpuWindow(target.pidFile, target.postmasterPidFiles),
       );
       const s = summarise(r.endToEndMs);
       const failed = Object.values(r.errors).reduce((a, b) => a + b, 0);
@@ -391,7 +406,11 @@ export const SCENARIOS: readonly Scenario[] = [
         notes: [
           `${r.ready}/${r.shoppers} orders ready; rps column = orders ready per second`,
           ...r.notes,
+          ...(r.cpu ? [cpuPerOrderNote(r.cpu.processes, r.ready)] : []),
         ],
+        ...(r.cpu
+          ? { work: { windowMs: r.cpu.windowMs, units: r.ready, unit: "order", processes: r.cpu.processes } }
+          : {}),
       };
     },
   },

@@ -13,7 +13,7 @@ import type { Redis } from "ioredis";
 import { type OutboxMessage, type OutboxRow, outboxRowMessage } from "../outbox/outbox-message.ts";
 import { OUTBOX_JOB_OPTIONS } from "../outbox/publisher.ts";
 import type { OutboxSource } from "../outbox/relay.ts";
-import { queuesForTopic } from "../outbox/subscriptions.ts";
+import { queuesFor } from "../outbox/subscriptions.ts";
 import { missingJobIds } from "./live-jobs.ts";
 
 export interface OutboxSweepOptions {
@@ -70,7 +70,7 @@ export async function requeueLostOutboxMessages(
     const messages = rows.map((r) => outboxRowMessage(source.cluster, r, "lost-job-sweep"));
     const byQueue = new Map<string, OutboxMessage[]>();
     for (const m of messages)
-      for (const q of queuesForTopic(m.aggregateType))
+      for (const q of queuesFor(m.aggregateType, m.eventType))
         byQueue.set(q, [...(byQueue.get(q) ?? []), m]);
     for (const [name, ms] of byQueue) {
       const queue = queues.get(name);

@@ -1,5 +1,40 @@
+import type { OrderEventType } from "@agora/orders";
 import { describe, expect, it } from "vitest";
-import { orderEventPayloadSchema, shopperNotice, vendorNotice } from "./order-notice.ts";
+import {
+  orderEventPayloadSchema,
+  SHOPPER_NOTICE_EVENTS,
+  shopperNotice,
+  VENDOR_NOTICE_EVENTS,
+  vendorNotice,
+} from "./order-notice.ts";
+
+/** Every event type of the order aggregate (a Record, so a new one fails to compile until listed). */
+const ORDER_EVENT_TYPES: Record<OrderEventType, true> = {
+  OrderPlaced: true,
+  StockReserved: true,
+  PaymentAuthorized: true,
+  OrderConfirmed: true,
+  PaymentCaptured: true,
+  StockCommitted: true,
+  OrderReadyForFulfilment: true,
+  CompensationStarted: true,
+  StockReleased: true,
+  PaymentVoided: true,
+  OrderFailed: true,
+  PaymentRefunded: true,
+  OrderCancelled: true,
+  VendorOrderAccepted: true,
+  VendorOrderPacked: true,
+  ShipmentCreated: true,
+  ShipmentProgressed: true,
+  ShipmentDelivered: true,
+  VendorRefundRequested: true,
+  VendorRefunded: true,
+  VendorRefundFailed: true,
+  VendorOrderCancelled: true,
+  OrderShipped: true,
+  OrderDelivered: true,
+};
 
 const payload = (detail: unknown = {}) =>
   orderEventPayloadSchema.parse({
@@ -47,6 +82,21 @@ describe("vendorNotice", () => {
   it("alerts vendors of confirmed orders only", () => {
     expect(vendorNotice("OrderConfirmed", payload())?.kind).toBe("vendor_new_order");
     expect(vendorNotice("OrderDelivered", payload())).toBeNull();
+  });
+});
+
+describe("the events the notice consumers are sent", () => {
+  // The relay sends the notification consumers only these events: one missing here is a notice never sent.
+  const everyType = [...Object.keys(ORDER_EVENT_TYPES), "VendorOrderShipped"];
+
+  it("lists every order event a shopper gets a notice for, and only those", () => {
+    const noticed = everyType.filter((type) => shopperNotice(type, payload()) !== null);
+    expect([...noticed].sort()).toEqual([...SHOPPER_NOTICE_EVENTS].sort());
+  });
+
+  it("lists every order event vendors get a notice for, and only those", () => {
+    const noticed = everyType.filter((type) => vendorNotice(type, payload()) !== null);
+    expect(noticed).toEqual([...VENDOR_NOTICE_EVENTS]);
   });
 });
 

@@ -47,6 +47,20 @@ function detailString(detail: unknown, key: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The order events a shopper may get a notice for (`shopperNotice`), and the one vendors get one
+ * for (`vendorNotice`): the outbox relay sends these consumers only these events of topic `order`
+ * (outbox/subscriptions.ts), not the saga's every step, each of which cost a dedupe transaction.
+ */
+export const SHOPPER_NOTICE_EVENTS = [
+  "OrderConfirmed",
+  "ShipmentCreated",
+  "VendorOrderShipped",
+  "OrderDelivered",
+  "OrderFailed",
+] as const;
+export const VENDOR_NOTICE_EVENTS = ["OrderConfirmed"] as const;
+
 /** The shopper's notice for one order event, or null when this event is not worth one. */
 export function shopperNotice(eventType: string, p: OrderEventPayload): Notice | null {
   const ref = shortId(p.orderId);
@@ -97,7 +111,7 @@ export function shopperNotice(eventType: string, p: OrderEventPayload): Notice |
 
 /** The notice for the staff of each vendor in a confirmed order (their "new order" alert). */
 export function vendorNotice(eventType: string, p: OrderEventPayload): Notice | null {
-  if (eventType !== "OrderConfirmed") return null;
+  if (!(VENDOR_NOTICE_EVENTS as readonly string[]).includes(eventType)) return null;
   return {
     kind: "vendor_new_order",
     title: `New order ${shortId(p.orderId)}`,

@@ -6,7 +6,7 @@
 import { type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { OutboxMessage } from "./outbox-message.ts";
-import { queuesForTopic } from "./subscriptions.ts";
+import { queuesFor } from "./subscriptions.ts";
 import { createLogger } from "@agora/telemetry";
 
 const log = createLogger({ service: "outbox-relay" });
@@ -63,18 +63,17 @@ export function createBullmqPublisher(opts: {
   };
   return {
     async publish(messages) {
-      const byTopic = new Map<string, OutboxMessage[]>();
+      const byQueue = new Map<string, OutboxMessage[]>();
       for (const m of messages)
-        byTopic.set(m.aggregateType, [...(byTopic.get(m.aggregateType) ?? []), m]);
-      const adds = [...byTopic].flatMap(([topic, ms]) =>
-        queuesForTopic(topic).map((queue) =>
-          queueNamed(queue).addBulk(
-            ms.map((m) => ({
-              name: m.eventType,
-              data: m,
-              opts: { ...OUTBOX_JOB_OPTIONS, jobId: m.messageId },
-            })),
-          ),
+        for (const queue of queuesFor(m.aggregateType, m.eventType))
+          byQueue.set(queue, [...(byQueue.get(queue) ?? []), m]);
+      const adds = [...byQueue].map(([queue, ms]) =>
+        queueNamed(queue).addBulk(
+          ms.map((m) => ({
+            name: m.eventType,
+            data: m,
+            opts: { ...OUTBOX_JOB_OPTIONS, jobId: m.messageId },
+          })),
         ),
       );
       await withTimeout(Promise.all(adds), timeoutMs);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { queuesForTopic, subscriberQueueName } from "./subscriptions.ts";
+import { queuesFor, queuesForTopic, subscriberQueueName } from "./subscriptions.ts";
 
 describe("outbox subscriptions", () => {
   it("gives every subscriber of a topic its own queue", () => {
@@ -8,6 +8,25 @@ describe("outbox subscriptions", () => {
       "outbox-stock.live-stock",
       "outbox-stock.vendor-notices",
     ]);
+  });
+
+  it("sends a consumer that names its events only those events", () => {
+    const all = queuesForTopic("order");
+    expect(queuesFor("order", "StockReserved")).toEqual(["outbox-order.live-orders"]);
+    expect(queuesFor("order", "OrderConfirmed")).toEqual([
+      "outbox-order.live-orders",
+      "outbox-order.notifications",
+      "outbox-order.vendor-notices",
+    ]);
+    expect(queuesFor("order", "OrderReadyForFulfilment")).toEqual([
+      "outbox-order.live-orders",
+      "outbox-order.vendor-orders",
+    ]);
+    expect(queuesFor("order", "ShipmentCreated")).toEqual(
+      all.filter((q) => q !== "outbox-order.analytics" && q !== "outbox-order.vendor-notices"),
+    );
+    expect(queuesFor("order", "PaymentCaptured")).toContain("outbox-order.analytics");
+    expect(queuesFor("order", "PaymentCaptured")).not.toContain("outbox-order.notifications");
   });
 
   it("sends a topic without subscribers to one queue named after it", () => {

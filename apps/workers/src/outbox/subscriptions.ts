@@ -3,25 +3,60 @@
  * (`outbox-<topic>.<subscriber>`), so a slow consumer (say, notifications) never delays another
  * (the live-stock push) and each one dedupes on its own name. A topic nobody subscribes to goes
  * to the single queue `outbox-<topic>`.
+ *
+ * A subscriber that acts on a few event types of a busy topic names them (`events`): the relay
+ * sends it nothing else. An order's saga writes seven events; a consumer that ignores six of them
+ * would otherwise pay a queue round trip (and, for the notifications, a dedupe transaction on
+ * core) for each.
  */
+import { SALE_EVENT_TYPES } from "../analytics/sale-effects.ts";
+import { SHOPPER_NOTICE_EVENTS, VENDOR_NOTICE_EVENTS } from "../notifications/order-notice.ts";
+import { EVENTS_BEFORE_FULFILMENT } from "../projections/vendor-orders-projection.ts";
 import { outboxQueueName } from "./outbox-message.ts";
 
-export const SUBSCRIPTIONS: Readonly<Record<string, readonly string[]>> = {
+export interface Subscription {
+  subscriber: string;
+  /** Only these event types reach it; absent: every event of the topic. */
+  events?: readonly string[];
+  /** Event types it is never sent (it acts on everything else). */
+  ignores?: readonly string[];
+}
+
+export const SUBSCRIPTIONS: Readonly<Record<string, readonly Subscription[]>> = {
   // shard outboxes: catalog and stock of one vendor
-  product: ["search-projection"],
-  stock: ["search-projection", "live-stock", "vendor-notices"],
+  product: [{ subscriber: "search-projection" }],
+  stock: [
+    { subscriber: "search-projection" },
+    { subscriber: "live-stock" },
+    { subscriber: "vendor-notices" },
+  ],
   // core outbox: the order aggregate's events
-  order: ["live-orders", "notifications", "analytics", "vendor-notices", "vendor-orders"],
+  order: [
+    { subscriber: "live-orders" },
+    { subscriber: "notifications", events: SHOPPER_NOTICE_EVENTS },
+    { subscriber: "analytics", events: SALE_EVENT_TYPES },
+    { subscriber: "vendor-notices", events: VENDOR_NOTICE_EVENTS },
+    { subscriber: "vendor-orders", ignores: EVENTS_BEFORE_FULFILMENT },
+  ],
   // core outbox: vendor payouts (notice to the owner) and staff invitations (the invitation mail)
-  payout: ["vendor-notices"],
-  staff: ["vendor-notices"],
+  payout: [{ subscriber: "vendor-notices" }],
+  staff: [{ subscriber: "vendor-notices" }],
 };
 
-/** The queues one message of `topic` is published to. */
+/** Every queue of `topic`, whatever the event. */
 export function queuesForTopic(topic: string): string[] {
   const subs = SUBSCRIPTIONS[topic];
   if (!subs || subs.length === 0) return [outboxQueueName(topic)];
-  return subs.map((s) => subscriberQueueName(topic, s));
+  return subs.map((s) => subscriberQueueName(topic, s.subscriber));
+}
+
+/** The queues one message of `topic` with `eventType` is published to. */
+export function queuesFor(topic: string, eventType: string): string[] {
+  const subs = SUBSCRIPTIONS[topic];
+  if (!subs || subs.length === 0) return [outboxQueueName(topic)];
+  return subs
+    .filter((s) => (!s.events || s.events.includes(eventType)) && !s.ignores?.includes(eventType))
+    .map((s) => subscriberQueueName(topic, s.subscriber));
 }
 
 /** The queue a subscriber consumes for `topic`. */

@@ -14,7 +14,7 @@ import {
   RECOVER_JOB,
   SAGAS_QUEUE,
 } from "@agora/orders";
-import { createSagaProcessor } from "../sagas/checkout/index.ts";
+import { createSagaProcessor, waitingInQueues } from "../sagas/checkout/index.ts";
 import { closeInventoryStock } from "../stock/stock-service.ts";
 import type { PoolSpec } from "./run-pool.ts";
 
@@ -38,6 +38,7 @@ export function sagasPool(): PoolSpec {
     processor: createSagaProcessor({
       enqueue: queueEnqueuer(queue, paymentsQueue),
       stalledAfterMs: env.SAGA_STALLED_AFTER_MS,
+      stillQueued: waitingInQueues(queue, paymentsQueue),
     }),
     init: async () => {
       await queue.upsertJobScheduler(

@@ -17,6 +17,21 @@ import type { OutboxMessage } from "../outbox/outbox-message.ts";
 
 export const VENDOR_ORDERS_PROJECTION = "vendor-orders";
 
+/**
+ * The checkout saga's events before an order is ready for fulfilment. Vendors see a sub-order
+ * only from then on (`fulfilmentStatusOf`; every vendor read filters on it), and each message
+ * re-folds the whole order, so the OrderReadyForFulfilment message projects everything before
+ * it: the relay does not send these (six queue jobs, order folds and shard transactions per order).
+ */
+export const EVENTS_BEFORE_FULFILMENT = [
+  "OrderPlaced",
+  "StockReserved",
+  "PaymentAuthorized",
+  "OrderConfirmed",
+  "PaymentCaptured",
+  "StockCommitted",
+] as const;
+
 const orderMessageSchema = z.object({
   orderId: z.uuid(),
   version: z.number().int().positive(),

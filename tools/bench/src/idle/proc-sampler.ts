@@ -6,7 +6,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { descendants, isOurs, readRegistry } from "@agora/infra-local/processes";
+import { isOurs, readRegistry } from "@agora/infra-local/processes";
 import type { ProcessUsage } from "../report/result.ts";
 
 export interface ProcSnapshot {
@@ -69,34 +69,46 @@ export function pidFromFile(path: string): number | undefined {
   return Number.isInteger(pid) && pid > 0 && readOrUndefined(`/proc/${pid}/stat`) ? pid : undefined;
 }
 
+/** A process's descendants, leaving out (with their own children) those in `others`. */
+function ownDescendants(pid: number, others: ReadonlySet<number>): number[] {
+  const out: number[] = [];
+  const stack = [pid];
+  while (stack.length) {
+    const p = stack.pop() as number;
+    const kids = (readOrUndefined(`/proc/${p}/task/${p}/children`) ?? "").split(/\s+/).filter(Boolean);
+    for (const k of kids.map(Number)) {
+      if (others.has(k)) continue;
+      out.push(k);
+      stack.push(k);
+    }
+  }
+  return out;
+}
+
 /**
  * Process name → its PIDs (itself and descendants), for everything of ours that is alive.
  * `detached` names pid files of processes that left their parent's tree but belong to it: Patroni
  * starts the postmaster detached, so a member's Postgres is found through its `postmaster.pid`.
- * A registered process started by another registered one (the supervisor starts the apps and the
- * workers) is counted under its own name, not its parent's: a record's tree nested in another's is
- * smaller, so trees are claimed smallest first.
+ * A process registered under its own name counts there, not under the one that spawned it (the
+ * supervisor is the parent of every app and worker pool it starts).
  */
 export function productProcesses(
   pidFile: string,
   detached: Record<string, string> = {},
 ): Map<string, number[]> {
-  const trees: { name: string; pids: number[] }[] = [];
-  for (const rec of readRegistry(pidFile)) {
-    if (!isOurs(rec)) continue;
+  const records = readRegistry(pidFile).filter(isOurs);
+  const registered = new Set(records.map((r) => r.pid));
+  const seen = new Set<number>();
+  const out = new Map<string, number[]>();
+  for (const rec of records) {
     const extra = detached[rec.name] ? pidFromFile(detached[rec.name] as string) : undefined;
     const roots = extra === undefined ? [rec.pid] : [rec.pid, extra];
-    trees.push({ name: rec.name, pids: roots.flatMap((r) => [r, ...descendants(r)]) });
-  }
-  const seen = new Set<number>();
-  const claimed = new Map<string, number[]>();
-  for (const tree of [...trees].sort((a, b) => a.pids.length - b.pids.length)) {
-    const pids = tree.pids.filter((p) => !seen.has(p));
+    const others = new Set([...registered].filter((p) => p !== rec.pid));
+    const pids = roots.flatMap((r) => [r, ...ownDescendants(r, others)]).filter((p) => !seen.has(p));
     for (const p of pids) seen.add(p);
-    claimed.set(tree.name, pids);
+    out.set(rec.name, pids);
   }
-  // Registry order, as before.
-  return new Map(trees.map((t) => [t.name, claimed.get(t.name) ?? []]));
+  return out;
 }
 
 export interface Sample {
@@ -153,4 +165,25 @@ export function usageBetween(
     });
   }
   return out.sort((a, b) => b.cpuSeconds - a.cpuSeconds);
+}
+
+export interface CpuWindow {
+  /** Ends the window: per-process CPU since it began (memory as at the end). */
+  stop(): { windowMs: number; processes: ProcessUsage[] };
+}
+
+/**
+ * CPU of every product process from now until `stop()`: what one timed load cost, process by
+ * process (the registry is read again at the end, so a process restarted meanwhile still counts).
+ */
+export function cpuWindow(pidFile: string, detached: Record<string, string> = {}): CpuWindow {
+  const before = sample(productProcesses(pidFile, detached));
+  const t0 = Date.now();
+  return {
+    stop() {
+      const after = sample(productProcesses(pidFile, detached));
+      const windowMs = Date.now() - t0;
+      return { windowMs, processes: usageBetween(before, after, windowMs) };
+    },
+  };
 }

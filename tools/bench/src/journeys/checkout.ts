@@ -3,7 +3,9 @@
  * are done before timing; the clock runs from each `checkout.place` submit to the order being
  * known READY_FOR_FULFILMENT, followed as the order page follows it (live push + resync reads). Every shopper is a new account with its own client identity.
  */
+import type { CpuWindow } from "../idle/proc-sampler.ts";
 import type { IdentityPool } from "../identity.ts";
+import type { ProcessUsage } from "../report/result.ts";
 import type { Progress } from "../progress.ts";
 import { rate, summarise } from "../report/stats.ts";
 import { allocate, buyableItems } from "./catalog-fixtures.ts";
@@ -40,6 +42,8 @@ export interface CheckoutResult {
   placeMs: number[];
   errors: Record<string, number>;
   notes: string[];
+  /** CPU of the product's processes over the timed part, when the bench could see them. */
+  cpu?: { windowMs: number; processes: ProcessUsage[] };
 }
 
 /** Runs `fn` over `items` with at most `limit` at a time. */
@@ -80,6 +84,8 @@ export async function runCheckout(
   spec: CheckoutSpec,
   identities: IdentityPool,
   progress: Progress,
+  /** Starts a CPU window over the product's processes (the timed part only). */
+  measureCpu?: () => CpuWindow,
 ): Promise<CheckoutResult> {
   const scout = new ShopperClient(spec.gatewayUrl, identities.take());
   const notes: string[] = [];
@@ -116,6 +122,7 @@ export async function runCheckout(
     if (ready.length < items.length)
       notes.push(`${items.length - ready.length} shoppers failed before timing (see errors)`);
 
+    const cpuWindow = measureCpu?.();
     const t0 = Date.now();
     const deadline = t0 + spec.timeoutS * 1000;
     const placeMs: number[] = [];
@@ -137,6 +144,7 @@ export async function runCheckout(
       }),
     );
     const elapsedMs = Date.now() - t0;
+    const cpu = cpuWindow?.stop();
     for (const t of timed) if (t.status === "rejected") countErrors(errors, t.reason);
     for (const r of ready) r.shopper.client.close();
     const place = summarise(placeMs);
@@ -155,6 +163,7 @@ export async function runCheckout(
       placeMs,
       errors,
       notes,
+      ...(cpu ? { cpu } : {}),
     };
   } finally {
     scout.close();

@@ -31,6 +31,11 @@ export interface ScenarioResult {
   ratioToCeiling: number | null;
   /** Idle window only. */
   idle?: { cores: number; rssMb: number; pssMb: number; processes: ProcessUsage[] };
+  /**
+   * CPU of every product process over a scenario's timed part and the units of work it finished
+   * (checkout: orders ready): CPU per unit is the figure a shared, noisy box cannot inflate.
+   */
+  work?: { windowMs: number; units: number; unit: string; processes: ProcessUsage[] };
   notes: string[];
   /** Filled by evaluateTargets. */
   targets: TargetVerdict[];

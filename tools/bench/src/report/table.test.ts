@@ -3,7 +3,7 @@ import { failedResult, toResult } from "../run.ts";
 import { SCENARIOS } from "../scenarios.ts";
 import type { Measured } from "../scenarios.ts";
 import type { BenchRun } from "./result.ts";
-import { formatMs, formatRun, renderTable } from "./table.ts";
+import { formatMs, formatRun, renderTable, workRows } from "./table.ts";
 
 const scenario = (name: string) => {
   const s = SCENARIOS.find((x) => x.name === name);
@@ -138,6 +138,27 @@ describe("the printed table", () => {
     expect(relay).toBeGreaterThan(0);
     expect(etcd).toBeGreaterThan(relay);
     expect(lines.find((l) => l.startsWith("total"))).toMatch(/30\.00\s+0\.500\s+3072\s+2048\s+2/);
+  });
+
+  it("divides each busy process's CPU over the timed part by the orders it finished, biggest first", () => {
+    const usage = (name: string, cpuSeconds: number) => ({
+      name,
+      cpuSeconds,
+      cpuSecondsPerMinute: 0,
+      cores: cpuSeconds / 20,
+      rssMb: 100,
+      pssMb: 100,
+      pids: 1,
+    });
+    const rows = workRows({
+      windowMs: 20_000,
+      units: 200,
+      unit: "order",
+      processes: [usage("workers-sagas", 4), usage("storefront-1", 10), usage("etcd-1", 0)],
+    });
+    expect(rows.map((r) => r[0])).toEqual(["storefront-1", "workers-sagas", "total"]);
+    expect(rows[0]?.[2]).toBe("50.0");
+    expect(rows[2]?.slice(1, 4)).toEqual(["14.00", "70.0", "0.700"]);
   });
 
   it("survives a JSON round trip unchanged (the --json output and the history line)", () => {

@@ -98,6 +98,27 @@ export function processRows(processes: readonly ProcessUsage[]): string[][] {
 
 export const PROCESS_HEADER = ["process", "cpu s/min", "cores", "RSS MB", "PSS MB", "pids", ""];
 
+export const WORK_HEADER = ["process", "cpu s", "ms per unit", "cores", "RSS MB"];
+
+/** CPU of each process over a timed part, per unit of work finished (processes that did none left out). */
+export function workRows(work: NonNullable<ScenarioResult["work"]>): string[][] {
+  const perUnit = (s: number) => (work.units > 0 ? ((s * 1000) / work.units).toFixed(1) : dash);
+  const busy = [...work.processes]
+    .filter((p) => p.cpuSeconds > 0)
+    .sort((a, b) => b.cpuSeconds - a.cpuSeconds);
+  const total = busy.reduce((t, p) => t + p.cpuSeconds, 0);
+  return [
+    ...busy.map((p) => [
+      p.name,
+      p.cpuSeconds.toFixed(2),
+      perUnit(p.cpuSeconds),
+      p.cores.toFixed(3),
+      p.rssMb.toFixed(0),
+    ]),
+    ["total", total.toFixed(2), perUnit(total), ((total * 1000) / Math.max(1, work.windowMs)).toFixed(3), ""],
+  ];
+}
+
 export function formatRun(run: BenchRun): string {
   const out = [
     `Agora bench ${run.at} (${run.mode}) against ${run.gateway}; ${run.host.cpus} CPUs, load ${run.host.loadAvg1m.toFixed(2)} at start; client identity: ${run.identity}`,
@@ -123,6 +144,14 @@ export function formatRun(run: BenchRun): string {
           "",
         ],
       ]),
+    );
+  }
+  for (const r of run.results) {
+    if (!r.work) continue;
+    out.push(
+      "",
+      `${r.name}: CPU over the timed part (${(r.work.windowMs / 1000).toFixed(1)} s, ${r.work.units} ${r.work.unit}s), per process (with its children, from /proc):`,
+      renderTable(WORK_HEADER, workRows(r.work)),
     );
   }
   return out.join("\n");

@@ -48,6 +48,7 @@ import {
   recoverStalledSagas,
   refundOrder,
   runSagaStep,
+  waitingInQueues,
 } from "./index.ts";
 
 /** The admin token of in-process simulators (fault injection, ledger). */
@@ -486,6 +487,42 @@ describe("checkout saga", () => {
     ).toBe(refunded.version);
     expect(await ledgerSum([orderId])).toBe(0);
     expect((await loadOrder(orderId))?.status).toBe("CANCELLED");
+  });
+
+  it("leaves a saga whose next step still waits in its queue to that job, and recovers it once the job is gone", async () => {
+    const productId = await createProduct(2);
+    // A queue nobody consumes: the step job waits there as it would behind a checkout burst.
+    const connection = createRedis({ maxRetriesPerRequest: null, connectionName: `test-idle-${run}` });
+    const idle = new Queue(`sagas-idle-${run}`, { connection });
+    try {
+      const { orderId } = await startCheckout(checkout(productId, `queued-${run}`), queueEnqueuer(idle));
+      await sleep(1_100);
+      const stillQueued = waitingInQueues(idle, idle);
+      expect(await stillQueued(orderId, "reserve-stock")).toBe(true);
+      const whileQueued = await recoverStalledSagas({
+        olderThanMs: 1_000,
+        enqueue: runtime.enqueue,
+        stillQueued,
+      });
+      expect(whileQueued).not.toContainEqual({ orderId, step: "reserve-stock" });
+      expect((await loadOrder(orderId))?.status).toBe("PENDING");
+
+      // The job is lost (Redis failover, a discarded job): the next sweep starts the step again.
+      await idle.obliterate({ force: true });
+      const afterLoss = await recoverStalledSagas({
+        olderThanMs: 1_000,
+        enqueue: runtime.enqueue,
+        stillQueued,
+      });
+      expect(afterLoss).toContainEqual({ orderId, step: "reserve-stock" });
+      const statuses = await waitForTerminal([orderId], 20_000);
+      expect(statuses.get(orderId)).toBe("READY_FOR_FULFILMENT");
+      expect(await stockOf(productId)).toEqual({ onHand: 1, reserved: 0 });
+    } finally {
+      await idle.obliterate({ force: true });
+      await idle.close();
+      connection.disconnect();
+    }
   });
 
   it("fails fast with a clear reason and releases stock when the payment provider is down (breaker open)", async () => {

@@ -171,7 +171,14 @@ async function authorize(state: OrderState, deps: SagaDeps): Promise<OrderState>
   }
   return commit(
     state,
-    [{ type: "PaymentAuthorized", payload: { paymentId: payment.id, amountCents } }],
+    [
+      { type: "PaymentAuthorized", payload: { paymentId: payment.id, amountCents } },
+      // Confirmed in the same commit: nothing can happen between an authorization and the
+      // order's confirmation, and a step of its own cost every order one more queue hop, event
+      // fold and synchronously replicated commit. confirm-order still moves an order that was
+      // left at PAYMENT_AUTHORIZED (authorized before this, or by an older worker).
+      { type: "OrderConfirmed", payload: {} },
+    ],
     async (tx) => {
       await tx.payment.upsert({
         where: { idempotencyKey: key },

@@ -4,7 +4,7 @@
  * queue contract) is `@agora/orders`, shared with the API edge.
  */
 export { runSagaStep, paymentKey, type SagaDeps, type StepResult } from "./checkout-saga.ts";
-export { recoverStalledSagas, type RecoveryOptions } from "./recovery.ts";
+export { recoverStalledSagas, type RecoveryOptions, waitingInQueues } from "./recovery.ts";
 export { refundOrder, OrderNotRefundableError } from "./refund-order.ts";
 export {
   PaymentDeclinedError,

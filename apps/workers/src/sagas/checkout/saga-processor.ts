@@ -3,7 +3,7 @@ import type { Processor } from "bullmq";
 import { counter, createLogger } from "@agora/telemetry";
 import { inJobSpan } from "../../pools/job-span.ts";
 import { runSagaStep, type SagaDeps } from "./checkout-saga.ts";
-import { recoverStalledSagas } from "./recovery.ts";
+import { recoverStalledSagas, type RecoveryOptions } from "./recovery.ts";
 import { PAYMENT_STEPS, RECOVER_JOB, sagaJobSchema } from "@agora/orders";
 
 const log = createLogger({ service: "workers-sagas" });
@@ -13,12 +13,15 @@ const stepOutcomes = counter({
   labelNames: ["step", "outcome"] as const,
 });
 
-export function createSagaProcessor(deps: SagaDeps & { stalledAfterMs: number }): Processor {
+export function createSagaProcessor(
+  deps: SagaDeps & { stalledAfterMs: number; stillQueued?: RecoveryOptions["stillQueued"] },
+): Processor {
   return async (job) => {
     if (job.name === RECOVER_JOB) {
       const requeued = await recoverStalledSagas({
         olderThanMs: deps.stalledAfterMs,
         enqueue: deps.enqueue,
+        ...(deps.stillQueued ? { stillQueued: deps.stillQueued } : {}),
       });
       return { requeued: requeued.length };
     }
