@@ -1,16 +1,28 @@
 /** `tsx src/main.ts`: runs the identity provider on `HOST`:`PORT` until SIGTERM/SIGINT. */
 import "./telemetry.ts";
-import { identityProviderSchema, listenSchema, loadConfig, redisSchema } from "@agora/config";
+import {
+  identityProviderSchema,
+  listenSchema,
+  loadConfig,
+  redisSchema,
+  servicesSchema,
+} from "@agora/config";
 import { closeAll } from "@agora/db";
 import { redisOptions } from "@agora/redis";
 import { createLogger } from "@agora/telemetry";
 import { Redis } from "ioredis";
+import { agoraRelyingParties } from "./relying-parties.ts";
 import { createIdentityServer } from "./server.ts";
 
 const env = loadConfig({
   listen: listenSchema,
   identity: identityProviderSchema,
   redis: redisSchema,
+  apps: servicesSchema.pick({
+    AGORA_STOREFRONT_URL: true,
+    AGORA_VENDOR_PORTAL_URL: true,
+    AGORA_OPS_CONSOLE_URL: true,
+  }),
 });
 const logger = createLogger({ service: "identity" });
 const redis = new Redis(redisOptions({ connectionName: "identity", maxRetriesPerRequest: 1 }));
@@ -18,6 +30,12 @@ redis.on("error", (err) => logger.warn({ err }, "identity redis connection error
 
 const server = await createIdentityServer({
   issuer: env.identity.AGORA_IDENTITY_ISSUER,
+  // The three apps sign in here (authorization code + PKCE).
+  relyingParties: await agoraRelyingParties({
+    storefront: env.apps.AGORA_STOREFRONT_URL,
+    "vendor-portal": env.apps.AGORA_VENDOR_PORTAL_URL,
+    "ops-console": env.apps.AGORA_OPS_CONSOLE_URL,
+  }),
   redis,
   cookieKeys: [env.identity.AGORA_IDENTITY_COOKIE_SECRET],
   rotateAfterMs: env.identity.AGORA_IDENTITY_KEY_ROTATION_DAYS * 24 * 60 * 60_000,
