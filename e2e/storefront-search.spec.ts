@@ -1,4 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
+import { signInAtProvider } from "./support/sign-in.ts";
 
 /** Product links of the result grid (tiles link to /p/<id>). */
 async function resultIds(page: Page): Promise<string[]> {
@@ -67,10 +68,8 @@ test("a category can be paged to the end and back without repeats", async ({ pag
 
 test("a signed-in shopper reviews a product and the page shows it with stars", async ({ page }) => {
   await page.goto("/signin");
-  await page.getByLabel("Email").fill("shopper2@agora.local");
-  await page.getByLabel("Password").fill("agora-demo");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).not.toHaveURL(/\/signin/);
+  await signInAtProvider(page, "shopper2@agora.local");
+  await expect(page.getByTestId("user-menu")).toBeVisible({ timeout: 30_000 });
 
   // A random product of the page, so reruns against the same data rarely meet their own review.
   await page.goto("/c/books?sort=price_desc");

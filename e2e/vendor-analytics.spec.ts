@@ -1,5 +1,4 @@
 import { expect, test } from "@playwright/test";
-import { topology } from "../infra/local/src/topology.ts";
 import { core } from "../packages/db/src/index.ts";
 import {
   addToCart,
@@ -11,8 +10,9 @@ import {
   signUp,
   uniqueEmail,
 } from "./support/shop.ts";
+import { portalUrl } from "./support/portal.ts";
+import { signInAtProvider } from "./support/sign-in.ts";
 
-const t = topology("test");
 const euros = (cents: number) =>
   new Intl.NumberFormat("en-IE", { style: "currency", currency: "EUR" }).format(cents / 100);
 
@@ -32,12 +32,10 @@ test("a shopper's view and purchase show up on the vendor's open dashboard by th
 
   // The vendor's dashboard is open before anything happens, and stays open.
   const portal = await browser.newPage();
-  await portal.goto(`http://${t.host}:${t.apps.vendorPortal}/signin`);
-  await portal.getByLabel("Email").fill(`owner@${vendor!.slug}.agora.local`);
-  await portal.getByLabel("Password").fill("agora-demo");
-  await portal.getByRole("button", { name: "Sign in" }).click();
+  await portal.goto(portalUrl("/signin"));
+  await signInAtProvider(portal, `owner@${vendor!.slug}.agora.local`);
   await expect(portal.getByRole("heading", { name: "Sales" })).toBeVisible({ timeout: 30_000 });
-  await portal.goto(`http://${t.host}:${t.apps.vendorPortal}/?range=48h`);
+  await portal.goto(portalUrl("/?range=48h"));
   await expect(portal.getByRole("status").filter({ hasText: /^Live/ })).toBeVisible({ timeout: 30_000 });
   await portal.evaluate(() => {
     (window as unknown as { stayed?: boolean }).stayed = true;

@@ -1,5 +1,5 @@
 import { expect, type Page } from "@playwright/test";
-import { topology } from "../../infra/local/src/topology.ts";
+import { appUrl, signInAtProvider } from "./sign-in.ts";
 
 /** Signs in to the ops console as the demo operator (or `email`) and lands on `path`. */
 export async function signInToOps(
@@ -7,10 +7,7 @@ export async function signInToOps(
   path = "/",
   email = "operator@agora.local",
 ): Promise<void> {
-  const t = topology("test");
-  await page.goto(`http://${t.host}:${t.apps.opsConsole}${path}`);
-  await expect(page).toHaveURL(/\/signin/);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("agora-demo");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.goto(appUrl("opsConsole", path));
+  await signInAtProvider(page, email);
+  await expect(page).toHaveURL(appUrl("opsConsole", path), { timeout: 30_000 });
 }

@@ -8,10 +8,11 @@ import { topology } from "../../infra/local/src/topology.ts";
 import { withTenant } from "../../packages/db/src/index.ts";
 import { VENDORS } from "../../packages/db/src/seed/demo-data.ts";
 import { db } from "./shop.ts";
+import { appUrl, DEMO_PASSWORD, signInAtProvider } from "./sign-in.ts";
+
+export { DEMO_PASSWORD };
 
 const t = topology("test");
-
-export const DEMO_PASSWORD = "agora-demo";
 
 export interface PortalVendor {
   id: string;
@@ -22,7 +23,7 @@ export interface PortalVendor {
 
 /** An absolute vendor portal URL (the portal is not behind the storefront gateway). */
 export function portalUrl(path = "/"): string {
-  return `http://${t.host}:${t.apps.vendorPortal}${path}`;
+  return appUrl("vendorPortal", path);
 }
 
 /** The CDN edge's origin, where product images are served from. */
@@ -65,11 +66,9 @@ export async function warehouseCodes(vendorId: string): Promise<string[]> {
   return rows.map((r) => r.code);
 }
 
-/** Signs in on the portal's sign-in page and lands on `path`. */
+/** Signs in through the portal's sign-in (the identity provider's form) and lands on `path`. */
 export async function signInToPortal(page: Page, email: string, path = "/"): Promise<void> {
   await page.goto(portalUrl(`/signin?callbackUrl=${encodeURIComponent(path)}`));
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signInAtProvider(page, email);
   await expect(page).toHaveURL(portalUrl(path), { timeout: 30_000 });
 }

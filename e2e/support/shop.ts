@@ -86,7 +86,11 @@ export function uniqueEmail(tag: string): string {
   return `${tag}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}@shoppers.agora.local`;
 }
 
-/** Creates an account on /signup; signs in with it and lands on `then`. */
+/**
+ * Creates an account from the storefront's /signup, which sends the browser to the identity
+ * provider's "Create an account" form (same labels as the storefront's form had); the provider
+ * signs the new account in and sends it back to `then`.
+ */
 export async function signUp(page: Page, email: string, then = "/"): Promise<void> {
   await page.goto(`/signup?callbackUrl=${encodeURIComponent(then)}`);
   await page.getByLabel("Name").fill("Journey Shopper");

@@ -4,12 +4,23 @@ import {
   listenSchema,
   loadConfig,
   redisSchema,
+  servicesSchema,
   type EnvSource,
 } from "@agora/config";
 
 export function loadIdentityEnv(source: EnvSource = process.env) {
   return loadConfig(
-    { listen: listenSchema, identity: identityProviderSchema, redis: redisSchema },
+    {
+      listen: listenSchema,
+      identity: identityProviderSchema,
+      redis: redisSchema,
+      // The three apps are its relying parties: their origins give the redirect URIs.
+      apps: servicesSchema.pick({
+        AGORA_STOREFRONT_URL: true,
+        AGORA_VENDOR_PORTAL_URL: true,
+        AGORA_OPS_CONSOLE_URL: true,
+      }),
+    },
     source,
   );
 }

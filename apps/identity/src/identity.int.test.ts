@@ -3,13 +3,18 @@
  * real topology: a vendor API key used as an OAuth client (client_credentials) gets a JWT access
  * token the REST API accepts (scopes narrowed to the ones asked for), refused with a wrong secret;
  * expired, forged and wrong-audience tokens are 401; revoking the key ends its tokens at once;
- * a rotated signing key keeps the old key published, so earlier tokens still verify.
+ * a rotated signing key keeps the old key published, so earlier tokens still verify. And the apps'
+ * browser sign-in: authorization code + PKCE with registered redirect URIs only, one provider
+ * session signing the user in to a second app without a password (single sign-on), and a
+ * revocation in any app (sign-out, staff removal) ending the provider session and its codes.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import { closeApiRedis } from "@agora/api/cache";
+import { revokeSessions } from "@agora/api/sessions";
+import { signInThrottle } from "@agora/api/sign-in-throttle";
 import { hashKey } from "@agora/api/vendor-api-keys";
-import type { AgoraSession } from "@agora/auth";
+import { type AgoraSession, SignInThrottledError } from "@agora/auth";
 import { closeAll, core, createVendor, hashPassword } from "@agora/db";
 import { redisOptions } from "@agora/redis";
 import { Redis } from "ioredis";
@@ -36,6 +41,11 @@ let ownerId: string;
 let ownerEmail: string;
 const RP_SECRET = "ops console client secret for the test";
 const REDIRECT = "http://127.0.0.1:9/api/auth/callback/agora";
+const PORTAL_SECRET = "vendor portal client secret for the test";
+const PORTAL_REDIRECT = "http://127.0.0.1:10/api/auth/callback/agora";
+let vendorIdOfOwner: string;
+/** The address the throttle test pretends is over its limit (the real windows count the rest). */
+const THROTTLED_EMAIL = `throttled-${run}@idp.test`;
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -55,15 +65,25 @@ beforeAll(async () => {
   ownerId = userId;
   ownerEmail = email;
   const session: AgoraSession = { userId, email, name: "Owner", roles: ["vendor_owner"], vendorId };
+  vendorIdOfOwner = vendorId;
+  await core().primary.userRole.create({ data: { userId, roleName: "vendor_owner", vendorId } });
   owner = createCaller({ headers: new Headers(), session });
   await owner.vendor.warehouses.create({ code: "MAIN", name: "Main" });
 
   const port = await freePort();
   issuer = `http://127.0.0.1:${port}`;
   redis = new Redis(redisOptions({ connectionName: "identity-test", maxRetriesPerRequest: 1 }));
+  const realThrottle = signInThrottle();
   idp = await createIdentityServer({
     issuer,
     redis,
+    signInThrottle: {
+      admit: async (attempt) => {
+        if (attempt.email === THROTTLED_EMAIL) throw new SignInThrottledError(42);
+        await realThrottle.admit(attempt);
+      },
+      succeeded: (attempt) => realThrottle.succeeded?.(attempt) ?? Promise.resolve(),
+    },
     cookieKeys: ["identity test cookie secret, 32+ characters long"],
     rotateAfterMs: ROTATE_MS,
     relyingParties: [
@@ -72,6 +92,12 @@ beforeAll(async () => {
         clientName: "Agora ops console",
         secretHash: hashKey(RP_SECRET),
         redirectUris: [REDIRECT],
+      },
+      {
+        clientId: "agora-vendor-portal",
+        clientName: "Agora Vendors",
+        secretHash: hashKey(PORTAL_SECRET),
+        redirectUris: [PORTAL_REDIRECT],
       },
     ],
   });
@@ -254,6 +280,23 @@ class Jar {
   }
 }
 
+interface Rp {
+  clientId: string;
+  secret: string;
+  redirect: string;
+}
+const CONSOLE: Rp = { clientId: "agora-ops-console", secret: RP_SECRET, redirect: REDIRECT };
+const PORTAL: Rp = { clientId: "agora-vendor-portal", secret: PORTAL_SECRET, redirect: PORTAL_REDIRECT };
+
+interface IdClaims {
+  sub: string;
+  iss: string;
+  aud: string;
+  roles: string[];
+  vendor_id: string | null;
+  session_epoch: number;
+}
+
 describe("identity provider: an app signs a user in (authorization code + PKCE)", () => {
   const verifier = randomBytes(32).toString("base64url");
   const challenge = createHash("sha256").update(verifier).digest("base64url");
@@ -268,53 +311,72 @@ describe("identity provider: an app signs a user in (authorization code + PKCE)"
     );
   }
 
-  async function signIn(password: string, opts: { challenge?: string } = {}) {
-    const jar = new Jar();
+  /** Follows the provider's redirects until the app's callback, or a page that wants the person. */
+  async function settle(jar: Jar, res: Response, rp: Rp): Promise<Response> {
+    for (let hops = 0; res.status === 303 && hops < 8; hops++) {
+      const next = res.headers.get("location")!;
+      if (next.startsWith(rp.redirect)) break;
+      res = await follow(jar, next);
+    }
+    return res;
+  }
+
+  /** An authorization request from `rp`; answers where it ended (callback, sign-in page, error). */
+  async function authorize(
+    jar: Jar,
+    rp: Rp,
+    opts: { challenge?: string; redirect?: string; prompt?: string } = {},
+  ) {
     const auth = new URL(`${issuer}/auth`);
     auth.search = new URLSearchParams({
-      client_id: "agora-ops-console",
+      client_id: rp.clientId,
       response_type: "code",
       scope: "openid email profile",
-      redirect_uri: REDIRECT,
+      redirect_uri: opts.redirect ?? rp.redirect,
       state: "s-1",
+      ...(opts.prompt ? { prompt: opts.prompt } : {}),
       ...(opts.challenge === ""
         ? {}
         : { code_challenge: opts.challenge ?? challenge, code_challenge_method: "S256" }),
     }).toString();
-    let res = await follow(jar, auth.toString());
+    return settle(jar, await follow(jar, auth.toString()), rp);
+  }
+
+  async function signIn(
+    password: string,
+    opts: { challenge?: string; jar?: Jar; rp?: Rp } = {},
+  ) {
+    const jar = opts.jar ?? new Jar();
+    const rp = opts.rp ?? CONSOLE;
+    const start = await authorize(jar, rp, opts);
     // Refused before any sign-in: the provider sends the error to the app's callback.
-    if (res.status !== 303 || res.headers.get("location")!.startsWith(REDIRECT))
-      return { jar, res };
-    const interaction = res.headers.get("location")!;
-    const page = await follow(jar, interaction);
-    const form = await page.text();
+    if (start.status !== 200) return { jar, res: start };
+    const interaction = new URL(start.url).pathname;
+    const form = await start.text();
     expect(form).toContain("Email");
     expect(form).toContain("Password");
-    res = await follow(jar, `${interaction}/login`, {
+    const res = await follow(jar, `${interaction}/login`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({ email: ownerEmail, password }).toString(),
     });
     // Login → resume → consent (implicit for Agora's own apps) → resume → the app's callback.
-    for (let hops = 0; res.status === 303 && hops < 6; hops++) {
-      const next = res.headers.get("location")!;
-      if (next.startsWith(REDIRECT)) break;
-      res = await follow(jar, next);
-    }
-    return { jar, res };
+    return { jar, res: await settle(jar, res, rp) };
   }
 
-  async function exchange(code: string, codeVerifier: string | null) {
+  const codeOf = (res: Response) => new URL(res.headers.get("location")!).searchParams.get("code")!;
+
+  async function exchange(code: string, codeVerifier: string | null, rp: Rp = CONSOLE) {
     const body = new URLSearchParams({
       grant_type: "authorization_code",
       code,
-      redirect_uri: REDIRECT,
+      redirect_uri: rp.redirect,
     });
     if (codeVerifier) body.set("code_verifier", codeVerifier);
     const res = await fetch(`${issuer}/token`, {
       method: "POST",
       headers: {
-        authorization: `Basic ${Buffer.from(`agora-ops-console:${RP_SECRET}`).toString("base64")}`,
+        authorization: `Basic ${Buffer.from(`${rp.clientId}:${rp.secret}`).toString("base64")}`,
         "content-type": "application/x-www-form-urlencoded",
       },
       body,
@@ -322,7 +384,10 @@ describe("identity provider: an app signs a user in (authorization code + PKCE)"
     return (await res.json()) as { id_token?: string; error?: string };
   }
 
-  it("signs a user in with their Agora password and issues an ID token for them", async () => {
+  const claimsOf = (idToken: string) =>
+    JSON.parse(Buffer.from(idToken.split(".")[1]!, "base64url").toString()) as IdClaims;
+
+  it("signs a user in with their Agora password and issues an ID token with their roles, tenant and epoch", async () => {
     const { res } = await signIn("identity test");
     expect(res.status).toBe(303);
     const callback = new URL(res.headers.get("location")!);
@@ -330,14 +395,16 @@ describe("identity provider: an app signs a user in (authorization code + PKCE)"
     expect(callback.searchParams.get("state")).toBe("s-1");
     const code = callback.searchParams.get("code")!;
     const tokens = await exchange(code, verifier);
-    const claims = JSON.parse(
-      Buffer.from(tokens.id_token!.split(".")[1]!, "base64url").toString(),
-    ) as {
-      sub: string;
-      iss: string;
-      aud: string;
-    };
-    expect(claims).toMatchObject({ sub: ownerId, iss: issuer, aud: "agora-ops-console" });
+    const claims = claimsOf(tokens.id_token!);
+    const { sessionEpoch } = await core().primary.user.findUniqueOrThrow({ where: { id: ownerId } });
+    expect(claims).toMatchObject({
+      sub: ownerId,
+      iss: issuer,
+      aud: "agora-ops-console",
+      roles: ["vendor_owner"],
+      vendor_id: vendorIdOfOwner,
+      session_epoch: sessionEpoch,
+    });
     // The code was used once: a replay is refused.
     expect((await exchange(code, verifier)).error).toBe("invalid_grant");
   });
@@ -348,11 +415,155 @@ describe("identity provider: an app signs a user in (authorization code + PKCE)"
     expect(await wrong.res.text()).toContain("Wrong email or password.");
 
     const { res } = await signIn("identity test");
-    const code = new URL(res.headers.get("location")!).searchParams.get("code")!;
-    expect((await exchange(code, null)).error).toBe("invalid_grant");
+    expect((await exchange(codeOf(res), null)).error).toBe("invalid_grant");
+    const other = await signIn("identity test");
+    const wrongVerifier = randomBytes(32).toString("base64url");
+    expect((await exchange(codeOf(other.res), wrongVerifier)).error).toBe("invalid_grant");
 
     const noPkce = await signIn("identity test", { challenge: "" });
     const location = noPkce.res.headers.get("location") ?? "";
     expect(new URL(location).searchParams.get("error")).toBe("invalid_request");
+  });
+
+  it("refuses a redirect URI the app did not register, without redirecting anywhere", async () => {
+    for (const redirect of [
+      "http://127.0.0.1:9/api/auth/callback/evil",
+      "http://evil.example/api/auth/callback/agora",
+      PORTAL_REDIRECT, // another app's
+    ]) {
+      const res = await authorize(new Jar(), CONSOLE, { redirect });
+      expect(res.status).toBe(400);
+      expect(res.headers.get("location")).toBeNull();
+      expect(((await res.json()) as { error: string }).error).toBe("invalid_redirect_uri");
+    }
+    // And a code is only redeemed for the redirect URI it was issued to.
+    const { res } = await signIn("identity test");
+    const body = new URLSearchParams({
+      grant_type: "authorization_code",
+      code: codeOf(res),
+      redirect_uri: "http://127.0.0.1:9/elsewhere",
+      code_verifier: verifier,
+    });
+    const token = await fetch(`${issuer}/token`, {
+      method: "POST",
+      headers: {
+        authorization: `Basic ${Buffer.from(`agora-ops-console:${RP_SECRET}`).toString("base64")}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body,
+    });
+    expect(((await token.json()) as { error: string }).error).toBe("invalid_grant");
+  });
+
+  it("signs the user in to a second app without a password (single sign-on)", async () => {
+    const { jar, res } = await signIn("identity test");
+    expect((await exchange(codeOf(res), verifier)).id_token).toBeTruthy();
+    const sso = await authorize(jar, PORTAL);
+    expect(sso.status).toBe(303);
+    const tokens = await exchange(codeOf(sso), verifier, PORTAL);
+    expect(claimsOf(tokens.id_token!)).toMatchObject({ sub: ownerId, aud: "agora-vendor-portal" });
+    // A browser without the provider's session is asked for the password.
+    expect((await authorize(new Jar(), PORTAL)).status).toBe(200);
+  });
+
+  it("refuses a revoked user: after a sign-out elsewhere the provider session asks for the password again and earlier codes are refused", async () => {
+    const { jar, res } = await signIn("identity test");
+    const before = codeOf(res);
+    const pending = await authorize(jar, CONSOLE);
+    const unredeemed = codeOf(pending);
+    const oldEpoch = claimsOf((await exchange(before, verifier)).id_token!).session_epoch;
+
+    // What an app's sign-out (and a staff removal) does: the user's session epoch moves on.
+    await revokeSessions(ownerId);
+
+    // No silent sign-in any more, in this app or another: the sign-in form, or login_required.
+    const again = await authorize(jar, PORTAL);
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain("Password");
+    const silent = await authorize(jar, CONSOLE, { prompt: "none" });
+    expect(new URL(silent.headers.get("location")!).searchParams.get("error")).toBe(
+      "login_required",
+    );
+    // A code issued before the revocation is refused at the token endpoint.
+    expect((await exchange(unredeemed, verifier)).error).toBe("invalid_grant");
+
+    // Signing in again with the password works, under the new epoch.
+    const fresh = await signIn("identity test", { jar });
+    const claims = claimsOf((await exchange(codeOf(fresh.res), verifier)).id_token!);
+    expect(claims.session_epoch).toBeGreaterThan(oldEpoch);
+  });
+
+  it("says how long a throttled attempt must wait (429, Retry-After), before any password is checked", async () => {
+    const jar = new Jar();
+    const start = await authorize(jar, CONSOLE);
+    const res = await follow(jar, `${new URL(start.url).pathname}/login`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ email: THROTTLED_EMAIL, password: "x" }).toString(),
+    });
+    expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toBe("42");
+    const page = await res.text();
+    expect(page).toContain("Too many sign-in attempts. Try again in 42 s.");
+    // The product's look: the shared Tailwind theme, compiled for the page's classes.
+    expect(page).toContain('href="/assets/agora.css"');
+    const css = await (await fetch(`${issuer}/assets/agora.css`)).text();
+    expect(css).toContain(".bg-brand-600");
+    expect(css).toContain("--color-brand-600");
+  });
+
+  it("creates a shopper account on the provider's sign-up form and signs it in", async () => {
+    const jar = new Jar();
+    const auth = new URL(`${issuer}/auth`);
+    auth.search = new URLSearchParams({
+      client_id: CONSOLE.clientId,
+      response_type: "code",
+      scope: "openid email profile",
+      redirect_uri: CONSOLE.redirect,
+      state: "s-2",
+      screen_hint: "signup",
+      code_challenge: challenge,
+      code_challenge_method: "S256",
+    }).toString();
+    const start = await settle(jar, await follow(jar, auth.toString()), CONSOLE);
+    expect(await start.text()).toContain("Create an account");
+    const signup = `${new URL(start.url).pathname}/signup`;
+    const post = (body: Record<string, string>) =>
+      follow(jar, signup, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(body).toString(),
+      });
+    const bad = await post({ name: "New", email: "not-an-email", password: "short" });
+    expect(bad.status).toBe(422);
+    const email = `new-${run}@idp.test`;
+    const done = await settle(jar, await post({ name: "New Shopper", email, password: "a long passphrase" }), CONSOLE);
+    expect(done.status).toBe(303);
+    const claims = claimsOf((await exchange(codeOf(done), verifier)).id_token!);
+    expect(claims.roles).toEqual(["shopper"]);
+    expect(claims.vendor_id).toBeNull();
+  });
+
+  it("refuses an erased user's provider session and password", async () => {
+    const email = `erased-${run}@idp.test`;
+    const { id } = await core().primary.user.create({
+      data: { email, name: "Gone", passwordHash: await hashPassword("identity test") },
+    });
+    const jar = new Jar();
+    const start = await authorize(jar, CONSOLE);
+    const login = await follow(jar, `${new URL(start.url).pathname}/login`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ email, password: "identity test" }).toString(),
+    });
+    const ok = await settle(jar, login, CONSOLE);
+    expect(ok.status).toBe(303);
+    // What an account deletion does first (packages/api privacy): sign-in and sessions end.
+    await core().primary.user.update({
+      where: { id },
+      data: { passwordHash: "", erasedAt: new Date() },
+    });
+    await revokeSessions(id);
+    expect((await authorize(jar, CONSOLE)).status).toBe(200);
   });
 });

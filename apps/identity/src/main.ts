@@ -5,6 +5,7 @@ import { redisOptions } from "@agora/redis";
 import { createLogger } from "@agora/telemetry";
 import { Redis } from "ioredis";
 import { loadIdentityEnv } from "./config.ts";
+import { agoraRelyingParties } from "./relying-parties.ts";
 import { createIdentityServer } from "./server.ts";
 
 const env = loadIdentityEnv();
@@ -14,6 +15,12 @@ redis.on("error", (err) => logger.warn({ err }, "identity redis connection error
 
 const server = await createIdentityServer({
   issuer: env.identity.AGORA_IDENTITY_ISSUER,
+  // The three apps sign in here (authorization code + PKCE).
+  relyingParties: await agoraRelyingParties({
+    storefront: env.apps.AGORA_STOREFRONT_URL,
+    "vendor-portal": env.apps.AGORA_VENDOR_PORTAL_URL,
+    "ops-console": env.apps.AGORA_OPS_CONSOLE_URL,
+  }),
   redis,
   cookieKeys: [env.identity.AGORA_IDENTITY_COOKIE_SECRET],
   rotateAfterMs: env.identity.AGORA_IDENTITY_KEY_ROTATION_DAYS * 24 * 60 * 60_000,

@@ -1,6 +1,7 @@
 /**
  * Agora's OpenID Connect provider (oidc-provider): sign-in for Agora's own apps (authorization
- * code + PKCE, interactions.ts) and, for the vendor REST API,
+ * code + PKCE, interactions.ts; one provider session signs a person in to all three, bound to
+ * their session epoch by login-epochs.ts) and, for the vendor REST API,
  * client_credentials for vendor machine clients (one OAuth client per API key, its scopes the
  * key's), access tokens as JWTs for the resource `urn:agora:vendor-api` signed with the rotating
  * keys of signing-keys.ts, carrying the key's tenant (`vendor_id`). The REST API verifies them
@@ -8,13 +9,20 @@
  */
 import { API_SCOPES, keyMatches, VENDOR_API_AUDIENCE } from "@agora/api/vendor-api-keys";
 import type { Redis } from "ioredis";
-import Provider, { errors, type KoaContextWithOIDC } from "oidc-provider";
+import Provider, { errors, interactionPolicy, type KoaContextWithOIDC } from "oidc-provider";
+import { accountFinder } from "./accounts.ts";
+import { loginEpochs, type LoginEpochs, revokedSessionCheck } from "./login-epochs.ts";
 import type { KeySet } from "./signing-keys.ts";
-import { findAccount } from "./accounts.ts";
 import { storageAdapter, VENDOR_ID_CLAIM } from "./storage.ts";
 
 /** Lifetime of an access token for the REST API: short, because a revoked key must end soon too. */
 export const ACCESS_TOKEN_TTL_S = 600;
+
+/** A provider session lasts as long as an app session (SESSION_MAX_AGE_S of @agora/auth). */
+export const SESSION_TTL_S = 8 * 60 * 60;
+
+/** The claim carrying the user's session epoch into the apps' sessions (login-epochs.ts). */
+export const SESSION_EPOCH_CLAIM = "session_epoch";
 
 /** One of Agora's own apps signing its users in (authorization code + PKCE). */
 export interface RelyingParty {
@@ -32,9 +40,14 @@ export interface ProviderOptions {
   redis: Redis;
   /** Keys that sign the provider's cookies (interaction and session state). */
   cookieKeys: string[];
+  /** Default: recorded in `redis`, checked against the apps' session epochs. */
+  loginEpochs?: LoginEpochs;
 }
 
 export function createProvider(opts: ProviderOptions): Provider {
+  const epochs = opts.loginEpochs ?? loginEpochs(opts.redis);
+  const policy = interactionPolicy.base();
+  policy.get("login")!.checks.add(revokedSessionCheck(epochs, SESSION_TTL_S));
   const provider = new Provider(opts.issuer, {
     adapter: storageAdapter(opts.redis),
     clients: (opts.relyingParties ?? []).map((rp) => ({
@@ -46,14 +59,23 @@ export function createProvider(opts: ProviderOptions): Provider {
       response_types: ["code"],
       token_endpoint_auth_method: "client_secret_basic",
       scope: "openid email profile",
+      id_token_signed_response_alg: "ES256",
     })),
-    findAccount: (_ctx, id) => findAccount(id),
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    findAccount: accountFinder(epochs),
+    interactions: { policy, url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    // The apps take roles, tenant and epoch from the ID token itself (no userinfo round trip).
+    conformIdTokenClaims: false,
+    // `screen_hint=signup`: the storefront's "Create an account" opens the sign-up form.
+    extraParams: ["screen_hint"],
     pkce: { required: () => true },
     jwks: { keys: opts.keys.signing as never },
     cookies: { keys: opts.cookieKeys },
     scopes: ["openid", "email", "profile", ...API_SCOPES],
-    claims: { openid: ["sub"], email: ["email"], profile: ["name", "roles", VENDOR_ID_CLAIM] },
+    claims: {
+      openid: ["sub"],
+      email: ["email"],
+      profile: ["name", "roles", VENDOR_ID_CLAIM, SESSION_EPOCH_CLAIM],
+    },
     extraClientMetadata: { properties: [VENDOR_ID_CLAIM] },
     clientDefaults: {
       grant_types: ["client_credentials"],
@@ -73,7 +95,10 @@ export function createProvider(opts: ProviderOptions): Provider {
       revocation: { enabled: false },
       resourceIndicators: {
         enabled: true,
-        defaultResource: () => VENDOR_API_AUDIENCE,
+        // Only machine clients get vendor API tokens; an app's sign-in asks for none.
+        defaultResource: (_ctx, client, oneOf) =>
+          oneOf ??
+          (client.grantTypes?.includes("client_credentials") ? VENDOR_API_AUDIENCE : undefined),
         useGrantedResource: () => true,
         getResourceServerInfo(_ctx: KoaContextWithOIDC, resource: string) {
           if (resource !== VENDOR_API_AUDIENCE) throw new errors.InvalidTarget();
@@ -91,7 +116,15 @@ export function createProvider(opts: ProviderOptions): Provider {
       const vendorId = ctx.oidc.client?.[VENDOR_ID_CLAIM as keyof typeof ctx.oidc.client];
       return typeof vendorId === "string" ? { [VENDOR_ID_CLAIM]: vendorId } : {};
     },
-    ttl: { ClientCredentials: ACCESS_TOKEN_TTL_S },
+    ttl: {
+      ClientCredentials: ACCESS_TOKEN_TTL_S,
+      Session: SESSION_TTL_S,
+      Grant: SESSION_TTL_S,
+      Interaction: 60 * 60,
+      AuthorizationCode: 60,
+      IdToken: 60 * 60,
+      AccessToken: ACCESS_TOKEN_TTL_S,
+    },
     // Discovery and JWKS are public; nothing else is called from browsers.
     clientBasedCORS: () => false,
     renderError(ctx, out) {

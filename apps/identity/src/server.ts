@@ -1,6 +1,6 @@
 /**
- * The identity provider's HTTP server: `/healthz`, and everything else to the current
- * oidc-provider instance. Once an hour (and at start) it asks for the current key set; when the
+ * The identity provider's HTTP server: `/healthz`, the pages' stylesheet, the sign-in and sign-up
+ * interactions, and everything else to the current oidc-provider instance. Once an hour (and at start) it asks for the current key set; when the
  * signing key rotated (here or in another instance), it builds a provider over the new keys and
  * swaps it in — requests in flight finish on the old one.
  */
@@ -8,7 +8,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Redis } from "ioredis";
 import type Provider from "oidc-provider";
+import type { SignInThrottle } from "@agora/auth";
 import { handleInteraction } from "./interactions.ts";
+import { STYLESHEET_PATH } from "./pages/page-shell.ts";
+import { compilePageStyles } from "./pages/styles.ts";
 import { createProvider, type RelyingParty } from "./provider.ts";
 import { currentKeySet, type KeySet } from "./signing-keys.ts";
 
@@ -22,6 +25,8 @@ export interface IdentityServerOptions {
   checkEveryMs?: number;
   onRotate?: (kid: string) => void;
   onError?: (err: unknown) => void;
+  /** The sign-in form's throttle (default: the apps' Redis windows per account and address). */
+  signInThrottle?: SignInThrottle;
 }
 
 export interface IdentityServer {
@@ -34,6 +39,13 @@ export interface IdentityServer {
 export async function createIdentityServer(opts: IdentityServerOptions): Promise<IdentityServer> {
   let keys = await currentKeySet(opts.rotateAfterMs);
   let provider: Provider = createProvider({ ...opts, keys });
+  const styles = await compilePageStyles();
+  const interactionOptions = {
+    ...(opts.signInThrottle ? { throttle: opts.signInThrottle } : {}),
+    formTargets: [
+      ...new Set((opts.relyingParties ?? []).flatMap((rp) => rp.redirectUris.map((u) => new URL(u).origin))),
+    ],
+  };
 
   const refreshKeys = async (now?: Date) => {
     const next = await currentKeySet(opts.rotateAfterMs, now);
@@ -59,8 +71,17 @@ export async function createIdentityServer(opts: IdentityServerOptions): Promise
       res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
       return;
     }
+    if (req.url === STYLESHEET_PATH) {
+      res
+        .writeHead(200, {
+          "content-type": "text/css; charset=utf-8",
+          "cache-control": "public, max-age=3600",
+        })
+        .end(styles);
+      return;
+    }
     const current = provider;
-    handleInteraction(current, req, res)
+    handleInteraction(current, req, res, interactionOptions)
       .then((handled) => {
         if (!handled) current.callback()(req, res);
       })

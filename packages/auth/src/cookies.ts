@@ -16,6 +16,11 @@ export function authCookies(app: AuthApp, secure: boolean): Partial<CookiesOptio
     callbackUrl: { name: `${prefix}agora-${app}.callback-url`, options },
     // __Host- (secure only) forbids a sibling subdomain from planting a CSRF cookie.
     csrfToken: { name: `${secure ? "__Host-" : ""}agora-${app}.csrf-token`, options },
+    // The sign-in round trip through the identity provider: two apps signing in at once in one
+    // browser must not take each other's PKCE verifier or state. Short-lived (15 min).
+    pkceCodeVerifier: { name: `${prefix}agora-${app}.pkce`, options: { ...options, maxAge: 900 } },
+    state: { name: `${prefix}agora-${app}.state`, options: { ...options, maxAge: 900 } },
+    nonce: { name: `${prefix}agora-${app}.nonce`, options },
   };
 }
 

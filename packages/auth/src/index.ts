@@ -1,5 +1,6 @@
 /**
- * @agora/auth — who is calling. next-auth v4 (Credentials + JWT) options for the three apps,
+ * @agora/auth — who is calling. next-auth v4 options for the three apps (sign-in through Agora's
+ * OpenID Connect provider, JWT sessions),
  * `getSession` for route handlers and the tRPC context. What a role may do lives in
  * @agora/api (src/auth/permissions.ts), not here.
  */
@@ -28,3 +29,17 @@ export {
   type SignInThrottle,
 } from "./sign-in-throttle.ts";
 export { unlessRevoked, type RevocationPolicy, type SessionEpochs } from "./revocation.ts";
+export {
+  IDENTITY_CLIENT_ID,
+  IDENTITY_CLIENT_NAME,
+  IDENTITY_PROVIDER_ID,
+  identityCallbackUrl,
+  identityClientSecret,
+  type IdentityClient,
+} from "./identity-client.ts";
+export {
+  agoraIdentityProvider,
+  identityClaims,
+  userFromClaims,
+  type IdentityClaims,
+} from "./identity-provider.ts";

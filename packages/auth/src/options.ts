@@ -1,7 +1,9 @@
 /**
- * next-auth v4 options: Credentials against the core database, JWT sessions. The JWT is
- * stateless (encrypted with NEXTAUTH_SECRET), so any storefront instance behind the gateway can
- * read a session another instance issued, with no shared session store.
+ * next-auth v4 options: people sign in through Agora's own OpenID Connect provider
+ * (identity-provider.ts: authorization code + PKCE, one sign-in for all three apps); sessions are
+ * JWTs, stateless (encrypted with the app's key), so any storefront instance behind the gateway
+ * can read a session another instance issued, with no shared session store. The direct password
+ * endpoint (Credentials) is only there for load tools, where a deployment turns it on.
  */
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
@@ -13,6 +15,8 @@ import {
   hashForUnknownUsers,
   verifyCredentials,
 } from "./credentials.ts";
+import type { IdentityClient } from "./identity-client.ts";
+import { agoraIdentityProvider } from "./identity-provider.ts";
 import type { RevocationPolicy } from "./revocation.ts";
 import { decodeWithPreviousKeys } from "./session-keys.ts";
 import type { SignInThrottle } from "./sign-in-throttle.ts";
@@ -53,6 +57,17 @@ export interface AuthConfig {
   revocation: RevocationPolicy;
   /** Counts sign-in attempts per account and address before any password is checked. */
   signInThrottle?: SignInThrottle;
+  /**
+   * The app as a client of Agora's identity provider (the one way people sign in). Absent where
+   * only sessions are read (getSession, tests that mint sessions).
+   */
+  identity?: IdentityClient;
+  /**
+   * Also accept email + password posted straight to `/api/auth/callback/credentials` (no page
+   * offers it): for load generators that cannot drive a browser through the provider. Off unless
+   * the deployment turns it on (AGORA_DIRECT_PASSWORD_SIGN_IN); production refuses it.
+   */
+  directPasswordSignIn?: boolean;
 }
 
 /**
@@ -80,28 +95,8 @@ export function authOptions(
     cookies: authCookies(config.app, secure),
     pages: { signIn: "/signin", error: "/signin" },
     providers: [
-      CredentialsProvider({
-        name: "Email",
-        credentials: {
-          email: { label: "Email", type: "email" },
-          password: { label: "Password", type: "password" },
-        },
-        async authorize(credentials, req) {
-          const throttle = config.signInThrottle;
-          if (!throttle) return verifyCredentials(credentials, findUser);
-          const email = credentialsInput.shape.email.safeParse(credentials?.email);
-          const attempt = {
-            email: email.success ? email.data : null,
-            headers: new Headers(req.headers as Record<string, string> | undefined),
-          };
-          // Throws SignInThrottledError: next-auth passes its message on as the error code.
-          await throttle.admit(attempt);
-          const user = await verifyCredentials(credentials, findUser);
-          // Best effort: a count that is not reset only means the account's window runs out later.
-          if (user) await throttle.succeeded?.(attempt).catch(() => {});
-          return user;
-        },
-      }),
+      ...(config.identity ? [agoraIdentityProvider(config.identity)] : []),
+      ...(config.directPasswordSignIn ? [passwordProvider(config, findUser)] : []),
     ],
     events: {
       // Signing out revokes the token itself, not only the cookie: a copy of it is refused too.
@@ -142,4 +137,30 @@ export function authOptions(
       },
     },
   };
+}
+
+/** email + password checked here, behind the same throttle (see `directPasswordSignIn`). */
+function passwordProvider(config: AuthConfig, findUser: FindUserByEmail) {
+  return CredentialsProvider({
+        name: "Email",
+        credentials: {
+          email: { label: "Email", type: "email" },
+          password: { label: "Password", type: "password" },
+        },
+        async authorize(credentials, req) {
+          const throttle = config.signInThrottle;
+          if (!throttle) return verifyCredentials(credentials, findUser);
+          const email = credentialsInput.shape.email.safeParse(credentials?.email);
+          const attempt = {
+            email: email.success ? email.data : null,
+            headers: new Headers(req.headers as Record<string, string> | undefined),
+          };
+          // Throws SignInThrottledError: next-auth passes its message on as the error code.
+          await throttle.admit(attempt);
+          const user = await verifyCredentials(credentials, findUser);
+          // Best effort: a count that is not reset only means the account's window runs out later.
+          if (user) await throttle.succeeded?.(attempt).catch(() => {});
+          return user;
+        },
+      });
 }

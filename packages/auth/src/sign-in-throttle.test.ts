@@ -34,6 +34,7 @@ describe("sign-in throttling", () => {
         url: "http://127.0.0.1:1",
         revocation,
         signInThrottle: { admit },
+        directPasswordSignIn: true,
       },
       findUser,
     );

@@ -34,4 +34,4 @@ export { metricsTargetsSchema } from "./schemas/metrics.ts";
 export { inventoryClientSchema, type InventoryClientSettings } from "./schemas/inventory.ts";
 export { paymentRoutingSchema, type PaymentRoutingSettings } from "./schemas/payment-routing.ts";
 export { dbAdminUrlEnvName, migrationSchema, type MigrationSettings } from "./schemas/migration.ts";
-export { identityClientSchema, identityProviderSchema } from "./schemas/identity.ts";
+export { appSignInSchema, identityClientSchema, identityProviderSchema } from "./schemas/identity.ts";

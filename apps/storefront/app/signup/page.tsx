@@ -1,7 +1,6 @@
-import { safeCallbackUrl } from "@agora/auth/react";
+import { ProviderSignIn, safeCallbackUrl } from "@agora/auth/react";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { SignUpForm } from "../../src/account/sign-up-form.tsx";
 import { currentSession } from "../../src/auth/session.ts";
 
 export const metadata: Metadata = { title: "Create an account" };
@@ -24,7 +23,8 @@ export default async function SignUpPage({ searchParams }: { searchParams: Searc
         <div className="mt-4 rounded-xl border border-zinc-200 bg-white p-5 shadow-sm sm:p-6 dark:border-zinc-800 dark:bg-zinc-900">
           <h1 className="text-xl font-semibold">Create an account</h1>
           <p className="mt-1 mb-5 text-sm text-zinc-600 dark:text-zinc-400">
-            Your cart comes with you. Already have an account?{" "}
+            Your account is created at Agora's sign-in, and your cart comes with you. Already have
+            an account?{" "}
             <a
               className="underline"
               href={`/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`}
@@ -32,7 +32,12 @@ export default async function SignUpPage({ searchParams }: { searchParams: Searc
               Sign in
             </a>
           </p>
-          <SignUpForm callbackUrl={callbackUrl} />
+          <ProviderSignIn
+            callbackUrl={callbackUrl}
+            auto
+            screen="signup"
+            label="Continue to create your account"
+          />
         </div>
       </div>
     </main>

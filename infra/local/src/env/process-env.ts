@@ -191,7 +191,12 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
   const scrapes = role.console || role.tests || name === "workers-maintenance";
   if (role.app || role.tests || scrapes) env.AGORA_METRICS_TOKEN = tokens.metrics;
 
-  if (name.startsWith("storefront-")) env.NEXTAUTH_URL = env.AGORA_STOREFRONT_URL;
+  if (name.startsWith("storefront-")) {
+    env.NEXTAUTH_URL = env.AGORA_STOREFRONT_URL;
+    // People sign in through the identity provider; the bench's and the soak's shoppers post
+    // their passwords straight to the storefront (no page offers that; production refuses it).
+    env.AGORA_DIRECT_PASSWORD_SIGN_IN = "on";
+  }
   if (name === "vendor-portal") env.NEXTAUTH_URL = env.AGORA_VENDOR_PORTAL_URL;
   if (scrapes) env.AGORA_METRICS_TARGETS = metricsTargets(t);
   if (name === "media-origin" || name === "test-runner") env.AGORA_CDN_CACHE_DIR = cdnCacheDirs(t).join(",");

@@ -1,9 +1,18 @@
 /**
  * One app's `AuthConfig`: its own session key and NEXTAUTH_URL (or their topology-derived
  * defaults), resolved on first use, with the revocation check and sign-in throttle every app
- * shares (sign-out and role changes count at the next request; fail-closed where the app says so).
+ * shares (sign-out and role changes count at the next request; fail-closed where the app says so),
+ * and — for its auth route — the app as a client of Agora's identity provider.
  */
-import type { AuthApp, AuthConfig, RevocationPolicy, SignInThrottle } from "@agora/auth";
+import {
+  type AuthApp,
+  type AuthConfig,
+  IDENTITY_CLIENT_ID,
+  identityClientSecret,
+  type RevocationPolicy,
+  type SignInThrottle,
+} from "@agora/auth";
+import { appSignInSchema, loadConfig } from "@agora/config";
 import { loadAuthEnv } from "../env.ts";
 import { sessionRevocation } from "./session-epochs.ts";
 import { signInThrottle } from "./sign-in-throttle.ts";
@@ -16,5 +25,33 @@ export function appAuthConfig(app: AuthApp): () => AuthConfig {
     revocation ??= sessionRevocation(app);
     throttle ??= signInThrottle();
     return { app, secret, previousSecrets, url, revocation, signInThrottle: throttle };
+  };
+}
+
+/**
+ * What the app's auth route (`/api/auth/*`) needs on top: the provider's issuer and the app's
+ * client id and secret (from the secrets provider), read on the first sign-in and kept.
+ */
+export function appSignInConfig(app: AuthApp): () => Promise<AuthConfig> {
+  const base = appAuthConfig(app);
+  let settings: Promise<Pick<AuthConfig, "identity" | "directPasswordSignIn">> | undefined;
+  const load = async () => {
+    const env = loadConfig(appSignInSchema);
+    return {
+      identity: {
+        issuer: env.AGORA_IDENTITY_ISSUER,
+        clientId: IDENTITY_CLIENT_ID[app],
+        clientSecret: await identityClientSecret(app),
+      },
+      directPasswordSignIn: env.AGORA_DIRECT_PASSWORD_SIGN_IN === "on",
+    };
+  };
+  return async () => {
+    // A failed read (secrets store busy) is tried again on the next request, not remembered.
+    settings ??= load().catch((err: unknown) => {
+      settings = undefined;
+      throw err;
+    });
+    return { ...base(), ...(await settings) };
   };
 }

@@ -51,6 +51,7 @@ function credentialsProvider(findUser: FindUserByEmail): { options: { authorize:
         whenUnavailable: "refuse",
       },
       signInThrottle: throttle,
+      directPasswordSignIn: true,
     },
     findUser,
   );

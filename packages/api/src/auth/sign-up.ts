@@ -4,8 +4,8 @@
  *
  * A new and an already registered email get the same answer (same status, same body, the same
  * scrypt work), so sign-up is not a way to test which emails have accounts. An existing account
- * is left exactly as it was. What stays observable is the step after it: the storefront signs in
- * with the password just typed, which works for a new account and fails for someone else's (that
+ * is left exactly as it was. What stays observable is the step after it: the identity provider's
+ * sign-up form (apps/identity interactions.ts) signs in with the password just typed, which works for a new account and fails for someone else's (that
  * failure says only "could not sign you in", like any wrong password). Closing that too needs an
  * e-mail confirmation before the first sign-in, which the product does not have; until then the
  * sign-in throttle (per address and per account, @agora/api/sign-in-throttle) and the write rate
@@ -16,6 +16,8 @@ import { core, hashPassword } from "@agora/db";
 import { sealEmail, sealUserName, userKey } from "@agora/secrets";
 import type { z } from "zod";
 import type { signUpInput } from "./sign-up.schema.ts";
+
+export { signUpInput } from "./sign-up.schema.ts";
 
 /** The one answer of sign-up, whether or not the email had an account. */
 export interface SignUpAnswer {

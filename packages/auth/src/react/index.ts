@@ -1,5 +1,5 @@
 // React pieces of sign-in shared by the three apps (client components carry "use client").
-export { SignInForm } from "./sign-in-form.tsx";
+export { ProviderSignIn } from "./provider-sign-in.tsx";
 export { SignOutButton } from "./sign-out-button.tsx";
 export { SignInScreen, type SignInScreenProps } from "./sign-in-screen.tsx";
 export { UserMenuView } from "./user-menu-view.tsx";

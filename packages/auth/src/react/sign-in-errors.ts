@@ -10,6 +10,12 @@ export function signInErrorMessage(code: string | null | undefined): string | nu
       return "That email and password do not match an account. Check both and try again.";
     case "SessionRequired":
       return "Please sign in to continue.";
+    case "AccessDenied":
+      return "Sign-in was cancelled or refused. Start again to sign in.";
+    case "OAuthCallback":
+    case "Callback":
+      // The provider's answer did not check out (expired state, a session revoked meanwhile).
+      return "That sign-in did not complete. Please sign in again.";
     default:
       // Anything else (database unreachable, misconfiguration) is on our side, not the user's.
       return "Sign-in is unavailable right now. Please try again in a moment.";

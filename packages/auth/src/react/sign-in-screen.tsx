@@ -1,5 +1,6 @@
+import { FormError } from "@agora/ui";
 import type { AgoraSession } from "../session.ts";
-import { SignInForm } from "./sign-in-form.tsx";
+import { ProviderSignIn } from "./provider-sign-in.tsx";
 import { signInErrorMessage } from "./sign-in-errors.ts";
 import { SignOutButton } from "./sign-out-button.tsx";
 
@@ -17,7 +18,12 @@ export interface SignInScreenProps {
   afterSignOut?: string;
 }
 
-/** The sign-in page body every app shares; works on a phone (single column, large targets). */
+/**
+ * The sign-in page body every app shares; works on a phone (single column, large targets). The
+ * password is typed at Agora's identity provider, never here: the page goes there at once (and
+ * comes straight back when the provider already knows the person), except after an error or
+ * with a signed-in account this app does not accept, where it explains and waits for a click.
+ */
 export function SignInScreen(p: SignInScreenProps) {
   return (
     <main className="flex min-h-dvh items-start justify-center px-4 py-10 sm:items-center">
@@ -47,10 +53,20 @@ export function SignInScreen(p: SignInScreenProps) {
               </div>
             </div>
           ) : null}
-          <SignInForm
+          {p.error && p.error !== "forbidden" ? (
+            <div className="mb-4">
+              <FormError>{signInErrorMessage(p.error)}</FormError>
+            </div>
+          ) : null}
+          <ProviderSignIn
             callbackUrl={p.callbackUrl}
-            initialError={p.error === "forbidden" ? null : signInErrorMessage(p.error)}
+            auto={!p.error && !p.wrongAccount}
+            anotherAccount={p.wrongAccount !== null}
+            label={p.wrongAccount ? "Sign in with another account" : "Continue to sign-in"}
           />
+          <p className="mt-4 text-xs text-zinc-500 dark:text-zinc-400">
+            One Agora account signs you in to the shop, the vendor portal and the ops console.
+          </p>
         </div>
       </div>
     </main>
