@@ -213,7 +213,7 @@ export const DEPLOYABLES: Record<DeployableName, Deployable> = {
     http: true,
     healthOn: "http",
     metrics: false,
-    env: ["listen", "database", "redis", "telemetry", "identity", "identity-provider"],
+    env: ["listen", "database", "redis", "telemetry", "public-urls", "identity", "identity-provider"],
     storage: false,
     nextCache: false,
     drainSeconds: 10,
