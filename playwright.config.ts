@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { topology } from "./infra/local/src/topology.ts";
+import { storefrontUrl, topology } from "./infra/local/src/topology.ts";
 
 const t = topology("test");
 const chromium = {
@@ -31,7 +31,10 @@ export default defineConfig({
   retries: 0,
   reporter: [["list"]],
   use: {
-    baseURL: `http://${t.host}:${t.apps.gateway}`,
+    // The storefront's public URL as the topology gives it (HTTPS where the plain port only
+    // redirects); the edge certificate is the state folder's CA's, which Chromium does not know.
+    baseURL: storefrontUrl(t),
+    ignoreHTTPSErrors: true,
     launchOptions: chromium,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { request as httpsRequest } from "node:https";
 import { expect, test } from "@playwright/test";
 import { processEnv } from "../infra/local/src/env/process-env.ts";
 import { topology } from "../infra/local/src/topology.ts";
@@ -20,21 +22,36 @@ interface Span {
   attributes: Record<string, string | number | boolean>;
 }
 
-const collector = () => {
-  const t = topology("test");
-  return `http://${t.host}:${t.apps.telemetryCollector}`;
-};
-
-/** Reading traces takes the collector's read token (the test runner's, as the console's). */
-const readToken = () => processEnv(topology("test"), "test-runner").AGORA_TELEMETRY_READ_TOKEN;
+/**
+ * Reading traces takes what the console has: the collector's read token, and a service
+ * certificate for the query API's mutual TLS (the test runner's, as the console's).
+ */
+const runner = () => processEnv(topology("test"), "test-runner");
 
 async function json<T>(path: string): Promise<T> {
-  const res = await fetch(`${collector()}${path}`, {
-    headers: { authorization: `Bearer ${readToken()}` },
-    signal: AbortSignal.timeout(5_000),
+  const env = runner();
+  const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = httpsRequest(
+      `${env.AGORA_TELEMETRY_QUERY_URL}${path}`,
+      {
+        headers: { authorization: `Bearer ${env.AGORA_TELEMETRY_READ_TOKEN}` },
+        ca: readFileSync(env.AGORA_TLS_CA_FILE!),
+        cert: readFileSync(env.AGORA_TLS_CERT_FILE!),
+        key: readFileSync(env.AGORA_TLS_KEY_FILE!),
+        timeout: 5_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error("the collector's query API did not answer")));
+    req.on("error", reject);
+    req.end();
   });
-  expect(res.status).toBe(200);
-  return (await res.json()) as T;
+  expect(status).toBe(200);
+  return JSON.parse(body) as T;
 }
 
 /** The spans of the trace that carried order `orderId` through the saga, if stored yet. */

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { signInToOps } from "./support/ops-sign-in.ts";
 
-test("an admin sees every server's certificate (Postgres, Redis, Sentinel, etcd, Patroni REST) and its expiry, rotates them, and the servers present the new ones", async ({
+test("an admin sees every server's certificate (Postgres, Redis, Sentinel, etcd, Patroni REST, inventory, collector query API, HTTPS edge) and its expiry, rotates them, and the servers present the new ones", async ({
   page,
 }) => {
   test.setTimeout(120_000);
@@ -16,7 +16,19 @@ test("an admin sees every server's certificate (Postgres, Redis, Sentinel, etcd,
   await expect(core1).toContainText(/\b(8\d|90) days/);
   const serialBefore = await core1.locator("td").last().innerText();
   // The other TLS servers: Redis ×2, Sentinel ×3, etcd ×3, Patroni's REST API on all 7 members.
-  for (const [kind, count] of [["redis ", 2], ["sentinel ", 3], ["etcd ", 3], ["patroni-rest ", 7]] as const) {
+  // And the internal service planes with mutual TLS (inventory ×2, the collector's query API, the
+  // payment simulator's server API) and
+  // the HTTPS edge (gateway, vendor portal, ops console).
+  for (const [kind, count] of [
+    ["redis ", 2],
+    ["sentinel ", 3],
+    ["etcd ", 3],
+    ["patroni-rest ", 7],
+    ["inventory inventory-", 2],
+    ["telemetry-collector query API", 1],
+    ["payment-sim server API", 1],
+    ["haproxy ", 3],
+  ] as const) {
     const kindRows = table.getByRole("row").filter({ hasText: kind });
     await expect(kindRows).toHaveCount(count);
     await expect(kindRows.first()).toContainText("TLSv1.3");
@@ -26,8 +38,10 @@ test("an admin sees every server's certificate (Postgres, Redis, Sentinel, etcd,
 
   await page.getByRole("button", { name: "Rotate server certificates" }).click();
   await expect(page.getByRole("status").filter({ hasText: "certificates issued" })).toContainText(
-    // 7 Postgres + 2 Redis + 3 Sentinel + 3 etcd + the etcd client pair + 7 Patroni REST.
-    "23 certificates issued; 22 servers reloaded",
+    // 7 Postgres + 2 Redis + 3 Sentinel + 3 etcd + the etcd client pair + the Patroni admin pair
+    // + 7 Patroni REST + the edge + 11 service identities; the reloads: those servers and the 2
+    // HAProxy instances.
+    "36 certificates issued; 24 servers reloaded",
     { timeout: 60_000 },
   );
   await expect(core1.locator("td").last()).not.toHaveText(serialBefore, { timeout: 30_000 });

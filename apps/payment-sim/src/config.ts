@@ -14,6 +14,7 @@ import {
   paymentSimAdminTokenSchema,
   payswiftApiKeySchema,
   servicesSchema,
+  serviceTlsSchema,
   telemetrySchema,
   type EnvSource,
 } from "@agora/config";
@@ -61,11 +62,16 @@ export const simEnvSchema = z.object({
     .pipe(z.array(z.url()).optional()),
   /** When set, payments, shipments, idempotency keys and the ledger survive a restart. */
   PAYMENT_SIM_STATE_FILE: z.string().min(1).optional(),
+  /**
+   * The server API's port over mutual TLS (with AGORA_TLS_* files); once set, the plain PORT
+   * serves only the browser's card step and the probes.
+   */
+  PAYMENT_SIM_TLS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
 /** Everything the simulator process reads, composed (one error names every variable at fault). */
 export function loadSimEnv(source: EnvSource = process.env) {
-  const { sim, listen, secret, admin, apiKey, payswiftKey, origins, telemetry } = loadConfig(
+  const { sim, listen, secret, admin, apiKey, payswiftKey, origins, telemetry, tls } = loadConfig(
     {
       sim: simEnvSchema,
       listen: listenSchema,
@@ -75,9 +81,12 @@ export function loadSimEnv(source: EnvSource = process.env) {
       payswiftKey: payswiftApiKeySchema,
       origins: servicesSchema.pick({ AGORA_STOREFRONT_URL: true }),
       telemetry: telemetrySchema,
+      tls: serviceTlsSchema,
     },
     source,
   );
+  if (sim.PAYMENT_SIM_TLS_PORT !== undefined && (!tls.AGORA_TLS_CA_FILE || !tls.AGORA_TLS_CERT_FILE || !tls.AGORA_TLS_KEY_FILE))
+    throw new Error("PAYMENT_SIM_TLS_PORT needs AGORA_TLS_CA_FILE, AGORA_TLS_CERT_FILE and AGORA_TLS_KEY_FILE");
   return {
     ...sim,
     HOST: listen.HOST,
@@ -88,6 +97,13 @@ export function loadSimEnv(source: EnvSource = process.env) {
     AGORA_PAYSWIFT_API_KEY: payswiftKey.AGORA_PAYSWIFT_API_KEY,
     LOG_LEVEL: telemetry.LOG_LEVEL,
     corsOrigins: sim.PAYMENT_SIM_CORS_ORIGINS ?? [origins.AGORA_STOREFRONT_URL],
+    mutualTls:
+      sim.PAYMENT_SIM_TLS_PORT !== undefined && tls.AGORA_TLS_CA_FILE && tls.AGORA_TLS_CERT_FILE && tls.AGORA_TLS_KEY_FILE
+        ? {
+            port: sim.PAYMENT_SIM_TLS_PORT,
+            files: { ca: tls.AGORA_TLS_CA_FILE, cert: tls.AGORA_TLS_CERT_FILE, key: tls.AGORA_TLS_KEY_FILE },
+          }
+        : undefined,
   };
 }
 

@@ -25,8 +25,12 @@ const sim = createPaymentSim({
   payswiftApiKey: env.AGORA_PAYSWIFT_API_KEY,
 });
 const url = await sim.listen(env.PORT, env.HOST);
+// The server API over mutual TLS; the plain port keeps the browser's card step and the probes.
+const tlsUrl = env.mutualTls
+  ? await sim.listenMutualTls(env.mutualTls.port, env.HOST, env.mutualTls.files)
+  : null;
 logger.info(
-  { url, stateFile: env.PAYMENT_SIM_STATE_FILE ?? null, pid: process.pid },
+  { url, tlsUrl, stateFile: env.PAYMENT_SIM_STATE_FILE ?? null, pid: process.pid },
   "payment-sim listening",
 );
 

@@ -4,6 +4,12 @@
  * Idempotency-Key (mutating provider routes) → zod-validated handler → one JSON log line.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
+import {
+  mutualTlsServerOptions,
+  type ServiceTlsFiles,
+  watchServiceTls,
+} from "@agora/config/service-tls";
 import type { AddressInfo } from "node:net";
 import { pino, type Logger } from "pino";
 import { adminRoutes } from "./admin/routes.ts";
@@ -80,6 +86,12 @@ export interface PaymentSimOptions {
 
 /** The only path browsers may call: the card goes from the shopper's browser straight to us. */
 const BROWSER_PATH = "/v1/payment-methods";
+/**
+ * What the plain port still serves once the mutual TLS port listens: the browser's card step
+ * (a browser has no client certificate) and the probes. Every server API (payments, PaySwift,
+ * shipments, faults, ledgers) then answers only a caller with a certificate of the CA.
+ */
+const PLAIN_PATHS: ReadonlySet<string> = new Set([BROWSER_PATH, "/healthz", "/readyz", "/metrics"]);
 
 function corsHeaders(
   allowed: ReadonlySet<string>,
@@ -102,6 +114,12 @@ export interface PaymentSim {
   payswiftStore: SimStore;
   /** Binds to a loopback address only; resolves with the base URL, e.g. `http://127.0.0.1:15940`. */
   listen(port: number, host?: string): Promise<string>;
+  /**
+   * Also serves every route over HTTPS with mutual TLS (TLS 1.3; no handshake without a client
+   * certificate of `tls.ca`); from then on the plain port serves only the browser's card step and
+   * the probes. Resolves with the base URL, e.g. `https://127.0.0.1:15941`.
+   */
+  listenMutualTls(port: number, host: string, tls: ServiceTlsFiles): Promise<string>;
   /** Cancels every timer and pending webhook, then closes the server and its connections. */
   close(): Promise<void>;
   /** Resolves when no webhook delivery is queued or retrying. */
@@ -178,10 +196,11 @@ export function createPaymentSim(opts: PaymentSimOptions = {}): PaymentSim {
   ];
 
   const server = createServer((req, res) => {
-    void handle(req, res);
+    void handle(req, res, "plain");
   });
+  let mutual: { server: HttpsServer; unwatch: () => void } | undefined;
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, plane: "plain" | "mutual"): Promise<void> {
     const started = performance.now();
     const method = req.method ?? "GET";
     // Origin-form targets only ("/path?query"); anything else cannot name a route.
@@ -214,6 +233,12 @@ export function createPaymentSim(opts: PaymentSimOptions = {}): PaymentSim {
       }
       if (!url)
         throw new SimError(400, "invalid_request_target", `cannot parse request target ${req.url}`);
+      if (plane === "plain" && mutual && !PLAIN_PATHS.has(pathname))
+        throw new SimError(
+          403,
+          "mutual_tls_required",
+          "this API is served over mutual TLS only: call the simulator's TLS port with a client certificate",
+        );
       const match = matchRoute(routes, method, pathname);
       if (match.kind === "not_found")
         throw new SimError(404, "route_not_found", `no route for ${method} ${pathname}`);
@@ -336,10 +361,38 @@ export function createPaymentSim(opts: PaymentSimOptions = {}): PaymentSim {
         });
       });
     },
+    listenMutualTls(port, host, tls) {
+      if (!isLoopbackUrl(`http://${host.includes(":") ? `[${host}]` : host}/`)) {
+        return Promise.reject(new Error(`payment-sim listens on loopback only, not ${host}`));
+      }
+      const https = createHttpsServer(mutualTlsServerOptions(tls), (req, res) => {
+        void handle(req, res, "mutual");
+      });
+      // A rotated pair is taken for new handshakes; open connections keep theirs.
+      const unwatch = watchServiceTls(tls, (m) => https.setSecureContext(m));
+      return new Promise((resolve, reject) => {
+        https.once("error", reject);
+        https.listen(port, host, () => {
+          https.off("error", reject);
+          mutual = { server: https, unwatch };
+          const addr = https.address() as AddressInfo;
+          const h = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+          resolve(`https://${h}:${addr.port}`);
+        });
+      });
+    },
     async close() {
       closing.abort();
       scheduler.cancelAll();
       await dispatcher.idle();
+      if (mutual) {
+        const m = mutual;
+        m.unwatch();
+        await new Promise<void>((resolve) => {
+          m.server.close(() => resolve());
+          m.server.closeAllConnections();
+        });
+      }
       if (!server.listening) return;
       await new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

@@ -84,18 +84,23 @@ const OFFSET = {
   storefront: 500, // +500, +501
   gateway: 510,
   storefrontPool: 511, // the storefronts behind HAProxy's queue, for the edge cache's misses
+  gatewayHttps: 512, // the gateway over HTTPS (TLS 1.3, the local CA's edge certificate)
   vendorPortal: 520,
   vendorPortalGateway: 521, // the vendor portal behind HAProxy (registry-routed)
+  vendorPortalGatewayHttps: 522,
   opsConsole: 530,
   opsConsoleGateway: 531, // the ops console behind HAProxy (registry-routed)
-  paymentSim: 540,
+  opsConsoleGatewayHttps: 532,
+  paymentSim: 540, // the browser's card step and the probes (plain)
+  paymentSimTls: 541, // the simulator's server API: HTTPS, mutual TLS only
   identity: 545, // the OpenID Connect provider (apps/identity)
   cdn: 550, // nginx CDN edge
   mediaOrigin: 551, // the media origin behind the CDN edge
   cdnStatus: 552, // +552 + instance: each CDN edge's own /healthz and stub_status
   realtime: 560, // +560, +561: Socket.IO gateway instances (Redis adapter)
   inventory: 565, // +565, +566: inventory gRPC service instances
-  telemetryCollector: 570, // OTLP/HTTP receiver + span/log store API
+  telemetryCollector: 570, // OTLP/HTTP receiver (spans and logs in)
+  telemetryQuery: 571, // the collector's query API (traces and logs out): HTTPS, mutual TLS
   carrierWebhook: 575, // carrier shipment webhooks, received by the payments worker process
   workerMetrics: 580, // +580.. one /metrics + /healthz port per worker process (see WORKER_PROCESSES)
   faultProxy: 600, // +600 + cluster*10: TCP fault proxy in front of a cluster's read-write port
@@ -252,8 +257,30 @@ export interface CdnInstance {
   statusPort: number;
 }
 
+/**
+ * What the edge's plain-HTTP ports do: `redirect` answers every request with a 308 to the same
+ * path on the HTTPS port; `serve` serves it as the HTTPS port does. `npm start` (dev) redirects;
+ * the test profile serves both, so the suite's many HTTP clients keep their URLs while the HTTPS
+ * ports are tested on their own (edge-https.int.test.ts). AGORA_EDGE_PLAIN_HTTP overrides it
+ * (the bench serves both to measure the handshake's cost in one run).
+ */
+export type EdgePlainHttp = "redirect" | "serve";
+
+export function edgePlainHttpFor(profile: ProfileName): EdgePlainHttp {
+  const v = process.env.AGORA_EDGE_PLAIN_HTTP;
+  if (v !== undefined && v !== "redirect" && v !== "serve")
+    throw new Error(`AGORA_EDGE_PLAIN_HTTP must be "redirect" or "serve", got "${v}"`);
+  return v ?? (profile === "test" ? "serve" : "redirect");
+}
+
 export interface Topology {
   profile: ProfileSpec;
+  /**
+   * HTTPS at the HAProxy frontends: each client-facing frontend also listens on its HTTPS port
+   * with `certFile` (cert + key, issued by the state folder's CA for 127.0.0.1/localhost), TLS 1.3
+   * only; `plainHttp` says what its plain port does.
+   */
+  edge: { certFile: string; plainHttp: EdgePlainHttp };
   stateDir: string;
   logDir: string;
   pidFile: string;
@@ -280,15 +307,21 @@ export interface Topology {
     /** Ports of the storefront instances the autoscaler may add beyond `storefront` (storefront-3, …). */
     storefrontSpare: number[];
     gateway: number;
+    /** The gateway's HTTPS port (the storefront's public URL when the plain port redirects). */
+    gatewayHttps: number;
     /** HAProxy's internal entry to the storefront instances (queue, health), used by the edge cache. */
     storefrontPool: number;
     vendorPortal: number;
     /** HAProxy's frontend of the vendor portal instances (the direct port stays). */
     vendorPortalGateway: number;
+    vendorPortalGatewayHttps: number;
     opsConsole: number;
     /** HAProxy's frontend of the ops console instances (the direct port stays). */
     opsConsoleGateway: number;
+    opsConsoleGatewayHttps: number;
     paymentSim: number;
+    /** The simulator's server API (payments, PaySwift, shipments, faults): client certificates only. */
+    paymentSimTls: number;
     /** The OpenID Connect provider (apps/identity): issuer, JWKS, token endpoint. */
     identity: number;
     cdn: number;
@@ -297,6 +330,8 @@ export interface Topology {
     /** gRPC port of each inventory service instance (`inventory-1`, …). */
     inventory: number[];
     telemetryCollector: number;
+    /** The collector's query API (the ops console's reads): HTTPS with client certificates only. */
+    telemetryQuery: number;
     /** Where the carrier posts signed shipment status webhooks (served by the payments pool). */
     carrierWebhook: number;
     /** /metrics + health port of each worker process. */
@@ -375,6 +410,7 @@ export function topology(profileName: ProfileName = profileFromEnv()): Topology 
     logDir,
     pidFile: join(stateDir, "pids.json"),
     pki: { dir: join(stateDir, "pki"), caCert: join(stateDir, "pki", "ca.crt") },
+    edge: { certFile: join(stateDir, "pki", "edge.pem"), plainHttp: edgePlainHttpFor(profileName) },
     secretsFile: join(stateDir, "secrets.json"),
     pgRoot,
     host: "127.0.0.1",
@@ -400,18 +436,23 @@ export function topology(profileName: ProfileName = profileFromEnv()): Topology 
         (_, i) => b + OFFSET.storefront + STOREFRONT_INSTANCES + i,
       ),
       gateway: b + OFFSET.gateway,
+      gatewayHttps: b + OFFSET.gatewayHttps,
       storefrontPool: b + OFFSET.storefrontPool,
       vendorPortal: b + OFFSET.vendorPortal,
       vendorPortalGateway: b + OFFSET.vendorPortalGateway,
+      vendorPortalGatewayHttps: b + OFFSET.vendorPortalGatewayHttps,
       opsConsole: b + OFFSET.opsConsole,
       opsConsoleGateway: b + OFFSET.opsConsoleGateway,
+      opsConsoleGatewayHttps: b + OFFSET.opsConsoleGatewayHttps,
       paymentSim: b + OFFSET.paymentSim,
+      paymentSimTls: b + OFFSET.paymentSimTls,
       identity: b + OFFSET.identity,
       cdn: b + OFFSET.cdn,
       mediaOrigin: b + OFFSET.mediaOrigin,
       realtime: Array.from({ length: REALTIME_INSTANCES }, (_, i) => b + OFFSET.realtime + i),
       inventory: Array.from({ length: INVENTORY_INSTANCES }, (_, i) => b + OFFSET.inventory + i),
       telemetryCollector: b + OFFSET.telemetryCollector,
+      telemetryQuery: b + OFFSET.telemetryQuery,
       carrierWebhook: b + OFFSET.carrierWebhook,
       workerMetrics: Object.fromEntries(
         WORKER_PROCESSES.map((name, i) => [name, b + OFFSET.workerMetrics + i]),
@@ -535,6 +576,17 @@ function postgresRoot(stateDir: string): string {
     }
     if (d === "/") return inside;
   }
+}
+
+/**
+ * The storefront's public URL: the gateway over HTTPS when its plain port only redirects, else
+ * the plain gateway (the test profile). Every in-repo client takes it from here (through
+ * processEnv's AGORA_STOREFRONT_URL), with the CA from `t.pki.caCert`.
+ */
+export function storefrontUrl(t: Topology): string {
+  return t.edge.plainHttp === "redirect"
+    ? `https://${t.host}:${t.apps.gatewayHttps}`
+    : `http://${t.host}:${t.apps.gateway}`;
 }
 
 /** Every storefront instance's port, instance k at index k-1: `npm start`'s, then the spare ones. */

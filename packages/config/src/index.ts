@@ -10,7 +10,13 @@ export { regionSchema, type RegionSettings } from "./schemas/region.ts";
 export { releaseSchema, type ReleaseSettings } from "./schemas/release.ts";
 export { servicesSchema } from "./schemas/services.ts";
 export { cdnCacheSchema, storageSchema } from "./schemas/storage.ts";
-export { telemetryCollectorSchema, telemetryReadSchema, telemetrySchema } from "./schemas/telemetry.ts";
+export {
+  telemetryCollectorSchema,
+  telemetryQueryListenSchema,
+  telemetryQuerySchema,
+  telemetryReadSchema,
+  telemetrySchema,
+} from "./schemas/telemetry.ts";
 export {
   DEV_CARRIER_WEBHOOK_SECRET,
   DEV_PAYMENT_PROVIDER_API_KEY,
@@ -35,3 +41,4 @@ export { inventoryClientSchema, type InventoryClientSettings } from "./schemas/i
 export { paymentRoutingSchema, type PaymentRoutingSettings } from "./schemas/payment-routing.ts";
 export { dbAdminUrlEnvName, migrationSchema, type MigrationSettings } from "./schemas/migration.ts";
 export { appSignInSchema, identityClientSchema, identityProviderSchema } from "./schemas/identity.ts";
+export { serviceTlsSchema, type ServiceTlsSettings } from "./schemas/service-tls.ts";

@@ -3,7 +3,10 @@
  * deadline on every call, retries of UNAVAILABLE by the channel's retry policy, typed errors from
  * the status, and a CLIENT span per call whose context travels in the `traceparent` metadata.
  */
+import { readFileSync } from "node:fs";
+import type { PeerCertificate } from "node:tls";
 import {
+  type ChannelCredentials,
   credentials,
   makeClientConstructor,
   Metadata,
@@ -31,6 +34,34 @@ export interface InventoryClientOptions {
   target: string;
   /** Deadline of one call including its retries (ms). */
   deadlineMs: number;
+  /**
+   * Mutual TLS: the CA the servers' certificates chain to and this caller's pair (PEM files,
+   * AGORA_TLS_* from `serviceTlsFiles()`). Unset: plaintext (a server without TLS).
+   */
+  tls?: { ca: string; cert: string; key: string } | null;
+}
+
+/** The subject every inventory server's certificate carries (its service identity). */
+export const INVENTORY_IDENTITY = "inventory";
+
+/**
+ * The server is checked by its service identity, not by the target's host name: a registry or
+ * `ipv4:` target names no host the certificate could list, and every instance shares one pair.
+ */
+function checkInventoryIdentity(_host: string, cert: PeerCertificate): Error | undefined {
+  const cn = [cert.subject?.CN].flat()[0];
+  return cn === INVENTORY_IDENTITY
+    ? undefined
+    : new Error(`the server presented "${cn ?? "no subject"}", not the ${INVENTORY_IDENTITY} service`);
+}
+
+function channelCredentials(tls: InventoryClientOptions["tls"]): ChannelCredentials {
+  if (!tls) return credentials.createInsecure();
+  // Read once per channel: a rotated pair is picked up by the next client (the old one stays
+  // valid until it expires, so open channels keep working).
+  return credentials.createSsl(readFileSync(tls.ca), readFileSync(tls.key), readFileSync(tls.cert), {
+    checkServerIdentity: checkInventoryIdentity,
+  });
 }
 
 export interface InventoryClient {
@@ -46,7 +77,7 @@ type UnaryMethod = (req: object, md: Metadata, opts: { deadline: Date }, cb: Cal
 export function createInventoryClient(options: InventoryClientOptions): InventoryClient {
   if (options.target.startsWith(`${REGISTRY_SCHEME}:`)) registerRegistryResolver();
   const Ctor = makeClientConstructor(inventoryServiceDefinition(), INVENTORY_SERVICE);
-  const client = new Ctor(options.target, credentials.createInsecure(), {
+  const client = new Ctor(options.target, channelCredentials(options.tls), {
     "grpc.service_config": JSON.stringify(inventoryServiceConfig()),
     // Reconnect to a restarted instance quickly instead of after the default 1–120 s backoff.
     "grpc.initial_reconnect_backoff_ms": 200,

@@ -13,6 +13,7 @@ export {
 } from "./contract.ts";
 export {
   createInventoryClient,
+  INVENTORY_IDENTITY,
   type InventoryClient,
   type InventoryClientOptions,
 } from "./client.ts";

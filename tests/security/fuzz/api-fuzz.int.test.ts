@@ -17,7 +17,11 @@ import { topology } from "@agora/infra-local/topology";
 import { createRedis } from "@agora/redis";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCollectorServer } from "../../../apps/workers/src/telemetry-collector/server.ts";
+import { serviceIdentityFiles } from "@agora/infra-local/security";
+import {
+  createCollectorQueryServer,
+  createCollectorServer,
+} from "../../../apps/workers/src/telemetry-collector/server.ts";
 import {
   createTelemetryStore,
   DEFAULT_RETENTION,
@@ -47,10 +51,18 @@ const run = randomUUID().slice(0, 8);
 const collectorRedis = createRedis({ connectionName: `fuzz-collector-${run}` });
 // The topology's tokens: the console's reader sends the read one.
 const collectorTokens = loadConfig(telemetryCollectorSchema);
-const collector = createCollectorServer(
-  createTelemetryStore(collectorRedis, DEFAULT_RETENTION, { prefix: `fuzz-telemetry-${run}` }),
+const collectorStore = createTelemetryStore(collectorRedis, DEFAULT_RETENTION, { prefix: `fuzz-telemetry-${run}` });
+const collectorTokenPair = {
+  ingest: collectorTokens.AGORA_TELEMETRY_INGEST_TOKEN,
+  read: collectorTokens.AGORA_TELEMETRY_READ_TOKEN,
+};
+const collector = createCollectorServer(collectorStore, {}, collectorTokenPair);
+// The console reads on the query port, over mutual TLS with the collector's service identity.
+const collectorQuery = createCollectorQueryServer(
+  collectorStore,
   {},
-  { ingest: collectorTokens.AGORA_TELEMETRY_INGEST_TOKEN, read: collectorTokens.AGORA_TELEMETRY_READ_TOKEN },
+  collectorTokenPair,
+  serviceIdentityFiles(topology(), "telemetry-collector"),
 );
 const apps = new Map<AuthApp, { served: ServedApp; cookie: string; nextCookie: () => string }>();
 const tally = new Tally();
@@ -69,6 +81,10 @@ beforeAll(async () => {
   await new Promise<void>((resolve, reject) => {
     collector.once("error", reject);
     collector.listen(t.apps.telemetryCollector, t.host, () => resolve());
+  });
+  await new Promise<void>((resolve, reject) => {
+    collectorQuery.once("error", reject);
+    collectorQuery.listen(t.apps.telemetryQuery, t.host, () => resolve());
   });
   const shop = await createVendor({ slug: `fuzz-${run}`, name: "Fuzz shop", shard: "shard-1" });
   // Three accounts per app, taken in turn, so per-user write limits refuse fewer of the calls.
@@ -100,6 +116,9 @@ afterAll(async () => {
   process.stdout.write(`[fuzz] tRPC: ${tally.summary()} in ${seconds} s (seed ${SEED})\n`);
   for (const a of apps.values()) await a.served.close();
   await new Promise<void>((resolve) => collector.close(() => resolve()));
+  const queryClosed = new Promise<void>((resolve) => collectorQuery.close(() => resolve()));
+  collectorQuery.closeAllConnections();
+  await queryClosed;
   collectorRedis.disconnect();
   await closeApiRedis();
   await closeAll();

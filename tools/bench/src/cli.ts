@@ -12,6 +12,7 @@ import { formatRun } from "./report/table.ts";
 import { runBench } from "./run.ts";
 import { SCENARIO_NAMES, selectScenarios } from "./scenarios.ts";
 import { benchTarget } from "./target.ts";
+import { runTrustingCa } from "@agora/infra-local/security";
 
 const { values } = parseArgs({
   options: {
@@ -57,6 +58,8 @@ async function main(): Promise<void> {
     durationS: positive("duration", values.duration),
   });
   const product = scenarios.some((s) => s.needsProduct) ? benchTarget(values.profile) : undefined;
+  // The public URL may be HTTPS with the local CA's certificate: fetch must trust that CA.
+  if (product) runTrustingCa(product.caFile);
   const run = await runBench({ plan, scenarios, product, progress: stderrProgress() });
   if (product && !values["no-history"]) {
     appendHistory(product.historyFile, run);

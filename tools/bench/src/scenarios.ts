@@ -285,6 +285,35 @@ export const SCENARIOS: readonly Scenario[] = [
   apiRead("product", "catalog.product (bounded-staleness shard read, cached)", readTargets, (f) => [
     queryPath("catalog.product", { productId: f.productId }),
   ]),
+  // The cost of TLS on the same read (docs/performance.md): the gateway's plain port against its
+  // HTTPS port, each with kept-alive connections and with a new connection (a new handshake) per
+  // request. The plain port serves only where it does not redirect (AGORA_EDGE_PLAIN_HTTP=serve).
+  ...(
+    [
+      ["product-http", "plain HTTP, kept-alive connections", "plain", false],
+      ["product-https", "HTTPS (TLS 1.3), kept-alive connections", "https", false],
+      ["product-http-new", "plain HTTP, a new connection per request", "plain", true],
+      ["product-https-new", "HTTPS (TLS 1.3), a new connection and handshake per request", "https", true],
+    ] as const
+  ).map(
+    ([name, how, scheme, fresh]): Scenario => ({
+      name,
+      title: `catalog.product through the gateway, ${how}`,
+      needsProduct: true,
+      comparesToCeiling: true,
+      targets: readTargets,
+      healthBase: (p) => (scheme === "https" ? p.httpsGatewayUrl : p.plainGatewayUrl),
+      async run(ctx) {
+        const f = await ctx.fixtures();
+        const p = product(ctx);
+        const r = await gatewayLoad(ctx, ctx.plan.reads, [queryPath("catalog.product", { productId: f.productId })], {
+          url: scheme === "https" ? p.httpsGatewayUrl : p.plainGatewayUrl,
+          ...(fresh ? { reconnectEvery: 1 } : {}),
+        });
+        return fromLoad(ctx.plan.reads, r);
+      },
+    }),
+  ),
   apiRead(
     "product-origin",
     "catalog.product with the edge cache bypassed: a storefront's own cost (Redis-cached)",

@@ -8,7 +8,13 @@ import { processEnv } from "@agora/infra-local/env";
 import { topology, type ProfileName } from "@agora/infra-local/topology";
 
 export interface BenchTarget {
+  /** The storefront's public URL (HTTPS where the gateway's plain port only redirects). */
   gatewayUrl: string;
+  /** The gateway's plain and HTTPS ports, for the TLS cost scenarios. */
+  plainGatewayUrl: string;
+  httpsGatewayUrl: string;
+  /** The CA the edge's certificate chains to. */
+  caFile: string;
   /** The CDN edge (nginx) in front of the media origin. */
   cdnUrl: string;
   paymentProviderUrl: string;
@@ -29,6 +35,9 @@ export function benchTarget(profile?: ProfileName): BenchTarget {
   };
   return {
     gatewayUrl: need("AGORA_STOREFRONT_URL"),
+    plainGatewayUrl: `http://${t.host}:${t.apps.gateway}`,
+    httpsGatewayUrl: `https://${t.host}:${t.apps.gatewayHttps}`,
+    caFile: t.pki.caCert,
     cdnUrl: need("AGORA_CDN_URL"),
     paymentProviderUrl: need("AGORA_PAYMENT_PROVIDER_URL"),
     pidFile: t.pidFile,

@@ -9,6 +9,7 @@
 import { parseArgs } from "node:util";
 import { DEMO_PASSWORD } from "@agora/db/seed";
 import { processEnv } from "@agora/infra-local/env";
+import { runTrustingCa } from "@agora/infra-local/security";
 import { topology } from "@agora/infra-local/topology";
 import { z } from "zod";
 import { FAULT_KINDS } from "./faults.ts";
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
     return;
   }
   const t = topology(args.profile);
+  // The public URL may be HTTPS with the local CA's certificate: fetch must trust that CA.
+  runTrustingCa(t.pki.caCert);
   // The checker reads the databases as the test runner does.
   Object.assign(process.env, processEnv(t, "test-runner"));
   const log = (l: string) => process.stderr.write(`${l}\n`);

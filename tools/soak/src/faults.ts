@@ -7,6 +7,7 @@
  */
 import { applyNodeAction } from "@agora/infra-local/chaos";
 import { processEnv } from "@agora/infra-local/env";
+import { serviceFetch } from "@agora/infra-local/security";
 import { patroniClusterFromAny, sentinelMaster } from "@agora/infra-local/probes";
 import type { Topology } from "@agora/infra-local/topology";
 import type { MenuEntry, PlannedFault } from "./schedule.ts";
@@ -42,7 +43,8 @@ export function productProcesses(t: Topology): string[] {
 }
 
 async function adminCall(url: string, method: "PUT" | "DELETE", body?: unknown, token?: string): Promise<void> {
-  const res = await fetch(url, {
+  // The simulator's admin API is https with mutual TLS (the test runner's certificate).
+  const res = await serviceFetch(url, {
     method,
     headers: {
       ...(body === undefined ? {} : { "content-type": "application/json" }),

@@ -4,6 +4,7 @@
  * captures counted at the payment simulator (its providers' ledgers, not ours), and the database-side
  * invariants of `@agora/api/ops`.
  */
+import { serviceFetch } from "@agora/infra-local/security";
 import { checkInvariants } from "@agora/api/ops";
 import { core, isRetryable, withRetry, withTenant } from "@agora/db";
 import type { FinalState, SkuFinal } from "./checker.ts";
@@ -24,7 +25,8 @@ export interface ProviderAdmin {
 async function captures(p: ProviderAdmin): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (const path of ["/admin/ledger", "/admin/payswift/ledger"]) {
-    const res = await fetch(`${p.url}${path}`, {
+    // The simulator's admin API is https with mutual TLS (the test runner's certificate).
+    const res = await serviceFetch(`${p.url}${path}`, {
       headers: { authorization: `Bearer ${p.token}` },
       signal: AbortSignal.timeout(10_000),
     });

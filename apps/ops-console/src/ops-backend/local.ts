@@ -14,6 +14,7 @@ import { runFailoverDrill } from "@agora/infra-local/drills";
 import { cdnCacheStats, patroniClusterFromAny } from "@agora/infra-local/probes";
 import {
   etcdClientTlsFiles,
+  serviceIdentityFiles,
   internalTlsEndpoints,
   peerCertificate,
   rotateServerCerts,
@@ -148,7 +149,13 @@ export function localOpsBackend(t: Topology): OpsBackend {
           endpoint: e.endpoint,
           port: e.port,
           protocol: "tls" as const,
-          client: e.kind === "etcd" ? etcdClientTlsFiles(t) : undefined,
+          // Servers that refuse a handshake without a client certificate get the console's.
+          client:
+            e.kind === "etcd"
+              ? etcdClientTlsFiles(t)
+              : e.mutual
+                ? serviceIdentityFiles(t, "ops-console")
+                : undefined,
         })),
       ];
       return Promise.all(

@@ -4,9 +4,10 @@
  * NOT_SERVING, the server refuses new calls and finishes the ones in flight (tryShutdown), and is
  * forced closed after the drain timeout. Nothing polls while idle.
  */
-import { Server, ServerCredentials } from "@grpc/grpc-js";
+import { experimental, Server, ServerCredentials } from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
 import { listenSchema, loadConfig } from "@agora/config";
+import { serviceTlsFiles, type ServiceTlsFiles } from "@agora/config/service-tls";
 import { INVENTORY_SERVICE, inventoryServiceDefinition } from "@agora/inventory";
 import { registerFromEnv, type SelfRegistration } from "@agora/registry";
 import { inventoryHandlers } from "./inventory-service.ts";
@@ -35,13 +36,37 @@ export function inventoryInstance(name: string): number | null {
   return m ? Number(m[1] ?? 0) : null;
 }
 
+/** How often a server re-reads its pair from disk: a rotated certificate is served within this. */
+const CERT_REFRESH_MS = 60_000;
+
+/**
+ * Mutual TLS with this process's service identity: no call without a client certificate of the
+ * same CA. The pair is watched on disk, so a rotation reaches new connections without a restart.
+ * Without AGORA_TLS_* files (a development run without the local PKI): plaintext.
+ */
+function serverCredentials(tls: ServiceTlsFiles | null): ServerCredentials {
+  if (!tls) return ServerCredentials.createInsecure();
+  const files = new experimental.FileWatcherCertificateProvider({
+    certificateFile: tls.cert,
+    privateKeyFile: tls.key,
+    caCertificateFile: tls.ca,
+    refreshIntervalMs: CERT_REFRESH_MS,
+  });
+  return experimental.createCertificateProviderServerCredentials(files, files, true);
+}
+
 export interface RunningInventory {
   port: number;
   close(): Promise<void>;
 }
 
 export async function startInventory(
-  opts: { port?: number; host?: string } = {},
+  opts: {
+    port?: number;
+    host?: string;
+    /** TLS files (default: AGORA_TLS_*); `null` serves plaintext (tests of the refusal). */
+    tls?: ServiceTlsFiles | null;
+  } = {},
 ): Promise<RunningInventory> {
   const listen =
     opts.port === undefined
@@ -57,7 +82,7 @@ export async function startInventory(
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(
       `${listen.HOST}:${listen.PORT}`,
-      ServerCredentials.createInsecure(),
+      serverCredentials(opts.tls === undefined ? serviceTlsFiles() : opts.tls),
       (err, p) => (err ? reject(err) : resolve(p)),
     ),
   );

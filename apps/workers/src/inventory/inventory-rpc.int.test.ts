@@ -18,6 +18,9 @@ import {
   type InventoryClient,
 } from "@agora/inventory";
 import { topology } from "@agora/infra-local/topology";
+import { serviceIdentityFiles as identityFiles } from "@agora/infra-local/security";
+import { serviceTlsFiles } from "@agora/config/service-tls";
+import { readFileSync } from "node:fs";
 import { etcdSchema, loadConfig } from "@agora/config";
 import { register } from "@agora/registry";
 import { startInventory } from "./inventory-process.ts";
@@ -45,6 +48,7 @@ beforeAll(async () => {
   client = createInventoryClient({
     target: `ipv4:${t.apps.inventory.map((p) => `${t.host}:${p}`).join(",")}`,
     deadlineMs: 20_000,
+    tls: serviceTlsFiles(),
   });
 });
 
@@ -189,7 +193,11 @@ describe("inventory gRPC service", () => {
 
     const Health = makeClientConstructor(healthService, "grpc.health.v1.Health");
     for (const port of t.apps.inventory) {
-      const health = new Health(`${t.host}:${port}`, credentials.createInsecure()) as unknown as {
+      const me = serviceTlsFiles()!;
+      const creds = credentials.createSsl(readFileSync(me.ca), readFileSync(me.key), readFileSync(me.cert), {
+        checkServerIdentity: () => undefined,
+      });
+      const health = new Health(`${t.host}:${port}`, creds) as unknown as {
         Check(
           req: { service: string },
           cb: (err: ServiceError | null, res?: { status: string }) => void,
@@ -204,10 +212,58 @@ describe("inventory gRPC service", () => {
     }
   });
 
+  it("speaks mutual TLS only: a caller without a client certificate of the CA is refused, one with is served", async () => {
+    const me = serviceTlsFiles()!;
+    const Health = makeClientConstructor(healthService, "grpc.health.v1.Health");
+    const check = (port: number, creds: ReturnType<typeof credentials.createInsecure>) => {
+      const health = new Health(`${t.host}:${port}`, creds) as unknown as {
+        Check(
+          req: { service: string },
+          opts: { deadline: Date },
+          cb: (err: ServiceError | null, res?: { status: string }) => void,
+        ): void;
+        close(): void;
+      };
+      return new Promise<string>((resolve) =>
+        health.Check({ service: INVENTORY_SERVICE }, { deadline: new Date(Date.now() + 3_000) }, (err, r) => {
+          health.close();
+          resolve(err ? `refused: ${err.details}` : (r?.status ?? "no answer"));
+        }),
+      );
+    };
+    const anyName = { checkServerIdentity: () => undefined };
+    for (const port of t.apps.inventory) {
+      // Plaintext, and TLS trusting the CA but presenting no certificate: no answer.
+      expect(await check(port, credentials.createInsecure())).toMatch(/^refused/);
+      expect(await check(port, credentials.createSsl(readFileSync(me.ca), null, null, anyName))).toMatch(/^refused/);
+      expect(
+        await check(port, credentials.createSsl(readFileSync(me.ca), readFileSync(me.key), readFileSync(me.cert), anyName)),
+      ).toBe("SERVING");
+    }
+  });
+
+  it("checks the server's identity: a client refuses a server whose certificate is not the inventory service's", async () => {
+    // A server presenting another service's certificate (of the same CA): the caller does not talk to it.
+    const impostor = await startInventory({ port: 0, tls: identityFiles(t, "payment-sim") });
+    const misled = createInventoryClient({
+      target: `ipv4:${t.host}:${impostor.port}`,
+      deadlineMs: 3_000,
+      tls: serviceTlsFiles(),
+    });
+    try {
+      const productId = await product(5);
+      await expect(misled.reserve(reserveRequest(randomUUID(), productId, 1))).rejects.toThrow();
+    } finally {
+      misled.close();
+      await impostor.close();
+    }
+  });
+
   it("finds the instances through the service registry: both topology instances serve a registry-resolved channel", async () => {
     const viaRegistry = createInventoryClient({
       target: "agora-registry:///inventory",
       deadlineMs: 20_000,
+      tls: serviceTlsFiles(),
     });
     try {
       const before = await Promise.all(metricPorts().map(metricCount));
@@ -223,7 +279,7 @@ describe("inventory gRPC service", () => {
 
   it("routes to a registered instance only while it is listed ready, and not after it left", async () => {
     const { etcd } = loadConfig({ etcd: etcdSchema });
-    const extra = await startInventory({ port: 0 });
+    const extra = await startInventory({ port: 0, tls: identityFiles(t, "inventory") });
     const service = `inventory-rpc-${run}`;
     const reg = await register({
       endpoints: etcd.AGORA_ETCD_ENDPOINTS,
@@ -241,6 +297,7 @@ describe("inventory gRPC service", () => {
     const viaRegistry = createInventoryClient({
       target: `agora-registry:///${service}`,
       deadlineMs: 3_000,
+      tls: serviceTlsFiles(),
     });
     const productId = await product(100);
     const outcome = () =>

@@ -13,6 +13,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { inventoryClientSchema, loadConfig } from "@agora/config";
+import { serviceTlsFiles } from "@agora/config/service-tls";
 import { closeAll, createVendor, withTenant } from "@agora/db";
 import { createInventoryClient } from "@agora/inventory";
 import { reserveStock, type ReserveStockInput } from "../stock/reserve-stock.ts";
@@ -39,6 +40,7 @@ const env = loadConfig(inventoryClientSchema);
 const client = createInventoryClient({
   target: env.AGORA_INVENTORY_TARGET,
   deadlineMs: env.AGORA_INVENTORY_DEADLINE_MS,
+  tls: serviceTlsFiles(),
 });
 const grpc = grpcStock(client);
 

@@ -5,6 +5,7 @@
  * out-of-stock line is a reservation with status OUT_OF_STOCK, not an error.
  */
 import { inventoryClientSchema, loadConfig } from "@agora/config";
+import { serviceTlsFiles } from "@agora/config/service-tls";
 import {
   createInventoryClient,
   OutOfStockError,
@@ -112,6 +113,7 @@ export function inventoryStock(): StockService {
     const client = createInventoryClient({
       target: env.AGORA_INVENTORY_TARGET,
       deadlineMs: env.AGORA_INVENTORY_DEADLINE_MS,
+      tls: serviceTlsFiles(),
     });
     shared = { client, service: grpcStock(client) };
   }

@@ -3,8 +3,21 @@
  * query API the ops console reads (`GET /api/traces`, `/api/traces/<id>`, `/api/logs`,
  * `/api/services`), plus `/healthz`, `/readyz`, `/metrics`. Receivers take the ingest token, the
  * query API the read token (traces carry request inputs: only the console may read them).
+ *
+ * The collector process serves two planes on two ports: ingest (plain HTTP; every process ships
+ * here) and query (HTTPS with mutual TLS: only a client presenting a certificate of the state
+ * folder's CA whose service name is a reader gets an answer). `plane: "all"` (tests) serves both.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
+import type { TLSSocket } from "node:tls";
+import { mutualTlsServerOptions, type ServiceTlsFiles, watchServiceTls } from "@agora/config/service-tls";
 import { bearerMatches } from "@agora/auth/service-token";
 import { counter, healthHandlers, type HealthCheck, metricsHandler } from "@agora/telemetry";
 import { z } from "zod";
@@ -48,13 +61,60 @@ export interface CollectorTokens {
   read: string;
 }
 
+export type CollectorPlane = "all" | "ingest" | "query";
+
+export interface CollectorPlaneOptions {
+  plane?: CollectorPlane;
+  /**
+   * On the query plane: the service names (client certificate subjects) allowed to read. A
+   * process that ships telemetry has a certificate too, but is no reader.
+   */
+  readers?: readonly string[];
+}
+
 export function createCollectorServer(
   store: TelemetryStore,
   checks: Record<string, HealthCheck>,
   tokens: CollectorTokens,
+  opts: CollectorPlaneOptions = {},
 ): Server {
+  return createServer(collectorHandler(store, checks, tokens, opts));
+}
+
+/** Service identities that may read traces and logs (they hold request inputs). */
+export const TELEMETRY_READERS = ["ops-console", "test-runner"] as const;
+
+/**
+ * The query plane: HTTPS (TLS 1.3) with the collector's service identity, no handshake without a
+ * client certificate of the same CA, reads only for `readers`. A rotated pair on disk is taken
+ * for new handshakes (open connections keep theirs); `close` also stops watching it.
+ */
+export function createCollectorQueryServer(
+  store: TelemetryStore,
+  checks: Record<string, HealthCheck>,
+  tokens: CollectorTokens,
+  tls: ServiceTlsFiles,
+  readers: readonly string[] = TELEMETRY_READERS,
+): HttpsServer {
+  const server = createHttpsServer(
+    mutualTlsServerOptions(tls),
+    collectorHandler(store, checks, tokens, { plane: "query", readers }),
+  );
+  const unwatch = watchServiceTls(tls, (m) => server.setSecureContext(m));
+  server.on("close", unwatch);
+  return server;
+}
+
+/** The request handler of one plane (the query plane's is served by an HTTPS server). */
+export function collectorHandler(
+  store: TelemetryStore,
+  checks: Record<string, HealthCheck>,
+  tokens: CollectorTokens,
+  opts: CollectorPlaneOptions = {},
+): RequestListener {
+  const plane = opts.plane ?? "all";
   const health = healthHandlers({ checks, timeoutMs: 1_000 });
-  return createServer((req, res) => {
+  return (req, res) => {
     void route(req, res).catch((err: unknown) => {
       if (err instanceof z.ZodError || err instanceof SyntaxError) {
         send(res, 400, { error: err instanceof z.ZodError ? z.prettifyError(err) : err.message });
@@ -64,12 +124,21 @@ export function createCollectorServer(
         send(res, 500, { error: err instanceof Error ? err.message : String(err) });
       }
     });
-  });
+  };
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://collector");
     const query = Object.fromEntries(url.searchParams);
     const path = url.pathname;
+    if ((plane === "ingest" && path.startsWith("/api/")) || (plane === "query" && path.startsWith("/v1/")))
+      return send(res, 404, { error: `not served on the ${plane} port` });
+    if (plane === "query" && path.startsWith("/api/")) {
+      // The TLS layer already refused a client without a certificate of our CA; this is who it is.
+      const subject = (req.socket as TLSSocket).getPeerCertificate?.()?.subject?.CN;
+      const cn = Array.isArray(subject) ? subject[0] : subject;
+      if (!cn || !(opts.readers ?? []).includes(cn))
+        return send(res, 403, { error: "this service identity may not read telemetry" });
+    }
     const needs = path.startsWith("/v1/") ? tokens.ingest : path.startsWith("/api/") ? tokens.read : undefined;
     if (needs !== undefined && !bearerMatches(req.headers.authorization, needs)) {
       res.setHeader("www-authenticate", "Bearer");

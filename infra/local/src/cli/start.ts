@@ -11,7 +11,7 @@ import { haproxyServers, routable } from "../probes/haproxy.ts";
 import { waitFor } from "../processes/wait.ts";
 import { formatStatus, getStatus } from "../status/index.ts";
 import { startSupervisor } from "../supervisor/control.ts";
-import { REPO_ROOT, topology } from "../topology.ts";
+import { REPO_ROOT, storefrontUrl, topology } from "../topology.ts";
 import { cliArgs } from "./args.ts";
 import { stayInForeground } from "./foreground.ts";
 
@@ -76,9 +76,10 @@ async function main(): Promise<void> {
     [
       `✔ Agora is up in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
       "",
-      `  Storefront (gateway)  http://${t.host}:${t.apps.gateway}   instances: ${t.apps.storefront.map((p) => `http://${t.host}:${p}`).join(", ")}`,
-      `  Vendor portal         http://${t.host}:${t.apps.vendorPortal}   (gateway :${t.apps.vendorPortalGateway})`,
-      `  Ops console           http://${t.host}:${t.apps.opsConsole}   (gateway :${t.apps.opsConsoleGateway})`,
+      `  Storefront (gateway)  ${storefrontUrl(t)}   instances: ${t.apps.storefront.map((p) => `http://${t.host}:${p}`).join(", ")}`,
+      `  Vendor portal         http://${t.host}:${t.apps.vendorPortal}   (gateway https :${t.apps.vendorPortalGatewayHttps})`,
+      `  Ops console           http://${t.host}:${t.apps.opsConsole}   (gateway https :${t.apps.opsConsoleGatewayHttps})`,
+      `  HTTPS                 TLS 1.3, certificates from the local CA ${t.pki.caCert} (trust it, or accept the warning once); the plain gateway ports ${t.edge.plainHttp === "redirect" ? "redirect (308) to HTTPS" : "serve too"}`,
       `  HAProxy stats         ${t.haproxyInstances.map((i) => `${i.name} http://${t.host}:${i.statsPort}`).join(", ")}`,
       `  Payment simulator     http://${t.host}:${t.apps.paymentSim}  (faults: the console's Chaos page, or PUT /admin/faults with its admin token)`,
       `  Media CDN (nginx)     http://${t.host}:${t.apps.cdn}/media/…  (X-Cache: HIT|MISS; origin :${t.apps.mediaOrigin}; ${t.cdnInstances.map((i) => `${i.name} status :${i.statusPort}`).join(", ")})`,

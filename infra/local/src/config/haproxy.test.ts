@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ensureCa } from "../security/pki.ts";
+import { ensureCa, issueServerCert } from "../security/pki.ts";
 import { topology } from "../topology.ts";
 import {
   EDGE_BODY_LIMIT_BYTES,
@@ -24,6 +24,15 @@ import {
 
 const t = topology("test");
 const conf = haproxyConfig(t);
+
+/** The configuration with a scratch CA and edge certificate in place of the state folder's. */
+function scratchFiles(config: string, dir: string): string {
+  const pki = ensureCa(dir, "haproxy config check");
+  const edge = issueServerCert(pki, "edge");
+  const pem = join(dir, "edge.pem");
+  writeFileSync(pem, Buffer.concat([readFileSync(edge.cert), readFileSync(edge.key)]));
+  return config.replaceAll(t.pki.caCert, pki.caCert).replaceAll(t.edge.certFile, pem);
+}
 const section = (name: string) => {
   const start = conf.indexOf(`\n${name}\n`);
   const end = conf.indexOf("\n\n", start + 1);
@@ -59,8 +68,8 @@ describe("haproxyConfig: the HTTP edge", () => {
   it.skipIf(!existsSync("/usr/sbin/haproxy"))("is a configuration HAProxy accepts", () => {
     const dir = mkdtempSync(join(tmpdir(), "agora-haproxy-"));
     const file = join(dir, "haproxy.cfg");
-    // HAProxy reads the CA file while checking: one from a scratch CA stands in for the state's.
-    writeFileSync(file, conf.replaceAll(t.pki.caCert, ensureCa(dir, "haproxy config check").caCert));
+    // HAProxy reads the CA and certificate files while checking: scratch ones stand in for the state's.
+    writeFileSync(file, scratchFiles(conf, dir));
     expect(() =>
       execFileSync("/usr/sbin/haproxy", ["-c", "-q", "-f", file], { stdio: "pipe" }),
     ).not.toThrow();
@@ -173,6 +182,41 @@ describe("haproxyConfig: registry-routed backends, request ids, body limits", ()
 
 const HAPROXY_BIN = "/usr/sbin/haproxy";
 
+describe("haproxyConfig: HTTPS at the client-facing frontends", () => {
+  const frontends = [
+    ["frontend gateway_edge", t.apps.gateway, t.apps.gatewayHttps],
+    ["frontend vendor_portal_edge", t.apps.vendorPortalGateway, t.apps.vendorPortalGatewayHttps],
+    ["frontend ops_console_edge", t.apps.opsConsoleGateway, t.apps.opsConsoleGatewayHttps],
+  ] as const;
+
+  it("serves each app's frontend over TLS 1.3 only, with the edge certificate of the state folder's CA", () => {
+    for (const [name, , https] of frontends)
+      expect(section(name)).toContain(
+        `bind ${t.host}:${https} ssl crt ${t.edge.certFile} ssl-min-ver TLSv1.3 alpn h2,http/1.1`,
+      );
+  });
+
+  it("lets the test profile's plain ports serve (its HTTP clients keep their URLs)", () => {
+    expect(t.edge.plainHttp).toBe("serve");
+    for (const [name] of frontends) expect(section(name)).not.toContain("http-request redirect");
+  });
+
+  it("redirects every plain request with 308 to the same path on the HTTPS port where the plain port only redirects (npm start)", () => {
+    const dev = { ...t, edge: { ...t.edge, plainHttp: "redirect" as const } };
+    const devConf = haproxyConfig(dev);
+    for (const [name, , https] of frontends) {
+      const start = devConf.indexOf(`\n${name}\n`);
+      const fe = devConf.slice(start, devConf.indexOf("\n\n", start + 1));
+      expect(fe).toContain(
+        `http-request redirect code 308 location https://${t.host}:${https}%[capture.req.uri] unless { ssl_fc }`,
+      );
+    }
+    // The CDN's way back in stays plain and internal.
+    const start = devConf.indexOf("\nfrontend storefront_pool\n");
+    expect(devConf.slice(start, devConf.indexOf("\n\n", start + 1))).not.toContain("redirect");
+  });
+});
+
 describe("haproxyConfig: two instances on the same addresses", () => {
   const [one, two] = t.haproxyInstances;
   const confOf = (i: NonNullable<typeof one>) => haproxyConfig(t, { instance: i });
@@ -206,7 +250,7 @@ describe("haproxyConfig: two instances on the same addresses", () => {
     const dir = mkdtempSync(join(tmpdir(), "agora-haproxy-pair-"));
     for (const i of t.haproxyInstances) {
       const file = join(dir, `${i.name}.cfg`);
-      writeFileSync(file, confOf(i));
+      writeFileSync(file, scratchFiles(confOf(i), dir));
       execFileSync(HAPROXY_BIN, ["-c", "-q", "-f", file], { stdio: "pipe" });
     }
   });

@@ -127,6 +127,31 @@ export function edgeReadPathRegex(procedures: readonly string[]): string {
   return `^/api/trpc/${one}(?:,${one})*$`;
 }
 
+/**
+ * A client-facing frontend's listeners: its plain port and its HTTPS port (TLS 1.3 only, the
+ * edge certificate from the state folder's CA; HTTP/2 or HTTP/1.1). With `plainHttp: "redirect"`
+ * a request on the plain port gets a 308 to the same path on the HTTPS port (308 keeps the method
+ * and body, so a POST is not turned into a GET). The target host is the topology's own address,
+ * never the request's Host header (no open redirect). X-Forwarded-Proto tells the apps which way
+ * the request came; they add Strict-Transport-Security to HTTPS answers (tools/next-config).
+ */
+function edgeBinds(t: Topology, plainPort: number, httpsPort: number): string[] {
+  return [
+    `  bind ${t.host}:${plainPort}`,
+    `  bind ${t.host}:${httpsPort} ssl crt ${t.edge.certFile} ssl-min-ver TLSv1.3 alpn h2,http/1.1`,
+  ];
+}
+
+function edgeScheme(t: Topology, httpsPort: number): string[] {
+  return [
+    "  http-request set-header X-Forwarded-Proto https if { ssl_fc }",
+    "  http-request set-header X-Forwarded-Proto http unless { ssl_fc }",
+    ...(t.edge.plainHttp === "redirect"
+      ? [`  http-request redirect code 308 location https://${t.host}:${httpsPort}%[capture.req.uri] unless { ssl_fc }`]
+      : []),
+  ];
+}
+
 export interface HaproxyOptions {
   /** Requests per address per window before the edge answers 429 (FLOOD_LIMIT). */
   floodLimit?: number;
@@ -210,8 +235,9 @@ export function haproxyConfig(t: Topology, opts: HaproxyOptions = {}): string {
   lines.push(
     "frontend gateway_edge",
     "  mode http",
-    `  bind ${t.host}:${t.apps.gateway}`,
+    ...edgeBinds(t, t.apps.gateway, t.apps.gatewayHttps),
     ...edgeRules(floodLimit, { peers }),
+    ...edgeScheme(t, t.apps.gatewayHttps),
     // Plain GETs of the procedures the API may mark `public, s-maxage=N`
     // (packages/api/src/cache/edge-cache.ts) go through the edge cache (nginx, config/nginx.ts),
     // which keeps those answers and coalesces misses; a streamed batch (`trpc-accept`) has another
@@ -280,16 +306,17 @@ export function haproxyConfig(t: Topology, opts: HaproxyOptions = {}): string {
   );
   // The vendor portal and the ops console behind the edge too (their direct ports stay, and stay
   // their NEXTAUTH_URL): same client-facing rules, registry-routed backends.
-  for (const [service, port, instance] of [
-    ["vendor-portal", t.apps.vendorPortalGateway, t.apps.vendorPortal],
-    ["ops-console", t.apps.opsConsoleGateway, t.apps.opsConsole],
+  for (const [service, port, httpsPort, instance] of [
+    ["vendor-portal", t.apps.vendorPortalGateway, t.apps.vendorPortalGatewayHttps, t.apps.vendorPortal],
+    ["ops-console", t.apps.opsConsoleGateway, t.apps.opsConsoleGatewayHttps, t.apps.opsConsole],
   ] as const) {
     const { backend } = GATEWAY_BACKENDS[service];
     lines.push(
       `frontend ${backend.replace(/_gateway$/, "_edge")}`,
       "  mode http",
-      `  bind ${t.host}:${port}`,
+      ...edgeBinds(t, port, httpsPort),
       ...edgeRules(floodLimit, { uploads: service === "vendor-portal", peers }),
+      ...edgeScheme(t, httpsPort),
       "  timeout client 60s",
       `  default_backend ${backend}`,
       "",

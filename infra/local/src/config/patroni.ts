@@ -61,6 +61,9 @@ export function patroniConfig(t: Topology, c: ClusterTopology, m: PgMember, s: S
       certfile: tls.rest.cert,
       keyfile: tls.rest.key,
       cafile: tls.ca,
+      // A client certificate of the CA for every unsafe method (PATCH /config, switchover,
+      // restart: 403 without one); GETs (HAProxy's checks, status) need none.
+      verify_client: "optional",
     },
     // The DCS over mutual TLS: etcd asks every client for a certificate from the topology's CA.
     etcd: {

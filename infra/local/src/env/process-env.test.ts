@@ -49,6 +49,24 @@ describe("processEnv", () => {
     expect(() => loadConfig(listenSchema, processEnv(t, "test-runner"))).toThrow(/PORT/);
   });
 
+  it("gives every process its service identity for mutual TLS, instances of one kind the same pair", () => {
+    const sagas = processEnv(t, "workers-sagas");
+    expect(sagas.AGORA_TLS_CERT_FILE).toBe(join(t.pki.dir, "service-workers.crt"));
+    expect(processEnv(t, "outbox-relay").AGORA_TLS_CERT_FILE).toBe(sagas.AGORA_TLS_CERT_FILE);
+    expect(processEnv(t, "inventory-2").AGORA_TLS_KEY_FILE).toBe(join(t.pki.dir, "service-inventory.key"));
+    expect(sagas.AGORA_TLS_CA_FILE).toBe(t.pki.caCert);
+    // Only readers learn where traces are read, and only over HTTPS.
+    expect(processEnv(t, "ops-console").AGORA_TELEMETRY_QUERY_URL).toBe(`https://127.0.0.1:${t.apps.telemetryQuery}`);
+    expect(sagas.AGORA_TELEMETRY_QUERY_URL).toBeUndefined();
+  });
+
+  it("points the storefront's public URL at the gateway's HTTPS port where the plain port only redirects", () => {
+    expect(processEnv(t, "test-runner").AGORA_STOREFRONT_URL).toBe(`http://127.0.0.1:${t.apps.gateway}`);
+    const redirecting = { ...t, edge: { ...t.edge, plainHttp: "redirect" as const } };
+    expect(processEnv(redirecting, "test-runner").AGORA_STOREFRONT_URL).toBe(`https://127.0.0.1:${t.apps.gatewayHttps}`);
+    expect(processEnv(redirecting, "storefront-1").NODE_EXTRA_CA_CERTS).toBe(t.pki.caCert);
+  });
+
   it("shell-quotes values that need it", () => {
     expect(formatEnv({ A: "plain", B: "it's here" })).toBe("A=plain\nB='it'\\''s here'");
   });

@@ -13,6 +13,7 @@ import {
 } from "@agora/config";
 import { etcdEndpoints } from "../config/etcd.ts";
 import { cdnCacheDirs } from "../config/nginx.ts";
+import { serviceIdentityOf, serviceIdentityFiles } from "../security/service-identity.ts";
 import { etcdClientTlsFiles } from "../security/tls-files.ts";
 import {
   databaseUrl,
@@ -23,6 +24,7 @@ import {
   secrets,
   SHARD_NAMES,
   storefrontPorts,
+  storefrontUrl,
   type Topology,
 } from "../topology.ts";
 
@@ -135,11 +137,24 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
   env.AGORA_ETCD_CERT_FILE = etcdTls.cert;
   env.AGORA_ETCD_KEY_FILE = etcdTls.key;
   env.AGORA_ETCD_PREFIX = t.profile.namespace;
+  // This process's service identity: presented to (and by) the internal planes that require
+  // mutual TLS (the inventory gRPC service, the collector's query API, the simulator's API).
+  const identity = serviceIdentityOf(name);
+  if (identity) {
+    const tls = serviceIdentityFiles(t, identity);
+    env.AGORA_TLS_CA_FILE = tls.ca;
+    env.AGORA_TLS_CERT_FILE = tls.cert;
+    env.AGORA_TLS_KEY_FILE = tls.key;
+  }
 
-  env.AGORA_PAYMENT_PROVIDER_URL = url(t, t.apps.paymentSim);
+  // The simulator's server API over mutual TLS (callers present their service certificate); the
+  // browser's card step stays on its plain port, the provider's public URL.
+  const simApi = `https://${t.host}:${t.apps.paymentSimTls}`;
+  env.AGORA_PAYMENT_PROVIDER_URL = simApi;
+  env.AGORA_PAYMENT_PROVIDER_PUBLIC_URL = url(t, t.apps.paymentSim);
   // The second provider is served by the same simulator process, under its own prefix.
-  env.AGORA_PAYSWIFT_URL = url(t, t.apps.paymentSim, "/payswift");
-  env.AGORA_CARRIER_URL = url(t, t.apps.paymentSim);
+  env.AGORA_PAYSWIFT_URL = `${simApi}/payswift`;
+  env.AGORA_CARRIER_URL = simApi;
   env.AGORA_CARRIER_WEBHOOK_URL = url(t, t.apps.carrierWebhook, "/carrier/webhook");
   // The inventory instances as the service registry lists them (ready ones only); the gRPC
   // client balances over them round-robin and follows the registry as they come and go.
@@ -147,7 +162,11 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
   env.AGORA_CDN_URL = url(t, t.apps.cdn);
   env.AGORA_MEDIA_ORIGIN_URL = url(t, t.apps.mediaOrigin);
   env.AGORA_TELEMETRY_URL = url(t, t.apps.telemetryCollector);
-  env.AGORA_STOREFRONT_URL = url(t, t.apps.gateway);
+  // The gateway over HTTPS where its plain port only redirects (npm start), else plain (tests).
+  env.AGORA_STOREFRONT_URL = storefrontUrl(t);
+  // Node trusts the state folder's CA besides the public ones (read at start-up): a process that
+  // calls the HTTPS gateway verifies the edge's certificate like any other.
+  env.NODE_EXTRA_CA_CERTS = t.pki.caCert;
   env.AGORA_VENDOR_PORTAL_URL = url(t, t.apps.vendorPortal);
   env.AGORA_OPS_CONSOLE_URL = url(t, t.apps.opsConsole);
   env.AGORA_IDENTITY_ISSUER = url(t, t.apps.identity);
@@ -176,7 +195,12 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
     console: name === "ops-console",
     tests: name === "test-runner",
   };
-  if (role.collector || role.console || role.tests) env.AGORA_TELEMETRY_READ_TOKEN = tokens.telemetryRead;
+  if (role.collector || role.console || role.tests) {
+    env.AGORA_TELEMETRY_READ_TOKEN = tokens.telemetryRead;
+    // Reads go to the query API only: HTTPS, and the collector asks for a client certificate.
+    env.AGORA_TELEMETRY_QUERY_URL = `https://${t.host}:${t.apps.telemetryQuery}`;
+  }
+  if (role.collector) env.AGORA_TELEMETRY_QUERY_PORT = String(t.apps.telemetryQuery);
   if (name === "media-origin" || name === "vendor-portal" || role.tests)
     env.AGORA_MEDIA_ORIGIN_TOKEN = tokens.mediaOrigin;
   if (name === "identity" || role.tests)
@@ -218,10 +242,16 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
     env.AGORA_DB_APP_PASSWORD = secrets(t).appPassword;
   }
   if (name === "payment-sim") {
+    env.PAYMENT_SIM_TLS_PORT = String(t.apps.paymentSimTls);
     // The hosted card step is loaded by the storefront's pages: each instance and the gateway.
-    env.PAYMENT_SIM_CORS_ORIGINS = [...storefrontPorts(t), t.apps.gateway, ...t.remoteRegions.flatMap((r) => r.storefront)]
-      .flatMap((p) => [`http://127.0.0.1:${p}`, `http://localhost:${p}`])
-      .join(",");
+    env.PAYMENT_SIM_CORS_ORIGINS = [
+      ...[...storefrontPorts(t), t.apps.gateway, ...t.remoteRegions.flatMap((r) => r.storefront)].flatMap((p) => [
+        `http://127.0.0.1:${p}`,
+        `http://localhost:${p}`,
+      ]),
+      `https://127.0.0.1:${t.apps.gatewayHttps}`,
+      `https://localhost:${t.apps.gatewayHttps}`,
+    ].join(",");
   }
   const region = regionOf(t, name);
   if (region) Object.assign(env, regionalEnv(t, region, name));

@@ -169,6 +169,10 @@ describe.concurrent("every deployable starts from its environment alone", () => 
       const override: Record<string, string> = { PORT: String(await freePort()) };
       if (processEnv(t, c.name).AGORA_METRICS_PORT)
         override.AGORA_METRICS_PORT = String(await freePort());
+      // The mutual-TLS ports (the collector's query API, the simulator's API) on free ports too.
+      if (processEnv(t, c.name).AGORA_TELEMETRY_QUERY_PORT)
+        override.AGORA_TELEMETRY_QUERY_PORT = String(await freePort());
+      if (processEnv(t, c.name).PAYMENT_SIM_TLS_PORT) override.PAYMENT_SIM_TLS_PORT = String(await freePort());
       // Own election names: the test must not take over the topology's relay or live pushes.
       if (c.name === "outbox-relay") override.OUTBOX_RELAY_NAME = "outbox-relay-start-from-env";
       if (c.name.startsWith("realtime-"))

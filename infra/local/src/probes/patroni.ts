@@ -8,10 +8,13 @@ import { patroniTlsFiles } from "../security/tls-files.ts";
  */
 const restUrl = (m: PgMember, path: string) => `https://127.0.0.1:${m.restPort}${path}`;
 const restTrust = (m: PgMember) => ({ ca: patroniTlsFiles(m).ca });
+/** Unsafe methods present the admin client pair (Patroni's `verify_client: optional`). */
+const adminTrust = (m: PgMember) => ({ ca: patroniTlsFiles(m).ca, ...patroniTlsFiles(m).admin });
 
 /**
  * One call to a member's REST API (https, verified against the topology's CA): a GET, or a PATCH
- * with `patch` as its JSON body (e.g. `/config` `{ "pause": true }`).
+ * with `patch` as its JSON body (e.g. `/config` `{ "pause": true }`), which presents the admin
+ * client certificate (Patroni refuses an unsafe method without one).
  */
 export function patroniRest(
   m: PgMember,
@@ -21,7 +24,7 @@ export function patroniRest(
   const timeoutMs = opts.timeoutMs ?? 3_000;
   return opts.patch === undefined
     ? httpGet(restUrl(m, path), timeoutMs, restTrust(m))
-    : httpPatch(restUrl(m, path), opts.patch, timeoutMs, restTrust(m));
+    : httpPatch(restUrl(m, path), opts.patch, timeoutMs, adminTrust(m));
 }
 
 /** One member as Patroni's `/cluster` endpoint reports it. */

@@ -92,7 +92,14 @@ export function ensureCa(stateDir: string, label: string): Pki {
 export function issueServerCert(
   pki: Pki,
   name: string,
-  opts: { ips?: string[]; dns?: string[]; days?: number; usage?: CertUsage } = {},
+  opts: {
+    ips?: string[];
+    dns?: string[];
+    days?: number;
+    usage?: CertUsage;
+    /** The subject's common name (default: `name`); a service identity's is its service name. */
+    subject?: string;
+  } = {},
 ): IssuedCert {
   const { ips = ["127.0.0.1"], dns = ["localhost"], days = SERVER_CERT_DAYS, usage = "server" } = opts;
   const base = join(pki.dir, name);
@@ -102,7 +109,7 @@ export function issueServerCert(
     // prettier-ignore
     openssl([
       "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-      "-keyout", `${tmp}.key`, "-out", `${tmp}.csr`, "-subj", `/CN=${commonName(name)}`,
+      "-keyout", `${tmp}.key`, "-out", `${tmp}.csr`, "-subj", `/CN=${commonName(opts.subject ?? name)}`,
       "-addext", `subjectAltName=${san}`,
       "-addext", `extendedKeyUsage=${EXTENDED_KEY_USAGE[usage]}`,
     ]);

@@ -28,16 +28,28 @@ export const etcdTlsFiles = (t: Topology, m: EtcdMember): TlsFiles => inPki(t, m
 /** The client pair every Agora process presents to etcd (`--client-cert-auth`). */
 export const etcdClientTlsFiles = (t: Pick<Topology, "pki">): TlsFiles => inPki(t, "etcd-client");
 
-/** Patroni's REST pair, its etcd client pair and the CA, in the member's folder. */
+/**
+ * The client pair of the callers that change a Patroni cluster's state through its REST API
+ * (PATCH /config, switchover, restart): Patroni runs with `verify_client: optional`, so a GET
+ * (health checks, status) needs none and every unsafe method needs one.
+ */
+export const patroniAdminTlsFiles = (t: Pick<Topology, "pki">): TlsFiles => inPki(t, "patroni-admin");
+
+/**
+ * Patroni's REST pair, its etcd client pair and the CA, in the member's folder, plus a copy of
+ * the admin client pair (what the probes present for unsafe calls to this member).
+ */
 export function patroniTlsFiles(m: PgMember): {
   rest: { cert: string; key: string };
   etcdClient: { cert: string; key: string };
+  admin: { cert: string; key: string };
   ca: string;
 } {
   const dir = dirname(m.dataDir);
   return {
     rest: { cert: join(dir, "rest.crt"), key: join(dir, "rest.key") },
     etcdClient: { cert: join(dir, "etcd-client.crt"), key: join(dir, "etcd-client.key") },
+    admin: { cert: join(dir, "patroni-admin.crt"), key: join(dir, "patroni-admin.key") },
     ca: join(dir, "ca.crt"),
   };
 }

@@ -1,6 +1,6 @@
 /** Tracing and log shipping, and the collector's two tokens. */
 import { z } from "zod";
-import { baseUrl } from "./primitives.ts";
+import { baseUrl, port } from "./primitives.ts";
 import { secretsSchema, serviceToken } from "./secrets.ts";
 
 export const telemetrySchema = z
@@ -38,4 +38,22 @@ export const telemetryReadSchema = secretsSchema({
 export const telemetryCollectorSchema = secretsSchema({
   AGORA_TELEMETRY_INGEST_TOKEN: serviceToken,
   AGORA_TELEMETRY_READ_TOKEN: serviceToken,
+});
+
+/**
+ * Where traces and logs are read: the collector's query API, HTTPS with mutual TLS (the reader
+ * presents its service identity, see serviceTlsSchema). Its own port: shippers stay on the
+ * ingest port, which serves no reads.
+ */
+export const telemetryQuerySchema = z.object({
+  /** Unset (a deployment without the internal PKI): reads go to AGORA_TELEMETRY_URL. */
+  AGORA_TELEMETRY_QUERY_URL: z
+    .url({ protocol: /^https$/, message: "must be an https URL (the query API speaks mutual TLS only)" })
+    .transform((v) => v.replace(/\/+$/, ""))
+    .optional(),
+});
+
+/** The collector's query API port (HTTPS, client certificates required); unset: no reads served. */
+export const telemetryQueryListenSchema = z.object({
+  AGORA_TELEMETRY_QUERY_PORT: port.optional(),
 });

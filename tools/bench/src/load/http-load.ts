@@ -4,6 +4,7 @@
  * simulated client: a connection plays one client for `requestsPerClient` requests, then another.
  */
 import net from "node:net";
+import tls from "node:tls";
 import autocannon from "autocannon";
 import { ResponseTally, rate, summarise } from "../report/stats.ts";
 import type { Progress } from "../progress.ts";
@@ -28,6 +29,8 @@ export interface HttpLoadSpec {
    */
   nextLocalAddress?: () => string;
   requestsPerClient: number;
+  /** Close each connection after this many requests and open a new one (a new TLS handshake). */
+  reconnectEvery?: number;
   timeoutS?: number;
 }
 
@@ -79,7 +82,9 @@ export async function runHttpLoad(
       maxOverallRequests: spec.maxRequests,
       timeout: spec.timeoutS ?? 10,
       requests: requestsFor(spec.nextClientHeaders()),
-      ...(spec.nextLocalAddress ? { reconnectRate: spec.requestsPerClient } : {}),
+      ...(spec.nextLocalAddress || spec.reconnectEvery
+        ? { reconnectRate: spec.reconnectEvery ?? spec.requestsPerClient }
+        : {}),
       setupClient: (client) => {
         client.setRequests(requestsFor(spec.nextClientHeaders()));
         served.set(client, 0);
@@ -135,7 +140,22 @@ function bindConnections(nextLocalAddress: () => string): () => void {
         })
       : (original as (...a: unknown[]) => net.Socket)(...args);
   net.connect = bound as typeof net.connect;
+  // An https URL: autocannon calls `tls.connect(port, host, options)`.
+  const originalTls = tls.connect;
+  // `localAddress` reaches the socket's connect (tls.connect passes its options on to it).
+  const connectTls = originalTls as (...a: unknown[]) => tls.TLSSocket;
+  const boundTls = (...args: unknown[]) =>
+    isPort(args[0]) && typeof args[1] === "string"
+      ? connectTls({
+          ...(args[2] as tls.ConnectionOptions),
+          port: Number(args[0]),
+          host: args[1],
+          localAddress: nextLocalAddress(),
+        })
+      : connectTls(...args);
+  tls.connect = boundTls as typeof tls.connect;
   return () => {
     net.connect = original;
+    tls.connect = originalTls;
   };
 }

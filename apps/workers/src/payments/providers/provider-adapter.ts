@@ -4,6 +4,7 @@
  * bounded jittered retry) that tells "the provider may have executed this" from "it provably
  * executed nothing", which is what makes failover safe.
  */
+import { serviceFetch } from "@agora/config/service-tls";
 import {
   CircuitOpenError,
   createCircuitBreaker,
@@ -116,7 +117,8 @@ export function createProviderCall(opts: ProviderCallOptions): {
         if (body !== undefined) headers["content-type"] = "application/json";
         let res: Response;
         try {
-          res = await fetch(`${opts.baseUrl}${path}`, {
+          // https: the simulator's API over mutual TLS, with this process's service certificate.
+          res = await serviceFetch(`${opts.baseUrl}${path}`, {
             method,
             headers,
             body: body === undefined ? undefined : JSON.stringify(body),

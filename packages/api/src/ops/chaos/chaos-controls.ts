@@ -4,6 +4,7 @@
  * restart, pause → resume, provider / db-link fault → the configuration before it). The active
  * rows are what the console's fault banner shows.
  */
+import { serviceFetch } from "@agora/config/service-tls";
 import { core } from "@agora/db";
 import { bearerHeader } from "@agora/auth/service-token";
 import { loadConfig, paymentSimAdminTokenSchema, servicesSchema } from "@agora/config";
@@ -38,11 +39,12 @@ const providerFaultSchema = z
 const linkFaultSchema = z.object({ latencyMs: z.number(), dropRate: z.number(), blackhole: z.boolean() });
 
 /** The simulator's admin API (faults) takes its admin token. */
-async function callJson(url: string, init: RequestInit = {}): Promise<unknown> {
+async function callJson(url: string, init: { method?: string; body?: string } = {}): Promise<unknown> {
   const { AGORA_PAYMENT_SIM_ADMIN_TOKEN } = loadConfig(paymentSimAdminTokenSchema);
   let res: Response;
   try {
-    res = await fetch(url, {
+    // https: the simulator's admin API over mutual TLS, with the console's service certificate.
+    res = await serviceFetch(url, {
       ...init,
       headers: { "content-type": "application/json", ...bearerHeader(AGORA_PAYMENT_SIM_ADMIN_TOKEN) },
       signal: AbortSignal.timeout(CALL_TIMEOUT_MS),

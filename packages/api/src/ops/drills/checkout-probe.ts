@@ -3,6 +3,7 @@
  * best-stocked product through the same placement path as the storefront (idempotent placement
  * in core + the saga enqueued on BullMQ), paying with the simulator's success test card.
  */
+import { serviceFetch } from "@agora/config/service-tls";
 import { randomUUID } from "node:crypto";
 import { core, hashPassword, shardNames, withPlatformScope } from "@agora/db";
 import { loadConfig, servicesSchema } from "@agora/config";
@@ -73,8 +74,12 @@ async function bestStockedProduct(): Promise<{
 }
 
 async function paymentMethod(): Promise<string> {
-  const provider = loadConfig(servicesSchema.pick({ AGORA_PAYMENT_PROVIDER_URL: true }));
-  const res = await fetch(`${provider.AGORA_PAYMENT_PROVIDER_URL}/v1/payment-methods`, {
+  // The card step as a browser reaches it: the provider's public URL (plain), else its API's.
+  const provider = loadConfig(
+    servicesSchema.pick({ AGORA_PAYMENT_PROVIDER_URL: true, AGORA_PAYMENT_PROVIDER_PUBLIC_URL: true }),
+  );
+  const base = provider.AGORA_PAYMENT_PROVIDER_PUBLIC_URL ?? provider.AGORA_PAYMENT_PROVIDER_URL;
+  const res = await serviceFetch(`${base}/v1/payment-methods`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ card: SUCCESS_CARD }),

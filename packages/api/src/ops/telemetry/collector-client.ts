@@ -2,9 +2,15 @@
  * The ops console's reads of the telemetry collector's query API (apps/workers/src/telemetry-
  * collector). A collector that is down or slow becomes SERVICE_UNAVAILABLE with
  * domainCode TELEMETRY_UNAVAILABLE, never a hanging page.
+ *
+ * With AGORA_TELEMETRY_QUERY_URL (the local topology) the reads go to the collector's query port
+ * over HTTPS, the console presenting its service certificate (mutual TLS; the collector refuses
+ * a client without one). Without it (a deployment without the internal PKI) they go to
+ * AGORA_TELEMETRY_URL as before.
  */
 import { bearerHeader } from "@agora/auth/service-token";
-import { loadConfig, telemetryReadSchema } from "@agora/config";
+import { loadConfig, telemetryQuerySchema, telemetryReadSchema } from "@agora/config";
+import { serviceFetch } from "@agora/config/service-tls";
 import { collectorUrlFromEnv } from "@agora/telemetry/start";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
@@ -31,7 +37,8 @@ async function get<T>(
   params: Record<string, string | number | boolean | undefined>,
   schema: z.ZodType<T>,
 ): Promise<T> {
-  const base = collectorUrlFromEnv();
+  const mutual = loadConfig(telemetryQuerySchema).AGORA_TELEMETRY_QUERY_URL;
+  const base = mutual ?? collectorUrlFromEnv();
   if (!base) {
     const cause = new TelemetryUnavailableError("AGORA_TELEMETRY_URL is not set (telemetry off)");
     throw new TRPCError({ code: "PRECONDITION_FAILED", message: cause.message, cause });
@@ -43,7 +50,8 @@ async function get<T>(
   const { AGORA_TELEMETRY_READ_TOKEN } = loadConfig(telemetryReadSchema);
   let res: Response;
   try {
-    res = await fetch(url, {
+    // An https query URL: the console's service certificate goes with the request (mutual TLS).
+    res = await serviceFetch(url, {
       headers: bearerHeader(AGORA_TELEMETRY_READ_TOKEN),
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });

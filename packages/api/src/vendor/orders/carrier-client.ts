@@ -3,6 +3,7 @@
  * bounded jittered retry, and an Idempotency-Key per (order, vendor), so a retried ship asks for
  * the same shipment and gets the same tracking number instead of a second parcel.
  */
+import { serviceFetch } from "@agora/config/service-tls";
 import { loadConfig, servicesSchema } from "@agora/config";
 import { createCircuitBreaker, type CircuitBreaker } from "@agora/resilience";
 import { z } from "zod";
@@ -67,7 +68,8 @@ export function createCarrierClient(opts: CarrierClientOptions): CarrierClient {
       breaker.execute(async ({ signal }) => {
         let res: Response;
         try {
-          res = await fetch(`${opts.baseUrl}/v1/shipments`, {
+          // https: the simulator's API over mutual TLS, with this process's service certificate.
+          res = await serviceFetch(`${opts.baseUrl}/v1/shipments`, {
             method: "POST",
             headers: {
               "content-type": "application/json",
