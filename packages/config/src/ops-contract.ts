@@ -67,6 +67,12 @@ export interface FailoverDrillReport {
   old_primary: string;
   new_primary: string | null;
   rto_ms: number | null;
+  /**
+   * The longest stretch after the fault with no write acknowledged by any node (write-gap.ts):
+   * what a writer saw. Shorter than `rto_ms` when the old primary kept acknowledging after the
+   * fault (freeze: until HAProxy fenced it).
+   */
+  unavailable_ms: number | null;
   acked_writes: number;
   failed_writes: number;
   lost_writes: number;

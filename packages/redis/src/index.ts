@@ -37,6 +37,25 @@ export function redisTls(caFile: string | undefined): ConnectionOptions | undefi
   return { ca, minVersion: "TLSv1.3" };
 }
 
+/**
+ * How a Sentinel-mode client lives through a failover (no addresses, no secrets): its timeouts,
+ * reconnect backoff and what makes it ask Sentinel for the master again. One place, so the
+ * product's clients and the failover drills (infra/local/src/drills) behave alike.
+ */
+export function failoverBehaviour(): Pick<
+  RedisOptions,
+  "connectTimeout" | "sentinelRetryStrategy" | "retryStrategy" | "reconnectOnError"
+> {
+  return {
+    connectTimeout: 2000,
+    sentinelRetryStrategy: (n: number) => reconnectDelay(n),
+    retryStrategy: (n: number) => reconnectDelay(n),
+    // After a failover the old master answers READONLY once it is a replica: reconnect, which
+    // asks Sentinel for the new master.
+    reconnectOnError: (err: Error) => err.message.startsWith("READONLY"),
+  };
+}
+
 export function redisOptions(opts: RedisConnectionOptions = {}): RedisOptions {
   const env = loadConfig(redisSchema);
   const tls = redisTls(env.AGORA_REDIS_TLS_CA_FILE);
@@ -52,12 +71,7 @@ export function redisOptions(opts: RedisConnectionOptions = {}): RedisOptions {
     role: "master",
     connectionName: opts.connectionName,
     maxRetriesPerRequest: opts.maxRetriesPerRequest === undefined ? 3 : opts.maxRetriesPerRequest,
-    connectTimeout: 2000,
-    sentinelRetryStrategy: (n: number) => reconnectDelay(n),
-    retryStrategy: (n: number) => reconnectDelay(n),
-    // After a failover the old master answers READONLY once it is a replica: reconnect, which
-    // asks Sentinel for the new master.
-    reconnectOnError: (err: Error) => err.message.startsWith("READONLY"),
+    ...failoverBehaviour(),
     enableAutoPipelining: false,
   };
 }

@@ -19,7 +19,8 @@ export function cliArgs<T extends Record<string, { type: "string" | "boolean"; s
 /** Exit with a one-line message (and the details) instead of a stack trace for expected failures. */
 export function runCli(main: () => Promise<void>): void {
   main().then(
-    () => process.exit(0),
+    // An exit code a command set (e.g. a drill that lost writes) survives the clean finish.
+    () => process.exit(process.exitCode ?? 0),
     (err: unknown) => {
       process.stderr.write(`\n✖ ${err instanceof Error ? err.message : String(err)}\n`);
       process.exit(1);

@@ -15,6 +15,7 @@ import pg from "pg";
 import { killPgMember, patroniPid, startPgMember, waitClusterReady } from "../launcher.ts";
 import { memberIsStreamingReplica, patroniCluster } from "../probes/patroni.ts";
 import { type Topology, cluster as clusterOf, databaseUrl, memberUrl } from "../topology.ts";
+import { longestWriteGap, p95 } from "./write-gap.ts";
 
 import type { DrillEvent, DrillMode, FailoverDrillReport } from "@agora/config/ops-contract";
 
@@ -46,11 +47,6 @@ interface Ack {
 
 const TABLE = "agora_drill_writes";
 
-function p95(xs: number[]): number | null {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.floor(s.length * 0.95))] ?? 0);
-}
 
 /**
  * Split brain shows as interleaving: once a second node has acknowledged a write, the first may
@@ -215,6 +211,7 @@ export async function runFailoverDrill(opts: FailoverDrillOptions): Promise<Fail
     stop = true;
     await Promise.all(running);
   }
+  const writesEndedAt = Date.now();
 
   // Every acknowledged write must be on the primary now, and every replica must converge to it.
   const acked = new Set(acks.map((a) => a.seq));
@@ -271,6 +268,7 @@ export async function runFailoverDrill(opts: FailoverDrillOptions): Promise<Fail
     old_primary: old.name,
     new_primary: newPrimary,
     rto_ms: rtoMs,
+    unavailable_ms: rtoMs === null ? null : longestWriteGap(acks.map((a) => a.at), faultAt, writesEndedAt),
     acked_writes: acked.size,
     failed_writes: failed,
     lost_writes: lost.length,
