@@ -561,7 +561,9 @@ export async function down(t: Topology, log: Log = quiet, opts: { wipe?: boolean
     if (stage.length) log(`stopping ${stage.map((m) => m.name).join(", ")}`);
     await Promise.all(stage.map((m) => stopPgMember(t, m)));
   }
-  for (const stage of [byKind("etcd"), [...byKind("sentinel"), ...byKind("redis")]]) {
+  // What is still registered (the remote region's servers were stopped and removed above).
+  const left = new Set(readRegistry(t.pidFile).map((r) => r.name));
+  for (const stage of [byKind("etcd"), [...byKind("sentinel"), ...byKind("redis")]].map((s) => s.filter((r) => left.has(r.name)))) {
     if (stage.length) log(`stopping ${stage.map((r) => r.name).join(", ")}`);
     await Promise.all(stage.map((r) => stopRecord(r)));
   }
