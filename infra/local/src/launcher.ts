@@ -12,12 +12,20 @@ import { etcdArgs } from "./config/etcd.ts";
 import { databaseStateFileOf, haproxyConfig, runtimeSocketOf } from "./config/haproxy.ts";
 import { runtimeCommand, saveServerState } from "./gateway/runtime-api.ts";
 import { cdnConfig, cdnPaths } from "./config/nginx.ts";
-import { patroniConfig, socketDir } from "./config/patroni.ts";
-import { redisAuth, redisConfig, redisTls, sentinelAuth, sentinelConfig, withAuth } from "./config/redis.ts";
+import { PATRONI_TIMING, patroniConfig, socketDir } from "./config/patroni.ts";
+import {
+  redisAuth,
+  redisConfig,
+  redisTls,
+  sentinelAuth,
+  sentinelConfig,
+  sentinelTimingArgs,
+  withAuth,
+} from "./config/redis.ts";
 import { cdnInstanceHealthy } from "./probes/cdn.ts";
 import { EDGE_INSTANCE_ENV, edgeTag } from "./edge/strays.ts";
 import { etcdStatus } from "./probes/etcd.ts";
-import { memberIsPrimary, memberIsStreamingReplica, patroniCluster } from "./probes/patroni.ts";
+import { memberIsPrimary, memberIsStreamingReplica, patroniCluster, patroniRest } from "./probes/patroni.ts";
 import { haproxyServers, routable } from "./probes/haproxy.ts";
 import { redisReplication, sentinelMaster, withRedis } from "./probes/redis.ts";
 import {
@@ -425,6 +433,34 @@ async function waitRedis(t: Topology): Promise<void> {
   }
 }
 
+/**
+ * Patroni takes `bootstrap.dcs` only when a cluster is created; a cluster that already exists keeps
+ * the timing in its DCS `/config`. This brings it to PATRONI_TIMING (a PATCH, which every member
+ * picks up on its next loop), so a changed timing reaches existing state folders too.
+ */
+export async function ensurePatroniTiming(t: Topology, c: ClusterTopology, leaderName: string, log: Log = quiet): Promise<void> {
+  const leader = c.nodes.find((n) => n.name === leaderName);
+  if (!leader) return;
+  const r = await patroniRest(leader, "/config");
+  if (r.status !== 200) throw new StartupError(`${c.name}: Patroni /config answered ${r.status}`, leader.name, leader.logFile);
+  const current = JSON.parse(r.body) as Partial<Record<keyof typeof PATRONI_TIMING, number>>;
+  const differs = (Object.keys(PATRONI_TIMING) as (keyof typeof PATRONI_TIMING)[]).some((k) => current[k] !== PATRONI_TIMING[k]);
+  if (!differs) return;
+  log(`${c.name}: Patroni timing ${JSON.stringify({ ttl: current.ttl, loop_wait: current.loop_wait, retry_timeout: current.retry_timeout })} → ${JSON.stringify(PATRONI_TIMING)}`);
+  const p = await patroniRest(leader, "/config", { patch: PATRONI_TIMING });
+  if (p.status !== 200) throw new StartupError(`${c.name}: Patroni refused the timing (${p.status} ${p.body})`, leader.name, leader.logFile);
+}
+
+/**
+ * Sentinels keep their timing in the config file they rewrite themselves, so a changed
+ * SENTINEL_TIMING is set on each running Sentinel (which saves it to its file).
+ */
+async function ensureSentinelTiming(t: Topology): Promise<void> {
+  for (const s of t.redis.sentinels) {
+    await withRedis(t, s.port, (r) => r.call("SENTINEL", "SET", ...sentinelTimingArgs(t)), 2000);
+  }
+}
+
 export interface UpReport {
   profile: string;
   ms: number;
@@ -452,6 +488,7 @@ export async function up(t: Topology, log: Log = quiet): Promise<UpReport> {
   for (const c of t.clusters) for (const m of c.nodes) startPgMember(t, m);
   const leaders: Record<string, string> = {};
   for (const c of t.clusters) leaders[c.name] = await waitClusterReady(t, c);
+  for (const c of t.clusters) await ensurePatroniTiming(t, c, leaders[c.name] ?? "", log);
 
   log(`HAProxy ×${t.haproxyInstances.length} …`);
   // A state folder from the single-instance layout: its HAProxy and nginx hold the ports' old configuration.
@@ -475,6 +512,7 @@ export async function up(t: Topology, log: Log = quiet): Promise<UpReport> {
   }
   await waitHaproxy(t, leaders);
   await waitRedis(t);
+  await ensureSentinelTiming(t);
 
   log(`nginx CDN edge ×${t.cdnInstances.length} …`);
   startCdn(t);

@@ -44,15 +44,37 @@ export function redisTls(caFile: string | undefined): ConnectionOptions | undefi
  */
 export function failoverBehaviour(): Pick<
   RedisOptions,
-  "connectTimeout" | "sentinelRetryStrategy" | "retryStrategy" | "reconnectOnError"
+  | "connectTimeout"
+  | "disconnectTimeout"
+  | "sentinelRetryStrategy"
+  | "retryStrategy"
+  | "reconnectOnError"
+  | "failoverDetector"
 > {
   return {
-    connectTimeout: 2000,
+    // Opening a TLS connection here takes milliseconds (well under 1 s on a saturated box). Right
+    // after a failover a Sentinel that has not heard of it yet may still name the old master; if
+    // that one is frozen or cut off, the handshake hangs until this timeout before the client
+    // asks again: 1 s (was 2 s) bounds that detour.
+    connectTimeout: 1000,
     sentinelRetryStrategy: (n: number) => reconnectDelay(n),
-    retryStrategy: (n: number) => reconnectDelay(n),
+    // Each reconnect asks a Sentinel for the master and connects there, so short steps are cheap:
+    // capped at 500 ms (was 2 s), a client finds the new master within ~0.5 s of the switch
+    // instead of up to 2 s. At most ~2 attempts a second per connection while Redis is away.
+    retryStrategy: (n: number) => reconnectDelay(n, 50, 500),
     // After a failover the old master answers READONLY once it is a replica: reconnect, which
     // asks Sentinel for the new master.
     reconnectOnError: (err: Error) => err.message.startsWith("READONLY"),
+    // A frozen or cut-off master never closes its connections, so a client would wait on it
+    // until it came back (and then write to a master about to be demoted). Subscribed to the
+    // Sentinels' +switch-master, the client drops that connection the moment a failover ends.
+    // Costs one idle subscription per Sentinel per connection (all three: the Sentinel that ran
+    // the failover announces it first, the others only once they hear of it).
+    failoverDetector: true,
+    // Dropping that connection is a graceful close, which ioredis lets the peer answer for this
+    // long before it destroys the socket and reconnects; a frozen master never answers, so the
+    // default 2 s went straight into the outage (measured). A live peer closes in milliseconds.
+    disconnectTimeout: 250,
   };
 }
 

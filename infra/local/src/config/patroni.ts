@@ -3,8 +3,24 @@ import { dirname, join } from "node:path";
 import { patroniTlsFiles } from "../security/tls-files.ts";
 import type { ClusterTopology, PgMember, Secrets, Topology } from "../topology.ts";
 
-/** DCS timing: Patroni requires loop_wait + 2 * retry_timeout <= ttl. */
-export const PATRONI_TIMING = { ttl: 10, loop_wait: 2, retry_timeout: 3 } as const;
+/**
+ * DCS timing (whole seconds: Patroni reads them as integers). Patroni requires
+ * `loop_wait + 2 * retry_timeout <= ttl`; these are the smallest values that satisfy it, chosen to
+ * bring a node failover under 5 s of write unavailability (docs/runbooks/failover-drill.md has
+ * the before/after drills and the false-failover check under a saturated CPU).
+ * - `ttl 3` (was 10): a dead leader's lock expires 2-3 s after its last renewal, which is most of
+ *   the failover time. It is also how long a live leader may go without renewing before a replica
+ *   takes over: a primary stalled ~2 s (CPU starvation, a slow etcd) now loses its lock.
+ * - `loop_wait 1` (was 2): the leader renews every second, so one missed renewal still leaves
+ *   ~2 s of lock; replicas notice an expired lock through their etcd watch at once either way.
+ *   Costs one more HA cycle (a query and an etcd write) per member per second.
+ * - `retry_timeout 1` (was 3): how long one etcd or Postgres operation of the HA loop may take.
+ *   A leader whose etcd call fails demotes itself at once (Patroni 3.0 without failsafe mode), so
+ *   this is also the leader's patience with etcd. Patroni gives each etcd member >= 1 s and tries
+ *   the next one after a refusal or a timeout, so one dead or frozen member costs a renewal ~1 s;
+ *   an etcd election must finish inside those attempts (see the etcd drill in the runbook).
+ */
+export const PATRONI_TIMING = { ttl: 3, loop_wait: 1, retry_timeout: 1 } as const;
 
 /** Longest unix socket path the kernel takes (sun_path is 108 bytes with its NUL). */
 const MAX_SOCKET_PATH = 107;

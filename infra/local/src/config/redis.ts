@@ -86,7 +86,29 @@ export function withAuth(config: string, auth: string[]): string {
   return [...kept, ...auth, ""].join("\n");
 }
 
-export const SENTINEL_TIMING = { downAfterMs: 2000, failoverTimeoutMs: 5000, quorum: 2 } as const;
+/**
+ * Sentinel timing (docs/runbooks/failover-drill.md has the drills before and after).
+ * - `downAfterMs 1000` (was 2000): a PING unanswered this long marks the master down. Redis
+ *   answers PING in microseconds unless the process is stopped or starved; a stall longer than a
+ *   second (a huge fork, a saturated disk with `appendfsync always`, neither of which Agora does)
+ *   now starts a failover. Below 1 s Sentinel would ping more often than every second too.
+ * - `failoverTimeoutMs 3000` (was 5000): caps the Sentinels' election wait and the promotion; a
+ *   failover that stalls is abandoned and retried after 2 × this (6 s instead of 10 s). A healthy
+ *   promotion here takes well under a second.
+ * - `quorum 2` of 3 Sentinels: one Sentinel alone never declares the master dead.
+ */
+export const SENTINEL_TIMING = { downAfterMs: 1000, failoverTimeoutMs: 3000, quorum: 2 } as const;
+
+/** The timing directives, applied by `SENTINEL SET` to running Sentinels too (launcher). */
+export function sentinelTimingArgs(t: Topology): string[] {
+  return [
+    t.redis.masterName,
+    "down-after-milliseconds",
+    String(SENTINEL_TIMING.downAfterMs),
+    "failover-timeout",
+    String(SENTINEL_TIMING.failoverTimeoutMs),
+  ];
+}
 
 export function sentinelConfig(
   t: Topology,

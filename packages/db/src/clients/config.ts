@@ -11,6 +11,11 @@ export interface PoolSettings {
   /** Give up opening a connection after this long so callers fail fast during a failover. */
   connectionTimeoutMillis: number;
   /**
+   * After a failed attempt to open a connection, keep retrying (jittered) for this long before
+   * the caller gets DB_UNAVAILABLE (connect-retry.ts). 0 turns the retry off.
+   */
+  connectRetryBudgetMs: number;
+  /**
    * How long a caller may wait for a free connection when all `max` are busy: a burst queues
    * (back-pressure) instead of failing as "database unavailable" while the database is healthy.
    */
@@ -37,7 +42,15 @@ export interface DbConfig {
 
 const DEFAULT_POOL: PoolSettings = {
   max: 10,
+  // Opening a connection through HAProxy (TCP, TLS 1.3, SCRAM) takes milliseconds, ~0.5 s on a
+  // saturated box; 2 s leaves room for that (no false "unavailable" under load) while a connect
+  // that HAProxy is still retrying against a dead primary is given up soon enough to retry.
   connectionTimeoutMillis: 2000,
+  // A node failover takes 3-5 s here (docs/runbooks/failover-drill.md): retrying a failed connect
+  // for up to 1.5 s lets a request made in the last part of that window reach the new primary,
+  // while one made at its start still fails fast with DB_UNAVAILABLE (within ~3.5 s at worst:
+  // the budget plus one connect timeout) instead of hanging for the whole failover.
+  connectRetryBudgetMs: 1500,
   acquireTimeoutMillis: 10_000,
   idleTimeoutMillis: 30_000,
   statementTimeoutMs: 15_000,

@@ -9,6 +9,7 @@ import { mapDatabaseError } from "../errors/database-errors.ts";
 import { PrismaClient as CorePrismaClient } from "../generated/core/client.ts";
 import { PrismaClient as ShardPrismaClient } from "../generated/shard/client.ts";
 import type { PoolSettings } from "./config.ts";
+import { retryConnects } from "./connect-retry.ts";
 import { trackPool } from "./pool-metrics.ts";
 
 export type NodeRole = "primary" | "replica";
@@ -47,7 +48,12 @@ function poolConfig(url: string, cluster: string, role: NodeRole, s: PoolSetting
 
 function adapter(url: string, cluster: string, role: NodeRole, s: PoolSettings): PrismaPg {
   // Our own pool (ended by the adapter on $disconnect) so its usage can be exported as metrics.
-  const pool = new pg.Pool(poolConfig(url, cluster, role, s));
+  const pool = retryConnects(new pg.Pool(poolConfig(url, cluster, role, s)), {
+    budgetMs: s.connectRetryBudgetMs,
+    baseDelayMs: 100,
+    // Short steps: a new primary is found by HAProxy within ~0.5 s of its promotion.
+    maxDelayMs: 400,
+  });
   trackPool(pool, cluster, role, s.max);
   return new PrismaPg(pool, {
     disposeExternalPool: true,
