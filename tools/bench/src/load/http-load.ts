@@ -29,8 +29,6 @@ export interface HttpLoadSpec {
    */
   nextLocalAddress?: () => string;
   requestsPerClient: number;
-  /** Close each connection after this many requests and open a new one (a new TLS handshake). */
-  reconnectEvery?: number;
   timeoutS?: number;
 }
 
@@ -82,9 +80,7 @@ export async function runHttpLoad(
       maxOverallRequests: spec.maxRequests,
       timeout: spec.timeoutS ?? 10,
       requests: requestsFor(spec.nextClientHeaders()),
-      ...(spec.nextLocalAddress || spec.reconnectEvery
-        ? { reconnectRate: spec.reconnectEvery ?? spec.requestsPerClient }
-        : {}),
+      ...(spec.nextLocalAddress ? { reconnectRate: spec.requestsPerClient } : {}),
       setupClient: (client) => {
         client.setRequests(requestsFor(spec.nextClientHeaders()));
         served.set(client, 0);
