@@ -12,7 +12,9 @@ test("the provider's sign-in page fits a phone, says what went wrong, and signs 
   await page.goto(appUrl("storefront", "/signin?callbackUrl=%2Fcart"));
   await signInAtProvider(page, "shopper@agora.local", "not the password");
   await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - window.innerWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
   // The shared theme's primary button, not an unstyled form.
   const button = page.getByRole("button", { name: "Sign in" });

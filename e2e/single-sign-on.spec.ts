@@ -15,7 +15,8 @@ test("one sign-in at the provider opens the storefront and then the vendor porta
   const vendor = await vendorAt(2);
   const passwordPosts: string[] = [];
   page.on("request", (r) => {
-    if (r.method() === "POST" && /\/interaction\/[^/]+\/login$/.test(r.url())) passwordPosts.push(r.url());
+    if (r.method() === "POST" && /\/interaction\/[^/]+\/login$/.test(r.url()))
+      passwordPosts.push(r.url());
   });
 
   await page.goto(appUrl("storefront", "/signin?callbackUrl=%2F"));

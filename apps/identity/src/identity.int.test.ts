@@ -286,7 +286,11 @@ interface Rp {
   redirect: string;
 }
 const CONSOLE: Rp = { clientId: "agora-ops-console", secret: RP_SECRET, redirect: REDIRECT };
-const PORTAL: Rp = { clientId: "agora-vendor-portal", secret: PORTAL_SECRET, redirect: PORTAL_REDIRECT };
+const PORTAL: Rp = {
+  clientId: "agora-vendor-portal",
+  secret: PORTAL_SECRET,
+  redirect: PORTAL_REDIRECT,
+};
 
 interface IdClaims {
   sub: string;
@@ -342,10 +346,7 @@ describe("identity provider: an app signs a user in (authorization code + PKCE)"
     return settle(jar, await follow(jar, auth.toString()), rp);
   }
 
-  async function signIn(
-    password: string,
-    opts: { challenge?: string; jar?: Jar; rp?: Rp } = {},
-  ) {
+  async function signIn(password: string, opts: { challenge?: string; jar?: Jar; rp?: Rp } = {}) {
     const jar = opts.jar ?? new Jar();
     const rp = opts.rp ?? CONSOLE;
     const start = await authorize(jar, rp, opts);
@@ -396,7 +397,9 @@ describe("identity provider: an app signs a user in (authorization code + PKCE)"
     const code = callback.searchParams.get("code")!;
     const tokens = await exchange(code, verifier);
     const claims = claimsOf(tokens.id_token!);
-    const { sessionEpoch } = await core().primary.user.findUniqueOrThrow({ where: { id: ownerId } });
+    const { sessionEpoch } = await core().primary.user.findUniqueOrThrow({
+      where: { id: ownerId },
+    });
     expect(claims).toMatchObject({
       sub: ownerId,
       iss: issuer,
@@ -537,7 +540,11 @@ describe("identity provider: an app signs a user in (authorization code + PKCE)"
     const bad = await post({ name: "New", email: "not-an-email", password: "short" });
     expect(bad.status).toBe(422);
     const email = `new-${run}@idp.test`;
-    const done = await settle(jar, await post({ name: "New Shopper", email, password: "a long passphrase" }), CONSOLE);
+    const done = await settle(
+      jar,
+      await post({ name: "New Shopper", email, password: "a long passphrase" }),
+      CONSOLE,
+    );
     expect(done.status).toBe(303);
     const claims = claimsOf((await exchange(codeOf(done), verifier)).id_token!);
     expect(claims.roles).toEqual(["shopper"]);

@@ -144,7 +144,9 @@ export async function handleInteraction(
       html(
         res,
         422,
-        page("Check the fields: a valid email, your name, and a password of at least 8 characters."),
+        page(
+          "Check the fields: a valid email, your name, and a password of at least 8 characters.",
+        ),
         opts,
       );
       return true;

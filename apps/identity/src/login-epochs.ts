@@ -31,7 +31,10 @@ export interface LoginEpochs {
   current(sessionUid: string | undefined, accountId: string): Promise<LoginRecord | null>;
 }
 
-export function loginEpochs(redis: Redis, epochs: SessionEpochs = redisSessionEpochs()): LoginEpochs {
+export function loginEpochs(
+  redis: Redis,
+  epochs: SessionEpochs = redisSessionEpochs(),
+): LoginEpochs {
   const key = (uid: string) => `oidc:login-epoch:${uid}`;
   const find = async (uid: string) => {
     const raw = await redis.get(key(uid));

@@ -62,14 +62,20 @@ describe("sign-in through Agora's identity provider", () => {
       app: "storefront" as const,
       secret: "s".repeat(43),
       url: "http://127.0.0.1:1",
-      revocation: { epochs: { current: async () => 0, revoke: async () => {} }, whenUnavailable: "admit" as const },
-      identity: { issuer: "http://127.0.0.1:2", clientId: "agora-storefront", clientSecret: "x".repeat(43) },
+      revocation: {
+        epochs: { current: async () => 0, revoke: async () => {} },
+        whenUnavailable: "admit" as const,
+      },
+      identity: {
+        issuer: "http://127.0.0.1:2",
+        clientId: "agora-storefront",
+        clientSecret: "x".repeat(43),
+      },
     };
     expect(authOptions(base).providers.map((p) => p.id)).toEqual(["agora"]);
-    expect(authOptions({ ...base, directPasswordSignIn: true }).providers.map((p) => p.id)).toEqual([
-      "agora",
-      "credentials",
-    ]);
+    expect(authOptions({ ...base, directPasswordSignIn: true }).providers.map((p) => p.id)).toEqual(
+      ["agora", "credentials"],
+    );
   });
 
   it("keeps each app's PKCE verifier and state in its own cookies", () => {

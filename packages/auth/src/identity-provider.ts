@@ -19,7 +19,9 @@ export const identityClaims = z.object({
   email: z.string().min(1),
   name: z.string(),
   // A role the app does not know is dropped, never widened into one it does.
-  roles: z.array(z.string()).transform((rs) => rs.filter((r) => (ROLES as readonly string[]).includes(r))),
+  roles: z
+    .array(z.string())
+    .transform((rs) => rs.filter((r) => (ROLES as readonly string[]).includes(r))),
   vendor_id: uuid.nullish(),
   /** The user's session epoch the provider signed them in under (see revocation.ts). */
   session_epoch: z.number().int().nonnegative(),
@@ -43,20 +45,22 @@ export function userFromClaims(claims: unknown): AuthenticatedUser {
 /** Seconds any call to the provider (discovery, token, JWKS) may take; the box can be loaded. */
 const PROVIDER_TIMEOUT_MS = 10_000;
 
-export function agoraIdentityProvider(
-  client: IdentityClient,
-): OAuthConfig<IdentityClaims> {
+export function agoraIdentityProvider(client: IdentityClient): OAuthConfig<IdentityClaims> {
   return {
     id: IDENTITY_PROVIDER_ID,
     name: "Agora account",
     type: "oauth",
-    wellKnown: new URL(".well-known/openid-configuration", `${client.issuer.replace(/\/$/, "")}/`).href,
+    wellKnown: new URL(".well-known/openid-configuration", `${client.issuer.replace(/\/$/, "")}/`)
+      .href,
     clientId: client.clientId,
     clientSecret: client.clientSecret,
     authorization: { params: { scope: "openid email profile" } },
     checks: ["pkce", "state"],
     idToken: true,
-    client: { id_token_signed_response_alg: "ES256", token_endpoint_auth_method: "client_secret_basic" },
+    client: {
+      id_token_signed_response_alg: "ES256",
+      token_endpoint_auth_method: "client_secret_basic",
+    },
     httpOptions: { timeout: PROVIDER_TIMEOUT_MS },
     profile: (profile) => userFromClaims(profile),
   };

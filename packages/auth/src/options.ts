@@ -142,25 +142,25 @@ export function authOptions(
 /** email + password checked here, behind the same throttle (see `directPasswordSignIn`). */
 function passwordProvider(config: AuthConfig, findUser: FindUserByEmail) {
   return CredentialsProvider({
-        name: "Email",
-        credentials: {
-          email: { label: "Email", type: "email" },
-          password: { label: "Password", type: "password" },
-        },
-        async authorize(credentials, req) {
-          const throttle = config.signInThrottle;
-          if (!throttle) return verifyCredentials(credentials, findUser);
-          const email = credentialsInput.shape.email.safeParse(credentials?.email);
-          const attempt = {
-            email: email.success ? email.data : null,
-            headers: new Headers(req.headers as Record<string, string> | undefined),
-          };
-          // Throws SignInThrottledError: next-auth passes its message on as the error code.
-          await throttle.admit(attempt);
-          const user = await verifyCredentials(credentials, findUser);
-          // Best effort: a count that is not reset only means the account's window runs out later.
-          if (user) await throttle.succeeded?.(attempt).catch(() => {});
-          return user;
-        },
-      });
+    name: "Email",
+    credentials: {
+      email: { label: "Email", type: "email" },
+      password: { label: "Password", type: "password" },
+    },
+    async authorize(credentials, req) {
+      const throttle = config.signInThrottle;
+      if (!throttle) return verifyCredentials(credentials, findUser);
+      const email = credentialsInput.shape.email.safeParse(credentials?.email);
+      const attempt = {
+        email: email.success ? email.data : null,
+        headers: new Headers(req.headers as Record<string, string> | undefined),
+      };
+      // Throws SignInThrottledError: next-auth passes its message on as the error code.
+      await throttle.admit(attempt);
+      const user = await verifyCredentials(credentials, findUser);
+      // Best effort: a count that is not reset only means the account's window runs out later.
+      if (user) await throttle.succeeded?.(attempt).catch(() => {});
+      return user;
+    },
+  });
 }

@@ -32,7 +32,9 @@ export async function compilePageStyles(): Promise<string> {
   const compiler = await compile(await readFile(theme, "utf8"), {
     base: dirname(theme),
     loadStylesheet: (id, base) =>
-      stylesheet(id === "tailwindcss" ? require.resolve("tailwindcss/index.css") : resolve(base, id)),
+      stylesheet(
+        id === "tailwindcss" ? require.resolve("tailwindcss/index.css") : resolve(base, id),
+      ),
   });
   return compiler.build(candidates());
 }
