@@ -83,7 +83,8 @@ function web(name: WebApp, extra: readonly EnvGroup[]): Deployable {
     http: true,
     healthOn: "http",
     metrics: false,
-    env: [...core, "public-urls", "media", "auth", "metrics-scrape", ...extra],
+    // identity: people sign in at the OpenID Connect provider (its issuer).
+    env: [...core, "public-urls", "media", "auth", "metrics-scrape", "identity", ...extra],
     auth: name,
     storage: extra.includes("storage"),
     nextCache: true,

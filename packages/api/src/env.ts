@@ -5,6 +5,7 @@
  */
 import { type AuthApp, sessionSecretFor } from "@agora/auth";
 import {
+  appSignInSchema,
   databaseSchema,
   loadConfig,
   mediaOriginTokenSchema,
@@ -43,6 +44,11 @@ export function webAppSchemas(app: AuthApp) {
     telemetry: telemetrySchema,
     /** Required by the app's /api/metrics (its scraper's bearer token). */
     metricsToken: metricsTokenSchema,
+    /**
+     * People sign in at the identity provider: its issuer is checked at start-up, not at the first
+     * sign-in (`appSignInConfig` reads the same schema then).
+     */
+    signIn: appSignInSchema,
   };
 }
 
