@@ -42,7 +42,7 @@ test("an admin promotes a canary past its pause and aborts it: traffic back on s
 
   const operator = await newPage();
   await signInToOps(operator, "/deployments");
-  await expect(operator.getByRole("alert")).toContainText("ops:deploy");
+  await expect(operator.getByRole("alert").filter({ hasText: "ops:deploy" })).toBeVisible();
   await expect(operator.getByRole("button", { name: "Promote" })).toHaveCount(0);
   expect((await operator.request.get(`${ops}/api/trpc/ops.deployments.overview`)).status()).toBe(403);
 

@@ -267,14 +267,23 @@ describe("the product's worker pools through a Redis failover", () => {
     expect(lostAtFailover.sagaSteps + lostAtFailover.events).toBeGreaterThan(0);
 
     // Every order reaches its final state, with nobody but the product re-driving the work.
+    let last: { id: string; status: string }[] = [];
     const statuses = await waitFor(
       "every order to reach its final state",
       async () => {
         const rows = await core().primary.order.findMany({ where: { id: { in: orderIds } }, select: { id: true, status: true } });
+        last = rows;
         return rows.length === ORDERS && rows.every((r) => TERMINAL_STATUSES.includes(r.status as never)) ? rows : undefined;
       },
       { timeoutMs: 150_000, intervalMs: 1000, process: "workers" },
-    );
+    ).catch((err: unknown) => {
+      // What the orders and the pools were doing when time ran out.
+      const byStatus = new Map<string, number>();
+      for (const r of last) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
+      console.log(`orders by status: ${JSON.stringify(Object.fromEntries(byStatus))}`);
+      for (const p of pools) console.log(`--- ${p.name} (last lines)\n${p.output().split("\n").slice(-25).join("\n")}`);
+      throw err;
+    });
     expect(statuses.map((r) => r.status)).toEqual(Array(ORDERS).fill("READY_FOR_FULFILMENT"));
 
     // Captured exactly once each at the provider (the capture step is idempotent by key).

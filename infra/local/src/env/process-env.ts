@@ -221,7 +221,11 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
     // their passwords straight to the storefront (no page offers that; production refuses it).
     env.AGORA_DIRECT_PASSWORD_SIGN_IN = "on";
   }
-  if (name === "vendor-portal") env.NEXTAUTH_URL = env.AGORA_VENDOR_PORTAL_URL;
+  if (name === "vendor-portal") {
+    env.NEXTAUTH_URL = env.AGORA_VENDOR_PORTAL_URL;
+    // The soak's vendor (a load tool, no browser) signs in the same way at the portal.
+    env.AGORA_DIRECT_PASSWORD_SIGN_IN = "on";
+  }
   if (scrapes) env.AGORA_METRICS_TARGETS = metricsTargets(t);
   if (name === "media-origin" || name === "test-runner") env.AGORA_CDN_CACHE_DIR = cdnCacheDirs(t).join(",");
   if (name === "ops-console") {
