@@ -98,8 +98,39 @@ export function redisOptions(opts: RedisConnectionOptions = {}): RedisOptions {
   };
 }
 
+/**
+ * ioredis ends a Sentinel-mode client for good when its failover detector's disconnect lands
+ * while the client is already reconnecting: the connector's pending connect rejects with
+ * "Connection is closed." and the client's status becomes `end`. Seen when a killed master's
+ * clients were still reconnecting as the Sentinels announced +switch-master (the worker-pools
+ * Redis-failover chaos test). A client that was not closed on purpose is connected again; its
+ * duplicates (BullMQ's blocking connections) get the same care.
+ */
+export function keepReconnecting(client: Redis): Redis {
+  let closing = false;
+  const quit = client.quit.bind(client);
+  const disconnect = client.disconnect.bind(client);
+  const duplicate = client.duplicate.bind(client);
+  client.quit = ((...args: Parameters<Redis["quit"]>) => {
+    closing = true;
+    return quit(...args);
+  }) as Redis["quit"];
+  client.disconnect = (reconnect?: boolean) => {
+    if (!reconnect) closing = true;
+    disconnect(reconnect);
+  };
+  client.duplicate = ((override?: Partial<RedisOptions>) => keepReconnecting(duplicate(override))) as Redis["duplicate"];
+  client.on("end", () => {
+    if (closing) return;
+    setTimeout(() => {
+      if (!closing && client.status === "end") client.connect().catch(() => undefined);
+    }, 100).unref();
+  });
+  return client;
+}
+
 export function createRedis(opts: RedisConnectionOptions = {}): Redis {
-  const r = new Redis(redisOptions(opts));
+  const r = keepReconnecting(new Redis(redisOptions(opts)));
   r.on("error", opts.onError ?? (() => {
     // Connection errors during a failover are expected; ioredis reconnects through Sentinel.
   }));
