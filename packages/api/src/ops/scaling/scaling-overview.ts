@@ -180,7 +180,10 @@ export async function startSaleSpike(userId: string, input: StartSpikeInput): Pr
   try {
     await opsBackend().startSpike(input);
   } catch (err) {
-    if (err instanceof SpikeAlreadyRunningError) throw new TRPCError({ code: "CONFLICT", message: err.message });
+    // By its code, not `instanceof`: the console's backend and this router can sit in different
+    // server chunks of the Next build, each with its own copy of the class (a 500 otherwise).
+    if (err instanceof SpikeAlreadyRunningError || (err as { code?: unknown } | null)?.code === "SPIKE_ALREADY_RUNNING")
+      throw new TRPCError({ code: "CONFLICT", message: (err as Error).message });
     throw err;
   }
   // A privileged action on the platform: who started a load run, and with what bounds.
