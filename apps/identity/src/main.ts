@@ -1,7 +1,7 @@
 /** `tsx src/main.ts`: runs the identity provider on `HOST`:`PORT` until SIGTERM/SIGINT. */
 import "./telemetry.ts";
 import { closeAll } from "@agora/db";
-import { redisOptions } from "@agora/redis";
+import { keepReconnecting, redisOptions } from "@agora/redis";
 import { createLogger } from "@agora/telemetry";
 import { Redis } from "ioredis";
 import { loadIdentityEnv } from "./config.ts";
@@ -10,7 +10,7 @@ import { createIdentityServer } from "./server.ts";
 
 const env = loadIdentityEnv();
 const logger = createLogger({ service: "identity" });
-const redis = new Redis(redisOptions({ connectionName: "identity", maxRetriesPerRequest: 1 }));
+const redis = keepReconnecting(new Redis(redisOptions({ connectionName: "identity", maxRetriesPerRequest: 1 })));
 redis.on("error", (err) => logger.warn({ err }, "identity redis connection error"));
 
 const server = await createIdentityServer({

@@ -13,7 +13,7 @@ import { loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { failoverBehaviour } from "@agora/redis";
+import { failoverBehaviour, keepReconnecting } from "@agora/redis";
 import { registryClient } from "@agora/registry";
 import { etcdStatus } from "../probes/etcd.ts";
 import { patroniClusterFromAny } from "../probes/patroni.ts";
@@ -136,7 +136,9 @@ export async function runFalseFailoverCheck(opts: FalseFailoverOptions): Promise
     p.ro.on("error", () => {});
     await p.rw.query(`create table if not exists agora_stability_counters (k int primary key, n bigint not null)`);
   }
-  const redis = new Redis({ ...sentinelConnection(t), role: "master", maxRetriesPerRequest: 1, ...failoverBehaviour() });
+  const redis = keepReconnecting(
+    new Redis({ ...sentinelConnection(t), role: "master", maxRetriesPerRequest: 1, ...failoverBehaviour() }),
+  );
   // Connection errors show as failed operations; the client reconnects through the Sentinels.
   redis.on("error", () => {});
   const etcdClient = registryClient(t.etcd.map((m) => `https://${t.host}:${m.clientPort}`), 2000, t.etcd[0]?.clientTls);

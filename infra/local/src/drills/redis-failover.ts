@@ -9,7 +9,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
-import { failoverBehaviour } from "@agora/redis";
+import { failoverBehaviour, keepReconnecting } from "@agora/redis";
 import { startRedisNode } from "../launcher.ts";
 import { redisReplication, sentinelMaster } from "../probes/redis.ts";
 import { readRegistry } from "../processes/registry.ts";
@@ -97,7 +97,9 @@ export async function runRedisFailoverDrill(opts: RedisDrillOptions): Promise<Re
   emit({ type: "ready", master: old.name });
 
   // The product's client: through the Sentinels, with the product's reconnect behaviour.
-  const client = new Redis({ ...sentinelConnection(t), role: "master", maxRetriesPerRequest: 3, ...failoverBehaviour() });
+  const client = keepReconnecting(
+    new Redis({ ...sentinelConnection(t), role: "master", maxRetriesPerRequest: 3, ...failoverBehaviour() }),
+  );
   client.on("error", () => {
     // expected while the master is down; the client reconnects through Sentinel
   });

@@ -4,18 +4,20 @@
  * command fails at once and the caller degrades (loads from the database, admits the request)
  * instead of piling up behind a reconnect.
  */
-import { redisOptions } from "@agora/redis";
+import { keepReconnecting, redisOptions } from "@agora/redis";
 import { Redis } from "ioredis";
 
 let shared: Redis | undefined;
 
 export function apiRedis(): Redis {
   if (!shared) {
-    shared = new Redis({
-      ...redisOptions({ connectionName: "api-cache", maxRetriesPerRequest: 1 }),
-      enableOfflineQueue: false,
-      lazyConnect: false,
-    });
+    shared = keepReconnecting(
+      new Redis({
+        ...redisOptions({ connectionName: "api-cache", maxRetriesPerRequest: 1 }),
+        enableOfflineQueue: false,
+        lazyConnect: false,
+      }),
+    );
     shared.on("error", () => {
       // Expected during a failover; commands fail fast and the callers degrade.
     });

@@ -4,18 +4,20 @@
  * first use. Unlike the cache connection, this one is data: a command waits through a short
  * failover (bounded retries) instead of failing at once.
  */
-import { redisOptions } from "@agora/redis";
+import { keepReconnecting, redisOptions } from "@agora/redis";
 import { Redis } from "ioredis";
 
 let shared: Redis | undefined;
 
 export function checkoutRedis(): Redis {
   if (!shared) {
-    shared = new Redis({
-      ...redisOptions({ connectionName: "api-checkout", maxRetriesPerRequest: 3 }),
-      // A Sentinel failover takes ~4 s; commands issued meanwhile queue and then fail, never hang.
-      commandTimeout: 5_000,
-    });
+    shared = keepReconnecting(
+      new Redis({
+        ...redisOptions({ connectionName: "api-checkout", maxRetriesPerRequest: 3 }),
+        // A Sentinel failover takes ~4 s; commands issued meanwhile queue and then fail, never hang.
+        commandTimeout: 5_000,
+      }),
+    );
     shared.on("error", () => {
       // Expected during a failover; ioredis reconnects through Sentinel and commands retry.
     });
