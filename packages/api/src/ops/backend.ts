@@ -131,6 +131,15 @@ export class UnknownOpsTargetError extends Error {
   }
 }
 
+/**
+ * Whether `err` is the backend error with this `code`. By code, not `instanceof`: the console's
+ * backend and the ops routers can sit in different server chunks of the Next build, each with its
+ * own copy of the error classes, and a class check then misses (a 500 instead of the typed answer).
+ */
+export function isOpsError(err: unknown, code: "SPIKE_ALREADY_RUNNING" | "UNKNOWN_OPS_TARGET"): err is Error {
+  return err instanceof Error && (err as { code?: unknown }).code === code;
+}
+
 export interface OpsBackend {
   /** Shown in the console, e.g. "local topology (dev)". */
   readonly name: string;

@@ -10,7 +10,7 @@ import { bearerHeader } from "@agora/auth/service-token";
 import { loadConfig, paymentSimAdminTokenSchema, servicesSchema } from "@agora/config";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { inverseOf, opsBackend, UnknownOpsTargetError, type NodeAction } from "../backend.ts";
+import { inverseOf, isOpsError, opsBackend, type NodeAction } from "../backend.ts";
 import type { ChaosApplyInput } from "./chaos-input.ts";
 
 const CALL_TIMEOUT_MS = 3_000;
@@ -133,7 +133,7 @@ async function audit(actorUserId: string, action: string, target: string, detail
 }
 
 function mapNodeError(err: unknown): never {
-  if (err instanceof UnknownOpsTargetError)
+  if (isOpsError(err, "UNKNOWN_OPS_TARGET"))
     throw new TRPCError({ code: "NOT_FOUND", message: err.message, cause: err });
   throw err;
 }

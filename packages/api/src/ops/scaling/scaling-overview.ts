@@ -12,7 +12,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createLogger } from "@agora/telemetry";
-import { opsBackend, SpikeAlreadyRunningError } from "../backend.ts";
+import { isOpsError, opsBackend } from "../backend.ts";
 import { core } from "@agora/db";
 import { servicesOverview } from "../services/service-instances.ts";
 import { tierHistory, tierInstances } from "../telemetry/metrics-history.ts";
@@ -180,10 +180,7 @@ export async function startSaleSpike(userId: string, input: StartSpikeInput): Pr
   try {
     await opsBackend().startSpike(input);
   } catch (err) {
-    // By its code, not `instanceof`: the console's backend and this router can sit in different
-    // server chunks of the Next build, each with its own copy of the class (a 500 otherwise).
-    if (err instanceof SpikeAlreadyRunningError || (err as { code?: unknown } | null)?.code === "SPIKE_ALREADY_RUNNING")
-      throw new TRPCError({ code: "CONFLICT", message: (err as Error).message });
+    if (isOpsError(err, "SPIKE_ALREADY_RUNNING")) throw new TRPCError({ code: "CONFLICT", message: err.message });
     throw err;
   }
   // A privileged action on the platform: who started a load run, and with what bounds.
