@@ -82,6 +82,20 @@ async function promotedAfter(clusterName: string, old: PgMember): Promise<PgMemb
   throw new Error(`${clusterName}: no member promoted within 90 s after ${old.name} was killed`);
 }
 
+/** Runs `check` again while a cluster is unavailable (routing settling after a failover), ≤ 30 s. */
+async function whileSettling(check: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (!(err instanceof DatabaseUnavailableError) || Date.now() > deadline) throw err;
+      console.log(`[payout-failover] routing still settling (${err.message}); checking again`);
+      await sleep(1000);
+    }
+  }
+}
+
 afterAll(async () => {
   await closeAll();
 });
@@ -144,19 +158,24 @@ describe("payout two-phase commit across a failover of both participants", () =>
         }
         if (resolved < 2) await sleep(1000);
       }
-      const leftover = [
-        ...(await listPreparedTransactions("core", `payout:${payoutId}`)),
-        ...(await listPreparedTransactions(vendor.shard, `payout:${payoutId}`)),
-      ];
-      expect(leftover).toEqual([]);
-      const entries = await core().primary.ledgerEntry.findMany({
-        where: { memo: `payout ${payoutId}` },
+      // The checks go through HAProxy as well: routing can still flap for a moment after the
+      // promotions (a fresh session is then cut with "Connection terminated"), so they are retried
+      // while a cluster is unavailable, for at most 30 s; any other failure counts at once.
+      await whileSettling(async () => {
+        const leftover = [
+          ...(await listPreparedTransactions("core", `payout:${payoutId}`)),
+          ...(await listPreparedTransactions(vendor.shard, `payout:${payoutId}`)),
+        ];
+        expect(leftover).toEqual([]);
+        const entries = await core().primary.ledgerEntry.findMany({
+          where: { memo: `payout ${payoutId}` },
+        });
+        expect(entries.map((e) => e.amountCents)).toEqual([owed, owed]);
+        const shardRows = await withTenant(vendor.id, (tx) =>
+          tx.vendorPayout.findMany({ where: { id: payoutId } }),
+        );
+        expect(shardRows.map((r) => r.amountCents)).toEqual([owed]);
       });
-      expect(entries.map((e) => e.amountCents)).toEqual([owed, owed]);
-      const shardRows = await withTenant(vendor.id, (tx) =>
-        tx.vendorPayout.findMany({ where: { id: payoutId } }),
-      );
-      expect(shardRows.map((r) => r.amountCents)).toEqual([owed]);
     } finally {
       startPgMember(t, oldCore);
       startPgMember(t, oldShard);
