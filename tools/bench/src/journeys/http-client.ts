@@ -1,8 +1,11 @@
 /**
  * A small HTTP client for the shopper journeys: one per simulated client, with its identity
- * (headers or a bound source address), its cookies and a timeout on every call.
+ * (headers or a bound source address), its cookies and a timeout on every call. HTTP or HTTPS as
+ * the URL says (the local profile's public URLs are HTTPS; the CLIs trust the local CA through
+ * NODE_EXTRA_CA_CERTS, see runTrustingCa).
  */
 import { Agent, request } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { ClientIdentity } from "../identity.ts";
 
 export interface HttpResponse {
@@ -25,6 +28,7 @@ export class BenchHttpError extends Error {
 export class ShopperClient {
   private readonly cookies = new Map<string, string>();
   private readonly agent: Agent;
+  private readonly httpsAgent: HttpsAgent;
 
   constructor(
     private readonly baseUrl: string,
@@ -32,6 +36,7 @@ export class ShopperClient {
     private readonly timeoutMs = 30_000,
   ) {
     this.agent = new Agent({ keepAlive: true, maxSockets: 4 });
+    this.httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 4 });
   }
 
   async send(
@@ -57,12 +62,13 @@ export class ShopperClient {
     // Cookies belong to the gateway's origin only (the payment provider gets none).
     if (url === this.baseUrl && this.cookies.size) headers.cookie = this.cookieHeader();
     return new Promise<HttpResponse>((resolve, reject) => {
-      const req = request(
+      const secure = target.protocol === "https:";
+      const req = (secure ? httpsRequest : request)(
         target,
         {
           method,
           headers,
-          agent: this.agent,
+          agent: secure ? this.httpsAgent : this.agent,
           localAddress: this.identity.localAddress,
           signal: AbortSignal.timeout(this.timeoutMs),
         },
@@ -108,5 +114,6 @@ export class ShopperClient {
 
   close(): void {
     this.agent.destroy();
+    this.httpsAgent.destroy();
   }
 }

@@ -2,18 +2,35 @@
  * Steady shopper reads through the local gateway while a release runs beside it
  * (`npm run deploy`), counted per window: requests, failed requests (non-2xx or a connection
  * error), p95. The pages ask past the edge cache (`cache-control: no-cache`), so the storefront
- * instances the release moves traffic between answer every request. Loopback only; bounded in
- * duration (at most 15 min), connections (at most 16) and requests.
+ * instances the release moves traffic between answer every request. Beside the reads, a few
+ * signed-in shoppers buy one item after another (cart, the provider's card step, checkout, the
+ * order followed live until ready), so "no failed checkout during the release" is counted, not
+ * assumed. Loopback only; bounded in duration (at most 15 min), connections (at most 16),
+ * buying shoppers (at most 8) and requests.
  */
 import type { ProfileName } from "@agora/infra-local/topology";
 import { IdentityPool } from "../identity.ts";
-import { catalogFixtures } from "../journeys/catalog-fixtures.ts";
+import { allocate, buyableItems, catalogFixtures } from "../journeys/catalog-fixtures.ts";
 import { ShopperClient } from "../journeys/http-client.ts";
-import { queryPath } from "../journeys/trpc.ts";
+import {
+  addToCart,
+  type BuyableItem,
+  followUntilReady,
+  placeOrder,
+  type Shopper,
+  shopperEmail,
+  signUpAndIn,
+  tokenizeCard,
+} from "../journeys/shopper.ts";
+import { queryPath, trpcQuery } from "../journeys/trpc.ts";
 import { runHttpLoad } from "../load/http-load.ts";
 import { benchTarget } from "../target.ts";
 
-const LIMITS = { maxDurationS: 900, maxConnections: 16 } as const;
+const LIMITS = { maxDurationS: 900, maxConnections: 16, maxBuyers: 8 } as const;
+/** Orders each buying shopper can place at most (stock is reserved for them up front). */
+const ORDERS_PER_BUYER = 40;
+/** How long a placed order may take to be ready before it counts as failed. */
+const ORDER_READY_BOUND_MS = 60_000;
 
 export class ReleaseTrafficOptionsError extends Error {
   readonly code = "RELEASE_TRAFFIC_OPTIONS_INVALID";
@@ -25,6 +42,40 @@ export interface ReleaseTrafficWindow {
   failed: number;
   p95Ms: number;
   byStatus: Record<string, number>;
+  /** Checkouts that finished in this window: ready, and failed (placing refused or the order never ready). */
+  checkouts: { ready: number; failed: number; errors: string[] };
+}
+
+interface CheckoutEvent {
+  at: number;
+  ok: boolean;
+  error?: string;
+}
+
+/** One shopper buying `items` one after another until `until`; each outcome recorded with its time. */
+async function buyInTurn(
+  gatewayUrl: string,
+  shopper: Shopper,
+  tokenizeUrl: string,
+  items: readonly BuyableItem[],
+  until: number,
+  events: CheckoutEvent[],
+): Promise<void> {
+  for (const item of items) {
+    if (Date.now() >= until) return;
+    try {
+      await addToCart(shopper, item);
+      const orderId = await placeOrder(shopper, await tokenizeCard(shopper, tokenizeUrl));
+      await followUntilReady(gatewayUrl, shopper, orderId, {
+        resyncMs: 2_000,
+        deadline: Date.now() + ORDER_READY_BOUND_MS,
+      });
+      events.push({ at: Date.now(), ok: true });
+    } catch (err) {
+      events.push({ at: Date.now(), ok: false, error: (err instanceof Error ? err.message : String(err)).slice(0, 160) });
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }
 
 export async function runReleaseTraffic(o: {
@@ -32,21 +83,49 @@ export async function runReleaseTraffic(o: {
   durationS: number;
   connections: number;
   windowS: number;
+  /** Signed-in shoppers buying one item after another during the traffic (0: reads only). */
+  buyers?: number;
   onWindow?: (w: ReleaseTrafficWindow) => void;
-}): Promise<{ windows: ReleaseTrafficWindow[]; requests: number; failed: number }> {
+}): Promise<{
+  windows: ReleaseTrafficWindow[];
+  requests: number;
+  failed: number;
+  checkouts: { ready: number; failed: number };
+}> {
+  const buyers = o.buyers ?? 0;
+  if (!(Number.isInteger(buyers) && buyers >= 0 && buyers <= LIMITS.maxBuyers))
+    throw new ReleaseTrafficOptionsError(`buyers must be 0–${LIMITS.maxBuyers}`);
   if (!(o.durationS > 0 && o.durationS <= LIMITS.maxDurationS)) throw new ReleaseTrafficOptionsError(`duration must be 1–${LIMITS.maxDurationS} s`);
   if (!(o.connections > 0 && o.connections <= LIMITS.maxConnections))
     throw new ReleaseTrafficOptionsError(`connections must be 1–${LIMITS.maxConnections}`);
   const target = benchTarget(o.profile);
-  if (!/^http:\/\/127\.\d+\.\d+\.\d+:\d+$/.test(target.gatewayUrl))
+  if (!/^https?:\/\/127\.\d+\.\d+\.\d+:\d+$/.test(target.gatewayUrl))
     throw new ReleaseTrafficOptionsError(`release traffic only goes to loopback, not ${target.gatewayUrl}`);
   const identities = new IdentityPool();
   const scout = new ShopperClient(target.gatewayUrl, identities.take());
   const f = await catalogFixtures(scout);
-  scout.close();
   const paths = [queryPath("catalog.home"), queryPath("catalog.product", { productId: f.productId })];
-  const windows: ReleaseTrafficWindow[] = [];
+  const events: CheckoutEvent[] = [];
+  let buying: Promise<unknown> = Promise.resolve();
   const started = Date.now();
+  if (buyers > 0) {
+    // Prepared before the clock matters: sign-up/in and the stock each shopper will buy.
+    const { tokenizeUrl } = await trpcQuery<{ tokenizeUrl: string }>(scout, "checkout.paymentConfig");
+    const units = allocate(await buyableItems(scout, buyers * ORDERS_PER_BUYER), buyers * ORDERS_PER_BUYER);
+    const runId = `release-${Date.now().toString(36)}`;
+    const shoppers = await Promise.all(
+      Array.from({ length: buyers }, (_, i) => signUpAndIn(target.gatewayUrl, identities.take(), shopperEmail(runId, i))),
+    );
+    const until = Date.now() + o.durationS * 1000;
+    buying = Promise.all(
+      shoppers.map((s, i) =>
+        buyInTurn(target.gatewayUrl, s, tokenizeUrl, units.filter((_, n) => n % buyers === i), until, events),
+      ),
+    );
+  }
+  scout.close();
+  const windows: ReleaseTrafficWindow[] = [];
+  let counted = 0;
   while (Date.now() - started < o.durationS * 1000) {
     const left = o.durationS - (Date.now() - started) / 1000;
     const r = await runHttpLoad({
@@ -66,13 +145,37 @@ export async function runReleaseTraffic(o: {
       failed: r.errors + r.non2xx,
       p95Ms: Math.round(r.p95Ms),
       byStatus: r.byStatus,
+      checkouts: { ready: 0, failed: 0, errors: [] as string[] },
     };
+    for (const e of events.slice(counted)) {
+      if (e.ok) w.checkouts.ready++;
+      else {
+        w.checkouts.failed++;
+        if (e.error) w.checkouts.errors.push(e.error);
+      }
+    }
+    counted = events.length;
     windows.push(w);
     o.onWindow?.(w);
   }
+  // Orders placed in the last window are followed to their end; they count in that window.
+  await buying;
+  const last = windows.at(-1);
+  if (last)
+    for (const e of events.slice(counted)) {
+      if (e.ok) last.checkouts.ready++;
+      else {
+        last.checkouts.failed++;
+        if (e.error) last.checkouts.errors.push(e.error);
+      }
+    }
   return {
     windows,
     requests: windows.reduce((a, w) => a + w.requests, 0),
     failed: windows.reduce((a, w) => a + w.failed, 0),
+    checkouts: {
+      ready: events.filter((e) => e.ok).length,
+      failed: events.filter((e) => !e.ok).length,
+    },
   };
 }

@@ -3,7 +3,9 @@
  * [--profile dev|test] [--json]`: a bounded sale spike through the local gateway (spike.ts).
  */
 import { parseArgs } from "node:util";
+import { runTrustingCa } from "@agora/infra-local/security";
 import type { ProfileName } from "@agora/infra-local/topology";
+import { benchTarget } from "../target.ts";
 import { stderrProgress } from "../progress.ts";
 import { formatSpike, runSpike } from "./spike.ts";
 
@@ -18,6 +20,8 @@ const { values } = parseArgs({
     json: { type: "boolean", default: false },
   },
 });
+// The public URL is HTTPS in the local profile (the edge's certificate from the local CA).
+runTrustingCa(benchTarget(values.profile as ProfileName | undefined).caFile);
 const r = await runSpike({
   profile: values.profile as ProfileName | undefined,
   durationS: Number(values.duration),

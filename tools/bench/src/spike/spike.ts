@@ -85,7 +85,7 @@ export async function runSpike(opts: SpikeOptions): Promise<SpikeResult> {
   const progress = opts.progress ?? silentProgress;
   const t = topology(opts.profile);
   const target = benchTarget(opts.profile);
-  if (!/^http:\/\/127\.\d+\.\d+\.\d+:\d+$/.test(target.gatewayUrl))
+  if (!/^https?:\/\/127\.\d+\.\d+\.\d+:\d+$/.test(target.gatewayUrl))
     throw new SpikeOptionsError(`the spike only runs against loopback, not ${target.gatewayUrl}`);
   const dir = spikeDir(t.stateDir);
   mkdirSync(dir, { recursive: true });
