@@ -26,8 +26,12 @@ export const conditionSchema = z.object({ op: z.enum(["<", "<=", ">", ">="]), va
 export type Condition = z.infer<typeof conditionSchema>;
 
 export const metricSchema = z.object({
-  /** What it measures per version: server-error share of calls, or p95 latency in seconds. */
-  name: z.enum(["error-rate", "p95-latency"]),
+  /**
+   * What it measures per version: server-error share of calls, p95 latency in seconds, or the new
+   * version's p95 as a multiple of the stable version's over the same interval (Kayenta-style: on a
+   * busy box both get slower together, so a fixed latency bound fails healthy releases).
+   */
+  name: z.enum(["error-rate", "p95-latency", "p95-vs-stable"]),
   successCondition: conditionSchema.optional(),
   failureCondition: conditionSchema.optional(),
   /** Measurements per run (Argo `count`). */

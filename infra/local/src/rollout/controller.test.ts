@@ -9,7 +9,7 @@ import { readTrafficSplit, releaseSpecSchema, requestRolloutAction, type Rollout
 import type { InstanceCounters } from "./version-metrics.ts";
 
 /** A deployment in memory: instances by version, and the error share each version serves. */
-function fakePlatform(dir: string, errorShare: Record<string, number>, missing: string[] = []) {
+function fakePlatform(dir: string, errorShare: Record<string, number>, missing: string[] = [], latencyS: Record<string, number> = {}) {
   const members: ServiceInstance[] = [
     { service: "storefront", instanceId: "storefront-1", address: "h:1", version: "v1", region: "eu", ready: true, registeredAt: "2026-12-05T00:00:00.000Z" },
   ];
@@ -40,7 +40,7 @@ function fakePlatform(dir: string, errorShare: Record<string, number>, missing: 
           const n = (calls.get(a) ?? 0) + 100;
           calls.set(a, n);
           const version = members.find((m) => m.address === a)?.version ?? "";
-          return [a, { requests: n, serverErrors: Math.round(n * (errorShare[version] ?? 0)), buckets: new Map([[0.05, n], [Infinity, n]]) }];
+          return [a, { requests: n, serverErrors: Math.round(n * (errorShare[version] ?? 0)), buckets: new Map([[latencyS[version] ?? 0.05, n], [Infinity, n]]) }];
         }),
       ),
     missingMigrations: async () => missing,
@@ -76,7 +76,28 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+const relativeP95 = metricSchema.parse({
+  name: "p95-vs-stable",
+  successCondition: { op: "<", value: 2 },
+  failureCondition: { op: ">=", value: 3 },
+  count: 2,
+  intervalMs: 100,
+  failureLimit: 0,
+});
+
 describe("RolloutController", () => {
+  it("judges latency against the stable version: both slow together passes, a canary 4x slower than stable fails", async () => {
+    const latencySteps: RolloutStep[] = [{ kind: "setWeight", weight: 10 }, { kind: "analysis", metrics: [relativeP95] }];
+    // A busy box: stable answers in 1.5 s, the canary in 1.8 s — slow, but no slower than stable.
+    const busy = fakePlatform(dir, {}, [], { v1: 1.5, v2: 1.8 });
+    const ok = await new RolloutController(busy.p, { ...spec("v2"), steps: latencySteps }).run();
+    expect(ok.phase).toBe("Healthy");
+    const slow = fakePlatform(dir, {}, [], { v1: 0.1, v3: 0.4 });
+    const bad = await new RolloutController(slow.p, { ...spec("v3"), steps: latencySteps }).run();
+    expect(bad.phase).toBe("Degraded");
+    expect(bad.events.map((e) => e.message).join("\n")).toMatch(/p95-vs-stable=4\.00x stable/);
+  });
+
   it("promotes a healthy canary step by step and makes it the stable release", async () => {
     const f = fakePlatform(dir, { v2: 0 });
     const s = await new RolloutController(f.p, spec("v2")).run();

@@ -223,10 +223,14 @@ export class RolloutController {
     this.state.analysisRuns.push(run);
     this.event(`step ${this.state.stepIndex + 1}: analysis of ${version} (${metrics.map((m) => m.name).join(", ")})`);
     const results: MetricResult[] = metrics.map(() => emptyResult());
-    const addresses = async () => (await this.p.members()).filter((m) => m.version === version).map((m) => m.address);
+    const addresses = async (v = version) => (await this.p.members()).filter((m) => m.version === v).map((m) => m.address);
     const intervalMs = Math.min(...metrics.map((m) => m.intervalMs));
     const preview = this.state.canaryWeight === 0 && this.p.previewTraffic;
+    // The stable version is measured in the same intervals, for the relative latency metric.
+    const compare = metrics.some((m) => m.name === "p95-vs-stable");
+    const stable = this.spec.stable.version;
     let prev = await this.p.scrape(await addresses());
+    let prevStable = compare ? await this.p.scrape(await addresses(stable)) : new Map<string, InstanceCounters>();
     for (;;) {
       if (preview) await this.p.previewTraffic!(await addresses(), intervalMs);
       else await this.wait(intervalMs);
@@ -239,10 +243,13 @@ export class RolloutController {
       const cur = await this.p.scrape(await addresses());
       const w = windowStats(prev, cur);
       prev = cur;
+      const curStable = compare ? await this.p.scrape(await addresses(stable)) : prevStable;
+      const ws = windowStats(prevStable, curStable);
+      prevStable = curStable;
       metrics.forEach((m, i) => {
         const view = run.metrics[i]!;
         if (isCompleted(view.phase)) return;
-        const value = valueOf(m, w);
+        const value = valueOf(m, w, ws);
         const phase = evaluateMeasurement(m, value);
         results[i] = addMeasurement(results[i]!, phase);
         view.measurements.push({
@@ -303,9 +310,15 @@ export class RolloutController {
   }
 }
 
-function valueOf(m: AnalysisMetric, w: WindowStats): number | undefined {
+/** Fewer calls than this in an interval give no latency comparison (a p95 of 3 calls is noise). */
+const MIN_CALLS_TO_COMPARE = 5;
+
+function valueOf(m: AnalysisMetric, w: WindowStats, stable: WindowStats): number | undefined {
   if (m.name === "error-rate") return w.errorRate;
-  return w.requests > 0 ? w.p95Seconds : undefined;
+  if (m.name === "p95-latency") return w.requests > 0 ? w.p95Seconds : undefined;
+  if (w.requests < MIN_CALLS_TO_COMPARE || stable.requests < MIN_CALLS_TO_COMPARE) return undefined;
+  if (w.p95Seconds === undefined || !stable.p95Seconds) return undefined;
+  return w.p95Seconds / stable.p95Seconds;
 }
 
 function conditionText(m: AnalysisMetric): string {
@@ -317,5 +330,7 @@ function conditionText(m: AnalysisMetric): string {
 
 function fmt(name: string, v: number | null | undefined): string {
   if (v === null || v === undefined) return "no data";
-  return name === "error-rate" ? `${(v * 100).toFixed(1)}%` : `${Math.round(v * 1000)}ms`;
+  if (name === "error-rate") return `${(v * 100).toFixed(1)}%`;
+  if (name === "p95-vs-stable") return `${v.toFixed(2)}x stable`;
+  return `${Math.round(v * 1000)}ms`;
 }

@@ -1,7 +1,7 @@
 /**
  * The two release strategies as step lists (Argo Rollouts' `canary.steps` and blue-green's
  * pre-promotion analysis + scale-down delay), with one analysis template: server-error share
- * and p95 latency of the new version's own calls.
+ * of the new version's own calls, its p95 latency against the stable version's, and a p95 ceiling.
  */
 import type { AnalysisMetricInput } from "./analysis.ts";
 import { metricSchema } from "./analysis.ts";
@@ -23,8 +23,18 @@ export function analysisTemplate(o: StrategyOptions = {}): ReturnType<typeof met
   const metrics: AnalysisMetricInput[] = [
     // Under 2 % server errors passes, 5 % or more fails, in between is for a person to judge.
     { name: "error-rate", successCondition: { op: "<", value: 0.02 }, failureCondition: { op: ">=", value: 0.05 }, ...common },
-    // p95 under 1 s (this box is slow and shared); a slower canary fails.
-    { name: "p95-latency", successCondition: { op: "<", value: 1 }, ...common, failureLimit: 1 },
+    // Latency against the stable version in the same interval: under 2x its p95 passes, 3x or more
+    // fails, in between twice pauses for a person. Relative, because the box's load moves both.
+    {
+      name: "p95-vs-stable",
+      successCondition: { op: "<", value: 2 },
+      failureCondition: { op: ">=", value: 3 },
+      ...common,
+      failureLimit: 1,
+      inconclusiveLimit: 1,
+    },
+    // And a ceiling whatever the stable version does: a canary whose p95 reaches 5 s fails.
+    { name: "p95-latency", failureCondition: { op: ">=", value: 5 }, ...common, failureLimit: 1 },
   ];
   return metrics.map((m) => metricSchema.parse(m));
 }

@@ -29,6 +29,11 @@ import { benchTarget } from "../target.ts";
 const LIMITS = { maxDurationS: 900, maxConnections: 16, maxBuyers: 8 } as const;
 /** Orders each buying shopper can place at most (stock is reserved for them up front). */
 const ORDERS_PER_BUYER = 40;
+/**
+ * Orders one account places before the next account takes over: checkout allows 10 per account
+ * per 10 minutes (packages/api/src/rate-limit/limits.ts), and a release must not be blamed for a 429.
+ */
+const ORDERS_PER_ACCOUNT = 9;
 /** How long a placed order may take to be ready before it counts as failed. */
 const ORDER_READY_BOUND_MS = 60_000;
 
@@ -52,18 +57,23 @@ interface CheckoutEvent {
   error?: string;
 }
 
-/** One shopper buying `items` one after another until `until`; each outcome recorded with its time. */
+/**
+ * One buyer buying `items` one after another until `until`, each outcome recorded with its time;
+ * a fresh account (`nextAccount`) every ORDERS_PER_ACCOUNT orders.
+ */
 async function buyInTurn(
   gatewayUrl: string,
-  shopper: Shopper,
+  nextAccount: () => Promise<Shopper>,
   tokenizeUrl: string,
   items: readonly BuyableItem[],
   until: number,
   events: CheckoutEvent[],
 ): Promise<void> {
-  for (const item of items) {
+  let shopper = await nextAccount();
+  for (const [n, item] of items.entries()) {
     if (Date.now() >= until) return;
     try {
+      if (n > 0 && n % ORDERS_PER_ACCOUNT === 0) shopper = await nextAccount();
       await addToCart(shopper, item);
       const orderId = await placeOrder(shopper, await tokenizeCard(shopper, tokenizeUrl));
       await followUntilReady(gatewayUrl, shopper, orderId, {
@@ -109,17 +119,16 @@ export async function runReleaseTraffic(o: {
   let buying: Promise<unknown> = Promise.resolve();
   const started = Date.now();
   if (buyers > 0) {
-    // Prepared before the clock matters: sign-up/in and the stock each shopper will buy.
+    // The stock each buyer will buy is picked before the traffic starts.
     const { tokenizeUrl } = await trpcQuery<{ tokenizeUrl: string }>(scout, "checkout.paymentConfig");
     const units = allocate(await buyableItems(scout, buyers * ORDERS_PER_BUYER), buyers * ORDERS_PER_BUYER);
     const runId = `release-${Date.now().toString(36)}`;
-    const shoppers = await Promise.all(
-      Array.from({ length: buyers }, (_, i) => signUpAndIn(target.gatewayUrl, identities.take(), shopperEmail(runId, i))),
-    );
+    let accounts = 0;
+    const nextAccount = () => signUpAndIn(target.gatewayUrl, identities.take(), shopperEmail(runId, accounts++));
     const until = Date.now() + o.durationS * 1000;
     buying = Promise.all(
-      shoppers.map((s, i) =>
-        buyInTurn(target.gatewayUrl, s, tokenizeUrl, units.filter((_, n) => n % buyers === i), until, events),
+      Array.from({ length: buyers }, (_, i) =>
+        buyInTurn(target.gatewayUrl, nextAccount, tokenizeUrl, units.filter((_, n) => n % buyers === i), until, events),
       ),
     );
   }
