@@ -86,6 +86,26 @@ const relativeP95 = metricSchema.parse({
 });
 
 describe("RolloutController", () => {
+  it("gives the canary ceil(weight x stable instances) instances before the weight moves, as Argo Rollouts does", async () => {
+    const f = fakePlatform(dir, {});
+    f.members.push({ ...f.members[0]!, instanceId: "storefront-2", address: "h:2" }, { ...f.members[0]!, instanceId: "storefront-3", address: "h:3" });
+    const canaryCounts: number[] = [];
+    const applySplit = f.p.applySplit;
+    f.p.applySplit = async (split) => {
+      canaryCounts.push(f.members.filter((m) => m.version === "v2").length);
+      return applySplit(split);
+    };
+    const scaleSteps: RolloutStep[] = [
+      { kind: "setWeight", weight: 10 },
+      { kind: "setWeight", weight: 50 },
+      { kind: "setWeight", weight: 100 },
+    ];
+    const s = await new RolloutController(f.p, { ...spec("v2"), steps: scaleSteps }).run();
+    expect(s.phase).toBe("Healthy");
+    // weight 0 (start), 10 % → 1 of 3, 50 % → 2 of 3, 100 % → 3 of 3; then the final split.
+    expect(canaryCounts.slice(0, 4)).toEqual([0, 1, 2, 3]);
+  });
+
   it("judges latency against the stable version: both slow together passes, a canary 4x slower than stable fails", async () => {
     const latencySteps: RolloutStep[] = [{ kind: "setWeight", weight: 10 }, { kind: "analysis", metrics: [relativeP95] }];
     // A busy box: stable answers in 1.5 s, the canary in 1.8 s — slow, but no slower than stable.

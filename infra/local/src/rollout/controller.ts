@@ -185,6 +185,7 @@ export class RolloutController {
   private async runStep(step: RolloutStep): Promise<void> {
     this.checkRequests();
     if (step.kind === "setWeight") {
+      await this.scaleCanary(step.weight);
       await this.setWeight(step.weight);
       this.event(`step ${this.state.stepIndex + 1}: ${this.spec.next.version} at ${step.weight} % of traffic`);
       return;
@@ -199,6 +200,24 @@ export class RolloutController {
     const action = rolloutAction(phase);
     if (action === "abort") throw new Aborted("analysis", `analysis ${phase}: aborting`);
     if (action === "pause") await this.pauseForPerson(`analysis Inconclusive: paused for a person to promote or abort`);
+  }
+
+  /**
+   * Argo Rollouts' canary replica count without traffic routing: the canary gets
+   * ceil(weight × stable replicas) instances, so at 50 % one canary does not take half the traffic
+   * of a whole stable set. New instances are started (and ready) before the weight moves; a fixed
+   * `canaryInstances` in the spec turns this off.
+   */
+  private async scaleCanary(weight: number): Promise<void> {
+    if (this.spec.strategy !== "canary" || this.spec.canaryInstances !== undefined) return;
+    const stableCount = (await this.p.members()).filter((m) => m.version === this.spec.stable.version).length;
+    const want = Math.max(1, Math.ceil((weight / 100) * stableCount));
+    const have = this.state.instances.filter((i) => i.role === "canary").length;
+    if (want <= have) return;
+    this.event(`scaling ${this.spec.next.version} to ${want} instance(s) for ${weight} % of traffic`);
+    const started = await this.p.startInstances(this.spec.next, want - have);
+    this.state.instances.push(...started.map((s) => ({ ...s, version: this.spec.next.version, role: "canary" as const })));
+    this.event(`${started.map((s) => s.name).join(", ")} ready`);
   }
 
   private async pauseForPerson(message: string): Promise<void> {

@@ -27,8 +27,8 @@ import { runHttpLoad } from "../load/http-load.ts";
 import { benchTarget } from "../target.ts";
 
 const LIMITS = { maxDurationS: 900, maxConnections: 16, maxBuyers: 8 } as const;
-/** Orders each buying shopper can place at most (stock is reserved for them up front). */
-const ORDERS_PER_BUYER = 40;
+/** A buyer places about one order every few seconds; stock for one every 3 s is picked up front. */
+const SECONDS_PER_ORDER_AT_MOST = 3;
 /**
  * Orders one account places before the next account takes over: checkout allows 10 per account
  * per 10 minutes (packages/api/src/rate-limit/limits.ts), and a release must not be blamed for a 429.
@@ -121,7 +121,8 @@ export async function runReleaseTraffic(o: {
   if (buyers > 0) {
     // The stock each buyer will buy is picked before the traffic starts.
     const { tokenizeUrl } = await trpcQuery<{ tokenizeUrl: string }>(scout, "checkout.paymentConfig");
-    const units = allocate(await buyableItems(scout, buyers * ORDERS_PER_BUYER), buyers * ORDERS_PER_BUYER);
+    const wanted = buyers * Math.ceil(o.durationS / SECONDS_PER_ORDER_AT_MOST);
+    const units = allocate(await buyableItems(scout, wanted), wanted);
     const runId = `release-${Date.now().toString(36)}`;
     let accounts = 0;
     const nextAccount = () => signUpAndIn(target.gatewayUrl, identities.take(), shopperEmail(runId, accounts++));
