@@ -81,6 +81,9 @@ export async function runAlertDrill(o: {
   if (!/^https?:\/\/127\.\d+\.\d+\.\d+:\d+$/.test(target.gatewayUrl))
     throw new Error(`the alert drill only sends traffic to loopback, not ${target.gatewayUrl}`);
   const env = processEnv(t, "test-runner");
+  // The simulator's admin API wants the test runner's client certificate (AGORA_TLS_*), which
+  // serviceFetch reads from this process's environment.
+  Object.assign(process.env, env);
   const sim = env.AGORA_PAYMENT_PROVIDER_URL;
   const token = env.AGORA_PAYMENT_SIM_ADMIN_TOKEN;
   if (!sim || !token) throw new Error("the topology's environment has no payment simulator admin");

@@ -82,7 +82,8 @@ async function buyInTurn(
       });
       events.push({ at: Date.now(), ok: true });
     } catch (err) {
-      events.push({ at: Date.now(), ok: false, error: (err instanceof Error ? err.message : String(err)).slice(0, 160) });
+      const which = `order ${(n % ORDERS_PER_ACCOUNT) + 1} of its account`;
+      events.push({ at: Date.now(), ok: false, error: `${which}: ${(err instanceof Error ? err.message : String(err)).slice(0, 160)}` });
       await new Promise((r) => setTimeout(r, 500));
     }
   }
