@@ -28,6 +28,14 @@ import { deliverPendingWebhooks, type WebhookOptions } from "./webhook-receiver.
 
 const log = createLogger({ service: "alert-evaluator" });
 const PRUNE_EVERY_MS = 3_600_000;
+/**
+ * Prometheus restores a pending alert's `for:` progress after a restart (ALERTS_FOR_STATE, with
+ * `--rules.alert.for-outage-tolerance`, 1 h by default). Here the evaluator keeps its own pending
+ * alerts when it loses the lease and continues them when it leads again within this tolerance, so a
+ * leadership that flaps on a starved box (leases lapsing under load) cannot keep a `for: 1m` alert
+ * pending forever. The next evaluation still has to see the condition, or the alert is dropped.
+ */
+export const PENDING_OUTAGE_TOLERANCE_MS = 5 * 60_000;
 
 const firingGauge = gauge<"alertname" | "severity">({
   name: "alerts_firing",
@@ -59,6 +67,8 @@ export interface EvaluationOutcome {
 export class AlertEvaluator {
   /** Undefined until a leader term loaded the firing alerts from core. */
   private alerts: Map<string, AlertInstance> | undefined;
+  /** Pending alerts of this process's last term, and when that term ended. */
+  private retained: { pending: AlertInstance[]; at: number } | undefined;
   private totals: CounterTotals | undefined;
   private prunedAt = 0;
   private readonly now: () => number;
@@ -74,15 +84,27 @@ export class AlertEvaluator {
   }
 
   lose(): void {
+    if (this.alerts)
+      this.retained = { pending: [...this.alerts.values()].filter((a) => a.state === "pending"), at: this.now() };
     this.alerts = undefined;
     this.totals = undefined;
     // Only the leader's view counts: a follower reports nothing firing rather than a stale count.
     firingGauge.reset();
   }
 
+  /** Core's firing alerts, plus this process's pending ones from its last term if it ended recently. */
+  private continuePending(firing: Map<string, AlertInstance>): Map<string, AlertInstance> {
+    const kept = this.retained;
+    this.retained = undefined;
+    if (!kept || this.now() - kept.at > PENDING_OUTAGE_TOLERANCE_MS) return firing;
+    for (const a of kept.pending) if (!firing.has(a.fingerprint)) firing.set(a.fingerprint, a);
+    if (kept.pending.length > 0) log.info({ pending: kept.pending.length }, "continuing pending alerts of the last term");
+    return firing;
+  }
+
   async evaluate(): Promise<EvaluationOutcome | undefined> {
     if (!this.opts.isLeader()) return undefined;
-    this.alerts ??= await loadFiringAlerts();
+    this.alerts ??= this.continuePending(await loadFiringAlerts());
     const samples = await this.opts.signals();
     const at = this.now();
     const { totals, increase } = sliIncrease(this.totals, samples);
