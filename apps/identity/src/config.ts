@@ -5,6 +5,7 @@ import {
   loadConfig,
   redisSchema,
   servicesSchema,
+  serviceTlsSchema,
   type EnvSource,
 } from "@agora/config";
 
@@ -14,6 +15,8 @@ export function loadIdentityEnv(source: EnvSource = process.env) {
       listen: listenSchema,
       identity: identityProviderSchema,
       redis: redisSchema,
+      // Its service identity, as every process has (required in production).
+      tls: serviceTlsSchema,
       // The three apps are its relying parties: their origins give the redirect URIs.
       apps: servicesSchema.pick({
         AGORA_STOREFRONT_URL: true,

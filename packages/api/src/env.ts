@@ -7,6 +7,7 @@ import { type AuthApp, sessionSecretFor } from "@agora/auth";
 import {
   appSignInSchema,
   databaseSchema,
+  etcdTlsSchema,
   loadConfig,
   mediaOriginTokenSchema,
   metricsTargetsSchema,
@@ -16,6 +17,7 @@ import {
   redisSchema,
   runtimeSchema,
   servicesSchema,
+  serviceTlsSchema,
   storageSchema,
   telemetryReadSchema,
   telemetrySchema,
@@ -49,6 +51,10 @@ export function webAppSchemas(app: AuthApp) {
      * sign-in (`appSignInConfig` reads the same schema then).
      */
     signIn: appSignInSchema,
+    /** The app's service identity (mutual TLS to the internal planes); required in production. */
+    tls: serviceTlsSchema,
+    /** The apps use the service registry in etcd: mutual TLS to it in production too. */
+    etcdTls: etcdTlsSchema,
   };
 }
 
