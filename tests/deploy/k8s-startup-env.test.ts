@@ -124,6 +124,33 @@ describe.each(Object.values(ENVIRONMENTS))(
           ).toBe(true);
       },
     );
+    it.each(
+      ALL_DEPLOYABLES.filter((d) => (WEB_APPS as readonly string[]).includes(d.name) || d.name === "identity").map(
+        (d) => [d.name, d] as const,
+      ),
+    )(
+      "%s signs people in: the clients' Secret and the secrets store are mounted where its start-up check requires them",
+      (_name, d) => {
+        const source = resolve(containerEnv(d, env, d.name), config);
+        const inst = workloadInstances(env).find((i) => i.deployable.name === d.name)!;
+        const pod = podTemplate(inst, env, "test").spec!;
+        const mountOf = (path: string | undefined) => {
+          const m = pod.containers[0]!.volumeMounts?.find((x) => x.mountPath === path);
+          return { mount: m, volume: pod.volumes?.find((v) => v.name === m?.name) };
+        };
+        const clients = mountOf(source.AGORA_IDENTITY_CLIENTS_DIR);
+        expect(clients.volume?.secret?.secretName, "AGORA_IDENTITY_CLIENTS_DIR is the mounted clients' Secret").toBe(
+          "agora-identity-clients",
+        );
+        expect(clients.volume?.secret?.items?.map((i) => i.path)).toEqual(["secrets.json"]);
+        expect(clients.mount?.readOnly).toBe(true);
+        expect(mountOf(source.AGORA_SECRETS_DIR).volume?.persistentVolumeClaim?.claimName).toBe("agora-secrets");
+        for (const name of ["AGORA_IDENTITY_CLIENTS_DIR", "AGORA_SECRETS_DIR"]) {
+          const { [name]: _dropped, ...without } = source;
+          expect(() => checkProcess(d, d.name, without), `${d.name} without ${name}`).toThrow(name);
+        }
+      },
+    );
     it("the db-migrate Job", () => {
       expect(() =>
         checkStartupConfig("migrate", resolve(jobEnv(env, "db-migrate"), config)),

@@ -90,13 +90,13 @@ beforeAll(async () => {
       {
         clientId: "agora-ops-console",
         clientName: "Agora ops console",
-        secretHash: hashKey(RP_SECRET),
+        secretHashes: async () => [hashKey(RP_SECRET)],
         redirectUris: [REDIRECT],
       },
       {
         clientId: "agora-vendor-portal",
         clientName: "Agora Vendors",
-        secretHash: hashKey(PORTAL_SECRET),
+        secretHashes: async () => [hashKey(PORTAL_SECRET)],
         redirectUris: [PORTAL_REDIRECT],
       },
     ],

@@ -28,8 +28,12 @@ export const SESSION_EPOCH_CLAIM = "session_epoch";
 export interface RelyingParty {
   clientId: string;
   clientName: string;
-  /** SHA-256 (hex) of the client secret: the provider never holds the secret itself. */
-  secretHash: string;
+  /**
+   * SHA-256 (hex) of each secret the client may authenticate with now, asked at every token
+   * request: the current one and, during a rotation's grace window, the previous one. The provider
+   * never holds a secret itself.
+   */
+  secretHashes: () => Promise<string[]>;
   redirectUris: string[];
 }
 
@@ -53,7 +57,8 @@ export function createProvider(opts: ProviderOptions): Provider {
     clients: (opts.relyingParties ?? []).map((rp) => ({
       client_id: rp.clientId,
       client_name: rp.clientName,
-      client_secret: rp.secretHash,
+      // Never compared: Agora's apps are checked against `secretHashes` (compareClientSecret).
+      client_secret: `rotating:${rp.clientId}`,
       redirect_uris: rp.redirectUris,
       grant_types: ["authorization_code"],
       response_types: ["code"],
@@ -134,14 +139,16 @@ export function createProvider(opts: ProviderOptions): Provider {
   });
   // A client's secret is the vendor API key, stored only as SHA-256 (storage.ts hands the hash to
   // the provider as `client_secret`); oidc-provider has no hook for hashed secrets, so the one
-  // comparison it makes is replaced by a constant-time hash comparison.
-  provider.Client.prototype.compareClientSecret = function compareHashed(
-    this: { clientSecret?: string },
+  // comparison it makes is replaced by a constant-time hash comparison. Agora's own apps are
+  // compared with the hashes their rotation state accepts now.
+  const apps = new Map((opts.relyingParties ?? []).map((rp) => [rp.clientId, rp]));
+  provider.Client.prototype.compareClientSecret = async function compareHashed(
+    this: { clientId: string; clientSecret?: string },
     actual: string,
   ) {
-    return Promise.resolve(
-      typeof this.clientSecret === "string" && keyMatches(actual, this.clientSecret),
-    );
+    const app = apps.get(this.clientId);
+    if (app) return (await app.secretHashes()).some((hash) => keyMatches(actual, hash));
+    return typeof this.clientSecret === "string" && keyMatches(actual, this.clientSecret);
   } as never;
   // Behind the HAProxy edge the provider sees the edge's address; trust its X-Forwarded-* only there.
   provider.proxy = true;

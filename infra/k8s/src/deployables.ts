@@ -89,7 +89,19 @@ function web(name: WebApp, extra: readonly EnvGroup[]): Deployable {
     healthOn: "http",
     metrics: false,
     // identity: people sign in at the OpenID Connect provider (its issuer).
-    env: [...core, "public-urls", "media", "auth", "metrics-scrape", "identity", ...extra],
+    // secrets: personal data is sealed and opened through the secrets provider; identity-clients:
+    // the app's own client secret at the provider.
+    env: [
+      ...core,
+      "public-urls",
+      "media",
+      "auth",
+      "metrics-scrape",
+      "identity",
+      "secrets",
+      "identity-clients",
+      ...extra,
+    ],
     auth: name,
     storage: extra.includes("storage"),
     nextCache: true,
@@ -105,7 +117,8 @@ function pool(name: WorkerPool, extra: readonly EnvGroup[], drainSeconds = 60): 
     http: false,
     healthOn: "metrics",
     metrics: true,
-    env: [...core, "metrics", ...extra],
+    // Every pool may seal or open personal data (deliveries, order events) through the provider.
+    env: [...core, "metrics", "secrets", ...extra],
     storage: extra.includes("storage"),
     nextCache: false,
     drainSeconds,
@@ -232,6 +245,9 @@ export const DEPLOYABLES: Record<DeployableName, Deployable> = {
       "public-urls",
       "identity",
       "identity-provider",
+      // Its signing keys are sealed by a transit key; the apps' client secrets it checks.
+      "secrets",
+      "identity-clients",
     ],
     storage: false,
     nextCache: false,

@@ -51,7 +51,11 @@ export type EnvGroup =
   /** Servers of a mutual-TLS API on HTTPS_PORT: the payment simulator's server API. */
   | "payment-sim-tls"
   /** The telemetry collector's query API (mutual TLS) on HTTPS_PORT. */
-  | "telemetry-query";
+  | "telemetry-query"
+  /** The secrets provider's store (security/secrets-store.ts). */
+  | "secrets"
+  /** The sign-in clients' secrets: the identity provider and the three apps. */
+  | "identity-clients";
 
 export type EnvSource = "container" | "config" | "secret";
 
@@ -197,6 +201,18 @@ export const ENV_TABLE: readonly EnvVarSpec[] = [
     group: "service-tls",
     source: "container",
     description: "its key",
+  },
+  {
+    name: "AGORA_SECRETS_DIR",
+    group: "secrets",
+    source: "container",
+    description: "the file secrets provider's folder (the shared agora-secrets volume)",
+  },
+  {
+    name: "AGORA_IDENTITY_CLIENTS_DIR",
+    group: "identity-clients",
+    source: "container",
+    description: "the sign-in clients' secrets: the Secret agora-identity-clients, mounted read-only",
   },
   {
     name: "PAYMENT_SIM_TLS_PORT",

@@ -8,6 +8,7 @@ import {
   appSignInSchema,
   databaseSchema,
   etcdTlsSchema,
+  identityClientsStoreSchema,
   loadConfig,
   mediaOriginTokenSchema,
   metricsTargetsSchema,
@@ -16,6 +17,7 @@ import {
   paymentSimAdminTokenSchema,
   redisSchema,
   runtimeSchema,
+  secretsProviderSchema,
   servicesSchema,
   serviceTlsSchema,
   storageSchema,
@@ -55,6 +57,9 @@ export function webAppSchemas(app: AuthApp) {
     tls: serviceTlsSchema,
     /** The apps use the service registry in etcd: mutual TLS to it in production too. */
     etcdTls: etcdTlsSchema,
+    /** Personal data is sealed through the secrets provider; sign-in reads the app's client secret. */
+    secrets: secretsProviderSchema,
+    identityClients: identityClientsStoreSchema,
   };
 }
 

@@ -6,6 +6,7 @@
 import type { EnvVar } from "kubernetes-types/core/v1";
 import { type Deployable, HTTP_PORT, HTTPS_PORT, METRICS_PORT } from "../deployables.ts";
 import { TLS_FILES } from "../security/service-tls-files.ts";
+import { IDENTITY_CLIENTS, SECRETS_STORE } from "../security/secrets-store.ts";
 
 /** What decides a container's variables: a deployable, or a one-shot Job reading a few concerns. */
 export type EnvConsumer = Pick<Deployable, "env" | "http" | "auth"> & { name: string };
@@ -109,6 +110,10 @@ function containerValue(name: string, d: EnvConsumer, serviceName: string): stri
     case "AGORA_TLS_KEY_FILE":
     case "AGORA_ETCD_KEY_FILE":
       return requireIdentity(d, name, TLS_FILES.key);
+    case "AGORA_SECRETS_DIR":
+      return SECRETS_STORE.mount;
+    case "AGORA_IDENTITY_CLIENTS_DIR":
+      return IDENTITY_CLIENTS.mount;
     case "PAYMENT_SIM_TLS_PORT":
     case "AGORA_TELEMETRY_QUERY_PORT":
       return String(HTTPS_PORT);

@@ -17,6 +17,7 @@ import { podLabels } from "../meta.ts";
 import { STORAGE_MOUNT } from "../config/config-map.ts";
 import { containerEnv } from "../config/container-env.ts";
 import { serviceTlsVolume } from "../security/service-identity.ts";
+import { secretsVolumes } from "../security/secrets-store.ts";
 import type { WorkloadInstance } from "./instances.ts";
 
 /** uid/gid the Agora images run as; fsGroup makes the shared storage volume writable for it. */
@@ -77,6 +78,9 @@ export function podTemplate(
     mounts.push(tls.mount);
     volumes.push(tls.volume);
   }
+  const secrets = secretsVolumes(d);
+  mounts.push(...secrets.mounts);
+  volumes.push(...secrets.volumes);
   if (d.storage) {
     mounts.push({ name: "storage", mountPath: STORAGE_MOUNT });
     volumes.push({ name: "storage", persistentVolumeClaim: { claimName: STORAGE_CLAIM } });
