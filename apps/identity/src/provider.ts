@@ -12,6 +12,7 @@ import type { Redis } from "ioredis";
 import Provider, { errors, interactionPolicy, type KoaContextWithOIDC } from "oidc-provider";
 import { accountFinder } from "./accounts.ts";
 import { loginEpochs, type LoginEpochs, revokedSessionCheck } from "./login-epochs.ts";
+import { signedOutPage, signOutHeaders, signOutPage } from "./pages/sign-out-page.ts";
 import type { KeySet } from "./signing-keys.ts";
 import { storageAdapter, VENDOR_ID_CLAIM } from "./storage.ts";
 
@@ -35,6 +36,8 @@ export interface RelyingParty {
    */
   secretHashes: () => Promise<string[]>;
   redirectUris: string[];
+  /** Where the provider may send the browser after RP-initiated logout (the app's public origin). */
+  postLogoutRedirectUris?: string[];
 }
 
 export interface ProviderOptions {
@@ -51,6 +54,10 @@ export interface ProviderOptions {
 export function createProvider(opts: ProviderOptions): Provider {
   const epochs = opts.loginEpochs ?? loginEpochs(opts.redis);
   const policy = interactionPolicy.base();
+  // After the sign-out form's POST the provider redirects to the app: form-action must allow it.
+  const signOutTargets = [
+    ...new Set((opts.relyingParties ?? []).flatMap((rp) => (rp.postLogoutRedirectUris ?? []).map((u) => new URL(u).origin))),
+  ];
   policy.get("login")!.checks.add(revokedSessionCheck(epochs, SESSION_TTL_S));
   const provider = new Provider(opts.issuer, {
     adapter: storageAdapter(opts.redis),
@@ -60,6 +67,7 @@ export function createProvider(opts: ProviderOptions): Provider {
       // Never compared: Agora's apps are checked against `secretHashes` (compareClientSecret).
       client_secret: `rotating:${rp.clientId}`,
       redirect_uris: rp.redirectUris,
+      post_logout_redirect_uris: rp.postLogoutRedirectUris ?? [],
       grant_types: ["authorization_code"],
       response_types: ["code"],
       token_endpoint_auth_method: "client_secret_basic",
@@ -95,6 +103,22 @@ export function createProvider(opts: ProviderOptions): Provider {
     },
     features: {
       devInteractions: { enabled: false },
+      // An app's sign-out ends the provider session too (`<issuer>/session/end`).
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource(ctx, form) {
+          const { nonce, csp } = signOutHeaders(signOutTargets);
+          ctx.set("content-security-policy", csp);
+          ctx.set("cache-control", "no-store");
+          ctx.type = "html";
+          ctx.body = signOutPage(form, nonce);
+        },
+        postLogoutSuccessSource(ctx) {
+          ctx.set("cache-control", "no-store");
+          ctx.type = "html";
+          ctx.body = signedOutPage();
+        },
+      },
       clientCredentials: { enabled: true },
       introspection: { enabled: false },
       revocation: { enabled: false },

@@ -14,6 +14,7 @@ import {
   acceptedClientSecrets,
   identityClientSecret,
   identityClientsStore,
+  identitySignedOutUrl,
 } from "@agora/auth";
 import type { SecretsProvider } from "@agora/secrets";
 import type { RelyingParty } from "./provider.ts";
@@ -37,6 +38,7 @@ export async function agoraRelyingParties(
         clientName: IDENTITY_CLIENT_NAME[app],
         secretHashes: async () => (await acceptedClientSecrets(app, readable)).map(hashKey),
         redirectUris: [identityCallbackUrl(urls[app])],
+        postLogoutRedirectUris: [identitySignedOutUrl(urls[app])],
       };
     }),
   );

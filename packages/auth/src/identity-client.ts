@@ -49,6 +49,11 @@ export function identityCallbackUrl(appUrl: string): string {
 export const identityClientSecretPath = (app: AuthApp) => `identity/clients/${IDENTITY_CLIENT_ID[app]}`;
 const secretPath = identityClientSecretPath;
 
+/** Where the provider sends the browser back after an app's sign-out: the app's public origin. */
+export function identitySignedOutUrl(appUrl: string): string {
+  return new URL("/", appUrl).href;
+}
+
 /** KV fields of `identity/clients/<client id>`. */
 export const CLIENT_SECRET_FIELDS = {
   current: "client_secret",

@@ -40,6 +40,7 @@ export {
   identityClientSecret,
   identityClientSecretPath,
   identityClientsStore,
+  identitySignedOutUrl,
   type IdentityClient,
   rotateIdentityClientSecret,
 } from "./identity-client.ts";

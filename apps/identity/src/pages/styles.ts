@@ -13,6 +13,7 @@ import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { compile } from "tailwindcss";
 import { signInPage } from "./sign-in-page.ts";
+import { signedOutPage, signOutPage } from "./sign-out-page.ts";
 import { signUpPage } from "./sign-up-page.ts";
 
 const require = createRequire(import.meta.url);
@@ -20,7 +21,11 @@ const require = createRequire(import.meta.url);
 /** Every class the pages can render (each page drawn once, with an error, so none is missed). */
 function candidates(): string[] {
   const sample = { uid: "x", clientName: "Agora", error: "x", email: "x", name: "x" };
-  const html = signInPage(sample) + signUpPage(sample);
+  const html =
+    signInPage(sample) +
+    signUpPage(sample) +
+    signOutPage('<form id="op.logoutForm"></form>', "n") +
+    signedOutPage();
   const classes = new Set<string>();
   for (const m of html.matchAll(/class="([^"]*)"/g))
     for (const c of m[1]!.split(/\s+/)) if (c) classes.add(c);

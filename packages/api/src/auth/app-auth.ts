@@ -9,6 +9,7 @@ import {
   type AuthConfig,
   IDENTITY_CLIENT_ID,
   identityClientSecret,
+  identitySignedOutUrl,
   type RevocationPolicy,
   type SignInThrottle,
 } from "@agora/auth";
@@ -66,4 +67,19 @@ export function appSignInConfig(app: AuthApp): () => Promise<AuthConfig> {
     });
     return { ...base(), ...(await settings) };
   };
+}
+
+/**
+ * Where the app's sign-out sends the browser after clearing its own session: the provider's
+ * end_session endpoint (RP-initiated logout), which ends the provider session and comes back to
+ * the app's public origin (registered as the client's post-logout redirect URI).
+ */
+export function identityEndSessionUrl(app: AuthApp): string {
+  const { AGORA_IDENTITY_ISSUER: issuer } = loadConfig(appSignInSchema);
+  const url = new URL(`${issuer}/session/end`);
+  url.search = new URLSearchParams({
+    client_id: IDENTITY_CLIENT_ID[app],
+    post_logout_redirect_uri: identitySignedOutUrl(loadAuthEnv(app).url),
+  }).toString();
+  return url.href;
 }
