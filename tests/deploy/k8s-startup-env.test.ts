@@ -21,6 +21,27 @@ import { containerEnv } from "../../infra/k8s/src/config/container-env.ts";
 import { ALL_DEPLOYABLES, type Deployable, WEB_APPS } from "../../infra/k8s/src/deployables.ts";
 import { ENVIRONMENTS } from "../../infra/k8s/src/environments.ts";
 import { jobEnv } from "../../infra/k8s/src/workloads/jobs.ts";
+import { workloadInstances } from "../../infra/k8s/src/workloads/instances.ts";
+import { podTemplate } from "../../infra/k8s/src/workloads/pod-template.ts";
+
+/**
+ * The variables that make a process's internal links encrypted: its service identity (mutual TLS
+ * to the internal planes), Redis's CA, etcd's client pair. In production each one is required.
+ */
+const TLS_VARIABLES = [
+  "AGORA_TLS_CA_FILE",
+  "AGORA_TLS_CERT_FILE",
+  "AGORA_TLS_KEY_FILE",
+  "AGORA_REDIS_TLS_CA_FILE",
+  "AGORA_ETCD_CA_FILE",
+  "AGORA_ETCD_CERT_FILE",
+  "AGORA_ETCD_KEY_FILE",
+] as const;
+const TLS_GROUPS = {
+  service: ["AGORA_TLS_CA_FILE", "AGORA_TLS_CERT_FILE", "AGORA_TLS_KEY_FILE"],
+  redis: ["AGORA_REDIS_TLS_CA_FILE"],
+  etcd: ["AGORA_ETCD_CA_FILE", "AGORA_ETCD_CERT_FILE", "AGORA_ETCD_KEY_FILE"],
+} as const;
 
 /** A value of the shape the operator's Secret holds for `name` (docs/deploy.md). */
 function secretValue(name: string): string {
@@ -72,6 +93,64 @@ describe.each(Object.values(ENVIRONMENTS))(
       const source = resolve(containerEnv(d, env, serviceName), config);
       expect(() => checkProcess(d, serviceName, source)).not.toThrow();
     });
+    it.each(ALL_DEPLOYABLES.map((d) => [d.name, d] as const))(
+      "%s: every TLS variable it is given is required by its start-up check, and names a file of a mounted Secret",
+      (_name, d) => {
+        const serviceName = d.name === "realtime" ? "realtime-1" : d.name;
+        const source = resolve(containerEnv(d, env, serviceName), config);
+        const given = TLS_VARIABLES.filter((v) => v in source);
+        // Every Agora process has a service identity; Redis and etcd clients get their TLS too.
+        expect(given).toEqual(expect.arrayContaining(["AGORA_TLS_CA_FILE", "AGORA_TLS_CERT_FILE", "AGORA_TLS_KEY_FILE"]));
+        if ("AGORA_REDIS_SENTINELS" in source) expect(given).toContain("AGORA_REDIS_TLS_CA_FILE");
+        if ("AGORA_ETCD_ENDPOINTS" in source)
+          expect(given).toEqual(expect.arrayContaining(["AGORA_ETCD_CA_FILE", "AGORA_ETCD_CERT_FILE", "AGORA_ETCD_KEY_FILE"]));
+        // One file missing, or a whole concern's (a pod rendered without its TLS at all).
+        const groups = [[...given], ...given.map((v) => [v])];
+        for (const group of [...groups, ...Object.values(TLS_GROUPS)]) {
+          const missing = group.filter((v) => given.includes(v));
+          if (!missing.length) continue;
+          const without = Object.fromEntries(Object.entries(source).filter(([k]) => !missing.includes(k as never)));
+          expect(() => checkProcess(d, serviceName, without), `${serviceName} without ${missing}`).toThrow(missing[0]);
+        }
+        const inst = workloadInstances(env).find((i) => i.deployable.name === d.name)!;
+        const pod = podTemplate(inst, env, "test").spec!;
+        const secretMounts = (pod.containers[0]!.volumeMounts ?? []).filter((m) =>
+          pod.volumes?.some((v) => v.name === m.name && v.secret?.secretName),
+        );
+        for (const name of given)
+          expect(
+            secretMounts.some((m) => source[name]!.startsWith(`${m.mountPath}/`)),
+            `${name}=${source[name]} is in a mounted Secret`,
+          ).toBe(true);
+      },
+    );
+    it.each(
+      ALL_DEPLOYABLES.filter((d) => (WEB_APPS as readonly string[]).includes(d.name) || d.name === "identity").map(
+        (d) => [d.name, d] as const,
+      ),
+    )(
+      "%s signs people in: the clients' Secret and the secrets store are mounted where its start-up check requires them",
+      (_name, d) => {
+        const source = resolve(containerEnv(d, env, d.name), config);
+        const inst = workloadInstances(env).find((i) => i.deployable.name === d.name)!;
+        const pod = podTemplate(inst, env, "test").spec!;
+        const mountOf = (path: string | undefined) => {
+          const m = pod.containers[0]!.volumeMounts?.find((x) => x.mountPath === path);
+          return { mount: m, volume: pod.volumes?.find((v) => v.name === m?.name) };
+        };
+        const clients = mountOf(source.AGORA_IDENTITY_CLIENTS_DIR);
+        expect(clients.volume?.secret?.secretName, "AGORA_IDENTITY_CLIENTS_DIR is the mounted clients' Secret").toBe(
+          "agora-identity-clients",
+        );
+        expect(clients.volume?.secret?.items?.map((i) => i.path)).toEqual(["secrets.json"]);
+        expect(clients.mount?.readOnly).toBe(true);
+        expect(mountOf(source.AGORA_SECRETS_DIR).volume?.persistentVolumeClaim?.claimName).toBe("agora-secrets");
+        for (const name of ["AGORA_IDENTITY_CLIENTS_DIR", "AGORA_SECRETS_DIR"]) {
+          const { [name]: _dropped, ...without } = source;
+          expect(() => checkProcess(d, d.name, without), `${d.name} without ${name}`).toThrow(name);
+        }
+      },
+    );
     it("the db-migrate Job", () => {
       expect(() =>
         checkStartupConfig("migrate", resolve(jobEnv(env, "db-migrate"), config)),

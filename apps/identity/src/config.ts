@@ -1,10 +1,13 @@
 /** What the identity provider reads at start-up (one error names every variable at fault). */
 import {
+  identityClientsStoreSchema,
   identityProviderSchema,
   listenSchema,
   loadConfig,
   redisSchema,
+  secretsProviderSchema,
   servicesSchema,
+  serviceTlsSchema,
   type EnvSource,
 } from "@agora/config";
 
@@ -14,6 +17,11 @@ export function loadIdentityEnv(source: EnvSource = process.env) {
       listen: listenSchema,
       identity: identityProviderSchema,
       redis: redisSchema,
+      // Its service identity, as every process has (required in production).
+      tls: serviceTlsSchema,
+      // Signing keys sealed by the secrets provider; the apps' client secrets (mounted in production).
+      secrets: secretsProviderSchema,
+      identityClients: identityClientsStoreSchema,
       // The three apps are its relying parties: their origins give the redirect URIs.
       apps: servicesSchema.pick({
         AGORA_STOREFRONT_URL: true,

@@ -43,6 +43,8 @@ const RP_SECRET = "ops console client secret for the test";
 const REDIRECT = "http://127.0.0.1:9/api/auth/callback/agora";
 const PORTAL_SECRET = "vendor portal client secret for the test";
 const PORTAL_REDIRECT = "http://127.0.0.1:10/api/auth/callback/agora";
+/** Where the provider sends the browser after the console's sign-out (its origin). */
+const CONSOLE_SIGNED_OUT = "http://127.0.0.1:9/";
 let vendorIdOfOwner: string;
 /** The address the throttle test pretends is over its limit (the real windows count the rest). */
 const THROTTLED_EMAIL = `throttled-${run}@idp.test`;
@@ -90,13 +92,14 @@ beforeAll(async () => {
       {
         clientId: "agora-ops-console",
         clientName: "Agora ops console",
-        secretHash: hashKey(RP_SECRET),
+        secretHashes: async () => [hashKey(RP_SECRET)],
         redirectUris: [REDIRECT],
+        postLogoutRedirectUris: [CONSOLE_SIGNED_OUT],
       },
       {
         clientId: "agora-vendor-portal",
         clientName: "Agora Vendors",
-        secretHash: hashKey(PORTAL_SECRET),
+        secretHashes: async () => [hashKey(PORTAL_SECRET)],
         redirectUris: [PORTAL_REDIRECT],
       },
     ],
@@ -494,6 +497,48 @@ describe("identity provider: an app signs a user in (authorization code + PKCE)"
     const fresh = await signIn("identity test", { jar });
     const claims = claimsOf((await exchange(codeOf(fresh.res), verifier)).id_token!);
     expect(claims.session_epoch).toBeGreaterThan(oldEpoch);
+  });
+
+  it("ends the provider session when an app signs out (RP-initiated logout) and sends the browser back to the app", async () => {
+    const { jar, res } = await signIn("identity test");
+    expect((await exchange(codeOf(res), verifier)).id_token).toBeTruthy();
+    // Signed in at the provider: the portal gets a code without a password.
+    const signedIn = async () => (await authorize(jar, PORTAL)).headers.get("location") ?? "";
+    expect(await signedIn()).toContain("code=");
+
+    const endSession = (postLogout: string) => {
+      const end = new URL(`${issuer}/session/end`);
+      end.search = new URLSearchParams({ client_id: CONSOLE.clientId, post_logout_redirect_uri: postLogout }).toString();
+      return follow(jar, end.toString());
+    };
+    // A place the console did not register is refused, and nothing is ended.
+    const foreign = await endSession("http://evil.example/");
+    expect(foreign.status).toBe(400);
+    expect(await signedIn()).toContain("code=");
+
+    // The console's sign-out: the provider's confirmation form (submitted by its one nonce'd script).
+    const page = await endSession(CONSOLE_SIGNED_OUT);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-security-policy")).toMatch(/script-src 'nonce-[^']+'/);
+    const html = await page.text();
+    const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1];
+    expect(action && xsrf).toBeTruthy();
+    expect(html).toContain('name="logout" value="yes"');
+    const done = await follow(jar, action!, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ xsrf: xsrf!, logout: "yes" }).toString(),
+    });
+    expect(done.status).toBe(303);
+    expect(done.headers.get("location")).toBe(CONSOLE_SIGNED_OUT);
+
+    // The provider session is over for every app: no silent sign-in, the password form instead.
+    const silent = await authorize(jar, PORTAL, { prompt: "none" });
+    expect(new URL(silent.headers.get("location")!).searchParams.get("error")).toBe("login_required");
+    const again = await authorize(jar, CONSOLE);
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain("Password");
   });
 
   it("says how long a throttled attempt must wait (429, Retry-After), before any password is checked", async () => {

@@ -5,6 +5,7 @@ import { keepReconnecting, redisOptions } from "@agora/redis";
 import { createLogger } from "@agora/telemetry";
 import { Redis } from "ioredis";
 import { loadIdentityEnv } from "./config.ts";
+import { STYLESHEET_FILE, pageStyles } from "./pages/styles.ts";
 import { agoraRelyingParties } from "./relying-parties.ts";
 import { createIdentityServer } from "./server.ts";
 
@@ -26,6 +27,8 @@ const server = await createIdentityServer({
   rotateAfterMs: env.identity.AGORA_IDENTITY_KEY_ROTATION_DAYS * 24 * 60 * 60_000,
   onRotate: (kid) => logger.info({ kid }, "identity signing key rotated"),
   onError: (err) => logger.error({ err }, "identity key rotation check failed"),
+  // In the image: dist/login.css, written by the build beside this entry (no theme sources there).
+  styles: await pageStyles(new URL(`./${STYLESHEET_FILE}`, import.meta.url)),
 });
 const url = await server.listen(env.listen.PORT, env.listen.HOST);
 logger.info(

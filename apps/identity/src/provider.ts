@@ -12,6 +12,7 @@ import type { Redis } from "ioredis";
 import Provider, { errors, interactionPolicy, type KoaContextWithOIDC } from "oidc-provider";
 import { accountFinder } from "./accounts.ts";
 import { loginEpochs, type LoginEpochs, revokedSessionCheck } from "./login-epochs.ts";
+import { signedOutPage, signOutHeaders, signOutPage } from "./pages/sign-out-page.ts";
 import type { KeySet } from "./signing-keys.ts";
 import { storageAdapter, VENDOR_ID_CLAIM } from "./storage.ts";
 
@@ -28,9 +29,15 @@ export const SESSION_EPOCH_CLAIM = "session_epoch";
 export interface RelyingParty {
   clientId: string;
   clientName: string;
-  /** SHA-256 (hex) of the client secret: the provider never holds the secret itself. */
-  secretHash: string;
+  /**
+   * SHA-256 (hex) of each secret the client may authenticate with now, asked at every token
+   * request: the current one and, during a rotation's grace window, the previous one. The provider
+   * never holds a secret itself.
+   */
+  secretHashes: () => Promise<string[]>;
   redirectUris: string[];
+  /** Where the provider may send the browser after RP-initiated logout (the app's public origin). */
+  postLogoutRedirectUris?: string[];
 }
 
 export interface ProviderOptions {
@@ -47,14 +54,20 @@ export interface ProviderOptions {
 export function createProvider(opts: ProviderOptions): Provider {
   const epochs = opts.loginEpochs ?? loginEpochs(opts.redis);
   const policy = interactionPolicy.base();
+  // After the sign-out form's POST the provider redirects to the app: form-action must allow it.
+  const signOutTargets = [
+    ...new Set((opts.relyingParties ?? []).flatMap((rp) => (rp.postLogoutRedirectUris ?? []).map((u) => new URL(u).origin))),
+  ];
   policy.get("login")!.checks.add(revokedSessionCheck(epochs, SESSION_TTL_S));
   const provider = new Provider(opts.issuer, {
     adapter: storageAdapter(opts.redis),
     clients: (opts.relyingParties ?? []).map((rp) => ({
       client_id: rp.clientId,
       client_name: rp.clientName,
-      client_secret: rp.secretHash,
+      // Never compared: Agora's apps are checked against `secretHashes` (compareClientSecret).
+      client_secret: `rotating:${rp.clientId}`,
       redirect_uris: rp.redirectUris,
+      post_logout_redirect_uris: rp.postLogoutRedirectUris ?? [],
       grant_types: ["authorization_code"],
       response_types: ["code"],
       token_endpoint_auth_method: "client_secret_basic",
@@ -90,6 +103,22 @@ export function createProvider(opts: ProviderOptions): Provider {
     },
     features: {
       devInteractions: { enabled: false },
+      // An app's sign-out ends the provider session too (`<issuer>/session/end`).
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource(ctx, form) {
+          const { nonce, csp } = signOutHeaders(signOutTargets);
+          ctx.set("content-security-policy", csp);
+          ctx.set("cache-control", "no-store");
+          ctx.type = "html";
+          ctx.body = signOutPage(form, nonce);
+        },
+        postLogoutSuccessSource(ctx) {
+          ctx.set("cache-control", "no-store");
+          ctx.type = "html";
+          ctx.body = signedOutPage();
+        },
+      },
       clientCredentials: { enabled: true },
       introspection: { enabled: false },
       revocation: { enabled: false },
@@ -134,14 +163,16 @@ export function createProvider(opts: ProviderOptions): Provider {
   });
   // A client's secret is the vendor API key, stored only as SHA-256 (storage.ts hands the hash to
   // the provider as `client_secret`); oidc-provider has no hook for hashed secrets, so the one
-  // comparison it makes is replaced by a constant-time hash comparison.
-  provider.Client.prototype.compareClientSecret = function compareHashed(
-    this: { clientSecret?: string },
+  // comparison it makes is replaced by a constant-time hash comparison. Agora's own apps are
+  // compared with the hashes their rotation state accepts now.
+  const apps = new Map((opts.relyingParties ?? []).map((rp) => [rp.clientId, rp]));
+  provider.Client.prototype.compareClientSecret = async function compareHashed(
+    this: { clientId: string; clientSecret?: string },
     actual: string,
   ) {
-    return Promise.resolve(
-      typeof this.clientSecret === "string" && keyMatches(actual, this.clientSecret),
-    );
+    const app = apps.get(this.clientId);
+    if (app) return (await app.secretHashes()).some((hash) => keyMatches(actual, hash));
+    return typeof this.clientSecret === "string" && keyMatches(actual, this.clientSecret);
   } as never;
   // Behind the HAProxy edge the provider sees the edge's address; trust its X-Forwarded-* only there.
   provider.proxy = true;

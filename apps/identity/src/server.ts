@@ -27,6 +27,8 @@ export interface IdentityServerOptions {
   onError?: (err: unknown) => void;
   /** The sign-in form's throttle (default: the apps' Redis windows per account and address). */
   signInThrottle?: SignInThrottle;
+  /** The pages' stylesheet (main.ts: the one built beside the bundle); default compiled at start. */
+  styles?: string;
 }
 
 export interface IdentityServer {
@@ -39,7 +41,7 @@ export interface IdentityServer {
 export async function createIdentityServer(opts: IdentityServerOptions): Promise<IdentityServer> {
   let keys = await currentKeySet(opts.rotateAfterMs);
   let provider: Provider = createProvider({ ...opts, keys });
-  const styles = await compilePageStyles();
+  const styles = opts.styles ?? (await compilePageStyles());
   const interactionOptions = {
     ...(opts.signInThrottle ? { throttle: opts.signInThrottle } : {}),
     formTargets: [

@@ -5,6 +5,7 @@
 import {
   databaseSchema,
   etcdSchema,
+  etcdTlsSchema,
   inventoryClientSchema,
   listenSchema,
   loadConfig,
@@ -13,6 +14,7 @@ import {
   redisSchema,
   runtimeSchema,
   servicesSchema,
+  serviceTlsSchema,
   storageSchema,
   migrationSchema,
   carrierWebhookSecretSchema,
@@ -28,8 +30,17 @@ import type { z } from "zod";
 
 type Concerns = Record<string, z.ZodType>;
 
-const base: Concerns = { runtime: runtimeSchema, telemetry: telemetrySchema, metrics: metricsPortSchema };
-const pool: Concerns = { ...base, db: databaseSchema, redis: redisSchema };
+// Every process has a service identity (mutual TLS); production refuses to start without it.
+const base: Concerns = {
+  runtime: runtimeSchema,
+  telemetry: telemetrySchema,
+  metrics: metricsPortSchema,
+  tls: serviceTlsSchema,
+};
+/** etcd's client URLs and its mutual TLS pair. */
+const etcd: Concerns = { etcd: etcdSchema, etcdTls: etcdTlsSchema };
+// Every pool process registers itself in etcd's service registry (pools/run-pool.ts).
+const pool: Concerns = { ...base, db: databaseSchema, redis: redisSchema, ...etcd };
 
 /** Concerns per process kind (`realtime-<n>` → `realtime`). */
 export const PROCESS_CONFIG: Record<string, Concerns> = {
@@ -48,13 +59,13 @@ export const PROCESS_CONFIG: Record<string, Concerns> = {
   notifications: { ...pool, storage: storageSchema },
   imports: { ...pool, storage: storageSchema },
   analytics: pool,
-  maintenance: { ...pool, storage: storageSchema, etcd: etcdSchema },
-  "outbox-relay": { ...pool, etcd: etcdSchema },
+  maintenance: { ...pool, storage: storageSchema, ...etcd },
+  "outbox-relay": { ...pool, ...etcd },
   projections: pool,
   realtime: {
     ...pool,
     listen: listenSchema,
-    etcd: etcdSchema,
+    ...etcd,
     auth: nextAuthSchema,
     origin: servicesSchema.pick({ AGORA_STOREFRONT_URL: true }),
   },
@@ -63,6 +74,7 @@ export const PROCESS_CONFIG: Record<string, Concerns> = {
     listen: listenSchema,
     redis: redisSchema,
     tokens: telemetryCollectorSchema,
+    tls: serviceTlsSchema,
   },
   "media-origin": { ...base, listen: listenSchema, storage: storageSchema, token: mediaOriginTokenSchema },
   // The inventory gRPC service: the shards (stock), core (idempotency keys), Redis (readiness).

@@ -38,6 +38,8 @@ export type ImageName =
 /** Container ports: every process in its own pod, so one fixed number per role is enough. */
 export const HTTP_PORT = 8080;
 export const METRICS_PORT = 9090;
+/** A mutual-TLS API beside the plain one (the simulator's server API, the collector's queries). */
+export const HTTPS_PORT = 8443;
 
 export interface Deployable {
   name: DeployableName;
@@ -56,6 +58,8 @@ export interface Deployable {
   healthOn: "http" | "metrics";
   /** Has an AGORA_METRICS_PORT ops server (workers image processes). */
   metrics: boolean;
+  /** Also serves a mutual-TLS API on HTTPS_PORT. */
+  https?: boolean;
   env: readonly EnvGroup[];
   /** Which app's next-auth secret the process reads. */
   auth?: WebApp;
@@ -67,7 +71,8 @@ export interface Deployable {
   drainSeconds: number;
 }
 
-const core: readonly EnvGroup[] = ["listen", "database", "redis", "etcd", "telemetry"];
+// Every process has a service identity: mutual TLS to the internal planes, Redis and etcd.
+const core: readonly EnvGroup[] = ["listen", "service-tls", "database", "redis", "etcd", "telemetry"];
 const workersImage = (process: string) => ({
   image: "workers" as const,
   command: ["node", "dist/main.js"],
@@ -84,7 +89,19 @@ function web(name: WebApp, extra: readonly EnvGroup[]): Deployable {
     healthOn: "http",
     metrics: false,
     // identity: people sign in at the OpenID Connect provider (its issuer).
-    env: [...core, "public-urls", "media", "auth", "metrics-scrape", "identity", ...extra],
+    // secrets: personal data is sealed and opened through the secrets provider; identity-clients:
+    // the app's own client secret at the provider.
+    env: [
+      ...core,
+      "public-urls",
+      "media",
+      "auth",
+      "metrics-scrape",
+      "identity",
+      "secrets",
+      "identity-clients",
+      ...extra,
+    ],
     auth: name,
     storage: extra.includes("storage"),
     nextCache: true,
@@ -100,7 +117,8 @@ function pool(name: WorkerPool, extra: readonly EnvGroup[], drainSeconds = 60): 
     http: false,
     healthOn: "metrics",
     metrics: true,
-    env: [...core, "metrics", ...extra],
+    // Every pool may seal or open personal data (deliveries, order events) through the provider.
+    env: [...core, "metrics", "secrets", ...extra],
     storage: extra.includes("storage"),
     nextCache: false,
     drainSeconds,
@@ -141,8 +159,9 @@ export const DEPLOYABLES: Record<DeployableName, Deployable> = {
     http: true,
     healthOn: "http",
     metrics: true,
+    https: true,
     // "telemetry" for the ingest token it checks (the collector does not trace itself).
-    env: ["listen", "redis", "metrics", "telemetry", "telemetry-read"],
+    env: ["listen", "service-tls", "redis", "metrics", "telemetry", "telemetry-read", "telemetry-query"],
     storage: false,
     nextCache: false,
     drainSeconds: 10,
@@ -154,7 +173,7 @@ export const DEPLOYABLES: Record<DeployableName, Deployable> = {
     http: true,
     healthOn: "http",
     metrics: true,
-    env: ["listen", "metrics", "telemetry", "storage", "media", "media-origin"],
+    env: ["listen", "service-tls", "metrics", "telemetry", "storage", "media", "media-origin"],
     storage: true,
     nextCache: false,
     drainSeconds: 10,
@@ -191,9 +210,12 @@ export const DEPLOYABLES: Record<DeployableName, Deployable> = {
     http: true,
     healthOn: "http",
     metrics: false,
+    https: true,
     // public-urls: the storefront's origin is the hosted card step's CORS origin.
     env: [
       "listen",
+      "service-tls",
+      "payment-sim-tls",
       "telemetry",
       "public-urls",
       "carrier-webhook",
@@ -214,7 +236,19 @@ export const DEPLOYABLES: Record<DeployableName, Deployable> = {
     http: true,
     healthOn: "http",
     metrics: false,
-    env: ["listen", "database", "redis", "telemetry", "public-urls", "identity", "identity-provider"],
+    env: [
+      "listen",
+      "service-tls",
+      "database",
+      "redis",
+      "telemetry",
+      "public-urls",
+      "identity",
+      "identity-provider",
+      // Its signing keys are sealed by a transit key; the apps' client secrets it checks.
+      "secrets",
+      "identity-clients",
+    ],
     storage: false,
     nextCache: false,
     drainSeconds: 10,

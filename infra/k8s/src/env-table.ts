@@ -45,7 +45,17 @@ export type EnvGroup =
   /** The OpenID Connect issuer: the provider itself and the relying parties that check its tokens. */
   | "identity"
   /** The provider's own secrets. */
-  | "identity-provider";
+  | "identity-provider"
+  /** This process's service identity for mutual TLS (every Agora process; security/service-identity.ts). */
+  | "service-tls"
+  /** Servers of a mutual-TLS API on HTTPS_PORT: the payment simulator's server API. */
+  | "payment-sim-tls"
+  /** The telemetry collector's query API (mutual TLS) on HTTPS_PORT. */
+  | "telemetry-query"
+  /** The secrets provider's store (security/secrets-store.ts). */
+  | "secrets"
+  /** The sign-in clients' secrets: the identity provider and the three apps. */
+  | "identity-clients";
 
 export type EnvSource = "container" | "config" | "secret";
 
@@ -144,12 +154,84 @@ export const ENV_TABLE: readonly EnvVarSpec[] = [
     description: "the Sentinels' own password, when they have one",
   },
   {
+    name: "AGORA_REDIS_TLS_CA_FILE",
+    group: "redis",
+    source: "container",
+    description: "CA the Redis nodes' and Sentinels' certificates chain to (TLS only; the pod's mounted CA)",
+  },
+  {
     name: "AGORA_ETCD_ENDPOINTS",
     group: "etcd",
     source: "config",
     description: "etcd client URLs",
   },
   { name: "AGORA_ETCD_PREFIX", group: "etcd", source: "config", description: "etcd key prefix" },
+  {
+    name: "AGORA_ETCD_CA_FILE",
+    group: "etcd",
+    source: "container",
+    description: "CA of the etcd members' certificates (mounted)",
+  },
+  {
+    name: "AGORA_ETCD_CERT_FILE",
+    group: "etcd",
+    source: "container",
+    description: "client certificate etcd requires (the pod's service identity)",
+  },
+  {
+    name: "AGORA_ETCD_KEY_FILE",
+    group: "etcd",
+    source: "container",
+    description: "its key",
+  },
+  {
+    name: "AGORA_TLS_CA_FILE",
+    group: "service-tls",
+    source: "container",
+    description: "the internal CA (ca.crt of the pod's cert-manager Secret)",
+  },
+  {
+    name: "AGORA_TLS_CERT_FILE",
+    group: "service-tls",
+    source: "container",
+    description: "this process's service identity certificate (mutual TLS)",
+  },
+  {
+    name: "AGORA_TLS_KEY_FILE",
+    group: "service-tls",
+    source: "container",
+    description: "its key",
+  },
+  {
+    name: "AGORA_SECRETS_DIR",
+    group: "secrets",
+    source: "container",
+    description: "the file secrets provider's folder (the shared agora-secrets volume)",
+  },
+  {
+    name: "AGORA_IDENTITY_CLIENTS_DIR",
+    group: "identity-clients",
+    source: "container",
+    description: "the sign-in clients' secrets: the Secret agora-identity-clients, mounted read-only",
+  },
+  {
+    name: "PAYMENT_SIM_TLS_PORT",
+    group: "payment-sim-tls",
+    source: "container",
+    description: "the simulator's server API over mutual TLS (callers use the https URLs)",
+  },
+  {
+    name: "AGORA_TELEMETRY_QUERY_PORT",
+    group: "telemetry-query",
+    source: "container",
+    description: "the collector's query API (HTTPS, client certificates required)",
+  },
+  {
+    name: "AGORA_TELEMETRY_QUERY_URL",
+    group: "telemetry-read",
+    source: "config",
+    description: "where traces and logs are read: the collector's mutual-TLS query API",
+  },
   {
     name: "AGORA_TELEMETRY_URL",
     group: "telemetry",

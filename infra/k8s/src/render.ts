@@ -19,6 +19,8 @@ import { prometheusRule } from "./monitoring/prometheus-rule.ts";
 import { namespace } from "./namespace.ts";
 import { REALTIME_SERVICE, ingresses } from "./network/ingress.ts";
 import { networkPolicies } from "./network/policies.ts";
+import { certificates } from "./security/service-identity.ts";
+import { secretsStoreClaim } from "./security/secrets-store.ts";
 import { deployment, selectorOf } from "./workloads/deployment.ts";
 import { type WorkloadInstance, workloadInstances } from "./workloads/instances.ts";
 import { releaseJob } from "./workloads/jobs.ts";
@@ -105,7 +107,9 @@ function files(
   const env = environment(name);
   return [
     { file: "00-namespace.yaml", documents: [namespace(env)] },
-    { file: "10-config.yaml", documents: [configMap(env), storageClaim(env)] },
+    { file: "10-config.yaml", documents: [configMap(env), storageClaim(env), secretsStoreClaim(env)] },
+    // Before any pod: every Agora pod, Redis and etcd mount a Secret cert-manager writes from these.
+    { file: "12-certificates.yaml", documents: certificates(env) },
     { file: "15-network.yaml", documents: [...networkPolicies(env), ...ingresses(env)] },
     { file: "20-postgres.yaml", documents: postgresClusters(env) },
     { file: "21-redis.yaml", documents: redisResources(env) },

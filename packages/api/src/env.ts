@@ -7,6 +7,8 @@ import { type AuthApp, sessionSecretFor } from "@agora/auth";
 import {
   appSignInSchema,
   databaseSchema,
+  etcdTlsSchema,
+  identityClientsStoreSchema,
   loadConfig,
   mediaOriginTokenSchema,
   metricsTargetsSchema,
@@ -15,7 +17,9 @@ import {
   paymentSimAdminTokenSchema,
   redisSchema,
   runtimeSchema,
+  secretsProviderSchema,
   servicesSchema,
+  serviceTlsSchema,
   storageSchema,
   telemetryReadSchema,
   telemetrySchema,
@@ -49,6 +53,13 @@ export function webAppSchemas(app: AuthApp) {
      * sign-in (`appSignInConfig` reads the same schema then).
      */
     signIn: appSignInSchema,
+    /** The app's service identity (mutual TLS to the internal planes); required in production. */
+    tls: serviceTlsSchema,
+    /** The apps use the service registry in etcd: mutual TLS to it in production too. */
+    etcdTls: etcdTlsSchema,
+    /** Personal data is sealed through the secrets provider; sign-in reads the app's client secret. */
+    secrets: secretsProviderSchema,
+    identityClients: identityClientsStoreSchema,
   };
 }
 

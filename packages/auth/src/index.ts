@@ -33,9 +33,16 @@ export {
   IDENTITY_CLIENT_ID,
   IDENTITY_CLIENT_NAME,
   IDENTITY_PROVIDER_ID,
+  acceptedClientSecrets,
+  CLIENT_SECRET_FIELDS,
+  type ClientSecretRotation,
   identityCallbackUrl,
   identityClientSecret,
+  identityClientSecretPath,
+  identityClientsStore,
+  identitySignedOutUrl,
   type IdentityClient,
+  rotateIdentityClientSecret,
 } from "./identity-client.ts";
 export {
   agoraIdentityProvider,

@@ -35,7 +35,11 @@ export {
   invitationSecretSchema,
   nextAuthSchema,
 } from "./schemas/auth.ts";
-export { secretsProviderSchema, type SecretsProviderSettings } from "./schemas/secrets-provider.ts";
+export {
+  identityClientsStoreSchema,
+  secretsProviderSchema,
+  type SecretsProviderSettings,
+} from "./schemas/secrets-provider.ts";
 export { metricsTargetsSchema } from "./schemas/metrics.ts";
 export { inventoryClientSchema, type InventoryClientSettings } from "./schemas/inventory.ts";
 export { paymentRoutingSchema, type PaymentRoutingSettings } from "./schemas/payment-routing.ts";

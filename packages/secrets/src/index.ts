@@ -12,7 +12,7 @@ export {
   sealField,
   type SubjectKey,
 } from "./envelope/envelope.ts";
-export { secretsFromEnv } from "./from-env.ts";
+export { type ClientsStore, identityClientsStore, secretsFromEnv } from "./from-env.ts";
 export {
   emailIndex,
   openEmail,

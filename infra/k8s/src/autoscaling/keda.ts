@@ -22,6 +22,7 @@ import { SECRETS } from "../env-table.ts";
 import type { EnvironmentSpec } from "../environments.ts";
 import { metadata, workloadName } from "../meta.ts";
 import { REDIS, sentinelAddresses } from "../data/redis.ts";
+import { REDIS_TLS_SECRET } from "../security/service-tls-files.ts";
 import { hpaBehavior } from "./hpa.ts";
 import { poolPolicy } from "./policy.ts";
 
@@ -45,6 +46,8 @@ export function redisTriggerAuthentication(env: EnvironmentSpec): TriggerAuthent
     spec: {
       secretTargetRef: [
         { parameter: "password", name: SECRETS.redis, key: "AGORA_REDIS_PASSWORD" },
+        // Redis and the Sentinels speak TLS only: KEDA verifies them against the internal CA.
+        { parameter: "ca", name: REDIS_TLS_SECRET, key: "ca.crt" },
       ],
     },
   };
@@ -74,6 +77,7 @@ export function poolScaledObject(env: EnvironmentSpec, pool: WorkerPool): Scaled
               metadata: {
                 addresses: sentinelAddresses(env).join(","),
                 sentinelMaster: REDIS.masterName,
+                enableTLS: "true",
                 listName: m.name,
                 listLength: String(m.targetAverageValue),
                 // KEDA activates on a value strictly above this: 0 wakes a sleeping pool on its first job.

@@ -4,7 +4,7 @@
  * (Services, StatefulSet pods), so an address is written in one place only.
  */
 import type { ConfigMap } from "kubernetes-types/core/v1";
-import { DEPLOYABLES, HTTP_PORT, METRICS_PORT } from "../deployables.ts";
+import { DEPLOYABLES, HTTP_PORT, HTTPS_PORT, METRICS_PORT } from "../deployables.ts";
 import { CONFIG_MAP_NAME, ENV_TABLE } from "../env-table.ts";
 import type { EnvironmentSpec } from "../environments.ts";
 import { metadata, serviceHost, workloadName } from "../meta.ts";
@@ -16,6 +16,8 @@ export const STORAGE_MOUNT = "/var/lib/agora/storage";
 
 export function configValues(env: EnvironmentSpec): Record<string, string> {
   const internal = (service: string) => `http://${serviceHost(env, service)}:${HTTP_PORT}`;
+  // Mutual-TLS APIs: callers verify the Service name against its certificate and present theirs.
+  const mutual = (service: string) => `https://${serviceHost(env, service)}:${HTTPS_PORT}`;
   // Worker-image processes serve /metrics on their ops port, the Next.js apps on /api/metrics.
   // A target is a Service: each scrape reaches one pod of it, which is what the console charts.
   const metricsTargets = Object.values(DEPLOYABLES).flatMap((d) => {
@@ -41,9 +43,10 @@ export function configValues(env: EnvironmentSpec): Record<string, string> {
     AGORA_MEDIA_ORIGIN_URL: internal("media-origin"),
     AGORA_INVENTORY_TARGET: `dns:///${serviceHost(env, "inventory")}:${HTTP_PORT}`,
     AGORA_STORAGE_DIR: STORAGE_MOUNT,
-    AGORA_PAYMENT_PROVIDER_URL: internal("payment-sim"),
-    AGORA_PAYSWIFT_URL: `${internal("payment-sim")}/payswift`,
-    AGORA_CARRIER_URL: internal("payment-sim"),
+    AGORA_PAYMENT_PROVIDER_URL: mutual("payment-sim"),
+    AGORA_PAYSWIFT_URL: `${mutual("payment-sim")}/payswift`,
+    AGORA_CARRIER_URL: mutual("payment-sim"),
+    AGORA_TELEMETRY_QUERY_URL: mutual("telemetry-collector"),
     AGORA_CARRIER_WEBHOOK_URL: `${internal(workloadName("payments"))}/carrier/webhook`,
     AGORA_METRICS_TARGETS: metricsTargets.join(","),
   };

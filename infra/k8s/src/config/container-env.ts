@@ -4,7 +4,9 @@
  * rendered), per-container values (port, service name) inline.
  */
 import type { EnvVar } from "kubernetes-types/core/v1";
-import { type Deployable, HTTP_PORT, METRICS_PORT } from "../deployables.ts";
+import { type Deployable, HTTP_PORT, HTTPS_PORT, METRICS_PORT } from "../deployables.ts";
+import { TLS_FILES } from "../security/service-tls-files.ts";
+import { IDENTITY_CLIENTS, SECRETS_STORE } from "../security/secrets-store.ts";
 
 /** What decides a container's variables: a deployable, or a one-shot Job reading a few concerns. */
 export type EnvConsumer = Pick<Deployable, "env" | "http" | "auth"> & { name: string };
@@ -96,9 +98,35 @@ function containerValue(name: string, d: EnvConsumer, serviceName: string): stri
       return String(METRICS_PORT);
     case "AGORA_SERVICE_NAME":
       return serviceName;
+    // The pod's service identity Secret (security/service-identity.ts): the same pair is its
+    // client certificate to etcd, and its CA is the one Redis's and etcd's certificates chain to.
+    case "AGORA_TLS_CA_FILE":
+    case "AGORA_REDIS_TLS_CA_FILE":
+    case "AGORA_ETCD_CA_FILE":
+      return requireIdentity(d, name, TLS_FILES.ca);
+    case "AGORA_TLS_CERT_FILE":
+    case "AGORA_ETCD_CERT_FILE":
+      return requireIdentity(d, name, TLS_FILES.cert);
+    case "AGORA_TLS_KEY_FILE":
+    case "AGORA_ETCD_KEY_FILE":
+      return requireIdentity(d, name, TLS_FILES.key);
+    case "AGORA_SECRETS_DIR":
+      return SECRETS_STORE.mount;
+    case "AGORA_IDENTITY_CLIENTS_DIR":
+      return IDENTITY_CLIENTS.mount;
+    case "PAYMENT_SIM_TLS_PORT":
+    case "AGORA_TELEMETRY_QUERY_PORT":
+      return String(HTTPS_PORT);
     default:
       throw new Error(`no per-container value for ${name} (${d.name})`);
   }
+}
+
+/** The TLS files are the service identity's: a consumer without one would get no such file. */
+function requireIdentity(d: EnvConsumer, name: string, path: string): string {
+  if (!d.env.includes("service-tls"))
+    throw new Error(`${d.name} reads ${name} but has no service identity (env group service-tls)`);
+  return path;
 }
 
 export function containerEnv(d: EnvConsumer, env: EnvironmentSpec, serviceName: string): EnvVar[] {

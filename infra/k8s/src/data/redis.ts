@@ -6,6 +6,13 @@
  * A restarted pod asks the Sentinels for the current master before it starts, and comes up as a
  * replica of it. Only a fresh cluster (no Sentinel knows a master) starts `redis-0` as master; this
  * avoids the old master serving writes as a master for the seconds before Sentinel demotes it.
+ *
+ * TLS only, as locally (infra/local/src/config/redis.ts): no plaintext port, TLS 1.3 on the usual
+ * ports with the cert-manager certificate `agora-redis-tls` (mounted at /tls, renewed in place;
+ * Redis re-reads it on restart or `CONFIG SET tls-cert-file`), TLS for the links nodes and
+ * Sentinels open themselves (`tls-replication`). Clients authenticate with the password and verify
+ * the server against the internal CA (`AGORA_REDIS_TLS_CA_FILE`); the product's Redis clients
+ * present no certificate, so `tls-auth-clients no`.
  */
 import type { StatefulSet } from "kubernetes-types/apps/v1";
 import type { ConfigMap, Container, EnvVar, Service } from "kubernetes-types/core/v1";
@@ -14,6 +21,7 @@ import { SECRETS } from "../env-table.ts";
 import type { EnvironmentSpec, ResourceSize } from "../environments.ts";
 import { THIRD_PARTY_IMAGES } from "../images.ts";
 import { metadata } from "../meta.ts";
+import { DATA_TLS_MOUNT, REDIS_TLS_SECRET } from "../security/service-tls-files.ts";
 import { containerSecurity, headlessService, podSecurity, statefulLabels } from "./stateful.ts";
 
 export const REDIS = {
@@ -46,10 +54,32 @@ export function sentinelAddresses(env: EnvironmentSpec): string[] {
 }
 
 /** Shell shared by both scripts: the master the Sentinels agree on, or nothing on a fresh cluster. */
+const TLS = {
+  cert: `${DATA_TLS_MOUNT}/tls.crt`,
+  key: `${DATA_TLS_MOUNT}/tls.key`,
+  ca: `${DATA_TLS_MOUNT}/ca.crt`,
+};
+/** redis-cli over TLS, verified against the internal CA. */
+const cli = `redis-cli --tls --cacert ${TLS.ca}`;
+/** The lines of a node's or a Sentinel's configuration that make it TLS-only on `port`. */
+const tlsConfig = (port: number, indent = "  ") =>
+  [
+    "port 0",
+    `tls-port ${port}`,
+    `tls-cert-file ${TLS.cert}`,
+    `tls-key-file ${TLS.key}`,
+    `tls-ca-cert-file ${TLS.ca}`,
+    "tls-auth-clients no",
+    "tls-replication yes",
+    'tls-protocols \\"TLSv1.3\\"',
+  ]
+    .map((l) => `${indent}echo "${l}"`)
+    .join("\n");
+
 const findMaster = `
 find_master() {
   for s in $SENTINEL_HOSTS; do
-    m=$(timeout 2 redis-cli -h "$s" -p ${REDIS.sentinelPort} sentinel get-master-addr-by-name ${REDIS.masterName} 2>/dev/null | head -n 1)
+    m=$(timeout 2 ${cli} -h "$s" -p ${REDIS.sentinelPort} sentinel get-master-addr-by-name ${REDIS.masterName} 2>/dev/null | head -n 1)
     if [ -n "$m" ]; then echo "$m"; return; fi
   done
 }`;
@@ -62,7 +92,7 @@ FIRST="${REDIS.name}-0.${REDIS.name}.$NAMESPACE.svc.cluster.local"
 MASTER=$(find_master)
 mkdir -p /data/conf
 {
-  echo "port ${REDIS.port}"
+${tlsConfig(REDIS.port)}
   echo "dir /data"
   echo "appendonly yes"
   echo "replica-announce-ip $SELF"
@@ -86,7 +116,7 @@ if [ ! -f "$CONF" ]; then
   MASTER=$(find_master)
   [ -n "$MASTER" ] || MASTER="${REDIS.name}-0.${REDIS.name}.$NAMESPACE.svc.cluster.local"
   {
-    echo "port ${REDIS.sentinelPort}"
+${tlsConfig(REDIS.sentinelPort, "    ")}
     echo "sentinel resolve-hostnames yes"
     echo "sentinel announce-hostnames yes"
     echo "sentinel announce-ip $SELF"
@@ -121,7 +151,7 @@ const ping = (port: number) => ({
     command: [
       "sh",
       "-c",
-      `redis-cli -p ${port} --no-auth-warning \${AGORA_REDIS_PASSWORD:+-a "$AGORA_REDIS_PASSWORD"} ping | grep -q PONG`,
+      `${cli} -p ${port} --no-auth-warning \${AGORA_REDIS_PASSWORD:+-a "$AGORA_REDIS_PASSWORD"} ping | grep -q PONG`,
     ],
   },
 });
@@ -148,6 +178,7 @@ function container(
       { name: "data", mountPath: "/data" },
       { name: "scripts", mountPath: "/scripts", readOnly: true },
       { name: "tmp", mountPath: "/tmp" },
+      { name: "tls", mountPath: DATA_TLS_MOUNT, readOnly: true },
     ],
   };
 }
@@ -178,6 +209,7 @@ function statefulSet(
           volumes: [
             { name: "scripts", configMap: { name: SCRIPTS } },
             { name: "tmp", emptyDir: {} },
+            { name: "tls", secret: { secretName: REDIS_TLS_SECRET, defaultMode: 0o440 } },
           ],
         },
       },

@@ -9,7 +9,7 @@ import type {
   NetworkPolicyPeer,
   NetworkPolicyPort,
 } from "kubernetes-types/networking/v1";
-import { HTTP_PORT, METRICS_PORT } from "../deployables.ts";
+import { HTTP_PORT, HTTPS_PORT, METRICS_PORT } from "../deployables.ts";
 import type { EnvironmentSpec } from "../environments.ts";
 import { LABEL, PART_OF, metadata } from "../meta.ts";
 import { ETCD, etcdLabels } from "../data/etcd.ts";
@@ -142,10 +142,10 @@ export function edges(env: EnvironmentSpec): Edge[] {
     },
     {
       name: "workers-to-payment-sim",
-      description: "payments + sagas pools, storefront, vendor portal (shipments), ops console (chaos) → payment/carrier simulator",
+      description: "payments + sagas pools, storefront, vendor portal (shipments), ops console (chaos) → payment/carrier simulator's mutual-TLS API",
       from: { pods: { [LABEL.paymentSimClient]: "true" } },
       to: { pods: { [LABEL.deployable]: "payment-sim" } },
-      ports: [{ port: HTTP_PORT }],
+      ports: [{ port: HTTPS_PORT }],
     },
     {
       name: "media-clients-to-media-origin",
@@ -160,6 +160,13 @@ export function edges(env: EnvironmentSpec): Edge[] {
       from: { pods: { [LABEL.inventoryClient]: "true" } },
       to: { pods: { [LABEL.deployable]: "inventory" } },
       ports: [{ port: HTTP_PORT }],
+    },
+    {
+      name: "console-to-telemetry-query",
+      description: "ops console → telemetry collector's query API (mutual TLS)",
+      from: { pods: { [LABEL.opsConsole]: "true" } },
+      to: { pods: { [LABEL.deployable]: "telemetry-collector" } },
+      ports: [{ port: HTTPS_PORT }],
     },
     {
       name: "console-to-metrics",

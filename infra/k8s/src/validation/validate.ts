@@ -1,7 +1,7 @@
 /**
  * Offline schema validation of every rendered document: Kubernetes kinds with `kubernetes-models`,
  * Rollouts/AnalysisTemplates, KEDA objects and PrometheusRules with their model packages, the Zalando `postgresql`
- * with the hand-written check beside its type. Types, enums and required fields are checked here;
+ * and cert-manager's Issuers/Certificates with the hand-written checks beside their types. Types, enums and required fields are checked here;
  * unknown fields are caught at compile time by the kubernetes-types the builders are typed with.
  */
 import { AnalysisTemplate, Rollout } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1";
@@ -15,6 +15,12 @@ import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service } from "kubernetes-models/v1";
 import { type ZalandoPostgresql, validatePostgresql } from "../data/postgres.ts";
 import { type Manifest, ref } from "../manifest.ts";
+import {
+  CERT_MANAGER_API,
+  type CertManagerCertificate,
+  type CertManagerIssuer,
+  validateCertManager,
+} from "../security/cert-manager.ts";
 
 export interface ValidationError {
   document: string;
@@ -48,6 +54,12 @@ export function validateDocument(doc: Manifest): ValidationError[] {
   const key = `${doc.apiVersion}/${doc.kind}`;
   if (key === "acid.zalan.do/v1/postgresql") {
     return validatePostgresql(doc as ZalandoPostgresql).map((message) => ({
+      document: ref(doc),
+      message,
+    }));
+  }
+  if (doc.apiVersion === CERT_MANAGER_API && (doc.kind === "Issuer" || doc.kind === "Certificate")) {
+    return validateCertManager(doc as CertManagerIssuer | CertManagerCertificate).map((message) => ({
       document: ref(doc),
       message,
     }));

@@ -10,12 +10,14 @@ import type {
   Volume,
   VolumeMount,
 } from "kubernetes-types/core/v1";
-import { HTTP_PORT, METRICS_PORT } from "../deployables.ts";
+import { HTTP_PORT, HTTPS_PORT, METRICS_PORT } from "../deployables.ts";
 import type { EnvironmentSpec } from "../environments.ts";
 import { agoraImage } from "../images.ts";
 import { podLabels } from "../meta.ts";
 import { STORAGE_MOUNT } from "../config/config-map.ts";
 import { containerEnv } from "../config/container-env.ts";
+import { serviceTlsVolume } from "../security/service-identity.ts";
+import { secretsVolumes } from "../security/secrets-store.ts";
 import type { WorkloadInstance } from "./instances.ts";
 
 /** uid/gid the Agora images run as; fsGroup makes the shared storage volume writable for it. */
@@ -70,6 +72,15 @@ export function podTemplate(
     mounts.push({ name: "next-cache", mountPath: NEXT_CACHE_DIR });
     volumes.push({ name: "next-cache", emptyDir: { sizeLimit: "1Gi" } });
   }
+  if (d.env.includes("service-tls")) {
+    // The service identity's pair and the internal CA, renewed in place by cert-manager.
+    const tls = serviceTlsVolume(d);
+    mounts.push(tls.mount);
+    volumes.push(tls.volume);
+  }
+  const secrets = secretsVolumes(d);
+  mounts.push(...secrets.mounts);
+  volumes.push(...secrets.volumes);
   if (d.storage) {
     mounts.push({ name: "storage", mountPath: STORAGE_MOUNT });
     volumes.push({ name: "storage", persistentVolumeClaim: { claimName: STORAGE_CLAIM } });
@@ -77,6 +88,7 @@ export function podTemplate(
   const ports: Container["ports"] = [];
   if (d.http) ports.push({ name: "http", containerPort: HTTP_PORT });
   if (d.metrics) ports.push({ name: "metrics", containerPort: METRICS_PORT });
+  if (d.https) ports.push({ name: "https", containerPort: HTTPS_PORT });
   const container: Container = {
     name: d.name,
     image: agoraImage(d.image, version),

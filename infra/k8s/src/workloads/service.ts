@@ -3,7 +3,7 @@
  * endpoints (`metrics`, scraped by the ops console). The realtime gateways share one Service.
  */
 import type { Service, ServicePort } from "kubernetes-types/core/v1";
-import { type Deployable, HTTP_PORT, METRICS_PORT } from "../deployables.ts";
+import { type Deployable, HTTP_PORT, HTTPS_PORT, METRICS_PORT } from "../deployables.ts";
 import type { EnvironmentSpec } from "../environments.ts";
 import { LABEL, metadata } from "../meta.ts";
 
@@ -12,6 +12,7 @@ export function servicePorts(d: Deployable): ServicePort[] {
   if (d.http) ports.push({ name: "http", port: HTTP_PORT, targetPort: "http", protocol: "TCP" });
   if (d.metrics)
     ports.push({ name: "metrics", port: METRICS_PORT, targetPort: "metrics", protocol: "TCP" });
+  if (d.https) ports.push({ name: "https", port: HTTPS_PORT, targetPort: "https", protocol: "TCP" });
   return ports;
 }
 

@@ -9,6 +9,7 @@ import {
   type AuthConfig,
   IDENTITY_CLIENT_ID,
   identityClientSecret,
+  identitySignedOutUrl,
   type RevocationPolicy,
   type SignInThrottle,
 } from "@agora/auth";
@@ -29,12 +30,20 @@ export function appAuthConfig(app: AuthApp): () => AuthConfig {
 }
 
 /**
+ * How long an app keeps its client secret before reading it again: a rotated secret is used within
+ * this, well inside the rotation's grace window (the old one stays valid meanwhile).
+ */
+export const CLIENT_SECRET_REFRESH_MS = 60_000;
+
+/**
  * What the app's auth route (`/api/auth/*`) needs on top: the provider's issuer and the app's
- * client id and secret (from the secrets provider), read on the first sign-in and kept.
+ * client id and secret (from the clients' store), read on the first sign-in and again after
+ * CLIENT_SECRET_REFRESH_MS.
  */
 export function appSignInConfig(app: AuthApp): () => Promise<AuthConfig> {
   const base = appAuthConfig(app);
   let settings: Promise<Pick<AuthConfig, "identity" | "directPasswordSignIn">> | undefined;
+  let readAt = 0;
   const load = async () => {
     const env = loadConfig(appSignInSchema);
     return {
@@ -47,6 +56,10 @@ export function appSignInConfig(app: AuthApp): () => Promise<AuthConfig> {
     };
   };
   return async () => {
+    if (Date.now() - readAt > CLIENT_SECRET_REFRESH_MS) {
+      settings = undefined;
+      readAt = Date.now();
+    }
     // A failed read (secrets store busy) is tried again on the next request, not remembered.
     settings ??= load().catch((err: unknown) => {
       settings = undefined;
@@ -54,4 +67,19 @@ export function appSignInConfig(app: AuthApp): () => Promise<AuthConfig> {
     });
     return { ...base(), ...(await settings) };
   };
+}
+
+/**
+ * Where the app's sign-out sends the browser after clearing its own session: the provider's
+ * end_session endpoint (RP-initiated logout), which ends the provider session and comes back to
+ * the app's public origin (registered as the client's post-logout redirect URI).
+ */
+export function identityEndSessionUrl(app: AuthApp): string {
+  const { AGORA_IDENTITY_ISSUER: issuer } = loadConfig(appSignInSchema);
+  const url = new URL(`${issuer}/session/end`);
+  url.search = new URLSearchParams({
+    client_id: IDENTITY_CLIENT_ID[app],
+    post_logout_redirect_uri: identitySignedOutUrl(loadAuthEnv(app).url),
+  }).toString();
+  return url.href;
 }

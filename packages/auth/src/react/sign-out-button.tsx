@@ -4,8 +4,12 @@ import { signOut } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 
-/** `after`: where to go once signed out (apps that need a session send people to /signin). */
-export function SignOutButton({ after = "/" }: { after?: string }) {
+/**
+ * Signs out of this app (its session and the session epoch), then of the identity provider: the
+ * app's `/api/sign-out` sends the browser to the provider's end_session, which comes back to the
+ * app. `after`: where to go instead when the app signs people in without the provider.
+ */
+export function SignOutButton({ after = "/", provider = true }: { after?: string; provider?: boolean }) {
   const router = useRouter();
   const [pending, setPending] = useState(false);
   return (
@@ -17,6 +21,10 @@ export function SignOutButton({ after = "/" }: { after?: string }) {
         // redirect: false, because next-auth would send the browser to NEXTAUTH_URL's origin, which
         // is not this instance's when it is reached directly instead of through the gateway.
         await signOut({ redirect: false });
+        if (provider) {
+          window.location.assign("/api/sign-out");
+          return;
+        }
         router.replace(after);
         router.refresh();
       }}

@@ -17,5 +17,6 @@ export const redisSchema = secretsSchema(
      */
     AGORA_REDIS_TLS_CA_FILE: z.string().min(1).optional(),
   },
-  { productionOnly: ["AGORA_REDIS_PASSWORD"] },
+  // Production: a password and TLS (no plaintext link to Redis or the Sentinels).
+  { productionOnly: ["AGORA_REDIS_PASSWORD", "AGORA_REDIS_TLS_CA_FILE"] },
 );

@@ -20,10 +20,10 @@ import { telemetryCollectorSchema, telemetrySchema } from "./telemetry.ts";
 const OWN = "9f2c1e7a5b3d4c6e8f0a1b2c3d4e5f60";
 const redis = { AGORA_REDIS_SENTINELS: "127.0.0.1:1", AGORA_REDIS_MASTER_NAME: "agora" };
 
-describe("Redis password", () => {
-  it("is required in production, naming the variable", () => {
+describe("Redis password and TLS", () => {
+  it("are required in production, naming the variables", () => {
     const err = configErrorOf(() => loadConfig(redisSchema, { ...redis, AGORA_ENV: "production" }));
-    expect(err.variables).toEqual(["AGORA_REDIS_PASSWORD"]);
+    expect(err.variables).toEqual(["AGORA_REDIS_PASSWORD", "AGORA_REDIS_TLS_CA_FILE"]);
   });
 
   it("is passed on with the Sentinels' own password, and never echoed", () => {
@@ -32,6 +32,7 @@ describe("Redis password", () => {
       AGORA_ENV: "production",
       AGORA_REDIS_PASSWORD: OWN,
       AGORA_REDIS_SENTINEL_PASSWORD: OWN,
+      AGORA_REDIS_TLS_CA_FILE: "/var/run/agora/tls/ca.crt",
     });
     expect([cfg.AGORA_REDIS_PASSWORD, cfg.AGORA_REDIS_SENTINEL_PASSWORD]).toEqual([OWN, OWN]);
     const err = configErrorOf(() => loadConfig(redisSchema, { AGORA_REDIS_PASSWORD: OWN }));

@@ -39,12 +39,14 @@ export interface FileSecretsProviderOptions {
   dir: string;
   /** Who this process is in the audit log (its service name). */
   actor: string;
+  /** Folder of `audit.log`, when `dir` is read-only (a mounted Kubernetes Secret); default `dir`. */
+  auditDir?: string;
   now?: () => Date;
 }
 
 export function fileSecretsProvider(opts: FileSecretsProviderOptions): SecretsProvider {
   const store = new StoreFile(opts.dir);
-  const auditLog = new AuditFile(opts.dir);
+  const auditLog = new AuditFile(opts.auditDir ?? opts.dir);
   const now = opts.now ?? (() => new Date());
 
   /** Runs one request and writes its audit line, whether it succeeded or was refused. */
@@ -165,11 +167,15 @@ export function fileSecretsProvider(opts: FileSecretsProviderOptions): SecretsPr
       audited(
         "transit.create",
         name,
-        () =>
-          store.update((doc) => {
+        async () => {
+          // Already there: answered without taking the write lock (a read-only store works too).
+          const existing = (await store.read()).transit[name];
+          if (existing) return info(name, existing);
+          return store.update((doc) => {
             const k = (doc.transit[name] ??= { latestVersion: 1, minDecryptionVersion: 1, versions: { "1": newKeyVersion() } });
             return info(name, k);
-          }),
+          });
+        },
         (k) => k.latestVersion,
       ),
     readKey: (name) => audited("transit.read-key", name, async () => info(name, await transitKey(name)), (k) => k.latestVersion),
