@@ -22,6 +22,8 @@ import {
   secrets,
   type Topology,
 } from "../topology.ts";
+import { holdsCorePrimary } from "./failover-state.ts";
+import { GLOBAL_EDGE, writeGlobalEdgeConfig } from "./global-edge.ts";
 import { standbyPatroniConfig, standbyStreaming } from "./standby-cluster.ts";
 
 export const REGION_LINK = "region-link";
@@ -96,6 +98,28 @@ export function startRegionLink(t: Topology, r: RemoteRegion): void {
   });
 }
 
+const HAPROXY_BIN = process.env.AGORA_HAPROXY_BIN ?? "/usr/sbin/haproxy";
+
+/** The global edge (global-edge.ts): restarted when its configuration changed, else left running. */
+export async function startGlobalEdge(t: Topology, r: RemoteRegion, stopRecord: LauncherParts["stopRecord"]): Promise<void> {
+  const changed = writeGlobalEdgeConfig(t, r);
+  const rec = running(t, GLOBAL_EDGE);
+  if (rec && !changed) return;
+  if (rec) {
+    await stopRecord(rec);
+    removeRecord(t.pidFile, GLOBAL_EDGE);
+  }
+  startProcess(t.pidFile, {
+    name: GLOBAL_EDGE,
+    kind: "haproxy",
+    command: HAPROXY_BIN,
+    args: ["-db", "-f", r.globalEdge.configFile],
+    logFile: r.globalEdge.logFile,
+    port: r.globalEdge.statsPort,
+    match: r.globalEdge.configFile,
+  });
+}
+
 /** Brings every remote region's servers up (idempotent) and waits until the standby streams. */
 export async function upRegions(t: Topology, parts: LauncherParts, log: Log): Promise<void> {
   if (t.remoteRegions.length === 0) return;
@@ -129,12 +153,17 @@ export async function upRegions(t: Topology, parts: LauncherParts, log: Log): Pr
     for (const x of r.redis.sentinels)
       await waitFor("sentinel to know the master", () => sentinelMaster(v, x.port), { timeoutMs: 20_000, process: x.name, logFile: x.logFile });
     // A base backup of core over the link, then streaming: minutes at most on a loaded box.
-    for (const m of r.coreStandby.nodes)
-      await waitFor("standby leader streaming from eu (through the region link)", () => standbyStreaming(t, m), {
-        timeoutMs: 240_000,
-        process: m.name,
-        logFile: m.logFile,
-      });
+    // (After a region failover this copy is core's primary: nothing to wait for until failback.)
+    if (holdsCorePrimary(r)) log(`region ${r.name}: holds core's primary since a region failover (npm run region -- failback restores eu)`);
+    else
+      for (const m of r.coreStandby.nodes)
+        await waitFor("standby leader streaming from eu (through the region link)", () => standbyStreaming(t, m), {
+          timeoutMs: 240_000,
+          process: m.name,
+          logFile: m.logFile,
+        });
+    log(`region ${r.name}: global edge on :${r.globalEdge.port} (clients by X-Agora-Client-Region) …`);
+    await startGlobalEdge(t, r, parts.stopRecord);
   }
 }
 
