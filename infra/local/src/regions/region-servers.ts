@@ -22,7 +22,6 @@ import {
   secrets,
   type Topology,
 } from "../topology.ts";
-import { holdsCorePrimary } from "./failover-state.ts";
 import { GLOBAL_EDGE, writeGlobalEdgeConfig } from "./global-edge.ts";
 import { standbyPatroniConfig, standbyStreaming } from "./standby-cluster.ts";
 
@@ -153,15 +152,12 @@ export async function upRegions(t: Topology, parts: LauncherParts, log: Log): Pr
     for (const x of r.redis.sentinels)
       await waitFor("sentinel to know the master", () => sentinelMaster(v, x.port), { timeoutMs: 20_000, process: x.name, logFile: x.logFile });
     // A base backup of core over the link, then streaming: minutes at most on a loaded box.
-    // (After a region failover this copy is core's primary: nothing to wait for until failback.)
-    if (holdsCorePrimary(r)) log(`region ${r.name}: holds core's primary since a region failover (npm run region -- failback restores eu)`);
-    else
-      for (const m of r.coreStandby.nodes)
-        await waitFor("standby leader streaming from eu (through the region link)", () => standbyStreaming(t, m), {
-          timeoutMs: 240_000,
-          process: m.name,
-          logFile: m.logFile,
-        });
+    for (const m of r.coreStandby.nodes)
+      await waitFor("standby leader streaming from eu (through the region link)", () => standbyStreaming(t, m), {
+        timeoutMs: 240_000,
+        process: m.name,
+        logFile: m.logFile,
+      });
     log(`region ${r.name}: global edge on :${r.globalEdge.port} (clients by X-Agora-Client-Region) …`);
     await startGlobalEdge(t, r, parts.stopRecord);
   }
