@@ -88,9 +88,10 @@ export async function runRegionFailback(t: Topology, log: (line: string) => void
   // data folder emptied, its configuration rewritten with `standby_cluster`; then a base backup.
   const s0 = Date.now();
   for (const m of r.coreStandby.nodes) {
-    // patronictl asks for the cluster name, then for a typed confirmation.
+    // patronictl asks for the cluster name, a typed confirmation and, if a leader key is still
+    // there (a Patroni that did not stop cleanly), the leader's name.
     execFileSync(PATRONICTL, ["-c", m.configFile, "remove", r.coreStandby.name], {
-      input: `${r.coreStandby.name}\nYes I am aware\n`,
+      input: `${r.coreStandby.name}\nYes I am aware\n${m.name}\n`,
       stdio: ["pipe", "pipe", "pipe"],
       timeout: 30_000,
     });
