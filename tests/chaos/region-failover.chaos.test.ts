@@ -172,12 +172,12 @@ describe.skipIf(!us || !built)(
           before.push(o.orderId);
         }
 
-        // The shopper keeps ordering through the edge while the drill runs (bounded: 150 attempts).
+        // The shopper keeps ordering through the edge while the drill runs (bounded: 400 attempts, and by the drill).
         const acked: { orderId: string; region: string | null; at: number }[] = [];
         const refused: Record<string, number> = {};
         let stop = false;
         const shopping = (async () => {
-          for (let i = 0; i < 150 && !stop; i++) {
+          for (let i = 0; i < 400 && !stop; i++) {
             const add = await shopper.mutation("cart.add", { vendorId, productId, quantity: 1 }).catch(() => undefined);
             const placed = add?.status === 200
               ? await shopper.mutation<{ orderId: string }>("checkout.place", { idempotencyKey: `failover-${run}-${i}`, address: ADDRESS, paymentMethodId: "pm_failovertest0002" }).catch(() => undefined)

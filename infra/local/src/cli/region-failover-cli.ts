@@ -46,6 +46,9 @@ export async function regionFailoverCommand(t: Topology, opts: { region: string;
         err(`${ts()} acked ${e.acked}, failed ${e.failed}`);
       }
     },
+  }).catch((e: unknown) => {
+    // eu may be down by now: say how to get it back.
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\n  eu's core and storefronts may be stopped: npm run region -- failback restores them`);
   });
   if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {

@@ -57,11 +57,21 @@ async function count(url: string, sql: string, params: unknown[]): Promise<numbe
 export async function runRegionFailback(t: Topology, log: (line: string) => void): Promise<FailbackReport> {
   const r = remoteRegion(t);
   const state = readFailoverState(r);
-  if (!state) throw new Error(`region ${r.name} does not hold core's primary: nothing to fail back`);
   const t0 = Date.now();
   const v = regionView(t, r);
   const core = cluster(t, "core");
   const usMember = r.coreStandby.nodes[0]!;
+  const euStorefronts = appInstances(t, ["storefront"]).filter((s) => /^storefront-\d+$/.test(s.name));
+  if (!state) {
+    // A drill stopped before the promotion (not confirmed, or failed): us is still eu's standby,
+    // eu only needs its core and storefronts back.
+    log(`region ${r.name} does not hold core's primary: restarting eu's core and storefronts only`);
+    for (const m of core.nodes) startPgMember(t, m);
+    const euPrimary = await waitClusterReady(t, core, 120_000);
+    for (const s of euStorefronts) releaseSupervision(t, s.name);
+    await startServices(t, euStorefronts);
+    return { discarded: { orders: 0, drillWrites: 0 }, euPrimary, standbyRebuiltMs: 0, totalMs: Date.now() - t0 };
+  }
 
   const discarded = {
     orders: await count(memberUrl(t, usMember, t.postgres.database), "select count(*) as n from orders where created_at >= $1", [state.promotedAt]),
@@ -111,7 +121,6 @@ export async function runRegionFailback(t: Topology, log: (line: string) => void
   const standbyRebuiltMs = Date.now() - s0;
 
   // 4. The storefronts: eu's back under supervision, us's on eu's primary again (through the link).
-  const euStorefronts = appInstances(t, ["storefront"]).filter((s) => /^storefront-\d+$/.test(s.name));
   for (const s of euStorefronts) releaseSupervision(t, s.name);
   log(`starting ${[...euStorefronts, ...usStorefronts].map((s) => s.name).join(", ")}`);
   await startServices(t, [...euStorefronts, ...usStorefronts]);
