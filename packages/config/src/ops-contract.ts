@@ -126,6 +126,12 @@ export interface RegionFailoverReport extends FailoverDrillReport {
       errors: number;
       /** The edge's answers to an eu client as they changed (offset from the loss, region or error). */
       timeline: { at_ms: number; served_by: string | null; status: number }[];
+      /** The same for a client of us. */
+      us_clients: {
+        served: Record<string, number>;
+        errors: number;
+        timeline: { at_ms: number; served_by: string | null; status: number }[];
+      };
     };
     /** What a commit costs when it must wait for the us copy (the synchronous alternative). */
     sync_cost: {

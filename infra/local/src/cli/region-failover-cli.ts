@@ -57,7 +57,7 @@ export async function regionFailoverCommand(t: Topology, opts: { region: string;
       [
         `region failover: ${report.old_primary} → ${report.new_primary ?? "not promoted"}`,
         `RTO ${report.rto_ms} ms (detected ${g.detected_ms} ms, promotion ${g.promote_ms} ms); RPO ${g.rpo_writes} acknowledged writes lost over ${g.rpo_window_ms} ms (copy ${g.copy_age_at_loss_ms} ms behind at the loss)`,
-        `global edge: eu's clients served by us after ${g.edge.eu_clients_moved_ms} ms; answers ${JSON.stringify(g.edge.served)}, errors ${g.edge.errors}`,
+        `global edge: eu's clients served by us after ${g.edge.eu_clients_moved_ms} ms; answers ${JSON.stringify(g.edge.served)}, errors ${g.edge.errors}; us's clients: ${JSON.stringify(g.edge.us_clients.served)}, errors ${g.edge.us_clients.errors}`,
         `us storefront on the local primary after ${g.storefront_repointed_ms} ms`,
         `synchronous alternative: commit p50 ${g.sync_cost.async_commit_ms.p50} ms async vs ${g.sync_cost.sync_commit_ms.p50} ms waiting for us (p95 ${g.sync_cost.async_commit_ms.p95} vs ${g.sync_cost.sync_commit_ms.p95}; link ${g.sync_cost.link_rtt_ms} ms round trip)`,
         "eu stays down: npm run region -- failback",

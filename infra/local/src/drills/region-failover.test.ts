@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { edgeTimeline, recoveryPoint, regionDrillPassed, spread } from "./region-failover.ts";
+import { edgeSeen, edgeTimeline, recoveryPoint, regionDrillPassed, spread } from "./region-failover.ts";
 
 const ack = (seq: number, at: number, region: string) => ({ seq, at, region, ms: 5 });
 
@@ -29,6 +29,10 @@ describe("region failover report maths", () => {
     const s = (at_ms: number, served_by: string | null, status: number) => ({ at_ms, served_by, status });
     const log = [s(0, "eu", 200), s(250, "eu", 200), s(500, "eu", 503), s(750, "eu", 503), s(1_000, null, 0), s(3_000, "us", 200), s(3_250, "us", 200)];
     expect(edgeTimeline(log)).toEqual([s(0, "eu", 200), s(500, "eu", 503), s(1_000, null, 0), s(3_000, "us", 200)]);
+    // Counted from the loss on: answers by region, and the 503s and no-answers as errors.
+    const seen = edgeSeen([s(-250, "eu", 200), ...log]);
+    expect(seen.served).toEqual({ eu: 2, us: 2 });
+    expect(seen.errors).toBe(3);
   });
 
   it("summarises commit times by median and p95, nothing when there were none", () => {

@@ -118,6 +118,18 @@ export function edgeTimeline(samples: readonly { at_ms: number; served_by: strin
   });
 }
 
+/** What a client saw at the edge from the loss on: answers by serving region, errors, the changes. */
+export function edgeSeen(samples: readonly { at_ms: number; served_by: string | null; status: number }[]) {
+  const served: Record<string, number> = {};
+  let errors = 0;
+  const after = samples.filter((x) => x.at_ms >= 0);
+  for (const s of after) {
+    if (s.status >= 500 || s.status === 0) errors++;
+    else served[s.served_by ?? "?"] = (served[s.served_by ?? "?"] ?? 0) + 1;
+  }
+  return { served, errors, timeline: edgeTimeline(samples) };
+}
+
 function client(url: string, timeoutMs: number): pg.Client {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
   c.on("error", () => {
@@ -261,17 +273,18 @@ export async function runRegionFailoverDrill(opts: RegionFailoverOptions): Promi
     }
   };
 
-  // An eu client at the global edge, four times a second: which region answers, or the error.
-  const edgeSamples: { at: number; served_by: string | null; status: number }[] = [];
-  const edgeProbe = async () => {
+  // A client of each region at the global edge, four times a second: which region answers, or the error.
+  const samplesOf: Record<string, { at: number; served_by: string | null; status: number }[]> = { [PRIMARY_REGION]: [], [r.name]: [] };
+  const edgeSamples = samplesOf[PRIMARY_REGION]!;
+  const edgeProbe = async (clientRegion: string) => {
     while (!stop) {
       const t0 = Date.now();
       const res = await fetch(`http://${t.host}:${r.globalEdge.port}/healthz`, {
-        headers: { [CLIENT_REGION_HEADER]: PRIMARY_REGION },
+        headers: { [CLIENT_REGION_HEADER]: clientRegion },
         signal: AbortSignal.timeout(2_000),
       }).catch(() => undefined);
       await res?.arrayBuffer().catch(() => undefined);
-      edgeSamples.push({
+      samplesOf[clientRegion]!.push({
         at: t0,
         served_by: res?.headers.get(SERVED_BY_HEADER) ?? null,
         status: res?.status ?? 0,
@@ -280,7 +293,7 @@ export async function runRegionFailoverDrill(opts: RegionFailoverOptions): Promi
     }
   };
 
-  const running = [...Array.from({ length: writers }, () => writer()), edgeProbe()];
+  const running = [...Array.from({ length: writers }, () => writer()), edgeProbe(PRIMARY_REGION), edgeProbe(r.name)];
   let detectedAt = 0;
   let confirmedAt = 0;
   let promoteAskedAt = 0;
@@ -387,15 +400,11 @@ export async function runRegionFailoverDrill(opts: RegionFailoverOptions): Promi
   const rp = recoveryPoint(acks, present, PRIMARY_REGION);
   const byRegion: Record<string, number> = {};
   for (const a of acks) byRegion[a.region] = (byRegion[a.region] ?? 0) + 1;
-  const edgeSince = edgeSamples.map((s) => ({ at_ms: s.at - faultAt, served_by: s.served_by, status: s.status }));
-  const edgeMoved = edgeSince.find((s) => s.at_ms >= 0 && s.served_by === r.name && s.status < 500);
+  const since = (client: string) => samplesOf[client]!.map((s) => ({ at_ms: s.at - faultAt, served_by: s.served_by, status: s.status }));
+  const euSeen = edgeSeen(since(PRIMARY_REGION));
+  const usSeen = edgeSeen(since(r.name));
+  const edgeMoved = since(PRIMARY_REGION).find((s) => s.at_ms >= 0 && s.served_by === r.name && s.status < 500);
   if (edgeMoved) emit({ type: "edge-moved", ms: edgeMoved.at_ms });
-  const served: Record<string, number> = {};
-  let edgeErrors = 0;
-  for (const s of edgeSince.filter((x) => x.at_ms >= 0)) {
-    if (s.status >= 500 || s.status === 0) edgeErrors++;
-    else served[s.served_by ?? "?"] = (served[s.served_by ?? "?"] ?? 0) + 1;
-  }
 
   const report: RegionFailoverReport = {
     cluster: "core",
@@ -432,7 +441,7 @@ export async function runRegionFailoverDrill(opts: RegionFailoverOptions): Promi
       rpo_writes: promoted ? rp.lost.length - rp.lostAfterPromotion.length : 0,
       rpo_window_ms: promoted ? rp.windowMs : null,
       storefront_repointed_ms: repointedAt ? repointedAt - faultAt : null,
-      edge: { eu_clients_moved_ms: edgeMoved?.at_ms ?? null, served, errors: edgeErrors, timeline: edgeTimeline(edgeSince) },
+      edge: { eu_clients_moved_ms: edgeMoved?.at_ms ?? null, ...euSeen, us_clients: usSeen },
       sync_cost: syncCost,
     },
   };
