@@ -19,7 +19,7 @@ import { startPgMember, stopPgMember, stopRecord, waitClusterReady } from "../la
 import { chownToPostgres } from "../processes/spawn.ts";
 import { readRegistry } from "../processes/registry.ts";
 import { waitFor } from "../processes/wait.ts";
-import { releaseSupervision } from "../supervisor/control.ts";
+import { heldProcesses, releaseSupervision } from "../supervisor/control.ts";
 import { cluster, memberUrl, regionView, remoteRegion, secrets, type Topology } from "../topology.ts";
 import { insertDrillRun, regionDrillDir } from "../drills/region-failover.ts";
 import { clearFailoverState, readFailoverState } from "./failover-state.ts";
@@ -61,7 +61,9 @@ export async function runRegionFailback(t: Topology, log: (line: string) => void
   const v = regionView(t, r);
   const core = cluster(t, "core");
   const usMember = r.coreStandby.nodes[0]!;
-  const euStorefronts = appInstances(t, ["storefront"]).filter((s) => /^storefront-\d+$/.test(s.name));
+  // The eu storefronts the drill stopped (it held them from the supervisor): those come back.
+  const held = heldProcesses(t);
+  const euStorefronts = appInstances(t, ["storefront"]).filter((s) => /^storefront-\d+$/.test(s.name) && held.has(s.name));
   if (!state) {
     // A drill stopped before the promotion (not confirmed, or failed): us is still eu's standby,
     // eu only needs its core and storefronts back.
