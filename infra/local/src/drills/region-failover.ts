@@ -320,9 +320,10 @@ export async function runRegionFailoverDrill(opts: RegionFailoverOptions): Promi
     const stopped: string[] = [];
     await Promise.all(
       euStorefronts.map(async (name) => {
-        holdSupervision(t, name);
         const rec = recs.find((x) => x.name === name);
         if (rec && isOurs(rec)) {
+          // Held, so a supervisor does not bring it back; failback releases and restarts it.
+          holdSupervision(t, name);
           stopped.push(name);
           await stopRecord(rec, 5_000);
         }
