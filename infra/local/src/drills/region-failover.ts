@@ -366,7 +366,10 @@ export async function runRegionFailoverDrill(opts: RegionFailoverOptions): Promi
               await startServices(t, specs);
               repointedAt = Date.now();
               emit({ type: "storefront-repointed", ms: repointedAt - faultAt });
-            })();
+            })().catch((e: unknown) => {
+              // Reported (storefront_repointed_ms null); the database side of the drill goes on.
+              emit({ type: "aborted", reason: `the us storefront did not restart: ${e instanceof Error ? e.message : String(e)}` });
+            });
       for (;;) {
         const rows = await once<{ r: boolean }>(memberUrl(t, usMember), "select pg_is_in_recovery() as r").catch(() => []);
         if (rows[0]?.r === false) break;
