@@ -44,6 +44,7 @@ import { ensurePostgresCerts } from "./security/postgres-tls.ts";
 import { StartupError, waitFor } from "./processes/wait.ts";
 import { SUPERVISOR } from "./supervisor/control.ts";
 import { downRegions, REGION_LINK, upRegions } from "./regions/region-servers.ts";
+import { holdsCorePrimary } from "./regions/failover-state.ts";
 import {
   type ClusterTopology,
   type HaproxyInstance,
@@ -471,6 +472,10 @@ export interface UpReport {
 /** Starts every server of the topology (idempotent: running members are left alone). */
 export async function up(t: Topology, log: Log = quiet): Promise<UpReport> {
   const t0 = Date.now();
+  // After a region failover us holds core's primary: starting eu's core would make a second one.
+  const promoted = t.remoteRegions.find((r) => holdsCorePrimary(r));
+  if (promoted)
+    throw new Error(`region ${promoted.name} holds core's primary since a region failover: run npm run region -- failback first (docs/runbooks/region-failover.md)`);
   const before = readRegistry(t.pidFile).filter(isOurs);
   writeRegistry(t.pidFile, before);
   const alreadyRunning = before.length > 0;

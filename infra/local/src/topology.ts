@@ -113,6 +113,8 @@ const OFFSET = {
   usStorefront: 740, // +740..
   regionLinkAdmin: 750, // HTTP control of the region link
   regionLink: 760, // +760 + route: the link's listeners (us side) for each eu server us reaches
+  globalEdge: 770, // the global edge in front of both regions (regions/global-edge.ts)
+  globalEdgeStats: 771, // its stats page (CSV: each region's health as the edge sees it)
 } as const;
 
 /** Where everything runs today, and where the `core` primary (orders, ledger) lives. */
@@ -157,6 +159,13 @@ export interface RemoteRegion {
   coreStandby: ClusterTopology;
   storefront: number[];
   link: { adminPort: number; stateFile: string; logFile: string; routes: LinkRoute[] };
+  /**
+   * The global edge (the Route53 counterpart, regions/global-edge.ts): one HAProxy in front of both
+   * regions, sending each client to its region while healthy. It exists with the second region.
+   */
+  globalEdge: { port: number; statsPort: number; configFile: string; logFile: string };
+  /** Written by a region failover (regions/failover-state.ts): the region now holding core's primary. */
+  failoverStateFile: string;
 }
 
 /**
@@ -534,6 +543,13 @@ function usRegion(o: {
       logFile: join(o.logDir, "region-link.log"),
       routes: LINK_ROUTES.map((r, i) => ({ name: r, listenPort: b + OFFSET.regionLink + i, targetPort: target[r] })),
     },
+    globalEdge: {
+      port: b + OFFSET.globalEdge,
+      statsPort: b + OFFSET.globalEdgeStats,
+      configFile: join(o.stateDir, "global-edge", "haproxy.cfg"),
+      logFile: join(o.logDir, "global-edge.log"),
+    },
+    failoverStateFile: join(o.stateDir, "region-failover.json"),
   };
 }
 

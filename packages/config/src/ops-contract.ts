@@ -88,3 +88,61 @@ export interface FailoverDrillReport {
   fault_at: string;
   finished_at: string;
 }
+
+/** Median and 95th percentile of a sample, in ms (null without samples). */
+export interface MsSpread {
+  p50: number | null;
+  p95: number | null;
+}
+
+/**
+ * A region failover drill (infra/local/src/drills/region-failover.ts): eu lost, the us standby
+ * cluster of core promoted. The FailoverDrillReport fields keep their meaning (rto_ms = loss →
+ * first write acknowledged in us; lost_writes = the RPO in acknowledged writes), so the drill
+ * history lists it beside the node drills; `region` holds what only a region failover has.
+ */
+export interface RegionFailoverReport extends FailoverDrillReport {
+  region: {
+    lost: string;
+    promoted: string | null;
+    /** The us copy's age by the replication heartbeat just before the loss. */
+    copy_age_at_loss_ms: number | null;
+    /** Loss → the us side saw eu's core gone for good (three failed probes in a row). */
+    detected_ms: number | null;
+    /** Detection → the operator's confirmation (ADR 0010: promotion is operator-confirmed). */
+    confirm_wait_ms: number | null;
+    /** The promotion request → the us copy out of recovery (read-write). */
+    promote_ms: number | null;
+    /** Acknowledged writes of eu that the promoted copy does not have, and their time span. */
+    rpo_writes: number;
+    rpo_window_ms: number | null;
+    /** The us storefront restarted with its writes on the local primary: loss → ready again. */
+    storefront_repointed_ms: number | null;
+    edge: {
+      /** Loss → the first answer to an eu client served by us through the global edge. */
+      eu_clients_moved_ms: number | null;
+      /** Answers to eu clients during the drill: by region that served them, and errors (5xx, none). */
+      served: Record<string, number>;
+      errors: number;
+      /** The edge's answers to an eu client as they changed (offset from the loss, region or error). */
+      timeline: { at_ms: number; served_by: string | null; status: number }[];
+      /** The same for a client of us. */
+      us_clients: {
+        served: Record<string, number>;
+        errors: number;
+        timeline: { at_ms: number; served_by: string | null; status: number }[];
+      };
+    };
+    /** What a commit costs when it must wait for the us copy (the synchronous alternative). */
+    sync_cost: {
+      samples: number;
+      link_rtt_ms: number;
+      async_commit_ms: MsSpread;
+      /** Commit start → the us copy has received and flushed the commit's WAL. */
+      us_flushed_ms: MsSpread;
+      /** us_flushed + the standby's reply crossing back (half the link's round trip). */
+      sync_commit_ms: MsSpread;
+      method: string;
+    };
+  };
+}

@@ -10,7 +10,7 @@ import { BENCH_RUNS_SHOWN, SpikeAlreadyRunningError, UnknownOpsTargetError } fro
 import { SpikeRunningError, spikeStatus, startSpike } from "@agora/infra-local/autoscaler";
 import { readSupervisorState } from "@agora/infra-local/supervisor";
 import { applyNodeAction, chaosTargets, UnknownTargetError } from "@agora/infra-local/chaos";
-import { runFailoverDrill } from "@agora/infra-local/drills";
+import { runFailoverDrill, runRegionFailoverDrill } from "@agora/infra-local/drills";
 import { cdnCacheStats, patroniClusterFromAny } from "@agora/infra-local/probes";
 import {
   etcdClientTlsFiles,
@@ -21,7 +21,7 @@ import {
 } from "@agora/infra-local/security";
 import { readRolloutState, requestRolloutAction, rolloutJobRunning, startRolloutJob } from "@agora/infra-local/rollout";
 import { getStatus, postgresLag } from "@agora/infra-local/status";
-import { type LinkView, regionLink, setRegionLink, standbyStatus } from "@agora/infra-local/regions";
+import { type LinkView, regionHealth, regionLink, setRegionLink, standbyStatus } from "@agora/infra-local/regions";
 import { cluster as clusterOf, type Topology } from "@agora/infra-local/topology";
 
 const CALL_TIMEOUT_MS = 3_000;
@@ -138,6 +138,9 @@ export function localOpsBackend(t: Topology): OpsBackend {
     },
     regionLink: async () => (t.remoteRegions.length === 0 ? null : regionLinkView(t, await regionLink(t))),
     setRegionLink: async (change) => regionLinkView(t, await setRegionLink(t, change)),
+    regionHealth: async () => (t.remoteRegions.length === 0 ? null : regionHealth(t)),
+    // The operator's press of the drill's button is the promotion's confirmation (ADR 0010).
+    regionFailover: ({ onEvent }) => runRegionFailoverDrill({ topology: t, confirm: () => Promise.resolve(true), onEvent }),
     // Every TLS server of the topology, asked in a live handshake (what a client is shown):
     // Postgres members in their protocol's upgrade, the others in plain TLS (etcd with a client pair).
     certificates: () => {

@@ -1,17 +1,25 @@
 /**
  * `npm run drill:failover -- --cluster core|shard-1|shard-2|redis|etcd [--mode kill|freeze] [--json]`
  * A Postgres cluster loses its primary, `redis` its master (Sentinel fails over), `etcd` its Raft
- * leader. Progress goes to stderr, the report (JSON with --json) to stdout.
+ * leader. `--region eu [--yes]`: the whole eu region is lost and us takes over (two-region
+ * profile; drills/region-failover.ts). Progress goes to stderr, the report (JSON with --json) to stdout.
  */
 import { runEtcdFailoverDrill, runFailoverDrill, runRedisFailoverDrill } from "../drills/index.ts";
 import { clusterSpec, topology } from "../topology.ts";
 import { cliArgs, runCli } from "./args.ts";
+import { regionFailoverCommand } from "./region-failover-cli.ts";
 
 runCli(async () => {
   const { values, profile } = cliArgs({
     cluster: { type: "string", default: "core" },
     mode: { type: "string", default: "kill" },
+    region: { type: "string" },
+    yes: { type: "boolean", default: false },
   });
+  if (values.region !== undefined) {
+    await regionFailoverCommand(topology(profile), { region: String(values.region), yes: values.yes === true, json: values.json === true });
+    return;
+  }
   const target = String(values.cluster);
   const mode = values.mode === "freeze" ? "freeze" : values.mode === "kill" ? "kill" : undefined;
   if (!mode) throw new Error(`--mode must be kill or freeze, got ${String(values.mode)}`);

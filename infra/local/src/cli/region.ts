@@ -5,15 +5,21 @@
  *   link latency <ms>                   set the round trip the link adds (mode unchanged)
  *   status [--json]                     the link, its routes' counters and the us standby's lag
  *   cost [--seconds 30] [--json]        memory and CPU of the region's processes over a window
+ *   health [--json]                     each region's health as the global edge sees it, and its routes
+ *   failover [--yes] [--json]           the region failover drill: eu lost, us promoted (ADR 0010)
+ *   failback [--json]                   eu holds core's primary again, us is rebuilt as its standby
  */
 import { regionLink, setRegionLink } from "../regions/link-control.ts";
 import { type LinkChange, type LinkMode } from "../regions/link-state.ts";
 import { regionCost } from "../regions/region-cost.ts";
 import { standbyStatus } from "../regions/standby-cluster.ts";
 import { remoteRegion, topology } from "../topology.ts";
+import { regionHealth } from "../regions/region-health.ts";
 import { cliArgs, runCli } from "./args.ts";
+import { regionFailbackCommand, regionFailoverCommand } from "./region-failover-cli.ts";
 
-const USAGE = "usage: npm run region -- link cut|heal|one-way|flaky|latency <ms>  |  status [--json]  |  cost [--seconds 30] [--json]";
+const USAGE =
+  "usage: npm run region -- link cut|heal|one-way|flaky|latency <ms>  |  status [--json]  |  cost [--seconds 30] [--json]  |  health [--json]  |  failover [--yes]  |  failback";
 
 const MODE_OF: Record<string, LinkMode> = { cut: "cut", heal: "healthy", "one-way": "one-way", flaky: "flaky" };
 
@@ -30,7 +36,7 @@ function change(args: string[]): LinkChange {
 }
 
 runCli(async () => {
-  const { values, positionals, profile } = cliArgs({ seconds: { type: "string", default: "30" } });
+  const { values, positionals, profile } = cliArgs({ seconds: { type: "string", default: "30" }, yes: { type: "boolean", default: false } });
   const t = topology(profile);
   const r = remoteRegion(t);
   const [cmd, ...rest] = positionals;
@@ -52,6 +58,22 @@ runCli(async () => {
       process.stdout.write(
         `core standby ${s.member}: ${s.role ?? "?"}, receiver ${s.receiver ?? "none"}, ${s.lagBytes ?? "?"} bytes behind eu, copy age ${s.heartbeatAgeMs ?? "?"} ms${s.error ? ` (${s.error})` : ""}\n`,
       );
+    return;
+  }
+  if (cmd === "failover") return regionFailoverCommand(t, { region: "eu", yes: values.yes === true, json: values.json === true });
+  if (cmd === "failback") return regionFailbackCommand(t, values.json === true);
+  if (cmd === "health") {
+    const h = await regionHealth(t);
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(h, null, 2)}\n`);
+      return;
+    }
+    process.stdout.write(`global edge :${h.edge.port} ${h.edge.up ? "up" : "NOT ANSWERING"}\n`);
+    for (const x of h.regions)
+      process.stdout.write(
+        `  ${x.region}: ${x.healthy ? "healthy" : "unhealthy"} (storefront ready ${x.serving ?? "?"}, core copy up ${x.databaseUp ?? "?"}); core ${x.database}\n`,
+      );
+    for (const [client, to] of Object.entries(h.routes)) process.stdout.write(`  clients of ${client} → ${to ?? "nowhere (503)"}\n`);
     return;
   }
   if (cmd === "cost") {

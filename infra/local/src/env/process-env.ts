@@ -13,6 +13,7 @@ import {
 } from "@agora/config";
 import { etcdEndpoints } from "../config/etcd.ts";
 import { cdnCacheDirs } from "../config/nginx.ts";
+import { holdsCorePrimary } from "../regions/failover-state.ts";
 import { serviceIdentityOf, serviceIdentityFiles } from "../security/service-identity.ts";
 import { etcdClientTlsFiles } from "../security/tls-files.ts";
 import {
@@ -274,12 +275,17 @@ export function regionOf(t: Topology, name: string): RemoteRegion | undefined {
  * telemetry collector — only through the region link, never at eu's own addresses.
  */
 function regionalEnv(t: Topology, r: RemoteRegion, name: string): Record<string, string> {
+  // After a region failover (drills/region-failover.ts) this region's copy of core is the primary:
+  // its writes stay local and it is the core region (no partition gate on its checkouts).
+  const promoted = holdsCorePrimary(r);
   const env: Record<string, string> = {
     AGORA_REGION: r.name,
-    AGORA_CORE_REGION: PRIMARY_REGION,
+    AGORA_CORE_REGION: promoted ? r.name : PRIMARY_REGION,
   };
   const overLink = (url: string, route: LinkRouteName) => url.replace(/:\d+\//, `:${linkPort(r, route)}/`);
-  env.AGORA_DB_URL_CORE_RW = overLink(databaseUrl(t, "core", "rw"), "core-rw");
+  env.AGORA_DB_URL_CORE_RW = promoted
+    ? databaseUrl(t, "core", "rw").replace(/:\d+\//, `:${r.coreStandby.rwPort}/`)
+    : overLink(databaseUrl(t, "core", "rw"), "core-rw");
   // The standby (one member, read-only by construction): no HAProxy in this region.
   env.AGORA_DB_URL_CORE_RO = databaseUrl(t, "core", "ro").replace(/:\d+\//, `:${r.coreStandby.roPort}/`);
   for (const c of SHARD_NAMES) {

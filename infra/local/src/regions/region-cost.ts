@@ -9,6 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { CLOCK_TICKS_PER_SECOND, parseProcStatTicks } from "../autoscaler/proc-cpu.ts";
 import { descendants, isOurs, readRegistry, rssKb } from "../processes/registry.ts";
 import type { Topology } from "../topology.ts";
+import { GLOBAL_EDGE } from "./global-edge.ts";
 import { REGION_LINK } from "./region-servers.ts";
 
 export interface ProcessCost {
@@ -49,6 +50,7 @@ function ticksOf(pids: number[]): number {
 export function regionProcessNames(t: Topology): Set<string> {
   return new Set([
     REGION_LINK,
+    GLOBAL_EDGE,
     ...t.remoteRegions.flatMap((r) => [
       ...r.redis.nodes.map((n) => n.name),
       ...r.redis.sentinels.map((n) => n.name),

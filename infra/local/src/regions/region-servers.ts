@@ -22,6 +22,7 @@ import {
   secrets,
   type Topology,
 } from "../topology.ts";
+import { GLOBAL_EDGE, writeGlobalEdgeConfig } from "./global-edge.ts";
 import { standbyPatroniConfig, standbyStreaming } from "./standby-cluster.ts";
 
 export const REGION_LINK = "region-link";
@@ -96,6 +97,28 @@ export function startRegionLink(t: Topology, r: RemoteRegion): void {
   });
 }
 
+const HAPROXY_BIN = process.env.AGORA_HAPROXY_BIN ?? "/usr/sbin/haproxy";
+
+/** The global edge (global-edge.ts): restarted when its configuration changed, else left running. */
+export async function startGlobalEdge(t: Topology, r: RemoteRegion, stopRecord: LauncherParts["stopRecord"]): Promise<void> {
+  const changed = writeGlobalEdgeConfig(t, r);
+  const rec = running(t, GLOBAL_EDGE);
+  if (rec && !changed) return;
+  if (rec) {
+    await stopRecord(rec);
+    removeRecord(t.pidFile, GLOBAL_EDGE);
+  }
+  startProcess(t.pidFile, {
+    name: GLOBAL_EDGE,
+    kind: "haproxy",
+    command: HAPROXY_BIN,
+    args: ["-db", "-f", r.globalEdge.configFile],
+    logFile: r.globalEdge.logFile,
+    port: r.globalEdge.statsPort,
+    match: r.globalEdge.configFile,
+  });
+}
+
 /** Brings every remote region's servers up (idempotent) and waits until the standby streams. */
 export async function upRegions(t: Topology, parts: LauncherParts, log: Log): Promise<void> {
   if (t.remoteRegions.length === 0) return;
@@ -135,6 +158,8 @@ export async function upRegions(t: Topology, parts: LauncherParts, log: Log): Pr
         process: m.name,
         logFile: m.logFile,
       });
+    log(`region ${r.name}: global edge on :${r.globalEdge.port} (clients by X-Agora-Client-Region) …`);
+    await startGlobalEdge(t, r, parts.stopRecord);
   }
 }
 

@@ -5,13 +5,15 @@
  */
 import { redisReplication, sentinelMaster } from "../probes/redis.ts";
 import { regionView, type Topology } from "../topology.ts";
+import { GLOBAL_EDGE } from "./global-edge.ts";
 import { regionLink } from "./link-control.ts";
+import { regionHealth } from "./region-health.ts";
 import { standbyStatus } from "./standby-cluster.ts";
 
 /** Structurally the status module's NodeStatus (kept here so the two modules do not import each other). */
 export interface RegionNodeRow {
   name: string;
-  kind: "postgres" | "redis" | "sentinel";
+  kind: "postgres" | "redis" | "sentinel" | "haproxy";
   role: string;
   group: string;
   pid?: number;
@@ -55,6 +57,21 @@ export async function regionNodes(
           `link ${link ? `${link.state.mode} +${link.state.rttMs} ms` : "not answering"}`,
         ].join(" · "),
       });
+    });
+    const edge = await regionHealth(t).catch(() => undefined);
+    rows.push({
+      name: GLOBAL_EDGE,
+      kind: "haproxy",
+      group: "global-edge",
+      role: "load-balancer",
+      ...proc(GLOBAL_EDGE),
+      port: r.globalEdge.port,
+      health: edge?.edge.up ? (edge.regions.every((x) => x.healthy) ? "up" : "degraded") : "down",
+      detail: edge?.edge.up
+        ? Object.entries(edge.routes)
+            .map(([client, to]) => `clients of ${client} → ${to ?? "nowhere"}`)
+            .join(" · ")
+        : "not answering",
     });
     r.redis.nodes.forEach((n, i) => {
       const info = infos[i];

@@ -1,4 +1,8 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { clearFailoverState, writeFailoverState } from "./failover-state.ts";
 import { cluster, LINK_ROUTES, topology } from "../topology.ts";
 import { processEnv } from "../env/process-env.ts";
 
@@ -38,6 +42,8 @@ describe("the two-region topology", () => {
       ...us.storefront,
       us.link.adminPort,
       ...us.link.routes.map((r) => r.listenPort),
+      us.globalEdge.port,
+      us.globalEdge.statsPort,
     ];
     expect(new Set(usPorts).size).toBe(usPorts.length);
     const eu = [
@@ -88,5 +94,23 @@ describe("the two-region topology", () => {
     expect(env.NEXTAUTH_SECRET).toBe(processEnv(t, "storefront-1").NEXTAUTH_SECRET);
     // eu's processes are unchanged by the second region.
     expect(processEnv(t, "storefront-1").AGORA_REGION).toBeUndefined();
+  });
+
+  it("after a region failover, gives a us storefront its own promoted copy for writes and makes us the core region", () => {
+    process.env.AGORA_REGIONS = "2";
+    process.env.AGORA_STATE_DIR = mkdtempSync(join(tmpdir(), "agora-region-failover-env-"));
+    const t = topology("test");
+    const us = t.remoteRegions[0]!;
+    const portOf = (u: string) => Number(/:(\d+)\//.exec(u)?.[1]);
+    writeFailoverState(us, { coreRegion: "us", promotedAt: new Date().toISOString(), drillId: "d1" });
+    const env = processEnv(t, "storefront-us-1");
+    expect(env.AGORA_CORE_REGION).toBe("us");
+    expect(portOf(env.AGORA_DB_URL_CORE_RW!)).toBe(us.coreStandby.nodes[0]!.pgPort);
+    // The vendor shards are still eu's, through the link.
+    expect(us.link.routes.map((r) => r.listenPort)).toContain(portOf(env.AGORA_DB_URL_SHARD_1_RW!));
+    clearFailoverState(us);
+    const back = processEnv(t, "storefront-us-1");
+    expect(back.AGORA_CORE_REGION).toBe("eu");
+    expect(us.link.routes.map((r) => r.listenPort)).toContain(portOf(back.AGORA_DB_URL_CORE_RW!));
   });
 });

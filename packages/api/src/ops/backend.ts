@@ -10,6 +10,7 @@ import type {
   DrillMode,
   FailoverDrillReport,
   Health,
+  RegionFailoverReport,
   NodeStatus,
   TopologyStatus,
 } from "@agora/config/ops-contract";
@@ -19,7 +20,7 @@ import type {
   StartRolloutInput,
 } from "./deployments/deployments.schema.ts";
 
-export type { DrillEvent, DrillMode, FailoverDrillReport, Health, NodeStatus, TopologyStatus };
+export type { DrillEvent, DrillMode, FailoverDrillReport, Health, NodeStatus, RegionFailoverReport, TopologyStatus };
 
 /** At most this many bench runs are kept in view (the newest); see ops/performance. */
 export const BENCH_RUNS_SHOWN = 100;
@@ -122,6 +123,23 @@ export interface RegionLinkView {
   standby: { member: string; role: string | null; lagBytes: number | null; copyAgeMs: number | null }[];
 }
 
+/** Each region as the global edge judges it, and where it sends each region's clients (docs/adr/0010). */
+export interface RegionHealthView {
+  at: string;
+  edge: { port: number; up: boolean };
+  regions: {
+    region: string;
+    /** The edge's checks: the region's storefront is ready / a copy of core runs there (null: edge down). */
+    serving: boolean | null;
+    databaseUp: boolean | null;
+    /** What the region's copy of core takes right now. */
+    database: "read-write" | "read-only" | "down";
+    healthy: boolean;
+  }[];
+  /** Client region → the region the edge sends it to (null: nowhere, 503). */
+  routes: Record<string, string | null>;
+}
+
 /** Thrown by `applyNodeAction` for a name that is not a node of the deployment. */
 export class UnknownOpsTargetError extends Error {
   readonly code = "UNKNOWN_OPS_TARGET";
@@ -185,6 +203,13 @@ export interface OpsBackend {
   regionLink?(): Promise<RegionLinkView | null>;
   /** Cuts, heals, degrades the region link or sets its latency (either field may be left out). */
   setRegionLink?(change: { mode?: RegionLinkMode; rttMs?: number }): Promise<RegionLinkView>;
+  /** Each region's health at the global edge and its routes; null where the deployment runs one region. */
+  regionHealth?(): Promise<RegionHealthView | null>;
+  /**
+   * The region failover drill: the core region is lost and the other one's copy of core promoted.
+   * Calling it is the operator's confirmation (ADR 0010). Progress lines go to `onEvent`.
+   */
+  regionFailover?(opts: { onEvent: (e: { type: string }) => void }): Promise<RegionFailoverReport>;
   /** The last storefront rollout (canary / blue-green); absent where releases are not run from here. */
   rollout?(): RolloutView | null;
   /** Starts a rollout as a bounded job of the deployment. */

@@ -1,0 +1,138 @@
+/**
+ * `npm run region -- failback`: after a region failover drill, eu holds core's primary again and
+ * us is its standby, as before the drill. This is the drill's reset, not a data-preserving
+ * failback: eu's core restarts from its own data (which has the writes us never received) and the
+ * us copy is rebuilt from it (a fresh base backup), so what us acknowledged while it was primary
+ * is discarded — counted and printed first. A production failback would instead rebuild eu as a
+ * standby of us and switch over (docs/runbooks/region-failover.md explains both).
+ *
+ * Order matters: us stops taking writes and its copy stops *before* eu's core starts, so at no
+ * moment do two primaries of core take writes; the global edge follows by its own checks.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import pg from "pg";
+import type { RegionFailoverReport } from "@agora/config/ops-contract";
+import { appInstances, startServices } from "../apps.ts";
+import { startPgMember, stopPgMember, stopRecord, waitClusterReady } from "../launcher.ts";
+import { chownToPostgres } from "../processes/spawn.ts";
+import { readRegistry } from "../processes/registry.ts";
+import { waitFor } from "../processes/wait.ts";
+import { heldProcesses, releaseSupervision } from "../supervisor/control.ts";
+import { cluster, memberUrl, regionView, remoteRegion, secrets, type Topology } from "../topology.ts";
+import { insertDrillRun, regionDrillDir } from "../drills/region-failover.ts";
+import { clearFailoverState, readFailoverState } from "./failover-state.ts";
+import { standbyPatroniConfig, standbyStreaming } from "./standby-cluster.ts";
+
+export interface FailbackReport {
+  /** Writes us acknowledged while it held core's primary, discarded by the rebuild. */
+  discarded: { orders: number | null; drillWrites: number | null };
+  euPrimary: string;
+  /** Restart of eu's core → the us copy streaming from it again. */
+  standbyRebuiltMs: number;
+  totalMs: number;
+}
+
+const PATRONICTL = process.env.AGORA_PATRONICTL_BIN ?? "/usr/bin/patronictl";
+
+async function count(url: string, sql: string, params: unknown[]): Promise<number | null> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000, query_timeout: 5_000 });
+  c.on("error", () => {
+    // the query reports it
+  });
+  try {
+    await c.connect();
+    return Number((await c.query<{ n: string }>(sql, params)).rows[0]?.n ?? 0);
+  } catch (err) {
+    // A table the database does not have (a fresh state folder): nothing of that kind to count.
+    if (err instanceof Error && "code" in err && err.code === "42P01") return 0;
+    if (err instanceof Error) return null;
+    throw err;
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+export async function runRegionFailback(t: Topology, log: (line: string) => void): Promise<FailbackReport> {
+  const r = remoteRegion(t);
+  const state = readFailoverState(r);
+  const t0 = Date.now();
+  const v = regionView(t, r);
+  const core = cluster(t, "core");
+  const usMember = r.coreStandby.nodes[0]!;
+  // The eu storefronts the drill stopped (it held them from the supervisor): those come back.
+  const held = heldProcesses(t);
+  const euStorefronts = appInstances(t, ["storefront"]).filter((s) => /^storefront-\d+$/.test(s.name) && held.has(s.name));
+  if (!state) {
+    // A drill stopped before the promotion (not confirmed, or failed): us is still eu's standby,
+    // eu only needs its core and storefronts back.
+    log(`region ${r.name} does not hold core's primary: restarting eu's core and storefronts only`);
+    for (const m of core.nodes) startPgMember(t, m);
+    const euPrimary = await waitClusterReady(t, core, 120_000);
+    for (const s of euStorefronts) releaseSupervision(t, s.name);
+    await startServices(t, euStorefronts);
+    return { discarded: { orders: 0, drillWrites: 0 }, euPrimary, standbyRebuiltMs: 0, totalMs: Date.now() - t0 };
+  }
+
+  const discarded = {
+    orders: await count(memberUrl(t, usMember, t.postgres.database), "select count(*) as n from orders where created_at >= $1", [state.promotedAt]),
+    drillWrites: await count(memberUrl(t, usMember), "select count(*) as n from agora_drill_writes where written_at >= $1", [state.promotedAt]),
+  };
+  log(`us took ${discarded.orders ?? "?"} orders and ${discarded.drillWrites ?? "?"} drill writes while primary: discarded by this reset`);
+
+  // 1. us stops writing: its storefront, then its copy of core.
+  const usStorefronts = appInstances(t, ["storefront"]).filter((s) => s.name.startsWith(`storefront-${r.name}-`));
+  for (const s of usStorefronts) {
+    const rec = readRegistry(t.pidFile).find((x) => x.name === s.name);
+    if (rec) await stopRecord(rec, 10_000);
+  }
+  log(`stopping ${usMember.name}`);
+  await Promise.all(r.coreStandby.nodes.map((m) => stopPgMember(v, m)));
+
+  // 2. eu's core from its own data; its members elect a leader through etcd as after any crash.
+  log(`starting ${core.nodes.map((m) => m.name).join(", ")}`);
+  for (const m of core.nodes) startPgMember(t, m);
+  const euPrimary = await waitClusterReady(t, core, 120_000);
+  log(`eu's core primary: ${euPrimary}`);
+
+  // 3. The us copy from scratch: its DCS keys removed (so it bootstraps again, as a standby), its
+  // data folder emptied, its configuration rewritten with `standby_cluster`; then a base backup.
+  const s0 = Date.now();
+  for (const m of r.coreStandby.nodes) {
+    // patronictl asks for the cluster name, a typed confirmation and, if a leader key is still
+    // there (a Patroni that did not stop cleanly), the leader's name.
+    execFileSync(PATRONICTL, ["-c", m.configFile, "remove", r.coreStandby.name], {
+      input: `${r.coreStandby.name}\nYes I am aware\n${m.name}\n`,
+      stdio: ["pipe", "pipe", "pipe"],
+      timeout: 30_000,
+    });
+    rmSync(m.dataDir, { recursive: true, force: true });
+    writeFileSync(m.configFile, JSON.stringify(standbyPatroniConfig(t, r, m, secrets(t)), null, 2), { mode: 0o600 });
+    chownToPostgres(m.configFile);
+    startPgMember(v, m);
+  }
+  clearFailoverState(r);
+  log(`${usMember.name}: base backup from eu over the link …`);
+  for (const m of r.coreStandby.nodes)
+    await waitFor("standby leader streaming from eu again", () => standbyStreaming(t, m), {
+      timeoutMs: 300_000,
+      process: m.name,
+      logFile: m.logFile,
+    });
+  const standbyRebuiltMs = Date.now() - s0;
+
+  // 4. The storefronts: eu's back under supervision, us's on eu's primary again (through the link).
+  for (const s of euStorefronts) releaseSupervision(t, s.name);
+  log(`starting ${[...euStorefronts, ...usStorefronts].map((s) => s.name).join(", ")}`);
+  await startServices(t, [...euStorefronts, ...usStorefronts]);
+
+  // 5. The drill reports written into us's core went with it: copy them into eu's history.
+  const dir = regionDrillDir(t);
+  if (existsSync(dir))
+    for (const f of readdirSync(dir).filter((x) => /^region-failover-.+\.json$/.test(x))) {
+      const report = JSON.parse(readFileSync(join(dir, f), "utf8")) as RegionFailoverReport;
+      await insertDrillRun(memberUrl(t, core.nodes.find((m) => m.name === euPrimary) ?? core.nodes[0]!, t.postgres.database), report);
+    }
+  return { discarded, euPrimary, standbyRebuiltMs, totalMs: Date.now() - t0 };
+}
