@@ -21,8 +21,8 @@ import {
 } from "@agora/infra-local/security";
 import { readRolloutState, requestRolloutAction, rolloutJobRunning, startRolloutJob } from "@agora/infra-local/rollout";
 import { getStatus, postgresLag } from "@agora/infra-local/status";
-import { type LinkView, regionLink, setRegionLink, standbyStatus } from "@agora/infra-local/regions";
-import { cluster as clusterOf, type Topology } from "@agora/infra-local/topology";
+import { type LinkView, regionLink, regionPlacements, setRegionLink, standbyStatus } from "@agora/infra-local/regions";
+import { cluster as clusterOf, PRIMARY_REGION, SHARD_REGIONS, type Topology } from "@agora/infra-local/topology";
 
 const CALL_TIMEOUT_MS = 3_000;
 
@@ -138,6 +138,16 @@ export function localOpsBackend(t: Topology): OpsBackend {
     },
     regionLink: async () => (t.remoteRegions.length === 0 ? null : regionLinkView(t, await regionLink(t))),
     setRegionLink: async (change) => regionLinkView(t, await setRegionLink(t, change)),
+    regionsOverview: async () => {
+      const link = t.remoteRegions.length === 0 ? null : await regionLink(t).catch(() => undefined);
+      return {
+        coreRegion: PRIMARY_REGION,
+        regions: regionPlacements(t),
+        shardRegions: { ...SHARD_REGIONS },
+        links: link ? [await regionLinkView(t, link)] : [],
+        unreachableLinks: link === undefined ? t.remoteRegions.map((r) => r.name) : [],
+      };
+    },
     // Every TLS server of the topology, asked in a live handshake (what a client is shown):
     // Postgres members in their protocol's upgrade, the others in plain TLS (etcd with a client pair).
     certificates: () => {

@@ -2,3 +2,4 @@ export { regionLink, setRegionLink, RegionLinkUnavailableError, type LinkView } 
 export { DEFAULT_LINK_RTT_MS, LINK_MODES, type LinkChange, type LinkMode, type LinkState } from "./link-state.ts";
 export { standbyStatus, type StandbyStatus } from "./standby-cluster.ts";
 export { REGION_LINK } from "./region-servers.ts";
+export { regionPlacements, type RegionPlacementView } from "./region-placement.ts";
