@@ -30,7 +30,10 @@ export const CONSISTENCY_BY_DATA = [
 export async function regionsOverview(minutes: number) {
   const backend = hasOpsBackend() ? opsBackend() : undefined;
   if (!backend?.regionsOverview) return { available: false as const };
-  const topology = await withTimeout("regions overview", 6_000, backend.regionsOverview());
+  const topology = await withTimeout("regions overview", 6_000, backend.regionsOverview()).catch((err: Error) => {
+    log.warn({ err: err.message }, "regions overview failed");
+    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "the regions could not be read in time; try again" });
+  });
   const regionNames = topology.regions.map((r) => r.name);
   const db = core().primary;
   const [vendors, shoppers, drills] = await Promise.all([
