@@ -120,6 +120,14 @@ const OFFSET = {
 /** Where everything runs today, and where the `core` primary (orders, ledger) lives. */
 export const PRIMARY_REGION = "eu";
 export type RegionName = typeof PRIMARY_REGION | "us";
+/**
+ * Where each vendor shard's primary runs (data locality, docs/adr/0010): a vendor is placed on a
+ * shard of its home region. All eu for now — a shard homed in us needs its HA cluster, HAProxy
+ * and a link route from eu in us, which the two-region profile does not run yet (the ADR says why).
+ */
+export const SHARD_REGIONS: Readonly<Record<string, RegionName>> = Object.fromEntries(
+  SHARD_NAMES.map((s) => [s, PRIMARY_REGION]),
+);
 /** Members of the `us` standby cluster of core: one keeps the second region's cost down (measured in docs/adr/0010). */
 export const US_CORE_STANDBY_MEMBERS = 1;
 export const US_STOREFRONT_INSTANCES = 1;

@@ -37,6 +37,7 @@ export {
   coreCopyAge,
   type CoreCopyAge,
 } from "./regions/replication-heartbeat.ts";
+export { NoShardInRegionError, shardRegions, shardsInRegion } from "./regions/shard-regions.ts";
 export {
   DatabaseError,
   DatabaseUnavailableError,

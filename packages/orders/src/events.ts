@@ -136,6 +136,13 @@ export type OrderEvent =
         address?: ShippingAddress;
         /** The address sealed under the shopper's data key (customer-address.ts). */
         addressSealed?: string;
+        /** The region whose storefront took the order (absent on older orders: eu). */
+        placedIn?: string;
+        /**
+         * "outbox": the placing region could not queue the saga's first step where the saga
+         * workers run (outside the core region), so the core region starts it from this event.
+         */
+        sagaStart?: "outbox";
       };
     }
   | {

@@ -35,6 +35,7 @@ export {
   eventDetail,
   orderOutboxPayload,
   orderVendorIds,
+  sagaHandOff,
   type OrderOutboxPayload,
 } from "./order-outbox.ts";
 export {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { apply, type OrderEvent, type OrderState } from "./events.ts";
-import { orderOutboxPayload } from "./order-outbox.ts";
+import { orderOutboxPayload, sagaHandOff } from "./order-outbox.ts";
 
 const V1 = "00000000-0000-4000-8000-000000000001";
 const V2 = "00000000-0000-4000-8000-000000000002";
@@ -69,5 +69,24 @@ describe("order outbox payload", () => {
         compensations: ["release-stock"],
       },
     });
+  });
+
+  it("hands an order taken outside the core region to the core region's saga workers, and no other", () => {
+    const fromUs: OrderEvent = {
+      type: "OrderPlaced",
+      payload: { ...(placed.payload as object), placedIn: "us", sagaStart: "outbox" } as never,
+    };
+    const orderId = "6f1c2a8e-1c7b-4b8e-9d0a-1a2b3c4d5e6f";
+    const usPayload = orderOutboxPayload(apply(null, orderId, 1, fromUs), fromUs, at);
+    expect(usPayload.detail).toMatchObject({ placedIn: "us", sagaStart: "outbox" });
+    expect(sagaHandOff(usPayload)).toEqual({ orderId });
+
+    // An order placed in the core region: its storefront queued the saga itself.
+    const fromEu: OrderEvent = { type: "OrderPlaced", payload: { ...(placed.payload as object), placedIn: "eu" } as never };
+    expect(sagaHandOff(orderOutboxPayload(apply(null, orderId, 1, fromEu), fromEu, at))).toBeNull();
+    // Later events of a us order are not hand-offs either.
+    const failed: OrderEvent = { type: "OrderFailed", payload: { reason: "payment_declined", detail: "x", compensations: [] } };
+    const after = apply(apply(null, orderId, 1, fromUs), orderId, 2, failed);
+    expect(sagaHandOff(orderOutboxPayload(after, failed, at))).toBeNull();
   });
 });

@@ -4,6 +4,7 @@
  * each event type, never by copying a payload, so nothing private (the payment method, the
  * address, the idempotency key) can leak into a message by accident.
  */
+import { z } from "zod";
 import type { OrderEvent, OrderState, OrderStatus } from "./events.ts";
 
 export const ORDER_TOPIC = "order";
@@ -27,6 +28,8 @@ export function eventDetail(e: OrderEvent): Record<string, unknown> {
         totalCents: e.payload.totalCents,
         currency: e.payload.currency,
         itemCount: e.payload.items.reduce((n, i) => n + i.quantity, 0),
+        ...(e.payload.placedIn ? { placedIn: e.payload.placedIn } : {}),
+        ...(e.payload.sagaStart ? { sagaStart: e.payload.sagaStart } : {}),
       };
     case "StockReserved":
       return { vendorIds: e.payload.vendors.map((v) => v.vendorId) };
@@ -112,4 +115,20 @@ export function orderOutboxPayload(after: OrderState, e: OrderEvent, at: Date): 
     vendorIds: orderVendorIds(after),
     detail: eventDetail(e),
   };
+}
+
+const sagaHandOffSchema = z.object({
+  orderId: z.uuid(),
+  type: z.literal("OrderPlaced"),
+  detail: z.object({ sagaStart: z.literal("outbox") }),
+});
+
+/**
+ * The order whose saga the core region must start from this outbox payload, or null: an
+ * OrderPlaced taken in a region without saga workers (`sagaStart: "outbox"`). The relay routes
+ * only those to the saga pool's hand-off queue (docs/adr/0010 "Workers in us").
+ */
+export function sagaHandOff(payload: unknown): { orderId: string } | null {
+  const parsed = sagaHandOffSchema.safeParse(payload);
+  return parsed.success ? { orderId: parsed.data.orderId } : null;
 }

@@ -50,6 +50,13 @@ export const placeOrderSchema = z.object({
   shipping: z
     .record(z.uuid(), z.enum(SHIPPING_OPTIONS.map((o) => o.id) as [string, ...string[]]))
     .default({}),
+  /** The region taking the order (recorded on OrderPlaced; docs/adr/0010). */
+  placedIn: z
+    .string()
+    .regex(/^[a-z0-9-]{1,32}$/)
+    .optional(),
+  /** "outbox": the core region starts the saga from the OrderPlaced event (see events.ts). */
+  sagaStart: z.literal("outbox").optional(),
 });
 export type PlaceOrderInput = z.input<typeof placeOrderSchema>;
 
@@ -211,6 +218,8 @@ async function placeOnce(input: z.output<typeof placeOrderSchema>): Promise<Plac
             paymentMethod: { id: input.paymentMethodId },
             shipping,
             ...(addressSealed ? { addressSealed } : {}),
+            ...(input.placedIn ? { placedIn: input.placedIn } : {}),
+            ...(input.sagaStart ? { sagaStart: input.sagaStart } : {}),
           },
         },
       ],

@@ -21,8 +21,8 @@ import {
 } from "@agora/infra-local/security";
 import { readRolloutState, requestRolloutAction, rolloutJobRunning, startRolloutJob } from "@agora/infra-local/rollout";
 import { getStatus, postgresLag } from "@agora/infra-local/status";
-import { type LinkView, regionHealth, regionLink, setRegionLink, standbyStatus } from "@agora/infra-local/regions";
-import { cluster as clusterOf, type Topology } from "@agora/infra-local/topology";
+import { type LinkView, regionHealth, regionLink, regionPlacements, setRegionLink, standbyStatus } from "@agora/infra-local/regions";
+import { cluster as clusterOf, PRIMARY_REGION, SHARD_REGIONS, type Topology } from "@agora/infra-local/topology";
 
 const CALL_TIMEOUT_MS = 3_000;
 
@@ -141,6 +141,16 @@ export function localOpsBackend(t: Topology): OpsBackend {
     regionHealth: async () => (t.remoteRegions.length === 0 ? null : regionHealth(t)),
     // The operator's press of the drill's button is the promotion's confirmation (ADR 0010).
     regionFailover: ({ onEvent }) => runRegionFailoverDrill({ topology: t, confirm: () => Promise.resolve(true), onEvent }),
+    regionsOverview: async () => {
+      const link = t.remoteRegions.length === 0 ? null : await regionLink(t).catch(() => undefined);
+      return {
+        coreRegion: PRIMARY_REGION,
+        regions: regionPlacements(t),
+        shardRegions: { ...SHARD_REGIONS },
+        links: link ? [await regionLinkView(t, link)] : [],
+        unreachableLinks: link === undefined ? t.remoteRegions.map((r) => r.name) : [],
+      };
+    },
     // Every TLS server of the topology, asked in a live handshake (what a client is shown):
     // Postgres members in their protocol's upgrade, the others in plain TLS (etcd with a client pair).
     certificates: () => {

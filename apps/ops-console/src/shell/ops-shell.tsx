@@ -16,6 +16,7 @@ export const OPS_PAGES = [
   { href: "/services", label: "Services" },
   { href: "/deployments", label: "Deployments" },
   { href: "/scaling", label: "Scaling" },
+  { href: "/regions", label: "Regions" },
   { href: "/keys", label: "Keys" },
   { href: "/traces", label: "Traces" },
   { href: "/metrics", label: "Metrics" },

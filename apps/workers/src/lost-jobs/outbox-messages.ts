@@ -70,7 +70,7 @@ export async function requeueLostOutboxMessages(
     const messages = rows.map((r) => outboxRowMessage(source.cluster, r, "lost-job-sweep"));
     const byQueue = new Map<string, OutboxMessage[]>();
     for (const m of messages)
-      for (const q of queuesFor(m.aggregateType, m.eventType))
+      for (const q of queuesFor(m.aggregateType, m.eventType, m.payload))
         byQueue.set(q, [...(byQueue.get(q) ?? []), m]);
     for (const [name, ms] of byQueue) {
       const queue = queues.get(name);

@@ -65,7 +65,7 @@ export function createBullmqPublisher(opts: {
     async publish(messages) {
       const byQueue = new Map<string, OutboxMessage[]>();
       for (const m of messages)
-        for (const queue of queuesFor(m.aggregateType, m.eventType))
+        for (const queue of queuesFor(m.aggregateType, m.eventType, m.payload))
           byQueue.set(queue, [...(byQueue.get(queue) ?? []), m]);
       const adds = [...byQueue].map(([queue, ms]) =>
         queueNamed(queue).addBulk(

@@ -9,6 +9,7 @@
  * would otherwise pay a queue round trip (and, for the notifications, a dedupe transaction on
  * core) for each.
  */
+import { sagaHandOff } from "@agora/orders";
 import { SALE_EVENT_TYPES } from "../analytics/sale-effects.ts";
 import { SHOPPER_NOTICE_EVENTS, VENDOR_NOTICE_EVENTS } from "../notifications/order-notice.ts";
 import { EVENTS_BEFORE_FULFILMENT } from "../projections/vendor-orders-projection.ts";
@@ -20,7 +21,16 @@ export interface Subscription {
   events?: readonly string[];
   /** Event types it is never sent (it acts on everything else). */
   ignores?: readonly string[];
+  /** Only messages whose payload passes reach it (after `events`/`ignores`). */
+  accepts?: (payload: unknown) => boolean;
 }
+
+/**
+ * Orders taken in a region without saga workers: the core region's sagas pool starts their saga
+ * from OrderPlaced (pools/sagas.ts), a relay poll after the commit instead of the recovery sweep's
+ * 30–45 s (docs/adr/0010 "Workers in us").
+ */
+export const SAGA_HAND_OFF_SUBSCRIBER = "saga-start";
 
 export const SUBSCRIPTIONS: Readonly<Record<string, readonly Subscription[]>> = {
   // shard outboxes: catalog and stock of one vendor
@@ -37,6 +47,7 @@ export const SUBSCRIPTIONS: Readonly<Record<string, readonly Subscription[]>> = 
     { subscriber: "analytics", events: SALE_EVENT_TYPES },
     { subscriber: "vendor-notices", events: VENDOR_NOTICE_EVENTS },
     { subscriber: "vendor-orders", ignores: EVENTS_BEFORE_FULFILMENT },
+    { subscriber: SAGA_HAND_OFF_SUBSCRIBER, events: ["OrderPlaced"], accepts: (p) => sagaHandOff(p) !== null },
   ],
   // core outbox: vendor payouts (notice to the owner) and staff invitations (the invitation mail)
   payout: [{ subscriber: "vendor-notices" }],
@@ -50,12 +61,17 @@ export function queuesForTopic(topic: string): string[] {
   return subs.map((s) => subscriberQueueName(topic, s.subscriber));
 }
 
-/** The queues one message of `topic` with `eventType` is published to. */
-export function queuesFor(topic: string, eventType: string): string[] {
+/** The queues one message of `topic` with `eventType` and `payload` is published to. */
+export function queuesFor(topic: string, eventType: string, payload: unknown): string[] {
   const subs = SUBSCRIPTIONS[topic];
   if (!subs || subs.length === 0) return [outboxQueueName(topic)];
   return subs
-    .filter((s) => (!s.events || s.events.includes(eventType)) && !s.ignores?.includes(eventType))
+    .filter(
+      (s) =>
+        (!s.events || s.events.includes(eventType)) &&
+        !s.ignores?.includes(eventType) &&
+        (!s.accepts || s.accepts(payload)),
+    )
     .map((s) => subscriberQueueName(topic, s.subscriber));
 }
 

@@ -2,8 +2,11 @@
  * The `sagas` pool: runs checkout saga steps and, every `SAGA_SWEEP_EVERY_MS`, the recovery sweep
  * (a BullMQ job scheduler, so only one sweep is queued however many pool processes run). Steps
  * that call the payment provider are routed to the `payments` queue (pools/payments.ts, the
- * bulkhead), which owns the provider's breaker, its published state and its watchdog.
+ * bulkhead), which owns the provider's breaker, its published state and its watchdog. A second
+ * worker starts the sagas of orders placed in regions without saga workers, from their OrderPlaced
+ * outbox event (sagas/checkout/saga-hand-off.ts).
  */
+import { Worker } from "bullmq";
 import { z } from "zod";
 import { loadConfig } from "@agora/config";
 import { createRedis } from "@agora/redis";
@@ -15,6 +18,7 @@ import {
   SAGAS_QUEUE,
 } from "@agora/orders";
 import { createSagaProcessor, waitingInQueues } from "../sagas/checkout/index.ts";
+import { createSagaHandOffProcessor, SAGA_HAND_OFF_QUEUE } from "../sagas/checkout/saga-hand-off.ts";
 import { closeInventoryStock } from "../stock/stock-service.ts";
 import type { PoolSpec } from "./run-pool.ts";
 
@@ -32,11 +36,13 @@ export function sagasPool(): PoolSpec {
   });
   const queue = createSagaQueue(producer);
   const paymentsQueue = createSagaQueue(producer, PAYMENTS_QUEUE);
+  const enqueue = queueEnqueuer(queue, paymentsQueue);
+  let handOff: Worker | undefined;
   return {
     queue: SAGAS_QUEUE,
     concurrency: env.SAGA_CONCURRENCY,
     processor: createSagaProcessor({
-      enqueue: queueEnqueuer(queue, paymentsQueue),
+      enqueue,
       stalledAfterMs: env.SAGA_STALLED_AFTER_MS,
       stillQueued: waitingInQueues(queue, paymentsQueue),
     }),
@@ -46,8 +52,16 @@ export function sagasPool(): PoolSpec {
         { every: env.SAGA_SWEEP_EVERY_MS },
         { name: RECOVER_JOB },
       );
+      handOff = new Worker(SAGA_HAND_OFF_QUEUE, createSagaHandOffProcessor(enqueue), {
+        connection: createRedis({ maxRetriesPerRequest: null, connectionName: `pool:${SAGA_HAND_OFF_QUEUE}` }),
+        concurrency: 4,
+      });
+      handOff.on("error", (err) =>
+        process.stderr.write(`${JSON.stringify({ level: "warn", pool: SAGA_HAND_OFF_QUEUE, msg: err.message })}\n`),
+      );
     },
     close: async () => {
+      await handOff?.close();
       await queue.close();
       await paymentsQueue.close();
       producer.disconnect();

@@ -24,6 +24,7 @@ import {
   type RemoteRegion,
   secrets,
   SHARD_NAMES,
+  SHARD_REGIONS,
   storefrontPorts,
   storefrontUrl,
   type Topology,
@@ -126,6 +127,10 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
     env[dbUrlEnvName(c, "ro")] = databaseUrl(t, c, "ro");
   }
 
+  // Vendors are placed on shards of their home region (packages/db regions/shard-regions.ts).
+  env.AGORA_SHARD_REGIONS = Object.entries(SHARD_REGIONS)
+    .map(([s, r]) => `${s}=${r}`)
+    .join(",");
   env.AGORA_REDIS_SENTINELS = t.redis.sentinels.map((s) => `${t.host}:${s.port}`).join(",");
   env.AGORA_REDIS_MASTER_NAME = t.redis.masterName;
   env.AGORA_REDIS_PASSWORD = secrets(t).redisPassword;

@@ -40,6 +40,8 @@ export const PERMISSIONS = [
   // acknowledge alerts, create and expire silences
   "ops:alerts",
   "ops:scale",
+  // cut, heal, degrade the link between the regions (the Regions page's partition controls)
+  "ops:regions",
   "ops:deploy",
   "tenants:read",
   "tenants:admin",
@@ -97,7 +99,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   ],
   operator: OPERATOR,
   // Admins run the platform, not a shop: no vendor:* (those need a tenant in the session).
-  admin: [...OPERATOR, "ops:scale", "ops:deploy", "tenants:admin", "users:admin"],
+  admin: [...OPERATOR, "ops:scale", "ops:regions", "ops:deploy", "tenants:admin", "users:admin"],
 };
 
 export function hasPermission(roles: readonly Role[], permission: Permission): boolean {

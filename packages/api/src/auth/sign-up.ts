@@ -15,6 +15,7 @@ import { randomUUID } from "node:crypto";
 import { core, hashPassword } from "@agora/db";
 import { sealEmail, sealUserName, userKey } from "@agora/secrets";
 import type { z } from "zod";
+import { regionSettings } from "../regions/region-settings.ts";
 import type { signUpInput } from "./sign-up.schema.ts";
 
 export { signUpInput } from "./sign-up.schema.ts";
@@ -25,7 +26,14 @@ export interface SignUpAnswer {
   email: string;
 }
 
-export async function signUp(input: z.output<typeof signUpInput>): Promise<SignUpAnswer> {
+/**
+ * The account's home region is the region that served the sign-up (this process's AGORA_REGION):
+ * the shopper signed up where they are (data locality, docs/adr/0010).
+ */
+export async function signUp(
+  input: z.output<typeof signUpInput>,
+  homeRegion: string = regionSettings().AGORA_REGION,
+): Promise<SignUpAnswer> {
   // Hashed before the insert in both cases: an existing email must not answer faster.
   const passwordHash = await hashPassword(input.password);
   // The address is stored sealed under the new user's own data key, found by its blind index.
@@ -37,9 +45,9 @@ export async function signUp(input: z.output<typeof signUpInput>): Promise<SignU
     // and an existing account is neither changed nor reported. NOT EXISTS covers accounts whose
     // address the backfill has not sealed yet.
     const rows = await tx.$queryRaw<{ id: string }[]>`
-      INSERT INTO users (id, email_index, email_sealed, data_key, name_sealed, password_hash)
+      INSERT INTO users (id, email_index, email_sealed, data_key, name_sealed, password_hash, home_region)
       SELECT ${userId}::uuid, ${sealed.emailIndex}, ${sealed.emailSealed}, ${sealed.dataKey},
-             ${nameSealed}, ${passwordHash}
+             ${nameSealed}, ${passwordHash}, ${homeRegion}
        WHERE NOT EXISTS (SELECT 1 FROM users WHERE email = ${input.email})
       ON CONFLICT (email_index) DO NOTHING
       RETURNING id::text`;

@@ -26,6 +26,7 @@ import { cartOf } from "../cart/cart-owner.ts";
 import { clearCart, readLines } from "../cart/cart-store.ts";
 import { rememberCommit } from "../orders/read-token.ts";
 import { asPartitionError, assertCheckoutOpen, isCoreUnreachable, RegionPartitionedError } from "../regions/checkout-gate.ts";
+import { outsideCoreRegion, regionSettings } from "../regions/region-settings.ts";
 import type { Session } from "../trpc.ts";
 import { checkoutRedis } from "./checkout-redis.ts";
 import type { placeCheckoutInput } from "./checkout.schema.ts";
@@ -111,6 +112,9 @@ async function placeInCoreRegion(
         paymentMethodId: input.paymentMethodId,
         address: input.address,
         shipping: input.shipping,
+        placedIn: regionSettings().AGORA_REGION,
+        // No saga worker reads this region's queue: the core region starts it from the outbox.
+        ...(outsideCoreRegion() ? { sagaStart: "outbox" as const } : {}),
       },
       sagaEnqueue(),
     ));

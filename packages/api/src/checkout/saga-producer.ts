@@ -8,9 +8,10 @@ let queue: Queue | undefined;
 
 /**
  * Outside the core region the queue here is the local region's Redis, which no saga worker reads:
- * the order row (committed in the core region) is the durable hand-off, and the core region's
- * recovery sweep starts its saga (apps/workers/src/sagas/checkout/recovery.ts). Costs up to
- * SAGA_STALLED_AFTER_MS + SAGA_SWEEP_EVERY_MS before the first step; see docs/adr/0010.
+ * the order is placed with `sagaStart: "outbox"`, and its OrderPlaced outbox row (committed with
+ * it in the core region) is the durable hand-off — the core region's relay routes it to the sagas
+ * pool, which queues the first step (apps/workers/src/sagas/checkout/saga-hand-off.ts); the
+ * recovery sweep is the backstop. See docs/adr/0010 "Workers in us".
  */
 const startedByCoreRegion: SagaEnqueue = async () => {};
 

@@ -140,6 +140,34 @@ export interface RegionHealthView {
   routes: Record<string, string | null>;
 }
 
+/** One region of the deployment as the Regions page draws it (docs/adr/0010). */
+export interface RegionPlacement {
+  name: string;
+  /** Holds the core primary: orders, payments and the ledger are written here only. */
+  holdsCorePrimary: boolean;
+  /** Clusters whose primary runs here (core, the vendor shards homed here). */
+  primaries: string[];
+  /** Read-only copies of clusters whose primary runs elsewhere (the us standby of core). */
+  copies: string[];
+  storefronts: string[];
+  /** Its own Redis (sessions' revocations, carts, caches): the nodes' names. */
+  redis: string[];
+  /** Worker pools that consume this region's queues. */
+  workers: string[];
+}
+
+/** Where things run: regions, shard placement, the link; what the Regions page starts from. */
+export interface RegionsTopologyView {
+  coreRegion: string;
+  regions: RegionPlacement[];
+  /** Shard name → region of its primary. */
+  shardRegions: Record<string, string>;
+  /** The link to each remote region with its standby's lag; empty with one region. */
+  links: RegionLinkView[];
+  /** Remote regions whose link could not be asked (its process is down): shown, not hidden. */
+  unreachableLinks: string[];
+}
+
 /** Thrown by `applyNodeAction` for a name that is not a node of the deployment. */
 export class UnknownOpsTargetError extends Error {
   readonly code = "UNKNOWN_OPS_TARGET";
@@ -210,6 +238,8 @@ export interface OpsBackend {
    * Calling it is the operator's confirmation (ADR 0010). Progress lines go to `onEvent`.
    */
   regionFailover?(opts: { onEvent: (e: { type: string }) => void }): Promise<RegionFailoverReport>;
+  /** Regions, what runs in each, shard placement and the links (one region: no links). */
+  regionsOverview?(): Promise<RegionsTopologyView>;
   /** The last storefront rollout (canary / blue-green); absent where releases are not run from here. */
   rollout?(): RolloutView | null;
   /** Starts a rollout as a bounded job of the deployment. */

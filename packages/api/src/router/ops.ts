@@ -25,6 +25,8 @@ import { certificateOverview, rotateCertificates } from "../ops/certificates/cer
 import { servicesOverview } from "../ops/services/service-instances.ts";
 import { deploymentsOverview, rolloutAction, startRollout } from "../ops/deployments/deployments.ts";
 import { rolloutActionInput, startRolloutInput } from "../ops/deployments/deployments.schema.ts";
+import { regionsOverview, setRegionLink } from "../ops/regions/regions-overview.ts";
+import { regionsOverviewInput, setRegionLinkInput } from "../ops/regions/regions.schema.ts";
 import { scalingOverview, startSaleSpike } from "../ops/scaling/scaling-overview.ts";
 import { startSpikeInput } from "../ops/scaling/scaling.schema.ts";
 import { performanceOverview } from "../ops/performance/bench-history.ts";
@@ -107,6 +109,15 @@ export const opsRouter = createTRPCRouter({
   }),
   /** The runs of `npm run bench` against this deployment (Performance page). */
   performance: permissionProcedure("ops:read").query(() => performanceOverview()),
+  /** Regions, the link between them, tenant placement, region drills (Regions page; link: ops:regions). */
+  regions: createTRPCRouter({
+    overview: permissionProcedure("ops:read")
+      .input(regionsOverviewInput)
+      .query(({ input }) => regionsOverview(input.minutes)),
+    setLink: permissionProcedure("ops:regions")
+      .input(setRegionLinkInput)
+      .mutation(({ ctx, input }) => setRegionLink(ctx.session.userId, input)),
+  }),
   /** Vendors per shard and online vendor moves; moving a vendor is a capacity change (ops:scale). */
   shards: createTRPCRouter({
     overview: permissionProcedure("ops:read").query(() => shardOverview()),

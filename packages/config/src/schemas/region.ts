@@ -17,5 +17,24 @@ export const regionSchema = z.object({
   AGORA_PARTITION_AFTER_MS: z.coerce.number().int().min(1_000).max(600_000).default(5_000),
   /** Outside the core region: how long checkout waits for the core primary's answer to a probe. */
   AGORA_CORE_PROBE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  /**
+   * Where each vendor shard's primary runs, `shard-1=eu,shard-2=eu` (the topology writes it); a
+   * shard not named is in AGORA_CORE_REGION. A vendor is placed on a shard of its home region.
+   */
+  AGORA_SHARD_REGIONS: z
+    .string()
+    .default("")
+    .transform((s, ctx) => {
+      const out: Record<string, string> = {};
+      for (const pair of s.split(",").map((x) => x.trim()).filter((x) => x !== "")) {
+        const [shard, region, ...rest] = pair.split("=");
+        if (!shard || !region || rest.length > 0 || !regionName.safeParse(region).success) {
+          ctx.addIssue({ code: "custom", message: `"${pair}" is not shard=region` });
+          return z.NEVER;
+        }
+        out[shard] = region;
+      }
+      return out;
+    }),
 });
 export type RegionSettings = z.infer<typeof regionSchema>;

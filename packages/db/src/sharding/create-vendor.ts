@@ -13,6 +13,7 @@ import { core, shard, shardNames } from "../clients/registry.ts";
 import { DatabaseError, UnknownShardError } from "../errors/database-errors.ts";
 import { invalidateShard } from "./directory.ts";
 import { chooseShard } from "./placement.ts";
+import { defaultVendorRegion, shardRegions, shardsInRegion } from "../regions/shard-regions.ts";
 import { setTenant } from "../tenancy/tenant-scope.ts";
 
 export interface CreateVendorInput {
@@ -23,6 +24,12 @@ export interface CreateVendorInput {
   status?: "pending" | "active" | "suspended";
   /** Pin the placement instead of applying the policy (operators, tests). Ignored if the vendor exists. */
   shard?: string;
+  /**
+   * The vendor's home region: it is placed on a shard whose primary runs there (data locality,
+   * docs/adr/0010); `NoShardInRegionError` if none does. Default: the core region. A pinned
+   * `shard` decides the region instead.
+   */
+  homeRegion?: string;
 }
 
 export interface CreatedVendor {
@@ -32,6 +39,8 @@ export interface CreatedVendor {
   status: string;
   shard: string;
   epoch: number;
+  /** The region of its shard, recorded in core (`vendors.home_region`). */
+  homeRegion: string;
   /** False when the vendor already existed (same slug): the call was a no-op apart from re-syncing the shard row. */
   created: boolean;
 }
@@ -52,6 +61,12 @@ export async function createVendor(input: CreateVendorInput): Promise<CreatedVen
   const shards = shardNames();
   if (input.shard !== undefined && !shards.includes(input.shard))
     throw new UnknownShardError(input.shard, shards);
+  const regions = shardRegions(shards);
+  // Checked before the transaction: a region without shards is the caller's error, not a retry.
+  const candidates =
+    input.shard !== undefined
+      ? [input.shard]
+      : shardsInRegion(input.homeRegion ?? defaultVendorRegion(), regions);
   const placed = await core().primary.$transaction(async (tx) => {
     await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock($1)", PLACEMENT_LOCK_KEY);
     const existing = await tx.vendor.findUnique({
@@ -72,7 +87,8 @@ export async function createVendor(input: CreateVendorInput): Promise<CreatedVen
     const counts = await tx.shardDirectory.groupBy({ by: ["shard"], _count: { _all: true } });
     const target =
       input.shard ??
-      chooseShard(Object.fromEntries(counts.map((c) => [c.shard, c._count._all])), shards);
+      chooseShard(Object.fromEntries(counts.map((c) => [c.shard, c._count._all])), candidates);
+    const homeRegion = regions[target] ?? defaultVendorRegion();
     const vendor =
       existing ??
       (await tx.vendor.create({
@@ -81,6 +97,7 @@ export async function createVendor(input: CreateVendorInput): Promise<CreatedVen
           slug: input.slug,
           name: input.name,
           status: input.status ?? "active",
+          homeRegion,
         },
       }));
     const dir = await tx.shardDirectory.create({ data: { vendorId: vendor.id, shard: target } });
@@ -104,6 +121,7 @@ export async function createVendor(input: CreateVendorInput): Promise<CreatedVen
     status: vendor.status,
     shard: placed.shard,
     epoch: placed.epoch,
+    homeRegion: vendor.homeRegion,
     created: placed.created,
   };
 }

@@ -1,0 +1,89 @@
+/**
+ * The Regions page in the normal one-region topology: it says the deployment runs one region and
+ * how to start two, draws that region with everything in it, shows where each vendor lives (home
+ * region eu, its shard, the shard's region — a vendor created here included), and lists region
+ * drills from the drill store with their RTO and RPO. The partition controls are an admin's
+ * (ops:regions): the demo operator is told so and the API refuses them (403); an admin's link
+ * change is refused as well here, clearly (412: there is no link with one region).
+ *
+ * The two-region parts (a real link cut from the page's API, the us copy's age) run in
+ * tests/chaos/regions-home.chaos.test.ts against AGORA_REGIONS=2.
+ */
+import { randomUUID } from "node:crypto";
+import { closeAll, core, createVendor } from "@agora/db";
+import { topology } from "../infra/local/src/topology.ts";
+import { expect, test } from "./support/fixtures.ts";
+import { signInToOps } from "./support/ops-sign-in.ts";
+
+test.afterAll(async () => {
+  await closeAll();
+});
+
+test("the Regions page shows one region, where each vendor lives and the region drills; only an admin may touch the link", async ({
+  page,
+  newPage,
+}) => {
+  test.setTimeout(90_000);
+  const t = topology("test");
+  const ops = `http://${t.host}:${t.apps.opsConsole}`;
+  const run = randomUUID().slice(0, 8);
+  const vendor = await createVendor({ slug: `regions-e2e-${run}`, name: `Regions E2E ${run}` });
+  expect(vendor.homeRegion).toBe("eu");
+  // A region drill's report as its runner stores it (drill_runs, beside the cluster drills).
+  const drillId = randomUUID();
+  await core().primary.drillRun.create({
+    data: {
+      id: drillId,
+      cluster: "eu",
+      mode: "region-failover",
+      status: "failed",
+      report: { rtoMs: 14_300, rpo: { ordersLost: 2, ms: 900 } },
+      startedAt: new Date(),
+      finishedAt: new Date(),
+    },
+  });
+  try {
+    const operator = await newPage();
+    await signInToOps(operator, "/regions");
+    await expect(operator.getByRole("heading", { name: "Regions" })).toBeVisible({ timeout: 30_000 });
+    await expect(operator.getByTestId("one-region")).toContainText("runs one region (eu)");
+    await expect(operator.getByTestId("one-region")).toContainText("--regions 2");
+    // Next.js keeps its own (empty) route announcer with role=alert on every page.
+    await expect(operator.getByRole("alert").filter({ hasText: "ops:regions" })).toBeVisible();
+    await expect(operator.getByRole("button", { name: "Cut the link" })).toHaveCount(0);
+    const refused = await operator.request.post(`${ops}/api/trpc/ops.regions.setLink`, {
+      data: { json: { mode: "cut" } },
+      headers: { "content-type": "application/json" },
+    });
+    expect(refused.status()).toBe(403);
+    expect(await refused.text()).toContain('needs the \\"ops:regions\\" permission');
+
+    await signInToOps(page, "/regions", "admin@agora.local");
+    await expect(page.getByRole("heading", { name: "Regions" })).toBeVisible({ timeout: 30_000 });
+    // The map: one region, holding the core primary, both shards and the worker pools.
+    await expect(page.getByRole("img", { name: "One region: eu" })).toBeVisible();
+    await expect(page.getByTestId("region-eu")).toContainText("core primary");
+    await expect(page.getByTestId("region-eu")).toContainText("shards: shard-1, shard-2");
+    await expect(page.getByTestId("region-link")).toHaveCount(0);
+
+    const tenant = page.getByRole("table", { name: "Where each tenant lives" }).getByRole("row").filter({ hasText: `Regions E2E ${run}` });
+    await expect(tenant).toContainText("eu");
+    await expect(tenant).toContainText(vendor.shard);
+    await expect(tenant).toContainText("in its home region");
+
+    const drill = page.getByRole("table", { name: "Region drills" }).getByRole("row").filter({ hasText: "eu (region-failover)" }).first();
+    await expect(drill).toContainText("14.3 s");
+    await expect(drill).toContainText("2");
+
+    // An admin has the controls' permission, but with one region there is no link: said plainly.
+    await expect(page.getByText("One region: no link to change.")).toBeVisible();
+    const noLink = await page.request.post(`${ops}/api/trpc/ops.regions.setLink`, {
+      data: { json: { mode: "cut" } },
+      headers: { "content-type": "application/json" },
+    });
+    expect(noLink.status()).toBe(412);
+    expect(await noLink.text()).toContain("runs one region");
+  } finally {
+    await core().primary.drillRun.delete({ where: { id: drillId } });
+  }
+});
