@@ -65,6 +65,19 @@ describe("haproxyConfig: the HTTP edge", () => {
       );
   });
 
+  it("keeps the read-write side's fast failover checks and lets real connections take a dead replica out of the read-only side", () => {
+    for (const c of t.clusters) {
+      const rw = section(`listen ${c.name}_rw`);
+      expect(rw).toContain("inter 1s fastinter 500ms downinter 500ms fall 2 rise 1");
+      expect(rw).not.toContain("observe");
+      const ro = section(`listen ${c.name}_ro`);
+      // Slower checks on the read side are only safe with passive detection and a retry elsewhere.
+      expect(ro).toMatch(/default-server inter 3s .*observe layer4 error-limit 1 on-error mark-down/);
+      expect(ro).toContain("option redispatch 1");
+      expect(ro).toMatch(/\n {2}retries [1-9]/);
+    }
+  });
+
   it.skipIf(!existsSync("/usr/sbin/haproxy"))("is a configuration HAProxy accepts", () => {
     const dir = mkdtempSync(join(tmpdir(), "agora-haproxy-"));
     const file = join(dir, "haproxy.cfg");

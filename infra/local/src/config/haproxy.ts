@@ -164,10 +164,23 @@ function edgeScheme(t: Topology, httpsPort: number): string[] {
  *   in Patroni); the read-only side keeps 1 s, a replica joining later is no outage.
  * - `on-marked-down shutdown-sessions`: a demoted or fenced primary's sessions are cut at once, so
  *   no client keeps writing to it.
+ * - The read-only side checks every 3 s (a server that is down every 5 s). Every check is a new TLS
+ *   connection to Patroni and a query in its Postgres; the read-only side was 14 of the idle
+ *   product's 36 checks a second (two HAProxy instances), now 4. What it gives up is passive:
+ *   `observe layer4 … on-error mark-down` takes a replica out on the first connection to it that
+ *   fails (refused or timed out), without waiting for the checks, and `retries` + `redispatch`
+ *   send that connection to another member. A promoted replica keeps serving reads (correctly) for
+ *   up to ~3.5 s until its `/replica` check fails twice; a member that rejoins as a replica takes
+ *   reads within 5 s. The read-write side keeps the timing above: it decides failover times.
  */
 export function databaseCheckTiming(role: "rw" | "ro"): string[] {
-  const downinter = role === "rw" ? "500ms" : "1s";
-  return [`  default-server inter 1s fastinter 500ms downinter ${downinter} fall 2 rise 1 on-marked-down shutdown-sessions`];
+  if (role === "rw")
+    return ["  default-server inter 1s fastinter 500ms downinter 500ms fall 2 rise 1 on-marked-down shutdown-sessions"];
+  return [
+    "  retries 2",
+    "  option redispatch 1",
+    "  default-server inter 3s fastinter 500ms downinter 5s fall 2 rise 1 observe layer4 error-limit 1 on-error mark-down on-marked-down shutdown-sessions",
+  ];
 }
 
 export interface HaproxyOptions {
