@@ -78,6 +78,25 @@ describe("haproxyConfig: the HTTP edge", () => {
     }
   });
 
+  it("checks the edge's servers less often while healthy but takes a failing one out no later than two-second checks did", () => {
+    const worstCaseMs = (line: string) => {
+      const ms = (name: string) => {
+        const m = new RegExp(`\\b${name} (\\d+)(ms|s)\\b`).exec(line);
+        return m ? Number(m[1]) * (m[2] === "s" ? 1000 : 1) : undefined;
+      };
+      const inter = ms("inter") ?? 2000;
+      const fall = Number(/\bfall (\d+)/.exec(line)?.[1] ?? 3);
+      return inter + (fall - 1) * (ms("fastinter") ?? inter);
+    };
+    for (const backend of ["backend storefront_gateway", "backend realtime_gateway", "backend vendor_portal_gateway", "backend ops_console_gateway"]) {
+      const line = section(backend).split("\n").find((l) => l.includes("default-server")) ?? "";
+      const fall = Number(/\bfall (\d+)/.exec(line)?.[1]);
+      expect(worstCaseMs(line), backend).toBeLessThanOrEqual(2000 * fall);
+      expect(line, backend).toMatch(/\binter [3-9]s\b/);
+      expect(line, backend).toContain("downinter 2s");
+    }
+  });
+
   it.skipIf(!existsSync("/usr/sbin/haproxy"))("is a configuration HAProxy accepts", () => {
     const dir = mkdtempSync(join(tmpdir(), "agora-haproxy-"));
     const file = join(dir, "haproxy.cfg");

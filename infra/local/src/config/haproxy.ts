@@ -183,6 +183,22 @@ export function databaseCheckTiming(role: "rw" | "ro"): string[] {
   ];
 }
 
+/**
+ * Health-check timing of the HTTP edge's servers (storefronts, portal, console, Socket.IO gateways,
+ * the edge cache). Each check of a Next.js server is a request through Next (~3.4 ms of CPU for a
+ * constant /healthz), from each of the two HAProxy instances. An UP server is checked every 4 s
+ * (3 s where two failures take it out); after a first failure the next checks come every second
+ * (`fastinter`), so a dead or frozen instance is out as soon as before — three failures within
+ * 4 + 1 + 1 s, two within 3 + 1 s, against 2 + 2 + 2 and 2 + 2 s with `inter 2s` alone — for
+ * half (a third fewer) of the checks while healthy. A server that is down is checked every 2 s (`downinter`), as before, so
+ * a recovered instance is back as soon. Requests to a dead instance do not wait for either: it
+ * refuses the connection and `redispatch` sends the request to another.
+ */
+export const EDGE_CHECK_TIMING = {
+  fall3: "inter 4s fastinter 1s downinter 2s fall 3 rise 1",
+  fall2: "inter 3s fastinter 1s downinter 2s fall 2 rise 1",
+} as const;
+
 export interface HaproxyOptions {
   /** Requests per address per window before the edge answers 429 (FLOOD_LIMIT). */
   floodLimit?: number;
@@ -301,7 +317,7 @@ export function haproxyConfig(t: Topology, opts: HaproxyOptions = {}): string {
     "  timeout check 3s",
     "  option redispatch",
     "  retries 2",
-    `  default-server inter 2s fall 3 rise 1 maxconn ${INSTANCE_MAXCONN}`,
+    `  default-server ${EDGE_CHECK_TIMING.fall3} maxconn ${INSTANCE_MAXCONN}`,
     ...slotLines(t, "storefront", t.apps.storefront, "check"),
     "",
     // The edge cache's way to the storefronts: the same instances, queue and health checks as
@@ -317,7 +333,7 @@ export function haproxyConfig(t: Topology, opts: HaproxyOptions = {}): string {
     "  option httpchk GET /healthz",
     "  http-check expect status 200",
     "  timeout server 60s",
-    "  default-server inter 2s fall 2 rise 1",
+    `  default-server ${EDGE_CHECK_TIMING.fall2}`,
     `  server cdn ${t.host}:${t.apps.cdn} check`,
     "",
     // Websocket only (no polling), so no stickiness is needed: any instance serves any socket,
@@ -331,7 +347,7 @@ export function haproxyConfig(t: Topology, opts: HaproxyOptions = {}): string {
     "  http-check expect status 200",
     "  timeout server 60s",
     "  timeout tunnel 1h",
-    "  default-server inter 2s fall 2 rise 1 on-marked-down shutdown-sessions",
+    `  default-server ${EDGE_CHECK_TIMING.fall2} on-marked-down shutdown-sessions`,
     ...slotLines(t, "realtime", t.apps.realtime, "check"),
     "",
   );
@@ -361,7 +377,7 @@ export function haproxyConfig(t: Topology, opts: HaproxyOptions = {}): string {
       "  timeout check 3s",
       "  option redispatch",
       "  retries 2",
-      "  default-server inter 2s fall 3 rise 1",
+      `  default-server ${EDGE_CHECK_TIMING.fall3}`,
       ...slotLines(t, service, [instance], "check"),
       "",
     );
