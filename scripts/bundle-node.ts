@@ -109,6 +109,10 @@ async function bundle(workspaceDir: string): Promise<void> {
     platform: "node",
     target: "node20",
     sourcemap: "linked",
+    // main.js turns source maps on, and Node then reads and parses a chunk's whole map when it
+    // loads the chunk, in every process, and keeps it. Stack traces need only the mappings (file
+    // and line); the sources' text itself stays in the repository and the image's sources.
+    sourcesContent: false,
     legalComments: "none",
     logLevel: "warning",
     metafile: true,

@@ -2,43 +2,38 @@
 // First: tracing must be on before pg, ioredis and node:http are loaded.
 import { telemetry } from "./telemetry.ts";
 import { startWorkerOpsEndpoints } from "./ops-endpoints.ts";
-import { startTelemetryCollector } from "./telemetry-collector/collector-process.ts";
-import { startMediaOrigin } from "./media-origin/media-origin-process.ts";
-import { startOutboxRelay } from "./outbox/relay-process.ts";
-import { startProjections } from "./projections/projections-process.ts";
-import { realtimeInstance, startRealtime } from "./realtime/realtime-process.ts";
-import { inventoryInstance, startInventory } from "./inventory/inventory-process.ts";
-import { analyticsPool } from "./pools/analytics.ts";
-import { importsPool } from "./pools/imports.ts";
-import { maintenancePool } from "./pools/maintenance.ts";
-import { notificationsPool } from "./pools/notifications.ts";
-import { paymentsPool } from "./pools/payments.ts";
-import { type PoolSpec, runPool } from "./pools/run-pool.ts";
-import { sagasPool } from "./pools/sagas.ts";
-import { runMigrations } from "./release/migrate.ts";
+import type { PoolSpec } from "./pools/run-pool.ts";
+import { inventoryInstance, realtimeInstance } from "./process-names.ts";
 import { checkStartupConfig } from "./startup-config.ts";
 
+// Each kind's code is loaded by the process that runs it, and only there: imported at the top,
+// every pool process loaded every other kind's modules too (Socket.IO, gRPC, CSV, the collector,
+// the payment providers, …) and kept them resident. See docs/performance.md, "Idle".
+
 // Factories: only the pool this process runs opens its connections.
-const POOLS: Record<string, () => PoolSpec> = {
-  analytics: analyticsPool,
-  imports: importsPool,
-  maintenance: maintenancePool,
-  notifications: notificationsPool,
-  payments: paymentsPool,
-  sagas: sagasPool,
+const POOLS: Record<string, () => Promise<PoolSpec>> = {
+  analytics: async () => (await import("./pools/analytics.ts")).analyticsPool(),
+  imports: async () => (await import("./pools/imports.ts")).importsPool(),
+  maintenance: async () => (await import("./pools/maintenance.ts")).maintenancePool(),
+  notifications: async () => (await import("./pools/notifications.ts")).notificationsPool(),
+  payments: async () => (await import("./pools/payments.ts")).paymentsPool(),
+  sagas: async () => (await import("./pools/sagas.ts")).sagasPool(),
 };
 
 // Processes that are not BullMQ workers (singletons behind leader election, HTTP services).
 const PROCESSES: Record<string, () => Promise<{ close: () => Promise<void> }>> = {
-  "outbox-relay": () => Promise.resolve(startOutboxRelay()),
-  projections: () => Promise.resolve(startProjections()),
-  "media-origin": startMediaOrigin,
-  "telemetry-collector": startTelemetryCollector,
+  "outbox-relay": async () => (await import("./outbox/relay-process.ts")).startOutboxRelay(),
+  projections: async () =>
+    (await import("./projections/projections-process.ts")).startProjections(),
+  "media-origin": async () =>
+    (await import("./media-origin/media-origin-process.ts")).startMediaOrigin(),
+  "telemetry-collector": async () =>
+    (await import("./telemetry-collector/collector-process.ts")).startTelemetryCollector(),
 };
 
 // One-shot commands (release Jobs): run, print, exit.
 const ONE_SHOT: Record<string, (write: (line: string) => void) => Promise<void>> = {
-  migrate: runMigrations,
+  migrate: async (write) => (await import("./release/migrate.ts")).runMigrations(write),
 };
 
 const name = process.argv[2] ?? "maintenance";
@@ -63,12 +58,16 @@ if (oneShot) {
 const makeSpec = POOLS[name];
 const makeProcess = PROCESSES[name];
 let pool: { close: () => Promise<void> };
-if (makeSpec) pool = await runPool(makeSpec(), { pool: name });
-else if (makeProcess) pool = await makeProcess();
+if (makeSpec) {
+  const { runPool } = await import("./pools/run-pool.ts");
+  pool = await runPool(await makeSpec(), { pool: name });
+} else if (makeProcess) pool = await makeProcess();
 // Socket.IO gateway instances: `realtime-1`, `realtime-2`, … (one port each in the topology).
-else if (realtimeInstance(name) !== null) pool = await startRealtime(name);
+else if (realtimeInstance(name) !== null)
+  pool = await (await import("./realtime/realtime-process.ts")).startRealtime(name);
 // Inventory gRPC service instances: `inventory-1`, `inventory-2`, … (one port each).
-else if (inventoryInstance(name) !== null) pool = await startInventory();
+else if (inventoryInstance(name) !== null)
+  pool = await (await import("./inventory/inventory-process.ts")).startInventory();
 else {
   const known = [
     ...Object.keys(POOLS),

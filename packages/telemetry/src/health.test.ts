@@ -1,3 +1,6 @@
+import { trace } from "@opentelemetry/api";
+import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { describe, expect, it } from "vitest";
 import { healthHandlers } from "./health.ts";
 
@@ -81,5 +84,28 @@ describe("healthHandlers", () => {
     });
     expect((await ready()).status).toBe(200);
     expect(events.slice(0, 3).sort()).toEqual(["start a", "start b", "start c"]);
+  });
+
+  it("does not trace what its checks call: a probe every few seconds would start a trace each time", async () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    provider.register();
+    try {
+      const { ready } = healthHandlers({
+        checks: {
+          postgres: async () => {
+            await sleep(1);
+            trace.getTracer("prisma").startSpan("prisma:client:operation").end();
+          },
+        },
+        timeoutMs: 500,
+      });
+      expect((await ready()).status).toBe(200);
+      trace.getTracer("agora").startSpan("checkout.place").end();
+      expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(["checkout.place"]);
+    } finally {
+      await provider.shutdown();
+      trace.disable();
+    }
   });
 });

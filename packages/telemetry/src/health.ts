@@ -3,6 +3,7 @@
  * Readiness runs every check in parallel with its own timeout, so one hung dependency makes the
  * probe fail fast with a reason instead of hanging the probe.
  */
+import { untraced } from "./tracing/spans.ts";
 
 /** A dependency check: resolve if usable, reject with a reason if not. Abort work on `signal`. */
 export type HealthCheck = (signal: AbortSignal) => Promise<void>;
@@ -46,9 +47,13 @@ export function healthHandlers(options: HealthOptions): HealthHandlers {
   return {
     live: () => ({ status: 200, body: { live: true } }),
     async ready() {
-      const entries = await Promise.all(
-        Object.entries(options.checks).map(
-          async ([name, check]) => [name, await runCheck(check, options.timeoutMs)] as const,
+      // Not traced, like the /readyz request itself: probes come every few seconds, and a check's
+      // Prisma or http calls would otherwise start a trace of their own each time.
+      const entries = await untraced(() =>
+        Promise.all(
+          Object.entries(options.checks).map(
+            async ([name, check]) => [name, await runCheck(check, options.timeoutMs)] as const,
+          ),
         ),
       );
       const checks = Object.fromEntries(entries);

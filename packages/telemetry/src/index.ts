@@ -66,5 +66,5 @@ export {
   sampleRateFromEnv,
   traceIdBelowRate,
 } from "./tracing/sampler.ts";
-export { inSpan, SpanKind, traceFromHeaders, traceHeaders, type SpanOptions } from "./tracing/spans.ts";
+export { inSpan, SpanKind, traceFromHeaders, traceHeaders, untraced, type SpanOptions } from "./tracing/spans.ts";
 export { pgEndpoints, type PgEndpoint } from "./tracing/pg-endpoints.ts";

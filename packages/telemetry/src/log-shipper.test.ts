@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createLogShipper, toOtlpLogRecord } from "./log-shipper.ts";
 
 const line = (msg: string, extra: Record<string, unknown> = {}) =>
@@ -34,6 +34,36 @@ describe("log shipper", () => {
     expect(bodies).toHaveLength(1);
     expect(JSON.stringify(bodies[0])).toContain("workers-sagas");
     expect(JSON.stringify(bodies[0])).toContain('"two"');
+  });
+
+  it("ships a written line within flushEveryMs, and keeps no timer while nothing waits to be sent", async () => {
+    vi.useFakeTimers();
+    try {
+      const bodies: string[] = [];
+      const shipper = createLogShipper({
+        url: "http://collector/v1/logs",
+        service: "workers-analytics",
+        flushEveryMs: 1_000,
+        fetch: (_url, init) => {
+          bodies.push(String(init?.body));
+          return Promise.resolve(new Response("{}", { status: 200 }));
+        },
+      });
+      expect(vi.getTimerCount()).toBe(0);
+      shipper.write(line("first"));
+      shipper.write(line("second"));
+      expect(bodies).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(bodies).toHaveLength(1);
+      expect(bodies[0]).toContain('"second"');
+      expect(vi.getTimerCount()).toBe(0);
+      shipper.write(line("later"));
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(bodies).toHaveLength(2);
+      await shipper.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("sends the collector's ingest token with every batch", async () => {

@@ -122,8 +122,22 @@ export function createLogShipper(options: LogShipperOptions): LogShipper {
     return inFlight;
   };
 
-  const timer = setInterval(() => void flush(), options.flushEveryMs ?? 1_000);
-  timer.unref(); // never keeps a finishing process alive
+  // Armed by the first line of a batch, not a fixed interval: an idle process that logs nothing
+  // has no timer waking it every second (one per Node process of the product). A line written
+  // while a batch is being sent is picked up by that send's loop.
+  const flushEveryMs = options.flushEveryMs ?? 1_000;
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  const armTimer = () => {
+    if (timer || closed) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void flush().finally(() => {
+        if (buffer.length > 0) armTimer();
+      });
+    }, flushEveryMs);
+    timer.unref(); // never keeps a finishing process alive
+  };
 
   return {
     write(line: string) {
@@ -134,10 +148,13 @@ export function createLogShipper(options: LogShipperOptions): LogShipper {
         dropped += over;
       }
       if (buffer.length >= batchSize && !inFlight) void flush();
+      else armTimer();
     },
     flush,
     async close() {
-      clearInterval(timer);
+      closed = true;
+      clearTimeout(timer);
+      timer = undefined;
       await flush();
     },
     get dropped() {

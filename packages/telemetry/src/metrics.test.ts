@@ -109,6 +109,16 @@ describe("metricsHandler", () => {
     expect(body).toContain("agora_nodejs_heap_size_used_bytes");
   });
 
+  it("still reports event-loop delay (lag gauge and histogram percentiles) with the coarser sampling", async () => {
+    const { body } = await metricsHandler();
+    for (const name of [
+      "agora_nodejs_eventloop_lag_seconds",
+      "agora_nodejs_eventloop_lag_max_seconds",
+      "agora_nodejs_eventloop_lag_p99_seconds",
+    ])
+      expect(body).toMatch(new RegExp(`^${name} \\d`, "m"));
+  });
+
   it("includes exposed and passed registries from other packages", async () => {
     const resilienceLike = new Registry();
     new Counter({

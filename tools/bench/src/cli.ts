@@ -22,6 +22,7 @@ const { values } = parseArgs({
     shoppers: { type: "string" },
     connections: { type: "string" },
     duration: { type: "string" },
+    "idle-window": { type: "string" },
     profile: { type: "string", default: process.env.AGORA_PROFILE ?? "dev" },
     "no-history": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
@@ -39,7 +40,7 @@ function positive(name: string, v: string | undefined): number | undefined {
 async function main(): Promise<void> {
   if (values.help) {
     process.stdout.write(
-      `npm run bench -- [--quick] [--json] [--only ${SCENARIO_NAMES.join(",")}] [--shoppers N] [--connections N] [--duration S] [--profile dev|test] [--no-history]\n`,
+      `npm run bench -- [--quick] [--json] [--only ${SCENARIO_NAMES.join(",")}] [--shoppers N] [--connections N] [--duration S] [--idle-window S] [--profile dev|test] [--no-history]\n`,
     );
     return;
   }
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
     shoppers: positive("shoppers", values.shoppers),
     connections: positive("connections", values.connections),
     durationS: positive("duration", values.duration),
+    idleWindowS: positive("idle-window", values["idle-window"]),
   });
   const product = scenarios.some((s) => s.needsProduct) ? benchTarget(values.profile) : undefined;
   // The public URL may be HTTPS with the local CA's certificate: fetch must trust that CA.

@@ -53,6 +53,8 @@ export function planFor(opts: {
   shoppers?: number;
   connections?: number;
   durationS?: number;
+  /** The idle scenario's window (s): 2–3 minutes give CPU seconds per process that compare on a busy box. */
+  idleWindowS?: number;
 }): BenchPlan {
   const base = opts.quick ? QUICK_PLAN : FULL_PLAN;
   return {
@@ -63,5 +65,6 @@ export function planFor(opts: {
       ...(opts.durationS ? { durationS: opts.durationS } : {}),
     },
     checkout: { ...base.checkout, ...(opts.shoppers ? { shoppers: opts.shoppers } : {}) },
+    ...(opts.idleWindowS ? { idleWindowS: opts.idleWindowS } : {}),
   };
 }

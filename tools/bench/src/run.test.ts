@@ -24,6 +24,13 @@ describe("quick mode", () => {
     expect(q.idleWindowS).toBeLessThan(FULL_PLAN.idleWindowS);
   });
 
+  it("takes a longer idle window when asked, leaving the load shapes alone", () => {
+    const p = planFor({ quick: false, idleWindowS: 180 });
+    expect(p.idleWindowS).toBe(180);
+    expect(p.reads).toEqual(FULL_PLAN.reads);
+    expect(planFor({ quick: false }).idleWindowS).toBe(FULL_PLAN.idleWindowS);
+  });
+
   it("measures the node-hello ceiling end to end and reports it as JSON, a table and a history line", async () => {
     const run = await runBench({
       plan: QUICK_PLAN,

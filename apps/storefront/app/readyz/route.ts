@@ -1,4 +1,5 @@
 import { createCaller, createTRPCContext } from "@agora/api";
+import { untraced } from "@agora/telemetry";
 import { loadConfig, registrySchema, releaseSchema } from "@agora/config";
 
 // Readiness: can this instance serve data right now? 503 with the reason. In Kubernetes the
@@ -8,7 +9,8 @@ export const dynamic = "force-dynamic";
 
 export async function GET(req: Request) {
   const caller = createCaller(await createTRPCContext({ headers: req.headers }));
-  const readiness = await caller.health.ready();
+  // Not traced (like the request itself): the instance probes itself every 5 s for the registry.
+  const readiness = await untraced(() => caller.health.ready());
   // The release a rollout started this instance as (the registry record carries it too).
   const { release, registry } = loadConfig({ release: releaseSchema, registry: registrySchema });
   return Response.json(

@@ -30,12 +30,6 @@ async function listInRegistry(serving: () => boolean): Promise<SelfRegistration>
   return registration;
 }
 
-/** `inventory-<n>` locally (one port each); plain `inventory` where replicas share one (Kubernetes). */
-export function inventoryInstance(name: string): number | null {
-  const m = /^inventory(?:-(\d+))?$/.exec(name);
-  return m ? Number(m[1] ?? 0) : null;
-}
-
 /** How often a server re-reads its pair from disk: a rotated certificate is served within this. */
 const CERT_REFRESH_MS = 60_000;
 

@@ -24,11 +24,6 @@ const envSchema = z.object({
   REALTIME_PUSH_TTL_S: z.coerce.number().int().min(2).max(60).default(5),
 });
 
-export function realtimeInstance(name: string): number | null {
-  const m = /^realtime-(\d+)$/.exec(name);
-  return m ? Number(m[1]) : null;
-}
-
 export interface RunningRealtime {
   port: number;
   isConsuming(): boolean;

@@ -65,6 +65,38 @@ describe("haproxyConfig: the HTTP edge", () => {
       );
   });
 
+  it("keeps the read-write side's fast failover checks and lets real connections take a dead replica out of the read-only side", () => {
+    for (const c of t.clusters) {
+      const rw = section(`listen ${c.name}_rw`);
+      expect(rw).toContain("inter 1s fastinter 500ms downinter 500ms fall 2 rise 1");
+      expect(rw).not.toContain("observe");
+      const ro = section(`listen ${c.name}_ro`);
+      // Slower checks on the read side are only safe with passive detection and a retry elsewhere.
+      expect(ro).toMatch(/default-server inter 3s .*observe layer4 error-limit 1 on-error mark-down/);
+      expect(ro).toContain("option redispatch 1");
+      expect(ro).toMatch(/\n {2}retries [1-9]/);
+    }
+  });
+
+  it("checks the edge's servers less often while healthy but takes a failing one out no later than two-second checks did", () => {
+    const worstCaseMs = (line: string) => {
+      const ms = (name: string) => {
+        const m = new RegExp(`\\b${name} (\\d+)(ms|s)\\b`).exec(line);
+        return m ? Number(m[1]) * (m[2] === "s" ? 1000 : 1) : undefined;
+      };
+      const inter = ms("inter") ?? 2000;
+      const fall = Number(/\bfall (\d+)/.exec(line)?.[1] ?? 3);
+      return inter + (fall - 1) * (ms("fastinter") ?? inter);
+    };
+    for (const backend of ["backend storefront_gateway", "backend realtime_gateway", "backend vendor_portal_gateway", "backend ops_console_gateway"]) {
+      const line = section(backend).split("\n").find((l) => l.includes("default-server")) ?? "";
+      const fall = Number(/\bfall (\d+)/.exec(line)?.[1]);
+      expect(worstCaseMs(line), backend).toBeLessThanOrEqual(2000 * fall);
+      expect(line, backend).toMatch(/\binter [3-9]s\b/);
+      expect(line, backend).toContain("downinter 2s");
+    }
+  });
+
   it.skipIf(!existsSync("/usr/sbin/haproxy"))("is a configuration HAProxy accepts", () => {
     const dir = mkdtempSync(join(tmpdir(), "agora-haproxy-"));
     const file = join(dir, "haproxy.cfg");

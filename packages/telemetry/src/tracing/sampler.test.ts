@@ -1,4 +1,4 @@
-import { context, SpanStatusCode, trace } from "@opentelemetry/api";
+import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -65,6 +65,31 @@ describe("ErrorKeepingSampler + ErrorKeepingProcessor", () => {
     tracer.startSpan("child", {}, trace.setSpan(context.active(), root)).end();
     root.end();
     expect(exported()).toEqual(["child", "root"]);
+  });
+});
+
+describe("probes and scrapes", () => {
+  it("records neither a server span for /healthz, /readyz or /api/metrics nor anything started under it, even when it fails", () => {
+    const { tracer, exported, processor } = setup(1);
+    for (const target of ["/healthz", "/readyz?full=1", "/api/metrics", "/metrics"]) {
+      const root = tracer.startSpan("GET", { kind: SpanKind.SERVER, attributes: { "http.target": target } });
+      expect(root.isRecording(), target).toBe(false);
+      const child = tracer.startSpan("executing api route", {}, trace.setSpan(context.active(), root));
+      expect(child.isRecording(), target).toBe(false);
+      tracer.startSpan("prisma:client:operation", {}, trace.setSpan(context.active(), child)).end();
+      child.setStatus({ code: SpanStatusCode.ERROR, message: "db down" });
+      child.end();
+      root.end();
+    }
+    expect(exported()).toEqual([]);
+    expect(processor.pendingTraces()).toBe(0);
+  });
+
+  it("still traces a request whose path only starts like a probe, and client spans to any path", () => {
+    const { tracer, exported } = setup(1);
+    tracer.startSpan("GET", { kind: SpanKind.SERVER, attributes: { "url.path": "/api/trpc/catalog.home" } }).end();
+    tracer.startSpan("GET", { kind: SpanKind.CLIENT, attributes: { "http.target": "/healthz" } }).end();
+    expect(exported()).toEqual(["GET", "GET"]);
   });
 });
 

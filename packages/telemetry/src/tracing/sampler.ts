@@ -4,7 +4,8 @@
  * `ErrorKeepingProcessor` then exports the unsampled spans of a trace only once one of them ended
  * with an error. Children follow their parent's decision, so a trace is kept or dropped whole.
  */
-import { type Attributes, type Context, type SpanKind, SpanStatusCode, trace, TraceFlags } from "@opentelemetry/api";
+import { type Attributes, type Context, SpanKind, SpanStatusCode, trace, TraceFlags } from "@opentelemetry/api";
+import { TraceState } from "@opentelemetry/core";
 import {
   type ReadableSpan,
   type Sampler,
@@ -13,6 +14,7 @@ import {
   type Span,
   type SpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
+import { isIncomingNoise } from "./noise.ts";
 
 /** Parses `AGORA_TRACE_SAMPLE_RATE` (0..1, default 1); a wrong value fails fast, naming the var. */
 export function sampleRateFromEnv(value = process.env.AGORA_TRACE_SAMPLE_RATE): number {
@@ -32,6 +34,14 @@ export function traceIdBelowRate(traceId: string, rate: number): boolean {
   return bucket < rate;
 }
 
+const NOISE_STATE_KEY = "agora";
+const NOISE_STATE_VALUE = "noise";
+
+function isNoiseTarget(attributes: Attributes): boolean {
+  const target = attributes["http.target"] ?? attributes["url.path"];
+  return typeof target === "string" && isIncomingNoise(target);
+}
+
 export class ErrorKeepingSampler implements Sampler {
   constructor(private readonly rate: number) {}
 
@@ -39,10 +49,20 @@ export class ErrorKeepingSampler implements Sampler {
     context: Context,
     traceId: string,
     _name: string,
-    _kind: SpanKind,
-    _attributes: Attributes,
+    kind: SpanKind,
+    attributes: Attributes,
   ): SamplingResult {
     const parent = trace.getSpanContext(context);
+    // A probe or a scrape (Next's own request span for /healthz, /readyz, /api/metrics, which no
+    // request hook reaches) is not recorded at all, and neither is anything under it: the mark
+    // in its trace state is what its children see, since a dropped span has no sampled flag to follow.
+    if (parent?.traceState?.get(NOISE_STATE_KEY) === NOISE_STATE_VALUE)
+      return { decision: SamplingDecision.NOT_RECORD, traceState: parent.traceState };
+    if ((!parent || parent.isRemote) && kind === SpanKind.SERVER && isNoiseTarget(attributes))
+      return {
+        decision: SamplingDecision.NOT_RECORD,
+        traceState: (parent?.traceState ?? new TraceState()).set(NOISE_STATE_KEY, NOISE_STATE_VALUE),
+      };
     const sampled = parent
       ? (parent.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED
       : traceIdBelowRate(traceId, this.rate);

@@ -12,6 +12,7 @@ import {
   SpanStatusCode,
   trace,
 } from "@opentelemetry/api";
+import { suppressTracing } from "@opentelemetry/core";
 import {
   currentTraceContext,
   formatTraceparent,
@@ -67,6 +68,17 @@ export async function inSpan<R>(
       }
     },
   );
+}
+
+/**
+ * Runs `fn` with tracing suppressed: no span is recorded for it or for anything it calls (Prisma,
+ * pg, http, undici). For a loop's "nothing to do" look that runs every second or so while the
+ * product is idle (the outbox relay's peek, the payment provider probe): each round was a trace
+ * of several spans exported to the collector and written to Redis, the larger part of what an
+ * idle product traced. A round that finds work runs outside `untraced` and is traced as before.
+ */
+export function untraced<R>(fn: () => R): R {
+  return context.with(suppressTracing(context.active()), fn);
 }
 
 /** `{ traceparent }` of the current trace, for an outbox row's `headers` (or `{}` outside one). */

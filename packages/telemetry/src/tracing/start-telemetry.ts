@@ -18,6 +18,7 @@ import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { PrismaInstrumentation } from "@prisma/instrumentation";
 import { loadConfig, telemetrySchema } from "@agora/config";
 import { createLogShipper, installLogShipper, type LogShipper } from "../log-shipper.ts";
+import { isIncomingNoise, isOutgoingNoise } from "./noise.ts";
 import { pgEndpoints } from "./pg-endpoints.ts";
 import { ErrorKeepingProcessor, ErrorKeepingSampler, sampleRateFromEnv } from "./sampler.ts";
 
@@ -41,10 +42,6 @@ export interface Telemetry {
   flush(): Promise<void>;
   shutdown(): Promise<void>;
 }
-
-// Paths that are scraped every few seconds: tracing them would bury real traffic.
-// The collector's receivers are never traced: their spans would feed back into them.
-const NOISE = /^\/(metrics|healthz|readyz|_next\/|favicon|v1\/traces|v1\/logs)/;
 
 const STATE_KEY = Symbol.for("@agora/telemetry/started");
 const slot = globalThis as typeof globalThis & { [STATE_KEY]?: Telemetry };
@@ -95,16 +92,17 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry {
     tracerProvider: provider,
     instrumentations: [
       new HttpInstrumentation({
-        ignoreIncomingRequestHook: (req) => NOISE.test(req.url ?? ""),
+        ignoreIncomingRequestHook: (req) => isIncomingNoise(req.url ?? ""),
         // The edge's request id (HAProxy sets X-Request-Id) on the server span, so a trace can be
         // found from the id a client or the edge's answer names.
         headersToSpanAttributes: { server: { requestHeaders: ["x-request-id"] } },
         // The exporters' own requests would otherwise trace themselves forever.
         ignoreOutgoingRequestHook: (req) =>
-          `${req.hostname ?? req.host ?? ""}:${String(req.port ?? "")}` === new URL(collectorUrl).host,
+          `${req.hostname ?? req.host ?? ""}:${String(req.port ?? "")}` === new URL(collectorUrl).host ||
+          isOutgoingNoise(req.path ?? ""),
       }),
       new UndiciInstrumentation({
-        ignoreRequestHook: (req) => req.origin === collectorOrigin,
+        ignoreRequestHook: (req) => req.origin === collectorOrigin || isOutgoingNoise(req.path),
       }),
       new PgInstrumentation({
         requireParentSpan: true, // pool housekeeping outside any request is noise
