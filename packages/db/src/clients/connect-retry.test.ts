@@ -52,32 +52,6 @@ describe("retry of failed connection attempts", () => {
     }
   });
 
-  it("queues a caller whose handshake failed for the pool's open connections, a bounded number of times", async () => {
-    const clock = fakeClock();
-    let attempts = 0;
-    try {
-      const pool = refusedPool();
-      const connectOnce = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
-      Object.defineProperty(pool, "connect", {
-        configurable: true,
-        value: () => {
-          attempts++;
-          return connectOnce();
-        },
-      });
-      const retried = retryConnects(pool, { budgetMs: 0, baseDelayMs: 100, maxDelayMs: 400 }, {
-        sleep: clock.sleep,
-        openConnections: () => 3,
-      });
-      await expect(retried.connect()).rejects.toMatchObject({ code: "ECONNREFUSED" });
-      // Two more tries without backoff (the pool has open connections), then the budget (0) ends it.
-      expect(attempts).toBe(3);
-      expect(clock.delays).toEqual([]);
-    } finally {
-      clock.restore();
-    }
-  });
-
   it("does not retry when the budget is 0", async () => {
     const clock = fakeClock();
     try {

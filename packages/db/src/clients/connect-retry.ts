@@ -35,41 +35,21 @@ export function isConnectFailure(err: unknown): boolean {
 type ConnectCallback = (err: Error | undefined, client?: pg.PoolClient, done?: (release?: unknown) => void) => void;
 
 /** Makes `pool.connect` (promise and callback forms) retry connection failures within `retry`. */
-/**
- * A caller whose own handshake failed while the pool holds open connections queues for one of
- * those instead (at most this many times): under a burst on a busy box a handshake may time out
- * although the database serves the pool's open connections in milliseconds. During a real outage
- * those connections fail on use and the caller still gets DB_UNAVAILABLE.
- */
-const REQUEUES_ON_OPEN_POOL = 2;
-
 export function retryConnects(
   pool: pg.Pool,
   retry: ConnectRetry,
-  opts: {
-    sleep?: (ms: number) => Promise<void>;
-    random?: () => number;
-    /** Open (not still handshaking) connections of the pool; default none known. */
-    openConnections?: () => number;
-  } = {},
+  opts: { sleep?: (ms: number) => Promise<void>; random?: () => number } = {},
 ): pg.Pool {
   const connectOnce = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const openConnections = opts.openConnections ?? (() => 0);
   const connect = async (): Promise<pg.PoolClient> => {
     const started = Date.now();
-    let requeued = 0;
     for (let attempt = 0; ; attempt++) {
       try {
         return await connectOnce();
       } catch (err) {
-        if (!isConnectFailure(err)) throw err;
-        if (requeued < REQUEUES_ON_OPEN_POOL && openConnections() > 0) {
-          requeued++;
-          continue;
-        }
         const delay = backoffDelay(attempt, retry.baseDelayMs, retry.maxDelayMs, opts.random);
-        if (Date.now() - started + delay > retry.budgetMs) throw err;
+        if (!isConnectFailure(err) || Date.now() - started + delay > retry.budgetMs) throw err;
         await sleep(delay);
       }
     }

@@ -10,7 +10,6 @@ import { PrismaClient as CorePrismaClient } from "../generated/core/client.ts";
 import { PrismaClient as ShardPrismaClient } from "../generated/shard/client.ts";
 import type { PoolSettings } from "./config.ts";
 import { retryConnects } from "./connect-retry.ts";
-import { gradualGrowth, warmUp } from "./pool-growth.ts";
 import { trackPool } from "./pool-metrics.ts";
 
 export type NodeRole = "primary" | "replica";
@@ -32,20 +31,12 @@ function clientWithConnectTimeout(connectTimeoutMs: number): typeof pg.Client {
   };
 }
 
-function poolConfig(
-  url: string,
-  cluster: string,
-  role: NodeRole,
-  s: PoolSettings,
-  Client: typeof pg.Client,
-): PoolConfig {
+function poolConfig(url: string, cluster: string, role: NodeRole, s: PoolSettings): PoolConfig {
   return {
     connectionString: url,
     max: s.max,
-    // Connections kept open while idle (warmed at creation): a burst starts with them.
-    min: Math.min(s.warmConnections, s.max),
     connectionTimeoutMillis: s.acquireTimeoutMillis,
-    Client,
+    Client: clientWithConnectTimeout(s.connectionTimeoutMillis),
     idleTimeoutMillis: s.idleTimeoutMillis,
     statement_timeout: s.statementTimeoutMs,
     query_timeout: s.queryTimeoutMs,
@@ -57,28 +48,13 @@ function poolConfig(
 
 function adapter(url: string, cluster: string, role: NodeRole, s: PoolSettings): PrismaPg {
   // Our own pool (ended by the adapter on $disconnect) so its usage can be exported as metrics.
-  // It grows one handshake at a time (pool-growth.ts): a burst queues for open connections
-  // instead of opening one slow connection per caller.
-  const growth = gradualGrowth(clientWithConnectTimeout(s.connectionTimeoutMillis), {
-    max: s.max,
-    maxOpening: s.maxOpening,
+  const pool = retryConnects(new pg.Pool(poolConfig(url, cluster, role, s)), {
+    budgetMs: s.connectRetryBudgetMs,
+    baseDelayMs: 100,
+    // Short steps: a new primary is found by HAProxy within ~0.5 s of its promotion.
+    maxDelayMs: 400,
   });
-  const base = growth.install(new pg.Pool(poolConfig(url, cluster, role, s, growth.Client)));
-  const pool = retryConnects(
-    base,
-    {
-      budgetMs: s.connectRetryBudgetMs,
-      baseDelayMs: 100,
-      // Short steps: a new primary is found by HAProxy within ~0.5 s of its promotion.
-      maxDelayMs: 400,
-    },
-    { openConnections: () => base.totalCount - growth.opening() },
-  );
   trackPool(pool, cluster, role, s.max);
-  if (s.warmConnections > 0)
-    void warmUp(pool, Math.min(s.warmConnections, s.max), (err) =>
-      process.emitWarning(`[agora/db] ${cluster} ${role} warm-up: ${err.message}`, "DatabaseWarning"),
-    );
   return new PrismaPg(pool, {
     disposeExternalPool: true,
     // An idle pooled connection dying (failover) emits 'error' on the pool; without a listener
