@@ -107,12 +107,18 @@ describe("RolloutController", () => {
   });
 
   it("judges latency against the stable version: both slow together passes, a canary 4x slower than stable fails", async () => {
-    const latencySteps: RolloutStep[] = [{ kind: "setWeight", weight: 10 }, { kind: "analysis", metrics: [relativeP95] }];
+    const latencySteps: RolloutStep[] = [
+      { kind: "setWeight", weight: 10 },
+      { kind: "analysis", metrics: [relativeP95] },
+      // At 100 % stable serves nothing: the canary is judged against stable's last measured p95.
+      { kind: "setWeight", weight: 100 },
+      { kind: "analysis", metrics: [relativeP95] },
+    ];
     // A busy box: stable answers in 1.5 s, the canary in 1.8 s — slow, but no slower than stable.
     const busy = fakePlatform(dir, {}, [], { v1: 1.5, v2: 1.8 });
     const ok = await new RolloutController(busy.p, { ...spec("v2"), steps: latencySteps }).run();
     expect(ok.phase).toBe("Healthy");
-    const slow = fakePlatform(dir, {}, [], { v1: 0.1, v3: 0.4 });
+    const slow = fakePlatform(dir, {}, [], { v1: 0.2, v3: 0.8 });
     const bad = await new RolloutController(slow.p, { ...spec("v3"), steps: latencySteps }).run();
     expect(bad.phase).toBe("Degraded");
     expect(bad.events.map((e) => e.message).join("\n")).toMatch(/p95-vs-stable=4\.00x stable/);

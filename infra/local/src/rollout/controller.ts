@@ -84,6 +84,8 @@ class Aborted extends Error {
 
 export class RolloutController {
   readonly state: RolloutState;
+  /** The stable version's p95 in the last analysis interval where it served enough calls. */
+  private stableP95: number | undefined;
   private pendingPromote = false;
 
   constructor(
@@ -265,10 +267,13 @@ export class RolloutController {
       const curStable = compare ? await this.p.scrape(await addresses(stable)) : prevStable;
       const ws = windowStats(prevStable, curStable);
       prevStable = curStable;
+      // The stable version's latency of the last interval it served enough calls: at 100 % (or once
+      // its instances are gone) the canary is judged against what stable did before.
+      if (ws.requests >= MIN_CALLS_TO_COMPARE && ws.p95Seconds !== undefined) this.stableP95 = ws.p95Seconds;
       metrics.forEach((m, i) => {
         const view = run.metrics[i]!;
         if (isCompleted(view.phase)) return;
-        const value = valueOf(m, w, ws);
+        const value = valueOf(m, w, this.stableP95);
         const phase = evaluateMeasurement(m, value);
         results[i] = addMeasurement(results[i]!, phase);
         view.measurements.push({
@@ -331,13 +336,17 @@ export class RolloutController {
 
 /** Fewer calls than this in an interval give no latency comparison (a p95 of 3 calls is noise). */
 const MIN_CALLS_TO_COMPARE = 5;
+/**
+ * Below this a p95 counts as this much when it is the yardstick: 8 ms against 4 ms is "2x" but no
+ * shopper can tell, and ratios of a few milliseconds are noise.
+ */
+const LATENCY_FLOOR_S = 0.1;
 
-function valueOf(m: AnalysisMetric, w: WindowStats, stable: WindowStats): number | undefined {
+function valueOf(m: AnalysisMetric, w: WindowStats, stableP95: number | undefined): number | undefined {
   if (m.name === "error-rate") return w.errorRate;
   if (m.name === "p95-latency") return w.requests > 0 ? w.p95Seconds : undefined;
-  if (w.requests < MIN_CALLS_TO_COMPARE || stable.requests < MIN_CALLS_TO_COMPARE) return undefined;
-  if (w.p95Seconds === undefined || !stable.p95Seconds) return undefined;
-  return w.p95Seconds / stable.p95Seconds;
+  if (w.requests < MIN_CALLS_TO_COMPARE || w.p95Seconds === undefined || stableP95 === undefined) return undefined;
+  return w.p95Seconds / Math.max(stableP95, LATENCY_FLOOR_S);
 }
 
 function conditionText(m: AnalysisMetric): string {
