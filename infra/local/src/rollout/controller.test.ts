@@ -9,7 +9,7 @@ import { readTrafficSplit, releaseSpecSchema, requestRolloutAction, type Rollout
 import type { InstanceCounters } from "./version-metrics.ts";
 
 /** A deployment in memory: instances by version, and the error share each version serves. */
-function fakePlatform(dir: string, errorShare: Record<string, number>, missing: string[] = [], latencyS: Record<string, number> = {}) {
+function fakePlatform(dir: string, errorShare: Record<string, number>, missing: string[] = [], latencyS: Record<string, number> = {}, callsPerScrape = 100) {
   const members: ServiceInstance[] = [
     { service: "storefront", instanceId: "storefront-1", address: "h:1", version: "v1", region: "eu", ready: true, registeredAt: "2026-12-05T00:00:00.000Z" },
   ];
@@ -33,11 +33,11 @@ function fakePlatform(dir: string, errorShare: Record<string, number>, missing: 
       members[0] = { ...members[0]!, version: release.version };
     },
     applySplit: async (s) => void splits.push(s),
-    // Every scrape: 100 more calls per instance, the version's share of them server errors.
+    // Every scrape: `callsPerScrape` more calls per instance, the version's share of them server errors.
     scrape: async (addresses) =>
       new Map<string, InstanceCounters>(
         addresses.map((a) => {
-          const n = (calls.get(a) ?? 0) + 100;
+          const n = (calls.get(a) ?? 0) + callsPerScrape;
           calls.set(a, n);
           const version = members.find((m) => m.address === a)?.version ?? "";
           return [a, { requests: n, serverErrors: Math.round(n * (errorShare[version] ?? 0)), buckets: new Map([[latencyS[version] ?? 0.05, n], [Infinity, n]]) }];
@@ -86,7 +86,7 @@ const relativeP95 = metricSchema.parse({
 });
 
 describe("RolloutController", () => {
-  it("gives the canary ceil(weight x stable instances) instances before the weight moves, as Argo Rollouts does", async () => {
+  it("gives the canary as many instances as keep each at no more calls than a stable one, before the weight moves", async () => {
     const f = fakePlatform(dir, {});
     f.members.push({ ...f.members[0]!, instanceId: "storefront-2", address: "h:2" }, { ...f.members[0]!, instanceId: "storefront-3", address: "h:3" });
     const canaryCounts: number[] = [];
@@ -102,8 +102,9 @@ describe("RolloutController", () => {
     ];
     const s = await new RolloutController(f.p, { ...spec("v2"), steps: scaleSteps }).run();
     expect(s.phase).toBe("Healthy");
-    // weight 0 (start), 10 % → 1 of 3, 50 % → 2 of 3, 100 % → 3 of 3; then the final split.
-    expect(canaryCounts.slice(0, 4)).toEqual([0, 1, 2, 3]);
+    // weight 0 (start), 10 % → 1 (a third of a stable instance's calls), 50 % → 3 (as many as
+    // stable: each gets a sixth of the traffic), 100 % → 3; then the final split.
+    expect(canaryCounts.slice(0, 4)).toEqual([0, 1, 3, 3]);
   });
 
   it("judges latency against the stable version: both slow together passes, a canary 4x slower than stable fails", async () => {
@@ -122,6 +123,27 @@ describe("RolloutController", () => {
     const bad = await new RolloutController(slow.p, { ...spec("v3"), steps: latencySteps }).run();
     expect(bad.phase).toBe("Degraded");
     expect(bad.events.map((e) => e.message).join("\n")).toMatch(/p95-vs-stable=4\.00x stable/);
+  });
+
+  it("compares latency only over enough canary calls: a thin interval's calls carry over to the next comparison", async () => {
+    const steps1: RolloutStep[] = [
+      { kind: "setWeight", weight: 10 },
+      { kind: "analysis", metrics: [relativeP95] },
+    ];
+    // 8 calls per interval: no p95 of 8 or 16 calls is taken, the third interval compares 24.
+    const thin = fakePlatform(dir, {}, [], { v1: 0.05, v2: 0.05 }, 8);
+    const s = await new RolloutController(thin.p, { ...spec("v2"), steps: steps1 }).run();
+    expect(s.phase).toBe("Healthy");
+    const m = s.analysisRuns[0]!.metrics[0]!.measurements;
+    expect(m.map((x) => [x.requests, x.phase])).toEqual([
+      [8, "Error"],
+      [16, "Error"],
+      [24, "Successful"],
+      [8, "Error"],
+      [16, "Error"],
+      [24, "Successful"],
+    ]);
+    expect(m[0]!.message).toBe("no data: 8 calls since the last comparison");
   });
 
   it("promotes a healthy canary step by step and makes it the stable release", async () => {

@@ -205,15 +205,18 @@ export class RolloutController {
   }
 
   /**
-   * Argo Rollouts' canary replica count without traffic routing: the canary gets
-   * ceil(weight × stable replicas) instances, so at 50 % one canary does not take half the traffic
-   * of a whole stable set. New instances are started (and ready) before the weight moves; a fixed
-   * `canaryInstances` in the spec turns this off.
+   * Enough canary instances that none carries more calls than a stable one: with S stable
+   * instances at weight w, ceil(S × w / (100 − w)), at least 1 and at most S (at 100 %). Argo
+   * Rollouts' `setCanaryScale: matchTrafficWeight` gives ceil(S × w / 100) — one instance at 50 % of
+   * two — which doubles each canary instance's load; the latency comparison with stable (and the
+   * error rate of an overloaded instance) would then judge the load, not the release. New
+   * instances are started (and ready) before the weight moves; a fixed `canaryInstances` in the
+   * spec turns this off.
    */
   private async scaleCanary(weight: number): Promise<void> {
     if (this.spec.strategy !== "canary" || this.spec.canaryInstances !== undefined) return;
     const stableCount = (await this.p.members()).filter((m) => m.version === this.spec.stable.version).length;
-    const want = Math.max(1, Math.ceil((weight / 100) * stableCount));
+    const want = weight >= 100 ? Math.max(1, stableCount) : Math.min(Math.max(1, stableCount), Math.max(1, Math.ceil((stableCount * weight) / (100 - weight))));
     const have = this.state.instances.filter((i) => i.role === "canary").length;
     if (want <= have) return;
     this.event(`scaling ${this.spec.next.version} to ${want} instance(s) for ${weight} % of traffic`);
@@ -252,6 +255,11 @@ export class RolloutController {
     const stable = this.spec.stable.version;
     let prev = await this.p.scrape(await addresses());
     let prevStable = compare ? await this.p.scrape(await addresses(stable)) : new Map<string, InstanceCounters>();
+    // The latency comparison's own starting points: they move on only once the canary served enough
+    // calls for a p95 that is more than its slowest call, so a thin interval's calls (a canary at
+    // 10 % of little traffic) count towards the next comparison instead of being judged alone.
+    let cmpPrev = prev;
+    let cmpPrevStable = prevStable;
     for (;;) {
       if (preview) await this.p.previewTraffic!(await addresses(), intervalMs);
       else await this.wait(intervalMs);
@@ -265,23 +273,29 @@ export class RolloutController {
       const w = windowStats(prev, cur);
       prev = cur;
       const curStable = compare ? await this.p.scrape(await addresses(stable)) : prevStable;
-      const ws = windowStats(prevStable, curStable);
       prevStable = curStable;
-      // The stable version's latency of the last interval it served enough calls: at 100 % (or once
-      // its instances are gone) the canary is judged against what stable did before.
+      const wc = windowStats(cmpPrev, cur);
+      const ws = windowStats(cmpPrevStable, curStable);
+      // The stable version's latency over the same span when it served enough calls: at 100 % (or
+      // once its instances are gone) the canary is judged against what stable did before.
       if (ws.requests >= MIN_CALLS_TO_COMPARE && ws.p95Seconds !== undefined) this.stableP95 = ws.p95Seconds;
+      if (wc.requests >= MIN_CALLS_TO_COMPARE) {
+        cmpPrev = cur;
+        cmpPrevStable = curStable;
+      }
       metrics.forEach((m, i) => {
         const view = run.metrics[i]!;
         if (isCompleted(view.phase)) return;
-        const value = valueOf(m, w, this.stableP95);
+        const span = m.name === "p95-vs-stable" ? wc : w;
+        const value = valueOf(m, span, this.stableP95);
         const phase = evaluateMeasurement(m, value);
         results[i] = addMeasurement(results[i]!, phase);
         view.measurements.push({
           at: now(),
           value: value ?? null,
-          requests: w.requests,
+          requests: span.requests,
           phase,
-          ...(value === undefined ? { message: `no data: ${w.requests} calls in the interval` } : {}),
+          ...(value === undefined ? { message: `no data: ${span.requests} calls${span === wc ? " since the last comparison" : " in the interval"}` } : {}),
         });
         const a = assessMetric(m, results[i]!);
         view.phase = a.phase;
@@ -334,8 +348,12 @@ export class RolloutController {
   }
 }
 
-/** Fewer calls than this in an interval give no latency comparison (a p95 of 3 calls is noise). */
-const MIN_CALLS_TO_COMPARE = 5;
+/**
+ * Fewer canary calls than this give no latency comparison yet: the p95 of n calls is the slowest
+ * call's bucket until n reaches 20, so one garbage-collection pause of a freshly started instance
+ * would fail a healthy release. The calls carry over to the next interval until there are enough.
+ */
+const MIN_CALLS_TO_COMPARE = 20;
 /**
  * Below this a p95 counts as this much when it is the yardstick: 8 ms against 4 ms is "2x" but no
  * shopper can tell, and ratios of a few milliseconds are noise.

@@ -198,6 +198,15 @@ afterAll(async () => {
 });
 
 const fast = { intervalMs: 1_500, count: 3, settleMs: 500, scaleDownDelayMs: 2_000 };
+/**
+ * Nobody promotes in these tests: a pause (an Inconclusive analysis) ends as an operator's timeout
+ * after 20 s instead of holding the rollout for ten minutes past the test's own timeout, where it
+ * would still move traffic while the next test's rollout runs.
+ */
+const unattended = { pollMs: 200, pauseTimeoutMs: 20_000 };
+/** The rollout's own account, printed so a failure shows what the analysis saw. */
+const printEvents = (label: string, state: { events: { at: string; message: string }[] }) =>
+  process.stdout.write(`${label}:\n${state.events.map((e) => `  ${e.at.slice(11, 23)} ${e.message}`).join("\n")}\n`);
 
 describe("rollouts through the gateway with automated analysis", () => {
   it("a canary of a release that fails 20 % of product reads fails analysis and rolls back by itself, with no failed checkout", async () => {
@@ -208,10 +217,11 @@ describe("rollouts through the gateway with automated analysis", () => {
       stable: releaseSpecSchema.parse({ version: "v1" }),
       next: releaseSpecSchema.parse({ version: "v2-faulty", productReadFaultRate: 0.2 }),
       steps: strategySteps("canary", fast),
-      pollMs: 200,
+      ...unattended,
     });
     const state = await controller.run();
     const tally = await load.stop();
+    printEvents("faulty canary", state);
     const run = state.analysisRuns.at(-1)!;
     // From the canary's first traffic (10 %) to all weight back on stable.
     const at = (re: RegExp) => Date.parse(state.events.find((e) => re.test(e.message))?.at ?? "");
@@ -238,10 +248,11 @@ describe("rollouts through the gateway with automated analysis", () => {
       stable: releaseSpecSchema.parse({ version: "v1" }),
       next: releaseSpecSchema.parse({ version: "v2" }),
       steps: strategySteps("canary", fast),
-      pollMs: 200,
+      ...unattended,
     });
     const state = await controller.run();
     const tally = await load.stop();
+    printEvents("healthy canary", state);
     process.stdout.write(
       `healthy canary: ${state.phase} after ${state.analysisRuns.length} analyses; ${tally.checkouts} checkouts, ${tally.failedCheckouts} failed, ` +
         `${tally.failedReads} of ${tally.reads} reads failed; served by ${JSON.stringify(Object.fromEntries(tally.servedBy))}\n`,
@@ -260,10 +271,11 @@ describe("rollouts through the gateway with automated analysis", () => {
       stable: releaseSpecSchema.parse({ version: "v2" }),
       next: releaseSpecSchema.parse({ version: "v3" }),
       steps: strategySteps("blue-green", fast),
-      pollMs: 200,
+      ...unattended,
     });
     const state = await controller.run();
     const tally = await load.stop();
+    printEvents("blue-green", state);
     process.stdout.write(
       `blue-green: ${state.phase}; preview analysis ${state.analysisRuns[0]?.phase} over ${state.analysisRuns[0]?.metrics[0]?.measurements.map((m) => m.requests).join("+")} calls; ` +
         `${tally.checkouts} checkouts, ${tally.failedCheckouts} failed, ${tally.failedReads} of ${tally.reads} reads failed; served by ${JSON.stringify(Object.fromEntries(tally.servedBy))}\n`,
