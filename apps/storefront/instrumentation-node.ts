@@ -21,4 +21,10 @@ if (settings.telemetry.SENTRY_DSN) {
 // gateway, drained on SIGTERM when Next leaves signals to us (NEXT_MANUAL_SIG_HANDLE, set by infra/local).
 const { registerFromEnv } = await import("@agora/registry");
 // A scale-in drains for 5 s: under a spike a request can take seconds, and it must finish here.
-registerFromEnv({ service: "storefront", exitOnSignal: Boolean(process.env.NEXT_MANUAL_SIG_HANDLE), drainMs: 5_000 });
+// Before it is published ready it serves itself the home page and the catalog read a few times.
+registerFromEnv({
+  service: "storefront",
+  exitOnSignal: Boolean(process.env.NEXT_MANUAL_SIG_HANDLE),
+  drainMs: 5_000,
+  warmUp: ["/", "/api/trpc/catalog.home"],
+});

@@ -5,6 +5,7 @@
  */
 import { etcdSchema, listenSchema, loadConfig, registrySchema, releaseSchema } from "@agora/config";
 import { selfRegistration, type SelfRegistration, type SelfRegistrationOptions } from "./self-registration.ts";
+import { withWarmUp } from "./warm-up.ts";
 
 export function registerFromEnv(opts: {
   service: string;
@@ -15,17 +16,25 @@ export function registerFromEnv(opts: {
   exitOnSignal?: boolean;
   /** How long a draining instance stays registered as not ready (its requests in flight finish). */
   drainMs?: number;
+  /**
+   * Paths this instance requests from itself (a few times each) once its /readyz first answers,
+   * before it publishes itself ready: a fresh server loads its routes' code, opens its pools and
+   * warms its JIT on the first calls, and those should not be a shopper's (a new storefront's first
+   * interval measured p95 4.4 s against 0.2 s for the warm ones).
+   */
+  warmUp?: string[];
   log?: SelfRegistrationOptions["log"];
 }): SelfRegistration {
   const { etcd, listen, registry, release } = loadConfig({ etcd: etcdSchema, listen: listenSchema, registry: registrySchema, release: releaseSchema });
   const host = listen.HOST === "0.0.0.0" ? "127.0.0.1" : listen.HOST;
-  const probe =
+  const readyz =
     opts.probe ??
     (async () => {
       const res = await fetch(`http://${host}:${listen.PORT}/readyz`, { signal: AbortSignal.timeout(2_000) });
       await res.arrayBuffer();
       return res.ok;
     });
+  const probe = withWarmUp(readyz, `http://${host}:${listen.PORT}`, opts.warmUp ?? [], opts.log);
   return selfRegistration({
     endpoints: etcd.AGORA_ETCD_ENDPOINTS,
     prefix: etcd.AGORA_ETCD_PREFIX,
@@ -43,3 +52,4 @@ export function registerFromEnv(opts: {
     log: opts.log,
   });
 }
+

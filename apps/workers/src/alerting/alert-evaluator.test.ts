@@ -85,3 +85,29 @@ describe("alert evaluator across leadership terms", () => {
     expect(fired()).toEqual(["CircuitBreakerOpen"]);
   });
 });
+
+describe("an evaluation that hangs", () => {
+  it("is abandoned with the step it hung in, writes nothing if it resumes, and the next evaluation pages", async () => {
+    const clock = { now: 1_000_000 };
+    let release: (s: Sample[]) => void = () => {};
+    let hang = true;
+    const e = new AlertEvaluator({
+      rules: alertRules({ ...DEFAULT_THRESHOLDS, breakerOpenForMs: 0 }),
+      signals: () => (hang ? new Promise<Sample[]>((r) => (release = r)) : Promise.resolve([breakerOpen])),
+      isLeader: () => true,
+      now: () => clock.now,
+    });
+    const stuck = e.evaluate();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(e.abandon()).toBe("gathering samples (scrapes, queues, probes)");
+    hang = false;
+    clock.now += 15_000;
+    const next = await e.evaluate();
+    expect(next?.firing).toBe(1);
+    expect(fired()).toEqual(["CircuitBreakerOpen"]);
+    // The abandoned one resumes late: it must not record anything (its view is stale).
+    release([breakerOpen]);
+    expect(await stuck).toBeUndefined();
+    expect(fired()).toEqual(["CircuitBreakerOpen"]);
+  });
+});

@@ -42,6 +42,15 @@ const firingGauge = gauge<"alertname" | "severity">({
   help: "Alerts firing after the evaluator's last evaluation (leader only)",
   labelNames: ["alertname", "severity"],
 });
+const evaluations = counter<"outcome">({
+  name: "alert_evaluations_total",
+  help: "Alert evaluations by outcome: evaluated, follower (not leading), failed, or abandoned past the deadline",
+  labelNames: ["outcome"],
+});
+const lastEvaluation = gauge({
+  name: "alert_last_evaluation_timestamp_seconds",
+  help: "When the evaluator last finished an evaluation as leader (a stalled evaluator stops moving it)",
+});
 const notificationsSent = counter<"status">({
   name: "alert_notifications_total",
   help: "Notifications routed to the on-call inbox (and webhook), by status",
@@ -72,6 +81,10 @@ export class AlertEvaluator {
   private totals: CounterTotals | undefined;
   private prunedAt = 0;
   private readonly now: () => number;
+  /** Where the evaluation in progress is (for the log line of one that overran its deadline). */
+  private step = "idle";
+  /** Bumped when an evaluation is abandoned: it must not write if it ever resumes. */
+  private epoch = 0;
 
   constructor(private readonly opts: AlertEvaluatorOptions) {
     this.now = opts.now ?? Date.now;
@@ -102,29 +115,74 @@ export class AlertEvaluator {
     return firing;
   }
 
+  /**
+   * Gives up on the evaluation in progress (it overran its deadline): if it ever resumes it writes
+   * nothing, and the next evaluation starts from core's state. Returns the step it was stuck in.
+   */
+  abandon(): string {
+    this.epoch++;
+    this.alerts = undefined;
+    this.totals = undefined;
+    evaluations.inc({ outcome: "abandoned" });
+    return this.step;
+  }
+
   async evaluate(): Promise<EvaluationOutcome | undefined> {
-    if (!this.opts.isLeader()) return undefined;
-    this.alerts ??= this.continuePending(await loadFiringAlerts());
+    if (!this.opts.isLeader()) {
+      evaluations.inc({ outcome: "follower" });
+      return undefined;
+    }
+    const epoch = this.epoch;
+    try {
+      const outcome = await this.evaluateAsLeader(epoch);
+      if (outcome && epoch === this.epoch) {
+        evaluations.inc({ outcome: "evaluated" });
+        lastEvaluation.set(outcome.at / 1000);
+      }
+      return outcome;
+    } catch (err) {
+      if (epoch === this.epoch) evaluations.inc({ outcome: "failed" });
+      throw err;
+    } finally {
+      if (epoch === this.epoch) this.step = "idle";
+    }
+  }
+
+  private async evaluateAsLeader(epoch: number): Promise<EvaluationOutcome | undefined> {
+    const current = () => epoch === this.epoch;
+    this.step = "loading firing alerts from core";
+    const firingNow = this.alerts ?? this.continuePending(await loadFiringAlerts());
+    if (!current()) return undefined;
+    this.alerts = firingNow;
+    this.step = "gathering samples (scrapes, queues, probes)";
     const samples = await this.opts.signals();
+    if (!current()) return undefined;
     const at = this.now();
     const { totals, increase } = sliIncrease(this.totals, samples);
     this.totals = totals;
+    this.step = "recording SLI minutes";
     await recordSliIncrease(at, increase);
+    this.step = "reading SLI windows";
     const windows = await readSliWindows(at);
+    if (!current()) return undefined;
     const result = evaluateRules(
       this.opts.rules,
       { now: at, samples, sli: (j, ms) => windows.get(j)?.get(ms) ?? { good: 0, total: 0 } },
       this.alerts,
     );
     const firing = [...result.alerts.values()].filter((a) => a.state === "firing");
+    this.step = "reading silences";
+    const silences = await activeSilences(at);
     const routed = routeTransitions({
       transitions: result.transitions,
-      silences: await activeSilences(at),
+      silences,
       firing: firing.map((a) => a.labels),
       now: at,
     });
-    // Lost the lease while working: the next leader evaluates; writing now could race it.
-    if (!this.opts.isLeader()) return undefined;
+    // Lost the lease while working (the next leader evaluates), or abandoned past the deadline:
+    // writing now could race the evaluation that replaced this one.
+    if (!this.opts.isLeader() || !current()) return undefined;
+    this.step = "recording the evaluation in core";
     await recordEvaluation({ ...routed, transitions: result.transitions, webhook: this.opts.webhook !== undefined });
     this.alerts = result.alerts;
     firingGauge.reset();
@@ -132,8 +190,10 @@ export class AlertEvaluator {
     for (const n of routed.notifications) notificationsSent.inc({ status: n.status });
     for (const t of result.transitions)
       log.info({ alert: t.alert.labels, value: t.alert.value, kind: t.kind }, `alert ${t.kind}`);
+    this.step = "delivering webhooks";
     if (this.opts.webhook) await deliverPendingWebhooks(this.opts.webhook);
     if (at - this.prunedAt > PRUNE_EVERY_MS) {
+      this.step = "pruning SLI minutes";
       await pruneSliMinutes(at);
       this.prunedAt = at;
     }

@@ -58,13 +58,25 @@ export function startAlerting(): RunningAlerting {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
+  // An evaluation that hangs (a call with no timeout of its own) must not stop alerting for good:
+  // past this deadline it is abandoned, said with the step it hung in, and the next one starts.
+  const deadlineMs = Math.max(30_000, env.ALERT_EVALUATE_EVERY_MS * 4);
   const loop = () => {
-    running = evaluator
+    let deadline: NodeJS.Timeout | undefined;
+    const overran = new Promise<void>((resolve) => {
+      deadline = setTimeout(() => {
+        log.error({ step: evaluator.abandon(), deadlineMs }, "alert evaluation did not finish in time; abandoned, the next one starts");
+        resolve();
+      }, deadlineMs);
+    });
+    const evaluation = evaluator
       .evaluate()
-      .catch((err: Error) => log.error({ err: err.message }, "alert evaluation failed"))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(loop, env.ALERT_EVALUATE_EVERY_MS);
-      });
+      .then(() => undefined)
+      .catch((err: Error) => log.error({ err: err.message }, "alert evaluation failed"));
+    running = Promise.race([evaluation, overran]).finally(() => {
+      clearTimeout(deadline);
+      if (!stopped) timer = setTimeout(loop, env.ALERT_EVALUATE_EVERY_MS);
+    });
   };
   election.start();
   timer = setTimeout(loop, env.ALERT_EVALUATE_EVERY_MS);
