@@ -143,7 +143,7 @@ describe("RolloutController", () => {
       [16, "Error"],
       [24, "Successful"],
     ]);
-    expect(m[0]!.message).toBe("no data: 8 calls since the last comparison");
+    expect(m[0]!.message).toBe("no data: 8 calls since the last measurement");
   });
 
   it("promotes a healthy canary step by step and makes it the stable release", async () => {

@@ -255,11 +255,10 @@ export class RolloutController {
     const stable = this.spec.stable.version;
     let prev = await this.p.scrape(await addresses());
     let prevStable = compare ? await this.p.scrape(await addresses(stable)) : new Map<string, InstanceCounters>();
-    // The latency comparison's own starting points: they move on only once the canary served enough
-    // calls for a p95 that is more than its slowest call, so a thin interval's calls (a canary at
-    // 10 % of little traffic) count towards the next comparison instead of being judged alone.
-    let cmpPrev = prev;
-    let cmpPrevStable = prevStable;
+    // Each metric's own starting point: it moves on only once the canary served enough calls for a
+    // measurement (MIN_CALLS), so a thin interval's calls (a canary at 10 % of little traffic)
+    // count towards the next measurement instead of being judged alone.
+    const since = metrics.map(() => ({ canary: prev, stable: prevStable }));
     for (;;) {
       if (preview) await this.p.previewTraffic!(await addresses(), intervalMs);
       else await this.wait(intervalMs);
@@ -274,20 +273,18 @@ export class RolloutController {
       prev = cur;
       const curStable = compare ? await this.p.scrape(await addresses(stable)) : prevStable;
       prevStable = curStable;
-      const wc = windowStats(cmpPrev, cur);
-      const ws = windowStats(cmpPrevStable, curStable);
-      // The stable version's latency over the same span when it served enough calls: at 100 % (or
-      // once its instances are gone) the canary is judged against what stable did before.
-      if (ws.requests >= MIN_CALLS_TO_COMPARE && ws.p95Seconds !== undefined) this.stableP95 = ws.p95Seconds;
-      if (wc.requests >= MIN_CALLS_TO_COMPARE) {
-        cmpPrev = cur;
-        cmpPrevStable = curStable;
-      }
       metrics.forEach((m, i) => {
         const view = run.metrics[i]!;
         if (isCompleted(view.phase)) return;
-        const span = m.name === "p95-vs-stable" ? wc : w;
-        const value = valueOf(m, span, this.stableP95);
+        const span = windowStats(since[i]!.canary, cur, MIN_CALLS);
+        if (m.name === "p95-vs-stable") {
+          // The stable version's latency over the same span when it served enough calls: at 100 %
+          // (or once its instances are gone) the canary is judged against what stable did before.
+          const ws = windowStats(since[i]!.stable, curStable, MIN_CALLS);
+          if (ws.requests >= MIN_CALLS && ws.p95Seconds !== undefined) this.stableP95 = ws.p95Seconds;
+        }
+        const value = span.requests >= MIN_CALLS ? valueOf(m, span, this.stableP95) : undefined;
+        if (span.requests >= MIN_CALLS) since[i] = { canary: cur, stable: curStable };
         const phase = evaluateMeasurement(m, value);
         results[i] = addMeasurement(results[i]!, phase);
         view.measurements.push({
@@ -295,7 +292,7 @@ export class RolloutController {
           value: value ?? null,
           requests: span.requests,
           phase,
-          ...(value === undefined ? { message: `no data: ${span.requests} calls${span === wc ? " since the last comparison" : " in the interval"}` } : {}),
+          ...(value === undefined ? { message: `no data: ${span.requests} calls since the last measurement` } : {}),
         });
         const a = assessMetric(m, results[i]!);
         view.phase = a.phase;
@@ -349,11 +346,12 @@ export class RolloutController {
 }
 
 /**
- * Fewer canary calls than this give no latency comparison yet: the p95 of n calls is the slowest
- * call's bucket until n reaches 20, so one garbage-collection pause of a freshly started instance
- * would fail a healthy release. The calls carry over to the next interval until there are enough.
+ * Fewer canary calls than this give no measurement yet: the p95 of n calls is the slowest call's
+ * bucket until n reaches 20 (one garbage-collection pause of a fresh instance would fail a healthy
+ * release), and one error in 5 calls is 20 %. The calls carry over to the next interval until
+ * there are enough.
  */
-const MIN_CALLS_TO_COMPARE = 20;
+const MIN_CALLS = 20;
 /**
  * Below this a p95 counts as this much when it is the yardstick: 8 ms against 4 ms is "2x" but no
  * shopper can tell, and ratios of a few milliseconds are noise.
@@ -362,8 +360,8 @@ const LATENCY_FLOOR_S = 0.1;
 
 function valueOf(m: AnalysisMetric, w: WindowStats, stableP95: number | undefined): number | undefined {
   if (m.name === "error-rate") return w.errorRate;
-  if (m.name === "p95-latency") return w.requests > 0 ? w.p95Seconds : undefined;
-  if (w.requests < MIN_CALLS_TO_COMPARE || w.p95Seconds === undefined || stableP95 === undefined) return undefined;
+  if (m.name === "p95-latency") return w.p95Seconds;
+  if (w.p95Seconds === undefined || stableP95 === undefined) return undefined;
   return w.p95Seconds / Math.max(stableP95, LATENCY_FLOOR_S);
 }
 

@@ -21,8 +21,15 @@ export interface StrategyOptions {
 export function analysisTemplate(o: StrategyOptions = {}): ReturnType<typeof metricSchema.parse>[] {
   const common = { count: o.count ?? 3, intervalMs: o.intervalMs ?? 5_000 };
   const metrics: AnalysisMetricInput[] = [
-    // Under 2 % server errors passes, 5 % or more fails, in between is for a person to judge.
-    { name: "error-rate", successCondition: { op: "<", value: 0.02 }, failureCondition: { op: ">=", value: 0.05 }, ...common },
+    // Under 2 % server errors passes, 5 % or more fails; in between twice is for a person to judge
+    // (once is the noise of a few dozen calls: 2 errors in 46 is 4.3 % from a release failing 10 %).
+    {
+      name: "error-rate",
+      successCondition: { op: "<", value: 0.02 },
+      failureCondition: { op: ">=", value: 0.05 },
+      ...common,
+      inconclusiveLimit: 1,
+    },
     // Latency against the stable version in the same interval: under 2x its p95 passes, 3x or more
     // fails, in between twice pauses for a person. Relative, because the box's load moves both.
     {
