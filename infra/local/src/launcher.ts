@@ -12,7 +12,7 @@ import { etcdArgs } from "./config/etcd.ts";
 import { databaseStateFileOf, haproxyConfig, runtimeSocketOf } from "./config/haproxy.ts";
 import { runtimeCommand, saveServerState } from "./gateway/runtime-api.ts";
 import { cdnConfig, cdnPaths } from "./config/nginx.ts";
-import { PATRONI_TIMING, patroniConfig, socketDir } from "./config/patroni.ts";
+import { PATRONI_DYNAMIC, patroniConfig, socketDir } from "./config/patroni.ts";
 import {
   redisAuth,
   redisConfig,
@@ -436,20 +436,20 @@ async function waitRedis(t: Topology): Promise<void> {
 
 /**
  * Patroni takes `bootstrap.dcs` only when a cluster is created; a cluster that already exists keeps
- * the timing in its DCS `/config`. This brings it to PATRONI_TIMING (a PATCH, which every member
- * picks up on its next loop), so a changed timing reaches existing state folders too.
+ * the timing and failsafe mode in its DCS `/config`. This brings it to PATRONI_DYNAMIC (a PATCH,
+ * which every member picks up on its next loop), so a changed setting reaches existing state folders too.
  */
 export async function ensurePatroniTiming(t: Topology, c: ClusterTopology, leaderName: string, log: Log = quiet): Promise<void> {
   const leader = c.nodes.find((n) => n.name === leaderName);
   if (!leader) return;
   const r = await patroniRest(leader, "/config");
   if (r.status !== 200) throw new StartupError(`${c.name}: Patroni /config answered ${r.status}`, leader.name, leader.logFile);
-  const current = JSON.parse(r.body) as Partial<Record<keyof typeof PATRONI_TIMING, number>>;
-  const differs = (Object.keys(PATRONI_TIMING) as (keyof typeof PATRONI_TIMING)[]).some((k) => current[k] !== PATRONI_TIMING[k]);
-  if (!differs) return;
-  log(`${c.name}: Patroni timing ${JSON.stringify({ ttl: current.ttl, loop_wait: current.loop_wait, retry_timeout: current.retry_timeout })} → ${JSON.stringify(PATRONI_TIMING)}`);
-  const p = await patroniRest(leader, "/config", { patch: PATRONI_TIMING });
-  if (p.status !== 200) throw new StartupError(`${c.name}: Patroni refused the timing (${p.status} ${p.body})`, leader.name, leader.logFile);
+  const current = JSON.parse(r.body) as Partial<Record<keyof typeof PATRONI_DYNAMIC, number | boolean>>;
+  const keys = Object.keys(PATRONI_DYNAMIC) as (keyof typeof PATRONI_DYNAMIC)[];
+  if (!keys.some((k) => current[k] !== PATRONI_DYNAMIC[k])) return;
+  log(`${c.name}: Patroni ${JSON.stringify(Object.fromEntries(keys.map((k) => [k, current[k] ?? null])))} → ${JSON.stringify(PATRONI_DYNAMIC)}`);
+  const p = await patroniRest(leader, "/config", { patch: PATRONI_DYNAMIC });
+  if (p.status !== 200) throw new StartupError(`${c.name}: Patroni refused its dynamic settings (${p.status} ${p.body})`, leader.name, leader.logFile);
 }
 
 /**

@@ -21,6 +21,13 @@ describe("Patroni configuration", () => {
     expect(PATRONI_TIMING.loop_wait + 2 * PATRONI_TIMING.retry_timeout).toBeLessThanOrEqual(PATRONI_TIMING.ttl);
   });
 
+  it("creates clusters in failsafe mode, so an etcd election does not make a primary demote itself", () => {
+    expect(cfg.bootstrap.dcs.failsafe_mode).toBe(true);
+    expect(cfg.bootstrap.dcs.ttl).toBe(PATRONI_TIMING.ttl);
+    // Failsafe's POST /failsafe to the other members needs a client certificate (clientAuth).
+    expect((cfg.ctl as { certfile: string }).certfile).toMatch(/patroni-admin\.crt$/);
+  });
+
   it("replicates core synchronously and lets a failed primary rejoin with pg_rewind", () => {
     expect(cfg.bootstrap.dcs.synchronous_mode).toBe(true);
     expect(cfg.bootstrap.dcs.postgresql.use_pg_rewind).toBe(true);

@@ -15,12 +15,25 @@ import type { ClusterTopology, PgMember, Secrets, Topology } from "../topology.t
  *   ~2 s of lock; replicas notice an expired lock through their etcd watch at once either way.
  *   Costs one more HA cycle (a query and an etcd write) per member per second.
  * - `retry_timeout 1` (was 3): how long one etcd or Postgres operation of the HA loop may take.
- *   A leader whose etcd call fails demotes itself at once (Patroni 3.0 without failsafe mode), so
- *   this is also the leader's patience with etcd. Patroni gives each etcd member >= 1 s and tries
- *   the next one after a refusal or a timeout, so one dead or frozen member costs a renewal ~1 s;
- *   an etcd election must finish inside those attempts (see the etcd drill in the runbook).
+ *   Patroni gives each etcd member >= 1 s and tries the next one after a refusal or a timeout, so
+ *   one dead or frozen member costs a renewal ~1 s. An etcd leader election (1–2 s with a 1 s
+ *   election timeout) outlasts that often: the renewal fails with "DCS is not accessible".
  */
 export const PATRONI_TIMING = { ttl: 3, loop_wait: 1, retry_timeout: 1 } as const;
+
+/**
+ * Patroni's dynamic settings besides the timing (written at bootstrap, and patched into existing
+ * clusters at start-up like the timing).
+ * - `failsafe_mode` (Patroni ≥ 3.0): a primary that cannot reach etcd keeps running as primary if
+ *   every other member of its cluster answers its `POST /failsafe` (and so is not promoting).
+ *   Without it a primary demotes itself as soon as one lock renewal fails with the DCS
+ *   unreachable — which an etcd leader election of ~1.9 s against `retry_timeout 1` did in one of
+ *   three etcd drills on a quiet box (core failed over; the CI run showed the same). Split brain
+ *   stays fenced: a member that cannot answer (frozen, dead, cut off) makes the primary demote as
+ *   before, a replica does not take the lock while a member reports itself primary, and a lock
+ *   taken by another member (a failed compare-and-swap, not an unreachable DCS) still demotes.
+ */
+export const PATRONI_DYNAMIC = { ...PATRONI_TIMING, failsafe_mode: true } as const;
 
 /** Longest unix socket path the kernel takes (sun_path is 108 bytes with its NUL). */
 const MAX_SOCKET_PATH = 107;
@@ -81,6 +94,15 @@ export function patroniConfig(t: Topology, c: ClusterTopology, m: PgMember, s: S
       // restart: 403 without one); GETs (HAProxy's checks, status) need none.
       verify_client: "optional",
     },
+    // What this member presents when it calls another member (the leader race's status checks, and
+    // failsafe mode's `POST /failsafe`, an unsafe method): a client certificate of the CA. Without
+    // it Patroni presents its REST server certificate, which has no clientAuth usage and is refused
+    // ("unsupported certificate"), so failsafe mode could never confirm the other members.
+    ctl: {
+      certfile: tls.admin.cert,
+      keyfile: tls.admin.key,
+      cacert: tls.ca,
+    },
     // The DCS over mutual TLS: etcd asks every client for a certificate from the topology's CA.
     etcd: {
       hosts: t.etcd.map((e) => addr(e.clientPort)),
@@ -91,7 +113,7 @@ export function patroniConfig(t: Topology, c: ClusterTopology, m: PgMember, s: S
     },
     bootstrap: {
       dcs: {
-        ...PATRONI_TIMING,
+        ...PATRONI_DYNAMIC,
         maximum_lag_on_failover: 1048576,
         synchronous_mode: c.synchronous,
         synchronous_mode_strict: false,
