@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import type { Redis } from "ioredis";
 import type Provider from "oidc-provider";
 import type { SignInThrottle } from "@agora/auth";
+import { withRetry } from "@agora/db";
 import { handleInteraction } from "./interactions.ts";
 import { STYLESHEET_PATH } from "./pages/page-shell.ts";
 import { compilePageStyles } from "./pages/styles.ts";
@@ -39,7 +40,15 @@ export interface IdentityServer {
 }
 
 export async function createIdentityServer(opts: IdentityServerOptions): Promise<IdentityServer> {
-  let keys = await currentKeySet(opts.rotateAfterMs);
+  // At start-up core may be slow to answer (every process of a deployment connecting at once; a
+  // failover under way): retried for about a minute rather than exiting on the first connect
+  // timeout. Safe to repeat: the key set is read and rotated under an advisory lock.
+  let keys = await withRetry(() => currentKeySet(opts.rotateAfterMs), {
+    attempts: 10,
+    baseDelayMs: 500,
+    maxDelayMs: 8_000,
+    onRetry: (err, attempt, delayMs) => opts.onError?.(new Error(`loading the signing keys (attempt ${attempt}) failed, retrying in ${delayMs} ms: ${err instanceof Error ? err.message : String(err)}`)),
+  });
   let provider: Provider = createProvider({ ...opts, keys });
   const styles = opts.styles ?? (await compilePageStyles());
   const interactionOptions = {

@@ -145,7 +145,8 @@ export function RegionBoard({ canControl }: { canControl: boolean }) {
             empty={<EmptyState title="No region drill yet" description="Region failover drills record their report in the drill store; they are listed here with RTO and RPO." />}
             columns={[
               { key: "at", header: "Started", cell: (d) => when(d.startedAt) },
-              { key: "target", header: "Lost", cell: (d) => `${d.target} (${d.mode})` },
+              // The region drill stores its target as `region-<name>` beside the cluster drills.
+              { key: "target", header: "Lost", cell: (d) => `${d.target.replace(/^region-/, "")} (${d.mode})` },
               { key: "status", header: "Result", cell: (d) => <Badge tone={d.status === "passed" ? "success" : d.status === "running" ? "warning" : "danger"}>{d.status}</Badge> },
               { key: "rto", header: "RTO", align: "right", cell: (d) => seconds(d.rtoMs) },
               { key: "rpo", header: "RPO (acked lost)", align: "right", cell: (d) => (d.rpoLost === null ? "–" : d.rpoLost) },

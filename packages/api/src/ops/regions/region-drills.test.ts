@@ -8,6 +8,12 @@ describe("region drills in the drill store", () => {
     expect(regionDrillNumbers({ rto_ms: 1, rpo: 2, rpo_ms: 3 })).toEqual({ rtoMs: 1, rpoLost: 2, rpoMs: 3 });
   });
 
+  it("reads the region drill's own row: RPO as the writes acknowledged in the lost region, and its window", () => {
+    const row = { drill: { rto_ms: 4_700, lost_writes: 5, region: { lost: "eu", rpo_writes: 4, rpo_window_ms: 413 } }, traffic: null, invariants: [] };
+    expect(regionDrillNumbers(row)).toEqual({ rtoMs: 4_700, rpoLost: 4, rpoMs: 413 });
+    expect(isRegionDrill({ cluster: "region-eu", mode: "kill" }, ["eu", "us"])).toBe(true);
+  });
+
   it("shows nothing rather than failing for a report without those numbers", () => {
     expect(regionDrillNumbers(null)).toEqual({ rtoMs: null, rpoLost: null, rpoMs: null });
     expect(regionDrillNumbers({ rtoMs: "fast", rpo: { ordersLost: null } })).toEqual({ rtoMs: null, rpoLost: null, rpoMs: null });

@@ -39,9 +39,12 @@ const RPO_LOST: Path[] = [
   ["lostWrites"],
   ["lost_writes"],
   ["drill", "rpoOrders"],
+  // The region drill's own report (infra/local/src/drills/region-failover.ts): writes acknowledged
+  // in the lost region and missing after the promotion.
+  ["drill", "region", "rpo_writes"],
   ["drill", "lost_writes"],
 ];
-const RPO_MS: Path[] = [["rpoMs"], ["rpo_ms"], ["rpo", "ms"], ["drill", "rpoMs"], ["drill", "rpo_ms"]];
+const RPO_MS: Path[] = [["rpoMs"], ["rpo_ms"], ["rpo", "ms"], ["drill", "rpoMs"], ["drill", "rpo_ms"], ["drill", "region", "rpo_window_ms"]];
 
 function at(value: unknown, path: Path): unknown {
   let v = value;
