@@ -16,6 +16,8 @@ export function registerFromEnv(opts: {
   exitOnSignal?: boolean;
   /** How long a draining instance stays registered as not ready (its requests in flight finish). */
   drainMs?: number;
+  /** Calls in flight: the drain waits for them after `drainMs` (see SelfRegistrationOptions). */
+  busy?: () => number;
   /**
    * Paths this instance requests from itself (a few times each) once its /readyz first answers,
    * before it publishes itself ready: a fresh server loads its routes' code, opens its pools and
@@ -49,6 +51,7 @@ export function registerFromEnv(opts: {
     probe,
     exitOnSignal: opts.exitOnSignal,
     drainMs: opts.drainMs,
+    busy: opts.busy,
     log: opts.log,
   });
 }

@@ -1,5 +1,5 @@
 export { etcdClientOptions, etcdCredentials, registryClient, type EtcdTlsFiles } from "./client.ts";
-export { isDraining, markDraining } from "./drain.ts";
+export { callsInFlight, callStarted, isDraining, markDraining } from "./drain.ts";
 export { Membership, type MembershipEvent } from "./membership.ts";
 export { readinessGate, type ReadinessGate } from "./readiness-gate.ts";
 export {

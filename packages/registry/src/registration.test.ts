@@ -48,3 +48,42 @@ describe("a registration's readiness", () => {
     expect(JSON.parse(etcd.written.at(-1)!)).toMatchObject({ instanceId: "storefront-1", ready: true });
   });
 });
+
+describe("a registration's drain", () => {
+  it("publishes not ready, then waits past drainMs for the calls still in flight before revoking its lease", async () => {
+    const etcd = fakeEtcd();
+    const { callStarted, callsInFlight } = await import("./drain.ts");
+    const reg = await register({
+      endpoints: [],
+      prefix: "/test/",
+      client: etcd.client,
+      instance: { service: "storefront", instanceId: "storefront-1", address: "127.0.0.1:1", version: "v1", region: "eu", ready: true },
+    });
+    const end = callStarted();
+    expect(callsInFlight()).toBe(1);
+    const started = Date.now();
+    setTimeout(end, 400);
+    await reg.deregister({ drainMs: 50, busy: callsInFlight });
+    // Not ready went out first; the lease went only once the call had finished.
+    expect(JSON.parse(etcd.written.at(-1)!)).toMatchObject({ ready: false });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(380);
+    expect(callsInFlight()).toBe(0);
+    end(); // a second end does not go below zero
+    expect(callsInFlight()).toBe(0);
+  });
+
+  it("gives up waiting after maxDrainMs: a call that never ends does not keep the process alive", async () => {
+    const etcd = fakeEtcd();
+    const reg = await register({
+      endpoints: [],
+      prefix: "/test/",
+      client: etcd.client,
+      instance: { service: "storefront", instanceId: "storefront-2", address: "127.0.0.1:2", version: "v1", region: "eu", ready: true },
+    });
+    const started = Date.now();
+    await reg.deregister({ drainMs: 50, busy: () => 1, maxDrainMs: 300 });
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(280);
+    expect(took).toBeLessThan(2_000);
+  });
+});

@@ -27,9 +27,10 @@ export interface Registration {
   setReady(ready: boolean): Promise<void>;
   /**
    * Drain: publish not-ready, wait `drainMs` so load balancers stop sending new requests and
-   * in-flight ones finish, then revoke the lease (the key goes at once) and close the client.
+   * in-flight ones finish — and, with `busy`, on until it reports 0 or `maxDrainMs` passed — then
+   * revoke the lease (the key goes at once) and close the client.
    */
-  deregister(opts?: { drainMs?: number }): Promise<void>;
+  deregister(opts?: { drainMs?: number; busy?: () => number; maxDrainMs?: number }): Promise<void>;
 }
 
 const RETRY_MIN_MS = 500;
@@ -109,7 +110,7 @@ export async function register(opts: RegisterOptions): Promise<Registration> {
         throw err;
       }
     },
-    async deregister({ drainMs = 1_000 } = {}) {
+    async deregister({ drainMs = 1_000, busy, maxDrainMs = 30_000 } = {}) {
       if (stopped) return;
       markDraining();
       try {
@@ -117,6 +118,10 @@ export async function register(opts: RegisterOptions): Promise<Registration> {
           record = { ...record, ready: false };
           await put(lease);
           await new Promise((r) => setTimeout(r, drainMs));
+          // A call that started just before the load balancers let go may take longer than the
+          // drain (a checkout on a busy box): it finishes here rather than being cut off.
+          const until = Date.now() - drainMs + Math.max(drainMs, maxDrainMs);
+          while (busy && busy() > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
         }
       } finally {
         stopped = true;

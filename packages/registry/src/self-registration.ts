@@ -33,6 +33,12 @@ export interface SelfRegistrationOptions {
   ttlSeconds?: number;
   /** How long a draining instance stays registered as not ready before its lease is revoked. */
   drainMs?: number;
+  /**
+   * Calls being handled now: after `drainMs` the drain goes on while this is above 0, up to
+   * `maxDrainMs` (30 s), so no call in flight is cut off by the exit.
+   */
+  busy?: () => number;
+  maxDrainMs?: number;
   /** Exit the process after draining on SIGTERM/SIGINT (its own signal handling is then ours). */
   exitOnSignal?: boolean;
   log?: (line: string, err?: Error) => void;
@@ -98,7 +104,7 @@ export function selfRegistration(opts: SelfRegistrationOptions): SelfRegistratio
     (stopping ??= (async () => {
       markDraining();
       clearTimeout(timer);
-      await reg?.deregister({ drainMs: opts.drainMs ?? 1_000 });
+      await reg?.deregister({ drainMs: opts.drainMs ?? 1_000, busy: opts.busy, maxDrainMs: opts.maxDrainMs });
     })());
 
   if (opts.exitOnSignal) {

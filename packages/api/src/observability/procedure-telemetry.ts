@@ -5,6 +5,7 @@
  * (`agora_trpc_in_flight_requests`, a storefront autoscaling metric). The span is active while the
  * handler runs, so pg/Redis/fetch/BullMQ spans below it join the caller's trace.
  */
+import { callStarted } from "@agora/registry/drain";
 import { resilienceMetrics } from "@agora/resilience";
 import { exposeRegistry, gauge, inSpan, redMetrics, SpanKind } from "@agora/telemetry";
 import { TRPCError } from "@trpc/server";
@@ -42,6 +43,8 @@ export async function observeProcedure<R extends MiddlewareResult>(
     ...(call.tenant ? { "agora.tenant": call.tenant } : {}),
   };
   inFlight.inc();
+  // Counted for the drain too (a stopping instance waits for its calls; @agora/registry/drain).
+  const ended = callStarted();
   try {
     const result = await inSpan(`trpc ${call.path}`, { kind: SpanKind.SERVER, attributes }, async (span) => {
       const r = await next();
@@ -65,6 +68,7 @@ export async function observeProcedure<R extends MiddlewareResult>(
     throw err;
   } finally {
     inFlight.dec();
+    ended();
   }
 }
 
