@@ -26,15 +26,19 @@ function fakeEtcd() {
   };
 }
 
+/** A storefront instance registered on the fake etcd. */
+const registered = (etcd: ReturnType<typeof fakeEtcd>, n: number, ready: boolean) =>
+  register({
+    endpoints: [],
+    prefix: "/test/",
+    client: etcd.client,
+    instance: { service: "storefront", instanceId: `storefront-${n}`, address: `127.0.0.1:${n}`, version: "v1", region: "eu", ready },
+  });
+
 describe("a registration's readiness", () => {
   it("says what etcd holds: a publish that failed leaves the record as it was, so the next attempt publishes", async () => {
     const etcd = fakeEtcd();
-    const reg = await register({
-      endpoints: [],
-      prefix: "/test/",
-      client: etcd.client,
-      instance: { service: "storefront", instanceId: "storefront-1", address: "127.0.0.1:1", version: "v1", region: "eu", ready: false },
-    });
+    const reg = await registered(etcd, 1, false);
     expect(reg.current().ready).toBe(false);
 
     etcd.failing(true);
@@ -53,12 +57,7 @@ describe("a registration's drain", () => {
   it("publishes not ready, then waits past drainMs for the calls still in flight before revoking its lease", async () => {
     const etcd = fakeEtcd();
     const { callStarted, callsInFlight } = await import("./drain.ts");
-    const reg = await register({
-      endpoints: [],
-      prefix: "/test/",
-      client: etcd.client,
-      instance: { service: "storefront", instanceId: "storefront-1", address: "127.0.0.1:1", version: "v1", region: "eu", ready: true },
-    });
+    const reg = await registered(etcd, 1, true);
     const end = callStarted();
     expect(callsInFlight()).toBe(1);
     const started = Date.now();
@@ -74,12 +73,7 @@ describe("a registration's drain", () => {
 
   it("gives up waiting after maxDrainMs: a call that never ends does not keep the process alive", async () => {
     const etcd = fakeEtcd();
-    const reg = await register({
-      endpoints: [],
-      prefix: "/test/",
-      client: etcd.client,
-      instance: { service: "storefront", instanceId: "storefront-2", address: "127.0.0.1:2", version: "v1", region: "eu", ready: true },
-    });
+    const reg = await registered(etcd, 2, true);
     const started = Date.now();
     await reg.deregister({ drainMs: 50, busy: () => 1, maxDrainMs: 300 });
     const took = Date.now() - started;
