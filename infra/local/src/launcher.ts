@@ -439,7 +439,7 @@ async function waitRedis(t: Topology): Promise<void> {
  * the timing and failsafe mode in its DCS `/config`. This brings it to PATRONI_DYNAMIC (a PATCH,
  * which every member picks up on its next loop), so a changed setting reaches existing state folders too.
  */
-export async function ensurePatroniTiming(t: Topology, c: ClusterTopology, leaderName: string, log: Log = quiet): Promise<void> {
+export async function ensurePatroniDynamicConfig(t: Topology, c: ClusterTopology, leaderName: string, log: Log = quiet): Promise<void> {
   const leader = c.nodes.find((n) => n.name === leaderName);
   if (!leader) return;
   const r = await patroniRest(leader, "/config");
@@ -493,7 +493,7 @@ export async function up(t: Topology, log: Log = quiet): Promise<UpReport> {
   for (const c of t.clusters) for (const m of c.nodes) startPgMember(t, m);
   const leaders: Record<string, string> = {};
   for (const c of t.clusters) leaders[c.name] = await waitClusterReady(t, c);
-  for (const c of t.clusters) await ensurePatroniTiming(t, c, leaders[c.name] ?? "", log);
+  for (const c of t.clusters) await ensurePatroniDynamicConfig(t, c, leaders[c.name] ?? "", log);
 
   log(`HAProxy ×${t.haproxyInstances.length} …`);
   // A state folder from the single-instance layout: its HAProxy and nginx hold the ports' old configuration.

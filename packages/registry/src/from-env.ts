@@ -21,8 +21,8 @@ export function registerFromEnv(opts: {
   /**
    * Paths this instance requests from itself (a few times each) once its /readyz first answers,
    * before it publishes itself ready: a fresh server loads its routes' code, opens its pools and
-   * warms its JIT on the first calls, and those should not be a shopper's (a new storefront's first
-   * interval measured p95 4.4 s against 0.2 s for the warm ones).
+   * warms its JIT on the first calls, and those should not be a shopper's (the cold instances of a
+   * blue-green release measured p95 7.3 s in their first interval, 4.2x the warm stable ones).
    */
   warmUp?: string[];
   log?: SelfRegistrationOptions["log"];
@@ -55,4 +55,3 @@ export function registerFromEnv(opts: {
     log: opts.log,
   });
 }
-

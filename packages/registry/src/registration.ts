@@ -117,10 +117,10 @@ export async function register(opts: RegisterOptions): Promise<Registration> {
         if (record.ready && lease) {
           record = { ...record, ready: false };
           await put(lease);
+          const until = Date.now() + Math.max(drainMs, maxDrainMs);
           await new Promise((r) => setTimeout(r, drainMs));
           // A call that started just before the load balancers let go may take longer than the
           // drain (a checkout on a busy box): it finishes here rather than being cut off.
-          const until = Date.now() - drainMs + Math.max(drainMs, maxDrainMs);
           while (busy && busy() > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
         }
       } finally {

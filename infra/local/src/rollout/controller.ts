@@ -216,7 +216,8 @@ export class RolloutController {
   private async scaleCanary(weight: number): Promise<void> {
     if (this.spec.strategy !== "canary" || this.spec.canaryInstances !== undefined) return;
     const stableCount = (await this.p.members()).filter((m) => m.version === this.spec.stable.version).length;
-    const want = weight >= 100 ? Math.max(1, stableCount) : Math.min(Math.max(1, stableCount), Math.max(1, Math.ceil((stableCount * weight) / (100 - weight))));
+    const all = Math.max(1, stableCount);
+    const want = weight >= 100 ? all : Math.min(all, Math.max(1, Math.ceil((stableCount * weight) / (100 - weight))));
     const have = this.state.instances.filter((i) => i.role === "canary").length;
     if (want <= have) return;
     this.event(`scaling ${this.spec.next.version} to ${want} instance(s) for ${weight} % of traffic`);
@@ -254,11 +255,11 @@ export class RolloutController {
     const compare = metrics.some((m) => m.name === "p95-vs-stable");
     const stable = this.spec.stable.version;
     let prev = await this.p.scrape(await addresses());
-    let prevStable = compare ? await this.p.scrape(await addresses(stable)) : new Map<string, InstanceCounters>();
+    const startStable = compare ? await this.p.scrape(await addresses(stable)) : new Map<string, InstanceCounters>();
     // Each metric's own starting point: it moves on only once the canary served enough calls for a
     // measurement (MIN_CALLS), so a thin interval's calls (a canary at 10 % of little traffic)
     // count towards the next measurement instead of being judged alone.
-    const since = metrics.map(() => ({ canary: prev, stable: prevStable }));
+    const since = metrics.map(() => ({ canary: prev, stable: startStable }));
     for (;;) {
       if (preview) await this.p.previewTraffic!(await addresses(), intervalMs);
       else await this.wait(intervalMs);
@@ -271,8 +272,7 @@ export class RolloutController {
       const cur = await this.p.scrape(await addresses());
       const w = windowStats(prev, cur);
       prev = cur;
-      const curStable = compare ? await this.p.scrape(await addresses(stable)) : prevStable;
-      prevStable = curStable;
+      const curStable = compare ? await this.p.scrape(await addresses(stable)) : startStable;
       metrics.forEach((m, i) => {
         const view = run.metrics[i]!;
         if (isCompleted(view.phase)) return;
@@ -283,8 +283,9 @@ export class RolloutController {
           const ws = windowStats(since[i]!.stable, curStable, MIN_CALLS);
           if (ws.requests >= MIN_CALLS && ws.p95Seconds !== undefined) this.stableP95 = ws.p95Seconds;
         }
-        const value = span.requests >= MIN_CALLS ? valueOf(m, span, this.stableP95) : undefined;
-        if (span.requests >= MIN_CALLS) since[i] = { canary: cur, stable: curStable };
+        const enough = span.requests >= MIN_CALLS;
+        const value = enough ? valueOf(m, span, this.stableP95) : undefined;
+        if (enough) since[i] = { canary: cur, stable: curStable };
         const phase = evaluateMeasurement(m, value);
         results[i] = addMeasurement(results[i]!, phase);
         view.measurements.push({
