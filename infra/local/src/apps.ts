@@ -2,8 +2,13 @@
 import { join } from "node:path";
 import { isWorkerProcess, WORKER_POOLS } from "@agora/config";
 import { isOurs, readRegistry } from "./processes/registry.ts";
-import { type StartSpec, startProcess } from "./processes/spawn.ts";
-import { readSupervisorState, releaseSupervision, spawnUnderSupervisor } from "./supervisor/control.ts";
+import { exitOf, type StartSpec, spawnDetached } from "./processes/spawn.ts";
+import {
+  readSupervisorState,
+  releaseSupervision,
+  spawnUnderSupervisor,
+  supervisorGaveUp,
+} from "./supervisor/control.ts";
 import { StartupError, tail, waitFor } from "./processes/wait.ts";
 import { processEnv } from "./env/process-env.ts";
 import { nodeEntry } from "./node-entry.ts";
@@ -225,9 +230,15 @@ export async function serviceStartSpec(t: Topology, s: ServiceSpec): Promise<Sta
 
 /**
  * Ready when its health path answers 200; a worker pool without a port of its own when its ops
- * port (AGORA_METRICS_PORT) does; anything else as soon as it runs.
+ * port (AGORA_METRICS_PORT) does; anything else as soon as it runs. `exited` (see waitFor) ends
+ * the wait as soon as the process has stopped for good.
  */
-export async function waitServiceReady(t: Topology, s: ServiceSpec, timeoutMs = 120_000): Promise<void> {
+export async function waitServiceReady(
+  t: Topology,
+  s: ServiceSpec,
+  timeoutMs = 120_000,
+  exited?: () => string | undefined,
+): Promise<void> {
   const worker = s.name.replace(/^workers-/, "");
   const probe =
     s.healthPath && s.port
@@ -240,6 +251,7 @@ export async function waitServiceReady(t: Topology, s: ServiceSpec, timeoutMs = 
     timeoutMs,
     process: s.name,
     logFile: serviceLogFile(t, s),
+    exited,
   });
 }
 
@@ -249,16 +261,24 @@ export async function waitServiceReady(t: Topology, s: ServiceSpec, timeoutMs = 
  */
 export async function startServices(t: Topology, specs: ServiceSpec[]): Promise<void> {
   const logFile = (s: Pick<ServiceSpec, "name">) => serviceLogFile(t, s);
+  // Each wait below fails once its process has stopped for good. The supervisor restarts its
+  // children (with backoff) during the wait, so for those only its giving up counts; for one
+  // spawned here, its exit. One that already ran keeps the plain timeout.
+  const exited = new Map<string, () => string | undefined>();
   for (const s of specs) {
     const existing = readRegistry(t.pidFile).find((x) => x.name === s.name);
     if (existing && isOurs(existing)) continue;
     releaseSupervision(t, s.name);
-    if (await spawnUnderSupervisor(t, s.name)) continue;
-    startProcess(t.pidFile, await serviceStartSpec(t, s));
+    if (await spawnUnderSupervisor(t, s.name)) {
+      exited.set(s.name, () => supervisorGaveUp(t, s.name));
+      continue;
+    }
+    const { child } = spawnDetached(t.pidFile, await serviceStartSpec(t, s));
+    exited.set(s.name, () => exitOf(child));
   }
   for (const s of specs) {
     if ((s.healthPath && s.port) || s.waitReady) {
-      await waitServiceReady(t, s);
+      await waitServiceReady(t, s, undefined, exited.get(s.name));
       continue;
     }
     await new Promise((r) => setTimeout(r, 3000));

@@ -87,3 +87,10 @@ export function spawnDetached(
   upsertRecord(pidFile, rec);
   return { record: rec, child };
 }
+
+/** For waitFor's `exited`: how `child` ended ("exited with code 3"), undefined while it runs. */
+export function exitOf(child: ChildProcess): string | undefined {
+  if (child.signalCode !== null) return `was killed by ${child.signalCode}`;
+  if (child.exitCode !== null) return `exited with code ${child.exitCode}`;
+  return undefined;
+}

@@ -26,7 +26,14 @@ export function tail(file: string | undefined, lines = 15): string {
 export async function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined | false>,
-  opts: { timeoutMs: number; intervalMs?: number; process: string; logFile?: string },
+  opts: {
+    timeoutMs: number;
+    intervalMs?: number;
+    process: string;
+    logFile?: string;
+    /** Set once the process has stopped for good ("exited with code 3"): the wait fails at once. */
+    exited?: () => string | undefined;
+  },
 ): Promise<T> {
   const deadline = Date.now() + opts.timeoutMs;
   let last = "";
@@ -37,6 +44,15 @@ export async function waitFor<T>(
       last = "not ready";
     } catch (err) {
       last = err instanceof Error ? err.message : String(err);
+    }
+    // A process that crashed on start-up never gets ready: say so now, not at the deadline.
+    const exit = opts.exited?.();
+    if (exit !== undefined) {
+      throw new StartupError(
+        `${opts.process}: ${exit} while waiting for ${what}.\nlog: ${opts.logFile ?? "n/a"}\n${tail(opts.logFile, 20)}`,
+        opts.process,
+        opts.logFile,
+      );
     }
     if (Date.now() > deadline) {
       throw new StartupError(

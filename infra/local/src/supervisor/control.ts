@@ -126,6 +126,18 @@ export async function setAutoscaling(t: Topology, enabled: boolean): Promise<boo
 }
 
 /**
+ * For waitFor's `exited`: set once the supervisor stopped restarting `name` (a crash loop). Before
+ * that an exit is one it restarts from, so a wait for readiness goes on.
+ */
+export function supervisorGaveUp(t: Topology, name: string): string | undefined {
+  const p = readSupervisorState(t)?.processes[name];
+  if (p?.state !== "gave-up") return undefined;
+  const code = p.lastExit?.code;
+  const last = p.lastExit?.signal ?? (typeof code === "number" ? `code ${code}` : "unknown");
+  return `crash-looped (last exit: ${last}) and the supervisor gave up restarting it`;
+}
+
+/**
  * Asks a running supervisor to spawn `name`; false when none runs or it does not know the name.
  * The timeout covers its wait for the fault proxy (30 s) before spawning.
  */
