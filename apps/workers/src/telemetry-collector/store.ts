@@ -76,6 +76,12 @@ export interface TelemetryStore {
   trim(): Promise<void>;
 }
 
+/** A pipeline answers each command's error in place; the first one fails the write. */
+function failedCommand(results: [Error | null, unknown][] | null): void {
+  const failed = results?.find(([err]) => err)?.[0];
+  if (failed) throw failed;
+}
+
 export function createTelemetryStore(
   redis: Redis,
   policy: RetentionPolicy = DEFAULT_RETENTION,
@@ -90,57 +96,102 @@ export function createTelemetryStore(
   const servicesKey = `${p}:services`;
   const cutoff = () => now() - policy.retentionMs;
 
-  async function scan(key: string, visit: (json: string) => boolean): Promise<void> {
+  /** Visits the newest `bound` entries of a stream (it may hold a few more: trimmed by nodes). */
+  async function scan(key: string, bound: number, visit: (json: string) => boolean): Promise<void> {
     let end = "+";
     let read = 0;
-    while (read < SCAN_LIMIT) {
-      const page = await redis.xrevrange(key, end, "-", "COUNT", PAGE);
+    const limit = Math.min(SCAN_LIMIT, bound);
+    while (read < limit) {
+      const want = Math.min(PAGE, limit - read);
+      const page = await redis.xrevrange(key, end, "-", "COUNT", want);
       if (page.length === 0) return;
       for (const [, fields] of page) {
         if (fields[1] !== undefined && !visit(fields[1])) return;
       }
       read += page.length;
       const lastId = page[page.length - 1]?.[0];
-      if (!lastId || page.length < PAGE) return;
+      if (!lastId || page.length < want) return;
       end = `(${lastId}`;
     }
+  }
+
+  /**
+   * One batch is one pipeline, not a MULTI: telemetry shares the product's Redis, and an EXEC of
+   * a few hundred spans held its one thread for tens of milliseconds at a time, so under a checkout
+   * burst every session, cart and rate-limit command queued behind it (5-s ioredis timeouts seen on
+   * `get`). A pipeline lets other clients' commands run between these. Nothing here needs the
+   * batch to be atomic: each span is one stream entry and one list element. Spans of one trace go
+   * in with one RPUSH (and one LTRIM/PEXPIRE), and the services hash is written once per batch.
+   * The streams are trimmed approximately (`MAXLEN ~`, whole stream nodes, the cheap form Redis
+   * recommends; exact trimming rewrote the oldest node on every entry): a stream may hold up to one
+   * node (100 entries) beyond its bound, and searches read only the newest `max` entries.
+   */
+  function appendGrouped<T>(
+    items: readonly T[],
+    streamKey: string,
+    field: string,
+    maxLen: number,
+    listKey: (item: T) => string | null,
+    serviceOf: (item: T) => string,
+  ): Promise<unknown> {
+    const pipe = redis.pipeline();
+    const perList = new Map<string, string[]>();
+    const services = new Map<string, string>();
+    const at = String(now());
+    for (const item of items) {
+      const json = JSON.stringify(item);
+      pipe.xadd(streamKey, "MAXLEN", "~", maxLen, "*", field, json);
+      const key = listKey(item);
+      if (key) {
+        const list = perList.get(key);
+        if (list) list.push(json);
+        else perList.set(key, [json]);
+      }
+      services.set(serviceOf(item), at);
+    }
+    for (const [key, jsons] of perList) {
+      pipe.rpush(key, ...jsons);
+      pipe.ltrim(key, -policy.maxPerTrace, -1);
+      pipe.pexpire(key, policy.retentionMs);
+    }
+    pipe.hset(servicesKey, Object.fromEntries(services));
+    return pipe.exec().then(failedCommand);
   }
 
   const store: TelemetryStore = {
     async addSpans(spans) {
       if (spans.length === 0) return;
-      const m = redis.multi();
-      for (const s of spans) {
-        const json = JSON.stringify(s);
-        m.xadd(spansKey, "MAXLEN", "=", policy.maxSpans, "*", "s", json);
-        m.rpush(traceKey(s.traceId), json);
-        m.ltrim(traceKey(s.traceId), -policy.maxPerTrace, -1);
-        m.pexpire(traceKey(s.traceId), policy.retentionMs);
-        m.hset(servicesKey, s.service, String(now()));
-      }
-      await m.exec();
+      await appendGrouped(
+        spans,
+        spansKey,
+        "s",
+        policy.maxSpans,
+        (s) => traceKey(s.traceId),
+        (s) => s.service,
+      );
       await store.trim();
     },
     async addLogs(logs) {
       if (logs.length === 0) return;
-      const m = redis.multi();
-      for (const l of logs) {
-        const json = JSON.stringify(l);
-        m.xadd(logsKey, "MAXLEN", "=", policy.maxLogs, "*", "l", json);
-        if (l.traceId) {
-          m.rpush(traceLogsKey(l.traceId), json);
-          m.ltrim(traceLogsKey(l.traceId), -policy.maxPerTrace, -1);
-          m.pexpire(traceLogsKey(l.traceId), policy.retentionMs);
-        }
-        m.hset(servicesKey, l.service, String(now()));
-      }
-      await m.exec();
+      await appendGrouped(
+        logs,
+        logsKey,
+        "l",
+        policy.maxLogs,
+        (l) => (l.traceId ? traceLogsKey(l.traceId) : null),
+        (l) => l.service,
+      );
       await store.trim();
     },
     async trim() {
       // Stream ids start with the Redis server's ms clock; MINID drops everything older.
       const minId = `${Math.max(0, Math.floor(cutoff()))}-0`;
-      await redis.multi().xtrim(spansKey, "MINID", minId).xtrim(logsKey, "MINID", minId).exec();
+      await redis
+        .pipeline()
+        .xtrim(spansKey, "MINID", minId)
+        .xtrim(logsKey, "MINID", minId)
+        .exec()
+        .then(failedCommand);
     },
     async searchTraces(q) {
       if (q.traceId) {
@@ -150,7 +201,7 @@ export function createTelemetryStore(
       const byTrace = new Map<string, StoredSpan[]>();
       const matched = new Set<string>();
       const min = cutoff();
-      await scan(spansKey, (json) => {
+      await scan(spansKey, policy.maxSpans, (json) => {
         const s = JSON.parse(json) as StoredSpan;
         if (s.startMs < min) return true; // entries are in arrival order, not start order
         const list = byTrace.get(s.traceId) ?? [];
@@ -196,7 +247,7 @@ export function createTelemetryStore(
           .slice(0, q.limit);
       }
       const out: StoredLog[] = [];
-      await scan(logsKey, (json) => {
+      await scan(logsKey, policy.maxLogs, (json) => {
         const l = JSON.parse(json) as StoredLog;
         if (keep(l)) out.push(l);
         return out.length < q.limit;
