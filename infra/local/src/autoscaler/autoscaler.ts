@@ -25,9 +25,9 @@ import { IN_FLIGHT_METRIC, oldestJobQuery } from "@agora/autoscaling/targets";
 import { isOurs, readRegistry } from "../processes/registry.ts";
 import type { Topology } from "../topology.ts";
 import { inFlightByAddress, parseShowStat, type StatRow } from "./haproxy-stat.ts";
-import { type CpuReading, cpuMillicores } from "./proc-cpu.ts";
+import { type CpuReading, cpuMillicores, type HostCpuReading, idleMillicores } from "./proc-cpu.ts";
 import { readPoolQueues } from "./queue-metrics.ts";
-import type { LocalTarget, PoolTarget, WebTarget } from "./targets.ts";
+import { type LocalTarget, POOL_CPU_REQUEST_MILLICORES, type PoolTarget, type WebTarget } from "./targets.ts";
 
 /** How the autoscaler changes the number of processes (the supervisor implements it). */
 export interface ScaleActuator {
@@ -71,6 +71,8 @@ export interface TargetStatus {
   instances: string[];
   metrics: Record<string, number>;
   reason: string;
+  /** Wanted by the policy but not started: the host had no idle CPU for them (Pending pods). */
+  pending?: number;
 }
 
 export interface AutoscalerState {
@@ -92,6 +94,8 @@ export interface MetricSources {
   redis(): Redis;
   /** CPU ticks of a PID (and its direct children); undefined once gone. */
   ticks(pid: number): number | undefined;
+  /** The host's CPU (/proc/stat); without it every instance the policy wants is started. */
+  hostCpu?(): HostCpuReading;
 }
 
 export interface AutoscalerOptions {
@@ -117,6 +121,29 @@ interface Instance {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
+/**
+ * How many of `wanted` new instances the host can take: the scheduler's part of a scale-out. A
+ * Kubernetes scheduler places a pod only on a node whose free allocatable CPU covers its request,
+ * and leaves the rest Pending; the local box has no reservations, so what is free is what was
+ * idle over the last interval. On a saturated host a new Next.js server or worker only adds its
+ * start-up to the overload (seen: storefront-3 and -4 and a third saga worker started into a
+ * 2-core box at 100 % during a checkout burst, each competing with the requests it was meant to
+ * serve). A target with no instance at all always gets one: a sleeping pool with work must wake,
+ * however busy the host is. Without a host reading (the first tick) nothing is held back.
+ */
+export function placeable(opts: {
+  current: number;
+  wanted: number;
+  idleMillicores: number | undefined;
+  requestMillicores: number;
+}): number {
+  const { current, wanted, idleMillicores: idle, requestMillicores } = opts;
+  if (wanted <= 0) return 0;
+  if (idle === undefined || requestMillicores <= 0) return wanted;
+  const fits = Math.floor(idle / requestMillicores);
+  return Math.min(wanted, Math.max(fits, current === 0 ? 1 : 0));
+}
+
 export class Autoscaler {
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
@@ -128,6 +155,9 @@ export class Autoscaler {
   /** Instances spawned and not yet seen in the PID registry. */
   private readonly starting = new Map<string, number>();
   private lastStot?: { stot: number; at: number };
+  private lastHost?: HostCpuReading;
+  /** The host's idle millicores over the last interval, less what this pass already placed. */
+  private hostIdle?: number;
   readonly state: AutoscalerState;
 
   constructor(
@@ -200,6 +230,7 @@ export class Autoscaler {
 
   private async pass(): Promise<void> {
     const now = this.now();
+    this.readHost();
     let stats: StatRow[] | undefined;
     try {
       stats = (await this.opts.sources.showStats()).flatMap((csv) => parseShowStat(csv));
@@ -218,6 +249,18 @@ export class Autoscaler {
     this.state.samples = [...this.state.samples, sample].slice(-MAX_SAMPLES);
     this.state.updatedAt = new Date(now).toISOString();
     this.opts.onState?.(this.state);
+  }
+
+  private readHost(): void {
+    if (!this.opts.sources.hostCpu) return;
+    try {
+      const host = this.opts.sources.hostCpu();
+      this.hostIdle = this.lastHost ? idleMillicores(this.lastHost, host) : undefined;
+      this.lastHost = host;
+    } catch (err) {
+      this.hostIdle = undefined;
+      this.log(`host CPU unavailable: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   private async web(target: WebTarget, stats: StatRow[] | undefined, now: number, sample: ScaleSample): Promise<void> {
@@ -316,21 +359,32 @@ export class Autoscaler {
     metrics: Record<string, number>,
     proposals: Record<string, number | string>,
   ): Promise<void> {
-    const to = this.state.enabled ? Math.min(desired, target.slots) : current;
+    const wanted = this.state.enabled ? Math.min(desired, target.slots) : current;
+    const request = target.kind === "web" ? target.cpuRequestMillicores : POOL_CPU_REQUEST_MILLICORES;
+    const room =
+      wanted > current
+        ? placeable({ current, wanted: wanted - current, idleMillicores: this.hostIdle, requestMillicores: request })
+        : 0;
+    const pending = wanted > current ? wanted - current - room : 0;
+    const to = wanted > current ? current + room : wanted;
+    const why = pending > 0 ? `${reason}; ${pending} pending: no idle host CPU for another ${request}m instance` : reason;
+    const seen = this.hostIdle === undefined ? metrics : { ...metrics, hostIdleMillicores: Math.round(this.hostIdle) };
+    if (this.hostIdle !== undefined && room > 0) this.hostIdle = Math.max(0, this.hostIdle - room * request);
     const previous = this.state.targets[target.name];
     this.state.targets[target.name] = {
       current,
-      desired: to,
+      desired: wanted,
       min: target.kind === "pool" ? target.activation.minReplicaCount : target.horizontal.minReplicas,
       max: target.horizontal.maxReplicas,
       instances: running.map((i) => i.name),
-      metrics,
-      reason: this.state.enabled ? reason : "autoscaling-off",
+      metrics: seen,
+      reason: this.state.enabled ? why : "autoscaling-off",
+      ...(pending > 0 ? { pending } : {}),
     };
-    if (to !== current || (previous && previous.reason !== reason && this.state.enabled)) {
+    if (to !== current || (previous && previous.reason !== why && this.state.enabled)) {
       this.state.decisions = [
         ...this.state.decisions,
-        { at: new Date(this.now()).toISOString(), target: target.name, from: current, to, reason, by, metrics, proposals },
+        { at: new Date(this.now()).toISOString(), target: target.name, from: current, to, reason: why, by, metrics: seen, proposals },
       ].slice(-MAX_DECISIONS);
     }
     if (to > current) {
@@ -338,7 +392,7 @@ export class Autoscaler {
       for (let k = 1, added = 0; k <= target.slots && added < to - current; k++) {
         const name = target.instanceName(k);
         if (taken.has(name)) continue;
-        this.log(`${target.name}: ${current} → ${to} (${reason}); starting ${name}`);
+        this.log(`${target.name}: ${current} → ${to} (${why}); starting ${name}`);
         this.starting.set(name, this.now());
         if (await this.opts.actuator.spawn(name)) added++;
         else this.starting.delete(name);
@@ -347,7 +401,7 @@ export class Autoscaler {
       // Newest first; a starting instance is not retired (it is counted, and will be seen next tick).
       const victims = [...running].sort((a, b) => b.k - a.k).slice(0, current - to);
       for (const v of victims) {
-        this.log(`${target.name}: ${current} → ${to} (${reason}); draining ${v.name}`);
+        this.log(`${target.name}: ${current} → ${to} (${why}); draining ${v.name}`);
         this.retiring.set(v.name, v.pid);
         this.opts.actuator.retire(v.name);
       }

@@ -4,7 +4,7 @@ import { runtimeSocketOf } from "../config/haproxy.ts";
 import { runtimeCommand } from "../gateway/runtime-api.ts";
 import { sentinelConnection, type Topology } from "../topology.ts";
 import type { MetricSources } from "./autoscaler.ts";
-import { processTicks } from "./proc-cpu.ts";
+import { processTicks, readHostCpu } from "./proc-cpu.ts";
 
 export function localMetricSources(t: Topology): MetricSources & { close(): void } {
   let redis: Redis | undefined;
@@ -33,6 +33,7 @@ export function localMetricSources(t: Topology): MetricSources & { close(): void
         return r;
       })()),
     ticks: processTicks,
+    hostCpu: readHostCpu,
     close: () => redis?.disconnect(),
   };
 }

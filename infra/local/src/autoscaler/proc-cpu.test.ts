@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cpuMillicores, parseChildren, parseProcStatTicks, ProcStatError } from "./proc-cpu.ts";
+import { cpuMillicores, idleMillicores, parseChildren, parseHostCpu, parseProcStatTicks, ProcStatError } from "./proc-cpu.ts";
 
 // A real line of /proc/<pid>/stat of `next-server (v16.4.0)`: the name holds spaces and parentheses.
 const NEXT_STAT =
@@ -29,5 +29,35 @@ describe("/proc/<pid>/stat", () => {
     // Two cores busy for 2 s.
     expect(cpuMillicores({ ticks: 0, at: 0 }, { ticks: 400, at: 2000 })).toBe(2000);
     expect(cpuMillicores({ ticks: 10, at: 5 }, { ticks: 10, at: 5 })).toBe(0);
+  });
+});
+
+// The head of a real /proc/stat of a 2-CPU box.
+const HOST_STAT = `cpu  4705 356 584 3699 23 0 41 0 0 0
+cpu0 2335 178 290 1850 12 0 20 0 0 0
+cpu1 2370 178 294 1849 11 0 21 0 0 0
+intr 114930548 113199788 3 0 5 263 0 4 [...]
+ctxt 1990473
+`;
+
+describe("/proc/stat", () => {
+  it("reads the host's idle (idle + iowait) and total ticks and counts its CPUs", () => {
+    expect(parseHostCpu(HOST_STAT)).toEqual({
+      idle: 3699 + 23,
+      total: 4705 + 356 + 584 + 3699 + 23 + 41,
+      cpus: 2,
+    });
+  });
+
+  it("refuses text without the cpu line", () => {
+    expect(() => parseHostCpu("intr 1 2 3\n")).toThrow(ProcStatError);
+  });
+
+  it("turns idle ticks over all ticks into the millicores nobody used", () => {
+    const before = { idle: 1000, total: 2000, cpus: 2 };
+    // 200 ticks passed (1 s on 2 CPUs at 100 Hz), 50 of them idle: a quarter of 2000m.
+    expect(idleMillicores(before, { idle: 1050, total: 2200, cpus: 2 })).toBe(500);
+    expect(idleMillicores(before, { idle: 1000, total: 2200, cpus: 2 })).toBe(0);
+    expect(idleMillicores(before, before)).toBeUndefined();
   });
 });

@@ -74,3 +74,36 @@ export function cpuMillicores(before: CpuReading, after: CpuReading, ticksPerSec
   if (seconds <= 0) return 0;
   return Math.max(0, ((after.ticks - before.ticks) / ticksPerSecond / seconds) * 1000);
 }
+
+/** The host's CPU time in clock ticks, from the first (`cpu`) line of /proc/stat. */
+export interface HostCpuReading {
+  /** idle + iowait: time no runnable task wanted a CPU. */
+  idle: number;
+  total: number;
+  /** Logical CPUs (the `cpuN` lines). */
+  cpus: number;
+}
+
+export function parseHostCpu(stat: string): HostCpuReading {
+  const lines = stat.split("\n");
+  const first = lines.find((l) => l.startsWith("cpu "));
+  if (!first) throw new ProcStatError(`no "cpu" line in /proc/stat: ${stat.slice(0, 80)}`);
+  // user nice system idle iowait irq softirq steal (guest time is already inside user/nice).
+  const f = first.trim().split(/\s+/).slice(1, 9).map(Number);
+  if (f.length < 5 || f.some((n) => !Number.isFinite(n))) throw new ProcStatError(`bad "cpu" line: ${first}`);
+  const idle = (f[3] ?? 0) + (f[4] ?? 0);
+  const total = f.reduce((a, b) => a + b, 0);
+  const cpus = lines.filter((l) => /^cpu\d+ /.test(l)).length || 1;
+  return { idle, total, cpus };
+}
+
+export function readHostCpu(): HostCpuReading {
+  return parseHostCpu(readFileSync("/proc/stat", "utf8"));
+}
+
+/** Millicores of the host nobody used between two readings (what a new process could get). */
+export function idleMillicores(before: HostCpuReading, after: HostCpuReading): number | undefined {
+  const total = after.total - before.total;
+  if (total <= 0) return undefined;
+  return Math.max(0, ((after.idle - before.idle) / total) * after.cpus * 1000);
+}

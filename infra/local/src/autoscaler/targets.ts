@@ -42,6 +42,9 @@ export type LocalTarget = WebTarget | PoolTarget;
  */
 export const STOREFRONT_CPU_REQUEST_MILLICORES = 500;
 
+/** What one worker-pool process is sized for when the host decides whether another one fits. */
+export const POOL_CPU_REQUEST_MILLICORES = 250;
+
 export const poolInstanceName = (pool: string) => (k: number) => (k === 1 ? `workers-${pool}` : `workers-${pool}-${k}`);
 
 export function localTargets(t: Topology): LocalTarget[] {
