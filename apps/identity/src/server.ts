@@ -9,8 +9,8 @@ import type { AddressInfo } from "node:net";
 import type { Redis } from "ioredis";
 import type Provider from "oidc-provider";
 import type { SignInThrottle } from "@agora/auth";
-import { withRetry } from "@agora/db";
 import { handleInteraction } from "./interactions.ts";
+import { loadSigningKeysWithRetry } from "./load-signing-keys.ts";
 import { STYLESHEET_PATH } from "./pages/page-shell.ts";
 import { compilePageStyles } from "./pages/styles.ts";
 import { createProvider, type RelyingParty } from "./provider.ts";
@@ -40,13 +40,7 @@ export interface IdentityServer {
 }
 
 export async function createIdentityServer(opts: IdentityServerOptions): Promise<IdentityServer> {
-  // At start-up core may be slow to answer (every process of a deployment connecting at once; a
-  // failover under way): retried for about a minute rather than exiting on the first connect
-  // timeout. Safe to repeat: the key set is read and rotated under an advisory lock.
-  let keys = await withRetry(() => currentKeySet(opts.rotateAfterMs), {
-    attempts: 10,
-    baseDelayMs: 500,
-    maxDelayMs: 8_000,
+  let keys = await loadSigningKeysWithRetry(() => currentKeySet(opts.rotateAfterMs), {
     onRetry: (err, attempt, delayMs) => opts.onError?.(new Error(`loading the signing keys (attempt ${attempt}) failed, retrying in ${delayMs} ms: ${err instanceof Error ? err.message : String(err)}`)),
   });
   let provider: Provider = createProvider({ ...opts, keys });
