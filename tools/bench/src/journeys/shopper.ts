@@ -113,9 +113,14 @@ const FAILED = new Set(["FAILED", "CANCELLED"]);
 
 export class OrderNotReadyError extends Error {
   readonly code = "ORDER_NOT_READY";
+  readonly orderId: string;
+  /** The final status the order reached (FAILED, CANCELLED), or why following it stopped. */
+  readonly status: string;
   constructor(orderId: string, status: string) {
     super(`order ${orderId} ended ${status}`);
     this.name = "OrderNotReadyError";
+    this.orderId = orderId;
+    this.status = status;
   }
 }
 

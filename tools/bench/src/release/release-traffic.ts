@@ -5,8 +5,9 @@
  * instances the release moves traffic between answer every request. Beside the reads, a few
  * signed-in shoppers buy one item after another (cart, the provider's card step, checkout, the
  * order followed live until ready), so "no failed checkout during the release" is counted, not
- * assumed. Loopback only; bounded in duration (at most 15 min), connections (at most 16),
- * buying shoppers (at most 8) and requests.
+ * assumed; an order refused because the tool's stock ran out is counted apart
+ * (checkout-outcomes.ts). Loopback only; bounded in duration (at most 15 min), connections
+ * (at most 16), buying shoppers (at most 8) and requests.
  */
 import type { ProfileName } from "@agora/infra-local/topology";
 import { IdentityPool } from "../identity.ts";
@@ -25,6 +26,13 @@ import {
 import { queryPath, trpcQuery } from "../journeys/trpc.ts";
 import { runHttpLoad } from "../load/http-load.ts";
 import { benchTarget } from "../target.ts";
+import {
+  type CheckoutCounts,
+  type CheckoutEvent,
+  classifyCheckoutError,
+  countCheckouts,
+  type OrderFailure,
+} from "./checkout-outcomes.ts";
 
 const LIMITS = { maxDurationS: 900, maxConnections: 16, maxBuyers: 8 } as const;
 /** A buyer places about one order every few seconds; stock for one every 3 s is picked up front. */
@@ -47,14 +55,8 @@ export interface ReleaseTrafficWindow {
   failed: number;
   p95Ms: number;
   byStatus: Record<string, number>;
-  /** Checkouts that finished in this window: ready, and failed (placing refused or the order never ready). */
-  checkouts: { ready: number; failed: number; errors: string[] };
-}
-
-interface CheckoutEvent {
-  at: number;
-  ok: boolean;
-  error?: string;
+  /** Checkouts that finished in this window; `errors` are the failed ones'. */
+  checkouts: CheckoutCounts & { errors: string[] };
 }
 
 /**
@@ -80,10 +82,14 @@ async function buyInTurn(
         resyncMs: 2_000,
         deadline: Date.now() + ORDER_READY_BOUND_MS,
       });
-      events.push({ at: Date.now(), ok: true });
+      events.push({ at: Date.now(), outcome: "ready" });
     } catch (err) {
+      const buyer = shopper;
+      const { outcome, error } = await classifyCheckoutError(err, (orderId) =>
+        trpcQuery<{ failure: OrderFailure }>(buyer.client, "orders.get", { orderId }).then((o) => o.failure),
+      );
       const which = `order ${(n % ORDERS_PER_ACCOUNT) + 1} of its account`;
-      events.push({ at: Date.now(), ok: false, error: `${which}: ${(err instanceof Error ? err.message : String(err)).slice(0, 160)}` });
+      events.push({ at: Date.now(), outcome, error: `${which}: ${error.slice(0, 160)}` });
       await new Promise((r) => setTimeout(r, 500));
     }
   }
@@ -101,7 +107,7 @@ export async function runReleaseTraffic(o: {
   windows: ReleaseTrafficWindow[];
   requests: number;
   failed: number;
-  checkouts: { ready: number; failed: number };
+  checkouts: CheckoutCounts;
 }> {
   const buyers = o.buyers ?? 0;
   if (!(Number.isInteger(buyers) && buyers >= 0 && buyers <= LIMITS.maxBuyers))
@@ -156,15 +162,9 @@ export async function runReleaseTraffic(o: {
       failed: r.errors + r.non2xx,
       p95Ms: Math.round(r.p95Ms),
       byStatus: r.byStatus,
-      checkouts: { ready: 0, failed: 0, errors: [] as string[] },
+      checkouts: { ready: 0, failed: 0, outOfStock: 0, errors: [] as string[] },
     };
-    for (const e of events.slice(counted)) {
-      if (e.ok) w.checkouts.ready++;
-      else {
-        w.checkouts.failed++;
-        if (e.error) w.checkouts.errors.push(e.error);
-      }
-    }
+    countCheckouts(w.checkouts, events.slice(counted));
     counted = events.length;
     windows.push(w);
     o.onWindow?.(w);
@@ -172,21 +172,13 @@ export async function runReleaseTraffic(o: {
   // Orders placed in the last window are followed to their end; they count in that window.
   await buying;
   const last = windows.at(-1);
-  if (last)
-    for (const e of events.slice(counted)) {
-      if (e.ok) last.checkouts.ready++;
-      else {
-        last.checkouts.failed++;
-        if (e.error) last.checkouts.errors.push(e.error);
-      }
-    }
+  if (last) countCheckouts(last.checkouts, events.slice(counted));
+  const checkouts: CheckoutCounts = { ready: 0, failed: 0, outOfStock: 0 };
+  countCheckouts(checkouts, events);
   return {
     windows,
     requests: windows.reduce((a, w) => a + w.requests, 0),
     failed: windows.reduce((a, w) => a + w.failed, 0),
-    checkouts: {
-      ready: events.filter((e) => e.ok).length,
-      failed: events.filter((e) => !e.ok).length,
-    },
+    checkouts,
   };
 }
