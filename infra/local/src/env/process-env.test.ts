@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { topology } from "../topology.ts";
-import { formatEnv, processEnv } from "./process-env.ts";
+import { formatEnv, processEnv, traceSampling } from "./process-env.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "agora-env-"));
 process.env.AGORA_STATE_DIR = dir;
@@ -12,6 +12,23 @@ const t = topology("test");
 delete process.env.AGORA_STATE_DIR;
 
 describe("processEnv", () => {
+  it("traces everything in the test profile and samples (reservoir + ratio) elsewhere", () => {
+    const saved = { rate: process.env.AGORA_TRACE_SAMPLE_RATE, reservoir: process.env.AGORA_TRACE_RESERVOIR_PER_SECOND };
+    delete process.env.AGORA_TRACE_SAMPLE_RATE;
+    delete process.env.AGORA_TRACE_RESERVOIR_PER_SECOND;
+    try {
+      expect(processEnv(t, "storefront-1")).toMatchObject({ AGORA_TRACE_SAMPLE_RATE: "1", AGORA_TRACE_RESERVOIR_PER_SECOND: "0" });
+      const dev = { ...t, profile: { ...t.profile, name: "dev" } } as typeof t;
+      expect(traceSampling(dev)).toEqual({ AGORA_TRACE_SAMPLE_RATE: "0.1", AGORA_TRACE_RESERVOIR_PER_SECOND: "5" });
+      process.env.AGORA_TRACE_SAMPLE_RATE = "1";
+      expect(traceSampling(dev).AGORA_TRACE_SAMPLE_RATE).toBe("1");
+    } finally {
+      if (saved.rate === undefined) delete process.env.AGORA_TRACE_SAMPLE_RATE;
+      else process.env.AGORA_TRACE_SAMPLE_RATE = saved.rate;
+      if (saved.reservoir !== undefined) process.env.AGORA_TRACE_RESERVOIR_PER_SECOND = saved.reservoir;
+    }
+  });
+
   it("gives a worker its listen address, metrics port and every dependency", () => {
     const env = processEnv(t, "workers-payments");
     const cfg = loadConfig(

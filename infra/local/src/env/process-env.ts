@@ -105,6 +105,21 @@ export function metricsTargets(t: Topology): string {
   return targets.map(([n, u]) => `${n}=${u}`).join(",");
 }
 
+/**
+ * Trace sampling: every trace in the test profile (tests look up the traces of their requests);
+ * elsewhere the first 5 new traces a second per process and 10 % of the rest, plus every trace
+ * with an error (ErrorKeepingProcessor). Exporting every span of every trace cost ~27 % of a
+ * checkout's CPU on the 2-core box (1.33 → 0.97 CPU-s per order, 20 shoppers, docs/performance.md).
+ * The caller's own AGORA_TRACE_SAMPLE_RATE / AGORA_TRACE_RESERVOIR_PER_SECOND win.
+ */
+export function traceSampling(t: Topology): Record<string, string> {
+  const full = t.profile.name === "test";
+  return {
+    AGORA_TRACE_SAMPLE_RATE: process.env.AGORA_TRACE_SAMPLE_RATE ?? (full ? "1" : "0.1"),
+    AGORA_TRACE_RESERVOIR_PER_SECOND: process.env.AGORA_TRACE_RESERVOIR_PER_SECOND ?? (full ? "0" : "5"),
+  };
+}
+
 /** The full environment of one process of the local topology. */
 export function processEnv(t: Topology, name: ProcessName | string, opts: ProcessEnvOptions = {}): Record<string, string> {
   const env: Record<string, string> = {
@@ -168,6 +183,7 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
   env.AGORA_CDN_URL = url(t, t.apps.cdn);
   env.AGORA_MEDIA_ORIGIN_URL = url(t, t.apps.mediaOrigin);
   env.AGORA_TELEMETRY_URL = url(t, t.apps.telemetryCollector);
+  Object.assign(env, traceSampling(t));
   // The gateway over HTTPS where its plain port only redirects (npm start), else plain (tests).
   env.AGORA_STOREFRONT_URL = storefrontUrl(t);
   // Node trusts the state folder's CA besides the public ones (read at start-up): a process that

@@ -11,6 +11,8 @@ export const telemetrySchema = z
     AGORA_TELEMETRY_INGEST_TOKEN: serviceToken.optional(),
     /** Head-sampling ratio of new traces (0..1, default 1). */
     AGORA_TRACE_SAMPLE_RATE: z.coerce.number().min(0).max(1).optional(),
+    /** New traces per second per process kept whatever the ratio (default 0). */
+    AGORA_TRACE_RESERVOIR_PER_SECOND: z.coerce.number().int().min(0).optional(),
     LOG_LEVEL: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
       .default("info"),

@@ -8,15 +8,17 @@ import { describe, expect, it } from "vitest";
 import {
   ErrorKeepingProcessor,
   ErrorKeepingSampler,
+  Reservoir,
+  reservoirFromEnv,
   sampleRateFromEnv,
   traceIdBelowRate,
 } from "./sampler.ts";
 
-function setup(rate: number, options = {}) {
+function setup(rate: number, options = {}, reservoir?: Reservoir) {
   const exporter = new InMemorySpanExporter();
   const processor = new ErrorKeepingProcessor(new SimpleSpanProcessor(exporter), options);
   const provider = new BasicTracerProvider({
-    sampler: new ErrorKeepingSampler(rate),
+    sampler: new ErrorKeepingSampler(rate, reservoir),
     spanProcessors: [processor],
   });
   const tracer = provider.getTracer("test");
@@ -107,5 +109,30 @@ describe("sampling rate", () => {
     expect(traceIdBelowRate(low, 0.5)).toBe(true);
     expect(traceIdBelowRate(high, 0.5)).toBe(false);
     expect(traceIdBelowRate(high, 1)).toBe(true);
+  });
+});
+
+describe("the reservoir", () => {
+  it("keeps the first N new traces of each second at rate 0, then none until the next second", () => {
+    let now = 10_000;
+    const { tracer, exported } = setup(0, {}, new Reservoir(2, () => now));
+    for (const name of ["a", "b", "c"]) {
+      const root = tracer.startSpan(name);
+      tracer.startSpan(`${name}-child`, {}, trace.setSpan(context.active(), root)).end();
+      root.end();
+    }
+    // The children follow their root: a and b whole, c not at all.
+    expect(exported()).toEqual(["a", "a-child", "b", "b-child"]);
+    now += 1_000;
+    tracer.startSpan("d").end();
+    expect(exported()).toContain("d");
+  });
+
+  it("is off at 0 and reads its size from the environment", () => {
+    expect(new Reservoir(0).take()).toBe(false);
+    expect(reservoirFromEnv(undefined)).toBe(0);
+    expect(reservoirFromEnv("5")).toBe(5);
+    expect(() => reservoirFromEnv("-1")).toThrow(/AGORA_TRACE_RESERVOIR_PER_SECOND/);
+    expect(() => reservoirFromEnv("2.5")).toThrow(/whole number/);
   });
 });

@@ -26,6 +26,44 @@ export function sampleRateFromEnv(value = process.env.AGORA_TRACE_SAMPLE_RATE): 
   return rate;
 }
 
+/** Parses `AGORA_TRACE_RESERVOIR_PER_SECOND` (a whole number ≥ 0, default 0: no reservoir). */
+export function reservoirFromEnv(value = process.env.AGORA_TRACE_RESERVOIR_PER_SECOND): number {
+  if (value === undefined || value === "") return 0;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new Error(`AGORA_TRACE_RESERVOIR_PER_SECOND must be a whole number ≥ 0, got "${value}"`);
+  }
+  return n;
+}
+
+/**
+ * The first `perSecond` new traces of each second are kept whatever the ratio says (AWS X-Ray's
+ * "reservoir", Jaeger's rate-limiting sampler): a person trying the product, or a test making a
+ * few requests, always finds their trace, while a burst of thousands exports only the ratio of it.
+ * Per process: a trace's root decides, its children follow the propagated flag.
+ */
+export class Reservoir {
+  private second = -1;
+  private taken = 0;
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  take(): boolean {
+    if (this.perSecond <= 0) return false;
+    const second = Math.floor(this.now() / 1000);
+    if (second !== this.second) {
+      this.second = second;
+      this.taken = 0;
+    }
+    if (this.taken >= this.perSecond) return false;
+    this.taken++;
+    return true;
+  }
+}
+
 /** Deterministic per trace id (its last 8 hex digits), so every process decides alike. */
 export function traceIdBelowRate(traceId: string, rate: number): boolean {
   if (rate >= 1) return true;
@@ -43,7 +81,10 @@ function isNoiseTarget(attributes: Attributes): boolean {
 }
 
 export class ErrorKeepingSampler implements Sampler {
-  constructor(private readonly rate: number) {}
+  constructor(
+    private readonly rate: number,
+    private readonly reservoir: Reservoir = new Reservoir(0),
+  ) {}
 
   shouldSample(
     context: Context,
@@ -65,7 +106,7 @@ export class ErrorKeepingSampler implements Sampler {
       };
     const sampled = parent
       ? (parent.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED
-      : traceIdBelowRate(traceId, this.rate);
+      : traceIdBelowRate(traceId, this.rate) || this.reservoir.take();
     // RECORD (not drop) the rest: an error later in the trace must still be able to keep it.
     return { decision: sampled ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.RECORD };
   }
