@@ -68,3 +68,4 @@ export {
 } from "./tracing/sampler.ts";
 export { inSpan, SpanKind, traceFromHeaders, traceHeaders, untraced, type SpanOptions } from "./tracing/spans.ts";
 export { pgEndpoints, type PgEndpoint } from "./tracing/pg-endpoints.ts";
+export { PROBE_ORDER_ID } from "./tracing/noise.ts";

@@ -17,6 +17,12 @@ describe("requests that are not traced", () => {
       expect(isIncomingNoise(p), p).toBe(false);
   });
 
+  it("leaves out the payment watchdog's probe for an order that cannot exist, not a real order's list", () => {
+    expect(isIncomingNoise("/payswift/v2/charges?reference=00000000-0000-0000-0000-000000000000")).toBe(true);
+    expect(isIncomingNoise("/v1/payments?orderId=00000000-0000-0000-0000-000000000000")).toBe(true);
+    expect(isIncomingNoise("/payswift/v2/charges?reference=10000000-0000-0000-0000-000000000000")).toBe(false);
+  });
+
   it("leaves out our own calls to probes and scrapes, and nothing else", () => {
     for (const p of ["/readyz", "/healthz", "/metrics", "/api/metrics", "/readyz?verbose=1"])
       expect(isOutgoingNoise(p), p).toBe(true);

@@ -136,3 +136,43 @@ describe("the reservoir", () => {
     expect(() => reservoirFromEnv("2.5")).toThrow(/whole number/);
   });
 });
+
+describe("housekeeping that starts a trace", () => {
+  it("does not keep a database call outside any operation, unless it fails", () => {
+    const { tracer, exported } = setup(1, {}, new Reservoir(100));
+    tracer.startSpan("prisma:client:operation").end();
+    const failing = tracer.startSpan("prisma:client:transaction");
+    failing.setStatus({ code: SpanStatusCode.ERROR });
+    failing.end();
+    const root = tracer.startSpan("sweep lost jobs");
+    tracer.startSpan("prisma:client:operation", {}, trace.setSpan(context.active(), root)).end();
+    root.end();
+    expect(exported()).toEqual(["prisma:client:operation", "prisma:client:transaction", "sweep lost jobs"]);
+  });
+
+  it("records nothing of a server's readiness probe of itself", () => {
+    const { tracer, exported } = setup(1);
+    const probe = tracer.startSpan("fetch GET http://127.0.0.1:15900/readyz");
+    tracer.startSpan("child", {}, trace.setSpan(context.active(), probe)).end();
+    probe.end();
+    tracer.startSpan("fetch GET http://127.0.0.1:15970/v1/payments").end();
+    expect(exported()).toEqual(["fetch GET http://127.0.0.1:15970/v1/payments"]);
+  });
+
+  it("records nothing of the payment watchdog's probe arriving at the provider", () => {
+    const { tracer, exported } = setup(1);
+    tracer
+      .startSpan("GET", {
+        kind: SpanKind.SERVER,
+        attributes: { "url.path": "/payswift/v2/charges", "url.query": "reference=00000000-0000-0000-0000-000000000000" },
+      })
+      .end();
+    tracer
+      .startSpan("GET", {
+        kind: SpanKind.SERVER,
+        attributes: { "url.path": "/payswift/v2/charges", "url.query": "reference=5f0c4a52-2e1b-4c61-9d43-0a1b2c3d4e5f" },
+      })
+      .end();
+    expect(exported()).toEqual(["GET"]);
+  });
+});

@@ -14,7 +14,7 @@ import {
   type Span,
   type SpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
-import { isIncomingNoise } from "./noise.ts";
+import { isIncomingNoise, isOutgoingNoise } from "./noise.ts";
 
 /** Parses `AGORA_TRACE_SAMPLE_RATE` (0..1, default 1); a wrong value fails fast, naming the var. */
 export function sampleRateFromEnv(value = process.env.AGORA_TRACE_SAMPLE_RATE): number {
@@ -77,8 +77,33 @@ const NOISE_STATE_VALUE = "noise";
 
 function isNoiseTarget(attributes: Attributes): boolean {
   const target = attributes["http.target"] ?? attributes["url.path"];
-  return typeof target === "string" && isIncomingNoise(target);
+  if (typeof target !== "string") return false;
+  const query = attributes["url.query"];
+  return isIncomingNoise(typeof query === "string" && query ? `${target}?${query}` : target);
 }
+
+/**
+ * A span that starts a trace but is housekeeping, not a request: Next.js's own span for a server's
+ * readiness probe of itself (`fetch GET http://…/readyz`, every 5 s, which no instrumentation hook
+ * of ours sees).
+ */
+function isNoiseRoot(name: string): boolean {
+  const m = /^fetch [A-Z]+ (\S+)$/.exec(name);
+  if (!m?.[1]) return false;
+  try {
+    const url = new URL(m[1]);
+    return isOutgoingNoise(`${url.pathname}${url.search}`);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A database call outside any traced operation (a pool's or a timer's query: the maintenance
+ * loops made ~1.6 such traces a second at idle). Recorded, so an error still keeps it, but never
+ * sampled by the ratio or the reservoir.
+ */
+const isUnparentedQuery = (name: string) => name.startsWith("prisma:");
 
 export class ErrorKeepingSampler implements Sampler {
   constructor(
@@ -89,7 +114,7 @@ export class ErrorKeepingSampler implements Sampler {
   shouldSample(
     context: Context,
     traceId: string,
-    _name: string,
+    name: string,
     kind: SpanKind,
     attributes: Attributes,
   ): SamplingResult {
@@ -99,14 +124,17 @@ export class ErrorKeepingSampler implements Sampler {
     // in its trace state is what its children see, since a dropped span has no sampled flag to follow.
     if (parent?.traceState?.get(NOISE_STATE_KEY) === NOISE_STATE_VALUE)
       return { decision: SamplingDecision.NOT_RECORD, traceState: parent.traceState };
-    if ((!parent || parent.isRemote) && kind === SpanKind.SERVER && isNoiseTarget(attributes))
+    if (
+      (!parent && isNoiseRoot(name)) ||
+      ((!parent || parent.isRemote) && kind === SpanKind.SERVER && isNoiseTarget(attributes))
+    )
       return {
         decision: SamplingDecision.NOT_RECORD,
         traceState: (parent?.traceState ?? new TraceState()).set(NOISE_STATE_KEY, NOISE_STATE_VALUE),
       };
     const sampled = parent
       ? (parent.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED
-      : traceIdBelowRate(traceId, this.rate) || this.reservoir.take();
+      : !isUnparentedQuery(name) && (traceIdBelowRate(traceId, this.rate) || this.reservoir.take());
     // RECORD (not drop) the rest: an error later in the trace must still be able to keep it.
     return { decision: sampled ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.RECORD };
   }

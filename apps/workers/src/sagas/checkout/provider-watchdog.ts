@@ -6,12 +6,11 @@
  * real payment call): a provider that is down opens the breaker within a few probes, the API
  * refuses checkouts at once, and once the provider is back the half-open probe closes it again.
  */
-import { createLogger, untraced } from "@agora/telemetry";
+import { createLogger, PROBE_ORDER_ID, untraced } from "@agora/telemetry";
 import type { PaymentGateway } from "./payment-gateway.ts";
 import type { CircuitBreaker } from "@agora/resilience";
 
 const log = createLogger({ service: "payments-watchdog" });
-const PROBE_ORDER_ID = "00000000-0000-0000-0000-000000000000";
 
 export interface ProviderWatchdog {
   /** Runs one probe now (used at start-up and by tests); never throws. */
@@ -30,7 +29,8 @@ export function watchPaymentProvider(
     running = true;
     try {
       // Not traced: one probe a second per provider, idle or not, was a client and a server span
-      // each time; what it finds is in the breaker's state and metrics.
+      // each time; what it finds is in the breaker's state and metrics. The provider side knows the
+      // probe by its order id (PROBE_ORDER_ID is incoming noise) and does not trace it either.
       await untraced(() => gateway.listByOrder(PROBE_ORDER_ID));
       return true;
     } catch (err) {
