@@ -26,16 +26,6 @@ export function sampleRateFromEnv(value = process.env.AGORA_TRACE_SAMPLE_RATE): 
   return rate;
 }
 
-/** Parses `AGORA_TRACE_RESERVOIR_PER_SECOND` (a whole number ≥ 0, default 0: no reservoir). */
-export function reservoirFromEnv(value = process.env.AGORA_TRACE_RESERVOIR_PER_SECOND): number {
-  if (value === undefined || value === "") return 0;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) {
-    throw new Error(`AGORA_TRACE_RESERVOIR_PER_SECOND must be a whole number ≥ 0, got "${value}"`);
-  }
-  return n;
-}
-
 /**
  * The first `perSecond` new traces of each second are kept whatever the ratio says (AWS X-Ray's
  * "reservoir", Jaeger's rate-limiting sampler): a person trying the product, or a test making a
@@ -100,7 +90,7 @@ function isNoiseRoot(name: string): boolean {
 
 /**
  * A database call outside any traced operation (a pool's or a timer's query: the maintenance
- * loops made ~1.6 such traces a second at idle). Recorded, so an error still keeps it, but never
+ * loops made ~1.8 such traces a second at idle). Recorded, so an error still keeps it, but never
  * sampled by the ratio or the reservoir.
  */
 const isUnparentedQuery = (name: string) => name.startsWith("prisma:");

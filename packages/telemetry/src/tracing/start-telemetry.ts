@@ -20,7 +20,7 @@ import { loadConfig, telemetrySchema } from "@agora/config";
 import { createLogShipper, installLogShipper, type LogShipper } from "../log-shipper.ts";
 import { isIncomingNoise, isOutgoingNoise } from "./noise.ts";
 import { pgEndpoints } from "./pg-endpoints.ts";
-import { ErrorKeepingProcessor, ErrorKeepingSampler, Reservoir, reservoirFromEnv, sampleRateFromEnv } from "./sampler.ts";
+import { ErrorKeepingProcessor, ErrorKeepingSampler, Reservoir, sampleRateFromEnv } from "./sampler.ts";
 
 export interface StartTelemetryOptions {
   /** `service.name` on every span and log line: `storefront`, `workers-sagas`, `payment-sim`, … */
@@ -82,7 +82,7 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry {
   });
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ "service.name": options.service }),
-    sampler: new ErrorKeepingSampler(rate, new Reservoir(reservoirFromEnv())),
+    sampler: new ErrorKeepingSampler(rate, new Reservoir(env.AGORA_TRACE_RESERVOIR_PER_SECOND ?? 0)),
     spanProcessors: [new ErrorKeepingProcessor(batch)],
   });
   provider.register();
