@@ -361,12 +361,10 @@ export class Autoscaler {
   ): Promise<void> {
     const wanted = this.state.enabled ? Math.min(desired, target.slots) : current;
     const request = target.kind === "web" ? target.cpuRequestMillicores : POOL_CPU_REQUEST_MILLICORES;
-    const room =
-      wanted > current
-        ? placeable({ current, wanted: wanted - current, idleMillicores: this.hostIdle, requestMillicores: request })
-        : 0;
-    const pending = wanted > current ? wanted - current - room : 0;
-    const to = wanted > current ? current + room : wanted;
+    const extra = Math.max(0, wanted - current);
+    const room = placeable({ current, wanted: extra, idleMillicores: this.hostIdle, requestMillicores: request });
+    const pending = extra - room;
+    const to = extra > 0 ? current + room : wanted;
     const why = pending > 0 ? `${reason}; ${pending} pending: no idle host CPU for another ${request}m instance` : reason;
     const seen = this.hostIdle === undefined ? metrics : { ...metrics, hostIdleMillicores: Math.round(this.hostIdle) };
     if (this.hostIdle !== undefined && room > 0) this.hostIdle = Math.max(0, this.hostIdle - room * request);
