@@ -17,6 +17,11 @@ export const serviceInstanceSchema = z.object({
   region: z.string().regex(/^[a-z0-9-]{1,32}$/),
   /** Whether it takes new traffic now (warmed up, not draining, its own dependencies answer). */
   ready: z.boolean(),
+  /**
+   * Told to stop and finishing its requests: never routed again, not even by a load balancer that
+   * fails open because no instance is ready (a not-ready instance that is not draining may be).
+   */
+  draining: z.boolean().optional(),
   /** When this lease was granted (ISO); a new lease after a lost one restarts it. */
   registeredAt: z.iso.datetime(),
   pid: z.number().int().positive().optional(),

@@ -64,11 +64,21 @@ describe("a registration's drain", () => {
     setTimeout(end, 400);
     await reg.deregister({ drainMs: 50, busy: callsInFlight });
     // Not ready went out first; the lease went only once the call had finished.
-    expect(JSON.parse(etcd.written.at(-1)!)).toMatchObject({ ready: false });
+    expect(JSON.parse(etcd.written.at(-1)!)).toMatchObject({ ready: false, draining: true });
     expect(Date.now() - started).toBeGreaterThanOrEqual(380);
     expect(callsInFlight()).toBe(0);
     end(); // a second end does not go below zero
     expect(callsInFlight()).toBe(0);
+  });
+
+  it("marks a not-ready instance draining too, and leaves at once when it handles nothing", async () => {
+    const etcd = fakeEtcd();
+    const reg = await registered(etcd, 3, false);
+    const started = Date.now();
+    await reg.deregister({ drainMs: 5_000, busy: () => 0 });
+    // A load balancer failing open (no instance ready) must not route it while it goes.
+    expect(JSON.parse(etcd.written.at(-1)!)).toMatchObject({ ready: false, draining: true });
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 
   it("gives up waiting after maxDrainMs: a call that never ends does not keep the process alive", async () => {

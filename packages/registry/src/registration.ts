@@ -114,13 +114,18 @@ export async function register(opts: RegisterOptions): Promise<Registration> {
       if (stopped) return;
       markDraining();
       try {
-        if (record.ready && lease) {
-          record = { ...record, ready: false };
+        const wasReady = record.ready;
+        if (lease) {
+          record = { ...record, ready: false, draining: true };
           await put(lease);
+        }
+        if (lease) {
           const until = Date.now() + Math.max(drainMs, maxDrainMs);
-          await new Promise((r) => setTimeout(r, drainMs));
+          // Only a ready instance was taking new requests that the load balancers must let go of.
+          if (wasReady) await new Promise((r) => setTimeout(r, drainMs));
           // A call that started just before the load balancers let go may take longer than the
-          // drain (a checkout on a busy box): it finishes here rather than being cut off.
+          // drain (a checkout on a busy box; or a not-ready instance a load balancer failing open
+          // still routed): it finishes here rather than being cut off.
           while (busy && busy() > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
         }
       } finally {

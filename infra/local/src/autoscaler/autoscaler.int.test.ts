@@ -13,15 +13,18 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { HorizontalPolicy } from "@agora/autoscaling";
 import { backlogKeys, oldestJobQuery } from "@agora/autoscaling/targets";
+import { parseInstance, registryClient, servicePrefix } from "@agora/registry";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serviceByName, type ServiceSpec, waitServiceReady } from "../apps.ts";
+import { etcdEndpoints } from "../config/etcd.ts";
 import { runtimeSocketOf } from "../config/haproxy.ts";
 import { GatewaySync } from "../gateway/gateway-sync.ts";
 import { runtimeCommand } from "../gateway/runtime-api.ts";
 import { restoreConfiguredRouting } from "../gateway/configured-routing.ts";
 import { isOurs, readRegistry } from "../processes/registry.ts";
+import { etcdClientTlsFiles } from "../security/tls-files.ts";
 import { Supervisor } from "../supervisor/supervisor.ts";
 import { REPO_ROOT, sentinelConnection, topology } from "../topology.ts";
 import { Autoscaler, type AutoscalerState } from "./autoscaler.ts";
@@ -190,13 +193,22 @@ describe("autoscaler loop", () => {
   it.skipIf(!storefrontBuilt)(
     "drains a storefront it scales in: no failed request through the gateway, not restarted",
     async () => {
-      const sync = new GatewaySync(t, { resyncMs: 1_000, log: () => {} });
+      // What the sync changed on the edge, with times: part of a failure's message.
+      const syncLog: string[] = [];
+      const sync = new GatewaySync(t, { resyncMs: 1_000, log: (l) => syncLog.push(`${new Date().toISOString()} ${l}`) });
       await sync.start();
       try {
         for (const name of ["storefront-1", "storefront-2"]) await supervisor.spawn(name);
         for (const name of ["storefront-1", "storefront-2"]) await waitServiceReady(t, serviceByName(t, name)!, 180_000);
         const gateway = `http://${t.host}:${t.apps.gateway}`;
-        // Both routed (each answered through the gateway) before the scale-in starts.
+        // Both published ready (warmed up) and routed before the scale-in starts: the drain is
+        // tested, not the edge failing open for instances still warming.
+        const registry = registryClient(etcdEndpoints(t), undefined, etcdClientTlsFiles(t));
+        await until("both storefronts published ready", async () => {
+          const res = await registry.getAll().prefix(servicePrefix(t.profile.namespace, "storefront")).strings();
+          const ready = Object.entries(res).filter(([k, v]) => parseInstance(k, v).ready).length;
+          return ready >= 2;
+        }, 120_000).finally(() => registry.close());
         await until("both storefronts routed", async () => {
           // Both HAProxy instances of the edge route both.
           for (const i of t.haproxyInstances) {
@@ -208,6 +220,22 @@ describe("autoscaler loop", () => {
 
         let ok = 0;
         const failures: string[] = [];
+        // What the edge held when requests failed (first failure, then every 50th): each slot's
+        // status and weight, and the storefronts' process states — a failure says why.
+        const seen: string[] = [];
+        const startedAt = Date.now();
+        const failed = async (what: string) => {
+          failures.push(`${Date.now() - startedAt} ms: ${what}`);
+          if (failures.length !== 1 && failures.length % 50 !== 0) return;
+          for (const i of t.haproxyInstances) {
+            const stat = await runtimeCommand(runtimeSocketOf(i), "show stat").catch((err: Error) => err.message);
+            const rows = stat.split("\n").filter((l) => l.startsWith("storefront_gateway,") && !l.includes(",BACKEND,"));
+            const slots = rows.map((l) => l.split(",")).filter((c) => c[17] !== "MAINT").map((c) => `${c[1]} ${c[17]} w${c[18]}`);
+            seen.push(`${Date.now() - startedAt} ms ${i.name}: ${slots.join(", ")}`);
+          }
+          const states = ["storefront-1", "storefront-2"].map((n) => `${n} ${supervisor["state"].processes[n]?.state ?? "-"}`);
+          seen.push(`supervisor: ${states.join(", ")}`);
+        };
         let looping = true;
         const loop = async () => {
           while (looping) {
@@ -215,9 +243,9 @@ describe("autoscaler loop", () => {
               const r = await fetch(`${gateway}/healthz`, { signal: AbortSignal.timeout(10_000) });
               await r.arrayBuffer();
               if (r.ok) ok++;
-              else failures.push(`status ${r.status}`);
+              else await failed(`status ${r.status}`);
             } catch (err) {
-              failures.push(err instanceof Error ? err.message : String(err));
+              await failed(err instanceof Error ? err.message : String(err));
             }
             // Well under the edge's per-address flood limit.
             await sleep(20);
@@ -245,7 +273,8 @@ describe("autoscaler loop", () => {
         await Promise.all(loops);
         await a.stop();
 
-        expect(failures).toEqual([]);
+        const why = [failures.slice(0, 3).concat(failures.slice(-3)).join("; "), ...seen, ...syncLog.slice(-12)];
+        expect(failures.length, why.join("\n")).toBe(0);
         expect(ok).toBeGreaterThan(0);
         expect(running("storefront")).toEqual(["storefront-1"]);
         expect(supervisor["state"].processes["storefront-2"]?.state).toBe("retired");

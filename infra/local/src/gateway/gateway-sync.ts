@@ -145,7 +145,8 @@ export class GatewaySync {
         // `set server … addr` answers with what it changed; anything else non-empty is a refusal.
         if (answer && !/changed from|no need to change/.test(answer)) problems.push(`${cmd}: ${answer}`);
       }
-      if (plan.commands.length > 0) this.log(`${instance.name} ${backend}: ${plan.commands.join("; ")}`);
+      if (plan.commands.length > 0)
+        this.log(`${instance.name} ${backend}: ${plan.commands.join("; ")}${plan.failOpen ? " (no instance ready: all routed, failing open)" : ""}`);
       if (plan.unplaced.length > 0)
         problems.push(`${backend}: no free server slot for ${plan.unplaced.join(", ")} (raise GATEWAY_BACKENDS.${service as GatewayService}.slots)`);
     }

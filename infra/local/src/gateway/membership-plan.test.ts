@@ -14,6 +14,7 @@ const slot = (name: string, port: number, over: Partial<ServerSlot> = {}): Serve
   weight: 1,
   ...over,
 });
+const draining = (i: ServiceInstance): ServiceInstance => ({ ...i, ready: false, draining: true });
 const inst = (id: string, port: number, ready = true, registeredAt = "2026-12-05T07:00:00.000Z"): ServiceInstance => ({
   service: "storefront",
   instanceId: id,
@@ -39,6 +40,35 @@ describe("planBackend", () => {
     expect(planBackend("b", slots, [inst("a", 100, false), inst("b", 101)]).commands).toEqual(["set server b/s-1 state drain"]);
     const drained = slots.map((s) => (s.name === "s-1" ? { ...s, drain: true } : s));
     expect(planBackend("b", drained, [inst("a", 100), inst("b", 101)]).commands).toEqual(["set server b/s-1 state ready"]);
+  });
+
+  it("fails open when no instance is ready: the not-ready ones are routed rather than none", () => {
+    const drained = slots.map((s) => (s.name === "s-1" || s.name === "s-2" ? { ...s, drain: true } : s));
+    const plan = planBackend("b", drained, [inst("a", 100, false), inst("b", 101, false)]);
+    expect(plan.failOpen).toBe(true);
+    expect(plan.commands).toEqual(["set server b/s-1 state ready", "set server b/s-2 state ready"]);
+    // One ready again: the other drains.
+    const back = planBackend("b", slots, [inst("a", 100, false), inst("b", 101)]);
+    expect(back).toMatchObject({ failOpen: false, commands: ["set server b/s-1 state drain"] });
+  });
+
+  it("never routes an instance told to stop: a scale-in's drain while the survivor's probe fails", () => {
+    const plan = planBackend("b", slots, [inst("a", 100, false), draining(inst("b", 101))]);
+    expect(plan.failOpen).toBe(true);
+    expect(plan.commands).toEqual(["set server b/s-2 state drain"]);
+    // Only draining instances left (a stop of everything): they drain, nothing is routed.
+    expect(planBackend("b", slots, [draining(inst("a", 100)), draining(inst("b", 101))]).commands).toEqual([
+      "set server b/s-1 state drain",
+      "set server b/s-2 state drain",
+    ]);
+  });
+
+  it("readies a slot before it drains another, so a swap never leaves nothing routable", () => {
+    const drained = slots.map((s) => (s.name === "s-1" ? { ...s, drain: true } : s));
+    expect(planBackend("b", drained, [inst("a", 100), inst("b", 101, false)]).commands).toEqual([
+      "set server b/s-1 state ready",
+      "set server b/s-2 state drain",
+    ]);
   });
 
   it("gives a new instance a spare slot: its address, then its state", () => {

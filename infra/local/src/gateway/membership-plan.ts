@@ -4,6 +4,14 @@
  * (ready → `ready`, not ready → `drain`: no new requests, open ones finish), and every slot
  * without an instance goes to `maint`. Only differences become commands, so applying the same
  * membership twice sends nothing.
+ *
+ * Fail open: when no live instance says it is ready (every readiness probe slow on a saturated
+ * box, or the one ready instance draining for a scale-in while the other's probe hiccups), the
+ * not-ready ones that are not draining are routed rather than none — draining them all would
+ * answer every request with HAProxy's 503, while a not-ready instance usually still serves.
+ * HAProxy's own health checks still keep a dead instance out; an instance told to stop is never
+ * routed again. The same rule as an AWS load balancer whose targets all fail their checks, or
+ * Envoy's panic threshold.
  */
 import { hostPort, type ServiceInstance } from "@agora/registry/record";
 import type { ServerSlot } from "./runtime-api.ts";
@@ -14,6 +22,8 @@ export interface BackendPlan {
   placed: Record<string, string>;
   /** Live instances that found no free slot (more instances than the backend declares). */
   unplaced: string[];
+  /** No live instance was ready, so every one is routed (see above). */
+  failOpen: boolean;
 }
 
 /**
@@ -56,7 +66,14 @@ export function planBackend(
     taken.add(s.name);
   }
 
-  const commands: string[] = [];
+  const failOpen = slotOf.size > 0 && ![...byAddress.values()].some((i) => i.ready && slotOf.has(i.instanceId));
+  const routed = (i: ServiceInstance) => i.ready || (failOpen && !i.draining);
+  // Addresses before states; readied slots before drained ones, so a swap (one instance ready,
+  // another not) never passes through a moment with nothing routable.
+  const addresses: string[] = [];
+  const readies: string[] = [];
+  const drains: string[] = [];
+  const maints: string[] = [];
   // Weights first, raised ones before lowered ones: a switch never passes through a moment where
   // every server weighs 0 (HAProxy would answer 503), and a new slot has its weight before it is readied.
   const weights: { cmd: string; delta: number }[] = [];
@@ -67,12 +84,13 @@ export function planBackend(
     placed[i.instanceId] = s.name;
     const server = `${backend}/${s.name}`;
     const { host, port } = hostPort(i.address);
-    if (s.addr !== host || s.port !== port) commands.push(`set server ${server} addr ${host} port ${port}`);
+    if (s.addr !== host || s.port !== port) addresses.push(`set server ${server} addr ${host} port ${port}`);
     const weight = weightOf?.(i);
     if (weight !== undefined && weight !== s.weight) weights.push({ cmd: `set server ${server} weight ${weight}`, delta: weight - s.weight });
-    if (i.ready ? s.maint || s.drain : s.maint || !s.drain) commands.push(`set server ${server} state ${i.ready ? "ready" : "drain"}`);
+    const ready = routed(i);
+    if (ready ? s.maint || s.drain : s.maint || !s.drain) (ready ? readies : drains).push(`set server ${server} state ${ready ? "ready" : "drain"}`);
   }
-  for (const s of slots) if (!taken.has(s.name) && !s.maint) commands.push(`set server ${backend}/${s.name} state maint`);
+  for (const s of slots) if (!taken.has(s.name) && !s.maint) maints.push(`set server ${backend}/${s.name} state maint`);
   const ordered = weights.sort((a, b) => b.delta - a.delta).map((w) => w.cmd);
-  return { commands: [...ordered, ...commands], placed, unplaced };
+  return { commands: [...ordered, ...addresses, ...readies, ...drains, ...maints], placed, unplaced, failOpen };
 }
