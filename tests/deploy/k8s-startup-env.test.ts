@@ -6,6 +6,8 @@
  * not deliver is a pod that crash-loops on its first start; this test is where that shows.
  */
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { basename, dirname } from "node:path";
 import { checkWebEnv } from "@agora/api/env";
 import type { EnvVar } from "kubernetes-types/core/v1";
 import { describe, expect, it } from "vitest";
@@ -18,9 +20,18 @@ import {
 } from "../../apps/workers/src/startup-config.ts";
 import { configValues } from "../../infra/k8s/src/config/config-map.ts";
 import { containerEnv } from "../../infra/k8s/src/config/container-env.ts";
+import { databaseHost, postgresClusters } from "../../infra/k8s/src/data/postgres.ts";
 import { ALL_DEPLOYABLES, type Deployable, WEB_APPS } from "../../infra/k8s/src/deployables.ts";
-import { ENVIRONMENTS } from "../../infra/k8s/src/environments.ts";
-import { jobEnv } from "../../infra/k8s/src/workloads/jobs.ts";
+import { ENVIRONMENTS, type EnvironmentSpec } from "../../infra/k8s/src/environments.ts";
+import type { CertManagerCertificate } from "../../infra/k8s/src/security/cert-manager.ts";
+import { certificates } from "../../infra/k8s/src/security/service-identity.ts";
+import { TLS_FILES } from "../../infra/k8s/src/security/service-tls-files.ts";
+import {
+  JOB_COMMANDS,
+  type JobKind,
+  jobEnv,
+  releaseJob,
+} from "../../infra/k8s/src/workloads/jobs.ts";
 import { workloadInstances } from "../../infra/k8s/src/workloads/instances.ts";
 import { podTemplate } from "../../infra/k8s/src/workloads/pod-template.ts";
 
@@ -43,24 +54,34 @@ const TLS_GROUPS = {
   etcd: ["AGORA_ETCD_CA_FILE", "AGORA_ETCD_CERT_FILE", "AGORA_ETCD_KEY_FILE"],
 } as const;
 
+/** What docs/deploy.md's URL recipe appends: the server checked against the CA every pod mounts. */
+const DB_URL_TLS = `sslmode=verify-full&sslrootcert=${TLS_FILES.ca}`;
+
 /** A value of the shape the operator's Secret holds for `name` (docs/deploy.md). */
-function secretValue(name: string): string {
+function secretValue(name: string, env: EnvironmentSpec): string {
   const db = /^AGORA_DB_(ADMIN_)?URL_([A-Z0-9_]+?)(_RW|_RO)?$/.exec(name);
   if (db) {
-    const host = `${(db[2] as string).toLowerCase().replace(/_/g, "-")}${db[3] === "_RO" ? "-ro" : "-rw"}.agora.svc`;
-    return `postgresql://${db[1] ? "postgres" : "agora"}:${randomBytes(12).toString("hex")}@${host}:5432/agora?sslmode=verify-full`;
+    const cluster = (db[2] as string).toLowerCase().replace(/_/g, "-");
+    const host = databaseHost(env, cluster, db[3] === "_RO" ? "ro" : "rw");
+    const user = db[1] ? "postgres" : "agora";
+    const password = randomBytes(12).toString("hex");
+    return `postgresql://${user}:${password}@${host}:5432/agora?${DB_URL_TLS}`;
   }
   return randomBytes(32).toString("base64url");
 }
 
-function resolve(vars: EnvVar[], config: Record<string, string>): Record<string, string> {
+function resolve(
+  vars: EnvVar[],
+  config: Record<string, string>,
+  env: EnvironmentSpec,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const v of vars) {
     if (v.value !== undefined) out[v.name] = v.value;
     else if (v.valueFrom?.configMapKeyRef) {
       const value = config[v.valueFrom.configMapKeyRef.key];
       if (value !== undefined) out[v.name] = value;
-    } else if (v.valueFrom?.secretKeyRef) out[v.name] = secretValue(v.name);
+    } else if (v.valueFrom?.secretKeyRef) out[v.name] = secretValue(v.name, env);
     else if (v.valueFrom?.fieldRef) out[v.name] = "10.0.0.7"; // status.podIP
   }
   return out;
@@ -90,14 +111,14 @@ describe.each(Object.values(ENVIRONMENTS))(
     const config = configValues(env);
     it.each(ALL_DEPLOYABLES.map((d) => [d.name, d] as const))("%s", (_name, d) => {
       const serviceName = d.name === "realtime" ? "realtime-1" : d.name;
-      const source = resolve(containerEnv(d, env, serviceName), config);
+      const source = resolve(containerEnv(d, env, serviceName), config, env);
       expect(() => checkProcess(d, serviceName, source)).not.toThrow();
     });
     it.each(ALL_DEPLOYABLES.map((d) => [d.name, d] as const))(
       "%s: every TLS variable it is given is required by its start-up check, and names a file of a mounted Secret",
       (_name, d) => {
         const serviceName = d.name === "realtime" ? "realtime-1" : d.name;
-        const source = resolve(containerEnv(d, env, serviceName), config);
+        const source = resolve(containerEnv(d, env, serviceName), config, env);
         const given = TLS_VARIABLES.filter((v) => v in source);
         // Every Agora process has a service identity; Redis and etcd clients get their TLS too.
         expect(given).toEqual(expect.arrayContaining(["AGORA_TLS_CA_FILE", "AGORA_TLS_CERT_FILE", "AGORA_TLS_KEY_FILE"]));
@@ -131,7 +152,7 @@ describe.each(Object.values(ENVIRONMENTS))(
     )(
       "%s signs people in: the clients' Secret and the secrets store are mounted where its start-up check requires them",
       (_name, d) => {
-        const source = resolve(containerEnv(d, env, d.name), config);
+        const source = resolve(containerEnv(d, env, d.name), config, env);
         const inst = workloadInstances(env).find((i) => i.deployable.name === d.name)!;
         const pod = podTemplate(inst, env, "test").spec!;
         const mountOf = (path: string | undefined) => {
@@ -153,11 +174,61 @@ describe.each(Object.values(ENVIRONMENTS))(
     );
     it("the db-migrate Job", () => {
       expect(() =>
-        checkStartupConfig("migrate", resolve(jobEnv(env, "db-migrate"), config)),
+        checkStartupConfig("migrate", resolve(jobEnv(env, "db-migrate"), config, env)),
       ).not.toThrow();
     });
     it.todo(
       "the db-seed Job (its dist/seed.js is not built into the workers image yet: infra/k8s/src/workloads/jobs.ts)",
     );
+
+    /** Every pod that is given database URLs: the deployables with a database, the release Jobs. */
+    const databaseClients = [
+      ...ALL_DEPLOYABLES.filter((d) => d.env.includes("database")).map((d) => {
+        const inst = workloadInstances(env).find((i) => i.deployable.name === d.name)!;
+        const pod = podTemplate(inst, env, "test").spec!;
+        return { name: d.name, vars: containerEnv(d, env, inst.name), pod };
+      }),
+      ...(Object.keys(JOB_COMMANDS) as JobKind[]).map((kind) => ({
+        name: kind,
+        vars: jobEnv(env, kind),
+        pod: releaseJob(kind, env, "test").spec!.template.spec!,
+      })),
+    ];
+    const serverCertificates = postgresClusters(env).map((pg) =>
+      certificates(env).find(
+        (c): c is CertManagerCertificate =>
+          c.kind === "Certificate" && c.spec.secretName === pg.spec.tls?.secretName,
+      ),
+    );
+    it.each(databaseClients.map((c) => [c.name, c] as const))(
+      "%s: each database URL's CA file is in a mounted Secret, and its host is a name of a Postgres server certificate",
+      (_name, { vars, pod }) => {
+        const urls = Object.entries(resolve(vars, config, env)).filter(([k]) =>
+          /^AGORA_DB_(ADMIN_)?URL_/.test(k),
+        );
+        expect(urls.length).toBeGreaterThan(0);
+        for (const [name, value] of urls) {
+          const url = new URL(value);
+          expect(url.searchParams.get("sslmode"), name).toBe("verify-full");
+          const ca = url.searchParams.get("sslrootcert") ?? "";
+          const mount = pod.containers[0]!.volumeMounts?.find((m) => m.mountPath === dirname(ca));
+          const secret = pod.volumes?.find((v) => v.name === mount?.name)?.secret;
+          expect(secret?.secretName, `${name}: ${ca} is in a mounted Secret`).toBeDefined();
+          if (secret?.items) expect(secret.items.map((i) => i.path)).toContain(basename(ca));
+          expect(
+            serverCertificates.some((c) => c?.spec.dnsNames?.includes(url.hostname)),
+            `${name}: ${url.hostname} is verified by a cluster's certificate`,
+          ).toBe(true);
+        }
+      },
+    );
   },
 );
+
+describe("docs/deploy.md", () => {
+  it("builds the database URLs with verify-full and the CA file every pod mounts", () => {
+    const doc = readFileSync(new URL("../../docs/deploy.md", import.meta.url), "utf8");
+    expect(doc).toContain(DB_URL_TLS);
+    expect(doc).not.toMatch(/sslmode=(disable|allow|prefer|require|verify-ca)\b/);
+  });
+});

@@ -4,10 +4,17 @@ import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2";
 import type { Deployment } from "kubernetes-types/apps/v1";
 import type { Job } from "kubernetes-types/batch/v1";
 import type { ConfigMap, Service } from "kubernetes-types/core/v1";
-import type { ZalandoPostgresql } from "./data/postgres.ts";
-import { ENVIRONMENT_NAMES } from "./environments.ts";
+import {
+  type ZalandoPostgresql,
+  databaseHost,
+  postgresClusterName,
+  postgresServices,
+} from "./data/postgres.ts";
+import { ENVIRONMENT_NAMES, environment } from "./environments.ts";
 import type { ScaledObjectDoc } from "./autoscaling/keda.ts";
 import { checkPolicies } from "./policies/index.ts";
+import { type CertManagerCertificate, INTERNAL_CA } from "./security/cert-manager.ts";
+import { tlsSecretName } from "./security/service-identity.ts";
 import { allDocuments, renderEnvironment, toYaml } from "./render.ts";
 import { validateDocuments } from "./validation/validate.ts";
 
@@ -107,6 +114,44 @@ describe.each(ENVIRONMENT_NAMES)("rendered %s manifests", (env) => {
     const shards = pg.filter((p) => p.metadata.name !== "agora-core");
     expect(shards.length).toBeGreaterThan(0);
     for (const s of shards) expect(s.spec.numberOfInstances).toBe(2);
+  });
+
+  it("gives each Postgres cluster an internal CA certificate naming its URLs' Services", () => {
+    const spec = environment(env);
+    const clusters = ["core", ...spec.shards];
+    const pg = docsOf(env).filter((d): d is ZalandoPostgresql => d.kind === "postgresql");
+    const certs = docsOf(env).filter((d): d is CertManagerCertificate => d.kind === "Certificate");
+    const fileOf = (doc: object) =>
+      (rendered[env] ?? []).findIndex((f) => f.documents.includes(doc as never));
+    // The renewal policy of every other issued certificate, e.g. the workers' identity.
+    const identity = certs.find((c) => c.spec.secretName === tlsSecretName("workers"));
+    expect(pg.map((p) => p.metadata.name)).toEqual(clusters.map(postgresClusterName));
+    for (const cluster of clusters) {
+      const p = pg.find((d) => d.metadata.name === postgresClusterName(cluster))!;
+      expect(p.spec.tls).toEqual({
+        secretName: expect.any(String),
+        certificateFile: "tls.crt",
+        privateKeyFile: "tls.key",
+        caFile: "ca.crt",
+      });
+      // Spilo's Postgres runs as a non-root member of the `postgres` group: fsGroup lets it read.
+      expect(p.spec.spiloFSGroup).toBe(103);
+      const cert = certs.find((c) => c.spec.secretName === p.spec.tls?.secretName);
+      expect(cert, `${p.metadata.name}: a Certificate writes its Secret`).toBeDefined();
+      expect(fileOf(cert!)).toBeLessThan(fileOf(p));
+      expect(cert!.spec.issuerRef).toEqual(identity?.spec.issuerRef);
+      expect(cert!.spec.issuerRef.name).toBe(INTERNAL_CA.issuer);
+      for (const field of ["duration", "renewBefore", "privateKey", "usages"] as const)
+        expect(cert!.spec[field], field).toEqual(identity?.spec[field]);
+      const services = postgresServices(cluster);
+      const ns = spec.namespace;
+      for (const service of [services.rw, services.ro])
+        for (const name of [service, `${service}.${ns}`, `${service}.${ns}.svc`])
+          expect(cert!.spec.dnsNames).toContain(name);
+      // The hosts of docs/deploy.md's URLs (tests/deploy/k8s-startup-env.test.ts checks the URLs).
+      for (const role of ["rw", "ro"] as const)
+        expect(cert!.spec.dnsNames).toContain(databaseHost(spec, cluster, role));
+    }
   });
 });
 

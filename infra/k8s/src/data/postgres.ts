@@ -15,12 +15,25 @@
  * - `users` / `databases`: roles and databases the operator creates; it stores each role's password
  *   in the Secret `<role>.<cluster>.credentials.postgresql.acid.zalan.do` (see docs/deploy.md).
  * - `enableMasterLoadBalancer` / `enableReplicaLoadBalancer`: false, the clusters stay internal.
+ * - `tls`: the server pair of a cert-manager Secret instead of the certificate Spilo generates for
+ *   itself (which no client can verify); `spiloFSGroup`: the pod's fsGroup, so that Postgres, not
+ *   root, can read the mounted key.
  * The operator then creates Services `<cluster>` (primary) and `<cluster>-repl` (replicas) and
  * labels pods `application: spilo`, `cluster-name: <cluster>`, `spilo-role: master|replica`.
+ *
+ * TLS: each cluster gets a certificate of the namespace's internal CA (security/cert-manager.ts)
+ * naming both Services, so the apps' URLs carry `sslmode=verify-full` with the CA every pod mounts
+ * (docs/deploy.md). Spilo's pg_hba refuses connections without TLS; Spilo checks the files every
+ * few minutes and reloads Postgres once cert-manager has renewed them.
  */
 import type { ObjectMeta } from "kubernetes-types/meta/v1";
 import type { EnvironmentSpec, PostgresClusterSize, ResourceSize } from "../environments.ts";
-import { PART_OF } from "../meta.ts";
+import { PART_OF, serviceHost } from "../meta.ts";
+import {
+  type CertManagerCertificate,
+  ISSUED_SECRET_KEYS,
+  issuedCertificate,
+} from "../security/cert-manager.ts";
 
 export interface ZalandoPostgresql {
   apiVersion: "acid.zalan.do/v1";
@@ -44,6 +57,20 @@ export interface ZalandoPostgresql {
     databases?: Record<string, string>;
     enableMasterLoadBalancer?: boolean;
     enableReplicaLoadBalancer?: boolean;
+    tls?: {
+      /** Secret the operator mounts at /tls in every Spilo pod. */
+      secretName: string;
+      /** Server certificate's file name in that Secret (operator default `tls.crt`). */
+      certificateFile?: string;
+      /** Its key's file name (operator default `tls.key`). */
+      privateKeyFile?: string;
+      /** CA file name, Postgres's `ssl_ca_file` (unset by default). */
+      caFile?: string;
+      /** Another Secret holding `caFile`, mounted at /tlsca; unset: `caFile` is in `secretName`. */
+      caSecretName?: string;
+    };
+    /** fsGroup of the Spilo pods: the group that may read the mounted TLS files. */
+    spiloFSGroup?: number;
   };
 }
 
@@ -55,6 +82,8 @@ export const POSTGRES = {
   patroniPort: 8008,
   /** Labels the operator puts on every Spilo pod. */
   podLabels: { application: "spilo" },
+  /** gid of the `postgres` group in the Spilo image (the operator docs' value for fsGroup). */
+  spiloGroup: 103,
 } as const;
 
 /** `core` → `agora-core` (the operator insists on the team prefix). */
@@ -65,6 +94,51 @@ export function postgresClusterName(cluster: string): string {
 /** Secret the operator writes with the application role's generated password. */
 export function credentialsSecret(cluster: string): string {
   return `${POSTGRES.appUser}.${postgresClusterName(cluster)}.credentials.postgresql.acid.zalan.do`;
+}
+
+/** The operator's Services of a cluster: the primary's (`rw` URLs) and the replicas' (`ro`). */
+export function postgresServices(cluster: string): { rw: string; ro: string } {
+  const name = postgresClusterName(cluster);
+  return { rw: name, ro: `${name}-repl` };
+}
+
+/** The host an app's URL names for a cluster's primary or replicas (docs/deploy.md). */
+export function databaseHost(env: EnvironmentSpec, cluster: string, role: "rw" | "ro"): string {
+  return serviceHost(env, postgresServices(cluster)[role]);
+}
+
+/** The cert-manager Secret with a cluster's server pair and the internal CA. */
+export function postgresTlsSecret(cluster: string): string {
+  return `${postgresClusterName(cluster)}-tls`;
+}
+
+/** The names a client in the namespace may use for a Service, up to the full cluster domain. */
+function serviceDnsNames(env: EnvironmentSpec, service: string): string[] {
+  const ns = env.namespace;
+  return [service, `${service}.${ns}`, `${service}.${ns}.svc`, serviceHost(env, service)];
+}
+
+const LABELS = { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/component": "database" };
+
+/**
+ * A cluster's server certificate: both Services' names (the `-config` Service the operator adds
+ * for Patroni's Kubernetes DCS takes no connections, so it is not one of them).
+ */
+export function postgresCertificate(env: EnvironmentSpec, cluster: string): CertManagerCertificate {
+  const services = postgresServices(cluster);
+  return issuedCertificate(
+    env,
+    postgresTlsSecret(cluster),
+    {
+      commonName: postgresClusterName(cluster),
+      dnsNames: [services.rw, services.ro].flatMap((s) => serviceDnsNames(env, s)),
+    },
+    LABELS,
+  );
+}
+
+export function postgresCertificates(env: EnvironmentSpec): CertManagerCertificate[] {
+  return ["core", ...env.shards].map((c) => postgresCertificate(env, c));
 }
 
 function cluster(
@@ -79,7 +153,7 @@ function cluster(
     metadata: {
       name: postgresClusterName(name),
       namespace: env.namespace,
-      labels: { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/component": "database" },
+      labels: LABELS,
     },
     spec: {
       teamId: POSTGRES.teamId,
@@ -104,6 +178,14 @@ function cluster(
       databases: { [POSTGRES.database]: POSTGRES.appUser },
       enableMasterLoadBalancer: false,
       enableReplicaLoadBalancer: false,
+      // cert-manager writes the CA into the same Secret: no caSecretName.
+      tls: {
+        secretName: postgresTlsSecret(name),
+        certificateFile: ISSUED_SECRET_KEYS.cert,
+        privateKeyFile: ISSUED_SECRET_KEYS.key,
+        caFile: ISSUED_SECRET_KEYS.ca,
+      },
+      spiloFSGroup: POSTGRES.spiloGroup,
     },
   };
 }
@@ -133,6 +215,11 @@ export function validatePostgresql(doc: ZalandoPostgresql): string[] {
   if (p?.ttl !== undefined && p.loop_wait !== undefined && p.retry_timeout !== undefined) {
     if (p.loop_wait + 2 * p.retry_timeout > p.ttl)
       errors.push(`${name}: loop_wait + 2 * retry_timeout > ttl`);
+  }
+  if (doc.spec.tls) {
+    if (!doc.spec.tls.secretName) errors.push(`${name}: tls.secretName is required`);
+    if (doc.spec.spiloFSGroup === undefined)
+      errors.push(`${name}: tls needs spiloFSGroup, or Postgres cannot read the mounted key`);
   }
   return errors;
 }

@@ -48,6 +48,9 @@ export interface CertManagerCertificate {
   };
 }
 
+/** The keys of every issued Secret: the pair (type kubernetes.io/tls) and the issuing CA. */
+export const ISSUED_SECRET_KEYS = { cert: "tls.crt", key: "tls.key", ca: "ca.crt" } as const;
+
 export const INTERNAL_CA = {
   selfSignedIssuer: "agora-selfsigned",
   /** The CA certificate and its Secret (the CA key: mounted by cert-manager only). */

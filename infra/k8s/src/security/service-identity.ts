@@ -5,7 +5,8 @@
  * TLS_MOUNT and gets the same variables the local topology sets (`AGORA_TLS_*` for the internal
  * planes, the CA for Redis, the pair and CA for etcd's client-certificate auth), so each process
  * starts with the same code path as locally. The Redis nodes and Sentinels share one server
- * certificate; the etcd members one for client and peer TLS.
+ * certificate; the etcd members one for client and peer TLS; each Postgres cluster has its own
+ * (data/postgres.ts).
  */
 import type { Volume, VolumeMount } from "kubernetes-types/core/v1";
 import { ALL_DEPLOYABLES, type Deployable, type DeployableName } from "../deployables.ts";
@@ -14,10 +15,12 @@ import { CANARY_SERVICE } from "../delivery/rollout.ts";
 import { REALTIME_SERVICE } from "../network/ingress.ts";
 import { serviceHost, workloadName } from "../meta.ts";
 import { ETCD, etcdLabels } from "../data/etcd.ts";
+import { postgresCertificates } from "../data/postgres.ts";
 import { REDIS, redisLabels } from "../data/redis.ts";
 import {
   type CertManagerCertificate,
   type CertManagerIssuer,
+  ISSUED_SECRET_KEYS,
   internalCa,
   issuedCertificate,
 } from "./cert-manager.ts";
@@ -86,7 +89,7 @@ function memberNames(env: EnvironmentSpec, service: string): string[] {
   return [...serviceNames(env, service), `*.${serviceHost(env, service)}`];
 }
 
-/** The whole PKI of an environment: CA, one certificate per service identity, Redis, etcd. */
+/** The whole PKI of an environment: CA, one certificate per identity, Redis, etcd, Postgres. */
 export function certificates(env: EnvironmentSpec): (CertManagerIssuer | CertManagerCertificate)[] {
   return [
     ...internalCa(env),
@@ -108,12 +111,29 @@ export function certificates(env: EnvironmentSpec): (CertManagerIssuer | CertMan
       { commonName: ETCD.name, dnsNames: memberNames(env, ETCD.name) },
       etcdLabels,
     ),
+    // Each Postgres cluster's Spilo pods: server to the apps' verify-full URLs.
+    ...postgresCertificates(env),
   ];
 }
 
 /** The Secret volume of a TLS pair, readable by the pod's group only. */
 export function tlsVolume(name: string, secretName: string): Volume {
   return { name, secret: { secretName, defaultMode: 0o440 } };
+}
+
+/**
+ * Only the internal CA of an identity's Secret, where the identity's pods find it (TLS_FILES.ca):
+ * for a pod that verifies servers but presents no certificate, as the release Jobs verify Postgres
+ * with the CA file their database URLs name.
+ */
+export function internalCaVolume(identity: ServiceIdentity): {
+  volume: Volume;
+  mount: VolumeMount;
+} {
+  const volume = tlsVolume("tls-ca", tlsSecretName(identity));
+  const ca = ISSUED_SECRET_KEYS.ca;
+  volume.secret = { ...volume.secret, items: [{ key: ca, path: ca }] };
+  return { volume, mount: { name: "tls-ca", mountPath: TLS_MOUNT, readOnly: true } };
 }
 
 /** The pod's volume and mount of its service identity. */

@@ -67,6 +67,26 @@ describe("schema validation bites", () => {
       "core: synchronous mode needs 3 members to survive a second failure",
     ]);
   });
+
+  it("reports a postgresql cluster whose TLS key Postgres could not read (no spiloFSGroup)", () => {
+    const pg: ZalandoPostgresql = {
+      apiVersion: "acid.zalan.do/v1",
+      kind: "postgresql",
+      metadata: { name: "agora-core" },
+      spec: {
+        teamId: "agora",
+        numberOfInstances: 3,
+        postgresql: { version: "15" },
+        volume: { size: "10Gi" },
+        tls: { secretName: "agora-core-tls", caFile: "ca.crt" },
+      },
+    };
+    expect(validateDocument(pg).map((e) => e.message)).toEqual([
+      "agora-core: tls needs spiloFSGroup, or Postgres cannot read the mounted key",
+    ]);
+    const readable: ZalandoPostgresql = { ...pg, spec: { ...pg.spec, spiloFSGroup: 103 } };
+    expect(validateDocument(readable)).toEqual([]);
+  });
 });
 
 describe("compile-time check (kubernetes-types + tsc --strict)", () => {

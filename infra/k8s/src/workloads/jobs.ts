@@ -2,7 +2,8 @@
  * One-shot Jobs of a release: the SQL migration runner (every cluster, under its advisory lock, so
  * a second run is a no-op; `node dist/main.js migrate` in the workers image) and, where the
  * environment asks for it, the demo seed (`dist/seed.js`: not in the workers image yet). Job names
- * carry the version: a Job's pod template is immutable.
+ * carry the version: a Job's pod template is immutable. Both reach Postgres with the same
+ * `sslmode=verify-full` URLs as the apps, so they mount the internal CA where those URLs name it.
  */
 import type { Job } from "kubernetes-types/batch/v1";
 import type { EnvVar } from "kubernetes-types/core/v1";
@@ -11,6 +12,7 @@ import type { EnvGroup } from "../env-table.ts";
 import type { EnvironmentSpec } from "../environments.ts";
 import { agoraImage } from "../images.ts";
 import { LABEL, PART_OF, metadata } from "../meta.ts";
+import { internalCaVolume } from "../security/service-identity.ts";
 import { AGORA_UID } from "./pod-template.ts";
 
 export const JOB_COMMANDS = {
@@ -34,6 +36,8 @@ export function jobEnv(env: EnvironmentSpec, kind: JobKind): EnvVar[] {
 
 export function releaseJob(kind: JobKind, env: EnvironmentSpec, version: string): Job {
   const name = `${kind}-${version}`.toLowerCase();
+  // The workers image's one-shots: the CA of the workers identity's Secret, not its pair.
+  const ca = internalCaVolume("workers");
   const labels = {
     [LABEL.name]: kind,
     [LABEL.partOf]: PART_OF,
@@ -57,6 +61,8 @@ export function releaseJob(kind: JobKind, env: EnvironmentSpec, version: string)
             runAsNonRoot: true,
             runAsUser: AGORA_UID,
             runAsGroup: AGORA_UID,
+            // The CA file is group-readable only (tlsVolume's mode).
+            fsGroup: AGORA_UID,
             seccompProfile: { type: "RuntimeDefault" },
           },
           containers: [
@@ -75,10 +81,10 @@ export function releaseJob(kind: JobKind, env: EnvironmentSpec, version: string)
                 readOnlyRootFilesystem: true,
                 capabilities: { drop: ["ALL"] },
               },
-              volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+              volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ca.mount],
             },
           ],
-          volumes: [{ name: "tmp", emptyDir: {} }],
+          volumes: [{ name: "tmp", emptyDir: {} }, ca.volume],
         },
       },
     },

@@ -1,10 +1,12 @@
 /**
  * Postgres through HAProxy (or a Service): one read-write and one read-only URL per cluster. The
  * core cluster is always `core`; `AGORA_DB_SHARDS` names the vendor shard clusters, and each name
- * decides which `AGORA_DB_URL_<NAME>_RW/_RO` keys must be present.
+ * decides which `AGORA_DB_URL_<NAME>_RW/_RO` keys must be present. In production every URL must
+ * verify the server (`sslmode=verify-full`).
  */
 import { z } from "zod";
 import { CORE_CLUSTER, dbUrlEnvName, type ClusterRole } from "../clusters.ts";
+import { runtimeSchema } from "./listen.ts";
 import { commaList } from "./primitives.ts";
 
 const pgUrl = z
@@ -12,8 +14,35 @@ const pgUrl = z
   .regex(/^postgres(ql)?:\/\/[^/]+/, "must be a postgres:// or postgresql:// URL");
 const positiveInt = z.coerce.number().int().positive();
 
+/** The `sslmode` query parameter of a Postgres URL, as libpq and node-postgres read it. */
+export function sslModeOf(url: string): string | null {
+  const query = url.indexOf("?");
+  return query < 0 ? null : new URLSearchParams(url.slice(query + 1)).get("sslmode");
+}
+
+/**
+ * Production: each URL checks the server's certificate and host name against a CA
+ * (`sslmode=verify-full`, the CA in `sslrootcert`). `require` encrypts but trusts any server, so a
+ * URL left at it stops start-up instead of handing the password to whoever answers.
+ */
+export function requireVerifiedTls(
+  production: boolean,
+  urls: Record<string, string>,
+  ctx: z.RefinementCtx,
+): void {
+  if (!production) return;
+  for (const [key, url] of Object.entries(urls))
+    if (sslModeOf(url) !== "verify-full")
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message: "must carry sslmode=verify-full (and the CA as sslrootcert) in production",
+      });
+}
+
 const databaseKeys = z
   .object({
+    AGORA_ENV: runtimeSchema.shape.AGORA_ENV,
     // The core cluster always exists: its URLs are named even when the shard list is missing.
     AGORA_DB_URL_CORE_RW: pgUrl,
     AGORA_DB_URL_CORE_RO: pgUrl,
@@ -49,6 +78,10 @@ export const databaseSchema = databaseKeys.transform((env, ctx): DatabaseConfig 
   const urls: DatabaseConfig["urls"] = {
     [CORE_CLUSTER]: { rw: env.AGORA_DB_URL_CORE_RW, ro: env.AGORA_DB_URL_CORE_RO },
   };
+  const given: Record<string, string> = {
+    AGORA_DB_URL_CORE_RW: env.AGORA_DB_URL_CORE_RW,
+    AGORA_DB_URL_CORE_RO: env.AGORA_DB_URL_CORE_RO,
+  };
   for (const cluster of clusters.slice(1)) {
     const pair: Partial<Record<ClusterRole, string>> = {};
     for (const role of ["rw", "ro"] as const) {
@@ -66,10 +99,11 @@ export const databaseSchema = databaseKeys.transform((env, ctx): DatabaseConfig 
           path: [key],
           message: r.error.issues[0]?.message ?? "invalid",
         });
-      else pair[role] = r.data;
+      else pair[role] = given[key] = r.data;
     }
     urls[cluster] = pair as Record<ClusterRole, string>;
   }
+  requireVerifiedTls(env.AGORA_ENV === "production", given, ctx);
   return {
     coreCluster: CORE_CLUSTER,
     shardClusters: env.AGORA_DB_SHARDS,

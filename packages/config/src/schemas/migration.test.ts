@@ -47,4 +47,25 @@ describe("the migration runner's settings", () => {
     expect(err.variables).toEqual(["AGORA_DB_APP_PASSWORD"]);
     expect(err.message).not.toContain("short-secret");
   });
+
+  it("refuses in production an admin URL that does not verify the server", () => {
+    const tls = "sslmode=verify-full&sslrootcert=/var/run/agora/tls/ca.crt";
+    const verified = `${admin("postgres")}?${tls}`;
+    const env = {
+      AGORA_ENV: "production",
+      AGORA_DB_SHARDS: "shard-1",
+      AGORA_DB_ADMIN_URL_CORE: verified,
+      AGORA_DB_APP_PASSWORD: "a-long-app-password",
+    };
+    expect(() =>
+      loadConfig(migrationSchema, { ...env, AGORA_DB_ADMIN_URL_SHARD_1: verified }),
+    ).not.toThrow();
+    const err = configErrorOf(() =>
+      loadConfig(migrationSchema, {
+        ...env,
+        AGORA_DB_ADMIN_URL_SHARD_1: `${admin("postgres")}?sslmode=require`,
+      }),
+    );
+    expect(err.variables).toEqual(["AGORA_DB_ADMIN_URL_SHARD_1"]);
+  });
 });

@@ -2,10 +2,13 @@
  * The SQL migration runner's access, for the one-shot `migrate` process (the release Job): per
  * cluster an admin URL of its primary (a role that may create roles and databases; the runner
  * swaps the URL's database per step), and the app role it creates or updates with its password.
- * The core cluster is always `core`; `AGORA_DB_SHARDS` names the shard clusters, as for the apps.
+ * The core cluster is always `core`; `AGORA_DB_SHARDS` names the shard clusters, as for the apps,
+ * and production refuses an admin URL that does not verify the server, as it does theirs.
  */
 import { z } from "zod";
 import { CORE_CLUSTER } from "../clusters.ts";
+import { requireVerifiedTls } from "./database.ts";
+import { runtimeSchema } from "./listen.ts";
 import { commaList } from "./primitives.ts";
 
 const pgUrl = z
@@ -30,6 +33,7 @@ export interface MigrationSettings {
 
 const migrationKeys = z
   .object({
+    AGORA_ENV: runtimeSchema.shape.AGORA_ENV,
     AGORA_DB_ADMIN_URL_CORE: pgUrl,
     AGORA_DB_SHARDS: commaList(
       z.string().regex(/^[a-z0-9-]+$/, "cluster names are lower-case, digits and -"),
@@ -51,10 +55,11 @@ const migrationKeys = z
 
 export const migrationSchema = migrationKeys.transform((env, ctx): MigrationSettings => {
   const adminUrls: Record<string, string> = { [CORE_CLUSTER]: env.AGORA_DB_ADMIN_URL_CORE };
+  const given: Record<string, string> = { AGORA_DB_ADMIN_URL_CORE: env.AGORA_DB_ADMIN_URL_CORE };
   for (const cluster of env.AGORA_DB_SHARDS) {
     const key = dbAdminUrlEnvName(cluster);
     const r = pgUrl.safeParse(env[key]);
-    if (r.success) adminUrls[cluster] = r.data;
+    if (r.success) adminUrls[cluster] = given[key] = r.data;
     else
       ctx.addIssue({
         code: "custom",
@@ -65,6 +70,7 @@ export const migrationSchema = migrationKeys.transform((env, ctx): MigrationSett
             : "must be a postgres:// URL",
       });
   }
+  requireVerifiedTls(env.AGORA_ENV === "production", given, ctx);
   return {
     clusters: [
       { name: CORE_CLUSTER, kind: "core" },
