@@ -29,6 +29,13 @@ describe("mapDatabaseError", () => {
       pgError("25006", "cannot execute INSERT in a read-only transaction"),
     ],
     ["serialization failure 40001", pgError("40001", "could not serialize access")],
+    [
+      "no pooled connection within maxWait (P2028)",
+      Object.assign(new Error("Transaction API error: Unable to start a transaction in the given time."), {
+        code: "P2028",
+        meta: {},
+      }),
+    ],
   ])("turns %s into a retryable DB_UNAVAILABLE error naming the cluster", (_label, err) => {
     const mapped = mapDatabaseError(err, "shard-2");
     expect(mapped).toBeInstanceOf(DatabaseUnavailableError);
@@ -67,6 +74,13 @@ describe("mapDatabaseError", () => {
     ],
     ["syntax error", pgError("42601", "syntax error at or near")],
     ["plain bug", new TypeError("x is undefined")],
+    [
+      "a transaction past its timeout (P2028)",
+      Object.assign(new Error("Transaction API error: Transaction already closed: the timeout for this transaction was 5000 ms."), {
+        code: "P2028",
+        meta: {},
+      }),
+    ],
   ])("leaves %s unchanged (not an availability problem)", (_label, err) => {
     expect(mapDatabaseError(err, "core")).toBe(err);
     expect(isRetryable(err)).toBe(false);

@@ -99,6 +99,9 @@ const UNAVAILABLE_MESSAGES: readonly RegExp[] = [
   /cannot execute .* in a read-only transaction/i,
   /client has encountered a connection error/i,
   /connection ended/i,
+  // Prisma's P2028 when its pool gave no connection within `maxWait`: the transaction never began,
+  // so it is safe to retry (P2028's other cases — a transaction past its `timeout` — are not here).
+  /unable to start a transaction in the given time/i,
 ];
 
 /**
