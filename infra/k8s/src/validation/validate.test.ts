@@ -49,19 +49,16 @@ describe("schema validation bites", () => {
     ).toHaveLength(1);
   });
 
+  /** A postgresql resource of `name` with the given spec fields over a minimal valid spec. */
+  const postgresql = (name: string, spec: Partial<ZalandoPostgresql["spec"]>): ZalandoPostgresql => ({
+    apiVersion: "acid.zalan.do/v1",
+    kind: "postgresql",
+    metadata: { name },
+    spec: { teamId: "agora", numberOfInstances: 3, postgresql: { version: "15" }, volume: { size: "10Gi" }, ...spec },
+  });
+
   it("reports a postgresql cluster without the team prefix, or synchronous with two members", () => {
-    const pg: ZalandoPostgresql = {
-      apiVersion: "acid.zalan.do/v1",
-      kind: "postgresql",
-      metadata: { name: "core" },
-      spec: {
-        teamId: "agora",
-        numberOfInstances: 2,
-        postgresql: { version: "15" },
-        volume: { size: "10Gi" },
-        patroni: { synchronous_mode: true },
-      },
-    };
+    const pg = postgresql("core", { numberOfInstances: 2, patroni: { synchronous_mode: true } });
     expect(validateDocument(pg).map((e) => e.message)).toEqual([
       'core: name must start with "agora-"',
       "core: synchronous mode needs 3 members to survive a second failure",
@@ -69,18 +66,7 @@ describe("schema validation bites", () => {
   });
 
   it("reports a postgresql cluster whose TLS key Postgres could not read (no spiloFSGroup)", () => {
-    const pg: ZalandoPostgresql = {
-      apiVersion: "acid.zalan.do/v1",
-      kind: "postgresql",
-      metadata: { name: "agora-core" },
-      spec: {
-        teamId: "agora",
-        numberOfInstances: 3,
-        postgresql: { version: "15" },
-        volume: { size: "10Gi" },
-        tls: { secretName: "agora-core-tls", caFile: "ca.crt" },
-      },
-    };
+    const pg = postgresql("agora-core", { tls: { secretName: "agora-core-tls", caFile: "ca.crt" } });
     expect(validateDocument(pg).map((e) => e.message)).toEqual([
       "agora-core: tls needs spiloFSGroup, or Postgres cannot read the mounted key",
     ]);
