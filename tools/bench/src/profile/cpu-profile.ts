@@ -32,7 +32,19 @@ export interface HotFunction {
 
 const INSPECTOR = "http://127.0.0.1:9229/json/list";
 
+/** Whether some process already has an inspector open on the port (another profile running). */
+async function inspectorOpen(): Promise<boolean> {
+  return await fetch(INSPECTOR, { signal: AbortSignal.timeout(1_000) }).then(
+    () => true,
+    () => false,
+  );
+}
+
 async function inspectorUrl(pid: number): Promise<string> {
+  // Every process opens its inspector on the same port: with one already open, this pid's would
+  // fail to bind and the session below would profile the other process.
+  if (await inspectorOpen())
+    throw new Error("an inspector is already open on 127.0.0.1:9229 (another profile running?): profile one process at a time");
   process.kill(pid, "SIGUSR1");
   for (let i = 0; i < 40; i++) {
     try {
@@ -65,6 +77,9 @@ export async function profileProcess(pid: number, seconds: number): Promise<CpuP
       ws.send(JSON.stringify({ id, method, params }));
     });
   try {
+    const inspected = await send<{ result: { value?: unknown } }>("Runtime.evaluate", { expression: "process.pid" });
+    if (inspected.result.value !== pid)
+      throw new Error(`the inspector on 127.0.0.1:9229 belongs to pid ${String(inspected.result.value)}, not ${pid}`);
     await send("Profiler.enable");
     await send("Profiler.setSamplingInterval", { interval: 500 });
     await send("Profiler.start");
