@@ -67,3 +67,8 @@ export function podLabels(d: Deployable, name: string): Record<string, string> {
 export function serviceHost(env: EnvironmentSpec, service: string): string {
   return `${service}.${env.namespace}.svc.cluster.local`;
 }
+
+/** The names a caller in the cluster may use for a Service (a certificate's dnsNames). */
+export function serviceNames(env: EnvironmentSpec, service: string): string[] {
+  return [service, `${service}.${env.namespace}.svc`, serviceHost(env, service)];
+}

@@ -118,8 +118,6 @@ export async function register(opts: RegisterOptions): Promise<Registration> {
         if (lease) {
           record = { ...record, ready: false, draining: true };
           await put(lease);
-        }
-        if (lease) {
           const until = Date.now() + Math.max(drainMs, maxDrainMs);
           // Only a ready instance was taking new requests that the load balancers must let go of.
           if (wasReady) await new Promise((r) => setTimeout(r, drainMs));

@@ -28,7 +28,7 @@
  */
 import type { ObjectMeta } from "kubernetes-types/meta/v1";
 import type { EnvironmentSpec, PostgresClusterSize, ResourceSize } from "../environments.ts";
-import { PART_OF, serviceHost } from "../meta.ts";
+import { PART_OF, serviceHost, serviceNames } from "../meta.ts";
 import {
   type CertManagerCertificate,
   ISSUED_SECRET_KEYS,
@@ -112,12 +112,6 @@ export function postgresTlsSecret(cluster: string): string {
   return `${postgresClusterName(cluster)}-tls`;
 }
 
-/** The names a client in the namespace may use for a Service, up to the full cluster domain. */
-function serviceDnsNames(env: EnvironmentSpec, service: string): string[] {
-  const ns = env.namespace;
-  return [service, `${service}.${ns}`, `${service}.${ns}.svc`, serviceHost(env, service)];
-}
-
 const LABELS = { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/component": "database" };
 
 /**
@@ -131,7 +125,8 @@ export function postgresCertificate(env: EnvironmentSpec, cluster: string): Cert
     postgresTlsSecret(cluster),
     {
       commonName: postgresClusterName(cluster),
-      dnsNames: [services.rw, services.ro].flatMap((s) => serviceDnsNames(env, s)),
+      // …and `<service>.<namespace>`, which also resolves through the pods' DNS search path.
+      dnsNames: [services.rw, services.ro].flatMap((s) => [...serviceNames(env, s), `${s}.${env.namespace}`]),
     },
     LABELS,
   );

@@ -13,7 +13,7 @@ import { ALL_DEPLOYABLES, type Deployable, type DeployableName } from "../deploy
 import type { EnvironmentSpec } from "../environments.ts";
 import { CANARY_SERVICE } from "../delivery/rollout.ts";
 import { REALTIME_SERVICE } from "../network/ingress.ts";
-import { serviceHost, workloadName } from "../meta.ts";
+import { serviceHost, serviceNames, workloadName } from "../meta.ts";
 import { ETCD, etcdLabels } from "../data/etcd.ts";
 import { postgresCertificates } from "../data/postgres.ts";
 import { REDIS, redisLabels } from "../data/redis.ts";
@@ -57,11 +57,6 @@ export function serviceIdentityOf(name: DeployableName): ServiceIdentity {
 }
 
 export const tlsSecretName = (identity: ServiceIdentity) => `agora-tls-${identity}`;
-
-/** The three names a caller in the cluster may use for a Service. */
-function serviceNames(env: EnvironmentSpec, service: string): string[] {
-  return [service, `${service}.${env.namespace}.svc`, serviceHost(env, service)];
-}
 
 /** The Services whose pods present `identity` (HTTPS callers verify one of these names). */
 function servicesOf(identity: ServiceIdentity): string[] {

@@ -26,8 +26,9 @@ import { restoreConfiguredRouting } from "../gateway/configured-routing.ts";
 import { isOurs, readRegistry } from "../processes/registry.ts";
 import { etcdClientTlsFiles } from "../security/tls-files.ts";
 import { Supervisor } from "../supervisor/supervisor.ts";
-import { REPO_ROOT, sentinelConnection, topology } from "../topology.ts";
+import { type HaproxyInstance, REPO_ROOT, sentinelConnection, topology } from "../topology.ts";
 import { Autoscaler, type AutoscalerState } from "./autoscaler.ts";
+import { parseShowStat, type StatRow } from "./haproxy-stat.ts";
 import { localMetricSources } from "./local-sources.ts";
 import { type PoolTarget, poolInstanceName, type WebTarget } from "./targets.ts";
 
@@ -98,6 +99,12 @@ function running(prefix: string): string[] {
     .filter((r) => (r.name === prefix || r.name.startsWith(`${prefix}-`)) && isOurs(r))
     .map((r) => r.name)
     .sort();
+}
+
+/** The storefront gateway's server rows of one HAProxy instance (`show stat`). */
+async function storefrontSlots(i: HaproxyInstance): Promise<StatRow[]> {
+  const rows = parseShowStat(await runtimeCommand(runtimeSocketOf(i), "show stat"));
+  return rows.filter((r) => r.proxy === "storefront_gateway" && r.server !== "BACKEND" && r.server !== "FRONTEND");
 }
 
 async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
@@ -211,27 +218,26 @@ describe("autoscaler loop", () => {
         }, 120_000).finally(() => registry.close());
         await until("both storefronts routed", async () => {
           // Both HAProxy instances of the edge route both.
-          for (const i of t.haproxyInstances) {
-            const stat = await runtimeCommand(runtimeSocketOf(i), "show stat");
-            if (stat.split("\n").filter((l) => l.startsWith("storefront_gateway,") && l.includes(",UP,")).length < 2) return false;
-          }
+          for (const i of t.haproxyInstances)
+            if ((await storefrontSlots(i)).filter((r) => r.status === "UP").length < 2) return false;
           return true;
         }, 120_000);
 
         let ok = 0;
         const failures: string[] = [];
         // What the edge held when requests failed (first failure, then every 50th): each slot's
-        // status and weight, and the storefronts' process states — a failure says why.
+        // status and address, and the storefronts' process states — a failure says why.
         const seen: string[] = [];
         const startedAt = Date.now();
         const failed = async (what: string) => {
           failures.push(`${Date.now() - startedAt} ms: ${what}`);
           if (failures.length !== 1 && failures.length % 50 !== 0) return;
           for (const i of t.haproxyInstances) {
-            const stat = await runtimeCommand(runtimeSocketOf(i), "show stat").catch((err: Error) => err.message);
-            const rows = stat.split("\n").filter((l) => l.startsWith("storefront_gateway,") && !l.includes(",BACKEND,"));
-            const slots = rows.map((l) => l.split(",")).filter((c) => c[17] !== "MAINT").map((c) => `${c[1]} ${c[17]} w${c[18]}`);
-            seen.push(`${Date.now() - startedAt} ms ${i.name}: ${slots.join(", ")}`);
+            const slots = await storefrontSlots(i).then(
+              (rows) => rows.filter((r) => r.status !== "MAINT").map((r) => `${r.server} ${r.status} ${r.addr}`).join(", "),
+              (err: Error) => err.message,
+            );
+            seen.push(`${Date.now() - startedAt} ms ${i.name}: ${slots}`);
           }
           const states = ["storefront-1", "storefront-2"].map((n) => `${n} ${supervisor["state"].processes[n]?.state ?? "-"}`);
           seen.push(`supervisor: ${states.join(", ")}`);

@@ -22,7 +22,7 @@ export interface BackendPlan {
   placed: Record<string, string>;
   /** Live instances that found no free slot (more instances than the backend declares). */
   unplaced: string[];
-  /** No live instance was ready, so every one is routed (see above). */
+  /** No live instance was ready, so every one that is not draining is routed (see above). */
   failOpen: boolean;
 }
 
