@@ -1,21 +1,10 @@
-import { getSession } from "@agora/auth";
-import { type NextRequest, NextResponse } from "next/server";
+import { signInGate } from "@agora/auth/sign-in-gate";
+import type { NextRequest } from "next/server";
 import { authConfig, mayUseApp } from "./src/auth/config.ts";
 
-/**
- * Every page needs a session that may use this app; others go to /signin and come back after.
- * An optimistic check on the JWT only (no database): the tRPC procedures enforce permissions
- * themselves, so API routes are left to answer 401/403 instead of redirecting.
- */
-export default async function proxy(req: NextRequest) {
-  const session = await getSession(req, authConfig());
-  if (mayUseApp(session)) return NextResponse.next();
-  const to = req.nextUrl.clone();
-  to.pathname = "/signin";
-  to.search = "";
-  to.searchParams.set("callbackUrl", `${req.nextUrl.pathname}${req.nextUrl.search}`);
-  if (session) to.searchParams.set("error", "forbidden");
-  return NextResponse.redirect(to);
+// Every page needs a session that may use this app; API routes (not matched) answer 401/403.
+export default function proxy(req: NextRequest) {
+  return signInGate(req, authConfig(), mayUseApp);
 }
 
 export const config = {

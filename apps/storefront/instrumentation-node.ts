@@ -1,21 +1,10 @@
-let settings: Awaited<typeof import("./src/env.ts")>["env"];
-try {
-  settings = (await import("./src/env.ts")).env;
-} catch (err) {
-  // Next only logs a failing register() and keeps a half-started server listening; a wrong env
-  // must stop the process so the launcher reports it instead of routing traffic to it.
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-}
-
-// Tracing + log shipping (one OpenTelemetry provider, ours); Sentry only captures errors and only
-// with a DSN, and must not install its own OpenTelemetry setup over ours (`enableOpenTelemetrySetup: false`, 11.x name of `skipOpenTelemetrySetup`).
-const { startTelemetry } = await import("@agora/telemetry/start");
-startTelemetry({ service: settings.runtime.AGORA_SERVICE_NAME ?? "storefront" });
-if (settings.telemetry.SENTRY_DSN) {
-  const Sentry = await import("@sentry/nextjs");
-  Sentry.init({ dsn: settings.telemetry.SENTRY_DSN, enableOpenTelemetrySetup: false, tracesSampleRate: 0 });
-}
+// Settings (a wrong env stops the process), then tracing, log shipping and Sentry.
+const { instrumentNextServer } = await import("@agora/telemetry/next-server");
+await instrumentNextServer({
+  service: "storefront",
+  settings: async () => (await import("./src/env.ts")).env,
+  sentry: () => import("@sentry/nextjs"),
+});
 
 // Service registry: this instance under a lease, its readiness (own /readyz) published for the
 // gateway, drained on SIGTERM when Next leaves signals to us (NEXT_MANUAL_SIG_HANDLE, set by infra/local).

@@ -1,6 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
-import { TRPCReactProvider } from "@agora/trpc-next/react";
+import { RootDocument } from "@agora/trpc-next/root-document";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -11,11 +11,5 @@ export const metadata: Metadata = {
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
-  return (
-    <html lang="en">
-      <body>
-        <TRPCReactProvider>{children}</TRPCReactProvider>
-      </body>
-    </html>
-  );
+  return <RootDocument>{children}</RootDocument>;
 }
