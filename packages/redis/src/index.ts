@@ -101,13 +101,22 @@ export function redisOptions(opts: RedisConnectionOptions = {}): RedisOptions {
 /**
  * ioredis ends a Sentinel-mode client for good when its failover detector's disconnect lands
  * while the client is already reconnecting: the connector's pending connect rejects with
- * "Connection is closed." and the client's status becomes `end`. Seen when a killed master's
- * clients were still reconnecting as the Sentinels announced +switch-master (the worker-pools
- * Redis-failover chaos test). A client that was not closed on purpose is connected again; its
- * duplicates (BullMQ's blocking connections) get the same care.
+ * "Connection is closed." and the client's status becomes `end` (any failed connect does, ioredis
+ * only retries after a connection that opened and closed). Seen when a killed master's clients
+ * were still reconnecting as the Sentinels announced +switch-master (the worker-pools
+ * Redis-failover chaos test).
+ *
+ * Connecting again after `end` is not enough: for as long as the status reads `end`, every
+ * command fails at once, and a BullMQ Queue or Worker created on the connection in that moment
+ * fails its initialisation and keeps that rejected promise for its whole life (every later call:
+ * "Connection is closed."). So a client that was not closed on purpose never enters `end`: the
+ * status becomes `reconnecting` (commands wait in the offline queue, BullMQ waits for `ready`)
+ * and it connects again after the usual backoff. Its duplicates (BullMQ's blocking connections)
+ * get the same care. ioredis has no option for this; its private `setStatus` is the one place.
  */
 export function keepReconnecting(client: Redis): Redis {
   let closing = false;
+  let attempts = 0;
   const quit = client.quit.bind(client);
   const disconnect = client.disconnect.bind(client);
   const duplicate = client.duplicate.bind(client);
@@ -115,17 +124,36 @@ export function keepReconnecting(client: Redis): Redis {
     closing = true;
     return quit(...args);
   }) as Redis["quit"];
+  const internals = client as unknown as {
+    setStatus(status: string, arg?: unknown): void;
+    flushQueue(err: Error): void;
+  };
+  const setStatus = internals.setStatus.bind(client);
+  /** Set while this wrapper, not ioredis, holds the client in `reconnecting`. */
+  let retry: NodeJS.Timeout | undefined;
   client.disconnect = (reconnect?: boolean) => {
     if (!reconnect) closing = true;
     disconnect(reconnect);
+    if (closing && retry) {
+      // No socket to close and no ioredis timer to clear: end it here, as ioredis would have.
+      clearTimeout(retry);
+      retry = undefined;
+      setStatus("end");
+      internals.flushQueue(new Error("Connection is closed."));
+    }
   };
   client.duplicate = ((override?: Partial<RedisOptions>) => keepReconnecting(duplicate(override))) as Redis["duplicate"];
-  client.on("end", () => {
-    if (closing) return;
-    setTimeout(() => {
-      if (!closing && client.status === "end") client.connect().catch(() => undefined);
-    }, 100).unref();
-  });
+  internals.setStatus = (status, arg) => {
+    if (status === "ready") attempts = 0;
+    if (status !== "end" || closing) return setStatus(status, arg);
+    const delay = reconnectDelay(++attempts, 50, 500);
+    setStatus("reconnecting", delay);
+    retry = setTimeout(() => {
+      retry = undefined;
+      if (!closing && client.status === "reconnecting") client.connect().catch(() => undefined);
+    }, delay);
+    retry.unref();
+  };
   return client;
 }
 
