@@ -156,6 +156,42 @@ afterAll(async () => {
   await closeAll();
 });
 
+/**
+ * Where each order's confirmation stands when it is late: the OrderConfirmed event (published?
+ * its job in the notifications queue and that job's state? consumed?), and each unsent delivery
+ * with its job's state in its channel queue.
+ */
+async function notificationsReport(userId: string, orderIds: string[], notificationsQueue: Queue): Promise<string> {
+  const lines: string[] = [];
+  const events = await core().primary.$queryRaw<{ id: string; order_id: string; published: boolean; consumed: boolean }[]>`
+    SELECT o.id::text, o.aggregate_id AS order_id, o.published_at IS NOT NULL AS published,
+           EXISTS (SELECT 1 FROM processed_messages pm
+                    WHERE pm.consumer = 'notifications' AND pm.message_id = ${core().name} || '-' || o.id::text) AS consumed
+      FROM outbox o WHERE o.aggregate_id = ANY(${orderIds}::text[]) AND o.event_type = 'OrderConfirmed'`;
+  lines.push(`OrderConfirmed events: ${events.length} of ${orderIds.length} orders`);
+  for (const e of events.filter((e) => !e.consumed)) {
+    const job = await notificationsQueue.getJob(`${core().name}-${e.id}`);
+    const state = job ? await job.getState() : "no job";
+    lines.push(`  not consumed: order ${e.order_id} published=${e.published} job=${state} attempts=${job?.attemptsMade ?? "-"} ${job?.failedReason ?? ""}`);
+  }
+  const deliveries = await core().primary.$queryRaw<{ id: string; order_id: string; channel: string; status: string; attempts: number; last_error: string | null; age_s: number }[]>`
+    SELECT d.id::text, n.order_id::text, d.channel, d.status, d.attempts, d.last_error,
+           extract(epoch FROM now() - d.updated_at)::int AS age_s
+      FROM notifications n JOIN notification_deliveries d ON d.notification_id = n.id
+     WHERE n.user_id = ${userId}::uuid AND n.kind = 'order_confirmed' AND d.status <> 'sent'`;
+  lines.push(`unsent deliveries: ${deliveries.length}`);
+  for (const d of deliveries) {
+    const q = new Queue(`notify-${d.channel}`, { connection: notificationsQueue.opts.connection });
+    const job = await q.getJob(d.id);
+    const state = job ? await job.getState() : "no job";
+    lines.push(
+      `  ${d.channel} ${d.id} (order ${d.order_id}): row ${d.status}, ${d.attempts} attempts, untouched ${d.age_s} s, ${d.last_error ?? ""}; job ${state} attemptsMade=${job?.attemptsMade ?? "-"} ${job?.failedReason ?? ""}`,
+    );
+    await q.close();
+  }
+  return lines.join("\n");
+}
+
 describe("the product's worker pools through a Redis failover", () => {
   it(`brings each of ${ORDERS} checkouts to its final state, captured once and notified once, after Sentinel promotes a replica that lost their jobs`, async () => {
     const paymentMethodId = await tokenizeGoodCard();
@@ -306,7 +342,11 @@ describe("the product's worker pools through a Redis failover", () => {
         return rows.length === ORDERS && rows.every((r) => r.unsent === 0) ? rows : undefined;
       },
       { timeoutMs: 120_000, intervalMs: 1000, process: "notifications" },
-    );
+    ).catch(async (err: unknown) => {
+      console.log(await notificationsReport(user.id, orderIds, notificationsQueue));
+      for (const p of pools) console.log(`--- ${p.name} (last lines)\n${p.output().split("\n").slice(-25).join("\n")}`);
+      throw err;
+    });
     expect(notices.every((r) => r.notices === 1)).toBe(true);
 
     // The work was really lost and really re-sent by the sweep, not by anything else.

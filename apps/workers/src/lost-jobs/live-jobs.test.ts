@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LiveJobCheckTimeoutError, missingJobIds } from "./live-jobs.ts";
+import { idleJobs, LiveJobCheckTimeoutError, missingJobIds } from "./live-jobs.ts";
 
 type Queue = Parameters<typeof missingJobIds>[0];
 type Found = Awaited<ReturnType<Queue["getJob"]>>;
@@ -45,5 +45,44 @@ describe("missingJobIds", () => {
     const { queue, maxInFlight } = fakeQueue([]);
     expect(await missingJobIds(queue, [])).toEqual(new Set());
     expect(maxInFlight()).toBe(0);
+  });
+});
+
+describe("idleJobs", () => {
+  /** Jobs by id with their state; only a finished job has `finishedOn`. */
+  function queueOf(states: Record<string, "waiting" | "completed" | "failed">) {
+    const isFailedAsked: string[] = [];
+    const queue = {
+      name: "q",
+      getJob: async (id: string): Promise<Found> => {
+        const state = states[id];
+        if (!state) return undefined;
+        return {
+          id,
+          finishedOn: state === "waiting" ? undefined : 1,
+          isFailed: async () => {
+            isFailedAsked.push(id);
+            return state === "failed";
+          },
+        } as unknown as Found;
+      },
+    };
+    return { queue, isFailedAsked };
+  }
+
+  it("names the missing ids and, when asked, the jobs that failed for good", async () => {
+    const { queue, isFailedAsked } = queueOf({ w: "waiting", c: "completed", f: "failed" });
+    const r = await idleJobs(queue, ["w", "c", "f", "gone"], { failed: true });
+    expect(r.missing).toEqual(new Set(["gone"]));
+    expect(r.failed.map((j) => j.id)).toEqual(["f"]);
+    // A job still on its way is not asked about its finished state.
+    expect(isFailedAsked.sort()).toEqual(["c", "f"]);
+  });
+
+  it("does not look at finished jobs unless asked", async () => {
+    const { queue, isFailedAsked } = queueOf({ f: "failed" });
+    const r = await idleJobs(queue, ["f"]);
+    expect(r.failed).toEqual([]);
+    expect(isFailedAsked).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@
  * does not have. Asked a few ids at a time under one deadline, so a sweep neither floods Redis nor
  * hangs on it.
  */
-import type { Queue } from "bullmq";
+import type { Job, Queue } from "bullmq";
 
 export class LiveJobCheckTimeoutError extends Error {
   readonly code = "LIVE_JOB_CHECK_TIMEOUT";
@@ -17,23 +17,40 @@ export class LiveJobCheckTimeoutError extends Error {
 
 const AT_ONCE = 32;
 
+type JobLookup = Pick<Queue, "name" | "getJob">;
+
 /** The ids among `ids` that `queue` has no job for. */
-export async function missingJobIds(
-  queue: Pick<Queue, "name" | "getJob">,
+export async function missingJobIds(queue: JobLookup, ids: readonly string[], timeoutMs = 10_000): Promise<Set<string>> {
+  return (await idleJobs(queue, ids, { timeoutMs })).missing;
+}
+
+/**
+ * The ids among `ids` whose work nothing will do any more: no job at all (`missing`), or, when
+ * `failed` is asked for, a job that ended in the failed set (`failed`, the jobs themselves so
+ * that the caller can retry them). A failed job is looked up only when its hash says it finished.
+ */
+export async function idleJobs(
+  queue: JobLookup,
   ids: readonly string[],
-  timeoutMs = 10_000,
-): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
+  opts: { timeoutMs?: number; failed?: boolean } = {},
+): Promise<{ missing: Set<string>; failed: Job[] }> {
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const missing = new Set<string>();
+  const failed: Job[] = [];
+  if (ids.length === 0) return { missing, failed };
   const check = async () => {
-    const missing = new Set<string>();
     for (let i = 0; i < ids.length; i += AT_ONCE) {
       const batch = ids.slice(i, i + AT_ONCE);
       const jobs = await Promise.all(batch.map((id) => queue.getJob(id)));
+      const finished = await Promise.all(
+        jobs.map((job) => (opts.failed && job?.finishedOn !== undefined ? job.isFailed() : false)),
+      );
       jobs.forEach((job, j) => {
         if (!job) missing.add(batch[j]!);
+        else if (finished[j]) failed.push(job);
       });
     }
-    return missing;
+    return { missing, failed };
   };
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

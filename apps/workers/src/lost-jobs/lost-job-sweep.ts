@@ -3,7 +3,8 @@
  * failover can drop jobs Redis had already acknowledged. Every piece of asynchronous work has a
  * durable record in Postgres (the order row of a checkout saga, a notification delivery row, an
  * outbox row), so this sweep compares the two: work the database says is unfinished, with no job
- * in its queue after a grace period, is enqueued again under its original job id.
+ * in its queue after a grace period, is enqueued again under its original job id (and a delivery
+ * whose job failed where its worker could not record the failure is retried: deliveries.ts).
  *
  * It runs in the maintenance process on a timer (not as a BullMQ job: a sweep scheduled in Redis
  * would be lost with the jobs it exists to find) and only while this process holds the etcd
@@ -20,7 +21,7 @@ import { LeaderElection } from "../leader/leader-election.ts";
 import { jitter } from "../leader/jitter.ts";
 import { CHANNELS, type Channel, channelQueueName, DEFAULT_CHANNEL_POLICY, type DeliveryJob } from "../notifications/channels.ts";
 import { outboxSources } from "../outbox/relay.ts";
-import { requeueLostDeliveries } from "./deliveries.ts";
+import { type DeliveryCursor, requeueLostDeliveries } from "./deliveries.ts";
 import { requeueLostOutboxMessages, subscriberQueues } from "./outbox-messages.ts";
 import { requeueLostSagaSteps } from "./saga-steps.ts";
 
@@ -72,10 +73,14 @@ export function startLostJobSweep(opts: LostJobSweepOptions): LostJobSweep {
   for (const q of [sagas, payments, ...Object.values(channelQueues)]) q.on("error", (err) => onError(err, q.name));
   const enqueue = queueEnqueuer(sagas, payments);
   const sources = outboxSources();
+  const deliveryCursor: DeliveryCursor = {};
 
   async function sweepOnce(): Promise<SweepReport> {
     const steps = await requeueLostSagaSteps({ sagas, payments, enqueue }, opts);
-    const deliveries = await requeueLostDeliveries({ queues: channelQueues, policy: DEFAULT_CHANNEL_POLICY }, opts);
+    const deliveries = await requeueLostDeliveries(
+      { queues: channelQueues, policy: DEFAULT_CHANNEL_POLICY, cursor: deliveryCursor },
+      opts,
+    );
     const messages = await requeueLostOutboxMessages(sources, outboxQueues, {
       graceMs: opts.graceMs,
       lookbackMs: opts.lookbackMs,
@@ -86,7 +91,12 @@ export function startLostJobSweep(opts: LostJobSweepOptions): LostJobSweep {
     requeued.inc({ kind: "outbox_message" }, messages.length);
     if (steps.length + deliveries.length + messages.length > 0)
       log.warn(
-        { sagaSteps: steps, deliveries: deliveries.map((d) => d.deliveryId), outboxMessages: messages },
+        {
+          sagaSteps: steps,
+          deliveries: deliveries.filter((d) => d.reason === "missing").map((d) => d.deliveryId),
+          failedDeliveriesRetried: deliveries.filter((d) => d.reason === "failed").map((d) => d.deliveryId),
+          outboxMessages: messages,
+        },
         "re-enqueued work whose job was missing",
       );
     return { sagaSteps: steps.length, deliveries: deliveries.length, outboxMessages: messages.length };
