@@ -6,35 +6,24 @@
  * state; no instance is handed more requests at once than its `maxconn`.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, request as httpRequest, type Server } from "node:http";
-import { type AddressInfo, createServer as createNetServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { topology } from "../topology.ts";
-import { EDGE_BODY_LIMIT_BYTES, haproxyConfig } from "./haproxy.ts";
+import { freePort } from "../testing/free-port.ts";
+import { type PrivateHaproxy, startPrivateHaproxy } from "../testing/private-haproxy.ts";
+import { EDGE_BODY_LIMIT_BYTES } from "./haproxy.ts";
 import { cdnConfig, cdnPaths } from "./nginx.ts";
 
-const HAPROXY = "/usr/sbin/haproxy";
 const NGINX = "/usr/sbin/nginx";
 const FLOOD_LIMIT_HERE = 300;
 
-async function freePort(): Promise<number> {
-  const srv = createNetServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
 let origin: Server;
-let haproxy: ChildProcess;
+let haproxy: PrivateHaproxy;
 let nginx: ChildProcess;
 /** What the stand-in answers to /api/trpc/catalog.* while set: an origin in trouble. */
 let failWith: number | undefined;
-let dir: string;
 let gateway: string;
 const hits = new Map<string, number>();
 let inFlight = 0;
@@ -85,43 +74,14 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => origin.listen(0, "127.0.0.1", r));
   const originPort = (origin.address() as AddressInfo).port;
-  dir = mkdtempSync(join(tmpdir(), "agora-edge-"));
-  const base = topology("test");
-  const instance = {
-    ...base.haproxy,
-    configFile: join(dir, "haproxy.cfg"),
-    statsPort: await freePort(),
-    peerPort: await freePort(),
-  };
-  const t = {
-    ...base,
-    stateDir: dir,
-    logDir: join(dir, "logs"),
-    clusters: [],
-    // Its own runtime socket and state file (beside the config), never the topology's.
-    haproxy: instance,
-    haproxyInstances: [instance],
+  haproxy = await startPrivateHaproxy({
+    tmpPrefix: "agora-edge-",
+    storefront: [originPort],
     // One edge of its own, with a status port of its own.
-    cdnInstances: [{ name: "cdn-1", statusPort: await freePort() }],
-    apps: {
-      ...base.apps,
-      storefront: [originPort],
-      gateway: await freePort(),
-      storefrontPool: await freePort(),
-      cdn: await freePort(),
-      realtime: [],
-      vendorPortal: await freePort(),
-      vendorPortalGateway: await freePort(),
-      opsConsole: await freePort(),
-      opsConsoleGateway: await freePort(),
-    },
-  };
-  const file = t.haproxy.configFile;
-  // The flood limit scaled down so the test reaches it in a second; the rule is the same. The
-  // stand-in's public procedures play the API's EDGE_CACHE_SECONDS.
-  writeFileSync(
-    file,
-    haproxyConfig(t, {
+    topology: async () => ({ cdnInstances: [{ name: "cdn-1", statusPort: await freePort() }] }),
+    // The flood limit scaled down so the test reaches it in a second; the rule is the same. The
+    // stand-in's public procedures play the API's EDGE_CACHE_SECONDS.
+    config: {
       floodLimit: FLOOD_LIMIT_HERE,
       edgeProcedures: [
         "catalog.home",
@@ -130,17 +90,16 @@ beforeAll(async () => {
         "catalog.unmarked",
         "catalog.probe",
       ],
-    }),
-  );
-  haproxy = spawn(HAPROXY, ["-db", "-f", file], { stdio: "ignore" });
+    },
+  });
+  const t = haproxy.topology;
   const cdn = cdnPaths(t);
   mkdirSync(cdn.tempDir, { recursive: true });
-  mkdirSync(t.logDir, { recursive: true });
   writeFileSync(cdn.configFile, cdnConfig(t));
   nginx = spawn(NGINX, ["-p", cdn.dir, "-e", cdn.errorLog, "-c", cdn.configFile], {
     stdio: "ignore",
   });
-  gateway = `http://127.0.0.1:${t.apps.gateway}`;
+  gateway = haproxy.gateway;
   // Up when a public read comes back through the edge cache (HAProxy has seen nginx healthy).
   for (let i = 0; i < 100; i++) {
     const r = await fetch(`${gateway}/api/trpc/catalog.probe`).catch(() => undefined);
@@ -157,11 +116,11 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  haproxy?.kill("SIGTERM");
   nginx?.kill("SIGTERM");
   await sleep(200);
+  // Also removes the folder nginx kept its cache and logs in, so only once nginx has stopped.
+  await haproxy?.stop();
   await new Promise((r) => origin?.close(r));
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe("the HTTP edge (HAProxy gateway + nginx edge cache)", () => {

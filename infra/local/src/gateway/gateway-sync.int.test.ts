@@ -5,39 +5,27 @@
  * requests); one killed with SIGKILL is taken out once its lease runs out; HAProxy's PID never
  * changes.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { type AddressInfo, createServer as createNetServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { etcdSchema, loadConfig } from "@agora/config";
 import { registryClient } from "@agora/registry";
 import { type StandIn, spawnStandIn } from "@agora/registry/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { haproxyConfig, haproxyRuntimeSocket, haproxyServerStateFile } from "../config/haproxy.ts";
-import { type Topology, topology } from "../topology.ts";
+import { haproxyRuntimeSocket, haproxyServerStateFile } from "../config/haproxy.ts";
+import { freePort } from "../testing/free-port.ts";
+import { type PrivateHaproxy, startPrivateHaproxy } from "../testing/private-haproxy.ts";
+import type { Topology } from "../topology.ts";
 import { GatewaySync } from "./gateway-sync.ts";
 import { serversState, type ServerSlot } from "./runtime-api.ts";
 
-const HAPROXY = "/usr/sbin/haproxy";
 const TTL_S = 3;
 const { etcd } = loadConfig({ etcd: etcdSchema });
 const prefix = `${etcd.AGORA_ETCD_PREFIX}gateway-test-${randomBytes(4).toString("hex")}/`;
 const endpoints = etcd.AGORA_ETCD_ENDPOINTS;
 
-async function freePort(): Promise<number> {
-  const srv = createNetServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
-let dir: string;
 let t: Topology;
-let haproxy: ChildProcess;
+let haproxy: PrivateHaproxy;
 let sync: GatewaySync;
 let gateway: string;
 const standIns: StandIn[] = [];
@@ -68,42 +56,9 @@ async function answering(n = 20): Promise<Map<string, number>> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "agora-gw-"));
-  const base = topology("test");
-  const staticPort = await freePort();
-  const instance = {
-    ...base.haproxy,
-    configFile: join(dir, "haproxy", "haproxy.cfg"),
-    statsPort: await freePort(),
-    peerPort: await freePort(),
-  };
-  t = {
-    ...base,
-    stateDir: dir,
-    logDir: join(dir, "logs"),
-    clusters: [],
-    haproxy: instance,
-    // One HAProxy of its own (the sync pushes to every instance of the topology it is given).
-    haproxyInstances: [instance],
-    apps: {
-      ...base.apps,
-      // One instance "in the topology" that never registers: the sync must take it out.
-      storefront: [staticPort],
-      gateway: await freePort(),
-      storefrontPool: await freePort(),
-      cdn: await freePort(),
-      realtime: [],
-      vendorPortal: await freePort(),
-      vendorPortalGateway: await freePort(),
-      opsConsole: await freePort(),
-      opsConsoleGateway: await freePort(),
-    },
-  };
-  mkdirSync(join(dir, "haproxy"), { recursive: true });
-  writeFileSync(t.haproxy.configFile, haproxyConfig(t));
-  haproxy = spawn(HAPROXY, ["-db", "-f", t.haproxy.configFile], { stdio: "ignore" });
-  gateway = `http://127.0.0.1:${t.apps.gateway}`;
-  await until("the runtime API", async () => (await serversState(haproxyRuntimeSocket(t)).catch(() => undefined)) && true);
+  // One instance "in the topology" that never registers: the sync must take it out.
+  haproxy = await startPrivateHaproxy({ tmpPrefix: "agora-gw-", storefront: [await freePort()] });
+  ({ topology: t, gateway } = haproxy);
   sync = new GatewaySync(t, { etcd: { endpoints, prefix }, resyncMs: 1_000, log: () => {} });
   await sync.start();
 });
@@ -111,11 +66,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await sync?.stop();
   for (const s of standIns) s.child.kill("SIGKILL");
-  haproxy?.kill("SIGTERM");
+  await haproxy?.stop();
   const client = registryClient(endpoints);
   await client.delete().prefix(prefix);
   client.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe("gateway sync: HAProxy membership from the registry, no reloads", () => {
@@ -124,7 +78,7 @@ describe("gateway sync: HAProxy membership from the registry, no reloads", () =>
   });
 
   it("routes to instances as they register, without HAProxy restarting", async () => {
-    const pid = haproxy.pid;
+    const pid = haproxy.process.pid;
     const [a, b] = await Promise.all([
       spawnStandIn({ id: "sf-a", service: "storefront", endpoints, prefix, ttlSeconds: TTL_S }),
       spawnStandIn({ id: "sf-b", service: "storefront", endpoints, prefix, ttlSeconds: TTL_S }),
@@ -136,8 +90,8 @@ describe("gateway sync: HAProxy membership from the registry, no reloads", () =>
       return c.has("sf-a") && c.has("sf-b") ? c : undefined;
     });
     expect([...seen.keys()].sort()).toEqual(["sf-a", "sf-b"]);
-    expect(haproxy.pid).toBe(pid);
-    expect(haproxy.exitCode).toBeNull();
+    expect(haproxy.process.pid).toBe(pid);
+    expect(haproxy.process.exitCode).toBeNull();
   });
 
   it("drains an instance that turns not ready: no new requests reach it", async () => {
@@ -167,7 +121,7 @@ describe("gateway sync: HAProxy membership from the registry, no reloads", () =>
     process.stdout.write(`new instance answered through the gateway ${Date.now() - addedAt} ms after registering\n`);
     const counts = await answering(30);
     expect([...counts.keys()].sort()).toEqual(["sf-a", "sf-c"]);
-    expect(haproxy.exitCode).toBeNull();
+    expect(haproxy.process.exitCode).toBeNull();
   });
 
   it("keeps what it set in the server-state-file: a restarted HAProxy routes to the same instances before any sync", async () => {
@@ -176,10 +130,7 @@ describe("gateway sync: HAProxy membership from the registry, no reloads", () =>
     const [a, , c] = standIns;
     const saved = readFileSync(haproxyServerStateFile(t), "utf8");
     expect(saved).toMatch(new RegExp(`storefront_gateway \\d+ storefront-\\d+ 127\\.0\\.0\\.1 \\d+ \\d+ .* ${a!.port} `));
-    haproxy.kill("SIGTERM");
-    await new Promise((r) => haproxy.once("exit", r));
-    haproxy = spawn(HAPROXY, ["-db", "-f", t.haproxy.configFile], { stdio: "ignore" });
-    await until("the restarted runtime API", async () => (await serversState(haproxyRuntimeSocket(t)).catch(() => undefined)) && true);
+    await haproxy.restart();
     const ports = (await slots()).map((x) => x.port).sort();
     expect(ports).toEqual([a!.port, c!.port].sort());
     const counts = await until("the restored slots answering", async () => {

@@ -10,30 +10,27 @@
  * checkout; every failed read is checked to come from the canary release, and checkouts must not
  * fail at all.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { type AddressInfo, createServer as createNetServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { etcdSchema, loadConfig } from "@agora/config";
 import { registryClient } from "@agora/registry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { haproxyConfig, haproxyRuntimeSocket } from "../config/haproxy.ts";
+import { haproxyRuntimeSocket } from "../config/haproxy.ts";
 import { GatewaySync } from "../gateway/gateway-sync.ts";
 import { serversState } from "../gateway/runtime-api.ts";
 import { readRegistry } from "../processes/registry.ts";
 import { startProcess } from "../processes/spawn.ts";
-import { type Topology, topology } from "../topology.ts";
+import { freePort } from "../testing/free-port.ts";
+import { type PrivateHaproxy, startPrivateHaproxy } from "../testing/private-haproxy.ts";
+import type { Topology } from "../topology.ts";
 import { RolloutController } from "./controller.ts";
 import { localPlatform } from "./local-platform.ts";
 import { rolloutWeights } from "./release-env.ts";
 import { readRolloutState, releaseSpecSchema, writeTrafficSplit } from "./rollout-state.ts";
 import { strategySteps } from "./strategy.ts";
 
-const HAPROXY = "/usr/sbin/haproxy";
 const STAND_IN = fileURLToPath(new URL("./testing/release-stand-in.ts", import.meta.url));
 const TOKEN = randomBytes(24).toString("hex");
 const PRODUCT = `/api/trpc/catalog.product?input=${encodeURIComponent(JSON.stringify({ productId: "00000000-0000-4000-8000-000000000001" }))}`;
@@ -41,17 +38,9 @@ const { etcd } = loadConfig({ etcd: etcdSchema });
 const prefix = `${etcd.AGORA_ETCD_PREFIX}rollout-test-${randomBytes(4).toString("hex")}/`;
 const endpoints = etcd.AGORA_ETCD_ENDPOINTS;
 
-async function freePort(): Promise<number> {
-  const srv = createNetServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
 let dir: string;
 let t: Topology;
-let haproxy: ChildProcess;
+let haproxy: PrivateHaproxy;
 let sync: GatewaySync;
 let gateway: string;
 let platform: ReturnType<typeof localPlatform>;
@@ -117,45 +106,12 @@ function shoppers(concurrency = 4) {
 const versionsRegistered = async () => (await platform.members()).map((m) => `${m.instanceId}@${m.version}${m.ready ? "" : " (not ready)"}`).sort();
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "agora-rollout-"));
-  const base = topology("test");
-  const instance = {
-    ...base.haproxy,
-    configFile: join(dir, "haproxy", "haproxy.cfg"),
-    statsPort: await freePort(),
-    peerPort: await freePort(),
-  };
-  t = {
-    ...base,
-    stateDir: dir,
-    logDir: join(dir, "logs"),
-    pidFile: join(dir, "pids.json"),
-    clusters: [],
-    haproxy: instance,
-    // One HAProxy of its own (the sync and the rollout push to every instance of the topology).
-    haproxyInstances: [instance],
-    apps: {
-      ...base.apps,
-      storefront: [],
-      gateway: await freePort(),
-      storefrontPool: await freePort(),
-      cdn: await freePort(),
-      realtime: [],
-      vendorPortal: await freePort(),
-      vendorPortalGateway: await freePort(),
-      opsConsole: await freePort(),
-      opsConsoleGateway: await freePort(),
-    },
-  };
-  mkdirSync(join(dir, "haproxy"), { recursive: true });
-  mkdirSync(join(dir, "logs"), { recursive: true });
-  writeFileSync(t.haproxy.configFile, haproxyConfig(t));
-  haproxy = spawn(HAPROXY, ["-db", "-f", t.haproxy.configFile], { stdio: "ignore" });
-  gateway = `http://127.0.0.1:${t.apps.gateway}`;
-  for (let i = 0; i < 50; i++) {
-    if (await serversState(haproxyRuntimeSocket(t)).catch(() => undefined)) break;
-    await sleep(100);
-  }
+  haproxy = await startPrivateHaproxy({
+    tmpPrefix: "agora-rollout-",
+    storefront: [],
+    topology: (stateDir) => ({ pidFile: join(stateDir, "pids.json") }),
+  });
+  ({ dir, topology: t, gateway } = haproxy);
   sync = new GatewaySync(t, { etcd: { endpoints, prefix }, resyncMs: 1_000, log: () => {}, weights: rolloutWeights(t) });
   await sync.start();
   const stableInstances = [
@@ -189,12 +145,11 @@ afterAll(async () => {
       // already gone
     }
   }
-  haproxy?.kill("SIGTERM");
+  await haproxy?.stop();
   platform?.close();
   const client = registryClient(endpoints);
   await client.delete().prefix(prefix);
   client.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const fast = { intervalMs: 1_500, count: 3, settleMs: 500, scaleDownDelayMs: 2_000 };
@@ -241,7 +196,7 @@ describe("rollouts through the gateway with automated analysis", () => {
     expect([...tally.failedReadsByRelease.keys()].every((r) => r === "v2-faulty")).toBe(true);
     expect(await versionsRegistered()).toEqual(["storefront-1@v1", "storefront-2@v1"]);
     expect(readRolloutState(dir)?.phase).toBe("Degraded");
-    expect(haproxy.exitCode).toBeNull();
+    expect(haproxy.process.exitCode).toBeNull();
   });
 
   it("a healthy canary goes 10 → 50 → 100 % and replaces the stable instances one by one, with no failed request", async () => {
