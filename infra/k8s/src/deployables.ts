@@ -1,22 +1,12 @@
 /**
  * What runs in the cluster: each deployable's image, command argument, ports, health endpoint and
- * the environment concerns it reads. Product facts (process kinds, images) mirror the
- * environment contract; sizes and counts per environment live in `environments.ts`.
+ * the environment concerns it reads. Product facts (web apps, worker pools) come from
+ * `@agora/config`; sizes and counts per environment live in `environments.ts`.
  */
+import type { WebApp, WorkerPool } from "@agora/config";
 import type { EnvGroup } from "./env-table.ts";
 
-export const WEB_APPS = ["storefront", "vendor-portal", "ops-console"] as const;
-export type WebApp = (typeof WEB_APPS)[number];
-
-export const WORKER_POOLS = [
-  "sagas",
-  "payments",
-  "notifications",
-  "imports",
-  "analytics",
-  "maintenance",
-] as const;
-export type WorkerPool = (typeof WORKER_POOLS)[number];
+export { WEB_APPS, WORKER_POOLS, type WebApp, type WorkerPool } from "@agora/config";
 
 export const SERVICES = [
   "realtime",
@@ -73,11 +63,29 @@ export interface Deployable {
 
 // Every process has a service identity: mutual TLS to the internal planes, Redis and etcd.
 const core: readonly EnvGroup[] = ["listen", "service-tls", "database", "redis", "etcd", "telemetry"];
-const workersImage = (process: string) => ({
-  image: "workers" as const,
-  command: ["node", "dist/main.js"],
-  args: [process],
-});
+
+type WorkersProcess = Pick<Deployable, "tier" | "http" | "healthOn" | "env" | "drainSeconds"> &
+  Partial<Pick<Deployable, "https" | "auth" | "storage">> & {
+    /** The argument of `node dist/main.js` when it is not the deployable's name. */
+    process?: string;
+  };
+
+/** A process of the workers image: one kind per container, its ops server on AGORA_METRICS_PORT. */
+function workersProcess(
+  name: DeployableName,
+  { process = name, ...spec }: WorkersProcess,
+): Deployable {
+  return {
+    name,
+    image: "workers",
+    command: ["node", "dist/main.js"],
+    args: [process],
+    metrics: true,
+    storage: false,
+    nextCache: false,
+    ...spec,
+  };
+}
 
 function web(name: WebApp, extra: readonly EnvGroup[]): Deployable {
   return {
@@ -110,20 +118,26 @@ function web(name: WebApp, extra: readonly EnvGroup[]): Deployable {
 }
 
 function pool(name: WorkerPool, extra: readonly EnvGroup[], drainSeconds = 60): Deployable {
-  return {
-    name,
+  return workersProcess(name, {
     tier: "worker",
-    ...workersImage(name),
     http: false,
     healthOn: "metrics",
-    metrics: true,
     // Every pool may seal or open personal data (deliveries, order events) through the provider.
     env: [...core, "metrics", "secrets", ...extra],
     storage: extra.includes("storage"),
-    nextCache: false,
     drainSeconds,
-  };
+  });
 }
+
+/** The outbox's own processes, outside the pools and with no HTTP API: relay and projections. */
+const outboxProcess = (name: "outbox-relay" | "projections"): Deployable =>
+  workersProcess(name, {
+    tier: "worker",
+    http: false,
+    healthOn: "metrics",
+    env: [...core, "metrics"],
+    drainSeconds: 15,
+  });
 
 export const DEPLOYABLES: Record<DeployableName, Deployable> = {
   // The storefront hands the payment provider's URL to the browser's hosted card step.
@@ -139,69 +153,34 @@ export const DEPLOYABLES: Record<DeployableName, Deployable> = {
     "payment-sim-admin",
   ]),
   // Gateways: one Deployment per instance name (realtime-1 … realtime-n), see workloads/realtime.ts.
-  realtime: {
-    name: "realtime",
+  realtime: workersProcess("realtime", {
+    process: "realtime-1",
     tier: "service",
-    ...workersImage("realtime-1"),
     http: true,
     healthOn: "http",
-    metrics: true,
     env: [...core, "metrics", "public-urls", "auth"],
     auth: "storefront",
-    storage: false,
-    nextCache: false,
     drainSeconds: 30,
-  },
-  "telemetry-collector": {
-    name: "telemetry-collector",
+  }),
+  "telemetry-collector": workersProcess("telemetry-collector", {
     tier: "service",
-    ...workersImage("telemetry-collector"),
     http: true,
     healthOn: "http",
-    metrics: true,
     https: true,
     // "telemetry" for the ingest token it checks (the collector does not trace itself).
     env: ["listen", "service-tls", "redis", "metrics", "telemetry", "telemetry-read", "telemetry-query"],
-    storage: false,
-    nextCache: false,
     drainSeconds: 10,
-  },
-  "media-origin": {
-    name: "media-origin",
+  }),
+  "media-origin": workersProcess("media-origin", {
     tier: "service",
-    ...workersImage("media-origin"),
     http: true,
     healthOn: "http",
-    metrics: true,
     env: ["listen", "service-tls", "metrics", "telemetry", "storage", "media", "media-origin"],
     storage: true,
-    nextCache: false,
     drainSeconds: 10,
-  },
-  "outbox-relay": {
-    name: "outbox-relay",
-    tier: "worker",
-    ...workersImage("outbox-relay"),
-    http: false,
-    healthOn: "metrics",
-    metrics: true,
-    env: [...core, "metrics"],
-    storage: false,
-    nextCache: false,
-    drainSeconds: 15,
-  },
-  projections: {
-    name: "projections",
-    tier: "worker",
-    ...workersImage("projections"),
-    http: false,
-    healthOn: "metrics",
-    metrics: true,
-    env: [...core, "metrics"],
-    storage: false,
-    nextCache: false,
-    drainSeconds: 15,
-  },
+  }),
+  "outbox-relay": outboxProcess("outbox-relay"),
+  projections: outboxProcess("projections"),
   "payment-sim": {
     name: "payment-sim",
     tier: "service",
@@ -254,18 +233,13 @@ export const DEPLOYABLES: Record<DeployableName, Deployable> = {
     drainSeconds: 10,
   },
   // The inventory gRPC service on PORT; a headless Service lets its callers balance per pod.
-  inventory: {
-    name: "inventory",
+  inventory: workersProcess("inventory", {
     tier: "service",
-    ...workersImage("inventory"),
     http: true,
     healthOn: "metrics",
-    metrics: true,
     env: [...core, "metrics"],
-    storage: false,
-    nextCache: false,
     drainSeconds: 15,
-  },
+  }),
   sagas: pool("sagas", ["carrier", "inventory"]),
   // The payments pool also receives the carrier's webhooks over HTTP (its Service, PORT).
   payments: {

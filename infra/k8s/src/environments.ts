@@ -89,9 +89,15 @@ const size = (
 const web = size("250m", "384Mi", "1", "768Mi");
 const workerSmall = size("100m", "192Mi", "500m", "384Mi");
 const workerMedium = size("200m", "256Mi", "1", "512Mi");
+/** Sentinels only watch and vote: the same small size wherever they run. */
+const sentinel = size("50m", "64Mi", "200m", "128Mi");
 
-/** What both environments' clusters share: the operators' and monitoring's namespaces, the shards. */
+/**
+ * What both environments' clusters share: the ingress controller, the operators' and monitoring's
+ * namespaces, the shards.
+ */
 const CLUSTER_FACTS = {
+  ingressClassName: "nginx",
   ingressNamespace: "ingress-nginx",
   postgresOperatorNamespace: "postgres-operator",
   prometheus: {
@@ -114,7 +120,6 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSpec> = {
       cdn: "cdn.staging.agora.example",
       identity: "id.staging.agora.example",
     },
-    ingressClassName: "nginx",
     tlsSecretName: "agora-staging-tls",
     ...CLUSTER_FACTS,
     postgres: {
@@ -126,7 +131,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSpec> = {
     redis: {
       volume: "2Gi",
       resources: size("100m", "256Mi", "500m", "512Mi"),
-      sentinelResources: size("50m", "64Mi", "200m", "128Mi"),
+      sentinelResources: sentinel,
     },
     etcd: { members: 3, volume: "2Gi", resources: size("100m", "128Mi", "500m", "256Mi") },
     storage: { size: "20Gi", storageClass: "standard-rwx" },
@@ -173,7 +178,6 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSpec> = {
       cdn: "cdn.agora.example",
       identity: "id.agora.example",
     },
-    ingressClassName: "nginx",
     tlsSecretName: "agora-tls",
     ...CLUSTER_FACTS,
     postgres: {
@@ -185,7 +189,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSpec> = {
     redis: {
       volume: "10Gi",
       resources: size("500m", "2Gi", "1", "2Gi"),
-      sentinelResources: size("50m", "64Mi", "200m", "128Mi"),
+      sentinelResources: sentinel,
     },
     etcd: { members: 3, volume: "10Gi", resources: size("250m", "512Mi", "1", "1Gi") },
     storage: { size: "500Gi", storageClass: "efs-rwx" },

@@ -7,11 +7,9 @@
 import { z } from "zod";
 import { CORE_CLUSTER, dbUrlEnvName, type ClusterRole } from "../clusters.ts";
 import { runtimeSchema } from "./listen.ts";
-import { commaList } from "./primitives.ts";
+import { commaList, pgUrl } from "./primitives.ts";
 
-const pgUrl = z
-  .string({ message: "required (postgres:// URL)" })
-  .regex(/^postgres(ql)?:\/\/[^/]+/, "must be a postgres:// or postgresql:// URL");
+const clusterUrl = pgUrl("postgres:// URL");
 const positiveInt = z.coerce.number().int().positive();
 
 /** The `sslmode` query parameter of a Postgres URL, as libpq and node-postgres read it. */
@@ -44,8 +42,8 @@ const databaseKeys = z
   .object({
     AGORA_ENV: runtimeSchema.shape.AGORA_ENV,
     // The core cluster always exists: its URLs are named even when the shard list is missing.
-    AGORA_DB_URL_CORE_RW: pgUrl,
-    AGORA_DB_URL_CORE_RO: pgUrl,
+    AGORA_DB_URL_CORE_RW: clusterUrl,
+    AGORA_DB_URL_CORE_RO: clusterUrl,
     AGORA_DB_SHARDS: commaList(
       z.string().regex(/^[a-z0-9-]+$/, "cluster names are lower-case, digits and -"),
     ),
@@ -86,7 +84,7 @@ export const databaseSchema = databaseKeys.transform((env, ctx): DatabaseConfig 
     const pair: Partial<Record<ClusterRole, string>> = {};
     for (const role of ["rw", "ro"] as const) {
       const key = dbUrlEnvName(cluster, role);
-      const r = pgUrl.safeParse(env[key]);
+      const r = clusterUrl.safeParse(env[key]);
       if (env[key] === undefined)
         ctx.addIssue({
           code: "custom",

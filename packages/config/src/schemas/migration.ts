@@ -9,11 +9,9 @@ import { z } from "zod";
 import { CORE_CLUSTER } from "../clusters.ts";
 import { requireVerifiedTls } from "./database.ts";
 import { runtimeSchema } from "./listen.ts";
-import { commaList } from "./primitives.ts";
+import { commaList, pgUrl } from "./primitives.ts";
 
-const pgUrl = z
-  .string({ message: "required (postgres:// URL of the cluster's primary, as an admin role)" })
-  .regex(/^postgres(ql)?:\/\/[^/]+/, "must be a postgres:// or postgresql:// URL");
+const adminUrl = pgUrl("postgres:// URL of the cluster's primary, as an admin role");
 
 /** `shard-1` → `AGORA_DB_ADMIN_URL_SHARD_1`. */
 export function dbAdminUrlEnvName(cluster: string): string {
@@ -34,7 +32,7 @@ export interface MigrationSettings {
 const migrationKeys = z
   .object({
     AGORA_ENV: runtimeSchema.shape.AGORA_ENV,
-    AGORA_DB_ADMIN_URL_CORE: pgUrl,
+    AGORA_DB_ADMIN_URL_CORE: adminUrl,
     AGORA_DB_SHARDS: commaList(
       z.string().regex(/^[a-z0-9-]+$/, "cluster names are lower-case, digits and -"),
     ),
@@ -58,7 +56,7 @@ export const migrationSchema = migrationKeys.transform((env, ctx): MigrationSett
   const given: Record<string, string> = { AGORA_DB_ADMIN_URL_CORE: env.AGORA_DB_ADMIN_URL_CORE };
   for (const cluster of env.AGORA_DB_SHARDS) {
     const key = dbAdminUrlEnvName(cluster);
-    const r = pgUrl.safeParse(env[key]);
+    const r = adminUrl.safeParse(env[key]);
     if (r.success) adminUrls[cluster] = given[key] = r.data;
     else
       ctx.addIssue({

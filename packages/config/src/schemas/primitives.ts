@@ -5,6 +5,13 @@ export const port = z.coerce.number().int().min(0).max(65535);
 
 export const httpUrl = z.url({ protocol: /^https?$/, message: "must be an http(s) URL" });
 
+/** A Postgres connection URL; `required` is what the message of a missing key asks for. */
+export function pgUrl(required: string) {
+  return z
+    .string({ message: `required (${required})` })
+    .regex(/^postgres(ql)?:\/\/[^/]+/, "must be a postgres:// or postgresql:// URL");
+}
+
 /** `a, b,,c` → `["a", "b", "c"]`; at least one entry. */
 export function commaList<T extends z.ZodType<unknown, string>>(item: T) {
   return z

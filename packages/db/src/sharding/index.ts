@@ -3,7 +3,6 @@ export {
   locateVendor,
   invalidateShard,
   directoryListenerConnected,
-  DIRECTORY_CHANNEL,
   type ShardLocation,
 } from "./directory.ts";
 export { chooseShard } from "./placement.ts";
