@@ -22,6 +22,7 @@ export {
   type PoolSettings,
 } from "./clients/config.ts";
 export type { CoreDb, ShardDb, CoreTx, ShardTx, NodeRole } from "./clients/prisma-clients.ts";
+export { pgTls, verifiedTls, type PgTls } from "./clients/tls-context.ts";
 export {
   LAG_PROBE_SQL,
   assertCommitToken,

@@ -10,6 +10,7 @@ import { PrismaClient as CorePrismaClient } from "../generated/core/client.ts";
 import { PrismaClient as ShardPrismaClient } from "../generated/shard/client.ts";
 import type { PoolSettings } from "./config.ts";
 import { retryConnects } from "./connect-retry.ts";
+import { pgTls, verifiedTls } from "./tls-context.ts";
 import { trackPool } from "./pool-metrics.ts";
 
 export type NodeRole = "primary" | "replica";
@@ -20,23 +21,26 @@ export type NodeRole = "primary" | "replica";
  * pool's timeout is therefore the wait for a free connection, and each client gets its own (short)
  * timeout for opening the socket, which keeps failover detection fast.
  */
-function clientWithConnectTimeout(connectTimeoutMs: number): typeof pg.Client {
+function clientWithConnectTimeout(connectTimeoutMs: number, caFile?: string): typeof pg.Client {
   return class extends pg.Client {
     constructor(config?: string | pg.ClientConfig) {
       super({
         ...(typeof config === "string" ? { connectionString: config } : config),
         connectionTimeoutMillis: connectTimeoutMs,
+        // verify-full against the CA, with its TLS context built once (tls-context.ts).
+        ...(caFile ? { ssl: verifiedTls(caFile) } : {}),
       });
     }
   };
 }
 
 function poolConfig(url: string, cluster: string, role: NodeRole, s: PoolSettings): PoolConfig {
+  const tls = pgTls(url);
   return {
-    connectionString: url,
+    connectionString: tls.connectionString,
     max: s.max,
     connectionTimeoutMillis: s.acquireTimeoutMillis,
-    Client: clientWithConnectTimeout(s.connectionTimeoutMillis),
+    Client: clientWithConnectTimeout(s.connectionTimeoutMillis, tls.caFile),
     idleTimeoutMillis: s.idleTimeoutMillis,
     statement_timeout: s.statementTimeoutMs,
     query_timeout: s.queryTimeoutMs,
