@@ -14,17 +14,15 @@ import { etcdStatus } from "../probes/etcd.ts";
 import { patroniClusterFromAny } from "../probes/patroni.ts";
 import { readRegistry } from "../processes/registry.ts";
 import type { Topology } from "../topology.ts";
-import type { DrillMode } from "./failover.ts";
-import { longestWriteGap, p95 } from "./write-gap.ts";
+import {
+  DrillRun,
+  type NodeDrillMeasures,
+  type NodeDrillOptions,
+  type ProcessDrillEvent,
+  holdAfterRecovery,
+} from "./drill-harness.ts";
 
-export interface EtcdDrillOptions {
-  topology: Topology;
-  mode?: DrillMode;
-  writers?: number;
-  warmupMs?: number;
-  afterRecoveryMs?: number;
-  freezeHoldMs?: number;
-  recoveryTimeoutMs?: number;
+export interface EtcdDrillOptions extends NodeDrillOptions {
   /** Deadline of each put (the registry's clients use 2 s). */
   requestTimeoutMs?: number;
   onEvent?: (e: EtcdDrillEvent) => void;
@@ -32,34 +30,20 @@ export interface EtcdDrillOptions {
 
 export type EtcdDrillEvent =
   | { type: "ready"; leader: string }
-  | { type: "fault"; mode: DrillMode; node: string; pid: number }
   | { type: "elected"; leader: string; ms: number }
   | { type: "recovered"; rtoMs: number }
-  | { type: "progress"; acked: number; failed: number }
-  | { type: "rejoined"; node: string; ms: number };
+  | ProcessDrillEvent;
 
-export interface EtcdDrillReport {
+export interface EtcdDrillReport extends NodeDrillMeasures {
   target: "etcd";
-  mode: DrillMode;
-  drill_id: string;
   old_leader: string;
   new_leader: string | null;
   /** Fault → another member reports itself Raft leader. */
   election_ms: number | null;
   /** Fault → first put issued after the fault acknowledged. */
   rto_ms: number | null;
-  unavailable_ms: number | null;
-  acked_writes: number;
-  failed_writes: number;
-  lost_writes: number;
   /** Postgres clusters whose Patroni leader changed during the drill (collateral failovers). */
   patroni_leader_changes: Record<string, number>;
-  rejoined: boolean;
-  rejoin_ms: number | null;
-  latency_ms: { before_p95: number | null; after_p95: number | null };
-  started_at: string;
-  fault_at: string;
-  finished_at: string;
 }
 
 async function raftLeader(t: Topology): Promise<string | undefined> {
@@ -110,81 +94,53 @@ export async function runEtcdFailoverDrill(opts: EtcdDrillOptions): Promise<Etcd
     }
   })();
 
-  const acks: { seq: number; at: number; ms: number }[] = [];
-  let failed = 0;
-  let seq = 0;
-  let stop = false;
-  let faultAt = 0;
-  let firstAckAfterFault = 0;
-  const writer = async () => {
-    while (!stop) {
-      const my = ++seq;
-      const t0 = Date.now();
-      try {
-        await client.put(`${prefix}${String(my).padStart(8, "0")}`).value(String(my));
-        const now = Date.now();
-        acks.push({ seq: my, at: now, ms: now - t0 });
-        if (faultAt && !firstAckAfterFault && t0 >= faultAt) firstAckAfterFault = now;
-      } catch (err) {
-        if (!(err instanceof Error)) throw err;
-        failed++;
-        await sleep(50 + Math.random() * 50);
-      }
-      // etcd fsyncs every put: a short pause keeps the drill from becoming a disk benchmark.
-      await sleep(10);
-    }
-  };
-  const running = Array.from({ length: opts.writers ?? 4 }, () => writer());
+  const run = new DrillRun({
+    writers: opts.writers ?? 4,
+    startedAt,
+    write: async (seq) => {
+      await client.put(`${prefix}${String(seq).padStart(8, "0")}`).value(String(seq));
+      return {};
+    },
+    // etcd fsyncs every put: a short pause keeps the drill from becoming a disk benchmark.
+    pauseMs: 10,
+  });
 
-  let rtoMs: number | null = null;
   let electionMs: number | null = null;
   let newLeader: string | null = null;
-  let rejoined = false;
-  let rejoinMs: number | null = null;
   try {
     await sleep(opts.warmupMs ?? 2000);
-    faultAt = Date.now();
+    const faultAt = run.markFault();
     process.kill(rec.pid, mode === "kill" ? "SIGKILL" : "SIGSTOP");
     emit({ type: "fault", mode, node: old.name, pid: rec.pid });
 
-    const deadline = faultAt + (opts.recoveryTimeoutMs ?? 30_000);
-    while ((!firstAckAfterFault || electionMs === null) && Date.now() < deadline) {
-      if (electionMs === null) {
+    const rtoMs = await run.awaitRecovery(opts.recoveryTimeoutMs ?? 30_000, {
+      observe: async () => {
         const l = await raftLeader({ ...t, etcd: t.etcd.filter((m) => m !== old) });
-        if (l) {
-          electionMs = Date.now() - faultAt;
-          newLeader = l;
-          emit({ type: "elected", leader: l, ms: electionMs });
-        }
-      }
-      await sleep(100);
-      emit({ type: "progress", acked: acks.length, failed });
-    }
-    if (firstAckAfterFault) rtoMs = firstAckAfterFault - faultAt;
+        if (!l) return false;
+        electionMs = Date.now() - faultAt;
+        newLeader = l;
+        emit({ type: "elected", leader: l, ms: electionMs });
+        return true;
+      },
+      onTick: () => emit({ type: "progress", ...run.progress() }),
+    });
     emit({ type: "recovered", rtoMs: rtoMs ?? -1 });
 
-    if (mode === "freeze") await sleep(opts.freezeHoldMs ?? 3000);
-    await sleep(opts.afterRecoveryMs ?? 2000);
+    await holdAfterRecovery(mode, opts);
 
-    const r0 = Date.now();
-    if (mode === "kill") startEtcd(t);
-    else process.kill(rec.pid, "SIGCONT");
-    const rejoinDeadline = Date.now() + 60_000;
-    while (Date.now() < rejoinDeadline) {
-      const s = await etcdStatus(old);
-      if (s.healthy && (await raftLeader(t))) {
-        rejoined = true;
-        rejoinMs = Date.now() - r0;
-        emit({ type: "rejoined", node: old.name, ms: rejoinMs });
-        break;
-      }
-      await sleep(250);
-    }
+    const rejoinMs = await run.awaitRejoin(
+      () => {
+        if (mode === "kill") startEtcd(t);
+        else process.kill(rec.pid, "SIGCONT");
+      },
+      async () => (await etcdStatus(old)).healthy && !!(await raftLeader(t)),
+      60_000,
+    );
+    if (rejoinMs !== null) emit({ type: "rejoined", node: old.name, ms: rejoinMs });
     // Patroni's loops run on after a rejoin too: give a late demotion the chance to show.
     await sleep(3000);
   } finally {
-    stop = true;
-    await Promise.all(running);
+    await run.stop();
     watching = false;
     await watcher;
   }
@@ -194,7 +150,7 @@ export async function runEtcdFailoverDrill(opts: EtcdDrillOptions): Promise<Etcd
   const present = new Set(stored.map((k) => Number(k.slice(prefix.length))));
   await client.delete().prefix(prefix);
   client.close();
-  const lost = acks.filter((a) => !present.has(a.seq));
+  const measured = run.measures(present, writesEndedAt);
   return {
     target: "etcd",
     mode,
@@ -202,20 +158,10 @@ export async function runEtcdFailoverDrill(opts: EtcdDrillOptions): Promise<Etcd
     old_leader: old.name,
     new_leader: newLeader,
     election_ms: electionMs,
-    rto_ms: rtoMs,
-    unavailable_ms: rtoMs === null ? null : longestWriteGap(acks.map((a) => a.at), faultAt, writesEndedAt),
-    acked_writes: acks.length,
-    failed_writes: failed,
-    lost_writes: lost.length,
+    ...measured.recovery,
+    ...measured.writes,
     patroni_leader_changes: changes,
-    rejoined,
-    rejoin_ms: rejoinMs,
-    latency_ms: {
-      before_p95: p95(acks.filter((a) => a.at < faultAt).map((a) => a.ms)),
-      after_p95: p95(acks.filter((a) => firstAckAfterFault && a.at > firstAckAfterFault).map((a) => a.ms)),
-    },
-    started_at: startedAt.toISOString(),
-    fault_at: new Date(faultAt).toISOString(),
-    finished_at: new Date().toISOString(),
+    ...measured.rejoin,
+    ...measured.timing,
   };
 }

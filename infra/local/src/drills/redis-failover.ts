@@ -13,19 +13,18 @@ import { failoverBehaviour, keepReconnecting } from "@agora/redis";
 import { startRedisNode } from "../launcher.ts";
 import { redisReplication, sentinelMaster } from "../probes/redis.ts";
 import { readRegistry } from "../processes/registry.ts";
-import { type Topology, sentinelConnection } from "../topology.ts";
-import { detectSplitBrain, type DrillMode } from "./failover.ts";
-import { longestWriteGap, p95 } from "./write-gap.ts";
+import { sentinelConnection } from "../topology.ts";
+import {
+  type AckAttribution,
+  DrillRun,
+  type NodeDrillMeasures,
+  type NodeDrillOptions,
+  type ProcessDrillEvent,
+  attributeAcks,
+  holdAfterRecovery,
+} from "./drill-harness.ts";
 
-export interface RedisDrillOptions {
-  topology: Topology;
-  mode?: DrillMode;
-  writers?: number;
-  warmupMs?: number;
-  afterRecoveryMs?: number;
-  /** Freeze: keep the old master stopped this long after the new one took writes. */
-  freezeHoldMs?: number;
-  recoveryTimeoutMs?: number;
+export interface RedisDrillOptions extends NodeDrillOptions {
   /** A write that has no answer after this long counts as failed (indeterminate). */
   writeTimeoutMs?: number;
   onEvent?: (e: RedisDrillEvent) => void;
@@ -33,43 +32,18 @@ export interface RedisDrillOptions {
 
 export type RedisDrillEvent =
   | { type: "ready"; master: string }
-  | { type: "fault"; mode: DrillMode; node: string; pid: number }
   | { type: "switched"; to: number; ms: number }
   | { type: "recovered"; newMaster: string | undefined; rtoMs: number }
-  | { type: "progress"; acked: number; failed: number }
-  | { type: "rejoined"; node: string; ms: number };
+  | ProcessDrillEvent;
 
-export interface RedisDrillReport {
+export interface RedisDrillReport extends NodeDrillMeasures, AckAttribution {
   target: "redis";
-  mode: DrillMode;
-  drill_id: string;
   old_master: string;
   new_master: string | null;
   /** Fault → the Sentinels name another master. */
   sentinel_switch_ms: number | null;
   /** Fault → first write acknowledged by another node. */
   rto_ms: number | null;
-  /** Longest stretch after the fault without any acknowledged write (write-gap.ts). */
-  unavailable_ms: number | null;
-  acked_writes: number;
-  failed_writes: number;
-  lost_writes: number;
-  lost_ids_sample: number[];
-  acked_by_node: Record<string, number>;
-  split_brain: boolean;
-  rejoined: boolean;
-  rejoin_ms: number | null;
-  latency_ms: { before_p95: number | null; after_p95: number | null };
-  started_at: string;
-  fault_at: string;
-  finished_at: string;
-}
-
-interface Ack {
-  seq: number;
-  at: number;
-  port: number;
-  ms: number;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -105,82 +79,57 @@ export async function runRedisFailoverDrill(opts: RedisDrillOptions): Promise<Re
   });
   await client.del(key);
 
-  const acks: Ack[] = [];
-  let failed = 0;
-  let seq = 0;
-  let stop = false;
-  let faultAt = 0;
-  let firstAckAfterFault = 0;
   const writeTimeoutMs = opts.writeTimeoutMs ?? 3000;
-  const writer = async () => {
-    while (!stop) {
-      const my = ++seq;
-      const t0 = Date.now();
-      try {
-        await withTimeout(client.rpush(key, String(my)), writeTimeoutMs);
-        const now = Date.now();
-        // The connection that carried the answer names the node that acknowledged it.
-        const port = client.stream?.remotePort ?? 0;
-        acks.push({ seq: my, at: now, port, ms: now - t0 });
-        if (faultAt && !firstAckAfterFault && t0 >= faultAt && port !== old.port) firstAckAfterFault = now;
-      } catch (err) {
-        if (!(err instanceof Error)) throw err;
-        failed++;
-        await sleep(50 + Math.random() * 50);
-      }
-    }
-  };
-  const running = Array.from({ length: opts.writers ?? 4 }, () => writer());
+  const run = new DrillRun({
+    writers: opts.writers ?? 4,
+    startedAt,
+    write: async (seq) => {
+      await withTimeout(client.rpush(key, String(seq)), writeTimeoutMs);
+      // The connection that carried the answer names the node that acknowledged it.
+      return { port: client.stream?.remotePort ?? 0 };
+    },
+    recovers: (ack) => ack.port !== old.port,
+  });
 
-  let rtoMs: number | null = null;
   let switchMs: number | null = null;
   let newMaster: string | null = null;
-  let rejoined = false;
-  let rejoinMs: number | null = null;
   try {
     await sleep(opts.warmupMs ?? 2000);
-    emit({ type: "progress", acked: acks.length, failed });
-    faultAt = Date.now();
+    emit({ type: "progress", ...run.progress() });
+    const faultAt = run.markFault();
     process.kill(rec.pid, mode === "kill" ? "SIGKILL" : "SIGSTOP");
     emit({ type: "fault", mode, node: old.name, pid: rec.pid });
 
-    const deadline = faultAt + (opts.recoveryTimeoutMs ?? 60_000);
-    while ((!firstAckAfterFault || switchMs === null) && Date.now() < deadline) {
-      if (switchMs === null) {
+    const rtoMs = await run.awaitRecovery(opts.recoveryTimeoutMs ?? 60_000, {
+      observe: async () => {
         const m = await sentinelMaster(t, sentinel.port).catch(() => undefined);
-        if (m && m.port !== old.port) {
-          switchMs = Date.now() - faultAt;
-          newMaster = t.redis.nodes.find((n) => n.port === m.port)?.name ?? String(m.port);
-          emit({ type: "switched", to: m.port, ms: switchMs });
-        }
-      }
-      await sleep(100);
-      emit({ type: "progress", acked: acks.length, failed });
-    }
-    if (firstAckAfterFault) rtoMs = firstAckAfterFault - faultAt;
+        if (!m || m.port === old.port) return false;
+        switchMs = Date.now() - faultAt;
+        newMaster = t.redis.nodes.find((n) => n.port === m.port)?.name ?? String(m.port);
+        emit({ type: "switched", to: m.port, ms: switchMs });
+        return true;
+      },
+      onTick: () => emit({ type: "progress", ...run.progress() }),
+    });
     emit({ type: "recovered", newMaster: newMaster ?? undefined, rtoMs: rtoMs ?? -1 });
 
-    if (mode === "freeze") await sleep(opts.freezeHoldMs ?? 3000);
-    await sleep(opts.afterRecoveryMs ?? 2000);
+    await holdAfterRecovery(mode, opts);
 
-    const r0 = Date.now();
-    if (mode === "kill") startRedisNode(t, old.name);
-    else process.kill(rec.pid, "SIGCONT");
-    const rejoinDeadline = Date.now() + 60_000;
-    while (Date.now() < rejoinDeadline) {
-      const info = await redisReplication(t, old.port).catch(() => undefined);
-      if (info?.role === "slave" && info.master_link_status === "up") {
-        rejoined = true;
-        rejoinMs = Date.now() - r0;
-        emit({ type: "rejoined", node: old.name, ms: rejoinMs });
-        break;
-      }
-      await sleep(250);
-    }
+    const rejoinMs = await run.awaitRejoin(
+      () => {
+        if (mode === "kill") startRedisNode(t, old.name);
+        else process.kill(rec.pid, "SIGCONT");
+      },
+      async () => {
+        const info = await redisReplication(t, old.port).catch(() => undefined);
+        return info?.role === "slave" && info.master_link_status === "up";
+      },
+      60_000,
+    );
+    if (rejoinMs !== null) emit({ type: "rejoined", node: old.name, ms: rejoinMs });
     await sleep(1000);
   } finally {
-    stop = true;
-    await Promise.all(running);
+    await run.stop();
   }
   const writesEndedAt = Date.now();
 
@@ -188,14 +137,7 @@ export async function runRedisFailoverDrill(opts: RedisDrillOptions): Promise<Re
   const present = new Set((await client.lrange(key, 0, -1)).map(Number));
   await client.del(key);
   client.disconnect();
-  const acked = new Set(acks.map((a) => a.seq));
-  const lost = [...acked].filter((s) => !present.has(s));
-  const portName = new Map(t.redis.nodes.map((n) => [n.port, n.name]));
-  const byNode: Record<string, number> = {};
-  for (const a of acks) {
-    const n = portName.get(a.port) ?? String(a.port);
-    byNode[n] = (byNode[n] ?? 0) + 1;
-  }
+  const measured = run.measures(present, writesEndedAt);
   return {
     target: "redis",
     mode,
@@ -203,22 +145,10 @@ export async function runRedisFailoverDrill(opts: RedisDrillOptions): Promise<Re
     old_master: old.name,
     new_master: newMaster,
     sentinel_switch_ms: switchMs,
-    rto_ms: rtoMs,
-    unavailable_ms: rtoMs === null ? null : longestWriteGap(acks.map((a) => a.at), faultAt, writesEndedAt),
-    acked_writes: acked.size,
-    failed_writes: failed,
-    lost_writes: lost.length,
-    lost_ids_sample: lost.slice(0, 20),
-    acked_by_node: byNode,
-    split_brain: detectSplitBrain(acks),
-    rejoined,
-    rejoin_ms: rejoinMs,
-    latency_ms: {
-      before_p95: p95(acks.filter((a) => a.at < faultAt).map((a) => a.ms)),
-      after_p95: p95(acks.filter((a) => firstAckAfterFault && a.at > firstAckAfterFault).map((a) => a.ms)),
-    },
-    started_at: startedAt.toISOString(),
-    fault_at: new Date(faultAt).toISOString(),
-    finished_at: new Date().toISOString(),
+    ...measured.recovery,
+    ...measured.writes,
+    ...attributeAcks(run.acks, measured.lost, new Map(t.redis.nodes.map((n) => [n.port, n.name]))),
+    ...measured.rejoin,
+    ...measured.timing,
   };
 }
