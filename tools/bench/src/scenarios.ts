@@ -7,6 +7,7 @@ import type { IdentityPool } from "./identity.ts";
 import { measureIdle } from "./idle/idle-window.ts";
 import { cpuWindow } from "./idle/proc-sampler.ts";
 import { runCheckout } from "./journeys/checkout.ts";
+import { statementsPerUnitNotes, statementsWindow } from "./journeys/statements.ts";
 import { type CatalogFixtures, buyableItems } from "./journeys/catalog-fixtures.ts";
 import { ShopperClient } from "./journeys/http-client.ts";
 import { shopperEmail, signUpAndIn } from "./journeys/shopper.ts";
@@ -421,6 +422,7 @@ export const SCENARIOS: readonly Scenario[] = [
         ctx.identities,
         ctx.progress,
         () => cpuWindow(target.pidFile, target.postmasterPidFiles),
+        () => statementsWindow(target.statementUrls),
       );
       const s = summarise(r.endToEndMs);
       const failed = Object.values(r.errors).reduce((a, b) => a + b, 0);
@@ -438,10 +440,12 @@ export const SCENARIOS: readonly Scenario[] = [
           `${r.ready}/${r.shoppers} orders ready; rps column = orders ready per second`,
           ...r.notes,
           ...(r.cpu ? [cpuPerOrderNote(r.cpu.processes, r.ready)] : []),
+          ...statementsPerUnitNotes(r.statements ?? [], r.ready),
         ],
         ...(r.cpu
           ? { work: { windowMs: r.cpu.windowMs, units: r.ready, unit: "order", processes: r.cpu.processes } }
           : {}),
+        ...(r.statements ? { statements: r.statements } : {}),
       };
     },
   },

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { processEnv } from "@agora/infra-local/env";
-import { topology, type ProfileName } from "@agora/infra-local/topology";
+import { databaseUrl, topology, type ProfileName } from "@agora/infra-local/topology";
 
 export interface BenchTarget {
   /** The storefront's public URL (HTTPS where the gateway's plain port only redirects). */
@@ -21,6 +21,8 @@ export interface BenchTarget {
   pidFile: string;
   /** Patroni member name → its Postgres `postmaster.pid` (the postmaster runs detached from Patroni). */
   postmasterPidFiles: Record<string, string>;
+  /** Cluster → superuser URL of its primary (the database's statement statistics). */
+  statementUrls: Record<string, string>;
   stateDir: string;
   historyFile: string;
 }
@@ -44,6 +46,7 @@ export function benchTarget(profile?: ProfileName): BenchTarget {
     postmasterPidFiles: Object.fromEntries(
       t.clusters.flatMap((c) => c.nodes.map((n) => [n.name, join(n.dataDir, "postmaster.pid")])),
     ),
+    statementUrls: Object.fromEntries(t.clusters.map((c) => [c.name, databaseUrl(t, c.name, "rw", { as: "superuser" })])),
     stateDir: t.stateDir,
     historyFile: join(t.stateDir, "bench", "history.jsonl"),
   };

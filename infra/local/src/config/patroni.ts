@@ -167,6 +167,10 @@ export function patroniConfig(t: Topology, c: ClusterTopology, m: PgMember, s: S
         fsync: "on",
         synchronous_commit: "on",
         log_min_messages: "warning",
+        // Per-statement counts and times, read by the bench's checkout (statements per order)
+        // and by anyone at psql (`SELECT … FROM pg_stat_statements`, after CREATE EXTENSION).
+        shared_preload_libraries: "pg_stat_statements",
+        "pg_stat_statements.max": 2000,
         log_line_prefix: "%m [%p] %q%u@%d ",
         // TLS 1.3 only, with the member's certificate from the topology's CA (security/pki.ts);
         // a reload (SIGHUP) picks up a rotated pair for new connections, open ones keep theirs.

@@ -4,6 +4,7 @@
  * known READY_FOR_FULFILMENT, followed as the order page follows it (live push + resync reads). Every shopper is a new account with its own client identity.
  */
 import type { CpuWindow } from "../idle/proc-sampler.ts";
+import type { StatementStat, StatementsWindow } from "./statements.ts";
 import type { IdentityPool } from "../identity.ts";
 import type { ProcessUsage } from "../report/result.ts";
 import type { Progress } from "../progress.ts";
@@ -44,6 +45,8 @@ export interface CheckoutResult {
   notes: string[];
   /** CPU of the product's processes over the timed part, when the bench could see them. */
   cpu?: { windowMs: number; processes: ProcessUsage[] };
+  /** The databases' statements over the timed part (pg_stat_statements), when readable. */
+  statements?: StatementStat[];
 }
 
 /** Runs `fn` over `items` with at most `limit` at a time. */
@@ -86,6 +89,8 @@ export async function runCheckout(
   progress: Progress,
   /** Starts a CPU window over the product's processes (the timed part only). */
   measureCpu?: () => CpuWindow,
+  /** Opens a statement-statistics window on the databases (the timed part only). */
+  measureStatements?: () => Promise<StatementsWindow>,
 ): Promise<CheckoutResult> {
   const scout = new ShopperClient(spec.gatewayUrl, identities.take());
   const notes: string[] = [];
@@ -122,6 +127,7 @@ export async function runCheckout(
     if (ready.length < items.length)
       notes.push(`${items.length - ready.length} shoppers failed before timing (see errors)`);
 
+    const statementsWindow = await measureStatements?.();
     const cpuWindow = measureCpu?.();
     const t0 = Date.now();
     const deadline = t0 + spec.timeoutS * 1000;
@@ -145,6 +151,8 @@ export async function runCheckout(
     );
     const elapsedMs = Date.now() - t0;
     const cpu = cpuWindow?.stop();
+    const db = await statementsWindow?.stop();
+    if (db) notes.push(...db.notes);
     for (const t of timed) if (t.status === "rejected") countErrors(errors, t.reason);
     for (const r of ready) r.shopper.client.close();
     const place = summarise(placeMs);
@@ -164,6 +172,7 @@ export async function runCheckout(
       errors,
       notes,
       ...(cpu ? { cpu } : {}),
+      ...(db ? { statements: db.statements } : {}),
     };
   } finally {
     scout.close();

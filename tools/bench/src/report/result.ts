@@ -36,6 +36,8 @@ export interface ScenarioResult {
    * (checkout: orders ready): CPU per unit is the figure a shared, noisy box cannot inflate.
    */
   work?: { windowMs: number; units: number; unit: string; processes: ProcessUsage[] };
+  /** The databases' most expensive statements over the timed part (checkout: pg_stat_statements). */
+  statements?: { cluster: string; query: string; calls: number; totalMs: number; rows: number }[];
   notes: string[];
   /** Filled by evaluateTargets. */
   targets: TargetVerdict[];
