@@ -13,7 +13,7 @@ import { loadConfig } from "@agora/config";
 import { coreDedupeStore } from "../outbox/consume.ts";
 import type { OutboxMessage } from "../outbox/outbox-message.ts";
 import { subscriberQueueName } from "../outbox/subscriptions.ts";
-import { projectCatalogEvent, SEARCH_PROJECTION } from "./search-projection.ts";
+import { CheckpointRecorder, projectCatalogEvent, SEARCH_PROJECTION } from "./search-projection.ts";
 import { projectVendorOrders, VENDOR_ORDERS_PROJECTION } from "./vendor-orders-projection.ts";
 import { createLogger } from "@agora/telemetry";
 
@@ -32,8 +32,11 @@ export function startProjections(): { close: () => Promise<void> } {
   const env = loadConfig(envSchema);
   const cache = createRedis({ connectionName: "projections:cache" });
   const store = coreDedupeStore();
+  const checkpoints = new CheckpointRecorder({
+    onError: (err) => log("warn", { msg: "projection checkpoint not written (kept for the next flush)", err: String(err) }),
+  });
   const processor = async (job: Job<OutboxMessage>) => {
-    const { outcome, changed } = await projectCatalogEvent(store, job.data);
+    const { outcome, changed } = await projectCatalogEvent(store, job.data, checkpoints);
     if (changed.length > 0) {
       await invalidateProducts(cache, changed).catch((err: unknown) => {
         // Committed already: a retry would be a duplicate. The TTL bounds how stale the cache gets.
@@ -73,6 +76,7 @@ export function startProjections(): { close: () => Promise<void> } {
   return {
     close: async () => {
       await Promise.all(workers.map((w) => w.close()));
+      await checkpoints.close();
       await cache.quit();
     },
   };

@@ -18,9 +18,15 @@ import {
 } from "@agora/db";
 import { coreDedupeStore } from "../outbox/consume.ts";
 import type { OutboxMessage } from "../outbox/outbox-message.ts";
-import { ProductNotProjectedError, projectCatalogEvent } from "./search-projection.ts";
+import {
+  CheckpointRecorder,
+  ProductNotProjectedError,
+  projectCatalogEvent as project,
+} from "./search-projection.ts";
 
 const store = coreDedupeStore();
+const checkpoints = new CheckpointRecorder({ everyMs: 60_000 });
+const projectCatalogEvent = (s: typeof store, m: OutboxMessage) => project(s, m, checkpoints);
 const vendorId = randomUUID();
 const cluster = `shard-test-${randomUUID().slice(0, 8)}`;
 const products: string[] = [];
@@ -125,7 +131,14 @@ describe("search projection", () => {
     expect(await row(productId)).toMatchObject({ available: 4, inStock: true });
   });
 
-  it("records a checkpoint per source cluster with the newest position", async () => {
+  it("records a checkpoint per source cluster with the newest position, after the applies", async () => {
+    const find = () =>
+      core().primary.projectionCheckpoint.findUnique({
+        where: { projection_source: { projection: "search-projection", source: cluster } },
+      });
+    // Nothing inside the applies' transactions: the row appears with the recorder's flush.
+    expect(await find()).toBeNull();
+    await checkpoints.flush();
     const cp = await core().primary.projectionCheckpoint.findUnique({
       where: { projection_source: { projection: "search-projection", source: cluster } },
     });

@@ -35,6 +35,17 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
   }
 }
 
+async function withRetries<T>(fn: () => Promise<T>, tries = 6): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= tries) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500 * i));
+    }
+  }
+}
+
 /** Opens the window on every cluster (`urls`: cluster → superuser URL of its primary). */
 export async function statementsWindow(urls: Record<string, string>): Promise<StatementsWindow> {
   const notes: string[] = [];
@@ -55,7 +66,8 @@ export async function statementsWindow(urls: Record<string, string>): Promise<St
       const statements: StatementStat[] = [];
       for (const [cluster, url] of open) {
         try {
-          const { rows } = await withClient(url, (c) =>
+          // Right after a burst a primary can still be at max_connections: a few tries.
+          const { rows } = await withRetries(() => withClient(url, (c) =>
             c.query<{ query: string; calls: string; total_ms: number; rows: string }>(
               `SELECT query, calls, total_exec_time AS total_ms, rows
                  FROM pg_stat_statements
@@ -64,7 +76,7 @@ export async function statementsWindow(urls: Record<string, string>): Promise<St
                 LIMIT $1`,
               [TOP],
             ),
-          );
+          ));
           for (const r of rows)
             statements.push({
               cluster,
