@@ -1,6 +1,9 @@
 import { defineConfig, devices } from "@playwright/test";
 import { storefrontUrl, topology } from "./infra/local/src/topology.ts";
 
+// The browser sees the product as `npm start` serves it: HTTPS at the edge, the plain ports only
+// redirecting (the test profile's default keeps them serving for the integration suite's clients).
+process.env.AGORA_EDGE_PLAIN_HTTP ??= "redirect";
 const t = topology("test");
 const chromium = {
   executablePath: process.env.AGORA_CHROMIUM ?? "/usr/bin/chromium",

@@ -13,6 +13,8 @@ import {
 test("a guest finds products despite a typo, fills a two-vendor cart, signs up, keeps the cart and watches the order confirm live", async ({
   page,
 }) => {
+  const sockets: string[] = [];
+  page.on("websocket", (ws) => sockets.push(ws.url()));
   const [a, b] = await pickProducts(0, 2);
   await setStock(a!, 20);
   await setStock(b!, 20);
@@ -38,6 +40,12 @@ test("a guest finds products despite a typo, fills a two-vendor cart, signs up, 
   await expect(page.getByRole("radiogroup")).toHaveCount(2);
   await checkout(page, CARDS.success);
   await expectConfirmed(page);
+  // The live updates came over the page's own origin, encrypted as the page is (wss on HTTPS).
+  const origin = new URL(page.url());
+  const live = sockets.map((u) => new URL(u)).filter((u) => u.pathname.startsWith("/socket.io/"));
+  expect(live.map((u) => `${u.protocol}//${u.host}`)).toContain(
+    `${origin.protocol === "https:" ? "wss:" : "ws:"}//${origin.host}`,
+  );
 
   await page.goto("/account");
   await expect(
