@@ -7,7 +7,7 @@ import type { IdentityPool } from "./identity.ts";
 import { measureIdle } from "./idle/idle-window.ts";
 import { cpuWindow } from "./idle/proc-sampler.ts";
 import { runCheckout } from "./journeys/checkout.ts";
-import { statementsPerUnitNotes, statementsWindow } from "./journeys/statements.ts";
+import { connectionPeakNotes, statementsPerUnitNotes, statementsWindow } from "./journeys/statements.ts";
 import { type CatalogFixtures, buyableItems } from "./journeys/catalog-fixtures.ts";
 import { ShopperClient } from "./journeys/http-client.ts";
 import { shopperEmail, signUpAndIn } from "./journeys/shopper.ts";
@@ -441,11 +441,13 @@ export const SCENARIOS: readonly Scenario[] = [
           ...r.notes,
           ...(r.cpu ? [cpuPerOrderNote(r.cpu.processes, r.ready)] : []),
           ...statementsPerUnitNotes(r.statements ?? [], r.ready),
+          ...connectionPeakNotes(r.connections ?? []),
         ],
         ...(r.cpu
           ? { work: { windowMs: r.cpu.windowMs, units: r.ready, unit: "order", processes: r.cpu.processes } }
           : {}),
         ...(r.statements ? { statements: r.statements } : {}),
+        ...(r.connections ? { connections: r.connections } : {}),
       };
     },
   },

@@ -1,6 +1,7 @@
 /**
- * `main.ts projections`: the search projection's BullMQ workers (one per subscribed topic queue),
- * the vendor sub-order projection (vendor-orders-projection.ts), and the cache invalidation after
+ * `main.ts projections`: the search projection's BullMQ workers (one per subscribed topic queue;
+ * stock events of one product one at a time, the newest winning: stock-coalescer.ts), the vendor
+ * sub-order projection (vendor-orders-projection.ts), and the cache invalidation after
  * each applied catalog change. Invalidation runs after the commit: a
  * reader that loads between the commit and the DEL caches the new row already, and if Redis is
  * down the entries still expire on their TTL.
@@ -10,10 +11,12 @@ import { createRedis } from "@agora/redis";
 import { type Job, Worker } from "bullmq";
 import { z } from "zod";
 import { loadConfig } from "@agora/config";
-import { coreDedupeStore } from "../outbox/consume.ts";
+import { STOCK_TOPIC } from "@agora/db";
+import { type ConsumeOutcome, coreDedupeStore } from "../outbox/consume.ts";
 import type { OutboxMessage } from "../outbox/outbox-message.ts";
 import { subscriberQueueName } from "../outbox/subscriptions.ts";
 import { CheckpointRecorder, projectCatalogEvent, SEARCH_PROJECTION } from "./search-projection.ts";
+import { StockCoalescer } from "./stock-coalescer.ts";
 import { projectVendorOrders, VENDOR_ORDERS_PROJECTION } from "./vendor-orders-projection.ts";
 import { createLogger } from "@agora/telemetry";
 
@@ -35,8 +38,18 @@ export function startProjections(): { close: () => Promise<void> } {
   const checkpoints = new CheckpointRecorder({
     onError: (err) => log("warn", { msg: "projection checkpoint not written (kept for the next flush)", err: String(err) }),
   });
+  const stock = new StockCoalescer();
+  const apply = (m: OutboxMessage) => () => projectCatalogEvent(store, m, checkpoints);
   const processor = async (job: Job<OutboxMessage>) => {
-    const { outcome, changed } = await projectCatalogEvent(store, job.data, checkpoints);
+    const m = job.data;
+    const { outcome, changed } =
+      m.aggregateType === STOCK_TOPIC && m.eventType === "StockChanged"
+        ? await stock.run<{ outcome: ConsumeOutcome | "superseded"; changed: string[] }>(m, apply(m), () => {
+            // Not newer than what this process applied: nothing to write (stock-coalescer.ts).
+            checkpoints.note(m);
+            return { outcome: "superseded" as const, changed: [] };
+          })
+        : await apply(m)();
     if (changed.length > 0) {
       await invalidateProducts(cache, changed).catch((err: unknown) => {
         // Committed already: a retry would be a duplicate. The TTL bounds how stale the cache gets.

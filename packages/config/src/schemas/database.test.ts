@@ -53,3 +53,12 @@ describe("database URLs in production", () => {
     expect(sslModeOf(url("h", "application_name=x&sslmode=verify-ca"))).toBe("verify-ca");
   });
 });
+
+describe("the process's name on its connections", () => {
+  it("carries AGORA_SERVICE_NAME through, when the process has one", () => {
+    expect(loadConfig(databaseSchema, { ...urls(verified), AGORA_SERVICE_NAME: "workers-sagas" }).serviceName).toBe(
+      "workers-sagas",
+    );
+    expect(loadConfig(databaseSchema, urls(verified)).serviceName).toBeUndefined();
+  });
+});

@@ -53,6 +53,8 @@ const databaseKeys = z
     AGORA_DB_STATEMENT_TIMEOUT_MS: positiveInt.optional(),
     AGORA_DB_QUERY_TIMEOUT_MS: positiveInt.optional(),
     AGORA_DB_DIRECTORY_TTL_MS: positiveInt.optional(),
+    // Names the process's connections (application_name): pg_stat_activity shows who holds what.
+    AGORA_SERVICE_NAME: z.string().min(1).optional(),
   })
   .catchall(z.string().optional());
 
@@ -69,6 +71,8 @@ export interface DatabaseConfig {
     queryTimeoutMs?: number;
   };
   directoryTtlMs?: number;
+  /** The process's service name, when it has one. */
+  serviceName?: string;
 }
 
 export const databaseSchema = databaseKeys.transform((env, ctx): DatabaseConfig => {
@@ -114,5 +118,6 @@ export const databaseSchema = databaseKeys.transform((env, ctx): DatabaseConfig 
       queryTimeoutMs: env.AGORA_DB_QUERY_TIMEOUT_MS,
     },
     directoryTtlMs: env.AGORA_DB_DIRECTORY_TTL_MS,
+    serviceName: env.AGORA_SERVICE_NAME,
   };
 });

@@ -8,6 +8,8 @@ import { z } from "zod";
 export interface PoolSettings {
   /** Connections per pool (each cluster has a primary and a replica pool). */
   max: number;
+  /** The process's service name: its connections are `agora:<cluster>:<role>:<service>` in pg_stat_activity. */
+  serviceName?: string;
   /** Give up opening a connection after this long so callers fail fast during a failover. */
   connectionTimeoutMillis: number;
   /**
@@ -90,6 +92,7 @@ function resolve(): ResolvedConfig {
       : {}),
     ...(env.pool.statementTimeoutMs ? { statementTimeoutMs: env.pool.statementTimeoutMs } : {}),
     ...(env.pool.queryTimeoutMs ? { queryTimeoutMs: env.pool.queryTimeoutMs } : {}),
+    ...(env.serviceName ? { serviceName: env.serviceName } : {}),
     ...explicit.pool,
   };
   const url = (cluster: string, role: ClusterRole): string => {

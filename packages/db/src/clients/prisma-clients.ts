@@ -46,7 +46,8 @@ function poolConfig(url: string, cluster: string, role: NodeRole, s: PoolSetting
     query_timeout: s.queryTimeoutMs,
     // Detect a dead peer (e.g. a node killed during failover) instead of waiting on a silent socket.
     keepAlive: true,
-    application_name: `agora:${cluster}:${role}`,
+    // Who holds a connection, in pg_stat_activity (Postgres keeps 63 bytes of it).
+    application_name: ["agora", cluster, role, s.serviceName].filter(Boolean).join(":").slice(0, 63),
   };
 }
 

@@ -4,7 +4,7 @@
  * known READY_FOR_FULFILMENT, followed as the order page follows it (live push + resync reads). Every shopper is a new account with its own client identity.
  */
 import type { CpuWindow } from "../idle/proc-sampler.ts";
-import type { StatementStat, StatementsWindow } from "./statements.ts";
+import type { ConnectionPeak, StatementStat, StatementsWindow } from "./statements.ts";
 import type { IdentityPool } from "../identity.ts";
 import type { ProcessUsage } from "../report/result.ts";
 import type { Progress } from "../progress.ts";
@@ -47,6 +47,8 @@ export interface CheckoutResult {
   cpu?: { windowMs: number; processes: ProcessUsage[] };
   /** The databases' statements over the timed part (pg_stat_statements), when readable. */
   statements?: StatementStat[];
+  /** Each primary's connections at their peak over the timed part, by holder. */
+  connections?: ConnectionPeak[];
 }
 
 /** Runs `fn` over `items` with at most `limit` at a time. */
@@ -172,7 +174,7 @@ export async function runCheckout(
       errors,
       notes,
       ...(cpu ? { cpu } : {}),
-      ...(db ? { statements: db.statements } : {}),
+      ...(db ? { statements: db.statements, connections: db.connections } : {}),
     };
   } finally {
     scout.close();

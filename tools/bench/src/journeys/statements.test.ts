@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { statementsPerUnitNotes } from "./statements.ts";
+import { connectionPeakNotes, statementsPerUnitNotes } from "./statements.ts";
 
 describe("statementsPerUnitNotes", () => {
   const stats = [
@@ -18,5 +18,15 @@ describe("statementsPerUnitNotes", () => {
 
   it("says nothing when no unit finished", () => {
     expect(statementsPerUnitNotes(stats, 0)).toEqual([]);
+  });
+});
+
+describe("connectionPeakNotes", () => {
+  it("names each primary's peak against max_connections and its busiest holders", () => {
+    expect(
+      connectionPeakNotes([
+        { cluster: "core", maxConnections: 100, peak: 87, byApplication: { "agora:core:rw:storefront-1": 10, "agora:core:rw:workers-sagas": 12, walsender: 2 } },
+      ]),
+    ).toEqual(["core: at most 87 of 100 connections on its primary (agora:core:rw:workers-sagas 12, agora:core:rw:storefront-1 10, walsender 2)"]);
   });
 });

@@ -18,80 +18,114 @@ export interface StatementStat {
 }
 
 export interface StatementsWindow {
-  stop(): Promise<{ statements: StatementStat[]; notes: string[] }>;
+  stop(): Promise<{ statements: StatementStat[]; connections: ConnectionPeak[]; notes: string[] }>;
 }
 
 /** How many statements per cluster are kept (by total time). */
 const TOP = 25;
 
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+async function connect(url: string): Promise<pg.Client> {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   c.on("error", () => undefined);
   await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end().catch(() => undefined);
-  }
+  return c;
 }
 
-async function withRetries<T>(fn: () => Promise<T>, tries = 6): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (i >= tries) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 500 * i));
-    }
-  }
+/** Connections to a cluster's primary at their peak, in all and by `application_name`. */
+export interface ConnectionPeak {
+  cluster: string;
+  maxConnections: number;
+  peak: number;
+  /** application_name → its most connections seen at once. */
+  byApplication: Record<string, number>;
 }
 
-/** Opens the window on every cluster (`urls`: cluster → superuser URL of its primary). */
-export async function statementsWindow(urls: Record<string, string>): Promise<StatementsWindow> {
+/**
+ * Opens the window on every cluster (`urls`: cluster → superuser URL of its primary). One
+ * connection per cluster is opened here and kept to the end: it samples the primary's connections
+ * every `sampleMs` (a burst can take them all, and a new one would then be refused) and reads the
+ * statements at the end.
+ */
+export async function statementsWindow(urls: Record<string, string>, sampleMs = 500): Promise<StatementsWindow> {
   const notes: string[] = [];
-  const open: [string, string][] = [];
+  const open: { cluster: string; client: pg.Client; peak: ConnectionPeak }[] = [];
   for (const [cluster, url] of Object.entries(urls)) {
     try {
-      await withClient(url, async (c) => {
-        await c.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
-        await c.query("SELECT pg_stat_statements_reset()");
+      const client = await connect(url);
+      await client.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+      await client.query("SELECT pg_stat_statements_reset()");
+      const max = await client.query<{ max_connections: string }>("SHOW max_connections");
+      open.push({
+        cluster,
+        client,
+        peak: { cluster, maxConnections: Number(max.rows[0]?.max_connections ?? 0), peak: 0, byApplication: {} },
       });
-      open.push([cluster, url]);
     } catch (err) {
       notes.push(`${cluster}: no statement statistics (${(err as Error).message})`);
     }
   }
+  let sampling = Promise.resolve();
+  const sample = () => {
+    sampling = sampling.then(async () => {
+      for (const o of open) {
+        const { rows } = await o.client
+          .query<{ app: string; n: number }>(
+            "SELECT coalesce(nullif(application_name, ''), backend_type) AS app, count(*)::int AS n FROM pg_stat_activity GROUP BY 1",
+          )
+          .catch(() => ({ rows: [] as { app: string; n: number }[] }));
+        const total = rows.reduce((n, r) => n + r.n, 0);
+        o.peak.peak = Math.max(o.peak.peak, total);
+        for (const r of rows) o.peak.byApplication[r.app] = Math.max(o.peak.byApplication[r.app] ?? 0, r.n);
+      }
+    });
+  };
+  const timer = setInterval(sample, sampleMs);
   return {
     async stop() {
+      clearInterval(timer);
+      await sampling;
       const statements: StatementStat[] = [];
-      for (const [cluster, url] of open) {
+      for (const o of open) {
         try {
-          // Right after a burst a primary can still be at max_connections: a few tries.
-          const { rows } = await withRetries(() => withClient(url, (c) =>
-            c.query<{ query: string; calls: string; total_ms: number; rows: string }>(
-              `SELECT query, calls, total_exec_time AS total_ms, rows
-                 FROM pg_stat_statements
-                WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-                ORDER BY total_exec_time DESC
-                LIMIT $1`,
-              [TOP],
-            ),
-          ));
+          const { rows } = await o.client.query<{ query: string; calls: string; total_ms: number; rows: string }>(
+            `SELECT query, calls, total_exec_time AS total_ms, rows
+               FROM pg_stat_statements
+              WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                -- The product's statements only: not this sampler's, nor Patroni's (superuser).
+                AND userid <> (SELECT oid FROM pg_roles WHERE rolname = current_user)
+              ORDER BY total_exec_time DESC
+              LIMIT $1`,
+            [TOP],
+          );
           for (const r of rows)
             statements.push({
-              cluster,
+              cluster: o.cluster,
               query: r.query.replace(/\s+/g, " ").trim(),
               calls: Number(r.calls),
               totalMs: r.total_ms,
               rows: Number(r.rows),
             });
         } catch (err) {
-          notes.push(`${cluster}: statement statistics not read (${(err as Error).message})`);
+          notes.push(`${o.cluster}: statement statistics not read (${(err as Error).message})`);
+        } finally {
+          await o.client.end().catch(() => undefined);
         }
       }
-      return { statements, notes };
+      return { statements, connections: open.map((o) => o.peak), notes };
     },
   };
+}
+
+/** "core: at most 87 of 100 connections (agora:core:primary:storefront-1 12, …)": the busiest holders. */
+export function connectionPeakNotes(peaks: readonly ConnectionPeak[]): string[] {
+  return peaks.map((p) => {
+    const top = Object.entries(p.byApplication)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([app, n]) => `${app} ${n}`)
+      .join(", ");
+    return `${p.cluster}: at most ${p.peak} of ${p.maxConnections} connections on its primary (${top})`;
+  });
 }
 
 /**

@@ -38,6 +38,8 @@ export interface ScenarioResult {
   work?: { windowMs: number; units: number; unit: string; processes: ProcessUsage[] };
   /** The databases' most expensive statements over the timed part (checkout: pg_stat_statements). */
   statements?: { cluster: string; query: string; calls: number; totalMs: number; rows: number }[];
+  /** Each primary's connections at their peak over the timed part, by application_name. */
+  connections?: { cluster: string; maxConnections: number; peak: number; byApplication: Record<string, number> }[];
   notes: string[];
   /** Filled by evaluateTargets. */
   targets: TargetVerdict[];
