@@ -40,6 +40,9 @@ import {
 } from "@agora/orders";
 import { createRedis } from "@agora/redis";
 import { missingJobIds } from "../../apps/workers/src/lost-jobs/live-jobs.ts";
+import { type Channel, channelQueueName } from "../../apps/workers/src/notifications/channels.ts";
+import { NOTIFICATIONS_CONSUMER } from "../../apps/workers/src/notifications/notification-service.ts";
+import { outboxMessageId } from "../../apps/workers/src/outbox/outbox-message.ts";
 
 const ORDERS = 24;
 /**
@@ -163,25 +166,32 @@ afterAll(async () => {
  */
 async function notificationsReport(userId: string, orderIds: string[], notificationsQueue: Queue): Promise<string> {
   const lines: string[] = [];
-  const events = await core().primary.$queryRaw<{ id: string; order_id: string; published: boolean; consumed: boolean }[]>`
-    SELECT o.id::text, o.aggregate_id AS order_id, o.published_at IS NOT NULL AS published,
-           EXISTS (SELECT 1 FROM processed_messages pm
-                    WHERE pm.consumer = 'notifications' AND pm.message_id = ${core().name} || '-' || o.id::text) AS consumed
-      FROM outbox o WHERE o.aggregate_id = ANY(${orderIds}::text[]) AND o.event_type = 'OrderConfirmed'`;
+  const events = (
+    await core().primary.$queryRaw<{ id: string; order_id: string; published: boolean }[]>`
+      SELECT id::text, aggregate_id AS order_id, published_at IS NOT NULL AS published
+        FROM outbox WHERE aggregate_id = ANY(${orderIds}::text[]) AND event_type = 'OrderConfirmed'`
+  ).map((e) => ({ ...e, messageId: outboxMessageId(core().name, e.id) }));
+  const consumed = new Set(
+    (
+      await core().primary.$queryRaw<{ message_id: string }[]>`
+        SELECT message_id FROM processed_messages
+         WHERE consumer = ${NOTIFICATIONS_CONSUMER} AND message_id = ANY(${events.map((e) => e.messageId)}::text[])`
+    ).map((r) => r.message_id),
+  );
   lines.push(`OrderConfirmed events: ${events.length} of ${orderIds.length} orders`);
-  for (const e of events.filter((e) => !e.consumed)) {
-    const job = await notificationsQueue.getJob(`${core().name}-${e.id}`);
+  for (const e of events.filter((e) => !consumed.has(e.messageId))) {
+    const job = await notificationsQueue.getJob(e.messageId);
     const state = job ? await job.getState() : "no job";
     lines.push(`  not consumed: order ${e.order_id} published=${e.published} job=${state} attempts=${job?.attemptsMade ?? "-"} ${job?.failedReason ?? ""}`);
   }
-  const deliveries = await core().primary.$queryRaw<{ id: string; order_id: string; channel: string; status: string; attempts: number; last_error: string | null; age_s: number }[]>`
+  const deliveries = await core().primary.$queryRaw<{ id: string; order_id: string; channel: Channel; status: string; attempts: number; last_error: string | null; age_s: number }[]>`
     SELECT d.id::text, n.order_id::text, d.channel, d.status, d.attempts, d.last_error,
            extract(epoch FROM now() - d.updated_at)::int AS age_s
       FROM notifications n JOIN notification_deliveries d ON d.notification_id = n.id
      WHERE n.user_id = ${userId}::uuid AND n.kind = 'order_confirmed' AND d.status <> 'sent'`;
   lines.push(`unsent deliveries: ${deliveries.length}`);
   for (const d of deliveries) {
-    const q = new Queue(`notify-${d.channel}`, { connection: notificationsQueue.opts.connection });
+    const q = new Queue(channelQueueName(d.channel), { connection: notificationsQueue.opts.connection });
     const job = await q.getJob(d.id);
     const state = job ? await job.getState() : "no job";
     lines.push(
@@ -190,6 +200,11 @@ async function notificationsReport(userId: string, orderIds: string[], notificat
     await q.close();
   }
   return lines.join("\n");
+}
+
+/** The pools' last output lines, for a failure message. */
+function printPoolTails(): void {
+  for (const p of pools) console.log(`--- ${p.name} (last lines)\n${p.output().split("\n").slice(-25).join("\n")}`);
 }
 
 describe("the product's worker pools through a Redis failover", () => {
@@ -317,7 +332,7 @@ describe("the product's worker pools through a Redis failover", () => {
       const byStatus = new Map<string, number>();
       for (const r of last) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
       console.log(`orders by status: ${JSON.stringify(Object.fromEntries(byStatus))}`);
-      for (const p of pools) console.log(`--- ${p.name} (last lines)\n${p.output().split("\n").slice(-25).join("\n")}`);
+      printPoolTails();
       throw err;
     });
     expect(statuses.map((r) => r.status)).toEqual(Array(ORDERS).fill("READY_FOR_FULFILMENT"));
@@ -344,7 +359,7 @@ describe("the product's worker pools through a Redis failover", () => {
       { timeoutMs: 120_000, intervalMs: 1000, process: "notifications" },
     ).catch(async (err: unknown) => {
       console.log(await notificationsReport(user.id, orderIds, notificationsQueue));
-      for (const p of pools) console.log(`--- ${p.name} (last lines)\n${p.output().split("\n").slice(-25).join("\n")}`);
+      printPoolTails();
       throw err;
     });
     expect(notices.every((r) => r.notices === 1)).toBe(true);

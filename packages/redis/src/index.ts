@@ -146,7 +146,11 @@ export function keepReconnecting(client: Redis): Redis {
   internals.setStatus = (status, arg) => {
     if (status === "ready") attempts = 0;
     if (status !== "end" || closing) return setStatus(status, arg);
-    const delay = reconnectDelay(++attempts, 50, 500);
+    // The client's own reconnect backoff (failoverBehaviour's retryStrategy); one that says stop
+    // (not a number) ends the client, as it would after a lost connection.
+    const strategy = client.options.retryStrategy;
+    const delay = typeof strategy === "function" ? strategy(++attempts) : undefined;
+    if (typeof delay !== "number") return setStatus(status, arg);
     setStatus("reconnecting", delay);
     retry = setTimeout(() => {
       retry = undefined;

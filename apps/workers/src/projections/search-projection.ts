@@ -126,10 +126,7 @@ export class CheckpointRecorder {
 
   /** An applied (or already applied) message: its position is kept if it is the source's newest. */
   note(m: Pick<OutboxMessage, "cluster" | "outboxId" | "createdAt">, appliedAt = new Date()): void {
-    const position = BigInt(m.outboxId);
-    const current = this.newest.get(m.cluster);
-    if (!current || current.position < position)
-      this.newest.set(m.cluster, { source: m.cluster, position, eventAt: m.createdAt, appliedAt });
+    this.keep({ source: m.cluster, position: BigInt(m.outboxId), eventAt: m.createdAt, appliedAt });
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       void this.flush();
@@ -145,14 +142,17 @@ export class CheckpointRecorder {
       try {
         await (this.opts.write ?? writeCheckpoints)(batch);
       } catch (err) {
-        for (const c of batch) {
-          const later = this.newest.get(c.source);
-          if (!later || later.position < c.position) this.newest.set(c.source, c);
-        }
+        for (const c of batch) this.keep(c);
         this.opts.onError?.(err);
       }
     });
     return this.flushing;
+  }
+
+  /** `c` unless the source already has a newer one waiting. */
+  private keep(c: Checkpoint): void {
+    const current = this.newest.get(c.source);
+    if (!current || current.position < c.position) this.newest.set(c.source, c);
   }
 
   async close(): Promise<void> {

@@ -4,9 +4,9 @@
  * known READY_FOR_FULFILMENT, followed as the order page follows it (live push + resync reads). Every shopper is a new account with its own client identity.
  */
 import type { CpuWindow } from "../idle/proc-sampler.ts";
-import type { ConnectionPeak, StatementStat, StatementsWindow } from "./statements.ts";
+import type { StatementsWindow } from "./statements.ts";
 import type { IdentityPool } from "../identity.ts";
-import type { ProcessUsage } from "../report/result.ts";
+import type { ConnectionPeak, ProcessUsage, StatementStat } from "../report/result.ts";
 import type { Progress } from "../progress.ts";
 import { rate, summarise } from "../report/stats.ts";
 import { allocate, buyableItems } from "./catalog-fixtures.ts";

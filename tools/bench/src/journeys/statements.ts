@@ -7,15 +7,7 @@
  * A cluster where the extension cannot be loaded is left out with a note.
  */
 import pg from "pg";
-
-export interface StatementStat {
-  cluster: string;
-  /** Normalised text (constants as $n), whitespace collapsed. */
-  query: string;
-  calls: number;
-  totalMs: number;
-  rows: number;
-}
+import type { ConnectionPeak, StatementStat } from "../report/result.ts";
 
 export interface StatementsWindow {
   stop(): Promise<{ statements: StatementStat[]; connections: ConnectionPeak[]; notes: string[] }>;
@@ -29,15 +21,6 @@ async function connect(url: string): Promise<pg.Client> {
   c.on("error", () => undefined);
   await c.connect();
   return c;
-}
-
-/** Connections to a cluster's primary at their peak, in all and by `application_name`. */
-export interface ConnectionPeak {
-  cluster: string;
-  maxConnections: number;
-  peak: number;
-  /** application_name → its most connections seen at once. */
-  byApplication: Record<string, number>;
 }
 
 /**

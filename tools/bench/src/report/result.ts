@@ -1,5 +1,24 @@
 /** What one scenario reports: a row of the table, a line of the JSON, a part of the history. */
 
+/** One statement's totals on one cluster over a timed part (pg_stat_statements). */
+export interface StatementStat {
+  cluster: string;
+  /** Normalised text (constants as $n), whitespace collapsed. */
+  query: string;
+  calls: number;
+  totalMs: number;
+  rows: number;
+}
+
+/** Connections to a cluster's primary at their peak, in all and by `application_name`. */
+export interface ConnectionPeak {
+  cluster: string;
+  maxConnections: number;
+  peak: number;
+  /** application_name → its most connections seen at once. */
+  byApplication: Record<string, number>;
+}
+
 export interface ProcessUsage {
   name: string;
   /** CPU seconds (user + system) of the process and its children over the window. */
@@ -37,9 +56,9 @@ export interface ScenarioResult {
    */
   work?: { windowMs: number; units: number; unit: string; processes: ProcessUsage[] };
   /** The databases' most expensive statements over the timed part (checkout: pg_stat_statements). */
-  statements?: { cluster: string; query: string; calls: number; totalMs: number; rows: number }[];
+  statements?: StatementStat[];
   /** Each primary's connections at their peak over the timed part, by application_name. */
-  connections?: { cluster: string; maxConnections: number; peak: number; byApplication: Record<string, number> }[];
+  connections?: ConnectionPeak[];
   notes: string[];
   /** Filled by evaluateTargets. */
   targets: TargetVerdict[];
