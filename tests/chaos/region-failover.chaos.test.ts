@@ -23,9 +23,10 @@ import { startCheckout } from "@agora/orders";
 import { appInstances, startServices } from "@agora/infra-local/apps";
 import { runRegionFailoverDrill, type RegionFailoverReport } from "@agora/infra-local/drills";
 import { readRegistry, stopRecord } from "@agora/infra-local/processes";
-import { CLIENT_REGION_HEADER, readFailoverState, runRegionFailback, SERVED_BY_HEADER, setRegionLink } from "@agora/infra-local/regions";
+import { CLIENT_REGION_HEADER, readFailoverState, runRegionFailback, setRegionLink } from "@agora/infra-local/regions";
 import { memberUrl, REPO_ROOT, topology } from "@agora/infra-local/topology";
 import { startReplicationHeartbeat, type ReplicationHeartbeat } from "../../apps/workers/src/regions/replication-heartbeat.ts";
+import { StorefrontClient } from "./support/storefront-client.ts";
 
 const t = topology();
 const us = t.remoteRegions[0];
@@ -35,50 +36,6 @@ const PASSWORD = "region-failover-passphrase";
 const ADDRESS = { name: "Ada Shopper", line1: "1 Test Street", city: "Berlin", postalCode: "10115", country: "DE" };
 const STOCK = 40;
 const summary: Record<string, unknown> = {};
-
-/** An eu shopper's browser at the global edge: cookies kept, which region answered kept. */
-class EdgeShopper {
-  private readonly cookies = new Map<string, string>();
-  constructor(private readonly base: string) {}
-
-  async send(method: "GET" | "POST", path: string, body?: { json?: unknown; form?: Record<string, string> }) {
-    const headers: Record<string, string> = {
-      [CLIENT_REGION_HEADER]: "eu",
-      cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
-    };
-    let payload: string | undefined;
-    if (body?.json !== undefined) {
-      headers["content-type"] = "application/json";
-      payload = JSON.stringify(body.json);
-    } else if (body?.form) {
-      headers["content-type"] = "application/x-www-form-urlencoded";
-      payload = new URLSearchParams(body.form).toString();
-    }
-    const res = await fetch(`${this.base}${path}`, { method, headers, body: payload, redirect: "manual", signal: AbortSignal.timeout(20_000) });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const i = pair!.indexOf("=");
-      this.cookies.set(pair!.slice(0, i), pair!.slice(i + 1));
-    }
-    return { status: res.status, text: await res.text(), region: res.headers.get(SERVED_BY_HEADER) };
-  }
-
-  hasCookie(part: string): boolean {
-    return [...this.cookies.keys()].some((k) => k.includes(part));
-  }
-
-  async mutation<T>(procedure: string, input: unknown): Promise<{ status: number; region: string | null; data?: T; error?: string }> {
-    const r = await this.send("POST", `/api/trpc/${procedure}`, { json: { json: input } });
-    let parsed: { result?: { data?: { json?: T } }; error?: { json?: { message?: string } } } = {};
-    try {
-      parsed = JSON.parse(r.text) as typeof parsed;
-    } catch (err) {
-      // The edge's own 503 page is HTML: no envelope, the status says it.
-      if (!(err instanceof SyntaxError)) throw err;
-    }
-    return { status: r.status, region: r.region, data: parsed.result?.data?.json, error: parsed.error?.json?.message };
-  }
-}
 
 async function ordersOn(url: string, ids: string[]): Promise<Set<string>> {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
@@ -95,7 +52,7 @@ describe.skipIf(!us || !built)(
   `regions: eu lost, us promoted${!us ? " (skipped: the topology runs one region; AGORA_REGIONS=2)" : !built ? " (skipped: build the storefront first)" : ""}`,
   () => {
     let heartbeat: ReplicationHeartbeat;
-    let shopper: EdgeShopper;
+    let shopper: StorefrontClient;
     let vendorId = "";
     let productId = "";
     let shopperId = "";
@@ -120,7 +77,7 @@ describe.skipIf(!us || !built)(
       );
       // eu's and us's storefronts behind the global edge.
       await startServices(t, appInstances(t, ["storefront"]).filter((s) => s.name === "storefront-1" || s.name === `storefront-${us!.name}-1`));
-      shopper = new EdgeShopper(`http://${t.host}:${us!.globalEdge.port}`);
+      shopper = new StorefrontClient(`http://${t.host}:${us!.globalEdge.port}`, { headers: { [CLIENT_REGION_HEADER]: "eu" }, timeoutMs: 20_000 });
       const email = `failover-${run}@test.agora.local`;
       // The edge takes a region in after 10 good checks: wait until eu answers its own shopper.
       for (let i = 0; i < 60; i++) {
@@ -129,15 +86,9 @@ describe.skipIf(!us || !built)(
         await sleep(1_000);
       }
       const signUp = await shopper.mutation<{ userId?: string }>("auth.signUp", { email, name: "Failover Shopper", password: PASSWORD });
-      expect(signUp.status, signUp.error).toBe(200);
+      expect(signUp.status, signUp.error?.message).toBe(200);
       expect(signUp.region).toBe("eu");
-      for (let i = 0; i < 20 && !shopper.hasCookie("session-token"); i++) {
-        const csrf = JSON.parse((await shopper.send("GET", "/api/auth/csrf")).text) as { csrfToken: string };
-        await shopper.send("POST", "/api/auth/callback/credentials", {
-          form: { csrfToken: csrf.csrfToken, email, password: PASSWORD, callbackUrl: `http://${t.host}:${t.apps.storefront[0]}`, json: "true" },
-        });
-        if (!shopper.hasCookie("session-token")) await sleep(500);
-      }
+      await shopper.signIn(email, PASSWORD);
       expect(shopper.hasCookie("session-token")).toBe(true);
       const me = await shopper.send("GET", "/api/trpc/auth.me");
       shopperId = (JSON.parse(me.text) as { result?: { data?: { json?: { userId?: string } } } }).result?.data?.json?.userId ?? "";

@@ -25,6 +25,7 @@ import { readRegistry, stopRecord } from "@agora/infra-local/processes";
 import { regionLink, setRegionLink, standbyStatus } from "@agora/infra-local/regions";
 import { memberUrl, REPO_ROOT, topology } from "@agora/infra-local/topology";
 import { startReplicationHeartbeat, type ReplicationHeartbeat } from "../../apps/workers/src/regions/replication-heartbeat.ts";
+import { type Answer, StorefrontClient } from "./support/storefront-client.ts";
 
 const t = topology();
 const us = t.remoteRegions[0];
@@ -34,66 +35,6 @@ const US_STOREFRONT = "storefront-us-1";
 const PASSWORD = "regions-test-passphrase";
 const ADDRESS = { name: "Ada Shopper", line1: "1 Test Street", city: "Boston", postalCode: "02110", country: "US" };
 const report: Record<string, unknown> = {};
-
-/** A browser's worth of HTTP: cookies kept, tRPC's superjson envelopes, status and timing kept. */
-class Browser {
-  private readonly cookies = new Map<string, string>();
-  constructor(private readonly base: string) {}
-
-  async send(method: "GET" | "POST", path: string, body?: { json?: unknown; form?: Record<string, string> }) {
-    const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") };
-    let payload: string | undefined;
-    if (body?.json !== undefined) {
-      headers["content-type"] = "application/json";
-      payload = JSON.stringify(body.json);
-    } else if (body?.form) {
-      headers["content-type"] = "application/x-www-form-urlencoded";
-      payload = new URLSearchParams(body.form).toString();
-    }
-    const t0 = Date.now();
-    const res = await fetch(`${this.base}${path}`, { method, headers, body: payload, redirect: "manual", signal: AbortSignal.timeout(30_000) });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const i = pair!.indexOf("=");
-      this.cookies.set(pair!.slice(0, i), pair!.slice(i + 1));
-    }
-    return { status: res.status, text: await res.text(), ms: Date.now() - t0 };
-  }
-
-  hasCookie(part: string): boolean {
-    return [...this.cookies.keys()].some((k) => k.includes(part));
-  }
-
-  async query<T>(procedure: string, input?: unknown) {
-    const q = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
-    return envelope<T>(await this.send("GET", `/api/trpc/${procedure}${q}`));
-  }
-
-  async mutation<T>(procedure: string, input: unknown) {
-    return envelope<T>(await this.send("POST", `/api/trpc/${procedure}`, { json: { json: input } }));
-  }
-}
-
-interface Answer<T> {
-  status: number;
-  ms: number;
-  data?: T;
-  error?: { message?: string; code?: string; domainCode?: string };
-}
-
-function envelope<T>(r: { status: number; text: string; ms: number }): Answer<T> {
-  const body = JSON.parse(r.text) as {
-    result?: { data?: { json?: T } };
-    error?: { json?: { message?: string; data?: { code?: string; domainCode?: string } } };
-  };
-  const e = body.error?.json;
-  return {
-    status: r.status,
-    ms: r.ms,
-    ...(body.result?.data ? { data: body.result.data.json as T } : {}),
-    ...(e ? { error: { message: e.message, code: e.data?.code, domainCode: e.data?.domainCode } } : {}),
-  };
-}
 
 interface Freshness {
   region: string;
@@ -120,7 +61,7 @@ describe.skipIf(!us || !built)(
   `regions: eu ⇄ us partition${!us ? " (skipped: the topology runs one region; AGORA_REGIONS=2)" : !built ? " (skipped: build the storefront first)" : ""}`,
   () => {
     let heartbeat: ReplicationHeartbeat;
-    let usShop: Browser;
+    let usShop: StorefrontClient;
     let vendorId = "";
     let productId = "";
     let shopperId = "";
@@ -150,18 +91,12 @@ describe.skipIf(!us || !built)(
         INSERT INTO catalog_search (product_id, vendor_id, vendor_name, shard, category_slug, title, description, price_cents, source_version, available)
         VALUES (${productId}::uuid, ${vendorId}::uuid, ${`Regions Vendor ${run}`}, ${vendor.shard}, ${category}, ${`Regions product ${run}`}, 'regions test', 1250, 1, 50)`;
       await startServices(t, appInstances(t, ["storefront"]).filter((s) => s.name === US_STOREFRONT));
-      usShop = new Browser(`http://${t.host}:${us!.storefront[0]}`);
+      usShop = new StorefrontClient(`http://${t.host}:${us!.storefront[0]}`);
       const email = `regions-${run}@test.agora.local`;
       const signUp = await usShop.mutation<{ userId?: string }>("auth.signUp", { email, name: "Regions Shopper", password: PASSWORD });
       expect(signUp.status, JSON.stringify(signUp.error)).toBe(200);
-      // Sign-in may read the user from the us standby: retry until it has replicated.
-      for (let i = 0; i < 20 && !usShop.hasCookie("session-token"); i++) {
-        const csrf = JSON.parse((await usShop.send("GET", "/api/auth/csrf")).text) as { csrfToken: string };
-        await usShop.send("POST", "/api/auth/callback/credentials", {
-          form: { csrfToken: csrf.csrfToken, email, password: PASSWORD, callbackUrl: `http://${t.host}:${us!.storefront[0]}`, json: "true" },
-        });
-        if (!usShop.hasCookie("session-token")) await sleep(500);
-      }
+      // Sign-in may read the user from the us standby: signIn retries until it has replicated.
+      await usShop.signIn(email, PASSWORD);
       expect(usShop.hasCookie("session-token")).toBe(true);
       const me = await usShop.query<{ userId: string }>("auth.me");
       shopperId = me.data?.userId ?? "";
