@@ -6,7 +6,6 @@
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +13,7 @@ import { closeAll, core } from "@agora/db";
 import { seed } from "@agora/db/seed";
 import { processEnv } from "@agora/infra-local/env";
 import { topology, type Topology } from "@agora/infra-local/topology";
+import { freePort } from "@agora/infra-local/processes";
 
 const IMAGE = "localhost/agora/storefront:latest";
 const APP_UID = 10001; // USER of every Agora image
@@ -83,19 +83,6 @@ function storefrontContainer(
 }
 
 const cleanups: (() => void)[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? ok(address.port) : fail(new Error("no port")),
-      );
-    });
-  });
-}
 
 /** Milliseconds until `url` answers 200 (polled every 100 ms), or throws with the container log. */
 async function until200(url: string, container: string, timeoutMs = 90_000): Promise<number> {

@@ -9,7 +9,6 @@
  * revocation in any app (sign-out, staff removal) ending the provider session and its codes.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { createServer } from "node:net";
 import { closeApiRedis } from "@agora/api/cache";
 import { revokeSessions } from "@agora/api/sessions";
 import { signInThrottle } from "@agora/api/sign-in-throttle";
@@ -25,6 +24,7 @@ import { createCallerFactory, createTRPCRouter } from "../../../packages/api/src
 import { type ServedApp, serveApp } from "../../../tests/security/fuzz/app-server.ts";
 import { createIdentityServer, type IdentityServer } from "./server.ts";
 import { currentKeySet } from "./signing-keys.ts";
+import { freePort } from "@agora/infra-local/processes";
 
 vi.mock("server-only", () => ({}));
 
@@ -48,14 +48,6 @@ const CONSOLE_SIGNED_OUT = "http://127.0.0.1:9/";
 let vendorIdOfOwner: string;
 /** The address the throttle test pretends is over its limit (the real windows count the rest). */
 const THROTTLED_EMAIL = `throttled-${run}@idp.test`;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 beforeAll(async () => {
   const vendorId = (await createVendor({ slug: `idp-${run}`, name: "IdP shop", shard: "shard-1" }))

@@ -1,24 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { serviceLogFile, type ServiceSpec, waitServiceReady } from "./apps.ts";
 import { exitOf, spawnDetached } from "./processes/spawn.ts";
 import { topology } from "./topology.ts";
+import { freePort } from "./processes/free-port.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "agora-apps-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A port nothing listens on: the health check keeps failing as for a service not up yet. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, topology().host, resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
 
 describe("waitServiceReady", () => {
   it("fails at once, with the exit code and the log's last lines, when the process exits before it is ready", async () => {
@@ -27,7 +17,7 @@ describe("waitServiceReady", () => {
       name: "crashes-on-start",
       args: [],
       cwd: dir,
-      port: await closedPort(),
+      port: await freePort(topology().host),
       healthPath: "/healthz",
       match: "crashes-on-start",
     };

@@ -1,6 +1,7 @@
 import { createServer, connect, type Server } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type FaultProxy, NO_PROXY_FAULT, startFaultProxy } from "./fault-proxy.ts";
+import { freePort } from "../processes/free-port.ts";
 
 const HOST = "127.0.0.1";
 let echo: Server;
@@ -10,15 +11,6 @@ async function listenEcho(): Promise<number> {
   echo = createServer((s) => s.pipe(s));
   await new Promise<void>((r) => echo.listen(0, HOST, r));
   const addr = echo.address();
-  if (!addr || typeof addr === "string") throw new Error("no port");
-  return addr.port;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, HOST, r));
-  const addr = s.address();
-  await new Promise<void>((r) => s.close(() => r()));
   if (!addr || typeof addr === "string") throw new Error("no port");
   return addr.port;
 }
@@ -58,7 +50,7 @@ beforeEach(async () => {
   proxy = await startFaultProxy({
     name: "core",
     host: HOST,
-    listenPort: await freePort(),
+    listenPort: await freePort(HOST),
     targetPort: target,
   });
 });

@@ -11,7 +11,7 @@ import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../testing/free-port.ts";
+import { freePort } from "../processes/free-port.ts";
 import { type PrivateHaproxy, startPrivateHaproxy } from "../testing/private-haproxy.ts";
 import { EDGE_BODY_LIMIT_BYTES } from "./haproxy.ts";
 import { cdnConfig, cdnPaths } from "./nginx.ts";

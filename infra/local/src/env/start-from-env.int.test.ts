@@ -7,27 +7,16 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, type ExpectStatic, it } from "vitest";
 import { REPO_ROOT, topology } from "../topology.ts";
 import { processEnv } from "./process-env.ts";
+import { freePort } from "../processes/free-port.ts";
 
 const t = topology("test");
 const tsx = import.meta.resolve("tsx");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Case {
   /** Process name as the launcher runs it. */

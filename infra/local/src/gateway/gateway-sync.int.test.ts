@@ -13,7 +13,7 @@ import { registryClient } from "@agora/registry";
 import { type StandIn, spawnStandIn } from "@agora/registry/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { haproxyRuntimeSocket, haproxyServerStateFile } from "../config/haproxy.ts";
-import { freePort } from "../testing/free-port.ts";
+import { freePort } from "../processes/free-port.ts";
 import { type PrivateHaproxy, startPrivateHaproxy } from "../testing/private-haproxy.ts";
 import type { Topology } from "../topology.ts";
 import { GatewaySync } from "./gateway-sync.ts";

@@ -6,7 +6,6 @@
  * storefront instances (supervised) with the new release's environment (`release.json`).
  */
 import { writeFileSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { parseInstance, registryClient, type ServiceInstance, servicePrefix } from "@agora/registry";
 import pg from "pg";
 import { serviceByName, serviceStartSpec } from "../apps.ts";
@@ -24,17 +23,10 @@ import { releaseEnv, stableReleaseFile } from "./release-env.ts";
 import type { TrafficSplit } from "./rollout-state.ts";
 import { instanceWeights } from "./traffic-split.ts";
 import { scrapeInstances } from "./version-metrics.ts";
+import { freePort } from "../processes/free-port.ts";
 
 const SERVICE = "storefront";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(host: string): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, host, r));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 export interface LocalPlatformOptions {
   /** etcd endpoints and prefix; default the topology's. */

@@ -22,7 +22,7 @@ import { GatewaySync } from "../gateway/gateway-sync.ts";
 import { serversState } from "../gateway/runtime-api.ts";
 import { readRegistry } from "../processes/registry.ts";
 import { startProcess } from "../processes/spawn.ts";
-import { freePort } from "../testing/free-port.ts";
+import { freePort } from "../processes/free-port.ts";
 import { type PrivateHaproxy, startPrivateHaproxy } from "../testing/private-haproxy.ts";
 import type { Topology } from "../topology.ts";
 import { RolloutController } from "./controller.ts";

@@ -11,7 +11,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { haproxyConfig, type HaproxyOptions, haproxyRuntimeSocket } from "../config/haproxy.ts";
 import { serversState } from "../gateway/runtime-api.ts";
 import { type Topology, topology } from "../topology.ts";
-import { freePort } from "./free-port.ts";
+import { freePort } from "../processes/free-port.ts";
 
 const HAPROXY = "/usr/sbin/haproxy";
 const RUNTIME_API_TIMEOUT_MS = 30_000;
