@@ -1,12 +1,14 @@
 /**
  * Lambda architecture against the real core cluster and Redis: orders appended through the order
  * store (events + outbox in one transaction), the outbox messages consumed by the streaming
- * consumer (twice, concurrently), product views through the Redis stream; the rollups must equal
+ * consumer (twice, concurrently, one by one and in batches as the pool counts them), product
+ * views through the Redis stream; the rollups must equal
  * sums computed from the orders. Then rollups are damaged and the batch must report every
  * difference and repair it, and an event the batch counted first is not counted again by the stream.
  */
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendView, viewKey, VIEWS_STREAM } from "@agora/api/analytics";
@@ -28,7 +30,7 @@ import {
   vendorSalesChannel,
 } from "@agora/api/sales-pulse";
 import type { OutboxMessage } from "../outbox/outbox-message.ts";
-import { closeSalesPulses, consumeOrderMessage } from "./order-consumer.ts";
+import { batchedOrderProcessor, closeSalesPulses, consumeOrderMessage } from "./order-consumer.ts";
 import { reconcile } from "./reconcile.ts";
 import { drainViews, ensureViewGroup } from "./view-consumer.ts";
 import { coreOutboxMessages } from "../testing/outbox-fixtures.ts";
@@ -478,6 +480,52 @@ describe("analytics rollups (stream) and reconcile (batch)", () => {
       consumeOrderMessage(m),
     );
     expect(outcomes).toContain("applied");
+    await expectRollupsMatchOrders();
+  });
+
+  it("counts every sale event once when the pool batches them, each message arriving twice", async () => {
+    const specs: OrderSpec[] = [
+      {
+        lines: [
+          { vendorId: V1, productId: P1, quantity: 1, unitPriceCents: 1250 },
+          { vendorId: V2, productId: P3, quantity: 2, unitPriceCents: 700 },
+        ],
+        shipping: { [V1]: 490, [V2]: 490 },
+        then: "captured",
+      },
+      {
+        lines: [{ vendorId: V1, productId: P2, quantity: 1, unitPriceCents: 4000 }],
+        shipping: { [V1]: 490 },
+        then: "refunded",
+      },
+      {
+        lines: [{ vendorId: V1, productId: P1, quantity: 3, unitPriceCents: 1250 }],
+        shipping: { [V1]: 0 },
+        then: { vendorRefund: { vendorId: V1, cents: 500 } },
+      },
+    ];
+    const orderIds: string[] = [];
+    for (const spec of specs) {
+      const orderId = await placeOrder(spec);
+      orderIds.push(orderId);
+      placed.push({ orderId, spec });
+    }
+    const messages = await outboxMessages(orderIds);
+    const twice = [...messages, ...messages].sort(() => Math.random() - 0.5);
+    // Several batches (4 events each at most), with copies of one message in one batch or in two.
+    const orders = batchedOrderProcessor({ windowMs: 50, maxEvents: 4 });
+    const outcomes = await Promise.all(
+      twice.map((m) => orders.processor({ data: m } as Job<OutboxMessage>)),
+    );
+    await orders.close();
+    const sale = messages.filter((m) =>
+      ["PaymentCaptured", "PaymentRefunded", "OrderCancelled", "VendorRefunded"].includes(
+        m.eventType,
+      ),
+    );
+    expect(sale.length).toBeGreaterThan(4);
+    expect(outcomes.filter((o) => o === "applied")).toHaveLength(sale.length);
+    expect(outcomes.filter((o) => o === "duplicate")).toHaveLength(sale.length);
     await expectRollupsMatchOrders();
   });
 });

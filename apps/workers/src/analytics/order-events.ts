@@ -61,18 +61,22 @@ export async function markApplied(
 }
 
 /**
- * Counts the event at `version` of `orderId` unless the stream or a batch repair already has.
- * Returns the deltas applied (empty for a duplicate or an event that moves no money).
+ * Counts the events (each a `version` of an `orderId`) the stream or a batch repair has not counted
+ * yet, all rollup rows in one upsert per granularity. Returns the deltas applied (empty when every
+ * event was a duplicate or moves no money).
  */
-export async function applyOrderEvent(
+export async function applyOrderEvents(
   tx: RawTx,
-  orderId: string,
-  version: number,
+  events: readonly { orderId: string; version: number }[],
 ): Promise<RollupDelta[]> {
-  const fresh = await markApplied(tx, [{ orderId, version }], "stream");
+  // One order for every writer: two transactions with an event in common cannot deadlock.
+  const sorted = [...events].sort((a, b) =>
+    a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : a.version - b.version,
+  );
+  const fresh = await markApplied(tx, sorted, "stream");
   if (fresh.length === 0) return [];
-  const stream = (await loadOrderStreams(tx, [orderId])).get(orderId) ?? [];
-  const deltas = eventDeltas(stream, version);
+  const streams = await loadOrderStreams(tx, [...new Set(fresh.map((e) => e.orderId))]);
+  const deltas = fresh.flatMap((e) => eventDeltas(streams.get(e.orderId) ?? [], e.version));
   await addToRollups(tx, deltas);
   return deltas;
 }

@@ -2,7 +2,9 @@
  * The rollup tables (`analytics_hourly`, `analytics_daily`) as the stream and the batch write
  * them. The stream adds deltas under a shared advisory lock; a batch repair takes the same lock
  * exclusively, so it never interleaves with a stream transaction (no lost increments, and every
- * event is either in the batch's snapshot or still ahead of the stream).
+ * event is either in the batch's snapshot or still ahead of the stream). The stream sums a whole
+ * batch of events per row first (order-consumer.ts), so a busy (vendor, hour) row takes one
+ * increment per batch instead of one per event.
  */
 import { bucketStart, type Granularity } from "@agora/api/analytics";
 import type { RawTx } from "../outbox/fencing.ts";
@@ -37,6 +39,11 @@ export async function lockRollupsExclusive(tx: RawTx): Promise<void> {
 
 export function rowKey(r: Pick<RollupRow, "vendorId" | "productId" | "bucketStart">): string {
   return `${r.vendorId}|${r.productId ?? "-"}|${r.bucketStart.toISOString()}`;
+}
+
+function byKey(a: RollupRow, b: RollupRow): number {
+  const [x, y] = [rowKey(a), rowKey(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 const emptyValues = (): Record<Metric, number> => ({
@@ -74,7 +81,9 @@ export function aggregate(
 
 function asJson(rows: Iterable<RollupRow>): string {
   return JSON.stringify(
-    [...rows].map((r) => ({
+    // Rows in key order for every writer, so two upserts that share rows lock them in one order
+    // (a batch of many events against another process's batch or the view stream: no deadlock).
+    [...rows].sort(byKey).map((r) => ({
       vendor_id: r.vendorId,
       product_id: r.productId,
       bucket_start: r.bucketStart.toISOString(),

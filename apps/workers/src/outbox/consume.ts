@@ -56,7 +56,18 @@ export async function consumeOnce(
     Partial<Pick<OutboxMessage, "headers" | "aggregateType" | "eventType">>,
   effect: (tx: RawTx) => Promise<void>,
 ): Promise<ConsumeOutcome> {
-  // Continues the trace of the write that inserted the outbox row (its `headers.traceparent`).
+  return inConsumerSpan(consumer, message, () =>
+    consumeInTransaction(store, consumer, message, effect),
+  );
+}
+
+/** The consumer span of one message: continues the trace of the write that inserted its row. */
+export function inConsumerSpan<R>(
+  consumer: string,
+  message: Pick<OutboxMessage, "messageId"> &
+    Partial<Pick<OutboxMessage, "headers" | "aggregateType" | "eventType">>,
+  fn: () => Promise<R>,
+): Promise<R> {
   const attributes = {
     "messaging.system": "agora-outbox",
     "messaging.message.id": message.messageId,
@@ -66,8 +77,36 @@ export async function consumeOnce(
   return inSpan(
     `outbox consume ${message.aggregateType ?? "message"} ${consumer}`,
     { kind: SpanKind.CONSUMER, parent: traceFromHeaders(message.headers), attributes },
-    () => consumeInTransaction(store, consumer, message, effect),
+    fn,
   );
+}
+
+/**
+ * `consumeOnce` for several messages in ONE core transaction (a consumer that batches its writes;
+ * shard dedupe rows would need each message's tenant). `effect` gets the messages not processed
+ * before; a message twice in the batch counts once. Outcomes in the order of `messages`.
+ */
+export async function consumeBatchOnce<M extends Pick<OutboxMessage, "messageId">>(
+  consumer: string,
+  messages: readonly M[],
+  effect: (tx: RawTx, fresh: M[]) => Promise<void>,
+): Promise<ConsumeOutcome[]> {
+  return coreDedupeStore().transaction(async (tx) => {
+    // In one order for every batch, so two batches with a message in common cannot deadlock.
+    const ids = [...new Set(messages.map((m) => m.messageId))].sort();
+    const inserted = await tx.$queryRawUnsafe<{ message_id: string }[]>(
+      `INSERT INTO processed_messages (consumer, message_id)
+       SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING RETURNING message_id`,
+      consumer,
+      ids,
+    );
+    const unclaimed = new Set(inserted.map((r) => r.message_id));
+    const outcomes = messages.map(
+      (m): ConsumeOutcome => (unclaimed.delete(m.messageId) ? "applied" : "duplicate"),
+    );
+    await effect(tx, messages.filter((_, i) => outcomes[i] === "applied"));
+    return outcomes;
+  });
 }
 
 async function consumeInTransaction(

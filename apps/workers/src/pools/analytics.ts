@@ -1,8 +1,8 @@
 /**
  * The `analytics` pool: the streaming half of the rollups (the `order` outbox subscriber as the
- * pool's queue, and the `analytics:views` stream reader) and the batch half (the reconcile job
- * scheduler and its worker), in one process of its own so a slow recompute never delays another
- * pool.
+ * pool's queue, its sale events counted a window at a time, and the `analytics:views` stream
+ * reader) and the batch half (the reconcile job scheduler and its worker), in one process of its
+ * own so a slow recompute never delays another pool.
  */
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -12,8 +12,8 @@ import { loadConfig } from "@agora/config";
 import { createRedis } from "@agora/redis";
 import {
   ANALYTICS_ORDER_QUEUE,
+  batchedOrderProcessor,
   closeSalesPulses,
-  orderMessageProcessor,
 } from "../analytics/order-consumer.ts";
 import {
   createReconcileQueue,
@@ -25,7 +25,10 @@ import { drainViews, ensureViewGroup } from "../analytics/view-consumer.ts";
 import type { PoolSpec } from "./run-pool.ts";
 
 const envSchema = z.object({
-  ANALYTICS_ORDER_CONCURRENCY: z.coerce.number().int().positive().max(64).default(4),
+  /** Sale events in flight; a batch counts at most this many (waiting ones hold no connection). */
+  ANALYTICS_ORDER_CONCURRENCY: z.coerce.number().int().positive().max(64).default(16),
+  /** How long a sale event waits for others to be counted with it in one transaction. */
+  ANALYTICS_ORDER_BATCH_MS: z.coerce.number().int().min(0).max(5_000).default(250),
   /** How often the batch recomputes recent days ("nightly" by default). */
   ANALYTICS_RECONCILE_EVERY_MS: z.coerce
     .number()
@@ -78,12 +81,22 @@ export function analyticsPool(): PoolSpec {
   const queue = createReconcileQueue(
     createRedis({ maxRetriesPerRequest: null, connectionName: "pool:analytics:producer" }),
   );
+  const orders = batchedOrderProcessor({
+    windowMs: env.ANALYTICS_ORDER_BATCH_MS,
+    maxEvents: env.ANALYTICS_ORDER_CONCURRENCY,
+    onBatchError: (err, size) =>
+      log("warn", {
+        where: ANALYTICS_ORDER_QUEUE,
+        msg: `a batch of ${size} sale events failed; counting them one by one`,
+        err: String(err),
+      }),
+  });
   let reconcileWorker: Worker | undefined;
   let views: { stop: () => Promise<void> } | undefined;
   return {
     queue: ANALYTICS_ORDER_QUEUE,
     concurrency: env.ANALYTICS_ORDER_CONCURRENCY,
-    processor: orderMessageProcessor,
+    processor: orders.processor,
     init: async () => {
       await scheduleReconcile(
         queue,
@@ -108,6 +121,7 @@ export function analyticsPool(): PoolSpec {
       views = startViewReader();
     },
     close: async () => {
+      await orders.close();
       await views?.stop();
       await reconcileWorker?.close();
       closeSalesPulses();

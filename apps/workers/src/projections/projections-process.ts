@@ -45,7 +45,7 @@ export function startProjections(): { close: () => Promise<void> } {
     const { outcome, changed } =
       m.aggregateType === STOCK_TOPIC && m.eventType === "StockChanged"
         ? await stock.run<{ outcome: ConsumeOutcome | "superseded"; changed: string[] }>(m, apply(m), () => {
-            // Not newer than what this process applied: nothing to write (stock-coalescer.ts).
+            // Older than what this process applied: nothing to write (stock-coalescer.ts).
             checkpoints.note(m);
             return { outcome: "superseded" as const, changed: [] };
           })

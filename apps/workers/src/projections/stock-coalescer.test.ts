@@ -5,7 +5,7 @@ const ev = (aggregateId: string, outboxId: number, cluster = "shard-1") => ({ cl
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 describe("StockCoalescer", () => {
-  it("applies one event of a product at a time, and skips one no newer than what it applied", async () => {
+  it("applies one event of a product at a time, and skips one older than what it applied", async () => {
     const c = new StockCoalescer();
     const log: string[] = [];
     let running = 0;
@@ -41,6 +41,35 @@ describe("StockCoalescer", () => {
     };
     await Promise.all([c.run(ev("p", 1), apply, () => undefined), c.run(ev("q", 1), apply, () => undefined), c.run(ev("p", 1, "shard-2"), apply, () => undefined)]);
     expect(most).toBe(3);
+  });
+
+  it("runs a redelivered event again, for its consumer's dedupe row to answer", async () => {
+    const c = new StockCoalescer();
+    expect(await c.run(ev("p", 7), async () => "applied", () => "skip")).toBe("applied");
+    expect(await c.run(ev("p", 7), async () => "duplicate", () => "skip")).toBe("duplicate");
+    expect(await c.run(ev("p", 6), async () => "applied", () => "skip")).toBe("skip");
+  });
+
+  it("queues a lane across sources, and compares positions only within one source", async () => {
+    const c = new StockCoalescer();
+    const lane = (outboxId: number, cluster: string) => ({ ...ev("p", outboxId, cluster), lane: "vendor:p" });
+    let running = 0;
+    let most = 0;
+    const apply = (name: string) => async () => {
+      running++;
+      most = Math.max(most, running);
+      await tick();
+      running--;
+      return name;
+    };
+    const results = await Promise.all([
+      c.run(lane(100, "shard-1"), apply("shard-1 100"), () => "skipped shard-1 100"),
+      c.run(lane(5, "shard-2"), apply("shard-2 5"), () => "skipped shard-2 5"),
+      c.run(lane(50, "shard-1"), apply("shard-1 50"), () => "skipped shard-1 50"),
+      c.run(lane(6, "shard-2"), apply("shard-2 6"), () => "skipped shard-2 6"),
+    ]);
+    expect(results).toEqual(["shard-1 100", "shard-2 5", "skipped shard-1 50", "shard-2 6"]);
+    expect(most).toBe(1);
   });
 
   it("does not count a failed apply as applied, and the next event still runs", async () => {

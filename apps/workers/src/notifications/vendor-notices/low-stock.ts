@@ -4,6 +4,9 @@
  * an owner sets on any row counts. `vendor_stock_alerts` remembers the last state per product, so
  * a notice fires once per crossing from above to at-or-below, and re-arms when stock recovers.
  * Events are ordered by their shard outbox position; an older one never flips the state back.
+ * A process takes one product's events in turn (vendor-notices.ts, through the StockCoalescer), so
+ * they do not queue on the row with a connection each; across processes the row lock keeps the
+ * order, taken by the one statement that also compares positions and moves the state.
  */
 import { withTenant } from "@agora/db";
 import type { RawTx } from "../../outbox/fencing.ts";
@@ -41,36 +44,62 @@ export interface StockObservation {
   position: bigint;
 }
 
+export class StockAlertVanishedError extends Error {
+  readonly code = "STOCK_ALERT_VANISHED";
+  constructor(o: Pick<StockObservation, "vendorId" | "productId">) {
+    super(`low-stock state of product ${o.productId} (vendor ${o.vendorId}) vanished mid-update`);
+    this.name = "StockAlertVanishedError";
+  }
+}
+
+/**
+ * One statement under the row lock: locks the product's state (waiting for, then reading, the
+ * newest committed version), moves it to the observation unless it already reflects an event of
+ * the same shard that is not older, and returns the state before. No row: nothing locked, no rows.
+ */
+const ADVANCE = `WITH previous AS MATERIALIZED (
+    SELECT low, source, position FROM vendor_stock_alerts
+     WHERE vendor_id = $1::uuid AND product_id = $2::uuid FOR UPDATE),
+  advanced AS (
+    UPDATE vendor_stock_alerts a
+       SET low = $3::boolean, source = $4::text, position = $5::bigint, updated_at = now()
+      FROM previous p
+     WHERE a.vendor_id = $1::uuid AND a.product_id = $2::uuid
+       AND NOT (p.source = $4::text AND p.position >= $5::bigint)
+    RETURNING 1)
+  SELECT p.low, EXISTS (SELECT FROM advanced) AS advanced FROM previous p`;
+
 /** Records the observation; true when it is a fresh crossing into low stock. */
 export async function crossedIntoLow(tx: RawTx, o: StockObservation): Promise<boolean> {
   const low = o.threshold !== null && o.available <= o.threshold;
-  // A "not low" row to lock first: two first-ever events of a product then queue on it instead of
-  // both seeing no row (and both firing).
-  await tx.$executeRawUnsafe(
-    `INSERT INTO vendor_stock_alerts (vendor_id, product_id, low, source, position)
-     VALUES ($1::uuid, $2::uuid, false, '', -1) ON CONFLICT DO NOTHING`,
-    o.vendorId,
-    o.productId,
-  );
-  const previous = await tx.$queryRawUnsafe<{ low: boolean; source: string; position: bigint }[]>(
-    `SELECT low, source, position FROM vendor_stock_alerts
-      WHERE vendor_id = $1::uuid AND product_id = $2::uuid FOR UPDATE`,
-    o.vendorId,
-    o.productId,
-  );
-  const prev = previous[0];
-  // Same shard and not newer: an event this state already reflects (or a later one) — ignore it.
-  if (prev && prev.source === o.source && BigInt(prev.position) >= o.position) return false;
-  await tx.$executeRawUnsafe(
-    `INSERT INTO vendor_stock_alerts (vendor_id, product_id, low, source, position)
-     VALUES ($1::uuid, $2::uuid, $3, $4, $5)
-     ON CONFLICT (vendor_id, product_id)
-     DO UPDATE SET low = EXCLUDED.low, source = EXCLUDED.source, position = EXCLUDED.position, updated_at = now()`,
-    o.vendorId,
-    o.productId,
-    low,
-    o.source,
-    o.position,
-  );
-  return low && !(prev?.low ?? false);
+  const advance = async () =>
+    (
+      await tx.$queryRawUnsafe<{ low: boolean; advanced: boolean }[]>(
+        ADVANCE,
+        o.vendorId,
+        o.productId,
+        low,
+        o.source,
+        o.position,
+      )
+    )[0];
+  let previous = await advance();
+  if (!previous) {
+    // The product's first event: its state is this one, and "not low" before it.
+    const inserted = await tx.$queryRawUnsafe<unknown[]>(
+      `INSERT INTO vendor_stock_alerts (vendor_id, product_id, low, source, position)
+       VALUES ($1::uuid, $2::uuid, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING true`,
+      o.vendorId,
+      o.productId,
+      low,
+      o.source,
+      o.position,
+    );
+    if (inserted.length > 0) return low;
+    // Another first event committed its row in between (the insert waited for it): lock that row.
+    previous = await advance();
+    if (!previous) throw new StockAlertVanishedError(o);
+  }
+  // Not advanced: the same shard's event at this position or a newer one is already recorded.
+  return previous.advanced && low && !previous.low;
 }

@@ -78,6 +78,35 @@ afterAll(async () => {
   if (pipeline) rmSync(pipeline.stateDir, { recursive: true, force: true });
 });
 
+/** A product of the shop with 10 on hand and a low-stock threshold; returns its id. */
+async function stockedProduct(title: string, threshold: number): Promise<string> {
+  const productId = randomUUID();
+  await withTenant(shop, async (tx) => {
+    const warehouse = await tx.warehouse.create({
+      data: { vendorId: shop, code: `W-${title}-${run}`, name: "Main" },
+    });
+    await tx.$executeRawUnsafe(
+      `INSERT INTO products (id, vendor_id, sku, title, description, category_id, category_slug, price_cents)
+       VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::uuid, 'lighting', 1500)`,
+      productId,
+      shop,
+      `${title.toUpperCase()}-${run}`,
+      title,
+      `A ${title.toLowerCase()}`,
+      randomUUID(),
+    );
+    await tx.$executeRawUnsafe(
+      `INSERT INTO stock_levels (vendor_id, warehouse_id, product_id, on_hand, low_stock_threshold)
+       VALUES ($1::uuid, $2::uuid, $3::uuid, 10, $4)`,
+      shop,
+      warehouse.id,
+      productId,
+      threshold,
+    );
+  });
+  return productId;
+}
+
 function orderConfirmed() {
   const orderId = randomUUID();
   return coreMessage("order", "OrderConfirmed", {
@@ -152,27 +181,7 @@ describe("vendor notices", () => {
   });
 
   it("fires low stock once per crossing below the threshold, and again after a recovery", async () => {
-    const productId = randomUUID();
-    await withTenant(shop, async (tx) => {
-      const warehouse = await tx.warehouse.create({
-        data: { vendorId: shop, code: `W-${run}`, name: "Main" },
-      });
-      await tx.$executeRawUnsafe(
-        `INSERT INTO products (id, vendor_id, sku, title, description, category_id, category_slug, price_cents)
-         VALUES ($1::uuid, $2::uuid, $3, 'Lamp', 'A lamp', $4::uuid, 'lighting', 1500)`,
-        productId,
-        shop,
-        `LAMP-${run}`,
-        randomUUID(),
-      );
-      await tx.$executeRawUnsafe(
-        `INSERT INTO stock_levels (vendor_id, warehouse_id, product_id, on_hand, low_stock_threshold)
-         VALUES ($1::uuid, $2::uuid, $3::uuid, 10, 4)`,
-        shop,
-        warehouse.id,
-        productId,
-      );
-    });
+    const productId = await stockedProduct("Lamp", 4);
     // Availability over time (threshold 4): 10, 3 (crossing), 2, 8 (recovered), 4 (crossing).
     const levels = [10, 3, 2, 8, 4];
     for (const [i, available] of levels.entries()) {
@@ -209,6 +218,32 @@ describe("vendor notices", () => {
     const mails = await deliveriesTo(ownerEmail(), "Low stock: Lamp");
     expect(mails).toHaveLength(2);
     await sentMails(mails);
+  });
+
+  it("fires one notice when two consumer processes race one product's events, in any order", async () => {
+    const productId = await stockedProduct("Kettle", 4);
+    // Twelve low readings (3, 2, 1, 0, …) in shuffled order, alternating between two processes;
+    // the product has no low-stock state yet, so their first events also race to create it.
+    const events = Array.from({ length: 12 }, (_, i) =>
+      coreMessage(
+        "stock",
+        "StockChanged",
+        { productId, vendorId: shop, available: Math.max(0, 3 - i) },
+        { cluster: "shard-1", outboxId: 2000 + i, vendorId: shop },
+      ),
+    ).sort(() => Math.random() - 0.5);
+    const outcomes = await Promise.all(
+      events.map((m, i) => (i % 2 === 0 ? pipeline.deliver(m) : pipeline.deliverElsewhere(m))),
+    );
+    expect(outcomes.every((o) => o === "applied" || o === "superseded")).toBe(true);
+    const notices = await core().primary.notification.findMany({
+      where: { userId: owner, kind: "vendor_low_stock", title: "Low stock: Kettle" },
+    });
+    expect(notices).toHaveLength(1);
+    const state = await core().primary.vendorStockAlert.findUniqueOrThrow({
+      where: { vendorId_productId: { vendorId: shop, productId } },
+    });
+    expect(state).toMatchObject({ low: true, source: "shard-1", position: 2011n });
   });
 
   it("tells owners, not staff, about a completed payout", async () => {

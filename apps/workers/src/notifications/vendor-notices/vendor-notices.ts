@@ -2,7 +2,8 @@
  * The `vendor-notices` consumer: tells vendor users about new orders (topic `order`,
  * OrderConfirmed), low stock (topic `stock`, a StockChanged that crosses below the threshold) and
  * payouts (topic `payout`, PayoutCompleted), by each user's per-channel settings; and hands staff
- * invitation e-mails (topic `staff`, StaffInvited) to the e-mail channel. Idempotent: effects
+ * invitation e-mails (topic `staff`, StaffInvited) to the e-mail channel. A product's stock events
+ * are recorded one at a time per consumer (StockCoalescer), older ones skipped. Idempotent: effects
  * commit with the dedupe row (`consumeOnce`), and deliveries are enqueued after commit under
  * their own ids, so a redelivered message re-enqueues only what is unfinished.
  */
@@ -21,6 +22,7 @@ import { consumeOnce, coreDedupeStore, type ConsumeOutcome } from "../../outbox/
 import type { RawTx } from "../../outbox/fencing.ts";
 import type { OutboxMessage } from "../../outbox/outbox-message.ts";
 import { subscriberQueueName } from "../../outbox/subscriptions.ts";
+import { StockCoalescer } from "../../projections/stock-coalescer.ts";
 import type { DeliveryJob } from "../channels.ts";
 import { orderEventPayloadSchema, vendorNotice } from "../order-notice.ts";
 import { crossedIntoLow, stockSnapshot } from "./low-stock.ts";
@@ -47,7 +49,8 @@ function parse<S extends z.ZodType>(schema: S, message: OutboxMessage): z.output
   return parsed.data;
 }
 
-export type VendorNoticeOutcome = ConsumeOutcome | "ignored";
+/** "superseded": older than a stock event this process already recorded (nothing to write). */
+export type VendorNoticeOutcome = ConsumeOutcome | "ignored" | "superseded";
 
 export interface VendorNoticeConsumerOptions {
   enqueue: (jobs: DeliveryJob[]) => Promise<void>;
@@ -69,6 +72,7 @@ async function unfinished(tx: RawTx, messageId: string): Promise<DeliveryJob[]> 
 
 export function createVendorNoticeConsumer(opts: VendorNoticeConsumerOptions) {
   const consumer = opts.consumer ?? VENDOR_NOTICES_CONSUMER;
+  const stock = new StockCoalescer();
 
   /** Runs `effect` once per message, then enqueues its deliveries (or the unfinished ones). */
   async function once(
@@ -113,28 +117,33 @@ export function createVendorNoticeConsumer(opts: VendorNoticeConsumerOptions) {
     // Read from the shard before the core transaction, so no core locks wait on another cluster.
     const snapshot = await stockSnapshot(p.vendorId, p.productId);
     if (!snapshot) return "ignored";
-    return once(message, async (tx) => {
-      const fired = await crossedIntoLow(tx, {
-        vendorId: p.vendorId,
-        productId: p.productId,
-        available: p.available,
-        threshold: snapshot.threshold,
-        source: message.cluster,
-        position: BigInt(message.outboxId),
-      });
-      if (!fired || snapshot.threshold === null) return [];
-      return recordVendorNotice(tx, {
-        messageId: message.messageId,
-        vendorId: p.vendorId,
-        kind: "low_stock",
-        notice: lowStockNotice({
-          title: snapshot.title,
+    const record = () =>
+      once(message, async (tx) => {
+        const fired = await crossedIntoLow(tx, {
+          vendorId: p.vendorId,
+          productId: p.productId,
           available: p.available,
           threshold: snapshot.threshold,
-        }),
-        roles: ["vendor_owner", "vendor_staff"],
+          source: message.cluster,
+          position: BigInt(message.outboxId),
+        });
+        if (!fired || snapshot.threshold === null) return [];
+        return recordVendorNotice(tx, {
+          messageId: message.messageId,
+          vendorId: p.vendorId,
+          kind: "low_stock",
+          notice: lowStockNotice({
+            title: snapshot.title,
+            available: p.available,
+            threshold: snapshot.threshold,
+          }),
+          roles: ["vendor_owner", "vendor_staff"],
+        });
       });
-    });
+    // One product's events in turn, without a core connection while they wait; one older than an
+    // event this process recorded from the same shard would change nothing (low-stock.ts).
+    const lane = `${p.vendorId}:${p.productId}`;
+    return stock.run<VendorNoticeOutcome>({ ...message, lane }, record, () => "superseded");
   }
 
   async function onPayout(message: OutboxMessage): Promise<VendorNoticeOutcome> {

@@ -52,16 +52,19 @@ export function startPipeline(run: string) {
     policy: { email: { backoffMs: 50 } },
   });
   service.startChannelWorkers();
-  const consumer = createVendorNoticeConsumer({
-    enqueue: service.enqueue,
-    consumer: `vendor-notices-test-${run}`,
-  });
-  const deliver = (message: OutboxMessage) =>
-    consumer.handle({ data: message } as Job<OutboxMessage>);
+  const consumerProcess = () => {
+    const consumer = createVendorNoticeConsumer({
+      enqueue: service.enqueue,
+      consumer: `vendor-notices-test-${run}`,
+    });
+    return (message: OutboxMessage) => consumer.handle({ data: message } as Job<OutboxMessage>);
+  };
   return {
     stateDir,
     service,
-    deliver,
+    deliver: consumerProcess(),
+    /** A second consumer, as another process would run it: the same dedupe rows, its own memory. */
+    deliverElsewhere: consumerProcess(),
     /** Reads the mail a delivery wrote to the simulated mailbox, once it is there. */
     mail: (deliveryId: string) =>
       until(`mail ${deliveryId}`, async () => {
