@@ -22,7 +22,8 @@ export const PUBLIC_PROCEDURES: readonly string[] = [
   "checkout.paymentConfig",
   "checkout.paymentsStatus",
   "auth.signUp",
-  // an invitation link's page: the single-use token in the input is the credential
+  // an invitation link's page: the single-use token in the input is the credential; an address
+  // that already has an account accepts with a session (`invitations.accept`, not listed here)
   "invitations.get",
-  "invitations.accept",
+  "invitations.signUp",
 ];

@@ -1,10 +1,15 @@
-import { acceptInvitation, getInvitation } from "../vendor/staff/accept-invitation.ts";
+import {
+  acceptInvitation,
+  getInvitation,
+  signUpForInvitation,
+} from "../vendor/staff/accept-invitation.ts";
 import { inviteStaff, revokeInvite } from "../vendor/staff/invite-staff.ts";
 import { listStaff } from "../vendor/staff/list-staff.ts";
 import { removeStaff } from "../vendor/staff/remove-staff.ts";
 import {
   acceptInvitationInput,
   invitationLookupInput,
+  invitationSignUpInput,
   inviteStaffInput,
   removeStaffInput,
   revokeInviteInput,
@@ -14,7 +19,7 @@ import {
   setNotificationSetting,
 } from "../vendor/notification-settings.ts";
 import { setNotificationSettingInput } from "../vendor/notification-settings.schema.ts";
-import { createTRPCRouter, publicProcedure, vendorProcedure } from "../trpc.ts";
+import { createTRPCRouter, protectedProcedure, publicProcedure, vendorProcedure } from "../trpc.ts";
 
 const actor = (ctx: { session: { userId: string }; tenant: { vendorId: string } }) => ({
   userId: ctx.session.userId,
@@ -48,12 +53,18 @@ export const vendorNotificationSettingsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => setNotificationSetting(actor(ctx), input)),
 });
 
-/** `invitations.*`: the public accept page of an invitation link (the token is the credential). */
+/** `invitations.*`: the accept page of an invitation link (the token names the invitation). */
 export const invitationsRouter = createTRPCRouter({
+  /** What the link is for, and whether the caller is signed in as its invitee. */
   get: publicProcedure
     .input(invitationLookupInput)
-    .query(({ input }) => getInvitation(input.token)),
-  accept: publicProcedure
+    .query(({ ctx, input }) => getInvitation(input.token, ctx.session?.userId ?? null)),
+  /** An address with an account: accepted by that account, signed in at the identity provider. */
+  accept: protectedProcedure
     .input(acceptInvitationInput)
-    .mutation(({ input }) => acceptInvitation(input)),
+    .mutation(({ ctx, input }) => acceptInvitation(ctx.session, input)),
+  /** A new address: creates its account (name + password) and accepts; sign-in comes after. */
+  signUp: publicProcedure
+    .input(invitationSignUpInput)
+    .mutation(({ input }) => signUpForInvitation(input)),
 });

@@ -9,19 +9,22 @@ import { IDENTITY_PROVIDER_ID } from "../identity-provider-id.ts";
  * Sends the browser to Agora's sign-in (the identity provider) and back to `callbackUrl`. With
  * `auto`, it goes at once: someone already signed in at the provider (in another Agora app) comes
  * straight back signed in. `screen: "signup"` opens the provider's "Create an account" form;
- * `anotherAccount` asks the provider for the password again instead of its current session.
+ * `anotherAccount` asks the provider for the password again instead of its current session;
+ * `loginHint` fills in the provider's Email field (an invitation's address, say).
  */
 export function ProviderSignIn({
   callbackUrl,
   auto,
   screen = "signin",
   anotherAccount = false,
+  loginHint,
   label = "Continue to sign-in",
 }: {
   callbackUrl: string;
   auto: boolean;
   screen?: "signin" | "signup";
   anotherAccount?: boolean;
+  loginHint?: string;
   label?: string;
 }) {
   const [pending, setPending] = useState(false);
@@ -38,6 +41,7 @@ export function ProviderSignIn({
         {
           ...(screen === "signup" ? { screen_hint: "signup" } : {}),
           ...(anotherAccount ? { prompt: "login" } : {}),
+          ...(loginHint ? { login_hint: loginHint } : {}),
         },
       );
     } catch (err) {

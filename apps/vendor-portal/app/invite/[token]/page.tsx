@@ -1,6 +1,6 @@
 import { AppShell, Card, EmptyState } from "@agora/ui";
 import { TRPCError } from "@trpc/server";
-import { AcceptInvitationForm } from "../../../src/staff/accept-invitation-form.tsx";
+import { AcceptInvitation } from "../../../src/staff/accept-invitation.tsx";
 import { api } from "../../../src/trpc/server.tsx";
 
 export const metadata = { title: "Join a shop" };
@@ -11,7 +11,11 @@ const STATUS_TEXT = {
   expired: "This invitation has expired. Ask the shop owner to invite you again.",
 } as const;
 
-/** The public page an invitation e-mail links to (outside proxy.ts: no session needed). */
+/**
+ * The page an invitation e-mail links to. Outside proxy.ts: it opens without a session, and with
+ * a session of any account (a shopper's, before the grant), which `invitations.get` compares with
+ * the invitation's address.
+ */
 export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   let invitation;
@@ -41,10 +45,12 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
             title={`Join ${invitation.shop}`}
             description="You were invited to help run this shop as staff."
           >
-            <AcceptInvitationForm
+            <AcceptInvitation
               token={token}
               email={invitation.email}
+              shop={invitation.shop}
               existingAccount={invitation.existingAccount}
+              viewer={invitation.viewer}
             />
           </Card>
         )}

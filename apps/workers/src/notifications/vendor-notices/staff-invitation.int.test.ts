@@ -1,10 +1,11 @@
 /**
  * Staff invitations end to end against the real topology: the owner invites, the invitation mail
  * lands in the simulated mailbox through the notifications pipeline, the invitee accepts with the
- * link's token and signs in, the owner removes them, and the very same session is refused on its
- * next call. Sessions are minted exactly as next-auth's Credentials sign-in does (verifyCredentials
- * → the jwt callback → encode) and read back with getSession under the portal's fail-closed
- * revocation policy (Redis through Sentinel).
+ * link's token (a new address signs up with it; an existing account accepts with its own session,
+ * never with a password) and signs in, the owner removes them, and the very same session is
+ * refused on its next call. Sessions stand for a sign-in at the identity provider: minted from the
+ * same user next-auth's jwt callback gets (verifyCredentials → the jwt callback → encode) and read
+ * back with getSession under the portal's fail-closed revocation policy (Redis through Sentinel).
  */
 import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
@@ -45,7 +46,7 @@ interface Session {
   caller: () => Promise<ReturnType<typeof createCaller>>;
 }
 
-/** Signs in like the portal's Credentials provider and returns the session cookie's JWT. */
+/** A portal session of `email`, as its sign-in at the provider leaves it (the cookie's JWT). */
 async function signIn(email: string, password = PASSWORD): Promise<Session> {
   const user = await verifyCredentials({ email, password });
   if (!user) throw new Error(`sign-in of ${email} failed`);
@@ -72,6 +73,17 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
     if (err instanceof TRPCError) return err.code;
     throw err;
   }
+}
+
+/** The TRPCError a call fails with (its code and public message). */
+async function refusalOf(p: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof TRPCError) return { code: err.code, message: err.message };
+    throw err;
+  }
+  throw new Error("the call was expected to fail");
 }
 
 const anonymous = () => createCaller({ headers: new Headers(), session: null });
@@ -132,8 +144,9 @@ describe("staff invitations and immediate removal", () => {
       email,
       status: "open",
       existingAccount: false,
+      viewer: "anonymous",
     });
-    const accepted = await anonymous().invitations.accept({
+    const accepted = await anonymous().invitations.signUp({
       token,
       name: "Sam Staff",
       password: PASSWORD,
@@ -179,13 +192,13 @@ describe("staff invitations and immediate removal", () => {
     const second = await inviteAndReadMail(ownerA, email);
     expect(
       await codeOf(
-        anonymous().invitations.accept({ token: first.token, name: "X", password: PASSWORD }),
+        anonymous().invitations.signUp({ token: first.token, name: "X", password: PASSWORD }),
       ),
     ).toBe("PRECONDITION_FAILED");
-    await anonymous().invitations.accept({ token: second.token, name: "Once", password: PASSWORD });
+    await anonymous().invitations.signUp({ token: second.token, name: "Once", password: PASSWORD });
     expect(
       await codeOf(
-        anonymous().invitations.accept({ token: second.token, name: "Y", password: PASSWORD }),
+        anonymous().invitations.signUp({ token: second.token, name: "Y", password: PASSWORD }),
       ),
     ).toBe("CONFLICT");
     expect((await anonymous().invitations.get({ token: second.token })).status).toBe("accepted");
@@ -198,7 +211,7 @@ describe("staff invitations and immediate removal", () => {
     expect((await anonymous().invitations.get({ token: late.token })).status).toBe("expired");
     expect(
       await codeOf(
-        anonymous().invitations.accept({ token: late.token, name: "L", password: PASSWORD }),
+        anonymous().invitations.signUp({ token: late.token, name: "L", password: PASSWORD }),
       ),
     ).toBe("PRECONDITION_FAILED");
     expect(await core().primary.user.count({ where: { email: `late-${run}@staff.test` } })).toBe(0);
@@ -215,7 +228,7 @@ describe("staff invitations and immediate removal", () => {
         }),
       ),
     ).toBe("NOT_FOUND");
-    const { userId } = await anonymous().invitations.accept({
+    const { userId } = await anonymous().invitations.signUp({
       token,
       name: "Cross",
       password: PASSWORD,
@@ -235,26 +248,102 @@ describe("staff invitations and immediate removal", () => {
     expect(await codeOf((await ownerA.caller()).vendor.staff.invite({ email }))).toBe("CONFLICT");
   });
 
-  it("adds an existing account only with its password, and signs its older sessions out", async () => {
+  it("adds an existing account only with its own session, and signs its older sessions out", async () => {
     const email = `shopper-${run}@staff.test`;
-    await createUser(email, [{ role: "shopper" }]);
+    const userId = await createUser(email, [{ role: "shopper" }]);
     const before = await signIn(email);
-    const { token } = await inviteAndReadMail(ownerA, email);
-    expect((await anonymous().invitations.get({ token })).existingAccount).toBe(true);
-    expect(
-      await codeOf(
-        anonymous().invitations.accept({ token, name: "S", password: "wrong password" }),
-      ),
-    ).toBe("UNAUTHORIZED");
-    expect(
-      await anonymous().invitations.accept({ token, name: "S", password: PASSWORD }),
-    ).toMatchObject({
-      newAccount: false,
+    const { token, invitation } = await inviteAndReadMail(ownerA, email);
+    expect(await anonymous().invitations.get({ token })).toMatchObject({
+      existingAccount: true,
+      viewer: "anonymous",
     });
+    expect((await (await before.caller()).invitations.get({ token })).viewer).toBe("invitee");
+
+    const accepted = await (await before.caller()).invitations.accept({ token });
+    expect(accepted).toEqual({ userId, email, newAccount: false });
+    // The grant is a role change: the session that accepted is over, like any older one.
     expect(await before.session()).toBeNull();
     expect(await (await signIn(email)).session()).toMatchObject({
       roles: expect.arrayContaining(["vendor_staff", "shopper"]),
+      vendorId: shopA,
     });
+    const audit = await core().primary.auditLog.findMany({
+      where: { vendorId: shopA, action: "staff.acceptInvite", targetId: invitation.invitationId },
+      select: { actorUserId: true },
+    });
+    expect(audit).toEqual([{ actorUserId: userId }]);
+    // The token worked once, for its own account too.
+    const again = await signIn(email);
+    expect(await codeOf((await again.caller()).invitations.accept({ token }))).toBe("CONFLICT");
+  });
+
+  it("refuses another signed-in account with FORBIDDEN and keeps the invitation open for the invitee", async () => {
+    const email = `invitee-${run}@staff.test`;
+    const inviteeId = await createUser(email, [{ role: "shopper" }]);
+    const other = `other-${run}@staff.test`;
+    const otherId = await createUser(other, [{ role: "shopper" }]);
+    const { token, invitation } = await inviteAndReadMail(ownerA, email);
+    const intruder = await signIn(other);
+    expect((await (await intruder.caller()).invitations.get({ token })).viewer).toBe(
+      "another-account",
+    );
+
+    for (const signedIn of [intruder, ownerB]) {
+      expect(await refusalOf((await signedIn.caller()).invitations.accept({ token }))).toEqual({
+        code: "FORBIDDEN",
+        message: `This invitation is for ${email}; you are signed in as another account — sign out first.`,
+      });
+    }
+    // Nothing changed: no grant, the invitation still open, the refused sessions still valid.
+    expect((await anonymous().invitations.get({ token })).status).toBe("open");
+    expect(await intruder.session()).not.toBeNull();
+    const grants = await core().primary.userRole.count({
+      where: { userId: otherId, vendorId: shopA },
+    });
+    expect(grants).toBe(0);
+
+    // A new address has no account yet, so no session can be its invitee either.
+    const fresh = await inviteAndReadMail(ownerA, `fresh-${run}@staff.test`);
+    expect(await codeOf((await intruder.caller()).invitations.accept({ token: fresh.token }))).toBe(
+      "FORBIDDEN",
+    );
+
+    const invitee = await signIn(email);
+    expect(await (await invitee.caller()).invitations.accept({ token })).toMatchObject({
+      newAccount: false,
+    });
+    const row = await core().primary.staffInvitation.findUniqueOrThrow({
+      where: { id: invitation.invitationId },
+    });
+    expect(row.acceptedUserId).toBe(inviteeId);
+  });
+
+  it("takes no password for an existing account: the public sign-up refuses it, accept needs a session", async () => {
+    const email = `no-oracle-${run}@staff.test`;
+    const userId = await createUser(email, [{ role: "shopper" }]);
+    const { token } = await inviteAndReadMail(ownerA, email);
+    // The right password and a wrong one get the same refusal: nothing here checks either.
+    for (const password of [PASSWORD, "wrong password"]) {
+      const refused = await refusalOf(
+        anonymous().invitations.signUp({ token, name: "S", password }),
+      );
+      expect(refused).toEqual({
+        code: "UNAUTHORIZED",
+        message: `${email} already has an Agora account: sign in as ${email} to accept.`,
+      });
+    }
+    expect(await codeOf(anonymous().invitations.accept({ token }))).toBe("UNAUTHORIZED");
+    // The session's procedure takes the token and nothing else.
+    const invitee = await signIn(email);
+    expect(
+      await codeOf(
+        (await invitee.caller()).invitations.accept({ token, password: PASSWORD } as {
+          token: string;
+        }),
+      ),
+    ).toBe("BAD_REQUEST");
+    expect((await anonymous().invitations.get({ token })).status).toBe("open");
+    expect(await core().primary.userRole.count({ where: { userId, vendorId: shopA } })).toBe(0);
   });
 
   it("judges sessions on core while Redis cannot answer, and refuses them only when core cannot either (fail-closed)", async () => {

@@ -1,34 +1,45 @@
 /**
- * The public side of an invitation link: `invitations.get` shows what the link is for, and
- * `invitations.accept` turns it into a staff grant. A new address gets a new account (name and
- * password from the form); an address that already has an account must give that account's
- * password, which proves the invitee owns it. The token works once: the invitation row is locked,
- * checked and marked accepted in the same transaction as the grant.
+ * The invitee's side of an invitation link. `invitations.get` shows what the link is for and
+ * whether the caller's session is the invitee's account. An address that already has an account
+ * accepts with `invitations.accept` while signed in as that account: the sign-in happened at the
+ * identity provider (its throttle, its session), so no password for an existing account ever
+ * comes here. A new address creates its account with `invitations.signUp` (name and password, a
+ * sign-up like the storefront's) and signs in afterwards. The token works once: the invitation row
+ * is locked, checked and marked accepted in the same transaction as the grant.
  */
 import { randomUUID } from "node:crypto";
-import { core, hashPassword, verifyPassword } from "@agora/db";
+import { core, type CoreTx, hashPassword } from "@agora/db";
 import { emailIndex, openEmail, sealEmail, sealUserName, userKey } from "@agora/secrets";
 import { TRPCError } from "@trpc/server";
 import { bumpSessionEpoch } from "../../auth/session-epochs.ts";
 import { recordAudit } from "../audit-log.ts";
 import { hashInvitationToken } from "./invitation-token.ts";
 import { revokeSessionsNow } from "./remove-staff.ts";
-import type { AcceptInvitationInput } from "./staff.schema.ts";
+import type { AcceptInvitationInput, InvitationSignUpInput } from "./staff.schema.ts";
 
 /** Users with this address: by blind index, or by plaintext on a row not sealed yet. */
 async function sameAddress(email: string) {
   return [{ emailIndex: await emailIndex(email) }, { email }];
 }
 
+/** The account the invitation's address belongs to, if any. */
+async function accountOf(db: CoreTx, email: string): Promise<{ id: string } | null> {
+  return db.user.findFirst({ where: { OR: await sameAddress(email) }, select: { id: true } });
+}
+
 export type InvitationStatus = "open" | "accepted" | "revoked" | "expired";
+
+/** The caller, as the invitation sees them: not signed in, its invitee, or someone else. */
+export type InvitationViewer = "anonymous" | "invitee" | "another-account";
 
 export interface InvitationView {
   shop: string;
   email: string;
   status: InvitationStatus;
   expiresAt: Date;
-  /** The address already has an account: accepting needs that account's password. */
+  /** The address already has an account: the invitee signs in as it to accept. */
   existingAccount: boolean;
+  viewer: InvitationViewer;
 }
 
 interface InvitationRow {
@@ -79,7 +90,11 @@ function unusable(status: Exclude<InvitationStatus, "open">): TRPCError {
   });
 }
 
-export async function getInvitation(token: string): Promise<InvitationView> {
+/** `sessionUserId`: the caller's signed-in user, if any (only compared, never revealed). */
+export async function getInvitation(
+  token: string,
+  sessionUserId: string | null,
+): Promise<InvitationView> {
   const db = core().primary;
   const row = await db.staffInvitation.findUnique({
     where: { tokenHash: hashInvitationToken(token) },
@@ -88,7 +103,7 @@ export async function getInvitation(token: string): Promise<InvitationView> {
   const email = await openEmail("staff_invitations", row);
   const [vendor, account] = await Promise.all([
     db.vendor.findUnique({ where: { id: row.vendorId }, select: { name: true } }),
-    db.user.findFirst({ where: { OR: await sameAddress(email) }, select: { id: true } }),
+    accountOf(db, email),
   ]);
   return {
     shop: vendor?.name ?? "A shop",
@@ -96,6 +111,11 @@ export async function getInvitation(token: string): Promise<InvitationView> {
     status: statusOf(row),
     expiresAt: row.expiresAt,
     existingAccount: account !== null,
+    viewer: !sessionUserId
+      ? "anonymous"
+      : account?.id === sessionUserId
+        ? "invitee"
+        : "another-account",
   };
 }
 
@@ -105,75 +125,102 @@ export interface AcceptedInvitation {
   newAccount: boolean;
 }
 
-export async function acceptInvitation(input: AcceptInvitationInput): Promise<AcceptedInvitation> {
-  const tokenHash = hashInvitationToken(input.token);
-  // Hashed before the transaction: scrypt takes ~100 ms and must not hold the row lock.
-  const newPasswordHash = await hashPassword(input.password);
-  return core().primary.$transaction(
-    async (tx) => {
-      const rows = await tx.$queryRaw<InvitationRow[]>`
-        SELECT id::text, vendor_id::text AS "vendorId", email, email_sealed AS "emailSealed",
-               data_key AS "dataKey", role_name AS "roleName",
-               expires_at AS "expiresAt", accepted_at AS "acceptedAt", revoked_at AS "revokedAt"
-        FROM staff_invitations WHERE token_hash = ${tokenHash} FOR UPDATE`;
-      const invitation = rows[0];
-      if (!invitation) throw notFound();
-      const status = statusOf(invitation);
-      if (status !== "open") throw unusable(status);
+/** The invitation of `token`, locked FOR UPDATE until the transaction ends, if it is still open. */
+async function lockOpenInvitation(
+  tx: CoreTx,
+  tokenHash: string,
+): Promise<{ invitation: InvitationRow; email: string }> {
+  const rows = await tx.$queryRaw<InvitationRow[]>`
+    SELECT id::text, vendor_id::text AS "vendorId", email, email_sealed AS "emailSealed",
+           data_key AS "dataKey", role_name AS "roleName",
+           expires_at AS "expiresAt", accepted_at AS "acceptedAt", revoked_at AS "revokedAt"
+    FROM staff_invitations WHERE token_hash = ${tokenHash} FOR UPDATE`;
+  const invitation = rows[0];
+  if (!invitation) throw notFound();
+  const status = statusOf(invitation);
+  if (status !== "open") throw unusable(status);
+  return { invitation, email: await openEmail("staff_invitations", invitation) };
+}
 
-      const email = await openEmail("staff_invitations", invitation);
-      const existing = await tx.user.findFirst({
-        where: { OR: await sameAddress(email) },
-        select: { id: true, passwordHash: true },
-      });
-      let userId: string;
-      if (existing) {
-        if (!(await verifyPassword(input.password, existing.passwordHash)))
-          throw new TRPCError({
-            code: "UNAUTHORIZED",
-            message: "This address already has an account: enter its password to accept.",
-          });
-        userId = existing.id;
-      } else {
-        // ON CONFLICT: a sign-up of the same address racing this accept wins, and the invitee is
-        // told to use that account's password instead of hitting a unique violation.
-        const newId = randomUUID();
-        const sealed = await sealEmail("users", newId, email);
-        const nameSealed = sealUserName(await userKey(newId, sealed.dataKey), newId, input.name);
-        const created = await tx.$queryRaw<{ id: string }[]>`
-          INSERT INTO users (id, email_index, email_sealed, data_key, name_sealed, password_hash)
-          VALUES (${newId}::uuid, ${sealed.emailIndex}, ${sealed.emailSealed}, ${sealed.dataKey},
-                  ${nameSealed}, ${newPasswordHash})
-          ON CONFLICT (email_index) DO NOTHING
-          RETURNING id::text`;
-        if (!created[0])
-          throw new TRPCError({
-            code: "CONFLICT",
-            message: "An account with this address was just created: enter its password to accept.",
-          });
-        userId = created[0].id;
-      }
-      await tx.userRole.create({
-        data: { userId, roleName: invitation.roleName, vendorId: invitation.vendorId },
-      });
-      await tx.staffInvitation.update({
-        where: { id: invitation.id },
-        data: { acceptedAt: new Date(), acceptedUserId: userId },
-      });
-      await recordAudit(
-        { userId, vendorId: invitation.vendorId },
-        {
-          action: "staff.acceptInvite",
-          targetType: "staff_invitation",
-          targetId: invitation.id,
-          after: { userId, role: invitation.roleName },
-        },
-        tx,
-      );
-      // A role change: the account's open sessions (if any) sign in again to pick the grant up.
-      if (existing) await revokeSessionsNow(userId, await bumpSessionEpoch(tx, userId));
-      return { userId, email, newAccount: !existing };
+/** The staff grant, the invitation marked used by `userId`, and the audit entry. */
+async function grantInvitation(tx: CoreTx, invitation: InvitationRow, userId: string) {
+  await tx.userRole.create({
+    data: { userId, roleName: invitation.roleName, vendorId: invitation.vendorId },
+  });
+  await tx.staffInvitation.update({
+    where: { id: invitation.id },
+    data: { acceptedAt: new Date(), acceptedUserId: userId },
+  });
+  await recordAudit(
+    { userId, vendorId: invitation.vendorId },
+    {
+      action: "staff.acceptInvite",
+      targetType: "staff_invitation",
+      targetId: invitation.id,
+      after: { userId, role: invitation.roleName },
     },
-    { maxWait: 3000, timeout: 10_000 },
+    tx,
   );
+}
+
+const TRANSACTION_LIMITS = { maxWait: 3000, timeout: 10_000 };
+
+/**
+ * `invitations.accept`: the signed-in user accepts an invitation to their own address. Another
+ * account is FORBIDDEN and the invitation stays open for the right one.
+ */
+export async function acceptInvitation(
+  session: { userId: string },
+  input: AcceptInvitationInput,
+): Promise<AcceptedInvitation> {
+  const tokenHash = hashInvitationToken(input.token);
+  return core().primary.$transaction(async (tx) => {
+    const { invitation, email } = await lockOpenInvitation(tx, tokenHash);
+    const account = await accountOf(tx, email);
+    if (!account || account.id !== session.userId)
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: `This invitation is for ${email}; you are signed in as another account — sign out first.`,
+      });
+    await grantInvitation(tx, invitation, account.id);
+    // A role change: the account's sessions (this one too) sign in again to pick the grant up.
+    await revokeSessionsNow(account.id, await bumpSessionEpoch(tx, account.id));
+    return { userId: account.id, email, newAccount: false };
+  }, TRANSACTION_LIMITS);
+}
+
+/**
+ * `invitations.signUp`: a new address creates its account with the invitation and accepts it. An
+ * address that has an account is told to sign in as it instead; its password is never checked here.
+ */
+export async function signUpForInvitation(
+  input: InvitationSignUpInput,
+): Promise<AcceptedInvitation> {
+  const tokenHash = hashInvitationToken(input.token);
+  // Hashed before the transaction: the hash takes ~100 ms and must not hold the row lock.
+  const passwordHash = await hashPassword(input.password);
+  return core().primary.$transaction(async (tx) => {
+    const { invitation, email } = await lockOpenInvitation(tx, tokenHash);
+    const signInFirst = () =>
+      new TRPCError({
+        code: "UNAUTHORIZED",
+        message: `${email} already has an Agora account: sign in as ${email} to accept.`,
+      });
+    if (await accountOf(tx, email)) throw signInFirst();
+    // ON CONFLICT: a sign-up of the same address racing this one wins, and the invitee is told
+    // to sign in with that account instead of hitting a unique violation.
+    const newId = randomUUID();
+    const sealed = await sealEmail("users", newId, email);
+    const nameSealed = sealUserName(await userKey(newId, sealed.dataKey), newId, input.name);
+    const created = await tx.$queryRaw<{ id: string }[]>`
+      INSERT INTO users (id, email_index, email_sealed, data_key, name_sealed, password_hash)
+      VALUES (${newId}::uuid, ${sealed.emailIndex}, ${sealed.emailSealed}, ${sealed.dataKey},
+              ${nameSealed}, ${passwordHash})
+      ON CONFLICT (email_index) DO NOTHING
+      RETURNING id::text`;
+    const userId = created[0]?.id;
+    if (!userId) throw signInFirst();
+    await grantInvitation(tx, invitation, userId);
+    return { userId, email, newAccount: true };
+  }, TRANSACTION_LIMITS);
 }

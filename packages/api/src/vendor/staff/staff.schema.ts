@@ -16,13 +16,19 @@ export const invitationToken = z
 
 export const invitationLookupInput = z.object({ token: invitationToken });
 
-export const acceptInvitationInput = z.object({
+/**
+ * An address that already has an account accepts while signed in as it: the session proves whose
+ * it is, so the token is all the input there is (strict: a password sent here is refused).
+ */
+export const acceptInvitationInput = z.strictObject({ token: invitationToken });
+
+/** A new address: the invitee creates their account (a sign-up) and accepts in one step. */
+export const invitationSignUpInput = z.object({
   token: invitationToken,
-  /** Used only when the invitation creates a new account. */
   name: z.string().trim().min(1).max(100),
-  // A new account's password, or the existing account's password (proves it is theirs).
   password: z.string().min(8).max(200),
 });
 
 export type InviteStaffInput = z.infer<typeof inviteStaffInput>;
 export type AcceptInvitationInput = z.infer<typeof acceptInvitationInput>;
+export type InvitationSignUpInput = z.infer<typeof invitationSignUpInput>;
