@@ -37,20 +37,23 @@ import { podTemplate } from "../../infra/k8s/src/workloads/pod-template.ts";
 
 /**
  * The variables that make a process's internal links encrypted: its service identity (mutual TLS
- * to the internal planes), Redis's CA, etcd's client pair. In production each one is required.
+ * to the internal planes), Redis's and etcd's CA and client pair. In production each one is
+ * required.
  */
 const TLS_VARIABLES = [
   "AGORA_TLS_CA_FILE",
   "AGORA_TLS_CERT_FILE",
   "AGORA_TLS_KEY_FILE",
   "AGORA_REDIS_TLS_CA_FILE",
+  "AGORA_REDIS_TLS_CERT_FILE",
+  "AGORA_REDIS_TLS_KEY_FILE",
   "AGORA_ETCD_CA_FILE",
   "AGORA_ETCD_CERT_FILE",
   "AGORA_ETCD_KEY_FILE",
 ] as const;
 const TLS_GROUPS = {
   service: ["AGORA_TLS_CA_FILE", "AGORA_TLS_CERT_FILE", "AGORA_TLS_KEY_FILE"],
-  redis: ["AGORA_REDIS_TLS_CA_FILE"],
+  redis: ["AGORA_REDIS_TLS_CA_FILE", "AGORA_REDIS_TLS_CERT_FILE", "AGORA_REDIS_TLS_KEY_FILE"],
   etcd: ["AGORA_ETCD_CA_FILE", "AGORA_ETCD_CERT_FILE", "AGORA_ETCD_KEY_FILE"],
 } as const;
 
@@ -122,7 +125,8 @@ describe.each(Object.values(ENVIRONMENTS))(
         const given = TLS_VARIABLES.filter((v) => v in source);
         // Every Agora process has a service identity; Redis and etcd clients get their TLS too.
         expect(given).toEqual(expect.arrayContaining(["AGORA_TLS_CA_FILE", "AGORA_TLS_CERT_FILE", "AGORA_TLS_KEY_FILE"]));
-        if ("AGORA_REDIS_SENTINELS" in source) expect(given).toContain("AGORA_REDIS_TLS_CA_FILE");
+        if ("AGORA_REDIS_SENTINELS" in source)
+          expect(given).toEqual(expect.arrayContaining(["AGORA_REDIS_TLS_CA_FILE", "AGORA_REDIS_TLS_CERT_FILE", "AGORA_REDIS_TLS_KEY_FILE"]));
         if ("AGORA_ETCD_ENDPOINTS" in source)
           expect(given).toEqual(expect.arrayContaining(["AGORA_ETCD_CA_FILE", "AGORA_ETCD_CERT_FILE", "AGORA_ETCD_KEY_FILE"]));
         // One file missing, or a whole concern's (a pod rendered without its TLS at all).

@@ -127,6 +127,15 @@ export const ENV_TABLE: readonly EnvVarSpec[] = [
     description:
       "one read-write and one read-only URL per cluster; passwords inside, so Secret-backed",
   },
+  // The process kind's connection budget (@agora/config connection-budget.ts), one per target.
+  ...(["CORE_RW", "CORE_RO", "SHARD_RW", "SHARD_RO"] as const).map(
+    (target): EnvVarSpec => ({
+      name: `AGORA_DB_POOL_MAX_${target}`,
+      group: "database",
+      source: "container",
+      description: "pool max per process on one cluster side, from the connection budget",
+    }),
+  ),
   {
     name: "AGORA_REDIS_SENTINELS",
     group: "redis",
@@ -158,6 +167,18 @@ export const ENV_TABLE: readonly EnvVarSpec[] = [
     group: "redis",
     source: "container",
     description: "CA the Redis nodes' and Sentinels' certificates chain to (TLS only; the pod's mounted CA)",
+  },
+  {
+    name: "AGORA_REDIS_TLS_CERT_FILE",
+    group: "redis",
+    source: "container",
+    description: "client certificate Redis and the Sentinels require (the pod's service identity)",
+  },
+  {
+    name: "AGORA_REDIS_TLS_KEY_FILE",
+    group: "redis",
+    source: "container",
+    description: "its key",
   },
   {
     name: "AGORA_ETCD_ENDPOINTS",

@@ -15,6 +15,11 @@ export interface ResourceSize {
 
 export interface PostgresClusterSize {
   instances: number;
+  /**
+   * Each member's `max_connections`: the connection budget's sum at the workloads' maximum pods
+   * must fit (policies/connection-budget.ts), and every backend costs memory (~5–10 MB).
+   */
+  maxConnections: number;
   volume: string;
   resources: ResourceSize;
 }
@@ -124,8 +129,18 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSpec> = {
     ...CLUSTER_FACTS,
     postgres: {
       version: "15",
-      core: { instances: 3, volume: "20Gi", resources: size("250m", "512Mi", "1", "1Gi") },
-      shard: { instances: 2, volume: "20Gi", resources: size("250m", "512Mi", "1", "1Gi") },
+      core: {
+        instances: 3,
+        maxConnections: 200,
+        volume: "20Gi",
+        resources: size("250m", "512Mi", "1", "1Gi"),
+      },
+      shard: {
+        instances: 2,
+        maxConnections: 150,
+        volume: "20Gi",
+        resources: size("250m", "512Mi", "1", "1Gi"),
+      },
       storageClass: "standard",
     },
     redis: {
@@ -182,8 +197,21 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSpec> = {
     ...CLUSTER_FACTS,
     postgres: {
       version: "15",
-      core: { instances: 3, volume: "200Gi", resources: size("2", "8Gi", "4", "8Gi") },
-      shard: { instances: 2, volume: "100Gi", resources: size("1", "4Gi", "2", "4Gi") },
+      // At the autoscalers' maxima (100 storefronts + a rollout's surge) the connection budget asks
+      // ~1,190 connections of core's primary: more than 8 GiB holds at 5–10 MB a backend, so the
+      // production web tier needs a connection pooler (docs/performance.md, "Connection budget").
+      core: {
+        instances: 3,
+        maxConnections: 1200,
+        volume: "200Gi",
+        resources: size("2", "8Gi", "4", "8Gi"),
+      },
+      shard: {
+        instances: 2,
+        maxConnections: 750,
+        volume: "100Gi",
+        resources: size("1", "4Gi", "2", "4Gi"),
+      },
       storageClass: "ssd",
     },
     redis: {

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CORE_CLUSTER, WORKER_PROCESSES, type WorkerProcessName } from "@agora/config";
-import { etcdClientTlsFiles } from "./security/tls-files.ts";
+import { etcdClientTlsFiles, redisToolTlsFiles } from "./security/tls-files.ts";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -689,10 +689,16 @@ export function sentinelAddresses(t: Topology): { host: string; port: number }[]
 
 /**
  * How a tool of the topology reaches Redis: through its Sentinels, over TLS verified against the
- * state folder's CA (the servers have no plaintext port), with the topology's passwords.
+ * state folder's CA (the servers have no plaintext port), presenting the tools' client pair (they
+ * require one), with the topology's passwords.
  */
 export function sentinelConnection(t: Topology) {
-  const tls = { ca: readFileSync(t.pki.caCert) };
+  const client = redisToolTlsFiles(t);
+  const tls = {
+    ca: readFileSync(t.pki.caCert),
+    cert: readFileSync(client.cert),
+    key: readFileSync(client.key),
+  };
   return {
     sentinels: sentinelAddresses(t),
     name: t.redis.masterName,

@@ -1,6 +1,27 @@
 export { ConfigError, loadConfig, type EnvSource } from "./load-config.ts";
 export { CORE_CLUSTER, dbUrlEnvName, type ClusterRole } from "./clusters.ts";
 export * from "./deployables.ts";
+export {
+  CONNECTION_BUDGET,
+  type BudgetEntry,
+  type ConnectionAllowance,
+  connectionsPerInstance,
+  DB_TARGETS,
+  type DbTarget,
+  dbTargetOf,
+  type DemandRow,
+  isProcessKind,
+  type MemberDemand,
+  memberDemand,
+  OTHER_PROCESS_KINDS,
+  poolMaxEnv,
+  poolMaxEnvName,
+  type ProcessKind,
+  processKindOf,
+  RESERVED_CONNECTIONS,
+  type ReservedConnections,
+  reservedConnections,
+} from "./connection-budget.ts";
 export { listenSchema, metricsPortSchema, runtimeSchema } from "./schemas/listen.ts";
 export { databaseSchema, type DatabaseConfig } from "./schemas/database.ts";
 export { redisSchema } from "./schemas/redis.ts";

@@ -23,18 +23,48 @@ export function reconnectDelay(attempt: number, baseMs = 100, capMs = 2000): num
 /** CA files read once per path: every connection of a process trusts the same CA. */
 const caByFile = new Map<string, Buffer>();
 
+/** The client certificate and key files a connection presents (PEM). */
+export interface RedisClientPair {
+  cert: string;
+  key: string;
+}
+
 /**
  * TLS for the Sentinels and for the master they name, verified against the CA (the host's IP is
- * checked against the certificate's addresses). Undefined when no CA is configured.
+ * checked against the certificate's addresses), presenting `client`: Redis and the Sentinels
+ * refuse a handshake without a certificate of their CA. Undefined when no CA is configured.
+ *
+ * The pair is read at each connection, so a rotated pair is presented from the next one on
+ * without a restart: ioredis copies these options into every `tls.connect` with Object.assign,
+ * which reads the getters (the certificate's read takes the key with it, so the two match).
  */
-export function redisTls(caFile: string | undefined): ConnectionOptions | undefined {
+export function redisTls(
+  caFile: string | undefined,
+  client?: RedisClientPair,
+): ConnectionOptions | undefined {
   if (!caFile) return undefined;
   let ca = caByFile.get(caFile);
   if (!ca) {
     ca = readFileSync(caFile);
     caByFile.set(caFile, ca);
   }
-  return { ca, minVersion: "TLSv1.3" };
+  const tls: ConnectionOptions = { ca, minVersion: "TLSv1.3" };
+  if (!client) return tls;
+  let pair: { cert: Buffer; key: Buffer } | undefined;
+  return Object.defineProperties(tls, {
+    cert: {
+      enumerable: true,
+      get: () => (pair = { cert: readFileSync(client.cert), key: readFileSync(client.key) }).cert,
+    },
+    key: {
+      enumerable: true,
+      get: () => {
+        const key = pair?.key ?? readFileSync(client.key);
+        pair = undefined;
+        return key;
+      },
+    },
+  });
 }
 
 /**
@@ -80,10 +110,15 @@ export function failoverBehaviour(): Pick<
 
 export function redisOptions(opts: RedisConnectionOptions = {}): RedisOptions {
   const env = loadConfig(redisSchema);
-  const tls = redisTls(env.AGORA_REDIS_TLS_CA_FILE);
+  const client =
+    env.AGORA_REDIS_TLS_CERT_FILE && env.AGORA_REDIS_TLS_KEY_FILE
+      ? { cert: env.AGORA_REDIS_TLS_CERT_FILE, key: env.AGORA_REDIS_TLS_KEY_FILE }
+      : undefined;
+  const tls = redisTls(env.AGORA_REDIS_TLS_CA_FILE, client);
   return {
     // Encryption in transit: the Sentinels (sentinelTLS) and the master they name (tls, used for
-    // the resolved address only with enableTLSForSentinelMode) are reached over TLS alone.
+    // the resolved address only with enableTLSForSentinelMode) are reached over TLS alone, each
+    // connection presenting this process's client certificate.
     ...(tls ? { tls, sentinelTLS: tls, enableTLSForSentinelMode: true } : {}),
     sentinels: env.AGORA_REDIS_SENTINELS,
     name: env.AGORA_REDIS_MASTER_NAME,

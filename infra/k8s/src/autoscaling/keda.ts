@@ -46,8 +46,11 @@ export function redisTriggerAuthentication(env: EnvironmentSpec): TriggerAuthent
     spec: {
       secretTargetRef: [
         { parameter: "password", name: SECRETS.redis, key: "AGORA_REDIS_PASSWORD" },
-        // Redis and the Sentinels speak TLS only: KEDA verifies them against the internal CA.
+        // Redis and the Sentinels speak mutual TLS only: KEDA verifies them against the internal
+        // CA and presents the Redis certificate (client auth too), as the Sentinels do.
         { parameter: "ca", name: REDIS_TLS_SECRET, key: "ca.crt" },
+        { parameter: "cert", name: REDIS_TLS_SECRET, key: "tls.crt" },
+        { parameter: "key", name: REDIS_TLS_SECRET, key: "tls.key" },
       ],
     },
   };

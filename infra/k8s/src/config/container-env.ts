@@ -3,6 +3,7 @@
  * values come from the `agora-config` ConfigMap by key, secrets by `secretKeyRef` (values are never
  * rendered), per-container values (port, service name) inline.
  */
+import { poolMaxEnv, processKindOf } from "@agora/config";
 import type { EnvVar } from "kubernetes-types/core/v1";
 import { type Deployable, HTTP_PORT, HTTPS_PORT, METRICS_PORT } from "../deployables.ts";
 import { TLS_FILES } from "../security/service-tls-files.ts";
@@ -58,6 +59,13 @@ function fromSpec(
       (["rw", "ro"] as const).map((role) => secretRef(dbUrlVariable(c, role), SECRETS.database)),
     );
   }
+  if (spec.name.startsWith("AGORA_DB_POOL_MAX_")) {
+    // A process kind that reads the database without a budget would size its own pools.
+    const kind = processKindOf(d.name);
+    if (!kind) throw new Error(`${d.name} reads the database but has no connection budget`);
+    const value = poolMaxEnv(kind)[spec.name];
+    return value === undefined ? [] : [{ name: spec.name, value }];
+  }
   if (spec.name.startsWith("AGORA_DB_ADMIN_URL_")) {
     return clusters(env).map((c) => secretRef(dbAdminUrlVariable(c), SECRETS.databaseAdmin));
   }
@@ -99,15 +107,17 @@ function containerValue(name: string, d: EnvConsumer, serviceName: string): stri
     case "AGORA_SERVICE_NAME":
       return serviceName;
     // The pod's service identity Secret (security/service-identity.ts): the same pair is its
-    // client certificate to etcd, and its CA is the one Redis's and etcd's certificates chain to.
+    // client certificate to Redis and etcd, and its CA is the one their certificates chain to.
     case "AGORA_TLS_CA_FILE":
     case "AGORA_REDIS_TLS_CA_FILE":
     case "AGORA_ETCD_CA_FILE":
       return requireIdentity(d, name, TLS_FILES.ca);
     case "AGORA_TLS_CERT_FILE":
+    case "AGORA_REDIS_TLS_CERT_FILE":
     case "AGORA_ETCD_CERT_FILE":
       return requireIdentity(d, name, TLS_FILES.cert);
     case "AGORA_TLS_KEY_FILE":
+    case "AGORA_REDIS_TLS_KEY_FILE":
     case "AGORA_ETCD_KEY_FILE":
       return requireIdentity(d, name, TLS_FILES.key);
     case "AGORA_SECRETS_DIR":

@@ -156,7 +156,12 @@ function cluster(
       postgresql: {
         version: env.postgres.version,
         // The migration runner and payout settlement use PREPARE TRANSACTION (two-phase commit).
-        parameters: { max_prepared_transactions: "64", wal_log_hints: "on" },
+        // max_connections: the connection budget's sum must fit (policies/connection-budget.ts).
+        parameters: {
+          max_connections: String(size.maxConnections),
+          max_prepared_transactions: "64",
+          wal_log_hints: "on",
+        },
       },
       volume: { size: size.volume, storageClass: env.postgres.storageClass },
       resources: size.resources,

@@ -7,12 +7,13 @@
  * replica of it. Only a fresh cluster (no Sentinel knows a master) starts `redis-0` as master; this
  * avoids the old master serving writes as a master for the seconds before Sentinel demotes it.
  *
- * TLS only, as locally (infra/local/src/config/redis.ts): no plaintext port, TLS 1.3 on the usual
- * ports with the cert-manager certificate `agora-redis-tls` (mounted at /tls, renewed in place;
- * Redis re-reads it on restart or `CONFIG SET tls-cert-file`), TLS for the links nodes and
- * Sentinels open themselves (`tls-replication`). Clients authenticate with the password and verify
- * the server against the internal CA (`AGORA_REDIS_TLS_CA_FILE`); the product's Redis clients
- * present no certificate, so `tls-auth-clients no`.
+ * Mutual TLS only, as locally (infra/local/src/config/redis.ts): no plaintext port, TLS 1.3 on the
+ * usual ports with the cert-manager certificate `agora-redis-tls` (mounted at /tls, renewed in
+ * place; Redis re-reads it on restart or `CONFIG SET tls-cert-file`), TLS for the links nodes and
+ * Sentinels open themselves (`tls-replication`, presenting that certificate: it has client auth
+ * too). Clients verify the server against the internal CA (`AGORA_REDIS_TLS_CA_FILE`), present a
+ * certificate of the same CA (`tls-auth-clients yes`: the pod's service identity,
+ * `AGORA_REDIS_TLS_CERT_FILE`/`_KEY_FILE`) and then the password.
  */
 import type { StatefulSet } from "kubernetes-types/apps/v1";
 import type { ConfigMap, Container, EnvVar, Service } from "kubernetes-types/core/v1";
@@ -59,8 +60,8 @@ const TLS = {
   key: `${DATA_TLS_MOUNT}/tls.key`,
   ca: `${DATA_TLS_MOUNT}/ca.crt`,
 };
-/** redis-cli over TLS, verified against the internal CA. */
-const cli = `redis-cli --tls --cacert ${TLS.ca}`;
+/** redis-cli over TLS, verified against the internal CA, presenting the pod's certificate. */
+const cli = `redis-cli --tls --cacert ${TLS.ca} --cert ${TLS.cert} --key ${TLS.key}`;
 /** The lines of a node's or a Sentinel's configuration that make it TLS-only on `port`. */
 const tlsConfig = (port: number, indent = "  ") =>
   [
@@ -69,7 +70,7 @@ const tlsConfig = (port: number, indent = "  ") =>
     `tls-cert-file ${TLS.cert}`,
     `tls-key-file ${TLS.key}`,
     `tls-ca-cert-file ${TLS.ca}`,
-    "tls-auth-clients no",
+    "tls-auth-clients yes",
     "tls-replication yes",
     'tls-protocols \\"TLSv1.3\\"',
   ]

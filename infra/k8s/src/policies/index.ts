@@ -1,5 +1,6 @@
 /** Every policy, run over the documents of one environment. */
 import type { Manifest } from "../manifest.ts";
+import { checkConnectionBudget } from "./connection-budget.ts";
 import { checkDisruptionBudgets } from "./disruption-budgets.ts";
 import { checkEnvContract } from "./env-contract.ts";
 import { checkImageTags } from "./image-tags.ts";
@@ -23,6 +24,7 @@ export const POLICIES = {
   "image-tag": checkImageTags,
   env: checkEnvContract,
   "unique-names": checkUniqueNames,
+  "connection-budget": checkConnectionBudget,
 } as const satisfies Record<string, (docs: readonly Manifest[]) => Violation[]>;
 
 export function checkPolicies(docs: readonly Manifest[]): Violation[] {

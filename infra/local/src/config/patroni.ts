@@ -35,6 +35,17 @@ export const PATRONI_TIMING = { ttl: 3, loop_wait: 1, retry_timeout: 1 } as cons
  */
 export const PATRONI_DYNAMIC = { ...PATRONI_TIMING, failsafe_mode: true } as const;
 
+/**
+ * Connections each member accepts: the connection budget (`@agora/config` connection-budget.ts)
+ * is summed against it in connection-budget.test.ts, so a larger pool or a new process kind must
+ * fit here rather than raise it. Every backend costs memory (~5–10 MB once it has run queries),
+ * and this box runs seven members on two cores. 120 rather than Postgres's 100: the worst case
+ * (two regions, every autoscaled pool at its maximum, and a test runner playing several process
+ * kinds) needs 104 on core's primary. A bootstrap setting: a cluster created with 100 keeps it
+ * until its dynamic configuration is changed and its members restarted (`patronictl edit-config`).
+ */
+export const PG_MAX_CONNECTIONS = 120;
+
 /** Longest unix socket path the kernel takes (sun_path is 108 bytes with its NUL). */
 const MAX_SOCKET_PATH = 107;
 
@@ -124,7 +135,7 @@ export function patroniConfig(t: Topology, c: ClusterTopology, m: PgMember, s: S
             wal_level: "replica",
             hot_standby: "on",
             wal_log_hints: "on",
-            max_connections: 100,
+            max_connections: PG_MAX_CONNECTIONS,
             max_wal_senders: 10,
             max_replication_slots: 10,
             wal_keep_size: "256MB",

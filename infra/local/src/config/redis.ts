@@ -9,9 +9,12 @@ function serverBasics(t: Topology, node: RedisNode): string[] {
 /**
  * TLS only: no plaintext port (`port 0`), TLS 1.3 on the node's port with a certificate from the
  * topology's CA, and TLS for the links a node or Sentinel opens itself (a replica to its master,
- * a Sentinel to the nodes and to the other Sentinels: `tls-replication`). Clients authenticate
- * with the password, not a certificate (`tls-auth-clients no`); they verify the server against
- * the CA. `CONFIG SET tls-cert-file` re-reads the pair (rotation without a restart).
+ * a Sentinel to the nodes and to the other Sentinels: `tls-replication`). Mutual TLS: a client
+ * must present a certificate of the same CA (`tls-auth-clients yes`) and then the password, so a
+ * stolen password alone gets no connection. Agora's processes present their service identity;
+ * a node or Sentinel presents its own pair on the links it opens (no `tls-client-cert-file`:
+ * Redis then uses the server pair, issued for server and client auth). `CONFIG SET
+ * tls-cert-file` re-reads the pair for both roles (rotation without a restart).
  */
 export function redisTls(t: Topology, node: RedisNode): string[] {
   const f = redisTlsFiles(t, node);
@@ -21,7 +24,7 @@ export function redisTls(t: Topology, node: RedisNode): string[] {
     `tls-cert-file ${f.cert}`,
     `tls-key-file ${f.key}`,
     `tls-ca-cert-file ${f.ca}`,
-    "tls-auth-clients no",
+    "tls-auth-clients yes",
     "tls-replication yes",
     'tls-protocols "TLSv1.3"',
   ];

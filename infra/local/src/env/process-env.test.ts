@@ -77,6 +77,19 @@ describe("processEnv", () => {
     expect(sagas.AGORA_TELEMETRY_QUERY_URL).toBeUndefined();
   });
 
+  it("gives every process a Redis client pair: its service identity, the CLIs' for one without", () => {
+    const sagas = processEnv(t, "workers-sagas");
+    expect([sagas.AGORA_REDIS_TLS_CERT_FILE, sagas.AGORA_REDIS_TLS_KEY_FILE]).toEqual([
+      sagas.AGORA_TLS_CERT_FILE,
+      sagas.AGORA_TLS_KEY_FILE,
+    ]);
+    expect(processEnv(t, "storefront-us-1").AGORA_REDIS_TLS_CERT_FILE).toBe(join(t.pki.dir, "service-storefront.crt"));
+    expect(processEnv(t, "seed").AGORA_REDIS_TLS_CERT_FILE).toBe(join(t.pki.dir, "service-test-runner.crt"));
+    expect(loadConfig(redisSchema, processEnv(t, "db-migrate")).AGORA_REDIS_TLS_KEY_FILE).toBe(
+      join(t.pki.dir, "service-test-runner.key"),
+    );
+  });
+
   it("points the storefront's public URL at the gateway's HTTPS port where the plain port only redirects", () => {
     expect(processEnv(t, "test-runner").AGORA_STOREFRONT_URL).toBe(`http://127.0.0.1:${t.apps.gateway}`);
     const redirecting = { ...t, edge: { ...t.edge, plainHttp: "redirect" as const } };

@@ -8,6 +8,8 @@ import {
   CORE_CLUSTER,
   dbAdminUrlEnvName,
   dbUrlEnvName,
+  poolMaxEnv,
+  processKindOf,
   WORKER_PROCESSES,
   type WorkerProcessName,
 } from "@agora/config";
@@ -141,6 +143,9 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
       opts.viaFaultProxy && proxyPort !== undefined ? rw.replace(/:\d+\//, `:${proxyPort}/`) : rw;
     env[dbUrlEnvName(c, "ro")] = databaseUrl(t, c, "ro");
   }
+  // Each pool's `max` from the connection budget (@agora/config connection-budget.ts).
+  const kind = processKindOf(name);
+  if (kind) Object.assign(env, poolMaxEnv(kind));
 
   // Vendors are placed on shards of their home region (packages/db regions/shard-regions.ts).
   env.AGORA_SHARD_REGIONS = Object.entries(SHARD_REGIONS)
@@ -150,8 +155,13 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
   env.AGORA_REDIS_MASTER_NAME = t.redis.masterName;
   env.AGORA_REDIS_PASSWORD = secrets(t).redisPassword;
   env.AGORA_REDIS_SENTINEL_PASSWORD = secrets(t).redisPassword;
-  // Redis and Sentinel speak TLS only; etcd mutual TLS only (security/internal-tls.ts).
+  // Redis, Sentinel and etcd speak mutual TLS only (security/internal-tls.ts). Redis's client
+  // pair is the process's service identity; one without (the seed and migrate CLIs) presents the
+  // CLIs' own, test-runner's.
   env.AGORA_REDIS_TLS_CA_FILE = t.pki.caCert;
+  const redisClient = serviceIdentityFiles(t, serviceIdentityOf(name) ?? "test-runner");
+  env.AGORA_REDIS_TLS_CERT_FILE = redisClient.cert;
+  env.AGORA_REDIS_TLS_KEY_FILE = redisClient.key;
   env.AGORA_ETCD_ENDPOINTS = etcdEndpoints(t).join(",");
   const etcdTls = etcdClientTlsFiles(t);
   env.AGORA_ETCD_CA_FILE = etcdTls.ca;

@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
 import { Redis } from "ioredis";
+import { redisToolTlsFiles } from "../security/tls-files.ts";
 import { secrets, type Topology } from "../topology.ts";
 
 /**
  * A one-shot Redis (or Sentinel) connection for probes, over TLS verified against the topology's
- * CA (the servers have no plaintext port) and authenticated with the topology's password: fails
- * fast, never retries, never queues.
+ * CA (the servers have no plaintext port), presenting the tools' client pair and authenticated
+ * with the topology's password: fails fast, never retries, never queues.
  */
 export async function withRedis<T>(
   t: Topology,
@@ -13,11 +14,16 @@ export async function withRedis<T>(
   fn: (r: Redis) => Promise<T>,
   timeoutMs = 800,
 ): Promise<T> {
+  const client = redisToolTlsFiles(t);
   const r = new Redis({
     host: "127.0.0.1",
     port,
     password: secrets(t).redisPassword,
-    tls: { ca: readFileSync(t.pki.caCert) },
+    tls: {
+      ca: readFileSync(t.pki.caCert),
+      cert: readFileSync(client.cert),
+      key: readFileSync(client.key),
+    },
     lazyConnect: true,
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,

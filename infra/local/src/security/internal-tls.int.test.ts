@@ -1,10 +1,12 @@
 /**
  * Encryption in transit beyond Postgres, proved without tcpdump against the test topology: Redis
- * and the Sentinels have no plaintext port and refuse a plaintext client, replication and the
- * Sentinels' links run over TLS, and the product's Redis clients speak TLS verified against the
- * CA; etcd answers only https with a client certificate, on its client and peer ports; Patroni's
- * REST API answers only https and HAProxy checks it that way. Rotation gives every server a new
- * certificate while open connections keep working. (Postgres: postgres-tls.int.test.ts.)
+ * and the Sentinels have no plaintext port and refuse a plaintext client, and a TLS client without
+ * a certificate of the CA even when it knows the password; replication and the Sentinels' links
+ * run over TLS, and the product's Redis clients speak TLS verified against the CA, presenting
+ * their service identity; etcd answers only https with a client certificate, on its client and
+ * peer ports; Patroni's REST API answers only https and HAProxy checks it that way. Rotation gives
+ * every server a new certificate while open connections keep working, and the rotated Redis pairs
+ * still serve as client certificates. (Postgres: postgres-tls.int.test.ts.)
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
@@ -12,27 +14,35 @@ import { connect as netConnect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { connect as tlsConnect, TLSSocket } from "node:tls";
+import { type ConnectionOptions, connect as tlsConnect, TLSSocket } from "node:tls";
 import { createRedis } from "@agora/redis";
 import { registryClient } from "@agora/registry";
+import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { etcdEndpoints } from "../config/etcd.ts";
 import { restartRedisNode } from "../launcher.ts";
 import { haproxyServers } from "../probes/haproxy.ts";
 import { patroniCluster } from "../probes/patroni.ts";
-import { withRedis } from "../probes/redis.ts";
+import { redisReplication, withRedis } from "../probes/redis.ts";
 import { httpGet } from "../processes/wait.ts";
-import { topology } from "../topology.ts";
+import { secrets, topology } from "../topology.ts";
 import { rotateInternalCerts } from "./internal-tls.ts";
-import { ensureCa } from "./pki.ts";
+import { ensureCa, issueServerCert } from "./pki.ts";
+import { serviceIdentityFiles } from "./service-identity.ts";
 import { peerCertificate } from "./tls-probe.ts";
 import { etcdClientTlsFiles, patroniTlsFiles } from "./tls-files.ts";
 
 const t = topology("test");
 const scratch = mkdtempSync(join(tmpdir(), "agora-internal-tls-"));
 const ca = readFileSync(t.pki.caCert);
-const stranger = readFileSync(ensureCa(scratch, "a stranger").caCert);
+const strangerPki = ensureCa(scratch, "a stranger");
+const stranger = readFileSync(strangerPki.caCert);
 const etcdClient = etcdClientTlsFiles(t);
+/** A client pair of the topology's CA (the test runner's identity) and one of another CA. */
+const ours = serviceIdentityFiles(t, "test-runner");
+const ourPair = { cert: readFileSync(ours.cert), key: readFileSync(ours.key) };
+const strangerIssued = issueServerCert(strangerPki, "client", { usage: "client" });
+const strangerPair = { cert: readFileSync(strangerIssued.cert), key: readFileSync(strangerIssued.key) };
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -80,6 +90,36 @@ function handshake(
   });
 }
 
+/**
+ * One PING with the topology's password over TLS with `tls` (ioredis, no retries): "PONG", or why
+ * it failed. The password is the right one, so only the certificate decides.
+ */
+async function pingWith(port: number, tls: ConnectionOptions): Promise<string> {
+  const r = new Redis({
+    host: t.host,
+    port,
+    password: secrets(t).redisPassword,
+    tls: { ...tls, minVersion: "TLSv1.3" },
+    lazyConnect: true,
+    connectTimeout: 3_000,
+    commandTimeout: 3_000,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
+  r.on("error", () => {
+    // reported through the rejected connect or command below
+  });
+  try {
+    await r.connect();
+    return await r.ping();
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  } finally {
+    r.disconnect();
+  }
+}
+
 const plainHttp = (port: number, path: string): Promise<string> =>
   new Promise((resolve) => {
     const req = httpRequest({ host: t.host, port, path, timeout: 3_000 }, (res) => {
@@ -106,6 +146,7 @@ describe("Redis and Sentinel over TLS", () => {
           tlsPort: await get("tls-port"),
           replication: await get("tls-replication"),
           protocols: await get("tls-protocols"),
+          authClients: await get("tls-auth-clients"),
         };
       });
       expect(cfg, n.name).toEqual({
@@ -113,15 +154,32 @@ describe("Redis and Sentinel over TLS", () => {
         tlsPort: String(n.port),
         replication: "yes",
         protocols: "TLSv1.3",
+        authClients: "yes",
       });
     }
   });
 
   it("refuses a client that trusts another CA", async () => {
-    const r = await handshake(t.redis.nodes[0]!.port, { ca: stranger });
+    const r = await handshake(t.redis.nodes[0]!.port, { ca: stranger, ...ourPair });
     expect(r.ok).toBe(false);
     expect(r.detail).toMatch(/certificate/i);
-    expect((await handshake(t.redis.sentinels[0]!.port, { ca })).detail).toBe("TLSv1.3");
+    expect((await handshake(t.redis.sentinels[0]!.port, { ca, ...ourPair })).detail).toBe("TLSv1.3");
+  });
+
+  it("refuses a client with the right CA and password but no client certificate, on every node and Sentinel", async () => {
+    for (const n of [...t.redis.nodes, ...t.redis.sentinels]) {
+      expect(await pingWith(n.port, { ca }), n.name).not.toBe("PONG");
+      expect((await handshake(n.port, { ca })).ok, `${n.name}: handshake without a certificate`).toBe(false);
+      // The same client with a certificate of the CA is served: the certificate is what decided.
+      expect(await pingWith(n.port, { ca, ...ourPair }), n.name).toBe("PONG");
+    }
+  });
+
+  it("refuses a client certificate issued by another CA, on every node and Sentinel", async () => {
+    for (const n of [...t.redis.nodes, ...t.redis.sentinels]) {
+      expect(await pingWith(n.port, { ca, ...strangerPair }), n.name).not.toBe("PONG");
+      expect((await handshake(n.port, { ca, ...strangerPair })).ok, n.name).toBe(false);
+    }
   });
 
   it("replicates over TLS, and the Sentinels agree on the master over TLS", async () => {
@@ -142,7 +200,7 @@ describe("Redis and Sentinel over TLS", () => {
     }
   });
 
-  it("connects the product's clients (createRedis, through Sentinel) over verified TLS", async () => {
+  it("connects the product's clients (createRedis, through Sentinel) over verified TLS, presenting the process's identity", async () => {
     const r = createRedis({ connectionName: "internal-tls-test" });
     try {
       expect(await r.ping()).toBe("PONG");
@@ -150,6 +208,9 @@ describe("Redis and Sentinel over TLS", () => {
       expect(stream).toBeInstanceOf(TLSSocket);
       expect((stream as TLSSocket).authorized).toBe(true);
       expect((stream as TLSSocket).getProtocol()).toBe("TLSv1.3");
+      // The client certificate it presented: this process's service identity (AGORA_REDIS_TLS_*).
+      const presented = (stream as TLSSocket).getCertificate() as { subject?: { CN?: string } } | null;
+      expect(presented?.subject?.CN).toBe("test-runner");
     } finally {
       r.disconnect();
     }
@@ -214,8 +275,8 @@ describe("rotation of the internal certificates", () => {
     const member = t.clusters[0]!.nodes[0]!;
     const client = { cert: etcdClient.cert, key: etcdClient.key };
     const before = {
-      redis: await peerCertificate(t.host, redis.port),
-      sentinel: await peerCertificate(t.host, sentinel.port),
+      redis: await peerCertificate(t.host, redis.port, { client: ours }),
+      sentinel: await peerCertificate(t.host, sentinel.port, { client: ours }),
       etcd: await peerCertificate(t.host, etcd.clientPort, { client }),
       rest: await peerCertificate(t.host, member.restPort),
     };
@@ -230,8 +291,8 @@ describe("rotation of the internal certificates", () => {
         expect.arrayContaining([`redis ${redis.name}`, `sentinel ${sentinel.name}`, `etcd ${etcd.name}`, `patroni-rest ${member.name}`]),
       );
       const issued = (endpoint: string) => certificates.find((c) => c.endpoint === endpoint)!.serial;
-      expect((await peerCertificate(t.host, redis.port)).serial).toBe(issued(`redis ${redis.name}`));
-      expect((await peerCertificate(t.host, sentinel.port)).serial).toBe(issued(`sentinel ${sentinel.name}`));
+      expect((await peerCertificate(t.host, redis.port, { client: ours })).serial).toBe(issued(`redis ${redis.name}`));
+      expect((await peerCertificate(t.host, sentinel.port, { client: ours })).serial).toBe(issued(`sentinel ${sentinel.name}`));
       expect((await peerCertificate(t.host, etcd.clientPort, { client })).serial).toBe(issued(`etcd ${etcd.name}`));
       // Patroni re-binds its REST server on its next loop after the SIGHUP (a handshake caught in
       // the re-bind is reset: ask again).
@@ -243,11 +304,41 @@ describe("rotation of the internal certificates", () => {
       }
       expect(rest).toBe(issued(`patroni-rest ${member.name}`));
       expect(rest).not.toBe(before.rest.serial);
-      expect((await peerCertificate(t.host, redis.port)).serial).not.toBe(before.redis.serial);
-      expect((await peerCertificate(t.host, sentinel.port)).serial).not.toBe(before.sentinel.serial);
+      expect((await peerCertificate(t.host, redis.port, { client: ours })).serial).not.toBe(before.redis.serial);
+      expect((await peerCertificate(t.host, sentinel.port, { client: ours })).serial).not.toBe(before.sentinel.serial);
       expect((await peerCertificate(t.host, etcd.clientPort, { client })).serial).not.toBe(before.etcd.serial);
       // Connections opened before the rotation still work, and the clusters still answer.
       expect(await held.ping()).toBe("PONG");
+      // Rotated pairs keep client auth: a new product connection presents the re-issued identity,
+      // a replica whose link is cut reconnects to its master with its new pair, and the restarted
+      // Sentinel reaches the master with its own.
+      const fresh = createRedis({ connectionName: "internal-tls-after-rotation" });
+      try {
+        expect(await fresh.ping()).toBe("PONG");
+      } finally {
+        fresh.disconnect();
+      }
+      const roles = await Promise.all(t.redis.nodes.map((n) => redisReplication(t, n.port)));
+      const master = t.redis.nodes[roles.findIndex((r) => r.role === "master")]!;
+      const replica = t.redis.nodes[roles.findIndex((r) => r.role === "slave")]!;
+      await withRedis(t, master.port, (r) => r.call("CLIENT", "KILL", "TYPE", "replica"));
+      let link = "";
+      for (let i = 0; i < 40 && link !== "up"; i++) {
+        await sleep(250);
+        link = (await redisReplication(t, replica.port)).master_link_status ?? "";
+      }
+      expect(link, `${replica.name} → ${master.name} after rotation`).toBe("up");
+      let lastPing = Infinity;
+      for (let i = 0; i < 40 && !(lastPing < 1_500); i++) {
+        const fields = await withRedis(
+          t,
+          sentinel.port,
+          async (r) => (await r.call("SENTINEL", "master", t.redis.masterName)) as string[],
+        );
+        lastPing = Number(fields[fields.indexOf("last-ok-ping-reply") + 1]);
+        if (!(lastPing < 1_500)) await sleep(250);
+      }
+      expect(lastPing, `${sentinel.name}'s last answered PING to the master (ms ago)`).toBeLessThan(1_500);
       await heldEtcd.put(probeKey).value("after");
       expect(await heldEtcd.get(probeKey).string()).toBe("after");
       await heldEtcd.delete().key(probeKey);

@@ -1,13 +1,16 @@
 /**
- * TLS for the topology's servers besides Postgres: Redis nodes and Sentinels, etcd members (client
- * and peer mTLS), Patroni's REST API, and the client certificate every etcd client presents. Each
- * gets a pair from the topology's CA (pki.ts); rotation re-issues every pair and has each server
- * pick it up without a restart and without dropping open connections:
- * - Redis: `CONFIG SET tls-cert-file` re-reads the pair; Sentinel has no CONFIG SET, so each
- *   Sentinel is restarted in turn (clients ask the next one; a quorum stays up);
+ * TLS for the topology's servers besides Postgres: Redis nodes and Sentinels (mutual TLS: clients
+ * present a certificate of the CA), etcd members (client and peer mTLS), Patroni's REST API, and
+ * the client certificate every etcd client presents. Each gets a pair from the topology's CA
+ * (pki.ts); rotation re-issues every pair and has each server pick it up without a restart and
+ * without dropping open connections:
+ * - Redis: `CONFIG SET tls-cert-file` re-reads the pair (as server and as client of its master);
+ *   Sentinel has no CONFIG SET, so each Sentinel is restarted in turn (clients ask the next one;
+ *   a quorum stays up). Both pairs keep `peer` usage (server and client auth) when re-issued;
  * - etcd: reads its files at each handshake (nothing to do);
  * - Patroni: SIGHUP (it compares the REST certificate's serial on disk and re-binds);
- * - service identities (service-identity.ts): their processes re-read the files themselves;
+ * - service identities (service-identity.ts): their processes re-read the files themselves (the
+ *   Redis clients at each new connection); a replaced pair stays valid until it expires;
  * - the HAProxy frontends' HTTPS certificate: swapped through the runtime API (no reload).
  */
 import { copyFileSync, chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -94,11 +97,17 @@ function pairs(t: Topology): PairSpec[] {
   ];
 }
 
+/** The servers of `pairs` that require a client certificate of the CA. */
+const MUTUAL_KINDS: ReadonlySet<InternalTlsKind> = new Set(["redis", "sentinel", "etcd"]);
+
 export interface InternalTlsEndpoint {
   endpoint: string;
   kind: InternalTlsKind;
   port: number;
-  /** The server refuses a handshake without a client certificate (etcd, the service planes). */
+  /**
+   * The server refuses a handshake without a client certificate (Redis, Sentinel, etcd, the
+   * service planes).
+   */
   mutual: boolean;
 }
 
@@ -111,7 +120,9 @@ export interface InternalTlsEndpoint {
 export function internalTlsEndpoints(t: Topology): InternalTlsEndpoint[] {
   return [
     ...pairs(t).flatMap((p) =>
-      p.port === undefined ? [] : [{ endpoint: p.endpoint, kind: p.kind, port: p.port, mutual: p.kind === "etcd" }],
+      p.port === undefined
+        ? []
+        : [{ endpoint: p.endpoint, kind: p.kind, port: p.port, mutual: MUTUAL_KINDS.has(p.kind) }],
     ),
     ...t.apps.inventory.map((port, i) => ({
       endpoint: `inventory inventory-${i + 1} (gRPC)`,

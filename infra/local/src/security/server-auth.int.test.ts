@@ -9,6 +9,7 @@ import { connect as tlsConnect } from "node:tls";
 import { describe, expect, it } from "vitest";
 import { pgHba, socketDir } from "../config/patroni.ts";
 import { withRedis } from "../probes/redis.ts";
+import { redisToolTlsFiles } from "./tls-files.ts";
 import { PG_BIN_DIR, secrets, topology } from "../topology.ts";
 
 const t = topology("test");
@@ -111,11 +112,19 @@ describe("Postgres authentication", () => {
 
 /**
  * One raw RESP exchange (no client library that would authenticate or retry), over TLS verified
- * against the topology's CA (the servers have no plaintext port): the first reply lines.
+ * against the topology's CA with the tools' client certificate (the servers have no plaintext
+ * port and require one; internal-tls.int.test.ts covers a client without): the first reply lines.
  */
 function resp(port: number, ...commands: string[][]): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const socket = tlsConnect({ port, host: t.host, ca: readFileSync(t.pki.caCert) });
+    const client = redisToolTlsFiles(t);
+    const socket = tlsConnect({
+      port,
+      host: t.host,
+      ca: readFileSync(t.pki.caCert),
+      cert: readFileSync(client.cert),
+      key: readFileSync(client.key),
+    });
     let data = "";
     socket.setTimeout(3_000, () => socket.destroy(new Error("no answer in 3 s")));
     socket.on("error", reject);

@@ -26,9 +26,12 @@ export const SERVICE_IDENTITIES = [
 ] as const;
 export type ServiceIdentity = (typeof SERVICE_IDENTITIES)[number];
 
-/** `storefront-2` → `storefront`, `workers-sagas` → `workers`, `inventory-1` → `inventory`. */
+/**
+ * `storefront-2` and `storefront-us-1` (a remote region's) → `storefront`, `workers-sagas` →
+ * `workers`, `inventory-1` → `inventory`.
+ */
 export function serviceIdentityOf(processName: string): ServiceIdentity | undefined {
-  if (/^storefront-\d+$/.test(processName)) return "storefront";
+  if (/^storefront-([a-z]+-)?\d+$/.test(processName)) return "storefront";
   if (/^realtime-\d+$/.test(processName)) return "realtime";
   if (/^inventory(-\d+)?$/.test(processName)) return "inventory";
   if (processName.startsWith("workers-") || processName === "outbox-relay") return "workers";

@@ -6,6 +6,7 @@
  */
 import { dirname, join } from "node:path";
 import type { EtcdMember, PgMember, RedisNode, Topology } from "../topology.ts";
+import { serviceIdentityFiles } from "./service-identity.ts";
 
 export interface TlsFiles {
   cert: string;
@@ -19,8 +20,20 @@ const inPki = (t: Pick<Topology, "pki">, name: string): TlsFiles => ({
   ca: t.pki.caCert,
 });
 
-/** A Redis node's or a Sentinel's pair (server to its clients, client of the master it follows). */
+/**
+ * A Redis node's or a Sentinel's pair: server to its clients, and its client certificate on the
+ * links it opens (a replica to its master, a Sentinel to the nodes and the other Sentinels).
+ */
 export const redisTlsFiles = (t: Topology, n: RedisNode): TlsFiles => inPki(t, n.name);
+
+/**
+ * The client pair the topology's own tools present to Redis and the Sentinels, which require one:
+ * the probes (start-up, status, rotation), the drills, the supervisor's autoscaler. They run in
+ * the CLIs, the supervisor and the console's local backend alike, so they present one pair rather
+ * than their process's: the `test-runner` service identity, the CLIs' own.
+ */
+export const redisToolTlsFiles = (t: Pick<Topology, "pki">): TlsFiles =>
+  serviceIdentityFiles(t, "test-runner");
 
 /** An etcd member's pair: server to clients and peers, client of its peers (peer mTLS). */
 export const etcdTlsFiles = (t: Topology, m: EtcdMember): TlsFiles => inPki(t, m.name);

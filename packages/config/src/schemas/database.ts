@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { CORE_CLUSTER, dbUrlEnvName, type ClusterRole } from "../clusters.ts";
+import { DB_TARGETS, type DbTarget, poolMaxEnvName } from "../connection-budget.ts";
 import { runtimeSchema } from "./listen.ts";
 import { commaList, pgUrl } from "./primitives.ts";
 
@@ -48,6 +49,11 @@ const databaseKeys = z
       z.string().regex(/^[a-z0-9-]+$/, "cluster names are lower-case, digits and -"),
     ),
     AGORA_DB_POOL_MAX: positiveInt.optional(),
+    // Per target, from the connection budget (connection-budget.ts); AGORA_DB_POOL_MAX otherwise.
+    AGORA_DB_POOL_MAX_CORE_RW: positiveInt.optional(),
+    AGORA_DB_POOL_MAX_CORE_RO: positiveInt.optional(),
+    AGORA_DB_POOL_MAX_SHARD_RW: positiveInt.optional(),
+    AGORA_DB_POOL_MAX_SHARD_RO: positiveInt.optional(),
     AGORA_DB_CONNECT_TIMEOUT_MS: positiveInt.optional(),
     AGORA_DB_POOL_ACQUIRE_TIMEOUT_MS: positiveInt.optional(),
     AGORA_DB_STATEMENT_TIMEOUT_MS: positiveInt.optional(),
@@ -65,6 +71,8 @@ export interface DatabaseConfig {
   urls: Record<string, Record<ClusterRole, string>>;
   pool: {
     max?: number;
+    /** Pool `max` per target (core or shard, rw or ro), where the environment sets one. */
+    maxByTarget: Partial<Record<DbTarget, number>>;
     connectTimeoutMs?: number;
     acquireTimeoutMs?: number;
     statementTimeoutMs?: number;
@@ -73,6 +81,16 @@ export interface DatabaseConfig {
   directoryTtlMs?: number;
   /** The process's service name, when it has one. */
   serviceName?: string;
+}
+
+/** The pool sizes the environment sets, by target (`AGORA_DB_POOL_MAX_CORE_RW` → `core-rw`). */
+function poolMaxByTarget(env: Record<string, unknown>): Partial<Record<DbTarget, number>> {
+  const out: Partial<Record<DbTarget, number>> = {};
+  for (const target of DB_TARGETS) {
+    const max = env[poolMaxEnvName(target)];
+    if (typeof max === "number") out[target] = max;
+  }
+  return out;
 }
 
 export const databaseSchema = databaseKeys.transform((env, ctx): DatabaseConfig => {
@@ -112,6 +130,7 @@ export const databaseSchema = databaseKeys.transform((env, ctx): DatabaseConfig 
     urls,
     pool: {
       max: env.AGORA_DB_POOL_MAX,
+      maxByTarget: poolMaxByTarget(env),
       connectTimeoutMs: env.AGORA_DB_CONNECT_TIMEOUT_MS,
       acquireTimeoutMs: env.AGORA_DB_POOL_ACQUIRE_TIMEOUT_MS,
       statementTimeoutMs: env.AGORA_DB_STATEMENT_TIMEOUT_MS,

@@ -23,7 +23,28 @@ const redis = { AGORA_REDIS_SENTINELS: "127.0.0.1:1", AGORA_REDIS_MASTER_NAME: "
 describe("Redis password and TLS", () => {
   it("are required in production, naming the variables", () => {
     const err = configErrorOf(() => loadConfig(redisSchema, { ...redis, AGORA_ENV: "production" }));
-    expect(err.variables).toEqual(["AGORA_REDIS_PASSWORD", "AGORA_REDIS_TLS_CA_FILE"]);
+    expect(err.variables).toEqual([
+      "AGORA_REDIS_PASSWORD",
+      "AGORA_REDIS_TLS_CA_FILE",
+      "AGORA_REDIS_TLS_CERT_FILE",
+      "AGORA_REDIS_TLS_KEY_FILE",
+    ]);
+  });
+
+  it("takes the CA and the client pair together, in every environment", () => {
+    const ca = { AGORA_REDIS_TLS_CA_FILE: "/var/run/agora/tls/ca.crt" };
+    expect(configErrorOf(() => loadConfig(redisSchema, { ...redis, ...ca })).variables).toEqual([
+      "AGORA_REDIS_TLS_CERT_FILE",
+      "AGORA_REDIS_TLS_KEY_FILE",
+    ]);
+    const pair = {
+      ...ca,
+      AGORA_REDIS_TLS_CERT_FILE: "/tls/tls.crt",
+      AGORA_REDIS_TLS_KEY_FILE: "/tls/tls.key",
+    };
+    const cfg = loadConfig(redisSchema, { ...redis, ...pair });
+    expect(cfg.AGORA_REDIS_TLS_CERT_FILE).toBe("/tls/tls.crt");
+    expect(loadConfig(redisSchema, redis).AGORA_REDIS_TLS_CA_FILE).toBeUndefined();
   });
 
   it("is passed on with the Sentinels' own password, and never echoed", () => {
@@ -33,6 +54,8 @@ describe("Redis password and TLS", () => {
       AGORA_REDIS_PASSWORD: OWN,
       AGORA_REDIS_SENTINEL_PASSWORD: OWN,
       AGORA_REDIS_TLS_CA_FILE: "/var/run/agora/tls/ca.crt",
+      AGORA_REDIS_TLS_CERT_FILE: "/var/run/agora/tls/tls.crt",
+      AGORA_REDIS_TLS_KEY_FILE: "/var/run/agora/tls/tls.key",
     });
     expect([cfg.AGORA_REDIS_PASSWORD, cfg.AGORA_REDIS_SENTINEL_PASSWORD]).toEqual([OWN, OWN]);
     const err = configErrorOf(() => loadConfig(redisSchema, { AGORA_REDIS_PASSWORD: OWN }));

@@ -1,12 +1,23 @@
 /**
  * Where the data layer connects: `AGORA_DB_SHARDS` and one `AGORA_DB_URL_<CLUSTER>_RW/_RO` pair
  * per cluster (read through `@agora/config`), or explicit URLs from `configureDb` at start-up.
+ * Each pool's `max` is the process's connection budget for that target
+ * (`AGORA_DB_POOL_MAX_<CORE|SHARD>_<RW|RO>`, see @agora/config connection-budget.ts).
  */
-import { databaseSchema, dbUrlEnvName, loadConfig, type ClusterRole } from "@agora/config";
+import {
+  databaseSchema,
+  dbTargetOf,
+  dbUrlEnvName,
+  loadConfig,
+  type ClusterRole,
+} from "@agora/config";
 import { z } from "zod";
 
 export interface PoolSettings {
-  /** Connections per pool (each cluster has a primary and a replica pool). */
+  /**
+   * Connections per pool (each cluster has a primary and a replica pool). A burst beyond it waits
+   * for a free connection (up to `acquireTimeoutMillis`) instead of opening more.
+   */
   max: number;
   /** The process's service name: its connections are `agora:<cluster>:<role>:<service>` in pg_stat_activity. */
   serviceName?: string;
@@ -67,7 +78,10 @@ const pgUrl = z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or 
 export const urlEnvName = dbUrlEnvName;
 
 export interface ResolvedConfig {
+  /** Settings shared by every pool; `max` is the fallback where the budget sets none. */
   pool: PoolSettings;
+  /** The settings of a cluster's primary (`rw`) or replica (`ro`) pool, with its budgeted `max`. */
+  poolFor(cluster: string, role: ClusterRole): PoolSettings;
   directoryTtlMs: number;
   directoryListen: boolean;
   coreCluster: string;
@@ -95,6 +109,12 @@ function resolve(): ResolvedConfig {
     ...(env.serviceName ? { serviceName: env.serviceName } : {}),
     ...explicit.pool,
   };
+  // An explicit `max` (configureDb, tests) applies to every pool; else the target's budget.
+  const poolFor = (cluster: string, role: ClusterRole): PoolSettings => {
+    if (explicit.pool?.max !== undefined) return pool;
+    const budgeted = env.pool.maxByTarget[dbTargetOf(cluster, role)];
+    return budgeted === undefined ? pool : { ...pool, max: budgeted };
+  };
   const url = (cluster: string, role: ClusterRole): string => {
     const fromCall = explicit.urls?.[cluster]?.[role];
     if (fromCall) return pgUrl.parse(fromCall);
@@ -105,6 +125,7 @@ function resolve(): ResolvedConfig {
   };
   return {
     pool,
+    poolFor,
     directoryTtlMs: explicit.directoryTtlMs ?? env.directoryTtlMs ?? 30_000,
     directoryListen: explicit.directoryListen ?? true,
     coreCluster: env.coreCluster,

@@ -88,7 +88,7 @@ function makeHandle<Db extends Disconnectable, Tx>(
 export function core(): CoreHandle {
   const name = dbConfig().coreCluster;
   return cachedHandle<CoreDb, CoreTx>(name, (url, role) =>
-    createCoreDb(url, name, role, dbConfig().pool),
+    createCoreDb(url, name, role, dbConfig().poolFor(name, role === "primary" ? "rw" : "ro")),
   );
 }
 
@@ -102,7 +102,7 @@ export function shard(name: string): ShardHandle {
   const cfg = dbConfig();
   if (!cfg.shardClusters.includes(name)) throw new UnknownShardError(name, cfg.shardClusters);
   return cachedHandle<ShardDb, ShardTx>(name, (url, role) =>
-    createShardDb(url, name, role, cfg.pool),
+    createShardDb(url, name, role, cfg.poolFor(name, role === "primary" ? "rw" : "ro")),
   );
 }
 

@@ -3,7 +3,8 @@
  * client, measured on ONE scratch redis-server that listens on a plaintext port and a TLS port at
  * once (same process, same box, rounds interleaved plain/TLS so both see the same load): a new
  * connection (handshake + AUTH + PING), a 2 KB cached read (GET), and a cart write (MULTI HINCRBY
- * EXPIRE HGETALL). The topology itself has no plaintext port, so this is the before/after.
+ * EXPIRE HGETALL). The TLS port asks for a client certificate, as the topology's servers do
+ * (`tls-auth-clients yes`). The topology itself has no plaintext port, so this is the before/after.
  * Ports `port` and `port + 1` (default 21695) must be free; everything lives in a temp folder.
  */
 import { spawn } from "node:child_process";
@@ -20,6 +21,7 @@ const tlsPort = plainPort + 1;
 const dir = mkdtempSync(join(tmpdir(), "agora-redis-tls-cost-"));
 const pki = ensureCa(dir, "redis tls cost");
 const pair = issueServerCert(pki, "redis", { usage: "peer" });
+const clientPair = issueServerCert(pki, "client", { usage: "client" });
 const password = "redis-tls-cost";
 writeFileSync(
   join(dir, "redis.conf"),
@@ -30,7 +32,7 @@ writeFileSync(
     `tls-cert-file ${pair.cert}`,
     `tls-key-file ${pair.key}`,
     `tls-ca-cert-file ${pki.caCert}`,
-    "tls-auth-clients no",
+    "tls-auth-clients yes",
     'tls-protocols "TLSv1.3"',
     `requirepass ${password}`,
     'save ""',
@@ -40,12 +42,15 @@ writeFileSync(
 );
 const server = spawn("redis-server", [join(dir, "redis.conf")], { stdio: "ignore" });
 const ca = readFileSync(pki.caCert);
+const client = { cert: readFileSync(clientPair.cert), key: readFileSync(clientPair.key) };
 type Mode = "plain" | "tls";
 const options = (m: Mode): RedisOptions => ({
   host: "127.0.0.1",
   password,
   maxRetriesPerRequest: 1,
-  ...(m === "plain" ? { port: plainPort } : { port: tlsPort, tls: { ca, minVersion: "TLSv1.3" as const } }),
+  ...(m === "plain"
+    ? { port: plainPort }
+    : { port: tlsPort, tls: { ca, ...client, minVersion: "TLSv1.3" as const } }),
 });
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 const pct = (a: number[], p: number) => [...a].sort((x, y) => x - y)[Math.floor((a.length - 1) * p)] ?? NaN;

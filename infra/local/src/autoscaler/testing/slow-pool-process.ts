@@ -22,10 +22,15 @@ const connection = new Redis({
   name: env("AGORA_REDIS_MASTER_NAME"),
   password: process.env.AGORA_REDIS_PASSWORD,
   sentinelPassword: process.env.AGORA_REDIS_SENTINEL_PASSWORD,
-  // Redis and its Sentinels speak only TLS, verified against the topology's CA.
+  // Redis and its Sentinels speak only mutual TLS: verified against the topology's CA, presenting
+  // the process's client pair.
   ...(process.env.AGORA_REDIS_TLS_CA_FILE
     ? (() => {
-        const tls = { ca: readFileSync(process.env.AGORA_REDIS_TLS_CA_FILE) };
+        const tls = {
+          ca: readFileSync(process.env.AGORA_REDIS_TLS_CA_FILE),
+          cert: readFileSync(env("AGORA_REDIS_TLS_CERT_FILE")),
+          key: readFileSync(env("AGORA_REDIS_TLS_KEY_FILE")),
+        };
         return { tls, sentinelTLS: tls, enableTLSForSentinelMode: true };
       })()
     : {}),
