@@ -198,11 +198,11 @@ export const ENVIRONMENTS: Record<EnvironmentName, EnvironmentSpec> = {
     postgres: {
       version: "15",
       // At the autoscalers' maxima (100 storefronts + a rollout's surge) the connection budget asks
-      // ~1,190 connections of core's primary: more than 8 GiB holds at 5–10 MB a backend, so the
+      // ~1,290 connections of core's primary: more than 8 GiB holds at 5–10 MB a backend, so the
       // production web tier needs a connection pooler (docs/performance.md, "Connection budget").
       core: {
         instances: 3,
-        maxConnections: 1200,
+        maxConnections: 1300,
         volume: "200Gi",
         resources: size("2", "8Gi", "4", "8Gi"),
       },

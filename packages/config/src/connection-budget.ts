@@ -98,9 +98,9 @@ export const CONNECTION_BUDGET: Record<ProcessKind, BudgetEntry> = {
     why: "reservations are shard transactions; core holds only the request ledger",
   },
   sagas: {
-    pools: { "core-rw": 2, "core-ro": 1, "shard-rw": 2, "shard-ro": 1 },
+    pools: { "core-rw": 4, "core-ro": 1, "shard-rw": 2, "shard-ro": 1 },
     sessions: DIRECTORY_LISTENER,
-    why: "SAGA_CONCURRENCY 16 + 4 hand-offs, but a step spends most of its time on the inventory service and the payments queue, not on a connection",
+    why: "SAGA_CONCURRENCY 16 + 4 hand-offs, a step spending most of its time on the inventory service and the payments queue; with 2, up to 14 steps waited for a core connection in the 200-shopper bench (each on an order's critical path)",
   },
   payments: {
     pools: { "core-rw": 3, "core-ro": 1, "shard-rw": 2, "shard-ro": 1 },
