@@ -1,29 +1,37 @@
 import { readFileSync } from "node:fs";
+import type { ConnectionOptions } from "node:tls";
 import { Redis } from "ioredis";
 import { redisToolTlsFiles } from "../security/tls-files.ts";
 import { secrets, type Topology } from "../topology.ts";
 
+/** The tools' TLS to Redis and the Sentinels: the topology's CA, the tools' client pair. */
+function toolTls(t: Topology): ConnectionOptions {
+  const client = redisToolTlsFiles(t);
+  return {
+    ca: readFileSync(t.pki.caCert),
+    cert: readFileSync(client.cert),
+    key: readFileSync(client.key),
+  };
+}
+
 /**
  * A one-shot Redis (or Sentinel) connection for probes, over TLS verified against the topology's
- * CA (the servers have no plaintext port), presenting the tools' client pair and authenticated
- * with the topology's password: fails fast, never retries, never queues.
+ * CA (the servers have no plaintext port), presenting the tools' client pair (or `tls`, for tests
+ * of what the servers refuse) and authenticated with the topology's password: fails fast, never
+ * retries, never queues.
  */
 export async function withRedis<T>(
   t: Topology,
   port: number,
   fn: (r: Redis) => Promise<T>,
   timeoutMs = 800,
+  tls: ConnectionOptions = toolTls(t),
 ): Promise<T> {
-  const client = redisToolTlsFiles(t);
   const r = new Redis({
     host: "127.0.0.1",
     port,
     password: secrets(t).redisPassword,
-    tls: {
-      ca: readFileSync(t.pki.caCert),
-      cert: readFileSync(client.cert),
-      key: readFileSync(client.key),
-    },
+    tls,
     lazyConnect: true,
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,

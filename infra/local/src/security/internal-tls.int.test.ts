@@ -17,7 +17,6 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { type ConnectionOptions, connect as tlsConnect, TLSSocket } from "node:tls";
 import { createRedis } from "@agora/redis";
 import { registryClient } from "@agora/registry";
-import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { etcdEndpoints } from "../config/etcd.ts";
 import { restartRedisNode } from "../launcher.ts";
@@ -25,7 +24,7 @@ import { haproxyServers } from "../probes/haproxy.ts";
 import { patroniCluster } from "../probes/patroni.ts";
 import { redisReplication, withRedis } from "../probes/redis.ts";
 import { httpGet } from "../processes/wait.ts";
-import { secrets, topology } from "../topology.ts";
+import { topology } from "../topology.ts";
 import { rotateInternalCerts } from "./internal-tls.ts";
 import { ensureCa, issueServerCert } from "./pki.ts";
 import { serviceIdentityFiles } from "./service-identity.ts";
@@ -95,29 +94,9 @@ function handshake(
  * it failed. The password is the right one, so only the certificate decides.
  */
 async function pingWith(port: number, tls: ConnectionOptions): Promise<string> {
-  const r = new Redis({
-    host: t.host,
-    port,
-    password: secrets(t).redisPassword,
-    tls: { ...tls, minVersion: "TLSv1.3" },
-    lazyConnect: true,
-    connectTimeout: 3_000,
-    commandTimeout: 3_000,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  });
-  r.on("error", () => {
-    // reported through the rejected connect or command below
-  });
-  try {
-    await r.connect();
-    return await r.ping();
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  } finally {
-    r.disconnect();
-  }
+  return withRedis(t, port, (r) => r.ping(), 3_000, { ...tls, minVersion: "TLSv1.3" }).catch((err: unknown) =>
+    err instanceof Error ? err.message : String(err),
+  );
 }
 
 const plainHttp = (port: number, path: string): Promise<string> =>
