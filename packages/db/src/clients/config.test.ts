@@ -10,6 +10,15 @@ beforeEach(() => {
   vi.stubEnv("AGORA_DB_URL_CORE_RO", url("core-repl"));
   vi.stubEnv("AGORA_DB_URL_SHARD_1_RW", url("shard-1"));
   vi.stubEnv("AGORA_DB_URL_SHARD_1_RO", url("shard-1-repl"));
+  // The suite's own process has a budget (tests/setup/env.ts applies the test runner's): none here.
+  for (const name of [
+    "AGORA_DB_POOL_MAX",
+    "AGORA_DB_POOL_MAX_CORE_RW",
+    "AGORA_DB_POOL_MAX_CORE_RO",
+    "AGORA_DB_POOL_MAX_SHARD_RW",
+    "AGORA_DB_POOL_MAX_SHARD_RO",
+  ])
+    vi.stubEnv(name, undefined);
   resetDbConfig();
 });
 
