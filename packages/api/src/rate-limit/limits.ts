@@ -1,8 +1,9 @@
 /**
  * THE API rate-limit table: one row per class of call, a limit for anonymous callers (per IP) and
  * one for signed-in users (per user id). Reads are generous (a page render makes several calls);
- * writes are tighter; checkout and reviews tightest. The HAProxy edge in front only balances (it
- * has no per-IP flood guard), so these are the only request limits.
+ * writes are tighter; checkout and reviews tightest. The HAProxy edge in front keeps only a coarse
+ * flood guard per address (FLOOD_LIMIT requests per 10 s, infra/local config/haproxy.ts): these are
+ * the limits a client meets in practice.
  */
 export type RateClass = "read" | "write" | "review" | "checkout";
 
