@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CORE_CLUSTER, WORKER_PROCESSES, type WorkerProcessName } from "@agora/config";
-import { etcdClientTlsFiles, redisToolTlsFiles } from "./security/tls-files.ts";
+import { etcdClientTlsFiles, redisToolTls } from "./security/tls-files.ts";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -693,12 +693,7 @@ export function sentinelAddresses(t: Topology): { host: string; port: number }[]
  * require one), with the topology's passwords.
  */
 export function sentinelConnection(t: Topology) {
-  const client = redisToolTlsFiles(t);
-  const tls = {
-    ca: readFileSync(t.pki.caCert),
-    cert: readFileSync(client.cert),
-    key: readFileSync(client.key),
-  };
+  const tls = redisToolTls(t);
   return {
     sentinels: sentinelAddresses(t),
     name: t.redis.masterName,

@@ -1,18 +1,7 @@
-import { readFileSync } from "node:fs";
 import type { ConnectionOptions } from "node:tls";
 import { Redis } from "ioredis";
-import { redisToolTlsFiles } from "../security/tls-files.ts";
+import { redisToolTls } from "../security/tls-files.ts";
 import { secrets, type Topology } from "../topology.ts";
-
-/** The tools' TLS to Redis and the Sentinels: the topology's CA, the tools' client pair. */
-function toolTls(t: Topology): ConnectionOptions {
-  const client = redisToolTlsFiles(t);
-  return {
-    ca: readFileSync(t.pki.caCert),
-    cert: readFileSync(client.cert),
-    key: readFileSync(client.key),
-  };
-}
 
 /**
  * A one-shot Redis (or Sentinel) connection for probes, over TLS verified against the topology's
@@ -25,7 +14,7 @@ export async function withRedis<T>(
   port: number,
   fn: (r: Redis) => Promise<T>,
   timeoutMs = 800,
-  tls: ConnectionOptions = toolTls(t),
+  tls: ConnectionOptions = redisToolTls(t),
 ): Promise<T> {
   const r = new Redis({
     host: "127.0.0.1",

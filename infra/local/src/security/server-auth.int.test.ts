@@ -4,12 +4,12 @@
  * Runs against the test topology that tests/setup starts.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { connect as tlsConnect } from "node:tls";
 import { describe, expect, it } from "vitest";
 import { pgHba, socketDir } from "../config/patroni.ts";
 import { withRedis } from "../probes/redis.ts";
-import { redisToolTlsFiles } from "./tls-files.ts";
+import { redisToolTls } from "./tls-files.ts";
 import { PG_BIN_DIR, secrets, topology } from "../topology.ts";
 
 const t = topology("test");
@@ -117,14 +117,7 @@ describe("Postgres authentication", () => {
  */
 function resp(port: number, ...commands: string[][]): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const client = redisToolTlsFiles(t);
-    const socket = tlsConnect({
-      port,
-      host: t.host,
-      ca: readFileSync(t.pki.caCert),
-      cert: readFileSync(client.cert),
-      key: readFileSync(client.key),
-    });
+    const socket = tlsConnect({ port, host: t.host, ...redisToolTls(t) });
     let data = "";
     socket.setTimeout(3_000, () => socket.destroy(new Error("no answer in 3 s")));
     socket.on("error", reject);

@@ -4,6 +4,7 @@
  * its etcd client pair and a copy of the CA sit in the member's own 0700 folder, beside the
  * Postgres pair.
  */
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { EtcdMember, PgMember, RedisNode, Topology } from "../topology.ts";
 import { serviceIdentityFiles } from "./service-identity.ts";
@@ -34,6 +35,12 @@ export const redisTlsFiles = (t: Topology, n: RedisNode): TlsFiles => inPki(t, n
  */
 export const redisToolTlsFiles = (t: Pick<Topology, "pki">): TlsFiles =>
   serviceIdentityFiles(t, "test-runner");
+
+/** The tools' TLS options for Redis and the Sentinels, read now: the CA and the tools' client pair. */
+export function redisToolTls(t: Pick<Topology, "pki">): { ca: Buffer; cert: Buffer; key: Buffer } {
+  const client = redisToolTlsFiles(t);
+  return { ca: readFileSync(t.pki.caCert), cert: readFileSync(client.cert), key: readFileSync(client.key) };
+}
 
 /** An etcd member's pair: server to clients and peers, client of its peers (peer mTLS). */
 export const etcdTlsFiles = (t: Topology, m: EtcdMember): TlsFiles => inPki(t, m.name);
