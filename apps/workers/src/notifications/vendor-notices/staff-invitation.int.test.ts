@@ -216,6 +216,10 @@ describe("staff invitations and immediate removal", () => {
     ).toBe("PRECONDITION_FAILED");
     expect(await core().primary.user.count({ where: { email: `late-${run}@staff.test` } })).toBe(0);
     expect(await codeOf(anonymous().invitations.get({ token: "A".repeat(43) }))).toBe("NOT_FOUND");
+    // A guessed token is refused as such (before any password is hashed for it).
+    expect(
+      await codeOf(anonymous().invitations.signUp({ token: "A".repeat(43), name: "G", password: PASSWORD })),
+    ).toBe("NOT_FOUND");
   });
 
   it("refuses to invite, withdraw or remove across tenants", async () => {

@@ -197,6 +197,14 @@ export async function signUpForInvitation(
   input: InvitationSignUpInput,
 ): Promise<AcceptedInvitation> {
   const tokenHash = hashInvitationToken(input.token);
+  // A token that names no open invitation is refused before the password is hashed: a public
+  // procedure must not spend ~100 ms of CPU on a guessed token. (Checked again under the lock.)
+  const found = await core().primary.$queryRaw<InvitationRow[]>`
+    SELECT expires_at AS "expiresAt", accepted_at AS "acceptedAt", revoked_at AS "revokedAt"
+    FROM staff_invitations WHERE token_hash = ${tokenHash}`;
+  if (!found[0]) throw notFound();
+  const status = statusOf(found[0]);
+  if (status !== "open") throw unusable(status);
   // Hashed before the transaction: the hash takes ~100 ms and must not hold the row lock.
   const passwordHash = await hashPassword(input.password);
   return core().primary.$transaction(async (tx) => {
