@@ -3,6 +3,7 @@
  * Routers import `createTRPCRouter` and a procedure builder from here and nothing else from tRPC.
  */
 import type { AgoraSession } from "@agora/auth";
+import { CheckoutBusyError } from "@agora/orders";
 import { RateLimiterUnavailableError } from "@agora/resilience";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
@@ -76,13 +77,19 @@ const t = initTRPC
           // Domain errors carry a stable `code` (e.g. DB_UNAVAILABLE) that UIs can switch on.
           domainCode: publicDomainCode(cause),
           // TOO_MANY_REQUESTS: when to retry; the route handler also sends it as Retry-After.
-          retryAfterSeconds: cause instanceof RateLimitedError ? cause.retryAfterSeconds : null,
+          retryAfterSeconds: retryAfterOf(cause),
           // Structured, safe-to-show facts of a domain error (e.g. a CONFLICT's current version).
           details: detailsOf(cause),
         },
       };
     },
   });
+
+/** Rate limits and checkout admission say when to come back (the route handler sends Retry-After). */
+function retryAfterOf(cause: unknown): number | null {
+  if (cause instanceof RateLimitedError || cause instanceof CheckoutBusyError) return cause.retryAfterSeconds;
+  return null;
+}
 
 function detailsOf(cause: unknown): Record<string, unknown> | null {
   if (cause instanceof Error && "details" in cause && typeof cause.details === "object")

@@ -28,6 +28,7 @@ export { redisSchema } from "./schemas/redis.ts";
 export { etcdSchema, etcdTlsSchema } from "./schemas/etcd.ts";
 export { registrySchema } from "./schemas/registry.ts";
 export { regionSchema, type RegionSettings } from "./schemas/region.ts";
+export { checkoutAdmissionSchema, type CheckoutAdmissionConfig } from "./schemas/checkout-admission.ts";
 export { releaseSchema, type ReleaseSettings } from "./schemas/release.ts";
 export { servicesSchema } from "./schemas/services.ts";
 export { cdnCacheSchema, storageSchema } from "./schemas/storage.ts";

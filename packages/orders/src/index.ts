@@ -5,6 +5,20 @@
  */
 export * from "./events.ts";
 export {
+  admissionKeys,
+  DEFAULT_ADMISSION_NAMESPACE,
+  admissionMember,
+  admissionSettings,
+  type AdmissionRedis,
+  CheckoutBusyError,
+  createCheckoutAdmission,
+  DEFAULT_ADMISSION,
+  type AdmissionDecision,
+  type AdmissionSettings,
+  type AdmissionState,
+  type CheckoutAdmission,
+} from "./checkout-admission.ts";
+export {
   PARCEL_STATUSES,
   FulfilmentGuardError,
   fulfilmentFollowUps,

@@ -1,3 +1,4 @@
+import { CheckoutLine } from "../../src/queues/checkout-line.tsx";
 import { QueueBoard } from "../../src/queues/queue-board.tsx";
 import { ReconcileRuns } from "../../src/queues/reconcile-runs.tsx";
 import { OpsShell } from "../../src/shell/ops-shell.tsx";
@@ -11,9 +12,12 @@ export default async function QueuesPage() {
     <OpsShell
       current="/queues"
       title="Queues and sagas"
-      description="Every BullMQ queue with its depth, the age of its oldest waiting job, failed jobs and dead letters; each order's saga step by step."
+      description="Every BullMQ queue with its depth, the age of its oldest waiting job, failed jobs and dead letters; each order's saga step by step; the checkout line in front of them."
     >
-      <QueueBoard />
+      <CheckoutLine />
+      <div className="mt-6">
+        <QueueBoard />
+      </div>
       <div className="mt-6">
         <ReconcileRuns />
       </div>

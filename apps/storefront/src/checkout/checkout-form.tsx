@@ -6,7 +6,7 @@ import { useTRPC } from "@agora/trpc-next/react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
-import { placeErrorMessage } from "./payment-messages.ts";
+import { busyRetry, type InLine, placeErrorMessage } from "./payment-messages.ts";
 import { CardStepError, tokenizeCard } from "./tokenize-card.ts";
 
 interface Attempt {
@@ -35,6 +35,9 @@ export function CheckoutForm() {
   const attempt = useRef<Attempt | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Checkout is busy (admission control): the shopper's place in line while the page retries.
+  const [inLine, setInLine] = useState<InLine | null>(null);
+  const stopWaiting = useRef(false);
   const [shipping, setShipping] = useState<Record<string, string>>({});
   const [address, setAddress] = useState({
     name: "",
@@ -88,14 +91,33 @@ export function CheckoutForm() {
           cvc: card.cvc,
         });
       }
-      const { orderId } = await place.mutateAsync({
+      const request = {
         idempotencyKey: a.idempotencyKey,
         address,
         shipping: Object.fromEntries(groups.map((g) => [g.vendorId, shippingOf(g.vendorId)])),
         paymentMethodId: a.paymentMethodId,
-      });
+      };
+      stopWaiting.current = false;
+      let orderId: string | undefined;
+      // The same key every time: the place in line, and at most one order, are the attempt's.
+      while (orderId === undefined) {
+        try {
+          ({ orderId } = await place.mutateAsync(request));
+        } catch (err) {
+          const line = busyRetry(err);
+          if (!line || stopWaiting.current) throw err;
+          for (let s = line.retryAfterSeconds; s > 0 && !stopWaiting.current; s--) {
+            setInLine({ ...line, retryAfterSeconds: s });
+            await new Promise((r) => setTimeout(r, 1_000));
+          }
+          setInLine({ ...line, retryAfterSeconds: 0 });
+          if (stopWaiting.current) throw err;
+        }
+      }
+      setInLine(null);
       router.push(`/orders/${orderId}`);
     } catch (err) {
+      setInLine(null);
       if (err instanceof CardStepError) {
         // Nothing reached Agora: the next try may tokenize again under the same key.
         if (attempt.current) attempt.current.paymentMethodId = null;
@@ -272,6 +294,31 @@ export function CheckoutForm() {
             Payments are unavailable right now. Nothing will be charged — your cart is kept, and
             this page lets you order as soon as payments are back.
           </p>
+        )}
+        {inLine && (
+          <div
+            role="status"
+            aria-live="polite"
+            data-testid="checkout-in-line"
+            className="space-y-2 rounded-md bg-sky-50 p-3 text-sm text-sky-900 dark:bg-sky-950 dark:text-sky-200"
+          >
+            <p>
+              Many orders are being placed right now. You are number {inLine.position} in line;
+              {inLine.retryAfterSeconds > 0
+                ? ` trying again in ${inLine.retryAfterSeconds} s.`
+                : " trying again now."}{" "}
+              Nothing has been ordered or charged yet.
+            </p>
+            <button
+              type="button"
+              className="min-h-11 underline"
+              onClick={() => {
+                stopWaiting.current = true;
+              }}
+            >
+              Stop waiting
+            </button>
+          </div>
         )}
         <FormError testId="checkout-error">{error}</FormError>
         <SubmitButton

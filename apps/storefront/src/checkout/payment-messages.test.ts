@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { orderFailureMessage, placeErrorMessage } from "./payment-messages.ts";
+import { busyRetry, orderFailureMessage, placeErrorMessage } from "./payment-messages.ts";
 
 describe("checkout messages", () => {
   it("tells a declined card from insufficient funds", () => {
@@ -17,5 +17,23 @@ describe("checkout messages", () => {
     expect(orderFailureMessage("payment_unavailable", "circuit_open")).toMatch(
       /Nothing was charged/,
     );
+  });
+});
+
+describe("the checkout line (admission control)", () => {
+  it("reads the place in line and the wait from a CHECKOUT_BUSY answer", () => {
+    const err = { data: { domainCode: "CHECKOUT_BUSY", retryAfterSeconds: 3, details: { position: 12 } } };
+    expect(busyRetry(err)).toEqual({ position: 12, retryAfterSeconds: 3 });
+  });
+
+  it("keeps the wait between 1 and 30 s and ignores every other error", () => {
+    expect(busyRetry({ data: { domainCode: "CHECKOUT_BUSY", retryAfterSeconds: 0 } })).toEqual({
+      position: 1,
+      retryAfterSeconds: 1,
+    });
+    expect(busyRetry({ data: { domainCode: "CHECKOUT_BUSY", retryAfterSeconds: 600 } })?.retryAfterSeconds).toBe(30);
+    expect(busyRetry({ data: { domainCode: "PAYMENTS_UNAVAILABLE", retryAfterSeconds: 3 } })).toBeNull();
+    expect(busyRetry({ data: { code: "TOO_MANY_REQUESTS", retryAfterSeconds: 3 } })).toBeNull();
+    expect(busyRetry(new Error("network"))).toBeNull();
   });
 });

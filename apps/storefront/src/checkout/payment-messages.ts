@@ -20,11 +20,33 @@ export function placeErrorMessage(err: {
       return "Something in your cart is no longer available. Please review your cart.";
     case "UNAUTHORIZED":
       return "Please sign in to place your order.";
+    case "CHECKOUT_BUSY":
+      return "Checkout is busy right now. Nothing was ordered or charged — your cart is kept; please try again in a minute.";
     case "TOO_MANY_REQUESTS":
       return "Too many attempts. Please wait a moment and try again.";
     default:
       return `Your order could not be placed: ${err.message}`;
   }
+}
+
+/** A shopper's place in the checkout line (admission control), from a CHECKOUT_BUSY answer. */
+export interface InLine {
+  position: number;
+  retryAfterSeconds: number;
+}
+
+/** The place in line and the wait a CHECKOUT_BUSY error carries; null for any other error. */
+export function busyRetry(err: unknown): InLine | null {
+  const data = (err as { data?: { domainCode?: unknown; details?: unknown; retryAfterSeconds?: unknown } })
+    ?.data;
+  if (data?.domainCode !== "CHECKOUT_BUSY") return null;
+  const details = (data.details ?? {}) as { position?: unknown };
+  const wait = typeof data.retryAfterSeconds === "number" ? data.retryAfterSeconds : 1;
+  return {
+    position: typeof details.position === "number" ? details.position : 1,
+    // Never hammer, never stall: 1–30 s whatever the server said.
+    retryAfterSeconds: Math.min(30, Math.max(1, Math.round(wait))),
+  };
 }
 
 /** The saga's failure reason (and detail, e.g. a decline code) of a FAILED/CANCELLED order. */

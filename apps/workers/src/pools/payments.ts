@@ -50,6 +50,7 @@ import {
   type CarrierWebhookServer,
 } from "../fulfilment/carrier-webhook.ts";
 import { createPaymentsProcessor, RECOVER_REFUNDS_JOB } from "../fulfilment/payments-processor.ts";
+import { sagaAdmission } from "../sagas/checkout/admission.ts";
 import type { PoolSpec } from "./run-pool.ts";
 
 const envSchema = z.object({
@@ -126,6 +127,8 @@ export function paymentsPool(): PoolSpec {
       payments: gateway,
       enqueue,
       enqueueRefund,
+      // A failed or cancelled order ends in `compensate`, a step of this pool.
+      admission: sagaAdmission(breakerState),
       stalledAfterMs: env.SAGA_STALLED_AFTER_MS,
       reconcile: () =>
         reconcilePayments({

@@ -18,6 +18,7 @@ import {
   SAGAS_QUEUE,
 } from "@agora/orders";
 import { createSagaProcessor, waitingInQueues } from "../sagas/checkout/index.ts";
+import { sagaAdmission } from "../sagas/checkout/admission.ts";
 import { createSagaHandOffProcessor, SAGA_HAND_OFF_QUEUE } from "../sagas/checkout/saga-hand-off.ts";
 import { closeInventoryStock } from "../stock/stock-service.ts";
 import type { PoolSpec } from "./run-pool.ts";
@@ -37,12 +38,15 @@ export function sagasPool(): PoolSpec {
   const queue = createSagaQueue(producer);
   const paymentsQueue = createSagaQueue(producer, PAYMENTS_QUEUE);
   const enqueue = queueEnqueuer(queue, paymentsQueue);
+  // Bounded retries, unlike the producer's: a release that cannot be sent is left to its lease.
+  const admissionRedis = createRedis({ connectionName: "pool:sagas:admission" });
   let handOff: Worker | undefined;
   return {
     queue: SAGAS_QUEUE,
     concurrency: env.SAGA_CONCURRENCY,
     processor: createSagaProcessor({
       enqueue,
+      admission: sagaAdmission(admissionRedis),
       stalledAfterMs: env.SAGA_STALLED_AFTER_MS,
       stillQueued: waitingInQueues(queue, paymentsQueue),
     }),
@@ -65,6 +69,7 @@ export function sagasPool(): PoolSpec {
       await queue.close();
       await paymentsQueue.close();
       producer.disconnect();
+      admissionRedis.disconnect();
       closeInventoryStock();
     },
   };

@@ -16,6 +16,9 @@ import {
   type CreatedVendor,
 } from "@agora/db";
 import {
+  admissionKeys,
+  CheckoutBusyError,
+  findPlacedOrder,
   PAYMENTS_BREAKER_KEY,
   publishBreakerState,
   SAGAS_QUEUE,
@@ -39,6 +42,8 @@ import { checkoutRouter } from "../router/checkout.ts";
 import { ordersRouter } from "../router/orders.ts";
 import { createCallerFactory, createTRPCRouter, type Session } from "../trpc.ts";
 import { guestCartKey, userCartKey } from "../cart/cart-store.ts";
+import { sagaAdmission } from "../../../../apps/workers/src/sagas/checkout/admission.ts";
+import { checkoutAdmission, resetCheckoutAdmission } from "./admission.ts";
 import { checkoutRedis, closeCheckoutRedis } from "./checkout-redis.ts";
 import { closeSagaProducer, sagaEnqueue } from "./saga-producer.ts";
 
@@ -66,6 +71,14 @@ let sim: PaymentSim;
 let simUrl: string;
 let gateway: PaymentGateway;
 let worker: Worker;
+// The worker's dependencies; the admission tests give it their admission control.
+const sagaDeps: Parameters<typeof createSagaProcessor>[0] = {
+  get payments() {
+    return gateway;
+  },
+  enqueue: (orderId, step, opts) => sagaEnqueue()(orderId, step, opts),
+  stalledAfterMs: 10_000,
+};
 const workerRedis = createRedis({ maxRetriesPerRequest: null, connectionName: `test-api-${run}` });
 let vendor: CreatedVendor;
 let warehouseId: string;
@@ -141,11 +154,10 @@ beforeAll(async () => {
   sim = createPaymentSim({ logger: pino({ level: "silent" }) });
   simUrl = await sim.listen(0, "127.0.0.1");
   gateway = createCardApiGateway({ baseUrl: simUrl, breakerName: `payment-sim-api-${run}` });
-  worker = new Worker(
-    SAGAS_QUEUE,
-    createSagaProcessor({ payments: gateway, enqueue: sagaEnqueue(), stalledAfterMs: 10_000 }),
-    { connection: workerRedis, concurrency: 8 },
-  );
+  worker = new Worker(SAGAS_QUEUE, createSagaProcessor(sagaDeps), {
+    connection: workerRedis,
+    concurrency: 8,
+  });
   worker.on("error", (err) => process.stderr.write(`[saga worker] ${err.message}\n`));
   // Fixture set-up only: on a loaded machine a first transaction may wait past Prisma's 2 s.
   const patient = { attempts: 5, baseDelayMs: 500, maxDelayMs: 3_000, retryIf: () => true };
@@ -390,6 +402,65 @@ describe("checkout", () => {
     expect(denied.code, denied.message).toBe("NOT_FOUND");
     expect(await callerOf(other).orders.list()).toEqual([]);
     expect((await callerOf(owner).orders.get({ orderId })).id).toBe(orderId);
+  });
+});
+
+describe("admission control", () => {
+  const ADMISSION_ENV = {
+    AGORA_CHECKOUT_ADMISSION: "on",
+    AGORA_CHECKOUT_LIMIT_INITIAL: "1",
+    AGORA_CHECKOUT_LIMIT_MIN: "1",
+    AGORA_CHECKOUT_LIMIT_MAX: "1",
+    AGORA_CHECKOUT_ADMISSION_NAMESPACE: `test:admission:${run}`,
+  };
+  const saved: Record<string, string | undefined> = {};
+
+  beforeAll(() => {
+    for (const [k, v] of Object.entries(ADMISSION_ENV)) {
+      saved[k] = process.env[k];
+      process.env[k] = v;
+    }
+    resetCheckoutAdmission();
+    sagaDeps.admission = sagaAdmission(workerRedis);
+  });
+  afterAll(async () => {
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    resetCheckoutAdmission();
+    delete sagaDeps.admission;
+    await checkoutRedis().del(...Object.values(admissionKeys(ADMISSION_ENV.AGORA_CHECKOUT_ADMISSION_NAMESPACE)));
+  });
+
+  it("above the limit refuses with TOO_MANY_REQUESTS, a place in line and nothing written; the same key is admitted once the order ahead has ended", async () => {
+    const productId = await createProduct(1200, 5);
+    const [first, second] = [await createShopper("admitted"), await createShopper("in-line")];
+    const order = async (shopper: Session, key: string) => {
+      await callerOf(shopper).cart.add({ productId, vendorId: vendor.id, quantity: 1 });
+      const input = { idempotencyKey: key, address: ADDRESS, shipping: {}, paymentMethodId: await tokenize() };
+      return () => callerOf(shopper).checkout.place(input);
+    };
+    const placeFirst = await order(first, `admitted-${run}`);
+    const placeSecond = await order(second, `in-line-${run}`);
+
+    const { orderId } = await placeFirst();
+    const busy = await errorOf(placeSecond());
+    expect(busy.code).toBe("TOO_MANY_REQUESTS");
+    expect(busy.cause).toBeInstanceOf(CheckoutBusyError);
+    expect(busy.cause).toMatchObject({ code: "CHECKOUT_BUSY", position: 1 });
+    expect((busy.cause as CheckoutBusyError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(await findPlacedOrder(second.userId, `in-line-${run}`)).toBeNull();
+    expect((await callerOf(second).cart.get()).count).toBe(1);
+
+    // The saga worker gives the permit back when the first order ends.
+    expect(await waitForTerminal(orderId)).toBe("READY_FOR_FULFILMENT");
+    const retried = () => placeSecond().then((r) => r.orderId, () => null);
+    await expect.poll(retried, { timeout: 10_000, interval: 250 }).not.toBeNull();
+    const { orderId: secondId } = await placeSecond(); // the same key: the same order
+    expect(await waitForTerminal(secondId)).toBe("READY_FOR_FULFILMENT");
+    await expect
+      .poll(() => checkoutAdmission()?.state(), { timeout: 5_000, interval: 100 })
+      .toMatchObject({ inFlight: 0, waiting: 0, admitted: 2, released: 2 });
   });
 });
 

@@ -8,11 +8,17 @@
  * - Outside the core region (docs/adr/0010) it first checks that the core primary is reachable
  *   over the region link, and refuses at once with REGION_PARTITIONED while it is not: orders are
  *   CP, written in the core region only, never parked where they could be lost or doubled.
+ * - Admission control (./admission.ts): in the core region an order is admitted only while fewer
+ *   than the adaptive limit are between placement and the end of their saga; above it the shopper
+ *   gets TOO_MANY_REQUESTS (CHECKOUT_BUSY) with their place in line and a Retry-After, before
+ *   anything is written, and a retry with the same key keeps that place.
  * - Prices come from the vendors' shard primaries at placement (`placeOrder`), not from the cart;
  *   stock is the saga's to reserve (a sold-out line fails the order with `out_of_stock`).
  */
 import { core } from "@agora/db";
 import {
+  admissionMember,
+  CheckoutBusyError,
   findPlacedOrder,
   IdempotencyKeyReusedError,
   paymentsBreakerOpen,
@@ -28,6 +34,7 @@ import { rememberCommit } from "../orders/read-token.ts";
 import { asPartitionError, assertCheckoutOpen, isCoreUnreachable, RegionPartitionedError } from "../regions/checkout-gate.ts";
 import { outsideCoreRegion, regionSettings } from "../regions/region-settings.ts";
 import type { Session } from "../trpc.ts";
+import { admitCheckout, releaseUnplaced } from "./admission.ts";
 import { checkoutRedis } from "./checkout-redis.ts";
 import type { placeCheckoutInput } from "./checkout.schema.ts";
 import { sagaEnqueue } from "./saga-producer.ts";
@@ -97,6 +104,17 @@ async function placeInCoreRegion(
     const cause = new CartEmptyError();
     throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
   }
+  // Outside the core region the core region starts the saga: its admission is not ours to take.
+  const member = outsideCoreRegion() ? null : admissionMember(userId, input.idempotencyKey);
+  if (member) {
+    try {
+      await admitCheckout(member);
+    } catch (err) {
+      if (err instanceof CheckoutBusyError)
+        throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: err.message, cause: err });
+      throw err;
+    }
+  }
   let orderId: string;
   try {
     ({ orderId } = await startCheckout(
@@ -119,6 +137,10 @@ async function placeInCoreRegion(
       sagaEnqueue(),
     ));
   } catch (err) {
+    // Nothing was placed — or the order committed and only its first step's enqueue failed (the
+    // recovery sweep starts it): the permit goes back now rather than at its lease. Not for a
+    // reused key: the permit is the key's first order's.
+    if (member && !(err instanceof IdempotencyKeyReusedError)) await releaseUnplaced(member);
     if (err instanceof IdempotencyKeyReusedError)
       throw new TRPCError({ code: "CONFLICT", message: err.message, cause: err });
     if (err instanceof ProductUnavailableError)

@@ -20,6 +20,7 @@ import {
   sagaTimelineInput,
 } from "../ops/queues/queue-overview.ts";
 import { payoutOverview } from "../ops/payouts/payout-overview.ts";
+import { admissionOverview } from "../ops/queues/checkout-admission.ts";
 import { keyOverview, rotatePersonalDataKey } from "../ops/keys/key-overview.ts";
 import { certificateOverview, rotateCertificates } from "../ops/certificates/certificates.ts";
 import { servicesOverview } from "../ops/services/service-instances.ts";
@@ -153,6 +154,8 @@ export const opsRouter = createTRPCRouter({
       .input(queueActionInput)
       .mutation(({ ctx, input }) => discardFailed(ctx.session.userId, input.queue)),
     recentSagas: permissionProcedure("ops:read").query(() => recentSagas()),
+    /** Checkout admission control: in flight vs the adaptive limit, the line, the average time. */
+    admission: permissionProcedure("ops:read").query(() => admissionOverview()),
     sagaTimeline: permissionProcedure("ops:read")
       .input(sagaTimelineInput)
       .query(({ input }) => sagaTimeline(input.orderId)),

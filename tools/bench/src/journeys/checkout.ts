@@ -13,7 +13,7 @@ import { allocate, buyableItems } from "./catalog-fixtures.ts";
 import { ShopperClient } from "./http-client.ts";
 import {
   addToCart,
-  placeOrder,
+  placeOrderInLine,
   type Shopper,
   shopperEmail,
   signUpAndIn,
@@ -39,8 +39,13 @@ export interface CheckoutResult {
   ready: number;
   elapsedMs: number;
   ordersPerSecond: number;
+  /** Each ready order: first submit → ready, what the shopper waited (line included). */
   endToEndMs: number[];
+  /** Each ready order: admission (the `checkout.place` that succeeded) → ready. */
+  admittedToReadyMs: number[];
   placeMs: number[];
+  /** The checkout line (admission control): shoppers told to wait, answers, the longest line. */
+  line: { waited: number; busyAnswers: number; longestPosition: number };
   errors: Record<string, number>;
   notes: string[];
   /** CPU of the product's processes over the timed part, when the bench could see them. */
@@ -136,18 +141,29 @@ export async function runCheckout(
     const placeMs: number[] = [];
     const pollErrors: Record<string, number> = {};
     const endToEndMs: number[] = [];
+    const admittedToReadyMs: number[] = [];
+    const line = { waited: 0, busyAnswers: 0, longestPosition: 0 };
     let done = 0;
     const timed = await Promise.allSettled(
       ready.map(async ({ shopper, paymentMethodId }) => {
         const submitted = Date.now();
-        const orderId = await placeOrder(shopper, paymentMethodId);
-        placeMs.push(Date.now() - submitted);
+        const placed = await placeOrderInLine(shopper, paymentMethodId, {
+          giveUpAt: deadline,
+          onBusy: (position) => {
+            line.busyAnswers += 1;
+            line.longestPosition = Math.max(line.longestPosition, position);
+          },
+        });
+        if (placed.busy > 0) line.waited += 1;
+        const orderId = placed.orderId;
+        placeMs.push(placed.admittedAt - submitted);
         const readyAt = await followUntilReady(spec.gatewayUrl, shopper, orderId, {
           resyncMs: spec.resyncMs,
           deadline,
           onReadError: (err) => countErrors(pollErrors, err),
         });
         endToEndMs.push(readyAt - submitted);
+        admittedToReadyMs.push(readyAt - placed.admittedAt);
         progress.tick(`${++done}/${ready.length} orders ready`);
       }),
     );
@@ -158,8 +174,12 @@ export async function runCheckout(
     for (const t of timed) if (t.status === "rejected") countErrors(errors, t.reason);
     for (const r of ready) r.shopper.client.close();
     const place = summarise(placeMs);
+    const admitted = summarise(admittedToReadyMs);
     notes.push(
-      `checkout.place p50 ${place.p50.toFixed(0)} ms, p95 ${place.p95.toFixed(0)} ms; ready seen by live push (order room) or a resync read every ${spec.resyncMs} ms`,
+      `checkout.place p50 ${place.p50.toFixed(0)} ms, p95 ${place.p95.toFixed(0)} ms (waits in the checkout line included); ready seen by live push (order room) or a resync read every ${spec.resyncMs} ms`,
+      line.waited > 0
+        ? `checkout line (admission control): ${line.waited} shoppers told to wait (${line.busyAnswers} busy answers, longest line ${line.longestPosition}); admitted → ready p50 ${admitted.p50.toFixed(0)} ms, p95 ${admitted.p95.toFixed(0)} ms`
+        : `checkout line (admission control): nobody waited; admitted → ready p95 ${admitted.p95.toFixed(0)} ms`,
     );
     for (const [k, n] of Object.entries(errors)) notes.push(`${n}× ${k}`);
     for (const [k, n] of Object.entries(pollErrors))
@@ -170,7 +190,9 @@ export async function runCheckout(
       elapsedMs,
       ordersPerSecond: rate(endToEndMs.length, elapsedMs),
       endToEndMs,
+      admittedToReadyMs,
       placeMs,
+      line,
       errors,
       notes,
       ...(cpu ? { cpu } : {}),

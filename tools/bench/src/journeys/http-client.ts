@@ -19,6 +19,12 @@ export class BenchHttpError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    /** What a tRPC error said beyond its status: its domain code, Retry-After and details. */
+    readonly answer: {
+      domainCode?: string | null;
+      retryAfterSeconds?: number | null;
+      details?: Record<string, unknown> | null;
+    } = {},
   ) {
     super(message);
     this.name = "BenchHttpError";

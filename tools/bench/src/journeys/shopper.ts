@@ -4,6 +4,7 @@
  * checkout, and reading the order back.
  */
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { type OrderPush, orderRoom, type SubscribeAck } from "@agora/api/live";
 import { io } from "socket.io-client";
 import type { ClientIdentity } from "../identity.ts";
@@ -91,8 +92,29 @@ export async function tokenizeCard(shopper: Shopper, tokenizeUrl: string): Promi
   return id;
 }
 
-export async function placeOrder(shopper: Shopper, paymentMethodId: string): Promise<string> {
-  const placed = await trpcMutation<{ orderId: string }>(shopper.client, "checkout.place", {
+/** What happened while a shopper waited in the checkout line (admission control). */
+export interface PlaceOutcome {
+  orderId: string;
+  /** Answers of CHECKOUT_BUSY before the order was admitted. */
+  busy: number;
+  /** The place in line of the first such answer (0: admitted at once). */
+  firstPosition: number;
+  /** When the order was admitted (the successful `checkout.place` answered), epoch ms. */
+  admittedAt: number;
+}
+
+/**
+ * `checkout.place` as the storefront's checkout page sends it: one idempotency key for the
+ * attempt, and while checkout is busy (CHECKOUT_BUSY, admission control) the same request again
+ * after the Retry-After the answer gave, with ±25 % jitter so a line does not come back in step.
+ * Gives up (throws the busy answer) when the next try would start after `giveUpAt`.
+ */
+export async function placeOrderInLine(
+  shopper: Shopper,
+  paymentMethodId: string,
+  opts: { giveUpAt?: number; onBusy?: (position: number, waitS: number) => void } = {},
+): Promise<PlaceOutcome> {
+  const input = {
     idempotencyKey: `bench-${randomUUID()}`,
     address: {
       name: "Bench Shopper",
@@ -102,8 +124,30 @@ export async function placeOrder(shopper: Shopper, paymentMethodId: string): Pro
       country: "DE",
     },
     paymentMethodId,
-  });
-  return placed.orderId;
+  };
+  let busy = 0;
+  let firstPosition = 0;
+  for (;;) {
+    try {
+      const placed = await trpcMutation<{ orderId: string }>(shopper.client, "checkout.place", input);
+      return { orderId: placed.orderId, busy, firstPosition, admittedAt: Date.now() };
+    } catch (err) {
+      if (!(err instanceof BenchHttpError) || err.answer.domainCode !== "CHECKOUT_BUSY") throw err;
+      const position = Number(err.answer.details?.position ?? 0);
+      const waitS = Math.max(1, err.answer.retryAfterSeconds ?? 1);
+      const waitMs = waitS * 1000 * (0.75 + Math.random() * 0.5);
+      if (opts.giveUpAt !== undefined && Date.now() + waitMs > opts.giveUpAt) throw err;
+      busy += 1;
+      if (firstPosition === 0) firstPosition = position;
+      opts.onBusy?.(position, waitS);
+      await sleep(waitMs);
+    }
+  }
+}
+
+/** Waits in the checkout line for at most a minute. */
+export async function placeOrder(shopper: Shopper, paymentMethodId: string): Promise<string> {
+  return (await placeOrderInLine(shopper, paymentMethodId, { giveUpAt: Date.now() + 60_000 })).orderId;
 }
 
 /** READY_FOR_FULFILMENT and what follows it count as reached. */

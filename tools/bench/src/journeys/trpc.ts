@@ -21,7 +21,17 @@ export function mutationBody(input: unknown): string {
 
 interface TrpcEnvelope<T> {
   result?: { data?: { json?: T } };
-  error?: { json?: { message?: string; data?: { code?: string } } };
+  error?: {
+    json?: {
+      message?: string;
+      data?: {
+        code?: string;
+        domainCode?: string | null;
+        retryAfterSeconds?: number | null;
+        details?: Record<string, unknown> | null;
+      };
+    };
+  };
 }
 
 function unwrap<T>(procedure: string, status: number, text: string): T {
@@ -40,6 +50,11 @@ function unwrap<T>(procedure: string, status: number, text: string): T {
   throw new BenchHttpError(
     `${procedure}: HTTP ${status} ${e?.data?.code ?? ""} ${e?.message ?? ""}`.trim(),
     status,
+    {
+      domainCode: e?.data?.domainCode ?? null,
+      retryAfterSeconds: e?.data?.retryAfterSeconds ?? null,
+      details: e?.data?.details ?? null,
+    },
   );
 }
 

@@ -25,6 +25,8 @@ import {
   type SagaEnqueue,
   type SagaStep,
 } from "@agora/orders";
+import type { CheckoutAdmission } from "@agora/orders";
+import { releaseAdmission } from "./admission.ts";
 import { captureLegs, postLedgerTransaction } from "./ledger.ts";
 import {
   PaymentDeclinedError,
@@ -41,6 +43,8 @@ export interface SagaDeps {
   enqueue: SagaEnqueue;
   /** Stock reservation; default: the inventory gRPC service (AGORA_INVENTORY_TARGET). */
   stock?: StockService;
+  /** Checkout admission control: an order that ends gives its permit back (./admission.ts). */
+  admission?: CheckoutAdmission | null;
 }
 
 const stockOf = (deps: SagaDeps): StockService => deps.stock ?? inventoryStock();
@@ -325,5 +329,7 @@ export async function runSagaStep(
   }
   const next = nextStep(after.status);
   if (next) await deps.enqueue(orderId, next);
+  // The step that ended the saga (ready, failed, cancelled) ends the order's time in flight.
+  else if (deps.admission) await releaseAdmission(deps.admission, after);
   return { orderId, step, outcome: "applied", status: after.status, next };
 }
