@@ -1,12 +1,13 @@
 /**
  * `npm run bench -- [--quick] [--json] [--only a,b] [--shoppers N] [--connections N] [--duration S]
- * [--profile dev|test] [--no-history]`: measures the already running product (`npm start`, with the
- * same AGORA_BASE_PORT / AGORA_STATE_DIR) and prints the table (or JSON on stdout with --json;
- * progress always goes to stderr). Each run is appended to the history beside the product.
+ * [--idle-window S] [--soak-minutes N] [--profile dev|test] [--no-history]`: measures the already
+ * running product (`npm start`, with the same AGORA_BASE_PORT / AGORA_STATE_DIR) and prints the
+ * table (or JSON on stdout with --json; progress always goes to stderr). Each run is appended to
+ * the history beside the product. The soak runs only when `--only` names it (it takes minutes).
  */
 import { parseArgs } from "node:util";
 import { appendHistory } from "./history.ts";
-import { planFor } from "./plan.ts";
+import { FULL_PLAN, planFor } from "./plan.ts";
 import { stderrProgress } from "./progress.ts";
 import { formatRun } from "./report/table.ts";
 import { runBench } from "./run.ts";
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     connections: { type: "string" },
     duration: { type: "string" },
     "idle-window": { type: "string" },
+    "soak-minutes": { type: "string" },
     profile: { type: "string", default: process.env.AGORA_PROFILE ?? "dev" },
     "no-history": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
@@ -40,7 +42,7 @@ function positive(name: string, v: string | undefined): number | undefined {
 async function main(): Promise<void> {
   if (values.help) {
     process.stdout.write(
-      `npm run bench -- [--quick] [--json] [--only ${SCENARIO_NAMES.join(",")}] [--shoppers N] [--connections N] [--duration S] [--idle-window S] [--profile dev|test] [--no-history]\n`,
+      `npm run bench -- [--quick] [--json] [--only ${SCENARIO_NAMES.join(",")}] [--shoppers N] [--connections N] [--duration S] [--idle-window S] [--soak-minutes N] [--profile dev|test] [--no-history]\n(soak: only when --only names it; a warm-up, then N measured minutes, ${FULL_PLAN.soak.minutes} unless asked)\n`,
     );
     return;
   }
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
     connections: positive("connections", values.connections),
     durationS: positive("duration", values.duration),
     idleWindowS: positive("idle-window", values["idle-window"]),
+    soakMinutes: positive("soak-minutes", values["soak-minutes"]),
   });
   const product = scenarios.some((s) => s.needsProduct) ? benchTarget(values.profile) : undefined;
   // The public URL may be HTTPS with the local CA's certificate: fetch must trust that CA.

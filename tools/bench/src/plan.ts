@@ -6,6 +6,29 @@ export interface LoadShape {
   maxRequests: number;
 }
 
+/**
+ * The soak: a steady, bounded mixed load (cached catalog reads at a fixed rate, one checkout every
+ * few seconds) for `minutes` after a warm-up that is not counted, every process's RSS sampled.
+ */
+export interface SoakShape {
+  minutes: number;
+  warmupS: number;
+  sampleEveryS: number;
+  /** Cached reads per second over all read connections. */
+  readsPerSecond: number;
+  readConnections: number;
+  secondsPerOrder: number;
+  /** Checkouts under way at once, at most. */
+  maxOrdersInFlight: number;
+}
+
+/** `--soak-minutes` at most: the soak stays bounded however it is asked. */
+export const SOAK_MAX_MINUTES = 60;
+
+export class SoakOptionsError extends Error {
+  readonly code = "SOAK_OPTIONS_INVALID";
+}
+
 export interface BenchPlan {
   mode: "full" | "quick";
   /** Cached reads and the ceiling: issue 12 compares them at 100 connections. */
@@ -22,6 +45,7 @@ export interface BenchPlan {
   idleWindowS: number;
   /** First-range requests per video start scenario (one at a time). */
   videoStartSamples: number;
+  soak: SoakShape;
 }
 
 export const FULL_PLAN: BenchPlan = {
@@ -34,6 +58,15 @@ export const FULL_PLAN: BenchPlan = {
   checkout: { shoppers: 200, prepareConcurrency: 8, resyncMs: ORDER_RESYNC_MS, timeoutS: 120 },
   idleWindowS: 60,
   videoStartSamples: 20,
+  soak: {
+    minutes: 10,
+    warmupS: 60,
+    sampleEveryS: 30,
+    readsPerSecond: 30,
+    readConnections: 4,
+    secondsPerOrder: 3,
+    maxOrdersInFlight: 4,
+  },
 };
 
 export const QUICK_PLAN: BenchPlan = {
@@ -46,6 +79,15 @@ export const QUICK_PLAN: BenchPlan = {
   checkout: { shoppers: 3, prepareConcurrency: 3, resyncMs: ORDER_RESYNC_MS, timeoutS: 60 },
   idleWindowS: 5,
   videoStartSamples: 5,
+  soak: {
+    minutes: 1,
+    warmupS: 15,
+    sampleEveryS: 10,
+    readsPerSecond: 30,
+    readConnections: 4,
+    secondsPerOrder: 3,
+    maxOrdersInFlight: 4,
+  },
 };
 
 export function planFor(opts: {
@@ -55,8 +97,21 @@ export function planFor(opts: {
   durationS?: number;
   /** The idle scenario's window (s): 2–3 minutes give CPU seconds per process that compare on a busy box. */
   idleWindowS?: number;
+  /** The soak's measured minutes (after its warm-up), at most SOAK_MAX_MINUTES. */
+  soakMinutes?: number;
 }): BenchPlan {
   const base = opts.quick ? QUICK_PLAN : FULL_PLAN;
+  if (
+    opts.soakMinutes !== undefined &&
+    !(
+      Number.isInteger(opts.soakMinutes) &&
+      opts.soakMinutes > 0 &&
+      opts.soakMinutes <= SOAK_MAX_MINUTES
+    )
+  )
+    throw new SoakOptionsError(
+      `the soak runs 1–${SOAK_MAX_MINUTES} minutes, not ${opts.soakMinutes}`,
+    );
   return {
     ...base,
     reads: {
@@ -66,5 +121,6 @@ export function planFor(opts: {
     },
     checkout: { ...base.checkout, ...(opts.shoppers ? { shoppers: opts.shoppers } : {}) },
     ...(opts.idleWindowS ? { idleWindowS: opts.idleWindowS } : {}),
+    soak: { ...base.soak, ...(opts.soakMinutes ? { minutes: opts.soakMinutes } : {}) },
   };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { appendHistory, readHistory } from "./history.ts";
-import { FULL_PLAN, planFor, QUICK_PLAN } from "./plan.ts";
+import { FULL_PLAN, planFor, QUICK_PLAN, SOAK_MAX_MINUTES, SoakOptionsError } from "./plan.ts";
 import { silentProgress } from "./progress.ts";
 import { formatRun } from "./report/table.ts";
 import { runBench } from "./run.ts";
@@ -22,6 +22,22 @@ describe("quick mode", () => {
     }
     expect(q.checkout.shoppers).toBeLessThan(FULL_PLAN.checkout.shoppers);
     expect(q.idleWindowS).toBeLessThan(FULL_PLAN.idleWindowS);
+    expect(q.soak.minutes).toBeLessThan(FULL_PLAN.soak.minutes);
+    expect(q.soak.warmupS).toBeLessThanOrEqual(FULL_PLAN.soak.warmupS);
+  });
+
+  it("soaks for the minutes asked, 10 by default, and refuses an unbounded or fractional soak", () => {
+    expect(FULL_PLAN.soak.minutes).toBe(10);
+    expect(QUICK_PLAN.soak.minutes).toBe(1);
+    expect(planFor({ quick: false, soakMinutes: 2 }).soak).toEqual({
+      ...FULL_PLAN.soak,
+      minutes: 2,
+    });
+    expect(planFor({ quick: true, soakMinutes: 3 }).soak.minutes).toBe(3);
+    expect(() => planFor({ quick: false, soakMinutes: SOAK_MAX_MINUTES + 1 })).toThrow(
+      SoakOptionsError,
+    );
+    expect(() => planFor({ quick: false, soakMinutes: 1.5 })).toThrow(/1–60 minutes/);
   });
 
   it("takes a longer idle window when asked, leaving the load shapes alone", () => {
@@ -65,7 +81,12 @@ describe("quick mode", () => {
 
   it("selects scenarios by name in table order and refuses unknown ones", () => {
     expect(selectScenarios(["search", "idle"]).map((s) => s.name)).toEqual(["idle", "search"]);
-    expect(selectScenarios(undefined)).toHaveLength(SCENARIOS.length);
+    expect(selectScenarios(undefined)).toHaveLength(SCENARIOS.length - 1);
     expect(() => selectScenarios(["nope"])).toThrow(/unknown scenario nope/);
+  });
+
+  it("runs the soak only when it is named (it takes minutes)", () => {
+    expect(selectScenarios(undefined).map((s) => s.name)).not.toContain("soak");
+    expect(selectScenarios(["soak"]).map((s) => s.name)).toEqual(["soak"]);
   });
 });

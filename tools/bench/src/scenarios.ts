@@ -20,7 +20,8 @@ import type { Progress } from "./progress.ts";
 import type { ProcessUsage, ScenarioResult } from "./report/result.ts";
 import { NO_TRAFFIC } from "./report/result.ts";
 import { summarise } from "./report/stats.ts";
-import { type Target, TARGETS } from "./report/targets.ts";
+import { SOAK_RSS_GROWTH_LIMIT_PCT, type Target, TARGETS } from "./report/targets.ts";
+import { runSoak, soakNotes } from "./soak/soak.ts";
 import type { BenchTarget } from "./target.ts";
 
 export interface ScenarioContext {
@@ -45,6 +46,8 @@ export interface Scenario {
   targets: readonly Target[];
   /** Whose `/healthz` must answer before it runs (default: the storefront gateway). */
   healthBase?: (product: BenchTarget) => string;
+  /** Runs only when `--only` names it (it takes minutes, not seconds). */
+  onlyWhenNamed?: boolean;
   run(ctx: ScenarioContext): Promise<Measured>;
 }
 
@@ -453,13 +456,57 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   videoStartScenario(false),
   videoStartScenario(true),
+  {
+    name: "soak",
+    title:
+      "steady mixed load (cached reads at a fixed rate, a checkout every few seconds) for minutes: RSS growth per process",
+    needsProduct: true,
+    comparesToCeiling: false,
+    onlyWhenNamed: true,
+    targets: [TARGETS.soakRssGrowth, TARGETS.noErrors],
+    async run(ctx) {
+      const shape = ctx.plan.soak;
+      const r = await runSoak({
+        shape,
+        target: product(ctx),
+        fixtures: await ctx.fixtures(),
+        identities: ctx.identities,
+        requestsPerClient: ctx.plan.requestsPerClient,
+        resyncMs: ctx.plan.checkout.resyncMs,
+        growthLimitPct: SOAK_RSS_GROWTH_LIMIT_PCT,
+        runId: ctx.runId,
+        progress: ctx.progress,
+      });
+      const { reads, usage } = r;
+      const o = usage.orders;
+      const odd = Object.entries(reads.byStatus).filter(([s]) => !s.startsWith("2"));
+      return {
+        concurrency: shape.readConnections,
+        durationS: Math.round(reads.elapsedMs / 100) / 10,
+        requests: reads.requests,
+        rps: reads.rps,
+        p50Ms: reads.requests ? reads.p50Ms : null,
+        p95Ms: reads.requests ? reads.p95Ms : null,
+        p99Ms: reads.requests ? reads.p99Ms : null,
+        non2xx: reads.non2xx,
+        // Reads that got no answer and checkouts that failed; out-of-stock refusals are not errors.
+        errors: reads.errors + o.failed,
+        notes: [
+          ...soakNotes(shape, r),
+          ...(odd.length ? [`read statuses: ${odd.map(([s, n]) => `${s}×${n}`).join(", ")}`] : []),
+          ...r.orderErrors.map((e) => `failed checkout: ${e}`),
+        ],
+        soak: usage,
+      };
+    },
+  },
 ];
 
 export const SCENARIO_NAMES = SCENARIOS.map((s) => s.name);
 
-/** The scenarios `--only` names (comma-separated), in table order; all when none. */
+/** The scenarios `--only` names (comma-separated), in table order; when none, all but the named-only ones. */
 export function selectScenarios(only: readonly string[] | undefined): Scenario[] {
-  if (!only || only.length === 0) return [...SCENARIOS];
+  if (!only || only.length === 0) return SCENARIOS.filter((s) => !s.onlyWhenNamed);
   const unknown = only.filter((n) => !SCENARIO_NAMES.includes(n));
   if (unknown.length)
     throw new Error(`unknown scenario ${unknown.join(", ")} (known: ${SCENARIO_NAMES.join(", ")})`);

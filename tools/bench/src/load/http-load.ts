@@ -30,6 +30,8 @@ export interface HttpLoadSpec {
   nextLocalAddress?: () => string;
   requestsPerClient: number;
   timeoutS?: number;
+  /** At most this many requests per second over all connections (a steady load); none: as fast as answered. */
+  overallRate?: number;
 }
 
 export interface HttpLoadResult {
@@ -79,6 +81,7 @@ export async function runHttpLoad(
       duration: spec.durationS,
       maxOverallRequests: spec.maxRequests,
       timeout: spec.timeoutS ?? 10,
+      ...(spec.overallRate ? { overallRate: spec.overallRate } : {}),
       requests: requestsFor(spec.nextClientHeaders()),
       ...(spec.nextLocalAddress ? { reconnectRate: spec.requestsPerClient } : {}),
       setupClient: (client) => {

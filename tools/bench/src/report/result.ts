@@ -33,6 +33,44 @@ export interface ProcessUsage {
   pids: number;
 }
 
+/** One process over a soak's measured part, its RSS read at every sample. */
+export interface ProcessGrowth {
+  name: string;
+  /** RSS (MB, with its children) at each sample; null where it was not running. */
+  rssMb: (number | null)[];
+  /** RSS at the first and the last sample it ran in. */
+  startRssMb: number | null;
+  endRssMb: number | null;
+  maxRssMb: number | null;
+  /** (end − start) / start in %; null unless it ran at both the first and the last sample. */
+  growthPct: number | null;
+  /** Its end RSS is more than the soak's limit above its start RSS. */
+  grew: boolean;
+  /** CPU seconds over the measured part. */
+  cpuSeconds: number;
+}
+
+/** What a soak measured besides the traffic columns: every process's memory under steady load. */
+export interface SoakUsage {
+  warmupS: number;
+  sampleEveryS: number;
+  /** Seconds into the measured part of each sample (the first at 0, the last at its end). */
+  atS: number[];
+  /** A process whose end RSS is more than this % above its start RSS is flagged. */
+  growthLimitPct: number;
+  /** The whole product's RSS at the first and the last sample, and the highest sample. */
+  rssMbStart: number;
+  rssMbEnd: number;
+  rssMbMax: number;
+  /**
+   * Checkouts finished in the measured part (and the ones still under way at its end); out of
+   * stock is the product's correct answer once the soak's stock is sold, not a failure. `skipped`:
+   * starts left out because the most checkouts allowed at once were still under way.
+   */
+  orders: { ready: number; failed: number; outOfStock: number; skipped: number };
+  processes: ProcessGrowth[];
+}
+
 export interface ScenarioResult {
   name: string;
   title: string;
@@ -59,6 +97,8 @@ export interface ScenarioResult {
   statements?: StatementStat[];
   /** Each primary's connections at their peak over the timed part, by application_name. */
   connections?: ConnectionPeak[];
+  /** Soak only: RSS per process sampled over a long steady load. */
+  soak?: SoakUsage;
   notes: string[];
   /** Filled by evaluateTargets. */
   targets: TargetVerdict[];

@@ -2,8 +2,16 @@ import { describe, expect, it } from "vitest";
 import { failedResult, toResult } from "../run.ts";
 import { SCENARIOS } from "../scenarios.ts";
 import type { Measured } from "../scenarios.ts";
-import type { BenchRun } from "./result.ts";
-import { formatMs, formatRun, renderTable, workRows } from "./table.ts";
+import type { BenchRun, ProcessGrowth, SoakUsage } from "./result.ts";
+import {
+  formatGrowthPct,
+  formatMs,
+  formatRun,
+  growthRows,
+  renderTable,
+  soakSummary,
+  workRows,
+} from "./table.ts";
 
 const scenario = (name: string) => {
   const s = SCENARIOS.find((x) => x.name === name);
@@ -63,6 +71,26 @@ describe("bench rows", () => {
     expect(idle(0.2, 2_600)).toEqual([false, false]);
   });
 
+  it("holds a soak to no flagged process and no errors, and never meets it without two samples", () => {
+    const soak = (grew: boolean, atS: number[], errors = 0) =>
+      toResult(
+        scenario("soak"),
+        measured({
+          errors,
+          soak: soakUsage({ atS, processes: [growth("core-1", 200, grew ? 250 : 210, grew)] }),
+        }),
+        null,
+      ).targets.map((t) => [t.label, t.met]);
+    expect(soak(false, [0, 30, 60])).toEqual([
+      ["no process grows > 20 %", true],
+      ["0 errors", true],
+    ]);
+    expect(soak(true, [0, 30, 60])[0]).toEqual(["no process grows > 20 %", false]);
+    expect(soak(false, [0])[0]?.[1]).toBe(false);
+    expect(soak(false, [0, 30], 2)[1]).toEqual(["0 errors", false]);
+    expect(toResult(scenario("soak"), measured({}), null).targets[0]?.met).toBe(false);
+  });
+
   it("records a scenario that could not run as an error with its reason", () => {
     const r = failedResult(scenario("search"), new Error("gateway refused"), null);
     expect(r.errors).toBe(1);
@@ -70,6 +98,41 @@ describe("bench rows", () => {
     expect(r.targets.every((t) => !t.met)).toBe(true);
   });
 });
+
+function growth(
+  name: string,
+  start: number | null,
+  end: number | null,
+  grew = false,
+): ProcessGrowth {
+  const alive = [start, end].filter((x): x is number => x !== null);
+  return {
+    name,
+    rssMb: [start, end],
+    startRssMb: start,
+    endRssMb: end,
+    maxRssMb: alive.length ? Math.max(...alive) : null,
+    growthPct:
+      start !== null && end !== null ? Math.round(((end - start) / start) * 1000) / 10 : null,
+    grew,
+    cpuSeconds: 4.25,
+  };
+}
+
+function soakUsage(u: Partial<SoakUsage>): SoakUsage {
+  return {
+    warmupS: 60,
+    sampleEveryS: 30,
+    atS: [0, 30, 60],
+    growthLimitPct: 20,
+    rssMbStart: 5120,
+    rssMbEnd: 5376,
+    rssMbMax: 5400,
+    orders: { ready: 40, failed: 0, outOfStock: 3, skipped: 0 },
+    processes: [],
+    ...u,
+  };
+}
 
 describe("the printed table", () => {
   const run: BenchRun = {
@@ -163,6 +226,61 @@ describe("the printed table", () => {
 
   it("survives a JSON round trip unchanged (the --json output and the history line)", () => {
     expect(JSON.parse(JSON.stringify(run))).toEqual(run);
+    expect(JSON.parse(JSON.stringify(soakRun))).toEqual(soakRun);
+  });
+
+  const soakRun: BenchRun = {
+    ...run,
+    results: [
+      toResult(
+        scenario("soak"),
+        measured({
+          concurrency: 4,
+          durationS: 600,
+          requests: 18_000,
+          rps: 30,
+          errors: 1,
+          soak: soakUsage({
+            processes: [
+              growth("redis-1", 20, 32, true),
+              growth("storefront-1", 450, 470),
+              growth("storefront-3", null, 300),
+            ],
+          }),
+        }),
+        null,
+      ),
+    ],
+  };
+
+  it("prints the soak's row with the whole product's RSS start → end and how many processes grew", () => {
+    const row = formatRun(soakRun)
+      .split("\n")
+      .find((l) => l.startsWith("soak "));
+    expect(row).toContain("30.0");
+    expect(row).toContain("RSS 5.00 → 5.25 GB (+5.0 %), 1 grew > 20 %");
+    expect(row).toContain("✖ no process grows > 20 %");
+  });
+
+  it("lists each process's start, end and max RSS with its growth, flags the ones past the limit, and totals them", () => {
+    const rows = growthRows(soakRun.results[0]?.soak as SoakUsage);
+    expect(rows[0]).toEqual(["redis-1", "20", "32", "32", "+60.0 %", "4.3", "✖ > 20 %"]);
+    expect(rows[1]).toEqual(["storefront-1", "450", "470", "470", "+4.4 %", "4.3", ""]);
+    expect(rows[2]).toEqual(["storefront-3", "–", "300", "300", "–", "4.3", ""]);
+    expect(rows[3]).toEqual(["total", "5120", "5376", "5400", "+5.0 %", "12.8", ""]);
+    const text = formatRun(soakRun);
+    expect(text).toContain("soak: RSS per process");
+    expect(text).toContain("18000 requests, 1 errors, 40 orders ready, 3 out of stock");
+  });
+
+  it("formats growth with its sign, and a dash where there is nothing to compare", () => {
+    expect(formatGrowthPct(4.25)).toBe("+4.3 %");
+    expect(formatGrowthPct(0)).toBe("+0.0 %");
+    expect(formatGrowthPct(-1)).toBe("-1.0 %");
+    expect(formatGrowthPct(null)).toBe("–");
+    expect(soakSummary(soakUsage({ rssMbStart: 0, rssMbEnd: 0 }))).toBe(
+      "RSS 0.00 → 0.00 GB (–), 0 grew > 20 %",
+    );
   });
 
   it("aligns columns and formats times", () => {

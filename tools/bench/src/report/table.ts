@@ -1,5 +1,6 @@
-/** The bench's human output: one table of scenarios, then the idle breakdown per process. */
-import type { BenchRun, ProcessUsage, ScenarioResult } from "./result.ts";
+/** The bench's human output: one table of scenarios, then the idle, work and soak breakdowns per process. */
+import { growthPct } from "../soak/rss-growth.ts";
+import type { BenchRun, ProcessGrowth, ProcessUsage, ScenarioResult, SoakUsage } from "./result.ts";
 
 const dash = "–";
 
@@ -17,6 +18,12 @@ export function formatRps(rps: number): string {
 
 export function formatRatio(ratio: number | null): string {
   return ratio === null ? dash : `${(ratio * 100).toFixed(1)} %`;
+}
+
+/** "+4.2 %", "-1.0 %", or a dash where there is nothing to compare. */
+export function formatGrowthPct(pct: number | null): string {
+  if (pct === null || Number.isNaN(pct)) return dash;
+  return `${pct >= 0 ? "+" : ""}${pct.toFixed(1)} %`;
 }
 
 function verdicts(r: ScenarioResult): string {
@@ -64,9 +71,16 @@ export function scenarioRow(r: ScenarioResult): string[] {
     formatMs(r.p99Ms),
     String(r.non2xx),
     String(r.errors),
-    formatRatio(r.ratioToCeiling),
+    r.soak ? soakSummary(r.soak) : formatRatio(r.ratioToCeiling),
     verdicts(r),
   ];
+}
+
+/** The soak's cell where loads show their share of the ceiling: "RSS 5.10 → 5.21 GB (+2.2 %), 0 grew". */
+export function soakSummary(s: SoakUsage): string {
+  const gb = (mb: number) => (mb / 1024).toFixed(2);
+  const grew = s.processes.filter((p) => p.grew).length;
+  return `RSS ${gb(s.rssMbStart)} → ${gb(s.rssMbEnd)} GB (${formatGrowthPct(growthPct(s.rssMbStart, s.rssMbEnd))}), ${grew} grew > ${s.growthLimitPct} %`;
 }
 
 export const SCENARIO_HEADER = [
@@ -119,6 +133,34 @@ export function workRows(work: NonNullable<ScenarioResult["work"]>): string[][] 
   ];
 }
 
+export const GROWTH_HEADER = ["process", "start MB", "end MB", "max MB", "growth", "cpu s", ""];
+
+/** One row per process, biggest growth first (as the soak orders them), flagged past the limit; a total. */
+export function growthRows(s: SoakUsage): string[][] {
+  const mb = (x: number | null) => (x === null ? dash : x.toFixed(0));
+  const row = (p: ProcessGrowth) => [
+    p.name,
+    mb(p.startRssMb),
+    mb(p.endRssMb),
+    mb(p.maxRssMb),
+    formatGrowthPct(p.growthPct),
+    p.cpuSeconds.toFixed(1),
+    p.grew ? `✖ > ${s.growthLimitPct} %` : "",
+  ];
+  return [
+    ...s.processes.map(row),
+    [
+      "total",
+      s.rssMbStart.toFixed(0),
+      s.rssMbEnd.toFixed(0),
+      s.rssMbMax.toFixed(0),
+      formatGrowthPct(growthPct(s.rssMbStart, s.rssMbEnd)),
+      s.processes.reduce((t, p) => t + p.cpuSeconds, 0).toFixed(1),
+      "",
+    ],
+  ];
+}
+
 export function formatRun(run: BenchRun): string {
   const out = [
     `Agora bench ${run.at} (${run.mode}) against ${run.gateway}; ${run.host.cpus} CPUs, load ${run.host.loadAvg1m.toFixed(2)} at start; client identity: ${run.identity}`,
@@ -152,6 +194,15 @@ export function formatRun(run: BenchRun): string {
       "",
       `${r.name}: CPU over the timed part (${(r.work.windowMs / 1000).toFixed(1)} s, ${r.work.units} ${r.work.unit}s), per process (with its children, from /proc):`,
       renderTable(WORK_HEADER, workRows(r.work)),
+    );
+  }
+  for (const r of run.results) {
+    if (!r.soak) continue;
+    const o = r.soak.orders;
+    out.push(
+      "",
+      `${r.name}: RSS per process (with its children, from /proc) over ${r.durationS} s of steady load after a ${r.soak.warmupS} s warm-up, ${r.soak.atS.length} samples every ${r.soak.sampleEveryS} s; ${r.requests} requests, ${r.errors} errors, ${o.ready} orders ready, ${o.outOfStock} out of stock:`,
+      renderTable(GROWTH_HEADER, growthRows(r.soak)),
     );
   }
   return out.join("\n");

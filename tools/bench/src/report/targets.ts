@@ -9,6 +9,9 @@ export interface Target {
   check(r: ScenarioResult): boolean;
 }
 
+/** Issue 12's soak goal: no process's RSS grows more than this % over a steady load. */
+export const SOAK_RSS_GROWTH_LIMIT_PCT = 20;
+
 const p95Below = (ms: number) => (r: ScenarioResult) => r.p95Ms !== null && r.p95Ms < ms;
 const p95AtMost = (ms: number) => (r: ScenarioResult) => r.p95Ms !== null && r.p95Ms <= ms;
 
@@ -28,6 +31,12 @@ export const TARGETS = {
   peak: { label: "10k rps (prod hardware)", check: (r) => r.rps >= 10_000 },
   idleCpu: { label: "idle ≤ 0.15 core", check: (r) => (r.idle?.cores ?? Infinity) <= 0.15 },
   idleRss: { label: "RSS ≤ 2.5 GB", check: (r) => (r.idle?.rssMb ?? Infinity) <= 2_500 },
+  /** Met only by a soak that sampled at least twice and flagged no process. */
+  soakRssGrowth: {
+    label: `no process grows > ${SOAK_RSS_GROWTH_LIMIT_PCT} %`,
+    check: (r) =>
+      r.soak !== undefined && r.soak.atS.length >= 2 && r.soak.processes.every((p) => !p.grew),
+  },
 } as const satisfies Record<string, Target>;
 
 export function evaluateTargets(r: ScenarioResult, targets: readonly Target[]): TargetVerdict[] {
