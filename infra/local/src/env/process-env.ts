@@ -259,9 +259,10 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
     env.AGORA_DIRECT_PASSWORD_SIGN_IN = "on";
   }
   // Code under test in the test runner places orders whose sagas may never end there (no worker):
-  // its permits would pile up for their lease. The product's processes admit; the admission
-  // tests turn it on in a namespace of their own.
-  if (role.tests) env.AGORA_CHECKOUT_ADMISSION = "off";
+  // its permits would pile up for their lease. The product's processes admit (said explicitly: a
+  // process started by a test runner inherits its environment); the admission tests turn it on
+  // in a namespace of their own.
+  env.AGORA_CHECKOUT_ADMISSION = role.tests ? "off" : "on";
   if (scrapes) env.AGORA_METRICS_TARGETS = metricsTargets(t);
   if (name === "media-origin" || name === "test-runner") env.AGORA_CDN_CACHE_DIR = cdnCacheDirs(t).join(",");
   if (name === "ops-console") {
