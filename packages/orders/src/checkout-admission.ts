@@ -76,7 +76,7 @@ export function admissionMember(userId: string, idempotencyKey: string): string 
 
 // KEYS  in-flight, waiting, deadlines, state
 // ARGV  member, initial limit, lease ms, target ms, longest retry s
-// Returns { admitted 1|0, in flight, limit ×1000, position in line (0 when admitted), retry s }
+// Returns { admitted 1|0, in flight, limit ×1000, position in line (0 when admitted), retry ms }
 const ADMIT_LUA = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -112,12 +112,14 @@ if not rank then
 end
 redis.call('HINCRBY', KEYS[4], 'refused', 1)
 -- When its turn should come: the orders ahead of it (in flight and in line) at the throughput
--- the limit gives (limit orders per average time in system), capped so the line stays fresh.
+-- the limit gives (limit orders per average time in system), in ms: the head of the line is told
+-- a fraction of a second, so a freed permit does not sit idle while it sleeps. Capped so the line
+-- stays fresh.
 local avg = tonumber(redis.call('HGET', KEYS[4], 'avg_ms')) or tonumber(ARGV[4])
-local turn_s = (ahead - free + 1) * avg / math.max(limit, 1) / 1000
-local retry = math.max(1, math.min(tonumber(ARGV[5]), math.ceil(turn_s)))
--- Not back within twice that (and 5 s): it left, and the line moves on without it.
-redis.call('ZADD', KEYS[3], now + math.max(5000, retry * 2000), member)
+local turn_ms = (ahead - free + 1) * avg / math.max(limit, 1)
+local retry = math.floor(math.max(250, math.min(tonumber(ARGV[5]) * 1000, turn_ms)))
+-- Not back within three times that (and 10 s, for a slow network): it left, and the line moves on.
+redis.call('ZADD', KEYS[3], now + math.max(10000, retry * 3), member)
 return { 0, inflight, math.floor(limit * 1000), ahead + 1, retry }
 `;
 
@@ -163,7 +165,8 @@ export type AdmissionDecision =
       limit: number;
       /** 1-based place in the waiting line. */
       position: number;
-      retryAfterSeconds: number;
+      /** When its turn should come (at least 250 ms, at most 10 s). */
+      retryAfterMs: number;
     };
 
 export interface AdmissionState {
@@ -195,7 +198,7 @@ const RELEASE = "agoraCheckoutRelease";
 type Reply = number[];
 type Scripts = Record<typeof ADMIT | typeof RELEASE, (...args: (string | number)[]) => Promise<Reply>>;
 
-/** The longest Retry-After given: the line is re-ranked at least this often. */
+/** The longest wait given, in seconds: the line is re-ranked at least this often. */
 const LONGEST_RETRY_S = 10;
 
 export function createCheckoutAdmission(
@@ -223,7 +226,7 @@ export function createCheckoutAdmission(
         inFlight: inFlight ?? 0,
         limit,
         position: position ?? 1,
-        retryAfterSeconds: retry ?? 1,
+        retryAfterMs: retry ?? 1_000,
       };
     },
     async release(member, opts) {
@@ -280,17 +283,22 @@ export function admissionSettings(env: {
 /** Thrown by `checkout.place` above the limit: nothing was written, come back in N s. */
 export class CheckoutBusyError extends Error {
   readonly code = "CHECKOUT_BUSY";
+  /** Whole seconds for the Retry-After header (which has no finer unit). */
+  readonly retryAfterSeconds: number;
   constructor(
     readonly position: number,
-    readonly retryAfterSeconds: number,
+    /** The finer hint our own clients use (`details.retryAfterMs`). */
+    readonly retryAfterMs: number,
   ) {
+    const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
     super(
       `checkout is busy: you are number ${position} in line; nothing was ordered or charged yet, ` +
-        `and trying again in ${retryAfterSeconds} s keeps your place`,
+        `and trying again in ${seconds} s keeps your place`,
     );
     this.name = "CheckoutBusyError";
+    this.retryAfterSeconds = seconds;
   }
   get details(): Record<string, unknown> {
-    return { position: this.position, retryAfterSeconds: this.retryAfterSeconds };
+    return { position: this.position, retryAfterMs: this.retryAfterMs };
   }
 }

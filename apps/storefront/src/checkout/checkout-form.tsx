@@ -106,11 +106,12 @@ export function CheckoutForm() {
         } catch (err) {
           const line = busyRetry(err);
           if (!line || stopWaiting.current) throw err;
-          for (let s = line.retryAfterSeconds; s > 0 && !stopWaiting.current; s--) {
-            setInLine({ ...line, retryAfterSeconds: s });
-            await new Promise((r) => setTimeout(r, 1_000));
+          const until = Date.now() + line.retryAfterMs;
+          for (let left = line.retryAfterMs; left > 0 && !stopWaiting.current; left = until - Date.now()) {
+            setInLine({ ...line, retryAfterMs: left });
+            await new Promise((r) => setTimeout(r, Math.min(1_000, left)));
           }
-          setInLine({ ...line, retryAfterSeconds: 0 });
+          setInLine({ ...line, retryAfterMs: 0 });
           if (stopWaiting.current) throw err;
         }
       }
@@ -304,9 +305,9 @@ export function CheckoutForm() {
           >
             <p>
               Many orders are being placed right now. You are number {inLine.position} in line;
-              {inLine.retryAfterSeconds > 0
-                ? ` trying again in ${inLine.retryAfterSeconds} s.`
-                : " trying again now."}{" "}
+              {inLine.retryAfterMs >= 1_000
+                ? ` trying again in ${Math.ceil(inLine.retryAfterMs / 1000)} s.`
+                : " trying again in a moment."}{" "}
               Nothing has been ordered or charged yet.
             </p>
             <button

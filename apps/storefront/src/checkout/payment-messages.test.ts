@@ -21,17 +21,20 @@ describe("checkout messages", () => {
 });
 
 describe("the checkout line (admission control)", () => {
-  it("reads the place in line and the wait from a CHECKOUT_BUSY answer", () => {
-    const err = { data: { domainCode: "CHECKOUT_BUSY", retryAfterSeconds: 3, details: { position: 12 } } };
-    expect(busyRetry(err)).toEqual({ position: 12, retryAfterSeconds: 3 });
+  it("reads the place in line and the wait from a CHECKOUT_BUSY answer, the finer hint first", () => {
+    const err = {
+      data: { domainCode: "CHECKOUT_BUSY", retryAfterSeconds: 1, details: { position: 12, retryAfterMs: 400 } },
+    };
+    expect(busyRetry(err)).toEqual({ position: 12, retryAfterMs: 400 });
+    expect(busyRetry({ data: { domainCode: "CHECKOUT_BUSY", retryAfterSeconds: 3 } })).toEqual({
+      position: 1,
+      retryAfterMs: 3_000,
+    });
   });
 
-  it("keeps the wait between 1 and 30 s and ignores every other error", () => {
-    expect(busyRetry({ data: { domainCode: "CHECKOUT_BUSY", retryAfterSeconds: 0 } })).toEqual({
-      position: 1,
-      retryAfterSeconds: 1,
-    });
-    expect(busyRetry({ data: { domainCode: "CHECKOUT_BUSY", retryAfterSeconds: 600 } })?.retryAfterSeconds).toBe(30);
+  it("keeps the wait between 0.25 and 30 s and ignores every other error", () => {
+    expect(busyRetry({ data: { domainCode: "CHECKOUT_BUSY", details: { retryAfterMs: 0 } } })?.retryAfterMs).toBe(250);
+    expect(busyRetry({ data: { domainCode: "CHECKOUT_BUSY", retryAfterSeconds: 600 } })?.retryAfterMs).toBe(30_000);
     expect(busyRetry({ data: { domainCode: "PAYMENTS_UNAVAILABLE", retryAfterSeconds: 3 } })).toBeNull();
     expect(busyRetry({ data: { code: "TOO_MANY_REQUESTS", retryAfterSeconds: 3 } })).toBeNull();
     expect(busyRetry(new Error("network"))).toBeNull();

@@ -32,7 +32,8 @@ export function placeErrorMessage(err: {
 /** A shopper's place in the checkout line (admission control), from a CHECKOUT_BUSY answer. */
 export interface InLine {
   position: number;
-  retryAfterSeconds: number;
+  /** When to ask again. */
+  retryAfterMs: number;
 }
 
 /** The place in line and the wait a CHECKOUT_BUSY error carries; null for any other error. */
@@ -40,12 +41,17 @@ export function busyRetry(err: unknown): InLine | null {
   const data = (err as { data?: { domainCode?: unknown; details?: unknown; retryAfterSeconds?: unknown } })
     ?.data;
   if (data?.domainCode !== "CHECKOUT_BUSY") return null;
-  const details = (data.details ?? {}) as { position?: unknown };
-  const wait = typeof data.retryAfterSeconds === "number" ? data.retryAfterSeconds : 1;
+  const details = (data.details ?? {}) as { position?: unknown; retryAfterMs?: unknown };
+  const wait =
+    typeof details.retryAfterMs === "number"
+      ? details.retryAfterMs
+      : typeof data.retryAfterSeconds === "number"
+        ? data.retryAfterSeconds * 1000
+        : 1_000;
   return {
     position: typeof details.position === "number" ? details.position : 1,
-    // Never hammer, never stall: 1–30 s whatever the server said.
-    retryAfterSeconds: Math.min(30, Math.max(1, Math.round(wait))),
+    // Never hammer, never stall: 0.25–30 s whatever the server said.
+    retryAfterMs: Math.min(30_000, Math.max(250, Math.round(wait))),
   };
 }
 

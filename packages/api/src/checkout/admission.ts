@@ -55,7 +55,7 @@ export async function admitCheckout(member: string): Promise<void> {
     return;
   }
   decisions.inc({ decision: "refused" });
-  throw new CheckoutBusyError(decision.position, decision.retryAfterSeconds);
+  throw new CheckoutBusyError(decision.position, decision.retryAfterMs);
 }
 
 /** Gives back the permit of an attempt that wrote nothing (its placement failed). */

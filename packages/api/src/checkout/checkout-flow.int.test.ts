@@ -449,6 +449,7 @@ describe("admission control", () => {
     expect(busy.cause).toBeInstanceOf(CheckoutBusyError);
     expect(busy.cause).toMatchObject({ code: "CHECKOUT_BUSY", position: 1 });
     expect((busy.cause as CheckoutBusyError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect((busy.cause as CheckoutBusyError).details).toMatchObject({ position: 1 });
     expect(await findPlacedOrder(second.userId, `in-line-${run}`)).toBeNull();
     expect((await callerOf(second).cart.get()).count).toBe(1);
 

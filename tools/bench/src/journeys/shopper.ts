@@ -134,7 +134,9 @@ export async function placeOrderInLine(
     } catch (err) {
       if (!(err instanceof BenchHttpError) || err.answer.domainCode !== "CHECKOUT_BUSY") throw err;
       const position = Number(err.answer.details?.position ?? 0);
-      const waitS = Math.max(1, err.answer.retryAfterSeconds ?? 1);
+      // The finer hint of our own API (details.retryAfterMs), else Retry-After's whole seconds.
+      const hintMs = Number(err.answer.details?.retryAfterMs ?? (err.answer.retryAfterSeconds ?? 1) * 1000);
+      const waitS = Math.max(0.25, hintMs / 1000);
       const waitMs = waitS * 1000 * (0.75 + Math.random() * 0.5);
       if (opts.giveUpAt !== undefined && Date.now() + waitMs > opts.giveUpAt) throw err;
       busy += 1;
