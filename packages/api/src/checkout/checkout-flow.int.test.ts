@@ -443,8 +443,12 @@ describe("admission control", () => {
     const placeFirst = await order(first, `admitted-${run}`);
     const placeSecond = await order(second, `in-line-${run}`);
 
+    // The first order's saga waits until the second was told it is in line (the first places in
+    // line are held at the door for up to 2 s, and this saga would end sooner).
+    await worker.pause();
     const { orderId } = await placeFirst();
     const busy = await errorOf(placeSecond());
+    worker.resume();
     expect(busy.code).toBe("TOO_MANY_REQUESTS");
     expect(busy.cause).toBeInstanceOf(CheckoutBusyError);
     expect(busy.cause).toMatchObject({ code: "CHECKOUT_BUSY", position: 1 });
