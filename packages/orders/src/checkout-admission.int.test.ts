@@ -39,7 +39,7 @@ function admission(settings: Partial<AdmissionSettings>): CheckoutAdmission {
 describe("checkout admission", () => {
   it("admits up to the limit, then serves the line in the order it formed", async () => {
     const a = admission({});
-    expect(await a.admit("a")).toMatchObject({ admitted: true, inFlight: 1, limit: 2 });
+    expect(await a.admit("a")).toMatchObject({ admitted: true, inFlight: 1, limit: 2, fresh: true });
     expect(await a.admit("b")).toMatchObject({ admitted: true, inFlight: 2 });
     const c = await a.admit("c");
     expect(c).toMatchObject({ admitted: false, inFlight: 2, position: 1 });
@@ -47,7 +47,7 @@ describe("checkout admission", () => {
     expect(await a.admit("d")).toMatchObject({ admitted: false, position: 2 });
     // Asking again keeps the place; an admitted attempt asking again holds one permit, not two.
     expect(await a.admit("c")).toMatchObject({ admitted: false, position: 1 });
-    expect(await a.admit("a")).toMatchObject({ admitted: true, inFlight: 2 });
+    expect(await a.admit("a")).toMatchObject({ admitted: true, inFlight: 2, fresh: false });
 
     expect(await a.release("a")).toMatchObject({ limit: 2 });
     // One permit is free: d asks first, but c is ahead of it.

@@ -76,7 +76,8 @@ export function admissionMember(userId: string, idempotencyKey: string): string 
 
 // KEYS  in-flight, waiting, deadlines, state
 // ARGV  member, initial limit, lease ms, target ms, longest retry s
-// Returns { admitted 1|0, in flight, limit ×1000, position in line (0 when admitted), retry ms }
+// Returns { admitted 1|0, in flight, limit ×1000, position in line (0 when admitted), retry ms,
+//           fresh 1|0 (admitted now, not already holding a permit) }
 const ADMIT_LUA = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -92,7 +93,7 @@ end
 local limit = tonumber(redis.call('HGET', KEYS[4], 'limit')) or tonumber(ARGV[2])
 local inflight = redis.call('ZCARD', KEYS[1])
 if redis.call('ZSCORE', KEYS[1], member) then
-  return { 1, inflight, math.floor(limit * 1000), 0, 0 }
+  return { 1, inflight, math.floor(limit * 1000), 0, 0, 0 }
 end
 local free = math.floor(limit) - inflight
 local rank = redis.call('ZRANK', KEYS[2], member)
@@ -104,7 +105,7 @@ if ahead < free then
     redis.call('ZREM', KEYS[3], member)
   end
   redis.call('HINCRBY', KEYS[4], 'admitted', 1)
-  return { 1, inflight + 1, math.floor(limit * 1000), 0, 0 }
+  return { 1, inflight + 1, math.floor(limit * 1000), 0, 0, 1 }
 end
 if not rank then
   redis.call('ZADD', KEYS[2], now, member)
@@ -158,7 +159,13 @@ return { 1, took, math.floor(limit * 1000) }
 `;
 
 export type AdmissionDecision =
-  | { admitted: true; inFlight: number; limit: number }
+  | {
+      admitted: true;
+      inFlight: number;
+      limit: number;
+      /** False when the attempt already held its permit (a retry of an admitted attempt). */
+      fresh: boolean;
+    }
   | {
       admitted: false;
       inFlight: number;
@@ -215,12 +222,12 @@ export function createCheckoutAdmission(
   const k = admissionKeys(s.namespace);
   return {
     async admit(member) {
-      const [ok, inFlight, limitX1000, position, retry] = await scripts[ADMIT](
+      const [ok, inFlight, limitX1000, position, retry, fresh] = await scripts[ADMIT](
         k.inFlight, k.waiting, k.deadlines, k.state,
         member, s.initialLimit, s.leaseMs, s.targetMs, LONGEST_RETRY_S,
       );
       const limit = Math.floor((limitX1000 ?? 0) / 1000);
-      if (ok === 1) return { admitted: true, inFlight: inFlight ?? 0, limit };
+      if (ok === 1) return { admitted: true, inFlight: inFlight ?? 0, limit, fresh: fresh === 1 };
       return {
         admitted: false,
         inFlight: inFlight ?? 0,

@@ -44,13 +44,14 @@ export function checkoutAdmission(): CheckoutAdmission | null {
 const DOOR = { positions: 2, holdMs: 2_000, pollMs: 100 };
 
 /**
- * Takes the attempt's permit, or throws CheckoutBusyError (its place in line, when to retry).
+ * Takes the attempt's permit (true: taken now; false: it held one already, or there is no control
+ * to ask), or throws CheckoutBusyError (its place in line, when to retry).
  * When Redis cannot be asked the order goes ahead: the limit protects latency, not correctness
  * (stock is reserved by the saga, the key makes the placement idempotent).
  */
-export async function admitCheckout(member: string): Promise<void> {
+export async function admitCheckout(member: string): Promise<boolean> {
   const control = checkoutAdmission();
-  if (!control) return;
+  if (!control) return false;
   const started = Date.now();
   for (;;) {
     let decision;
@@ -59,11 +60,11 @@ export async function admitCheckout(member: string): Promise<void> {
     } catch (err) {
       decisions.inc({ decision: "unchecked" });
       log.warn({ err: (err as Error).message }, "checkout admission unavailable; order admitted");
-      return;
+      return false;
     }
     if (decision.admitted) {
       decisions.inc({ decision: "admitted" });
-      return;
+      return decision.fresh;
     }
     const waited = Date.now() - started;
     if (decision.position > DOOR.positions || waited + DOOR.pollMs > DOOR.holdMs) {

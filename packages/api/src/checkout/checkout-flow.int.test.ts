@@ -26,6 +26,7 @@ import {
 } from "@agora/orders";
 import { createPaymentSim, type PaymentSim } from "@agora/payment-sim";
 import { createRedis } from "@agora/redis";
+import { rateLimitKey } from "@agora/resilience";
 import { emailIndex, openUserName } from "@agora/secrets";
 import { TRPCError } from "@trpc/server";
 import { Queue, Worker } from "bullmq";
@@ -455,6 +456,9 @@ describe("admission control", () => {
     expect((busy.cause as CheckoutBusyError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
     expect((busy.cause as CheckoutBusyError).details).toMatchObject({ position: 1 });
     expect(await findPlacedOrder(second.userId, `in-line-${run}`)).toBeNull();
+    // Waiting in line does not use up the shopper's checkout attempts (the card-testing limit).
+    const attempts = rateLimitKey("api:checkout:user", second.userId);
+    expect(await checkoutRedis().zcard(attempts)).toBe(0);
     expect((await callerOf(second).cart.get()).count).toBe(1);
 
     // The saga worker gives the permit back when the first order ends.
@@ -462,6 +466,7 @@ describe("admission control", () => {
     const retried = () => placeSecond().then((r) => r.orderId, () => null);
     await expect.poll(retried, { timeout: 10_000, interval: 250 }).not.toBeNull();
     const { orderId: secondId } = await placeSecond(); // the same key: the same order
+    expect(await checkoutRedis().zcard(attempts)).toBeGreaterThanOrEqual(1);
     expect(await waitForTerminal(secondId)).toBe("READY_FOR_FULFILMENT");
     await expect
       .poll(() => checkoutAdmission()?.state(), { timeout: 5_000, interval: 100 })

@@ -11,7 +11,8 @@
  * - Admission control (./admission.ts): in the core region an order is admitted only while fewer
  *   than the adaptive limit are between placement and the end of their saga; above it the shopper
  *   gets TOO_MANY_REQUESTS (CHECKOUT_BUSY) with their place in line and a Retry-After, before
- *   anything is written, and a retry with the same key keeps that place.
+ *   anything is read or written, and a retry with the same key keeps that place. The checkout
+ *   rate limit counts only attempts past the line (rate-limit/limits.ts COUNTED_IN_PROCEDURE).
  * - Prices come from the vendors' shard primaries at placement (`placeOrder`), not from the cart;
  *   stock is the saga's to reserve (a sold-out line fails the order with `out_of_stock`).
  */
@@ -26,6 +27,7 @@ import {
   startCheckout,
 } from "@agora/orders";
 import { createLogger } from "@agora/telemetry";
+import { RateLimiterUnavailableError } from "@agora/resilience";
 import { TRPCError } from "@trpc/server";
 import type { z } from "zod";
 import { cartOf } from "../cart/cart-owner.ts";
@@ -34,6 +36,7 @@ import { rememberCommit } from "../orders/read-token.ts";
 import { asPartitionError, assertCheckoutOpen, isCoreUnreachable, RegionPartitionedError } from "../regions/checkout-gate.ts";
 import { outsideCoreRegion, regionSettings } from "../regions/region-settings.ts";
 import type { Session } from "../trpc.ts";
+import { enforceRateClass, RateLimitedError } from "../rate-limit/enforce.ts";
 import { admitCheckout, releaseUnplaced } from "./admission.ts";
 import { checkoutRedis } from "./checkout-redis.ts";
 import type { placeCheckoutInput } from "./checkout.schema.ts";
@@ -60,6 +63,8 @@ export class CartEmptyError extends Error {
 interface PlaceContext {
   session: Session;
   cartId?: string | null;
+  /** The request's headers: who the rate limit counts (the edge's client address when anonymous). */
+  headers?: Headers;
 }
 
 export async function placeCheckout(
@@ -85,67 +90,93 @@ export async function placeCheckout(
   }
 }
 
+/** The attempt's permit (true: taken now), or TOO_MANY_REQUESTS with its place in line. */
+async function takePermit(member: string): Promise<boolean> {
+  try {
+    return await admitCheckout(member);
+  } catch (err) {
+    if (err instanceof CheckoutBusyError)
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: err.message, cause: err });
+    throw err;
+  }
+}
+
+/** The checkout rate limit (card testing) counts attempts that got past the line. */
+async function countAttempt(ctx: PlaceContext, userId: string): Promise<void> {
+  try {
+    await enforceRateClass("checkout", ctx.headers ?? new Headers(), userId);
+  } catch (err) {
+    if (err instanceof RateLimitedError)
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: err.message, cause: err });
+    if (err instanceof RateLimiterUnavailableError)
+      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: err.message, cause: err });
+    throw err;
+  }
+}
+
 async function placeInCoreRegion(
   ctx: PlaceContext,
   input: z.output<typeof placeCheckoutInput>,
   userId: string,
 ): Promise<{ orderId: string }> {
-  const earlier = await findPlacedOrder(userId, input.idempotencyKey);
-  if (earlier) return { orderId: earlier };
-
-  if (await paymentsBreakerOpen(checkoutRedis())) {
-    const cause = new PaymentsUnavailableError();
-    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: cause.message, cause });
-  }
-
-  const cart = await cartOf(ctx);
-  const lines = cart ? await readLines(checkoutRedis(), cart) : [];
-  if (lines.length === 0) {
-    const cause = new CartEmptyError();
-    throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
-  }
+  // Admission first: a shopper waiting in line costs one Redis script per ask, no core read.
   // Outside the core region the core region starts the saga: its admission is not ours to take.
   const member = outsideCoreRegion() ? null : admissionMember(userId, input.idempotencyKey);
-  if (member) {
+  const fresh = member ? await takePermit(member) : false;
+  // A permit taken now goes back unless this attempt placed the order (its saga gives it back);
+  // one the attempt already held belongs to the key's order in flight and stays.
+  let keepPermit = !fresh;
+  let orderId: string;
+  let cart: Awaited<ReturnType<typeof cartOf>> = null;
+  try {
+    const earlier = await findPlacedOrder(userId, input.idempotencyKey);
+    if (earlier) return { orderId: earlier };
+    await countAttempt(ctx, userId);
+
+    if (await paymentsBreakerOpen(checkoutRedis())) {
+      const cause = new PaymentsUnavailableError();
+      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: cause.message, cause });
+    }
+
+    cart = await cartOf(ctx);
+    const lines = cart ? await readLines(checkoutRedis(), cart) : [];
+    if (lines.length === 0) {
+      const cause = new CartEmptyError();
+      throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
+    }
+    let created: boolean;
     try {
-      await admitCheckout(member);
+      ({ orderId, created } = await startCheckout(
+        {
+          idempotencyKey: input.idempotencyKey,
+          userId,
+          items: lines.map((l) => ({
+            vendorId: l.vendorId,
+            productId: l.productId,
+            ...(l.variantId ? { variantId: l.variantId } : {}),
+            quantity: l.quantity,
+          })),
+          paymentMethodId: input.paymentMethodId,
+          address: input.address,
+          shipping: input.shipping,
+          placedIn: regionSettings().AGORA_REGION,
+          // No saga worker reads this region's queue: the core region starts it from the outbox.
+          ...(outsideCoreRegion() ? { sagaStart: "outbox" as const } : {}),
+        },
+        sagaEnqueue(),
+      ));
     } catch (err) {
-      if (err instanceof CheckoutBusyError)
-        throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: err.message, cause: err });
+      // Nothing was placed — or the order committed and only its first step's enqueue failed
+      // (the recovery sweep starts it): either way the permit goes back now, not at its lease.
+      if (err instanceof IdempotencyKeyReusedError)
+        throw new TRPCError({ code: "CONFLICT", message: err.message, cause: err });
+      if (err instanceof ProductUnavailableError)
+        throw new TRPCError({ code: "PRECONDITION_FAILED", message: err.message, cause: err });
       throw err;
     }
-  }
-  let orderId: string;
-  try {
-    ({ orderId } = await startCheckout(
-      {
-        idempotencyKey: input.idempotencyKey,
-        userId,
-        items: lines.map((l) => ({
-          vendorId: l.vendorId,
-          productId: l.productId,
-          ...(l.variantId ? { variantId: l.variantId } : {}),
-          quantity: l.quantity,
-        })),
-        paymentMethodId: input.paymentMethodId,
-        address: input.address,
-        shipping: input.shipping,
-        placedIn: regionSettings().AGORA_REGION,
-        // No saga worker reads this region's queue: the core region starts it from the outbox.
-        ...(outsideCoreRegion() ? { sagaStart: "outbox" as const } : {}),
-      },
-      sagaEnqueue(),
-    ));
-  } catch (err) {
-    // Nothing was placed — or the order committed and only its first step's enqueue failed (the
-    // recovery sweep starts it): the permit goes back now rather than at its lease. Not for a
-    // reused key: the permit is the key's first order's.
-    if (member && !(err instanceof IdempotencyKeyReusedError)) await releaseUnplaced(member);
-    if (err instanceof IdempotencyKeyReusedError)
-      throw new TRPCError({ code: "CONFLICT", message: err.message, cause: err });
-    if (err instanceof ProductUnavailableError)
-      throw new TRPCError({ code: "PRECONDITION_FAILED", message: err.message, cause: err });
-    throw err;
+    if (created) keepPermit = true;
+  } finally {
+    if (member && !keepPermit) await releaseUnplaced(member);
   }
   try {
     // The order page that follows must see this order even if it is served by a replica.

@@ -5,7 +5,7 @@
 import { counter } from "@agora/telemetry";
 import { createRateLimiter, type RateLimiter, retryAfterSeconds } from "@agora/resilience";
 import { apiRedis } from "../cache/redis-connection.ts";
-import { RATE_LIMITS, type RateClass, rateClassOf, rateSubject } from "./limits.ts";
+import { callClassOf, RATE_LIMITS, type RateClass, rateSubject } from "./limits.ts";
 
 export const rateLimitRejections = counter<"class" | "subject">({
   name: "rate_limit_rejections_total",
@@ -47,15 +47,23 @@ function limiterFor(rateClass: RateClass, kind: "user" | "anonymous"): RateLimit
   return l;
 }
 
-/** Throws RateLimitedError when the caller is over its limit for this procedure's class. */
+/** Throws RateLimitedError when the caller is over its limit for this call's class. */
 export async function enforceRateLimit(opts: {
   path: string;
   type: "query" | "mutation" | "subscription";
   headers: Headers;
   userId: string | null | undefined;
 }): Promise<void> {
-  const rateClass = rateClassOf(opts.path, opts.type);
-  const subject = rateSubject(opts.headers, opts.userId);
+  await enforceRateClass(callClassOf(opts.path, opts.type), opts.headers, opts.userId);
+}
+
+/** Counts one unit of `rateClass` for the caller (a procedure counting its own class). */
+export async function enforceRateClass(
+  rateClass: RateClass,
+  headers: Headers,
+  userId: string | null | undefined,
+): Promise<void> {
+  const subject = rateSubject(headers, userId);
   const result = await limiterFor(rateClass, subject.kind).consume(subject.id);
   if (result.allowed) return;
   rateLimitRejections.inc({ class: rateClass, subject: subject.kind });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RATE_LIMITS, rateClassOf, rateSubject } from "./limits.ts";
+import { callClassOf, RATE_LIMITS, rateClassOf, rateSubject } from "./limits.ts";
 
 describe("rate-limit table", () => {
   it("classifies queries as reads, mutations as writes, and named procedures by the table", () => {
@@ -7,6 +7,9 @@ describe("rate-limit table", () => {
     expect(rateClassOf("cart.add", "mutation")).toBe("write");
     expect(rateClassOf("reviews.create", "mutation")).toBe("review");
     expect(rateClassOf("checkout.place", "mutation")).toBe("checkout");
+    // …counted by the procedure once the attempt is past the checkout line; every call is a write.
+    expect(callClassOf("checkout.place", "mutation")).toBe("write");
+    expect(callClassOf("reviews.create", "mutation")).toBe("review");
   });
 
   it("keeps writes tighter than reads, and checkout and reviews tightest", () => {

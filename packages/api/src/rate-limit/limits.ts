@@ -49,6 +49,21 @@ export function rateClassOf(path: string, type: "query" | "mutation" | "subscrip
 }
 
 /**
+ * Procedures that count their own class at the point where an attempt really starts, instead of
+ * on every call. `checkout.place`: a shopper waiting in the checkout line (admission control) asks
+ * again and again with the same key; only an admitted attempt — one that can reach the payment
+ * provider — counts against the checkout limit (card testing). Every call of theirs still counts
+ * as a `write` in the middleware.
+ */
+const COUNTED_IN_PROCEDURE: ReadonlySet<string> = new Set(["checkout.place"]);
+
+/** The class the middleware counts for a call (see COUNTED_IN_PROCEDURE). */
+export function callClassOf(path: string, type: "query" | "mutation" | "subscription"): RateClass {
+  if (COUNTED_IN_PROCEDURE.has(path)) return type === "mutation" ? "write" : "read";
+  return rateClassOf(path, type);
+}
+
+/**
  * Who is calling: the user when signed in, else the client IP. Only the hop the edge wrote is
  * trusted: the HAProxy edge replaces X-Forwarded-For with the connection's source address (and a
  * proxy that appends puts its peer last), so the last hop is the edge's, every earlier one the
