@@ -4,7 +4,6 @@
  */
 import type { AgoraSession } from "@agora/auth";
 import { CheckoutBusyError } from "@agora/orders";
-import { RateLimiterUnavailableError } from "@agora/resilience";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
@@ -15,7 +14,7 @@ import { observeProcedure } from "./observability/procedure-telemetry.ts";
 import { toTRPCError } from "./data-layer/errors.ts";
 import { currentTraceId, internalErrorMessage, publicDomainCode } from "./errors/public-error.ts";
 import { containsNul } from "./input/nul-characters.ts";
-import { enforceRateLimit, RateLimitedError } from "./rate-limit/enforce.ts";
+import { enforceRateLimit, RateLimitedError, rateLimitAnswer } from "./rate-limit/enforce.ts";
 
 export type Session = AgoraSession;
 
@@ -135,11 +134,7 @@ const rateLimit = t.middleware(async ({ ctx, path, type, next }) => {
   try {
     await enforceRateLimit({ path, type, headers: ctx.headers, userId: ctx.session?.userId });
   } catch (err) {
-    if (err instanceof RateLimitedError)
-      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: err.message, cause: err });
-    if (err instanceof RateLimiterUnavailableError)
-      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: err.message, cause: err });
-    throw err;
+    throw rateLimitAnswer(err);
   }
   return next();
 });

@@ -27,7 +27,6 @@ import {
   startCheckout,
 } from "@agora/orders";
 import { createLogger } from "@agora/telemetry";
-import { RateLimiterUnavailableError } from "@agora/resilience";
 import { TRPCError } from "@trpc/server";
 import type { z } from "zod";
 import { cartOf } from "../cart/cart-owner.ts";
@@ -36,7 +35,7 @@ import { rememberCommit } from "../orders/read-token.ts";
 import { asPartitionError, assertCheckoutOpen, isCoreUnreachable, RegionPartitionedError } from "../regions/checkout-gate.ts";
 import { outsideCoreRegion, regionSettings } from "../regions/region-settings.ts";
 import type { Session } from "../trpc.ts";
-import { enforceRateClass, RateLimitedError } from "../rate-limit/enforce.ts";
+import { enforceRateClass, rateLimitAnswer } from "../rate-limit/enforce.ts";
 import { admitCheckout, releaseUnplaced } from "./admission.ts";
 import { checkoutRedis } from "./checkout-redis.ts";
 import type { placeCheckoutInput } from "./checkout.schema.ts";
@@ -106,11 +105,7 @@ async function countAttempt(ctx: PlaceContext, userId: string): Promise<void> {
   try {
     await enforceRateClass("checkout", ctx.headers ?? new Headers(), userId);
   } catch (err) {
-    if (err instanceof RateLimitedError)
-      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: err.message, cause: err });
-    if (err instanceof RateLimiterUnavailableError)
-      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: err.message, cause: err });
-    throw err;
+    throw rateLimitAnswer(err);
   }
 }
 

@@ -3,7 +3,13 @@
  * kind), created on first use over the API's shared Sentinel connection.
  */
 import { counter } from "@agora/telemetry";
-import { createRateLimiter, type RateLimiter, retryAfterSeconds } from "@agora/resilience";
+import {
+  createRateLimiter,
+  type RateLimiter,
+  RateLimiterUnavailableError,
+  retryAfterSeconds,
+} from "@agora/resilience";
+import { TRPCError } from "@trpc/server";
 import { apiRedis } from "../cache/redis-connection.ts";
 import { callClassOf, RATE_LIMITS, type RateClass, rateSubject } from "./limits.ts";
 
@@ -68,4 +74,13 @@ export async function enforceRateClass(
   if (result.allowed) return;
   rateLimitRejections.inc({ class: rateClass, subject: subject.kind });
   throw new RateLimitedError(rateClass, retryAfterSeconds(result));
+}
+
+/** The answer to a refused or unchecked call: 429 over the limit, 503 when Redis cannot say. */
+export function rateLimitAnswer(err: unknown): unknown {
+  if (err instanceof RateLimitedError)
+    return new TRPCError({ code: "TOO_MANY_REQUESTS", message: err.message, cause: err });
+  if (err instanceof RateLimiterUnavailableError)
+    return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: err.message, cause: err });
+  return err;
 }
