@@ -61,14 +61,6 @@ export interface AdmissionSettings {
   namespace?: string;
 }
 
-export const DEFAULT_ADMISSION: AdmissionSettings = {
-  initialLimit: 16,
-  minLimit: 2,
-  maxLimit: 256,
-  targetMs: 4_000,
-  leaseMs: 120_000,
-};
-
 /** The permit of one order attempt: the same shopper's retries with one key hold one place. */
 export function admissionMember(userId: string, idempotencyKey: string): string {
   return `${userId}:${idempotencyKey}`;
@@ -191,6 +183,8 @@ export interface AdmissionState {
 }
 
 export interface CheckoutAdmission {
+  /** What it was created with (the defaults are `checkoutAdmissionSchema`'s, @agora/config). */
+  readonly settings: AdmissionSettings;
   admit(member: string): Promise<AdmissionDecision>;
   /**
    * Gives the permit back; null when the member held none (not admitted here, or expired).
@@ -210,7 +204,7 @@ const LONGEST_RETRY_S = 10;
 
 export function createCheckoutAdmission(
   redis: AdmissionRedis,
-  settings: AdmissionSettings = DEFAULT_ADMISSION,
+  settings: AdmissionSettings,
 ): CheckoutAdmission {
   const s = settings;
   if (!(s.minLimit >= 1 && s.minLimit <= s.initialLimit && s.initialLimit <= s.maxLimit))
@@ -221,6 +215,7 @@ export function createCheckoutAdmission(
   const scripts = redis as unknown as Scripts;
   const k = admissionKeys(s.namespace);
   return {
+    settings,
     async admit(member) {
       const [ok, inFlight, limitX1000, position, retry, fresh] = await scripts[ADMIT](
         k.inFlight, k.waiting, k.deadlines, k.state,

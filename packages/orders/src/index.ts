@@ -12,7 +12,6 @@ export {
   type AdmissionRedis,
   CheckoutBusyError,
   createCheckoutAdmission,
-  DEFAULT_ADMISSION,
   type AdmissionDecision,
   type AdmissionSettings,
   type AdmissionState,

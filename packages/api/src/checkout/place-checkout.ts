@@ -161,8 +161,6 @@ async function placeInCoreRegion(
         sagaEnqueue(),
       ));
     } catch (err) {
-      // Nothing was placed — or the order committed and only its first step's enqueue failed
-      // (the recovery sweep starts it): either way the permit goes back now, not at its lease.
       if (err instanceof IdempotencyKeyReusedError)
         throw new TRPCError({ code: "CONFLICT", message: err.message, cause: err });
       if (err instanceof ProductUnavailableError)
@@ -171,6 +169,8 @@ async function placeInCoreRegion(
     }
     if (created) keepPermit = true;
   } finally {
+    // Nothing was placed — or the order committed and only its first step's enqueue failed (the
+    // recovery sweep starts it): either way a permit taken now goes back now, not at its lease.
     if (member && !keepPermit) await releaseUnplaced(member);
   }
   try {

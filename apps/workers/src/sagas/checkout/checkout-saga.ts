@@ -17,6 +17,7 @@ import {
   nextStep,
   OrderNotFoundError,
   type Compensation,
+  type CheckoutAdmission,
   type CoreTx,
   type FailureReason,
   type OrderEvent,
@@ -25,7 +26,6 @@ import {
   type SagaEnqueue,
   type SagaStep,
 } from "@agora/orders";
-import type { CheckoutAdmission } from "@agora/orders";
 import { releaseAdmission } from "./admission.ts";
 import { captureLegs, postLedgerTransaction } from "./ledger.ts";
 import {

@@ -3,8 +3,7 @@
  * waiting, the average time from admission to the end of a saga against its target, and what
  * the control has done (admitted, refused, leases expired, shoppers who left the line, cuts).
  */
-import { checkoutAdmissionSchema, loadConfig } from "@agora/config";
-import { admissionSettings, type AdmissionState } from "@agora/orders";
+import type { AdmissionState } from "@agora/orders";
 import { checkoutAdmission } from "../../checkout/admission.ts";
 
 export type AdmissionOverview =
@@ -12,9 +11,9 @@ export type AdmissionOverview =
   | ({ enabled: true; at: number; targetMs: number; minLimit: number; maxLimit: number } & AdmissionState);
 
 export async function admissionOverview(): Promise<AdmissionOverview> {
-  const settings = admissionSettings(loadConfig(checkoutAdmissionSchema));
   const control = checkoutAdmission();
-  if (!settings || !control) return { enabled: false, at: Date.now() };
+  if (!control) return { enabled: false, at: Date.now() };
+  const { settings } = control;
   return {
     enabled: true,
     at: Date.now(),
