@@ -44,11 +44,13 @@ import {
 import { createCardApiGateway } from "../../payments/providers/card-api.ts";
 import type { ProviderAdapter } from "../../payments/providers/provider-adapter.ts";
 import {
+  CHAINED_IN_PAYMENTS_POOL,
   createSagaProcessor,
   recoverStalledSagas,
   refundOrder,
   runSagaStep,
   waitingInQueues,
+  type PaymentGateway,
 } from "./index.ts";
 
 /** The admin token of in-process simulators (fault injection, ledger). */
@@ -496,6 +498,58 @@ describe("checkout saga", () => {
     expect((await loadOrder(orderId))?.status).toBe("CANCELLED");
   });
 
+  it("runs the capture in the authorization's job, queues only the stock commit, and queues a chained step that fails as its own job", async () => {
+    const productId = await createProduct(4);
+    const { orderId } = await placeOrder(checkout(productId, `chain-${run}`));
+    const queued: string[] = [];
+    const record: SagaEnqueue = async (_id, step) => {
+      queued.push(step);
+    };
+    const ran: string[] = [];
+    const onStep = (r: { step: string; outcome: string }) => ran.push(`${r.step} ${r.outcome}`);
+    // The stock pool chains nothing: the authorization goes to the payments queue.
+    await runSagaStep(orderId, "reserve-stock", { enqueue: record }, { chain: [], onStep });
+    expect(queued).toEqual(["authorize-payment"]);
+    // The payments pool's job: authorize (which confirms), then capture from the state it just wrote.
+    const last = await runSagaStep(
+      orderId,
+      "authorize-payment",
+      { payments: runtime.gateway, enqueue: record },
+      { chain: CHAINED_IN_PAYMENTS_POOL, onStep },
+    );
+    expect(ran).toEqual([
+      "reserve-stock applied",
+      "authorize-payment applied",
+      "capture-payment applied",
+    ]);
+    expect(last).toMatchObject({ outcome: "applied", status: "CAPTURED", next: "commit-stock" });
+    expect(queued).toEqual(["authorize-payment", "commit-stock"]);
+    expect((await simLedger()).get(orderId)?.captureCount).toBe(1);
+
+    // A chained capture that fails (a provider hiccup) leaves the authorization committed and the
+    // capture queued with the job's retries; the queued capture then captures once.
+    const second = await createProduct(4);
+    const { orderId: other } = await placeOrder(checkout(second, `chain-fail-${run}`));
+    await runSagaStep(other, "reserve-stock", { enqueue: record });
+    const hiccup: PaymentGateway = Object.create(runtime.gateway, {
+      capture: { value: () => Promise.reject(new Error("provider hiccup")) },
+    });
+    queued.length = 0;
+    const stopped = await runSagaStep(
+      other,
+      "authorize-payment",
+      { payments: hiccup, enqueue: record },
+      { chain: CHAINED_IN_PAYMENTS_POOL },
+    );
+    expect(stopped).toMatchObject({ status: "CONFIRMED", next: "capture-payment" });
+    expect(queued).toEqual(["capture-payment"]);
+    expect((await loadOrder(other))?.status).toBe("CONFIRMED");
+    await runtime.enqueue(other, "capture-payment");
+    const statuses = await waitForTerminal([other], 20_000);
+    expect(statuses.get(other)).toBe("READY_FOR_FULFILMENT");
+    expect((await simLedger()).get(other)?.captureCount).toBe(1);
+  });
+
   it("leaves a saga whose next step still waits in its queue to that job, and recovers it once the job is gone", async () => {
     const productId = await createProduct(2);
     // A queue nobody consumes: the step job waits there as it would behind a checkout burst.
@@ -691,7 +745,7 @@ describe("checkout saga", () => {
         await sleep(100);
       }
     })();
-    // Slow captures hold orders between CONFIRMED and CAPTURED long enough to aim the kills.
+    // Slow payment calls hold orders between STOCK_RESERVED and CAPTURED long enough to aim the kills.
     await fetch(`${simUrl}/admin/faults`, {
       method: "PUT",
       headers: { "content-type": "application/json", ...simAdmin },
@@ -707,16 +761,16 @@ describe("checkout saga", () => {
       const ids = placed.map((p) => p.orderId);
       const atStatus = (status: string) =>
         core().primary.order.count({ where: { id: { in: ids }, status } });
-      // The stock worker dies once an order is CONFIRMED (its capture queued on `payments`):
-      // captures go on in the payments pool and their commit-stock (fulfilment) steps wait on a
-      // queue nobody serves. Then the payments worker dies too.
-      // Aim at a capture that is already queued: a kill between the CONFIRMED commit and its
-      // enqueue would leave the capture to the (dead) sweep, which is the other test's case.
-      const capturesQueued = async () =>
+      // The stock worker dies once an order's authorization is on `payments`: the payments pool
+      // goes on to confirm and capture (chained in the authorization's job), and the commit-stock
+      // (fulfilment) steps it queues wait on a queue nobody serves. Then the payments worker dies.
+      // Aim at an authorization that is already queued: a kill between the STOCK_RESERVED commit
+      // and its enqueue would leave it to the (dead) sweep, which is the other test's case.
+      const authorizationsQueued = async () =>
         (await pools.paymentsQueue.getJobs(["waiting", "active", "delayed"])).filter(
-          (j) => j.name === "capture-payment",
+          (j) => j.name === "authorize-payment",
         ).length;
-      await waitForCount(capturesQueued, 1, "captures queued");
+      await waitForCount(authorizationsQueued, 1, "authorizations queued");
       if (sagasProcess) await stopProcess(sagasProcess, "SIGKILL");
       await waitForCount(() => atStatus("CAPTURED"), 1, "orders captured");
       if (paymentsProcess) await stopProcess(paymentsProcess, "SIGKILL");

@@ -2,9 +2,11 @@
  * The orchestrator: one function per step, each idempotent. A step loads the order from its
  * events, does nothing unless the order is exactly where that step starts (so a re-delivered or
  * duplicated job is a no-op), performs its side effect with an idempotency key derived from the
- * order id + step, then appends its events with the expected version and enqueues the next step.
+ * order id + step, then appends its events with the expected version and enqueues the next step
+ * (or, for the steps a pool chains, runs it in the same job: `CHAINED_IN_PAYMENTS_POOL`).
  */
 import { core } from "@agora/db";
+import { createLogger, inSpan } from "@agora/telemetry";
 import { CircuitOpenError, TimeoutError } from "@agora/resilience";
 import type { StockReservation } from "../../stock/reserve-stock.ts";
 import { inventoryStock, type StockService } from "../../stock/stock-service.ts";
@@ -46,6 +48,8 @@ export interface SagaDeps {
   /** Checkout admission control: an order that ends gives its permit back (./admission.ts). */
   admission?: CheckoutAdmission | null;
 }
+
+const log = createLogger({ service: "workers-sagas" });
 
 const stockOf = (deps: SagaDeps): StockService => deps.stock ?? inventoryStock();
 
@@ -301,35 +305,104 @@ const STEPS: Record<SagaStep, (state: OrderState, deps: SagaDeps) => Promise<Ord
   compensate,
 };
 
-/** Runs `step` for `orderId` if the order is waiting for it; otherwise changes nothing. */
-export async function runSagaStep(
+/**
+ * Steps the payments pool runs in the same job when the step before them ends there. The
+ * authorization commits the confirmation with it, so what follows it is the capture — on the same
+ * `payments` queue: its own job cost a BullMQ round trip, a wait for a free slot and a second load
+ * of the order's events. A compensation (after a decline or a refused capture) is provider work
+ * too; `confirm-order` only moves an order an older worker left at PAYMENT_AUTHORIZED. The stock
+ * steps (reserve, commit) stay on the `sagas` queue, so the payments bulkhead holds only provider
+ * work and the commits between its calls.
+ */
+export const CHAINED_IN_PAYMENTS_POOL: readonly SagaStep[] = [
+  "confirm-order",
+  "capture-payment",
+  "compensate",
+];
+
+export interface RunOptions {
+  /** Steps to run in this call, one after the other, instead of queueing them (the pools' chaining). */
+  chain?: readonly SagaStep[];
+  /** Told about each step run in this call (the first included), for logs and metrics. */
+  onStep?: (result: StepResult) => void;
+}
+
+type Applied = { result: StepResult; after?: OrderState };
+
+async function applyStep(
   orderId: string,
   step: SagaStep,
   deps: SagaDeps,
-): Promise<StepResult> {
-  const state = await loadOrder(orderId);
+  known?: OrderState,
+): Promise<Applied> {
+  const state = known ?? (await loadOrder(orderId));
   if (!state) throw new OrderNotFoundError(orderId);
   if (nextStep(state.status) !== step)
     return {
-      orderId,
-      step,
-      outcome: "skipped",
-      status: state.status,
-      next: nextStep(state.status),
+      result: {
+        orderId,
+        step,
+        outcome: "skipped",
+        status: state.status,
+        next: nextStep(state.status),
+      },
     };
-  let after: OrderState;
   try {
-    after = await STEPS[step](state, deps);
+    const after = await STEPS[step](state, deps);
+    const next = nextStep(after.status);
+    return { result: { orderId, step, outcome: "applied", status: after.status, next }, after };
   } catch (err) {
     // Someone else (a duplicate job) applied this step first and enqueued what follows.
     if (!(err instanceof ConcurrencyConflictError)) throw err;
     const now = await loadOrder(orderId);
     const status = now?.status ?? state.status;
-    return { orderId, step, outcome: "skipped", status, next: nextStep(status) };
+    return { result: { orderId, step, outcome: "skipped", status, next: nextStep(status) } };
   }
-  const next = nextStep(after.status);
-  if (next) await deps.enqueue(orderId, next);
+}
+
+/**
+ * Runs `step` for `orderId` if the order is waiting for it; otherwise changes nothing. Then queues
+ * the step that follows — or, when it is in `options.chain`, runs it here from the state the step
+ * just committed (no reload): a chained step is the same idempotent step a job would run. One that
+ * fails is queued as its own job, with the job's retries, rather than failing the step that
+ * already committed.
+ */
+export async function runSagaStep(
+  orderId: string,
+  step: SagaStep,
+  deps: SagaDeps,
+  options: RunOptions = {},
+): Promise<StepResult> {
+  let { result, after } = await applyStep(orderId, step, deps);
+  options.onStep?.(result);
+  while (after && result.next && options.chain?.includes(result.next)) {
+    const chained: SagaStep = result.next;
+    const state: OrderState = after;
+    try {
+      ({ result, after } = await inSpan(
+        `saga step ${chained}`,
+        {
+          attributes: {
+            "agora.order_id": orderId,
+            "agora.saga_step": chained,
+            "agora.chained": true,
+          },
+        },
+        () => applyStep(orderId, chained, deps, state),
+      ));
+    } catch (err) {
+      await deps.enqueue(orderId, chained);
+      log.warn(
+        { orderId, step: chained, err: err instanceof Error ? err.message : String(err) },
+        "chained saga step failed; queued as its own job",
+      );
+      return { ...result, next: chained };
+    }
+    options.onStep?.(result);
+  }
+  if (!after) return result;
+  if (result.next) await deps.enqueue(orderId, result.next);
   // The step that ended the saga (ready, failed, cancelled) ends the order's time in flight.
   else if (deps.admission) await releaseAdmission(deps.admission, after);
-  return { orderId, step, outcome: "applied", status: after.status, next };
+  return result;
 }

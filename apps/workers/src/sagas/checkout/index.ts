@@ -3,7 +3,14 @@
  * recovery sweep and the refund path. The order aggregate itself (events, store, placement,
  * queue contract) is `@agora/orders`, shared with the API edge.
  */
-export { runSagaStep, paymentKey, type SagaDeps, type StepResult } from "./checkout-saga.ts";
+export {
+  CHAINED_IN_PAYMENTS_POOL,
+  runSagaStep,
+  paymentKey,
+  type RunOptions,
+  type SagaDeps,
+  type StepResult,
+} from "./checkout-saga.ts";
 export { recoverStalledSagas, type RecoveryOptions, waitingInQueues } from "./recovery.ts";
 export { refundOrder, OrderNotRefundableError } from "./refund-order.ts";
 export {

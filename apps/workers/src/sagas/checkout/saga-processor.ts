@@ -2,7 +2,7 @@
 import type { Processor } from "bullmq";
 import { counter, createLogger } from "@agora/telemetry";
 import { inJobSpan } from "../../pools/job-span.ts";
-import { runSagaStep, type SagaDeps } from "./checkout-saga.ts";
+import { CHAINED_IN_PAYMENTS_POOL, runSagaStep, type SagaDeps } from "./checkout-saga.ts";
 import { recoverStalledSagas, type RecoveryOptions } from "./recovery.ts";
 import { PAYMENT_STEPS, RECOVER_JOB, sagaJobSchema } from "@agora/orders";
 
@@ -36,9 +36,23 @@ export function createSagaProcessor(
     // Continues the trace of whoever enqueued the step (checkout.place, or the previous step).
     return inJobSpan(job, { "agora.order_id": orderId, "agora.saga_step": step }, async () => {
       try {
-        const result = await runSagaStep(orderId, step, deps);
-        stepOutcomes.inc({ step, outcome: "ok" });
-        log.info({ orderId, step, attempt: job.attemptsMade + 1 }, "saga step done");
+        const result = await runSagaStep(orderId, step, deps, {
+          // The payments pool goes on from an authorization to the capture (and from a refusal to
+          // the compensation) in the same job; the stock pool queues every step that follows its own.
+          chain: deps.payments ? CHAINED_IN_PAYMENTS_POOL : [],
+          onStep: (r) => {
+            stepOutcomes.inc({ step: r.step, outcome: "ok" });
+            log.info(
+              {
+                orderId,
+                step: r.step,
+                outcome: r.outcome,
+                attempt: r.step === step ? job.attemptsMade + 1 : 1,
+              },
+              "saga step done",
+            );
+          },
+        });
         return result;
       } catch (err) {
         stepOutcomes.inc({ step, outcome: "error" });
