@@ -1,11 +1,15 @@
 /**
  * Region failover (docs/adr/0010, docs/runbooks/region-failover.md): against a test topology with
  * two regions — eu's HA core, the us standby cluster of core, eu's and us's storefronts behind the
- * global edge — a shopper of eu keeps ordering through the global edge while the region failover
- * drill loses eu (its whole core cluster killed, its storefront stopped) and promotes the us copy.
+ * global edge, eu's order workers (relay, sagas, payments) and the payment provider — a shopper of
+ * eu keeps ordering through the global edge while the region failover drill loses eu (its whole
+ * core cluster killed, its storefront and order workers stopped), promotes the us copy and starts
+ * us's own relay, sagas, payments and inventory processes.
  * Checks: the edge moves eu's shopper to us, orders are taken again in us, no order acknowledged
- * after the promotion is lost, no oversell; prints RTO, RPO (writes and orders) and the
- * synchronous alternative's cost. Then fails back (eu primary again, us rebuilt as its standby).
+ * after the promotion is lost, every one of them reaches READY_FOR_FULFILMENT within 60 s of its
+ * placement, none is captured twice, no oversell; prints RTO, RPO (writes and orders), the
+ * placement → ready times in us and the synchronous alternative's cost. Then fails back (eu
+ * primary again, us rebuilt as its standby, us's workers stopped, eu's restarted).
  *
  *   AGORA_REGIONS=2 AGORA_BASE_PORT=… AGORA_STATE_DIR=… npx vitest run --project chaos tests/chaos/region-failover.chaos.test.ts
  *
@@ -20,11 +24,11 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAll, createVendor, withRetry, withTenant } from "@agora/db";
 import { startCheckout } from "@agora/orders";
-import { appInstances, startServices } from "@agora/infra-local/apps";
+import { appInstances, services, startServices } from "@agora/infra-local/apps";
 import { runRegionFailoverDrill, type RegionFailoverReport } from "@agora/infra-local/drills";
 import { readRegistry, stopRecord } from "@agora/infra-local/processes";
 import { CLIENT_REGION_HEADER, readFailoverState, runRegionFailback, setRegionLink } from "@agora/infra-local/regions";
-import { memberUrl, REPO_ROOT, topology } from "@agora/infra-local/topology";
+import { databaseUrl, memberUrl, REPO_ROOT, SHARD_NAMES, topology } from "@agora/infra-local/topology";
 import { startReplicationHeartbeat, type ReplicationHeartbeat } from "../../apps/workers/src/regions/replication-heartbeat.ts";
 import { StorefrontClient } from "./support/storefront-client.ts";
 
@@ -34,8 +38,73 @@ const built = existsSync(join(REPO_ROOT, "apps/storefront/.next/BUILD_ID"));
 const run = randomUUID().slice(0, 8);
 const PASSWORD = "region-failover-passphrase";
 const ADDRESS = { name: "Ada Shopper", line1: "1 Test Street", city: "Berlin", postalCode: "10115", country: "DE" };
-const STOCK = 40;
+const STOCK = 100;
+/** An order placed in us after the promotion is processed end to end within this (us's own workers). */
+const READY_WITHIN_MS = 60_000;
+/** Orders placed in us once the drill is over, each timed from its placement to READY_FOR_FULFILMENT. */
+const AFTER_ORDERS = 3;
+/** eu's processes an order needs besides the storefront (the drill stops the last three with eu). */
+const EU_WORKERS = ["payment-sim", "workers-sagas", "workers-payments", "outbox-relay"];
 const summary: Record<string, unknown> = {};
+
+interface OrderProgress {
+  id: string;
+  status: string;
+  readyAt: Date | null;
+}
+
+/** Each order's status and when it became READY_FOR_FULFILMENT (its event's commit time), on core's copy at `url`. */
+async function progressOn(url: string, ids: string[]): Promise<Map<string, OrderProgress>> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  await c.connect();
+  try {
+    const r = await c.query<OrderProgress>(
+      `SELECT o.id::text AS id, o.status,
+              (SELECT e.created_at FROM order_events e WHERE e.order_id = o.id AND e.type = 'OrderReadyForFulfilment') AS "readyAt"
+         FROM orders o WHERE o.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(r.rows.map((x) => [x.id, x]));
+  } finally {
+    await c.end();
+  }
+}
+
+/** Orders with more than one captured payment (a double capture), on core's copy at `url`. */
+async function capturedTwice(url: string, ids: string[]): Promise<string[]> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  await c.connect();
+  try {
+    const r = await c.query<{ id: string }>(
+      "SELECT order_id::text AS id FROM payments WHERE order_id = ANY($1::uuid[]) AND status = 'captured' GROUP BY order_id HAVING count(*) > 1",
+      [ids],
+    );
+    return r.rows.map((x) => x.id);
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * The product's stock, read on the shards themselves: the vendor directory that `withTenant` asks
+ * first lives in core, whose primary at eu's address is gone after the drill.
+ */
+async function stockOf(productId: string): Promise<{ onHand: number; reserved: number }> {
+  for (const shard of SHARD_NAMES) {
+    const c = new pg.Client({ connectionString: databaseUrl(t, shard, "rw", { as: "superuser", database: t.postgres.database }), connectionTimeoutMillis: 5_000 });
+    await c.connect();
+    try {
+      const r = await c.query<{ onHand: number; reserved: number }>(
+        `SELECT on_hand AS "onHand", reserved FROM stock_levels WHERE product_id = $1`,
+        [productId],
+      );
+      if (r.rows[0]) return r.rows[0];
+    } finally {
+      await c.end();
+    }
+  }
+  throw new Error(`no stock row for product ${productId} on any shard`);
+}
 
 async function ordersOn(url: string, ids: string[]): Promise<Set<string>> {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
@@ -56,6 +125,8 @@ describe.skipIf(!us || !built)(
     let vendorId = "";
     let productId = "";
     let shopperId = "";
+    /** A card tokenized at the simulator's card step (an unknown `pm_…` is declined with a 404). */
+    let paymentMethodId = "";
 
     beforeAll(async () => {
       await setRegionLink(t, { mode: "healthy", rttMs: 80 });
@@ -75,7 +146,17 @@ describe.skipIf(!us || !built)(
         },
         { maxWait: 20_000 },
       );
-      // eu's and us's storefronts behind the global edge.
+      // eu's order processing as npm start runs it (the payment provider, the relay, the sagas and
+      // payments pools; inventory runs already), and eu's and us's storefronts behind the global edge.
+      await startServices(t, services(t).filter((s) => EU_WORKERS.includes(s.name)));
+      const card = await fetch(`http://${t.host}:${t.apps.paymentSim}/v1/payment-methods`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ card: { number: "4242424242424242", expMonth: 12, expYear: 2035, cvc: "123" } }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      expect(card.status).toBe(201);
+      paymentMethodId = ((await card.json()) as { id: string }).id;
       await startServices(t, appInstances(t, ["storefront"]).filter((s) => s.name === "storefront-1" || s.name === `storefront-${us!.name}-1`));
       shopper = new StorefrontClient(`http://${t.host}:${us!.globalEdge.port}`, { headers: { [CLIENT_REGION_HEADER]: "eu" }, timeoutMs: 20_000 });
       const email = `failover-${run}@test.agora.local`;
@@ -102,7 +183,7 @@ describe.skipIf(!us || !built)(
         const fb = await runRegionFailback(t, (l) => process.stdout.write(`[failback] ${l}\n`)).catch((err: Error) => ({ error: err.message }));
         summary.failback = fb;
       }
-      for (const name of ["storefront-1", `storefront-${us?.name}-1`]) {
+      for (const name of ["storefront-1", `storefront-${us?.name}-1`, ...EU_WORKERS]) {
         const rec = readRegistry(t.pidFile).find((r) => r.name === name);
         if (rec) await stopRecord(rec);
       }
@@ -117,7 +198,7 @@ describe.skipIf(!us || !built)(
         const before: string[] = [];
         for (let i = 0; i < 3; i++) {
           const o = await startCheckout(
-            { idempotencyKey: `failover-${run}-pre-${i}`, userId: shopperId, items: [{ vendorId, productId, quantity: 1 }], paymentMethodId: "pm_failovertest0001", address: ADDRESS, shipping: {} },
+            { idempotencyKey: `failover-${run}-pre-${i}`, userId: shopperId, items: [{ vendorId, productId, quantity: 1 }], paymentMethodId, address: ADDRESS, shipping: {} },
             async () => {},
           );
           before.push(o.orderId);
@@ -131,7 +212,7 @@ describe.skipIf(!us || !built)(
           for (let i = 0; i < 400 && !stop; i++) {
             const add = await shopper.mutation("cart.add", { vendorId, productId, quantity: 1 }).catch(() => undefined);
             const placed = add?.status === 200
-              ? await shopper.mutation<{ orderId: string }>("checkout.place", { idempotencyKey: `failover-${run}-${i}`, address: ADDRESS, paymentMethodId: "pm_failovertest0002" }).catch(() => undefined)
+              ? await shopper.mutation<{ orderId: string }>("checkout.place", { idempotencyKey: `failover-${run}-${i}`, address: ADDRESS, paymentMethodId }).catch(() => undefined)
               : undefined;
             if (placed?.status === 200 && placed.data?.orderId) acked.push({ orderId: placed.data.orderId, region: placed.region, at: Date.now() });
             else {
@@ -159,16 +240,56 @@ describe.skipIf(!us || !built)(
         }
         const promotedAt = Date.parse(readFailoverState(us!)!.promotedAt);
         const usUrl = memberUrl(t, us!.coreStandby.nodes[0]!, t.postgres.database);
+
+        // More orders in us now that the drill is over, each timed from its placement (bounded attempts).
+        const afterOrderIds: string[] = [];
+        for (let i = 0; i < 15 && afterOrderIds.length < AFTER_ORDERS; i++) {
+          const add = await shopper.mutation("cart.add", { vendorId, productId, quantity: 1 }).catch(() => undefined);
+          const placed = add?.status === 200
+            ? await shopper
+                .mutation<{ orderId: string }>("checkout.place", { idempotencyKey: `failover-${run}-after-${afterOrderIds.length}`, address: ADDRESS, paymentMethodId })
+                .catch(() => undefined)
+            : undefined;
+          if (placed?.status === 200 && placed.data?.orderId) {
+            afterOrderIds.push(placed.data.orderId);
+            acked.push({ orderId: placed.data.orderId, region: placed.region, at: Date.now() });
+          } else await sleep(1_000);
+        }
+
         const present = await ordersOn(usUrl, [...before, ...acked.map((a) => a.orderId)]);
         const ackedInUs = acked.filter((a) => a.region === us!.name && a.at > promotedAt);
         const lostOrders = [...before, ...acked.map((a) => a.orderId)].filter((id) => !present.has(id));
 
+        // Orders taken in us after the promotion are processed in us: READY_FOR_FULFILMENT within the bound.
+        const usIds = ackedInUs.map((a) => a.orderId);
+        const deadline = Math.max(0, ...ackedInUs.map((a) => a.at)) + READY_WITHIN_MS;
+        let progress = await progressOn(usUrl, usIds);
+        while (usIds.some((id) => progress.get(id)?.status !== "READY_FOR_FULFILMENT") && Date.now() < deadline) {
+          await sleep(500);
+          progress = await progressOn(usUrl, usIds);
+        }
+        const readyMs = ackedInUs.map((a) => {
+          const at = progress.get(a.orderId)?.readyAt;
+          return at ? new Date(at).getTime() - a.at : null;
+        });
+        const notReady = ackedInUs
+          .filter((a, i) => progress.get(a.orderId)?.status !== "READY_FOR_FULFILMENT" || (readyMs[i] ?? Infinity) > READY_WITHIN_MS)
+          .map((a) => `${a.orderId}: ${progress.get(a.orderId)?.status ?? "missing"}`);
+        const doubleCaptured = await capturedTwice(usUrl, [...before, ...acked.map((a) => a.orderId)]);
+        const sortedReady = readyMs.filter((x): x is number => x !== null).sort((a, b) => a - b);
+
         // Stock on the vendor's shard (eu's, still up): reserved and sold never beyond on hand.
-        const stock = await withTenant(vendorId, (db) => db.stockLevel.findFirstOrThrow({ where: { productId } }));
+        const stock = await stockOf(productId);
         summary.drill = report;
         summary.orders = {
           ackedBeforeLoss: before.length + acked.filter((a) => a.region === "eu").length,
           ackedInUsAfterPromotion: ackedInUs.length,
+          usPlacedToReadyMs: {
+            p50: sortedReady[Math.floor((sortedReady.length - 1) / 2)] ?? null,
+            max: sortedReady.at(-1) ?? null,
+            notReady,
+          },
+          doubleCaptured,
           lostOrders: lostOrders.length,
           refused,
           stock: { onHand: stock.onHand, reserved: stock.reserved },
@@ -182,6 +303,12 @@ describe.skipIf(!us || !built)(
         expect(report.region.edge.eu_clients_moved_ms).not.toBeNull();
         expect(ackedInUs.length).toBeGreaterThan(0);
         expect(ackedInUs.filter((a) => !present.has(a.orderId))).toEqual([]);
+        // us runs its own relay, sagas, payments and inventory once promoted: its orders complete.
+        expect(report.region.workers_started_ms).not.toBeNull();
+        expect(afterOrderIds).toHaveLength(AFTER_ORDERS);
+        for (const id of afterOrderIds) expect(ackedInUs.map((a) => a.orderId)).toContain(id);
+        expect(notReady).toEqual([]);
+        expect(doubleCaptured).toEqual([]);
         expect(stock.reserved).toBeLessThanOrEqual(stock.onHand);
         expect(stock.onHand).toBeGreaterThanOrEqual(0);
         // Waiting for the us copy would cost each commit at least the link's round trip.

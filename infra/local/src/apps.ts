@@ -1,6 +1,6 @@
 /** The Next.js apps as processes of the topology: started after the servers, stopped first. */
 import { join } from "node:path";
-import { isWorkerProcess, WORKER_POOLS } from "@agora/config";
+import { WORKER_POOLS } from "@agora/config";
 import { isOurs, readRegistry } from "./processes/registry.ts";
 import { exitOf, type StartSpec, spawnDetached } from "./processes/spawn.ts";
 import {
@@ -10,10 +10,18 @@ import {
   supervisorGaveUp,
 } from "./supervisor/control.ts";
 import { StartupError, tail, waitFor } from "./processes/wait.ts";
-import { processEnv } from "./env/process-env.ts";
+import { listenPort, metricsPortOf, processEnv } from "./env/process-env.ts";
 import { nodeEntry } from "./node-entry.ts";
 import { stableReleaseEnv } from "./rollout/release-env.ts";
-import { REPO_ROOT, storefrontPorts, type Topology } from "./topology.ts";
+import {
+  euProcessOf,
+  FAILOVER_WORKERS,
+  failoverWorkerName,
+  REPO_ROOT,
+  type RemoteRegion,
+  storefrontPorts,
+  type Topology,
+} from "./topology.ts";
 
 export type AppName = "storefront" | "vendor-portal" | "ops-console";
 
@@ -163,6 +171,22 @@ export function services(t: Topology): ServiceSpec[] {
   ];
 }
 
+/**
+ * What region `r` runs only while it holds core's primary (topology FAILOVER_WORKERS, started and
+ * stopped by regions/failover-workers.ts): eu's own definitions of those processes, renamed for
+ * the region and on its ports; their environment is the region's (env/process-env.ts).
+ */
+export function failoverServices(t: Topology, r: RemoteRegion): ServiceSpec[] {
+  const eu = services(t);
+  return FAILOVER_WORKERS.map((w) => {
+    const spec = eu.find((s) => s.name === euProcessOf(w));
+    if (!spec) throw new Error(`no process ${euProcessOf(w)} in the topology to run in ${r.name}`);
+    const name = failoverWorkerName(r, w);
+    const port = listenPort(t, name);
+    return { ...spec, name, ...(port !== undefined ? { port } : {}) };
+  });
+}
+
 const FAULT_PROXY = "fault-proxy";
 
 async function answers(t: Topology, port: number, path: string): Promise<boolean> {
@@ -191,7 +215,10 @@ export function scaledInstanceByName(t: Topology, name: string): ServiceSpec | u
 
 /** Every product process `npm start` runs, by name: what the supervisor may restart. */
 export function serviceByName(t: Topology, name: string): ServiceSpec | undefined {
-  return [...services(t), ...appInstances(t)].find((s) => s.name === name) ?? scaledInstanceByName(t, name);
+  return (
+    [...services(t), ...appInstances(t), ...t.remoteRegions.flatMap((r) => failoverServices(t, r))].find((s) => s.name === name) ??
+    scaledInstanceByName(t, name)
+  );
 }
 
 /**
@@ -239,12 +266,12 @@ export async function waitServiceReady(
   timeoutMs = 120_000,
   exited?: () => string | undefined,
 ): Promise<void> {
-  const worker = s.name.replace(/^workers-/, "");
+  const metricsPort = metricsPortOf(t, s.name);
   const probe =
     s.healthPath && s.port
       ? { port: s.port, path: s.healthPath }
-      : isWorkerProcess(worker)
-        ? { port: t.apps.workerMetrics[worker], path: "/healthz" }
+      : metricsPort !== undefined
+        ? { port: metricsPort, path: "/healthz" }
         : undefined;
   if (!probe) return;
   await waitFor(`${s.name} ${probe.path}`, () => answers(t, probe.port, probe.path), {

@@ -110,6 +110,10 @@ const OFFSET = {
   usSentinel: 710, // +710..+712
   usPg: 720, // +720 + member: the core standby cluster's Postgres
   usPatroniRest: 725, // +725 + member
+  // Only after a region failover (regions/failover-workers.ts): what processes an order in us.
+  usInventory: 730, // +730: the inventory gRPC instance of us
+  usCarrierWebhook: 731, // the us payments pool's HTTP port (carrier webhooks)
+  usWorkerMetrics: 732, // +732.. one /metrics + /healthz port per FAILOVER_WORKERS entry
   usStorefront: 740, // +740..
   regionLinkAdmin: 750, // HTTP control of the region link
   regionLink: 760, // +760 + route: the link's listeners (us side) for each eu server us reaches
@@ -159,6 +163,16 @@ export interface LinkRoute {
   targetPort: number;
 }
 
+/**
+ * What a remote region runs only while it holds core's primary (after a region failover): the
+ * processes an order needs from placement to READY_FOR_FULFILMENT — the outbox relay, the sagas
+ * and payments pools and an inventory instance (the sagas reserve and commit stock through it).
+ * Named as eu's, with the region before the instance number: `workers-sagas-us-1`,
+ * `outbox-relay-us-1`, `inventory-us-1` (regions/failover-workers.ts starts and stops them).
+ */
+export const FAILOVER_WORKERS = ["outbox-relay", "sagas", "payments", "inventory-1"] as const satisfies readonly WorkerProcessName[];
+export type FailoverWorker = (typeof FAILOVER_WORKERS)[number];
+
 /** A region besides the primary one: its own Redis and storefronts, a standby of core, a link to eu. */
 export interface RemoteRegion {
   name: Exclude<RegionName, typeof PRIMARY_REGION>;
@@ -166,6 +180,12 @@ export interface RemoteRegion {
   /** A Patroni standby cluster replicating `core` from eu through the link (asynchronous). */
   coreStandby: ClusterTopology;
   storefront: number[];
+  /** Ports of the FAILOVER_WORKERS, which run here only while this region holds core's primary. */
+  failoverWorkers: {
+    inventory: number[];
+    carrierWebhook: number;
+    workerMetrics: Record<FailoverWorker, number>;
+  };
   link: { adminPort: number; stateFile: string; logFile: string; routes: LinkRoute[] };
   /**
    * The global edge (the Route53 counterpart, regions/global-edge.ts): one HAProxy in front of both
@@ -545,6 +565,11 @@ function usRegion(o: {
       nodes,
     },
     storefront: Array.from({ length: US_STOREFRONT_INSTANCES }, (_, i) => b + OFFSET.usStorefront + i),
+    failoverWorkers: {
+      inventory: [b + OFFSET.usInventory],
+      carrierWebhook: b + OFFSET.usCarrierWebhook,
+      workerMetrics: Object.fromEntries(FAILOVER_WORKERS.map((w, i) => [w, b + OFFSET.usWorkerMetrics + i])) as Record<FailoverWorker, number>,
+    },
     link: {
       adminPort: b + OFFSET.regionLinkAdmin,
       stateFile: join(o.stateDir, "region-link.json"),
@@ -567,6 +592,29 @@ export function remoteRegion(t: Topology, name = "us"): RemoteRegion {
   if (!r)
     throw new Error(`this topology runs one region; start it with two (npm start -- --regions 2, or AGORA_REGIONS=2)`);
   return r;
+}
+
+/** eu's process of a failover worker: `sagas` → `workers-sagas`, `inventory-1` and `outbox-relay` as they are. */
+export function euProcessOf(w: FailoverWorker): string {
+  return w === "sagas" || w === "payments" ? `workers-${w}` : w;
+}
+
+/** Its name in region `r`: the region before the instance number (`workers-sagas-us-1`, `inventory-us-1`). */
+export function failoverWorkerName(r: Pick<RemoteRegion, "name">, w: FailoverWorker): string {
+  const eu = euProcessOf(w);
+  const numbered = /^(.+)-(\d+)$/.exec(eu);
+  return numbered ? `${numbered[1]}-${r.name}-${numbered[2]}` : `${eu}-${r.name}-1`;
+}
+
+/** The failover worker a process name stands for (region, worker, eu's process), if it is one. */
+export function failoverWorkerOf(
+  t: Pick<Topology, "remoteRegions">,
+  name: string,
+): { region: RemoteRegion; worker: FailoverWorker; euName: string } | undefined {
+  for (const region of t.remoteRegions)
+    for (const worker of FAILOVER_WORKERS)
+      if (failoverWorkerName(region, worker) === name) return { region, worker, euName: euProcessOf(worker) };
+  return undefined;
 }
 
 /** The us side of one link route (what a us process connects to). */

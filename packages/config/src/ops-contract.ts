@@ -118,6 +118,8 @@ export interface RegionFailoverReport extends FailoverDrillReport {
     rpo_window_ms: number | null;
     /** The us storefront restarted with its writes on the local primary: loss → ready again. */
     storefront_repointed_ms: number | null;
+    /** us's failover workers (relay, sagas, payments, inventory) ready: loss → ready. Absent in reports from before they existed. */
+    workers_started_ms?: number | null;
     edge: {
       /** Loss → the first answer to an eu client served by us through the global edge. */
       eu_clients_moved_ms: number | null;

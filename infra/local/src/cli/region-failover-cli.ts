@@ -34,11 +34,12 @@ export async function regionFailoverCommand(t: Topology, opts: { region: string;
     onEvent: (e) => {
       if (e.type === "ready") err(`${ts()} eu's core primary is ${e.euPrimary}; ${e.standby} streams from it`);
       else if (e.type === "sync-cost") err(`${ts()} commit on eu: ${e.asyncP50} ms async; ${e.syncP50} ms if it waited for the us copy (p50)`);
-      else if (e.type === "fault") err(`${ts()} eu lost: SIGKILL ${e.killed.join(", ")}; stopped ${e.stopped.join(", ") || "no storefront"}`);
+      else if (e.type === "fault") err(`${ts()} eu lost: SIGKILL ${e.killed.join(", ")}; stopped ${e.stopped.join(", ") || "nothing else"}`);
       else if (e.type === "detected") err(`${ts()} us sees eu's core gone (${e.ms} ms after the loss)`);
       else if (e.type === "promoted") err(`${ts()} us copy promoted (${e.ms} ms)`);
       else if (e.type === "recovered") err(`${ts()} first write acknowledged in us — RTO ${e.rtoMs} ms`);
       else if (e.type === "storefront-repointed") err(`${ts()} storefront in us ready on the local primary (${e.ms} ms after the loss)`);
+      else if (e.type === "workers-started") err(`${ts()} us processes its orders: ${e.names.join(", ")} ready (${e.ms} ms after the loss)`);
       else if (e.type === "edge-moved") err(`${ts()} global edge: eu's clients served by us ${e.ms} ms after the loss`);
       else if (e.type === "aborted") err(`${ts()} not promoted: ${e.reason} (npm run region -- failback restarts eu)`);
       else if (e.type === "progress" && Date.now() - lastProgress > 1000) {
@@ -58,7 +59,7 @@ export async function regionFailoverCommand(t: Topology, opts: { region: string;
         `region failover: ${report.old_primary} → ${report.new_primary ?? "not promoted"}`,
         `RTO ${report.rto_ms} ms (detected ${g.detected_ms} ms, promotion ${g.promote_ms} ms); RPO ${g.rpo_writes} acknowledged writes lost over ${g.rpo_window_ms} ms (copy ${g.copy_age_at_loss_ms} ms behind at the loss)`,
         `global edge: eu's clients served by us after ${g.edge.eu_clients_moved_ms} ms; answers ${JSON.stringify(g.edge.served)}, errors ${g.edge.errors}; us's clients: ${JSON.stringify(g.edge.us_clients.served)}, errors ${g.edge.us_clients.errors}`,
-        `us storefront on the local primary after ${g.storefront_repointed_ms} ms`,
+        `us storefront on the local primary after ${g.storefront_repointed_ms} ms; us's order workers ready after ${g.workers_started_ms ?? "—"} ms`,
         `synchronous alternative: commit p50 ${g.sync_cost.async_commit_ms.p50} ms async vs ${g.sync_cost.sync_commit_ms.p50} ms waiting for us (p95 ${g.sync_cost.async_commit_ms.p95} vs ${g.sync_cost.sync_commit_ms.p95}; link ${g.sync_cost.link_rtt_ms} ms round trip)`,
         "eu stays down: npm run region -- failback",
         "",

@@ -8,6 +8,7 @@
  *   health [--json]                     each region's health as the global edge sees it, and its routes
  *   failover [--yes] [--json]           the region failover drill: eu lost, us promoted (ADR 0010)
  *   failback [--json]                   eu holds core's primary again, us is rebuilt as its standby
+ *   workers start|stop                  us's order workers after a failover (the drill starts them itself)
  */
 import { regionLink, setRegionLink } from "../regions/link-control.ts";
 import { type LinkChange, type LinkMode } from "../regions/link-state.ts";
@@ -15,11 +16,13 @@ import { regionCost } from "../regions/region-cost.ts";
 import { standbyStatus } from "../regions/standby-cluster.ts";
 import { remoteRegion, topology } from "../topology.ts";
 import { regionHealth } from "../regions/region-health.ts";
+import { holdsCorePrimary } from "../regions/failover-state.ts";
+import { startFailoverWorkers, stopFailoverWorkers } from "../regions/failover-workers.ts";
 import { cliArgs, runCli } from "./args.ts";
 import { regionFailbackCommand, regionFailoverCommand } from "./region-failover-cli.ts";
 
 const USAGE =
-  "usage: npm run region -- link cut|heal|one-way|flaky|latency <ms>  |  status [--json]  |  cost [--seconds 30] [--json]  |  health [--json]  |  failover [--yes]  |  failback";
+  "usage: npm run region -- link cut|heal|one-way|flaky|latency <ms>  |  status [--json]  |  cost [--seconds 30] [--json]  |  health [--json]  |  failover [--yes]  |  failback  |  workers start|stop";
 
 const MODE_OF: Record<string, LinkMode> = { cut: "cut", heal: "healthy", "one-way": "one-way", flaky: "flaky" };
 
@@ -62,6 +65,17 @@ runCli(async () => {
   }
   if (cmd === "failover") return regionFailoverCommand(t, { region: "eu", yes: values.yes === true, json: values.json === true });
   if (cmd === "failback") return regionFailbackCommand(t, values.json === true);
+  if (cmd === "workers" && rest[0] === "start") {
+    // Only where core's primary is: us's workers write core, which in us is a read-only standby otherwise.
+    if (!holdsCorePrimary(r)) throw new Error(`region ${r.name} does not hold core's primary: eu's workers process its orders (ADR 0010 "Workers in us")`);
+    process.stdout.write(`✔ ${(await startFailoverWorkers(t, r)).join(", ")} ready in ${r.name}\n`);
+    return;
+  }
+  if (cmd === "workers" && rest[0] === "stop") {
+    const stopped = await stopFailoverWorkers(t, r);
+    process.stdout.write(`✔ stopped ${stopped.join(", ") || "nothing (none running)"} in ${r.name}\n`);
+    return;
+  }
   if (cmd === "health") {
     const h = await regionHealth(t);
     if (values.json) {

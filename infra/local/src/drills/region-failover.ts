@@ -1,9 +1,11 @@
 /**
  * Region failover drill (issue #14, ADR 0010): under a bounded write load, eu is lost — every
- * member of eu's core cluster is killed (Patroni and Postgres, SIGKILL) and eu's storefronts are
- * stopped — then, once us sees eu's core gone and the operator confirms, the us standby cluster of
- * core is promoted through Patroni's REST API (its `standby_cluster` removed from the dynamic
- * configuration), and the us storefront is restarted with its writes on the new local primary.
+ * member of eu's core cluster is killed (Patroni and Postgres, SIGKILL), eu's storefronts and
+ * order workers (relays, sagas and payments pools, inventory instances) are stopped — then, once
+ * us sees eu's core gone and the operator confirms, the us standby cluster of core is promoted
+ * through Patroni's REST API (its `standby_cluster` removed from the dynamic configuration), the
+ * us storefront is restarted with its writes on the new local primary, and us starts the workers
+ * that take its orders to READY_FOR_FULFILMENT (regions/failover-workers.ts).
  * eu's etcd and vendor shards stay up: the us cluster's DCS is eu's etcd (no witness member yet),
  * and the shards have no copy in us — see ADR 0010 for why the drill draws the line there.
  *
@@ -22,12 +24,12 @@ import type { MsSpread, RegionFailoverReport } from "@agora/config/ops-contract"
 import { appInstances, startServices } from "../apps.ts";
 import { killPgMember, stopRecord, waitClusterReady } from "../launcher.ts";
 import { patroniRest } from "../probes/patroni.ts";
-import { isOurs, readRegistry } from "../processes/registry.ts";
+import { readRegistry } from "../processes/registry.ts";
 import { readFailoverState, writeFailoverState } from "../regions/failover-state.ts";
+import { lostWithRegion, startFailoverWorkers, stopHeld } from "../regions/failover-workers.ts";
 import { CLIENT_REGION_HEADER, SERVED_BY_HEADER } from "../regions/global-edge.ts";
 import { regionLink } from "../regions/link-control.ts";
 import { standbyStatus } from "../regions/standby-cluster.ts";
-import { holdSupervision } from "../supervisor/control.ts";
 import {
   cluster,
   databaseUrl,
@@ -51,6 +53,7 @@ export type RegionFailoverEvent =
   | { type: "recovered"; rtoMs: number }
   | { type: "edge-moved"; ms: number }
   | { type: "storefront-repointed"; ms: number }
+  | { type: "workers-started"; ms: number; names: string[] }
   | { type: "aborted"; reason: string }
   | { type: "done"; report: RegionFailoverReport };
 
@@ -68,6 +71,8 @@ export interface RegionFailoverOptions {
   confirm: (situation: { lostForMs: number; copyAgeMs: number | null }) => Promise<boolean>;
   /** Restart the us storefront on the new primary (default true; a test may do it itself). */
   repointStorefront?: boolean;
+  /** Start us's failover workers once promoted (default true): relay, sagas, payments, inventory. */
+  startWorkers?: boolean;
   recoveryTimeoutMs?: number;
   onEvent?: (e: RegionFailoverEvent) => void;
 }
@@ -299,13 +304,15 @@ export async function runRegionFailoverDrill(opts: RegionFailoverOptions): Promi
   let promoteAskedAt = 0;
   let promotedAt = 0;
   let repointedAt = 0;
+  let workersAt = 0;
   let copyAgeMs: number | null = null;
   let promoted = false;
+  let euStopped: Promise<Error | void> = Promise.resolve();
   try {
     await sleep(opts.warmupMs ?? 3_000);
     emit({ type: "progress", acked: acks.length, failed });
 
-    // The loss: eu's whole core cluster crashes, eu's storefronts go away.
+    // The loss: eu's whole core cluster crashes, eu's storefronts and order workers go away.
     copyAgeMs = (await standbyStatus(t, r))[0]?.heartbeatAgeMs ?? null;
     faultAt = Date.now();
     const killed: string[] = [];
@@ -313,23 +320,14 @@ export async function runRegionFailoverDrill(opts: RegionFailoverOptions): Promi
       killPgMember(t, m);
       killed.push(m.name);
     }
-    const euStorefronts = appInstances(t, ["storefront"])
-      .map((s) => s.name)
-      .filter((n) => /^storefront-\d+$/.test(n));
-    const recs = readRegistry(t.pidFile);
-    const stopped: string[] = [];
-    await Promise.all(
-      euStorefronts.map(async (name) => {
-        const rec = recs.find((x) => x.name === name);
-        if (rec && isOurs(rec)) {
-          // Held, so a supervisor does not bring it back; failback releases and restarts it.
-          holdSupervision(t, name);
-          stopped.push(name);
-          await stopRecord(rec, 5_000);
-        }
-      }),
+    // Held, so a supervisor does not bring them back; failback releases and restarts them. Their
+    // graceful stops take seconds (drains, a relay's resignation), which a lost region would not:
+    // us's detection and promotion go on meanwhile; us's workers start once they are gone.
+    euStopped = stopHeld(t, lostWithRegion(t), 5_000).then(
+      (stopped) => emit({ type: "fault", killed, stopped }),
+      // Kept until awaited below (an unawaited rejection would end the process first).
+      (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
     );
-    emit({ type: "fault", killed, stopped });
 
     // us decides eu is lost: its core primary unreachable through the link, three times in a row.
     let misses = 0;
@@ -379,9 +377,26 @@ export async function runRegionFailoverDrill(opts: RegionFailoverOptions): Promi
       promotedAt = Date.now();
       promoted = true;
       emit({ type: "promoted", ms: promotedAt - promoteAskedAt });
+      // What processes us's orders from now on: it needs a writable core, so after the promotion.
+      const stopFailed = await euStopped;
+      if (stopFailed) throw stopFailed;
+      const workers =
+        opts.startWorkers === false
+          ? Promise.resolve()
+          : startFailoverWorkers(t, r).then(
+              (names) => {
+                workersAt = Date.now();
+                emit({ type: "workers-started", ms: workersAt - faultAt, names });
+              },
+              (e: unknown) => {
+                // Reported (workers_started_ms null); the database side of the drill goes on.
+                emit({ type: "aborted", reason: `us's failover workers did not start: ${e instanceof Error ? e.message : String(e)}` });
+              },
+            );
       while (!firstUsAck && Date.now() < deadline) await sleep(50);
       if (firstUsAck) emit({ type: "recovered", rtoMs: firstUsAck - faultAt });
       await repoint;
+      await workers;
       // Until eu's clients are answered by us at the edge (its rise count), bounded.
       const edgeDeadline = Date.now() + 30_000;
       while (!edgeSamples.some((s) => s.at >= faultAt && s.served_by === r.name && s.status < 500) && Date.now() < edgeDeadline)
@@ -391,6 +406,7 @@ export async function runRegionFailoverDrill(opts: RegionFailoverOptions): Promi
   } finally {
     stop = true;
     await Promise.all(running);
+    await euStopped;
   }
   const writesEndedAt = Date.now();
 
@@ -445,6 +461,7 @@ export async function runRegionFailoverDrill(opts: RegionFailoverOptions): Promi
       rpo_writes: promoted ? rp.lost.length - rp.lostAfterPromotion.length : 0,
       rpo_window_ms: promoted ? rp.windowMs : null,
       storefront_repointed_ms: repointedAt ? repointedAt - faultAt : null,
+      workers_started_ms: workersAt ? workersAt - faultAt : null,
       edge: { eu_clients_moved_ms: edgeMoved?.at_ms ?? null, ...euSeen, us_clients: usSeen },
       sync_cost: syncCost,
     },

@@ -20,6 +20,7 @@ import { serviceIdentityOf, serviceIdentityFiles } from "../security/service-ide
 import { etcdClientTlsFiles } from "../security/tls-files.ts";
 import {
   databaseUrl,
+  failoverWorkerOf,
   type LinkRouteName,
   linkPort,
   PRIMARY_REGION,
@@ -37,6 +38,8 @@ export type ProcessName =
   | `storefront-${number}`
   /** A storefront instance of the `us` region (regions/, `--regions 2`). */
   | `storefront-us-${number}`
+  /** What us runs after a region failover (topology FAILOVER_WORKERS): `workers-sagas-us-1`, … */
+  | `${string}-us-${number}`
   | "vendor-portal"
   | "ops-console"
   | "payment-sim"
@@ -71,8 +74,15 @@ export function workerProcessOf(name: string): WorkerProcessName | undefined {
   return (WORKER_PROCESSES as readonly string[]).includes(kind) ? (kind as WorkerProcessName) : undefined;
 }
 
-/** Main HTTP port of a process, if it has one. */
+/** Main HTTP (or gRPC) port of a process, if it has one. */
 export function listenPort(t: Topology, name: string): number | undefined {
+  const failover = failoverWorkerOf(t, name);
+  if (failover) {
+    const ports = failover.region.failoverWorkers;
+    if (failover.worker === "payments") return ports.carrierWebhook;
+    if (failover.worker === "inventory-1") return ports.inventory[0];
+    return undefined;
+  }
   const regional = /^storefront-([a-z]+)-(\d+)$/.exec(name);
   if (regional) return t.remoteRegions.find((r) => r.name === regional[1])?.storefront[Number(regional[2]) - 1];
   const storefront = /^storefront-(\d+)$/.exec(name);
@@ -92,6 +102,14 @@ export function listenPort(t: Topology, name: string): number | undefined {
     "workers-payments": t.apps.carrierWebhook,
   };
   return ports[name];
+}
+
+/** The /metrics + /healthz port of a worker process (eu's, or a region's failover worker), if it has one. */
+export function metricsPortOf(t: Topology, name: string): number | undefined {
+  const failover = failoverWorkerOf(t, name);
+  if (failover) return failover.region.failoverWorkers.workerMetrics[failover.worker];
+  const worker = workerProcessOf(name);
+  return worker ? t.apps.workerMetrics[worker] : undefined;
 }
 
 /** The /metrics endpoints the ops console and the alert evaluator scrape (`name=url`). */
@@ -131,8 +149,10 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
   };
   const port = listenPort(t, name);
   if (port !== undefined) env.PORT = String(port);
-  const worker = workerProcessOf(name);
-  if (worker) env.AGORA_METRICS_PORT = String(t.apps.workerMetrics[worker]);
+  const metricsPort = metricsPortOf(t, name);
+  if (metricsPort !== undefined) env.AGORA_METRICS_PORT = String(metricsPort);
+  // A region's failover worker has the keys and identity of eu's process it stands in for.
+  const as = failoverWorkerOf(t, name)?.euName ?? name;
 
   // Databases: through HAProxy; read-write through the fault proxy when the launcher says so.
   env.AGORA_DB_SHARDS = SHARD_NAMES.join(",");
@@ -159,7 +179,7 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
   // pair is the process's service identity; one without (the seed and migrate CLIs) presents the
   // CLIs' own, test-runner's.
   env.AGORA_REDIS_TLS_CA_FILE = t.pki.caCert;
-  const redisClient = serviceIdentityFiles(t, serviceIdentityOf(name) ?? "test-runner");
+  const redisClient = serviceIdentityFiles(t, serviceIdentityOf(as) ?? "test-runner");
   env.AGORA_REDIS_TLS_CERT_FILE = redisClient.cert;
   env.AGORA_REDIS_TLS_KEY_FILE = redisClient.key;
   env.AGORA_ETCD_ENDPOINTS = etcdEndpoints(t).join(",");
@@ -170,7 +190,7 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
   env.AGORA_ETCD_PREFIX = t.profile.namespace;
   // This process's service identity: presented to (and by) the internal planes that require
   // mutual TLS (the inventory gRPC service, the collector's query API, the simulator's API).
-  const identity = serviceIdentityOf(name);
+  const identity = serviceIdentityOf(as);
   if (identity) {
     const tls = serviceIdentityFiles(t, identity);
     env.AGORA_TLS_CA_FILE = tls.ca;
@@ -239,9 +259,9 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
     env.AGORA_IDENTITY_COOKIE_SECRET = derivedSecret(t, "agora/identity-cookie-secret/v1");
   if (name === "payment-sim" || role.console || role.tests)
     env.AGORA_PAYMENT_SIM_ADMIN_TOKEN = tokens.paymentSimAdmin;
-  if (name === "payment-sim" || name === "workers-payments" || role.tests)
+  if (name === "payment-sim" || as === "workers-payments" || role.tests)
     env.AGORA_PAYMENT_PROVIDER_API_KEY = tokens.paymentProviderKey;
-  if (name === "payment-sim" || name === "workers-payments" || role.tests)
+  if (name === "payment-sim" || as === "workers-payments" || role.tests)
     env.AGORA_PAYSWIFT_API_KEY = tokens.payswiftKey;
   // The maintenance pool's alert evaluator scrapes the same targets as the console.
   const scrapes = role.console || role.tests || name === "workers-maintenance";
@@ -299,9 +319,9 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
   return { ...env, ...opts.override };
 }
 
-/** The remote region a process belongs to (`storefront-us-1` → us), if any. */
+/** The remote region a process belongs to (`storefront-us-1`, `workers-sagas-us-1` → us), if any. */
 export function regionOf(t: Topology, name: string): RemoteRegion | undefined {
-  const m = /^[a-z]+-([a-z]+)-\d+$/.exec(name);
+  const m = /^[a-z-]+-([a-z]+)-\d+$/.exec(name);
   return m ? t.remoteRegions.find((r) => r.name === m[1]) : undefined;
 }
 

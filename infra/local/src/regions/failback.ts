@@ -6,15 +6,17 @@
  * is discarded — counted and printed first. A production failback would instead rebuild eu as a
  * standby of us and switch over (docs/runbooks/region-failover.md explains both).
  *
- * Order matters: us stops taking writes and its copy stops *before* eu's core starts, so at no
- * moment do two primaries of core take writes; the global edge follows by its own checks.
+ * Order matters: us stops taking writes (its storefront and its failover workers) and its copy
+ * stops *before* eu's core starts, so at no moment do two primaries of core take writes; the
+ * global edge follows by its own checks. eu's storefronts and order workers that the drill
+ * stopped come back last, on eu's primary.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import type { RegionFailoverReport } from "@agora/config/ops-contract";
-import { appInstances, startServices } from "../apps.ts";
+import { appInstances, serviceByName, type ServiceSpec, startServices } from "../apps.ts";
 import { startPgMember, stopPgMember, stopRecord, waitClusterReady } from "../launcher.ts";
 import { chownToPostgres } from "../processes/spawn.ts";
 import { readRegistry } from "../processes/registry.ts";
@@ -23,6 +25,7 @@ import { heldProcesses, releaseSupervision } from "../supervisor/control.ts";
 import { cluster, memberUrl, regionView, remoteRegion, secrets, type Topology } from "../topology.ts";
 import { insertDrillRun, regionDrillDir } from "../drills/region-failover.ts";
 import { clearFailoverState, readFailoverState } from "./failover-state.ts";
+import { lostWithRegion, stopFailoverWorkers } from "./failover-workers.ts";
 import { standbyPatroniConfig, standbyStreaming } from "./standby-cluster.ts";
 
 export interface FailbackReport {
@@ -61,17 +64,23 @@ export async function runRegionFailback(t: Topology, log: (line: string) => void
   const v = regionView(t, r);
   const core = cluster(t, "core");
   const usMember = r.coreStandby.nodes[0]!;
-  // The eu storefronts the drill stopped (it held them from the supervisor): those come back.
+  // eu's storefronts and order workers the drill stopped (it held them from the supervisor): those come back.
   const held = heldProcesses(t);
-  const euStorefronts = appInstances(t, ["storefront"]).filter((s) => /^storefront-\d+$/.test(s.name) && held.has(s.name));
+  const euProcesses = lostWithRegion(t)
+    .filter((n) => held.has(n))
+    .map((n) => serviceByName(t, n))
+    .filter((s): s is ServiceSpec => s !== undefined);
+  // A drill that promoted us may have started its workers even if it failed afterwards.
+  const stoppedInUs = await stopFailoverWorkers(t, r);
+  if (stoppedInUs.length) log(`stopped ${stoppedInUs.join(", ")}`);
   if (!state) {
     // A drill stopped before the promotion (not confirmed, or failed): us is still eu's standby,
-    // eu only needs its core and storefronts back.
-    log(`region ${r.name} does not hold core's primary: restarting eu's core and storefronts only`);
+    // eu only needs its core, storefronts and workers back.
+    log(`region ${r.name} does not hold core's primary: restarting eu's core, storefronts and workers only`);
     for (const m of core.nodes) startPgMember(t, m);
     const euPrimary = await waitClusterReady(t, core, 120_000);
-    for (const s of euStorefronts) releaseSupervision(t, s.name);
-    await startServices(t, euStorefronts);
+    for (const s of euProcesses) releaseSupervision(t, s.name);
+    await startServices(t, euProcesses);
     return { discarded: { orders: 0, drillWrites: 0 }, euPrimary, standbyRebuiltMs: 0, totalMs: Date.now() - t0 };
   }
 
@@ -81,7 +90,7 @@ export async function runRegionFailback(t: Topology, log: (line: string) => void
   };
   log(`us took ${discarded.orders ?? "?"} orders and ${discarded.drillWrites ?? "?"} drill writes while primary: discarded by this reset`);
 
-  // 1. us stops writing: its storefront, then its copy of core.
+  // 1. us stops writing: its storefront (its failover workers are stopped above), then its copy of core.
   const usStorefronts = appInstances(t, ["storefront"]).filter((s) => s.name.startsWith(`storefront-${r.name}-`));
   for (const s of usStorefronts) {
     const rec = readRegistry(t.pidFile).find((x) => x.name === s.name);
@@ -122,10 +131,11 @@ export async function runRegionFailback(t: Topology, log: (line: string) => void
     });
   const standbyRebuiltMs = Date.now() - s0;
 
-  // 4. The storefronts: eu's back under supervision, us's on eu's primary again (through the link).
-  for (const s of euStorefronts) releaseSupervision(t, s.name);
-  log(`starting ${[...euStorefronts, ...usStorefronts].map((s) => s.name).join(", ")}`);
-  await startServices(t, [...euStorefronts, ...usStorefronts]);
+  // 4. eu's storefronts and workers back under supervision, us's storefront on eu's primary again
+  // (through the link); us's failover workers stay down (stopped in step 1).
+  for (const s of euProcesses) releaseSupervision(t, s.name);
+  log(`starting ${[...euProcesses, ...usStorefronts].map((s) => s.name).join(", ")}`);
+  await startServices(t, [...euProcesses, ...usStorefronts]);
 
   // 5. The drill reports written into us's core went with it: copy them into eu's history.
   const dir = regionDrillDir(t);

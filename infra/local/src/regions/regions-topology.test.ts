@@ -3,8 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { clearFailoverState, writeFailoverState } from "./failover-state.ts";
-import { cluster, LINK_ROUTES, topology } from "../topology.ts";
-import { processEnv } from "../env/process-env.ts";
+import { cluster, failoverWorkerOf, LINK_ROUTES, topology } from "../topology.ts";
+import { processEnv, regionOf } from "../env/process-env.ts";
+import { failoverServices, serviceByName, services } from "../apps.ts";
 
 const KEYS = ["AGORA_REGIONS", "AGORA_BASE_PORT", "AGORA_STATE_DIR"] as const;
 
@@ -40,6 +41,9 @@ describe("the two-region topology", () => {
       ...us.redis.sentinels.map((n) => n.port),
       ...us.coreStandby.nodes.flatMap((m) => [m.pgPort, m.restPort]),
       ...us.storefront,
+      ...us.failoverWorkers.inventory,
+      us.failoverWorkers.carrierWebhook,
+      ...Object.values(us.failoverWorkers.workerMetrics),
       us.link.adminPort,
       ...us.link.routes.map((r) => r.listenPort),
       us.globalEdge.port,
@@ -112,5 +116,53 @@ describe("the two-region topology", () => {
     const back = processEnv(t, "storefront-us-1");
     expect(back.AGORA_CORE_REGION).toBe("eu");
     expect(us.link.routes.map((r) => r.listenPort)).toContain(portOf(back.AGORA_DB_URL_CORE_RW!));
+  });
+
+  it("defines us's failover workers from eu's processes, renamed for us and on us's ports, and runs none of them by default", () => {
+    process.env.AGORA_REGIONS = "2";
+    const t = topology("test");
+    const us = t.remoteRegions[0]!;
+    const specs = failoverServices(t, us);
+    expect(specs.map((s) => s.name)).toEqual(["outbox-relay-us-1", "workers-sagas-us-1", "workers-payments-us-1", "inventory-us-1"]);
+    expect(specs.find((s) => s.name === "inventory-us-1")?.port).toBe(us.failoverWorkers.inventory[0]);
+    expect(specs.find((s) => s.name === "workers-payments-us-1")?.port).toBe(us.failoverWorkers.carrierWebhook);
+    // The same command lines as eu's (the pool or instance name is the argument).
+    expect(specs.find((s) => s.name === "workers-sagas-us-1")?.args).toEqual(services(t).find((s) => s.name === "workers-sagas")?.args);
+    // The supervisor can restart them; npm start does not run them (idle cost: only after a failover).
+    for (const s of specs) {
+      expect(serviceByName(t, s.name)?.name).toBe(s.name);
+      expect(regionOf(t, s.name)?.name).toBe("us");
+      expect(failoverWorkerOf(t, s.name)?.region.name).toBe("us");
+    }
+    expect(services(t).map((s) => s.name).filter((n) => n.includes("-us-"))).toEqual([]);
+    // eu's names stay eu's.
+    for (const n of ["workers-sagas-2", "outbox-relay-2", "inventory-1", "storefront-2"]) expect(regionOf(t, n)).toBeUndefined();
+  });
+
+  it("after a region failover, gives us's sagas, payments, relay and inventory us's Redis, the promoted copy and eu's shards through the link", () => {
+    process.env.AGORA_REGIONS = "2";
+    process.env.AGORA_STATE_DIR = mkdtempSync(join(tmpdir(), "agora-region-failover-workers-"));
+    const t = topology("test");
+    const us = t.remoteRegions[0]!;
+    const linkPorts = new Set(us.link.routes.map((r) => r.listenPort));
+    const portOf = (u: string) => Number(/:(\d+)\//.exec(u)?.[1]);
+    writeFailoverState(us, { coreRegion: "us", promotedAt: new Date().toISOString(), drillId: "d1" });
+    for (const name of ["workers-sagas-us-1", "workers-payments-us-1", "outbox-relay-us-1", "inventory-us-1"]) {
+      const env = processEnv(t, name);
+      expect(env.AGORA_REGION, name).toBe("us");
+      expect(env.AGORA_CORE_REGION, name).toBe("us");
+      expect(portOf(env.AGORA_DB_URL_CORE_RW!), name).toBe(us.coreStandby.nodes[0]!.pgPort);
+      expect(linkPorts.has(portOf(env.AGORA_DB_URL_SHARD_1_RW!)), name).toBe(true);
+      expect(env.AGORA_REDIS_SENTINELS, name).toBe(us.redis.sentinels.map((s) => `127.0.0.1:${s.port}`).join(","));
+      for (const e of env.AGORA_ETCD_ENDPOINTS!.split(",")) expect(linkPorts.has(Number(new URL(e).port)), e).toBe(true);
+      expect(Object.values(us.failoverWorkers.workerMetrics)).toContain(Number(env.AGORA_METRICS_PORT));
+      // eu's process's identity and keys: mutual TLS to inventory and the provider works the same.
+      expect(env.AGORA_TLS_CERT_FILE, name).toBeDefined();
+    }
+    expect(processEnv(t, "inventory-us-1").PORT).toBe(String(us.failoverWorkers.inventory[0]));
+    expect(processEnv(t, "workers-payments-us-1").PORT).toBe(String(us.failoverWorkers.carrierWebhook));
+    expect(processEnv(t, "workers-payments-us-1").AGORA_PAYMENT_PROVIDER_API_KEY).toBe(processEnv(t, "workers-payments").AGORA_PAYMENT_PROVIDER_API_KEY);
+    expect(processEnv(t, "workers-sagas-us-1").AGORA_PAYMENT_PROVIDER_API_KEY).toBeUndefined();
+    clearFailoverState(us);
   });
 });
