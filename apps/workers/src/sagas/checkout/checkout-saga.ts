@@ -396,7 +396,8 @@ export async function runSagaStep(
         { orderId, step: chained, err: err instanceof Error ? err.message : String(err) },
         "chained saga step failed; queued as its own job",
       );
-      return { ...result, next: chained };
+      // The last step that committed, whose `next` is the step just queued.
+      return result;
     }
     options.onStep?.(result);
   }
