@@ -535,14 +535,20 @@ describe("checkout saga", () => {
       capture: { value: () => Promise.reject(new Error("provider hiccup")) },
     });
     queued.length = 0;
+    const failedChained: string[] = [];
     const stopped = await runSagaStep(
       other,
       "authorize-payment",
       { payments: hiccup, enqueue: record },
-      { chain: CHAINED_IN_PAYMENTS_POOL },
+      {
+        chain: CHAINED_IN_PAYMENTS_POOL,
+        onChainedError: (step, err) => failedChained.push(`${step}: ${(err as Error).message}`),
+      },
     );
     expect(stopped).toMatchObject({ status: "CONFIRMED", next: "capture-payment" });
     expect(queued).toEqual(["capture-payment"]);
+    // Told to the caller (the processor counts it in saga_steps_total{outcome="error"}).
+    expect(failedChained).toEqual(["capture-payment: provider hiccup"]);
     expect((await loadOrder(other))?.status).toBe("CONFIRMED");
     await runtime.enqueue(other, "capture-payment");
     const statuses = await waitForTerminal([other], 20_000);

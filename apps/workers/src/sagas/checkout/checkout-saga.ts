@@ -6,7 +6,7 @@
  * (or, for the steps a pool chains, runs it in the same job: `CHAINED_IN_PAYMENTS_POOL`).
  */
 import { core } from "@agora/db";
-import { createLogger, inSpan } from "@agora/telemetry";
+import { inSpan } from "@agora/telemetry";
 import { CircuitOpenError, TimeoutError } from "@agora/resilience";
 import type { StockReservation } from "../../stock/reserve-stock.ts";
 import { inventoryStock, type StockService } from "../../stock/stock-service.ts";
@@ -48,8 +48,6 @@ export interface SagaDeps {
   /** Checkout admission control: an order that ends gives its permit back (./admission.ts). */
   admission?: CheckoutAdmission | null;
 }
-
-const log = createLogger({ service: "workers-sagas" });
 
 const stockOf = (deps: SagaDeps): StockService => deps.stock ?? inventoryStock();
 
@@ -325,6 +323,8 @@ export interface RunOptions {
   chain?: readonly SagaStep[];
   /** Told about each step run in this call (the first included), for logs and metrics. */
   onStep?: (result: StepResult) => void;
+  /** Told about a chained step that failed (and was queued as its own job), for logs and metrics. */
+  onChainedError?: (step: SagaStep, err: unknown) => void;
 }
 
 type Applied = { result: StepResult; after?: OrderState };
@@ -392,10 +392,7 @@ export async function runSagaStep(
       ));
     } catch (err) {
       await deps.enqueue(orderId, chained);
-      log.warn(
-        { orderId, step: chained, err: err instanceof Error ? err.message : String(err) },
-        "chained saga step failed; queued as its own job",
-      );
+      options.onChainedError?.(chained, err);
       // The last step that committed, whose `next` is the step just queued.
       return result;
     }

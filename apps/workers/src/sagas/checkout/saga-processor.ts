@@ -52,6 +52,14 @@ export function createSagaProcessor(
               "saga step done",
             );
           },
+          // The chained step is queued as its own job (with its retries); the job's own step stands.
+          onChainedError: (chained, err) => {
+            stepOutcomes.inc({ step: chained, outcome: "error" });
+            log.warn(
+              { orderId, step: chained, err: err instanceof Error ? err.message : String(err) },
+              "chained saga step failed; queued as its own job",
+            );
+          },
         });
         return result;
       } catch (err) {
