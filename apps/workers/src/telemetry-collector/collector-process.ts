@@ -28,6 +28,7 @@ const envSchema = z.object({
   TELEMETRY_RETENTION_MINUTES: z.coerce.number().positive().default(DEFAULT_RETENTION.retentionMs / 60_000),
   TELEMETRY_MAX_SPANS: z.coerce.number().int().positive().default(DEFAULT_RETENTION.maxSpans),
   TELEMETRY_MAX_LOGS: z.coerce.number().int().positive().default(DEFAULT_RETENTION.maxLogs),
+  TELEMETRY_MAX_TRACES: z.coerce.number().int().positive().default(DEFAULT_RETENTION.maxTraces),
 });
 
 export async function startTelemetryCollector(): Promise<{ close: () => Promise<void> }> {
@@ -39,6 +40,7 @@ export async function startTelemetryCollector(): Promise<{ close: () => Promise<
     retentionMs: env.TELEMETRY_RETENTION_MINUTES * 60_000,
     maxSpans: env.TELEMETRY_MAX_SPANS,
     maxLogs: env.TELEMETRY_MAX_LOGS,
+    maxTraces: env.TELEMETRY_MAX_TRACES,
   });
   const { AGORA_TELEMETRY_QUERY_PORT: queryPort } = loadConfig(telemetryQueryListenSchema);
   const tls = serviceTlsFiles();

@@ -40,7 +40,7 @@ describe("telemetry store retention", () => {
     const prefix = `test-telemetry-${id(4)}`;
     const store = createTelemetryStore(
       redis,
-      { retentionMs: 60_000, maxSpans: 5, maxLogs: 3, maxPerTrace: 100 },
+      { retentionMs: 60_000, maxSpans: 5, maxLogs: 3, maxPerTrace: 100, maxTraces: 1_000 },
       { prefix },
     );
     const traces = Array.from({ length: 250 }, () => id(16));
@@ -60,7 +60,7 @@ describe("telemetry store retention", () => {
     let now = Date.now();
     const store = createTelemetryStore(
       redis,
-      { retentionMs: 10_000, maxSpans: 100, maxLogs: 100, maxPerTrace: 100 },
+      { retentionMs: 10_000, maxSpans: 100, maxLogs: 100, maxPerTrace: 100, maxTraces: 100 },
       { prefix, now: () => now },
     );
     const traceId = id(16);
@@ -79,11 +79,76 @@ describe("telemetry store retention", () => {
     expect(await redis.xlen(`${prefix}:logs`)).toBe(0);
   });
 
+  it("keeps the span and log lists of only the maxTraces newest traces", async () => {
+    const prefix = `test-telemetry-${id(4)}`;
+    let now = Date.now();
+    const store = createTelemetryStore(
+      redis,
+      { retentionMs: 60_000, maxSpans: 100, maxLogs: 100, maxPerTrace: 100, maxTraces: 3 },
+      { prefix, now: () => now },
+    );
+    const traces = Array.from({ length: 5 }, () => id(16));
+    for (const t of traces) {
+      now += 1; // first seen one after the other: the index orders them by that time
+      await store.addSpans([span(t), span(t)]);
+      await store.addLogs([log(t, `in ${t}`)]);
+    }
+    // A later span of an old trace does not make it new again (newest by first seen).
+    await store.addSpans([span(traces[2] ?? "")]);
+
+    for (const t of traces.slice(0, 2)) {
+      expect(await store.getTrace(t)).toEqual([]);
+      expect(await redis.exists(`${prefix}:trace:${t}`, `${prefix}:trace-logs:${t}`)).toBe(0);
+    }
+    for (const t of traces.slice(2)) {
+      expect((await store.getTrace(t)).length).toBeGreaterThanOrEqual(2);
+      expect(await store.searchLogs({ traceId: t, limit: 10 })).toHaveLength(1);
+    }
+    expect(await redis.zcard(`${prefix}:trace-index`)).toBe(3);
+    expect(await redis.pttl(`${prefix}:trace-index`)).toBeGreaterThan(0);
+  });
+
+  it("drops a batch's whole excess over maxTraces, several hundred traces at a time", async () => {
+    const prefix = `test-telemetry-${id(4)}`;
+    const store = createTelemetryStore(
+      redis,
+      { retentionMs: 60_000, maxSpans: 2_000, maxLogs: 100, maxPerTrace: 100, maxTraces: 100 },
+      { prefix },
+    );
+    await store.addSpans(Array.from({ length: 1_200 }, () => span(id(16))));
+    expect(await redis.zcard(`${prefix}:trace-index`)).toBe(100);
+    let lists = 0;
+    for await (const keys of redis.scanStream({ match: `${prefix}:trace:*`, count: 1_000 })) {
+      lists += (keys as string[]).length;
+    }
+    expect(lists).toBe(100);
+  });
+
+  it("ages trace index entries out with the retention in trim()", async () => {
+    const prefix = `test-telemetry-${id(4)}`;
+    let now = Date.now();
+    const store = createTelemetryStore(
+      redis,
+      { retentionMs: 10_000, maxSpans: 100, maxLogs: 100, maxPerTrace: 100, maxTraces: 100 },
+      { prefix, now: () => now },
+    );
+    const old = id(16);
+    await store.addSpans([span(old)]);
+    now += 6_000;
+    const recent = id(16);
+    await store.addSpans([span(recent)]);
+    expect(await redis.zcard(`${prefix}:trace-index`)).toBe(2);
+
+    now += 5_000; // `old` was first seen 11 s ago, `recent` 5 s ago
+    await store.trim();
+    expect(await redis.zrange(`${prefix}:trace-index`, 0, -1)).toEqual([recent]);
+  });
+
   it("finds traces by service, name, minimum duration and errors", async () => {
     const prefix = `test-telemetry-${id(4)}`;
     const store = createTelemetryStore(
       redis,
-      { retentionMs: 60_000, maxSpans: 100, maxLogs: 100, maxPerTrace: 100 },
+      { retentionMs: 60_000, maxSpans: 100, maxLogs: 100, maxPerTrace: 100, maxTraces: 100 },
       { prefix },
     );
     const slow = id(16);

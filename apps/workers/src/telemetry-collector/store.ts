@@ -1,7 +1,9 @@
 /**
  * Span and log storage on Redis: one stream each (`XADD … MAXLEN =` bounds the count, a `MINID`
  * trim bounds the age) for searching recent telemetry, plus one list per trace id (capped, with a
- * TTL equal to the retention) so one trace's spans and logs are a single LRANGE.
+ * TTL equal to the retention) so one trace's spans and logs are a single LRANGE. A sorted set of
+ * trace ids by first-seen time bounds those lists by count too: without it they grew for a whole
+ * retention under steady load (+22 % Redis in a ten-minute soak, docs/performance.md).
  */
 import type { Redis } from "ioredis";
 import { z } from "zod";
@@ -16,6 +18,12 @@ export interface RetentionPolicy {
   maxLogs: number;
   /** Most spans (and log lines) kept for one trace. */
   maxPerTrace: number;
+  /**
+   * Most traces whose span and log lists are kept, newest by first seen. The default 5,000 is
+   * about what the 50,000-span search stream covers (ten spans a trace), so a trace found by a
+   * search can still be opened.
+   */
+  maxTraces: number;
 }
 
 export const DEFAULT_RETENTION: RetentionPolicy = {
@@ -23,6 +31,7 @@ export const DEFAULT_RETENTION: RetentionPolicy = {
   maxSpans: 50_000,
   maxLogs: 50_000,
   maxPerTrace: 2_000,
+  maxTraces: 5_000,
 };
 
 export const traceSearchSchema = z.object({
@@ -64,6 +73,8 @@ const LEVELS = ["trace", "debug", "info", "warn", "error", "fatal"];
 // Streams are scanned newest-first in pages; a search never reads more than this many entries.
 const SCAN_LIMIT = 20_000;
 const PAGE = 1_000;
+// Traces dropped per ZPOPMIN/UNLINK round trip when the trace index is over its bound.
+const EVICT_BATCH = 500;
 
 export interface TelemetryStore {
   addSpans(spans: StoredSpan[]): Promise<void>;
@@ -94,6 +105,8 @@ export function createTelemetryStore(
   const traceKey = (id: string) => `${p}:trace:${id}`;
   const traceLogsKey = (id: string) => `${p}:trace-logs:${id}`;
   const servicesKey = `${p}:services`;
+  // Trace id → first-seen ms; its oldest entries are the lists dropped to stay within maxTraces.
+  const traceIndexKey = `${p}:trace-index`;
   const cutoff = () => now() - policy.retentionMs;
 
   /** Visits the newest `bound` entries of a stream (it may hold a few more: trimmed by nodes). */
@@ -125,37 +138,63 @@ export function createTelemetryStore(
    * The streams are trimmed approximately (`MAXLEN ~`, whole stream nodes, the cheap form Redis
    * recommends; exact trimming rewrote the oldest node on every entry): a stream may hold up to one
    * node (100 entries) beyond its bound, and searches read only the newest `max` entries.
+   * The batch's trace ids join the trace index (`ZADD NX`: first seen wins) in the same pipeline,
+   * whose ZCARD says whether `dropOldestTraces` has anything to do.
    */
-  function appendGrouped<T>(
+  async function appendGrouped<T>(
     items: readonly T[],
     streamKey: string,
     field: string,
     maxLen: number,
-    listKey: (item: T) => string | null,
+    traceOf: (item: T) => string | null,
+    listKey: (traceId: string) => string,
     serviceOf: (item: T) => string,
-  ): Promise<unknown> {
+  ): Promise<void> {
     const pipe = redis.pipeline();
-    const perList = new Map<string, string[]>();
+    const perTrace = new Map<string, string[]>();
     const services = new Map<string, string>();
-    const at = String(now());
+    const at = now();
     for (const item of items) {
       const json = JSON.stringify(item);
       pipe.xadd(streamKey, "MAXLEN", "~", maxLen, "*", field, json);
-      const key = listKey(item);
-      if (key) {
-        const list = perList.get(key);
+      const traceId = traceOf(item);
+      if (traceId) {
+        const list = perTrace.get(traceId);
         if (list) list.push(json);
-        else perList.set(key, [json]);
+        else perTrace.set(traceId, [json]);
       }
-      services.set(serviceOf(item), at);
+      services.set(serviceOf(item), String(at));
     }
-    for (const [key, jsons] of perList) {
+    for (const [traceId, jsons] of perTrace) {
+      const key = listKey(traceId);
       pipe.rpush(key, ...jsons);
       pipe.ltrim(key, -policy.maxPerTrace, -1);
       pipe.pexpire(key, policy.retentionMs);
     }
     pipe.hset(servicesKey, Object.fromEntries(services));
-    return pipe.exec().then(failedCommand);
+    if (perTrace.size === 0) return pipe.exec().then(failedCommand);
+    pipe.zadd(traceIndexKey, "NX", ...[...perTrace.keys()].flatMap((id) => [at, id]));
+    pipe.pexpire(traceIndexKey, policy.retentionMs);
+    pipe.zcard(traceIndexKey);
+    const results = await pipe.exec();
+    failedCommand(results);
+    const traces = Number(results?.[results.length - 1]?.[1] ?? 0);
+    if (traces > policy.maxTraces) await dropOldestTraces(traces - policy.maxTraces);
+  }
+
+  /**
+   * Drops the `count` first-seen traces from the index and UNLINKs both their lists (freed off
+   * Redis' main thread), EVICT_BATCH at a time. ZPOPMIN hands each entry to one caller only: two
+   * collectors over the bound at the same moment may drop a few traces too many, never one twice.
+   */
+  async function dropOldestTraces(count: number): Promise<void> {
+    for (let left = count; left > 0; left -= EVICT_BATCH) {
+      const popped = await redis.zpopmin(traceIndexKey, Math.min(left, EVICT_BATCH));
+      // Reply is [member, score, member, score, …].
+      const keys = popped.flatMap((id, i) => (i % 2 === 0 ? [traceKey(id), traceLogsKey(id)] : []));
+      if (keys.length === 0) return;
+      await redis.unlink(...keys);
+    }
   }
 
   const store: TelemetryStore = {
@@ -166,7 +205,8 @@ export function createTelemetryStore(
         spansKey,
         "s",
         policy.maxSpans,
-        (s) => traceKey(s.traceId),
+        (s) => s.traceId,
+        traceKey,
         (s) => s.service,
       );
       await store.trim();
@@ -178,18 +218,21 @@ export function createTelemetryStore(
         logsKey,
         "l",
         policy.maxLogs,
-        (l) => (l.traceId ? traceLogsKey(l.traceId) : null),
+        (l) => l.traceId,
+        traceLogsKey,
         (l) => l.service,
       );
       await store.trim();
     },
     async trim() {
       // Stream ids start with the Redis server's ms clock; MINID drops everything older.
-      const minId = `${Math.max(0, Math.floor(cutoff()))}-0`;
+      const minMs = Math.max(0, Math.floor(cutoff()));
       await redis
         .pipeline()
-        .xtrim(spansKey, "MINID", minId)
-        .xtrim(logsKey, "MINID", minId)
+        .xtrim(spansKey, "MINID", `${minMs}-0`)
+        .xtrim(logsKey, "MINID", `${minMs}-0`)
+        // Index entries first seen before the cutoff (a trace still written rejoins on its next write).
+        .zremrangebyscore(traceIndexKey, "-inf", `(${minMs}`)
         .exec()
         .then(failedCommand);
     },
