@@ -10,6 +10,9 @@ import { apiRedis } from "./redis-connection.ts";
 export const CACHE_TTL_MS = {
   product: 60_000,
   list: 30_000,
+  /** The vendors overview: no event retires it when a vendor joins or moves, so it stays as
+   * short as the edge's own cache of `catalog.overview` (packages/config edge-cache.ts). */
+  overview: 10_000,
   suggest: 60_000,
   recommendations: 300_000,
 } as const;
@@ -17,6 +20,7 @@ export const CACHE_TTL_MS = {
 const productCache = createCache(apiRedis, { name: "product", ttlMs: CACHE_TTL_MS.product });
 const listCaches = {
   home: createCache(apiRedis, { name: "home", ttlMs: CACHE_TTL_MS.list }),
+  overview: createCache(apiRedis, { name: "overview", ttlMs: CACHE_TTL_MS.overview }),
   category: createCache(apiRedis, { name: "category", ttlMs: CACHE_TTL_MS.list }),
   search: createCache(apiRedis, { name: "search", ttlMs: CACHE_TTL_MS.list }),
   suggest: createCache(apiRedis, { name: "suggest", ttlMs: CACHE_TTL_MS.suggest }),

@@ -6,6 +6,16 @@ import { createCaller } from "../index.ts";
 vi.stubEnv("AGORA_REDIS_SENTINELS", "127.0.0.1:9");
 vi.stubEnv("AGORA_REDIS_MASTER_NAME", "agora");
 
+// The catalog's list cache, in memory (Redis-backed in the product: cache-aside.int.test.ts).
+const cached = vi.hoisted(() => new Map<string, unknown>());
+vi.mock("../cache/catalog-caches.ts", () => ({
+  cachedList: async (kind: string, params: unknown, loader: () => Promise<unknown>) => {
+    const key = `${kind}:${JSON.stringify(params)}`;
+    if (!cached.has(key)) cached.set(key, await loader());
+    return cached.get(key);
+  },
+}));
+
 // Stands in for the data layer: a core with two vendors and two shards whose health each test sets.
 const state = vi.hoisted(() => ({
   coreDown: false,
@@ -70,6 +80,7 @@ describe("catalog.overview", () => {
   beforeEach(() => {
     state.coreDown = false;
     state.downShards.clear();
+    cached.clear();
   });
 
   it("lists each vendor with its shard and the product count read from that shard", async () => {
@@ -102,6 +113,16 @@ describe("catalog.overview", () => {
     const err = await caller.catalog.overview().catch((e: unknown) => e);
     expect(err).toMatchObject({ code: "SERVICE_UNAVAILABLE" });
     expect((err as { cause?: unknown }).cause).toBeInstanceOf(DatabaseUnavailableError);
+  });
+
+  it("serves an eventual read from the list cache, and a strong one from the databases", async () => {
+    await caller.catalog.overview();
+    state.downShards.add("shard-2");
+    const eventual = await caller.catalog.overview({ consistency: "eventual" });
+    expect(eventual.vendors.find((v) => v.slug === "baltic")?.productCount).toBe(7);
+    const strong = await caller.catalog.overview({ consistency: "strong" });
+    expect(strong.vendors.find((v) => v.slug === "baltic")?.productCount).toBeNull();
+    expect([...cached.keys()]).toEqual(["overview:{}"]);
   });
 
   it("rejects an unknown consistency level with the zod issue", async () => {

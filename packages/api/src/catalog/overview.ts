@@ -1,5 +1,6 @@
 import { core, type ReadConsistency, type ServedBy, shard, shardNames } from "@agora/db";
 import { z } from "zod";
+import { cachedList } from "../cache/catalog-caches.ts";
 import { withTimeout } from "../data-layer/timeout.ts";
 
 export const catalogOverviewInput = z
@@ -56,9 +57,20 @@ const SHARD_TIMEOUT_MS = 2_000;
  * Vendors and categories come from core; product counts from each vendor's shard. Core down means
  * no overview (the data layer raises DatabaseUnavailableError); one shard down only blanks the
  * counts of the vendors it holds.
+ *
+ * An eventual read (the storefront's home page renders one per request) comes from the catalog's
+ * list cache: up to 10 s old, retired at once by a product change (the catalog version), the
+ * same staleness the edge already gives this procedure. Its `readAt` and `servedBy` say when and
+ * where it was read. "strong" and "bounded" reads always go to the databases.
  */
 export async function catalogOverview(input: OverviewInput): Promise<CatalogOverview> {
   const consistency = readConsistency(input);
+  if (consistency.level === "eventual")
+    return cachedList("overview", {}, () => readOverview(consistency));
+  return readOverview(consistency);
+}
+
+async function readOverview(consistency: ReadConsistency): Promise<CatalogOverview> {
   const coreRead = await core().read(consistency, (db) =>
     Promise.all([
       db.vendor.findMany({
