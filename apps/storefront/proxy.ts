@@ -1,8 +1,9 @@
+import { GUEST_CART_COOKIE } from "@agora/config/edge-cache";
 import { type NextRequest, NextResponse } from "next/server";
 
 /** The guest cart's key (see packages/api/src/cart/cart-owner.ts); its value is a random uuid. */
-export const CART_COOKIE = "agora_cart";
-const CART_MAX_AGE_S = 7 * 24 * 60 * 60;
+export const CART_COOKIE = GUEST_CART_COOKIE.name;
+const CART_MAX_AGE_S = GUEST_CART_COOKIE.maxAgeSeconds;
 
 /**
  * Gives every visitor a guest cart id before the first page or API call, so `cart.add` works

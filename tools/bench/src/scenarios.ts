@@ -118,7 +118,12 @@ function apiRead(
   };
 }
 
-function htmlPage(name: string, title: string, path: (f: CatalogFixtures) => string): Scenario {
+function htmlPage(
+  name: string,
+  title: string,
+  path: (f: CatalogFixtures) => string,
+  extra: { headers?: Record<string, string> } = {},
+): Scenario {
   return {
     name,
     title,
@@ -128,7 +133,7 @@ function htmlPage(name: string, title: string, path: (f: CatalogFixtures) => str
     async run(ctx) {
       const f = await ctx.fixtures();
       const r = await gatewayLoad(ctx, ctx.plan.html, [path(f)], {
-        headers: { accept: "text/html" },
+        headers: { accept: "text/html", ...extra.headers },
       });
       return fromLoad(ctx.plan.html, r);
     },
@@ -352,15 +357,29 @@ export const SCENARIOS: readonly Scenario[] = [
     [TARGETS.searchP95, TARGETS.searchGoal, TARGETS.noErrors],
     (f) => [queryPath("search.suggest", { q: f.suggestPrefix })],
   ),
+  // A visitor without a session: the edge keeps the page a few seconds (EDGE_PAGES of
+  // @agora/config/edge-cache); the -origin rows bypass it and show a storefront's own render.
   htmlPage(
     "html-home",
-    "storefront home page HTML (Next server render) through the gateway",
+    "storefront home page HTML through the gateway, a visitor without a session (edge-cached)",
     () => "/",
   ),
   htmlPage(
+    "html-home-origin",
+    "storefront home page HTML with the edge cache bypassed: a storefront's own render",
+    () => "/",
+    BYPASS_EDGE,
+  ),
+  htmlPage(
     "html-product",
-    "storefront product page HTML through the gateway",
+    "storefront product page HTML through the gateway, a visitor without a session (edge-cached)",
     (f) => `/p/${f.productId}`,
+  ),
+  htmlPage(
+    "html-product-origin",
+    "storefront product page HTML with the edge cache bypassed: a storefront's own render",
+    (f) => `/p/${f.productId}`,
+    BYPASS_EDGE,
   ),
   {
     name: "add-to-cart",

@@ -7,7 +7,12 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer, request as httpRequest, type Server } from "node:http";
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type Server,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -64,6 +69,18 @@ beforeAll(async () => {
       }, 300);
       return;
     }
+    if (path === "/" || path.startsWith("/c/") || path.startsWith("/p/") || path === "/cart") {
+      // What a storefront page answers (Next): private, its own Vary, and the guest cart cookie
+      // to a visitor without one (the storefront's proxy).
+      res.setHeader("cache-control", "private, no-cache, no-store, max-age=0, must-revalidate");
+      res.setHeader("vary", "rsc, next-router-state-tree, Accept-Encoding");
+      if (!String(req.headers.cookie ?? "").includes("agora_cart="))
+        res.setHeader("set-cookie", "agora_cart=from-a-storefront; Path=/; HttpOnly");
+      res.setHeader("content-type", "text/html");
+      return res.end(
+        `<p>${path} render ${hits.get(path)} for "${req.headers["accept-encoding"] ?? ""}"</p>`,
+      );
+    }
     const body = JSON.stringify({ path, n: hits.get(path) });
     // What the API does (packages/api/src/cache/edge-cache.ts): public reads say s-maxage, the
     // rest nothing; Next adds a Vary naming its own request headers to every answer.
@@ -115,6 +132,23 @@ beforeAll(async () => {
   );
 }, 30_000);
 
+/** A GET with exactly these headers (fetch would add an Accept-Encoding of its own). */
+function rawGet(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { headers }, (res) => {
+      let body = "";
+      res.setEncoding("latin1");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
 afterAll(async () => {
   nginx?.kill("SIGTERM");
   await sleep(200);
@@ -155,6 +189,68 @@ describe("the HTTP edge (HAProxy gateway + nginx edge cache)", () => {
     await streamed.text();
     expect(streamed.headers.get("x-cache")).toBeNull();
     expect(hits.get("/api/trpc/catalog.home")).toBe(before + 1);
+  });
+
+  it("keeps a listed page for visitors without a session, and gives a first-time visitor the guest cart cookie itself", async () => {
+    const url = `${gateway}/c/tools?sort=price`;
+    const first = await rawGet(url);
+    expect(first.status).toBe(200);
+    expect(first.headers["x-cache"]).toBe("MISS");
+    // One cookie, the gateway's (a random UUID), never the one the storefront rendered with.
+    const cookies = first.headers["set-cookie"] ?? [];
+    expect(cookies).toHaveLength(1);
+    const cartId = /^agora_cart=([0-9a-f-]{36}); Path=\/; Max-Age=604800; HttpOnly; SameSite=Lax$/.exec(
+      cookies[0] ?? "",
+    )?.[1];
+    expect(cartId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // The browser still keeps nothing: the page's own Cache-Control passes through.
+    expect(first.headers["cache-control"]).toMatch(/no-store/);
+    for (let i = 0; i < 3; i++) {
+      const again = await rawGet(url, { cookie: `agora_cart=${cartId}` });
+      expect(again.headers["x-cache"]).toBe("HIT");
+      expect(again.body).toBe(first.body);
+      // A visitor who has a cart cookie is given none.
+      expect(again.headers["set-cookie"]).toBeUndefined();
+    }
+    // Another first-time visitor: the same page, a cart of their own.
+    const other = await rawGet(url);
+    expect(other.headers["x-cache"]).toBe("HIT");
+    expect(other.headers["set-cookie"]?.[0]).not.toContain(cartId);
+    expect(hits.get("/c/tools")).toBe(1);
+  });
+
+  it("keeps one copy of a page per encoding, compressed once by the storefront", async () => {
+    const url = `${gateway}/p/42`;
+    const gzip = await rawGet(url, { "accept-encoding": "gzip, deflate, br" });
+    const plain = await rawGet(url);
+    expect(gzip.body).toContain('for "gzip"');
+    expect(plain.body).toContain('for ""');
+    expect((await rawGet(url, { "accept-encoding": "gzip" })).body).toBe(gzip.body);
+    expect((await rawGet(url)).body).toBe(plain.body);
+    expect(hits.get("/p/42")).toBe(2);
+  });
+
+  it("sends a signed-in visitor, a client navigation and an unlisted page to a storefront, and never stores what a session saw", async () => {
+    await rawGet(`${gateway}/`);
+    const cases: [string, Record<string, string>][] = [
+      ["/", { cookie: "agora_cart=x; __Secure-agora-storefront.session-token=signed-in" }],
+      ["/", { cookie: "agora-storefront.session-token.0=chunked" }],
+      ["/", { rsc: "1" }],
+      ["/cart", {}],
+      ["/c/tools/more", {}],
+    ];
+    for (const [path, headers] of cases) {
+      const before = hits.get(path) ?? 0;
+      const r = await rawGet(`${gateway}${path}`, headers);
+      expect(r.headers["x-cache"], `${path} ${JSON.stringify(headers)}`).toBeUndefined();
+      expect(hits.get(path), path).toBe(before + 1);
+    }
+    // The cache's own guard, for a request that reaches it directly with a session: not served
+    // from the cache, and what it got is not stored for the next visitor.
+    const cdn = `http://127.0.0.1:${haproxy.topology.apps.cdn}`;
+    const direct = await rawGet(`${cdn}/c/direct`, { cookie: "agora-storefront.session-token=s" });
+    expect(direct.headers["x-cache"]).toBe("BYPASS");
+    expect((await rawGet(`${cdn}/c/direct`)).headers["x-cache"]).toBe("MISS");
   });
 
   it("sends other procedures (carts, orders) straight to a storefront, not through the cache", async () => {

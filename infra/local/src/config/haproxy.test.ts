@@ -3,11 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { EDGE_PAGES } from "@agora/config/edge-cache";
 import { ensureCa, issueServerCert } from "../security/pki.ts";
 import { topology } from "../topology.ts";
 import {
   EDGE_BODY_LIMIT_BYTES,
   EDGE_UPLOAD_BODY_LIMIT_BYTES,
+  edgePagePathRegex,
   edgeReadPathRegex,
   GATEWAY_BACKENDS,
   haproxyConfig,
@@ -134,6 +136,28 @@ describe("haproxyConfig: the edge's cache, flood guard and back-pressure", () =>
       expect(regex.test(p), p).toBe(false);
     // By default the list is the API's own (EDGE_CACHE_SECONDS).
     expect(edge).toMatch(/acl edge_read_path path_reg \^\/api\/trpc\/\(\?:.*catalog\[\.\]product/);
+  });
+
+  it("sends the listed storefront pages through the edge cache for visitors without a session only", () => {
+    const regex = new RegExp(edgePagePathRegex(EDGE_PAGES));
+    for (const p of ["/", "/c/apparel", "/p/8f0c6d3e-2a4b-4c1d-9e7f-0a1b2c3d4e5f"])
+      expect(regex.test(p), p).toBe(true);
+    for (const p of ["/cart", "/checkout", "/orders/1", "/c/apparel/x", "/p/", "/account", "/search", "//"])
+      expect(regex.test(p), p).toBe(false);
+    // Every pattern anchored at both ends, or one page's pattern would take in others' paths.
+    for (const page of EDGE_PAGES) expect(page.pathRegex, page.name).toMatch(/^\^.*\$$/);
+    expect(edge).toMatch(
+      /set-var\(txn\.edge_page\) bool\(true\) if edge_read edge_page !has_session !rsc_request \{ nbsrv\(edge_cache\) gt 0 \}/,
+    );
+    expect(edge).toContain("acl has_session req.hdr(cookie) -m sub session-token");
+    expect(edge).toContain("use_backend edge_cache if { var(txn.edge_page) -m bool }");
+    // A first-time visitor's guest cart cookie comes from the gateway, Secure over HTTPS.
+    expect(edge).toMatch(/set-var\(txn\.new_cart\) uuid\(4\) if .* !\{ req\.cook\(agora_cart\) -m found \}/);
+    expect(edge).toContain(
+      'http-response add-header Set-Cookie "agora_cart=%[var(txn.new_cart)]; Path=/; Max-Age=604800; HttpOnly; SameSite=Lax; Secure" if { var(txn.new_cart) -m found } { ssl_fc }',
+    );
+    // No page rules at all when the table is empty.
+    expect(haproxyConfig(t, { edgePages: [] })).not.toContain("edge_page");
   });
 
   it("refuses a flooding address with 429 and Retry-After before any app sees it", () => {

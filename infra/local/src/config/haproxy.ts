@@ -1,5 +1,10 @@
 import { dirname, join } from "node:path";
-import { EDGE_CACHE_SECONDS } from "@agora/config/edge-cache";
+import {
+  EDGE_CACHE_SECONDS,
+  EDGE_PAGES,
+  type EdgePage,
+  GUEST_CART_COOKIE,
+} from "@agora/config/edge-cache";
 import type { HaproxyInstance, Topology } from "../topology.ts";
 
 /**
@@ -127,6 +132,37 @@ export function edgeReadPathRegex(procedures: readonly string[]): string {
   return `^/api/trpc/${one}(?:,${one})*$`;
 }
 
+/** The paths of the storefront pages the edge keeps for visitors without a session (EDGE_PAGES). */
+export function edgePagePathRegex(pages: readonly EdgePage[]): string {
+  // Each pattern is anchored at both ends, and `|` binds loosest: no group needed (HAProxy warns
+  // about a pattern that starts with one).
+  return pages.map((p) => p.pathRegex).join("|");
+}
+
+/**
+ * Storefront pages from the edge cache (`@agora/config/edge-cache` EDGE_PAGES): a plain GET of a
+ * listed page by a visitor with no session cookie and not a client navigation's RSC request (same
+ * URL, another body). The cached page carries no Set-Cookie (nginx keeps none), so a first-time
+ * visitor gets the guest cart cookie from the gateway here, as the storefront's proxy would have
+ * given it: every visitor has a cart id from the first page on.
+ */
+function edgePageRules(pages: readonly EdgePage[]): string[] {
+  if (pages.length === 0) return [];
+  const cart = GUEST_CART_COOKIE;
+  const cookie = `${cart.name}=%[var(txn.new_cart)]; Path=/; Max-Age=${cart.maxAgeSeconds}; HttpOnly; SameSite=Lax`;
+  return [
+    `  acl edge_page path_reg ${edgePagePathRegex(pages)}`,
+    // Any session cookie (secure or not, chunked or not) sends the page to a storefront.
+    "  acl has_session req.hdr(cookie) -m sub session-token",
+    "  acl rsc_request req.hdr(rsc) -m found",
+    `  http-request set-var(txn.edge_page) bool(true) if edge_read edge_page !has_session !rsc_request { nbsrv(${EDGE_CACHE}) gt 0 }`,
+    `  http-request set-var(txn.new_cart) uuid(4) if { var(txn.edge_page) -m bool } !{ req.cook(${cart.name}) -m found }`,
+    `  http-response add-header Set-Cookie "${cookie}; Secure" if { var(txn.new_cart) -m found } { ssl_fc }`,
+    `  http-response add-header Set-Cookie "${cookie}" if { var(txn.new_cart) -m found } !{ ssl_fc }`,
+    `  use_backend ${EDGE_CACHE} if { var(txn.edge_page) -m bool }`,
+  ];
+}
+
 /**
  * A client-facing frontend's listeners: its plain port and its HTTPS port (TLS 1.3 only, the
  * edge certificate from the state folder's CA; HTTP/2 or HTTP/1.1). With `plainHttp: "redirect"`
@@ -204,6 +240,8 @@ export interface HaproxyOptions {
   floodLimit?: number;
   /** The procedures whose plain GETs go through the edge cache (the API's EDGE_CACHE_SECONDS). */
   edgeProcedures?: readonly string[];
+  /** The storefront pages the edge keeps for visitors without a session (EDGE_PAGES). */
+  edgePages?: readonly EdgePage[];
   /** Which instance this configuration is for (default the first). */
   instance?: HaproxyInstance;
 }
@@ -217,6 +255,7 @@ export interface HaproxyOptions {
 export function haproxyConfig(t: Topology, opts: HaproxyOptions = {}): string {
   const floodLimit = opts.floodLimit ?? FLOOD_LIMIT;
   const edgeProcedures = opts.edgeProcedures ?? Object.keys(EDGE_CACHE_SECONDS);
+  const edgePages = opts.edgePages ?? EDGE_PAGES;
   const self = opts.instance ?? t.haproxy;
   const peers = t.haproxyInstances.length > 1 ? EDGE_PEERS : undefined;
   const lines: string[] = [
@@ -293,6 +332,7 @@ export function haproxyConfig(t: Topology, opts: HaproxyOptions = {}): string {
     "  acl edge_read method GET",
     `  acl edge_read_path path_reg ${edgeReadPathRegex(edgeProcedures)}`,
     "  acl trpc_stream req.hdr(trpc-accept) -m found",
+    ...edgePageRules(edgePages),
     `  use_backend ${EDGE_CACHE} if edge_read edge_read_path !trpc_stream { nbsrv(${EDGE_CACHE}) gt 0 }`,
     "  use_backend realtime_gateway if { path_beg /socket.io/ }",
     "  default_backend storefront_gateway",

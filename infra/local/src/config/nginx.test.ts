@@ -32,6 +32,23 @@ describe("cdnConfig", () => {
     expect(api.slice(0, api.indexOf("}"))).not.toMatch(/proxy_cache_valid/);
   });
 
+  it("keeps the listed storefront pages a few seconds each, one copy per encoding, never for a session", () => {
+    const home = conf.slice(conf.indexOf('location ~ "^/$"'));
+    const block = home.slice(0, home.indexOf("}"));
+    expect(block).toMatch(/proxy_cache pages;/);
+    expect(block).toMatch(/proxy_cache_valid 200 5s;/);
+    expect(block).toContain('proxy_cache_key "$request_uri|$page_encoding|$http_rsc";');
+    expect(block).toContain("proxy_set_header Accept-Encoding $page_encoding;");
+    // The storefront's "private, no-store" and guest cart cookie are not kept nor passed on.
+    expect(block).toMatch(/proxy_ignore_headers Cache-Control Expires Set-Cookie Vary;/);
+    expect(block).toMatch(/proxy_hide_header Set-Cookie;/);
+    expect(block).toMatch(/proxy_cache_bypass \$page_session \$api_cache_bypass;/);
+    expect(block).toMatch(/proxy_no_cache \$page_session;/);
+    expect(conf).toMatch(/map \$http_cookie \$page_session \{\s+default 0;\s+~session-token 1;/);
+    expect(conf).toContain('location ~ "^/p/[^/]+$"');
+    expect(cdnConfig(t, "cdn-1", [])).not.toContain("proxy_cache pages;");
+  });
+
   it("keeps every file nginx writes inside the state folder", () => {
     const paths = [
       ...conf.matchAll(

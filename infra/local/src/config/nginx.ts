@@ -7,6 +7,7 @@
  */
 import { join } from "node:path";
 import { userInfo } from "node:os";
+import { EDGE_PAGES, type EdgePage } from "@agora/config/edge-cache";
 import type { Topology } from "../topology.ts";
 
 export interface CdnPaths {
@@ -16,6 +17,8 @@ export interface CdnPaths {
   cacheDir: string;
   /** The edge cache of public API reads (kept apart from the media objects the origin purges). */
   apiCacheDir: string;
+  /** The edge cache of storefront pages for visitors without a session. */
+  pagesCacheDir: string;
   tempDir: string;
   errorLog: string;
   accessLog: string;
@@ -33,6 +36,7 @@ export function cdnPaths(t: Pick<Topology, "stateDir" | "logDir">, instance = "c
     pidFile: join(dir, "nginx.pid"),
     cacheDir: join(dir, "cache"),
     apiCacheDir: join(dir, "api-cache"),
+    pagesCacheDir: join(dir, "pages-cache"),
     tempDir: join(dir, "temp"),
     errorLog: join(t.logDir, `${instance}.log`),
     accessLog: join(t.logDir, `${instance}-access.log`),
@@ -55,6 +59,49 @@ const CDN_VIDEO_SLICE = "1m";
 const EDGE_ORIGIN_KEEPALIVE = 32;
 
 /**
+ * The storefront pages kept for visitors without a session (`@agora/config/edge-cache`
+ * EDGE_PAGES), one location each. The storefront marks every page `private, no-store` (Next does
+ * for any page that reads the request) and sets the guest cart cookie; here those are overridden
+ * for the listed pages only, and only what a storefront answered 200 is kept, `seconds` long. One
+ * copy per URI and encoding (gzip or none): Next's own compression runs once per copy, not per
+ * visitor. A request with a session cookie is never answered from, nor stored in, the cache (the
+ * gateway does not send one here: this is the second guard), and the Set-Cookie of a miss is
+ * dropped (the gateway gives a first-time visitor the guest cart cookie itself).
+ */
+function pageLocations(pages: readonly EdgePage[]): string {
+  return pages
+    .map(
+      (page) => `
+    # ${page.name} page, ${page.seconds} s
+    location ~ "${page.pathRegex}" {
+      proxy_pass http://storefronts;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header X-Forwarded-For $http_x_forwarded_for;
+      proxy_set_header Accept-Encoding $page_encoding;
+      proxy_ignore_headers Cache-Control Expires Set-Cookie Vary;
+      proxy_hide_header Set-Cookie;
+      proxy_connect_timeout 2s;
+      proxy_read_timeout 30s;
+
+      proxy_cache pages;
+      proxy_cache_key "$request_uri|$page_encoding|$http_rsc";
+      proxy_cache_methods GET;
+      proxy_cache_valid 200 ${page.seconds}s;
+      proxy_cache_bypass $page_session $api_cache_bypass;
+      proxy_no_cache $page_session;
+      proxy_cache_lock on;
+      proxy_cache_lock_timeout 5s;
+      proxy_cache_use_stale error timeout updating http_500 http_502 http_503 http_504;
+      proxy_cache_background_update on;
+
+      add_header X-Cache $upstream_cache_status always;
+    }`,
+    )
+    .join("\n");
+}
+
+/**
  * One edge instance's configuration. Every instance listens on the same address with `reuseport`
  * (SO_REUSEPORT): the kernel spreads connections over the live instances, and a dead instance's
  * sockets simply disappear — the one-box counterpart of two edges behind anycast.
@@ -62,6 +109,7 @@ const EDGE_ORIGIN_KEEPALIVE = 32;
 export function cdnConfig(
   t: Pick<Topology, "stateDir" | "logDir" | "host" | "apps" | "cdnInstances">,
   instance = "cdn-1",
+  pages: readonly EdgePage[] = EDGE_PAGES,
 ): string {
   const p = cdnPaths(t, instance);
   const statusPort = t.cdnInstances.find((i) => i.name === instance)?.statusPort;
@@ -106,6 +154,18 @@ http {
   map $http_cache_control $api_cache_bypass {
     default 0;
     ~*no-cache 1;
+  }
+
+  # Storefront pages for visitors without a session (pageLocations below); a few seconds each,
+  # kept on disk for 10 minutes after their last use to stand in while no storefront answers.
+  proxy_cache_path ${p.pagesCacheDir} levels=1:2 keys_zone=pages:10m max_size=256m inactive=10m use_temp_path=off;
+  map $http_accept_encoding $page_encoding {
+    default "";
+    ~*gzip gzip;
+  }
+  map $http_cookie $page_session {
+    default 0;
+    ~session-token 1;
   }
 
   # Misses and refreshes reach the storefronts through HAProxy's pool (its queue and health
@@ -203,6 +263,8 @@ http {
 
       add_header X-Cache $upstream_cache_status always;
     }
+
+${pageLocations(pages)}
 
     location / {
       return 404;
