@@ -1,13 +1,13 @@
 /**
- * `npm run bench -- [--quick] [--json] [--only a,b] [--shoppers N] [--connections N] [--duration S]
- * [--idle-window S] [--soak-minutes N] [--profile dev|test] [--no-history]`: measures the already
+ * `npm run bench -- [--quick] [--json] [--only a,b] [--shoppers N] [--checkout-bound S]
+ * [--connections N] [--duration S] [--idle-window S] [--soak-minutes N] [--profile dev|test] [--no-history]`: measures the already
  * running product (`npm start`, with the same AGORA_BASE_PORT / AGORA_STATE_DIR) and prints the
  * table (or JSON on stdout with --json; progress always goes to stderr). Each run is appended to
  * the history beside the product. The soak runs only when `--only` names it (it takes minutes).
  */
 import { parseArgs } from "node:util";
 import { appendHistory } from "./history.ts";
-import { FULL_PLAN, planFor } from "./plan.ts";
+import { CHECKOUT_MAX_BOUND_S, FULL_PLAN, planFor } from "./plan.ts";
 import { stderrProgress } from "./progress.ts";
 import { formatRun } from "./report/table.ts";
 import { runBench } from "./run.ts";
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     json: { type: "boolean", default: false },
     only: { type: "string" },
     shoppers: { type: "string" },
+    "checkout-bound": { type: "string" },
     connections: { type: "string" },
     duration: { type: "string" },
     "idle-window": { type: "string" },
@@ -42,7 +43,7 @@ function positive(name: string, v: string | undefined): number | undefined {
 async function main(): Promise<void> {
   if (values.help) {
     process.stdout.write(
-      `npm run bench -- [--quick] [--json] [--only ${SCENARIO_NAMES.join(",")}] [--shoppers N] [--connections N] [--duration S] [--idle-window S] [--soak-minutes N] [--profile dev|test] [--no-history]\n(soak: only when --only names it; a warm-up, then N measured minutes, ${FULL_PLAN.soak.minutes} unless asked)\n`,
+      `npm run bench -- [--quick] [--json] [--only ${SCENARIO_NAMES.join(",")}] [--shoppers N] [--checkout-bound S] [--connections N] [--duration S] [--idle-window S] [--soak-minutes N] [--profile dev|test] [--no-history]\n(checkout: how long its shoppers are followed, ${FULL_PLAN.checkout.timeoutS} s unless asked, at most ${CHECKOUT_MAX_BOUND_S})\n(soak: only when --only names it; a warm-up, then N measured minutes, ${FULL_PLAN.soak.minutes} unless asked)\n`,
     );
     return;
   }
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   const plan = planFor({
     quick: values.quick,
     shoppers: positive("shoppers", values.shoppers),
+    checkoutBoundS: positive("checkout-bound", values["checkout-bound"]),
     connections: positive("connections", values.connections),
     durationS: positive("duration", values.duration),
     idleWindowS: positive("idle-window", values["idle-window"]),

@@ -29,6 +29,13 @@ export class SoakOptionsError extends Error {
   readonly code = "SOAK_OPTIONS_INVALID";
 }
 
+/** `--checkout-bound` at most: 200 shoppers in line on a 2-core box need minutes, not hours. */
+export const CHECKOUT_MAX_BOUND_S = 900;
+
+export class CheckoutOptionsError extends Error {
+  readonly code = "CHECKOUT_OPTIONS_INVALID";
+}
+
 export interface BenchPlan {
   mode: "full" | "quick";
   /** Cached reads and the ceiling: issue 12 compares them at 100 connections. */
@@ -99,6 +106,8 @@ export function planFor(opts: {
   idleWindowS?: number;
   /** The soak's measured minutes (after its warm-up), at most SOAK_MAX_MINUTES. */
   soakMinutes?: number;
+  /** How long the checkout scenario follows its shoppers (s), at most CHECKOUT_MAX_BOUND_S. */
+  checkoutBoundS?: number;
 }): BenchPlan {
   const base = opts.quick ? QUICK_PLAN : FULL_PLAN;
   if (
@@ -112,6 +121,10 @@ export function planFor(opts: {
     throw new SoakOptionsError(
       `the soak runs 1–${SOAK_MAX_MINUTES} minutes, not ${opts.soakMinutes}`,
     );
+  if (opts.checkoutBoundS !== undefined && opts.checkoutBoundS > CHECKOUT_MAX_BOUND_S)
+    throw new CheckoutOptionsError(
+      `the checkout follows its shoppers at most ${CHECKOUT_MAX_BOUND_S} s, not ${opts.checkoutBoundS}`,
+    );
   return {
     ...base,
     reads: {
@@ -119,7 +132,11 @@ export function planFor(opts: {
       ...(opts.connections ? { connections: opts.connections } : {}),
       ...(opts.durationS ? { durationS: opts.durationS } : {}),
     },
-    checkout: { ...base.checkout, ...(opts.shoppers ? { shoppers: opts.shoppers } : {}) },
+    checkout: {
+      ...base.checkout,
+      ...(opts.shoppers ? { shoppers: opts.shoppers } : {}),
+      ...(opts.checkoutBoundS ? { timeoutS: opts.checkoutBoundS } : {}),
+    },
     ...(opts.idleWindowS ? { idleWindowS: opts.idleWindowS } : {}),
     soak: { ...base.soak, ...(opts.soakMinutes ? { minutes: opts.soakMinutes } : {}) },
   };

@@ -3,7 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { appendHistory, readHistory } from "./history.ts";
-import { FULL_PLAN, planFor, QUICK_PLAN, SOAK_MAX_MINUTES, SoakOptionsError } from "./plan.ts";
+import {
+  CHECKOUT_MAX_BOUND_S,
+  CheckoutOptionsError,
+  FULL_PLAN,
+  planFor,
+  QUICK_PLAN,
+  SOAK_MAX_MINUTES,
+  SoakOptionsError,
+} from "./plan.ts";
 import { silentProgress } from "./progress.ts";
 import { formatRun } from "./report/table.ts";
 import { runBench } from "./run.ts";
@@ -38,6 +46,18 @@ describe("quick mode", () => {
       SoakOptionsError,
     );
     expect(() => planFor({ quick: false, soakMinutes: 1.5 })).toThrow(/1–60 minutes/);
+  });
+
+  it("follows the checkout's shoppers for the bound asked, 120 s by default, never unbounded", () => {
+    expect(FULL_PLAN.checkout.timeoutS).toBe(120);
+    expect(planFor({ quick: false, checkoutBoundS: 400, shoppers: 200 }).checkout).toEqual({
+      ...FULL_PLAN.checkout,
+      shoppers: 200,
+      timeoutS: 400,
+    });
+    expect(() => planFor({ quick: false, checkoutBoundS: CHECKOUT_MAX_BOUND_S + 1 })).toThrow(
+      CheckoutOptionsError,
+    );
   });
 
   it("takes a longer idle window when asked, leaving the load shapes alone", () => {
