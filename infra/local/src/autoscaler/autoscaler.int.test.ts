@@ -25,6 +25,7 @@ import { runtimeCommand } from "../gateway/runtime-api.ts";
 import { restoreConfiguredRouting } from "../gateway/configured-routing.ts";
 import { isOurs, readRegistry } from "../processes/registry.ts";
 import { etcdClientTlsFiles } from "../security/tls-files.ts";
+import { holdSupervision, releaseSupervision } from "../supervisor/control.ts";
 import { Supervisor } from "../supervisor/supervisor.ts";
 import { type HaproxyInstance, REPO_ROOT, sentinelConnection, topology } from "../topology.ts";
 import { Autoscaler, type AutoscalerState } from "./autoscaler.ts";
@@ -37,6 +38,7 @@ const SLOW_POOL = join(REPO_ROOT, "infra/local/src/autoscaler/testing/slow-pool-
 const run = Date.now().toString(36);
 const BUSY_QUEUE = `autoscale-test-busy-${run}`;
 const SLEEPY_QUEUE = `autoscale-test-sleepy-${run}`;
+const HELD_QUEUE = `autoscale-test-held-${run}`;
 
 /** Fast behaviour: up without a window, down after 2 s, one instance per second either way. */
 const fast = (min: number, max: number, metrics: HorizontalPolicy["metrics"]): HorizontalPolicy => ({
@@ -66,10 +68,16 @@ function poolTarget(name: string, queue: string, min: number, max: number): Pool
 
 const busy = poolTarget("autoscaletestbusy", BUSY_QUEUE, 1, 3);
 const sleepy = poolTarget("autoscaletestsleepy", SLEEPY_QUEUE, 0, 1);
+const heldPool = poolTarget("autoscaletestheld", HELD_QUEUE, 1, 2);
+const QUEUE_OF: Record<string, string> = {
+  autoscaletestbusy: BUSY_QUEUE,
+  autoscaletestsleepy: SLEEPY_QUEUE,
+  autoscaletestheld: HELD_QUEUE,
+};
 
 /** The stand-in pools' processes, resolved by the supervisor like the product's. */
 function resolve(name: string): ServiceSpec | undefined {
-  const m = /^workers-(autoscaletest(?:busy|sleepy))(?:-\d+)?$/.exec(name);
+  const m = /^workers-(autoscaletest(?:busy|sleepy|held))(?:-\d+)?$/.exec(name);
   if (!m) return undefined;
   return {
     name,
@@ -77,7 +85,7 @@ function resolve(name: string): ServiceSpec | undefined {
     cwd: REPO_ROOT,
     match: "slow-pool-process",
     env: {
-      AUTOSCALE_TEST_QUEUE: m[1] === "autoscaletestbusy" ? BUSY_QUEUE : SLEEPY_QUEUE,
+      AUTOSCALE_TEST_QUEUE: QUEUE_OF[m[1] ?? ""] ?? SLEEPY_QUEUE,
       AUTOSCALE_TEST_JOB_MS: "100",
       AUTOSCALE_TEST_CONCURRENCY: "2",
     },
@@ -148,6 +156,7 @@ afterAll(async () => {
   supervisor.stop();
   for (const rec of readRegistry(t.pidFile))
     if (/^(workers-autoscaletest|storefront-)/.test(rec.name) && isOurs(rec)) process.kill(rec.pid, "SIGTERM");
+  for (const name of [heldPool.instanceName(1), heldPool.instanceName(2)]) releaseSupervision(t, name);
   for (const q of queues) await q.obliterate({ force: true }).catch(() => undefined);
   for (const q of queues) await q.close();
   redis?.disconnect();
@@ -195,6 +204,24 @@ describe("autoscaler loop", () => {
       [0, 1, "keda"],
       [1, 0, "keda"],
     ]);
+  }, 240_000);
+
+  it("leaves a pool an operator holds down as it is, below its minimum and with work waiting, until the hold is released", async () => {
+    const queue = new Queue(HELD_QUEUE, { connection: redis });
+    queues.push(queue);
+    // What a region drill does to the lost region's pools, and a chaos kill to one instance.
+    holdSupervision(t, heldPool.instanceName(1));
+    const a = scaler([heldPool]);
+    await queue.addBulk(Array.from({ length: 100 }, (_, i) => ({ name: "work", data: { i } })));
+    await until("the hold seen", () => state?.targets[heldPool.name]?.reason.startsWith("held down by an operator"));
+    await sleep(4_000);
+    expect(running("workers-autoscaletestheld")).toEqual([]);
+    expect(state?.targets[heldPool.name]).toMatchObject({ current: 0, desired: 0 });
+
+    releaseSupervision(t, heldPool.instanceName(1));
+    await until("the pool started once released", () => running("workers-autoscaletestheld").length >= 1);
+    await until("its work done", async () => (await queue.getJobCounts("completed")).completed === 100);
+    await a.stop();
   }, 240_000);
 
   it.skipIf(!storefrontBuilt)(

@@ -7,7 +7,10 @@
  *   registered ready (its own /readyz) and the gateway sync routed it: warm-up before traffic;
  * - scale-in retires the highest-numbered instance: the supervisor sends SIGTERM and does not
  *   restart it; the instance drains (registry readiness false, HAProxy `drain`, running requests
- *   or BullMQ jobs finish with `worker.close()`) and exits.
+ *   or BullMQ jobs finish with `worker.close()`) and exits;
+ * - a target with an instance an operator holds down (a chaos kill, a region drill's stopped
+ *   region: supervisor/control.ts `holdSupervision`) is left as it is, neither grown back to its
+ *   minimum nor scaled, until the hold is released: what KEDA does for a paused ScaledObject.
  *
  * Decisions (time, target, metric values, current → desired, reason) and a sample per tick (for
  * charts) are kept bounded in the supervisor's state file, where the console reads them.
@@ -23,6 +26,7 @@ import {
 } from "@agora/autoscaling";
 import { IN_FLIGHT_METRIC, oldestJobQuery } from "@agora/autoscaling/targets";
 import { isOurs, readRegistry } from "../processes/registry.ts";
+import { heldProcesses } from "../supervisor/control.ts";
 import type { Topology } from "../topology.ts";
 import { inFlightByAddress, parseShowStat, type StatRow } from "./haproxy-stat.ts";
 import { type CpuReading, cpuMillicores, type HostCpuReading, idleMillicores } from "./proc-cpu.ts";
@@ -158,6 +162,8 @@ export class Autoscaler {
   private lastHost?: HostCpuReading;
   /** The host's idle millicores over the last interval, less what this pass already placed. */
   private hostIdle?: number;
+  /** Processes an operator holds down, read once per pass. */
+  private held = new Set<string>();
   readonly state: AutoscalerState;
 
   constructor(
@@ -231,6 +237,7 @@ export class Autoscaler {
   private async pass(): Promise<void> {
     const now = this.now();
     this.readHost();
+    this.held = heldProcesses(this.t);
     let stats: StatRow[] | undefined;
     try {
       stats = (await this.opts.sources.showStats()).flatMap((csv) => parseShowStat(csv));
@@ -359,6 +366,11 @@ export class Autoscaler {
     metrics: Record<string, number>,
     proposals: Record<string, number | string>,
   ): Promise<void> {
+    const held = Array.from({ length: target.slots }, (_, i) => target.instanceName(i + 1)).filter((n) => this.held.has(n));
+    if (held.length > 0) {
+      desired = current;
+      reason = `held down by an operator (${held.join(", ")}): left as it is until released`;
+    }
     const wanted = this.state.enabled ? Math.min(desired, target.slots) : current;
     const request = target.kind === "web" ? target.cpuRequestMillicores : POOL_CPU_REQUEST_MILLICORES;
     const extra = Math.max(0, wanted - current);
