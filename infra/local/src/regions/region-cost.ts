@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CLOCK_TICKS_PER_SECOND, parseProcStatTicks } from "../autoscaler/proc-cpu.ts";
 import { descendants, isOurs, readRegistry, rssKb } from "../processes/registry.ts";
-import type { Topology } from "../topology.ts";
+import { FAILOVER_WORKERS, failoverWorkerName, type Topology } from "../topology.ts";
 import { GLOBAL_EDGE } from "./global-edge.ts";
 import { REGION_LINK } from "./region-servers.ts";
 
@@ -29,8 +29,19 @@ export interface RegionCost {
   restMillicores: number;
 }
 
-function tree(pid: number): number[] {
-  return [pid, ...descendants(pid)];
+/**
+ * A process with its children, less the processes registered under names of their own (the
+ * supervisor is the parent of the apps it runs: counted once each, not again under it).
+ */
+export function ownTree(pid: number, registered: ReadonlySet<number>): number[] {
+  const own = new Set<number>();
+  const skipped = new Set<number>();
+  for (const d of descendants(pid)) {
+    if (registered.has(d)) skipped.add(d);
+    else own.add(d);
+  }
+  for (const s of skipped) for (const d of descendants(s)) own.delete(d);
+  return [pid, ...own];
 }
 
 function ticksOf(pids: number[]): number {
@@ -56,6 +67,8 @@ export function regionProcessNames(t: Topology): Set<string> {
       ...r.redis.sentinels.map((n) => n.name),
       ...r.coreStandby.nodes.map((m) => m.name),
       ...r.storefront.map((_, i) => `storefront-${r.name}-${i + 1}`),
+      // Running only after a region failover (failover-workers.ts).
+      ...FAILOVER_WORKERS.map((w) => failoverWorkerName(r, w)),
     ]),
   ]);
 }
@@ -63,10 +76,13 @@ export function regionProcessNames(t: Topology): Set<string> {
 export async function regionCost(t: Topology, windowMs = 30_000): Promise<RegionCost> {
   const names = regionProcessNames(t);
   const recs = readRegistry(t.pidFile).filter(isOurs);
-  const before = new Map(recs.map((r) => [r.name, { at: Date.now(), ticks: ticksOf(tree(r.pid)) }]));
+  const registered = new Set(recs.map((r) => r.pid));
+  const before = new Map(
+    recs.map((r) => [r.name, { at: Date.now(), ticks: ticksOf(ownTree(r.pid, registered)) }]),
+  );
   await sleep(windowMs);
   const costs = recs.map((r): ProcessCost & { inRegion: boolean } => {
-    const pids = tree(r.pid);
+    const pids = ownTree(r.pid, registered);
     const b = before.get(r.name)!;
     const seconds = (Date.now() - b.at) / 1000;
     return {
