@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createRedis } from "@agora/redis";
 import { afterAll, describe, expect, it } from "vitest";
 import type { StoredLog, StoredSpan } from "./otlp.ts";
-import { createTelemetryStore } from "./store.ts";
+import { createTelemetryStore, type RetentionPolicy } from "./store.ts";
 
 const redis = createRedis({ connectionName: "telemetry-store-test" });
 afterAll(() => redis.disconnect());
@@ -35,14 +35,28 @@ const log = (traceId: string, msg: string): StoredLog => ({
   attributes: {},
 });
 
+/** A store under a key prefix of its own, on a clock the test moves (`clock.now`). */
+function freshStore(policy: Partial<RetentionPolicy>) {
+  const prefix = `test-telemetry-${id(4)}`;
+  const clock = { now: Date.now() };
+  const store = createTelemetryStore(
+    redis,
+    {
+      retentionMs: 60_000,
+      maxSpans: 100,
+      maxLogs: 100,
+      maxPerTrace: 100,
+      maxTraces: 100,
+      ...policy,
+    },
+    { prefix, now: () => clock.now },
+  );
+  return { prefix, store, clock };
+}
+
 describe("telemetry store retention", () => {
   it("keeps only the newest maxSpans spans and maxLogs lines searchable", async () => {
-    const prefix = `test-telemetry-${id(4)}`;
-    const store = createTelemetryStore(
-      redis,
-      { retentionMs: 60_000, maxSpans: 5, maxLogs: 3, maxPerTrace: 100, maxTraces: 1_000 },
-      { prefix },
-    );
+    const { prefix, store } = freshStore({ maxSpans: 5, maxLogs: 3, maxTraces: 1_000 });
     const traces = Array.from({ length: 250 }, () => id(16));
     for (const t of traces) await store.addSpans([span(t)]);
     for (const [i, t] of traces.slice(-12).entries()) await store.addLogs([log(t, `line ${i}`)]);
@@ -56,13 +70,7 @@ describe("telemetry store retention", () => {
   });
 
   it("forgets spans and log lines older than the retention, also for a direct trace lookup", async () => {
-    const prefix = `test-telemetry-${id(4)}`;
-    let now = Date.now();
-    const store = createTelemetryStore(
-      redis,
-      { retentionMs: 10_000, maxSpans: 100, maxLogs: 100, maxPerTrace: 100, maxTraces: 100 },
-      { prefix, now: () => now },
-    );
+    const { prefix, store, clock } = freshStore({ retentionMs: 10_000 });
     const traceId = id(16);
     await store.addSpans([span(traceId, { name: "checkout.place" })]);
     await store.addLogs([log(traceId, "order placed")]);
@@ -70,7 +78,7 @@ describe("telemetry store retention", () => {
     expect(await store.searchLogs({ traceId, limit: 10 })).toHaveLength(1);
     expect(await redis.pttl(`${prefix}:trace:${traceId}`)).toBeLessThanOrEqual(10_000);
 
-    now += 11_000;
+    clock.now += 11_000;
     await store.trim();
     expect(await store.getTrace(traceId)).toEqual([]);
     expect(await store.searchTraces({ name: "checkout.place", limit: 10 })).toEqual([]);
@@ -80,16 +88,10 @@ describe("telemetry store retention", () => {
   });
 
   it("keeps the span and log lists of only the maxTraces newest traces", async () => {
-    const prefix = `test-telemetry-${id(4)}`;
-    let now = Date.now();
-    const store = createTelemetryStore(
-      redis,
-      { retentionMs: 60_000, maxSpans: 100, maxLogs: 100, maxPerTrace: 100, maxTraces: 3 },
-      { prefix, now: () => now },
-    );
+    const { prefix, store, clock } = freshStore({ maxTraces: 3 });
     const traces = Array.from({ length: 5 }, () => id(16));
     for (const t of traces) {
-      now += 1; // first seen one after the other: the index orders them by that time
+      clock.now += 1; // first seen one after the other: the index orders them by that time
       await store.addSpans([span(t), span(t)]);
       await store.addLogs([log(t, `in ${t}`)]);
     }
@@ -109,12 +111,7 @@ describe("telemetry store retention", () => {
   });
 
   it("drops a batch's whole excess over maxTraces, several hundred traces at a time", async () => {
-    const prefix = `test-telemetry-${id(4)}`;
-    const store = createTelemetryStore(
-      redis,
-      { retentionMs: 60_000, maxSpans: 2_000, maxLogs: 100, maxPerTrace: 100, maxTraces: 100 },
-      { prefix },
-    );
+    const { prefix, store } = freshStore({ maxSpans: 2_000 });
     await store.addSpans(Array.from({ length: 1_200 }, () => span(id(16))));
     expect(await redis.zcard(`${prefix}:trace-index`)).toBe(100);
     let lists = 0;
@@ -125,32 +122,21 @@ describe("telemetry store retention", () => {
   });
 
   it("ages trace index entries out with the retention in trim()", async () => {
-    const prefix = `test-telemetry-${id(4)}`;
-    let now = Date.now();
-    const store = createTelemetryStore(
-      redis,
-      { retentionMs: 10_000, maxSpans: 100, maxLogs: 100, maxPerTrace: 100, maxTraces: 100 },
-      { prefix, now: () => now },
-    );
+    const { prefix, store, clock } = freshStore({ retentionMs: 10_000 });
     const old = id(16);
     await store.addSpans([span(old)]);
-    now += 6_000;
+    clock.now += 6_000;
     const recent = id(16);
     await store.addSpans([span(recent)]);
     expect(await redis.zcard(`${prefix}:trace-index`)).toBe(2);
 
-    now += 5_000; // `old` was first seen 11 s ago, `recent` 5 s ago
+    clock.now += 5_000; // `old` was first seen 11 s ago, `recent` 5 s ago
     await store.trim();
     expect(await redis.zrange(`${prefix}:trace-index`, 0, -1)).toEqual([recent]);
   });
 
   it("finds traces by service, name, minimum duration and errors", async () => {
-    const prefix = `test-telemetry-${id(4)}`;
-    const store = createTelemetryStore(
-      redis,
-      { retentionMs: 60_000, maxSpans: 100, maxLogs: 100, maxPerTrace: 100, maxTraces: 100 },
-      { prefix },
-    );
+    const { store } = freshStore({});
     const slow = id(16);
     const failed = id(16);
     await store.addSpans([
