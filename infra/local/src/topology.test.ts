@@ -1,10 +1,16 @@
 import { isAbsolute, relative } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PROFILES, type ProfileName, type Topology, topology } from "./topology.ts";
+import {
+  checkedBasePort,
+  ephemeralPortRange,
+  PORT_BLOCK,
+  PROFILES,
+  type ProfileName,
+  type Topology,
+  topology,
+} from "./topology.ts";
 
 const profiles = Object.keys(PROFILES) as ProfileName[];
-/** Private copies (AGORA_BASE_PORT) are placed this far apart by the people who run them side by side. */
-const BLOCK = 1000;
 const MACHINE_DEFAULTS = [5432, 6379, 2379, 2380, 26379, 8080, 3000];
 
 /**
@@ -102,7 +108,7 @@ describe("topology", () => {
         const t = withEnv({ AGORA_BASE_PORT: base, AGORA_STATE_DIR: `/tmp/agora-${base}` }, () => topology(p));
         for (const { path, port } of ports(t)) {
           expect(port, path).toBeGreaterThanOrEqual(base);
-          expect(port, path).toBeLessThan(base + BLOCK);
+          expect(port, path).toBeLessThan(base + PORT_BLOCK);
         }
       }
     }
@@ -110,6 +116,23 @@ describe("topology", () => {
       ports(withEnv({ AGORA_BASE_PORT: base, AGORA_STATE_DIR: `/tmp/agora-${base}` }, () => topology("test"))),
     );
     expect(duplicates(copies)).toEqual([]);
+  });
+
+  it("refuses a private copy's base port whose block reaches into the kernel's ephemeral range, or the privileged ports", () => {
+    const linux: [number, number] = [32768, 60999];
+    expect(checkedBasePort("20400", linux)).toBe(20400);
+    expect(checkedBasePort(String(32768 - PORT_BLOCK), linux)).toBe(32768 - PORT_BLOCK);
+    expect(() => checkedBasePort(String(32768 - PORT_BLOCK + 1), linux)).toThrow(/ephemeral range 32768-60999/);
+    expect(() => checkedBasePort("40000", linux)).toThrow(/choose a base at most 31968/);
+    expect(checkedBasePort("61000", linux)).toBe(61000);
+    for (const bad of ["80", "abc", "20400.5", "65000"]) expect(() => checkedBasePort(bad, linux), bad).toThrow(/AGORA_BASE_PORT/);
+    expect(ephemeralPortRange(() => "32768\t60999\n")).toEqual([32768, 60999]);
+    expect(ephemeralPortRange(() => "49152 65535")).toEqual([49152, 65535]);
+    expect(
+      ephemeralPortRange(() => {
+        throw new Error("no /proc");
+      }),
+    ).toEqual([32768, 60999]);
   });
 
   it("keeps the default profiles clear of machine defaults, privileged ports and the ephemeral range", () => {

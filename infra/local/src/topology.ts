@@ -385,9 +385,42 @@ export interface Topology {
 
 export const PG_BIN_DIR = process.env.AGORA_PG_BIN_DIR ?? "/usr/lib/postgresql/15/bin";
 
+/** Ports a profile's block spans from its base (the largest offset above, with its instances). */
+export const PORT_BLOCK = 800;
+
+/** The kernel's range of ports for outgoing connections (`ip_local_port_range`), or Linux's default. */
+export function ephemeralPortRange(
+  read: () => string = () => readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8"),
+): [number, number] {
+  try {
+    const [lo, hi] = read().trim().split(/\s+/).map(Number);
+    if (Number.isInteger(lo) && Number.isInteger(hi)) return [lo as number, hi as number];
+  } catch {
+    // Not Linux, or /proc not mounted: the usual default.
+  }
+  return [32768, 60999];
+}
+
+/**
+ * An AGORA_BASE_PORT the block fits at: above the privileged ports and outside the kernel's
+ * ephemeral range, where any outgoing connection may hold a port for a moment and a server that
+ * restarts (Patroni after a failback, a pool after a crash) then fails with EADDRINUSE.
+ */
+export function checkedBasePort(raw: string, range: [number, number] = ephemeralPortRange()): number {
+  const base = Number(raw);
+  const [lo, hi] = range;
+  if (!Number.isInteger(base) || base < 1024 || base + PORT_BLOCK > 65536)
+    throw new Error(`AGORA_BASE_PORT must be a whole number from 1024 to ${65536 - PORT_BLOCK}, got "${raw}"`);
+  if (base + PORT_BLOCK > lo && base <= hi)
+    throw new Error(
+      `AGORA_BASE_PORT ${base}: its ports ${base}-${base + PORT_BLOCK - 1} overlap the kernel's ephemeral range ${lo}-${hi} (outgoing connections take ports there, and a restarting server then finds its port in use); choose a base at most ${lo - PORT_BLOCK}`,
+    );
+  return base;
+}
+
 export function topology(profileName: ProfileName = profileFromEnv()): Topology {
   // AGORA_BASE_PORT + AGORA_STATE_DIR give a private, non-colliding copy of a profile (parallel work).
-  const override = process.env.AGORA_BASE_PORT ? Number(process.env.AGORA_BASE_PORT) : undefined;
+  const override = process.env.AGORA_BASE_PORT ? checkedBasePort(process.env.AGORA_BASE_PORT) : undefined;
   const base = PROFILES[profileName];
   const profile: ProfileSpec = override
     ? { ...base, basePort: override, namespace: `/agora-${profileName}-${override}/` }
