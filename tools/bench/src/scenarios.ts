@@ -7,7 +7,11 @@ import type { IdentityPool } from "./identity.ts";
 import { measureIdle } from "./idle/idle-window.ts";
 import { cpuWindow } from "./idle/proc-sampler.ts";
 import { runCheckout } from "./journeys/checkout.ts";
-import { connectionPeakNotes, statementsPerUnitNotes, statementsWindow } from "./journeys/statements.ts";
+import {
+  connectionPeakNotes,
+  statementsPerUnitNotes,
+  statementsWindow,
+} from "./journeys/statements.ts";
 import { type CatalogFixtures, buyableItems } from "./journeys/catalog-fixtures.ts";
 import { ShopperClient } from "./journeys/http-client.ts";
 import { shopperEmail, signUpAndIn } from "./journeys/shopper.ts";
@@ -138,6 +142,46 @@ function htmlPage(
       return fromLoad(ctx.plan.html, r);
     },
   };
+}
+
+/**
+ * A page as a visitor without a session gets it (the edge keeps it a few seconds: EDGE_PAGES of
+ * @agora/config/edge-cache), and `<name>-origin`, the same page with the edge bypassed: a
+ * storefront's own render, what every signed-in page view costs.
+ */
+function htmlPages(name: string, what: string, path: (f: CatalogFixtures) => string): Scenario[] {
+  return [
+    htmlPage(
+      name,
+      `${what} HTML through the gateway, a visitor without a session (edge-cached)`,
+      path,
+    ),
+    htmlPage(
+      `${name}-origin`,
+      `${what} HTML with the edge cache bypassed: a storefront's own render`,
+      path,
+      BYPASS_EDGE,
+    ),
+  ];
+}
+
+/** A public read through the edge cache, and `<name>-origin`: the same read with the edge bypassed. */
+function withOrigin(
+  name: string,
+  title: string,
+  targets: readonly Target[],
+  paths: (f: CatalogFixtures) => string[],
+): Scenario[] {
+  return [
+    apiRead(name, title, targets, paths),
+    apiRead(
+      `${name}-origin`,
+      `${title}, with the edge cache bypassed`,
+      targets,
+      paths,
+      BYPASS_EDGE,
+    ),
+  ];
 }
 
 const readTargets = [TARGETS.cachedRead, TARGETS.apiP95] as const;
@@ -302,29 +346,37 @@ export const SCENARIOS: readonly Scenario[] = [
       ["product-http", "plain HTTP, kept-alive connections", "plain", false],
       ["product-https", "HTTPS (TLS 1.3), kept-alive connections", "https", false],
       ["product-http-new", "plain HTTP, a new connection per request", "plain", true],
-      ["product-https-new", "HTTPS (TLS 1.3), a new connection and handshake per request", "https", true],
+      [
+        "product-https-new",
+        "HTTPS (TLS 1.3), a new connection and handshake per request",
+        "https",
+        true,
+      ],
     ] as const
-  ).map(
-    ([name, how, scheme, fresh]): Scenario => ({
-      name,
-      title: `catalog.product through the gateway, ${how}`,
-      needsProduct: true,
-      comparesToCeiling: true,
-      targets: readTargets,
-      healthBase: (p) => (scheme === "https" ? p.httpsGatewayUrl : p.plainGatewayUrl),
-      async run(ctx) {
-        const f = await ctx.fixtures();
-        const p = product(ctx);
-        const r = await gatewayLoad(ctx, ctx.plan.reads, [queryPath("catalog.product", { productId: f.productId })], {
+  ).map(([name, how, scheme, fresh]): Scenario => ({
+    name,
+    title: `catalog.product through the gateway, ${how}`,
+    needsProduct: true,
+    comparesToCeiling: true,
+    targets: readTargets,
+    healthBase: (p) => (scheme === "https" ? p.httpsGatewayUrl : p.plainGatewayUrl),
+    async run(ctx) {
+      const f = await ctx.fixtures();
+      const p = product(ctx);
+      const r = await gatewayLoad(
+        ctx,
+        ctx.plan.reads,
+        [queryPath("catalog.product", { productId: f.productId })],
+        {
           url: scheme === "https" ? p.httpsGatewayUrl : p.plainGatewayUrl,
           // `Connection: close`: the edge closes after each answer and the client connects anew
           // (autocannon's reconnectRate drops the answer it reconnects on, so it cannot count these).
           ...(fresh ? { headers: { connection: "close" } } : {}),
-        });
-        return fromLoad(ctx.plan.reads, r);
-      },
-    }),
-  ),
+        },
+      );
+      return fromLoad(ctx.plan.reads, r);
+    },
+  })),
   apiRead(
     "product-origin",
     "catalog.product with the edge cache bypassed: a storefront's own cost (Redis-cached)",
@@ -332,18 +384,11 @@ export const SCENARIOS: readonly Scenario[] = [
     (f) => [queryPath("catalog.product", { productId: f.productId })],
     BYPASS_EDGE,
   ),
-  apiRead(
+  ...withOrigin(
     "search",
     "search.query, a word from a real title",
     [TARGETS.searchP95, TARGETS.searchGoal, TARGETS.noErrors],
     (f) => [queryPath("search.query", { q: f.searchWord })],
-  ),
-  apiRead(
-    "search-origin",
-    "search.query with the edge cache bypassed",
-    [TARGETS.searchP95, TARGETS.searchGoal, TARGETS.noErrors],
-    (f) => [queryPath("search.query", { q: f.searchWord })],
-    BYPASS_EDGE,
   ),
   apiRead(
     "search-typo",
@@ -357,30 +402,8 @@ export const SCENARIOS: readonly Scenario[] = [
     [TARGETS.searchP95, TARGETS.searchGoal, TARGETS.noErrors],
     (f) => [queryPath("search.suggest", { q: f.suggestPrefix })],
   ),
-  // A visitor without a session: the edge keeps the page a few seconds (EDGE_PAGES of
-  // @agora/config/edge-cache); the -origin rows bypass it and show a storefront's own render.
-  htmlPage(
-    "html-home",
-    "storefront home page HTML through the gateway, a visitor without a session (edge-cached)",
-    () => "/",
-  ),
-  htmlPage(
-    "html-home-origin",
-    "storefront home page HTML with the edge cache bypassed: a storefront's own render",
-    () => "/",
-    BYPASS_EDGE,
-  ),
-  htmlPage(
-    "html-product",
-    "storefront product page HTML through the gateway, a visitor without a session (edge-cached)",
-    (f) => `/p/${f.productId}`,
-  ),
-  htmlPage(
-    "html-product-origin",
-    "storefront product page HTML with the edge cache bypassed: a storefront's own render",
-    (f) => `/p/${f.productId}`,
-    BYPASS_EDGE,
-  ),
+  ...htmlPages("html-home", "storefront home page", () => "/"),
+  ...htmlPages("html-product", "storefront product page", (f) => `/p/${f.productId}`),
   {
     name: "add-to-cart",
     title: "cart.add signed in (sessions prepared before timing), through the gateway",
@@ -466,7 +489,14 @@ export const SCENARIOS: readonly Scenario[] = [
           ...connectionPeakNotes(r.connections ?? []),
         ],
         ...(r.cpu
-          ? { work: { windowMs: r.cpu.windowMs, units: r.ready, unit: "order", processes: r.cpu.processes } }
+          ? {
+              work: {
+                windowMs: r.cpu.windowMs,
+                units: r.ready,
+                unit: "order",
+                processes: r.cpu.processes,
+              },
+            }
           : {}),
         ...(r.statements ? { statements: r.statements } : {}),
         ...(r.connections ? { connections: r.connections } : {}),
