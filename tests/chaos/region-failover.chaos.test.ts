@@ -4,10 +4,10 @@
  * global edge, eu's order workers (relay, sagas, payments) and the payment provider — a shopper of
  * eu keeps ordering through the global edge while the region failover drill loses eu (its whole
  * core cluster killed, its storefront and order workers stopped), promotes the us copy and starts
- * us's own relay, sagas, payments and inventory processes.
+ * us's own relay, sagas, payments, inventory, notifications, projections and analytics processes.
  * Checks: the edge moves eu's shopper to us, orders are taken again in us, no order acknowledged
  * after the promotion is lost, every one of them reaches READY_FOR_FULFILMENT within 60 s of its
- * placement, none is captured twice, no oversell; prints RTO, RPO (writes and orders), the
+ * placement and its shopper gets a notice of it (us's notifications pool), none is captured twice, no oversell; prints RTO, RPO (writes and orders), the
  * placement → ready times in us and the synchronous alternative's cost. Then fails back (eu
  * primary again, us rebuilt as its standby, us's workers stopped, eu's restarted).
  *
@@ -80,6 +80,21 @@ async function capturedTwice(url: string, ids: string[]): Promise<string[]> {
       [ids],
     );
     return r.rows.map((x) => x.id);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Orders the shopper has been told about (a notice of theirs names the order), on core's copy at `url`. */
+async function notifiedOn(url: string, ids: string[]): Promise<Set<string>> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  await c.connect();
+  try {
+    const r = await c.query<{ id: string }>(
+      "SELECT DISTINCT order_id::text AS id FROM notifications WHERE order_id = ANY($1::uuid[])",
+      [ids],
+    );
+    return new Set(r.rows.map((x) => x.id));
   } finally {
     await c.end();
   }
@@ -275,6 +290,13 @@ describe.skipIf(!us || !built)(
         const notReady = ackedInUs
           .filter((a, i) => progress.get(a.orderId)?.status !== "READY_FOR_FULFILMENT" || (readyMs[i] ?? Infinity) > READY_WITHIN_MS)
           .map((a) => `${a.orderId}: ${progress.get(a.orderId)?.status ?? "missing"}`);
+        // And the shopper is told about them: us's notifications pool consumes what us's relay publishes.
+        let notified = await notifiedOn(usUrl, usIds);
+        while (usIds.some((id) => !notified.has(id)) && Date.now() < deadline) {
+          await sleep(500);
+          notified = await notifiedOn(usUrl, usIds);
+        }
+        const notNotified = usIds.filter((id) => !notified.has(id));
         const doubleCaptured = await capturedTwice(usUrl, [...before, ...acked.map((a) => a.orderId)]);
         const sortedReady = readyMs.filter((x): x is number => x !== null).sort((a, b) => a - b);
 
@@ -288,6 +310,7 @@ describe.skipIf(!us || !built)(
             p50: sortedReady[Math.floor((sortedReady.length - 1) / 2)] ?? null,
             max: sortedReady.at(-1) ?? null,
             notReady,
+            notNotified,
           },
           doubleCaptured,
           lostOrders: lostOrders.length,
@@ -308,6 +331,7 @@ describe.skipIf(!us || !built)(
         expect(afterOrderIds).toHaveLength(AFTER_ORDERS);
         for (const id of afterOrderIds) expect(ackedInUs.map((a) => a.orderId)).toContain(id);
         expect(notReady).toEqual([]);
+        expect(notNotified).toEqual([]);
         expect(doubleCaptured).toEqual([]);
         expect(stock.reserved).toBeLessThanOrEqual(stock.onHand);
         expect(stock.onHand).toBeGreaterThanOrEqual(0);

@@ -113,7 +113,7 @@ const OFFSET = {
   // Only after a region failover (regions/failover-workers.ts): what processes an order in us.
   usInventory: 730, // +730: the inventory gRPC instance of us
   usCarrierWebhook: 731, // the us payments pool's HTTP port (carrier webhooks)
-  usWorkerMetrics: 732, // +732.. one /metrics + /healthz port per FAILOVER_WORKERS entry
+  usWorkerMetrics: 732, // +732..+738: one /metrics + /healthz port per FAILOVER_WORKERS entry
   usStorefront: 740, // +740..
   regionLinkAdmin: 750, // HTTP control of the region link
   regionLink: 760, // +760 + route: the link's listeners (us side) for each eu server us reaches
@@ -166,11 +166,23 @@ export interface LinkRoute {
 /**
  * What a remote region runs only while it holds core's primary (after a region failover): the
  * processes an order needs from placement to READY_FOR_FULFILMENT — the outbox relay, the sagas
- * and payments pools and an inventory instance (the sagas reserve and commit stock through it).
- * Named as eu's, with the region before the instance number: `workers-sagas-us-1`,
- * `outbox-relay-us-1`, `inventory-us-1` (regions/failover-workers.ts starts and stops them).
+ * and payments pools and an inventory instance (the sagas reserve and commit stock through it) —
+ * and the consumers of what an order tells the rest of the product: the notifications (the
+ * shopper's and the vendor's notices), projections (search read model, vendor sub-orders) and
+ * analytics pools. Named as eu's, with the region before the instance number:
+ * `workers-sagas-us-1`, `outbox-relay-us-1`, `inventory-us-1` (regions/failover-workers.ts starts
+ * and stops them). Not here: maintenance (the replication heartbeat has no copy to feed while eu
+ * is gone; payouts and the lost-job sweep wait for failback) and imports (a vendor tool).
  */
-export const FAILOVER_WORKERS = ["outbox-relay", "sagas", "payments", "inventory-1"] as const satisfies readonly WorkerProcessName[];
+export const FAILOVER_WORKERS = [
+  "outbox-relay",
+  "sagas",
+  "payments",
+  "inventory-1",
+  "notifications",
+  "projections",
+  "analytics",
+] as const satisfies readonly WorkerProcessName[];
 export type FailoverWorker = (typeof FAILOVER_WORKERS)[number];
 
 /** A region besides the primary one: its own Redis and storefronts, a standby of core, a link to eu. */
@@ -627,9 +639,9 @@ export function remoteRegion(t: Topology, name = "us"): RemoteRegion {
   return r;
 }
 
-/** eu's process of a failover worker: `sagas` → `workers-sagas`, `inventory-1` and `outbox-relay` as they are. */
+/** eu's process of a failover worker: a pool `sagas` → `workers-sagas`; `inventory-1` and `outbox-relay` as they are. */
 export function euProcessOf(w: FailoverWorker): string {
-  return w === "sagas" || w === "payments" ? `workers-${w}` : w;
+  return w === "outbox-relay" || w === "inventory-1" ? w : `workers-${w}`;
 }
 
 /** Its name in region `r`: the region before the instance number (`workers-sagas-us-1`, `inventory-us-1`). */

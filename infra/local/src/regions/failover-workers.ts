@@ -4,11 +4,12 @@
  * through the outbox. Once us is promoted, eu's relay and pools are gone with eu, so the failover
  * starts in us what takes an order to READY_FOR_FULFILMENT — the outbox relay (same election and
  * fence as eu's), the sagas and payments pools on us's Redis, and an inventory instance reaching
- * eu's shards through the link (topology FAILOVER_WORKERS) — and failback stops them again.
+ * eu's shards through the link — and what consumes an order's events (notifications, projections,
+ * analytics: topology FAILOVER_WORKERS); failback stops them again.
  *
- * The same processes are what eu loses in the drill: eu's relays, sagas and payments pools and
- * inventory instances are stopped with its storefronts (held from the supervisor) and started
- * again by failback.
+ * The same kinds of process are what eu loses in the drill: eu's relays, pools and inventory
+ * instances are stopped with its storefronts (held from the supervisor, and so left alone by the
+ * autoscaler) and started again by failback.
  */
 import { appInstances, failoverServices, services, startServices } from "../apps.ts";
 import { stopRecord } from "../launcher.ts";

@@ -123,7 +123,17 @@ describe("the two-region topology", () => {
     const t = topology("test");
     const us = t.remoteRegions[0]!;
     const specs = failoverServices(t, us);
-    expect(specs.map((s) => s.name)).toEqual(["outbox-relay-us-1", "workers-sagas-us-1", "workers-payments-us-1", "inventory-us-1"]);
+    expect(specs.map((s) => s.name)).toEqual([
+      "outbox-relay-us-1",
+      "workers-sagas-us-1",
+      "workers-payments-us-1",
+      "inventory-us-1",
+      "workers-notifications-us-1",
+      "workers-projections-us-1",
+      "workers-analytics-us-1",
+    ]);
+    // Each on a metrics port of its own.
+    expect(new Set(Object.values(us.failoverWorkers.workerMetrics)).size).toBe(specs.length);
     expect(specs.find((s) => s.name === "inventory-us-1")?.port).toBe(us.failoverWorkers.inventory[0]);
     expect(specs.find((s) => s.name === "workers-payments-us-1")?.port).toBe(us.failoverWorkers.carrierWebhook);
     // The same command lines as eu's (the pool or instance name is the argument).
@@ -139,7 +149,7 @@ describe("the two-region topology", () => {
     for (const n of ["workers-sagas-2", "outbox-relay-2", "inventory-1", "storefront-2"]) expect(regionOf(t, n)).toBeUndefined();
   });
 
-  it("after a region failover, gives us's sagas, payments, relay and inventory us's Redis, the promoted copy and eu's shards through the link", () => {
+  it("after a region failover, gives us's relay, pools and inventory us's Redis, the promoted copy and eu's shards through the link", () => {
     process.env.AGORA_REGIONS = "2";
     process.env.AGORA_STATE_DIR = mkdtempSync(join(tmpdir(), "agora-region-failover-workers-"));
     const t = topology("test");
@@ -147,7 +157,15 @@ describe("the two-region topology", () => {
     const linkPorts = new Set(us.link.routes.map((r) => r.listenPort));
     const portOf = (u: string) => Number(/:(\d+)\//.exec(u)?.[1]);
     writeFailoverState(us, { coreRegion: "us", promotedAt: new Date().toISOString(), drillId: "d1" });
-    for (const name of ["workers-sagas-us-1", "workers-payments-us-1", "outbox-relay-us-1", "inventory-us-1"]) {
+    for (const name of [
+      "workers-sagas-us-1",
+      "workers-payments-us-1",
+      "outbox-relay-us-1",
+      "inventory-us-1",
+      "workers-notifications-us-1",
+      "workers-projections-us-1",
+      "workers-analytics-us-1",
+    ]) {
       const env = processEnv(t, name);
       expect(env.AGORA_REGION, name).toBe("us");
       expect(env.AGORA_CORE_REGION, name).toBe("us");
