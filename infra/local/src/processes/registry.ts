@@ -106,8 +106,12 @@ export function rssKb(pid: number): number {
   }
 }
 
-/** Direct children of a process (used to sum a Patroni member's Postgres processes). */
-export function descendants(pid: number): number[] {
+/**
+ * Every descendant of a process (e.g. a Patroni member's Postgres processes), leaving out, with
+ * their own children, those in `prune` (processes counted under names of their own: the
+ * supervisor is the parent of every app it runs).
+ */
+export function descendants(pid: number, prune: ReadonlySet<number> = new Set()): number[] {
   const out: number[] = [];
   const stack = [pid];
   while (stack.length) {
@@ -116,9 +120,12 @@ export function descendants(pid: number): number[] {
     try {
       kids = readFileSync(`/proc/${p}/task/${p}/children`, "utf8");
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      // Gone between being listed and being read: it has no children left.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT" && code !== "ESRCH") throw err;
     }
     for (const k of kids.split(/\s+/).filter(Boolean).map(Number)) {
+      if (prune.has(k)) continue;
       out.push(k);
       stack.push(k);
     }

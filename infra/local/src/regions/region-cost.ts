@@ -34,14 +34,7 @@ export interface RegionCost {
  * supervisor is the parent of the apps it runs: counted once each, not again under it).
  */
 export function ownTree(pid: number, registered: ReadonlySet<number>): number[] {
-  const own = new Set<number>();
-  const skipped = new Set<number>();
-  for (const d of descendants(pid)) {
-    if (registered.has(d)) skipped.add(d);
-    else own.add(d);
-  }
-  for (const s of skipped) for (const d of descendants(s)) own.delete(d);
-  return [pid, ...own];
+  return [pid, ...descendants(pid, registered)];
 }
 
 function ticksOf(pids: number[]): number {

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { isOurs, readRegistry } from "@agora/infra-local/processes";
+import { descendants, isOurs, readRegistry } from "@agora/infra-local/processes";
 import type { ProcessUsage } from "../report/result.ts";
 
 export interface ProcSnapshot {
@@ -69,22 +69,6 @@ export function pidFromFile(path: string): number | undefined {
   return Number.isInteger(pid) && pid > 0 && readOrUndefined(`/proc/${pid}/stat`) ? pid : undefined;
 }
 
-/** A process's descendants, leaving out (with their own children) those in `others`. */
-function ownDescendants(pid: number, others: ReadonlySet<number>): number[] {
-  const out: number[] = [];
-  const stack = [pid];
-  while (stack.length) {
-    const p = stack.pop() as number;
-    const kids = (readOrUndefined(`/proc/${p}/task/${p}/children`) ?? "").split(/\s+/).filter(Boolean);
-    for (const k of kids.map(Number)) {
-      if (others.has(k)) continue;
-      out.push(k);
-      stack.push(k);
-    }
-  }
-  return out;
-}
-
 /**
  * Process name → its PIDs (itself and descendants), for everything of ours that is alive.
  * `detached` names pid files of processes that left their parent's tree but belong to it: Patroni
@@ -104,7 +88,7 @@ export function productProcesses(
     const extra = detached[rec.name] ? pidFromFile(detached[rec.name] as string) : undefined;
     const roots = extra === undefined ? [rec.pid] : [rec.pid, extra];
     const others = new Set([...registered].filter((p) => p !== rec.pid));
-    const pids = roots.flatMap((r) => [r, ...ownDescendants(r, others)]).filter((p) => !seen.has(p));
+    const pids = roots.flatMap((r) => [r, ...descendants(r, others)]).filter((p) => !seen.has(p));
     for (const p of pids) seen.add(p);
     out.set(rec.name, pids);
   }
