@@ -53,51 +53,47 @@ interface OrderProgress {
   readyAt: Date | null;
 }
 
-/** Each order's status and when it became READY_FOR_FULFILMENT (its event's commit time), on core's copy at `url`. */
-async function progressOn(url: string, ids: string[]): Promise<Map<string, OrderProgress>> {
+/** The rows of one statement on the database at `url`, over a connection of its own. */
+async function rowsOn<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[]): Promise<T[]> {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   await c.connect();
   try {
-    const r = await c.query<OrderProgress>(
-      `SELECT o.id::text AS id, o.status,
-              (SELECT e.created_at FROM order_events e WHERE e.order_id = o.id AND e.type = 'OrderReadyForFulfilment') AS "readyAt"
-         FROM orders o WHERE o.id = ANY($1::uuid[])`,
-      [ids],
-    );
-    return new Map(r.rows.map((x) => [x.id, x]));
+    return (await c.query<T>(sql, params)).rows;
   } finally {
     await c.end();
   }
+}
+
+/** Each order's status and when it became READY_FOR_FULFILMENT (its event's commit time), on core's copy at `url`. */
+async function progressOn(url: string, ids: string[]): Promise<Map<string, OrderProgress>> {
+  const rows = await rowsOn<OrderProgress>(
+    url,
+    `SELECT o.id::text AS id, o.status,
+            (SELECT e.created_at FROM order_events e WHERE e.order_id = o.id AND e.type = 'OrderReadyForFulfilment') AS "readyAt"
+       FROM orders o WHERE o.id = ANY($1::uuid[])`,
+    [ids],
+  );
+  return new Map(rows.map((x) => [x.id, x]));
 }
 
 /** Orders with more than one captured payment (a double capture), on core's copy at `url`. */
 async function capturedTwice(url: string, ids: string[]): Promise<string[]> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
-  await c.connect();
-  try {
-    const r = await c.query<{ id: string }>(
-      "SELECT order_id::text AS id FROM payments WHERE order_id = ANY($1::uuid[]) AND status = 'captured' GROUP BY order_id HAVING count(*) > 1",
-      [ids],
-    );
-    return r.rows.map((x) => x.id);
-  } finally {
-    await c.end();
-  }
+  const rows = await rowsOn<{ id: string }>(
+    url,
+    "SELECT order_id::text AS id FROM payments WHERE order_id = ANY($1::uuid[]) AND status = 'captured' GROUP BY order_id HAVING count(*) > 1",
+    [ids],
+  );
+  return rows.map((x) => x.id);
 }
 
 /** Orders the shopper has been told about (a notice of theirs names the order), on core's copy at `url`. */
 async function notifiedOn(url: string, ids: string[]): Promise<Set<string>> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
-  await c.connect();
-  try {
-    const r = await c.query<{ id: string }>(
-      "SELECT DISTINCT order_id::text AS id FROM notifications WHERE order_id = ANY($1::uuid[])",
-      [ids],
-    );
-    return new Set(r.rows.map((x) => x.id));
-  } finally {
-    await c.end();
-  }
+  const rows = await rowsOn<{ id: string }>(
+    url,
+    "SELECT DISTINCT order_id::text AS id FROM notifications WHERE order_id = ANY($1::uuid[])",
+    [ids],
+  );
+  return new Set(rows.map((x) => x.id));
 }
 
 /**
@@ -106,30 +102,19 @@ async function notifiedOn(url: string, ids: string[]): Promise<Set<string>> {
  */
 async function stockOf(productId: string): Promise<{ onHand: number; reserved: number }> {
   for (const shard of SHARD_NAMES) {
-    const c = new pg.Client({ connectionString: databaseUrl(t, shard, "rw", { as: "superuser", database: t.postgres.database }), connectionTimeoutMillis: 5_000 });
-    await c.connect();
-    try {
-      const r = await c.query<{ onHand: number; reserved: number }>(
-        `SELECT on_hand AS "onHand", reserved FROM stock_levels WHERE product_id = $1`,
-        [productId],
-      );
-      if (r.rows[0]) return r.rows[0];
-    } finally {
-      await c.end();
-    }
+    const [row] = await rowsOn<{ onHand: number; reserved: number }>(
+      databaseUrl(t, shard, "rw", { as: "superuser", database: t.postgres.database }),
+      `SELECT on_hand AS "onHand", reserved FROM stock_levels WHERE product_id = $1`,
+      [productId],
+    );
+    if (row) return row;
   }
   throw new Error(`no stock row for product ${productId} on any shard`);
 }
 
 async function ordersOn(url: string, ids: string[]): Promise<Set<string>> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
-  await c.connect();
-  try {
-    const r = await c.query<{ id: string }>("SELECT id::text AS id FROM orders WHERE id = ANY($1::uuid[])", [ids]);
-    return new Set(r.rows.map((x) => x.id));
-  } finally {
-    await c.end();
-  }
+  const rows = await rowsOn<{ id: string }>(url, "SELECT id::text AS id FROM orders WHERE id = ANY($1::uuid[])", [ids]);
+  return new Set(rows.map((x) => x.id));
 }
 
 describe.skipIf(!us || !built)(

@@ -413,12 +413,16 @@ export function ephemeralPortRange(
   return [32768, 60999];
 }
 
+// Read once per process: topology() is asked for many times, the kernel setting does not change.
+let ephemeralRange: [number, number] | undefined;
+const hostEphemeralRange = (): [number, number] => (ephemeralRange ??= ephemeralPortRange());
+
 /**
  * An AGORA_BASE_PORT the block fits at: above the privileged ports and outside the kernel's
  * ephemeral range, where any outgoing connection may hold a port for a moment and a server that
  * restarts (Patroni after a failback, a pool after a crash) then fails with EADDRINUSE.
  */
-export function checkedBasePort(raw: string, range: [number, number] = ephemeralPortRange()): number {
+export function checkedBasePort(raw: string, range: [number, number] = hostEphemeralRange()): number {
   const base = Number(raw);
   const [lo, hi] = range;
   if (!Number.isInteger(base) || base < 1024 || base + PORT_BLOCK > 65536)

@@ -31,7 +31,7 @@ import type { Topology } from "../topology.ts";
 import { inFlightByAddress, parseShowStat, type StatRow } from "./haproxy-stat.ts";
 import { type CpuReading, cpuMillicores, type HostCpuReading, idleMillicores } from "./proc-cpu.ts";
 import { readPoolQueues } from "./queue-metrics.ts";
-import { type LocalTarget, POOL_CPU_REQUEST_MILLICORES, type PoolTarget, type WebTarget } from "./targets.ts";
+import { type LocalTarget, POOL_CPU_REQUEST_MILLICORES, type PoolTarget, slotNames, type WebTarget } from "./targets.ts";
 
 /** How the autoscaler changes the number of processes (the supervisor implements it). */
 export interface ScaleActuator {
@@ -222,7 +222,7 @@ export class Autoscaler {
 
   /** The running instances of a target, from the PID registry (1-based k parsed from the name). */
   private instances(target: LocalTarget): Instance[] {
-    const names = new Map(Array.from({ length: target.slots }, (_, i) => [target.instanceName(i + 1), i + 1]));
+    const names = new Map(slotNames(target).map((name, i) => [name, i + 1]));
     const running = readRegistry(this.t.pidFile)
       .filter((r) => names.has(r.name) && isOurs(r))
       .map((r) => ({ name: r.name, k: names.get(r.name)!, pid: r.pid, port: r.port, startedAt: Date.parse(r.startedAt) }));
@@ -232,6 +232,12 @@ export class Autoscaler {
     for (const [name, since] of this.starting)
       if (running.some((r) => r.name === name) || at - since > 120_000) this.starting.delete(name);
     return running.filter((r) => !this.retiring.has(r.name)).sort((a, b) => a.k - b.k);
+  }
+
+  /** Instances of the target spawned and not yet in the PID registry. */
+  private startingOf(target: LocalTarget, running: Instance[]): string[] {
+    const names = slotNames(target);
+    return [...this.starting.keys()].filter((n) => names.includes(n) && !running.some((r) => r.name === n));
   }
 
   private async pass(): Promise<void> {
@@ -272,7 +278,7 @@ export class Autoscaler {
 
   private async web(target: WebTarget, stats: StatRow[] | undefined, now: number, sample: ScaleSample): Promise<void> {
     const running = this.instances(target);
-    const starting = [...this.starting.keys()].filter((n) => Array.from({ length: target.slots }, (_, i) => target.instanceName(i + 1)).includes(n) && !running.some((r) => r.name === n));
+    const starting = this.startingOf(target, running);
     const inFlight = stats ? inFlightByAddress(stats, target.backend) : new Map<string, number>();
     const up = new Set(stats?.filter((r) => r.proxy === target.backend && r.status.startsWith("UP")).map((r) => r.addr) ?? []);
     const cpuSamples = running.map((i) => {
@@ -326,8 +332,7 @@ export class Autoscaler {
 
   private async pool(target: PoolTarget, now: number, sample: ScaleSample): Promise<void> {
     const running = this.instances(target);
-    const names = Array.from({ length: target.slots }, (_, i) => target.instanceName(i + 1));
-    const starting = [...this.starting.keys()].filter((n) => names.includes(n) && !running.some((r) => r.name === n));
+    const starting = this.startingOf(target, running);
     const q = await readPoolQueues(this.opts.sources.redis(), target.queues, now);
     const readings: Record<string, MetricReading> = {
       [oldestJobQuery(target.queues)]: { kind: "total", value: q.oldestWaitingSeconds },
@@ -366,7 +371,7 @@ export class Autoscaler {
     metrics: Record<string, number>,
     proposals: Record<string, number | string>,
   ): Promise<void> {
-    const held = Array.from({ length: target.slots }, (_, i) => target.instanceName(i + 1)).filter((n) => this.held.has(n));
+    const held = slotNames(target).filter((n) => this.held.has(n));
     if (held.length > 0) {
       desired = current;
       reason = `held down by an operator (${held.join(", ")}): left as it is until released`;

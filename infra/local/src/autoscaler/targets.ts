@@ -36,6 +36,11 @@ export interface PoolTarget extends TargetBase {
 
 export type LocalTarget = WebTarget | PoolTarget;
 
+/** The process names of a target's slots, instance 1 first. */
+export function slotNames(target: Pick<LocalTarget, "slots" | "instanceName">): string[] {
+  return Array.from({ length: target.slots }, (_, i) => target.instanceName(i + 1));
+}
+
 /**
  * Two instances on one core at the target utilisation is what the box gives the web tier while
  * the data tier runs beside it: an instance's "request" is half a core.

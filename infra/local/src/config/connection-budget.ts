@@ -13,7 +13,7 @@ import {
   processKindOf,
 } from "@agora/config";
 import { appInstances, services } from "../apps.ts";
-import { localTargets } from "../autoscaler/targets.ts";
+import { localTargets, slotNames } from "../autoscaler/targets.ts";
 import { regionOf } from "../env/process-env.ts";
 import { holdsCorePrimary } from "../regions/failover-state.ts";
 import type { Topology } from "../topology.ts";
@@ -27,7 +27,7 @@ export const NOT_DATABASE_CLIENTS: Readonly<Record<string, string>> = {
 /** Every process name that may run at once on this topology, autoscaled instances included. */
 export function localProcessNames(t: Topology): string[] {
   const scaled = localTargets(t).flatMap((target) =>
-    Array.from({ length: Math.min(target.horizontal.maxReplicas, target.slots) }, (_, i) => target.instanceName(i + 1)),
+    slotNames(target).slice(0, target.horizontal.maxReplicas),
   );
   return [
     ...new Set([

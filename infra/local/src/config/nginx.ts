@@ -59,6 +59,31 @@ const CDN_VIDEO_SLICE = "1m";
 const EDGE_ORIGIN_KEEPALIVE = 32;
 
 /**
+ * How the edge reaches the storefronts, for the API reads and the pages alike. The gateway already
+ * replaced X-Forwarded-For with the client's address; it is passed on as is (the API trusts the
+ * last hop, which stays the client's).
+ */
+const TO_STOREFRONTS = `      proxy_pass http://storefronts;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header X-Forwarded-For $http_x_forwarded_for;
+      proxy_connect_timeout 2s;
+      proxy_read_timeout 30s;`;
+
+/**
+ * Stampede protection at the edge, as in the Redis cache-aside behind it: concurrent misses of one
+ * key wait for a single origin request, and an expired entry is served (X-Cache: UPDATING) while
+ * one request refreshes it in the background; no crowd of shoppers ever reaches a storefront at
+ * the moment an entry expires. The last good answer stands in while the storefronts fail.
+ */
+const STAMPEDE_GUARD = `      proxy_cache_lock on;
+      proxy_cache_lock_timeout 5s;
+      proxy_cache_use_stale error timeout updating http_500 http_502 http_503 http_504;
+      proxy_cache_background_update on;
+
+      add_header X-Cache $upstream_cache_status always;`;
+
+/**
  * The storefront pages kept for visitors without a session (`@agora/config/edge-cache`
  * EDGE_PAGES), one location each. The storefront marks every page `private, no-store` (Next does
  * for any page that reads the request) and sets the guest cart cookie; here those are overridden
@@ -74,15 +99,10 @@ function pageLocations(pages: readonly EdgePage[]): string {
       (page) => `
     # ${page.name} page, ${page.seconds} s
     location ~ "${page.pathRegex}" {
-      proxy_pass http://storefronts;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header X-Forwarded-For $http_x_forwarded_for;
+${TO_STOREFRONTS}
       proxy_set_header Accept-Encoding $page_encoding;
       proxy_ignore_headers Cache-Control Expires Set-Cookie Vary;
       proxy_hide_header Set-Cookie;
-      proxy_connect_timeout 2s;
-      proxy_read_timeout 30s;
 
       proxy_cache pages;
       proxy_cache_key "$request_uri|$page_encoding|$http_rsc";
@@ -90,12 +110,7 @@ function pageLocations(pages: readonly EdgePage[]): string {
       proxy_cache_valid 200 ${page.seconds}s;
       proxy_cache_bypass $page_session $api_cache_bypass;
       proxy_no_cache $page_session;
-      proxy_cache_lock on;
-      proxy_cache_lock_timeout 5s;
-      proxy_cache_use_stale error timeout updating http_500 http_502 http_503 http_504;
-      proxy_cache_background_update on;
-
-      add_header X-Cache $upstream_cache_status always;
+${STAMPEDE_GUARD}
     }`,
     )
     .join("\n");
@@ -234,34 +249,18 @@ http {
     }
 
     location /api/trpc/ {
-      proxy_pass http://storefronts;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      # The gateway already replaced X-Forwarded-For with the client's address; pass it on as is
-      # (the API trusts the last hop, which stays the client's).
-      proxy_set_header X-Forwarded-For $http_x_forwarded_for;
+${TO_STOREFRONTS}
       # One stored copy serves every client: uncompressed, and not split by the Vary that Next
       # adds to every answer (it names only headers that cannot change a public read).
       proxy_set_header Accept-Encoding "";
       proxy_ignore_headers Vary;
-      proxy_connect_timeout 2s;
-      proxy_read_timeout 30s;
 
       proxy_cache api;
       proxy_cache_key $request_uri;
       # Only what the origin marks cacheable is kept: no default lifetime here.
       proxy_cache_methods GET;
       proxy_cache_bypass $api_cache_bypass;
-      # Stampede protection at the edge, as in the Redis cache-aside behind it: concurrent misses
-      # of one key wait for a single origin request, and an expired entry is served (X-Cache:
-      # UPDATING) while one request refreshes it in the background; no crowd of shoppers ever
-      # reaches a storefront at the moment an entry expires.
-      proxy_cache_lock on;
-      proxy_cache_lock_timeout 5s;
-      proxy_cache_use_stale error timeout updating http_500 http_502 http_503 http_504;
-      proxy_cache_background_update on;
-
-      add_header X-Cache $upstream_cache_status always;
+${STAMPEDE_GUARD}
     }
 
 ${pageLocations(pages)}
