@@ -4,10 +4,12 @@
  * global edge, eu's order workers (relay, sagas, payments) and the payment provider — a shopper of
  * eu keeps ordering through the global edge while the region failover drill loses eu (its whole
  * core cluster killed, its storefront and order workers stopped), promotes the us copy and starts
- * us's own relay, sagas, payments, inventory, notifications, projections and analytics processes.
- * Checks: the edge moves eu's shopper to us, orders are taken again in us, no order acknowledged
- * after the promotion is lost, every one of them reaches READY_FOR_FULFILMENT within 60 s of its
- * placement and its shopper gets a notice of it (us's notifications pool), none is captured twice, no oversell; prints RTO, RPO (writes and orders), the
+ * us's own relay, sagas, payments, inventory, notifications, projections, analytics and maintenance
+ * processes. Checks: the edge moves eu's shopper to us, orders are taken again in us, no order
+ * acknowledged after the promotion is lost, every one of them reaches READY_FOR_FULFILMENT within
+ * 60 s of its placement and its shopper gets a notice of it (us's notifications pool), us's
+ * replication heartbeat beats on the promoted copy and us's catalog says how old it is (us's
+ * maintenance pool), none is captured twice, no oversell; prints RTO, RPO (writes and orders), the
  * placement → ready times in us and the synchronous alternative's cost. Then fails back (eu
  * primary again, us rebuilt as its standby, us's workers stopped, eu's restarted).
  *
@@ -110,6 +112,17 @@ async function stockOf(productId: string): Promise<{ onHand: number; reserved: n
     if (row) return row;
   }
   throw new Error(`no stock row for product ${productId} on any shard`);
+}
+
+/** When `region`'s replication heartbeat last beat, as core's copy at `url` has it (ms since the epoch), if ever. */
+async function heartbeatOn(url: string, region: string): Promise<number | null> {
+  const [row] = await rowsOn<{ beatAt: Date }>(url, `SELECT beat_at AS "beatAt" FROM replication_heartbeats WHERE region = $1`, [region]);
+  return row ? row.beatAt.getTime() : null;
+}
+
+interface CatalogFreshness {
+  coreRegion: string;
+  copyAgeMs: number | null;
 }
 
 async function ordersOn(url: string, ids: string[]): Promise<Set<string>> {
@@ -285,6 +298,21 @@ describe.skipIf(!us || !built)(
         const doubleCaptured = await capturedTwice(usUrl, [...before, ...acked.map((a) => a.orderId)]);
         const sortedReady = readyMs.filter((x): x is number => x !== null).sort((a, b) => a - b);
 
+        // us's maintenance pool beats the core region's replication heartbeat on the promoted copy,
+        // so us's catalog can tell its shoppers how old it is (no `us` row: "age unknown").
+        const beats: number[] = [];
+        const beatDeadline = Date.now() + 30_000;
+        while (beats.length < 2 && Date.now() < beatDeadline) {
+          const at = await heartbeatOn(usUrl, us!.name);
+          if (at !== null && at > promotedAt && at !== beats.at(-1)) beats.push(at);
+          if (beats.length < 2) await sleep(1_000);
+        }
+        let freshness: CatalogFreshness | null = null;
+        for (let i = 0; i < 10 && !(freshness?.copyAgeMs != null && freshness.copyAgeMs < 5_000); i++) {
+          if (i > 0) await sleep(1_000);
+          freshness = (await shopper.query<{ freshness: CatalogFreshness | null }>("catalog.home").catch(() => undefined))?.data?.freshness ?? null;
+        }
+
         // Stock on the vendor's shard (eu's, still up): reserved and sold never beyond on hand.
         const stock = await stockOf(productId);
         summary.drill = report;
@@ -299,6 +327,7 @@ describe.skipIf(!us || !built)(
           },
           doubleCaptured,
           lostOrders: lostOrders.length,
+          usHeartbeat: { beatsSeen: beats.length, lastBeatAfterPromotionMs: beats.length ? beats.at(-1)! - promotedAt : null, catalogFreshness: freshness },
           refused,
           stock: { onHand: stock.onHand, reserved: stock.reserved },
         };
@@ -318,6 +347,9 @@ describe.skipIf(!us || !built)(
         expect(notReady).toEqual([]);
         expect(notNotified).toEqual([]);
         expect(doubleCaptured).toEqual([]);
+        expect(beats, "us's replication heartbeat on the promoted copy, after the promotion").toHaveLength(2);
+        expect(freshness?.coreRegion).toBe(us!.name);
+        expect(freshness?.copyAgeMs ?? Infinity).toBeLessThan(5_000);
         expect(stock.reserved).toBeLessThanOrEqual(stock.onHand);
         expect(stock.onHand).toBeGreaterThanOrEqual(0);
         // Waiting for the us copy would cost each commit at least the link's round trip.

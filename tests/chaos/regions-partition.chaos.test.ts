@@ -22,7 +22,7 @@ import { closeAll, core, createVendor, withRetry, withTenant } from "@agora/db";
 import { startCheckout } from "@agora/orders";
 import { appInstances, startServices } from "@agora/infra-local/apps";
 import { readRegistry, stopRecord } from "@agora/infra-local/processes";
-import { regionLink, setRegionLink, standbyStatus } from "@agora/infra-local/regions";
+import { readArbiterState, readFailoverState, regionLink, setRegionLink, standbyStatus } from "@agora/infra-local/regions";
 import { memberUrl, REPO_ROOT, topology } from "@agora/infra-local/topology";
 import { startReplicationHeartbeat, type ReplicationHeartbeat } from "../../apps/workers/src/regions/replication-heartbeat.ts";
 import { type Answer, StorefrontClient } from "./support/storefront-client.ts";
@@ -152,6 +152,17 @@ describe.skipIf(!us || !built)(
       const cutAt = Date.now();
       await setRegionLink(t, { mode: "cut" });
       expect((await regionLink(t)).state.mode).toBe("cut");
+      // us's arbiter, all through the cut: eu still holds core's lock (eu + the witness are a
+      // quorum), so it must never promote — a promotion here would make two primaries.
+      const decisions = new Set<string>();
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          const d = readArbiterState(us!)?.decision.kind;
+          if (d) decisions.add(d);
+          await sleep(250);
+        }
+      })();
       await sleep(6_000); // past AGORA_PARTITION_AFTER_MS (5 s): the copy is now known to be stale
 
       const home = await usShop.query<{ freshness: Freshness | null }>("catalog.home");
@@ -204,6 +215,14 @@ describe.skipIf(!us || !built)(
         euCheckout: { accepted: true, orderId: euOrder.orderId },
         standby: during,
       };
+
+      // The arbiter's window is 2 × ttl (6 s): the cut has lasted longer than that by now.
+      while (Date.now() - cutAt < 10_000) await sleep(250);
+      sampling = false;
+      await sampler;
+      expect([...decisions]).toEqual(["wait"]);
+      expect(readFailoverState(us!)).toBeUndefined();
+      (report.partition as Record<string, unknown>).arbiterDecisions = [...decisions];
 
       const healedAt = Date.now();
       await setRegionLink(t, { mode: "healthy" });

@@ -12,7 +12,7 @@ import { etcdArgs } from "./config/etcd.ts";
 import { databaseStateFileOf, haproxyConfig, runtimeSocketOf } from "./config/haproxy.ts";
 import { runtimeCommand, saveServerState } from "./gateway/runtime-api.ts";
 import { cdnConfig, cdnPaths } from "./config/nginx.ts";
-import { PATRONI_DYNAMIC, patroniConfig, socketDir } from "./config/patroni.ts";
+import { PATRONI_DYNAMIC, patroniConfig, patroniDynamic, socketDir } from "./config/patroni.ts";
 import {
   redisAuth,
   redisConfig,
@@ -43,7 +43,7 @@ import { ensureInternalCerts } from "./security/internal-tls.ts";
 import { ensurePostgresCerts } from "./security/postgres-tls.ts";
 import { StartupError, waitFor } from "./processes/wait.ts";
 import { SUPERVISOR } from "./supervisor/control.ts";
-import { downRegions, REGION_LINK, upRegions } from "./regions/region-servers.ts";
+import { downRegions, REGION_LINK, upRegionLink, upRegions } from "./regions/region-servers.ts";
 import { holdsCorePrimary } from "./regions/failover-state.ts";
 import {
   type ClusterTopology,
@@ -129,25 +129,27 @@ function running(t: Topology, name: string): ProcessRecord | undefined {
 }
 
 /**
- * A state folder from before etcd spoke TLS has its peers' http URLs in the Raft membership, which
- * https listeners never answer: its etcd data is dropped once (what it held is rebuilt at once —
- * Patroni re-registers its running clusters from their data, instances re-register with new
- * leases). Found by the plain peer URL in the member's WAL or database.
+ * etcd data whose Raft membership has other peer URLs than the members now advertise — from
+ * before etcd spoke TLS (http URLs), or from the other region layout (one region: each member's
+ * own peer port; two: the region link's listener for it) — names peers nobody answers at: it is
+ * dropped once (what it held is rebuilt at once — Patroni re-registers its running clusters from
+ * their data, instances re-register with new leases). Found by the peer URL in the member's WAL or
+ * database.
  */
-function resetPlainEtcd(t: Topology, log: Log): void {
+function resetEtcdOfOtherLayout(t: Topology, log: Log): void {
   // Members started by an older checkout keep running as they are until they are stopped.
   if (t.etcd.some((e) => running(t, e.name))) return;
-  const plain = t.etcd.filter((e) => {
-    const needle = Buffer.from(`http://${t.host}:${e.peerPort}`);
+  const other = t.etcd.filter((e) => {
+    const needle = Buffer.from(`https://${t.host}:${e.advertisedPeerPort}`);
     const walDir = join(e.dataDir, "member", "wal");
     const files = [
       join(e.dataDir, "member", "snap", "db"),
       ...(existsSync(walDir) ? readdirSync(walDir).map((f) => join(walDir, f)) : []),
-    ];
-    return files.some((f) => existsSync(f) && readFileSync(f).includes(needle));
+    ].filter((f) => existsSync(f));
+    return files.length > 0 && !files.some((f) => readFileSync(f).includes(needle));
   });
-  if (plain.length === 0) return;
-  log(`etcd data from before mutual TLS: starting the members afresh (${plain.map((e) => e.name).join(", ")})`);
+  if (other.length === 0) return;
+  log(`etcd data with other peer addresses (TLS or region layout changed): starting the members afresh (${other.map((e) => e.name).join(", ")})`);
   for (const e of t.etcd) rmSync(e.dataDir, { recursive: true, force: true });
 }
 
@@ -445,10 +447,11 @@ export async function ensurePatroniDynamicConfig(t: Topology, c: ClusterTopology
   const r = await patroniRest(leader, "/config");
   if (r.status !== 200) throw new StartupError(`${c.name}: Patroni /config answered ${r.status}`, leader.name, leader.logFile);
   const current = JSON.parse(r.body) as Partial<Record<keyof typeof PATRONI_DYNAMIC, number | boolean>>;
-  const keys = Object.keys(PATRONI_DYNAMIC) as (keyof typeof PATRONI_DYNAMIC)[];
-  if (!keys.some((k) => current[k] !== PATRONI_DYNAMIC[k])) return;
-  log(`${c.name}: Patroni ${JSON.stringify(Object.fromEntries(keys.map((k) => [k, current[k] ?? null])))} → ${JSON.stringify(PATRONI_DYNAMIC)}`);
-  const p = await patroniRest(leader, "/config", { patch: PATRONI_DYNAMIC });
+  const wanted = patroniDynamic(t, c);
+  const keys = Object.keys(wanted) as (keyof typeof PATRONI_DYNAMIC)[];
+  if (!keys.some((k) => current[k] !== wanted[k])) return;
+  log(`${c.name}: Patroni ${JSON.stringify(Object.fromEntries(keys.map((k) => [k, current[k] ?? null])))} → ${JSON.stringify(wanted)}`);
+  const p = await patroniRest(leader, "/config", { patch: wanted });
   if (p.status !== 200) throw new StartupError(`${c.name}: Patroni refused its dynamic settings (${p.status} ${p.body})`, leader.name, leader.logFile);
 }
 
@@ -481,8 +484,11 @@ export async function up(t: Topology, log: Log = quiet): Promise<UpReport> {
   const alreadyRunning = before.length > 0;
   const haproxyChanged = prepareFolders(t);
 
-  log(`etcd ×${t.etcd.length} (Raft) …`);
-  resetPlainEtcd(t, log);
+  // With two regions etcd's members are spread over eu, us and the witness: their peers reach each
+  // other through the region link, which therefore comes up first (and goes down last).
+  for (const r of t.remoteRegions) await upRegionLink(t, r, log);
+  log(`etcd ×${t.etcd.length} (Raft${t.remoteRegions.length ? `: ${t.etcd.map((e) => `${e.name} in ${e.location}`).join(", ")}` : ""}) …`);
+  resetEtcdOfOtherLayout(t, log);
   startEtcd(t);
   await waitEtcd(t);
 
@@ -609,6 +615,13 @@ export async function down(t: Topology, log: Log = quiet, opts: { wipe?: boolean
   for (const stage of [byKind("etcd"), [...byKind("sentinel"), ...byKind("redis")]].map((s) => s.filter((r) => left.has(r.name)))) {
     if (stage.length) log(`stopping ${stage.map((r) => r.name).join(", ")}`);
     await Promise.all(stage.map((r) => stopRecord(r)));
+  }
+  // Last: etcd's members in other sites reached each other through it.
+  const link = readRegistry(t.pidFile).find((x) => x.name === REGION_LINK);
+  if (link) {
+    log(`stopping ${REGION_LINK} (pid ${link.pid})`);
+    await stopRecord(link);
+    removeRecord(t.pidFile, REGION_LINK);
   }
   writeRegistry(t.pidFile, readRegistry(t.pidFile).filter(isOurs));
   if (opts.wipe) {

@@ -26,8 +26,9 @@ function ports(t: Topology): { path: string; port: number }[] {
       v.forEach((x, i) => walk(x, `${path}[${i}]`, isPort));
     } else if (v && typeof v === "object") {
       for (const [k, x] of Object.entries(v)) {
-        // `haproxy` is the first of `haproxyInstances` under a second name, not more ports.
-        if (k === "profile" || (path === "topology" && k === "haproxy")) continue;
+        // `haproxy` is the first of `haproxyInstances` under a second name, not more ports; an etcd
+        // member's advertised peer port is its own peer port or the region link's listener for it.
+        if (k === "profile" || (path === "topology" && k === "haproxy") || k === "advertisedPeerPort") continue;
         walk(x, `${path}.${k}`, isPort || /port/i.test(k) || k === "apps" || k === "faultProxies" || k === "faultProxyAdmin");
       }
     }
@@ -116,6 +117,46 @@ describe("topology", () => {
       ports(withEnv({ AGORA_BASE_PORT: base, AGORA_STATE_DIR: `/tmp/agora-${base}` }, () => topology("test"))),
     );
     expect(duplicates(copies)).toEqual([]);
+  });
+
+  it("gives the second region's ports, its failover workers' included, a place of their own inside the copy's block", () => {
+    const regions = process.env.AGORA_REGIONS;
+    process.env.AGORA_REGIONS = "2";
+    try {
+      for (const base of [18000, 19000, 20400]) {
+        for (const p of profiles) {
+          const t = withEnv({ AGORA_BASE_PORT: base, AGORA_STATE_DIR: `/tmp/agora-${base}` }, () => topology(p));
+          const us = t.remoteRegions[0]!;
+          const workers = Object.values(us.failoverWorkers.workerMetrics);
+          const usPorts = [
+            ...[...us.redis.nodes, ...us.redis.sentinels].map((n) => ({ path: `us.redis.${n.name}`, port: n.port })),
+            ...us.coreStandby.nodes.flatMap((m) => [
+              { path: `us.${m.name}.pg`, port: m.pgPort },
+              { path: `us.${m.name}.rest`, port: m.restPort },
+            ]),
+            ...us.storefront.map((port, i) => ({ path: `us.storefront[${i}]`, port })),
+            ...us.failoverWorkers.inventory.map((port, i) => ({ path: `us.failoverWorkers.inventory[${i}]`, port })),
+            { path: "us.failoverWorkers.carrierWebhook", port: us.failoverWorkers.carrierWebhook },
+            ...Object.entries(us.failoverWorkers.workerMetrics).map(([w, port]) => ({ path: `us.failoverWorkers.workerMetrics.${w}`, port })),
+            { path: "us.link.adminPort", port: us.link.adminPort },
+            ...us.link.routes.map((r) => ({ path: `us.link.${r.name}`, port: r.listenPort })),
+            { path: "us.globalEdge.port", port: us.globalEdge.port },
+            { path: "us.globalEdge.statsPort", port: us.globalEdge.statsPort },
+          ];
+          expect(duplicates([...ports({ ...t, remoteRegions: [] }), ...usPorts])).toEqual([]);
+          for (const { path, port } of usPorts) {
+            expect(port, path).toBeGreaterThanOrEqual(base);
+            expect(port, path).toBeLessThan(base + PORT_BLOCK);
+          }
+          // One contiguous run from +732, ending before the us storefront's first port.
+          expect(workers).toEqual(workers.map((_, i) => base + 732 + i));
+          expect(Math.max(...workers)).toBeLessThan(Math.min(...us.storefront));
+        }
+      }
+    } finally {
+      if (regions === undefined) delete process.env.AGORA_REGIONS;
+      else process.env.AGORA_REGIONS = regions;
+    }
   });
 
   it("refuses a private copy's base port whose block reaches into the kernel's ephemeral range, or the privileged ports", () => {

@@ -113,17 +113,32 @@ const OFFSET = {
   // Only after a region failover (regions/failover-workers.ts): what processes an order in us.
   usInventory: 730, // +730: the inventory gRPC instance of us
   usCarrierWebhook: 731, // the us payments pool's HTTP port (carrier webhooks)
-  usWorkerMetrics: 732, // +732..+738: one /metrics + /healthz port per FAILOVER_WORKERS entry
+  usWorkerMetrics: 732, // +732..+739: one /metrics + /healthz port per FAILOVER_WORKERS entry
   usStorefront: 740, // +740..
   regionLinkAdmin: 750, // HTTP control of the region link
   regionLink: 760, // +760 + route: the link's listeners (us side) for each eu server us reaches
   globalEdge: 770, // the global edge in front of both regions (regions/global-edge.ts)
   globalEdgeStats: 771, // its stats page (CSV: each region's health as the edge sees it)
+  // Two regions: etcd's members sit in three locations (ETCD_LOCATIONS), so their traffic crosses the link too.
+  etcdPeerLink: 780, // +780..+782: the address each member advertises to its peers (the link, see PEER_LINK_ROUTES)
+  euLink: 785, // +785..: the link's listeners (eu side) for what eu reaches elsewhere (EU_LINK_ROUTES)
 } as const;
 
 /** Where everything runs today, and where the `core` primary (orders, ledger) lives. */
 export const PRIMARY_REGION = "eu";
 export type RegionName = typeof PRIMARY_REGION | "us";
+/**
+ * Where a server runs: a region, or the witness — a third site holding one etcd member and nothing
+ * else, so that losing either region leaves etcd a quorum (docs/adr/0010 "The witness").
+ */
+export const WITNESS = "witness";
+export type Location = RegionName | typeof WITNESS;
+/**
+ * The location of each etcd member (etcd-1, etcd-2, etcd-3) when two regions run: one per site, so
+ * a region lost or cut off from both others leaves the other two a majority, and a cut between the
+ * regions alone leaves both with the witness. One region: all three in eu.
+ */
+export const ETCD_LOCATIONS: readonly Location[] = [PRIMARY_REGION, "us", WITNESS];
 /**
  * Where each vendor shard's primary runs (data locality, docs/adr/0010): a vendor is placed on a
  * shard of its home region. All eu for now — a shard homed in us needs its HA cluster, HAProxy
@@ -153,14 +168,29 @@ export const LINK_ROUTES = [
   "etcd-3",
   "telemetry",
 ] as const;
-export type LinkRouteName = (typeof LINK_ROUTES)[number];
+/** What eu reaches outside eu: the etcd members in us and at the witness (eu's side of the link). */
+export const EU_LINK_ROUTES = ["eu-etcd-2", "eu-etcd-3"] as const;
+/**
+ * The address each etcd member advertises to its peers: a member has one peer URL that every other
+ * member dials, so the link cannot give each pair its own listener; it tells the dialling member's
+ * location from the connection itself (regions/peer-source.ts) and applies that pair's fault.
+ */
+export const PEER_LINK_ROUTES = ["peer-etcd-1", "peer-etcd-2", "peer-etcd-3"] as const;
+export type LinkRouteName =
+  | (typeof LINK_ROUTES)[number]
+  | (typeof EU_LINK_ROUTES)[number]
+  | (typeof PEER_LINK_ROUTES)[number];
 
 export interface LinkRoute {
   name: LinkRouteName;
-  /** The us-side address (what us processes are given). */
+  /** The address the dialling side is given. */
   listenPort: number;
-  /** The eu server behind it. */
+  /** The server behind it. */
   targetPort: number;
+  /** Where the dialling side is (`any`: told per connection, for etcd's peers). */
+  from: Location | "any";
+  /** Where the server is. */
+  to: Location;
 }
 
 /**
@@ -169,10 +199,12 @@ export interface LinkRoute {
  * and payments pools and an inventory instance (the sagas reserve and commit stock through it) —
  * and the consumers of what an order tells the rest of the product: the notifications (the
  * shopper's and the vendor's notices), projections (search read model, vendor sub-orders) and
- * analytics pools. Named as eu's, with the region before the instance number:
+ * analytics pools — and maintenance: the core region's replication heartbeat (us's copy is the one
+ * that beats now), the lost-job sweep (eu's queued jobs went with eu's Redis), payouts and the
+ * alert evaluator. Named as eu's, with the region before the instance number:
  * `workers-sagas-us-1`, `outbox-relay-us-1`, `inventory-us-1` (regions/failover-workers.ts starts
- * and stops them). Not here: maintenance (the replication heartbeat has no copy to feed while eu
- * is gone; payouts and the lost-job sweep wait for failback) and imports (a vendor tool).
+ * and stops them). One metrics port each, +732…+739: a ninth entry would take the us storefront's
+ * +740. Not here: imports (a vendor tool).
  */
 export const FAILOVER_WORKERS = [
   "outbox-relay",
@@ -182,6 +214,7 @@ export const FAILOVER_WORKERS = [
   "notifications",
   "projections",
   "analytics",
+  "maintenance",
 ] as const satisfies readonly WorkerProcessName[];
 export type FailoverWorker = (typeof FAILOVER_WORKERS)[number];
 
@@ -206,6 +239,11 @@ export interface RemoteRegion {
   globalEdge: { port: number; statsPort: number; configFile: string; logFile: string };
   /** Written by a region failover (regions/failover-state.ts): the region now holding core's primary. */
   failoverStateFile: string;
+  /**
+   * The region's arbiter (regions/arbiter-process.ts): promotes its copy of core on its own once
+   * eu's leader lock has been gone from the etcd quorum long enough; its last decision is kept here.
+   */
+  arbiter: { stateFile: string; logFile: string };
 }
 
 /**
@@ -249,8 +287,12 @@ export { WORKER_PROCESSES, type WorkerProcessName } from "@agora/config";
 
 export interface EtcdMember {
   name: string;
+  /** Where it runs (ETCD_LOCATIONS with two regions, else eu). */
+  location: Location;
   clientPort: number;
   peerPort: number;
+  /** What its peers dial: `peerPort` itself with one region, the link's listener for it with two. */
+  advertisedPeerPort: number;
   dataDir: string;
   logFile: string;
   /** What a client presents and trusts: etcd speaks only mutual TLS (security/tls-files.ts). */
@@ -445,10 +487,13 @@ export function topology(profileName: ProfileName = profileFromEnv()): Topology 
   const stateDir = process.env.AGORA_STATE_DIR ?? join(REPO_ROOT, ".agora", profileName);
   const logDir = join(stateDir, "logs");
   const pgRoot = postgresRoot(stateDir);
+  const twoRegions = regionCount(stateDir) === 2;
   const etcd: EtcdMember[] = Array.from({ length: ETCD_MEMBERS }, (_, i) => ({
     name: `etcd-${i + 1}`,
+    location: twoRegions ? ETCD_LOCATIONS[i]! : PRIMARY_REGION,
     clientPort: b + OFFSET.etcdClient + i,
     peerPort: b + OFFSET.etcdPeer + i,
+    advertisedPeerPort: twoRegions ? b + OFFSET.etcdPeerLink + i : b + OFFSET.etcdPeer + i,
     dataDir: join(stateDir, "etcd", `etcd-${i + 1}`),
     logFile: join(logDir, `etcd-${i + 1}.log`),
     clientTls: etcdClientTlsFiles({ pki: { dir: join(stateDir, "pki"), caCert: join(stateDir, "pki", "ca.crt") } }),
@@ -548,10 +593,7 @@ export function topology(profileName: ProfileName = profileFromEnv()): Topology 
       CLUSTERS.map((c, ci) => [c.name, b + OFFSET.faultProxy + ci * 10]),
     ),
     faultProxyAdmin: b + OFFSET.faultProxyAdmin,
-    remoteRegions:
-      regionCount(stateDir) === 2
-        ? [usRegion({ b, stateDir, logDir, pgRoot, redisNode, clusters })]
-        : [],
+    remoteRegions: twoRegions ? [usRegion({ b, stateDir, logDir, pgRoot, redisNode, clusters, etcd })] : [],
     postgres: {
       binDir: PG_BIN_DIR,
       database: "agora",
@@ -569,6 +611,7 @@ function usRegion(o: {
   pgRoot: string;
   redisNode: (name: string, port: number) => RedisNode;
   clusters: ClusterTopology[];
+  etcd: EtcdMember[];
 }): RemoteRegion {
   const { b } = o;
   const name = "core-us";
@@ -583,7 +626,7 @@ function usRegion(o: {
     logFile: join(o.logDir, `${name}-${mi + 1}.log`),
   }));
   const core = o.clusters.find((c) => c.kind === "core")!;
-  const target: Record<LinkRouteName, number> = {
+  const target: Record<(typeof LINK_ROUTES)[number], number> = {
     "core-replication": core.rwPort,
     "core-rw": core.rwPort,
     "shard-1-rw": o.clusters.find((c) => c.name === "shard-1")!.rwPort,
@@ -623,7 +666,23 @@ function usRegion(o: {
       adminPort: b + OFFSET.regionLinkAdmin,
       stateFile: join(o.stateDir, "region-link.json"),
       logFile: join(o.logDir, "region-link.log"),
-      routes: LINK_ROUTES.map((r, i) => ({ name: r, listenPort: b + OFFSET.regionLink + i, targetPort: target[r] })),
+      routes: [
+        ...LINK_ROUTES.map((r, i): LinkRoute => {
+          const member = o.etcd.find((e) => e.name === r);
+          return { name: r, listenPort: b + OFFSET.regionLink + i, targetPort: target[r], from: "us", to: member?.location ?? PRIMARY_REGION };
+        }),
+        ...EU_LINK_ROUTES.map((r, i): LinkRoute => {
+          const member = o.etcd.find((e) => `eu-${e.name}` === r)!;
+          return { name: r, listenPort: b + OFFSET.euLink + i, targetPort: member.clientPort, from: PRIMARY_REGION, to: member.location };
+        }),
+        ...o.etcd.map((e, i): LinkRoute => ({
+          name: PEER_LINK_ROUTES[i]!,
+          listenPort: e.advertisedPeerPort,
+          targetPort: e.peerPort,
+          from: "any",
+          to: e.location,
+        })),
+      ],
     },
     globalEdge: {
       port: b + OFFSET.globalEdge,
@@ -632,6 +691,7 @@ function usRegion(o: {
       logFile: join(o.logDir, "global-edge.log"),
     },
     failoverStateFile: join(o.stateDir, "region-failover.json"),
+    arbiter: { stateFile: join(o.stateDir, "region-arbiter.json"), logFile: join(o.logDir, "region-arbiter.log") },
   };
 }
 
@@ -666,9 +726,24 @@ export function failoverWorkerOf(
   return undefined;
 }
 
-/** The us side of one link route (what a us process connects to). */
+/** The dialling side's address of one link route (what a process there connects to). */
 export function linkPort(r: RemoteRegion, route: LinkRouteName): number {
   return r.link.routes.find((x) => x.name === route)!.listenPort;
+}
+
+/**
+ * How a process in `from` reaches each etcd member: directly where the member runs in the same
+ * location, else through the link's listener for that member (so a cut or a slow link reaches the
+ * DCS and the service registry as it reaches everything else). One region: every member directly.
+ */
+export function etcdClientPorts(t: Pick<Topology, "etcd" | "remoteRegions">, from: RegionName): { name: string; port: number }[] {
+  const r = t.remoteRegions[0];
+  return t.etcd.map((e) => {
+    if (!r || e.location === from) return { name: e.name, port: e.clientPort };
+    const route = r.link.routes.find((x) => x.from === from && x.targetPort === e.clientPort);
+    if (!route) throw new Error(`no link route from ${from} to ${e.name} (${e.location})`);
+    return { name: e.name, port: route.listenPort };
+  });
 }
 
 /**

@@ -148,3 +148,34 @@ export interface RegionFailoverReport extends FailoverDrillReport {
     };
   };
 }
+
+/** What the region failover drill reports as it goes (infra/local/src/drills/region-failover.ts). */
+export type RegionFailoverEvent =
+  | { type: "ready"; euPrimary: string; standby: string }
+  | { type: "sync-cost"; asyncP50: number | null; syncP50: number | null }
+  | { type: "progress"; acked: number; failed: number; sinceFaultMs?: number }
+  /** The moment of the loss: eu's core members SIGKILLed (its other processes stop meanwhile). */
+  | { type: "loss"; killed: string[] }
+  | { type: "fault"; killed: string[]; stopped: string[] }
+  | { type: "detected"; ms: number }
+  | { type: "promoted"; ms: number }
+  | { type: "recovered"; rtoMs: number }
+  | { type: "edge-moved"; ms: number }
+  | { type: "storefront-repointed"; ms: number }
+  | { type: "workers-started"; ms: number; names: string[] }
+  | { type: "aborted"; reason: string }
+  | { type: "done"; report: RegionFailoverReport };
+
+/** The failback's steps in their order (infra/local/src/regions/failback.ts). */
+export const REGION_FAILBACK_STEPS = ["us-stopped", "eu-core-ready", "standby-rebuilt", "eu-processes-started"] as const;
+export type RegionFailbackStep = (typeof REGION_FAILBACK_STEPS)[number];
+
+/** What `npm run region -- failback` (the region drill's reset) did. */
+export interface RegionFailbackReport {
+  /** Writes us acknowledged while it held core's primary, discarded by the rebuild. */
+  discarded: { orders: number | null; drillWrites: number | null };
+  euPrimary: string;
+  /** Restart of eu's core → the us copy streaming from it again. */
+  standbyRebuiltMs: number;
+  totalMs: number;
+}

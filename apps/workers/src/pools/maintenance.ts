@@ -13,7 +13,7 @@
 import { Queue } from "bullmq";
 import { z } from "zod";
 import { loadConfig, regionSchema, storageSchema } from "@agora/config";
-import { core, maxPreparedTransactions, shardNames } from "@agora/db";
+import { core, maxPreparedTransactions, shardNames, withRetry } from "@agora/db";
 import {
   DAY_MS,
   PAYOUTS_QUEUE,
@@ -208,10 +208,23 @@ export function maintenancePool(): PoolSpec {
   };
 }
 
-/** A cluster created with max_prepared_transactions = 0 cannot take part: say how to fix it. */
+/**
+ * A cluster created with max_prepared_transactions = 0 cannot take part: say how to fix it. A
+ * cluster that does not answer yet is not that: a shard failing over, or reached across the region
+ * link by us's pool on a busy box, gets a few jittered attempts (~25 s at most) before start-up fails.
+ */
 async function assertTwoPhaseCommitEnabled(): Promise<void> {
   for (const cluster of [core().name, ...shardNames()]) {
-    const n = await maxPreparedTransactions(cluster);
+    const n = await withRetry(() => maxPreparedTransactions(cluster), {
+      attempts: 6,
+      baseDelayMs: 500,
+      maxDelayMs: 4_000,
+      onRetry: (err, attempt) =>
+        log.warn(
+          { cluster, attempt, err: err instanceof Error ? err.message : String(err) },
+          "two-phase commit check: cluster not answering yet",
+        ),
+    });
     if (n === 0)
       throw new Error(
         `cluster "${cluster}" has max_prepared_transactions = 0; payouts need two-phase commit ` +

@@ -45,6 +45,11 @@ export interface FaultProxy {
   readonly targetPort: number;
   fault(): ProxyFault;
   setFault(f: ProxyFault): void;
+  /**
+   * The fault for connections `classify` put in class `cls` (a proxy built with it); connections
+   * it could not place get `setFault`'s.
+   */
+  setClassFault(cls: string, f: ProxyFault): void;
   stats(): FaultProxyStats;
   close(): Promise<void>;
 }
@@ -94,14 +99,40 @@ export async function startFaultProxy(opts: {
   listenPort: number;
   targetPort: number;
   random?: () => number;
+  /**
+   * Puts each new connection in a class (e.g. where its dialler is) before anything is forwarded;
+   * the class's fault (setClassFault) then applies to it. Bytes wait in the socket meanwhile.
+   */
+  classify?: (client: Socket) => Promise<string | undefined>;
 }): Promise<FaultProxy> {
-  let fault = NO_PROXY_FAULT;
+  let defaultFault = NO_PROXY_FAULT;
+  const classFaults = new Map<string, ProxyFault>();
+  const classOf = new WeakMap<Socket, string>();
+  const faultOf = (s: Socket): ProxyFault => {
+    const cls = classOf.get(s);
+    return (cls !== undefined ? classFaults.get(cls) : undefined) ?? defaultFault;
+  };
   const random = opts.random ?? Math.random;
   const sockets = new Set<Socket>();
   const stats: FaultProxyStats = { accepted: 0, dropped: 0, open: 0, bytesUp: 0, bytesDown: 0 };
-  const server: Server = createServer((client) => {
+  const accept = (client: Socket) => {
+    if (!opts.classify) return handle(client);
+    client.pause();
+    client.on("error", () => client.destroy());
+    opts
+      .classify(client)
+      .catch(() => undefined)
+      .then((cls) => {
+        if (client.destroyed) return;
+        if (cls !== undefined) classOf.set(client, cls);
+        handle(client);
+        client.resume();
+      });
+  };
+  const handle = (client: Socket) => {
+    const fault = () => faultOf(client);
     stats.accepted++;
-    if (fault.dropRate > 0 && random() < fault.dropRate) {
+    if (fault().dropRate > 0 && random() < fault().dropRate) {
       stats.dropped++;
       client.resetAndDestroy();
       return;
@@ -113,31 +144,44 @@ export async function startFaultProxy(opts: {
       stats.open--;
     });
     client.on("error", () => client.destroy());
-    if (fault.blackhole) return; // held until the client gives up or the fault is cleared and it is cut
+    if (fault().blackhole) return; // held until the client gives up or the fault is cleared and it is cut
     const upstream = connect({ host: opts.host, port: opts.targetPort });
     upstream.on("error", () => client.destroy());
     client.on("error", () => upstream.destroy());
-    const delay = () => fault.latencyMs + (fault.jitterMs > 0 ? Math.floor(random() * (fault.jitterMs + 1)) : 0);
+    const delay = () => {
+      const f = fault();
+      return f.latencyMs + (f.jitterMs > 0 ? Math.floor(random() * (f.jitterMs + 1)) : 0);
+    };
     delayedPipe(
       client,
       upstream,
       delay,
       (n) => (stats.bytesUp += n),
-      () => fault.block === "up",
+      () => fault().block === "up",
     );
     delayedPipe(
       upstream,
       client,
       delay,
       (n) => (stats.bytesDown += n),
-      () => fault.block === "down",
+      () => fault().block === "down",
     );
-  });
+  };
+  const server: Server = createServer(accept);
   const cutter = setInterval(() => {
-    if (fault.cutPerSecond <= 0) return;
-    for (const s of sockets) if (random() < fault.cutPerSecond) s.destroy();
+    for (const s of sockets) {
+      const f = faultOf(s);
+      if (f.cutPerSecond > 0 && random() < f.cutPerSecond) s.destroy();
+    }
   }, 1000);
   cutter.unref();
+  // Entering or leaving a black hole or a one-way block cuts what is open, as a dead link (or its repair) would.
+  const cutChanged = (before: Map<Socket, ProxyFault>) => {
+    for (const [s, was] of before) {
+      const now = faultOf(s);
+      if (now.blackhole !== was.blackhole || now.block !== was.block) s.destroy();
+    }
+  };
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.listenPort, opts.host, () => resolve());
@@ -146,12 +190,16 @@ export async function startFaultProxy(opts: {
     name: opts.name,
     listenPort: opts.listenPort,
     targetPort: opts.targetPort,
-    fault: () => fault,
+    fault: () => defaultFault,
     setFault(f) {
-      const cut = f.blackhole !== fault.blackhole || f.block !== fault.block;
-      fault = f;
-      // Entering or leaving a black hole cuts what is open, as a dead link (or its repair) would.
-      if (cut) for (const s of sockets) s.destroy();
+      const before = new Map([...sockets].map((s) => [s, faultOf(s)]));
+      defaultFault = f;
+      cutChanged(before);
+    },
+    setClassFault(cls, f) {
+      const before = new Map([...sockets].map((s) => [s, faultOf(s)]));
+      classFaults.set(cls, f);
+      cutChanged(before);
     },
     stats: () => ({ ...stats }),
     close: () =>

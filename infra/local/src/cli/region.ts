@@ -3,6 +3,9 @@
  *
  *   link cut | heal | one-way | flaky   set the link's mode (heal = healthy, keeps the latency)
  *   link latency <ms>                   set the round trip the link adds (mode unchanged)
+ *   link witness eu|us cut|heal         cut or heal one region's link to the witness (etcd's third site)
+ *   link isolate eu|us                  cut a region off from both others (regions cut + its witness link)
+ *   link heal-all                       every link healthy again
  *   status [--json]                     the link, its routes' counters and the us standby's lag
  *   cost [--seconds 30] [--json]        memory and CPU of the region's processes over a window
  *   health [--json]                     each region's health as the global edge sees it, and its routes
@@ -10,7 +13,8 @@
  *   failback [--json]                   eu holds core's primary again, us is rebuilt as its standby
  *   workers start|stop                  us's order workers after a failover (the drill starts them itself)
  */
-import { regionLink, setRegionLink } from "../regions/link-control.ts";
+import { readArbiterState } from "../regions/arbiter-state.ts";
+import { type LinkView, regionLink, setRegionLink } from "../regions/link-control.ts";
 import { type LinkChange, type LinkMode } from "../regions/link-state.ts";
 import { regionCost } from "../regions/region-cost.ts";
 import { standbyStatus } from "../regions/standby-cluster.ts";
@@ -22,7 +26,7 @@ import { cliArgs, runCli } from "./args.ts";
 import { regionFailbackCommand, regionFailoverCommand } from "./region-failover-cli.ts";
 
 const USAGE =
-  "usage: npm run region -- link cut|heal|one-way|flaky|latency <ms>  |  status [--json]  |  cost [--seconds 30] [--json]  |  health [--json]  |  failover [--yes]  |  failback  |  workers start|stop";
+  "usage: npm run region -- link cut|heal|one-way|flaky|latency <ms>|witness eu|us cut|heal|isolate eu|us|heal-all  |  status [--json]  |  cost [--seconds 30] [--json]  |  health [--json]  |  failover [--yes]  |  failback  |  workers start|stop";
 
 const MODE_OF: Record<string, LinkMode> = { cut: "cut", heal: "healthy", "one-way": "one-way", flaky: "flaky" };
 
@@ -33,10 +37,18 @@ function change(args: string[]): LinkChange {
     if (!Number.isInteger(ms) || ms < 0 || ms > 10_000) throw new Error(`latency needs a round trip in ms (0–10000), got "${value ?? ""}"\n${USAGE}`);
     return { rttMs: ms };
   }
+  const region = value === "eu" || value === "us" ? value : undefined;
+  if (what === "witness" && region && (args[2] === "cut" || args[2] === "heal"))
+    return { witness: { [region]: args[2] === "cut" ? "cut" : "healthy" } };
+  if (what === "isolate" && region) return { mode: "cut", witness: { [region]: "cut" } };
+  if (what === "heal-all") return { mode: "healthy", witness: { eu: "healthy", us: "healthy" } };
   const mode = what === undefined ? undefined : MODE_OF[what];
   if (!mode) throw new Error(USAGE);
   return { mode };
 }
+
+const describeLink = (v: LinkView) =>
+  `region link eu ⇄ ${v.region}: ${v.state.mode}, round trip +${v.state.rttMs} ms; witness ⇄ eu ${v.state.witness.eu}, witness ⇄ us ${v.state.witness.us} (since ${v.changedAt})`;
 
 runCli(async () => {
   const { values, positionals, profile } = cliArgs({ seconds: { type: "string", default: "30" }, yes: { type: "boolean", default: false } });
@@ -45,18 +57,26 @@ runCli(async () => {
   const [cmd, ...rest] = positionals;
   if (cmd === "link") {
     const v = await setRegionLink(t, change(rest));
-    process.stdout.write(`✔ region link eu ⇄ ${v.region}: ${v.state.mode}, round trip +${v.state.rttMs} ms (since ${v.changedAt})\n`);
+    process.stdout.write(`✔ ${describeLink(v)}\n`);
     return;
   }
   if (cmd === "status") {
     const [link, standby] = await Promise.all([regionLink(t), standbyStatus(t, r)]);
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ link, standby }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ link, standby, arbiter: readArbiterState(r) ?? null }, null, 2)}\n`);
       return;
     }
-    process.stdout.write(`region link eu ⇄ ${link.region}: ${link.state.mode}, round trip +${link.state.rttMs} ms (since ${link.changedAt})\n`);
+    process.stdout.write(`${describeLink(link)}\n`);
     for (const x of link.routes)
-      process.stdout.write(`  ${x.name.padEnd(17)} :${x.listenPort} → :${x.targetPort}  open ${x.stats.open}, accepted ${x.stats.accepted}, dropped ${x.stats.dropped}\n`);
+      process.stdout.write(
+        `  ${x.name.padEnd(17)} ${`${x.from ?? "us"} → ${x.to ?? "eu"}`.padEnd(16)} :${x.listenPort} → :${x.targetPort}  open ${x.stats.open}, accepted ${x.stats.accepted}, dropped ${x.stats.dropped}\n`,
+      );
+    const arbiter = readArbiterState(r);
+    process.stdout.write(
+      arbiter
+        ? `arbiter of ${r.name} (${arbiter.mode}): ${arbiter.decision.kind} — ${arbiter.decision.reason} (at ${arbiter.at})\n`
+        : `arbiter of ${r.name}: no decision recorded\n`,
+    );
     for (const s of standby)
       process.stdout.write(
         `core standby ${s.member}: ${s.role ?? "?"}, receiver ${s.receiver ?? "none"}, ${s.lagBytes ?? "?"} bytes behind eu, copy age ${s.heartbeatAgeMs ?? "?"} ms${s.error ? ` (${s.error})` : ""}\n`,

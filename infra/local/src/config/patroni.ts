@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import { patroniTlsFiles } from "../security/tls-files.ts";
-import type { ClusterTopology, PgMember, Secrets, Topology } from "../topology.ts";
+import { type ClusterTopology, etcdClientPorts, type PgMember, PRIMARY_REGION, type Secrets, type Topology } from "../topology.ts";
 
 /**
  * DCS timing (whole seconds: Patroni reads them as integers). Patroni requires
@@ -34,6 +34,19 @@ export const PATRONI_TIMING = { ttl: 3, loop_wait: 1, retry_timeout: 1 } as cons
  *   taken by another member (a failed compare-and-swap, not an unreachable DCS) still demotes.
  */
 export const PATRONI_DYNAMIC = { ...PATRONI_TIMING, failsafe_mode: true } as const;
+
+/**
+ * The dynamic settings of cluster `c`. With two regions `core` runs without failsafe mode: us
+ * promotes its copy of core on its own once eu's leader lock has been gone from the DCS quorum
+ * long enough (regions/arbiter.ts), which is safe only if an eu primary that cannot reach the
+ * quorum stops writing — failsafe mode would keep it writing while its own members answer it
+ * (they are all in eu). The price: an etcd leader election that outlasts `retry_timeout` demotes
+ * core's primary (a node failover) instead of being ridden out. The shards keep it: nothing
+ * outside their cluster ever promotes them.
+ */
+export function patroniDynamic(t: Pick<Topology, "remoteRegions">, c: Pick<ClusterTopology, "kind">) {
+  return { ...PATRONI_DYNAMIC, failsafe_mode: !(t.remoteRegions.length > 0 && c.kind === "core") };
+}
 
 /**
  * Connections each member accepts: the connection budget (`@agora/config` connection-budget.ts)
@@ -116,7 +129,10 @@ export function patroniConfig(t: Topology, c: ClusterTopology, m: PgMember, s: S
     },
     // The DCS over mutual TLS: etcd asks every client for a certificate from the topology's CA.
     etcd: {
-      hosts: t.etcd.map((e) => addr(e.clientPort)),
+      hosts: etcdClientPorts(t, PRIMARY_REGION).map((e) => addr(e.port)),
+      // With two regions eu reaches the members in us and at the witness through the link: the
+      // hosts above are the only addresses to use (the members advertise their own ports).
+      ...(t.remoteRegions.length > 0 ? { use_proxies: true } : {}),
       protocol: "https",
       cacert: tls.ca,
       cert: tls.etcdClient.cert,
@@ -124,7 +140,7 @@ export function patroniConfig(t: Topology, c: ClusterTopology, m: PgMember, s: S
     },
     bootstrap: {
       dcs: {
-        ...PATRONI_DYNAMIC,
+        ...patroniDynamic(t, c),
         maximum_lag_on_failover: 1048576,
         synchronous_mode: c.synchronous,
         synchronous_mode_strict: false,

@@ -20,12 +20,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
-import type { MsSpread, RegionFailoverReport } from "@agora/config/ops-contract";
+import type { MsSpread, RegionFailoverEvent, RegionFailoverReport } from "@agora/config/ops-contract";
 import { appInstances, startServices } from "../apps.ts";
 import { killPgMember, stopRecord, waitClusterReady } from "../launcher.ts";
 import { patroniRest } from "../probes/patroni.ts";
 import { readRegistry } from "../processes/registry.ts";
 import { readFailoverState, writeFailoverState } from "../regions/failover-state.ts";
+import { fenceCore } from "../regions/promote.ts";
+import { REGION_ARBITER } from "../regions/region-servers.ts";
 import { lostWithRegion, startFailoverWorkers, stopHeld } from "../regions/failover-workers.ts";
 import { CLIENT_REGION_HEADER, SERVED_BY_HEADER } from "../regions/global-edge.ts";
 import { regionLink } from "../regions/link-control.ts";
@@ -41,21 +43,7 @@ import {
 } from "../topology.ts";
 import { longestWriteGap, p95 } from "./write-gap.ts";
 
-export type { RegionFailoverReport };
-
-export type RegionFailoverEvent =
-  | { type: "ready"; euPrimary: string; standby: string }
-  | { type: "sync-cost"; asyncP50: number | null; syncP50: number | null }
-  | { type: "progress"; acked: number; failed: number; sinceFaultMs?: number }
-  | { type: "fault"; killed: string[]; stopped: string[] }
-  | { type: "detected"; ms: number }
-  | { type: "promoted"; ms: number }
-  | { type: "recovered"; rtoMs: number }
-  | { type: "edge-moved"; ms: number }
-  | { type: "storefront-repointed"; ms: number }
-  | { type: "workers-started"; ms: number; names: string[] }
-  | { type: "aborted"; reason: string }
-  | { type: "done"; report: RegionFailoverReport };
+export type { RegionFailoverEvent, RegionFailoverReport };
 
 export interface RegionFailoverOptions {
   topology: Topology;
@@ -228,6 +216,9 @@ export async function runRegionFailoverDrill(opts: RegionFailoverOptions): Promi
   const [standby] = await standbyStatus(t, r);
   if (standby?.receiver !== "streaming") throw new Error(`the us copy of core is not streaming (${standby?.receiver ?? standby?.error ?? "?"})`);
   emit({ type: "ready", euPrimary, standby: usMember.name });
+  // The drill is the operator: us's arbiter would otherwise promote on its own after the loss.
+  // Held down until failback (which starts it again).
+  await stopHeld(t, [REGION_ARBITER]);
 
   const syncCost = await measureSyncCost(t, opts.syncSamples ?? 20);
   emit({ type: "sync-cost", asyncP50: syncCost.async_commit_ms.p50, syncP50: syncCost.sync_commit_ms.p50 });
@@ -320,6 +311,7 @@ export async function runRegionFailoverDrill(opts: RegionFailoverOptions): Promi
       killPgMember(t, m);
       killed.push(m.name);
     }
+    emit({ type: "loss", killed });
     // Held, so a supervisor does not bring them back; failback releases and restarts them. Their
     // graceful stops take seconds (drains, a relay's resignation), which a lost region would not:
     // us's detection and promotion go on meanwhile; us's workers start once they are gone.
@@ -344,6 +336,9 @@ export async function runRegionFailoverDrill(opts: RegionFailoverOptions): Promi
       emit({ type: "aborted", reason: "the operator did not confirm the promotion" });
     } else {
       confirmedAt = Date.now();
+      // First the fence: core's leader lock taken in eu's place through the etcd quorum, which
+      // waits until eu's own lock has expired (regions/promote.ts) and keeps eu from taking it back.
+      await fenceCore(t, r, Math.max(1_000, deadline - Date.now()));
       // The us storefront restarts on the promoted copy while Patroni promotes it (its start takes
       // longer than the promotion): the state folder says us holds core's primary from now on.
       writeFailoverState(r, { coreRegion: r.name, promotedAt: new Date().toISOString(), drillId });

@@ -267,8 +267,9 @@ export function processEnv(t: Topology, name: ProcessName | string, opts: Proces
     env.AGORA_PAYMENT_PROVIDER_API_KEY = tokens.paymentProviderKey;
   if (name === "payment-sim" || as === "workers-payments" || role.tests)
     env.AGORA_PAYSWIFT_API_KEY = tokens.payswiftKey;
-  // The maintenance pool's alert evaluator scrapes the same targets as the console.
-  const scrapes = role.console || role.tests || name === "workers-maintenance";
+  // The maintenance pool's alert evaluator (us's too, after a region failover) scrapes the same
+  // targets as the console.
+  const scrapes = role.console || role.tests || as === "workers-maintenance";
   if (role.app || role.tests || scrapes) env.AGORA_METRICS_TOKEN = tokens.metrics;
 
   if (name.startsWith("storefront-")) {
@@ -354,9 +355,7 @@ function regionalEnv(t: Topology, r: RemoteRegion, name: string): Record<string,
   }
   env.AGORA_REDIS_SENTINELS = r.redis.sentinels.map((s) => `${t.host}:${s.port}`).join(",");
   env.AGORA_REDIS_MASTER_NAME = r.redis.masterName;
-  env.AGORA_ETCD_ENDPOINTS = (["etcd-1", "etcd-2", "etcd-3"] as const)
-    .map((route) => `https://${t.host}:${linkPort(r, route)}`)
-    .join(",");
+  env.AGORA_ETCD_ENDPOINTS = etcdEndpoints(t, r.name).join(",");
   env.AGORA_TELEMETRY_URL = url(t, linkPort(r, "telemetry"));
   const port = listenPort(t, name);
   // No regional gateway yet: a us shopper reaches the instance itself (global edge: not built).

@@ -4,12 +4,15 @@
  * through the outbox. Once us is promoted, eu's relay and pools are gone with eu, so the failover
  * starts in us what takes an order to READY_FOR_FULFILMENT — the outbox relay (same election and
  * fence as eu's), the sagas and payments pools on us's Redis, and an inventory instance reaching
- * eu's shards through the link — and what consumes an order's events (notifications, projections,
- * analytics: topology FAILOVER_WORKERS); failback stops them again.
+ * eu's shards through the link — what consumes an order's events (notifications, projections,
+ * analytics) and the maintenance pool (topology FAILOVER_WORKERS); failback stops them again.
  *
  * The same kinds of process are what eu loses in the drill: eu's relays, pools and inventory
  * instances are stopped with its storefronts (held from the supervisor, and so left alone by the
- * autoscaler) and started again by failback.
+ * autoscaler) and started again by failback. For maintenance that is required, not tidiness: etcd
+ * keeps its quorum through the drill, so a maintenance process left running in eu would keep the
+ * lost-job sweep's and the alert evaluator's leaderships (us's would never sweep), and two pools
+ * would run payouts and the heartbeat against two different core primaries if eu's core came back.
  */
 import { appInstances, failoverServices, services, startServices } from "../apps.ts";
 import { stopRecord } from "../launcher.ts";
@@ -34,7 +37,8 @@ export async function stopFailoverWorkers(t: Topology, r: RemoteRegion): Promise
 
 /**
  * eu's processes lost with the region in the drill: its storefronts and its instances of the
- * failover workers' kinds (every relay candidate, sagas and payments process, inventory instance).
+ * failover workers' kinds (every relay candidate, sagas, payments and maintenance process,
+ * inventory instance).
  */
 export function lostWithRegion(t: Topology): string[] {
   const storefronts = appInstances(t, ["storefront"])

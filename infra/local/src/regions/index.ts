@@ -7,3 +7,4 @@ export { CLIENT_REGION_HEADER, SERVED_BY_HEADER } from "./global-edge.ts";
 export { holdsCorePrimary, readFailoverState } from "./failover-state.ts";
 export { runRegionFailback, type FailbackReport } from "./failback.ts";
 export { regionPlacements, type RegionPlacementView } from "./region-placement.ts";
+export { readArbiterState, type ArbiterState } from "./arbiter-state.ts";

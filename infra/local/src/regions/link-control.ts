@@ -10,6 +10,8 @@ export const linkViewSchema = z.object({
   routes: z.array(
     z.object({
       name: z.string(),
+      from: z.string().optional(),
+      to: z.string().optional(),
       listenPort: z.number(),
       targetPort: z.number(),
       stats: z.object({ accepted: z.number(), dropped: z.number(), open: z.number(), bytesUp: z.number(), bytesDown: z.number() }),

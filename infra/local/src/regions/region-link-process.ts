@@ -7,12 +7,18 @@
  *   PUT /link     → `{ "mode": "cut" | "healthy" | "one-way" | "flaky", "rttMs": 80 }` (either field)
  *   GET /healthz
  * The state is kept in the state folder, so a restarted link keeps the partition an operator set.
+ *
+ * It also joins the witness to both regions: eu's listeners for the etcd members in us and at the
+ * witness, and the address each etcd member advertises to its peers, where the dialling member's
+ * location is told per connection (peer-source.ts) — each connection gets its pair's fault.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { type FaultProxy, startFaultProxy } from "../chaos/fault-proxy.ts";
-import { remoteRegion, topology } from "../topology.ts";
-import { HEALTHY_LINK, linkChangeSchema, linkFault, type LinkState, linkStateSchema } from "./link-state.ts";
+import { readRegistry } from "../processes/registry.ts";
+import { ETCD_LOCATIONS, type LinkRoute, type Location, remoteRegion, topology } from "../topology.ts";
+import { applyLinkChange, HEALTHY_LINK, linkChangeSchema, type LinkState, linkStateSchema, pairFault } from "./link-state.ts";
+import { diallingPid } from "./peer-source.ts";
 
 const t = topology();
 const region = remoteRegion(t);
@@ -32,11 +38,34 @@ function saveState(s: LinkState): void {
 
 let state = loadState();
 let changedAt = new Date().toISOString();
-const proxies: FaultProxy[] = [];
+
+/** The location of the etcd member that dialled a peer connection (undefined: not a member). */
+async function peerLocation(client: { remotePort?: number; localPort?: number }): Promise<Location | undefined> {
+  const members = readRegistry(t.pidFile).filter((x) => t.etcd.some((e) => e.name === x.name));
+  const pid = await diallingPid(
+    client,
+    members.map((m) => m.pid),
+  );
+  const name = members.find((m) => m.pid === pid)?.name;
+  return t.etcd.find((e) => e.name === name)?.location;
+}
+
+function applyState(p: FaultProxy, r: LinkRoute): void {
+  if (r.from !== "any") return p.setFault(pairFault(state, r.from, r.to));
+  for (const from of ETCD_LOCATIONS) p.setClassFault(from, pairFault(state, from, r.to));
+}
+
+const proxies: { proxy: FaultProxy; route: LinkRoute }[] = [];
 for (const r of link.routes) {
-  const p = await startFaultProxy({ name: r.name, host: t.host, listenPort: r.listenPort, targetPort: r.targetPort });
-  p.setFault(linkFault(state));
-  proxies.push(p);
+  const p = await startFaultProxy({
+    name: r.name,
+    host: t.host,
+    listenPort: r.listenPort,
+    targetPort: r.targetPort,
+    ...(r.from === "any" ? { classify: peerLocation } : {}),
+  });
+  applyState(p, r);
+  proxies.push({ proxy: p, route: r });
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -59,7 +88,14 @@ const view = () => ({
   region: region.name,
   state,
   changedAt,
-  routes: proxies.map((p) => ({ name: p.name, listenPort: p.listenPort, targetPort: p.targetPort, stats: p.stats() })),
+  routes: proxies.map(({ proxy: p, route: r }) => ({
+    name: p.name,
+    from: r.from,
+    to: r.to,
+    listenPort: p.listenPort,
+    targetPort: p.targetPort,
+    stats: p.stats(),
+  })),
 });
 
 const admin = createServer((req, res) => {
@@ -72,9 +108,9 @@ const admin = createServer((req, res) => {
     .then((body) => {
       const parsed = linkChangeSchema.safeParse(body);
       if (!parsed.success) return send(res, 400, { error: parsed.error.issues.map((i) => i.message).join("; ") });
-      state = { ...state, ...parsed.data };
+      state = applyLinkChange(state, parsed.data);
       changedAt = new Date().toISOString();
-      for (const p of proxies) p.setFault(linkFault(state));
+      for (const { proxy, route } of proxies) applyState(proxy, route);
       saveState(state);
       process.stdout.write(`${JSON.stringify({ level: "info", msg: "region link changed", state })}\n`);
       send(res, 200, view());
@@ -86,7 +122,7 @@ process.stdout.write(`${JSON.stringify({ level: "info", msg: "region link up", a
 
 const stop = () => {
   admin.close();
-  void Promise.all(proxies.map((p) => p.close())).then(() => process.exit(0));
+  void Promise.all(proxies.map(({ proxy }) => proxy.close())).then(() => process.exit(0));
 };
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);

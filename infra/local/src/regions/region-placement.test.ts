@@ -1,6 +1,8 @@
+import { rmSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { processEnv } from "../env/process-env.ts";
 import { SHARD_NAMES, topology } from "../topology.ts";
+import { writeFailoverState } from "./failover-state.ts";
 import { regionPlacements } from "./region-placement.ts";
 
 const KEYS = ["AGORA_REGIONS", "AGORA_BASE_PORT", "AGORA_STATE_DIR"] as const;
@@ -36,6 +38,21 @@ describe("where each region's data and processes live", () => {
     expect(us).toMatchObject({ name: "us", holdsCorePrimary: false, primaries: [], copies: ["core-us"], workers: [] });
     expect(us?.storefronts).toEqual(["storefront-us-1"]);
     expect(us?.redis).toEqual(["redis-us-1", "redis-us-2"]);
+  });
+
+  it("after a region failover, the promoted region holds core's primary and runs the failover workers", () => {
+    process.env.AGORA_REGIONS = "2";
+    const t = topology("test");
+    const r = t.remoteRegions[0]!;
+    writeFailoverState(r, { coreRegion: r.name, promotedAt: "2026-12-06T10:00:00.000Z", drillId: "d" });
+    try {
+      const [eu, us] = regionPlacements(t);
+      expect(eu).toMatchObject({ holdsCorePrimary: false, primaries: [...SHARD_NAMES] });
+      expect(us).toMatchObject({ name: "us", holdsCorePrimary: true, primaries: ["core"], copies: [] });
+      expect(us?.workers).toContain("workers-sagas-us-1");
+    } finally {
+      rmSync(r.failoverStateFile, { force: true });
+    }
   });
 
   it("tells every process where each shard's primary runs, so vendors are placed in their home region", () => {

@@ -11,6 +11,7 @@ import { redisReplication, sentinelMaster, withRedis } from "../probes/redis.ts"
 import { isOurs, type ProcessRecord, readRegistry, removeRecord } from "../processes/registry.ts";
 import { chownToPostgres, startProcess } from "../processes/spawn.ts";
 import { waitFor } from "../processes/wait.ts";
+import { heldProcesses } from "../supervisor/control.ts";
 import { ensureInternalCerts } from "../security/internal-tls.ts";
 import { ensurePostgresCerts } from "../security/postgres-tls.ts";
 import {
@@ -26,6 +27,7 @@ import { GLOBAL_EDGE, writeGlobalEdgeConfig } from "./global-edge.ts";
 import { standbyPatroniConfig, standbyStreaming } from "./standby-cluster.ts";
 
 export const REGION_LINK = "region-link";
+export const REGION_ARBITER = "region-arbiter";
 
 type Log = (line: string) => void;
 
@@ -97,6 +99,27 @@ export function startRegionLink(t: Topology, r: RemoteRegion): void {
   });
 }
 
+/** The region's arbiter (arbiter-process.ts): automatic promotion through the etcd quorum. */
+export function startRegionArbiter(t: Topology, r: RemoteRegion): void {
+  if (running(t, REGION_ARBITER)) return;
+  startProcess(t.pidFile, {
+    name: REGION_ARBITER,
+    kind: "app",
+    command: process.execPath,
+    args: ["--import", "tsx", join(REPO_ROOT, "infra/local/src/regions/arbiter-process.ts")],
+    cwd: REPO_ROOT,
+    logFile: r.arbiter.logFile,
+    env: {
+      AGORA_PROFILE: t.profile.name,
+      AGORA_STATE_DIR: t.stateDir,
+      AGORA_REGIONS: "2",
+      ...(process.env.AGORA_BASE_PORT ? { AGORA_BASE_PORT: process.env.AGORA_BASE_PORT } : {}),
+      ...(process.env.AGORA_REGION_PROMOTION ? { AGORA_REGION_PROMOTION: process.env.AGORA_REGION_PROMOTION } : {}),
+    },
+    match: "arbiter-process",
+  });
+}
+
 const HAPROXY_BIN = process.env.AGORA_HAPROXY_BIN ?? "/usr/sbin/haproxy";
 
 /** The global edge (global-edge.ts): restarted when its configuration changed, else left running. */
@@ -119,6 +142,13 @@ export async function startGlobalEdge(t: Topology, r: RemoteRegion, stopRecord: 
   });
 }
 
+/** Starts the link between the regions and the witness (idempotent) and waits until it answers. */
+export async function upRegionLink(t: Topology, r: RemoteRegion, log: Log): Promise<void> {
+  if (!running(t, REGION_LINK)) log(`region link: eu ⇄ ${r.name}, witness (${r.link.routes.length} routes) …`);
+  startRegionLink(t, r);
+  await waitFor("region link /healthz", () => linkAnswers(t, r), { timeoutMs: 30_000, process: REGION_LINK, logFile: r.link.logFile });
+}
+
 /** Brings every remote region's servers up (idempotent) and waits until the standby streams. */
 export async function upRegions(t: Topology, parts: LauncherParts, log: Log): Promise<void> {
   if (t.remoteRegions.length === 0) return;
@@ -126,9 +156,7 @@ export async function upRegions(t: Topology, parts: LauncherParts, log: Log): Pr
   for (const r of t.remoteRegions) {
     const v = regionView(t, r);
     prepare(t, r);
-    log(`region ${r.name}: link to eu (${r.link.routes.length} routes) …`);
-    startRegionLink(t, r);
-    await waitFor("region link /healthz", () => linkAnswers(t, r), { timeoutMs: 30_000, process: REGION_LINK, logFile: r.link.logFile });
+    await upRegionLink(t, r, log);
     log(`region ${r.name}: Redis primary + replica, Sentinel ×${r.redis.sentinels.length}; core standby ×${r.coreStandby.nodes.length} …`);
     for (const n of [...r.redis.nodes, ...r.redis.sentinels]) parts.startRedisNode(v, n.name);
     for (const m of r.coreStandby.nodes) parts.startPgMember(v, m);
@@ -158,12 +186,18 @@ export async function upRegions(t: Topology, parts: LauncherParts, log: Log): Pr
         process: m.name,
         logFile: m.logFile,
       });
+    // The arbiter only once the copy streams (a promotion needs one), and not while an operator's
+    // drill holds it down (failback starts it again).
+    if (!heldProcesses(t).has(REGION_ARBITER)) {
+      log(`region ${r.name}: arbiter (automatic promotion through the etcd quorum${process.env.AGORA_REGION_PROMOTION === "manual" ? ", advisory only" : ""}) …`);
+      startRegionArbiter(t, r);
+    }
     log(`region ${r.name}: global edge on :${r.globalEdge.port} (clients by X-Agora-Client-Region) …`);
     await startGlobalEdge(t, r, parts.stopRecord);
   }
 }
 
-/** Stops the remote regions' servers: the standby before the link it reaches its DCS through. */
+/** Stops the remote regions' servers (the link stays: launcher `down` stops it after etcd). */
 export async function downRegions(t: Topology, parts: LauncherParts, log: Log, opts: { wipe?: boolean } = {}): Promise<void> {
   const recs = readRegistry(t.pidFile);
   for (const r of t.remoteRegions) {
@@ -176,11 +210,6 @@ export async function downRegions(t: Topology, parts: LauncherParts, log: Log, o
     await Promise.all(redis.map((x) => parts.stopRecord(x)));
     for (const x of redis) removeRecord(t.pidFile, x.name);
   }
-  const link = recs.find((x) => x.name === REGION_LINK);
-  if (link) {
-    log(`stopping ${REGION_LINK} (pid ${link.pid})`);
-    await parts.stopRecord(link);
-    removeRecord(t.pidFile, REGION_LINK);
-  }
+  // The link itself stops after eu's etcd (launcher `down`): etcd's peers in other sites reach each other through it.
   if (opts.wipe) rmSync(regionsFile(t.stateDir), { force: true });
 }

@@ -11,6 +11,7 @@ import pg from "pg";
 import { patroniConfig } from "../config/patroni.ts";
 import { patroniRest } from "../probes/patroni.ts";
 import {
+  etcdClientPorts,
   databaseUrl,
   linkPort,
   memberUrl,
@@ -30,7 +31,7 @@ export function standbyPatroniConfig(t: Topology, r: RemoteRegion, m: PgMember, 
     ...base,
     etcd: {
       ...base.etcd,
-      hosts: (["etcd-1", "etcd-2", "etcd-3"] as const).map((e) => `${t.host}:${linkPort(r, e)}`),
+      hosts: etcdClientPorts(t, r.name).map((e) => `${t.host}:${e.port}`),
       use_proxies: true,
     },
     bootstrap: {
