@@ -6,14 +6,22 @@
  * (ops:regions): the demo operator is told so and the API refuses them (403); an admin's link
  * change is refused as well here, clearly (412: there is no link with one region).
  *
+ * The region failover drill's controls follow the same rule (403 for the operator, 412 for an
+ * admin with one region).
+ *
  * The two-region parts (a real link cut from the page's API, the us copy's age) run in
- * tests/chaos/regions-home.chaos.test.ts against AGORA_REGIONS=2.
+ * tests/chaos/regions-home.chaos.test.ts against AGORA_REGIONS=2. The second journey below — the
+ * region failover drill and its failback started from the page, watched while core is down — runs
+ * only with AGORA_REGIONS=2 (a private topology: `AGORA_REGIONS=2 AGORA_BASE_PORT=… AGORA_STATE_DIR=…
+ * npx playwright test e2e/ops-regions.spec.ts`); with it, the one-region journey is skipped.
  */
 import { randomUUID } from "node:crypto";
 import { closeAll, core, createVendor } from "@agora/db";
 import { topology } from "../infra/local/src/topology.ts";
 import { expect, test } from "./support/fixtures.ts";
 import { signInToOps } from "./support/ops-sign-in.ts";
+
+const twoRegions = process.env.AGORA_REGIONS === "2";
 
 test.afterAll(async () => {
   await closeAll();
@@ -23,6 +31,7 @@ test("the Regions page shows one region, where each vendor lives and the region 
   page,
   newPage,
 }) => {
+  test.skip(twoRegions, "the one-region journey");
   test.setTimeout(90_000);
   const t = topology("test");
   const ops = `http://${t.host}:${t.apps.opsConsole}`;
@@ -58,6 +67,11 @@ test("the Regions page shows one region, where each vendor lives and the region 
     });
     expect(refused.status()).toBe(403);
     expect(await refused.text()).toContain('needs the \\"ops:regions\\" permission');
+    const drillRefused = await operator.request.post(`${ops}/api/trpc/ops.regions.startFailover`, {
+      data: { json: { region: "eu", confirm: true } },
+      headers: { "content-type": "application/json" },
+    });
+    expect(drillRefused.status()).toBe(403);
 
     await signInToOps(page, "/regions", "admin@agora.local");
     await expect(page.getByRole("heading", { name: "Regions" })).toBeVisible({ timeout: 30_000 });
@@ -85,7 +99,81 @@ test("the Regions page shows one region, where each vendor lives and the region 
     });
     expect(noLink.status()).toBe(412);
     expect(await noLink.text()).toContain("runs one region");
+    // No other region to fail over to: no drill controls, and the API says why.
+    await expect(page.getByTestId("region-drill")).toHaveCount(0);
+    const noDrill = await page.request.post(`${ops}/api/trpc/ops.regions.startFailover`, {
+      data: { json: { region: "eu", confirm: true } },
+      headers: { "content-type": "application/json" },
+    });
+    expect(noDrill.status()).toBe(412);
+    expect(await noDrill.text()).toContain("runs one region");
+    const unconfirmed = await page.request.post(`${ops}/api/trpc/ops.regions.startFailover`, {
+      data: { json: { region: "eu" } },
+      headers: { "content-type": "application/json" },
+    });
+    expect(unconfirmed.status()).toBe(400);
   } finally {
     await core().primary.drillRun.delete({ where: { id: drillId } });
   }
+});
+
+test("with two regions an admin runs the region failover drill and its failback from the Regions page, watching it while core is down", async ({
+  page,
+}) => {
+  test.skip(!twoRegions, "needs AGORA_REGIONS=2 (a private two-region topology)");
+  // The drill (~1 min) and the failback (a base backup over the link, ~1–2 min) on a shared box.
+  test.setTimeout(10 * 60_000);
+  const t = topology("test");
+  const ops = `http://${t.host}:${t.apps.opsConsole}`;
+  await signInToOps(page, "/regions", "admin@agora.local");
+  const panel = page.getByTestId("region-drill");
+  await expect(panel.getByTestId("core-holder")).toContainText("eu holds core's primary", { timeout: 30_000 });
+
+  await panel.getByRole("button", { name: "Start region failover drill…" }).click();
+  const ask = page.getByRole("dialog", { name: "Lose eu and promote the copy of core?" });
+  await expect(ask).toContainText("SIGKILLed");
+  await expect(ask).toContainText("run the failback");
+  await ask.getByRole("button", { name: "Kill eu's core and promote" }).click();
+  await expect(ask).toBeHidden();
+
+  // A second start while it runs: CONFLICT.
+  const again = await page.request.post(`${ops}/api/trpc/ops.regions.startFailover`, {
+    data: { json: { region: "eu", confirm: true } },
+    headers: { "content-type": "application/json" },
+  });
+  expect(again.status()).toBe(409);
+
+  const phases = panel.getByTestId("region-failover-phases");
+  // Live while core (the console's own database) is down: the loss, then us seeing it.
+  await expect(phases.locator('[data-phase="detected"]')).toHaveAttribute("data-state", "done", { timeout: 120_000 });
+  await expect(page.getByText("Tenants unavailable")).toBeVisible({ timeout: 30_000 });
+  await expect(phases.locator('[data-phase="promoted"]')).toHaveAttribute("data-state", "done", { timeout: 120_000 });
+  const report = panel.getByTestId("region-failover-report");
+  await expect(report).toContainText("RTO", { timeout: 240_000 });
+  await expect(phases.locator('[data-phase="done"]')).toHaveAttribute("data-state", "done");
+  await expect(panel.getByTestId("core-holder")).toContainText("us holds core's primary", { timeout: 30_000 });
+  const rto = await report.getByText("RTO").locator("..").textContent();
+
+  // us holds core's primary: another failover is refused until the failback.
+  const promoted = await page.request.post(`${ops}/api/trpc/ops.regions.startFailover`, {
+    data: { json: { region: "eu", confirm: true } },
+    headers: { "content-type": "application/json" },
+  });
+  expect(promoted.status()).toBe(409);
+
+  await panel.getByRole("button", { name: "Fail back to eu…" }).click();
+  const back = page.getByRole("dialog", { name: "Fail back to eu?" });
+  await expect(back).toContainText("discarded");
+  await back.getByRole("button", { name: "Fail back" }).click();
+  const failback = panel.getByTestId("region-failback-phases");
+  await expect(failback.locator('[data-phase="us-stopped"]')).toHaveAttribute("data-state", "done", { timeout: 120_000 });
+  await expect(failback.locator('[data-phase="done"]')).toHaveAttribute("data-state", "done", { timeout: 360_000 });
+
+  // Back to normal: eu holds core's primary, tenants are read again, the drill is in the history.
+  await expect(panel.getByTestId("core-holder")).toContainText("eu holds core's primary", { timeout: 30_000 });
+  await expect(page.getByRole("table", { name: "Where each tenant lives" })).toBeVisible({ timeout: 30_000 });
+  await expect(panel.getByRole("button", { name: "Start region failover drill…" })).toBeEnabled();
+  const row = page.getByRole("table", { name: "Region drills" }).getByRole("row").filter({ hasText: "eu (kill)" }).first();
+  await expect(row).toBeVisible({ timeout: 30_000 });
+  expect(rto).toMatch(/\d+\.\d s/);
 });

@@ -13,7 +13,7 @@ export default async function RegionsPage() {
     <OpsShell
       current="/regions"
       title="Regions"
-      description="The regions and what runs in each, the link between them and how stale the remote copy of core is, where each tenant lives, the partition controls and the region drills (docs/adr/0010)."
+      description="The regions and what runs in each, the link between them and how stale the remote copy of core is, where each tenant lives, the partition controls, and the region failover drill with its failback and their history (docs/adr/0010)."
     >
       <RegionBoard canControl={canControl} />
     </OpsShell>

@@ -3,8 +3,8 @@
  * fault proxies in front of the primaries, Patroni failover drills, nginx cache statistics.
  * Only this folder of the console may import infra/local (see eslint.config.js).
  */
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import type { LinkFaultView, OpsBackend, RegionLinkView } from "@agora/api/ops-backend";
 import { BENCH_RUNS_SHOWN, SpikeAlreadyRunningError, UnknownOpsTargetError } from "@agora/api/ops-backend";
 import { SpikeRunningError, spikeStatus, startSpike } from "@agora/infra-local/autoscaler";
@@ -21,12 +21,27 @@ import {
 } from "@agora/infra-local/security";
 import { readRolloutState, requestRolloutAction, rolloutJobRunning, startRolloutJob } from "@agora/infra-local/rollout";
 import { getStatus, postgresLag } from "@agora/infra-local/status";
-import { type LinkView, regionHealth, regionLink, regionPlacements, setRegionLink, standbyStatus } from "@agora/infra-local/regions";
+import {
+  type ArbiterState,
+  holdsCorePrimary,
+  type LinkView,
+  readArbiterState,
+  regionHealth,
+  regionLink,
+  regionPlacements,
+  runRegionFailback,
+  setRegionLink,
+  standbyStatus,
+} from "@agora/infra-local/regions";
 import { cluster as clusterOf, PRIMARY_REGION, SHARD_REGIONS, type Topology } from "@agora/infra-local/topology";
 
 const CALL_TIMEOUT_MS = 3_000;
 
-/** The link as the console shows it, with the remote region's standby lag beside it. */
+function arbiterView(a: ArbiterState | undefined): RegionLinkView["arbiter"] {
+  return a ? { mode: a.mode, decision: a.decision.kind, reason: a.decision.reason, at: a.at } : null;
+}
+
+/** The link as the console shows it, with the remote region's standby lag and arbiter beside it. */
 async function regionLinkView(t: Topology, link: LinkView): Promise<RegionLinkView> {
   const r = t.remoteRegions.find((x) => x.name === link.region);
   const standby = r ? await standbyStatus(t, r) : [];
@@ -36,6 +51,7 @@ async function regionLinkView(t: Topology, link: LinkView): Promise<RegionLinkVi
     changedAt: link.changedAt,
     routes: link.routes.map((x) => ({ name: x.name, stats: { accepted: x.stats.accepted, dropped: x.stats.dropped, open: x.stats.open } })),
     standby: standby.map((s) => ({ member: s.member, role: s.role, lagBytes: s.lagBytes, copyAgeMs: s.heartbeatAgeMs })),
+    arbiter: arbiterView(r ? readArbiterState(r) : undefined),
   };
 }
 
@@ -72,6 +88,28 @@ async function faultProxy(t: Topology, path: string, init: RequestInit = {}): Pr
   });
   if (!res.ok) throw new Error(`fault proxy answered ${res.status} to ${path}`);
   return res.json();
+}
+
+/**
+ * The console's record of its region drills: a file in the state folder, since the drill takes
+ * core (the console's database) away. Written whole through a rename, so a reader never sees half.
+ */
+const regionDrillRecordFile = (t: Topology) => join(t.stateDir, "drills", "region-drill-console.json");
+
+async function readRegionDrillRecord(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, "utf8")) as unknown;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw err;
+  }
+}
+
+async function writeRegionDrillRecord(file: string, record: unknown): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(record));
+  await rename(tmp, file);
 }
 
 /** Whether a PID is alive (signal 0 checks without signalling). */
@@ -141,10 +179,16 @@ export function localOpsBackend(t: Topology): OpsBackend {
     regionHealth: async () => (t.remoteRegions.length === 0 ? null : regionHealth(t)),
     // The operator's press of the drill's button is the promotion's confirmation (ADR 0010).
     regionFailover: ({ onEvent }) => runRegionFailoverDrill({ topology: t, confirm: () => Promise.resolve(true), onEvent }),
+    regionFailback: ({ onStep, onLog }) => runRegionFailback(t, onLog, onStep),
+    readRegionDrillRecord: () => readRegionDrillRecord(regionDrillRecordFile(t)),
+    writeRegionDrillRecord: (record) => writeRegionDrillRecord(regionDrillRecordFile(t), record),
     regionsOverview: async () => {
       const link = t.remoteRegions.length === 0 ? null : await regionLink(t).catch(() => undefined);
+      // After a region failover the promoted region holds core's primary until failback.
+      const promotedRegion = t.remoteRegions.find((r) => holdsCorePrimary(r))?.name ?? null;
       return {
-        coreRegion: PRIMARY_REGION,
+        coreRegion: promotedRegion ?? PRIMARY_REGION,
+        promotedRegion,
         regions: regionPlacements(t),
         shardRegions: { ...SHARD_REGIONS },
         links: link ? [await regionLinkView(t, link)] : [],

@@ -6,10 +6,11 @@ import { Badge, Card, EmptyState, Grid, Stat, StatGroup, Table } from "@agora/ui
 import { TimeSeriesChart } from "@agora/ui/charts";
 import { useTRPC } from "@agora/trpc-next/react";
 import { LinkControls } from "./link-controls.tsx";
+import { RegionDrillPanel } from "./region-drill-panel.tsx";
 import { RegionMap } from "./region-map.tsx";
 
 type Overview = Extract<RouterOutputs["ops"]["regions"]["overview"], { available: true }>;
-type Tenant = Overview["tenants"][number];
+type Tenant = NonNullable<Overview["tenants"]>[number];
 type Drill = NonNullable<Overview["drills"]>[number];
 type Consistency = Overview["consistency"][number];
 
@@ -62,7 +63,26 @@ export function RegionBoard({ canControl }: { canControl: boolean }) {
 
       <StatGroup>
         <Stat label="Regions" value={data.regions.length} hint={`core primary in ${data.coreRegion}`} />
-        <Stat label="Link" value={link ? link.state.mode : oneRegion ? "–" : "unknown"} hint={link ? `${link.state.rttMs} ms round trip` : undefined} />
+        <Stat
+          label="Link"
+          value={link ? link.state.mode : oneRegion ? "–" : "unknown"}
+          hint={
+            link
+              ? `${link.state.rttMs} ms round trip${link.state.witness ? ` · witness ⇄ eu ${link.state.witness.eu}, ⇄ us ${link.state.witness.us}` : ""}`
+              : undefined
+          }
+        />
+        {link && (
+          <Stat
+            label={`Arbiter of ${link.region}`}
+            value={link.arbiter ? link.arbiter.decision : "–"}
+            hint={
+              link.arbiter
+                ? `${link.arbiter.mode === "auto" ? "promotes on its own" : "advisory"}: ${link.arbiter.reason}`
+                : "no decision recorded"
+            }
+          />
+        )}
         <Stat
           label={remote[0] ? `${remote[0].name} copy age` : "Copy age"}
           value={seconds(standby?.copyAgeMs ?? null)}
@@ -70,7 +90,7 @@ export function RegionBoard({ canControl }: { canControl: boolean }) {
         />
         <Stat
           label="Shoppers by home region"
-          value={Object.entries(data.shoppersByRegion)
+          value={Object.entries(data.shoppersByRegion ?? {})
             .map(([r, n]) => `${r} ${n}`)
             .join(" · ") || "–"}
           hint="recorded at sign-up from the region that served it"
@@ -105,6 +125,8 @@ export function RegionBoard({ canControl }: { canControl: boolean }) {
         </Card>
       </Grid>
 
+      {!oneRegion && <RegionDrillPanel canControl={canControl} coreRegion={data.coreRegion} promotedRegion={data.promotedRegion} />}
+
       <Table<Consistency>
         caption="Consistency per kind of data"
         rows={[...data.consistency]}
@@ -116,27 +138,31 @@ export function RegionBoard({ canControl }: { canControl: boolean }) {
         ]}
       />
 
-      <Table<Tenant>
-        caption="Where each tenant lives"
-        rows={data.tenants}
-        rowKey={(v) => v.id}
-        empty={<EmptyState title="No vendors yet" />}
-        columns={[
-          { key: "name", header: "Vendor", cell: (v) => <span className="font-medium">{v.name}</span> },
-          { key: "home", header: "Home region", cell: (v) => v.homeRegion },
-          { key: "shard", header: "Shard", cell: (v) => v.shard ?? "–" },
-          { key: "shardRegion", header: "Shard runs in", cell: (v) => v.shardRegion ?? "–", hideOnMobile: true },
-          {
-            key: "local",
-            header: "Locality",
-            cell: (v) => <Badge tone={v.local ? "success" : "danger"}>{v.local ? "in its home region" : "outside its home region"}</Badge>,
-          },
-        ]}
-      />
+      {data.tenants === null ? (
+        <EmptyState title="Tenants unavailable" description="Core (this console's database) does not answer: during a region drill, until the failback." />
+      ) : (
+        <Table<Tenant>
+          caption="Where each tenant lives"
+          rows={data.tenants}
+          rowKey={(v) => v.id}
+          empty={<EmptyState title="No vendors yet" />}
+          columns={[
+            { key: "name", header: "Vendor", cell: (v) => <span className="font-medium">{v.name}</span> },
+            { key: "home", header: "Home region", cell: (v) => v.homeRegion },
+            { key: "shard", header: "Shard", cell: (v) => v.shard ?? "–" },
+            { key: "shardRegion", header: "Shard runs in", cell: (v) => v.shardRegion ?? "–", hideOnMobile: true },
+            {
+              key: "local",
+              header: "Locality",
+              cell: (v) => <Badge tone={v.local ? "success" : "danger"}>{v.local ? "in its home region" : "outside its home region"}</Badge>,
+            },
+          ]}
+        />
+      )}
 
       <div data-testid="region-drills">
         {data.drills === null ? (
-          <EmptyState title="Drill history unavailable" description="The drill store could not be read." />
+          <EmptyState title="Drill history unavailable" description="The drill store (in core) could not be read: during a region drill it comes back with the failback." />
         ) : (
           <Table<Drill>
             caption="Region drills"

@@ -40,7 +40,8 @@ export const PERMISSIONS = [
   // acknowledge alerts, create and expire silences
   "ops:alerts",
   "ops:scale",
-  // cut, heal, degrade the link between the regions (the Regions page's partition controls)
+  // cut, heal, degrade the link between the regions (the Regions page's partition controls);
+  // start the region failover drill and its failback
   "ops:regions",
   "ops:deploy",
   "tenants:read",

@@ -10,6 +10,9 @@ import type {
   DrillMode,
   FailoverDrillReport,
   Health,
+  RegionFailbackReport,
+  RegionFailbackStep,
+  RegionFailoverEvent,
   RegionFailoverReport,
   NodeStatus,
   TopologyStatus,
@@ -20,7 +23,18 @@ import type {
   StartRolloutInput,
 } from "./deployments/deployments.schema.ts";
 
-export type { DrillEvent, DrillMode, FailoverDrillReport, Health, NodeStatus, RegionFailoverReport, TopologyStatus };
+export type {
+  DrillEvent,
+  DrillMode,
+  FailoverDrillReport,
+  Health,
+  NodeStatus,
+  RegionFailbackReport,
+  RegionFailbackStep,
+  RegionFailoverEvent,
+  RegionFailoverReport,
+  TopologyStatus,
+};
 
 /** At most this many bench runs are kept in view (the newest); see ops/performance. */
 export const BENCH_RUNS_SHOWN = 100;
@@ -116,11 +130,17 @@ export type RegionLinkMode = "healthy" | "cut" | "one-way" | "flaky";
 export interface RegionLinkView {
   /** The remote region the link joins to the core region. */
   region: string;
-  state: { mode: RegionLinkMode; rttMs: number };
+  state: { mode: RegionLinkMode; rttMs: number; witness?: { eu: "healthy" | "cut"; us: "healthy" | "cut" } };
   changedAt: string;
   routes: { name: string; stats: { accepted: number; dropped: number; open: number } }[];
   /** The remote region's copies of core: how far behind the core primary they are. */
   standby: { member: string; role: string | null; lagBytes: number | null; copyAgeMs: number | null }[];
+  /**
+   * The remote region's arbiter (automatic promotion through the etcd quorum with the witness):
+   * its mode and last decision — wait (eu holds core's lock), suspect, promote, no-quorum,
+   * holds-core. Null when it has recorded none.
+   */
+  arbiter?: { mode: string; decision: string; reason: string; at: string } | null;
 }
 
 /** Each region as the global edge judges it, and where it sends each region's clients (docs/adr/0010). */
@@ -159,6 +179,8 @@ export interface RegionPlacement {
 /** Where things run: regions, shard placement, the link; what the Regions page starts from. */
 export interface RegionsTopologyView {
   coreRegion: string;
+  /** The remote region whose copy of core a region failover promoted, until failback; null normally. */
+  promotedRegion: string | null;
   regions: RegionPlacement[];
   /** Shard name → region of its primary. */
   shardRegions: Record<string, string>;
@@ -237,7 +259,21 @@ export interface OpsBackend {
    * The region failover drill: the core region is lost and the other one's copy of core promoted.
    * Calling it is the operator's confirmation (ADR 0010). Progress lines go to `onEvent`.
    */
-  regionFailover?(opts: { onEvent: (e: { type: string }) => void }): Promise<RegionFailoverReport>;
+  regionFailover?(opts: { onEvent: (e: RegionFailoverEvent) => void }): Promise<RegionFailoverReport>;
+  /**
+   * The region drill's reset (`npm run region -- failback`): eu's core back from its own data, the
+   * remote copy rebuilt from it, eu's stopped processes restarted. Each step is reported as it ends.
+   */
+  regionFailback?(opts: {
+    onStep: (step: RegionFailbackStep) => void;
+    onLog: (line: string) => void;
+  }): Promise<RegionFailbackReport>;
+  /**
+   * The console's record of its region drills, kept beside the deployment (locally: a file in the
+   * state folder), not in core: the drill takes core away. The API validates its shape; null: none.
+   */
+  readRegionDrillRecord?(): Promise<unknown>;
+  writeRegionDrillRecord?(record: unknown): Promise<void>;
   /** Regions, what runs in each, shard placement and the links (one region: no links). */
   regionsOverview?(): Promise<RegionsTopologyView>;
   /** The last storefront rollout (canary / blue-green); absent where releases are not run from here. */

@@ -28,6 +28,8 @@ import { deploymentsOverview, rolloutAction, startRollout } from "../ops/deploym
 import { rolloutActionInput, startRolloutInput } from "../ops/deployments/deployments.schema.ts";
 import { regionsOverview, setRegionLink } from "../ops/regions/regions-overview.ts";
 import { regionsOverviewInput, setRegionLinkInput } from "../ops/regions/regions.schema.ts";
+import { regionDrillStatus, startRegionFailback, startRegionFailover } from "../ops/regions/region-drill-runs.ts";
+import { startRegionFailbackInput, startRegionFailoverInput } from "../ops/regions/region-drill.schema.ts";
 import { scalingOverview, startSaleSpike } from "../ops/scaling/scaling-overview.ts";
 import { startSpikeInput } from "../ops/scaling/scaling.schema.ts";
 import { performanceOverview } from "../ops/performance/bench-history.ts";
@@ -110,7 +112,7 @@ export const opsRouter = createTRPCRouter({
   }),
   /** The runs of `npm run bench` against this deployment (Performance page). */
   performance: permissionProcedure("ops:read").query(() => performanceOverview()),
-  /** Regions, the link between them, tenant placement, region drills (Regions page; link: ops:regions). */
+  /** Regions, the link between them, tenant placement, region drills (Regions page; link and drills: ops:regions). */
   regions: createTRPCRouter({
     overview: permissionProcedure("ops:read")
       .input(regionsOverviewInput)
@@ -118,6 +120,14 @@ export const opsRouter = createTRPCRouter({
     setLink: permissionProcedure("ops:regions")
       .input(setRegionLinkInput)
       .mutation(({ ctx, input }) => setRegionLink(ctx.session.userId, input)),
+    /** The region failover drill and its failback: progress from the console, not core (the drill takes core away). */
+    drill: permissionProcedure("ops:read").query(() => regionDrillStatus()),
+    startFailover: permissionProcedure("ops:regions")
+      .input(startRegionFailoverInput)
+      .mutation(({ ctx, input }) => startRegionFailover(ctx.session.userId, input)),
+    startFailback: permissionProcedure("ops:regions")
+      .input(startRegionFailbackInput)
+      .mutation(({ ctx }) => startRegionFailback(ctx.session.userId)),
   }),
   /** Vendors per shard and online vendor moves; moving a vendor is a capacity change (ops:scale). */
   shards: createTRPCRouter({

@@ -10,6 +10,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { opsBackend, type DrillEvent, type FailoverDrillReport } from "../backend.ts";
 import { checkInvariants, type InvariantResult } from "../invariants.ts";
+import { regionDrillRunning } from "../regions/region-drill-runs.ts";
 import { createCheckoutProbe } from "./checkout-probe.ts";
 import { runTraffic, summarizeTraffic, type TrafficSummary } from "./traffic.ts";
 
@@ -34,6 +35,8 @@ type JsonEvent = (DrillEvent | { type: "note"; message: string }) & { at: string
 export async function startDrill(actorUserId: string, input: z.infer<typeof startDrillInput>) {
   if (!opsBackend().clusterNames().includes(input.cluster))
     throw new TRPCError({ code: "NOT_FOUND", message: `no cluster named ${input.cluster}` });
+  if (await regionDrillRunning())
+    throw new TRPCError({ code: "CONFLICT", message: "a region drill is running: wait until it and its failback are done" });
   const db = core().primary;
   await db.drillRun.updateMany({
     where: { status: "running", startedAt: { lt: new Date(Date.now() - STALE_AFTER_MS) } },

@@ -2,7 +2,7 @@
  * The console's Regions page (docs/adr/0010): the regions and what runs in each, the link between
  * them with its mode and round trip, the remote copies' staleness over time, where each tenant
  * lives (home region, shard, the shard's region), shoppers per home region, the region drills
- * and — for `ops:regions` — the partition controls. With one region it says so and how to start two.
+ * and — for `ops:regions` — the partition controls (the drill controls: region-drill-runs.ts). With one region it says so and how to start two.
  */
 import { TRPCError } from "@trpc/server";
 import { core } from "@agora/db";
@@ -14,6 +14,8 @@ import { regionLagHistory } from "./region-lag-history.ts";
 import type { SetRegionLinkInput } from "./regions.schema.ts";
 
 const log = createLogger({ service: "ops-regions" });
+/** Core reads of the page are bounded: while core is down the rest of the page still answers. */
+const CORE_READ_TIMEOUT_MS = 3_000;
 
 /** How a deployment with one region gets a second (the page shows it). */
 export const TWO_REGIONS_HINT = "npm start -- --regions 2 (or AGORA_REGIONS=2 npm start)";
@@ -36,26 +38,34 @@ export async function regionsOverview(minutes: number) {
   });
   const regionNames = topology.regions.map((r) => r.name);
   const db = core().primary;
-  const [vendors, shoppers, drills] = await Promise.all([
-    db.vendor.findMany({
-      select: { id: true, slug: true, name: true, homeRegion: true, shard: { select: { shard: true } } },
-      orderBy: { name: "asc" },
-      take: 500,
-    }),
-    db.user.groupBy({
-      by: ["homeRegion"],
-      where: { erasedAt: null, roles: { some: { roleName: "shopper" } } },
-      _count: { _all: true },
-    }),
-    // The drill store is optional here: the page still shows the regions without it.
-    regionDrills(regionNames).catch((err: Error) => {
-      log.warn({ err: err.message }, "region drills unavailable");
+  // Core is the console's own database and a region drill takes it away: the regions, the link and
+  // the drill's progress (region-drill-runs.ts) are shown without it; tenants and history wait.
+  const fromCore = <T>(what: string, work: () => Promise<T>): Promise<T | null> =>
+    withTimeout(what, CORE_READ_TIMEOUT_MS, work()).catch((err: Error) => {
+      log.warn({ err: err.message }, `${what} unavailable`);
       return null;
-    }),
+    });
+  const [vendors, shoppers, drills] = await Promise.all([
+    fromCore("tenant placement", () =>
+      db.vendor.findMany({
+        select: { id: true, slug: true, name: true, homeRegion: true, shard: { select: { shard: true } } },
+        orderBy: { name: "asc" },
+        take: 500,
+      }),
+    ),
+    fromCore("shoppers by region", () =>
+      db.user.groupBy({
+        by: ["homeRegion"],
+        where: { erasedAt: null, roles: { some: { roleName: "shopper" } } },
+        _count: { _all: true },
+      }),
+    ),
+    fromCore("region drills", () => regionDrills(regionNames)),
   ]);
   return {
     available: true as const,
     coreRegion: topology.coreRegion,
+    promotedRegion: topology.promotedRegion,
     regions: topology.regions,
     shardRegions: topology.shardRegions,
     links: topology.links,
@@ -63,7 +73,8 @@ export async function regionsOverview(minutes: number) {
     lag: regionLagHistory(minutes),
     consistency: CONSISTENCY_BY_DATA,
     twoRegionsHint: TWO_REGIONS_HINT,
-    tenants: vendors.map((v) => {
+    /** Null while core cannot be read (during a region drill, until failback). */
+    tenants: vendors === null ? null : vendors.map((v) => {
       const shard = v.shard?.shard ?? null;
       const shardRegion = shard ? (topology.shardRegions[shard] ?? null) : null;
       return {
@@ -77,7 +88,7 @@ export async function regionsOverview(minutes: number) {
         local: shardRegion === null || shardRegion === v.homeRegion,
       };
     }),
-    shoppersByRegion: Object.fromEntries(shoppers.map((s) => [s.homeRegion, s._count._all])),
+    shoppersByRegion: shoppers ? Object.fromEntries(shoppers.map((s) => [s.homeRegion, s._count._all])) : null,
     drills,
   };
 }
