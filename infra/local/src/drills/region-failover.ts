@@ -21,12 +21,10 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import type { MsSpread, RegionFailoverEvent, RegionFailoverReport } from "@agora/config/ops-contract";
-import { appInstances, startServices } from "../apps.ts";
-import { killPgMember, stopRecord, waitClusterReady } from "../launcher.ts";
+import { killPgMember, waitClusterReady } from "../launcher.ts";
 import { patroniRest } from "../probes/patroni.ts";
-import { readRegistry } from "../processes/registry.ts";
 import { readFailoverState, writeFailoverState } from "../regions/failover-state.ts";
-import { fenceCore } from "../regions/promote.ts";
+import { fenceCore, restartRegionStorefronts, waitPromoted } from "../regions/promote.ts";
 import { REGION_ARBITER } from "../regions/region-servers.ts";
 import { lostWithRegion, startFailoverWorkers, stopHeld } from "../regions/failover-workers.ts";
 import { CLIENT_REGION_HEADER, SERVED_BY_HEADER } from "../regions/global-edge.ts";
@@ -350,25 +348,14 @@ export async function runRegionFailoverDrill(opts: RegionFailoverOptions): Promi
         opts.repointStorefront === false
           ? Promise.resolve()
           : (async () => {
-              const specs = appInstances(t, ["storefront"]).filter((s) => s.name.startsWith(`storefront-${r.name}-`));
-              const regs = readRegistry(t.pidFile);
-              for (const s of specs) {
-                const rec = regs.find((x) => x.name === s.name);
-                if (rec) await stopRecord(rec, 10_000);
-              }
-              await startServices(t, specs);
+              await restartRegionStorefronts(t, r);
               repointedAt = Date.now();
               emit({ type: "storefront-repointed", ms: repointedAt - faultAt });
             })().catch((e: unknown) => {
               // Reported (storefront_repointed_ms null); the database side of the drill goes on.
               emit({ type: "aborted", reason: `the us storefront did not restart: ${e instanceof Error ? e.message : String(e)}` });
             });
-      for (;;) {
-        const rows = await once<{ r: boolean }>(memberUrl(t, usMember), "select pg_is_in_recovery() as r").catch(() => []);
-        if (rows[0]?.r === false) break;
-        if (Date.now() > deadline) throw new Error(`${usMember.name} still in recovery ${deadline - faultAt} ms after the loss`);
-        await sleep(100);
-      }
+      await waitPromoted(t, r, deadline);
       promotedAt = Date.now();
       promoted = true;
       emit({ type: "promoted", ms: promotedAt - promoteAskedAt });

@@ -79,44 +79,40 @@ async function linkAnswers(t: Topology, r: RemoteRegion): Promise<boolean> {
   return res?.ok === true;
 }
 
-export function startRegionLink(t: Topology, r: RemoteRegion): void {
-  if (running(t, REGION_LINK)) return;
+/** A Node process of the region machinery (the link, the arbiter), run with tsx, under the registry. */
+function startRegionProcess(t: Topology, o: { name: string; script: string; logFile: string; port?: number; env?: Record<string, string> }): void {
+  if (running(t, o.name)) return;
   startProcess(t.pidFile, {
-    name: REGION_LINK,
+    name: o.name,
     kind: "app",
     command: process.execPath,
-    args: ["--import", "tsx", join(REPO_ROOT, "infra/local/src/regions/region-link-process.ts")],
+    args: ["--import", "tsx", join(REPO_ROOT, "infra/local/src/regions", o.script)],
     cwd: REPO_ROOT,
-    logFile: r.link.logFile,
-    port: r.link.adminPort,
+    logFile: o.logFile,
+    ...(o.port !== undefined ? { port: o.port } : {}),
     env: {
       AGORA_PROFILE: t.profile.name,
       AGORA_STATE_DIR: t.stateDir,
       AGORA_REGIONS: "2",
       ...(process.env.AGORA_BASE_PORT ? { AGORA_BASE_PORT: process.env.AGORA_BASE_PORT } : {}),
+      ...o.env,
     },
-    match: "region-link-process",
+    match: o.script.replace(/\.ts$/, ""),
   });
+}
+
+export function startRegionLink(t: Topology, r: RemoteRegion): void {
+  startRegionProcess(t, { name: REGION_LINK, script: "region-link-process.ts", logFile: r.link.logFile, port: r.link.adminPort });
 }
 
 /** The region's arbiter (arbiter-process.ts): automatic promotion through the etcd quorum. */
 export function startRegionArbiter(t: Topology, r: RemoteRegion): void {
-  if (running(t, REGION_ARBITER)) return;
-  startProcess(t.pidFile, {
+  const mode = process.env.AGORA_REGION_PROMOTION;
+  startRegionProcess(t, {
     name: REGION_ARBITER,
-    kind: "app",
-    command: process.execPath,
-    args: ["--import", "tsx", join(REPO_ROOT, "infra/local/src/regions/arbiter-process.ts")],
-    cwd: REPO_ROOT,
+    script: "arbiter-process.ts",
     logFile: r.arbiter.logFile,
-    env: {
-      AGORA_PROFILE: t.profile.name,
-      AGORA_STATE_DIR: t.stateDir,
-      AGORA_REGIONS: "2",
-      ...(process.env.AGORA_BASE_PORT ? { AGORA_BASE_PORT: process.env.AGORA_BASE_PORT } : {}),
-      ...(process.env.AGORA_REGION_PROMOTION ? { AGORA_REGION_PROMOTION: process.env.AGORA_REGION_PROMOTION } : {}),
-    },
-    match: "arbiter-process",
+    ...(mode ? { env: { AGORA_REGION_PROMOTION: mode } } : {}),
   });
 }
 
