@@ -1,14 +1,17 @@
 /**
  * The fault menu: every kind the nemesis can inject into the local topology, each with its inverse.
- * A kind is a row of FAULT_KINDS (targets from the topology, inject, heal), so a new one — a region
- * partition once regions exist — is one more row. Node faults go through the ops console's own
- * node-faults (infra/local/src/chaos), network faults through the TCP fault proxies in front of
- * each cluster, payment outages through the simulator's fault admin.
+ * A kind is a row of FAULT_KINDS (targets from the topology, inject, heal). Node faults go through
+ * the ops console's own node-faults (infra/local/src/chaos), network faults through the TCP fault
+ * proxies in front of each cluster, payment outages through the simulator's fault admin, and —
+ * when the topology runs two regions — region faults through the region link: the regions cut
+ * apart, the link slowed, one region cut off from the witness. Not on the menu: isolating eu from
+ * both others, which promotes us (an automatic region failover) and is undone only by a failback.
  */
 import { applyNodeAction } from "@agora/infra-local/chaos";
 import { processEnv } from "@agora/infra-local/env";
 import { serviceFetch } from "@agora/infra-local/security";
 import { patroniClusterFromAny, sentinelMaster } from "@agora/infra-local/probes";
+import { regionLink, setRegionLink } from "@agora/infra-local/regions";
 import type { Topology } from "@agora/infra-local/topology";
 import type { MenuEntry, PlannedFault } from "./schedule.ts";
 
@@ -106,6 +109,11 @@ function nodeFault(kind: string, action: "kill" | "pause", targets: (t: Topology
 const itself = async (_: FaultContext, target: string) => target;
 const pgGroup = (cluster: string) => `pg:${cluster}`;
 
+/** The remote regions' names, or none (one region: the region kinds have no targets). */
+const remoteRegions = (t: Topology) => t.remoteRegions.map((r) => r.name);
+const REGION_GROUP = () => "region-link";
+const SLOW_LINK_RTT_MS = 400;
+
 export const FAULT_KINDS: FaultKind[] = [
   nodeFault("process-kill", "kill", productProcesses, itself, (p) => p),
   nodeFault("process-pause", "pause", productProcesses, itself, (p) => p),
@@ -131,6 +139,37 @@ export const FAULT_KINDS: FaultKind[] = [
       return `${f.target} unreachable`;
     },
     heal: (ctx, f) => adminCall(proxyUrl(ctx.t, f.target), "DELETE"),
+  },
+  {
+    kind: "region-partition",
+    targets: remoteRegions,
+    group: REGION_GROUP,
+    async inject(ctx, f) {
+      await setRegionLink(ctx.t, { mode: "cut" });
+      return `eu ⇄ ${f.target} cut (the witness reaches both)`;
+    },
+    heal: async (ctx) => void (await setRegionLink(ctx.t, { mode: "healthy" })),
+  },
+  {
+    kind: "region-link-slow",
+    targets: remoteRegions,
+    group: REGION_GROUP,
+    async inject(ctx, f) {
+      ctx.memo.set(f, String((await regionLink(ctx.t)).state.rttMs));
+      await setRegionLink(ctx.t, { rttMs: SLOW_LINK_RTT_MS });
+      return `eu ⇄ ${f.target} +${SLOW_LINK_RTT_MS} ms round trip`;
+    },
+    heal: async (ctx, f) => void (await setRegionLink(ctx.t, { rttMs: Number(ctx.memo.get(f) ?? 80) })),
+  },
+  {
+    kind: "witness-cut",
+    targets: (t) => (t.remoteRegions.length ? ["eu", ...remoteRegions(t)] : []),
+    group: REGION_GROUP,
+    async inject(ctx, f) {
+      await setRegionLink(ctx.t, { witness: { [f.target]: "cut" } });
+      return `witness ⇄ ${f.target} cut`;
+    },
+    heal: async (ctx, f) => void (await setRegionLink(ctx.t, { witness: { [f.target]: "healthy" } })),
   },
   {
     kind: "payment-outage",
