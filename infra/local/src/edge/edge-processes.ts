@@ -1,19 +1,22 @@
 /**
  * The edge's redundant instances as the supervisor and the chaos controls see them: HAProxy ×N
  * and nginx CDN ×N, each with a start and a readiness check of its own (the shared ports cannot
- * tell the instances apart; each has its own stats or status port).
+ * tell the instances apart; each has its own stats or status port). With two regions also the
+ * region link — every connection between sites, etcd's quorum across eu, us and the witness
+ * included, goes through it — and us's arbiter: the supervisor restarts them the same way.
  */
 import { seedDatabaseStates, startCdnInstance, startHaproxyInstance, waitHaproxyInstance } from "../launcher.ts";
 import { cdnPaths } from "../config/nginx.ts";
 import { cdnInstanceHealthy } from "../probes/cdn.ts";
 import { type ProcessRecord } from "../processes/registry.ts";
+import { linkAnswers, REGION_ARBITER, REGION_LINK, startRegionArbiter, startRegionLink } from "../regions/region-servers.ts";
 import { waitFor } from "../processes/wait.ts";
 import type { Topology } from "../topology.ts";
 import { edgeTag, killStrays } from "./strays.ts";
 
 export interface EdgeProcess {
   name: string;
-  kind: "haproxy" | "nginx";
+  kind: "haproxy" | "nginx" | "app";
   logFile: string;
   /** Starts it (after killing what a crashed predecessor left behind). */
   start(): Promise<ProcessRecord>;
@@ -55,6 +58,25 @@ export function edgeProcesses(t: Topology): EdgeProcess[] {
         },
       }),
     ),
+    ...t.remoteRegions.flatMap((r): EdgeProcess[] => [
+      {
+        name: REGION_LINK,
+        kind: "app",
+        logFile: r.link.logFile,
+        start: async () => startRegionLink(t, r),
+        waitReady: async (timeoutMs = 30_000) => {
+          await waitFor("region link /healthz", () => linkAnswers(t, r), { timeoutMs, process: REGION_LINK, logFile: r.link.logFile });
+        },
+      },
+      {
+        name: REGION_ARBITER,
+        kind: "app",
+        logFile: r.arbiter.logFile,
+        start: async () => startRegionArbiter(t, r),
+        // It reads etcd once a second from its start; nothing to wait for.
+        waitReady: async () => {},
+      },
+    ]),
   ];
 }
 

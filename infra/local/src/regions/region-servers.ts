@@ -74,15 +74,19 @@ function running(t: Topology, name: string): ProcessRecord | undefined {
   return rec && isOurs(rec) ? rec : undefined;
 }
 
-async function linkAnswers(t: Topology, r: RemoteRegion): Promise<boolean> {
+export async function linkAnswers(t: Topology, r: RemoteRegion): Promise<boolean> {
   const res = await fetch(`http://${t.host}:${r.link.adminPort}/healthz`, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
   return res?.ok === true;
 }
 
 /** A Node process of the region machinery (the link, the arbiter), run with tsx, under the registry. */
-function startRegionProcess(t: Topology, o: { name: string; script: string; logFile: string; port?: number; env?: Record<string, string> }): void {
-  if (running(t, o.name)) return;
-  startProcess(t.pidFile, {
+function startRegionProcess(
+  t: Topology,
+  o: { name: string; script: string; logFile: string; port?: number; env?: Record<string, string> },
+): ProcessRecord {
+  const rec = running(t, o.name);
+  if (rec) return rec;
+  return startProcess(t.pidFile, {
     name: o.name,
     kind: "app",
     command: process.execPath,
@@ -101,14 +105,14 @@ function startRegionProcess(t: Topology, o: { name: string; script: string; logF
   });
 }
 
-export function startRegionLink(t: Topology, r: RemoteRegion): void {
-  startRegionProcess(t, { name: REGION_LINK, script: "region-link-process.ts", logFile: r.link.logFile, port: r.link.adminPort });
+export function startRegionLink(t: Topology, r: RemoteRegion): ProcessRecord {
+  return startRegionProcess(t, { name: REGION_LINK, script: "region-link-process.ts", logFile: r.link.logFile, port: r.link.adminPort });
 }
 
 /** The region's arbiter (arbiter-process.ts): automatic promotion through the etcd quorum. */
-export function startRegionArbiter(t: Topology, r: RemoteRegion): void {
+export function startRegionArbiter(t: Topology, r: RemoteRegion): ProcessRecord {
   const mode = process.env.AGORA_REGION_PROMOTION;
-  startRegionProcess(t, {
+  return startRegionProcess(t, {
     name: REGION_ARBITER,
     script: "arbiter-process.ts",
     logFile: r.arbiter.logFile,

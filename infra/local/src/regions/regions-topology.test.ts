@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { clearFailoverState, writeFailoverState } from "./failover-state.ts";
+import { edgeProcesses } from "../edge/edge-processes.ts";
+import { REGION_ARBITER, REGION_LINK } from "./region-servers.ts";
 import { cluster, EU_LINK_ROUTES, etcdClientPorts, failoverWorkerOf, LINK_ROUTES, PEER_LINK_ROUTES, topology } from "../topology.ts";
 import { processEnv, regionOf } from "../env/process-env.ts";
 import { failoverServices, serviceByName, services } from "../apps.ts";
@@ -77,6 +79,16 @@ describe("the two-region topology", () => {
     expect(routes["shard-2-ro"]).toBe(cluster(t, "shard-2").roPort);
     expect(routes["etcd-3"]).toBe(t.etcd[2]!.clientPort);
     expect(routes.telemetry).toBe(t.apps.telemetryCollector);
+  });
+
+  it("has the supervisor restart the region link and us's arbiter with two regions, and neither with one", () => {
+    process.env.AGORA_REGIONS = "2";
+    const two = edgeProcesses(topology("test")).map((p) => p.name);
+    expect(two).toEqual(expect.arrayContaining([REGION_LINK, REGION_ARBITER]));
+    process.env.AGORA_REGIONS = "1";
+    const one = edgeProcesses(topology("test")).map((p) => p.name);
+    expect(one).not.toContain(REGION_LINK);
+    expect(one).not.toContain(REGION_ARBITER);
   });
 
   it("puts one etcd member in each site and has every site reach the others' members only through the link", () => {
