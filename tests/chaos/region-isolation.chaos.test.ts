@@ -17,7 +17,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readArbiterState, readFailoverState, runRegionFailback, setRegionLink } from "@agora/infra-local/regions";
+import { readArbiterState, readFailoverState, regionHealth, runRegionFailback, setRegionLink } from "@agora/infra-local/regions";
 import { cluster, databaseUrl, memberUrl, topology } from "@agora/infra-local/topology";
 
 const t = topology();
@@ -123,6 +123,16 @@ describe.skipIf(!us)(`regions: eu cut off from us and the witness${!us ? " (skip
       expect(euRoles.every((r) => r === true), `eu core members in recovery: ${JSON.stringify(euRoles)}`).toBe(true);
       const euAfterHeal = acks.filter((a) => a.side === "eu" && a.at > healedAt).length;
       expect(euAfterHeal).toBe(0);
+      // The global edge no longer counts eu's fenced members as a copy of core: eu's clients go to us.
+      let health = await regionHealth(t);
+      for (let i = 0; i < 20 && health.routes.eu !== "us"; i++) {
+        await sleep(1_000);
+        health = await regionHealth(t);
+      }
+      const euRow = health.regions.find((x) => x.region === "eu");
+      expect(euRow?.database).toBe("read-only"); // running, as replicas of nothing
+      expect(euRow?.databaseUp).toBe(false);
+      expect(health.routes.eu).toBe("us");
 
       // RPO: eu's acknowledged writes the promoted copy does not have.
       const present = new Set((await pools.us.query<{ seq: string }>(`select seq from ${TABLE} where run = $1 and side = 'eu'`, [run])).rows.map((r) => Number(r.seq)));
@@ -139,6 +149,7 @@ describe.skipIf(!us)(`regions: eu cut off from us and the witness${!us ? " (skip
         usAcked: acks.filter((a) => a.side === "us").length,
         euAckedAfterHeal: euAfterHeal,
         euCoreInRecoveryAfterHeal: euRoles,
+        edgeRoutesAfterHeal: health.routes,
         arbiterDecision: arbiter?.decision.kind,
       };
       // us's storefront and failover workers, started by the arbiter after the promotion.

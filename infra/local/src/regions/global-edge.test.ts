@@ -1,10 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ensureCa } from "../security/pki.ts";
 import { topology, type Topology } from "../topology.ts";
+import { writeFailoverState } from "./failover-state.ts";
 import { EDGE_CHECK, edgeRegions, edgeRoute, globalEdgeConfig } from "./global-edge.ts";
 import { databaseState, parseEdgeStats } from "./region-health.ts";
 
@@ -92,6 +93,20 @@ describe("the global edge", () => {
     // The database checks ask Patroni (TLS, verified) whether Postgres runs there.
     for (const m of [...t.clusters[0]!.nodes, ...t.remoteRegions[0]!.coreStandby.nodes])
       expect(cfg).toContain(`server ${m.name} ${t.host}:${m.pgPort} check port ${m.restPort} check-ssl verify required`);
+  });
+
+  it("after a promotion of us, counts eu's copy of core only if one of its members is a primary (eu's members are fenced)", () => {
+    process.env.AGORA_STATE_DIR = mkdtempSync(join(tmpdir(), "agora-global-edge-promoted-"));
+    const promoted = topology("test");
+    const r = promoted.remoteRegions[0]!;
+    const dbCheck = (cfg: string, region: string) => {
+      const start = cfg.indexOf(`\nbackend region_${region}_db\n`);
+      return /option httpchk GET (\S+)/.exec(cfg.slice(start, cfg.indexOf("\n\n", start + 1)))?.[1];
+    };
+    expect([dbCheck(globalEdgeConfig(promoted, r), "eu"), dbCheck(globalEdgeConfig(promoted, r), "us")]).toEqual(["/health", "/health"]);
+    writeFailoverState(r, { coreRegion: "us", promotedAt: new Date().toISOString(), drillId: "arbiter-1" });
+    expect([dbCheck(globalEdgeConfig(promoted, r), "eu"), dbCheck(globalEdgeConfig(promoted, r), "us")]).toEqual(["/primary", "/health"]);
+    rmSync(process.env.AGORA_STATE_DIR, { recursive: true, force: true });
   });
 
   it.skipIf(!existsSync("/usr/sbin/haproxy"))("is a configuration HAProxy accepts", () => {

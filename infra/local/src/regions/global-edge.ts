@@ -15,11 +15,16 @@
  *
  * Whether a region can take *writes* (orders) is not a routing input: a region cut off from
  * core's primary keeps its clients and refuses orders itself with REGION_PARTITIONED (ADR 0010);
- * `regionHealth()` (region-health.ts) reports it for operators.
+ * `regionHealth()` (region-health.ts) reports it for operators. One exception: once a region
+ * failover has promoted us (the state folder says so), eu's copy of core is fenced — its members
+ * run, but as replicas of nothing, frozen at the moment eu lost the quorum — so until failback eu
+ * counts as having a copy only if one of its members is a primary (`GET /primary`): eu's clients go
+ * to us even while eu's storefronts answer.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { cluster, PRIMARY_REGION, type RemoteRegion, type Topology } from "../topology.ts";
+import { readFailoverState } from "./failover-state.ts";
 
 export const CLIENT_REGION_HEADER = "x-agora-client-region";
 export const SERVED_BY_HEADER = "x-agora-region";
@@ -61,6 +66,7 @@ const db = (r: string) => `region_${r}_db`;
 
 export function globalEdgeConfig(t: Topology, r: RemoteRegion): string {
   const regions = edgeRegions(t);
+  const promoted = readFailoverState(r)?.coreRegion;
   const checkTls = `check-ssl verify required ca-file ${t.pki.caCert} verifyhost localhost`;
   const timing = `inter ${EDGE_CHECK.interMs} fastinter ${EDGE_CHECK.interMs} downinter ${EDGE_CHECK.interMs} fall ${EDGE_CHECK.fall} rise ${EDGE_CHECK.rise}`;
   const core = cluster(t, "core");
@@ -128,7 +134,7 @@ export function globalEdgeConfig(t: Topology, r: RemoteRegion): string {
       "",
       // No traffic: its servers' checks are the region's database state (`nbsrv` above).
       `backend ${db(x)}`,
-      "  option httpchk GET /health",
+      `  option httpchk GET ${promoted && promoted !== x ? "/primary" : "/health"}`,
       "  http-check expect status 200",
       `  default-server ${timing}`,
       ...e.dbMembers.map((m) => `  server ${m.name} ${t.host}:${m.pgPort} check port ${m.restPort} ${checkTls}`),

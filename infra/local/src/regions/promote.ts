@@ -19,6 +19,7 @@ import { memberUrl, type RemoteRegion, type Topology } from "../topology.ts";
 import { fenceAndDecide, fenceValue, releaseFence } from "./arbiter.ts";
 import { EtcdV2Client, patroniLeaderKey } from "./etcd-v2.ts";
 import { writeFailoverState } from "./failover-state.ts";
+import { startGlobalEdge } from "./region-servers.ts";
 import { startFailoverWorkers } from "./failover-workers.ts";
 
 /** The etcd v2 client a region's processes use for core's leader lock (through the link where needed). */
@@ -121,6 +122,10 @@ export async function promoteRegion(
   const fencedAt = Date.now();
   log(`fenced core's leader lock: ${fence}`);
   writeFailoverState(r, { coreRegion: r.name, promotedAt: new Date().toISOString(), drillId: opts.id });
+  // eu's members are fenced replicas from now on: the edge stops counting them as a copy of core.
+  await startGlobalEdge(t, r, (rec) => stopRecord(rec)).catch((e: unknown) =>
+    log(`global edge not reconfigured: ${e instanceof Error ? e.message : String(e)}`),
+  );
   const m = r.coreStandby.nodes[0]!;
   const res = await patroniRest(m, "/config", { patch: { standby_cluster: null }, timeoutMs: 10_000 });
   if (res.status !== 200) throw new Error(`Patroni refused the promotion of ${m.name}: ${res.status} ${res.body}`);
