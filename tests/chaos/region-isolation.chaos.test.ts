@@ -123,16 +123,15 @@ describe.skipIf(!us)(`regions: eu cut off from us and the witness${!us ? " (skip
       expect(euRoles.every((r) => r === true), `eu core members in recovery: ${JSON.stringify(euRoles)}`).toBe(true);
       const euAfterHeal = acks.filter((a) => a.side === "eu" && a.at > healedAt).length;
       expect(euAfterHeal).toBe(0);
-      // The global edge no longer counts eu's fenced members as a copy of core: eu's clients go to us.
+      // The global edge no longer counts eu's fenced members as a copy of core.
       let health = await regionHealth(t);
-      for (let i = 0; i < 20 && health.routes.eu !== "us"; i++) {
+      for (let i = 0; i < 20 && health.regions.find((x) => x.region === "eu")?.databaseUp !== false; i++) {
         await sleep(1_000);
         health = await regionHealth(t);
       }
       const euRow = health.regions.find((x) => x.region === "eu");
       expect(euRow?.database).toBe("read-only"); // running, as replicas of nothing
       expect(euRow?.databaseUp).toBe(false);
-      expect(health.routes.eu).toBe("us");
 
       // RPO: eu's acknowledged writes the promoted copy does not have.
       const present = new Set((await pools.us.query<{ seq: string }>(`select seq from ${TABLE} where run = $1 and side = 'eu'`, [run])).rows.map((r) => Number(r.seq)));
@@ -149,7 +148,7 @@ describe.skipIf(!us)(`regions: eu cut off from us and the witness${!us ? " (skip
         usAcked: acks.filter((a) => a.side === "us").length,
         euAckedAfterHeal: euAfterHeal,
         euCoreInRecoveryAfterHeal: euRoles,
-        edgeRoutesAfterHeal: health.routes,
+        edgeEuDatabaseUpAfterHeal: euRow?.databaseUp,
         arbiterDecision: arbiter?.decision.kind,
       };
       // us's storefront and failover workers, started by the arbiter after the promotion.
@@ -158,6 +157,15 @@ describe.skipIf(!us)(`regions: eu cut off from us and the witness${!us ? " (skip
       (report.isolation as Record<string, unknown>).usStorefrontMs = done?.storefrontsAt ? done.storefrontsAt - isolatedAt : null;
       (report.isolation as Record<string, unknown>).usWorkersMs = done?.workersAt ? done.workersAt - isolatedAt : null;
       expect(done?.workersAt, "us's failover workers did not start after the automatic promotion").toBeTruthy();
+      // eu's clients go to us once us's storefront (restarted on the promoted copy) passes the edge's checks.
+      let routes = (await regionHealth(t)).routes;
+      for (let i = 0; i < 60 && routes.eu !== "us"; i++) {
+        await sleep(1_000);
+        routes = (await regionHealth(t)).routes;
+      }
+      (report.isolation as Record<string, unknown>).edgeRoutes = routes;
+      expect(routes.eu).toBe("us");
+      expect(routes.us).toBe("us");
     } finally {
       stop = true;
       await Promise.all(writers);
