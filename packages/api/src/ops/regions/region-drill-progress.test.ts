@@ -8,6 +8,7 @@ import {
   runView,
 } from "./region-drill-progress.ts";
 import type { RegionDrillRun } from "./region-drill.schema.ts";
+import { regionFailoverReport } from "./region-drill.fixtures.ts";
 
 const T0 = Date.parse("2026-12-06T10:00:00.000Z");
 const at = (ms: number) => new Date(T0 + ms).toISOString();
@@ -31,55 +32,7 @@ function run(kind: RegionDrillRun["kind"], over: Partial<RegionDrillRun> = {}): 
   };
 }
 
-const REPORT = {
-  cluster: "core",
-  mode: "kill",
-  drill_id: "00000000-0000-4000-8000-0000000000d1",
-  old_primary: "core-1 (eu)",
-  new_primary: "core-us-1 (us)",
-  rto_ms: 4_700,
-  unavailable_ms: 4_500,
-  acked_writes: 413,
-  failed_writes: 30,
-  lost_writes: 4,
-  lost_ids_sample: [],
-  acked_by_node: { eu: 300, us: 113 },
-  split_brain: false,
-  rejoined: false,
-  rejoin_ms: null,
-  replicas_converged: true,
-  latency_ms: { before_p95: 40, after_p95: 5 },
-  started_at: at(-10_000),
-  fault_at: at(0),
-  finished_at: at(30_000),
-  region: {
-    lost: "eu",
-    promoted: "us",
-    copy_age_at_loss_ms: 400,
-    detected_ms: 3_200,
-    confirm_wait_ms: 0,
-    promote_ms: 1_300,
-    rpo_writes: 4,
-    rpo_window_ms: 41,
-    storefront_repointed_ms: 20_000,
-    workers_started_ms: 25_000,
-    edge: {
-      eu_clients_moved_ms: 15_000,
-      served: { eu: 10, us: 40 },
-      errors: 20,
-      timeline: [],
-      us_clients: { served: {}, errors: 0, timeline: [] },
-    },
-    sync_cost: {
-      samples: 20,
-      link_rtt_ms: 80,
-      async_commit_ms: { p50: 44, p95: 97 },
-      us_flushed_ms: { p50: 120, p95: 231 },
-      sync_commit_ms: { p50: 160, p95: 271 },
-      method: "…",
-    },
-  },
-} as const;
+const REPORT = regionFailoverReport({ startedAt: at(-10_000), faultAt: at(0), finishedAt: at(30_000) });
 
 describe("region drill progress", () => {
   it("times each phase from the loss: detection and workers by the drill's own numbers, the promotion by its arrival", () => {

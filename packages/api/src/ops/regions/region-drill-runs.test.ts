@@ -15,6 +15,7 @@ import {
   startRegionFailover,
 } from "./region-drill-runs.ts";
 import { startRegionFailoverInput } from "./region-drill.schema.ts";
+import { regionFailoverReport } from "./region-drill.fixtures.ts";
 
 // Core as the console reaches it: up or down (the drill kills it), with what was written to it.
 const db = vi.hoisted(() => ({
@@ -62,55 +63,7 @@ vi.mock("@agora/db", async (importOriginal) => {
 
 const ACTOR = "00000000-0000-4000-8000-0000000000aa";
 
-const REPORT = {
-  cluster: "core",
-  mode: "kill",
-  drill_id: "00000000-0000-4000-8000-0000000000d1",
-  old_primary: "core-1 (eu)",
-  new_primary: "core-us-1 (us)",
-  rto_ms: 4_700,
-  unavailable_ms: 4_500,
-  acked_writes: 413,
-  failed_writes: 30,
-  lost_writes: 4,
-  lost_ids_sample: [],
-  acked_by_node: { eu: 300, us: 113 },
-  split_brain: false,
-  rejoined: false,
-  rejoin_ms: null,
-  replicas_converged: true,
-  latency_ms: { before_p95: 40, after_p95: 5 },
-  started_at: "2026-12-06T10:00:00.000Z",
-  fault_at: "2026-12-06T10:00:08.000Z",
-  finished_at: "2026-12-06T10:00:40.000Z",
-  region: {
-    lost: "eu",
-    promoted: "us",
-    copy_age_at_loss_ms: 400,
-    detected_ms: 3_200,
-    confirm_wait_ms: 0,
-    promote_ms: 1_300,
-    rpo_writes: 4,
-    rpo_window_ms: 41,
-    storefront_repointed_ms: 20_000,
-    workers_started_ms: 25_000,
-    edge: {
-      eu_clients_moved_ms: 15_000,
-      served: {},
-      errors: 20,
-      timeline: [],
-      us_clients: { served: {}, errors: 0, timeline: [] },
-    },
-    sync_cost: {
-      samples: 20,
-      link_rtt_ms: 80,
-      async_commit_ms: { p50: 44, p95: 97 },
-      us_flushed_ms: { p50: 120, p95: 231 },
-      sync_commit_ms: { p50: 160, p95: 271 },
-      method: "…",
-    },
-  },
-} satisfies RegionFailoverReport;
+const REPORT = regionFailoverReport({ startedAt: "2026-12-06T10:00:00.000Z", faultAt: "2026-12-06T10:00:08.000Z", finishedAt: "2026-12-06T10:00:40.000Z" });
 
 /** A drill the test steps through: each `emit` is one event, `end` finishes it. */
 function controllable<T>() {
