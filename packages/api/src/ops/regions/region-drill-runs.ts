@@ -82,6 +82,16 @@ function recordedBackend(): RecordedBackend {
   return backend as RecordedBackend;
 }
 
+const ACTIONS = { regionFailover: "region failover drills", regionFailback: "the failback" } as const;
+
+/** The backend, when this deployment's console can run `action` at all. */
+function backendFor(action: keyof typeof ACTIONS): RecordedBackend {
+  const backend = recordedBackend();
+  if (!backend[action])
+    throw new TRPCError({ code: "PRECONDITION_FAILED", message: `${ACTIONS[action]} cannot be run from this deployment's console` });
+  return backend;
+}
+
 const EMPTY: RegionDrillRecord = { failover: null, failback: null };
 
 /** The record: this process's while it runs one, else the deployment's (another instance's, or an earlier one). */
@@ -181,12 +191,7 @@ function newRun(kind: RegionDrillRun["kind"], region: string, actorUserId: strin
  * other's copy of core promoted. Refused while any drill runs or when a failover was not failed back.
  */
 export async function startRegionFailover(actorUserId: string, input: StartRegionFailoverInput) {
-  const backend = recordedBackend();
-  if (!backend.regionFailover)
-    throw new TRPCError({
-      code: "PRECONDITION_FAILED",
-      message: "region failover drills cannot be run from this deployment's console",
-    });
+  const backend = backendFor("regionFailover");
   return withClaim(async () => {
     const view = await twoRegions(backend);
     if (view.promotedRegion !== null)
@@ -255,12 +260,7 @@ function awaitsFailback(record: RegionDrillRecord): boolean {
 
 /** Starts the failback: eu's core back from its own data, us rebuilt from it (what us took is discarded). */
 export async function startRegionFailback(actorUserId: string) {
-  const backend = recordedBackend();
-  if (!backend.regionFailback)
-    throw new TRPCError({
-      code: "PRECONDITION_FAILED",
-      message: "the failback cannot be run from this deployment's console",
-    });
+  const backend = backendFor("regionFailback");
   return withClaim(async () => {
     const view = await twoRegions(backend);
     const record = await currentRecord(backend);
