@@ -9,10 +9,9 @@
  * the log, and an operator promotes (`npm run region -- failover`). The region failover drill holds
  * the arbiter down while it runs (the drill is the operator); failback starts it again.
  */
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { randomUUID } from "node:crypto";
+import { writeJsonFile } from "../processes/json-file.ts";
 import { remoteRegion, topology } from "../topology.ts";
 import { type ArbiterDecision, RegionArbiter } from "./arbiter.ts";
 import { readFailoverState } from "./failover-state.ts";
@@ -28,10 +27,7 @@ const log = (msg: string, extra: Record<string, unknown> = {}) =>
   process.stdout.write(`${JSON.stringify({ level: "info", time: new Date().toISOString(), msg, region: r.name, ...extra })}\n`);
 
 function save(state: Record<string, unknown>): void {
-  mkdirSync(dirname(r.arbiter.stateFile), { recursive: true });
-  const tmp = `${r.arbiter.stateFile}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ region: r.name, mode, pid: process.pid, at: new Date().toISOString(), ...state }));
-  renameSync(tmp, r.arbiter.stateFile);
+  writeJsonFile(r.arbiter.stateFile, { region: r.name, mode, pid: process.pid, at: new Date().toISOString(), ...state });
 }
 
 let stopping = false;

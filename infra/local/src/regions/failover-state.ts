@@ -4,9 +4,9 @@
  * started afterwards writes to its own region's core (env/process-env.ts) and takes checkouts
  * without the partition gate (it *is* the core region). Failback removes the file.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { z } from "zod";
+import { writeJsonFile } from "../processes/json-file.ts";
 import type { RemoteRegion } from "../topology.ts";
 
 export const failoverStateSchema = z.strictObject({
@@ -29,10 +29,7 @@ export function holdsCorePrimary(r: Pick<RemoteRegion, "name" | "failoverStateFi
 }
 
 export function writeFailoverState(r: Pick<RemoteRegion, "failoverStateFile">, s: FailoverState): void {
-  mkdirSync(dirname(r.failoverStateFile), { recursive: true });
-  const tmp = `${r.failoverStateFile}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(failoverStateSchema.parse(s)));
-  renameSync(tmp, r.failoverStateFile);
+  writeJsonFile(r.failoverStateFile, failoverStateSchema.parse(s));
 }
 
 export function clearFailoverState(r: Pick<RemoteRegion, "failoverStateFile">): void {

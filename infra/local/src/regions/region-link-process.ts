@@ -12,9 +12,10 @@
  * witness, and the address each etcd member advertises to its peers, where the dialling member's
  * location is told per connection (peer-source.ts) — each connection gets its pair's fault.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { type FaultProxy, startFaultProxy } from "../chaos/fault-proxy.ts";
+import { writeJsonFile } from "../processes/json-file.ts";
 import { readRegistry } from "../processes/registry.ts";
 import { ETCD_LOCATIONS, type LinkRoute, type Location, remoteRegion, topology } from "../topology.ts";
 import { applyLinkChange, HEALTHY_LINK, linkChangeSchema, type LinkState, linkStateSchema, pairFault } from "./link-state.ts";
@@ -30,11 +31,6 @@ function loadState(): LinkState {
   return parsed.success ? parsed.data : HEALTHY_LINK;
 }
 
-function saveState(s: LinkState): void {
-  const tmp = `${link.stateFile}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(s));
-  renameSync(tmp, link.stateFile);
-}
 
 let state = loadState();
 let changedAt = new Date().toISOString();
@@ -111,7 +107,7 @@ const admin = createServer((req, res) => {
       state = applyLinkChange(state, parsed.data);
       changedAt = new Date().toISOString();
       for (const { proxy, route } of proxies) applyState(proxy, route);
-      saveState(state);
+      writeJsonFile(link.stateFile, state);
       process.stdout.write(`${JSON.stringify({ level: "info", msg: "region link changed", state })}\n`);
       send(res, 200, view());
     })

@@ -4,9 +4,10 @@
  * requests (promote, abort, rollback) are a separate small file the controller polls, so the
  * controller is the only writer of the state. `traffic.json` is the split the gateway follows.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
+import { writeJsonFile } from "../processes/json-file.ts";
 import { metricSchema, PHASES } from "./analysis.ts";
 
 export const STRATEGIES = ["canary", "blue-green"] as const;
@@ -97,12 +98,6 @@ export const rolloutStateFile = (stateDir: string): string => join(stateDir, "ro
 const requestFile = (stateDir: string): string => join(stateDir, "rollout-request.json");
 export const trafficSplitFile = (stateDir: string): string => join(stateDir, "traffic.json");
 
-function writeJson(file: string, value: unknown): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(tmp, file);
-}
 
 function readJson<T>(file: string, schema: z.ZodType<T>): T | undefined {
   if (!existsSync(file)) return undefined;
@@ -110,9 +105,9 @@ function readJson<T>(file: string, schema: z.ZodType<T>): T | undefined {
 }
 
 export const readRolloutState = (stateDir: string): RolloutState | undefined => readJson(rolloutStateFile(stateDir), rolloutStateSchema);
-export const writeRolloutState = (stateDir: string, s: RolloutState): void => writeJson(rolloutStateFile(stateDir), s);
+export const writeRolloutState = (stateDir: string, s: RolloutState): void => writeJsonFile(rolloutStateFile(stateDir), s);
 export const readTrafficSplit = (stateDir: string): TrafficSplit | undefined => readJson(trafficSplitFile(stateDir), trafficSplitSchema);
-export const writeTrafficSplit = (stateDir: string, s: TrafficSplit): void => writeJson(trafficSplitFile(stateDir), s);
+export const writeTrafficSplit = (stateDir: string, s: TrafficSplit): void => writeJsonFile(trafficSplitFile(stateDir), s);
 
 export class RolloutRequestError extends Error {
   readonly code = "ROLLOUT_REQUEST_REFUSED";
@@ -123,7 +118,7 @@ export function requestRolloutAction(stateDir: string, rolloutId: string, action
   const s = readRolloutState(stateDir);
   if (!s || s.id !== rolloutId) throw new RolloutRequestError(`no rollout ${rolloutId}`);
   if (s.finishedAt && action !== "rollback") throw new RolloutRequestError(`rollout ${rolloutId} is finished (${s.phase})`);
-  writeJson(requestFile(stateDir), { action, rolloutId, at: new Date().toISOString(), by });
+  writeJsonFile(requestFile(stateDir), { action, rolloutId, at: new Date().toISOString(), by });
 }
 
 /** The pending request for `rolloutId`, removed as it is taken. */

@@ -7,9 +7,10 @@
  *   <stateDir>/supervisor.json        restarts, last exit, state per process (written by it)
  *   <stateDir>/supervisor-holds.json  names it must leave down (written by chaos, drills, tests)
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { request } from "node:http";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
+import { writeJsonFile } from "../processes/json-file.ts";
 import { isOurs, readRegistry } from "../processes/registry.ts";
 import { startProcess } from "../processes/spawn.ts";
 import { waitFor } from "../processes/wait.ts";
@@ -46,13 +47,6 @@ export interface SupervisorState {
   autoscaler?: AutoscalerState;
 }
 
-function writeJson(file: string, value: unknown): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(value, null, 2));
-  renameSync(tmp, file);
-}
-
 export function readSupervisorState(t: Topology): SupervisorState | undefined {
   const file = supervisorStateFile(t);
   if (!existsSync(file)) return undefined;
@@ -60,7 +54,7 @@ export function readSupervisorState(t: Topology): SupervisorState | undefined {
 }
 
 export function writeSupervisorState(t: Topology, s: SupervisorState): void {
-  writeJson(supervisorStateFile(t), s);
+  writeJsonFile(supervisorStateFile(t), s);
 }
 
 export function heldProcesses(t: Topology): Set<string> {
@@ -74,13 +68,13 @@ export function holdSupervision(t: Topology, name: string): void {
   const held = heldProcesses(t);
   if (held.has(name)) return;
   held.add(name);
-  writeJson(holdsFile(t), [...held].sort());
+  writeJsonFile(holdsFile(t), [...held].sort());
 }
 
 export function releaseSupervision(t: Topology, name: string): void {
   const held = heldProcesses(t);
   if (!held.delete(name)) return;
-  writeJson(holdsFile(t), [...held].sort());
+  writeJsonFile(holdsFile(t), [...held].sort());
 }
 
 function call(
