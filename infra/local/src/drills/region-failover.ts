@@ -22,9 +22,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import type { MsSpread, RegionFailoverEvent, RegionFailoverReport } from "@agora/config/ops-contract";
 import { killPgMember, waitClusterReady } from "../launcher.ts";
-import { patroniRest } from "../probes/patroni.ts";
-import { readFailoverState, writeFailoverState } from "../regions/failover-state.ts";
-import { fenceCore, restartRegionStorefronts, waitPromoted } from "../regions/promote.ts";
+import { readFailoverState } from "../regions/failover-state.ts";
+import { askPromotion, fenceCore, restartRegionStorefronts, waitPromoted } from "../regions/promote.ts";
 import { REGION_ARBITER } from "../regions/region-servers.ts";
 import { lostWithRegion, startFailoverWorkers, stopHeld } from "../regions/failover-workers.ts";
 import { CLIENT_REGION_HEADER, SERVED_BY_HEADER } from "../regions/global-edge.ts";
@@ -339,10 +338,8 @@ export async function runRegionFailoverDrill(opts: RegionFailoverOptions): Promi
       await fenceCore(t, r, Math.max(1_000, deadline - Date.now()));
       // The us storefront restarts on the promoted copy while Patroni promotes it (its start takes
       // longer than the promotion): the state folder says us holds core's primary from now on.
-      writeFailoverState(r, { coreRegion: r.name, promotedAt: new Date().toISOString(), drillId });
       promoteAskedAt = Date.now();
-      const res = await patroniRest(usMember, "/config", { patch: { standby_cluster: null }, timeoutMs: 10_000 });
-      if (res.status !== 200) throw new Error(`Patroni refused the promotion of ${usMember.name}: ${res.status} ${res.body}`);
+      await askPromotion(t, r, drillId);
       writeTo = r.name;
       const repoint =
         opts.repointStorefront === false

@@ -68,6 +68,17 @@ export async function releaseCoreFence(t: Topology, r: RemoteRegion): Promise<{ 
   return releaseFence(client, key);
 }
 
+/**
+ * Once fenced: the state folder says `r` holds core's primary (its processes started from now on
+ * write locally), and Patroni is asked to promote its copy (`standby_cluster` removed).
+ */
+export async function askPromotion(t: Topology, r: RemoteRegion, id: string): Promise<void> {
+  writeFailoverState(r, { coreRegion: r.name, promotedAt: new Date().toISOString(), drillId: id });
+  const m = r.coreStandby.nodes[0]!;
+  const res = await patroniRest(m, "/config", { patch: { standby_cluster: null }, timeoutMs: 10_000 });
+  if (res.status !== 200) throw new Error(`Patroni refused the promotion of ${m.name}: ${res.status} ${res.body}`);
+}
+
 /** Waits until `r`'s copy of core takes writes (out of recovery). */
 export async function waitPromoted(t: Topology, r: RemoteRegion, deadline: number): Promise<void> {
   const m = r.coreStandby.nodes[0]!;
@@ -121,17 +132,14 @@ export async function promoteRegion(
   const fence = await fenceCore(t, r, opts.timeoutMs ?? 15_000);
   const fencedAt = Date.now();
   log(`fenced core's leader lock: ${fence}`);
-  writeFailoverState(r, { coreRegion: r.name, promotedAt: new Date().toISOString(), drillId: opts.id });
+  await askPromotion(t, r, opts.id);
   // eu's members are fenced replicas from now on: the edge stops counting them as a copy of core.
   await startGlobalEdge(t, r, (rec) => stopRecord(rec)).catch((e: unknown) =>
     log(`global edge not reconfigured: ${e instanceof Error ? e.message : String(e)}`),
   );
-  const m = r.coreStandby.nodes[0]!;
-  const res = await patroniRest(m, "/config", { patch: { standby_cluster: null }, timeoutMs: 10_000 });
-  if (res.status !== 200) throw new Error(`Patroni refused the promotion of ${m.name}: ${res.status} ${res.body}`);
   await waitPromoted(t, r, Date.now() + 60_000);
   const promotedAt = Date.now();
-  log(`${m.name} is core's primary`);
+  log(`${r.coreStandby.nodes[0]!.name} is core's primary`);
   let storefrontsAt: number | null = null;
   let workersAt: number | null = null;
   progress({ fencedAt, promotedAt, storefrontsAt, workersAt });
