@@ -116,9 +116,9 @@ export async function startFaultProxy(opts: {
   const sockets = new Set<Socket>();
   const stats: FaultProxyStats = { accepted: 0, dropped: 0, open: 0, bytesUp: 0, bytesDown: 0 };
   const accept = (client: Socket) => {
+    client.on("error", () => client.destroy());
     if (!opts.classify) return handle(client);
     client.pause();
-    client.on("error", () => client.destroy());
     opts
       .classify(client)
       .catch(() => undefined)
@@ -143,7 +143,6 @@ export async function startFaultProxy(opts: {
       sockets.delete(client);
       stats.open--;
     });
-    client.on("error", () => client.destroy());
     if (fault().blackhole) return; // held until the client gives up or the fault is cleared and it is cut
     const upstream = connect({ host: opts.host, port: opts.targetPort });
     upstream.on("error", () => client.destroy());
