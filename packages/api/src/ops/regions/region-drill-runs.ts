@@ -239,13 +239,7 @@ export async function startRegionFailover(actorUserId: string, input: StartRegio
         details: { id: run.id },
       },
     });
-    const next: RegionDrillRecord = { failover: run, failback: null };
-    await backend.writeRegionDrillRecord(next);
-    const s = local();
-    s.record = next;
-    s.running = true;
-    void runFailover(backend, next, run);
-    return { id: run.id };
+    return launch(backend, { failover: run, failback: null }, run, runFailover);
   });
 }
 
@@ -289,14 +283,23 @@ export async function startRegionFailback(actorUserId: string) {
         promotedRegion: view.promotedRegion,
       },
     });
-    const next: RegionDrillRecord = { failover: record.failover, failback: run };
-    await backend.writeRegionDrillRecord(next);
-    const s = local();
-    s.record = next;
-    s.running = true;
-    void runFailback(backend, next, run);
-    return { id: run.id };
+    return launch(backend, { failover: record.failover, failback: run }, run, runFailback);
   });
+}
+
+/** Saves the record with its new run, marks this process as the one running it, and starts it. */
+async function launch(
+  backend: RecordedBackend,
+  next: RegionDrillRecord,
+  run: RegionDrillRun,
+  runner: (backend: RecordedBackend, record: RegionDrillRecord, run: RegionDrillRun) => Promise<void>,
+): Promise<{ id: string }> {
+  await backend.writeRegionDrillRecord(next);
+  const s = local();
+  s.record = next;
+  s.running = true;
+  void runner(backend, next, run);
+  return { id: run.id };
 }
 
 /** Writes the record every second while the run goes on (its heartbeat too). */
