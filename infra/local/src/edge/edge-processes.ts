@@ -9,7 +9,7 @@ import { seedDatabaseStates, startCdnInstance, startHaproxyInstance, waitHaproxy
 import { cdnPaths } from "../config/nginx.ts";
 import { cdnInstanceHealthy } from "../probes/cdn.ts";
 import { type ProcessRecord } from "../processes/registry.ts";
-import { linkAnswers, REGION_ARBITER, REGION_LINK, startRegionArbiter, startRegionLink } from "../regions/region-servers.ts";
+import { REGION_ARBITER, REGION_LINK, startRegionArbiter, startRegionLink, waitRegionLink } from "../regions/region-servers.ts";
 import { waitFor } from "../processes/wait.ts";
 import type { Topology } from "../topology.ts";
 import { edgeTag, killStrays } from "./strays.ts";
@@ -64,9 +64,7 @@ export function edgeProcesses(t: Topology): EdgeProcess[] {
         kind: "app",
         logFile: r.link.logFile,
         start: async () => startRegionLink(t, r),
-        waitReady: async (timeoutMs = 30_000) => {
-          await waitFor("region link /healthz", () => linkAnswers(t, r), { timeoutMs, process: REGION_LINK, logFile: r.link.logFile });
-        },
+        waitReady: (timeoutMs) => waitRegionLink(t, r, timeoutMs),
       },
       {
         name: REGION_ARBITER,

@@ -1,8 +1,10 @@
 /**
- * The servers of the remote region (`--regions 2`): the region link first (everything else of the
- * region reaches eu through it), then the region's Redis + Sentinels and the standby cluster of
- * core, which bootstraps with a base backup over the link and then streams from eu. Called by the
- * launcher's `up` after eu is ready, and by `down` before eu's clusters stop.
+ * The servers of the remote region (`--regions 2`). The region link comes first, before etcd
+ * (`upRegionLink`, from the launcher's `up`): everything between the sites crosses it, etcd's
+ * quorum included. Then, once eu is ready (`upRegions`), the region's Redis + Sentinels and the
+ * standby cluster of core, which bootstraps with a base backup over the link and then streams from
+ * eu, the arbiter and the global edge. `downRegions` runs before eu's clusters stop; the link
+ * stops last, after etcd.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -74,9 +76,14 @@ function running(t: Topology, name: string): ProcessRecord | undefined {
   return rec && isOurs(rec) ? rec : undefined;
 }
 
-export async function linkAnswers(t: Topology, r: RemoteRegion): Promise<boolean> {
+async function linkAnswers(t: Topology, r: RemoteRegion): Promise<boolean> {
   const res = await fetch(`http://${t.host}:${r.link.adminPort}/healthz`, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
   return res?.ok === true;
+}
+
+/** Resolves once the region link answers its /healthz (after a start or a restart). */
+export async function waitRegionLink(t: Topology, r: RemoteRegion, timeoutMs = 30_000): Promise<void> {
+  await waitFor("region link /healthz", () => linkAnswers(t, r), { timeoutMs, process: REGION_LINK, logFile: r.link.logFile });
 }
 
 /** A Node process of the region machinery (the link, the arbiter), run with tsx, under the registry. */
@@ -146,7 +153,7 @@ export async function startGlobalEdge(t: Topology, r: RemoteRegion, stopRecord: 
 export async function upRegionLink(t: Topology, r: RemoteRegion, log: Log): Promise<void> {
   if (!running(t, REGION_LINK)) log(`region link: eu ⇄ ${r.name}, witness (${r.link.routes.length} routes) …`);
   startRegionLink(t, r);
-  await waitFor("region link /healthz", () => linkAnswers(t, r), { timeoutMs: 30_000, process: REGION_LINK, logFile: r.link.logFile });
+  await waitRegionLink(t, r);
 }
 
 /** Brings every remote region's servers up (idempotent) and waits until the standby streams. */
@@ -156,7 +163,7 @@ export async function upRegions(t: Topology, parts: LauncherParts, log: Log): Pr
   for (const r of t.remoteRegions) {
     const v = regionView(t, r);
     prepare(t, r);
-    await upRegionLink(t, r, log);
+    // The link is up already: `up` starts it before etcd.
     log(`region ${r.name}: Redis primary + replica, Sentinel ×${r.redis.sentinels.length}; core standby ×${r.coreStandby.nodes.length} …`);
     for (const n of [...r.redis.nodes, ...r.redis.sentinels]) parts.startRedisNode(v, n.name);
     for (const m of r.coreStandby.nodes) parts.startPgMember(v, m);
