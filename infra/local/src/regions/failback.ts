@@ -26,8 +26,8 @@ import { cluster, memberUrl, regionView, remoteRegion, secrets, type Topology } 
 import { insertDrillRun, regionDrillDir } from "../drills/region-failover.ts";
 import { clearFailoverState, readFailoverState } from "./failover-state.ts";
 import { lostWithRegion, stopFailoverWorkers } from "./failover-workers.ts";
-import { releaseCoreFence } from "./promote.ts";
-import { REGION_ARBITER, startGlobalEdge, startRegionArbiter } from "./region-servers.ts";
+import { refreshGlobalEdge, releaseCoreFence } from "./promote.ts";
+import { REGION_ARBITER, startRegionArbiter } from "./region-servers.ts";
 import { standbyPatroniConfig, standbyStreaming } from "./standby-cluster.ts";
 
 export type FailbackReport = RegionFailbackReport;
@@ -145,9 +145,7 @@ export async function runRegionFailback(
   for (const m of r.coreStandby.nodes) rebuild(m);
   clearFailoverState(r);
   // The edge counts eu's copy of core by its health again (not only a primary there).
-  await startGlobalEdge(t, r, (rec) => stopRecord(rec)).catch((e: unknown) =>
-    log(`global edge not reconfigured: ${e instanceof Error ? e.message : String(e)}`),
-  );
+  await refreshGlobalEdge(t, r, log);
   log(`${usMember.name}: base backup from eu over the link …`);
   for (const m of r.coreStandby.nodes) {
     // Patroni's race for the new cluster's `initialize` key is one etcd write: when its answer is

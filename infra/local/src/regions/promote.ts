@@ -79,6 +79,17 @@ export async function askPromotion(t: Topology, r: RemoteRegion, id: string): Pr
   if (res.status !== 200) throw new Error(`Patroni refused the promotion of ${m.name}: ${res.status} ${res.body}`);
 }
 
+/**
+ * The global edge's checks follow the failover state (global-edge.ts): after a promotion or a
+ * failback its configuration changes and it is restarted. A failure is logged, not thrown: the
+ * promotion or failback goes on.
+ */
+export async function refreshGlobalEdge(t: Topology, r: RemoteRegion, log: (line: string) => void): Promise<void> {
+  await startGlobalEdge(t, r, (rec) => stopRecord(rec)).catch((e: unknown) =>
+    log(`global edge not reconfigured: ${e instanceof Error ? e.message : String(e)}`),
+  );
+}
+
 /** Waits until `r`'s copy of core takes writes (out of recovery). */
 export async function waitPromoted(t: Topology, r: RemoteRegion, deadline: number): Promise<void> {
   const m = r.coreStandby.nodes[0]!;
@@ -134,9 +145,7 @@ export async function promoteRegion(
   log(`fenced core's leader lock: ${fence}`);
   await askPromotion(t, r, opts.id);
   // eu's members are fenced replicas from now on: the edge stops counting them as a copy of core.
-  await startGlobalEdge(t, r, (rec) => stopRecord(rec)).catch((e: unknown) =>
-    log(`global edge not reconfigured: ${e instanceof Error ? e.message : String(e)}`),
-  );
+  await refreshGlobalEdge(t, r, log);
   await waitPromoted(t, r, Date.now() + 60_000);
   const promotedAt = Date.now();
   log(`${r.coreStandby.nodes[0]!.name} is core's primary`);
