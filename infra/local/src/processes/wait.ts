@@ -86,7 +86,7 @@ export interface HttpsTrust {
 
 /** File contents by path: read once per change of the file (rotation replaces them by rename). */
 const pemCache = new Map<string, { mtimeMs: number; data: Buffer }>();
-function pem(path: string): Buffer {
+export function pem(path: string): Buffer {
   const mtimeMs = statSync(path).mtimeMs;
   const hit = pemCache.get(path);
   if (hit && hit.mtimeMs === mtimeMs) return hit.data;

@@ -12,7 +12,7 @@
  * effect (a `createIfAbsent` answers false because its own value is there). Callers that care
  * re-read: see `fenceAndDecide` in ./arbiter.ts.
  */
-import { readFileSync } from "node:fs";
+import { pem } from "../processes/wait.ts";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 
@@ -160,15 +160,8 @@ export class EtcdV2Client {
 
   private attempt(method: string, url: string, body: string | undefined): Promise<V2Response> {
     const https = url.startsWith("https:");
-    // Read per call: a rotated client pair (replaced by rename) is presented from the next call on.
-    const tls =
-      https && this.tls
-        ? {
-            ca: readFileSync(this.tls.ca),
-            cert: readFileSync(this.tls.cert),
-            key: readFileSync(this.tls.key),
-          }
-        : {};
+    // Re-read when a file changes: a rotated client pair (replaced by rename) is presented from the next call on.
+    const tls = https && this.tls ? { ca: pem(this.tls.ca), cert: pem(this.tls.cert), key: pem(this.tls.key) } : {};
     const headers: Record<string, string> =
       body === undefined ? {} : { "content-type": "application/x-www-form-urlencoded" };
     return new Promise<V2Response>((resolve, reject) => {
